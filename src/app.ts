@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from './db/client.js';
+import { newId } from './ids.js';
+import { nativeApiPlugin } from './api/api.plugin.js';
+import { swaggerPlugin } from './plugins/swagger.js';
+import { wecomPlugin } from './wecom/wecom.plugin.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The database every route's context is built on. */
+    db: Db;
+  }
+}
+
+/** Options for `buildApp`: the open database and the logger setting. */
+export type AppOptions = { db: Db; logger?: FastifyServerOptions['logger'] };
+
+// Secrets travel in WeCom query strings (access_token, corpsecret); they never reach a log line.
+const secretParams = /([?&](?:access_token|corpsecret)=)[^&]*/gi;
+
+/** Strips secrets from a URL before it is logged. */
+export function redactUrl(url: string): string {
+  return url.replace(secretParams, '$1[redacted]');
+}
+
+/**
+ * Builds the HTTP app without listening: the WeCom-compatible surface under `/cgi-bin`, the native
+ * REST API under `/api/v1`, and OpenAPI docs at `/docs`. Tests build it and use `inject`.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: () => newId.request(),
+    bodyLimit: 4 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('db', opts.db);
+
+  await app.register(swaggerPlugin);
+  await app.register(wecomPlugin, { prefix: '/cgi-bin' });
+  await app.register(nativeApiPlugin, { prefix: '/api/v1' });
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  return app;
+}
+
+/** Pino options for the server: request URLs are logged with secrets stripped. */
+export const serverLogger = {
+  level: process.env.LOG_LEVEL ?? 'info',
+  serializers: {
+    req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
+  },
+};

@@ -1,0 +1,39 @@
+import type { Db, Tx } from './db/client.js';
+
+/** Who is acting: an app holding a secret, an employee, or the system itself (jobs, demo seeding). */
+export type Actor =
+  | { kind: 'app'; appId: string; appKind: 'customer_contact' | 'app' }
+  | { kind: 'employee'; userid: string; role: string; viaApp?: string }
+  | { kind: 'system'; name: string };
+
+/** Where a change came from; recorded on every event. */
+export type Source = 'console' | 'api' | 'wecom-api' | 'import' | 'rule' | 'cli' | 'demo' | 'system';
+
+/** Everything a query or command needs: the tenant, the actor and the database. */
+export type Ctx = {
+  corpId: string;
+  actor: Actor;
+  source: Source;
+  requestId?: string;
+  db: Db;
+};
+
+/** A context inside an open transaction; commands require it so every write is transactional. */
+export type TxCtx = Ctx & { tx: Tx };
+
+/** Runs `fn` in one transaction: everything it writes, events included, commits or rolls back together. */
+export function withTx<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction((tx) => fn({ ...ctx, tx }));
+}
+
+/** The context background jobs and the CLI act under; the system actor still goes through policies. */
+export function systemContext(db: Db, corpId: string, name = 'system', source: Source = 'system'): Ctx {
+  return { corpId, actor: { kind: 'system', name }, source, db };
+}
+
+/** The actor as one string for the audit log: `app:ID`, `user:ID` or `system:NAME`. */
+export function actorLabel(actor: Actor): string {
+  if (actor.kind === 'app') return `app:${actor.appId}`;
+  if (actor.kind === 'employee') return `user:${actor.userid}`;
+  return `system:${actor.name}`;
+}

@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, customType, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
+
+/**
+ * The audit log and the outbox. Every command appends a row in its own transaction. `txid` lets a
+ * consumer read only below the oldest in-flight transaction, so rows that commit out of `seq`
+ * order are never skipped.
+ */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    corpId: text('corp_id').notNull(),
+    type: text('type').notNull(),
+    actor: text('actor').notNull(),
+    source: text('source').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    payload: jsonb('payload'),
+    reason: text('reason'),
+    operationId: text('operation_id'),
+    requestId: text('request_id'),
+    txid: xid8('txid').notNull().default(sql`pg_current_xact_id()`),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('events_corp_seq_idx').on(t.corpId, t.seq),
+    index('events_subject_idx').on(t.corpId, t.subjectType, t.subjectId),
+  ],
+);

@@ -1,0 +1,59 @@
+/**
+ * The closed list of error codes. Each maps to an HTTP status for `/api/v1` and a WeCom errcode for
+ * `/cgi-bin`, so one `AppError` thrown in a command reads right on both surfaces.
+ */
+export const errorCodes = {
+  validation_failed: { status: 400, errcode: 40058, message: 'The request is not valid.' },
+  name_missing: { status: 400, errcode: 41018, message: 'A name is required.' },
+  name_too_long: { status: 400, errcode: 40072, message: 'The name is empty or longer than the limit.' },
+  id_missing: { status: 400, errcode: 41017, message: 'A tag or group id is required.' },
+  unauthorized: { status: 401, errcode: 41001, message: 'Authentication is required.' },
+  invalid_token: { status: 401, errcode: 40014, message: 'The access token is not valid.' },
+  token_expired: { status: 401, errcode: 42001, message: 'The access token has expired.' },
+  invalid_corpid: { status: 401, errcode: 40013, message: 'The corpid is not valid.' },
+  invalid_secret: { status: 401, errcode: 40001, message: 'The secret is not valid.' },
+  forbidden: { status: 403, errcode: 60011, message: 'You may not do this.' },
+  not_found: { status: 404, errcode: 40068, message: 'Not found.' },
+  tag_not_found: { status: 404, errcode: 40068, message: 'The tag or tag group does not exist.' },
+  employee_not_found: { status: 404, errcode: 40003, message: 'The employee (userid) does not exist.' },
+  customer_not_found: { status: 404, errcode: 40096, message: 'The customer (external_userid) does not exist.' },
+  no_relation: { status: 404, errcode: 84061, message: 'The employee and the customer have no follow relation.' },
+  name_taken: { status: 409, errcode: 40071, message: 'The name is already used.' },
+  conflict: { status: 409, errcode: 40058, message: 'The request conflicts with the current state.' },
+  limit_exceeded: { status: 422, errcode: 40058, message: 'A limit would be exceeded.' },
+  restore_expired: { status: 410, errcode: 40068, message: 'Deleted more than 30 days ago; it can no longer be restored.' },
+  invalid_cursor: { status: 400, errcode: 50100, message: 'The pagination cursor is not valid.' },
+  internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
+} as const;
+
+/** One of the closed list of error codes. */
+export type ErrorCode = keyof typeof errorCodes;
+
+/** A detail of an error: a path into the request and what is wrong there. */
+export type ErrorDetail = { path?: string; message: string; [key: string]: unknown };
+
+/**
+ * The one error type of the domain. Commands throw it; each surface's error handler renders it.
+ * @example throw new AppError('name_taken', { message: `A tag named "${name}" exists in this group.` })
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: ErrorDetail[];
+
+  constructor(code: ErrorCode, opts: { message?: string; details?: ErrorDetail[]; cause?: unknown } = {}) {
+    super(opts.message ?? errorCodes[code].message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = opts.details;
+  }
+
+  /** The HTTP status the native API answers with. */
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+
+  /** The errcode the WeCom-compatible API answers with. */
+  get errcode(): number {
+    return errorCodes[this.code].errcode;
+  }
+}

@@ -1,0 +1,32 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Ctx, TxCtx } from '../../context.js';
+import { corps, type CorpSettings } from '../../db/schema/index.js';
+import { AppError } from '../../errors.js';
+
+/** DESIGN.md §4 defaults; a corp's stored settings override them one by one. */
+export const defaultSettings: CorpSettings = { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 };
+
+/** Upper bounds a corp may raise its settings to (WeCom's own name limit is 30). */
+export const settingBounds: CorpSettings = { nameMaxLength: 30, tagsPerGroup: 3000, corpTagsMax: 10000 };
+
+/**
+ * Locks the corp row and returns its settings. Every command that creates or renames tags takes
+ * this lock first, so quota and name checks cannot race with another writer in the same corp.
+ */
+export async function lockCorpSettings(ctx: TxCtx): Promise<CorpSettings> {
+  const [row] = await ctx.tx.select({ settings: corps.settings }).from(corps).where(eq(corps.corpId, ctx.corpId)).for('update');
+  if (!row) throw new AppError('not_found', { message: `Corp ${ctx.corpId} does not exist.` });
+  return { ...defaultSettings, ...row.settings };
+}
+
+/** Reads the corp's settings without locking (for queries). */
+export async function readCorpSettings(ctx: Ctx): Promise<CorpSettings> {
+  const [row] = await ctx.db.select({ settings: corps.settings }).from(corps).where(eq(corps.corpId, ctx.corpId));
+  if (!row) throw new AppError('not_found', { message: `Corp ${ctx.corpId} does not exist.` });
+  return { ...defaultSettings, ...row.settings };
+}
+
+/** Marks the tag library as changed so cached tag lists (in any process) are rebuilt. */
+export async function bumpTagVersion(ctx: TxCtx): Promise<void> {
+  await ctx.tx.update(corps).set({ tagVersion: sql`${corps.tagVersion} + 1` }).where(eq(corps.corpId, ctx.corpId));
+}

@@ -1,0 +1,101 @@
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Ctx } from '../../context.js';
+import { customers, follows } from '../../db/schema/index.js';
+import { AppError } from '../../errors.js';
+import { queryRows } from '../../db/client.js';
+
+/** A customer row as stored. */
+export type CustomerRow = typeof customers.$inferSelect;
+/** A follow relation row as stored. */
+export type FollowRow = typeof follows.$inferSelect;
+
+/** One tag on a follow relation, resolved to names. `type` is WeCom's: 1 corp, 2 personal, 3 strategy. */
+export type FollowTag = { tagId: string; tagName: string; groupName: string; type: 1 | 2 | 3; groupId?: string };
+
+/** Which personal tags a reader may see: every owner's (WeCom-compatible API), one owner's, or none. */
+export type PersonalVisibility = { kind: 'all' } | { kind: 'owner'; userid: string } | { kind: 'none' };
+
+/** A customer with each follow relation and the tags on it. */
+export type CustomerDetail = { customer: CustomerRow; follows: (FollowRow & { tags: FollowTag[] })[] };
+
+/**
+ * Loads one customer with its follow relations and their tags. Personal tags are shown only as
+ * `visibility` allows: to their owner, or to WeCom-compatible callers as WeCom does.
+ */
+export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibility: PersonalVisibility): Promise<CustomerDetail> {
+  const [customer] = await ctx.db.select().from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
+  if (!customer) throw new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".` });
+  const followRows = await ctx.db.select().from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid))).orderBy(asc(follows.addTime), asc(follows.userid));
+  const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility);
+  return { customer, follows: followRows.map((f) => ({ ...f, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })) };
+}
+
+/** Tags on the follow relations of the given customers, keyed `userid|external_userid`. */
+export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibility: PersonalVisibility): Promise<Map<string, FollowTag[]>> {
+  const out = new Map<string, FollowTag[]>();
+  if (externalUserids.length === 0) return out;
+  const personalCond =
+    visibility.kind === 'all' ? sql`true` : visibility.kind === 'owner' ? sql`pt.owner_userid = ${visibility.userid}` : sql`false`;
+  const rows = await queryRows<Record<string, string | number | null>>(ctx.db, sql`
+    select m.userid, m.external_userid, m.tag_id, m.personal,
+           coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id
+    from marks m
+    left join tags t on m.personal = 0 and t.corp_id = m.corp_id and t.tag_id = m.tag_id and t.deleted_at is null
+    left join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
+    left join personal_tags pt on m.personal = 1 and pt.corp_id = m.corp_id and pt.tag_id = m.tag_id
+    where m.corp_id = ${ctx.corpId} and m.external_userid in (${sql.join(externalUserids.map((id) => sql`${id}`), sql`, `)})
+      and (t.tag_id is not null or (pt.tag_id is not null and ${personalCond}))
+    order by m.created_at, m.tag_id`);
+  for (const row of rows) {
+    const key = `${row.userid}|${row.external_userid}`;
+    const type = Number(row.personal) === 1 ? 2 : row.kind === 'strategy' ? 3 : 1;
+    const tag: FollowTag = { tagId: String(row.tag_id), tagName: String(row.tag_name), groupName: String(row.group_name ?? ''), type };
+    if (row.group_id) tag.groupId = String(row.group_id);
+    out.set(key, [...(out.get(key) ?? []), tag]);
+  }
+  return out;
+}
+
+/** The external_userids an employee follows (WeCom `externalcontact/list`). */
+export async function listFollowedIds(ctx: Ctx, userid: string): Promise<string[]> {
+  const rows = await ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, userid))).orderBy(asc(follows.addTime), asc(follows.externalUserid));
+  return rows.map((r) => r.id);
+}
+
+/** A keyset cursor over (userid, external_userid), opaque to callers. */
+export function encodeCursor(userid: string, externalUserid: string): string {
+  return Buffer.from(JSON.stringify([userid, externalUserid])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('invalid_cursor');
+}
+
+/**
+ * Pages through the follow relations of some employees with their customers (WeCom
+ * `batch/get_by_user`), ordered by (userid, external_userid) so a cursor stays stable under writes.
+ */
+export async function pageFollowsByUsers(ctx: Ctx, userids: string[], cursor: string | undefined, limit: number) {
+  const conds: SQL[] = [eq(follows.corpId, ctx.corpId), inArray(follows.userid, userids)];
+  if (cursor) {
+    const [u, e] = decodeCursor(cursor);
+    conds.push(or(gt(follows.userid, u), and(eq(follows.userid, u), gt(follows.externalUserid, e)))!);
+  }
+  const rows = await ctx.db
+    .select({ follow: follows, customer: customers })
+    .from(follows)
+    .innerJoin(customers, and(eq(customers.corpId, follows.corpId), eq(customers.externalUserid, follows.externalUserid)))
+    .where(and(...conds))
+    .orderBy(asc(follows.userid), asc(follows.externalUserid))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeCursor(last.follow.userid, last.follow.externalUserid) : '';
+  return { page, nextCursor };
+}

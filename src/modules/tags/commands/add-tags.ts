@@ -1,0 +1,99 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { TxCtx } from '../../../context.js';
+import { tagGroups, tags } from '../../../db/schema/index.js';
+import { AppError } from '../../../errors.js';
+import { recordEvent } from '../../../events/record.js';
+import { newId } from '../../../ids.js';
+import { authorize } from '../../../policies/index.js';
+import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
+import { checkName } from '../names.js';
+import { countLiveCorpTags, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
+
+/** One tag to add. */
+export type NewTag = { name: string; order?: number; color?: string; description?: string };
+
+/** Where the tags go: an existing group by id, or a group by name (created when missing). */
+export type AddTagsInput = {
+  groupId?: string;
+  groupName?: string;
+  order?: number;
+  tags: NewTag[];
+  /**
+   * `merge` (WeCom add_corp_tag): a group with that name takes the tags. `create` (native API
+   * "create group"): a group with that name is a `name_taken` error.
+   */
+  onExistingName?: 'merge' | 'create';
+};
+
+/**
+ * Adds tags to a group, creating the group when asked by name, with WeCom's rules: no empty
+ * groups, names deduplicated within the request, a clash with a live tag refused, and the
+ * per-group and per-corp quotas checked. Everything or nothing is written.
+ */
+export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group: TagGroupRow; tags: TagRow[]; groupCreated: boolean }> {
+  const settings = await lockCorpSettings(ctx);
+  authorize(ctx.actor, 'tag.create');
+  if (input.tags.length === 0) throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
+
+  const names: NewTag[] = [];
+  const seen = new Set<string>();
+  input.tags.forEach((tag, i) => {
+    const name = checkName(tag.name, settings, 'tag', `tag.${i}.name`);
+    // WeCom collapses duplicate names inside one request into one tag.
+    if (!seen.has(name)) names.push({ ...tag, name }), seen.add(name);
+  });
+
+  let group: TagGroupRow | undefined;
+  let groupCreated = false;
+  if (input.groupId) {
+    group = await lockLiveGroup(ctx, input.groupId);
+  } else {
+    const groupName = checkName(input.groupName, settings, 'tag group', 'group_name');
+    [group] = await ctx.tx
+      .select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.name, groupName), isNull(tagGroups.strategyId), isNull(tagGroups.deletedAt)))
+      .for('update');
+    if (group && (group.kind !== 'corp' || input.onExistingName === 'create')) {
+      throw new AppError('name_taken', { message: `A tag group named "${groupName}" exists.`, details: [{ path: 'group_name', message: 'taken' }] });
+    }
+    if (!group) {
+      authorize(ctx.actor, 'tagGroup.create');
+      [group] = await ctx.tx
+        .insert(tagGroups)
+        .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, order: input.order ?? 0, kind: 'corp' })
+        .returning();
+      groupCreated = true;
+    }
+  }
+  const target = group!;
+
+  const existing = await liveTagsOfGroup(ctx, target.groupId);
+  const clashes = names.filter((t) => existing.some((e) => e.name === t.name));
+  if (clashes.length > 0) {
+    throw new AppError('name_taken', {
+      message: `Tag group "${target.name}" already has ${clashes.map((t) => `"${t.name}"`).join(', ')}.`,
+      details: clashes.map((t) => ({ path: 'tag', message: 'name taken', name: t.name })),
+    });
+  }
+  if (existing.length + names.length > settings.tagsPerGroup) {
+    throw new AppError('limit_exceeded', { message: `A tag group holds at most ${settings.tagsPerGroup} tags; "${target.name}" has ${existing.length}.` });
+  }
+  const corpTotal = await countLiveCorpTags(ctx);
+  if (corpTotal + names.length > settings.corpTagsMax) {
+    throw new AppError('limit_exceeded', { message: `The corp may have at most ${settings.corpTagsMax} tags; it has ${corpTotal}.` });
+  }
+
+  const created = await ctx.tx
+    .insert(tags)
+    .values(names.map((t) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '' })))
+    .returning();
+  await bumpTagVersion(ctx);
+  if (groupCreated) {
+    await recordEvent(ctx, { type: 'tag_group.created', subjectType: 'tag_group', subjectId: target.groupId, after: { name: target.name, order: target.order } });
+  }
+  for (const tag of created) {
+    await recordEvent(ctx, { type: 'tag.created', subjectType: 'tag', subjectId: tag.tagId, after: { groupId: tag.groupId, name: tag.name, order: tag.order } });
+  }
+  return { group: target, tags: created, groupCreated };
+}

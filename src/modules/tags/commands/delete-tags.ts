@@ -1,0 +1,84 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { TxCtx } from '../../../context.js';
+import { tagGroups, tags } from '../../../db/schema/index.js';
+import { AppError } from '../../../errors.js';
+import { recordEvent } from '../../../events/record.js';
+import { newId } from '../../../ids.js';
+import { authorize } from '../../../policies/index.js';
+import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
+import { archiveMarks } from '../mark-archive.js';
+import { groupSnapshot, lockLiveGroup, lockLiveTags, tagSnapshot, type TagGroupRow, type TagRow } from '../tags.repo.js';
+
+/** Tags and whole groups to delete, as in WeCom's del_corp_tag. */
+export type DeleteTagsInput = { tagIds?: string[]; groupIds?: string[] };
+
+/** What a deletion did: the id that restores it, and how many marks each tag lost. */
+export type DeleteTagsResult = { deletionId: string; deletedTagIds: string[]; deletedGroupIds: string[]; marksRemoved: number };
+
+/**
+ * Deletes enterprise tags and groups, removing them from every customer in the same transaction.
+ * Deleting a group deletes its tags; deleting a group's last tag deletes the group. Removed marks
+ * are archived under one deletion id so a restore within 30 days brings exactly them back.
+ */
+export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput): Promise<DeleteTagsResult> {
+  const tagIds = [...new Set(input.tagIds ?? [])];
+  const groupIds = [...new Set(input.groupIds ?? [])];
+  if (tagIds.length === 0 && groupIds.length === 0) {
+    throw new AppError('id_missing', { message: 'Give tag_id or group_id (not both empty).' });
+  }
+  await lockCorpSettings(ctx);
+  const groups: TagGroupRow[] = [];
+  for (const id of groupIds) groups.push(await lockLiveGroup(ctx, id));
+  const named = await lockLiveTags(ctx, tagIds);
+  if (groups.length > 0) authorize(ctx.actor, 'tagGroup.delete');
+  if (named.length > 0) authorize(ctx.actor, 'tag.delete');
+
+  const groupOfNamed = named.length === 0 ? [] : await ctx.tx
+    .select()
+    .from(tagGroups)
+    .where(and(eq(tagGroups.corpId, ctx.corpId), inArray(tagGroups.groupId, [...new Set(named.map((t) => t.groupId))])))
+    .for('update');
+  const notCorp = groupOfNamed.filter((g) => g.kind !== 'corp');
+  if (notCorp.length > 0) {
+    throw new AppError('tag_not_found', { message: 'Some tags are not enterprise tags; use the strategy or smart-group API.', details: notCorp.map((g) => ({ path: 'tag_id', message: 'not a corp tag', groupId: g.groupId })) });
+  }
+
+  // Work out the full set: tags of deleted groups, and groups emptied by deleting their tags.
+  const doomedGroups = new Map(groups.map((g) => [g.groupId, g]));
+  const doomedTags = new Map<string, TagRow>(named.map((t) => [t.tagId, t]));
+  const touchedGroupIds = new Set([...doomedGroups.keys(), ...named.map((t) => t.groupId)]);
+  const liveInTouched = await ctx.tx
+    .select()
+    .from(tags)
+    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, [...touchedGroupIds]), isNull(tags.deletedAt)));
+  for (const tag of liveInTouched) if (doomedGroups.has(tag.groupId)) doomedTags.set(tag.tagId, tag);
+  for (const group of groupOfNamed) {
+    const left = liveInTouched.filter((t) => t.groupId === group.groupId && !doomedTags.has(t.tagId));
+    if (left.length === 0) doomedGroups.set(group.groupId, group);
+  }
+
+  const deletionId = newId.operation();
+  const now = new Date();
+  const removed = await archiveMarks(ctx, [...doomedTags.keys()], deletionId);
+  await ctx.tx
+    .update(tags)
+    .set({ deletedAt: now, deletionId })
+    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.tagId, [...doomedTags.keys()])));
+  if (doomedGroups.size > 0) {
+    await ctx.tx
+      .update(tagGroups)
+      .set({ deletedAt: now, deletionId })
+      .where(and(eq(tagGroups.corpId, ctx.corpId), inArray(tagGroups.groupId, [...doomedGroups.keys()])));
+  }
+  await bumpTagVersion(ctx);
+
+  for (const tag of doomedTags.values()) {
+    await recordEvent(ctx, { type: 'tag.deleted', subjectType: 'tag', subjectId: tag.tagId, before: tagSnapshot(tag), payload: { deletionId, marksRemoved: removed.get(tag.tagId) ?? 0, withGroup: doomedGroups.has(tag.groupId) }, operationId: deletionId });
+  }
+  for (const group of doomedGroups.values()) {
+    await recordEvent(ctx, { type: 'tag_group.deleted', subjectType: 'tag_group', subjectId: group.groupId, before: groupSnapshot(group), payload: { deletionId, tagIds: [...doomedTags.values()].filter((t) => t.groupId === group.groupId).map((t) => t.tagId) }, operationId: deletionId });
+  }
+  let marksRemoved = 0;
+  for (const n of removed.values()) marksRemoved += n;
+  return { deletionId, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()], marksRemoved };
+}

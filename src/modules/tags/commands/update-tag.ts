@@ -1,0 +1,34 @@
+import { and, eq } from 'drizzle-orm';
+import type { TxCtx } from '../../../context.js';
+import { tags } from '../../../db/schema/index.js';
+import { AppError } from '../../../errors.js';
+import { recordEvent } from '../../../events/record.js';
+import { authorize } from '../../../policies/index.js';
+import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
+import { checkName } from '../names.js';
+import { liveTagsOfGroup, lockLiveTags, tagSnapshot, type TagRow } from '../tags.repo.js';
+
+/** The fields of a tag that may change; left-out fields stay as they are. */
+export type UpdateTagInput = { tagId: string; name?: string; order?: number; color?: string; description?: string };
+
+/** Edits a tag's name, order, description or colour. A new name must be unique within its group. */
+export async function updateTag(ctx: TxCtx, input: UpdateTagInput): Promise<TagRow> {
+  const settings = await lockCorpSettings(ctx);
+  const [tag] = await lockLiveTags(ctx, [input.tagId], 'id');
+  authorize(ctx.actor, 'tag.update');
+  const name = input.name === undefined ? tag!.name : checkName(input.name, settings, 'tag', 'name');
+  if (name !== tag!.name) {
+    const siblings = await liveTagsOfGroup(ctx, tag!.groupId);
+    if (siblings.some((s) => s.name === name && s.tagId !== tag!.tagId)) {
+      throw new AppError('name_taken', { message: `This group already has a tag named "${name}".`, details: [{ path: 'name', message: 'taken' }] });
+    }
+  }
+  const [updated] = await ctx.tx
+    .update(tags)
+    .set({ name, order: input.order ?? tag!.order, color: input.color ?? tag!.color, description: input.description ?? tag!.description })
+    .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, tag!.tagId)))
+    .returning();
+  await bumpTagVersion(ctx);
+  await recordEvent(ctx, { type: 'tag.updated', subjectType: 'tag', subjectId: tag!.tagId, before: tagSnapshot(tag!), after: tagSnapshot(updated!) });
+  return updated!;
+}

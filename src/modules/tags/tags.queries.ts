@@ -1,0 +1,60 @@
+import { and, asc, desc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import type { Ctx } from '../../context.js';
+import { personalTags, tagGroups, tags } from '../../db/schema/index.js';
+import type { TagGroupRow, TagRow } from './tags.repo.js';
+
+/** A group with the tags a listing shows. `filtered` says whether deleted items may be present. */
+export type GroupListing = { groups: { group: TagGroupRow; tags: TagRow[] }[]; filtered: boolean };
+
+/**
+ * Lists tag groups with WeCom's get_corp_tag_list filter rules: nothing given → every live group
+ * with its live tags; `groupIds` → those groups (deleted ones too, flagged) with all their tags;
+ * only `tagIds` → those tags under their groups. `groupIds` wins when both are given.
+ */
+export async function listTagGroups(
+  ctx: Ctx,
+  opts: { tagIds?: string[]; groupIds?: string[]; kind?: TagGroupRow['kind']; strategyId?: number } = {},
+): Promise<GroupListing> {
+  const kind = opts.kind ?? 'corp';
+  const groupIds = opts.groupIds?.filter(Boolean) ?? [];
+  const tagIds = groupIds.length > 0 ? [] : (opts.tagIds?.filter(Boolean) ?? []);
+  const filtered = groupIds.length > 0 || tagIds.length > 0;
+
+  const groupConds: SQL[] = [eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.kind, kind)];
+  if (opts.strategyId !== undefined) groupConds.push(eq(tagGroups.strategyId, opts.strategyId));
+  const tagConds: SQL[] = [eq(tags.corpId, ctx.corpId)];
+  if (groupIds.length > 0) {
+    groupConds.push(inArray(tagGroups.groupId, groupIds));
+    tagConds.push(inArray(tags.groupId, groupIds));
+  } else if (tagIds.length > 0) {
+    tagConds.push(inArray(tags.tagId, tagIds));
+  } else {
+    groupConds.push(isNull(tagGroups.deletedAt));
+    tagConds.push(isNull(tags.deletedAt));
+  }
+
+  const tagRows = await ctx.db.select().from(tags).where(and(...tagConds)).orderBy(desc(tags.order), asc(tags.createdAt), asc(tags.tagId));
+  if (tagIds.length > 0) groupConds.push(inArray(tagGroups.groupId, [...new Set(tagRows.map((t) => t.groupId)), '']));
+  const groupRows = await ctx.db.select().from(tagGroups).where(and(...groupConds)).orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
+
+  const byGroup = new Map<string, TagRow[]>();
+  for (const tag of tagRows) byGroup.set(tag.groupId, [...(byGroup.get(tag.groupId) ?? []), tag]);
+  return { groups: groupRows.map((group) => ({ group, tags: byGroup.get(group.groupId) ?? [] })), filtered };
+}
+
+/** The acting employee's own personal tags; nobody else's are ever listed. */
+export async function listOwnPersonalTags(ctx: Ctx, ownerUserid: string) {
+  return ctx.db
+    .select()
+    .from(personalTags)
+    .where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.ownerUserid, ownerUserid)))
+    .orderBy(asc(personalTags.createdAt), asc(personalTags.tagId));
+}
+
+/** Looks up one tag or group id (live or deleted) to tell which kind of thing it is. */
+export async function findTagOrGroup(ctx: Ctx, id: string): Promise<'tag' | 'group' | null> {
+  const [tag] = await ctx.db.select({ id: tags.tagId }).from(tags).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, id), isNull(tags.deletedAt)));
+  if (tag) return 'tag';
+  const [group] = await ctx.db.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), or(eq(tagGroups.kind, 'corp'))));
+  return group ? 'group' : null;
+}

@@ -1,0 +1,24 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+/**
+ * OpenAPI for the native API, generated from the routes' zod schemas, with Swagger UI at `/docs`
+ * and the JSON document at `/docs/json`. The WeCom surface is documented by wecom-api.md instead.
+ */
+export const swaggerPlugin = fp(
+  async (app) => {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: { title: 'Tagloom native API', version: '1', description: 'Customer tags for WeCom corps. Authenticate with `Authorization: Bearer <app secret>`.' },
+        components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+        security: [{ apiKey: [] }],
+      },
+      // Only the native API is described here; the WeCom surface follows WeCom's own documentation.
+      transform: (args) => (args.url.startsWith('/api/v1') ? jsonSchemaTransform(args) : { schema: { ...args.schema, hide: true }, url: args.url }),
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  },
+  { name: 'swagger' },
+);
