@@ -84,9 +84,11 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
     throw new AppError('limit_exceeded', { message: `The corp may have at most ${settings.corpTagsMax} tags; it has ${corpTotal}.` });
   }
 
+  // Tags of one request get creation times a millisecond apart, so equal `order`s keep the request's order.
+  const now = Date.now();
   const created = await ctx.tx
     .insert(tags)
-    .values(names.map((t) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '' })))
+    .values(names.map((t, i) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '', createdAt: new Date(now + i) })))
     .returning();
   await bumpTagVersion(ctx);
   if (groupCreated) {
