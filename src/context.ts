@@ -21,6 +21,14 @@ export type Ctx = {
 /** A context inside an open transaction; commands require it so every write is transactional. */
 export type TxCtx = Ctx & { tx: Tx };
 
+/**
+ * The handle to read through: the open transaction when there is one. Reading through `db` inside
+ * a transaction would deadlock on PGlite (one connection) and miss uncommitted rows on a server.
+ */
+export function reader(ctx: Ctx | TxCtx): Db | Tx {
+  return 'tx' in ctx ? ctx.tx : ctx.db;
+}
+
 /** Runs `fn` in one transaction: everything it writes, events included, commits or rolls back together. */
 export function withTx<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
   return ctx.db.transaction((tx) => fn({ ...ctx, tx }));

@@ -1,13 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Ctx, TxCtx } from '../../context.js';
+import { reader, type Ctx, type TxCtx } from '../../context.js';
 import { corps, type CorpSettings } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
+import { settingBounds as contractBounds } from '../../../contracts/settings.js';
 
 /** DESIGN.md §4 defaults; a corp's stored settings override them one by one. */
 export const defaultSettings: CorpSettings = { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 };
 
-/** Upper bounds a corp may raise its settings to (WeCom's own name limit is 30). */
-export const settingBounds: CorpSettings = { nameMaxLength: 30, tagsPerGroup: 3000, corpTagsMax: 10000 };
+/** Upper bounds a corp may raise its settings to; defined in the contracts so the console shares them. */
+export const settingBounds: CorpSettings = contractBounds;
 
 /**
  * Locks the corp row and returns its settings. Every command that creates or renames tags takes
@@ -20,8 +21,8 @@ export async function lockCorpSettings(ctx: TxCtx): Promise<CorpSettings> {
 }
 
 /** Reads the corp's settings without locking (for queries). */
-export async function readCorpSettings(ctx: Ctx): Promise<CorpSettings> {
-  const [row] = await ctx.db.select({ settings: corps.settings }).from(corps).where(eq(corps.corpId, ctx.corpId));
+export async function readCorpSettings(ctx: Ctx | TxCtx): Promise<CorpSettings> {
+  const [row] = await reader(ctx).select({ settings: corps.settings }).from(corps).where(eq(corps.corpId, ctx.corpId));
   if (!row) throw new AppError('not_found', { message: `Corp ${ctx.corpId} does not exist.` });
   return { ...defaultSettings, ...row.settings };
 }

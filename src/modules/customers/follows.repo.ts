@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Ctx, TxCtx } from '../../context.js';
+import { reader, type Ctx, type TxCtx } from '../../context.js';
 import { customers, employees, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 
@@ -24,14 +24,12 @@ export async function lockFollow(ctx: TxCtx, userid: string, externalUserid: str
 
 /** Throws `employee_not_found` unless the corp has this employee. */
 export async function requireEmployee(ctx: Ctx | TxCtx, userid: string): Promise<void> {
-  const db = 'tx' in ctx ? ctx.tx : ctx.db;
-  const [row] = await db.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
+  const [row] = await reader(ctx).select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
   if (!row) throw new AppError('employee_not_found', { message: `No employee with userid "${userid}".`, details: [{ path: 'userid', message: 'unknown' }] });
 }
 
 /** Throws `customer_not_found` unless the corp has this customer. */
 export async function requireCustomer(ctx: Ctx | TxCtx, externalUserid: string): Promise<void> {
-  const db = 'tx' in ctx ? ctx.tx : ctx.db;
-  const [row] = await db.select({ id: customers.externalUserid }).from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
+  const [row] = await reader(ctx).select({ id: customers.externalUserid }).from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
   if (!row) throw new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".`, details: [{ path: 'external_userid', message: 'unknown' }] });
 }

@@ -27,7 +27,11 @@ export async function markTags(ctx: TxCtx, input: MarkTagsInput): Promise<MarkTa
 
   const follow = await lockFollow(ctx, input.userid, input.externalUserid);
   const ids = [...add, ...remove];
-  const owned = await ctx.tx
+  // A personal tag exists only for its owner acting on their own relation. For anyone else its id
+  // falls through to the enterprise-tag lookup and is reported unknown, never as forbidden, so a
+  // caller cannot probe which personal tag ids exist.
+  const ownerActing = ctx.actor.kind === 'employee' && ctx.actor.userid === follow.userid;
+  const owned = !ownerActing ? [] : await ctx.tx
     .select({ tagId: personalTags.tagId, owner: personalTags.ownerUserid })
     .from(personalTags)
     .where(and(eq(personalTags.corpId, ctx.corpId), inArray(personalTags.tagId, ids), eq(personalTags.ownerUserid, follow.userid)))

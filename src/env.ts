@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  TAGLOOM_DATA_DIR: z.string().min(1).default('./data'),
+  TAGLOOM_DEMO_SECRET: z.string().min(8).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The server's configuration, read from the environment once and frozen. */
+export type Env = Readonly<z.infer<typeof schema>>;
+
+/**
+ * Parses the environment; a bad value stops start-up with every problem listed, rather than
+ * failing later in some request.
+ */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Bad configuration:\n${lines}`);
+  }
+  return Object.freeze(parsed.data);
+}

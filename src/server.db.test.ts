@@ -1,0 +1,41 @@
+import { Writable } from 'node:stream';
+import { count, eq } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { buildApp, serverLogger } from './app.js';
+import { corps, customers } from './db/schema/index.js';
+import { readEnv } from './env.js';
+import { ensureDemoCorp } from './server.js';
+import { describeDb } from './test/db.js';
+
+describeDb('server start-up', (db) => {
+  it('seeds the demo corp into an empty database once, reachable with TAGLOOM_DEMO_SECRET', async () => {
+    const env = readEnv({ TAGLOOM_DEMO_SECRET: 'demo-secret-for-tests' });
+    const lines: string[] = [];
+    await ensureDemoCorp(db(), env, (l) => lines.push(l));
+    await ensureDemoCorp(db(), env, (l) => lines.push(l));
+    expect(lines.filter((l) => l.startsWith('Demo corp ready'))).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain('demo-secret-for-tests');
+    const [{ n }] = (await db().db.select({ n: count() }).from(customers).where(eq(customers.corpId, 'ww-demo'))) as [{ n: number }];
+    expect(n).toBe(5000);
+    expect(await db().db.select().from(corps)).toHaveLength(1);
+
+    const app = await buildApp({ db: db().db });
+    const reply = await app.inject({ url: '/cgi-bin/gettoken?corpid=ww-demo&corpsecret=demo-secret-for-tests' });
+    expect(reply.json()).toMatchObject({ errcode: 0, expires_in: 7200 });
+    const list = await app.inject({ method: 'POST', url: `/cgi-bin/externalcontact/get_corp_tag_list?access_token=${reply.json().access_token}`, payload: {} });
+    expect(list.json().tag_group.map((g: { group_name: string }) => g.group_name)).toEqual(expect.arrayContaining(['客户等级', '购买意向', '客户来源', '投诉客户']));
+    await app.close();
+  });
+
+  it('never writes access tokens or secrets to the request log', async () => {
+    let logged = '';
+    const stream = new Writable({ write(chunk, _enc, done) { logged += chunk.toString(); done(); } });
+    const app = await buildApp({ db: db().db, logger: { ...serverLogger, level: 'info', stream } });
+    await app.inject({ url: '/cgi-bin/gettoken?corpid=ww-demo&corpsecret=demo-secret-for-tests' });
+    await app.inject({ url: '/cgi-bin/externalcontact/list?access_token=sometoken123&userid=x' });
+    await app.close();
+    expect(logged).toContain('/cgi-bin/gettoken');
+    expect(logged).not.toContain('demo-secret-for-tests');
+    expect(logged).not.toContain('sometoken123');
+  });
+});

@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import { and, asc, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp } from '../app.js';
+import type { Database, Db } from '../db/client.js';
+import { archivedMarks, corps, events, follows, marks, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
+
+/** A response as tests read it: the status and the parsed JSON body. */
+// The body is `any` on purpose: tests assert its shape field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiResponse = { status: number; body: any; headers: Record<string, unknown> };
+
+/**
+ * Builds the app on the suite's database before its tests and closes it after. Call it inside a
+ * `describeDb` callback, after which the database is open when this hook runs.
+ */
+export function useTestApp(db: () => Database): () => FastifyInstance {
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    app = await buildApp({ db: db().db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error('The test app is not built yet: use it inside a test.');
+    return app;
+  };
+}
+
+/**
+ * A small client for `/api/v1`: `key` goes in `Authorization: Bearer` (null sends none) and
+ * `actingAs` in `Tagloom-Acting-User`.
+ * @example const res = await apiClient(app, secret, 'u1').post('/personal-tags', { name: '老朋友' })
+ */
+export function apiClient(app: () => FastifyInstance, key: string | null, actingAs?: string) {
+  const send = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<ApiResponse> => {
+    const headers: Record<string, string> = {};
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    if (actingAs) headers['tagloom-acting-user'] = actingAs;
+    const res = await app().inject({ method, url: `/api/v1${url}`, headers, ...(body === undefined ? {} : { payload: body as object }) });
+    return { status: res.statusCode, body: res.body === '' ? undefined : res.json(), headers: res.headers };
+  };
+  return {
+    get: (url: string) => send('GET', url),
+    post: (url: string, body?: unknown) => send('POST', url, body),
+    patch: (url: string, body?: unknown) => send('PATCH', url, body),
+    delete: (url: string) => send('DELETE', url),
+  };
+}
+
+/**
+ * Everything a corp owns that a request could change, plus its event count. Error cases compare
+ * it before and after to prove a refused request changed nothing (not even the audit log).
+ */
+export async function corpState(db: Db, corpId: string) {
+  const [eventCount] = await db.select({ n: count() }).from(events).where(eq(events.corpId, corpId));
+  return {
+    events: eventCount?.n ?? 0,
+    corp: await db.select({ settings: corps.settings, tagVersion: corps.tagVersion }).from(corps).where(eq(corps.corpId, corpId)),
+    groups: await db.select().from(tagGroups).where(eq(tagGroups.corpId, corpId)).orderBy(asc(tagGroups.groupId)),
+    tags: await db.select().from(tags).where(eq(tags.corpId, corpId)).orderBy(asc(tags.tagId)),
+    personalTags: await db.select().from(personalTags).where(eq(personalTags.corpId, corpId)).orderBy(asc(personalTags.tagId)),
+    marks: await db.select().from(marks).where(eq(marks.corpId, corpId)).orderBy(asc(marks.externalUserid), asc(marks.userid), asc(marks.tagId)),
+    archived: await db.select().from(archivedMarks).where(and(eq(archivedMarks.corpId, corpId))).orderBy(asc(archivedMarks.tagId), asc(archivedMarks.externalUserid)),
+    follows: await db.select().from(follows).where(eq(follows.corpId, corpId)).orderBy(asc(follows.externalUserid), asc(follows.userid)),
+  };
+}
+
+/**
+ * A corp ready for route tests: its API key, an admin, two staff (A and B), a read-only intern,
+ * a customer followed by A and B, and a tag group with two tags.
+ */
+export async function buildApiScene(db: Db) {
+  const corp = await buildCorp(db);
+  const [admin] = await buildEmployees(corp.ctx, 1, 'admin');
+  const [staffA, staffB] = await buildEmployees(corp.ctx, 2, 'staff');
+  const [intern] = await buildEmployees(corp.ctx, 1, 'readonly');
+  const customer = await buildCustomer(corp.ctx, [staffA!, staffB!]);
+  const library = await buildTagGroup(corp.ctx, ['高意向', '低意向']);
+  return { ...corp, key: corp.secret, admin: admin!, staffA: staffA!, staffB: staffB!, intern: intern!, customer, group: library.group, tags: library.tags };
+}
