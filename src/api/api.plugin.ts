@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq } from 'drizzle-orm';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import type { Ctx } from '../context.js';
 import { employees } from '../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../errors.js';
@@ -28,6 +28,41 @@ function errorBody(request: FastifyRequest, code: string, message: string, detai
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}), requestId: request.id } };
 }
 
+// Fastify validates params, body, querystring and headers in this order and stops at the first part
+// that fails, so a bad id in the path would hide every mistake in the body.
+const requestParts = [
+  { part: 'params', schema: 'params', value: (r: FastifyRequest) => r.params },
+  { part: 'body', schema: 'body', value: (r: FastifyRequest) => r.body },
+  { part: 'query', schema: 'querystring', value: (r: FastifyRequest) => r.query },
+  { part: 'headers', schema: 'headers', value: (r: FastifyRequest) => r.headers },
+] as const;
+
+/** One detail per problem; an unknown-keys issue becomes one detail per unknown field. */
+function issueDetails(part: string | undefined, issue: z.core.$ZodIssue): ErrorDetail[] {
+  const at = (path: readonly PropertyKey[]) => [part, ...path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([...issue.path, key]), code: issue.code, message: `unknown field "${key}"` }));
+  return [{ path: at(issue.path), code: issue.code, message: issue.message }];
+}
+
+/**
+ * Every validation issue of the request: those of the part Fastify rejected, and those of the parts
+ * it never got to (checked here with the route's own schemas, on the raw values).
+ */
+function validationDetails(request: FastifyRequest, error: FastifyError & { validation: unknown[]; validationContext?: string }): ErrorDetail[] {
+  const schema = (request.routeOptions.schema ?? {}) as Record<string, unknown>;
+  const failed = requestParts.findIndex((p) => p.schema === error.validationContext);
+  const details: ErrorDetail[] = [];
+  for (const { part, schema: key, value } of requestParts.slice(Math.max(failed, 0))) {
+    const partSchema = schema[key];
+    if (!(partSchema instanceof z.ZodType)) continue;
+    const result = partSchema.safeParse(value(request) ?? null);
+    if (!result.success) details.push(...result.error.issues.flatMap((issue) => issueDetails(part, issue)));
+  }
+  // Should the re-check disagree with Fastify (it cannot with the same schemas), keep Fastify's word.
+  if (details.length === 0) return error.validation.map((v) => ({ path: error.validationContext, message: String((v as { message?: string }).message ?? 'invalid') }));
+  return details;
+}
+
 /**
  * The native REST API (`/api/v1`): Bearer API key per app, optionally acting as an employee
  * (`Tagloom-Acting-User: userid`, needed for personal tags), coded errors
@@ -52,12 +87,10 @@ export async function nativeApiPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError | AppError | ZodError, request, reply) => {
     if (error instanceof AppError) return reply.status(error.status).send(errorBody(request, error.code, error.message, error.details));
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((issue) => ({ path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`, message: issue.message ?? 'invalid' }));
-      return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', details));
+      return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', validationDetails(request, error)));
     }
     if (error instanceof ZodError) {
-      const details = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', details));
+      return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', error.issues.flatMap((issue) => issueDetails(undefined, issue))));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) return reply.status(status).send(errorBody(request, 'validation_failed', error.message));

@@ -11,7 +11,7 @@ export const swaggerPlugin = fp(
   async (app) => {
     await app.register(fastifySwagger, {
       openapi: {
-        info: { title: 'Tagloom native API', version: '1', description: 'Customer tags for WeCom corps. Authenticate with `Authorization: Bearer <app secret>`.' },
+        info: { title: 'Tagloom native API', version: '1', description: 'Customer tags for WeCom corps. Authenticate with `Authorization: Bearer <app secret>`; add `Tagloom-Acting-User: <userid>` to act as one of the corp\'s employees (needed for personal tags). Errors answer `{ error: { code, message, details, requestId } }`, every validation issue listed.' },
         components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
         security: [{ apiKey: [] }],
       },

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { and, asc, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../app.js';
 import type { Database, Db } from '../db/client.js';
 import { archivedMarks, corps, events, follows, marks, personalTags, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
-/** A response as tests read it: the status and the parsed JSON body. */
-// The body is `any` on purpose: tests assert its shape field by field.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
 export type ApiResponse = { status: number; body: any; headers: Record<string, unknown> };
 
 /**
@@ -67,6 +65,23 @@ export async function corpState(db: Db, corpId: string) {
     archived: await db.select().from(archivedMarks).where(and(eq(archivedMarks.corpId, corpId))).orderBy(asc(archivedMarks.tagId), asc(archivedMarks.externalUserid)),
     follows: await db.select().from(follows).where(eq(follows.corpId, corpId)).orderBy(asc(follows.externalUserid), asc(follows.userid)),
   };
+}
+
+/**
+ * Sends a request that must be refused with `status` and `code`, and checks that the corp's state
+ * (audit log included) is exactly as before. Returns the response for further checks.
+ */
+export async function expectRefused(db: Db, corpId: string, send: () => Promise<ApiResponse>, status: number, code: string): Promise<ApiResponse> {
+  const before = await corpState(db, corpId);
+  const res = await send();
+  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
+  expect(await corpState(db, corpId)).toEqual(before);
+  return res;
+}
+
+/** The `path` of each detail of an error response, in order. */
+export function detailPaths(res: ApiResponse): string[] {
+  return (res.body.error.details ?? []).map((d: { path?: string }) => d.path ?? '');
 }
 
 /**

@@ -27,7 +27,8 @@ export function wecomCtx(request: FastifyRequest): Ctx {
 /** Sends a WeCom error: HTTP 200, errcode/errmsg and the endpoint's empty result fields. */
 export function sendWecomError(request: FastifyRequest, reply: FastifyReply, errcode: number, errmsg: string) {
   const empty = request.routeOptions.config?.wecomEmpty ?? {};
-  return reply.status(200).send({ errcode, errmsg: `${errmsg}, hint: [${request.id}]`, ...empty });
+  // WeCom's errmsg reads "invalid corpid, hint: [...]": no sentence period before the hint.
+  return reply.status(200).send({ errcode, errmsg: `${errmsg.replace(/\.$/, '')}, hint: [${request.id}]`, ...empty });
 }
 
 /**
@@ -68,6 +69,9 @@ export async function wecomPlugin(app: FastifyInstance): Promise<void> {
       const first = error.issues[0];
       return sendWecomError(request, reply, 40058, `invalid parameter ${first ? `${first.path.join('.')}: ${first.message}` : ''}`.trim());
     }
+    // Fastify's own client errors (a body over the size limit, say) are bad requests: 40058, as WeCom.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendWecomError(request, reply, 40058, 'invalid parameter');
     request.log.error({ err: error }, 'wecom handler failed');
     return sendWecomError(request, reply, -1, 'system busy');
   });

@@ -1,8 +1,10 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Ctx } from '../../context.js';
+import type { Actor, Ctx } from '../../context.js';
 import { customers, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { queryRows } from '../../db/client.js';
+import { authorize } from '../../policies/index.js';
+import { requireEmployee } from './follows.repo.js';
 
 /** A customer row as stored. */
 export type CustomerRow = typeof customers.$inferSelect;
@@ -98,4 +100,51 @@ export async function pageFollowsByUsers(ctx: Ctx, userids: string[], cursor: st
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor(last.follow.userid, last.follow.externalUserid) : '';
   return { page, nextCursor };
+}
+
+/**
+ * Which personal tags the native API shows: an employee sees their own, an app acting alone none.
+ * (The WeCom-compatible API shows every owner's, as WeCom does.)
+ */
+export function nativeVisibility(actor: Actor): PersonalVisibility {
+  return actor.kind === 'employee' ? { kind: 'owner', userid: actor.userid } : { kind: 'none' };
+}
+
+// The customer cursor is the last `seq` seen, tagged so that garbage never decodes to a valid one.
+function encodeSeqCursor(seq: number): string {
+  return Buffer.from(`seq:${seq}`).toString('base64url');
+}
+
+function decodeSeqCursor(cursor: string): number {
+  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new AppError('invalid_cursor', { details: [{ path: 'query.cursor', message: 'not a nextCursor of this listing' }] });
+  return Number(match[1]);
+}
+
+/**
+ * Pages through the corp's customers in creation order (the dense `seq`, so a cursor stays stable
+ * while customers are added), optionally only those `userid` follows. Each comes with its followers.
+ */
+export async function pageCustomers(ctx: Ctx, opts: { userid?: string; cursor?: string; limit: number }) {
+  authorize(ctx.actor, 'customer.view');
+  if (opts.userid !== undefined) await requireEmployee(ctx, opts.userid);
+  const conds: SQL[] = [eq(customers.corpId, ctx.corpId)];
+  if (opts.cursor) conds.push(gt(customers.seq, decodeSeqCursor(opts.cursor)));
+  if (opts.userid !== undefined) {
+    const followed = ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, opts.userid)));
+    conds.push(inArray(customers.externalUserid, followed));
+  }
+  const rows = await ctx.db.select().from(customers).where(and(...conds)).orderBy(asc(customers.seq)).limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const ids = page.map((c) => c.externalUserid);
+  const followRows = ids.length === 0 ? [] : await ctx.db
+    .select({ userid: follows.userid, externalUserid: follows.externalUserid })
+    .from(follows)
+    .where(and(eq(follows.corpId, ctx.corpId), inArray(follows.externalUserid, ids)))
+    .orderBy(asc(follows.addTime), asc(follows.userid));
+  const followers = new Map<string, string[]>();
+  for (const f of followRows) followers.set(f.externalUserid, [...(followers.get(f.externalUserid) ?? []), f.userid]);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > opts.limit && last ? encodeSeqCursor(last.seq) : null;
+  return { customers: page.map((customer) => ({ customer, followUserids: followers.get(customer.externalUserid) ?? [] })), nextCursor };
 }

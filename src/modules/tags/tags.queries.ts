@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { personalTags, tagGroups, tags } from '../../db/schema/index.js';
+import { AppError } from '../../errors.js';
+import { authorize } from '../../policies/index.js';
 import type { TagGroupRow, TagRow } from './tags.repo.js';
 
 /** A group with the tags a listing shows. `filtered` says whether deleted items may be present. */
@@ -51,10 +53,37 @@ export async function listOwnPersonalTags(ctx: Ctx, ownerUserid: string) {
     .orderBy(asc(personalTags.createdAt), asc(personalTags.tagId));
 }
 
-/** Looks up one tag or group id (live or deleted) to tell which kind of thing it is. */
+/**
+ * Looks up one live corp tag or corp group id to tell which kind of thing it is (WeCom's
+ * edit_corp_tag takes either). Tags of strategy and smart groups are not corp tags: null.
+ */
 export async function findTagOrGroup(ctx: Ctx, id: string): Promise<'tag' | 'group' | null> {
-  const [tag] = await ctx.db.select({ id: tags.tagId }).from(tags).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, id), isNull(tags.deletedAt)));
+  const [tag] = await ctx.db
+    .select({ id: tags.tagId })
+    .from(tags)
+    .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
+    .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, id), isNull(tags.deletedAt), eq(tagGroups.kind, 'corp')));
   if (tag) return 'tag';
-  const [group] = await ctx.db.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), or(eq(tagGroups.kind, 'corp'))));
+  const [group] = await ctx.db.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), eq(tagGroups.kind, 'corp')));
   return group ? 'group' : null;
+}
+
+/**
+ * One enterprise group with all its tags, by id; deleted groups and tags are included (and
+ * flagged by their `deletedAt`) as in any listing filtered by id. Unknown ids are `tag_not_found`.
+ */
+export async function getTagGroup(ctx: Ctx, groupId: string): Promise<{ group: TagGroupRow; tags: TagRow[] }> {
+  const [found] = (await listTagGroups(ctx, { groupIds: [groupId] })).groups;
+  if (!found) throw new AppError('tag_not_found', { message: `Tag group ${groupId} does not exist.`, details: [{ path: 'groupId', message: 'unknown', id: groupId }] });
+  return found;
+}
+
+/**
+ * The acting employee's personal tags. Only an employee has them: an app acting alone is refused,
+ * as is a role without `personalTag.manage`.
+ */
+export async function listMyPersonalTags(ctx: Ctx) {
+  if (ctx.actor.kind !== 'employee') throw new AppError('forbidden', { message: 'Personal tags belong to an employee; act as one (Tagloom-Acting-User).' });
+  authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: ctx.actor.userid });
+  return listOwnPersonalTags(ctx, ctx.actor.userid);
 }

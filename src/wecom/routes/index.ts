@@ -1,4 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { corpTagRoutes } from './corp-tags.js';
+import { customerRoutes } from './customers.js';
+import { followWriteRoutes } from './follow-writes.js';
+import { gettokenRoutes } from './gettoken.js';
 
-/** Registers every WeCom-compatible endpoint (filled in by the WeCom surface work). */
-export async function wecomRoutes(_app: FastifyInstance): Promise<void> {}
+/** Registers every WeCom-compatible endpoint under the plugin's `/cgi-bin` prefix. */
+export async function wecomRoutes(app: FastifyInstance): Promise<void> {
+  await gettokenRoutes(app);
+  await corpTagRoutes(app);
+  await customerRoutes(app);
+  await followWriteRoutes(app);
+}

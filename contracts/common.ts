@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Shared building blocks of the native API contracts (`/api/v1`), imported by the server and the
+ * web console so both read the same shapes.
+ */
+
+/** An opaque id as the API hands it out (`et…`, `pt…`, `wm…`, a userid). */
+export const Id = z.string().min(1).max(64);
+
+/** A timestamp in the responses: ISO 8601 in UTC. */
+export const Timestamp = z.iso.datetime();
+
+/**
+ * A list of ids in a query string, given comma-separated (`?tagId=a,b`), repeated
+ * (`?tagId=a&tagId=b`) or both; blanks are dropped.
+ */
+export const IdList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)))
+  .meta({ description: 'Ids, comma-separated or repeated.' });
+
+/**
+ * A string of at most `max` characters. Characters are code points, as a user counts 购买意向, so
+ * the check is a refinement rather than `.max()` (which counts UTF-16 units).
+ */
+export function chars(max: number) {
+  return z.string().refine((s) => [...s].length <= max, `at most ${max} characters`).meta({ maxLength: max });
+}
+
+/** A display order: larger lists first (WeCom's `order`, an unsigned 32-bit integer). */
+export const Order = z.int().min(0).max(4_294_967_295);
+
+/**
+ * A name as the request gives it. Its length limit is a per-corp setting, so the command checks
+ * it (answering `name_too_long` with the limit) rather than this schema.
+ */
+export const Name = z.string().min(1);

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { chars, Id, Timestamp } from './common.js';
+
+// ---- input ----
+
+/** `GET /customers`: customers in creation order, optionally only those one employee follows. */
+export const ListCustomersQuery = z.strictObject({
+  userid: Id.optional().meta({ description: 'Only customers this employee follows.' }),
+  cursor: z.string().optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** `:externalUserid` in a path. */
+export const CustomerParams = z.strictObject({ externalUserid: Id });
+
+/** `:externalUserid` and `:userid` in a path: one follow relation (employee × customer). */
+export const FollowParams = z.strictObject({ externalUserid: Id, userid: Id });
+
+/** `POST …/follows/:userid/tags`: tag ids to put on and take off the relation. */
+export const MarkTagsBody = z
+  .strictObject({ add: z.array(Id).max(1000).optional(), remove: z.array(Id).max(1000).optional() })
+  .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, 'give at least one tag id in add or remove');
+
+/** `PATCH …/follows/:userid`: the employee's notes on the customer (WeCom's remark fields). */
+export const RemarkFollowBody = z
+  .strictObject({
+    remark: chars(20).optional(),
+    description: chars(150).optional(),
+    remarkCompany: chars(20).optional(),
+    remarkMobiles: z.array(z.string().max(32)).max(5).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of remark, description, remarkCompany, remarkMobiles');
+
+// ---- output ----
+
+/** A customer in a listing, with the userids of the employees who follow it. */
+export const CustomerSummary = z.object({
+  externalUserid: z.string(),
+  name: z.string(),
+  type: z.number().meta({ description: '1 WeChat user, 2 WeCom user' }),
+  gender: z.number().meta({ description: '0 unknown, 1 male, 2 female' }),
+  avatar: z.string(),
+  corpName: z.string(),
+  corpFullName: z.string(),
+  province: z.string(),
+  city: z.string(),
+  createdAt: Timestamp,
+  followUserids: z.array(z.string()),
+});
+
+/** `GET /customers`: one page; `nextCursor` is null on the last. */
+export const CustomerPage = z.object({ customers: z.array(CustomerSummary), nextCursor: z.string().nullable() });
+
+/** A tag on a follow relation. Personal tags show only to their owner. */
+export const FollowTag = z.object({
+  tagId: z.string(),
+  name: z.string(),
+  groupId: z.string().nullable(),
+  groupName: z.string(),
+  type: z.enum(['corp', 'personal', 'strategy']),
+});
+
+/** A follow relation (employee × customer) with the employee's notes. */
+export const Follow = z.object({
+  userid: z.string(),
+  externalUserid: z.string(),
+  remark: z.string(),
+  description: z.string(),
+  remarkCompany: z.string(),
+  remarkMobiles: z.array(z.string()),
+  addTime: Timestamp,
+  addWay: z.number(),
+  state: z.string(),
+  operUserid: z.string(),
+});
+
+/** A follow relation with its tags. */
+export const FollowWithTags = Follow.extend({ tags: z.array(FollowTag) });
+
+/** `GET /customers/:externalUserid`. */
+export const CustomerDetail = CustomerSummary.omit({ followUserids: true }).extend({ attributes: z.record(z.string(), z.unknown()), follows: z.array(FollowWithTags) });
+
+/** `POST …/tags`: the tag ids that changed (adding a present tag or removing an absent one is a no-op). */
+export const MarkTagsResult = z.object({ added: z.array(z.string()), removed: z.array(z.string()) });
+
+/** A customer as the console's detail page receives it. */
+export type CustomerDetailDto = z.infer<typeof CustomerDetail>;
+/** A page of customers as the console receives it. */
+export type CustomerPageDto = z.infer<typeof CustomerPage>;

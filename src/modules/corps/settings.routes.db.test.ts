@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
+import { describeDb } from '../../test/db.js';
+import { buildEmployees } from '../../test/factories.js';
+
+describeDb('settings routes', (db) => {
+  const app = useTestApp(db);
+
+  it('GET /settings: 401 → the defaults merged with what the corp set, and the bounds', async () => {
+    const s = await buildApiScene(db().db);
+    expect((await apiClient(app, null).get('/settings')).status).toBe(401);
+    const res = await apiClient(app, s.key, s.intern).get('/settings');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ limits: { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 }, bounds: { nameMaxLength: 30, tagsPerGroup: 3000, corpTagsMax: 10000 } });
+  });
+
+  it('PATCH /settings: 401 → 400 lists every issue → 403 for all but admins and apps → 200', async () => {
+    const s = await buildApiScene(db().db);
+    const [manager] = await buildEmployees(s.ctx, 1, 'manager');
+    const patch = (body: unknown, as?: string) => () => apiClient(app, s.key, as).patch('/settings', body);
+    await expectRefused(db().db, s.corpId, () => apiClient(app, null).patch('/settings', { nameMaxLength: 20 }), 401, 'unauthorized');
+    const bad = await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 31, tagsPerGroup: 0, corpTagsMax: 2.5, nameMax: 1 }), 400, 'validation_failed');
+    expect(detailPaths(bad)).toEqual(['body.nameMaxLength', 'body.tagsPerGroup', 'body.corpTagsMax', 'body.nameMax']);
+    await expectRefused(db().db, s.corpId, patch({}), 400, 'validation_failed');
+    for (const who of [s.intern, s.staffA, manager!]) await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 20 }, who), 403, 'forbidden');
+
+    const res = await apiClient(app, s.key, s.admin).patch('/settings', { tagsPerGroup: 50 });
+    expect(res.status).toBe(200);
+    expect(res.body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 10000 });
+    expect((await apiClient(app, s.key).patch('/settings', { corpTagsMax: 500 })).body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 500 });
+  });
+
+  it('a name over the limit is name_too_long and says the limit; raising the limit to 30 lets a 20-character name in', async () => {
+    const s = await buildApiScene(db().db);
+    const api = apiClient(app, s.key);
+    const twenty = '一二三四五六七八九十一二三四五六七八九十';
+    const tagTooLong = await expectRefused(db().db, s.corpId, () => api.post('/tag-groups', { name: '组', tags: [{ name: twenty }] }), 400, 'name_too_long');
+    expect(tagTooLong.body.error.message).toMatch(/has 20 characters; the limit is 16/);
+    expect(tagTooLong.body.error.details).toMatchObject([{ limit: 16 }]);
+    await expectRefused(db().db, s.corpId, () => api.patch(`/tags/${s.tags[0]!.tagId}`, { name: twenty }), 400, 'name_too_long');
+    await expectRefused(db().db, s.corpId, () => api.patch(`/tag-groups/${s.group.groupId}`, { name: twenty }), 400, 'name_too_long');
+    // Exactly 16 characters is fine.
+    expect((await api.post('/tag-groups', { name: twenty.slice(0, 16), tags: [{ name: twenty.slice(4) }] })).status).toBe(201);
+
+    expect((await api.patch('/settings', { nameMaxLength: 30 })).body.limits.nameMaxLength).toBe(30);
+    const created = await api.post('/tag-groups', { name: twenty, tags: [{ name: twenty }] });
+    expect(created.status).toBe(201);
+    expect(created.body.tags[0].name).toBe(twenty);
+    await expectRefused(db().db, s.corpId, () => api.patch('/settings', { nameMaxLength: 31 }), 400, 'validation_failed');
+  });
+});

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { withTx } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { addTags } from '../../modules/tags/commands/add-tags.js';
+import { deleteTags } from '../../modules/tags/commands/delete-tags.js';
+import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js';
+import { updateTag } from '../../modules/tags/commands/update-tag.js';
+import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
+import { idList, optionalName, optionalOrder, optionalText, parseBody, postMethods, requiredText, wecomName } from '../parse.js';
+import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
+import { wecomCtx } from '../wecom.plugin.js';
+
+const listBody = z.object({ tag_id: idList, group_id: idList });
+
+const addBody = z.object({
+  group_id: optionalText,
+  group_name: optionalName,
+  order: optionalOrder,
+  tag: z
+    .array(z.object({ name: wecomName, order: optionalOrder }))
+    .nullish()
+    .transform((tags) => tags ?? []),
+});
+
+const editBody = z.object({ id: requiredText, name: optionalName, order: optionalOrder });
+
+const delBody = z.object({ tag_id: idList, group_id: idList });
+
+/**
+ * Corp tag endpoints (wecom-api.md §2.1–2.4): get_corp_tag_list, add_corp_tag, edit_corp_tag and
+ * del_corp_tag, each a thin shell over a tag-library query or command.
+ */
+export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
+  app.route({
+    method: postMethods,
+    url: '/externalcontact/get_corp_tag_list',
+    config: { wecomEmpty: { tag_group: [] } },
+    handler: async (request) => {
+      const body = parseBody(request, listBody);
+      const listing = await listTagGroups(wecomCtx(request), { tagIds: body.tag_id, groupIds: body.group_id });
+      return wecomOk({ tag_group: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, listing.filtered)) });
+    },
+  });
+
+  app.route({
+    method: postMethods,
+    url: '/externalcontact/add_corp_tag',
+    config: { wecomEmpty: { tag_group: {} } },
+    handler: async (request) => {
+      const body = parseBody(request, addBody, { 'tag.*.name': 'name_missing' });
+      // group_id wins: group_name and order are then ignored, as WeCom documents.
+      const input = body.group_id ? { groupId: body.group_id } : { groupName: body.group_name, order: body.order };
+      const result = await withTx(wecomCtx(request), (ctx) =>
+        addTags(ctx, { ...input, tags: body.tag.map((t) => ({ name: t.name, order: t.order })), onExistingName: 'merge' }),
+      );
+      return wecomOk({ tag_group: presentAddedTagGroup(result.group, result.tags) });
+    },
+  });
+
+  app.route({
+    method: postMethods,
+    url: '/externalcontact/edit_corp_tag',
+    handler: async (request) => {
+      const body = parseBody(request, editBody, { id: 'id_missing' });
+      const ctx = wecomCtx(request);
+      // One endpoint edits tags and groups; the id says which. The command re-checks under lock.
+      const kind = await findTagOrGroup(ctx, body.id);
+      if (!kind) throw new AppError('tag_not_found', { message: `invalid tag id ${body.id}` });
+      await withTx(ctx, async (tx) => {
+        if (kind === 'tag') await updateTag(tx, { tagId: body.id, name: body.name, order: body.order });
+        else await updateTagGroup(tx, { groupId: body.id, name: body.name, order: body.order });
+      });
+      return wecomOk();
+    },
+  });
+
+  app.route({
+    method: postMethods,
+    url: '/externalcontact/del_corp_tag',
+    handler: async (request) => {
+      const body = parseBody(request, delBody);
+      await withTx(wecomCtx(request), (ctx) => deleteTags(ctx, { tagIds: body.tag_id, groupIds: body.group_id }));
+      return wecomOk();
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { withTx } from '../../context.js';
+import { markTags } from '../../modules/customers/commands/mark-tags.js';
+import { remarkFollow } from '../../modules/customers/commands/remark-follow.js';
+import { idList, parseBody, postMethods, requiredText, type MissingCodes } from '../parse.js';
+import { wecomOk } from '../presenters.js';
+import { wecomCtx } from '../wecom.plugin.js';
+
+const relation = { userid: requiredText, external_userid: requiredText };
+const relationMissing: MissingCodes = { userid: 'userid_missing', external_userid: 'external_userid_missing' };
+
+const markBody = z.object({ ...relation, add_tag: idList, remove_tag: idList });
+
+// `null` (a Go SDK's unset field) leaves a field as it is; "" clears it.
+const keep = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+const remarkBody = z.object({
+  ...relation,
+  remark: keep(z.string()),
+  description: keep(z.string()),
+  remark_company: keep(z.string()),
+  // WeCom clears the mobiles with [""].
+  remark_mobiles: keep(z.array(z.string())).transform((mobiles) => mobiles?.filter((m) => m !== '')),
+});
+
+/**
+ * Writes on one follow relation (wecom-api.md §2.5, §4): mark_tag puts corp and rule-group tags on
+ * and off it; remark edits the member's remark, description, company and mobiles.
+ */
+export async function followWriteRoutes(app: FastifyInstance): Promise<void> {
+  app.route({
+    method: postMethods,
+    url: '/externalcontact/mark_tag',
+    handler: async (request) => {
+      const body = parseBody(request, markBody, relationMissing);
+      await withTx(wecomCtx(request), (ctx) => markTags(ctx, { userid: body.userid, externalUserid: body.external_userid, add: body.add_tag, remove: body.remove_tag }));
+      return wecomOk();
+    },
+  });
+
+  app.route({
+    method: postMethods,
+    url: '/externalcontact/remark',
+    handler: async (request) => {
+      const body = parseBody(request, remarkBody, relationMissing);
+      await withTx(wecomCtx(request), (ctx) =>
+        remarkFollow(ctx, {
+          userid: body.userid,
+          externalUserid: body.external_userid,
+          remark: body.remark,
+          description: body.description,
+          remarkCompany: body.remark_company,
+          remarkMobiles: body.remark_mobiles,
+        }),
+      );
+      return wecomOk();
+    },
+  });
+}
