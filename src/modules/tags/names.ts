@@ -17,3 +17,17 @@ export function checkName(raw: string | undefined, settings: CorpSettings, what:
   }
   return name;
 }
+
+/** Longest tag description, in characters. */
+export const descriptionMax = 200;
+
+/**
+ * Checks a tag's colour (`#RRGGBB` or empty) and description (≤ 200 characters) in the command, so
+ * every surface (native API, WeCom API, imports) is held to the same rule.
+ */
+export function checkTagAttributes(input: { color?: string; description?: string }, path = ''): void {
+  const details = [];
+  if (input.color !== undefined && input.color !== '' && !/^#[0-9A-Fa-f]{6}$/.test(input.color)) details.push({ path: `${path}color`, message: 'a colour is #RRGGBB' });
+  if (input.description !== undefined && [...input.description].length > descriptionMax) details.push({ path: `${path}description`, message: `longer than ${descriptionMax} characters` });
+  if (details.length > 0) throw new AppError('validation_failed', { message: 'The tag colour or description is not valid.', details });
+}

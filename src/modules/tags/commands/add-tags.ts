@@ -6,7 +6,7 @@ import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { authorize } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
-import { checkName } from '../names.js';
+import { checkName, checkTagAttributes } from '../names.js';
 import { countLiveCorpTags, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** One tag to add. */
@@ -39,6 +39,7 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   const seen = new Set<string>();
   input.tags.forEach((tag, i) => {
     const name = checkName(tag.name, settings, 'tag', `tag.${i}.name`);
+    checkTagAttributes(tag, `tag.${i}.`);
     // WeCom collapses duplicate names inside one request into one tag.
     if (!seen.has(name)) names.push({ ...tag, name }), seen.add(name);
   });

@@ -109,3 +109,14 @@ describeDb('tag library commands', (db) => {
     await expect(withTx(b.ctx, (tx) => updateTag(tx, { tagId: tags[0]!.tagId, name: 'x' }))).rejects.toMatchObject({ code: 'tag_not_found' });
   });
 });
+
+describeDb('tag attribute checks', (db) => {
+  it('refuses a bad colour or an over-long description on add and edit, changing nothing', async () => {
+    const { ctx } = await buildCorp(db().db);
+    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: 'a', color: 'red' }] }))).rejects.toMatchObject({ code: 'validation_failed', details: [{ path: 'tag.0.color' }] });
+    const { tags } = await buildTagGroup(ctx, ['a']);
+    await expect(withTx(ctx, (tx) => updateTag(tx, { tagId: tags[0]!.tagId, description: '长'.repeat(201) }))).rejects.toMatchObject({ code: 'validation_failed', details: [{ path: 'description' }] });
+    const listing = await listTagGroups(ctx);
+    expect(listing.groups.map((g) => g.tags.map((t) => [t.name, t.description]))).toEqual([[['a', '']]]);
+  });
+});

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
-import { tags } from '../../../db/schema/index.js';
+import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { authorize } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
-import { checkName } from '../names.js';
+import { checkName, checkTagAttributes } from '../names.js';
 import { liveTagsOfGroup, lockLiveTags, tagSnapshot, type TagRow } from '../tags.repo.js';
 
 /** The fields of a tag that may change; left-out fields stay as they are. */
@@ -16,6 +16,10 @@ export async function updateTag(ctx: TxCtx, input: UpdateTagInput): Promise<TagR
   const settings = await lockCorpSettings(ctx);
   const [tag] = await lockLiveTags(ctx, [input.tagId], 'id');
   authorize(ctx.actor, 'tag.update');
+  const [group] = await ctx.tx.select({ kind: tagGroups.kind }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag!.groupId)));
+  // Strategy and smart tags have their own APIs; here they are as unknown as on WeCom's corp-tag API.
+  if (group?.kind !== 'corp') throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not an enterprise tag.` });
+  checkTagAttributes(input);
   const name = input.name === undefined ? tag!.name : checkName(input.name, settings, 'tag', 'name');
   if (name !== tag!.name) {
     const siblings = await liveTagsOfGroup(ctx, tag!.groupId);
