@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { withTx } from '../src/context.js';
 import type { Db } from '../src/db/client.js';
@@ -47,20 +49,32 @@ async function load(opts: autocannon.Options) {
 export async function benchP4(db: Db, databaseUrl: string) {
   const { follows, tagIds } = await seed(db);
   const port = 3902;
-  const server = await startProcess(['bin/tagloom.js', 'serve'], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, /Tagloom serves/);
-  const trivial = await startProcess(['--import', 'tsx', 'bench/trivial-server.ts'], { PORT: '3901' }, /ready/);
+  const server = await startProcess([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.tmp/prof'] : []), 'bin/tagloom.js', 'serve'], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, /Tagloom serves/);
+  let trivial: ChildProcess | undefined;
   try {
-    const base = `http://127.0.0.1:${port}`;
-    const token = ((await (await fetch(`${base}/cgi-bin/gettoken?corpid=ww-bench&corpsecret=${secret}`)).json()) as { access_token: string }).access_token;
-    const listUrl = `${base}/cgi-bin/externalcontact/get_corp_tag_list?access_token=${token}`;
-    const check = (await (await fetch(listUrl, { method: 'POST', body: '{}' })).json()) as { errcode: number; tag_group: { tag: unknown[] }[] };
+  const base = `http://127.0.0.1:${port}`;
+  const token = ((await (await fetch(`${base}/cgi-bin/gettoken?corpid=ww-bench&corpsecret=${secret}`)).json()) as { access_token: string }).access_token;
+  const listUrl = `${base}/cgi-bin/externalcontact/get_corp_tag_list?access_token=${token}`;
+  const listBody = await (await fetch(listUrl, { method: 'POST', body: '{}' })).text();
+  mkdirSync('.tmp', { recursive: true });
+  writeFileSync('.tmp/bench-tag-list.json', listBody);
+  trivial = await startProcess(['--import', 'tsx', 'bench/trivial-server.ts'], { PORT: '3901', BIG_BODY_FILE: '.tmp/bench-tag-list.json' }, /ready/);
+    const check = JSON.parse(listBody) as { errcode: number; tag_group: { tag: unknown[] }[] };
     if (check.errcode !== 0 || check.tag_group.length !== 100 || check.tag_group.reduce((n, g) => n + g.tag.length, 0) !== 2000) throw new Error('get_corp_tag_list did not return 100 groups / 2,000 tags');
 
-    const baseline = await load({ url: 'http://127.0.0.1:3901/hello', method: 'POST', body: '{}' });
-    const tagList = await load({ url: listUrl, method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    const oneGroup = await load({ url: listUrl, method: 'POST', body: JSON.stringify({ group_id: [check.tag_group.length ? (check.tag_group[0] as unknown as { group_id: string }).group_id : ''] }), headers: { 'content-type': 'application/json' } });
+    const only = process.env.BENCH_ONLY;
+    const skip = { requestsPerSecond: 0, latencyP50ms: 0, latencyP99ms: 0, non2xx: 0, errors: 0, bytesPerSecond: 0 };
+    const maybe = (name: string, opts: autocannon.Options) => (only && only !== name ? Promise.resolve(skip) : load(opts));
+    const baseline = await maybe('baseline', { url: 'http://127.0.0.1:3901/hello', method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const json = { 'content-type': 'application/json' };
+    const gzip = { ...json, 'accept-encoding': 'gzip' };
+    const sameBytes = await maybe('list', { url: 'http://127.0.0.1:3901/big', method: 'POST', body: '{}', headers: json });
+    const tagList = await maybe('list', { url: listUrl, method: 'POST', body: '{}', headers: json });
+    const sameBytesGzip = await maybe('list', { url: 'http://127.0.0.1:3901/big', method: 'POST', body: '{}', headers: gzip });
+    const tagListGzip = await maybe('list', { url: listUrl, method: 'POST', body: '{}', headers: gzip });
+    const oneGroup = await maybe('group', { url: listUrl, method: 'POST', body: JSON.stringify({ group_id: [check.tag_group.length ? (check.tag_group[0] as unknown as { group_id: string }).group_id : ''] }), headers: { 'content-type': 'application/json' } });
     let n = 0;
-    const markTag = await load({
+    const markTag = await maybe('mark', {
       url: `${base}/cgi-bin/externalcontact/mark_tag?access_token=${token}`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -80,12 +94,16 @@ export async function benchP4(db: Db, databaseUrl: string) {
       target: { getCorpTagList: '≥ 10,000 req/s', markTag: '≥ 3,000 req/s' },
       dataset: { groups: 100, tags: 2000, follows: follows.length },
       baselineTrivialFastify: baseline,
-      getCorpTagListAll: { ...tagList, ratioToBaseline: +(tagList.requestsPerSecond / baseline.requestsPerSecond).toFixed(3) },
+      responseBytes: { plain: Buffer.byteLength(listBody), note: 'the whole library is one response; the same-size baselines send a prebuilt body of these bytes' },
+      baselineSameBytes: sameBytes,
+      getCorpTagListAll: { ...tagList, ratioToBaseline: +(tagList.requestsPerSecond / baseline.requestsPerSecond).toFixed(3), ratioToSameBytes: +(tagList.requestsPerSecond / sameBytes.requestsPerSecond).toFixed(3) },
+      baselineSameBytesGzip: sameBytesGzip,
+      getCorpTagListAllGzip: { ...tagListGzip, ratioToSameBytesGzip: +(tagListGzip.requestsPerSecond / sameBytesGzip.requestsPerSecond).toFixed(3) },
       getCorpTagListOneGroup: { ...oneGroup, ratioToBaseline: +(oneGroup.requestsPerSecond / baseline.requestsPerSecond).toFixed(3) },
       markTag: { ...markTag, ratioToBaseline: +(markTag.requestsPerSecond / baseline.requestsPerSecond).toFixed(3) },
     };
   } finally {
     await stopProcess(server);
-    await stopProcess(trivial);
+    if (trivial) await stopProcess(trivial);
   }
 }

@@ -1,4 +1,5 @@
-import { actorLabel, type TxCtx } from '../context.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { actorLabel, type Ctx, type TxCtx } from '../context.js';
 import { events } from '../db/schema/index.js';
 import type { EventType } from './catalog.js';
 
@@ -37,4 +38,16 @@ export async function recordEvent(ctx: TxCtx, event: NewEvent): Promise<number> 
     })
     .returning({ seq: events.seq });
   return row!.seq;
+}
+
+/**
+ * The same event as an `insert … select` fragment, for a command that writes in one statement
+ * (mark_tag, the hottest write): `payload` is an SQL expression over that statement's own CTEs,
+ * and `when` decides whether the row is written. The statement is its own transaction.
+ */
+export function eventInsertSql(ctx: Ctx, event: Omit<NewEvent, 'payload' | 'before' | 'after'>, payload: SQL, when: SQL): SQL {
+  return sql`insert into events (corp_id, type, actor, source, subject_type, subject_id, payload, reason, operation_id, request_id)
+    select ${ctx.corpId}, ${event.type}, ${actorLabel(ctx.actor)}, ${ctx.source}, ${event.subjectType}, ${event.subjectId}, ${payload}, ${event.reason ?? null}, ${event.operationId ?? null}, ${ctx.requestId ?? null}
+    where ${when}
+    returning seq`;
 }

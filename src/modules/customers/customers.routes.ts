@@ -32,7 +32,8 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Tag and untag one follow relation', description: 'Enterprise tags, or the acting employee\'s own personal tags on their own relation. One unknown id refuses the whole request.', params: FollowParams, body: MarkTagsBody, response: withErrors({ 200: MarkTagsResult }, 403, 404) },
   }, async (request) => {
     const { externalUserid, userid } = request.params;
-    return presentMarkResult(await withTx(apiCtx(request), (tx) => markTags(tx, { externalUserid, userid, add: request.body.add, remove: request.body.remove })));
+    // markTags is its own atomic statement; no surrounding transaction needed.
+    return presentMarkResult(await markTags(apiCtx(request), { externalUserid, userid, add: request.body.add, remove: request.body.remove }));
   });
 
   app.patch('/customers/:externalUserid/follows/:userid', {

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tagGroups } from '../../db/schema/index.js';
@@ -31,6 +32,20 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
     });
     // Unix seconds, not milliseconds.
     expect(Math.abs(grade.create_time - Date.now() / 1000)).toBeLessThan(600);
+  });
+
+  it('get_corp_tag_list answers gzip to clients that accept it, and reflects changes at once', async () => {
+    const corp = await buildWecomCorp(app(), db().db);
+    await call(corp.token, 'add_corp_tag', { group_name: '甲', tag: [{ name: 'a' }] });
+    const url = `/cgi-bin/externalcontact/get_corp_tag_list?access_token=${corp.token}`;
+    const zipped = await app().inject({ method: 'POST', url, payload: {}, headers: { 'accept-encoding': 'gzip, deflate' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    const plain = JSON.parse(gunzipSync(zipped.rawPayload).toString());
+    expect(plain.tag_group.map((g: { group_name: string }) => g.group_name)).toEqual(['甲']);
+    await call(corp.token, 'add_corp_tag', { group_name: '乙', tag: [{ name: 'b' }] });
+    const after = await app().inject({ method: 'POST', url, payload: {} });
+    expect(after.headers['content-encoding']).toBeUndefined();
+    expect(after.json().tag_group.map((g: { group_name: string }) => g.group_name).sort()).toEqual(['乙', '甲']);
   });
 
   it('get_corp_tag_list filters by group_id, by tag_id, and by group_id alone when both are given; deleted items show only then', async () => {

@@ -6,6 +6,7 @@ import { addTags } from '../../modules/tags/commands/add-tags.js';
 import { deleteTags } from '../../modules/tags/commands/delete-tags.js';
 import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js';
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
+import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
 import { idList, optionalName, optionalOrder, optionalText, parseBody, postMethods, requiredText, wecomName } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
@@ -36,10 +37,18 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     method: postMethods,
     url: '/externalcontact/get_corp_tag_list',
     config: { wecomEmpty: { tag_group: [] } },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const body = parseBody(request, listBody);
-      const listing = await listTagGroups(wecomCtx(request), { tagIds: body.tag_id, groupIds: body.group_id });
-      return wecomOk({ tag_group: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, listing.filtered)) });
+      const ctx = wecomCtx(request);
+      // The whole library is read far more often than it changes; serve the rendered reply from memory.
+      const key = `wecom:get_corp_tag_list:${JSON.stringify([body.tag_id, body.group_id])}`;
+      const rendered = await cachedByTagVersion(ctx, key, async () => {
+        const listing = await listTagGroups(ctx, { tagIds: body.tag_id, groupIds: body.group_id });
+        return JSON.stringify(wecomOk({ tag_group: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, listing.filtered)) }));
+      });
+      reply.type('application/json; charset=utf-8');
+      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
+      return reply.send(rendered.body);
     },
   });
 

@@ -33,7 +33,7 @@ export async function followWriteRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/mark_tag',
     handler: async (request) => {
       const body = parseBody(request, markBody, relationMissing);
-      await withTx(wecomCtx(request), (ctx) => markTags(ctx, { userid: body.userid, externalUserid: body.external_userid, add: body.add_tag, remove: body.remove_tag }));
+      await markTags(wecomCtx(request), { userid: body.userid, externalUserid: body.external_userid, add: body.add_tag, remove: body.remove_tag });
       return wecomOk();
     },
   });

@@ -1,11 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { actorLabel, type TxCtx } from '../../../context.js';
-import { marks, personalTags, tagGroups } from '../../../db/schema/index.js';
+import { sql } from 'drizzle-orm';
+import { actorLabel, reader, type Ctx, type TxCtx } from '../../../context.js';
+import { preparedRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
-import { recordEvent } from '../../../events/record.js';
+import { eventInsertSql } from '../../../events/record.js';
 import { authorize } from '../../../policies/index.js';
-import { lockLiveTags } from '../../tags/tags.repo.js';
-import { lockFollow } from '../follows.repo.js';
+import { lockFollow, resolveMarkTargets } from '../follows.repo.js';
 
 /** Tags to put on and take off one follow relation (employee × customer). */
 export type MarkTagsInput = { userid: string; externalUserid: string; add?: string[]; remove?: string[] };
@@ -17,53 +16,94 @@ export type MarkTagsResult = { added: string[]; removed: string[] };
  * Marks and unmarks tags on one follow relation with WeCom's semantics: several tags of one group
  * may coexist. Enterprise tags need `tag.apply` / `tag.remove` on the relation; a personal tag can
  * only be used by its owner on the owner's own relations, and to anyone else it does not exist.
+ *
+ * mark_tag is the hottest write (DESIGN.md P4), so it runs in two round trips instead of a
+ * transaction: resolve and authorize, then one statement that re-checks the relation and the tags
+ * under lock and writes the marks and the event together, or writes nothing.
  */
-export async function markTags(ctx: TxCtx, input: MarkTagsInput): Promise<MarkTagsResult> {
+export async function markTags(ctx: Ctx | TxCtx, input: MarkTagsInput): Promise<MarkTagsResult> {
   const add = [...new Set(input.add ?? [])];
   const remove = [...new Set(input.remove ?? [])];
   if (add.length === 0 && remove.length === 0) throw new AppError('validation_failed', { message: 'add_tag and remove_tag are both empty.', details: [{ path: 'add_tag', message: 'empty' }] });
   const both = add.filter((id) => remove.includes(id));
   if (both.length > 0) throw new AppError('validation_failed', { message: `A tag cannot be added and removed at once: ${both.join(', ')}.`, details: both.map((id) => ({ path: 'remove_tag', message: 'also in add_tag', id })) });
 
-  const follow = await lockFollow(ctx, input.userid, input.externalUserid);
+  for (let attempt = 0; ; attempt += 1) {
+    const personal = await checkTargets(ctx, input, add, remove);
+    const written = await writeMarks(ctx, input, add, remove, personal);
+    if (written) return written;
+    // The relation or a tag changed between the check and the write: check again, which either
+    // reports the precise error or succeeds on the second go.
+    if (attempt > 0) throw new AppError('conflict', { message: 'The relation or a tag changed during the request; try again.' });
+  }
+}
+
+/** Resolves the ids, reports unknown ones, authorizes; returns the owner's personal tag ids. */
+async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[], remove: string[]): Promise<string[]> {
   const ids = [...add, ...remove];
   // A personal tag exists only for its owner acting on their own relation. For anyone else its id
   // falls through to the enterprise-tag lookup and is reported unknown, never as forbidden, so a
   // caller cannot probe which personal tag ids exist.
-  const ownerActing = ctx.actor.kind === 'employee' && ctx.actor.userid === follow.userid;
-  const owned = !ownerActing ? [] : await ctx.tx
-    .select({ tagId: personalTags.tagId, owner: personalTags.ownerUserid })
-    .from(personalTags)
-    .where(and(eq(personalTags.corpId, ctx.corpId), inArray(personalTags.tagId, ids), eq(personalTags.ownerUserid, follow.userid)))
-    .for('share');
-  const personal = new Set(owned.map((p) => p.tagId));
-  const corpIds = ids.filter((id) => !personal.has(id));
-  const corpTags = await lockLiveTags(ctx, corpIds, add.some((id) => corpIds.includes(id)) ? 'add_tag' : 'remove_tag', 'share');
-  if (corpTags.length > 0) {
-    const groups = await ctx.tx.select({ kind: tagGroups.kind }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), inArray(tagGroups.groupId, [...new Set(corpTags.map((t) => t.groupId))])));
-    if (groups.some((g) => g.kind === 'smart')) throw new AppError('validation_failed', { message: 'Tags of a smart group are kept by its rules and cannot be marked by hand.' });
+  const ownerActing = ctx.actor.kind === 'employee' && ctx.actor.userid === input.userid;
+  const found = await resolveMarkTargets(ctx, input.userid, input.externalUserid, ids, ownerActing);
+  if (!found.follow) await lockFollow(ctx, input.userid, input.externalUserid); // throws the precise 40003 / 40096 / 84061
+  const known = new Set(found.tags.map((t) => t.tagId));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    const path = add.some((id) => missing.includes(id)) ? 'add_tag' : 'remove_tag';
+    throw new AppError('tag_not_found', { message: `Unknown tag id: ${missing.join(', ')}.`, details: missing.map((id) => ({ path, message: 'unknown tag id', id })) });
   }
-
-  if (personal.size > 0) authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: follow.userid });
-  if (add.some((id) => !personal.has(id))) authorize(ctx.actor, 'tag.apply', { type: 'follow', userid: follow.userid });
-  if (remove.some((id) => !personal.has(id))) authorize(ctx.actor, 'tag.remove', { type: 'follow', userid: follow.userid });
-
-  const where = and(eq(marks.corpId, ctx.corpId), eq(marks.externalUserid, follow.externalUserid), eq(marks.userid, follow.userid));
-  const added = add.length === 0 ? [] : await ctx.tx
-    .insert(marks)
-    .values(add.map((tagId) => ({ corpId: ctx.corpId, externalUserid: follow.externalUserid, userid: follow.userid, tagId, personal: personal.has(tagId) ? 1 : 0, source: markSource(ctx), createdBy: actorLabel(ctx.actor) })))
-    .onConflictDoNothing()
-    .returning({ tagId: marks.tagId });
-  const removed = remove.length === 0 ? [] : await ctx.tx.delete(marks).where(and(where, inArray(marks.tagId, remove))).returning({ tagId: marks.tagId });
-
-  const result = { added: added.map((r) => r.tagId), removed: removed.map((r) => r.tagId) };
-  if (result.added.length > 0 || result.removed.length > 0) {
-    await recordEvent(ctx, { type: 'follow.tags_changed', subjectType: 'follow', subjectId: `${follow.userid}|${follow.externalUserid}`, payload: { userid: follow.userid, externalUserid: follow.externalUserid, ...result } });
-  }
-  return result;
+  if (found.tags.some((t) => t.kind === 'smart')) throw new AppError('validation_failed', { message: 'Tags of a smart group are kept by its rules and cannot be marked by hand.' });
+  const personal = found.tags.filter((t) => t.kind === 'personal').map((t) => t.tagId);
+  if (personal.length > 0) authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: input.userid });
+  if (add.some((id) => !personal.includes(id))) authorize(ctx.actor, 'tag.apply', { type: 'follow', userid: input.userid });
+  if (remove.some((id) => !personal.includes(id))) authorize(ctx.actor, 'tag.remove', { type: 'follow', userid: input.userid });
+  return personal;
 }
 
-function markSource(ctx: TxCtx) {
+/** The atomic write: `null` when the re-check under lock failed and nothing was written. */
+async function writeMarks(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[], remove: string[], personal: string[]): Promise<MarkTagsResult | null> {
+  const all = [...add, ...remove];
+  const corpIds = all.filter((id) => !personal.includes(id));
+  const [row] = await preparedRows<{ ok: boolean; added: string[] | null; removed: string[] | null }>(reader(ctx), 'mark_tags_write', sql`
+    with f as (
+      select 1 from follows where corp_id = ${ctx.corpId} and userid = ${input.userid} and external_userid = ${input.externalUserid} for key share
+    ), t as (
+      select t.tag_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
+      where t.corp_id = ${ctx.corpId} and t.tag_id = any(${sql.param(corpIds)}::text[]) and t.deleted_at is null and g.kind <> 'smart'
+      for share of t
+    ), p as (
+      select tag_id from personal_tags
+      where corp_id = ${ctx.corpId} and owner_userid = ${input.userid} and tag_id = any(${sql.param(personal)}::text[])
+      for share
+    ), ok as (
+      select exists (select 1 from f) and (select count(*) from t) = ${corpIds.length} and (select count(*) from p) = ${personal.length} as ok
+    ), added as (
+      insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by)
+      select ${ctx.corpId}, ${input.externalUserid}, ${input.userid}, a.tag_id, case when a.tag_id = any(${sql.param(personal)}::text[]) then 1 else 0 end, ${markSource(ctx)}, ${actorLabel(ctx.actor)}
+      from unnest(${sql.param(add)}::text[]) as a(tag_id)
+      where (select ok from ok)
+      on conflict do nothing
+      returning tag_id
+    ), removed as (
+      delete from marks
+      where (select ok from ok) and corp_id = ${ctx.corpId} and external_userid = ${input.externalUserid} and userid = ${input.userid} and tag_id = any(${sql.param(remove)}::text[])
+      returning tag_id
+    ), event as (
+      ${eventInsertSql(
+        ctx,
+        { type: 'follow.tags_changed', subjectType: 'follow', subjectId: `${input.userid}|${input.externalUserid}` },
+        sql`json_build_object('userid', ${input.userid}::text, 'externalUserid', ${input.externalUserid}::text,
+              'added', coalesce((select json_agg(tag_id) from added), '[]'::json), 'removed', coalesce((select json_agg(tag_id) from removed), '[]'::json))`,
+        sql`exists (select 1 from added) or exists (select 1 from removed)`,
+      )}
+    )
+    select (select ok from ok) as ok, (select array_agg(tag_id) from added) as added, (select array_agg(tag_id) from removed) as removed`);
+  if (!row?.ok) return null;
+  return { added: row.added ?? [], removed: row.removed ?? [] };
+}
+
+function markSource(ctx: Ctx) {
   if (ctx.source === 'wecom-api') return 'wecom-api' as const;
   if (ctx.source === 'api') return 'api' as const;
   if (ctx.source === 'import') return 'import' as const;
