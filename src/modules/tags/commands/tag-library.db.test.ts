@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { withTx } from '../../../context.js';
-import { events, marks } from '../../../db/schema/index.js';
+import { events, marks, tags } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from '../../../test/factories.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
@@ -118,5 +118,24 @@ describeDb('tag attribute checks', (db) => {
     await expect(withTx(ctx, (tx) => updateTag(tx, { tagId: tags[0]!.tagId, description: '长'.repeat(201) }))).rejects.toMatchObject({ code: 'validation_failed', details: [{ path: 'description' }] });
     const listing = await listTagGroups(ctx);
     expect(listing.groups.map((g) => g.tags.map((t) => [t.name, t.description]))).toEqual([[['a', '']]]);
+  });
+});
+
+describeDb('restore window', (db) => {
+  it('refuses to restore a tag deleted more than 30 days ago, changing nothing', async () => {
+    const { ctx } = await buildCorp(db().db);
+    const { tags: created } = await buildTagGroup(ctx, ['旧', '新']);
+    await withTx(ctx, (tx) => deleteTags(tx, { tagIds: [created[0]!.tagId] }));
+    await db().db.update(tags).set({ deletedAt: new Date(Date.now() - 31 * 86400_000) }).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, created[0]!.tagId)));
+    await expect(withTx(ctx, (tx) => restoreTags(tx, { tagId: created[0]!.tagId }))).rejects.toMatchObject({ code: 'restore_expired' });
+    expect((await listTagGroups(ctx)).groups[0]!.tags.map((t) => t.name)).toEqual(['新']);
+  });
+
+  it('refuses a restore whose name is now taken by a live tag', async () => {
+    const { ctx } = await buildCorp(db().db);
+    const { group, tags: created } = await buildTagGroup(ctx, ['重名', '其他']);
+    await withTx(ctx, (tx) => deleteTags(tx, { tagIds: [created[0]!.tagId] }));
+    await withTx(ctx, (tx) => addTags(tx, { groupId: group.groupId, tags: [{ name: '重名' }] }));
+    await expect(withTx(ctx, (tx) => restoreTags(tx, { tagId: created[0]!.tagId }))).rejects.toMatchObject({ code: 'name_taken' });
   });
 });
