@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Ctx } from '../../context.js';
-import { customers, follows } from '../../db/schema/index.js';
+import { customers, employees, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { queryRows } from '../../db/client.js';
 import { authorize } from '../../policies/index.js';
@@ -56,6 +56,12 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
     out.set(key, [...(out.get(key) ?? []), tag]);
   }
   return out;
+}
+
+/** Active employees, who may hold customers (WeCom `get_follow_user_list`), in userid order. */
+export async function listFollowUserIds(ctx: Ctx): Promise<string[]> {
+  const rows = await ctx.db.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.status, 'active'))).orderBy(asc(employees.userid));
+  return rows.map((r) => r.userid);
 }
 
 /** The external_userids an employee follows (WeCom `externalcontact/list`). */

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { withTx } from '../../context.js';
+import { systemContext, withTx } from '../../context.js';
+import { addCustomers } from '../../modules/customers/commands/add-customers.js';
 import { tagGroups, tags } from '../../db/schema/index.js';
 import { markTags } from '../../modules/customers/commands/mark-tags.js';
 import { createPersonalTag } from '../../modules/tags/commands/personal-tags.js';
@@ -58,6 +59,12 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
       expect(res.body.errcode, JSON.stringify(body)).toBe(errcode);
     }
     expect(await snapshotCorp(db().db, corp.corpId)).toEqual(before);
+  });
+
+  it('get_follow_user_list lists the active members, and keeps follow_user on errors', async () => {
+    const { corp, u1, u2 } = await scene();
+    expect((await get(corp.token, 'get_follow_user_list', {})).body).toEqual({ errcode: 0, errmsg: 'ok', follow_user: [u1, u2].sort() });
+    expect((await get('garbled', 'get_follow_user_list', {})).body).toMatchObject({ errcode: 40014, follow_user: [] });
   });
 
   it('list gives the external_userids a member follows; an unknown or missing userid is 40003', async () => {
@@ -151,10 +158,18 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
     expect(old.body.external_contact_list).toHaveLength(1);
   });
 
-  it('batch/get_by_user refuses a limit over 100, over 100 userids, no userids, an unknown userid and a bad cursor', async () => {
+  it('batch/get_by_user clamps a limit over 100 to 100, as WeCom does', async () => {
+    const { corp, u1 } = await scene();
+    await withTx(systemContext(db().db, corp.corpId), (tx) => addCustomers(tx, Array.from({ length: 105 }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: u1 }] }))));
+    const res = await post(corp.token, 'batch/get_by_user', { userid_list: [u1], limit: 1000 });
+    expect(res.body.errcode).toBe(0);
+    expect(res.body.external_contact_list).toHaveLength(100);
+    expect(res.body.next_cursor).not.toBe('');
+  });
+
+  it('batch/get_by_user refuses a negative limit, over 100 userids, no userids, an unknown userid and a bad cursor', async () => {
     const { corp, u1 } = await scene();
     const cases: [unknown, number][] = [
-      [{ userid_list: [u1], limit: 101 }, 40058],
       [{ userid_list: [u1], limit: -1 }, 40058],
       [{ userid_list: Array.from({ length: 101 }, (_, i) => `u${i}`) }, 40058],
       [{ userid_list: [] }, 40003],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { getCustomerDetail, listFollowedIds, pageFollowsByUsers, tagsOfFollows } from '../../modules/customers/customers.queries.js';
+import { getCustomerDetail, listFollowedIds, listFollowUserIds, pageFollowsByUsers, tagsOfFollows } from '../../modules/customers/customers.queries.js';
 import { requireEmployee } from '../../modules/customers/follows.repo.js';
 import { optionalText, parseBody, parseQuery, postMethods, requiredText } from '../parse.js';
 import { presentExternalContact, presentFollowInfo, presentFollowUser, wecomOk } from '../presenters.js';
@@ -17,8 +17,9 @@ const batchBody = z.object({
   // The old single-userid form, still sent by wechatpy and some TS SDKs.
   userid: optionalText,
   cursor: optionalText,
-  // Go SDKs send 0 for "unset"; it means the default, as an absent limit does.
-  limit: z.number().int().min(0).max(100).nullish(),
+  // Go SDKs send 0 for "unset"; it means the default, as an absent limit does. Over 100 clamps to
+  // 100, as WeCom does (doc 92994), so scripts written against WeCom keep working.
+  limit: z.number().int().min(0).nullish().transform((limit) => (limit ? Math.min(limit, 100) : limit)),
 });
 
 /**
@@ -40,10 +41,14 @@ function pageFollowUsers<T extends { userid: string }>(all: T[], cursor: string 
 }
 
 /**
- * Customer read endpoints (wecom-api.md §4): list (a member's customers), get (one customer with
+ * Customer read endpoints (wecom-api.md §4): get_follow_user_list (members with customer contact), list (a member's customers), get (one customer with
  * every follow relation and its tags) and batch/get_by_user (follow relations of up to 100 members).
  */
 export async function customerRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/externalcontact/get_follow_user_list', { config: { wecomEmpty: { follow_user: [] } } }, async (request) => {
+    return wecomOk({ follow_user: await listFollowUserIds(wecomCtx(request)) });
+  });
+
   app.get('/externalcontact/list', { config: { wecomEmpty: { external_userid: [] } } }, async (request) => {
     const { userid } = parseQuery(request, listQuery, { userid: 'userid_missing' });
     const ctx = wecomCtx(request);
