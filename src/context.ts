@@ -2,7 +2,7 @@ import type { Db, Tx } from './db/client.js';
 
 /** Who is acting: an app holding a secret, an employee, or the system itself (jobs, demo seeding). */
 export type Actor =
-  | { kind: 'app'; appId: string; appKind: 'customer_contact' | 'app' }
+  | { kind: 'app'; appId: string; appKind: 'customer_contact' | 'app'; range?: { departments: number[]; userids: string[] } }
   | { kind: 'employee'; userid: string; role: string; viaApp?: string }
   | { kind: 'system'; name: string };
 

@@ -1,3 +1,4 @@
-export { abilitiesFor, authorize, can, type PolicyResource } from './engine.js';
+export { Policy, policyFor, type GroupForPolicy, type PolicyResource, type Reach } from './engine.js';
+export { loadOrgSnapshot, type OrgSnapshot } from './org-snapshot.js';
 export { allPermissions, permissions, type Permission } from './registry.js';
-export { builtInRoles } from './roles.js';
+export { appPermissions, builtInRoleDefinitions, type DataScope, type RoleDefinition } from './roles.js';

@@ -14,6 +14,13 @@ export const permissions = {
   'personalTag.manage': { description: 'Keep and apply one’s own personal tags', dependsOn: ['customer.view'] },
   'customer.view': { description: 'See customers and their tags', dependsOn: [] },
   'customer.update': { description: 'Edit remarks of followed customers', dependsOn: ['customer.view'] },
+  'customer.export': { description: 'Export customers and their tags', dependsOn: ['customer.view'] },
+  'customer.transfer': { description: 'Hand customers over between employees (在职/离职继承)', dependsOn: ['customer.view'] },
+  'rule.manage': { description: 'Manage tagging rules and smart groups', dependsOn: ['customer.view'] },
+  'moment.publish': { description: 'Publish Moments to customers', dependsOn: ['customer.view'] },
+  'role.manage': { description: 'Create and edit roles and grant them', dependsOn: [] },
+  'org.manage': { description: 'Manage departments, employees and apps', dependsOn: [] },
+  'strategy.manage': { description: 'Manage rule groups (规则组) and their tags', dependsOn: ['customer.view'] },
   'corp.settings': { description: 'Change corp settings such as tag limits', dependsOn: [] },
   'audit.view': { description: 'Read the audit log', dependsOn: [] },
 } as const satisfies Record<string, { description: string; dependsOn: readonly string[] }>;

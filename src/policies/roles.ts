@@ -1,14 +1,24 @@
 import { allPermissions, type Permission } from './registry.js';
 
+/** How far an employee's reach over customers goes: their own, their department subtree, their region, or the corp. */
+export type DataScope = 'own' | 'department' | 'region' | 'corp';
+
+/** A role definition: permissions from the registry and a data scope. */
+export type RoleDefinition = { name: string; description: string; permissions: readonly Permission[]; dataScope: DataScope };
+
+const library: Permission[] = ['tagGroup.create', 'tagGroup.update', 'tagGroup.delete', 'tag.create', 'tag.update', 'tag.delete'];
+const everyday: Permission[] = ['customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'];
+
 /**
- * Built-in roles. Issue 3 makes roles editable and adds data scopes; these defaults follow the
- * guide: admins manage the library, staff apply tags and keep personal ones, interns only look.
+ * Built-in roles, following the guide: admins run everything corp-wide; managers (e.g. store or
+ * regional managers) keep the enterprise library and see their region; staff apply tags and keep
+ * personal ones for their own customers; read-only (interns) only look at their own customers.
  */
-export const builtInRoles: Record<string, readonly Permission[]> = {
-  admin: allPermissions,
-  manager: allPermissions.filter((p) => p !== 'corp.settings'),
-  staff: ['customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'],
-  readonly: ['customer.view'],
+export const builtInRoleDefinitions: Record<'admin' | 'manager' | 'staff' | 'readonly', RoleDefinition> = {
+  admin: { name: '管理员', description: 'Everything, corp-wide', permissions: allPermissions, dataScope: 'corp' },
+  manager: { name: '经理', description: 'Keeps the tag library; sees and tags customers of their region', permissions: [...library, ...everyday, 'customer.export', 'rule.manage', 'moment.publish', 'audit.view'], dataScope: 'region' },
+  staff: { name: '员工', description: 'Tags their own customers and keeps personal tags', permissions: everyday, dataScope: 'own' },
+  readonly: { name: '只读（实习生）', description: 'Sees their own customers; changes nothing', permissions: ['customer.view'], dataScope: 'own' },
 };
 
 /** What an app or the system may do: everything on the corp's library, nothing personal. */

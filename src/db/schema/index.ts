@@ -2,3 +2,4 @@ export * from './org.js';
 export * from './customers.js';
 export * from './tags.js';
 export * from './events.js';
+export * from './strategies.js';

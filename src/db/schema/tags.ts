@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { corps } from './org.js';
+
+/** A set of people: departments (with their subtrees), regions and members. Empty = everyone. */
+export type Audience = { departments?: number[]; regions?: string[]; userids?: string[] };
+
+/** Per-group scope: who sees the group, who may apply its tags (e.g. 协议价客户 only by 华东 sales). */
+export type TagGroupScope = { view?: Audience; apply?: Audience };
 
 /**
  * Tag groups. `kind` is corp (enterprise), strategy (rule-group tags, issue 3) or smart (rule
@@ -16,6 +22,8 @@ export const tagGroups = pgTable(
     order: bigint('order', { mode: 'number' }).notNull().default(0),
     kind: text('kind', { enum: ['corp', 'strategy', 'smart'] }).notNull().default('corp'),
     strategyId: integer('strategy_id'),
+    // Who may see and who may apply the group's tags; an empty audience means everyone.
+    scope: jsonb('scope').$type<TagGroupScope>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     deletionId: text('deletion_id'),

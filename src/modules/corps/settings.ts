@@ -31,3 +31,8 @@ export async function readCorpSettings(ctx: Ctx | TxCtx): Promise<CorpSettings> 
 export async function bumpTagVersion(ctx: TxCtx): Promise<void> {
   await ctx.tx.update(corps).set({ tagVersion: sql`${corps.tagVersion} + 1` }).where(eq(corps.corpId, ctx.corpId));
 }
+
+/** Marks the organization (departments, employees, roles, app ranges, rule groups) as changed, so every process reloads its policy snapshot. */
+export async function bumpOrgVersion(ctx: TxCtx): Promise<void> {
+  await ctx.tx.update(corps).set({ orgVersion: sql`${corps.orgVersion} + 1` }).where(eq(corps.corpId, ctx.corpId));
+}

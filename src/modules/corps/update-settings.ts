@@ -3,7 +3,7 @@ import type { TxCtx } from '../../context.js';
 import { corps, type CorpSettings } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { recordEvent } from '../../events/record.js';
-import { authorize } from '../../policies/index.js';
+import { policyFor } from '../../policies/index.js';
 import { lockCorpSettings, settingBounds } from './settings.js';
 
 /**
@@ -12,7 +12,7 @@ import { lockCorpSettings, settingBounds } from './settings.js';
  */
 export async function updateCorpSettings(ctx: TxCtx, input: Partial<CorpSettings>): Promise<CorpSettings> {
   const before = await lockCorpSettings(ctx);
-  authorize(ctx.actor, 'corp.settings');
+  (await policyFor(ctx)).authorize('corp.settings');
   const bad = (Object.keys(input) as (keyof CorpSettings)[]).filter((k) => {
     const v = input[k];
     return !(k in settingBounds) || typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > settingBounds[k];

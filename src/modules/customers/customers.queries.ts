@@ -3,7 +3,7 @@ import type { Actor, Ctx } from '../../context.js';
 import { customers, employees, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { queryRows } from '../../db/client.js';
-import { authorize } from '../../policies/index.js';
+import { policyFor } from '../../policies/index.js';
 import { requireEmployee } from './follows.repo.js';
 
 /** A customer row as stored. */
@@ -132,7 +132,7 @@ function decodeSeqCursor(cursor: string): number {
  * while customers are added), optionally only those `userid` follows. Each comes with its followers.
  */
 export async function pageCustomers(ctx: Ctx, opts: { userid?: string; cursor?: string; limit: number }) {
-  authorize(ctx.actor, 'customer.view');
+  (await policyFor(ctx)).authorize('customer.view');
   if (opts.userid !== undefined) await requireEmployee(ctx, opts.userid);
   const conds: SQL[] = [eq(customers.corpId, ctx.corpId)];
   if (opts.cursor) conds.push(gt(customers.seq, decodeSeqCursor(opts.cursor)));

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { CreatedTags, DeletionResult, PersonalTag, PersonalTagDeleted, PersonalTagList, RestoreResult, Tag, TagGroup, TagGroupHeader, TagGroupList } from '../../../contracts/tags.js';
-import type { Actor } from '../../context.js';
-import { abilitiesFor, type Permission } from '../../policies/index.js';
+import type { Permission, Policy } from '../../policies/index.js';
 import type { DeleteTagsResult } from './commands/delete-tags.js';
 import type { PersonalTagRow } from './commands/personal-tags.js';
 import type { RestoreResult as RestoreRows } from './commands/restore-tags.js';
@@ -26,8 +25,8 @@ export function presentTag(tag: TagRow): z.infer<typeof Tag> {
   };
 }
 
-/** A group's own fields; with an actor, also what that actor may do with it. */
-export function presentTagGroupHeader(group: TagGroupRow, actor?: Actor): z.infer<typeof TagGroupHeader> {
+/** A group's own fields; with a policy, also what its actor may do with it. */
+export function presentTagGroupHeader(group: TagGroupRow, policy?: Policy): z.infer<typeof TagGroupHeader> {
   return {
     groupId: group.groupId,
     name: group.name,
@@ -35,13 +34,13 @@ export function presentTagGroupHeader(group: TagGroupRow, actor?: Actor): z.infe
     createdAt: group.createdAt.toISOString(),
     deleted: group.deletedAt !== null,
     deletedAt: group.deletedAt?.toISOString() ?? null,
-    ...(actor ? { abilities: abilitiesFor(actor, tagGroupAbilities) } : {}),
+    ...(policy ? { abilities: policy.abilities(tagGroupAbilities, { type: 'tagGroup', group }) } : {}),
   };
 }
 
 /** A group with the given tags (all of them, in display order, as the caller loaded them). */
-export function presentTagGroup(group: TagGroupRow, tags: readonly TagRow[], actor?: Actor): z.infer<typeof TagGroup> {
-  return { ...presentTagGroupHeader(group, actor), tags: tags.map(presentTag) };
+export function presentTagGroup(group: TagGroupRow, tags: readonly TagRow[], policy?: Policy): z.infer<typeof TagGroup> {
+  return { ...presentTagGroupHeader(group, policy), tags: tags.map(presentTag) };
 }
 
 /** Tags just created in an existing group. */
@@ -50,8 +49,8 @@ export function presentCreatedTags(tags: readonly TagRow[]): z.infer<typeof Crea
 }
 
 /** A group listing, each group carrying the actor's abilities. */
-export function presentTagGroupList(listing: GroupListing, actor: Actor): z.infer<typeof TagGroupList> {
-  return { groups: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, actor)) };
+export function presentTagGroupList(listing: GroupListing, policy: Policy): z.infer<typeof TagGroupList> {
+  return { groups: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, policy)) };
 }
 
 /** What a deletion did. */

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { personalTags, tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { authorize } from '../../policies/index.js';
+import { policyFor } from '../../policies/index.js';
 import type { TagGroupRow, TagRow } from './tags.repo.js';
 
 /** A group with the tags a listing shows. `filtered` says whether deleted items may be present. */
@@ -84,6 +84,6 @@ export async function getTagGroup(ctx: Ctx, groupId: string): Promise<{ group: T
  */
 export async function listMyPersonalTags(ctx: Ctx) {
   if (ctx.actor.kind !== 'employee') throw new AppError('forbidden', { message: 'Personal tags belong to an employee; act as one (Tagloom-Acting-User).' });
-  authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: ctx.actor.userid });
+  (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: ctx.actor.userid });
   return listOwnPersonalTags(ctx, ctx.actor.userid);
 }

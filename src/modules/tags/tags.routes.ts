@@ -19,6 +19,7 @@ import {
 } from '../../../contracts/tags.js';
 import { apiCtx } from '../../api/api.plugin.js';
 import { withTx } from '../../context.js';
+import { policyFor } from '../../policies/index.js';
 import { addTags } from './commands/add-tags.js';
 import { deleteTags } from './commands/delete-tags.js';
 import { restoreTags } from './commands/restore-tags.js';
@@ -38,7 +39,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'List tag groups with their tags', description: 'Without filters: every live group. Filtered by `groupId` or `tagId`: those, deleted ones included and flagged `deleted: true`. Each group carries the caller\'s `abilities`.', querystring: ListTagGroupsQuery, response: withErrors({ 200: TagGroupList }) },
   }, async (request) => {
     const ctx = apiCtx(request);
-    return presentTagGroupList(await listTagGroups(ctx, { groupIds: request.query.groupId, tagIds: request.query.tagId }), ctx.actor);
+    return presentTagGroupList(await listTagGroups(ctx, { groupIds: request.query.groupId, tagIds: request.query.tagId }), await policyFor(ctx));
   });
 
   app.post('/tag-groups', {
@@ -47,7 +48,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     const ctx = apiCtx(request);
     const { name, order, tags: newTags } = request.body;
     const created = await withTx(ctx, (tx) => addTags(tx, { groupName: name, order, tags: newTags, onExistingName: 'create' }));
-    return reply.code(201).send(presentTagGroup(created.group, created.tags, ctx.actor));
+    return reply.code(201).send(presentTagGroup(created.group, created.tags, await policyFor(ctx)));
   });
 
   app.get('/tag-groups/:groupId', {
@@ -55,14 +56,14 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const ctx = apiCtx(request);
     const found = await getTagGroup(ctx, request.params.groupId);
-    return presentTagGroup(found.group, found.tags, ctx.actor);
+    return presentTagGroup(found.group, found.tags, await policyFor(ctx));
   });
 
   app.patch('/tag-groups/:groupId', {
     schema: { tags, summary: 'Rename or reorder a tag group', description: 'Answers the group without its tags.', params: GroupIdParams, body: UpdateTagGroupBody, response: withErrors({ 200: TagGroupHeader }, 403, 404, 409) },
   }, async (request) => {
     const ctx = apiCtx(request);
-    return presentTagGroupHeader(await withTx(ctx, (tx) => updateTagGroup(tx, { groupId: request.params.groupId, ...request.body })), ctx.actor);
+    return presentTagGroupHeader(await withTx(ctx, (tx) => updateTagGroup(tx, { groupId: request.params.groupId, ...request.body })), await policyFor(ctx));
   });
 
   app.delete('/tag-groups/:groupId', {

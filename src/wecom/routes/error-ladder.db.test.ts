@@ -87,7 +87,7 @@ const ladders: Ladder[] = [
     path: 'batch/get_by_user',
     method: 'POST',
     empty: { external_contact_list: [], next_cursor: '' },
-    bad: (s) => [[{ body: { userid_list: [s.userid], limit: 101 } }, 40058], [{ body: { userid_list: s.userid } }, 40058], [{ body: {} }, 40003]],
+    bad: (s) => [[{ body: { userid_list: [s.userid], limit: -1 } }, 40058], [{ body: { userid_list: s.userid } }, 40058], [{ body: {} }, 40003]],
     unknown: (s) => [[{ body: { userid_list: [s.userid, 'nobody'] } }, 40003]],
     ok: (s) => ({ body: { userid_list: [s.userid], limit: 100 } }),
   },

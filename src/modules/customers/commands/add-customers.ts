@@ -4,7 +4,7 @@ import { customers, employees, follows } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { lockCorpSettings } from '../../corps/settings.js';
 
 /** A follow relation to create with a customer. */
@@ -29,7 +29,7 @@ export type NewCustomer = {
  * the next dense `seq` for the audience index; the corp lock keeps `seq` gap-free and unique.
  */
 export async function addCustomers(ctx: TxCtx, input: NewCustomer[]): Promise<string[]> {
-  authorize(ctx.actor, 'customer.update');
+  (await policyFor(ctx)).authorize('customer.update');
   if (input.length === 0) return [];
   await lockCorpSettings(ctx);
   const userids = [...new Set(input.flatMap((c) => c.follows.map((f) => f.userid)))];

@@ -5,7 +5,7 @@ import { personalTags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { lockLiveTags } from '../../tags/tags.repo.js';
 
 /** One mark to put on: a tag on the relation of `userid` with `externalUserid`. */
@@ -23,10 +23,10 @@ export async function bulkMark(ctx: TxCtx, entries: MarkEntry[], source: 'import
   const personal = await ctx.tx.select().from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), inArray(personalTags.tagId, tagIds)));
   const ownerOf = new Map(personal.map((p) => [p.tagId, p.ownerUserid]));
   const corpTagIds = tagIds.filter((id) => !ownerOf.has(id));
-  if (corpTagIds.length > 0) authorize(ctx.actor, 'tag.apply');
+  if (corpTagIds.length > 0) (await policyFor(ctx)).authorize('tag.apply');
   await lockLiveTags(ctx, corpTagIds, 'tagId', 'share');
   // Personal tags stay their owner's: only the owner may apply them, and only on their own relations.
-  for (const owner of new Set(ownerOf.values())) authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: owner });
+  for (const owner of new Set(ownerOf.values())) (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: owner });
   const misplaced = entries.filter((e) => ownerOf.has(e.tagId) && ownerOf.get(e.tagId) !== e.userid);
   if (misplaced.length > 0) throw new AppError('forbidden', { message: 'A personal tag can only go on its owner’s customers.' });
 

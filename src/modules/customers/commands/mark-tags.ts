@@ -3,7 +3,7 @@ import { actorLabel, reader, type Ctx, type TxCtx } from '../../../context.js';
 import { preparedRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { eventInsertSql } from '../../../events/record.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { lockFollow, resolveMarkTargets } from '../follows.repo.js';
 
 /** Tags to put on and take off one follow relation (employee × customer). */
@@ -55,9 +55,9 @@ async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[
   }
   if (found.tags.some((t) => t.kind === 'smart')) throw new AppError('validation_failed', { message: 'Tags of a smart group are kept by its rules and cannot be marked by hand.' });
   const personal = found.tags.filter((t) => t.kind === 'personal').map((t) => t.tagId);
-  if (personal.length > 0) authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: input.userid });
-  if (add.some((id) => !personal.includes(id))) authorize(ctx.actor, 'tag.apply', { type: 'follow', userid: input.userid });
-  if (remove.some((id) => !personal.includes(id))) authorize(ctx.actor, 'tag.remove', { type: 'follow', userid: input.userid });
+  if (personal.length > 0) (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: input.userid });
+  if (add.some((id) => !personal.includes(id))) (await policyFor(ctx)).authorize('tag.apply', { type: 'follow', userid: input.userid });
+  if (remove.some((id) => !personal.includes(id))) (await policyFor(ctx)).authorize('tag.remove', { type: 'follow', userid: input.userid });
   return personal;
 }
 

@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { follows } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { lockFollow, type FollowRow } from '../follows.repo.js';
 
 /** WeCom `remark` fields; left-out fields stay as they are. */
@@ -21,7 +21,7 @@ const limits = { remark: 20, description: 150, remarkCompany: 20, remarkMobiles:
 /** Edits an employee's remark, description, company and mobiles for one followed customer. */
 export async function remarkFollow(ctx: TxCtx, input: RemarkInput): Promise<FollowRow> {
   const follow = await lockFollow(ctx, input.userid, input.externalUserid);
-  authorize(ctx.actor, 'customer.update', { type: 'follow', userid: follow.userid });
+  (await policyFor(ctx)).authorize('customer.update', { type: 'follow', userid: follow.userid });
   const over = (['remark', 'description', 'remarkCompany'] as const).filter((k) => [...(input[k] ?? '')].length > limits[k]);
   if (over.length > 0 || (input.remarkMobiles?.length ?? 0) > limits.remarkMobiles) {
     throw new AppError('validation_failed', { message: 'A remark field is too long.', details: over.map((k) => ({ path: k, message: `longer than ${limits[k]} characters` })) });

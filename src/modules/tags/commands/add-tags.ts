@@ -4,7 +4,7 @@ import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
 import { countLiveCorpTags, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
@@ -32,7 +32,7 @@ export type AddTagsInput = {
  */
 export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group: TagGroupRow; tags: TagRow[]; groupCreated: boolean }> {
   const settings = await lockCorpSettings(ctx);
-  authorize(ctx.actor, 'tag.create');
+  (await policyFor(ctx)).authorize('tag.create');
   if (input.tags.length === 0) throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
 
   const names: NewTag[] = [];
@@ -59,7 +59,7 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
       throw new AppError('name_taken', { message: `A tag group named "${groupName}" exists.`, details: [{ path: 'group_name', message: 'taken' }] });
     }
     if (!group) {
-      authorize(ctx.actor, 'tagGroup.create');
+      (await policyFor(ctx)).authorize('tagGroup.create');
       [group] = await ctx.tx
         .insert(tagGroups)
         .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, order: input.order ?? 0, kind: 'corp' })

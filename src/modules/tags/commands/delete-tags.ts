@@ -4,7 +4,7 @@ import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { archiveMarks } from '../mark-archive.js';
 import { groupSnapshot, lockLiveGroup, lockLiveTags, tagSnapshot, type TagGroupRow, type TagRow } from '../tags.repo.js';
@@ -30,8 +30,8 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput): Promise<De
   const groups: TagGroupRow[] = [];
   for (const id of groupIds) groups.push(await lockLiveGroup(ctx, id));
   const named = await lockLiveTags(ctx, tagIds);
-  if (groups.length > 0) authorize(ctx.actor, 'tagGroup.delete');
-  if (named.length > 0) authorize(ctx.actor, 'tag.delete');
+  if (groups.length > 0) (await policyFor(ctx)).authorize('tagGroup.delete');
+  if (named.length > 0) (await policyFor(ctx)).authorize('tag.delete');
 
   const groupOfNamed = named.length === 0 ? [] : await ctx.tx
     .select()

@@ -4,7 +4,7 @@ import { marks, personalTags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { readCorpSettings } from '../../corps/settings.js';
 import { checkName } from '../names.js';
 
@@ -29,14 +29,14 @@ async function lockOwn(ctx: TxCtx, tagId: string): Promise<PersonalTagRow> {
   const owner = ownerOf(ctx);
   const [row] = await ctx.tx.select().from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tagId), eq(personalTags.ownerUserid, owner))).for('update');
   if (!row) throw new AppError('tag_not_found', { message: `You have no personal tag ${tagId}.` });
-  authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: row.ownerUserid });
+  (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: row.ownerUserid });
   return row;
 }
 
 /** Creates a personal tag owned by the acting employee. */
 export async function createPersonalTag(ctx: TxCtx, input: { name: string; groupName?: string }): Promise<PersonalTagRow> {
   const owner = ownerOf(ctx);
-  authorize(ctx.actor, 'personalTag.manage', { type: 'personalTag', ownerUserid: owner });
+  (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: owner });
   const settings = await readCorpSettings(ctx);
   const name = checkName(input.name, settings, 'personal tag', 'name');
   const groupName = input.groupName === undefined || input.groupName.trim() === '' ? '' : checkName(input.groupName, settings, 'personal tag group', 'group_name');

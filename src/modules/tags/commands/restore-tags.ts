@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { restoreArchivedMarks } from '../mark-archive.js';
 import { countLiveCorpTags, groupSnapshot, liveTagsOfGroup, tagSnapshot, type TagGroupRow, type TagRow } from '../tags.repo.js';
@@ -33,11 +33,11 @@ export async function restoreTags(ctx: TxCtx, input: RestoreInput): Promise<Rest
   let revived: TagRow[];
   if ('groupId' in input) {
     group = await lockDeleted(ctx.tx.select().from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, input.groupId), eq(tagGroups.kind, 'corp'), isNotNull(tagGroups.deletedAt))).for('update'), input.groupId);
-    authorize(ctx.actor, 'tagGroup.delete');
+    (await policyFor(ctx)).authorize('tagGroup.delete');
     revived = await ctx.tx.select().from(tags).where(and(eq(tags.corpId, ctx.corpId), eq(tags.groupId, group.groupId), eq(tags.deletionId, group.deletionId!))).for('update');
   } else {
     const tag = await lockDeleted(ctx.tx.select().from(tags).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, input.tagId), isNotNull(tags.deletedAt))).for('update'), input.tagId);
-    authorize(ctx.actor, 'tag.delete');
+    (await policyFor(ctx)).authorize('tag.delete');
     const [owner] = await ctx.tx.select().from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag.groupId))).for('update');
     if (!owner || owner.kind !== 'corp') throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not an enterprise tag.` });
     group = owner;

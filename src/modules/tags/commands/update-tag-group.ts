@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { tagGroups } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName } from '../names.js';
 import { groupSnapshot, lockLiveGroup, type TagGroupRow } from '../tags.repo.js';
@@ -15,7 +15,7 @@ export type UpdateTagGroupInput = { groupId: string; name?: string; order?: numb
 export async function updateTagGroup(ctx: TxCtx, input: UpdateTagGroupInput): Promise<TagGroupRow> {
   const settings = await lockCorpSettings(ctx);
   const group = await lockLiveGroup(ctx, input.groupId);
-  authorize(ctx.actor, 'tagGroup.update');
+  (await policyFor(ctx)).authorize('tagGroup.update');
   const name = input.name === undefined ? group.name : checkName(input.name, settings, 'tag group', 'name');
   if (name !== group.name) {
     const [clash] = await ctx.tx

@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { authorize } from '../../../policies/index.js';
+import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
 import { liveTagsOfGroup, lockLiveTags, tagSnapshot, type TagRow } from '../tags.repo.js';
@@ -15,7 +15,7 @@ export type UpdateTagInput = { tagId: string; name?: string; order?: number; col
 export async function updateTag(ctx: TxCtx, input: UpdateTagInput): Promise<TagRow> {
   const settings = await lockCorpSettings(ctx);
   const [tag] = await lockLiveTags(ctx, [input.tagId], 'id');
-  authorize(ctx.actor, 'tag.update');
+  (await policyFor(ctx)).authorize('tag.update');
   const [group] = await ctx.tx.select({ kind: tagGroups.kind }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag!.groupId)));
   // Strategy and smart tags have their own APIs; here they are as unknown as on WeCom's corp-tag API.
   if (group?.kind !== 'corp') throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not an enterprise tag.` });

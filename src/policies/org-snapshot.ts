@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import { reader, type Ctx } from '../context.js';
+import { corps, departments, employees, roles, strategies, strategyRanges } from '../db/schema/index.js';
+import { builtInRoleDefinitions, type DataScope } from './roles.js';
+
+/** What the policy engine knows of a corp's organization, rebuilt only when `org_version` moves. */
+export type OrgSnapshot = {
+  version: number;
+  /** department → parent and the region it (or its nearest ancestor) belongs to */
+  departments: Map<number, { parentId: number; region: string | null }>;
+  children: Map<number, number[]>;
+  employees: Map<string, { departmentIds: number[]; role: string; status: 'active' | 'left' }>;
+  roles: Map<string, { permissions: string[]; dataScope: DataScope }>;
+  strategies: Map<number, { admins: string[]; userids: string[]; departments: number[] }>;
+};
+
+const cache = new Map<string, OrgSnapshot>();
+
+/** Every department in the subtrees of `roots`, roots included. */
+export function subtree(snapshot: OrgSnapshot, roots: Iterable<number>): Set<number> {
+  const out = new Set<number>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (out.has(id)) continue;
+    out.add(id);
+    stack.push(...(snapshot.children.get(id) ?? []));
+  }
+  return out;
+}
+
+/** The regions of some departments: each department's own region, else its nearest ancestor's. */
+export function regionsOf(snapshot: OrgSnapshot, departmentIds: Iterable<number>): Set<string> {
+  const out = new Set<string>();
+  for (let id of departmentIds) {
+    for (let hops = 0; hops < 64; hops += 1) {
+      const dept = snapshot.departments.get(id);
+      if (!dept) break;
+      if (dept.region) {
+        out.add(dept.region);
+        break;
+      }
+      id = dept.parentId;
+    }
+  }
+  return out;
+}
+
+/**
+ * Loads the corp's organization for policy checks: one cheap version read per call, and the full
+ * load only when departments, employees, roles or rule groups changed (in any process).
+ */
+export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
+  const db = reader(ctx);
+  const [corp] = await db.select({ version: corps.orgVersion }).from(corps).where(eq(corps.corpId, ctx.corpId));
+  const version = corp?.version ?? -1;
+  const hit = cache.get(ctx.corpId);
+  if (hit && hit.version === version) return hit;
+
+  const [deptRows, employeeRows, roleRows, strategyRows, rangeRows] = await Promise.all([
+    db.select().from(departments).where(eq(departments.corpId, ctx.corpId)),
+    db.select({ userid: employees.userid, departmentIds: employees.departmentIds, role: employees.role, status: employees.status }).from(employees).where(eq(employees.corpId, ctx.corpId)),
+    db.select().from(roles).where(eq(roles.corpId, ctx.corpId)),
+    db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId)),
+    db.select().from(strategyRanges).where(eq(strategyRanges.corpId, ctx.corpId)),
+  ]);
+  const snapshot: OrgSnapshot = { version, departments: new Map(), children: new Map(), employees: new Map(), roles: new Map(), strategies: new Map() };
+  for (const d of deptRows) {
+    snapshot.departments.set(d.deptId, { parentId: d.parentId, region: d.region });
+    snapshot.children.set(d.parentId, [...(snapshot.children.get(d.parentId) ?? []), d.deptId]);
+  }
+  for (const e of employeeRows) snapshot.employees.set(e.userid, { departmentIds: e.departmentIds, role: e.role, status: e.status });
+  // Built-in roles apply even before a corp stores its own copy of them.
+  for (const [roleId, def] of Object.entries(builtInRoleDefinitions)) snapshot.roles.set(roleId, { permissions: [...def.permissions], dataScope: def.dataScope });
+  for (const r of roleRows) snapshot.roles.set(r.roleId, { permissions: r.permissions, dataScope: r.dataScope });
+  for (const s of strategyRows) snapshot.strategies.set(s.strategyId, { admins: s.adminList, userids: [], departments: [] });
+  for (const r of rangeRows) {
+    const s = snapshot.strategies.get(r.strategyId);
+    if (!s) continue;
+    if (r.type === 1) s.userids.push(r.node);
+    else s.departments.push(Number(r.node));
+  }
+  cache.set(ctx.corpId, snapshot);
+  return snapshot;
+}
