@@ -15,10 +15,20 @@ export const CreateTagGroupBody = z.strictObject({ name: Name, order: Order.opti
 /** `POST /tag-groups/:groupId/tags`: tags to add to an existing group. */
 export const AddTagsBody = z.strictObject({ tags: z.array(NewTag).min(1).max(3000) });
 
-/** `PATCH /tag-groups/:groupId`: rename and/or reorder. */
+/** A set of people: departments (with their sub-departments), regions and members. Empty = everyone. */
+export const Audience = z.strictObject({
+  departments: z.array(z.number().int().min(1)).max(1000).optional(),
+  regions: z.array(z.string().min(1).max(30)).max(100).optional(),
+  userids: z.array(z.string().min(1).max(64)).max(1000).optional(),
+});
+
+/** Who sees a group (`view`) and who may apply its tags (`apply`); an empty audience means everyone. */
+export const TagGroupScope = z.strictObject({ view: Audience.optional(), apply: Audience.optional() });
+
+/** `PATCH /tag-groups/:groupId`: rename, reorder and/or change who sees and applies it. */
 export const UpdateTagGroupBody = z
-  .strictObject({ name: Name.optional(), order: Order.optional() })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, order');
+  .strictObject({ name: Name.optional(), order: Order.optional(), scope: TagGroupScope.optional() })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, order, scope');
 
 /** `PATCH /tags/:tagId`: the fields to change; left-out fields stay. */
 export const UpdateTagBody = z
@@ -69,6 +79,7 @@ export const TagGroupHeader = z.object({
   createdAt: Timestamp,
   deleted: z.boolean(),
   deletedAt: Timestamp.nullable(),
+  scope: TagGroupScope,
   abilities: Abilities.optional(),
 });
 

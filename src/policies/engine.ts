@@ -3,7 +3,7 @@ import type { Audience, TagGroupScope } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { loadOrgSnapshot, regionsOf, subtree, type OrgSnapshot } from './org-snapshot.js';
 import { allPermissions, type Permission } from './registry.js';
-import { appPermissions, type DataScope } from './roles.js';
+import { appPermissions, rangedAppPermissions, type DataScope } from './roles.js';
 
 /** A row a permission is checked against; each scope predicate reads only these fields. */
 export type PolicyResource =
@@ -150,7 +150,7 @@ async function resolvePolicy(ctx: Ctx): Promise<Policy> {
   if (actor.kind === 'system') return new Policy(actor, new Set(appPermissions), 'all', null, null);
   if (actor.kind === 'app' && !actor.range) return new Policy(actor, new Set(appPermissions), 'all', null, null);
   const snapshot = await loadOrgSnapshot(ctx);
-  if (actor.kind === 'app') return new Policy(actor, new Set(appPermissions), rangeReach(snapshot, actor.range!), null, snapshot);
+  if (actor.kind === 'app') return new Policy(actor, new Set(rangedAppPermissions), rangeReach(snapshot, actor.range!), null, snapshot);
   const employee = snapshot.employees.get(actor.userid);
   const role = employee && employee.status === 'active' ? snapshot.roles.get(employee.role) : undefined;
   if (!employee || !role) return new Policy(actor, new Set(), new Set(), null, snapshot);

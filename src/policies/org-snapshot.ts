@@ -46,6 +46,16 @@ export function regionsOf(snapshot: OrgSnapshot, departmentIds: Iterable<number>
   return out;
 }
 
+/** Whether a member is inside a rule group's range (WeCom: strategy tags go only on its members' relations). */
+export function strategyCovers(snapshot: OrgSnapshot, strategyId: number | null, userid: string): boolean {
+  const strategy = strategyId === null ? undefined : snapshot.strategies.get(strategyId);
+  const member = snapshot.employees.get(userid);
+  if (!strategy || !member) return false;
+  if (strategy.userids.includes(userid)) return true;
+  const covered = subtree(snapshot, strategy.departments);
+  return member.departmentIds.some((d) => covered.has(d));
+}
+
 /**
  * Loads the corp's organization for policy checks: one cheap version read per call, and the full
  * load only when departments, employees, roles or rule groups changed (in any process).

@@ -23,3 +23,10 @@ export const builtInRoleDefinitions: Record<'admin' | 'manager' | 'staff' | 'rea
 
 /** What an app or the system may do: everything on the corp's library, nothing personal. */
 export const appPermissions: readonly Permission[] = allPermissions.filter((p) => p !== 'personalTag.manage');
+
+/**
+ * What an ordinary app limited to a visible range may do: an app's rights without managing the
+ * organization, apps, roles or corp settings. Otherwise a ranged secret could widen its own range
+ * or rotate the customer-contact secret; as in WeCom, only the full secret and admins run the directory.
+ */
+export const rangedAppPermissions: readonly Permission[] = appPermissions.filter((p) => p !== 'org.manage' && p !== 'role.manage' && p !== 'corp.settings');

@@ -3,7 +3,7 @@ import type { Actor, Ctx } from '../../context.js';
 import { customers, employees, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { queryRows } from '../../db/client.js';
-import { policyFor } from '../../policies/index.js';
+import { policyFor, type GroupForPolicy } from '../../policies/index.js';
 import { requireEmployee } from './follows.repo.js';
 
 /** A customer row as stored. */
@@ -21,26 +21,38 @@ export type PersonalVisibility = { kind: 'all' } | { kind: 'owner'; userid: stri
 export type CustomerDetail = { customer: CustomerRow; follows: (FollowRow & { tags: FollowTag[] })[] };
 
 /**
- * Loads one customer with its follow relations and their tags. Personal tags are shown only as
- * `visibility` allows: to their owner, or to WeCom-compatible callers as WeCom does.
+ * Loads one customer with its follow relations and their tags. A customer none of whose followers
+ * the caller reaches does not exist for them. Tags of groups the caller may not
+ * see are left out; personal tags only as `visibility` allows (their owner, or WeCom-compatible
+ * callers, as WeCom does).
  */
 export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibility: PersonalVisibility): Promise<CustomerDetail> {
+  const policy = await policyFor(ctx);
+  policy.authorize('customer.view');
+  const notFound = () => new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".` });
   const [customer] = await ctx.db.select().from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
-  if (!customer) throw new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".` });
+  if (!customer) throw notFound();
   const followRows = await ctx.db.select().from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid))).orderBy(asc(follows.addTime), asc(follows.userid));
+  // Data scope decides which customers one sees; a visible customer shows all its relations, since
+  // enterprise tags are shared by everyone who serves the customer.
+  if (!followRows.some((f) => policy.reaches(f.userid))) throw notFound();
   const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility);
   return { customer, follows: followRows.map((f) => ({ ...f, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })) };
 }
 
-/** Tags on the follow relations of the given customers, keyed `userid|external_userid`. */
+/**
+ * Tags on the follow relations of the given customers, keyed `userid|external_userid`, without
+ * the tags of groups the caller may not see (per-group view scope, rule-group ranges).
+ */
 export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibility: PersonalVisibility): Promise<Map<string, FollowTag[]>> {
   const out = new Map<string, FollowTag[]>();
   if (externalUserids.length === 0) return out;
+  const policy = await policyFor(ctx);
   const personalCond =
     visibility.kind === 'all' ? sql`true` : visibility.kind === 'owner' ? sql`pt.owner_userid = ${visibility.userid}` : sql`false`;
-  const rows = await queryRows<Record<string, string | number | null>>(ctx.db, sql`
+  const rows = await queryRows<Record<string, string | number | null | object>>(ctx.db, sql`
     select m.userid, m.external_userid, m.tag_id, m.personal,
-           coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id
+           coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id, g.scope, g.strategy_id
     from marks m
     left join tags t on m.personal = 0 and t.corp_id = m.corp_id and t.tag_id = m.tag_id and t.deleted_at is null
     left join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
@@ -49,6 +61,7 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
       and (t.tag_id is not null or (pt.tag_id is not null and ${personalCond}))
     order by m.created_at, m.tag_id`);
   for (const row of rows) {
+    if (row.kind && !policy.canSeeGroup({ kind: row.kind as GroupForPolicy['kind'], scope: (row.scope ?? {}) as GroupForPolicy['scope'], strategyId: row.strategy_id === null ? null : Number(row.strategy_id) })) continue;
     const key = `${row.userid}|${row.external_userid}`;
     const type = Number(row.personal) === 1 ? 2 : row.kind === 'strategy' ? 3 : 1;
     const tag: FollowTag = { tagId: String(row.tag_id), tagName: String(row.tag_name), groupName: String(row.group_name ?? ''), type };
@@ -60,12 +73,16 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
 
 /** Active employees, who may hold customers (WeCom `get_follow_user_list`), in userid order. */
 export async function listFollowUserIds(ctx: Ctx): Promise<string[]> {
+  const policy = await policyFor(ctx);
+  policy.authorize('customer.view');
   const rows = await ctx.db.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.status, 'active'))).orderBy(asc(employees.userid));
-  return rows.map((r) => r.userid);
+  return rows.map((r) => r.userid).filter((u) => policy.reaches(u));
 }
 
 /** The external_userids an employee follows (WeCom `externalcontact/list`). */
 export async function listFollowedIds(ctx: Ctx, userid: string): Promise<string[]> {
+  const policy = await policyFor(ctx);
+  policy.authorize('customer.view', { type: 'employee', userid });
   const rows = await ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, userid))).orderBy(asc(follows.addTime), asc(follows.externalUserid));
   return rows.map((r) => r.id);
 }
@@ -90,6 +107,8 @@ function decodeCursor(cursor: string): [string, string] {
  * `batch/get_by_user`), ordered by (userid, external_userid) so a cursor stays stable under writes.
  */
 export async function pageFollowsByUsers(ctx: Ctx, userids: string[], cursor: string | undefined, limit: number) {
+  const policy = await policyFor(ctx);
+  for (const userid of userids) policy.authorize('customer.view', { type: 'employee', userid });
   const conds: SQL[] = [eq(follows.corpId, ctx.corpId), inArray(follows.userid, userids)];
   if (cursor) {
     const [u, e] = decodeCursor(cursor);
@@ -132,9 +151,16 @@ function decodeSeqCursor(cursor: string): number {
  * while customers are added), optionally only those `userid` follows. Each comes with its followers.
  */
 export async function pageCustomers(ctx: Ctx, opts: { userid?: string; cursor?: string; limit: number }) {
-  (await policyFor(ctx)).authorize('customer.view');
+  const policy = await policyFor(ctx);
+  policy.authorize('customer.view');
   if (opts.userid !== undefined) await requireEmployee(ctx, opts.userid);
+  if (opts.userid !== undefined && !policy.reaches(opts.userid)) throw new AppError('employee_not_found', { message: `No employee with userid "${opts.userid}" in your reach.` });
   const conds: SQL[] = [eq(customers.corpId, ctx.corpId)];
+  if (policy.reach !== 'all') {
+    // Only customers with at least one follower inside the caller's data scope.
+    const reachable = ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), inArray(follows.userid, [...policy.reach, ''])));
+    conds.push(inArray(customers.externalUserid, reachable));
+  }
   if (opts.cursor) conds.push(gt(customers.seq, decodeSeqCursor(opts.cursor)));
   if (opts.userid !== undefined) {
     const followed = ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, opts.userid)));

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { reader, type Ctx, type TxCtx } from '../../context.js';
 import { preparedRows } from '../../db/client.js';
-import { customers, employees, follows } from '../../db/schema/index.js';
+import { customers, employees, follows, type TagGroupScope } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 
 /** A follow relation row as stored. */
@@ -36,7 +36,7 @@ export async function requireCustomer(ctx: Ctx | TxCtx, externalUserid: string):
 }
 
 /** A tag a mark names: its id and its group's kind, or `personal` for the owner's own tag. */
-export type MarkTarget = { tagId: string; kind: 'corp' | 'strategy' | 'smart' | 'personal' };
+export type MarkTarget = { tagId: string; kind: 'corp' | 'strategy' | 'smart' | 'personal'; scope: TagGroupScope; strategyId: number | null };
 
 /**
  * In one round trip and without locks: whether the relation exists and which of `tagIds` are live
@@ -48,13 +48,13 @@ export async function resolveMarkTargets(ctx: Ctx | TxCtx, userid: string, exter
     with f as (
       select 1 from follows where corp_id = ${ctx.corpId} and userid = ${userid} and external_userid = ${externalUserid} 
     ), t as (
-      select t.tag_id, g.kind from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
+      select t.tag_id, g.kind, g.scope, g.strategy_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
       where t.corp_id = ${ctx.corpId} and t.tag_id = any(${sql.param(tagIds)}::text[]) and t.deleted_at is null
     ), p as (
-      select tag_id, 'personal' as kind from personal_tags
+      select tag_id, 'personal' as kind, '{}'::jsonb as scope, null::integer as strategy_id from personal_tags
       where ${withPersonal} and corp_id = ${ctx.corpId} and owner_userid = ${userid} and tag_id = any(${sql.param(tagIds)}::text[])
     )
     select exists (select 1 from f) as follow,
-      coalesce((select json_agg(json_build_object('tagId', tag_id, 'kind', kind)) from (select * from t union all select * from p) x), '[]'::json) as tags`);
+      coalesce((select json_agg(json_build_object('tagId', tag_id, 'kind', kind, 'scope', scope, 'strategyId', strategy_id)) from (select * from t union all select * from p) x), '[]'::json) as tags`);
   return row!;
 }

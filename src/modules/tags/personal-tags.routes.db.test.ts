@@ -59,13 +59,14 @@ describeDb('personal tag routes', (db) => {
 
   it('another employee cannot list, read, rename, delete or apply it: to them it does not exist', async () => {
     const { s, tagId } = await sceneWithPersonalTag();
-    const [manager] = await buildEmployees(s.ctx, 1, 'manager');
+    // An admin reaches every relation in the corp, so this is about privacy, not data scope.
+    const [manager] = await buildEmployees(s.ctx, 1, 'admin');
     const asB = apiClient(app, s.key, s.staffB);
     expect((await asB.get('/personal-tags')).body.tags).toEqual([]);
     await expectRefused(db().db, s.corpId, () => asB.patch(`/personal-tags/${tagId}`, { name: '偷改' }), 404, 'tag_not_found');
     await expectRefused(db().db, s.corpId, () => asB.delete(`/personal-tags/${tagId}`), 404, 'tag_not_found');
     await expectRefused(db().db, s.corpId, () => asB.post(`/customers/${s.customer}/follows/${s.staffB}/tags`, { add: [tagId] }), 404, 'tag_not_found');
-    // Even someone allowed to tag A's relation (a manager) is told it does not exist, not "forbidden".
+    // Even someone allowed to tag A's relation (an admin) is told it does not exist, not "forbidden".
     for (const who of [s.staffB, manager!]) {
       await expectRefused(db().db, s.corpId, () => apiClient(app, s.key, who).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { remove: [tagId] }), 404, 'tag_not_found');
     }

@@ -34,6 +34,7 @@ export function presentTagGroupHeader(group: TagGroupRow, policy?: Policy): z.in
     createdAt: group.createdAt.toISOString(),
     deleted: group.deletedAt !== null,
     deletedAt: group.deletedAt?.toISOString() ?? null,
+    scope: group.scope,
     ...(policy ? { abilities: policy.abilities(tagGroupAbilities, { type: 'tagGroup', group }) } : {}),
   };
 }

@@ -40,8 +40,15 @@ export async function listTagGroups(
   const groupRows = await ctx.db.select().from(tagGroups).where(and(...groupConds)).orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
 
   const byGroup = new Map<string, TagRow[]>();
-  for (const tag of tagRows) byGroup.set(tag.groupId, [...(byGroup.get(tag.groupId) ?? []), tag]);
-  return { groups: groupRows.map((group) => ({ group, tags: byGroup.get(group.groupId) ?? [] })), filtered };
+  for (const tag of tagRows) {
+    const list = byGroup.get(tag.groupId);
+    if (list) list.push(tag);
+    else byGroup.set(tag.groupId, [tag]);
+  }
+  // Groups outside the caller's view scope (or rule-group range) are simply not there for them.
+  const policy = await policyFor(ctx);
+  const visible = groupRows.filter((group) => policy.canSeeGroup(group));
+  return { groups: visible.map((group) => ({ group, tags: byGroup.get(group.groupId) ?? [] })), filtered };
 }
 
 /** The acting employee's own personal tags; nobody else's are ever listed. */

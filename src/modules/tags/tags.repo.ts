@@ -2,11 +2,23 @@ import { and, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { TxCtx } from '../../context.js';
 import { tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
+import type { Permission } from '../../policies/index.js';
 
 /** A tag group row as stored. */
 export type TagGroupRow = typeof tagGroups.$inferSelect;
 /** A tag row as stored. */
 export type TagRow = typeof tags.$inferSelect;
+
+/** The kinds of group the tag-library commands write: enterprise groups and rule-group (strategy) groups. */
+export type LibraryKind = 'corp' | 'strategy';
+
+/**
+ * The permission a library change needs: rule-group tags are managed under `strategy.manage`
+ * (wecom-api.md §3.1), enterprise tags under their own `tag.*` / `tagGroup.*` permission.
+ */
+export function libraryPermission(kind: LibraryKind, corpPermission: Permission): Permission {
+  return kind === 'strategy' ? 'strategy.manage' : corpPermission;
+}
 
 /** Loads and locks one live group of the corp, or throws `tag_not_found`. */
 export async function lockLiveGroup(ctx: TxCtx, groupId: string, kind: TagGroupRow['kind'] = 'corp'): Promise<TagGroupRow> {
@@ -66,5 +78,5 @@ export function tagSnapshot(tag: TagRow) {
 
 /** The group as the audit log and presenters describe it. */
 export function groupSnapshot(group: TagGroupRow) {
-  return { groupId: group.groupId, name: group.name, order: group.order, kind: group.kind, strategyId: group.strategyId };
+  return { groupId: group.groupId, name: group.name, order: group.order, kind: group.kind, strategyId: group.strategyId, scope: group.scope };
 }

@@ -1,7 +1,8 @@
+import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
 import { addCustomers } from '../../modules/customers/commands/add-customers.js';
-import { tagGroups, tags } from '../../db/schema/index.js';
+import { corps, strategies, strategyRanges, tagGroups, tags } from '../../db/schema/index.js';
 import { markTags } from '../../modules/customers/commands/mark-tags.js';
 import { createPersonalTag } from '../../modules/tags/commands/personal-tags.js';
 import { describeDb } from '../../test/db.js';
@@ -83,6 +84,10 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
     const strategyTagId = unique('st');
     await db().db.insert(tagGroups).values({ corpId: corp.corpId, groupId: strategyGroupId, name: '规则组标签', kind: 'strategy', strategyId: 1 });
     await db().db.insert(tags).values({ corpId: corp.corpId, tagId: strategyTagId, groupId: strategyGroupId, name: '华东' });
+    // Strategy tags go only on relations of members inside the rule group's range.
+    await db().db.insert(strategies).values({ corpId: corp.corpId, strategyId: 1, name: '华东规则组' });
+    await db().db.insert(strategyRanges).values({ corpId: corp.corpId, strategyId: 1, type: 1, node: u1 });
+    await db().db.update(corps).set({ orgVersion: sql`${corps.orgVersion} + 1` }).where(eq(corps.corpId, corp.corpId));
     const personal = await withTx(employeeCtx(db().db, corp.corpId, u1), (tx) => createPersonalTag(tx, { name: '老朋友', groupName: '我的' }));
     await withTx(employeeCtx(db().db, corp.corpId, u1), (tx) => markTags(tx, { userid: u1, externalUserid: customer, add: [personal.tagId] }));
     await post(corp.token, 'mark_tag', { userid: u1, external_userid: customer, add_tag: [tagIds[0], strategyTagId] });

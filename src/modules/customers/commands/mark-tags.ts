@@ -3,7 +3,7 @@ import { actorLabel, reader, type Ctx, type TxCtx } from '../../../context.js';
 import { preparedRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { eventInsertSql } from '../../../events/record.js';
-import { policyFor } from '../../../policies/index.js';
+import { loadOrgSnapshot, policyFor, strategyCovers } from '../../../policies/index.js';
 import { lockFollow, resolveMarkTargets } from '../follows.repo.js';
 
 /** Tags to put on and take off one follow relation (employee × customer). */
@@ -55,9 +55,21 @@ async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[
   }
   if (found.tags.some((t) => t.kind === 'smart')) throw new AppError('validation_failed', { message: 'Tags of a smart group are kept by its rules and cannot be marked by hand.' });
   const personal = found.tags.filter((t) => t.kind === 'personal').map((t) => t.tagId);
-  if (personal.length > 0) (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: input.userid });
-  if (add.some((id) => !personal.includes(id))) (await policyFor(ctx)).authorize('tag.apply', { type: 'follow', userid: input.userid });
-  if (remove.some((id) => !personal.includes(id))) (await policyFor(ctx)).authorize('tag.remove', { type: 'follow', userid: input.userid });
+  const policy = await policyFor(ctx);
+  if (personal.length > 0) policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: input.userid });
+  const snapshot = found.tags.some((t) => t.kind === 'strategy') ? await loadOrgSnapshot(ctx) : null;
+  for (const target of found.tags) {
+    if (target.kind === 'personal') continue;
+    const group = { kind: target.kind, scope: target.scope, strategyId: target.strategyId };
+    // The group's apply scope (e.g. 协议价客户 only for 华东 sales), and for rule-group tags the
+    // member must be inside the rule group's range, as in WeCom.
+    policy.authorize(add.includes(target.tagId) ? 'tag.apply' : 'tag.remove', { type: 'tagGroup', group });
+    if (snapshot && target.kind === 'strategy' && !strategyCovers(snapshot, target.strategyId, input.userid)) {
+      throw new AppError('forbidden', { message: `${input.userid} is outside the range of the rule group of tag ${target.tagId}.` });
+    }
+  }
+  if (add.some((id) => !personal.includes(id))) policy.authorize('tag.apply', { type: 'follow', userid: input.userid });
+  if (remove.some((id) => !personal.includes(id))) policy.authorize('tag.remove', { type: 'follow', userid: input.userid });
   return personal;
 }
 
