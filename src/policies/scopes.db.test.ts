@@ -22,10 +22,10 @@ describeDb('data scopes and per-group scopes on the real routes', (db) => {
     const { corp, as, p } = await scene();
     expect(await customerIds(as(p.shStaff))).toEqual([corp.shCustomer]);
     expect(await customerIds(as(p.bjStaff))).toEqual([corp.bjCustomer]);
-    expect(await customerIds(as(p.shIntern))).toEqual([]);
-    expect(await customerIds(as(p.hdManager))).toEqual([corp.shCustomer]);
+    expect(await customerIds(as(p.shIntern))).toEqual([corp.internCustomer]);
+    expect(await customerIds(as(p.hdManager))).toEqual([corp.shCustomer, corp.internCustomer].sort());
     expect(await customerIds(as(p.bjManager))).toEqual([corp.bjCustomer]);
-    expect(await customerIds(as(p.admin))).toEqual([corp.shCustomer, corp.bjCustomer].sort());
+    expect(await customerIds(as(p.admin))).toEqual([corp.shCustomer, corp.bjCustomer, corp.internCustomer].sort());
     expect((await as(p.shStaff).get(`/customers/${corp.bjCustomer}`)).status).toBe(404);
     expect((await as(p.hdManager).get(`/customers/${corp.bjCustomer}`)).status).toBe(404);
     expect((await as(p.hdManager).get(`/customers/${corp.shCustomer}`)).status).toBe(200);

@@ -11,7 +11,7 @@ import { buildCorp, buildTagGroup, unique } from './factories.js';
  *          └─ 5 …
  *
  * admin (dept 1), hdManager (2), shStaff and shIntern (3), bjManager (5), bjStaff (6).
- * `shCustomer` is followed by shStaff, `bjCustomer` by bjStaff. Groups: 客户等级 (open to all) and
+ * `shCustomer` is followed by shStaff, `bjCustomer` by bjStaff, `internCustomer` by shIntern. Groups: 客户等级 (open to all) and
  * 协议价客户 (seen by 华东 only, applied by hdManager only).
  */
 export async function buildRegionalCorp(db: Db) {
@@ -36,13 +36,14 @@ export async function buildRegionalCorp(db: Db) {
       { userid: people.bjStaff, name: '北京销售', departmentIds: [6], role: 'staff' },
     ]);
   });
-  const [shCustomer, bjCustomer] = await withTx(sys, (tx) =>
+  const [shCustomer, bjCustomer, internCustomer] = await withTx(sys, (tx) =>
     addCustomers(tx, [
       { name: '上海客户', province: '上海', city: '上海', follows: [{ userid: people.shStaff }] },
       { name: '北京客户', province: '北京', city: '北京', follows: [{ userid: people.bjStaff }] },
+      { name: '实习生客户', province: '上海', city: '上海', follows: [{ userid: people.shIntern }] },
     ]),
   );
   const grade = await buildTagGroup(corp.ctx, ['A级', 'B级'], '客户等级');
   const contract = await buildTagGroup(corp.ctx, ['协议价客户'], '协议价客户');
-  return { ...corp, people, shCustomer: shCustomer!, bjCustomer: bjCustomer!, grade, contract };
+  return { ...corp, people, shCustomer: shCustomer!, bjCustomer: bjCustomer!, internCustomer: internCustomer!, grade, contract };
 }
