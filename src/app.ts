@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The database every route's context is built on. */
     db: Db;
+    /** Every route registered, as method and URL pattern; the tenant-isolation test walks it. */
+    routeTable: { method: string; url: string }[];
   }
 }
 
@@ -37,6 +39,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('db', opts.db);
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
 
   await app.register(swaggerPlugin);
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });

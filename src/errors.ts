@@ -17,9 +17,13 @@ export const errorCodes = {
   invalid_corpid: { status: 401, errcode: 40013, message: 'The corpid is not valid.' },
   invalid_secret: { status: 401, errcode: 40001, message: 'The secret is not valid.' },
   forbidden: { status: 403, errcode: 60011, message: 'You may not do this.' },
+  api_forbidden: { status: 403, errcode: 48002, message: 'This API is not permitted for this app; call it with the customer-contact secret.' },
   not_found: { status: 404, errcode: 40068, message: 'Not found.' },
   tag_not_found: { status: 404, errcode: 40068, message: 'The tag or tag group does not exist.' },
   employee_not_found: { status: 404, errcode: 40003, message: 'The employee (userid) does not exist.' },
+  employee_inactive: { status: 409, errcode: 40003, message: 'The employee has left; only an active employee can take over customers.' },
+  department_not_found: { status: 404, errcode: 60123, message: 'The department (partyid) does not exist.' },
+  strategy_not_found: { status: 404, errcode: 40068, message: 'The rule group (strategy_id) does not exist.' },
   customer_not_found: { status: 404, errcode: 40096, message: 'The customer (external_userid) does not exist.' },
   no_relation: { status: 404, errcode: 84061, message: 'The employee and the customer have no follow relation.' },
   name_taken: { status: 409, errcode: 40071, message: 'The name is already used.' },
@@ -27,6 +31,7 @@ export const errorCodes = {
   limit_exceeded: { status: 422, errcode: 40058, message: 'A limit would be exceeded.' },
   restore_expired: { status: 410, errcode: 40068, message: 'Deleted more than 30 days ago; it can no longer be restored.' },
   invalid_cursor: { status: 400, errcode: 50100, message: 'The pagination cursor is not valid.' },
+  rate_limited: { status: 429, errcode: 45009, message: 'Too many attempts; try again later.' },
   internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
 } as const;
 

@@ -1,22 +1,25 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { and, eq } from 'drizzle-orm';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
 import type { Ctx } from '../context.js';
-import { employees } from '../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../errors.js';
-import { verifyApiKey } from '../modules/auth/tokens.js';
+import { authenticate } from './authenticate.js';
 import { apiRoutes } from './routes.js';
+
+export { actingUserHeader } from './authenticate.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the native API once the API key (and acting user, if any) checks out. */
+    /** Set by the native API once the API key (and acting user, if any) or the session cookie checks out. */
     apiCtx?: Ctx;
+    /** The SHA-256 of the console session token, when the request came with the session cookie. */
+    apiSessionHash?: string;
+  }
+  interface FastifyContextConfig {
+    /** True for `POST /auth/login`, the one native route that takes no credentials. */
+    apiPublic?: boolean;
   }
 }
-
-/** The header that makes an app act on behalf of one of its corp's employees. */
-export const actingUserHeader = 'tagloom-acting-user';
 
 /** The context a native route acts in; the auth hook has set it before any handler runs. */
 export function apiCtx(request: FastifyRequest): Ctx {
@@ -65,23 +68,16 @@ function validationDetails(request: FastifyRequest, error: FastifyError & { vali
 
 /**
  * The native REST API (`/api/v1`): Bearer API key per app, optionally acting as an employee
- * (`Tagloom-Acting-User: userid`, needed for personal tags), coded errors
+ * (`Tagloom-Acting-User: userid`, needed for personal tags), or the console's session cookie; coded errors
  * `{ error: { code, message, details, requestId } }` with every validation issue listed.
  */
 export async function nativeApiPlugin(app: FastifyInstance): Promise<void> {
   // Authentication runs before validation so the status ladder is 401 → 400 → 403/404 → 2xx.
   app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const identity = await verifyApiKey(app.db, key);
-    const acting = request.headers[actingUserHeader];
-    let actor: Ctx['actor'] = { kind: 'app', appId: identity.appId, appKind: identity.appKind };
-    if (typeof acting === 'string' && acting !== '') {
-      const [employee] = await app.db.select().from(employees).where(and(eq(employees.corpId, identity.corpId), eq(employees.userid, acting)));
-      if (!employee || employee.status !== 'active') throw new AppError('unauthorized', { message: `No active employee "${acting}" to act as.` });
-      actor = { kind: 'employee', userid: employee.userid, role: employee.role, viaApp: identity.appId };
-    }
-    request.apiCtx = { corpId: identity.corpId, actor, source: 'api', requestId: request.id, db: app.db };
+    if (request.routeOptions.config?.apiPublic) return;
+    const { ctx, sessionTokenHash } = await authenticate(app, request);
+    request.apiCtx = ctx;
+    request.apiSessionHash = sessionTokenHash;
   });
 
   app.setErrorHandler((error: FastifyError | AppError | ZodError, request, reply) => {

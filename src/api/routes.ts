@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { appRoutes } from '../modules/apps/apps.routes.js';
+import { authRoutes } from '../modules/auth/auth.routes.js';
+import { departmentRoutes } from '../modules/org/departments.routes.js';
+import { employeeRoutes } from '../modules/org/employees.routes.js';
+import { roleRoutes } from '../modules/permissions/roles.routes.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
 import { customerRoutes } from '../modules/customers/customers.routes.js';
+import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
 
@@ -9,5 +16,12 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(tagRoutes);
   await app.register(personalTagRoutes);
   await app.register(customerRoutes);
+  await app.register(transferRoutes);
   await app.register(settingsRoutes);
+  await app.register(authRoutes);
+  await app.register(appRoutes);
+  await app.register(departmentRoutes);
+  await app.register(employeeRoutes);
+  await app.register(roleRoutes);
+  await app.register(auditRoutes);
 }

@@ -4,6 +4,7 @@ import { addCustomers, type NewCustomer } from '../modules/customers/commands/ad
 import { bulkMark, type MarkEntry } from '../modules/customers/commands/bulk-mark.js';
 import { createCorp } from '../modules/org/commands/create-corp.js';
 import { addDepartments, addEmployees, type NewEmployee } from '../modules/org/commands/add-org.js';
+import { setEmployeePassword } from '../modules/org/commands/set-employee-password.js';
 import { addTags } from '../modules/tags/commands/add-tags.js';
 import { createPersonalTag } from '../modules/tags/commands/personal-tags.js';
 import { addWays, companyParts, contactStates, departmentTree, givenChars, personalTagNames, regions, surnames, tagLibrary } from './demo-data.js';
@@ -11,6 +12,14 @@ import { seededRandom } from './random.js';
 
 /** The demo corp's corpid. */
 export const demoCorpId = 'ww-demo';
+
+/** One console login per built-in role, documented in the README (demo data only, never for real corps). */
+export const demoConsoleUsers = [
+  { role: 'admin', username: 'd12u1', password: 'demo-admin-2026' },
+  { role: 'manager', username: 'd2u1', password: 'demo-manager-2026' },
+  { role: 'staff', username: 'd3u1', password: 'demo-staff-2026' },
+  { role: 'readonly', username: 'd13u2', password: 'demo-readonly-2026' },
+] as const;
 
 type Rng = ReturnType<typeof seededRandom>;
 
@@ -64,8 +73,9 @@ function demoCustomer(rng: Rng, sales: { userid: string; region: string | null }
 
 /**
  * Creates the demo corp `ww-demo` with synthetic but realistic data: a department tree with
- * regions, ~30 employees in four roles, `customerCount` customers with follow relations, the
- * enterprise tag library with marks spread over it, and a few personal tags. Deterministic.
+ * regions, ~30 employees in four roles (one console login per role), `customerCount` customers
+ * with follow relations, the enterprise tag library with marks spread over it, and a few personal
+ * tags. Deterministic.
  */
 export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCount?: number; seed?: number } = {}) {
   const rng = seededRandom(opts.seed ?? 20261126);
@@ -75,6 +85,9 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
   await withTx(sys, async (tx) => {
     await addDepartments(tx, departmentTree.map(({ staff: _s, ...d }) => d));
     await addEmployees(tx, staff.map(({ region: _r, ...e }) => e));
+  });
+  await withTx(sys, async (tx) => {
+    for (const user of demoConsoleUsers) await setEmployeePassword(tx, { userid: user.username, password: user.password });
   });
 
   const tagWeights: { tagId: string; weight: number }[][] = [];

@@ -67,13 +67,12 @@ export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
   const hit = cache.get(ctx.corpId);
   if (hit && hit.version === version) return hit;
 
-  const [deptRows, employeeRows, roleRows, strategyRows, rangeRows] = await Promise.all([
-    db.select().from(departments).where(eq(departments.corpId, ctx.corpId)),
-    db.select({ userid: employees.userid, departmentIds: employees.departmentIds, role: employees.role, status: employees.status }).from(employees).where(eq(employees.corpId, ctx.corpId)),
-    db.select().from(roles).where(eq(roles.corpId, ctx.corpId)),
-    db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId)),
-    db.select().from(strategyRanges).where(eq(strategyRanges.corpId, ctx.corpId)),
-  ]);
+  // One after another: inside a transaction they share one connection, which runs one query at a time.
+  const deptRows = await db.select().from(departments).where(eq(departments.corpId, ctx.corpId));
+  const employeeRows = await db.select({ userid: employees.userid, departmentIds: employees.departmentIds, role: employees.role, status: employees.status }).from(employees).where(eq(employees.corpId, ctx.corpId));
+  const roleRows = await db.select().from(roles).where(eq(roles.corpId, ctx.corpId));
+  const strategyRows = await db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId));
+  const rangeRows = await db.select().from(strategyRanges).where(eq(strategyRanges.corpId, ctx.corpId));
   const snapshot: OrgSnapshot = { version, departments: new Map(), children: new Map(), employees: new Map(), roles: new Map(), strategies: new Map() };
   for (const d of deptRows) {
     snapshot.departments.set(d.deptId, { parentId: d.parentId, region: d.region });
@@ -90,6 +89,8 @@ export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
     if (r.type === 1) s.userids.push(r.node);
     else s.departments.push(Number(r.node));
   }
-  cache.set(ctx.corpId, snapshot);
+  // Read inside a transaction, the version may be one that transaction bumped and might roll back:
+  // such a snapshot serves this transaction only and is never cached.
+  if (!('tx' in ctx)) cache.set(ctx.corpId, snapshot);
   return snapshot;
 }

@@ -39,7 +39,8 @@ export function apiClient(app: () => FastifyInstance, key: string | null, acting
     if (key !== null) headers.authorization = `Bearer ${key}`;
     if (actingAs) headers['tagloom-acting-user'] = actingAs;
     const res = await app().inject({ method, url: `/api/v1${url}`, headers, ...(body === undefined ? {} : { payload: body as object }) });
-    return { status: res.statusCode, body: res.body === '' ? undefined : res.json(), headers: res.headers };
+    const json = String(res.headers['content-type'] ?? '').includes('json');
+    return { status: res.statusCode, body: res.body === '' ? undefined : json ? res.json() : res.body, headers: res.headers };
   };
   return {
     get: (url: string) => send('GET', url),

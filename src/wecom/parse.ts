@@ -35,6 +35,12 @@ export const optionalText = z
 /** A required id or userid: absent, `null` or `""` is reported with the field's "missing" errcode. */
 export const requiredText = z.string().min(1);
 
+/** A rule-group id (int32); Go SDKs send 0 for "unset", which reads as absent like `null`. */
+export const optionalStrategyId = z.number().int().min(0).max(2 ** 31 - 1).nullish().transform((id) => id || undefined);
+
+/** A required rule-group id: absent, `null` or 0 is 40058, WeCom's "required value empty". */
+export const strategyId = z.number().int().min(1).max(2 ** 31 - 1);
+
 /** The errcode a missing (absent, `null` or `""`) field is reported with, by path; `*` stands for any array index. */
 export type MissingCodes = Record<string, ErrorCode>;
 

@@ -56,7 +56,7 @@ export async function wecomPlugin(app: FastifyInstance): Promise<void> {
     }
     request.wecomCtx = {
       corpId: identity.corpId,
-      actor: { kind: 'app', appId: identity.appId, appKind: identity.appKind },
+      actor: { kind: 'app', appId: identity.appId, appKind: identity.appKind, range: identity.range },
       source: 'wecom-api',
       requestId: request.id,
       db: app.db,

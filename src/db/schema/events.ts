@@ -30,5 +30,13 @@ export const events = pgTable(
   (t) => [
     index('events_corp_seq_idx').on(t.corpId, t.seq),
     index('events_subject_idx').on(t.corpId, t.subjectType, t.subjectId),
+    // The audit log's filters (src/modules/audit): by actor, by type, by customer (a follow subject
+    // is `userid|external_userid`), by operation, and by ids named in the payload (tag ids added or
+    // removed, external_userids). jsonb_path_ops keeps the GIN index small; it serves only `@>`.
+    index('events_actor_idx').on(t.corpId, t.actor, t.seq),
+    index('events_type_idx').on(t.corpId, t.type, t.seq),
+    index('events_follow_customer_idx').on(t.corpId, sql`split_part(${t.subjectId}, '|', 2)`, t.seq).where(sql`${t.subjectType} = 'follow'`),
+    index('events_operation_idx').on(t.corpId, t.operationId).where(sql`${t.operationId} is not null`),
+    index('events_payload_idx').using('gin', t.payload.op('jsonb_path_ops')),
   ],
 );

@@ -8,12 +8,16 @@ import { sha256 } from '../../ids.js';
 /** Lifetime of an access token, as WeCom's `expires_in`. */
 export const tokenTtlSeconds = 7200;
 
-/** The app a token or key authenticates. */
-export type AppIdentity = { corpId: string; appId: string; appKind: 'customer_contact' | 'app' };
+/** An ordinary app's visible range: departments (with their subtrees) and members. */
+export type AppRange = { departments: number[]; userids: string[] };
+
+/** The app a token or key authenticates; an ordinary app (`appKind: 'app'`) carries its visible range. */
+export type AppIdentity = { corpId: string; appId: string; appKind: 'customer_contact' | 'app'; range?: AppRange };
 
 type Cached = AppIdentity & { expiresAt: number };
 // Token and key checks sit on every request; a small in-process cache keeps them off the database.
-// Entries live at most a minute, so a rotated secret (issue 3) stops working everywhere within it.
+// Entries live at most a minute: a rotated secret, deleted token or changed range is seen at once by
+// the process that made the change (it clears the cache) and by every other process within a minute.
 const cache = new Map<string, Cached & { checkedAt: number }>();
 const cacheTtlMs = 60_000;
 
@@ -27,6 +31,16 @@ function recall(key: string): Cached | undefined {
   if (hit && Date.now() - hit.checkedAt < cacheTtlMs) return hit;
   cache.delete(key);
   return undefined;
+}
+
+/** The identity to hand out: the range only for ordinary apps (the customer-contact app has none). */
+function identity(hit: Cached): AppIdentity {
+  const { corpId, appId, appKind, range } = hit;
+  return appKind === 'app' ? { corpId, appId, appKind, range: range ?? { departments: [], userids: [] } } : { corpId, appId, appKind };
+}
+
+function rangeOf(app: { kind: 'customer_contact' | 'app'; rangeDepartments: number[]; rangeUserids: string[] }): AppRange | undefined {
+  return app.kind === 'app' ? { departments: app.rangeDepartments, userids: app.rangeUserids } : undefined;
 }
 
 function deriveToken(secret: string, corpId: string, appId: string, issuedAt: Date): string {
@@ -68,31 +82,35 @@ export async function verifyAccessToken(db: Db, token: string | undefined): Prom
   let found = recall(key);
   if (!found) {
     const [row] = await db
-      .select({ corpId: accessTokens.corpId, appId: accessTokens.appId, expiresAt: accessTokens.expiresAt, appKind: apps.kind })
+      .select({ corpId: accessTokens.corpId, appId: accessTokens.appId, expiresAt: accessTokens.expiresAt, kind: apps.kind, rangeDepartments: apps.rangeDepartments, rangeUserids: apps.rangeUserids })
       .from(accessTokens)
       .innerJoin(apps, and(eq(apps.corpId, accessTokens.corpId), eq(apps.appId, accessTokens.appId)))
       .where(eq(accessTokens.tokenHash, sha256(token)));
     if (!row) throw new AppError('invalid_token', { message: 'invalid access_token' });
-    found = { corpId: row.corpId, appId: row.appId, appKind: row.appKind, expiresAt: row.expiresAt.getTime() };
+    found = { corpId: row.corpId, appId: row.appId, appKind: row.kind, range: rangeOf(row), expiresAt: row.expiresAt.getTime() };
     remember(key, found);
   }
   if (found.expiresAt <= Date.now()) throw new AppError('token_expired', { message: 'access_token expired' });
-  return { corpId: found.corpId, appId: found.appId, appKind: found.appKind };
+  return identity(found);
 }
 
-/** Resolves a native-API key (an app's secret, sent as `Authorization: Bearer`) to its app. */
+/** Resolves a native-API key (an app's secret, sent as `Authorization: Bearer`) to its app and, for an ordinary app, its range. */
 export async function verifyApiKey(db: Db, key: string | undefined): Promise<AppIdentity> {
   if (!key) throw new AppError('unauthorized', { message: 'Send an API key as "Authorization: Bearer <key>".' });
   const cacheKey = `k:${sha256(key)}`;
   const hit = recall(cacheKey);
-  if (hit) return { corpId: hit.corpId, appId: hit.appId, appKind: hit.appKind };
+  if (hit) return identity(hit);
   const [app] = await db.select().from(apps).where(eq(apps.secretHash, sha256(key)));
   if (!app) throw new AppError('unauthorized', { message: 'The API key is not valid.' });
-  remember(cacheKey, { corpId: app.corpId, appId: app.appId, appKind: app.kind, expiresAt: Number.MAX_SAFE_INTEGER });
-  return { corpId: app.corpId, appId: app.appId, appKind: app.kind };
+  const found: Cached = { corpId: app.corpId, appId: app.appId, appKind: app.kind, range: rangeOf(app), expiresAt: Number.MAX_SAFE_INTEGER };
+  remember(cacheKey, found);
+  return identity(found);
 }
 
-/** Forgets cached tokens and keys; tests and secret rotation call it. */
+/**
+ * Forgets this process's cached tokens and keys; secret rotation and range changes call it. Other
+ * processes keep their entries for up to a minute (the cache's lifetime).
+ */
 export function clearAuthCache(): void {
   cache.clear();
 }

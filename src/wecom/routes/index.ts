@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { corpTagRoutes } from './corp-tags.js';
+import { customerStrategyRoutes } from './customer-strategies.js';
 import { customerRoutes } from './customers.js';
 import { followWriteRoutes } from './follow-writes.js';
 import { gettokenRoutes } from './gettoken.js';
+import { strategyTagRoutes } from './strategy-tags.js';
 
 /** Registers every WeCom-compatible endpoint under the plugin's `/cgi-bin` prefix. */
 export async function wecomRoutes(app: FastifyInstance): Promise<void> {
@@ -10,4 +12,6 @@ export async function wecomRoutes(app: FastifyInstance): Promise<void> {
   await corpTagRoutes(app);
   await customerRoutes(app);
   await followWriteRoutes(app);
+  await strategyTagRoutes(app);
+  await customerStrategyRoutes(app);
 }

@@ -61,10 +61,11 @@ async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[
   for (const target of found.tags) {
     if (target.kind === 'personal') continue;
     const group = { kind: target.kind, scope: target.scope, strategyId: target.strategyId };
-    // The group's apply scope (e.g. 协议价客户 only for 华东 sales), and for rule-group tags the
-    // member must be inside the rule group's range, as in WeCom.
+    // The group's apply scope (e.g. 协议价客户 only for 华东 sales), and a rule-group tag goes on
+    // only where the member is inside the rule group's range, as in WeCom (removing stays
+    // possible, so marks can be cleaned up after a range shrinks).
     policy.authorize(add.includes(target.tagId) ? 'tag.apply' : 'tag.remove', { type: 'tagGroup', group });
-    if (snapshot && target.kind === 'strategy' && !strategyCovers(snapshot, target.strategyId, input.userid)) {
+    if (snapshot && target.kind === 'strategy' && add.includes(target.tagId) && !strategyCovers(snapshot, target.strategyId, input.userid)) {
       throw new AppError('forbidden', { message: `${input.userid} is outside the range of the rule group of tag ${target.tagId}.` });
     }
   }

@@ -7,7 +7,7 @@ import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
-import { countLiveCorpTags, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
+import { countLiveCorpTags, libraryPermission, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** One tag to add. */
 export type NewTag = { name: string; order?: number; color?: string; description?: string };
@@ -23,16 +23,23 @@ export type AddTagsInput = {
    * "create group"): a group with that name is a `name_taken` error.
    */
   onExistingName?: 'merge' | 'create';
+  /**
+   * Set for rule-group tags (add_strategy_tag): the group is looked up, merged and created within
+   * this rule group only, under `strategy.manage`. The caller checks that the rule group is top-level.
+   */
+  strategyId?: number;
 };
 
 /**
  * Adds tags to a group, creating the group when asked by name, with WeCom's rules: no empty
  * groups, names deduplicated within the request, a clash with a live tag refused, and the
- * per-group and per-corp quotas checked. Everything or nothing is written.
+ * per-group and per-corp quotas checked (rule-group tags count against the corp quota too).
+ * Everything or nothing is written.
  */
 export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group: TagGroupRow; tags: TagRow[]; groupCreated: boolean }> {
   const settings = await lockCorpSettings(ctx);
-  (await policyFor(ctx)).authorize('tag.create');
+  const kind = input.strategyId === undefined ? 'corp' : 'strategy';
+  (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.create'));
   if (input.tags.length === 0) throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
 
   const names: NewTag[] = [];
@@ -47,22 +54,24 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   let group: TagGroupRow | undefined;
   let groupCreated = false;
   if (input.groupId) {
-    group = await lockLiveGroup(ctx, input.groupId);
+    group = await lockLiveGroup(ctx, input.groupId, kind);
+    // A rule group's tags stay in it: another rule group's group id is as unknown as a missing one.
+    if (group.strategyId !== (input.strategyId ?? null)) throw new AppError('tag_not_found', { message: `Tag group ${input.groupId} does not belong to rule group ${input.strategyId}.`, details: [{ path: 'group_id', message: 'unknown', id: input.groupId }] });
   } else {
     const groupName = checkName(input.groupName, settings, 'tag group', 'group_name');
     [group] = await ctx.tx
       .select()
       .from(tagGroups)
-      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.name, groupName), isNull(tagGroups.strategyId), isNull(tagGroups.deletedAt)))
+      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.name, groupName), input.strategyId === undefined ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, input.strategyId), isNull(tagGroups.deletedAt)))
       .for('update');
-    if (group && (group.kind !== 'corp' || input.onExistingName === 'create')) {
+    if (group && (group.kind !== kind || input.onExistingName === 'create')) {
       throw new AppError('name_taken', { message: `A tag group named "${groupName}" exists.`, details: [{ path: 'group_name', message: 'taken' }] });
     }
     if (!group) {
-      (await policyFor(ctx)).authorize('tagGroup.create');
+      (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.create'));
       [group] = await ctx.tx
         .insert(tagGroups)
-        .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, order: input.order ?? 0, kind: 'corp' })
+        .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, order: input.order ?? 0, kind, strategyId: input.strategyId ?? null })
         .returning();
       groupCreated = true;
     }

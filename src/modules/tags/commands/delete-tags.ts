@@ -7,16 +7,16 @@ import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { archiveMarks } from '../mark-archive.js';
-import { groupSnapshot, lockLiveGroup, lockLiveTags, tagSnapshot, type TagGroupRow, type TagRow } from '../tags.repo.js';
+import { groupSnapshot, libraryPermission, lockLiveGroup, lockLiveTags, tagSnapshot, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
-/** Tags and whole groups to delete, as in WeCom's del_corp_tag. */
-export type DeleteTagsInput = { tagIds?: string[]; groupIds?: string[] };
+/** Tags and whole groups to delete, as in WeCom's del_corp_tag (or del_strategy_tag with `kind: 'strategy'`). */
+export type DeleteTagsInput = { tagIds?: string[]; groupIds?: string[]; kind?: LibraryKind };
 
 /** What a deletion did: the id that restores it, and how many marks each tag lost. */
 export type DeleteTagsResult = { deletionId: string; deletedTagIds: string[]; deletedGroupIds: string[]; marksRemoved: number };
 
 /**
- * Deletes enterprise tags and groups, removing them from every customer in the same transaction.
+ * Deletes enterprise (or rule-group) tags and groups, removing them from every customer in the same transaction.
  * Deleting a group deletes its tags; deleting a group's last tag deletes the group. Removed marks
  * are archived under one deletion id so a restore within 30 days brings exactly them back.
  */
@@ -26,21 +26,22 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput): Promise<De
   if (tagIds.length === 0 && groupIds.length === 0) {
     throw new AppError('id_missing', { message: 'Give tag_id or group_id (not both empty).' });
   }
+  const kind = input.kind ?? 'corp';
   await lockCorpSettings(ctx);
   const groups: TagGroupRow[] = [];
-  for (const id of groupIds) groups.push(await lockLiveGroup(ctx, id));
+  for (const id of groupIds) groups.push(await lockLiveGroup(ctx, id, kind));
   const named = await lockLiveTags(ctx, tagIds);
-  if (groups.length > 0) (await policyFor(ctx)).authorize('tagGroup.delete');
-  if (named.length > 0) (await policyFor(ctx)).authorize('tag.delete');
+  if (groups.length > 0) (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.delete'));
+  if (named.length > 0) (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.delete'));
 
   const groupOfNamed = named.length === 0 ? [] : await ctx.tx
     .select()
     .from(tagGroups)
     .where(and(eq(tagGroups.corpId, ctx.corpId), inArray(tagGroups.groupId, [...new Set(named.map((t) => t.groupId))])))
     .for('update');
-  const notCorp = groupOfNamed.filter((g) => g.kind !== 'corp');
-  if (notCorp.length > 0) {
-    throw new AppError('tag_not_found', { message: 'Some tags are not enterprise tags; use the strategy or smart-group API.', details: notCorp.map((g) => ({ path: 'tag_id', message: 'not a corp tag', groupId: g.groupId })) });
+  const otherKind = groupOfNamed.filter((g) => g.kind !== kind);
+  if (otherKind.length > 0) {
+    throw new AppError('tag_not_found', { message: `Some tags are not ${kind === 'corp' ? 'enterprise' : 'rule-group'} tags; use their own API.`, details: otherKind.map((g) => ({ path: 'tag_id', message: `not a ${kind} tag`, groupId: g.groupId })) });
   }
 
   // Work out the full set: tags of deleted groups, and groups emptied by deleting their tags.

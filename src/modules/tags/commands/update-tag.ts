@@ -6,19 +6,26 @@ import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
-import { liveTagsOfGroup, lockLiveTags, tagSnapshot, type TagRow } from '../tags.repo.js';
+import { libraryPermission, liveTagsOfGroup, lockLiveTags, tagSnapshot, type LibraryKind, type TagRow } from '../tags.repo.js';
 
-/** The fields of a tag that may change; left-out fields stay as they are. */
-export type UpdateTagInput = { tagId: string; name?: string; order?: number; color?: string; description?: string };
+/**
+ * The fields of a tag that may change; left-out fields stay as they are. `kind` says which library
+ * the tag must belong to (default enterprise; `strategy` for edit_strategy_tag).
+ */
+export type UpdateTagInput = { tagId: string; name?: string; order?: number; color?: string; description?: string; kind?: LibraryKind };
 
-/** Edits a tag's name, order, description or colour. A new name must be unique within its group. */
+/**
+ * Edits a tag's name, order, description or colour. A new name must be unique within its group;
+ * the group never changes, so a rule-group tag cannot move to another rule group.
+ */
 export async function updateTag(ctx: TxCtx, input: UpdateTagInput): Promise<TagRow> {
   const settings = await lockCorpSettings(ctx);
+  const kind = input.kind ?? 'corp';
   const [tag] = await lockLiveTags(ctx, [input.tagId], 'id');
-  (await policyFor(ctx)).authorize('tag.update');
+  (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.update'));
   const [group] = await ctx.tx.select({ kind: tagGroups.kind }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag!.groupId)));
-  // Strategy and smart tags have their own APIs; here they are as unknown as on WeCom's corp-tag API.
-  if (group?.kind !== 'corp') throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not an enterprise tag.` });
+  // Each library has its own API: a tag of another kind is as unknown here as it is on WeCom's.
+  if (group?.kind !== kind) throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not ${kind === 'corp' ? 'an enterprise' : 'a rule-group'} tag.` });
   checkTagAttributes(input);
   const name = input.name === undefined ? tag!.name : checkName(input.name, settings, 'tag', 'name');
   if (name !== tag!.name) {

@@ -1,0 +1,39 @@
+import { and, eq } from 'drizzle-orm';
+import type { TxCtx } from '../../../context.js';
+import { apps } from '../../../db/schema/index.js';
+import { AppError } from '../../../errors.js';
+import { recordEvent } from '../../../events/record.js';
+import { policyFor } from '../../../policies/index.js';
+import { clearAuthCache } from '../../auth/tokens.js';
+import { lockOrg } from '../../org/org.repo.js';
+import { appSnapshot, lockApp, requireRange, type AppRow } from '../apps.repo.js';
+
+/** What to change on an app. */
+export type UpdateAppInput = { appId: string; name?: string; range?: { departments: number[]; userids: string[] } };
+
+/**
+ * Renames an app or changes its range. The customer-contact app reaches the whole corp, as in
+ * WeCom, and cannot be given a range. A new range applies at once in this process and within a
+ * minute in others (their key cache's lifetime).
+ */
+export async function updateApp(ctx: TxCtx, input: UpdateAppInput): Promise<AppRow> {
+  const policy = await policyFor(ctx);
+  await lockOrg(ctx);
+  const before = await lockApp(ctx, input.appId);
+  policy.authorize('org.manage');
+  if (input.range && before.kind === 'customer_contact') {
+    throw new AppError('validation_failed', { message: 'The customer-contact app reaches the whole corp; it cannot be given a range.', details: [{ path: 'body.range', message: 'not for the customer-contact app' }] });
+  }
+  const range = input.range ? { departments: [...new Set(input.range.departments)], userids: [...new Set(input.range.userids)] } : undefined;
+  if (range) await requireRange(ctx, range);
+  const [after] = await ctx.tx
+    .update(apps)
+    .set({ name: input.name ?? before.name, rangeDepartments: range?.departments ?? before.rangeDepartments, rangeUserids: range?.userids ?? before.rangeUserids })
+    .where(and(eq(apps.corpId, ctx.corpId), eq(apps.appId, before.appId)))
+    .returning();
+  await recordEvent(ctx, { type: 'app.updated', subjectType: 'app', subjectId: before.appId, before: appSnapshot(before), after: appSnapshot(after!) });
+  // Cached keys carry the old range. A request racing this commit may cache it again, for at most
+  // the cache's minute: the same bound other processes have anyway.
+  if (range) clearAuthCache();
+  return after!;
+}

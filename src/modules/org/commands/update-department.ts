@@ -1,0 +1,43 @@
+import { and, eq } from 'drizzle-orm';
+import type { TxCtx } from '../../../context.js';
+import { departments } from '../../../db/schema/index.js';
+import { AppError } from '../../../errors.js';
+import { recordEvent } from '../../../events/record.js';
+import { policyFor } from '../../../policies/index.js';
+import { departmentSubtree, loadDepartments, lockOrg, type DepartmentRow } from '../org.repo.js';
+
+/** What to change on a department; `region: null` makes it inherit its parent's region again. */
+export type UpdateDepartmentInput = { deptId: number; name?: string; parentId?: number; region?: string | null; order?: number };
+
+const snapshot = (d: DepartmentRow) => ({ name: d.name, parentId: d.parentId, region: d.region, order: d.order });
+
+/**
+ * Renames, moves or re-regions a department. A move never goes under the department itself or
+ * one of its descendants (the tree would become a cycle), and names stay unique among siblings.
+ */
+export async function updateDepartment(ctx: TxCtx, input: UpdateDepartmentInput): Promise<DepartmentRow> {
+  const policy = await policyFor(ctx);
+  await lockOrg(ctx);
+  policy.authorize('org.manage');
+  const all = await loadDepartments(ctx);
+  const dept = all.find((d) => d.deptId === input.deptId);
+  if (!dept) throw new AppError('department_not_found', { message: `No department ${input.deptId}.` });
+  const parentId = input.parentId ?? dept.parentId;
+  if (parentId !== dept.parentId) {
+    const bad = (message: string) => new AppError('validation_failed', { message, details: [{ path: 'body.parentId', message }] });
+    if (parentId === 0 && all.some((d) => d.parentId === 0 && d.deptId !== dept.deptId)) throw bad('the corp already has a root department');
+    if (parentId !== 0 && !all.some((d) => d.deptId === parentId)) throw bad(`no department ${parentId}`);
+    if (departmentSubtree(all, [dept.deptId]).has(parentId)) throw bad(`department ${parentId} is ${dept.deptId} itself or below it; the tree would become a cycle`);
+  }
+  const name = input.name ?? dept.name;
+  if (all.some((d) => d.deptId !== dept.deptId && d.parentId === parentId && d.name === name)) {
+    throw new AppError('name_taken', { message: `A department named "${name}" exists under ${parentId}.`, details: [{ path: 'body.name', message: 'taken' }] });
+  }
+  const [updated] = await ctx.tx
+    .update(departments)
+    .set({ name, parentId, region: input.region === undefined ? dept.region : input.region, order: input.order ?? dept.order })
+    .where(and(eq(departments.corpId, ctx.corpId), eq(departments.deptId, dept.deptId)))
+    .returning();
+  await recordEvent(ctx, { type: 'department.updated', subjectType: 'department', subjectId: String(dept.deptId), before: snapshot(dept), after: snapshot(updated!) });
+  return updated!;
+}

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows, type Db } from '../db/client.js';
+import { apiClient, useTestApp } from './api.js';
+import { describeDb } from './db.js';
+import { buildRegionalCorp } from './org-fixture.js';
+
+// Every table that holds corp data; login_failures is left out because a failed login against a
+// corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events'];
+
+/** A fingerprint of everything a corp owns: one md5 per table over its rows. */
+async function fingerprint(db: Db, corpId: string) {
+  const out: Record<string, string> = {};
+  for (const table of corpTables) {
+    const [row] = await queryRows<{ h: string }>(db, sql`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${sql.identifier(table)} t where corp_id = ${corpId}`);
+    out[table] = row!.h;
+  }
+  return out;
+}
+
+/** Routes that take no tenant credentials at all; each is checked by its own tests. */
+const publicRoutes = ['GET /healthz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login'];
+
+describeDb('tenant isolation: corp B, with its own credentials, tries every route on corp A’s ids', (db) => {
+  const app = useTestApp(db);
+
+  it('reads nothing of A and changes nothing of A, on every route of both surfaces', async () => {
+    const a = await buildRegionalCorp(db().db);
+    const b = await buildRegionalCorp(db().db);
+    const asA = apiClient(app, a.secret);
+    const wecom = async (secret: string, corpId: string) => (await app().inject({ url: `/cgi-bin/gettoken?corpid=${corpId}&corpsecret=${secret}` })).json().access_token as string;
+    const tokenA = await wecom(a.secret, a.corpId);
+    const tokenB = await wecom(b.secret, b.corpId);
+
+    // Things only A has, with names B never uses, so any of them showing up in a reply is a leak
+    // (ids are not checked: error messages echo the ids the caller sent).
+    const secretGroup = (await asA.post('/tag-groups', { name: '甲方机密组', tags: [{ name: '甲方机密标签' }, { name: '甲方另一个' }] })).body;
+    const aTag = secretGroup.tags[0].tagId as string;
+    const aGroup = secretGroup.groupId as string;
+    const deletedTag = secretGroup.tags[1].tagId as string;
+    expect((await asA.delete(`/tags/${deletedTag}`)).status).toBe(200);
+    expect((await asA.post(`/customers/${a.shCustomer}/follows/${a.people.shStaff}/tags`, { add: [aTag] })).status).toBe(200);
+    const aPersonal = (await apiClient(app, a.secret, a.people.shStaff).post('/personal-tags', { name: '甲方私有' })).body.tagId as string;
+    const aDept = 77;
+    expect((await asA.post('/departments', { deptId: aDept, name: '甲方独有部门', parentId: 1 })).status).toBe(201);
+    const aApp = (await asA.post('/apps', { name: '甲方应用', range: { departments: [aDept], userids: [] } })).body.appId as string;
+    expect((await asA.post('/roles', { roleId: 'a-only-role', name: '甲方角色', permissions: ['customer.view'], dataScope: 'own' })).status).toBe(201);
+    const strategyBody = { parent_id: 0, strategy_name: '甲方规则组', admin_list: [a.people.admin], range: [{ type: 1, userid: a.people.shStaff }] };
+    for (let i = 0; i < 2; i += 1) await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${tokenA}`, payload: strategyBody });
+    const aStrategy = 2; // B has none with this id
+    const stratGroup = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/add_strategy_tag?access_token=${tokenA}`, payload: { strategy_id: aStrategy, group_name: '甲方规则标签组', tag: [{ name: '甲方规则标签' }] } })).json().tag_group;
+    expect(stratGroup.group_id).toBeTruthy();
+
+    const ids = { userid: a.people.shStaff, customer: a.shCustomer, tag: aTag, group: aGroup };
+    const native: Record<string, { url: string; body?: unknown }> = {
+      'DELETE /api/v1/departments/:deptId': { url: `/departments/${aDept}` },
+      'DELETE /api/v1/personal-tags/:tagId': { url: `/personal-tags/${aPersonal}` },
+      'DELETE /api/v1/roles/:roleId': { url: '/roles/a-only-role' },
+      'DELETE /api/v1/tag-groups/:groupId': { url: `/tag-groups/${aGroup}` },
+      'DELETE /api/v1/tags/:tagId': { url: `/tags/${aTag}` },
+      'GET /api/v1/apps': { url: '/apps' },
+      'GET /api/v1/audit': { url: `/audit?customer=${ids.customer}` },
+      'GET /api/v1/audit/export': { url: `/audit/export?tag=${aTag}` },
+      'GET /api/v1/auth/me': { url: '/auth/me' },
+      'GET /api/v1/customers': { url: `/customers?userid=${ids.userid}` },
+      'GET /api/v1/customers/:externalUserid': { url: `/customers/${ids.customer}` },
+      'GET /api/v1/departments': { url: '/departments' },
+      'GET /api/v1/employees': { url: '/employees' },
+      'GET /api/v1/employees/:userid': { url: `/employees/${ids.userid}` },
+      'GET /api/v1/permissions': { url: '/permissions' },
+      'GET /api/v1/personal-tags': { url: '/personal-tags' },
+      'GET /api/v1/roles': { url: '/roles' },
+      'GET /api/v1/settings': { url: '/settings' },
+      'GET /api/v1/tag-groups': { url: `/tag-groups?groupId=${aGroup}&tagId=${aTag}` },
+      'GET /api/v1/tag-groups/:groupId': { url: `/tag-groups/${aGroup}` },
+      'PATCH /api/v1/apps/:appId': { url: `/apps/${aApp}`, body: { name: '改名' } },
+      'PATCH /api/v1/customers/:externalUserid/follows/:userid': { url: `/customers/${ids.customer}/follows/${ids.userid}`, body: { remark: '改' } },
+      'PATCH /api/v1/departments/:deptId': { url: `/departments/${aDept}`, body: { name: '改' } },
+      'PATCH /api/v1/employees/:userid': { url: `/employees/${ids.userid}`, body: { name: '改' } },
+      'PATCH /api/v1/personal-tags/:tagId': { url: `/personal-tags/${aPersonal}`, body: { name: '改' } },
+      'PATCH /api/v1/roles/:roleId': { url: '/roles/a-only-role', body: { name: '改' } },
+      'PATCH /api/v1/settings': { url: '/settings', body: { nameMaxLength: 20 } },
+      'PATCH /api/v1/tag-groups/:groupId': { url: `/tag-groups/${aGroup}`, body: { name: '改' } },
+      'PATCH /api/v1/tags/:tagId': { url: `/tags/${aTag}`, body: { name: '改' } },
+      'POST /api/v1/apps': { url: '/apps', body: { name: 'x', range: { departments: [aDept], userids: [ids.userid] } } },
+      'POST /api/v1/apps/:appId/rotate': { url: `/apps/${aApp}/rotate` },
+      'POST /api/v1/auth/logout': { url: '/auth/logout' },
+      'POST /api/v1/auth/password': { url: '/auth/password', body: { currentPassword: 'x', newPassword: 'yyyyyyyyyyyy' } },
+      'POST /api/v1/customers/:externalUserid/follows/:userid/tags': { url: `/customers/${ids.customer}/follows/${ids.userid}/tags`, body: { add: [aTag] } },
+      'POST /api/v1/customers/transfer': { url: '/customers/transfer', body: { handoverUserid: ids.userid, takeoverUserid: a.people.bjStaff, externalUserids: [ids.customer] } },
+      'POST /api/v1/departments': { url: '/departments', body: { name: 'x', parentId: aDept } },
+      'POST /api/v1/employees': { url: '/employees', body: { userid: 'b-new', name: 'x', departmentIds: [aDept], role: 'staff' } },
+      'POST /api/v1/employees/:userid/password': { url: `/employees/${ids.userid}/password`, body: { password: 'zzzzzzzzzzzz' } },
+      'POST /api/v1/personal-tags': { url: '/personal-tags', body: { name: 'b的' } },
+      'POST /api/v1/roles': { url: '/roles', body: { roleId: 'b-role', name: 'x', permissions: ['customer.view'], dataScope: 'own' } },
+      'POST /api/v1/tag-groups': { url: '/tag-groups', body: { name: 'b组', tags: [{ name: 'x' }] } },
+      'POST /api/v1/tag-groups/:groupId/restore': { url: `/tag-groups/${aGroup}/restore` },
+      'POST /api/v1/tag-groups/:groupId/tags': { url: `/tag-groups/${aGroup}/tags`, body: { tags: [{ name: '插入' }] } },
+      'POST /api/v1/tags/:tagId/restore': { url: `/tags/${deletedTag}/restore` },
+      'POST /api/v1/tags/delete': { url: '/tags/delete', body: { tagIds: [aTag], groupIds: [aGroup] } },
+    };
+    const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
+      'externalcontact/add_corp_tag': { body: { group_id: aGroup, tag: [{ name: '插入' }] } },
+      'externalcontact/add_strategy_tag': { body: { strategy_id: aStrategy, group_id: stratGroup.group_id, tag: [{ name: '插入' }] } },
+      'externalcontact/batch/get_by_user': { body: { userid_list: [ids.userid] } },
+      'externalcontact/customer_strategy/create': { body: { parent_id: aStrategy, strategy_name: 'x', admin_list: [ids.userid], range: [{ type: 1, userid: ids.userid }] } },
+      'externalcontact/customer_strategy/del': { body: { strategy_id: aStrategy } },
+      'externalcontact/customer_strategy/edit': { body: { strategy_id: aStrategy, strategy_name: '改' } },
+      'externalcontact/customer_strategy/get': { body: { strategy_id: aStrategy } },
+      'externalcontact/customer_strategy/get_range': { body: { strategy_id: aStrategy } },
+      'externalcontact/customer_strategy/list': { body: {} },
+      'externalcontact/del_corp_tag': { body: { tag_id: [aTag], group_id: [aGroup] } },
+      'externalcontact/del_strategy_tag': { body: { group_id: [stratGroup.group_id] } },
+      'externalcontact/edit_corp_tag': { body: { id: aTag, name: '改' } },
+      'externalcontact/edit_strategy_tag': { body: { id: stratGroup.group_id, name: '改' } },
+      'externalcontact/get': { query: `external_userid=${ids.customer}` },
+      'externalcontact/get_corp_tag_list': { body: { tag_id: [aTag] } },
+      'externalcontact/get_follow_user_list': {},
+      'externalcontact/get_strategy_tag_list': { body: { strategy_id: aStrategy } },
+      'externalcontact/list': { query: `userid=${ids.userid}` },
+      'externalcontact/mark_tag': { body: { userid: ids.userid, external_userid: ids.customer, add_tag: [aTag] } },
+      'externalcontact/remark': { body: { userid: ids.userid, external_userid: ids.customer, remark: '改' } },
+    };
+
+    // Every route the app serves is attacked (a new route without an entry here fails the test).
+    const routes = [...new Set(app().routeTable.filter((r) => !r.url.startsWith('/docs')).map((r) => `${r.method} ${r.url}`))];
+    const unlisted = routes.filter((r) => !publicRoutes.includes(r) && !(r.replace(/^\w+ /, '').startsWith('/api/v1/') ? native[r] : wecomCalls[r.replace(/^\w+ \/cgi-bin\//, '')]));
+    expect(unlisted).toEqual([]);
+
+    const before = await fingerprint(db().db, a.corpId);
+    const asB = apiClient(app, b.secret, b.people.admin);
+    const replies: string[] = [];
+    for (const route of routes.filter((r) => !publicRoutes.includes(r))) {
+      const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'DELETE', string];
+      if (url.startsWith('/api/v1/')) {
+        const call = native[route]!;
+        for (const client of [asB, apiClient(app, b.secret)]) {
+          const res = method === 'GET' ? await client.get(call.url) : method === 'DELETE' ? await client.delete(call.url) : method === 'PATCH' ? await client.patch(call.url, call.body) : await client.post(call.url, call.body);
+          replies.push(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
+        }
+      } else {
+        const call = wecomCalls[url.replace('/cgi-bin/', '')]!;
+        const res = await app().inject({ method, url: `${url}?access_token=${tokenB}${call.query ? `&${call.query}` : ''}`, ...(call.body ? { payload: call.body as object } : {}) });
+        replies.push(`${route} → ${res.statusCode} ${res.body}`);
+      }
+    }
+    expect(await fingerprint(db().db, a.corpId)).toEqual(before);
+    const leaks = replies.filter((r) => /甲方/.test(r) || r.includes(a.corpId));
+    expect(leaks).toEqual([]);
+    expect(replies.length).toBeGreaterThan(80);
+  });
+});
