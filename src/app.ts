@@ -16,7 +16,7 @@ declare module 'fastify' {
 }
 
 /** Options for `buildApp`: the open database and the logger setting. */
-export type AppOptions = { db: Db; logger?: FastifyServerOptions['logger'] };
+export type AppOptions = { db: Db; logger?: FastifyServerOptions['logger']; trustProxy?: FastifyServerOptions['trustProxy'] };
 
 // Secrets travel in WeCom query strings (access_token, corpsecret); they never reach a log line.
 const secretParams = /([?&](?:access_token|corpsecret)=)[^&]*/gi;
@@ -35,6 +35,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? false,
     genReqId: () => newId.request(),
     bodyLimit: 4 * 1024 * 1024,
+    trustProxy: opts.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -13,6 +13,13 @@ describe('readEnv', () => {
     expect(env).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u@h:5432/db', TAGLOOM_DATA_DIR: '/var/tagloom', TAGLOOM_DEMO_SECRET: 'demo-secret-1', HOST: '127.0.0.1' });
   });
 
+  it('reads TAGLOOM_TRUST_PROXY as off, on, a hop count or a list of proxies', () => {
+    expect(readEnv({}).TAGLOOM_TRUST_PROXY).toBe(false);
+    expect(readEnv({ TAGLOOM_TRUST_PROXY: 'true' }).TAGLOOM_TRUST_PROXY).toBe(true);
+    expect(readEnv({ TAGLOOM_TRUST_PROXY: '2' }).TAGLOOM_TRUST_PROXY).toBe(2);
+    expect(readEnv({ TAGLOOM_TRUST_PROXY: '10.0.0.1,10.0.0.2' }).TAGLOOM_TRUST_PROXY).toBe('10.0.0.1,10.0.0.2');
+  });
+
   it('refuses bad values with every problem listed', () => {
     expect(() => readEnv({ PORT: 'abc', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL/);
   });

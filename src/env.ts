@@ -6,6 +6,12 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   TAGLOOM_DATA_DIR: z.string().min(1).default('./data'),
   TAGLOOM_DEMO_SECRET: z.string().min(8).optional(),
+  // Behind a reverse proxy: `true`, a hop count, or the proxies' addresses (Fastify's trustProxy), so
+  // login rate limits count the client's address rather than the proxy's.
+  TAGLOOM_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, serverLogger } from './app.js';
+import { buildApp, serverLogger, type AppOptions } from './app.js';
 import { openDatabase, type Database } from './db/client.js';
 import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
@@ -29,7 +29,9 @@ export async function ensureDemoCorp(database: Database, env: Env, log: (line: s
 export async function startServer(env: Env): Promise<FastifyInstance> {
   const database = await openFromEnv(env);
   await ensureDemoCorp(database, env, (line) => process.stdout.write(`${line}\n`));
-  const app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL } });
+  // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
+  const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
+  const app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy });
   app.addHook('onClose', () => database.close());
   await app.listen({ port: env.PORT, host: env.HOST });
   process.stdout.write(`Tagloom serves http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`);
