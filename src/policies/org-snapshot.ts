@@ -16,17 +16,22 @@ export type OrgSnapshot = {
 
 const cache = new Map<string, OrgSnapshot>();
 
-/** Every department in the subtrees of `roots`, roots included. */
-export function subtree(snapshot: OrgSnapshot, roots: Iterable<number>): Set<number> {
+/** Every node reachable from `roots` through `children`, roots included (cycles are harmless). */
+export function walkTree(children: ReadonlyMap<number, readonly number[]>, roots: Iterable<number>): Set<number> {
   const out = new Set<number>();
   const stack = [...roots];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (out.has(id)) continue;
     out.add(id);
-    stack.push(...(snapshot.children.get(id) ?? []));
+    stack.push(...(children.get(id) ?? []));
   }
   return out;
+}
+
+/** Every department in the subtrees of `roots`, roots included. */
+export function subtree(snapshot: OrgSnapshot, roots: Iterable<number>): Set<number> {
+  return walkTree(snapshot.children, roots);
 }
 
 /** The regions of some departments: each department's own region, else its nearest ancestor's. */

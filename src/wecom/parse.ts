@@ -95,3 +95,23 @@ export function parseBody<S extends z.ZodType>(request: FastifyRequest, schema: 
 export function parseQuery<S extends z.ZodType>(request: FastifyRequest, schema: S, missing?: MissingCodes): z.output<S> {
   return parseWecom(schema, request.query, missing);
 }
+
+/** get_corp_tag_list / get_strategy_tag_list filters. */
+export const tagFilterBody = z.object({ tag_id: idList, group_id: idList });
+
+/** add_corp_tag / add_strategy_tag: the target group (by id or name) and the tags to add. */
+export const addTagsBody = z.object({
+  group_id: optionalText,
+  group_name: optionalName,
+  order: optionalOrder,
+  tag: z
+    .array(z.object({ name: wecomName, order: optionalOrder }))
+    .nullish()
+    .transform((tags) => tags ?? []),
+});
+
+/** edit_corp_tag / edit_strategy_tag: one tag or group id, a new name and/or order. */
+export const editTagBody = z.object({ id: requiredText, name: optionalName, order: optionalOrder });
+
+/** del_corp_tag / del_strategy_tag: tags and groups to delete. */
+export const deleteTagsBody = z.object({ tag_id: idList, group_id: idList });

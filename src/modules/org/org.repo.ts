@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { reader, type Ctx, type TxCtx } from '../../context.js';
 import { departments, employees } from '../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
+import { walkTree } from '../../policies/org-snapshot.js';
 import { bumpOrgVersion } from '../corps/settings.js';
 
 /** A department row as stored. */
@@ -29,15 +30,7 @@ export async function loadDepartments(ctx: Ctx | TxCtx): Promise<DepartmentRow[]
 export function departmentSubtree(rows: readonly DepartmentRow[], roots: Iterable<number>): Set<number> {
   const children = new Map<number, number[]>();
   for (const d of rows) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d.deptId]);
-  const out = new Set<number>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (out.has(id)) continue;
-    out.add(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return out;
+  return walkTree(children, roots);
 }
 
 /** One detail per id in `ids` that is not one of the corp's departments. */

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { withTx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { addTags } from '../../modules/tags/commands/add-tags.js';
@@ -8,25 +7,10 @@ import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js'
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
 import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
-import { idList, optionalName, optionalOrder, optionalText, parseBody, postMethods, requiredText, wecomName } from '../parse.js';
+import { addTagsBody, deleteTagsBody, editTagBody, parseBody, postMethods, tagFilterBody } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
 import { wecomCtx } from '../wecom.plugin.js';
 
-const listBody = z.object({ tag_id: idList, group_id: idList });
-
-const addBody = z.object({
-  group_id: optionalText,
-  group_name: optionalName,
-  order: optionalOrder,
-  tag: z
-    .array(z.object({ name: wecomName, order: optionalOrder }))
-    .nullish()
-    .transform((tags) => tags ?? []),
-});
-
-const editBody = z.object({ id: requiredText, name: optionalName, order: optionalOrder });
-
-const delBody = z.object({ tag_id: idList, group_id: idList });
 
 /**
  * Corp tag endpoints (wecom-api.md §2.1–2.4): get_corp_tag_list, add_corp_tag, edit_corp_tag and
@@ -38,7 +22,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/get_corp_tag_list',
     config: { wecomEmpty: { tag_group: [] } },
     handler: async (request, reply) => {
-      const body = parseBody(request, listBody);
+      const body = parseBody(request, tagFilterBody);
       const ctx = wecomCtx(request);
       // The whole library is read far more often than it changes; serve the rendered reply from memory.
       const key = `wecom:get_corp_tag_list:${JSON.stringify([body.tag_id, body.group_id])}`;
@@ -57,7 +41,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/add_corp_tag',
     config: { wecomEmpty: { tag_group: {} } },
     handler: async (request) => {
-      const body = parseBody(request, addBody, { 'tag.*.name': 'name_missing' });
+      const body = parseBody(request, addTagsBody, { 'tag.*.name': 'name_missing' });
       // group_id wins: group_name and order are then ignored, as WeCom documents.
       const input = body.group_id ? { groupId: body.group_id } : { groupName: body.group_name, order: body.order };
       const result = await withTx(wecomCtx(request), (ctx) =>
@@ -71,7 +55,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     method: postMethods,
     url: '/externalcontact/edit_corp_tag',
     handler: async (request) => {
-      const body = parseBody(request, editBody, { id: 'id_missing' });
+      const body = parseBody(request, editTagBody, { id: 'id_missing' });
       const ctx = wecomCtx(request);
       // One endpoint edits tags and groups; the id says which. The command re-checks under lock.
       const kind = await findTagOrGroup(ctx, body.id);
@@ -88,7 +72,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     method: postMethods,
     url: '/externalcontact/del_corp_tag',
     handler: async (request) => {
-      const body = parseBody(request, delBody);
+      const body = parseBody(request, deleteTagsBody);
       await withTx(wecomCtx(request), (ctx) => deleteTags(ctx, { tagIds: body.tag_id, groupIds: body.group_id }));
       return wecomOk();
     },

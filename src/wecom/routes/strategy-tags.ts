@@ -9,26 +9,13 @@ import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js'
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
 import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { customerContactCtx } from '../customer-contact.js';
-import { idList, optionalName, optionalOrder, optionalStrategyId, optionalText, parseBody, postMethods, requiredText, strategyId, wecomName } from '../parse.js';
+import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, postMethods, strategyId } from '../parse.js';
 import { presentAddedTagGroup, wecomOk } from '../presenters.js';
 import { presentStrategyTagGroup } from '../strategy-presenters.js';
 
 const listBody = z.object({ strategy_id: optionalStrategyId, tag_id: idList, group_id: idList });
 
-const addBody = z.object({
-  strategy_id: strategyId,
-  group_id: optionalText,
-  group_name: optionalName,
-  order: optionalOrder,
-  tag: z
-    .array(z.object({ name: wecomName, order: optionalOrder }))
-    .nullish()
-    .transform((tags) => tags ?? []),
-});
-
-const editBody = z.object({ id: requiredText, name: optionalName, order: optionalOrder });
-
-const delBody = z.object({ tag_id: idList, group_id: idList });
+const addBody = addTagsBody.extend({ strategy_id: strategyId });
 
 /**
  * Rule-group (strategy) tag endpoints (wecom-api.md §3.1): get_strategy_tag_list,
@@ -75,7 +62,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/edit_strategy_tag',
     handler: async (request) => {
       const ctx = customerContactCtx(request);
-      const body = parseBody(request, editBody, { id: 'id_missing' });
+      const body = parseBody(request, editTagBody, { id: 'id_missing' });
       // One endpoint edits tags and groups; the id says which. The commands re-check under lock.
       const kind = await findStrategyTagOrGroup(ctx, body.id);
       if (!kind) throw new AppError('tag_not_found', { message: `invalid tag id ${body.id}` });
@@ -92,7 +79,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/del_strategy_tag',
     handler: async (request) => {
       const ctx = customerContactCtx(request);
-      const body = parseBody(request, delBody);
+      const body = parseBody(request, deleteTagsBody);
       await withTx(ctx, (tx) => deleteTags(tx, { tagIds: body.tag_id, groupIds: body.group_id, kind: 'strategy' }));
       return wecomOk();
     },
