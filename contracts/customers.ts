@@ -75,7 +75,7 @@ export const Follow = z.object({
 });
 
 /** A follow relation with its tags. */
-export const FollowWithTags = Follow.extend({ tags: z.array(FollowTag) });
+export const FollowWithTags = Follow.extend({ tags: z.array(FollowTag), abilities: z.record(z.string(), z.boolean()).optional() });
 
 /** `GET /customers/:externalUserid`. */
 export const CustomerDetail = CustomerSummary.omit({ followUserids: true }).extend({ attributes: z.record(z.string(), z.unknown()), follows: z.array(FollowWithTags) });

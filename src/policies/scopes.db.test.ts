@@ -68,6 +68,14 @@ describeDb('data scopes and per-group scopes on the real routes', (db) => {
     expect(await abilitiesOf(p.shStaff, corp.grade.group.groupId)).toMatchObject({ 'tag.apply': true, 'tagGroup.delete': false });
   });
 
+  it('each follow relation of a customer says what the caller may do on it', async () => {
+    const { corp, as, p } = await scene();
+    const abilities = async (userid: string, customer: string) => (await as(userid).get(`/customers/${customer}`)).body.follows[0].abilities;
+    expect(await abilities(p.shStaff, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true });
+    expect(await abilities(p.shIntern, corp.internCustomer)).toEqual({ 'tag.apply': false, 'tag.remove': false, 'customer.update': false });
+    expect(await abilities(p.hdManager, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true });
+  });
+
   it('a scope naming unknown departments, regions or members is refused with every problem listed', async () => {
     const { corp } = await scene();
     const res = await apiClient(app, corp.secret).patch(`/tag-groups/${corp.grade.group.groupId}`, { scope: { view: { departments: [99], regions: ['火星'] }, apply: { userids: ['nobody'] } } });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Permission, Policy } from '../../policies/index.js';
 import type { CustomerDetail, CustomerPage, CustomerSummary, Follow, FollowTag, MarkTagsResult } from '../../../contracts/customers.js';
 import type { MarkTagsResult as MarkRows } from './commands/mark-tags.js';
 import type { CustomerDetail as CustomerDetailRows, CustomerRow, FollowRow, FollowTag as FollowTagRow } from './customers.queries.js';
@@ -52,13 +53,21 @@ export function presentFollow(f: FollowRow): z.infer<typeof Follow> {
 }
 
 /** A customer with its follow relations and the tags the reader may see on them. */
-export function presentCustomerDetail(detail: CustomerDetailRows): z.infer<typeof CustomerDetail> {
+export function presentCustomerDetail(detail: CustomerDetailRows, policy?: Policy): z.infer<typeof CustomerDetail> {
   return {
     ...customerFields(detail.customer),
     attributes: detail.customer.attributes,
-    follows: detail.follows.map((f) => ({ ...presentFollow(f), tags: f.tags.map(presentFollowTag) })),
+    follows: detail.follows.map((f) => ({
+      ...presentFollow(f),
+      tags: f.tags.map(presentFollowTag),
+      // What the caller may do on this relation, so the console can hide what is not allowed.
+      ...(policy ? { abilities: policy.abilities(followAbilities, { type: 'follow', userid: f.userid }) } : {}),
+    })),
   };
 }
+
+/** What the console may offer on one follow relation. */
+export const followAbilities: readonly Permission[] = ['tag.apply', 'tag.remove', 'customer.update'];
 
 /** The tag ids a mark request changed. */
 export function presentMarkResult(result: MarkRows): z.infer<typeof MarkTagsResult> {

@@ -3,6 +3,7 @@ import { CustomerDetail, CustomerPage, CustomerParams, Follow, FollowParams, Lis
 import { withErrors } from '../../../contracts/errors.js';
 import { apiCtx } from '../../api/api.plugin.js';
 import { withTx } from '../../context.js';
+import { policyFor } from '../../policies/index.js';
 import { markTags } from './commands/mark-tags.js';
 import { remarkFollow } from './commands/remark-follow.js';
 import { presentCustomerDetail, presentCustomerPage, presentFollow, presentMarkResult } from './customers.presenter.js';
@@ -25,7 +26,7 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Get a customer with its follow relations and tags', description: 'Personal tags are shown only to their owner (acting as an employee); an app alone sees none.', params: CustomerParams, response: withErrors({ 200: CustomerDetail }, 404) },
   }, async (request) => {
     const ctx = apiCtx(request);
-    return presentCustomerDetail(await getCustomerDetail(ctx, request.params.externalUserid, nativeVisibility(ctx.actor)));
+    return presentCustomerDetail(await getCustomerDetail(ctx, request.params.externalUserid, nativeVisibility(ctx.actor)), await policyFor(ctx));
   });
 
   app.post('/customers/:externalUserid/follows/:userid/tags', {
