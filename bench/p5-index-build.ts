@@ -1,0 +1,113 @@
+import { pathToFileURL } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import roaring from 'roaring';
+import { openDatabase, queryRows, type Db } from '../src/db/client.js';
+import { buildCorpIndex } from '../src/modules/audiences/index/corp-index.js';
+import { createCorp } from '../src/modules/org/commands/create-corp.js';
+
+/** The size of the synthetic corp: customers, marks, tags (Zipf-sized) and employees. */
+export type P5Options = { customers: number; marks: number; tags?: number; employees?: number; corpId?: string };
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/**
+ * The benchmark fixture. It writes rows with bulk SQL (generate_series) and deliberately bypasses
+ * the commands (no events, no checks): going through them would take far longer than the thing
+ * measured, and no product code may write this way. Tag sizes follow a Zipf-like curve (tag k
+ * gets about 1/(k+1) of the marks); every customer has one follower, a fifth have two.
+ */
+async function seed(db: Db, o: Required<P5Options>): Promise<{ marks: number }> {
+  const c = o.corpId;
+  await createCorp(db, { corpId: c, name: '索引压测企业' });
+  await db.execute(sql`insert into departments (corp_id, dept_id, name, parent_id, region)
+    select ${c}, d, '部门' || d, case when d = 1 then 0 else 1 + (d % 4) end, (array['华东', '华北', '华南', null])[1 + d % 4]
+    from generate_series(1, 40) d`);
+  await db.execute(sql`insert into employees (corp_id, userid, name, department_ids)
+    select ${c}, 'e' || i, '员工' || i, array[1 + i % 40] from generate_series(0, ${o.employees - 1}) i`);
+  await db.execute(sql`insert into tag_groups (corp_id, group_id, name) select ${c}, 'g' || g, '组' || g from generate_series(0, ${Math.ceil(o.tags / 20) - 1}) g`);
+  await db.execute(sql`insert into tags (corp_id, tag_id, group_id, name) select ${c}, 't' || t, 'g' || (t / 20), '标签' || t from generate_series(0, ${o.tags - 1}) t`);
+  await db.execute(sql`insert into customers (corp_id, external_userid, seq, name, gender, province, city, attributes, created_at)
+    select ${c}, 'wm' || i, i, '客户' || i, i % 3, (array['上海', '北京', '广东', '浙江', ''])[1 + i % 5], (array['上海', '北京', '广州', '杭州', '深圳', ''])[1 + i % 6],
+      case when i % 10 = 0 then '{"region": "华中"}'::jsonb else '{}'::jsonb end, timestamptz '2025-01-01' + i * interval '17 seconds'
+    from generate_series(1, ${o.customers}) i`);
+  await db.execute(sql`insert into follows (corp_id, userid, external_userid, add_time, add_way, state)
+    select ${c}, 'e' || (i % ${o.employees}), 'wm' || i, timestamptz '2025-01-01' + i * interval '19 seconds', i % 10, case when i % 7 = 0 then 'qr-' || (i % 50) else '' end
+    from generate_series(1, ${o.customers}) i
+    union all
+    select ${c}, 'e' || ((i * 7 + 1) % ${o.employees}), 'wm' || i, timestamptz '2025-02-01' + i * interval '13 seconds', 1, ''
+    from generate_series(1, ${o.customers}) i where i % 5 = 0 and (i * 7 + 1) % ${o.employees} <> i % ${o.employees}`);
+  // Random (customer, tag) pairs collide on the popular tags; top up until the target is reached.
+  let marks = 0;
+  for (let round = 0; round < 10 && marks < o.marks; round += 1) {
+    await db.execute(sql`insert into marks (corp_id, external_userid, userid, tag_id, source, created_by)
+      select ${c}, 'wm' || cu, 'e' || (cu % ${o.employees}), 't' || least(${o.tags - 1}, floor(exp(random() * ln(${o.tags + 1}))) - 1), 'import', 'bench'
+      from (select 1 + floor(random() * ${o.customers})::int as cu from generate_series(1, ${o.marks - marks})) r
+      on conflict do nothing`);
+    const [row] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from marks where corp_id = ${c}`);
+    marks = Number(row!.n);
+  }
+  // As autovacuum would leave a settled table: statistics, and the visibility map that lets the
+  // build read marks from the primary key alone.
+  for (const table of ['customers', 'follows', 'marks']) await db.execute(sql.raw(`vacuum analyze ${table}`));
+  return { marks };
+}
+
+/**
+ * P5 (DESIGN.md §5): time and memory to build one corp's audience index from the database.
+ * Seeds a synthetic corp of the given size, builds the index and reports the build time, the
+ * process's RSS and heap before and after, and the bitmaps' own size. Run node with
+ * `--expose-gc` for the settled figures to mean what they say.
+ */
+export async function benchP5IndexBuild(db: Db, opts: P5Options) {
+  const o = { tags: 2000, employees: 200, corpId: 'ww-bench-p5', ...opts };
+  const seedStarted = performance.now();
+  const { marks } = await seed(db, o);
+  const seedMs = Math.round(performance.now() - seedStarted);
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  const index = await buildCorpIndex(db, o.corpId);
+  const afterBuild = process.memoryUsage();
+  globalThis.gc?.();
+  const settled = process.memoryUsage();
+  return {
+    customers: index.stats.customers,
+    marks,
+    tags: index.stats.tags,
+    seedMs,
+    buildMs: Math.round(index.stats.ms),
+    pages: index.stats.pages,
+    bitmapMB: mb(index.stats.bitmapBytes),
+    roaringMB: mb(roaring.RoaringBitmap32.getRoaringUsedMemory()),
+    rssMB: { before: mb(before.rss), afterBuild: mb(afterBuild.rss), settled: mb(settled.rss) },
+    heapUsedMB: { before: mb(before.heapUsed), afterBuild: mb(afterBuild.heapUsed), settled: mb(settled.heapUsed) },
+    // Typed arrays (the time columns) live outside the JS heap.
+    arrayBuffersMB: { before: mb(before.arrayBuffers), settled: mb(settled.arrayBuffers) },
+    gcExposed: typeof globalThis.gc === 'function',
+    // Keeps the index reachable until the memory has been read.
+    holds: index.universe.size > 0,
+  };
+}
+
+// Standalone: `npx tsx bench/p5-index-build.ts [customers] [marks]` on a fresh database that is
+// dropped afterwards (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(text).finally(() => client.end());
+  };
+  const name = `tagloom_p5_${Date.now()}`;
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  try {
+    const result = await benchP5IndexBuild(database.db, { customers: Number(process.argv[2] ?? 100_000), marks: Number(process.argv[3] ?? 500_000) });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await database.close();
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}

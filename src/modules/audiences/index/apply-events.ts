@@ -1,0 +1,181 @@
+import type { Db } from '../../../db/client.js';
+import { bitmapOf } from './bitmaps.js';
+import { addTo, facetNames, type CorpIndex } from './corp-index.js';
+import { loadCustomers, loadDepartments, loadPairs, loadTags, type CustomerRow, type FollowRow } from './load.js';
+
+/** The columns of an events row the index reads. */
+export type IndexEvent = { seq: number; type: string; subjectId: string; payload: unknown; before: unknown; after: unknown; operationId: string | null };
+
+/**
+ * What a batch of events asks to re-read. Every handler re-reads the affected part from the
+ * database instead of replaying the payload, which makes applying idempotent and independent of
+ * order: the tail reads in (txid, seq) order, which is not commit order.
+ *
+ * | event                                   | effect on the index                                                        |
+ * | --------------------------------------- | -------------------------------------------------------------------------- |
+ * | follow.tags_changed {added, removed}    | re-read each (customer, tag) pair: set iff ANY relation still carries the   |
+ * |                                         | tag, so a tag removed from one relation stays while another carries it      |
+ * | follow.tags_changed {bulk: true}        | add the marks that carry the event's operation_id (bulk only adds)          |
+ * | tag.deleted, tag.restored               | reload the tag from marks (deletion archived them all: the bitmap goes;      |
+ * |                                         | reloading rather than dropping keeps a restore that committed meanwhile)    |
+ * | personal_tag.deleted                    | reload the personal tag (its marks are gone: the bitmap goes)               |
+ * | customer.created {externalUserids}      | refresh those customers: universe, attributes, follow facets, times         |
+ * | customer.transferred {externalUserid}   | refresh the customer's follow facets; tags stay (marks move within it)      |
+ * | follow.created (subject userid|ext)     | refresh the customer                                                        |
+ * | employee.updated, departments changed   | refresh the customers the employee follows (department facet)               |
+ * | department.created/updated/deleted      | reload the department tree; regions are derived from it at query time       |
+ * | tag_group.*, strategy.deleted           | nothing: each affected tag has its own tag.deleted / tag.restored event     |
+ * | anything else                           | nothing: renames, remarks, settings, roles, apps, logins are not indexed    |
+ */
+export type IndexPlan = {
+  pairs: Map<string, { externalUserid: string; tagId: string }>;
+  operationIds: Set<string>;
+  tagIds: Set<string>;
+  customers: Set<string>;
+  followersOf: Set<string>;
+  departments: boolean;
+};
+
+type Payload = Record<string, unknown> | null;
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const departmentsOf = (snapshot: unknown): string => JSON.stringify([...((snapshot as { departmentIds?: number[] } | null)?.departmentIds ?? [])].sort());
+
+/** Turns events into the reads they need (pure; batching a poll's events into one plan). */
+export function planEvents(events: IndexEvent[]): IndexPlan {
+  const plan: IndexPlan = { pairs: new Map(), operationIds: new Set(), tagIds: new Set(), customers: new Set(), followersOf: new Set(), departments: false };
+  for (const event of events) {
+    const payload = event.payload as Payload;
+    switch (event.type) {
+      case 'follow.tags_changed':
+        if (payload?.bulk === true) {
+          if (event.operationId) plan.operationIds.add(event.operationId);
+        } else if (typeof payload?.externalUserid === 'string') {
+          for (const tagId of [...strings(payload.added), ...strings(payload.removed)]) {
+            plan.pairs.set(`${payload.externalUserid}|${tagId}`, { externalUserid: payload.externalUserid, tagId });
+          }
+        }
+        break;
+      case 'tag.deleted':
+      case 'tag.restored':
+      case 'personal_tag.deleted':
+        plan.tagIds.add(event.subjectId);
+        break;
+      case 'customer.created':
+        for (const id of strings(payload?.externalUserids)) plan.customers.add(id);
+        break;
+      case 'customer.transferred':
+        plan.customers.add(typeof payload?.externalUserid === 'string' ? payload.externalUserid : event.subjectId);
+        break;
+      case 'follow.created':
+        plan.customers.add(event.subjectId.split('|')[1] ?? event.subjectId);
+        break;
+      case 'employee.updated':
+        if (departmentsOf(event.before) !== departmentsOf(event.after)) plan.followersOf.add(event.subjectId);
+        break;
+      case 'department.created':
+      case 'department.updated':
+      case 'department.deleted':
+        plan.departments = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return plan;
+}
+
+/**
+ * Brings the index up to date with a batch of events (rows of the events table, any order):
+ * plans the reads, then runs them in a few batched queries.
+ */
+export async function applyEvents(db: Db, index: CorpIndex, events: IndexEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const plan = planEvents(events);
+  if (plan.departments) index.departments = await loadDepartments(db, index.corpId);
+  if (plan.customers.size > 0) await refreshCustomers(db, index, { externalUserids: [...plan.customers] });
+  const followerSeqs = new Set<number>();
+  for (const userid of plan.followersOf) for (const seq of index.facets.follower.get(userid) ?? []) followerSeqs.add(seq);
+  if (followerSeqs.size > 0) await refreshCustomers(db, index, { seqs: [...followerSeqs] });
+  if (plan.tagIds.size > 0) await reloadTags(db, index, [...plan.tagIds]);
+  if (plan.operationIds.size > 0) {
+    for (const g of await loadTags(db, index.corpId, { operationIds: [...plan.operationIds] })) addTo(g.personal ? index.personalTags : index.tags, g.tagId, g.seqs);
+  }
+  if (plan.pairs.size > 0) await recheckPairs(db, index, [...plan.pairs.values()]);
+}
+
+/** Replaces the bitmaps of the given tags with what marks say now (absent = no customer carries it). */
+async function reloadTags(db: Db, index: CorpIndex, tagIds: string[]): Promise<void> {
+  for (const tagId of tagIds) {
+    index.tags.delete(tagId);
+    index.personalTags.delete(tagId);
+  }
+  for (const g of await loadTags(db, index.corpId, { tagIds })) addTo(g.personal ? index.personalTags : index.tags, g.tagId, g.seqs);
+}
+
+/** Sets or clears each (customer, tag) bit from the marks as they are now. */
+async function recheckPairs(db: Db, index: CorpIndex, pairs: { externalUserid: string; tagId: string }[]): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 5000) {
+    for (const { tagId, seq, personal } of await loadPairs(db, index.corpId, pairs.slice(i, i + 5000))) {
+      if (personal === null) {
+        for (const map of [index.tags, index.personalTags]) {
+          const b = map.get(tagId);
+          b?.remove(seq);
+          if (b?.isEmpty) map.delete(tagId);
+        }
+      } else {
+        addTo(personal ? index.personalTags : index.tags, tagId, [seq]);
+      }
+    }
+  }
+}
+
+/** Re-reads customers' attributes and follow relations, replacing whatever the index held for them. */
+async function refreshCustomers(db: Db, index: CorpIndex, by: { seqs: number[] } | { externalUserids: string[] }): Promise<void> {
+  const all = 'seqs' in by ? by.seqs : by.externalUserids;
+  for (let i = 0; i < all.length; i += 10_000) {
+    if ('seqs' in by) {
+      const seqs = by.seqs.slice(i, i + 10_000);
+      const { customers, follows } = await loadCustomers(db, index.corpId, { seqs });
+      replaceCustomers(index, seqs, customers, follows);
+    } else {
+      const { customers, follows } = await loadCustomers(db, index.corpId, { externalUserids: by.externalUserids.slice(i, i + 10_000) });
+      replaceCustomers(index, customers.map((c) => c.seq), customers, follows);
+    }
+  }
+}
+
+/** Drops `seqs` from every facet and time column, then adds them back from the rows read. */
+function replaceCustomers(index: CorpIndex, seqs: number[], customers: CustomerRow[], follows: FollowRow[]): void {
+  const gone = bitmapOf(seqs);
+  for (const facet of facetNames) {
+    const map = index.facets[facet];
+    for (const [value, b] of map) {
+      b.andNotInPlace(gone);
+      if (b.isEmpty) map.delete(value);
+    }
+  }
+  for (const seq of seqs) {
+    index.createdAt.set(seq, null);
+    index.firstAddTime.set(seq, null);
+  }
+  const add = (facet: (typeof facetNames)[number], value: string, seq: number) => {
+    if (value !== '') addTo(index.facets[facet], value, [seq]);
+  };
+  for (const c of customers) {
+    index.universe.add(c.seq);
+    add('gender', c.gender, c.seq);
+    add('province', c.province, c.seq);
+    add('city', c.city, c.seq);
+    add('ownRegion', c.ownRegion, c.seq);
+    index.createdAt.set(c.seq, c.createdMs);
+  }
+  const firstAdd = new Map<number, number>();
+  for (const f of follows) {
+    add('follower', f.userid, f.seq);
+    add('addWay', f.addWay, f.seq);
+    add('state', f.state, f.seq);
+    for (const dept of f.departmentIds) add('department', String(dept), f.seq);
+    firstAdd.set(f.seq, Math.min(firstAdd.get(f.seq) ?? Infinity, f.addMs));
+  }
+  for (const [seq, t] of firstAdd) index.firstAddTime.set(seq, t);
+}
