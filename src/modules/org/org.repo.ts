@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { reader, type Ctx, type TxCtx } from '../../context.js';
 import { departments, employees } from '../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
+import { policyFor } from '../../policies/index.js';
 import { walkTree } from '../../policies/org-snapshot.js';
 import { bumpOrgVersion } from '../corps/settings.js';
 
@@ -59,4 +60,18 @@ export async function lockEmployee(ctx: TxCtx, userid: string): Promise<Employee
 /** An employee as the audit log records it: no password hash, only whether there is one. */
 export function employeeSnapshot(row: EmployeeRow) {
   return { userid: row.userid, name: row.name, departmentIds: row.departmentIds, role: row.role, status: row.status, hasPassword: row.passwordHash !== null };
+}
+
+/**
+ * The start of every department change: take the org lock, check `org.manage`, and load the
+ * corp's departments with the one being changed (`department_not_found` when it does not exist).
+ */
+export async function lockDepartmentForChange(ctx: TxCtx, deptId: number): Promise<{ all: DepartmentRow[]; dept: DepartmentRow }> {
+  const policy = await policyFor(ctx);
+  await lockOrg(ctx);
+  policy.authorize('org.manage');
+  const all = await loadDepartments(ctx);
+  const dept = all.find((d) => d.deptId === deptId);
+  if (!dept) throw new AppError('department_not_found', { message: `No department ${deptId}.` });
+  return { all, dept };
 }

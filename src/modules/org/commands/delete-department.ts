@@ -3,20 +3,14 @@ import type { TxCtx } from '../../../context.js';
 import { departments, employees } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { policyFor } from '../../../policies/index.js';
-import { loadDepartments, lockOrg } from '../org.repo.js';
+import { lockDepartmentForChange } from '../org.repo.js';
 
 /**
  * Deletes an empty department. As in WeCom it is refused while it has sub-departments or active
  * members (move them first); departed employees may keep it in their history.
  */
 export async function deleteDepartment(ctx: TxCtx, input: { deptId: number }): Promise<{ deptId: number }> {
-  const policy = await policyFor(ctx);
-  await lockOrg(ctx);
-  policy.authorize('org.manage');
-  const all = await loadDepartments(ctx);
-  const dept = all.find((d) => d.deptId === input.deptId);
-  if (!dept) throw new AppError('department_not_found', { message: `No department ${input.deptId}.` });
+  const { all, dept } = await lockDepartmentForChange(ctx, input.deptId);
   const children = all.filter((d) => d.parentId === dept.deptId).map((d) => d.deptId);
   if (children.length > 0) throw new AppError('conflict', { message: `Department ${dept.deptId} has sub-departments (${children.join(', ')}); move or delete them first.` });
   const members = await ctx.tx

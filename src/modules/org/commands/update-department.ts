@@ -3,8 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { departments } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { policyFor } from '../../../policies/index.js';
-import { departmentSubtree, loadDepartments, lockOrg, type DepartmentRow } from '../org.repo.js';
+import { departmentSubtree, lockDepartmentForChange, type DepartmentRow } from '../org.repo.js';
 
 /** What to change on a department; `region: null` makes it inherit its parent's region again. */
 export type UpdateDepartmentInput = { deptId: number; name?: string; parentId?: number; region?: string | null; order?: number };
@@ -16,12 +15,7 @@ const snapshot = (d: DepartmentRow) => ({ name: d.name, parentId: d.parentId, re
  * one of its descendants (the tree would become a cycle), and names stay unique among siblings.
  */
 export async function updateDepartment(ctx: TxCtx, input: UpdateDepartmentInput): Promise<DepartmentRow> {
-  const policy = await policyFor(ctx);
-  await lockOrg(ctx);
-  policy.authorize('org.manage');
-  const all = await loadDepartments(ctx);
-  const dept = all.find((d) => d.deptId === input.deptId);
-  if (!dept) throw new AppError('department_not_found', { message: `No department ${input.deptId}.` });
+  const { all, dept } = await lockDepartmentForChange(ctx, input.deptId);
   const parentId = input.parentId ?? dept.parentId;
   if (parentId !== dept.parentId) {
     const bad = (message: string) => new AppError('validation_failed', { message, details: [{ path: 'body.parentId', message }] });
