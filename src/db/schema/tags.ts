@@ -98,6 +98,8 @@ export const marks = pgTable(
   (t) => [
     primaryKey({ columns: [t.corpId, t.externalUserid, t.userid, t.tagId] }),
     index('marks_tag_idx').on(t.corpId, t.tagId),
+    // Bulk operations are found by their id: the index reloads them, undo (issue 5) reverses them.
+    index('marks_operation_idx').on(t.corpId, t.operationId).where(sql`${t.operationId} is not null`),
   ],
 );
 

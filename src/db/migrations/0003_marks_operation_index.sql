@@ -1,0 +1,1 @@
+CREATE INDEX "marks_operation_idx" ON "marks" USING btree ("corp_id","operation_id") WHERE "marks"."operation_id" is not null;
