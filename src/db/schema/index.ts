@@ -3,3 +3,4 @@ export * from './customers.js';
 export * from './tags.js';
 export * from './events.js';
 export * from './strategies.js';
+export * from './audiences.js';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Expr } from '../../modules/audiences/expression/ast.js';
 import { corps } from './org.js';
 
 /** A set of people: departments (with their subtrees), regions and members. Empty = everyone. */
@@ -47,6 +48,8 @@ export const tags = pgTable(
     order: bigint('order', { mode: 'number' }).notNull().default(0),
     color: text('color').notNull().default(''),
     description: text('description').notNull().default(''),
+    // A smart group's tag: who carries it, as an audience expression; null for every other kind.
+    rule: jsonb('rule').$type<Expr>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     deletionId: text('deletion_id'),
