@@ -53,17 +53,29 @@ async function seed(db: Db, o: Required<P5Options>): Promise<{ marks: number }> 
   return { marks };
 }
 
+/** A corp the fixture has written: its size as asked, the marks actually stored, and how long seeding took. */
+export type SeededCorp = Required<P5Options> & { seededMarks: number; seedMs: number };
+
+/**
+ * Writes the synthetic corp once, so that P5 (build) and P1 (audience counts) of one run measure
+ * the same data without paying for the seed twice.
+ */
+export async function seedP5Corp(db: Db, opts: P5Options): Promise<SeededCorp> {
+  const o = { tags: 2000, employees: 200, corpId: 'ww-bench-p5', ...opts };
+  const started = performance.now();
+  const { marks } = await seed(db, o);
+  return { ...o, seededMarks: marks, seedMs: Math.round(performance.now() - started) };
+}
+
 /**
  * P5 (DESIGN.md §5): time and memory to build one corp's audience index from the database.
- * Seeds a synthetic corp of the given size, builds the index and reports the build time, the
- * process's RSS and heap before and after, and the bitmaps' own size. Run node with
- * `--expose-gc` for the settled figures to mean what they say.
+ * Seeds a synthetic corp of the given size (unless given one `seedP5Corp` already wrote), builds
+ * the index and reports the build time, the process's RSS and heap before and after, and the
+ * bitmaps' own size. Run node with `--expose-gc` for the settled figures to mean what they say.
  */
-export async function benchP5IndexBuild(db: Db, opts: P5Options) {
-  const o = { tags: 2000, employees: 200, corpId: 'ww-bench-p5', ...opts };
-  const seedStarted = performance.now();
-  const { marks } = await seed(db, o);
-  const seedMs = Math.round(performance.now() - seedStarted);
+export async function benchP5IndexBuild(db: Db, corp: P5Options | SeededCorp) {
+  const o = 'seedMs' in corp ? corp : await seedP5Corp(db, corp);
+  const { seededMarks: marks, seedMs } = o;
   globalThis.gc?.();
   const before = process.memoryUsage();
   const index = await buildCorpIndex(db, o.corpId);

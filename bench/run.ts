@@ -1,9 +1,33 @@
+// `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
+// bench/results/bench-<time>.json. Environment (see bench/README.md):
+//   BENCH_ONLY=p1,p5        only these parts (p1, p4, p5; default all). P1 and P5 share one seeded corp.
+//   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
+//   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
+//   BENCH_CUSTOMERS / BENCH_MARKS   size of the seeded corp (default 1,000,000 / 5,000,000), to iterate faster.
+//   BENCH_DATABASE_URL      server to create the throwaway database on (else TEST_DATABASE_URL, else local).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
 import { describeMachine } from './machine.js';
+import { benchP1AudienceCount } from './p1-audience-count.js';
 import { benchP4 } from './p4-wecom-api.js';
+import { benchP5IndexBuild, seedP5Corp, type SeededCorp } from './p5-index-build.js';
 import { pgbenchCeiling } from './pgbench.js';
+
+// The memory figures need a settled heap, and `npm run bench` starts tsx without --expose-gc:
+// V8 still accepts the flag at run time, and a fresh context then hands out gc().
+if (typeof globalThis.gc !== 'function') {
+  setFlagsFromString('--expose-gc');
+  globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
+}
+
+const parts = ['p1', 'p4', 'p5'] as const;
+const only = (process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+const unknown = only.filter((p) => !(parts as readonly string[]).includes(p));
+if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown parts ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
+const runs = (part: (typeof parts)[number]) => only.includes(part);
 
 // Benchmarks run on a PostgreSQL server (DESIGN.md §5): BENCH_DATABASE_URL, else TEST_DATABASE_URL,
 // else the local server. Each run uses a fresh database and drops it afterwards.
@@ -26,9 +50,37 @@ url.pathname = `/${name}`;
 const database = await openDatabase({ url: url.toString() });
 try {
   const version = (await admin('show server_version')).rows[0].server_version as string;
-  const results = { at: new Date().toISOString(), machine: describeMachine({ postgres: version }), p4: await benchP4(database.db, url.toString()), postgresWriteCeiling: pgbenchCeiling(url.toString()) };
+  const results: Record<string, unknown> = { at: new Date().toISOString(), parts: only, machine: describeMachine({ postgres: version }) };
+  const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  // P4 first, on a database the large corp has not yet filled the caches of.
+  if (runs('p4')) {
+    log('P4: WeCom API throughput');
+    results.p4 = await benchP4(database.db, url.toString());
+    results.postgresWriteCeiling = pgbenchCeiling(url.toString());
+  }
+  let corp: SeededCorp | undefined;
+  if (runs('p1') || runs('p5')) {
+    const size = { customers: Number(process.env.BENCH_CUSTOMERS ?? 1_000_000), marks: Number(process.env.BENCH_MARKS ?? 5_000_000) };
+    log(`seeding ${size.customers} customers / ${size.marks} marks`);
+    corp = await seedP5Corp(database.db, size);
+    results.seededCorp = corp;
+  }
+  if (runs('p5') && corp) {
+    log('P5: index build');
+    results.p5 = await benchP5IndexBuild(database.db, corp);
+  }
+  if (runs('p1') && corp) {
+    log('P1: audience counts');
+    const shapes = process.env.BENCH_P1_SHAPES?.split(',').map((s) => s.trim());
+    // A failed check (the index and PostgreSQL disagree) reports no P1 figures but keeps the other parts'.
+    results.p1 = await benchP1AudienceCount(database.db, { corp, shapes, tenMillion: process.env.BENCH_P1_10M !== '0' }).catch((error: Error) => {
+      process.exitCode = 1;
+      log(error.message);
+      return { failed: error.message };
+    });
+  }
   mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/bench-${results.at.replace(/[:.]/g, '-')}.json`;
+  const file = `bench/results/bench-${(results.at as string).replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\nWritten to ${file}\n`);
 } finally {

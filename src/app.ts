@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Db } from './db/client.js';
+import type { Database, Db } from './db/client.js';
+import { startAudienceEngine } from './modules/audiences/service/start.js';
+import type { AudienceEngine } from './modules/audiences/service/engine.js';
 import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.js';
@@ -12,11 +14,21 @@ declare module 'fastify' {
     db: Db;
     /** Every route registered, as method and URL pattern; the tenant-isolation test walks it. */
     routeTable: { method: string; url: string }[];
+    /** The audience indexes of this process (one per corp, kept current from the events table). */
+    audiences: AudienceEngine;
   }
 }
 
 /** Options for `buildApp`: the open database and the logger setting. */
-export type AppOptions = { db: Db; logger?: FastifyServerOptions['logger']; trustProxy?: FastifyServerOptions['trustProxy'] };
+export type AppOptions = {
+  db: Db;
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** How the audience engine hears of commits (NOTIFY); without it, it polls once a second. */
+  listen?: Database['listen'];
+  /** Build every corp's audience index at start (the server does; tests build on first use). */
+  warmAudiences?: boolean;
+};
 
 // Secrets travel in WeCom query strings (access_token, corpsecret); they never reach a log line.
 const secretParams = /([?&](?:access_token|corpsecret)=)[^&]*/gi;
@@ -42,6 +54,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', opts.db);
   const routeTable: { method: string; url: string }[] = [];
   app.decorate('routeTable', routeTable);
+  const audiences = await startAudienceEngine(opts.db, { listen: opts.listen, warm: opts.warmAudiences, log: (error: unknown) => app.log.error({ err: error }, 'audience index refresh failed') });
+  app.decorate('audiences', audiences);
+  app.addHook('onClose', () => audiences.stop());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });

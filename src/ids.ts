@@ -20,6 +20,7 @@ export const newId = {
   personalTag: () => `pt${randomToken(30)}`,
   customer: () => `wm${randomToken(30)}`,
   operation: () => `op${randomToken(22)}`,
+  audience: () => `au${randomToken(22)}`,
   request: () => `req${randomToken(16)}`,
 };
 

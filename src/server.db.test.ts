@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { buildApp, serverLogger } from './app.js';
-import { corps, customers } from './db/schema/index.js';
+import { corps, customers, marks } from './db/schema/index.js';
 import { readEnv } from './env.js';
 import { ensureDemoCorp } from './server.js';
 import { describeDb } from './test/db.js';
@@ -24,6 +24,25 @@ describeDb('server start-up', (db) => {
     expect(reply.json()).toMatchObject({ errcode: 0, expires_in: 7200 });
     const list = await app.inject({ method: 'POST', url: `/cgi-bin/externalcontact/get_corp_tag_list?access_token=${reply.json().access_token}`, payload: {} });
     expect(list.json().tag_group.map((g: { group_name: string }) => g.group_name)).toEqual(expect.arrayContaining(['客户等级', '购买意向', '客户来源', '投诉客户']));
+    await app.close();
+  });
+
+  it('warms every corp’s audience index at start, so the demo smart group fills without a request', async () => {
+    const app = await buildApp({ db: db().db, listen: db().listen, warmAudiences: true });
+    const members = async () => {
+      const res = await app.inject({ url: '/api/v1/smart-groups', headers: { authorization: 'Bearer demo-secret-for-tests' } });
+      return (res.json().groups as { name: string; tags: { name: string; members: number }[] }[]).find((g) => g.name === '自动分层')?.tags ?? [];
+    };
+    // No request reaches the app while the rule marks appear: only the warm-up can have built the index.
+    const ruleMarks = async () => Number(((await db().db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.source, 'rule')))) as [{ n: number }])[0].n);
+    const started = Date.now();
+    while (Date.now() - started < 20_000 && (await ruleMarks()) === 0) await new Promise((r) => setTimeout(r, 100));
+    expect(await ruleMarks()).toBeGreaterThan(0);
+    const tags = await members();
+    expect(tags.map((t) => t.name).sort()).toEqual(['直播观众', '近7天活跃']);
+    expect(tags.every((t) => t.members > 0)).toBe(true);
+    const live = await app.inject({ method: 'POST', url: '/api/v1/audiences/count', headers: { authorization: 'Bearer demo-secret-for-tests' }, payload: { text: 'event:live.attended' } });
+    expect(live.json().count).toBe(tags.find((t) => t.name === '直播观众')!.members);
     await app.close();
   });
 

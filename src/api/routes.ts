@@ -4,6 +4,9 @@ import { authRoutes } from '../modules/auth/auth.routes.js';
 import { departmentRoutes } from '../modules/org/departments.routes.js';
 import { employeeRoutes } from '../modules/org/employees.routes.js';
 import { roleRoutes } from '../modules/permissions/roles.routes.js';
+import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
+import { customerEventRoutes } from '../modules/customer-events/customer-events.routes.js';
+import { smartGroupRoutes } from '../modules/smart-groups/smart-groups.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
 import { customerRoutes } from '../modules/customers/customers.routes.js';
@@ -24,4 +27,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(employeeRoutes);
   await app.register(roleRoutes);
   await app.register(auditRoutes);
+  await app.register(customerEventRoutes);
+  await app.register(audienceRoutes, { engine: app.audiences });
+  await app.register(smartGroupRoutes, { engine: app.audiences });
 }

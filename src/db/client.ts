@@ -22,7 +22,42 @@ export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
   close: () => Promise<void>;
+  /**
+   * Calls `onNotify` with each NOTIFY payload on `channel` until the returned function is called.
+   * On PostgreSQL a dedicated connection listens and reconnects after a drop (notifications sent
+   * while it was down are lost, so listeners keep a slow timer as well).
+   */
+  listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
 };
+
+// LISTEN takes an identifier, not a parameter; channels are ours, but never interpolate others.
+const channelName = /^[a-z_][a-z0-9_]*$/;
+
+/** LISTEN on a connection of its own, reconnecting with a short pause when the server drops it. */
+async function listenPg(url: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
+  let client: pg.Client | null = null;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => onNotify(n.payload ?? ''));
+    c.on('error', () => {
+      if (client === c) client = null;
+      void c.end().catch(() => {});
+      if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`listen ${channel}`);
+    if (stopped) await c.end();
+    else client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+    client = null;
+  };
+}
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -38,14 +73,19 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; poolS
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
+    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end(), listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify) };
   }
   const dataDir = opts.dataDir ?? './data';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  const listen = async (channel: string, onNotify: (payload: string) => void) => {
+    if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
+    const unlisten = await client.listen(channel, onNotify);
+    return async () => unlisten();
+  };
+  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close(), listen };
 }
 
 /**

@@ -5,6 +5,7 @@ import { bulkMark, type MarkEntry } from '../modules/customers/commands/bulk-mar
 import { createCorp } from '../modules/org/commands/create-corp.js';
 import { addDepartments, addEmployees, type NewEmployee } from '../modules/org/commands/add-org.js';
 import { setEmployeePassword } from '../modules/org/commands/set-employee-password.js';
+import { recordCustomerEvents, type NewCustomerEvent } from '../modules/customer-events/record-customer-events.js';
 import { addTags } from '../modules/tags/commands/add-tags.js';
 import { createPersonalTag } from '../modules/tags/commands/personal-tags.js';
 import { addWays, companyParts, contactStates, departmentTree, givenChars, personalTagNames, regions, surnames, tagLibrary } from './demo-data.js';
@@ -127,5 +128,30 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
     const personalEntries = mine.filter(() => rng.next() < 0.2).map((externalUserid) => ({ userid: employee.userid, externalUserid, tagId: rng.pick(own).tagId }));
     await withTx(me, (tx) => bulkMark(tx, personalEntries));
   }
+  await seedBehaviour(sys, rng, ids, now);
   return { corpId: corp.corpId, secret: corp.secret, customers: ids.length, employees: staff.length, marks: entries.length };
+}
+
+/**
+ * Behaviour facts (product links opened, live streams attended, in the last 60 days) and one smart
+ * group whose tags follow them, so audiences and smart groups have something to show.
+ */
+async function seedBehaviour(sys: Ctx, rng: Rng, ids: string[], now: number): Promise<void> {
+  const facts: NewCustomerEvent[] = [];
+  for (const externalUserid of ids) {
+    const clicks = rng.weighted([[0, 60], [1, 20], [2, 12], [4, 8]]);
+    for (let k = 0; k < clicks; k += 1) facts.push({ externalUserid, type: 'link.clicked', target: rng.pick(['楼盘A', '楼盘B', '样板间']), occurredAt: new Date(now - Math.floor(rng.next() * 60 * 86_400_000)) });
+    if (rng.next() < 0.15) facts.push({ externalUserid, type: 'live.attended', target: '3月直播', occurredAt: new Date(now - Math.floor(rng.next() * 30 * 86_400_000)) });
+  }
+  for (let i = 0; i < facts.length; i += 1000) await withTx(sys, (tx) => recordCustomerEvents(tx, facts.slice(i, i + 1000)));
+  await withTx(sys, (tx) =>
+    addTags(tx, {
+      groupName: '自动分层',
+      smart: true,
+      tags: [
+        { name: '近7天活跃', rule: { event: { type: 'link.clicked', count: { op: 'gte', n: 2 }, window: { within: { amount: 7, unit: 'd' } } } } },
+        { name: '直播观众', rule: { event: { type: 'live.attended' } } },
+      ],
+    }),
+  );
 }

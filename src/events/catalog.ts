@@ -39,6 +39,11 @@ export const eventTypes = [
   'strategy.created',
   'strategy.updated',
   'strategy.deleted',
+  'customer_event.recorded',
+  'audience.created',
+  'audience.updated',
+  'audience.deleted',
+  'smart_tag.synced',
 ] as const;
 
 /** One of the recorded event types. */

@@ -38,6 +38,10 @@ const cases: Partial<Record<Permission, Case>> = {
   },
   'corp.settings': { scoped: false, run: (as) => as.patch('/settings', { nameMaxLength: 20 }) },
   'audit.view': { scoped: false, run: (as) => as.get('/audit?limit=5') },
+  'audience.manage': { scoped: false, run: (as, f) => as.post('/audiences', { name: unique('人群'), expression: { tag: f.grade.tags[0]!.tagId } }) },
+  'customerEvent.record': { scoped: true, run: (as, _f, t) => as.post('/customer-events', { events: [{ externalUserid: t.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] }) },
+  'customer.export': { scoped: false, run: (as, f) => as.post('/audiences/export', { expression: { tag: f.grade.tags[0]!.tagId } }) },
+  'rule.manage': { scoped: false, run: (as, f) => as.post('/smart-groups/preview', { tags: [{ expression: { tag: f.grade.tags[0]!.tagId } }] }) },
   'role.manage': { scoped: false, run: (as) => as.post('/roles', { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' }) },
   'org.manage': { scoped: false, run: (as) => as.post('/departments', { name: unique('部门'), parentId: 1 }) },
   // Last: a hand-over moves the relation the cases above act on. The takeover is the 华东 manager.
@@ -45,10 +49,10 @@ const cases: Partial<Record<Permission, Case>> = {
 };
 
 /**
- * Permissions with no native route: export, rules and Moments come with later issues; rule groups
+ * Permissions with no native route: Moments come with a later issue; rule groups
  * (strategy.manage) are WeCom-only, for the customer-contact secret, and tested in strategy-ladder.
  */
-const noRouteYet: Permission[] = ['customer.export', 'rule.manage', 'moment.publish', 'strategy.manage'];
+const noRouteYet: Permission[] = ['moment.publish', 'strategy.manage'];
 
 const roleActors = { admin: 'admin', manager: 'hdManager', staff: 'shStaff', readonly: 'shIntern' } as const;
 

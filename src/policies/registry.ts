@@ -16,6 +16,8 @@ export const permissions = {
   'customer.update': { description: 'Edit remarks of followed customers', dependsOn: ['customer.view'] },
   'customer.export': { description: 'Export customers and their tags', dependsOn: ['customer.view'] },
   'customer.transfer': { description: 'Hand customers over between employees (在职/离职继承)', dependsOn: ['customer.view'] },
+  'audience.manage': { description: 'Save, edit and delete shared audiences', dependsOn: ['customer.view'] },
+  'customerEvent.record': { description: 'Record customers’ behaviour (links opened, live streams attended…) for audiences', dependsOn: ['customer.view'] },
   'rule.manage': { description: 'Manage tagging rules and smart groups', dependsOn: ['customer.view'] },
   'moment.publish': { description: 'Publish Moments to customers', dependsOn: ['customer.view'] },
   'role.manage': { description: 'Create and edit roles and grant them', dependsOn: [] },

@@ -3,7 +3,7 @@ import { and, asc, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../app.js';
 import type { Database, Db } from '../db/client.js';
-import { archivedMarks, corps, events, follows, marks, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, personalTags, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -65,6 +65,8 @@ export async function corpState(db: Db, corpId: string) {
     marks: await db.select().from(marks).where(eq(marks.corpId, corpId)).orderBy(asc(marks.externalUserid), asc(marks.userid), asc(marks.tagId)),
     archived: await db.select().from(archivedMarks).where(and(eq(archivedMarks.corpId, corpId))).orderBy(asc(archivedMarks.tagId), asc(archivedMarks.externalUserid)),
     follows: await db.select().from(follows).where(eq(follows.corpId, corpId)).orderBy(asc(follows.externalUserid), asc(follows.userid)),
+    audiences: await db.select().from(audiences).where(eq(audiences.corpId, corpId)).orderBy(asc(audiences.audienceId)),
+    customerEvents: await db.select().from(customerEvents).where(eq(customerEvents.corpId, corpId)).orderBy(asc(customerEvents.id)),
   };
 }
 

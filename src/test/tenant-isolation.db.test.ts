@@ -7,7 +7,7 @@ import { buildRegionalCorp } from './org-fixture.js';
 
 // Every table that holds corp data; login_failures is left out because a failed login against a
 // corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
-const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events'];
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences'];
 
 /** A fingerprint of everything a corp owns: one md5 per table over its rows. */
 async function fingerprint(db: Db, corpId: string) {
@@ -52,8 +52,32 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     const stratGroup = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/add_strategy_tag?access_token=${tokenA}`, payload: { strategy_id: aStrategy, group_name: '甲方规则标签组', tag: [{ name: '甲方规则标签' }] } })).json().tag_group;
     expect(stratGroup.group_id).toBeTruthy();
 
+    const aAudience = (await asA.post('/audiences', { name: '甲方人群', expression: { tag: aTag } })).body.audienceId as string;
+    expect((await asA.post('/customer-events', { events: [{ externalUserid: a.shCustomer, type: 'link.clicked', target: '甲方链接', occurredAt: new Date().toISOString() }] })).status).toBe(200);
+    const smart = (await asA.post('/smart-groups', { name: '甲方智能组', tags: [{ name: '甲方智能标签', expression: { tag: aTag } }] })).body;
+    const aSmartGroup = smart.groupId as string;
+    const aSmartTag = smart.tags[0].tagId as string;
+    // The smart tag's marks are written in the background; A's tables must be settled before they are fingerprinted.
+    for (let i = 0; i < 100 && (await asA.post('/audiences/count', { expression: { tag: aSmartTag } })).body.count !== 1; i += 1) await new Promise((r) => setTimeout(r, 50));
     const ids = { userid: a.people.shStaff, customer: a.shCustomer, tag: aTag, group: aGroup };
     const native: Record<string, { url: string; body?: unknown }> = {
+      'DELETE /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
+      'GET /api/v1/audiences': { url: '/audiences' },
+      'GET /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
+      'PATCH /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}`, body: { name: '改' } },
+      'POST /api/v1/audiences': { url: '/audiences', body: { name: 'b人群', expression: { tag: aTag } } },
+      'POST /api/v1/audiences/count': { url: '/audiences/count', body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }, { event: { type: 'link.clicked', target: '甲方链接' } }] } } },
+      'POST /api/v1/audiences/explain': { url: '/audiences/explain', body: { expression: { follower: [ids.userid] }, externalUserid: ids.customer } },
+      'POST /api/v1/audiences/export': { url: '/audiences/export', body: { expression: { follower: [ids.userid] } } },
+      'POST /api/v1/customer-events': { url: '/customer-events', body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } },
+      'GET /api/v1/smart-groups': { url: '/smart-groups' },
+      'POST /api/v1/smart-groups': { url: '/smart-groups', body: { name: 'b智能', tags: [{ name: 'x', expression: { tag: aTag } }] } },
+      'POST /api/v1/smart-groups/preview': { url: '/smart-groups/preview', body: { tags: [{ tagId: aSmartTag, expression: { follower: [ids.userid] } }] } },
+      'POST /api/v1/smart-groups/:groupId/tags': { url: `/smart-groups/${aSmartGroup}/tags`, body: { tags: [{ name: '插入', expression: { follower: [ids.userid] } }] } },
+      'PATCH /api/v1/smart-groups/:groupId': { url: `/smart-groups/${aSmartGroup}`, body: { name: '改' } },
+      'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': { url: `/smart-groups/${aSmartGroup}/tags/${aSmartTag}`, body: { expression: { follower: [ids.userid] } } },
+      'DELETE /api/v1/smart-groups/:groupId': { url: `/smart-groups/${aSmartGroup}` },
+      'DELETE /api/v1/smart-groups/:groupId/tags/:tagId': { url: `/smart-groups/${aSmartGroup}/tags/${aSmartTag}` },
       'DELETE /api/v1/departments/:deptId': { url: `/departments/${aDept}` },
       'DELETE /api/v1/personal-tags/:tagId': { url: `/personal-tags/${aPersonal}` },
       'DELETE /api/v1/roles/:roleId': { url: '/roles/a-only-role' },

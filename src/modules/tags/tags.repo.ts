@@ -9,15 +9,16 @@ export type TagGroupRow = typeof tagGroups.$inferSelect;
 /** A tag row as stored. */
 export type TagRow = typeof tags.$inferSelect;
 
-/** The kinds of group the tag-library commands write: enterprise groups and rule-group (strategy) groups. */
-export type LibraryKind = 'corp' | 'strategy';
+/** The kinds of group the tag-library commands write: enterprise, rule-group (strategy) and smart (rule-configured) groups. */
+export type LibraryKind = 'corp' | 'strategy' | 'smart';
 
 /**
  * The permission a library change needs: rule-group tags are managed under `strategy.manage`
- * (wecom-api.md §3.1), enterprise tags under their own `tag.*` / `tagGroup.*` permission.
+ * (wecom-api.md §3.1), smart groups under `rule.manage` (their tags are applied by rules, so
+ * keeping them is keeping rules), enterprise tags under their own `tag.*` / `tagGroup.*` permission.
  */
 export function libraryPermission(kind: LibraryKind, corpPermission: Permission): Permission {
-  return kind === 'strategy' ? 'strategy.manage' : corpPermission;
+  return kind === 'strategy' ? 'strategy.manage' : kind === 'smart' ? 'rule.manage' : corpPermission;
 }
 
 /** Loads and locks one live group of the corp, or throws `tag_not_found`. */

@@ -25,6 +25,11 @@ export type CustomerFacts = {
   province: string;
   city: string;
   region: string;
+  /**
+   * Every region the customer is in, when the database says so: its own, else each region of its
+   * followers' departments (so possibly several, or none). When set, `region:` tests it, not `region`.
+   */
+  regions?: readonly string[];
   /** WeCom gender: 0 unknown, 1 male, 2 female. */
   gender: number;
   /** `customers.corp_name`. */

@@ -29,43 +29,61 @@ function relations(f: CustomerFacts, test: (r: FollowFact) => boolean, show: (r:
   return { held: false, reason: f.follows.length === 0 ? 'no follow relations' : `no relation matches: ${few(f.follows.map((r) => `${r.userid} (${show(r)})`))}` };
 }
 
-function inSubtree(dept: number, root: number, parents: ReadonlyMap<number, number>): boolean {
+/** Whether `dept` is `root` or below it, walking up `parents` (the index tests its departments the same way). */
+export function inSubtree(dept: number, root: number, parents: ReadonlyMap<number, number>): boolean {
   // Bounded walk: a corrupt tree with a cycle must not hang the evaluator.
   for (let d: number | undefined = dept, steps = 0; d !== undefined && steps < 256; d = parents.get(d), steps += 1) if (d === root) return true;
   return false;
 }
 
 function value(f: CustomerFacts, field: 'province' | 'city' | 'region', wanted: readonly string[]): LeafMatch {
-  return { held: wanted.includes(f[field]), reason: `${field} is ${f[field] === '' ? 'empty' : JSON.stringify(f[field])}` };
+  // A customer without an own region is in every region of its followers' departments.
+  const have = field === 'region' && f.regions ? f.regions : [f[field]];
+  const shown = have.filter((v) => v !== '').map((v) => JSON.stringify(v)).join(', ');
+  return { held: have.some((v) => wanted.includes(v)), reason: `${field} is ${shown === '' ? 'empty' : shown}` };
 }
 
 const instant = (v: string, offset: number) => dateInterval(v, offset)?.start;
 
-function matchAttr(a: AttrPredicate, f: CustomerFacts, offset: number): LeafMatch {
-  const raw = Object.hasOwn(f.attributes, a.name) ? f.attributes[a.name] : undefined;
-  const shown = `${a.name} ${raw === undefined || raw === null ? 'is not set' : `is ${JSON.stringify(raw)}`}`;
-  if (a.op === 'exists') return { held: raw !== undefined && raw !== null, reason: shown };
-  // Comparisons need a value of the attribute's type; anything else (absent, null, a string in a
-  // number attribute) matches no comparison, `!=` included, as SQL's NULL would not.
-  const typed = a.type === 'number' ? (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined) : a.type === 'date' ? (typeof raw === 'string' ? instant(raw, offset) : undefined) : typeof raw === 'string' ? raw : undefined;
-  if (typed === undefined) return { held: false, reason: raw === undefined || raw === null ? shown : `${shown}, not a ${a.type}` };
+// The value as the attribute's type (a date as its instant), undefined when it is not one.
+function typedValue(a: AttrPredicate, raw: unknown, offset: number): string | number | undefined {
+  return a.type === 'number' ? (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined) : a.type === 'date' ? (typeof raw === 'string' ? instant(raw, offset) : undefined) : typeof raw === 'string' ? raw : undefined;
+}
+
+/**
+ * Whether a raw attribute value (`undefined` = absent) satisfies an attribute predicate. Pure, so
+ * the bitmap index applies the very same test to each distinct stored value. Comparisons need a
+ * value of the attribute's type; anything else (absent, null, a string in a number attribute)
+ * matches no comparison, `!=` included, as SQL's NULL would not.
+ * @example attrValueHolds({ name: 'level', type: 'number', op: 'gte', value: 3 }, 4, 480) // → true
+ */
+export function attrValueHolds(a: AttrPredicate, raw: unknown, offset: number): boolean {
+  if (a.op === 'exists') return raw !== undefined && raw !== null;
+  const typed = typedValue(a, raw, offset);
+  if (typed === undefined) return false;
   const range = (v: string | number): Interval => (a.type === 'date' ? (dateInterval(String(v), offset) ?? { start: NaN, end: NaN }) : { start: Number(v), end: Number(v) });
   const t = typed as number;
   const eq = (v: string | number) => (a.type === 'date' ? t >= range(v).start && t < range(v).end : typed === v);
-  let held: boolean;
   switch (a.op) {
-    case 'eq': held = eq(a.value); break;
-    case 'ne': held = !eq(a.value); break;
-    case 'in': held = a.values.some(eq); break;
-    case 'contains': held = typeof typed === 'string' && typed.includes(String(a.value)); break;
+    case 'eq': return eq(a.value);
+    case 'ne': return !eq(a.value);
+    case 'in': return a.values.some(eq);
+    case 'contains': return typeof typed === 'string' && typed.includes(String(a.value));
     // A date literal is a whole day: `> 2026-01-01` starts the next day, `<= 2026-01-01` ends it.
-    case 'gt': held = a.type === 'date' ? t >= range(a.value).end : t > Number(a.value); break;
-    case 'gte': held = t >= range(a.value).start; break;
-    case 'lt': held = t < range(a.value).start; break;
-    case 'lte': held = a.type === 'date' ? t < range(a.value).end : t <= Number(a.value); break;
-    case 'between': held = t >= range(a.from).start && (a.type === 'date' ? t < range(a.to).end : t <= Number(a.to)); break;
+    case 'gt': return a.type === 'date' ? t >= range(a.value).end : t > Number(a.value);
+    case 'gte': return t >= range(a.value).start;
+    case 'lt': return t < range(a.value).start;
+    case 'lte': return a.type === 'date' ? t < range(a.value).end : t <= Number(a.value);
+    case 'between': return t >= range(a.from).start && (a.type === 'date' ? t < range(a.to).end : t <= Number(a.to));
   }
-  return { held, reason: shown };
+}
+
+function matchAttr(a: AttrPredicate, f: CustomerFacts, offset: number): LeafMatch {
+  const raw = Object.hasOwn(f.attributes, a.name) ? f.attributes[a.name] : undefined;
+  const shown = `${a.name} ${raw === undefined || raw === null ? 'is not set' : `is ${JSON.stringify(raw)}`}`;
+  const held = attrValueHolds(a, raw, offset);
+  const mistyped = a.op !== 'exists' && raw !== undefined && raw !== null && typedValue(a, raw, offset) === undefined;
+  return { held, reason: mistyped ? `${shown}, not a ${a.type}` : shown };
 }
 
 function matchEvent(e: EventPredicate, f: CustomerFacts, offset: number): LeafMatch {

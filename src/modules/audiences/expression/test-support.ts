@@ -98,10 +98,13 @@ export function leafArbitrary(mode: Mode): fc.Arbitrary<Leaf> {
   );
 }
 
-/** A valid expression: nested all / any / not over leaves, within the depth and node limits. */
-export function exprArbitrary(mode: Mode): fc.Arbitrary<Expr> {
+/**
+ * A valid expression: nested all / any / not over leaves, within the depth and node limits. `leaf`
+ * replaces the leaf generator, e.g. to mix in a personal tag the pools do not know.
+ */
+export function exprArbitrary(mode: Mode, leaf: fc.Arbitrary<Leaf> = leafArbitrary(mode)): fc.Arbitrary<Expr> {
   const { expr } = fc.letrec<{ expr: Expr; all: Expr; any: Expr; not: Expr }>((tie) => ({
-    expr: fc.oneof({ depthSize: 'small', maxDepth: 4 }, leafArbitrary(mode), tie('all'), tie('any'), tie('not')),
+    expr: fc.oneof({ depthSize: 'small', maxDepth: 4 }, leaf, tie('all'), tie('any'), tie('not')),
     all: list(tie('expr')).map((all) => ({ all })),
     any: list(tie('expr')).map((any) => ({ any })),
     not: tie('expr').map((not) => ({ not })),

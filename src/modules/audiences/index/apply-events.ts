@@ -1,7 +1,8 @@
 import type { Db } from '../../../db/client.js';
-import { bitmapOf } from './bitmaps.js';
-import { addTo, facetNames, type CorpIndex } from './corp-index.js';
-import { loadCustomers, loadDepartments, loadPairs, loadTags, type CustomerRow, type FollowRow } from './load.js';
+import { bitmapOf, type Bitmap } from './bitmaps.js';
+import { addTo, facetNames, mapOf, targetLabel, type CorpIndex } from './corp-index.js';
+import { loadCustomers, loadDepartments, loadPairs, loadTags, type CustomerRefresh } from './load.js';
+import { TimeColumn } from './time-column.js';
 
 /** The columns of an events row the index reads. */
 export type IndexEvent = { seq: number; type: string; subjectId: string; payload: unknown; before: unknown; after: unknown; operationId: string | null };
@@ -16,10 +17,14 @@ export type IndexEvent = { seq: number; type: string; subjectId: string; payload
  * | follow.tags_changed {added, removed}    | re-read each (customer, tag) pair: set iff ANY relation still carries the   |
  * |                                         | tag, so a tag removed from one relation stays while another carries it      |
  * | follow.tags_changed {bulk: true}        | add the marks that carry the event's operation_id (bulk only adds)          |
+ * | smart_tag.synced                        | reload the tag from marks (a rule added and removed many marks at once)     |
  * | tag.deleted, tag.restored               | reload the tag from marks (deletion archived them all: the bitmap goes;      |
  * |                                         | reloading rather than dropping keeps a restore that committed meanwhile)    |
  * | personal_tag.deleted                    | reload the personal tag (its marks are gone: the bitmap goes)               |
- * | customer.created {externalUserids}      | refresh those customers: universe, attributes, follow facets, times         |
+ * | customer.created {externalUserids}      | refresh those customers: universe, own and custom attributes, follow        |
+ * |                                         | facets, created and add times, behaviour events                             |
+ * | customer_event.recorded                 | refresh those customers: their behaviour events (customer_events rows) are  |
+ * |   {externalUserids}                     | re-read with the rest, so a retried or reordered event counts once          |
  * | customer.transferred {externalUserid}   | refresh the customer's follow facets; tags stay (marks move within it)      |
  * | follow.created (subject userid|ext)     | refresh the customer                                                        |
  * | employee.updated, departments changed   | refresh the customers the employee follows (department facet)               |
@@ -58,9 +63,11 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
       case 'tag.deleted':
       case 'tag.restored':
       case 'personal_tag.deleted':
+      case 'smart_tag.synced':
         plan.tagIds.add(event.subjectId);
         break;
       case 'customer.created':
+      case 'customer_event.recorded':
         for (const id of strings(payload?.externalUserids)) plan.customers.add(id);
         break;
       case 'customer.transferred':
@@ -135,47 +142,80 @@ async function refreshCustomers(db: Db, index: CorpIndex, by: { seqs: number[] }
   for (let i = 0; i < all.length; i += 10_000) {
     if ('seqs' in by) {
       const seqs = by.seqs.slice(i, i + 10_000);
-      const { customers, follows } = await loadCustomers(db, index.corpId, { seqs });
-      replaceCustomers(index, seqs, customers, follows);
+      replaceCustomers(index, seqs, await loadCustomers(db, index.corpId, { seqs }));
     } else {
-      const { customers, follows } = await loadCustomers(db, index.corpId, { externalUserids: by.externalUserids.slice(i, i + 10_000) });
-      replaceCustomers(index, customers.map((c) => c.seq), customers, follows);
+      const rows = await loadCustomers(db, index.corpId, { externalUserids: by.externalUserids.slice(i, i + 10_000) });
+      replaceCustomers(index, rows.customers.map((c) => c.seq), rows);
     }
   }
 }
 
-/** Drops `seqs` from every facet and time column, then adds them back from the rows read. */
-function replaceCustomers(index: CorpIndex, seqs: number[], customers: CustomerRow[], follows: FollowRow[]): void {
+// Drops seqs from every bitmap of a value map, and the values left with nobody.
+function dropFrom(map: Map<string, Bitmap>, gone: Bitmap): void {
+  for (const [value, b] of map) {
+    b.andNotInPlace(gone);
+    if (b.isEmpty) map.delete(value);
+  }
+}
+
+/**
+ * Drops `seqs` from every facet, attribute value, time and event column, then adds them back
+ * from the rows read. Dropping visits every value bitmap (nothing maps a customer to its old
+ * values); an event column is touched only for customers that have, or now get, entries in it.
+ */
+function replaceCustomers(index: CorpIndex, seqs: number[], rows: CustomerRefresh): void {
   const gone = bitmapOf(seqs);
-  for (const facet of facetNames) {
-    const map = index.facets[facet];
-    for (const [value, b] of map) {
-      b.andNotInPlace(gone);
-      if (b.isEmpty) map.delete(value);
-    }
+  for (const facet of facetNames) dropFrom(index.facets[facet], gone);
+  for (const [name, values] of index.attributes) {
+    dropFrom(values, gone);
+    if (values.size === 0) index.attributes.delete(name);
   }
   for (const seq of seqs) {
     index.createdAt.set(seq, null);
-    index.firstAddTime.set(seq, null);
+    index.addTime.set(seq, null);
   }
   const add = (facet: (typeof facetNames)[number], value: string, seq: number) => {
-    if (value !== '') addTo(index.facets[facet], value, [seq]);
+    if (value !== '' || facet === 'state') addTo(index.facets[facet], value, [seq]);
   };
-  for (const c of customers) {
+  for (const c of rows.customers) {
     index.universe.add(c.seq);
     add('gender', c.gender, c.seq);
     add('province', c.province, c.seq);
     add('city', c.city, c.seq);
     add('ownRegion', c.ownRegion, c.seq);
+    add('company', c.company, c.seq);
     index.createdAt.set(c.seq, c.createdMs);
   }
-  const firstAdd = new Map<number, number>();
-  for (const f of follows) {
+  for (const a of rows.attributes) addTo(mapOf(index.attributes, a.name), a.value, [a.seq]);
+  const addTimes = new Map<number, number[]>();
+  for (const f of rows.follows) {
     add('follower', f.userid, f.seq);
     add('addWay', f.addWay, f.seq);
     add('state', f.state, f.seq);
     for (const dept of f.departmentIds) add('department', String(dept), f.seq);
-    firstAdd.set(f.seq, Math.min(firstAdd.get(f.seq) ?? Infinity, f.addMs));
+    addTimes.set(f.seq, [...(addTimes.get(f.seq) ?? []), f.addMs]);
   }
-  for (const [seq, t] of firstAdd) index.firstAddTime.set(seq, t);
+  for (const [seq, times] of addTimes) index.addTime.set(seq, times);
+  replaceEvents(index, seqs, rows);
+}
+
+// Each (type, customer) gets exactly the events read; a type seen for the first time gets a column.
+function replaceEvents(index: CorpIndex, seqs: number[], rows: CustomerRefresh): void {
+  const fresh = new Map<string, Map<number, { times: number[]; labels: number[] }>>();
+  for (const e of rows.events) {
+    const byType = mapOf(fresh, e.type);
+    const entry = byType.get(e.seq) ?? { times: [], labels: [] };
+    entry.times.push(e.ms);
+    entry.labels.push(targetLabel(index, e.target));
+    byType.set(e.seq, entry);
+  }
+  for (const type of fresh.keys()) if (!index.events.has(type)) index.events.set(type, TimeColumn.fromRuns([]));
+  for (const [type, column] of index.events) {
+    const byType = fresh.get(type);
+    for (const seq of seqs) {
+      const entry = byType?.get(seq);
+      if (entry) column.set(seq, entry.times, entry.labels);
+      else if (column.has(seq)) column.set(seq, null);
+    }
+  }
 }

@@ -1,23 +1,25 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
+import { effectiveRegionOf } from '../regions.js';
 import { andNot, bitmapOf, or, serializedSize, type Bitmap } from './bitmaps.js';
 import { loadDepartments, loadEmployeeDepartments, loadPage, nextRange, personalTagIds, type KeyRange } from './load.js';
 import { startCursor, type TailCursor } from './tail.js';
 import { TimeColumn, type TimeRun } from './time-column.js';
 
 /**
- * Attribute facets with one bitmap per value. The first four come from the customer row
- * (`ownRegion` = `attributes->>'region'`); the rest from its follow relations, where a customer
- * has a value if ANY relation has it (`department` = a follower's own department ids, not their
- * ancestors: a subtree is answered by OR-ing its departments).
+ * Attribute facets with one bitmap per value. The first five come from the customer row
+ * (`ownRegion` = `attributes->>'region'`, `company` = `corp_name`; empty values are not stored);
+ * the rest from its follow relations, where a customer has a value if ANY relation has it
+ * (`state` keeps `''`, a relation without a contact way; `department` = a follower's own
+ * department ids, not their ancestors: a subtree is answered by OR-ing its departments).
  */
-export const facetNames = ['gender', 'province', 'city', 'ownRegion', 'addWay', 'state', 'follower', 'department'] as const;
+export const facetNames = ['gender', 'province', 'city', 'ownRegion', 'company', 'addWay', 'state', 'follower', 'department'] as const;
 
 /** One of the indexed attribute facets. */
 export type Facet = (typeof facetNames)[number];
 
-/** The time attributes answered by range. */
-export type TimeAttribute = 'createdAt' | 'firstAddTime';
+/** The time attributes answered by range: `addTime` has one entry per follow relation. */
+export type TimeAttribute = 'createdAt' | 'addTime';
 
 /** How long a build took and what it holds. */
 export type BuildStats = { ms: number; pages: number; customers: number; tags: number; personalTags: number; bitmapBytes: number };
@@ -25,8 +27,10 @@ export type BuildStats = { ms: number; pages: number; customers: number; tags: n
 /**
  * The in-memory audience index of one corp: customers as dense seqs, a bitmap per tag (corp,
  * strategy and smart tags together; "has tag T" = any relation carries T), per personal tag (to
- * be used only in its owner's audiences), per attribute value, and sorted time columns.
- * `cursor` is where the event tail resumes so that nothing committed after the build is missed.
+ * be used only in its owner's audiences), per facet and custom attribute value, and sorted time
+ * columns (created, every relation's add time, each behaviour event type). Enough to answer every
+ * leaf of an audience expression (`evaluateOnIndex`). `cursor` is where the event tail resumes so
+ * that nothing committed after the build is missed.
  */
 export type CorpIndex = {
   corpId: string;
@@ -34,8 +38,15 @@ export type CorpIndex = {
   tags: Map<string, Bitmap>;
   personalTags: Map<string, Bitmap>;
   facets: Record<Facet, Map<string, Bitmap>>;
+  /** Custom attribute name → `attrKey` of a value (`'3'`, `'"gold"'`, `'null'`) → customers. */
+  attributes: Map<string, Map<string, Bitmap>>;
   createdAt: TimeColumn;
-  firstAddTime: TimeColumn;
+  /** Every follow relation's add time: "added in the window" = some relation's time is in it. */
+  addTime: TimeColumn;
+  /** Behaviour event type → its events, labelled with the interned target (`eventTargets`). */
+  events: Map<string, TimeColumn>;
+  /** Event target → label; labels are never reused, so a column never needs relabelling. */
+  eventTargets: Map<string, number>;
   departments: Map<number, { parentId: number; region: string | null }>;
   cursor: TailCursor;
   stats: BuildStats;
@@ -61,15 +72,7 @@ export function facetBitmap(index: CorpIndex, facet: Facet, value: string | numb
 
 /** A department's region: its own, else its nearest ancestor's (as the console shows it). */
 export function effectiveRegion(index: CorpIndex, deptId: number): string | null {
-  let id = deptId;
-  // The depth bound only guards against a corrupt (cyclic) tree.
-  for (let depth = 0; depth < 64; depth += 1) {
-    const dept = index.departments.get(id);
-    if (!dept) return null;
-    if (dept.region) return dept.region;
-    id = dept.parentId;
-  }
-  return null;
+  return effectiveRegionOf(index.departments, deptId);
 }
 
 /**
@@ -88,6 +91,16 @@ export function timeRange(index: CorpIndex, attribute: TimeAttribute, from?: num
   return index[attribute].range(from, to);
 }
 
+/** The label of an event target, interned on first sight. */
+export function targetLabel(index: CorpIndex, target: string): number {
+  let label = index.eventTargets.get(target);
+  if (label === undefined) {
+    label = index.eventTargets.size;
+    index.eventTargets.set(target, label);
+  }
+  return label;
+}
+
 /** Adds seqs to the bitmap at `key`, creating it on first use. */
 export function addTo(map: Map<string, Bitmap>, key: string, seqs: Uint32Array | number[]): void {
   const existing = map.get(key);
@@ -104,12 +117,28 @@ export function emptyCorpIndex(corpId: string, cursor: TailCursor): CorpIndex {
     tags: new Map(),
     personalTags: new Map(),
     facets,
+    attributes: new Map(),
     createdAt: TimeColumn.fromRuns([]),
-    firstAddTime: TimeColumn.fromRuns([]),
+    addTime: TimeColumn.fromRuns([]),
+    events: new Map(),
+    eventTargets: new Map(),
     departments: new Map(),
     cursor,
     stats: { ms: 0, pages: 0, customers: 0, tags: 0, personalTags: 0, bitmapBytes: 0 },
   };
+}
+
+/** The map at `key` of a map of maps, created on first use. */
+export function mapOf<K, V>(maps: Map<string, Map<K, V>>, key: string): Map<K, V> {
+  let map = maps.get(key);
+  if (!map) maps.set(key, (map = new Map()));
+  return map;
+}
+
+function listOf<V>(lists: Map<string, V[]>, key: string): V[] {
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = []));
+  return list;
 }
 
 /** Options for a build: customers per page, and how many pages are read at once. */
@@ -138,7 +167,8 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
     });
   };
   const createdRuns: TimeRun[] = [];
-  const firstAddRuns: TimeRun[] = [];
+  const addRuns: TimeRun[] = [];
+  const eventRuns = new Map<string, TimeRun[]>();
   const worker = async () => {
     for (let range = await takeRange(); range; range = await takeRange()) {
       // One short transaction per page, so its settings stay local. Per-tag grouping wants a hash
@@ -152,9 +182,14 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
       });
       for (const g of page.facets) addTo(index.facets[g.facet as Facet], g.value, g.seqs);
       for (const g of page.tags) addTo(g.personal ? index.personalTags : index.tags, g.tagId, g.seqs);
+      for (const g of page.attributes) addTo(mapOf(index.attributes, g.name), g.value, g.seqs);
+      for (const g of page.events) {
+        const labels = new Uint32Array(g.run.seqs.length).fill(targetLabel(index, g.target));
+        listOf(eventRuns, g.type).push({ ...g.run, labels });
+      }
       index.universe.addMany(page.created.seqs);
       createdRuns.push(page.created);
-      firstAddRuns.push(page.firstAdd);
+      addRuns.push(page.added);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 3) }, worker));
@@ -165,19 +200,16 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
   for (const [userid, departments] of await loadEmployeeDepartments(db, corpId)) {
     const followed = index.facets.follower.get(userid);
     if (!followed) continue;
-    for (const dept of departments) {
-      const list = members.get(String(dept));
-      if (list) list.push(followed);
-      else members.set(String(dept), [followed]);
-    }
+    for (const dept of departments) listOf(members, String(dept)).push(followed);
   }
   for (const [dept, bitmaps] of members) index.facets.department.set(dept, or(...bitmaps));
   index.createdAt = TimeColumn.fromRuns(createdRuns);
-  index.firstAddTime = TimeColumn.fromRuns(firstAddRuns);
+  index.addTime = TimeColumn.fromRuns(addRuns);
+  for (const [type, runs] of eventRuns) index.events.set(type, TimeColumn.fromRuns(runs));
   index.departments = await loadDepartments(db, corpId);
   for (const b of [index.universe, ...index.tags.values(), ...index.personalTags.values()]) b.runOptimize();
   let bitmapBytes = serializedSize(index.universe);
-  for (const map of [index.tags, index.personalTags, ...Object.values(index.facets)]) for (const b of map.values()) bitmapBytes += serializedSize(b);
+  for (const map of [index.tags, index.personalTags, ...Object.values(index.facets), ...index.attributes.values()]) for (const b of map.values()) bitmapBytes += serializedSize(b);
   index.stats = { ms: performance.now() - started, pages, customers: index.universe.size, tags: index.tags.size, personalTags: index.personalTags.size, bitmapBytes };
   return index;
 }

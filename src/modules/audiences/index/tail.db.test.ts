@@ -18,7 +18,7 @@ import { createPersonalTag, deletePersonalTag } from '../../tags/commands/person
 import { restoreTags } from '../../tags/commands/restore-tags.js';
 import { buildCorpIndex, tagBitmap } from './corp-index.js';
 import { EventTail } from './tail.js';
-import { indexSnapshot, sqlTruth } from './test-support.js';
+import { indexSnapshot, recordCustomerEventsRaw, sqlTruth } from './test-support.js';
 
 /** Runs a command that may be refused (deleted tag, no relation…); refusals are part of the random walk. */
 async function attempt(fn: () => Promise<unknown>): Promise<void> {
@@ -42,7 +42,8 @@ const op = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), tag: fc.nat(5) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore' as const), tag: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deletePersonal' as const), tag: fc.nat(1) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('customers' as const), n: fc.integer({ min: 1, max: 2 }), gender: fc.nat(2), region: fc.constantFrom('', '华南', '华东'), followers: fc.array(fc.nat(3), { minLength: 0, maxLength: 2 }), addWay: fc.nat(3), days: fc.nat(60) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('customers' as const), n: fc.integer({ min: 1, max: 2 }), gender: fc.nat(2), region: fc.constantFrom('', '华南', '华东'), followers: fc.array(fc.nat(3), { minLength: 0, maxLength: 2 }), addWay: fc.nat(3), days: fc.nat(60), company: fc.constantFrom('', '上海科技', '杭州贸易'), level: fc.constantFrom(undefined, 1, 2, '2', null) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('events' as const), events: fc.array(fc.record({ who: fc.nat(40), type: fc.constantFrom('link.clicked', 'live.attended'), target: fc.constantFrom('', 'p1', 'p2'), days: fc.nat(60) }), { minLength: 1, maxLength: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), rel: fc.nat(40), to: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveEmployee' as const), who: fc.nat(3), dept: fc.constantFrom(1, 2, 3, 5, 6) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reRegion' as const), dept: fc.constantFrom(2, 3, 5, 6), region: fc.constantFrom('华东', '华北', '华南', null) }) },
@@ -90,7 +91,11 @@ describeDb('audience index tail', (db) => {
             await attempt(() => withTx(owner, (tx) => deletePersonalTag(tx, { tagId: pick(personal, o.tag)! })));
           } else if (o.kind === 'customers') {
             const follows = [...new Set(o.followers.map((i) => pick(staff, i)!))].map((userid, i) => ({ userid, addWay: (o.addWay + i) % 3, state: o.addWay === 2 ? 'qr-1' : '', addTime: new Date(Date.UTC(2026, 0, 1 + o.days + i)) }));
-            await withTx(sys, (tx) => addCustomers(tx, Array.from({ length: o.n }, (_, i) => ({ name: `新客户${i}`, gender: o.gender, province: '浙江', city: i ? '杭州' : '宁波', attributes: o.region ? { region: o.region } : {}, createdAt: new Date(Date.UTC(2026, 1, o.days)), follows }))));
+            const attributes = { ...(o.region ? { region: o.region } : {}), ...(o.level === undefined ? {} : { level: o.level }) };
+            await withTx(sys, (tx) => addCustomers(tx, Array.from({ length: o.n }, (_, i) => ({ name: `新客户${i}`, gender: o.gender, province: '浙江', city: i ? '杭州' : '宁波', corpName: o.company, attributes, createdAt: new Date(Date.UTC(2026, 1, o.days)), follows }))));
+          } else if (o.kind === 'events') {
+            const everyone = await queryRows<{ external_userid: string }>(db().db, sql`select external_userid from customers where corp_id = ${f.corpId} order by seq`);
+            await recordCustomerEventsRaw(db().db, f.corpId, o.events.map((e) => ({ externalUserid: pick(everyone, e.who)!.external_userid, type: e.type, target: e.target, at: new Date(Date.UTC(2026, 2, e.days)) })));
           } else if (o.kind === 'transfer') {
             const r = pick(rels, o.rel)!;
             await attempt(() => withTx(app, (tx) => transferCustomers(tx, { handoverUserid: r.userid, takeoverUserid: pick(staff, o.to)!, externalUserids: [r.external_userid] })));

@@ -9,8 +9,12 @@ export type IndexSnapshot = {
   personalTags: Record<string, number[]>;
   facets: Record<Facet, Record<string, number[]>>;
   regions: Record<string, number[]>;
+  /** Attribute name → value key → seqs. */
+  attributes: Record<string, Record<string, number[]>>;
   createdAt: [number, number][];
-  firstAddTime: [number, number][];
+  addTime: [number, number][];
+  /** Event type → (seq, time, target) sorted. */
+  events: Record<string, [number, number, string][]>;
 };
 
 const sorted = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -26,6 +30,7 @@ async function regionNames(db: Db, corpId: string): Promise<string[]> {
 /** The index's content as a snapshot (empty bitmaps left out, as SQL has no empty groups). */
 export async function indexSnapshot(db: Db, index: CorpIndex): Promise<IndexSnapshot> {
   const plain = (map: Map<string, { toArray(): number[]; isEmpty: boolean }>) => sorted([...map].filter(([, b]) => !b.isEmpty).map(([k, b]) => [k, b.toArray()]));
+  const targets = new Map([...index.eventTargets].map(([target, label]) => [label, target]));
   const regions = (await regionNames(db, index.corpId)).map((r): [string, number[]] => [r, regionBitmap(index, r).toArray()]).filter(([, seqs]) => seqs.length > 0);
   return {
     universe: index.universe.toArray(),
@@ -33,8 +38,10 @@ export async function indexSnapshot(db: Db, index: CorpIndex): Promise<IndexSnap
     personalTags: plain(index.personalTags),
     facets: Object.fromEntries(facetNames.map((f) => [f, plain(index.facets[f])])) as IndexSnapshot['facets'],
     regions: sorted(regions),
+    attributes: sorted([...index.attributes].map(([name, values]): [string, Record<string, number[]>] => [name, plain(values)]).filter(([, v]) => Object.keys(v).length > 0)),
     createdAt: index.createdAt.entries(),
-    firstAddTime: index.firstAddTime.entries(),
+    addTime: index.addTime.entries(),
+    events: sorted([...index.events].map(([type, column]): [string, [number, number, string][]] => [type, column.labelledEntries().map(([seq, t, label]) => [seq, t, targets.get(label)!])]).filter(([, e]) => e.length > 0)),
   };
 }
 
@@ -51,14 +58,15 @@ export async function sqlTruth(db: Db, corpId: string): Promise<IndexSnapshot> {
   const relations = sql`from customers c join follows f on f.corp_id = c.corp_id and f.external_userid = c.external_userid left join employees e on e.corp_id = f.corp_id and e.userid = f.userid`;
   const ff = sql`${relations} where c.corp_id = ${corpId}`;
   const marks = (personal: number) => groups(sql`select m.tag_id as k, c.seq::int4 as seq from marks m join customers c on c.corp_id = m.corp_id and c.external_userid = m.external_userid where m.corp_id = ${corpId} and m.personal = ${personal}`);
-  const times = async (query: ReturnType<typeof sql>) => (await queryRows<{ seq: number; t: number }>(db, sql`select seq, t from (${query}) q order by seq`)).map((r): [number, number] => [Number(r.seq), Number(r.t)]);
+  const times = async (query: ReturnType<typeof sql>) => (await queryRows<{ seq: number; t: number }>(db, sql`select seq, t from (${query}) q order by seq, t`)).map((r): [number, number] => [Number(r.seq), Number(r.t)]);
   const facets: Record<Facet, Record<string, number[]>> = {
     gender: await groups(sql`select c.gender::text as k, c.seq::int4 as seq ${cf}`),
     province: await groups(sql`select c.province as k, c.seq::int4 as seq ${cf} and c.province <> ''`),
     city: await groups(sql`select c.city as k, c.seq::int4 as seq ${cf} and c.city <> ''`),
     ownRegion: await groups(sql`select c.attributes->>'region' as k, c.seq::int4 as seq ${cf} and coalesce(c.attributes->>'region', '') <> ''`),
+    company: await groups(sql`select c.corp_name as k, c.seq::int4 as seq ${cf} and c.corp_name <> ''`),
     addWay: await groups(sql`select f.add_way::text as k, c.seq::int4 as seq ${ff}`),
-    state: await groups(sql`select f.state as k, c.seq::int4 as seq ${ff} and f.state <> ''`),
+    state: await groups(sql`select f.state as k, c.seq::int4 as seq ${ff}`),
     follower: await groups(sql`select f.userid as k, c.seq::int4 as seq ${ff}`),
     department: await groups(sql`select d::text as k, c.seq::int4 as seq ${relations} cross join unnest(e.department_ids) as d where c.corp_id = ${corpId}`),
   };
@@ -81,7 +89,56 @@ export async function sqlTruth(db: Db, corpId: string): Promise<IndexSnapshot> {
     personalTags: await marks(1),
     facets,
     regions,
+    attributes: await attributeTruth(db, corpId),
     createdAt: await times(sql`select c.seq::int4 as seq, (extract(epoch from c.created_at) * 1000)::float8 as t ${cf}`),
-    firstAddTime: await times(sql`select c.seq::int4 as seq, (extract(epoch from min(f.add_time)) * 1000)::float8 as t ${ff} group by c.seq`),
+    addTime: await times(sql`select c.seq::int4 as seq, (extract(epoch from f.add_time) * 1000)::float8 as t ${ff}`),
+    events: await eventTruth(db, corpId),
   };
+}
+
+// One row per (customer, attribute), keyed in JavaScript by the value as the driver parsed it.
+async function attributeTruth(db: Db, corpId: string): Promise<IndexSnapshot['attributes']> {
+  const rows = await queryRows<{ name: string; value: unknown; seq: number }>(db, sql`
+    select a.key as name, a.value, c.seq::int4 as seq from customers c cross join lateral jsonb_each(c.attributes) a
+    where c.corp_id = ${corpId} and jsonb_typeof(c.attributes) = 'object' order by c.seq`);
+  const out = new Map<string, Map<string, number[]>>();
+  for (const r of rows) {
+    const key = typeof r.value === 'number' && !Number.isFinite(r.value) ? String(r.value) : JSON.stringify(r.value);
+    const values = out.get(r.name) ?? new Map<string, number[]>();
+    values.set(key, [...(values.get(key) ?? []), Number(r.seq)]);
+    out.set(r.name, values);
+  }
+  return sorted([...out].map(([name, values]): [string, Record<string, number[]>] => [name, sorted([...values])]));
+}
+
+// One row per event of a customer that exists.
+async function eventTruth(db: Db, corpId: string): Promise<IndexSnapshot['events']> {
+  const rows = await queryRows<{ type: string; seq: number; t: number; target: string }>(db, sql`
+    select e.type, c.seq::int4 as seq, (extract(epoch from e.occurred_at) * 1000)::float8 as t, e.target
+    from customer_events e join customers c on c.corp_id = e.corp_id and c.external_userid = e.external_userid
+    where e.corp_id = ${corpId} order by e.type, c.seq, t, e.target`);
+  const out = new Map<string, [number, number, string][]>();
+  for (const r of rows) out.set(r.type, [...(out.get(r.type) ?? []), [Number(r.seq), Number(r.t), r.target]]);
+  return sorted([...out]);
+}
+
+/**
+ * Appends behaviour events and the `customer_event.recorded` outbox row announcing them, in one
+ * transaction, as the recording command does (written raw so index tests do not depend on that
+ * command's authorization).
+ */
+export async function recordCustomerEventsRaw(db: Db, corpId: string, rows: { externalUserid: string; type: string; target?: string; at: Date }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into customer_events (corp_id, external_userid, type, target, occurred_at)
+      select ${corpId}, e.ext, e.type, e.target, e.at
+      from unnest(${sql.param(rows.map((r) => r.externalUserid))}::text[], ${sql.param(rows.map((r) => r.type))}::text[],
+                  ${sql.param(rows.map((r) => r.target ?? ''))}::text[], ${sql.param(rows.map((r) => r.at.toISOString()))}::timestamptz[]) as e(ext, type, target, at)`);
+    const externalUserids = [...new Set(rows.map((r) => r.externalUserid))];
+    await tx.execute(sql`
+      insert into events (corp_id, type, actor, source, subject_type, subject_id, payload)
+      values (${corpId}, 'customer_event.recorded', 'system', 'api', 'customer', ${externalUserids.length === 1 ? externalUserids[0]! : '*'},
+              ${JSON.stringify({ count: rows.length, types: [...new Set(rows.map((r) => r.type))], externalUserids })}::jsonb)`);
+  });
 }

@@ -64,7 +64,61 @@ describe('TimeColumn', () => {
     );
   });
 
+  it('holds several labelled entries per customer: range, labels and occurrences agree with a plain model', () => {
+    type Entry = [time: number, label: number];
+    const entries = fc.array(fc.tuple(time, fc.nat(2)), { maxLength: 3 });
+    const multiOp = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), seq: fc.integer({ min: 1, max: 30 }), entries }),
+      fc.record({ kind: fc.constant('query' as const), from: fc.option(time, { nil: undefined }), to: fc.option(time, { nil: undefined }), label: fc.option(fc.nat(2), { nil: undefined }), seq: fc.integer({ min: 1, max: 30 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), entries)), fc.array(multiOp, { maxLength: 5000 }), (initial, ops) => {
+        const model = new Map<number, Entry[]>();
+        for (const [seq, es] of initial) model.set(seq, es);
+        const flat = [...model].flatMap(([seq, es]) => es.map(([t, l]): [number, number, number] => [seq, t, l])).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+        const column = TimeColumn.fromRuns([{ seqs: Uint32Array.from(flat, (e) => e[0]), times: Float64Array.from(flat, (e) => e[1]), labels: Uint32Array.from(flat, (e) => e[2]) }]);
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            column.set(o.seq, o.entries.map((e) => e[0]), o.entries.map((e) => e[1]));
+            model.set(o.seq, o.entries);
+          } else {
+            const hits = [...model].flatMap(([seq, es]) => es.filter(([t, l]) => (o.from === undefined || t >= o.from) && (o.to === undefined || t < o.to) && (o.label === undefined || l === o.label)).map(() => seq));
+            expect(column.range(o.from, o.to, o.label).toArray()).toEqual([...new Set(hits)].sort((a, b) => a - b));
+            expect([...column.occurrences(o.from, o.to, o.label)].sort((a, b) => a - b)).toEqual(hits.sort((a, b) => a - b));
+            // Asked between changes, so the lazily built holders are kept up to date by set().
+            expect(column.has(o.seq)).toBe((model.get(o.seq) ?? []).length > 0);
+          }
+        }
+        for (let seq = 1; seq <= 30; seq += 1) expect(column.has(seq)).toBe((model.get(seq) ?? []).length > 0);
+        const want = [...model].flatMap(([seq, es]) => es.map(([t, l]): [number, number, number] => [seq, t, l])).sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+        expect(column.labelledEntries()).toEqual(want);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps labels through merges of labelled and unlabelled runs', () => {
+    const merged = mergeRuns({ seqs: Uint32Array.of(1), times: Float64Array.of(5), labels: Uint32Array.of(7) }, runOf([[2, 3]]));
+    expect([...merged.seqs]).toEqual([2, 1]);
+    expect([...merged.labels!]).toEqual([0, 7]);
+  });
+
   it('is empty when built from nothing', () => {
     expect(TimeColumn.fromRuns([]).range().size).toBe(0);
+  });
+
+  it('answers wide ranges (whole precomputed slices plus partial ends) exactly as a scan would', () => {
+    // 300k entries: wide ranges go through the chunk bitmaps, narrow ones through a direct slice.
+    let state = 7;
+    const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const entries: [number, number][] = Array.from({ length: 300_000 }, () => [Math.floor(random() * 200_000), Math.floor(random() * 1e9)]);
+    const column = TimeColumn.fromRuns([runOf(entries)]);
+    const scan = (from: number, to: number) => [...new Set(entries.filter(([, t]) => t >= from && t < to).map(([seq]) => seq))].sort((a, b) => a - b);
+    for (const [from, to] of [[0, 1e9], [1e8, 9e8], [123_456, 654_321_000], [5e8, 5e8 + 1e5]] as const) expect(column.range(from, to).toArray()).toEqual(scan(from, to));
+    // A pending change (not yet compacted) still wins over the chunk bitmaps: `null` drops every entry of the customer.
+    const gone = entries[0]![0];
+    column.set(gone, null);
+    expect(column.range(0, 1e9).has(gone)).toBe(false);
+    expect(column.range(0, 1e9).size).toBe(scan(0, 1e9).length - 1);
   });
 });

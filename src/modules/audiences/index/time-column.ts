@@ -1,11 +1,18 @@
-import { bitmapOf, type Bitmap } from './bitmaps.js';
+import { bitmapOf, or, type Bitmap } from './bitmaps.js';
 
-/** Seqs with their times (epoch milliseconds), sorted by time then seq. */
-export type TimeRun = { seqs: Uint32Array; times: Float64Array };
+/**
+ * Entries (seq, time in epoch milliseconds, optional label) sorted by time then seq. A customer
+ * may have any number of entries (one per follow relation, one per behaviour event); `labels`,
+ * when present, tags each entry with a small integer (an interned event target).
+ */
+export type TimeRun = { seqs: Uint32Array; times: Float64Array; labels?: Uint32Array };
 
 // Changes wait in a small side table and are folded into the sorted arrays only when it grows
 // past this, so a stream of new customers does not re-sort a million entries per query.
 const compactAt = 4096;
+// A wide range is answered from precomputed bitmaps of fixed slices of the sorted run plus the two
+// partial slices at its ends, instead of one bitmap built from millions of unsorted seqs per query.
+const chunkSize = 65_536;
 
 /** First index whose time is ≥ `t` (binary search). */
 function lowerBound(times: Float64Array, t: number): number {
@@ -19,11 +26,14 @@ function lowerBound(times: Float64Array, t: number): number {
   return lo;
 }
 
-/** Merges two runs sorted by (time, seq) into one. */
+const emptyRun = (): TimeRun => ({ seqs: new Uint32Array(0), times: new Float64Array(0) });
+
+/** Merges two runs sorted by (time, seq) into one; labels survive (0 where a run has none). */
 export function mergeRuns(a: TimeRun, b: TimeRun): TimeRun {
   const n = a.seqs.length + b.seqs.length;
   const seqs = new Uint32Array(n);
   const times = new Float64Array(n);
+  const labels = a.labels || b.labels ? new Uint32Array(n) : undefined;
   let i = 0;
   let j = 0;
   for (let k = 0; k < n; k += 1) {
@@ -31,25 +41,35 @@ export function mergeRuns(a: TimeRun, b: TimeRun): TimeRun {
     if (takeA) {
       seqs[k] = a.seqs[i]!;
       times[k] = a.times[i]!;
+      if (labels) labels[k] = a.labels?.[i] ?? 0;
       i += 1;
     } else {
       seqs[k] = b.seqs[j]!;
       times[k] = b.times[j]!;
+      if (labels) labels[k] = b.labels?.[j] ?? 0;
       j += 1;
     }
   }
-  return { seqs, times };
+  return labels ? { seqs, times, labels } : { seqs, times };
 }
 
+/** One customer's entries waiting to be folded in: parallel times and labels (empty = none). */
+type Pending = { times: readonly number[]; labels: readonly number[] };
+
 /**
- * One time attribute of every customer (created_at, first add time) kept sorted by time, so a
- * range such as "added within 30 days" is two binary searches and one bitmap built natively from
- * the slice between them.
+ * A time attribute of customers (created_at, every relation's add time, the events of one type)
+ * kept sorted by time, so a range such as "added within 30 days" is two binary searches and one
+ * bitmap built natively from the slice between them. A customer is in a range when ANY of its
+ * entries is, which is how "some relation was added in the window" reads.
  */
 export class TimeColumn {
   private run: TimeRun;
-  private readonly pending = new Map<number, number | null>();
+  private readonly pending = new Map<number, Pending>();
   private pendingSeqs = bitmapOf();
+  // Who has at least one entry; built on first use (refreshes ask it, queries never do).
+  private holders: Bitmap | null = null;
+  // Bitmaps of run positions [k·chunkSize, (k+1)·chunkSize); built on the first wide range.
+  private chunks: Bitmap[] | null = null;
 
   private constructor(run: TimeRun) {
     this.run = run;
@@ -64,55 +84,126 @@ export class TimeColumn {
       for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergeRuns(level[i]!, level[i + 1]!) : level[i]!);
       level = next;
     }
-    return new TimeColumn(level[0] ?? { seqs: new Uint32Array(0), times: new Float64Array(0) });
+    return new TimeColumn(level[0] ?? emptyRun());
   }
 
-  /** Sets (or, with `null`, removes) the time of one customer. */
-  set(seq: number, time: number | null): void {
-    this.pending.set(seq, time);
+  /**
+   * Replaces every entry of one customer with `times` (a single time, several, or none with
+   * `null` / `[]`); `labels` runs parallel to `times` and defaults to 0.
+   */
+  set(seq: number, times: number | readonly number[] | null, labels?: readonly number[]): void {
+    const list = times === null ? [] : typeof times === 'number' ? [times] : times;
+    this.pending.set(seq, { times: list, labels: labels ?? list.map(() => 0) });
     this.pendingSeqs.add(seq);
+    if (this.holders) {
+      if (list.length > 0) this.holders.add(seq);
+      else this.holders.remove(seq);
+    }
     if (this.pending.size >= compactAt) this.compact();
   }
 
-  /** Customers whose time t satisfies `from ≤ t < to`; a missing bound is open. */
-  range(from?: number, to?: number): Bitmap {
-    const { seqs, times } = this.run;
-    const lo = from === undefined ? 0 : lowerBound(times, from);
-    const hi = to === undefined ? seqs.length : lowerBound(times, to);
-    const out = bitmapOf(seqs.subarray(lo, Math.max(lo, hi)));
+  /** Whether the customer has any entry: a refresh skips the columns it never appeared in. */
+  has(seq: number): boolean {
+    if (!this.holders) {
+      this.holders = bitmapOf(this.run.seqs);
+      for (const [s, p] of this.pending) {
+        if (p.times.length > 0) this.holders.add(s);
+        else this.holders.remove(s);
+      }
+    }
+    return this.holders.has(seq);
+  }
+
+  /** Customers with an entry whose time t satisfies `from ≤ t < to` (and whose label is `label`, when given); a missing bound is open. */
+  range(from?: number, to?: number, label?: number): Bitmap {
+    if (label !== undefined) return bitmapOf(this.occurrences(from, to, label));
+    const [lo, hi] = this.bounds(from, to);
+    const out = this.slice(lo, hi);
     if (this.pending.size === 0) return out;
     out.andNotInPlace(this.pendingSeqs);
-    for (const [seq, t] of this.pending) {
-      if (t !== null && (from === undefined || t >= from) && (to === undefined || t < to)) out.add(seq);
-    }
+    for (const [seq, p] of this.pending) if (p.times.some((t) => inSpan(t, from, to))) out.add(seq);
     return out;
   }
 
-  /** Every (seq, time) pair, sorted by seq: for tests and diagnostics, not for queries. */
+  /**
+   * The seq of every entry in `from ≤ t < to` (with `label`, when given), once per entry and in
+   * no particular order: counting a customer's occurrences answers "clicked at least 3 times".
+   */
+  occurrences(from?: number, to?: number, label?: number): Uint32Array {
+    const [lo, hi] = this.bounds(from, to);
+    const { seqs, labels } = this.run;
+    if (this.pending.size === 0 && label === undefined) return seqs.slice(lo, hi);
+    const out: number[] = [];
+    for (let i = lo; i < hi; i += 1) {
+      if (label !== undefined && (labels?.[i] ?? 0) !== label) continue;
+      if (this.pending.size > 0 && this.pending.has(seqs[i]!)) continue;
+      out.push(seqs[i]!);
+    }
+    for (const [seq, p] of this.pending) {
+      p.times.forEach((t, k) => {
+        if (inSpan(t, from, to) && (label === undefined || p.labels[k] === label)) out.push(seq);
+      });
+    }
+    return Uint32Array.from(out);
+  }
+
+  /** Every (seq, time) pair, sorted by seq then time: for tests and diagnostics, not for queries. */
   entries(): [number, number][] {
+    return this.labelledEntries().map(([seq, t]) => [seq, t]);
+  }
+
+  /** Every (seq, time, label) triple, sorted by seq, time, label: for tests and diagnostics. */
+  labelledEntries(): [number, number, number][] {
     this.compact();
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.run.seqs.length; i += 1) out.push([this.run.seqs[i]!, this.run.times[i]!]);
-    return out.sort((a, b) => a[0] - b[0]);
+    const { seqs, times, labels } = this.run;
+    const out: [number, number, number][] = [];
+    for (let i = 0; i < seqs.length; i += 1) out.push([seqs[i]!, times[i]!, labels?.[i] ?? 0]);
+    return out.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  }
+
+  /** The customers of run positions [lo, hi): from whole-chunk bitmaps when the slice is wide. */
+  private slice(lo: number, hi: number): Bitmap {
+    const { seqs } = this.run;
+    if (hi - lo <= 2 * chunkSize) return bitmapOf(seqs.subarray(lo, hi));
+    this.chunks ??= Array.from({ length: Math.floor(seqs.length / chunkSize) }, (_, k) => bitmapOf(seqs.subarray(k * chunkSize, (k + 1) * chunkSize)));
+    const first = Math.ceil(lo / chunkSize);
+    const last = Math.floor(hi / chunkSize);
+    return or(bitmapOf(seqs.subarray(lo, first * chunkSize)), ...this.chunks.slice(first, last), bitmapOf(seqs.subarray(last * chunkSize, hi)));
+  }
+
+  /** The slice of the sorted run that `from ≤ t < to` covers. */
+  private bounds(from?: number, to?: number): [number, number] {
+    const { times } = this.run;
+    const lo = from === undefined ? 0 : lowerBound(times, from);
+    const hi = to === undefined ? times.length : lowerBound(times, to);
+    return [lo, Math.max(lo, hi)];
   }
 
   /** Folds pending changes into the sorted arrays. */
   private compact(): void {
     if (this.pending.size === 0) return;
-    const { seqs, times } = this.run;
-    const keptSeqs = new Uint32Array(seqs.length);
-    const keptTimes = new Float64Array(seqs.length);
+    const { seqs, times, labels } = this.run;
+    const kept: TimeRun = { seqs: new Uint32Array(seqs.length), times: new Float64Array(seqs.length), labels: labels ? new Uint32Array(seqs.length) : undefined };
     let n = 0;
     for (let i = 0; i < seqs.length; i += 1) {
       if (this.pending.has(seqs[i]!)) continue;
-      keptSeqs[n] = seqs[i]!;
-      keptTimes[n] = times[i]!;
+      kept.seqs[n] = seqs[i]!;
+      kept.times[n] = times[i]!;
+      if (kept.labels) kept.labels[n] = labels![i]!;
       n += 1;
     }
-    const added = [...this.pending].filter((e): e is [number, number] => e[1] !== null).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const added = [...this.pending].flatMap(([seq, p]) => p.times.map((t, k): [number, number, number] => [seq, t, p.labels[k] ?? 0])).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const extra: TimeRun = { seqs: Uint32Array.from(added, (e) => e[0]), times: Float64Array.from(added, (e) => e[1]) };
-    this.run = mergeRuns({ seqs: keptSeqs.subarray(0, n), times: keptTimes.subarray(0, n) }, extra);
+    if (added.some((e) => e[2] !== 0)) extra.labels = Uint32Array.from(added, (e) => e[2]);
+    const trimmed: TimeRun = { seqs: kept.seqs.subarray(0, n), times: kept.times.subarray(0, n) };
+    if (kept.labels) trimmed.labels = kept.labels.subarray(0, n);
+    this.run = mergeRuns(trimmed, extra);
+    this.chunks = null;
     this.pending.clear();
     this.pendingSeqs = bitmapOf();
   }
+}
+
+function inSpan(t: number, from?: number, to?: number): boolean {
+  return (from === undefined || t >= from) && (to === undefined || t < to);
 }

@@ -7,10 +7,11 @@ import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
-import { countLiveCorpTags, libraryPermission, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
+import type { Expr } from '../../audiences/expression/ast.js';
+import { countLiveCorpTags, libraryPermission, liveTagsOfGroup, lockLiveGroup, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** One tag to add. */
-export type NewTag = { name: string; order?: number; color?: string; description?: string };
+export type NewTag = { name: string; order?: number; color?: string; description?: string; rule?: Expr };
 
 /** Where the tags go: an existing group by id, or a group by name (created when missing). */
 export type AddTagsInput = {
@@ -28,6 +29,8 @@ export type AddTagsInput = {
    * this rule group only, under `strategy.manage`. The caller checks that the rule group is top-level.
    */
   strategyId?: number;
+  /** Set for a smart group's tags, each of which must carry a `rule` (checked by the caller). */
+  smart?: boolean;
 };
 
 /**
@@ -38,7 +41,8 @@ export type AddTagsInput = {
  */
 export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group: TagGroupRow; tags: TagRow[]; groupCreated: boolean }> {
   const settings = await lockCorpSettings(ctx);
-  const kind = input.strategyId === undefined ? 'corp' : 'strategy';
+  const kind: LibraryKind = input.smart ? 'smart' : input.strategyId === undefined ? 'corp' : 'strategy';
+  if (input.smart && input.tags.some((t) => t.rule === undefined)) throw new AppError('validation_failed', { message: 'Every tag of a smart group needs a rule.' });
   (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.create'));
   if (input.tags.length === 0) throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
 
@@ -98,14 +102,14 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   const now = Date.now();
   const created = await ctx.tx
     .insert(tags)
-    .values(names.map((t, i) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '', createdAt: new Date(now + i) })))
+    .values(names.map((t, i) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '', rule: t.rule ?? null, createdAt: new Date(now + i) })))
     .returning();
   await bumpTagVersion(ctx);
   if (groupCreated) {
     await recordEvent(ctx, { type: 'tag_group.created', subjectType: 'tag_group', subjectId: target.groupId, after: { name: target.name, order: target.order } });
   }
   for (const tag of created) {
-    await recordEvent(ctx, { type: 'tag.created', subjectType: 'tag', subjectId: tag.tagId, after: { groupId: tag.groupId, name: tag.name, order: tag.order } });
+    await recordEvent(ctx, { type: 'tag.created', subjectType: 'tag', subjectId: tag.tagId, after: { groupId: tag.groupId, name: tag.name, order: tag.order, ...(tag.rule ? { rule: tag.rule } : {}) } });
   }
   return { group: target, tags: created, groupCreated };
 }

@@ -1,0 +1,77 @@
+import type { AttrPredicate, Leaf } from '../expression/ast.js';
+import { attrValueHolds, groupTags, inSubtree } from '../expression/match.js';
+import { defaultUtcOffsetMinutes, windowInterval } from '../expression/time.js';
+import type { EvalContext } from '../context.js';
+import { and, bitmapOf, complement, or, type Bitmap } from './bitmaps.js';
+import { facetBitmap, personalTagBitmap, regionBitmap, tagBitmap, type CorpIndex, type Facet } from './corp-index.js';
+import { eventBitmap } from './event-bitmap.js';
+
+// Every function here returns a bitmap of its own (never one the index holds), so the
+// combinators in evaluate.ts may change it in place.
+
+const entriesWhere = (map: Map<string, Bitmap>, keep: (key: string) => boolean) => or(...[...map].filter(([key]) => keep(key)).map(([, b]) => b));
+
+/** A tag's customers: a tag id lives in one of the two maps; the caller has checked personal ownership. */
+function tag(index: CorpIndex, tagId: string): Bitmap {
+  return or(tagBitmap(index, tagId), personalTagBitmap(index, tagId));
+}
+
+/**
+ * Customers with any of the values. Empty values are not stored for customer-row facets, so
+ * `''` (as in `province:""`) means "has no value": the universe minus everyone with one.
+ */
+function values(index: CorpIndex, facet: Facet, wanted: readonly (string | number)[]): Bitmap {
+  const parts = [...new Set(wanted.map(String))].filter((v) => v !== '').map((v) => facetBitmap(index, facet, v));
+  if (wanted.includes('')) parts.push(complement(index.universe, or(...index.facets[facet].values())));
+  return or(...parts);
+}
+
+// A group's live tags at evaluation time; `all` of a group without tags holds vacuously.
+function group(index: CorpIndex, { id, has }: { id: string; has: 'any' | 'all' | 'none' }, ctx: EvalContext): Bitmap {
+  const members = groupTags(ctx.tagGroups, id).map((t) => tag(index, t));
+  if (has === 'any') return or(...members);
+  if (has === 'none') return complement(index.universe, or(...members));
+  return members.reduce((acc, b) => and(acc, b), index.universe.clone());
+}
+
+// The attribute's distinct stored values are few: each is tested exactly as the reference does.
+function attr(index: CorpIndex, a: AttrPredicate, offset: number): Bitmap {
+  const stored = index.attributes.get(a.name);
+  return stored ? entriesWhere(stored, (key) => attrValueHolds(a, JSON.parse(key), offset)) : bitmapOf();
+}
+
+/**
+ * The customers one leaf condition selects, from the index alone, with the semantics of
+ * `matchLeaf` (expression/match.ts): relation-level leaves hold when some relation matches,
+ * departments answer `dept:N+` by testing each indexed department against the tree in `ctx`.
+ * @example leafBitmap(index, { city: ['上海'] }, ctx).size // → customers in 上海
+ */
+export function leafBitmap(index: CorpIndex, leaf: Leaf, ctx: EvalContext): Bitmap {
+  const offset = ctx.utcOffsetMinutes ?? defaultUtcOffsetMinutes;
+  if ('tag' in leaf) return tag(index, leaf.tag);
+  if ('group' in leaf) return group(index, leaf.group, ctx);
+  if ('addWay' in leaf) return values(index, 'addWay', leaf.addWay);
+  if ('state' in leaf) return or(...[...new Set(leaf.state)].map((s) => facetBitmap(index, 'state', s)));
+  if ('follower' in leaf) return values(index, 'follower', leaf.follower);
+  if ('added' in leaf) {
+    const span = windowInterval(leaf.added, ctx.now.getTime(), offset);
+    return index.addTime.range(span.start, span.end);
+  }
+  if ('department' in leaf) {
+    const wanted = leaf.department;
+    const test = (dept: number) => wanted.some((d) => dept === d.id || (d.subtree && inSubtree(dept, d.id, ctx.departmentParents)));
+    return entriesWhere(index.facets.department, (key) => test(Number(key)));
+  }
+  if ('province' in leaf) return values(index, 'province', leaf.province);
+  if ('city' in leaf) return values(index, 'city', leaf.city);
+  if ('region' in leaf) return or(...[...new Set(leaf.region)].map((r) => regionBitmap(index, r)));
+  if ('gender' in leaf) return values(index, 'gender', leaf.gender);
+  if ('company' in leaf) {
+    const { op, value } = leaf.company;
+    if (op === 'eq') return values(index, 'company', [value]);
+    // Every company name contains '', the empty one included.
+    return value === '' ? index.universe.clone() : entriesWhere(index.facets.company, (name) => name.includes(value));
+  }
+  if ('attr' in leaf) return attr(index, leaf.attr, offset);
+  return eventBitmap(index, leaf.event, leaf.event.window ? windowInterval(leaf.event.window, ctx.now.getTime(), offset) : { start: -Infinity, end: Infinity });
+}

@@ -1,0 +1,156 @@
+import type { Database, Db } from '../../../db/client.js';
+import { buildCorpIndex, type BuildOptions, type CorpIndex } from '../index/corp-index.js';
+import { EventTail } from '../index/tail.js';
+
+/** Runs after a corp's index took in new events (the smart-group maintainer hooks in here). */
+export type AfterApply = (corpId: string, index: CorpIndex) => Promise<void>;
+
+/** Options: how to hear about commits, how often to poll anyway, and what to run after applying. */
+export type EngineOptions = {
+  listen?: Database['listen'];
+  /** Fallback poll period: notifications can be lost while the listening connection reconnects. */
+  pollMs?: number;
+  build?: BuildOptions;
+  afterApply?: AfterApply;
+  /** Runs `afterApply` at least this often even without new events: relative windows (`added:within(30d)`) move with the clock. */
+  afterApplyEveryMs?: number;
+  onError?: (error: unknown) => void;
+  /**
+   * Build a corp's index when a notification names it, not only on first use, so its smart groups
+   * are kept current although nobody asked for a count since the server started.
+   */
+  buildOnNotify?: boolean;
+};
+
+// `requested` / `done` number refresh requests: a request is satisfied by a refresh that STARTED
+// after it was made, so a caller who just committed a change never gets a refresh that began
+// reading before the commit.
+type Entry = { index: CorpIndex; tail: EventTail; lastAfterApply: number; requested: number; done: number; running: boolean; waiters: { ticket: number; resolve: () => void; reject: (e: unknown) => void }[] };
+
+/**
+ * The audience indexes of this process, one per corp, built on first use and kept current by
+ * tailing the events table: woken by NOTIFY (a trigger on `events`, on PostgreSQL and PGlite
+ * alike) and by a slow timer. Several processes on one database each keep their own index and
+ * agree, because each reads the same committed events.
+ */
+export class AudienceEngine {
+  private readonly corps = new Map<string, Promise<Entry>>();
+  private readonly wake = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private wakeScheduled = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: EngineOptions = {},
+  ) {}
+
+  /** Starts listening and the fallback timer; without `start` the engine still answers, polling on each use. */
+  async start(): Promise<void> {
+    if (this.opts.listen) this.unlisten = await this.opts.listen('tagloom_events', (corpId) => this.nudge(corpId));
+    const every = this.opts.pollMs ?? 1000;
+    this.timer = setInterval(() => {
+      for (const corpId of this.corps.keys()) this.nudge(corpId);
+    }, every);
+    this.timer.unref();
+  }
+
+  /** Stops listening and polling; indexes already built stay readable. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.unlisten?.();
+    this.unlisten = null;
+    // Let a refresh in flight finish, so closing the database under it does not log errors.
+    await Promise.allSettled([...this.corps.entries()].map(async ([id, e]) => this.refresh(id, await e)));
+  }
+
+  /**
+   * The corp's index, current with every event committed before the call (read-your-writes for the
+   * caller who just changed something). Evaluate synchronously right after awaiting it: refreshes
+   * run one at a time and only between such turns.
+   */
+  async current(corpId: string): Promise<CorpIndex> {
+    const entry = await this.entry(corpId);
+    await this.refresh(corpId, entry);
+    return entry.index;
+  }
+
+  /**
+   * Builds the indexes of the given corps one after another in the background (a server warms every
+   * corp at start, so smart groups resume without waiting for a request). Failures go to `onError`.
+   */
+  warm(corpIds: string[]): Promise<void> {
+    return corpIds.reduce<Promise<void>>((prev, id) => prev.then(() => this.current(id).then(() => undefined, (error: unknown) => this.opts.onError?.(error))), Promise.resolve());
+  }
+
+  /** Whether the corp's index has been built in this process (for diagnostics and tests). */
+  has(corpId: string): boolean {
+    return this.corps.has(corpId);
+  }
+
+  /** Asks for a refresh of a corp soon; calls within the same tick are merged. */
+  nudge(corpId: string): void {
+    if (this.stopped || (!this.corps.has(corpId) && !this.opts.buildOnNotify)) return;
+    this.wake.add(corpId);
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      const corps = [...this.wake];
+      this.wake.clear();
+      for (const id of corps) void this.entry(id).then((e) => this.refresh(id, e)).catch((error: unknown) => this.opts.onError?.(error));
+    });
+  }
+
+  private entry(corpId: string): Promise<Entry> {
+    let entry = this.corps.get(corpId);
+    if (!entry) {
+      entry = buildCorpIndex(this.db, corpId, this.opts.build).then((index): Entry => ({ index, tail: new EventTail(this.db, index), lastAfterApply: 0, requested: 0, done: 0, running: false, waiters: [] }));
+      // A failed build is forgotten, so the next use tries again instead of failing forever.
+      entry.catch(() => this.corps.delete(corpId));
+      this.corps.set(corpId, entry);
+    }
+    return entry;
+  }
+
+  private refresh(corpId: string, entry: Entry): Promise<void> {
+    const ticket = ++entry.requested;
+    const settled = new Promise<void>((resolve, reject) => entry.waiters.push({ ticket, resolve, reject }));
+    if (!entry.running) void this.run(corpId, entry);
+    return settled;
+  }
+
+  // One loop per corp: each round serves every request made before it started, then the smart
+  // groups catch up with what it applied (their writes come back as events in a later round).
+  private async run(corpId: string, entry: Entry): Promise<void> {
+    entry.running = true;
+    try {
+      while (entry.done < entry.requested) {
+        const target = entry.requested;
+        let failure: unknown = null;
+        try {
+          const applied = await entry.tail.poll();
+          const due = Date.now() - entry.lastAfterApply >= (this.opts.afterApplyEveryMs ?? 60_000);
+          if ((applied > 0 || due) && this.opts.afterApply && !this.stopped) {
+            entry.lastAfterApply = Date.now();
+            await this.opts.afterApply(corpId, entry.index);
+          }
+        } catch (error) {
+          failure = error ?? new Error('refresh failed');
+        }
+        entry.done = target;
+        const ready = entry.waiters.filter((w) => w.ticket <= target);
+        entry.waiters = entry.waiters.filter((w) => w.ticket > target);
+        for (const w of ready) {
+          if (failure) w.reject(failure);
+          else w.resolve();
+        }
+      }
+    } finally {
+      entry.running = false;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { Ctx } from '../../../context.js';
+import { and, or, type Bitmap } from '../index/bitmaps.js';
+import type { CorpIndex } from '../index/corp-index.js';
+import { evaluateOnIndex } from '../index/evaluate.js';
+import type { Expr } from '../expression/ast.js';
+import type { AudienceCatalog } from './catalog.js';
+import type { AudienceEngine } from './engine.js';
+
+/** The customers an actor may see, as a bitmap: those followed by someone within their reach. */
+export function reachBitmap(index: CorpIndex, catalog: AudienceCatalog): Bitmap | null {
+  const reach = catalog.policy.reach;
+  if (reach === 'all') return null;
+  return or(...[...reach].flatMap((userid) => index.facets.follower.get(userid) ?? []));
+}
+
+/**
+ * Who the expression selects among the customers the actor may see, from the corp's index brought
+ * up to date first (so a change the caller just made is counted). Synchronous after the await, so
+ * the index does not move under the evaluation.
+ */
+export async function audienceBitmap(engine: AudienceEngine, ctx: Ctx, catalog: AudienceCatalog, expr: Expr): Promise<{ index: CorpIndex; members: Bitmap }> {
+  const index = await engine.current(ctx.corpId);
+  const matched = evaluateOnIndex(index, expr, catalog.eval);
+  const visible = reachBitmap(index, catalog);
+  return { index, members: visible ? and(matched, visible) : matched };
+}

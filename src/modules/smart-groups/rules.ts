@@ -1,0 +1,22 @@
+import { AppError } from '../../errors.js';
+import type { Expr } from '../audiences/expression/ast.js';
+import { issuePath } from '../audiences/expression/validate.js';
+import { references, type AudienceCatalog } from '../audiences/service/catalog.js';
+import { readExpression, type ExpressionInput } from '../audiences/service/read-expression.js';
+
+/**
+ * A smart tag's rule from a request: an audience expression the actor may use, without personal
+ * tags (a rule applies corp-wide, nobody's private tags may drive it) and without smart tags (rules
+ * feeding rules could flip each other forever).
+ */
+export function readRule(input: ExpressionInput, catalog: AudienceCatalog, prefix: string): Expr {
+  const rule = readExpression(input, catalog, prefix);
+  const bad = references(rule).flatMap((r) => {
+    const kind = r.kind === 'tag' ? catalog.tags.get(r.id)?.kind : catalog.groups.get(r.id)?.kind;
+    if (kind === 'personal') return [{ path: issuePath(r.path, `${prefix}.expression`), message: 'a rule cannot use personal tags' }];
+    if (kind === 'smart') return [{ path: issuePath(r.path, `${prefix}.expression`), message: 'a rule cannot use smart tags or groups' }];
+    return [];
+  });
+  if (bad.length > 0) throw new AppError('validation_failed', { message: `The rule ${bad[0]!.message}.`, details: bad });
+  return rule;
+}
