@@ -44,6 +44,10 @@ export const eventTypes = [
   'audience.updated',
   'audience.deleted',
   'smart_tag.synced',
+  'operation.queued',
+  'operation.applied',
+  'operation.failed',
+  'operation.cancelled',
 ] as const;
 
 /** One of the recorded event types. */

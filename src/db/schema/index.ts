@@ -4,3 +4,4 @@ export * from './tags.js';
 export * from './events.js';
 export * from './strategies.js';
 export * from './audiences.js';
+export * from './operations.js';

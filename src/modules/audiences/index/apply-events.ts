@@ -18,6 +18,7 @@ export type IndexEvent = { seq: number; type: string; subjectId: string; payload
  * |                                         | tag, so a tag removed from one relation stays while another carries it      |
  * | follow.tags_changed {bulk: true}        | add the marks that carry the event's operation_id (bulk only adds)          |
  * | smart_tag.synced                        | reload the tag from marks (a rule added and removed many marks at once)     |
+ * | operation.applied {tagIds}              | reload those tags (a batch, import, undo or redo changed many marks)        |
  * | tag.deleted, tag.restored               | reload the tag from marks (deletion archived them all: the bitmap goes;      |
  * |                                         | reloading rather than dropping keeps a restore that committed meanwhile)    |
  * | personal_tag.deleted                    | reload the personal tag (its marks are gone: the bitmap goes)               |
@@ -65,6 +66,9 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
       case 'personal_tag.deleted':
       case 'smart_tag.synced':
         plan.tagIds.add(event.subjectId);
+        break;
+      case 'operation.applied':
+        for (const tagId of strings(payload?.tagIds)) plan.tagIds.add(tagId);
         break;
       case 'customer.created':
       case 'customer_event.recorded':

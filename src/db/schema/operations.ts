@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { corps } from './org.js';
+
+/** Where an operation stands. `queued` → `running` → `succeeded` | `failed` | `cancelled`. */
+export const operationStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+/**
+ * One user-visible operation: a batch (tag / untag / move many customers), an import, an undo or
+ * redo of another operation, a rule run, a deletion. Batches and imports run as jobs: a worker
+ * claims a queued row with `FOR UPDATE SKIP LOCKED`, applies everything in one transaction that
+ * also marks the row succeeded, so a crash leaves none of it and the row is resumed or failed.
+ */
+export const operations = pgTable(
+  'operations',
+  {
+    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    operationId: text('operation_id').notNull(),
+    kind: text('kind', { enum: ['batch', 'import', 'undo', 'redo', 'rule', 'deletion'] }).notNull(),
+    status: text('status', { enum: operationStatuses }).notNull().default('queued'),
+    /** The request as validated: action, tags, selection (for a job, everything needed to run it again). */
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    /** The actor as `Ctx.actor` (so the worker acts, and is authorized, as the requester). */
+    actor: jsonb('actor').$type<Record<string, unknown>>().notNull(),
+    actorLabel: text('actor_label').notNull(),
+    source: text('source').notNull(),
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    /** Counts and conflicts once finished: `{ added, removed, conflicts: [...] }`. */
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: jsonb('error').$type<{ code: string; message: string }>(),
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    attempts: smallint('attempts').notNull().default(0),
+    /** For an undo / redo: the operation it reverses or re-applies. */
+    targetOperationId: text('target_operation_id'),
+    /** Set on an operation once undone (the undo's id); cleared by a redo. */
+    undoneBy: text('undone_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.corpId, t.operationId] }),
+    index('operations_corp_created_idx').on(t.corpId, t.createdAt),
+    index('operations_queue_idx').on(t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+
+/**
+ * The journal of an operation: every mark it put on (+1) or took off (-1), written in the same
+ * transaction as the marks. Undo reverses exactly these rows; a mark changed again since is a
+ * conflict and is left alone.
+ */
+export const operationChanges = pgTable(
+  'operation_changes',
+  {
+    corpId: text('corp_id').notNull(),
+    operationId: text('operation_id').notNull(),
+    externalUserid: text('external_userid').notNull(),
+    userid: text('userid').notNull(),
+    tagId: text('tag_id').notNull(),
+    change: smallint('change').notNull(),
+    /** For a removed mark: how it had been made, so undo restores it as it was. */
+    priorSource: text('prior_source'),
+    priorCreatedBy: text('prior_created_by'),
+    priorOperationId: text('prior_operation_id'),
+    priorCreatedAt: timestamp('prior_created_at', { withTimezone: true }),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+  },
+  (t) => [primaryKey({ columns: [t.corpId, t.operationId, t.externalUserid, t.userid, t.tagId] }), index('operation_changes_mark_idx').on(t.corpId, t.externalUserid, t.userid, t.tagId)],
+);
