@@ -7,6 +7,9 @@ import { roleRoutes } from '../modules/permissions/roles.routes.js';
 import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
 import { customerEventRoutes } from '../modules/customer-events/customer-events.routes.js';
 import { smartGroupRoutes } from '../modules/smart-groups/smart-groups.routes.js';
+import { importRoutes } from '../modules/imports/imports.routes.js';
+import { operationRoutes } from '../modules/operations/operations.routes.js';
+import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
 import { customerRoutes } from '../modules/customers/customers.routes.js';
@@ -30,4 +33,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(customerEventRoutes);
   await app.register(audienceRoutes, { engine: app.audiences });
   await app.register(smartGroupRoutes, { engine: app.audiences });
+  await app.register(operationRoutes);
+  await app.register(undoRoutes);
+  await app.register(importRoutes);
 }
