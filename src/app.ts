@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Database, Db } from './db/client.js';
 import { startAudienceEngine } from './modules/audiences/service/start.js';
 import type { AudienceEngine } from './modules/audiences/service/engine.js';
+import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
 import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.js';
@@ -16,6 +17,8 @@ declare module 'fastify' {
     routeTable: { method: string; url: string }[];
     /** The audience indexes of this process (one per corp, kept current from the events table). */
     audiences: AudienceEngine;
+    /** The batch-job worker of this process (its live progress feeds the progress streams). */
+    operations: OperationWorker;
   }
 }
 
@@ -28,6 +31,12 @@ export type AppOptions = {
   listen?: Database['listen'];
   /** Build every corp's audience index at start (the server does; tests build on first use). */
   warmAudiences?: boolean;
+  /** The database driver: on PGlite the worker cannot write progress beside its job's transaction. */
+  dbKind?: 'pglite' | 'postgres';
+  /** Run queued batch jobs in this process (default true); tests turn it off to drive the worker by hand. */
+  runJobs?: boolean;
+  /** Worker tuning (chunk size, poll period, test hooks). */
+  worker?: Omit<WorkerOptions, 'kind' | 'log'>;
 };
 
 // Secrets travel in WeCom query strings (access_token, corpsecret); they never reach a log line.
@@ -57,6 +66,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const audiences = await startAudienceEngine(opts.db, { listen: opts.listen, warm: opts.warmAudiences, log: (error: unknown) => app.log.error({ err: error }, 'audience index refresh failed') });
   app.decorate('audiences', audiences);
   app.addHook('onClose', () => audiences.stop());
+  const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', log: (error: unknown, message: string) => app.log.error({ err: error }, message) });
+  app.decorate('operations', operations);
+  if (opts.runJobs ?? true) await operations.start();
+  app.addHook('onClose', () => operations.stop());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,12 +9,18 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-cli-'));
 const run = (args: string[], env: Record<string, string> = {}) =>
   execFileSync(process.execPath, [bin, ...args], { env: { ...process.env, TAGLOOM_DATA_DIR: dataDir, DATABASE_URL: '', ...env }, encoding: 'utf8' });
 
+/** Runs the command, capturing both streams and the exit code (stderr carries progress and problems). */
+const runAll = (args: string[]) => {
+  const res = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, TAGLOOM_DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+};
+
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the tagloom command', () => {
   it('prints its commands with --help', () => {
     const out = run(['--help']);
-    for (const word of ['serve', 'migrate', 'demo', 'DATABASE_URL', 'TAGLOOM_DATA_DIR']) expect(out).toContain(word);
+    for (const word of ['serve', 'migrate', 'demo', 'import FILE', '--dry-run', '--create-tags', 'export', '--out', '--corp', '--as', 'DATABASE_URL', 'TAGLOOM_DATA_DIR']) expect(out).toContain(word);
   });
 
   it('migrate creates the PGlite database in TAGLOOM_DATA_DIR', () => {
@@ -33,3 +39,45 @@ describe('the tagloom command', () => {
     expect(() => run(['frobnicate'])).toThrow(/Unknown command/);
   });
 });
+
+describe('tagloom import and export (on the demo corp reset above)', () => {
+  const file = join(dataDir, 'leads.csv');
+  const out = join(dataDir, 'customers.csv');
+
+  it('checks a file with --dry-run, imports it, and exports it back with progress on stderr', () => {
+    writeFileSync(file, '\uFEFFname,gender,province,userid,tags\r\n"导入客户, 甲",female,浙江,d3u1,导入批次/三月\r\n导入客户乙,male,江苏,d3u1,导入批次/三月;导入批次/重点\r\n');
+    const refused = runAll(['import', file]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('line 2: tags: unknown tag "导入批次/三月" (pass createTags to create it)');
+
+    const dry = runAll(['import', file, '--dry-run', '--create-tags', '--corp', 'ww-demo']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain('Dry run (utf-8-bom): 2 rows would create 2 customers and 2 relations, and add 3 marks. Tags to create: 导入批次/三月, 导入批次/重点. Nothing was written.');
+
+    const done = runAll(['import', file, '--create-tags']);
+    expect(done.status).toBe(0);
+    expect(done.stdout).toMatch(/Imported 2 rows as operation op\w+: 2 customers, 2 relations, 2 tags created, 3 marks added/);
+    expect(done.stderr).toContain('importing [####################] 100% 5/5');
+
+    const exported = runAll(['export', '--out', out]);
+    expect(exported.status).toBe(0);
+    expect(exported.stderr).toMatch(/exporting \[####################\] 100% 5,002\/5,002/);
+    expect(exported.stderr).toContain('Exported 5,002 customers');
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.startsWith('\uFEFFexternal_userid,name,gender,province,city,corp_name,followers,tags\r\n')).toBe(true);
+    expect(csv).toMatch(/,"导入客户, 甲",female,浙江,,,d3u1,导入批次\/三月\r\n/);
+    expect(csv).toMatch(/,导入客户乙,male,江苏,,,d3u1,导入批次\/三月;导入批次\/重点\r\n/);
+  }, 60_000);
+
+  it('acts as an employee with --as, held to their role', () => {
+    const staff = runAll(['export', '--as', 'd3u1']);
+    expect(staff.status).toBe(1);
+    expect(staff.stderr).toContain('Not allowed: customer.export');
+    const admin = runAll(['export', '--as', 'd12u1']);
+    expect(admin.status).toBe(0);
+    expect(admin.stdout.split('\r\n').length).toBeGreaterThan(5000);
+    expect(runAll(['export', '--corp', 'ww-nope']).stderr).toContain('No corp "ww-nope"');
+    expect(runAll(['import']).status).toBe(2);
+  }, 60_000);
+});
+

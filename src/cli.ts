@@ -1,17 +1,28 @@
 import { parseArgs } from 'node:util';
 import { resetDemoCorp } from './demo/reset-demo.js';
 import { readEnv } from './env.js';
-import { openFromEnv, startServer } from './server.js';
+import { cliContext, runExport, runImport } from './modules/imports/imports.cli.js';
+import { demoCorpId, openFromEnv, startServer } from './server.js';
 
 const help = `tagloom — customer tags for WeCom corps
 
-Usage: tagloom <command>
+Usage: tagloom <command> [options]
 
 Commands:
-  serve     Serve the API on PORT (default 3000); the default when no command is given
-  migrate   Apply database migrations and exit
-  demo      Reset the demo corp (ww-demo) to fresh synthetic data and print its secret
-  --help    Show this help
+  serve         Serve the API on PORT (default 3000); the default when no command is given
+  migrate       Apply database migrations and exit
+  demo          Reset the demo corp (ww-demo) to fresh synthetic data and print its secret
+  import FILE   Import customers, follow relations and tags from a CSV file (UTF-8 or GBK) as one
+                undoable operation; nothing is written if any row has a problem
+                  --dry-run      check the file and report, writing nothing
+                  --create-tags  create missing tags named group/tag (and their groups)
+  export        Export customers with their tags as CSV (UTF-8 with BOM)
+                  --out FILE     write to FILE instead of stdout
+  --help        Show this help
+
+Options of import and export:
+  --corp CORPID   the corp (default ww-demo)
+  --as USERID     act as this employee, with their role and data scope (default: the system)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (unset = embedded PGlite),
 TAGLOOM_DATA_DIR (default ./data), TAGLOOM_DEMO_SECRET, LOG_LEVEL. See README.md.
@@ -19,7 +30,18 @@ TAGLOOM_DATA_DIR (default ./data), TAGLOOM_DEMO_SECRET, LOG_LEVEL. See README.md
 
 /** Runs the `tagloom` command line; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      corp: { type: 'string' },
+      as: { type: 'string' },
+      out: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'create-tags': { type: 'boolean' },
+    },
+  });
   const command = positionals[0] ?? 'serve';
   if (values.help || command === 'help') {
     process.stdout.write(help);
@@ -43,6 +65,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Demo corp ${demo.corpId} reset: ${demo.employees} employees, ${demo.customers} customers, ${demo.marks} marks.\n`);
     process.stdout.write(env.TAGLOOM_DEMO_SECRET ? 'Secret: the value of TAGLOOM_DEMO_SECRET.\n' : `Secret (shown once): ${demo.secret}\n`);
     return 0;
+  }
+  if (command === 'import' || command === 'export') {
+    const file = positionals[1];
+    if (command === 'import' && !file) {
+      process.stderr.write(`tagloom import needs a FILE.\n\n${help}`);
+      return 2;
+    }
+    const database = await openFromEnv(env);
+    try {
+      const ctx = await cliContext(database.db, values.corp ?? demoCorpId, values.as);
+      const out = { stdout: process.stdout, stderr: process.stderr };
+      if (command === 'export') return await runExport(ctx, values.out, out);
+      return await runImport(ctx, file!, { dryRun: values['dry-run'] ?? false, createTags: values['create-tags'] ?? false }, out);
+    } finally {
+      await database.close();
+    }
   }
   process.stderr.write(`Unknown command "${command}".\n\n${help}`);
   return 2;

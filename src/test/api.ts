@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { buildApp } from '../app.js';
+import { buildApp, type AppOptions } from '../app.js';
 import type { Database, Db } from '../db/client.js';
-import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, operationChanges, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -11,12 +11,13 @@ export type ApiResponse = { status: number; body: any; headers: Record<string, u
 
 /**
  * Builds the app on the suite's database before its tests and closes it after. Call it inside a
- * `describeDb` callback, after which the database is open when this hook runs.
+ * `describeDb` callback, after which the database is open when this hook runs. `opts` go to
+ * `buildApp` (e.g. `runJobs: false` to drive the batch worker by hand).
  */
-export function useTestApp(db: () => Database): () => FastifyInstance {
+export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}): () => FastifyInstance {
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
-    app = await buildApp({ db: db().db });
+    app = await buildApp({ dbKind: db().kind, ...opts, db: db().db });
     await app.ready();
   });
   afterAll(async () => {
@@ -67,6 +68,8 @@ export async function corpState(db: Db, corpId: string) {
     follows: await db.select().from(follows).where(eq(follows.corpId, corpId)).orderBy(asc(follows.externalUserid), asc(follows.userid)),
     audiences: await db.select().from(audiences).where(eq(audiences.corpId, corpId)).orderBy(asc(audiences.audienceId)),
     customerEvents: await db.select().from(customerEvents).where(eq(customerEvents.corpId, corpId)).orderBy(asc(customerEvents.id)),
+    operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
+    operationChanges: await db.select().from(operationChanges).where(eq(operationChanges.corpId, corpId)).orderBy(asc(operationChanges.seq)),
   };
 }
 

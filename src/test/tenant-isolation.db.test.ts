@@ -7,7 +7,7 @@ import { buildRegionalCorp } from './org-fixture.js';
 
 // Every table that holds corp data; login_failures is left out because a failed login against a
 // corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
-const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences'];
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes'];
 
 /** A fingerprint of everything a corp owns: one md5 per table over its rows. */
 async function fingerprint(db: Db, corpId: string) {
@@ -39,7 +39,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     const aTag = secretGroup.tags[0].tagId as string;
     const aGroup = secretGroup.groupId as string;
     const deletedTag = secretGroup.tags[1].tagId as string;
-    expect((await asA.delete(`/tags/${deletedTag}`)).status).toBe(200);
+    const deletion = await asA.delete(`/tags/${deletedTag}`);
+    expect(deletion.status).toBe(200);
+    // A deletion is an operation (undoable): A's operation id for the /operations routes.
+    const aOp = deletion.body.deletionId as string;
     expect((await asA.post(`/customers/${a.shCustomer}/follows/${a.people.shStaff}/tags`, { add: [aTag] })).status).toBe(200);
     const aPersonal = (await apiClient(app, a.secret, a.people.shStaff).post('/personal-tags', { name: '甲方私有' })).body.tagId as string;
     const aDept = 77;
@@ -60,7 +63,17 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     // The smart tag's marks are written in the background; A's tables must be settled before they are fingerprinted.
     for (let i = 0; i < 100 && (await asA.post('/audiences/count', { expression: { tag: aSmartTag } })).body.count !== 1; i += 1) await new Promise((r) => setTimeout(r, 50));
     const ids = { userid: a.people.shStaff, customer: a.shCustomer, tag: aTag, group: aGroup };
-    const native: Record<string, { url: string; body?: unknown }> = {
+    const csvOfA = `external_userid,name,userid,tags\r\n${ids.customer},甲方导入,${ids.userid},${aTag}\r\n`;
+    const native: Record<string, { url: string; body?: unknown; csv?: string }> = {
+      'POST /api/v1/operations/batch': { url: '/operations/batch', body: { action: 'tag', tagIds: [aTag], selection: { externalUserids: [ids.customer] } } },
+      'GET /api/v1/operations': { url: '/operations' },
+      'GET /api/v1/operations/:operationId': { url: `/operations/${aOp}` },
+      'GET /api/v1/operations/:operationId/progress': { url: `/operations/${aOp}/progress` },
+      'POST /api/v1/operations/:operationId/cancel': { url: `/operations/${aOp}/cancel` },
+      'POST /api/v1/operations/:operationId/undo': { url: `/operations/${aOp}/undo` },
+      'POST /api/v1/operations/:operationId/redo': { url: `/operations/${aOp}/redo` },
+      'POST /api/v1/imports': { url: '/imports?dryRun=false', csv: csvOfA },
+      'GET /api/v1/customers/export': { url: '/customers/export' },
       'DELETE /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
       'GET /api/v1/audiences': { url: '/audiences' },
       'GET /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
@@ -160,6 +173,11 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       if (url.startsWith('/api/v1/')) {
         const call = native[route]!;
         for (const client of [asB, apiClient(app, b.secret)]) {
+          if (call.csv !== undefined) {
+            const raw = await app().inject({ method, url: `/api/v1${call.url}`, headers: { authorization: `Bearer ${b.secret}`, 'content-type': 'text/csv' }, payload: call.csv });
+            replies.push(`${route} → ${raw.statusCode} ${raw.body}`);
+            continue;
+          }
           const res = method === 'GET' ? await client.get(call.url) : method === 'DELETE' ? await client.delete(call.url) : method === 'PATCH' ? await client.patch(call.url, call.body) : await client.post(call.url, call.body);
           replies.push(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
         }

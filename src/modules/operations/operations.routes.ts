@@ -1,4 +1,70 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { withErrors } from '../../../contracts/errors.js';
+import { BatchBody, ListOperationsQuery, OperationEnvelope, OperationPage, OperationParams } from '../../../contracts/operations.js';
+import { apiCtx } from '../../api/api.plugin.js';
+import { withTx } from '../../context.js';
+import { queueBatch } from './batch/queue-batch.js';
+import { cancelOperation } from './commands/cancel-operation.js';
+import { getOperation, listOperations } from './operations.queries.js';
+import { presentOperation } from './operations.presenter.js';
+import { streamProgress } from './progress-stream.js';
 
-/** Operations: batch jobs, their progress and cancellation (filled in by the jobs work). */
-export const operationRoutes: FastifyPluginAsyncZod = async () => {};
+const tags = ['Operations'];
+
+/**
+ * Operations: batch tag / untag / move jobs queued here and run by the worker, their listing and
+ * detail, a Server-Sent Events progress stream, and cancellation. Uses `app.operations`, the
+ * worker `buildApp` starts.
+ */
+export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const present = (row: Parameters<typeof presentOperation>[0]) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId));
+
+  app.post('/operations/batch', {
+    schema: {
+      tags,
+      summary: 'Queue a batch tag / untag / move',
+      description: 'Checked at once (tags, permissions, customers, audience; an empty selection is refused), then queued and run as one job that applies whole or not at all. Answers 202 with the queued operation; follow it with `GET /operations/:id` or `/progress`.',
+      body: BatchBody,
+      response: withErrors({ 202: OperationEnvelope }, 403, 404),
+    },
+  }, async (request, reply) => {
+    const row = await withTx(apiCtx(request), (ctx) => queueBatch(ctx, request.body));
+    app.operations.nudge();
+    return reply.code(202).send({ operation: present(row) });
+  });
+
+  app.get('/operations', {
+    schema: { tags, summary: 'List operations', description: 'Newest first; your own, or every one of the corp with `audit.view` (and corp-wide reach).', querystring: ListOperationsQuery, response: withErrors({ 200: OperationPage }) },
+  }, async (request) => {
+    const page = await listOperations(apiCtx(request), request.query);
+    return { operations: page.rows.map(present), nextCursor: page.nextCursor };
+  });
+
+  app.get('/operations/:operationId', {
+    schema: { tags, summary: 'Get an operation', description: 'Status, progress (done / total, rate, ETA), counts, error, who and when.', params: OperationParams, response: withErrors({ 200: OperationEnvelope }, 404) },
+  }, async (request) => ({ operation: present(await getOperation(apiCtx(request), request.params.operationId)) }));
+
+  app.get('/operations/:operationId/progress', {
+    schema: {
+      tags,
+      summary: 'Stream an operation\'s progress (SSE)',
+      description: '`text/event-stream`: an `event: progress` with `{ status, done, total, ratePerSecond, etaSeconds }` at once and on each change; the stream ends after a final status.',
+      params: OperationParams,
+      produces: ['text/event-stream'],
+      response: withErrors({ 200: z.string() }, 404),
+    },
+  }, async (request, reply) => {
+    const ctx = apiCtx(request);
+    const row = await getOperation(ctx, request.params.operationId);
+    return streamProgress(app, reply, row);
+  });
+
+  app.post('/operations/:operationId/cancel', {
+    schema: { tags, summary: 'Cancel an operation', description: 'A queued operation is cancelled at once; a running one is rolled back whole at its next chunk (the answer shows `cancelRequested`). 409 once finished.', params: OperationParams, response: withErrors({ 202: OperationEnvelope }, 403, 404, 409) },
+  }, async (request, reply) => {
+    const row = await withTx(apiCtx(request), (ctx) => cancelOperation(ctx, request.params.operationId));
+    app.operations.requestCancel(row.corpId, row.operationId);
+    return reply.code(202).send({ operation: present(row) });
+  });
+};

@@ -41,7 +41,7 @@ export async function indexSnapshot(db: Db, index: CorpIndex): Promise<IndexSnap
     attributes: sorted([...index.attributes].map(([name, values]): [string, Record<string, number[]>] => [name, plain(values)]).filter(([, v]) => Object.keys(v).length > 0)),
     createdAt: index.createdAt.entries(),
     addTime: index.addTime.entries(),
-    events: sorted([...index.events].map(([type, column]): [string, [number, number, string][]] => [type, column.labelledEntries().map(([seq, t, label]) => [seq, t, targets.get(label)!])]).filter(([, e]) => e.length > 0)),
+    events: sorted([...index.events].map(([type, column]): [string, [number, number, string][]] => [type, byEntry(column.labelledEntries().map(([seq, t, label]) => [seq, t, targets.get(label)!]))]).filter(([, e]) => e.length > 0)),
   };
 }
 
@@ -119,7 +119,13 @@ async function eventTruth(db: Db, corpId: string): Promise<IndexSnapshot['events
     where e.corp_id = ${corpId} order by e.type, c.seq, t, e.target`);
   const out = new Map<string, [number, number, string][]>();
   for (const r of rows) out.set(r.type, [...(out.get(r.type) ?? []), [Number(r.seq), Number(r.t), r.target]]);
-  return sorted([...out]);
+  return sorted([...out].map(([type, entries]) => [type, byEntry(entries)]));
+}
+
+// Entries in one order on both sides: by seq, time, then target by code unit (the index numbers
+// targets in the order it met them, and the database collates text its own way).
+function byEntry(entries: [number, number, string][]): [number, number, string][] {
+  return entries.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { TxCtx } from '../../../context.js';
-import { tagGroups, tags } from '../../../db/schema/index.js';
+import { actorLabel, type TxCtx } from '../../../context.js';
+import { operations, tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
@@ -12,6 +12,13 @@ import { groupSnapshot, libraryPermission, lockLiveGroup, lockLiveTags, tagSnaps
 /** Tags and whole groups to delete, as in WeCom's del_corp_tag (or del_strategy_tag with `kind: 'strategy'`). */
 export type DeleteTagsInput = { tagIds?: string[]; groupIds?: string[]; kind?: LibraryKind };
 
+/**
+ * How the deletion is recorded. By default it is an operation of its own (kind `deletion`, listed
+ * and undoable). A redo deletes again under the original `deletionId`, puts its own `operationId`
+ * on the events and records the operation itself.
+ */
+export type DeleteTagsOptions = { deletionId?: string; operationId?: string };
+
 /** What a deletion did: the id that restores it, and how many marks each tag lost. */
 export type DeleteTagsResult = { deletionId: string; deletedTagIds: string[]; deletedGroupIds: string[]; marksRemoved: number };
 
@@ -20,7 +27,7 @@ export type DeleteTagsResult = { deletionId: string; deletedTagIds: string[]; de
  * Deleting a group deletes its tags; deleting a group's last tag deletes the group. Removed marks
  * are archived under one deletion id so a restore within 30 days brings exactly them back.
  */
-export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput): Promise<DeleteTagsResult> {
+export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: DeleteTagsOptions = {}): Promise<DeleteTagsResult> {
   const tagIds = [...new Set(input.tagIds ?? [])];
   const groupIds = [...new Set(input.groupIds ?? [])];
   if (tagIds.length === 0 && groupIds.length === 0) {
@@ -58,7 +65,7 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput): Promise<De
     if (left.length === 0) doomedGroups.set(group.groupId, group);
   }
 
-  const deletionId = newId.operation();
+  const deletionId = opts.deletionId ?? newId.operation();
   const now = new Date();
   const removed = await archiveMarks(ctx, [...doomedTags.keys()], deletionId);
   await ctx.tx
@@ -74,12 +81,20 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput): Promise<De
   await bumpTagVersion(ctx);
 
   for (const tag of doomedTags.values()) {
-    await recordEvent(ctx, { type: 'tag.deleted', subjectType: 'tag', subjectId: tag.tagId, before: tagSnapshot(tag), payload: { deletionId, marksRemoved: removed.get(tag.tagId) ?? 0, withGroup: doomedGroups.has(tag.groupId) }, operationId: deletionId });
+    await recordEvent(ctx, { type: 'tag.deleted', subjectType: 'tag', subjectId: tag.tagId, before: tagSnapshot(tag), payload: { deletionId, marksRemoved: removed.get(tag.tagId) ?? 0, withGroup: doomedGroups.has(tag.groupId) }, operationId: opts.operationId ?? deletionId });
   }
   for (const group of doomedGroups.values()) {
-    await recordEvent(ctx, { type: 'tag_group.deleted', subjectType: 'tag_group', subjectId: group.groupId, before: groupSnapshot(group), payload: { deletionId, tagIds: [...doomedTags.values()].filter((t) => t.groupId === group.groupId).map((t) => t.tagId) }, operationId: deletionId });
+    await recordEvent(ctx, { type: 'tag_group.deleted', subjectType: 'tag_group', subjectId: group.groupId, before: groupSnapshot(group), payload: { deletionId, tagIds: [...doomedTags.values()].filter((t) => t.groupId === group.groupId).map((t) => t.tagId) }, operationId: opts.operationId ?? deletionId });
   }
   let marksRemoved = 0;
   for (const n of removed.values()) marksRemoved += n;
+  if (!opts.deletionId) {
+    // The deletion is an operation too, so it is listed with the others and can be undone (a restore).
+    await ctx.tx.insert(operations).values({
+      corpId: ctx.corpId, operationId: deletionId, kind: 'deletion', status: 'succeeded', params: { tagIds, groupIds, kind, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()] },
+      actor: ctx.actor, actorLabel: actorLabel(ctx.actor), source: ctx.source, total: marksRemoved, done: marksRemoved,
+      result: { added: 0, removed: marksRemoved, archivedMarks: marksRemoved }, startedAt: now, finishedAt: now,
+    });
+  }
   return { deletionId, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()], marksRemoved };
 }

@@ -14,6 +14,9 @@ export const restoreWindowMs = 30 * 24 * 3600 * 1000;
 /** Restore one deleted tag (with its group if that went too) or one deleted group with its tags. */
 export type RestoreInput = { tagId: string } | { groupId: string };
 
+/** Options for a restore run as part of an operation (an undo): its id goes on the events. */
+export type RestoreOptions = { operationId?: string };
+
 /** What came back, and how many marks returned to customers. */
 export type RestoreResult = { group: TagGroupRow; tags: TagRow[]; marksRestored: number };
 
@@ -27,7 +30,7 @@ async function lockDeleted<T>(rows: Promise<T[]>, id: string): Promise<T> {
  * Restores a tag or group deleted within the last 30 days, and exactly the marks its deletion
  * removed (on follow relations that still exist). Refused when a live tag or group now has the name.
  */
-export async function restoreTags(ctx: TxCtx, input: RestoreInput): Promise<RestoreResult> {
+export async function restoreTags(ctx: TxCtx, input: RestoreInput, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const settings = await lockCorpSettings(ctx);
   let group: TagGroupRow;
   let revived: TagRow[];
@@ -70,11 +73,11 @@ export async function restoreTags(ctx: TxCtx, input: RestoreInput): Promise<Rest
     for (const tag of restoredTags.filter((t) => ids.includes(t.tagId))) {
       const n = counts.get(tag.tagId) ?? 0;
       marksRestored += n;
-      await recordEvent(ctx, { type: 'tag.restored', subjectType: 'tag', subjectId: tag.tagId, after: tagSnapshot(tag), payload: { deletionId, marksRestored: n } });
+      await recordEvent(ctx, { type: 'tag.restored', subjectType: 'tag', subjectId: tag.tagId, after: tagSnapshot(tag), payload: { deletionId, marksRestored: n }, operationId: opts.operationId });
     }
   }
   if (groupWasDeleted) {
-    await recordEvent(ctx, { type: 'tag_group.restored', subjectType: 'tag_group', subjectId: group.groupId, after: groupSnapshot(group), payload: { tagIds: revivedIds } });
+    await recordEvent(ctx, { type: 'tag_group.restored', subjectType: 'tag_group', subjectId: group.groupId, after: groupSnapshot(group), payload: { tagIds: revivedIds }, operationId: opts.operationId });
   }
   await bumpTagVersion(ctx);
   return { group, tags: restoredTags, marksRestored };

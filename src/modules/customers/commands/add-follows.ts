@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import type { TxCtx } from '../../../context.js';
+import { queryRows } from '../../../db/client.js';
+import { recordEvent } from '../../../events/record.js';
+import { policyFor } from '../../../policies/index.js';
+
+/** A follow relation to add to an existing customer. */
+export type NewFollowOf = { externalUserid: string; userid: string; addTime?: Date };
+
+/**
+ * Adds follow relations to existing customers (imports; contact sync later), one `follow.created`
+ * event per relation actually created so the audience index refreshes those customers. A relation
+ * that already exists is left as it is. The caller checks that employees and customers exist.
+ */
+export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<number> {
+  const policy = await policyFor(ctx);
+  for (const userid of new Set(input.map((f) => f.userid))) policy.authorize('customer.update', { type: 'follow', userid });
+  let created = 0;
+  for (let i = 0; i < input.length; i += 5000) {
+    const chunk = input.slice(i, i + 5000);
+    const now = new Date().toISOString();
+    const rows = await queryRows<{ userid: string; external_userid: string }>(ctx.tx, sql`
+      insert into follows (corp_id, userid, external_userid, add_time, oper_userid)
+      select ${ctx.corpId}, f.userid, f.external_userid, f.add_time, f.userid
+      from unnest(${sql.param(chunk.map((f) => f.userid))}::text[], ${sql.param(chunk.map((f) => f.externalUserid))}::text[], ${sql.param(chunk.map((f) => (f.addTime ?? new Date(now)).toISOString()))}::timestamptz[]) as f(userid, external_userid, add_time)
+      on conflict do nothing
+      returning userid, external_userid`);
+    for (const row of rows) {
+      await recordEvent(ctx, { type: 'follow.created', subjectType: 'follow', subjectId: `${row.userid}|${row.external_userid}`, after: { userid: row.userid, externalUserid: row.external_userid } });
+    }
+    created += rows.length;
+  }
+  return created;
+}

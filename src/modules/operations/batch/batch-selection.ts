@@ -1,0 +1,67 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { reader, type Ctx, type TxCtx } from '../../../context.js';
+import { queryRows } from '../../../db/client.js';
+import { AppError, type ErrorDetail } from '../../../errors.js';
+import type { Policy } from '../../../policies/index.js';
+import type { EvalContext } from '../../audiences/context.js';
+import type { Expr } from '../../audiences/expression/ast.js';
+import { audienceQuery } from '../../audiences/sql/compile.js';
+
+/** The selection as stored on the operation: explicit ids, or the checked expression (ids, not names). */
+export type StoredSelection = { externalUserids: string[] } | { expression: Expr; text?: string };
+
+/** Whose relations of each selected customer the batch touches. */
+export type RelationScope = { userid: string } | { reach: Policy['reach'] };
+
+// More details than this help nobody reading an error; the message still gives the full count.
+const maxDetails = 1000;
+
+function userFilter(scope: RelationScope): SQL {
+  if ('userid' in scope) return sql`f.userid = ${scope.userid}`;
+  if (scope.reach === 'all') return sql`true`;
+  return sql`f.userid = any(${sql.param([...scope.reach])}::text[])`;
+}
+
+/**
+ * The follow relations `(external_userid, userid)` a batch acts on, in a stable order: those of
+ * the selected customers (explicit, or the audience evaluated by the database in the caller's
+ * transaction) that fall in `scope`. Reach is applied per relation, so a customer shared with
+ * someone outside the actor's reach keeps that relation's tags untouched.
+ */
+export function relationsQuery(ctx: Ctx, selection: StoredSelection, scope: RelationScope, evalCtx: EvalContext | null): SQL {
+  const customers = 'externalUserids' in selection
+    ? sql`f.external_userid = any(${sql.param(selection.externalUserids)}::text[])`
+    : sql`f.external_userid in (select q.external_userid from (${audienceQuery(ctx.corpId, selection.expression, evalCtx!)}) q)`;
+  return sql`select f.external_userid, f.userid from follows f where f.corp_id = ${ctx.corpId} and ${customers} and ${userFilter(scope)} order by f.external_userid, f.userid`;
+}
+
+/**
+ * Checks an explicit selection before queueing, listing every bad id at its index: unknown
+ * customers and those nobody within the actor's reach follows read alike (404, so existence
+ * cannot be probed); customers in reach but not on the chosen employee's relations are a 400.
+ */
+export async function checkExplicitSelection(ctx: Ctx, ids: string[], scope: RelationScope, reach: Policy['reach']): Promise<void> {
+  const rows = await queryRows<{ n: number; visible: boolean; chosen: boolean }>(reader(ctx), sql`
+    select i.n::int as n,
+      exists (select 1 from follows f where f.corp_id = ${ctx.corpId} and f.external_userid = i.id and ${userFilter({ reach })}) as visible,
+      exists (select 1 from follows f where f.corp_id = ${ctx.corpId} and f.external_userid = i.id and ${userFilter(scope)}) as chosen
+    from unnest(${sql.param(ids)}::text[]) with ordinality as i(id, n)`);
+  const unknown = rows.filter((r) => !r.visible);
+  const detail = (r: { n: number }, message: string): ErrorDetail => ({ path: `body.selection.externalUserids.${r.n - 1}`, message, id: ids[r.n - 1] });
+  if (unknown.length > 0) {
+    throw new AppError('customer_not_found', { message: `${unknown.length} customer(s) do not exist or are outside your data scope.`, details: unknown.slice(0, maxDetails).map((r) => detail(r, 'unknown customer')) });
+  }
+  const off = rows.filter((r) => !r.chosen);
+  if (off.length > 0) {
+    const who = 'userid' in scope ? scope.userid : 'the chosen employees';
+    throw new AppError('validation_failed', { message: `${off.length} customer(s) are not followed by ${who}.`, details: off.slice(0, maxDetails).map((r) => detail(r, `not followed by ${who}`)) });
+  }
+}
+
+/** How many relations a selection reaches now; 0 refuses the request as an empty selection. */
+export async function requireNonEmpty(ctx: Ctx | TxCtx, selection: StoredSelection, scope: RelationScope, evalCtx: EvalContext | null): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(reader(ctx), sql`select count(*)::int as n from (${relationsQuery(ctx, selection, scope, evalCtx)}) r`);
+  const n = Number(row?.n ?? 0);
+  if (n === 0) throw new AppError('validation_failed', { message: 'Empty selection: no customer within your data scope matches.', details: [{ path: 'body.selection', message: 'empty selection' }] });
+  return n;
+}

@@ -1,0 +1,32 @@
+import type { BatchInput } from '../../../../contracts/operations.js';
+import { actorLabel, type TxCtx } from '../../../context.js';
+import { operations } from '../../../db/schema/index.js';
+import { recordEvent } from '../../../events/record.js';
+import { newId } from '../../../ids.js';
+import { checkExplicitSelection, requireNonEmpty } from './batch-selection.js';
+import { prepareBatch, type BatchParams } from './prepare-batch.js';
+
+/** A queued operation row as stored. */
+export type OperationRow = typeof operations.$inferSelect;
+
+/**
+ * Checks a batch synchronously and queues it: the operations row and its `operation.queued`
+ * event commit together, and a refused request writes neither. The audience is counted now so an
+ * empty selection is refused at once; the job evaluates it again when it runs.
+ */
+export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<OperationRow> {
+  const prepared = await prepareBatch(ctx, body);
+  const { selection, scope } = prepared;
+  if ('externalUserids' in selection) await checkExplicitSelection(ctx, selection.externalUserids, scope, prepared.policy.reach);
+  const total = await requireNonEmpty(ctx, selection, scope, prepared.evalCtx);
+  const operationId = newId.operation();
+  const params: BatchParams = { action: body.action, ...(body.tagIds ? { tagIds: body.tagIds } : {}), ...(body.move ? { move: body.move } : {}), ...(body.relations ? { relations: body.relations } : {}), selection };
+  const [row] = await ctx.tx
+    .insert(operations)
+    .values({ corpId: ctx.corpId, operationId, kind: 'batch', status: 'queued', params, actor: ctx.actor as Record<string, unknown>, actorLabel: actorLabel(ctx.actor), source: ctx.source, total })
+    .returning();
+  // The audit entry summarizes the selection; the full id list lives on the operation row.
+  const summary = 'externalUserids' in selection ? { customers: selection.externalUserids.length } : { expression: selection.expression, ...(selection.text ? { text: selection.text } : {}) };
+  await recordEvent(ctx, { type: 'operation.queued', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: 'batch', action: body.action, tagIds: body.tagIds, move: body.move, relations: body.relations, selection: summary, total } });
+  return row!;
+}

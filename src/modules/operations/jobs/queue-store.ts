@@ -1,0 +1,86 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { systemContext, withTx } from '../../../context.js';
+import { queryRows, type Db } from '../../../db/client.js';
+import { operations } from '../../../db/schema/index.js';
+import { recordEvent } from '../../../events/record.js';
+import type { OperationRow } from '../batch/queue-batch.js';
+
+// The worker's own entries in the audit log (failure, cancellation found while running).
+const workerName = 'operations';
+
+/** Which run of a job a write is for: guarded by status and attempt so a presumed-dead run cannot finish it. */
+function ofRun(op: OperationRow) {
+  return and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId), eq(operations.status, 'running'), eq(operations.attempts, op.attempts));
+}
+
+/**
+ * Claims the oldest queued job, committing `running` at once (an autocommit statement) so other
+ * workers and the progress endpoints see it; `SKIP LOCKED` lets several workers, in one process
+ * or many on one PostgreSQL, claim side by side without ever taking the same job.
+ */
+export async function claimNext(db: Db): Promise<OperationRow | null> {
+  const [row] = await db
+    .update(operations)
+    .set({ status: 'running', attempts: sql`${operations.attempts} + 1`, startedAt: sql`now()`, heartbeatAt: sql`now()`, done: 0 })
+    .where(sql`(${operations.corpId}, ${operations.operationId}) = (select corp_id, operation_id from operations where status = 'queued' and kind = 'batch' order by created_at for update skip locked limit 1)`)
+    .returning();
+  return row ?? null;
+}
+
+/** Autocommit progress and liveness of a running job (PostgreSQL only: another pooled connection). */
+export async function writeHeartbeat(db: Db, op: OperationRow, done: number, total: number): Promise<void> {
+  await db.update(operations).set({ done, total, heartbeatAt: sql`now()` }).where(ofRun(op));
+}
+
+/** Whether someone asked to cancel the job (read through `db`, outside the job's transaction). */
+export async function cancelWasRequested(db: Db, op: OperationRow): Promise<boolean> {
+  const [row] = await db.select({ cancel: operations.cancelRequested }).from(operations).where(and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId)));
+  return row?.cancel ?? false;
+}
+
+/** After a rollback: the job failed; the row says why and `operation.failed` is recorded with it. */
+export async function markFailed(db: Db, op: OperationRow, error: { code: string; message: string }): Promise<boolean> {
+  return withTx(systemContext(db, op.corpId, workerName), async (ctx) => {
+    const rows = await ctx.tx.update(operations).set({ status: 'failed', error, done: 0, finishedAt: sql`now()` }).where(ofRun(op)).returning({ id: operations.operationId });
+    if (rows.length === 0) return false;
+    await recordEvent(ctx, { type: 'operation.failed', subjectType: 'operation', subjectId: op.operationId, operationId: op.operationId, payload: { kind: op.kind, error, attempts: op.attempts } });
+    return true;
+  });
+}
+
+/** After a rollback on request: the job is cancelled, with nothing applied. */
+export async function markCancelled(db: Db, op: OperationRow): Promise<boolean> {
+  return withTx(systemContext(db, op.corpId, workerName), async (ctx) => {
+    const rows = await ctx.tx.update(operations).set({ status: 'cancelled', done: 0, finishedAt: sql`now()` }).where(ofRun(op)).returning({ id: operations.operationId });
+    if (rows.length === 0) return false;
+    await recordEvent(ctx, { type: 'operation.cancelled', subjectType: 'operation', subjectId: op.operationId, operationId: op.operationId, payload: { kind: op.kind, while: 'running' } });
+    return true;
+  });
+}
+
+/** After a rollback on shutdown: back to the queue, the attempt not counted (the job did not fail). */
+export async function requeue(db: Db, op: OperationRow): Promise<void> {
+  await db.update(operations).set({ status: 'queued', attempts: sql`${operations.attempts} - 1`, done: 0, heartbeatAt: null }).where(ofRun(op));
+}
+
+/**
+ * Finds jobs left `running` by a process that died (heartbeat older than `staleMs`, or every
+ * running job when `all`: PGlite has one process) and puts each back in the queue, or fails it
+ * once it has been interrupted `maxAttempts` times. Never leaves a dead job silently running. Each
+ * write is guarded by status and attempt, so two recovering workers (or a late finisher) cannot both win.
+ */
+export async function recoverStale(db: Db, opts: { all: boolean; staleMs: number; maxAttempts: number }): Promise<{ requeued: number; failed: number }> {
+  const stale = opts.all ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${opts.staleMs / 1000})`;
+  const rows = await queryRows<{ corp_id: string; operation_id: string; attempts: number; kind: string }>(db, sql`
+    select corp_id, operation_id, attempts, kind from operations where status = 'running' and ${stale}`);
+  let failed = 0;
+  for (const r of rows) {
+    const op = { corpId: r.corp_id, operationId: r.operation_id, attempts: Number(r.attempts), kind: r.kind } as OperationRow;
+    if (op.attempts >= opts.maxAttempts) {
+      if (await markFailed(db, op, { code: 'interrupted', message: `The job was interrupted ${op.attempts} times (the worker stopped mid-run); nothing of it was applied.` })) failed += 1;
+    } else {
+      await db.update(operations).set({ status: 'queued', done: 0, heartbeatAt: null }).where(ofRun(op));
+    }
+  }
+  return { requeued: rows.length - failed, failed };
+}

@@ -1,0 +1,65 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { actorLabel, reader, type Ctx, type TxCtx } from '../../context.js';
+import { operations } from '../../db/schema/index.js';
+import { AppError } from '../../errors.js';
+import { policyFor } from '../../policies/index.js';
+import type { OperationRow } from './batch/queue-batch.js';
+
+/** Filters of the operations listing. */
+export type OperationFilters = { status?: OperationRow['status']; kind?: OperationRow['kind']; cursor?: string; limit: number };
+
+/**
+ * Whether the actor reads every operation of the corp: with `audit.view` and a corp-wide reach
+ * (admins, the customer-contact secret). Everyone else sees the operations they started.
+ */
+export async function seesAllOperations(ctx: Ctx): Promise<boolean> {
+  const policy = await policyFor(ctx);
+  return policy.can('audit.view') && (ctx.actor.kind !== 'app' || policy.reach === 'all');
+}
+
+// The cursor is the last row's created_at in microseconds (JS dates keep only milliseconds) and id.
+function encodeCursor(micros: string, operationId: string): string {
+  return Buffer.from(`ops:${micros}:${operationId}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { micros: string; operationId: string } {
+  const match = /^ops:(\d{1,20}):([A-Za-z0-9]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new AppError('invalid_cursor', { details: [{ path: 'query.cursor', message: 'not a nextCursor of this listing' }] });
+  return { micros: match[1]!, operationId: match[2]! };
+}
+
+const micros = sql<string>`(extract(epoch from ${operations.createdAt}) * 1000000)::int8::text`;
+
+/** One page of operations, newest first, that the actor may see. */
+export async function listOperations(ctx: Ctx, filters: OperationFilters): Promise<{ rows: OperationRow[]; nextCursor: string | null }> {
+  const where: SQL[] = [eq(operations.corpId, ctx.corpId)];
+  if (!(await seesAllOperations(ctx))) where.push(eq(operations.actorLabel, actorLabel(ctx.actor)));
+  if (filters.status) where.push(eq(operations.status, filters.status));
+  if (filters.kind) where.push(eq(operations.kind, filters.kind));
+  if (filters.cursor) {
+    const c = decodeCursor(filters.cursor);
+    where.push(sql`(${operations.createdAt}, ${operations.operationId}) < (timestamptz 'epoch' + ${c.micros}::int8 * interval '1 microsecond', ${c.operationId})`);
+  }
+  const rows = await ctx.db
+    .select({ row: operations, micros })
+    .from(operations)
+    .where(and(...where))
+    .orderBy(desc(operations.createdAt), desc(operations.operationId))
+    .limit(filters.limit + 1);
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  return { rows: page.map((r) => r.row), nextCursor: rows.length > filters.limit && last ? encodeCursor(last.micros, last.row.operationId) : null };
+}
+
+/**
+ * One operation the actor may see (`lock`: for update, inside a transaction). Someone else's
+ * operation reads as not found to an actor who may not see it, so ids cannot be probed.
+ */
+export async function getOperation(ctx: Ctx | TxCtx, operationId: string, lock = false): Promise<OperationRow> {
+  const query = reader(ctx).select().from(operations).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row || (row.actorLabel !== actorLabel(ctx.actor) && !(await seesAllOperations(ctx)))) {
+    throw new AppError('not_found', { message: `No operation ${operationId}.`, details: [{ path: 'params.operationId', message: 'unknown operation' }] });
+  }
+  return row;
+}

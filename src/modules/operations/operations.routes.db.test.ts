@@ -1,0 +1,208 @@
+import { and, count, eq } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { systemContext, withTx } from '../../context.js';
+import { events, marks, operationChanges } from '../../db/schema/index.js';
+import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
+import { describeDb } from '../../test/db.js';
+import { buildCustomer, buildTagGroup } from '../../test/factories.js';
+import { addCustomers } from '../customers/commands/add-customers.js';
+
+describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
+  // The worker is driven by hand (`drain`) so each test decides when a job runs.
+  const app = useTestApp(db, { runJobs: false });
+  const drain = () => app().operations.drain();
+
+  async function scene() {
+    const s = await buildApiScene(db().db);
+    const admin = apiClient(app, s.key);
+    const as = (userid: string) => apiClient(app, s.key, userid);
+    // Four more customers of A, two of B; `s.customer` is followed by both.
+    const onlyA = await withTx(systemContext(db().db, s.corpId), (tx) => addCustomers(tx, Array.from({ length: 4 }, (_, i) => ({ name: `A客户${i}`, follows: [{ userid: s.staffA }] }))));
+    const onlyB = await withTx(systemContext(db().db, s.corpId), (tx) => addCustomers(tx, Array.from({ length: 2 }, (_, i) => ({ name: `B客户${i}`, follows: [{ userid: s.staffB }] }))));
+    const [hot, cold] = s.tags.map((t) => t.tagId) as [string, string];
+    return { ...s, admin, as, onlyA, onlyB, hot, cold };
+  }
+
+  const marksOf = async (corpId: string, tagId: string) =>
+    (await db().db.select().from(marks).where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagId)))).map((m) => `${m.externalUserid}|${m.userid}`).sort();
+
+  it('climbs the ladder 401 → 400 → 403 → 404 → 400 empty → 202, and a refusal writes nothing', async () => {
+    const s = await scene();
+    const body = { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer] } };
+    await expectRefused(db().db, s.corpId, () => apiClient(app, null).post('/operations/batch', body), 401, 'unauthorized');
+    const bad = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'zap', tagIds: [], selection: { externalUserids: [], text: 'x' }, relations: { who: 1 } }), 400, 'validation_failed');
+    expect(detailPaths(bad)).toEqual(expect.arrayContaining(['body.action', 'body.tagIds', 'body.selection.externalUserids', 'body.relations.who', 'body.selection']));
+    const moveBad = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'move', tagIds: [s.hot], selection: { externalUserids: [s.customer] } }), 400, 'validation_failed');
+    expect(detailPaths(moveBad)).toEqual(['body.move', 'body.tagIds']);
+    await expectRefused(db().db, s.corpId, () => s.as(s.intern).post('/operations/batch', body), 403, 'forbidden');
+    // staffB acting on A's relations only: outside B's data scope.
+    await expectRefused(db().db, s.corpId, () => s.as(s.staffB).post('/operations/batch', { ...body, relations: { userid: s.staffA } }), 403, 'forbidden');
+    const unknownTags = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, tagIds: [s.hot, 'etNope1', 'etNope2'] }), 404, 'tag_not_found');
+    expect(detailPaths(unknownTags)).toEqual(['body.tagIds.1', 'body.tagIds.2']);
+    const unknownCustomers = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { externalUserids: [s.customer, 'wmNope', s.onlyA[0], 'wmNope2'] } }), 404, 'customer_not_found');
+    expect(detailPaths(unknownCustomers)).toEqual(['body.selection.externalUserids.1', 'body.selection.externalUserids.3']);
+    // B's customers are invisible to A (own data scope): they read as unknown, not as forbidden.
+    const outOfReach = await expectRefused(db().db, s.corpId, () => s.as(s.staffA).post('/operations/batch', { ...body, selection: { externalUserids: [s.onlyA[0], s.onlyB[0]] } }), 404, 'customer_not_found');
+    expect(detailPaths(outOfReach)).toEqual(['body.selection.externalUserids.1']);
+    const notFollowed = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { externalUserids: [s.onlyA[0], s.onlyB[1]] }, relations: { userid: s.staffA } }), 400, 'validation_failed');
+    expect(detailPaths(notFollowed)).toEqual(['body.selection.externalUserids.1']);
+    const empty = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { expression: { tag: s.cold } } }), 400, 'validation_failed');
+    expect(empty.body.error.message).toMatch(/empty selection/i);
+    const badExpr = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { expression: { all: [{ tag: 'etNoSuchTag' }] } } }), 404, 'tag_not_found');
+    expect(detailPaths(badExpr)).toEqual(['body.selection.expression.all.0.tag']);
+
+    const ok = await s.admin.post('/operations/batch', body);
+    expect(ok.status).toBe(202);
+    expect(ok.body.operation).toMatchObject({ kind: 'batch', status: 'queued', actor: 'app:customer_contact', source: 'api', total: 2, done: 0 });
+    expect(await drain()).toEqual([ok.body.operation.operationId]);
+  });
+
+  it('tags an explicit selection on every follower, as one operation with one id in events and a journal', async () => {
+    const s = await scene();
+    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot, s.cold], selection: { externalUserids: [s.customer, s.onlyA[0]!, s.onlyB[0]!] } });
+    expect(res.status).toBe(202);
+    const id = res.body.operation.operationId;
+    expect(await drain()).toEqual([id]);
+    const detail = await s.admin.get(`/operations/${id}`);
+    expect(detail.body.operation).toMatchObject({ status: 'succeeded', total: 4, done: 4, result: { added: 8, removed: 0 }, error: null });
+    expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.customer}|${s.staffA}`, `${s.customer}|${s.staffB}`, `${s.onlyA[0]}|${s.staffA}`, `${s.onlyB[0]}|${s.staffB}`].sort());
+    const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
+    expect(evs.map((e) => e.type).sort()).toEqual(['operation.applied', 'operation.queued']);
+    expect(evs.find((e) => e.type === 'operation.applied')!.payload).toMatchObject({ tagIds: [s.hot, s.cold], added: 8, removed: 0 });
+    const [journal] = await db().db.select({ n: count() }).from(operationChanges).where(and(eq(operationChanges.corpId, s.corpId), eq(operationChanges.operationId, id)));
+    expect(journal!.n).toBe(8);
+    const [byOp] = await db().db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, id)));
+    expect(byOp!.n).toBe(8);
+  });
+
+  it('acts on one employee’s relations only, and untags an audience', async () => {
+    const s = await scene();
+    const tag = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer, s.onlyA[1]!] }, relations: { userid: s.staffA } });
+    expect(tag.status).toBe(202);
+    await drain();
+    expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.customer}|${s.staffA}`, `${s.onlyA[1]}|${s.staffA}`].sort());
+    // Now everyone carrying 高意向 loses it, by audience (text syntax, with the tag's name).
+    const untag = await s.admin.post('/operations/batch', { action: 'untag', tagIds: [s.hot], selection: { text: 'tag:高意向' } });
+    expect(untag.status).toBe(202);
+    await drain();
+    const detail = await s.admin.get(`/operations/${untag.body.operation.operationId}`);
+    // The shared customer has two relations (A's, B's): both visited, one carried the tag.
+    expect(detail.body.operation).toMatchObject({ status: 'succeeded', total: 3, result: { added: 0, removed: 2 } });
+    expect(await marksOf(s.corpId, s.hot)).toEqual([]);
+  });
+
+  it('moves within a group: the group’s other tags come off, the target goes on', async () => {
+    const s = await scene();
+    const level = await buildTagGroup(s.ctx, ['L1', 'L2', 'L3']);
+    const [l1, l2, l3] = level.tags.map((t) => t.tagId) as [string, string, string];
+    await s.admin.post('/operations/batch', { action: 'tag', tagIds: [l1], selection: { externalUserids: [s.onlyA[0]!, s.onlyA[1]!] } });
+    await s.admin.post('/operations/batch', { action: 'tag', tagIds: [l3, s.hot], selection: { externalUserids: [s.onlyA[1]!] } });
+    await drain();
+    const wrongGroup = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'move', move: { groupId: level.group.groupId, tagId: s.hot }, selection: { externalUserids: [s.onlyA[0]!] } }), 400, 'validation_failed');
+    expect(detailPaths(wrongGroup)).toEqual(['body.move.tagId']);
+    const move = await s.admin.post('/operations/batch', { action: 'move', move: { groupId: level.group.groupId, tagId: l2 }, selection: { expression: { tag: l1 } } });
+    expect(move.status).toBe(202);
+    await drain();
+    const detail = (await s.admin.get(`/operations/${move.body.operation.operationId}`)).body.operation;
+    expect(detail).toMatchObject({ status: 'succeeded', result: { added: 2, removed: 3 } });
+    expect(await marksOf(s.corpId, l1)).toEqual([]);
+    expect(await marksOf(s.corpId, l3)).toEqual([]);
+    expect(await marksOf(s.corpId, l2)).toEqual([`${s.onlyA[0]}|${s.staffA}`, `${s.onlyA[1]}|${s.staffA}`].sort());
+    expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.onlyA[1]}|${s.staffA}`]);
+  });
+
+  it('lets a staff member batch their own personal tag on their own relations only', async () => {
+    const s = await scene();
+    const mine = await s.as(s.staffA).post('/personal-tags', { name: '老朋友' });
+    expect(mine.status).toBe(201);
+    const pt = mine.body.tagId;
+    await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer] } }), 404, 'tag_not_found');
+    const res = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer, s.onlyA[0]!] } });
+    expect(res.status).toBe(202);
+    expect(res.body.operation.actor).toBe(`user:${s.staffA}`);
+    await drain();
+    expect(await marksOf(s.corpId, pt)).toEqual([`${s.customer}|${s.staffA}`, `${s.onlyA[0]}|${s.staffA}`].sort());
+  });
+
+  it('cancels a queued job at once; a finished one cannot be cancelled', async () => {
+    const s = await scene();
+    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer] } });
+    const id = res.body.operation.operationId;
+    const cancelled = await s.admin.post(`/operations/${id}/cancel`);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.operation).toMatchObject({ status: 'cancelled', cancelRequested: true });
+    expect(await drain()).toEqual([]);
+    expect(await marksOf(s.corpId, s.hot)).toEqual([]);
+    const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
+    expect(evs.map((e) => e.type).sort()).toEqual(['operation.cancelled', 'operation.queued']);
+    await expectRefused(db().db, s.corpId, () => s.admin.post(`/operations/${id}/cancel`), 409, 'conflict');
+    await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/opNoSuchOperation/cancel'), 404, 'not_found');
+  });
+
+  it('fails the whole batch when a tag is deleted between queueing and running', async () => {
+    const s = await scene();
+    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot, s.cold], selection: { externalUserids: [s.customer, s.onlyA[0]!] } });
+    const id = res.body.operation.operationId;
+    expect((await s.admin.delete(`/tags/${s.cold}`)).status).toBe(200);
+    await drain();
+    const detail = (await s.admin.get(`/operations/${id}`)).body.operation;
+    expect(detail).toMatchObject({ status: 'failed', error: { code: 'tag_not_found' }, result: null });
+    expect(detail.error.message).toContain(s.cold);
+    expect(await marksOf(s.corpId, s.hot)).toEqual([]);
+    const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
+    expect(evs.map((e) => e.type).sort()).toEqual(['operation.failed', 'operation.queued']);
+  });
+
+  it('fails with forbidden when the requester lost the permission before the job ran', async () => {
+    const s = await scene();
+    const res = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.onlyA[0]!] } });
+    expect(res.status).toBe(202);
+    expect((await s.admin.patch(`/employees/${s.staffA}`, { role: 'readonly' })).status).toBe(200);
+    await drain();
+    expect((await s.admin.get(`/operations/${res.body.operation.operationId}`)).body.operation).toMatchObject({ status: 'failed', error: { code: 'forbidden' } });
+    expect(await marksOf(s.corpId, s.hot)).toEqual([]);
+  });
+
+  it('lists newest first with a cursor and filters; each sees their own, audit.view sees all', async () => {
+    const s = await scene();
+    const ids: string[] = [];
+    for (const c of s.onlyA.slice(0, 3)) ids.push((await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [c] } })).body.operation.operationId);
+    const mine = (await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.onlyA[0]!] } })).body.operation.operationId;
+    const first = await s.admin.get('/operations?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([mine, ids[2]]);
+    const second = await s.admin.get(`/operations?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([ids[1], ids[0]]);
+    expect(second.body.nextCursor).toBeNull();
+    const own = await s.as(s.staffA).get('/operations');
+    expect(own.body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([mine]);
+    expect((await s.as(s.staffA).get(`/operations/${ids[0]}`)).status).toBe(404);
+    await drain();
+    expect((await s.admin.get('/operations?status=succeeded')).body.operations).toHaveLength(4);
+    expect((await s.admin.get('/operations?status=queued')).body.operations).toHaveLength(0);
+    expect((await s.admin.get('/operations?cursor=garbage')).status).toBe(400);
+  });
+
+  it('streams progress as Server-Sent Events until the job ends', async () => {
+    const s = await scene();
+    const more = await Promise.all(Array.from({ length: 5 }, () => buildCustomer(s.ctx, [s.staffA])));
+    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [...s.onlyA, ...more] } });
+    const id = res.body.operation.operationId;
+    const stream = app().inject({ method: 'GET', url: `/api/v1/operations/${id}/progress`, headers: { authorization: `Bearer ${s.key}` } });
+    await new Promise((r) => setTimeout(r, 50));
+    await drain();
+    const sse = await stream;
+    expect(sse.statusCode).toBe(200);
+    expect(String(sse.headers['content-type'])).toContain('text/event-stream');
+    const frames = sse.body.split('\n\n').filter(Boolean).map((f) => {
+      const lines = f.split('\n');
+      expect(lines[0]).toBe('event: progress');
+      return JSON.parse(lines[1]!.replace(/^data: /, ''));
+    });
+    expect(frames[0]).toMatchObject({ status: 'queued', done: 0, total: 9 });
+    expect(frames.at(-1)).toMatchObject({ status: 'succeeded', done: 9, total: 9 });
+    // A finished job's stream answers once and ends.
+    const after = await app().inject({ method: 'GET', url: `/api/v1/operations/${id}/progress`, headers: { authorization: `Bearer ${s.key}` } });
+    expect(after.body.trim().split('\n\n')).toHaveLength(1);
+  });
+});
