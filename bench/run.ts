@@ -1,6 +1,7 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p4, p5; default all). P1 and P5 share one seeded corp.
+//   BENCH_ONLY=p1,p5        only these parts (p1, p3, p4, p5; default all). P1, P3 and P5 share one seeded corp
+//                           (P3 alone seeds a 100k-customer corp of its own).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
 //   BENCH_CUSTOMERS / BENCH_MARKS   size of the seeded corp (default 1,000,000 / 5,000,000), to iterate faster.
@@ -12,6 +13,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
 import { describeMachine } from './machine.js';
 import { benchP1AudienceCount } from './p1-audience-count.js';
+import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, seedP5Corp, type SeededCorp } from './p5-index-build.js';
 import { pgbenchCeiling } from './pgbench.js';
@@ -23,7 +25,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p4', 'p5'] as const;
+const parts = ['p1', 'p3', 'p4', 'p5'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
 const unknown = only.filter((p) => !(parts as readonly string[]).includes(p));
 if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown parts ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
@@ -78,6 +80,11 @@ try {
       log(error.message);
       return { failed: error.message };
     });
+  }
+  // P3 last: its batch and undo write marks to the shared corp (undo puts the count back).
+  if (runs('p3')) {
+    log('P3: batch tag 100,000 customers through the API, then undo');
+    results.p3 = await benchP3(database.db, url.toString(), corp);
   }
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/bench-${(results.at as string).replace(/[:.]/g, '-')}.json`;

@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../src/db/client.js';
+import { sha256 } from '../src/ids.js';
+import { seedP5Corp, type SeededCorp } from './p5-index-build.js';
+import { startProcess, stopProcess } from './server-process.js';
+
+const secret = 'bench-p3-secret-0123456789abcdefghijklmnopq';
+const batchSize = 100_000;
+
+type Op = { operationId: string; status: string; done: number; total: number; result: { added: number; removed: number } | null; error: { code: string; message: string } | null; startedAt: string | null; finishedAt: string | null; createdAt: string };
+
+async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(db, query);
+  return Number(row!.n);
+}
+
+function check(ok: boolean, message: string) {
+  if (!ok) throw new Error(`P3 check failed: ${message}`);
+}
+
+const perSecond = (rows: number, ms: number) => (ms > 0 ? Math.round((rows / ms) * 1000) : null);
+
+/**
+ * P3 (DESIGN.md §5): batch tag 100,000 customers end to end through the native API on PostgreSQL
+ * (queue → worker job → marks + journal + audit event), then undo it, against the real server in a
+ * child process. Uses the corp `seedP5Corp` wrote (seeding a 100k-customer one when not given),
+ * with a tail tag so the batch adds nearly all its marks and undo has a prior count to return to.
+ * Every figure is checked against the database; any difference throws.
+ */
+export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
+  const corp = given ?? (await seedP5Corp(db, { customers: batchSize, marks: batchSize * 5, corpId: 'ww-bench-p3' }));
+  check(corp.customers >= batchSize, `the corp has ${corp.customers} customers, fewer than ${batchSize}`);
+  const c = corp.corpId;
+  // The seeded corp's app has a random secret; a bench fixture sets a known one (only its hash is stored).
+  await db.execute(sql`update apps set secret_hash = ${sha256(secret)} where corp_id = ${c} and app_id = 'customer_contact'`);
+  const tagId = `t${corp.tags - 1}`;
+  const ids = Array.from({ length: batchSize }, (_, i) => `wm${i + 1}`);
+  const marksOfTag = () => count(db, sql`select count(*) as n from marks where corp_id = ${c} and tag_id = ${tagId}`);
+  const priorMarks = await marksOfTag();
+  // Every follow relation of the chosen customers that does not already carry the tag.
+  const expectedAdded = await count(db, sql`select count(*) as n from follows f
+    where f.corp_id = ${c} and f.external_userid in (select 'wm' || i from generate_series(1, ${batchSize}) i)
+      and not exists (select 1 from marks m where m.corp_id = f.corp_id and m.external_userid = f.external_userid and m.userid = f.userid and m.tag_id = ${tagId})`);
+
+  const port = 3903;
+  const startServer = performance.now();
+  const server = await startProcess(['bin/tagloom.js', 'serve'], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, /Tagloom serves/);
+  const serverStartMs = Math.round(performance.now() - startServer);
+  try {
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${base}${path}`, { method, headers: body === undefined ? { authorization: headers.authorization } : headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const json = (await response.json()) as Record<string, unknown>;
+      return { status: response.status, json };
+    };
+
+    // ---- batch tag ----
+    const body = { action: 'tag', tagIds: [tagId], selection: { externalUserids: ids } };
+    const bodyBytes = Buffer.byteLength(JSON.stringify(body));
+    const t0 = performance.now();
+    const queued = await call('POST', '/operations/batch', body);
+    const queueMs = performance.now() - t0;
+    check(queued.status === 202, `POST /operations/batch answered ${queued.status}: ${JSON.stringify(queued.json).slice(0, 500)}`);
+    const operationId = (queued.json.operation as Op).operationId;
+    let op: Op;
+    let polls = 0;
+    for (;;) {
+      const got = await call('GET', `/operations/${operationId}`);
+      check(got.status === 200, `GET /operations/${operationId} answered ${got.status}`);
+      op = got.json.operation as Op;
+      polls += 1;
+      if (op.status === 'succeeded' || op.status === 'failed' || op.status === 'cancelled') break;
+      if (performance.now() - t0 > 300_000) throw new Error(`P3: operation ${operationId} still ${op.status} after 5 minutes`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const batchMs = performance.now() - t0;
+    check(op.status === 'succeeded', `operation ${operationId} ended ${op.status}: ${JSON.stringify(op.error)}`);
+    const added = op.result!.added;
+    const [marksWithOp, journalRows, appliedEvents, marksAfterBatch] = await Promise.all([
+      count(db, sql`select count(*) as n from marks where corp_id = ${c} and operation_id = ${operationId}`),
+      count(db, sql`select count(*) as n from operation_changes where corp_id = ${c} and operation_id = ${operationId} and change = 1`),
+      count(db, sql`select count(*) as n from events where corp_id = ${c} and operation_id = ${operationId} and type = 'operation.applied'`),
+      marksOfTag(),
+    ]);
+    check(added === expectedAdded, `result.added ${added} ≠ expected ${expectedAdded} (follow relations of the ${batchSize} customers without the tag)`);
+    check(marksWithOp === added, `${marksWithOp} marks carry operation_id ${operationId}, result.added is ${added}`);
+    check(journalRows === added, `${journalRows} operation_changes rows (+1), result.added is ${added}`);
+    check(appliedEvents === 1, `${appliedEvents} operation.applied events with operation_id ${operationId}, expected 1`);
+    check(marksAfterBatch === priorMarks + added, `tag ${tagId} has ${marksAfterBatch} marks after the batch, expected ${priorMarks} + ${added}`);
+
+    // ---- undo ----
+    const u0 = performance.now();
+    const undone = await call('POST', `/operations/${operationId}/undo`);
+    const undoMs = performance.now() - u0;
+    check(undone.status === 200, `POST /operations/${operationId}/undo answered ${undone.status}: ${JSON.stringify(undone.json).slice(0, 500)}`);
+    const undoOp = undone.json.operation as { operationId: string; result: { added: number; removed: number; conflictCount: number } };
+    const removed = undoOp.result.removed;
+    const [marksAfterUndo, marksStillWithOp, undoJournal, undoEvents] = await Promise.all([
+      marksOfTag(),
+      count(db, sql`select count(*) as n from marks where corp_id = ${c} and operation_id = ${operationId}`),
+      count(db, sql`select count(*) as n from operation_changes where corp_id = ${c} and operation_id = ${undoOp.operationId} and change = -1`),
+      count(db, sql`select count(*) as n from events where corp_id = ${c} and operation_id = ${undoOp.operationId} and type = 'operation.applied'`),
+    ]);
+    check(removed === added, `undo removed ${removed}, the batch added ${added}`);
+    check(undoOp.result.conflictCount === 0, `undo reported ${undoOp.result.conflictCount} conflicts`);
+    check(marksAfterUndo === priorMarks, `tag ${tagId} has ${marksAfterUndo} marks after undo, ${priorMarks} before the batch`);
+    check(marksStillWithOp === 0, `${marksStillWithOp} marks still carry operation_id ${operationId} after undo`);
+    check(undoJournal === removed, `${undoJournal} operation_changes rows (-1) for the undo, it removed ${removed}`);
+    check(undoEvents === 1, `${undoEvents} operation.applied events for the undo, expected 1`);
+
+    return {
+      target: 'batch ≤ 2 s on PostgreSQL; undo the same',
+      dataset: { corpId: c, customers: corp.customers, marks: corp.seededMarks, tagId, priorMarksOfTag: priorMarks, selectedCustomers: batchSize, requestBodyBytes: bodyBytes },
+      serverStartMs,
+      batch: {
+        operationId,
+        postMs: Math.round(queueMs),
+        queuedToSucceededMs: Math.round(batchMs),
+        postToSucceededMs: Math.round(batchMs - queueMs),
+        polls,
+        marksAdded: added,
+        rowsPerSecond: perSecond(added, batchMs),
+        customersPerSecond: perSecond(batchSize, batchMs),
+        checked: { marksWithOperationId: marksWithOp, journalRows, appliedEvents },
+      },
+      undo: {
+        operationId: undoOp.operationId,
+        ms: Math.round(undoMs),
+        marksRemoved: removed,
+        rowsPerSecond: perSecond(removed, undoMs),
+        conflicts: undoOp.result.conflictCount,
+        checked: { marksOfTagAfter: marksAfterUndo, journalRows: undoJournal, appliedEvents: undoEvents },
+      },
+    };
+  } finally {
+    await stopProcess(server);
+  }
+}
