@@ -59,7 +59,7 @@ export function buildSyntheticIndex(o: SyntheticOptions): { index: CorpIndex; ct
   const started = performance.now();
   const random = seededRandom(o.seed);
   const n = o.customers;
-  const index = emptyCorpIndex('ww-bench-p1-synthetic', { txid: 0n, seq: 0, floor: 0 });
+  const index = emptyCorpIndex('ww-bench-p1-synthetic', { xmax: 0n, pending: [], floor: 0 });
   index.universe.addRange(1, n + 1);
   const put = (facet: keyof CorpIndex['facets'], keys: (string | null)[], groups: Uint32Array[]) =>
     groups.forEach((seqs, k) => keys[k] !== null && seqs.length > 0 && addTo(index.facets[facet], keys[k]!, seqs));

@@ -4,25 +4,28 @@ import { applyEvents, type IndexEvent } from './apply-events.js';
 import type { CorpIndex } from './corp-index.js';
 
 // Reading the outbox safely. A seq cursor alone skips rows: transaction A may take seq 20 and
-// commit after transaction B took seq 21 and committed, and a reader that saw 21 never looks
-// at 20 again. Filtering `txid < xmin` (the oldest transaction still in flight) is not enough on
-// its own either: B's txid can be below A's, so B passes the filter while A's lower seq is still
-// invisible. So events are read in (txid, seq) order below xmin: every transaction below xmin
-// has finished, so that set of rows can no longer grow, and a (txid, seq) cursor over it never
-// skips. Handlers re-read current state from the database, so (txid, seq) order, which is not
-// commit order, is fine, and replaying an event is harmless.
+// commit after transaction B took seq 21 and committed, and a reader that saw 21 never looks at 20
+// again. So the tail follows transaction ids through snapshots: a poll takes a snapshot S and reads
+// the events of transactions S sees that the tail has not settled yet, i.e. txid in
+// [cursor.xmax, S.xmax) or one of `pending` (those an earlier snapshot saw in progress). Whatever
+// S still sees in progress there becomes the new `pending`; everything else below S.xmax is settled
+// (committed and read, or aborted). A transaction's rows become visible all at once at commit, so
+// nothing is skipped. Unlike reading below the oldest running transaction, a long transaction (in
+// this database or another one on the server) delays only its own events. Handlers re-read
+// current state, so (txid, seq) order, which is not commit order, is fine.
 //
-// There is no index on txid, so the scan is bounded by a seq floor (events_corp_seq_idx). A
-// checkpoint reads the corp's highest seq L, then takes a fresh xid X of its own. Xids are handed
-// out in order, so a transaction with an xid above X got it after L was read, and it writes its
-// event after getting an xid (commands write before they record), so that event's seq is > L.
-// Once every txid ≤ X is applied, no unread event has a seq ≤ L: L is the new floor. (A
-// snapshot's xmax cannot stand in for X: it is the latest *completed* xid + 1, and transactions
-// still running above it are not listed.) A checkpoint burns one xid, so it is taken at most
-// once per `checkpointEveryMs`, and only after events were applied.
+// The scan is bounded by a seq floor (events_corp_seq_idx). A checkpoint reads the corp's highest
+// seq L, then takes a fresh xid X of its own. Xids are handed out in order, so a transaction with an
+// xid above X got it after L was read, and it writes its event after getting an xid (commands write
+// before they record), so that event's seq is > L. Once every txid ≤ X is settled, no unread event
+// has a seq ≤ L: L is the new floor. A checkpoint burns one xid, so it is taken at most once per
+// `checkpointEveryMs`, and only after events were applied.
 
-/** Where the tail stands: events at or below (txid, seq) are applied; every unread one has seq > floor. */
-export type TailCursor = { txid: bigint; seq: number; floor: number };
+/**
+ * Where the tail stands: every transaction below `xmax` is settled except those in `pending` (seen
+ * in progress by the last snapshot); every unread event has seq > `floor`.
+ */
+export type TailCursor = { xmax: bigint; pending: bigint[]; floor: number };
 
 type Checkpoint = { lastSeq: number; xid: bigint };
 
@@ -33,11 +36,6 @@ async function lastSeqOf(db: Db, corpId: string): Promise<number> {
   return Number(row?.seq ?? 0);
 }
 
-async function xmin(db: Db): Promise<bigint> {
-  const [row] = await queryRows<{ xmin: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`);
-  return BigInt(row!.xmin);
-}
-
 /** Reads the corp's highest seq, then takes an xid: see the checkpoint argument above. */
 async function checkpoint(db: Db, corpId: string): Promise<Checkpoint> {
   const lastSeq = await lastSeqOf(db, corpId);
@@ -45,24 +43,28 @@ async function checkpoint(db: Db, corpId: string): Promise<Checkpoint> {
   return { lastSeq, xid: BigInt(row!.xid) };
 }
 
-/**
- * The cursor for an index about to be built: takes a checkpoint and waits (up to `waitMs`) until
- * every transaction older than it has finished, so that everything below the cursor is in the
- * data the build reads and everything above it has a seq above the floor. If they do not finish
- * in time the floor is 0: still correct, the first polls just scan the corp's whole history.
- */
-export async function startCursor(db: Db, corpId: string, waitMs = 5_000): Promise<TailCursor> {
-  const start = await checkpoint(db, corpId);
-  let now = await xmin(db);
-  const deadline = Date.now() + waitMs;
-  while (now <= start.xid && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    now = await xmin(db);
-  }
-  return { txid: now, seq: 0, floor: now > start.xid ? start.lastSeq : 0 };
+type Snapshot = { text: string; xmax: bigint; xip: bigint[] };
+
+async function takeSnapshot(db: Db): Promise<Snapshot> {
+  const [row] = await queryRows<{ snap: string; xmax: string; xip: string[] | null }>(db, sql`
+    select s::text as snap, pg_snapshot_xmax(s)::text as xmax, (select array_agg(x::text) from pg_snapshot_xip(s) x) as xip
+    from (select pg_current_snapshot() as s) q`);
+  return { text: row!.snap, xmax: BigInt(row!.xmax), xip: (row!.xip ?? []).map(BigInt) };
 }
 
-type EventRow = { xmin: string; seq: number | string | null; txid: string | null; type: string; subject_id: string; payload: unknown; before: unknown; after: unknown; operation_id: string | null };
+/**
+ * The cursor for an index about to be built: a snapshot taken before the build reads anything, so
+ * what it sees is in the build's (later) reads and everything else is left to the tail. The floor
+ * comes from a checkpoint taken just before, valid unless a transaction it covers was still in
+ * progress at the snapshot (then 0: still correct, the first polls just scan the corp's history).
+ */
+export async function startCursor(db: Db, corpId: string): Promise<TailCursor> {
+  const start = await checkpoint(db, corpId);
+  const snap = await takeSnapshot(db);
+  return { xmax: snap.xmax, pending: snap.xip, floor: snap.xip.some((x) => x <= start.xid) ? 0 : start.lastSeq };
+}
+
+type EventRow = { seq: number | string; txid: string; type: string; subject_id: string; payload: unknown; before: unknown; after: unknown; operation_id: string | null };
 
 /**
  * Keeps one corp's index current by polling the events table. `poll()` applies whatever
@@ -107,32 +109,31 @@ export class EventTail {
       this.appliedSinceCheckpoint = 0;
       this.lastCheckpointAt = Date.now();
     }
+    // One snapshot for the whole poll: the set of rows it sees cannot change while pages are read.
+    const snap = await takeSnapshot(db);
+    const pending = cursor.pending.map(String);
     let applied = 0;
+    let after: { txid: string; seq: number } = { txid: '0', seq: 0 };
     for (;;) {
       const rows = await queryRows<EventRow>(db, sql`
-        select s.xmin::text as xmin, e.seq, e.txid::text as txid, e.type, e.subject_id, e.payload, e.before, e.after, e.operation_id
-        from (select pg_snapshot_xmin(pg_current_snapshot()) as xmin) s
-        left join lateral (
-          select * from events
-          where corp_id = ${index.corpId} and seq > ${cursor.floor} and (txid, seq) > (${cursor.txid.toString()}::xid8, ${cursor.seq}::bigint) and txid < s.xmin
-          order by txid, seq limit ${this.batchSize}
-        ) e on true
-        order by e.txid, e.seq`);
-      const head = rows[0]!;
-      const events: IndexEvent[] = rows.filter((r) => r.seq !== null).map((r) => ({ seq: Number(r.seq), type: r.type, subjectId: r.subject_id, payload: r.payload, before: r.before, after: r.after, operationId: r.operation_id }));
+        select seq, txid::text as txid, type, subject_id, payload, before, after, operation_id from events
+        where corp_id = ${index.corpId} and seq > ${cursor.floor}
+          and (txid >= ${cursor.xmax.toString()}::xid8 or txid = any(${sql.param(pending)}::xid8[]))
+          and txid < ${snap.xmax.toString()}::xid8 and pg_visible_in_snapshot(txid, ${snap.text}::pg_snapshot)
+          and (txid, seq) > (${after.txid}::xid8, ${after.seq}::bigint)
+        order by txid, seq limit ${this.batchSize}`);
+      const events: IndexEvent[] = rows.map((r) => ({ seq: Number(r.seq), type: r.type, subjectId: r.subject_id, payload: r.payload, before: r.before, after: r.after, operationId: r.operation_id }));
       // Applied before the cursor moves: a failure leaves the events to be read again.
       await applyEvents(db, index, events);
       applied += events.length;
-      if (events.length === this.batchSize) {
-        const tail = rows[rows.length - 1]!;
-        Object.assign(cursor, { txid: BigInt(tail.txid!), seq: Number(tail.seq) });
-        continue;
-      }
-      // Everything below this snapshot's xmin has now been applied.
-      const xmin = BigInt(head.xmin);
-      if (xmin > cursor.txid) Object.assign(cursor, { txid: xmin, seq: 0 });
-      break;
+      if (events.length < this.batchSize) break;
+      const last = rows[rows.length - 1]!;
+      after = { txid: last.txid, seq: Number(last.seq) };
     }
+    // Settled now: everything below the snapshot's xmax except what it saw in progress (among the
+    // transactions not settled before; older ones it lists are long settled).
+    const unsettled = (x: bigint) => x >= cursor.xmax || cursor.pending.includes(x);
+    Object.assign(cursor, { xmax: snap.xmax, pending: snap.xip.filter(unsettled) });
     this.appliedSinceCheckpoint += applied;
     this.raiseFloor();
     return applied;
@@ -141,10 +142,11 @@ export class EventTail {
   /** Moves the floor to the newest checkpoint the cursor has passed, and forgets older ones. */
   private raiseFloor(): void {
     const cursor = this.index.cursor;
-    while (this.checkpoints.length > 0 && this.checkpoints[0]!.xid < cursor.txid) {
+    const settled = (xid: bigint) => xid < cursor.xmax && cursor.pending.every((p) => p > xid);
+    while (this.checkpoints.length > 0 && settled(this.checkpoints[0]!.xid)) {
       cursor.floor = Math.max(cursor.floor, this.checkpoints.shift()!.lastSeq);
     }
-    // While a long transaction holds xmin back, checkpoints pile up; thinning them only makes
+    // While a long transaction stays pending, checkpoints pile up; thinning them only makes
     // the floor rise in coarser steps later.
     if (this.checkpoints.length > maxCheckpoints) this.checkpoints.splice(0, this.checkpoints.length, ...this.checkpoints.filter((_, i) => i % 2 === 0));
   }

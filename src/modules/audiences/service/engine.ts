@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Database, type Db } from '../../../db/client.js';
+import type { Database, Db } from '../../../db/client.js';
 import { buildCorpIndex, type BuildOptions, type CorpIndex } from '../index/corp-index.js';
 import { EventTail } from '../index/tail.js';
 
@@ -21,8 +20,6 @@ export type EngineOptions = {
    * are kept current although nobody asked for a count since the server started.
    */
   buildOnNotify?: boolean;
-  /** How long a refresh waits for older open transactions to end before answering anyway. */
-  readYourWritesMs?: number;
 };
 
 // `requested` / `done` number refresh requests: a request is satisfied by a refresh that STARTED
@@ -108,24 +105,6 @@ export class AudienceEngine {
     });
   }
 
-  /**
-   * Polls until every transaction that had committed when the refresh started is applied: the tail
-   * reads only below the oldest transaction still open anywhere on the server, so one long
-   * transaction (even in another database) would otherwise hide a caller's own committed change.
-   * The wait is bounded; past it the refresh answers with what it has.
-   */
-  private async pollPast(entry: Entry): Promise<number> {
-    const [row] = await queryRows<{ xmax: string }>(this.db, sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`);
-    const target = BigInt(row!.xmax);
-    const deadline = Date.now() + (this.opts.readYourWritesMs ?? 2000);
-    let applied = await entry.tail.poll();
-    while (entry.tail.cursor.txid < target && Date.now() < deadline && !this.stopped) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      applied += await entry.tail.poll();
-    }
-    return applied;
-  }
-
   private entry(corpId: string): Promise<Entry> {
     let entry = this.corps.get(corpId);
     if (!entry) {
@@ -153,7 +132,7 @@ export class AudienceEngine {
         const target = entry.requested;
         let failure: unknown = null;
         try {
-          const applied = await this.pollPast(entry);
+          const applied = await entry.tail.poll();
           const due = Date.now() - entry.lastAfterApply >= (this.opts.afterApplyEveryMs ?? 60_000);
           if ((applied > 0 || due) && this.opts.afterApply && !this.stopped) {
             entry.lastAfterApply = Date.now();
