@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import roaring from 'roaring';
-import { openDatabase, queryRows, type Db } from '../src/db/client.js';
+import { queryRows, type Db } from '../src/db/client.js';
+import { withScratchDatabase } from './scratch-database.js';
 import { buildCorpIndex } from '../src/modules/audiences/index/corp-index.js';
 import { createCorp } from '../src/modules/org/commands/create-corp.js';
 
@@ -104,22 +104,8 @@ export async function benchP5IndexBuild(db: Db, corp: P5Options | SeededCorp) {
 // Standalone: `npx tsx bench/p5-index-build.ts [customers] [marks]` on a fresh database that is
 // dropped afterwards (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(text).finally(() => client.end());
-  };
-  const name = `tagloom_p5_${Date.now()}`;
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
-  try {
+  await withScratchDatabase('tagloom_p5', async (database) => {
     const result = await benchP5IndexBuild(database.db, { customers: Number(process.argv[2] ?? 100_000), marks: Number(process.argv[3] ?? 500_000) });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } finally {
-    await database.close();
-    await admin(`drop database if exists ${name} with (force)`);
-  }
+  });
 }

@@ -9,14 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import pg from 'pg';
-import { openDatabase } from '../src/db/client.js';
 import { describeMachine } from './machine.js';
 import { benchP1AudienceCount } from './p1-audience-count.js';
 import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, seedP5Corp, type SeededCorp } from './p5-index-build.js';
 import { pgbenchCeiling } from './pgbench.js';
+import { adminQuery, withScratchDatabase } from './scratch-database.js';
 
 // The memory figures need a settled heap, and `npm run bench` starts tsx without --expose-gc:
 // V8 still accepts the flag at run time, and a fresh context then hands out gc().
@@ -31,27 +30,10 @@ const unknown = only.filter((p) => !(parts as readonly string[]).includes(p));
 if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown parts ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
 const runs = (part: (typeof parts)[number]) => only.includes(part);
 
-// Benchmarks run on a PostgreSQL server (DESIGN.md §5): BENCH_DATABASE_URL, else TEST_DATABASE_URL,
-// else the local server. Each run uses a fresh database and drops it afterwards.
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const name = `tagloom_bench_${Date.now()}`;
-await admin(`create database ${name}`);
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-const database = await openDatabase({ url: url.toString() });
-try {
-  const version = (await admin('show server_version')).rows[0].server_version as string;
+// Benchmarks run on a PostgreSQL server (DESIGN.md §5): see bench/scratch-database.ts. Each run
+// uses a fresh database and drops it afterwards.
+await withScratchDatabase('tagloom_bench', async (database, url) => {
+  const version = (await adminQuery('show server_version')).rows[0].server_version as string;
   const results: Record<string, unknown> = { at: new Date().toISOString(), parts: only, machine: describeMachine({ postgres: version }) };
   const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   // P4 first, on a database the large corp has not yet filled the caches of.
@@ -90,7 +72,4 @@ try {
   const file = `bench/results/bench-${(results.at as string).replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\nWritten to ${file}\n`);
-} finally {
-  await database.close();
-  await admin(`drop database if exists ${name} with (force)`);
-}
+});

@@ -11,7 +11,7 @@ import { printExpression } from './expression/print.js';
 import { createAudience, deleteAudience, getAudience, listAudiences, updateAudience, type AudienceRow } from './saved/saved-audiences.js';
 import { catalogLabels, loadCatalog, type AudienceCatalog } from './service/catalog.js';
 import { customersBySeq } from './service/customer-rows.js';
-import { audienceBitmap, reachBitmap } from './service/evaluate-audience.js';
+import { audienceBitmap, membersIn, reachBitmap } from './service/evaluate-audience.js';
 import { audienceCsvChunks } from './service/export-csv.js';
 import { explainFor } from './service/explain-customer.js';
 import { readExpression } from './service/read-expression.js';
@@ -26,10 +26,16 @@ const tags = ['Audiences'];
  * saved audiences with their current size. Every count is within the caller's data scope.
  */
 export const audienceRoutes: FastifyPluginAsyncZod<{ engine: AudienceEngine }> = async (app, { engine }) => {
-  const present = async (ctx: Ctx, catalog: AudienceCatalog, row: AudienceRow) => {
-    const { members } = await audienceBitmap(engine, ctx, catalog, row.expression as Expr);
-    return { ...row, expression: row.expression, text: printExpression(row.expression as Expr, catalogLabels(catalog)), size: count(members), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  // Sizes come from one refresh of the index for the whole list, not one per audience.
+  const presentAll = async (ctx: Ctx, catalog: AudienceCatalog, rows: AudienceRow[]) => {
+    const index = await engine.current(ctx.corpId);
+    const labels = catalogLabels(catalog);
+    return rows.map((row) => {
+      const size = count(membersIn(index, catalog, row.expression as Expr));
+      return { ...row, expression: row.expression, text: printExpression(row.expression as Expr, labels), size, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+    });
   };
+  const present = async (ctx: Ctx, catalog: AudienceCatalog, row: AudienceRow) => (await presentAll(ctx, catalog, [row]))[0]!;
 
   app.post('/audiences/count', {
     schema: { tags, summary: 'Count an audience', description: 'How many customers (of those the caller may see) match, with an evenly spread sample. Answered from the in-memory index, which first takes in every change committed before the request.', body: AudienceQueryBody, response: withErrors({ 200: AudienceCount }, 403, 404) },
@@ -79,10 +85,7 @@ export const audienceRoutes: FastifyPluginAsyncZod<{ engine: AudienceEngine }> =
   }, async (request) => {
     const ctx = apiCtx(request);
     const rows = await listAudiences(ctx);
-    const catalog = await loadCatalog(ctx);
-    const out = [];
-    for (const row of rows) out.push(await present(ctx, catalog, row));
-    return { audiences: out };
+    return { audiences: await presentAll(ctx, await loadCatalog(ctx), rows) };
   });
 
   app.post('/audiences', {

@@ -4,6 +4,7 @@ import { queryRows, type Db } from '../../db/client.js';
 import { andNot, or, type Bitmap } from '../audiences/index/bitmaps.js';
 import { tagBitmap, type CorpIndex } from '../audiences/index/corp-index.js';
 import { evaluateOnIndex } from '../audiences/index/evaluate.js';
+import type { EvalContext } from '../audiences/context.js';
 import type { Expr } from '../audiences/expression/ast.js';
 import { loadCatalog } from '../audiences/service/catalog.js';
 import { syncSmartTag, type SmartTagSync } from './sync-smart-tag.js';
@@ -29,7 +30,7 @@ export function followedCustomers(index: CorpIndex): Bitmap {
  * Who gains and who loses a smart tag: the rule's members (among customers with a relation to
  * carry the mark) against the tag's current bitmap.
  */
-export function smartTagDiff(index: CorpIndex, rule: Expr, current: Bitmap, evalContext: Parameters<typeof evaluateOnIndex>[2], followed: Bitmap): { gain: Bitmap; lose: Bitmap; members: Bitmap } {
+export function smartTagDiff(index: CorpIndex, rule: Expr, current: Bitmap, evalContext: EvalContext, followed: Bitmap): { gain: Bitmap; lose: Bitmap; members: Bitmap } {
   const members = evaluateOnIndex(index, rule, evalContext);
   members.andInPlace(followed);
   return { members, gain: andNot(members, current), lose: andNot(current, members) };

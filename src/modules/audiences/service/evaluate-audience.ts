@@ -20,7 +20,12 @@ export function reachBitmap(index: CorpIndex, catalog: AudienceCatalog): Bitmap 
  */
 export async function audienceBitmap(engine: AudienceEngine, ctx: Ctx, catalog: AudienceCatalog, expr: Expr): Promise<{ index: CorpIndex; members: Bitmap }> {
   const index = await engine.current(ctx.corpId);
+  return { index, members: membersIn(index, catalog, expr) };
+}
+
+/** Who the expression selects on an index already brought up to date, among the customers the actor may see. */
+export function membersIn(index: CorpIndex, catalog: AudienceCatalog, expr: Expr): Bitmap {
   const matched = evaluateOnIndex(index, expr, catalog.eval);
   const visible = reachBitmap(index, catalog);
-  return { index, members: visible ? and(matched, visible) : matched };
+  return visible ? and(matched, visible) : matched;
 }
