@@ -78,6 +78,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1' });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  // Ready once every corp's audience index is built: before that the first counts and smart-group
+  // updates wait for a build, so a load balancer (or a benchmark) should hold traffic back.
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const warming = audiences.warming;
+    return reply.code(warming === 0 ? 200 : 503).send({ ready: warming === 0, warmingCorps: warming });
+  });
   return app;
 }
 

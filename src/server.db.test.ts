@@ -49,6 +49,21 @@ describeDb('server start-up', (db) => {
     await app.close();
   });
 
+  it('answers /readyz 503 while it builds the audience indexes, then 200 with every corp’s index built', async () => {
+    const app = await buildApp({ db: db().db, listen: db().listen, warmAudiences: true });
+    const first = await app.inject({ url: '/readyz' });
+    if (first.statusCode === 503) expect(first.json()).toEqual({ ready: false, warmingCorps: 1 });
+    let ready = first;
+    const started = Date.now();
+    while (ready.statusCode !== 200 && Date.now() - started < 20_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      ready = await app.inject({ url: '/readyz' });
+    }
+    expect(ready.json()).toEqual({ ready: true, warmingCorps: 0 });
+    expect(app.audiences.has('ww-demo')).toBe(true);
+    await app.close();
+  });
+
   it('never writes access tokens or secrets to the request log', async () => {
     let logged = '';
     const stream = new Writable({ write(chunk, _enc, done) { logged += chunk.toString(); done(); } });

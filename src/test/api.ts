@@ -3,7 +3,7 @@ import { and, asc, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type AppOptions } from '../app.js';
 import type { Database, Db } from '../db/client.js';
-import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, operationChanges, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -69,7 +69,7 @@ export async function corpState(db: Db, corpId: string) {
     audiences: await db.select().from(audiences).where(eq(audiences.corpId, corpId)).orderBy(asc(audiences.audienceId)),
     customerEvents: await db.select().from(customerEvents).where(eq(customerEvents.corpId, corpId)).orderBy(asc(customerEvents.id)),
     operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
-    operationChanges: await db.select().from(operationChanges).where(eq(operationChanges.corpId, corpId)).orderBy(asc(operationChanges.seq)),
+    operationJournal: await db.select().from(operationJournal).where(eq(operationJournal.corpId, corpId)).orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
   };
 }
 

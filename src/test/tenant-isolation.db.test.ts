@@ -7,7 +7,7 @@ import { buildRegionalCorp } from './org-fixture.js';
 
 // Every table that holds corp data; login_failures is left out because a failed login against a
 // corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
-const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes'];
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets'];
 
 /** A fingerprint of everything a corp owns: one md5 per table over its rows. */
 async function fingerprint(db: Db, corpId: string) {
@@ -20,7 +20,7 @@ async function fingerprint(db: Db, corpId: string) {
 }
 
 /** Routes that take no tenant credentials at all; each is checked by its own tests. */
-const publicRoutes = ['GET /healthz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login'];
+const publicRoutes = ['GET /healthz', 'GET /readyz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login'];
 
 describeDb('tenant isolation: corp B, with its own credentials, tries every route on corp A’s ids', (db) => {
   const app = useTestApp(db);

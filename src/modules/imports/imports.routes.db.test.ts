@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { withTx } from '../../context.js';
 import { queryRows, type Db } from '../../db/client.js';
-import { customers, events, follows, marks, operationChanges, operations, tagGroups, tags } from '../../db/schema/index.js';
+import { customers, events, follows, marks, operationJournal, operations, tagGroups, tags } from '../../db/schema/index.js';
 import { apiClient, buildApiScene, corpState, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildCustomer, buildEmployees, buildTagGroup, unique } from '../../test/factories.js';
@@ -17,7 +17,7 @@ async function fingerprint(db: Db, corpId: string) {
   const [counts] = await queryRows(db, sql`select
     (select count(*)::int from customers where corp_id = ${corpId}) as customers,
     (select count(*)::int from operations where corp_id = ${corpId}) as operations,
-    (select count(*)::int from operation_changes where corp_id = ${corpId}) as changes`);
+    (select count(*)::int from operation_journal where corp_id = ${corpId}) as changes`);
   return { ...(await corpState(db, corpId)), counts };
 }
 
@@ -77,7 +77,7 @@ describeDb('imports and customer export', (db) => {
     expect(rel.find((f) => f.userid === s.staffA)!.addTime.toISOString()).toBe('2026-03-01T01:30:00.000Z');
     const made = await db().db.select().from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, operationId)));
     expect(made.map((m) => `${m.externalUserid}|${m.userid}|${m.tagId}|${m.source}`).sort()).toEqual([`${id}|${s.staffA}|${t0}|import`, `${id}|${s.staffB}|${t1}|import`, `${s.customer}|${s.staffA}|${t1}|import`].sort());
-    const journal = await db().db.select().from(operationChanges).where(and(eq(operationChanges.corpId, s.corpId), eq(operationChanges.operationId, operationId)));
+    const journal = await db().db.select().from(operationJournal).where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, operationId)));
     expect(journal).toHaveLength(3);
     expect(journal.every((j) => j.change === 1)).toBe(true);
     const [op] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, operationId)));

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { actorLabel, type TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import type { markSources } from '../../db/schema/index.js';
@@ -59,6 +59,54 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
       )
       select count(*)::int as n from journaled`);
     result.added += Number(row?.n ?? 0);
+  }
+  return result;
+}
+
+/** Follow relations as two parallel arrays (`externalUserids[i]` is followed by `userids[i]`). */
+export type RelationArrays = { externalUserids: string[]; userids: string[] };
+
+/** Tags to put on and take off every relation of a set (disjoint); `personal` tells which added tags are personal. */
+export type RelationTagChanges = { add: string[]; remove: string[]; personal: ReadonlySet<string> };
+
+/**
+ * The same as `applyMarkChanges` for the cross product of a relation set and a few tags, as two
+ * statements (one delete, one insert), journaled compactly in `operation_change_sets`: a batch over
+ * 100,000 customers sends its relation list once, and journals each chunk as one row of arrays.
+ * Only marks that are there come off, so a removal of an absent mark is not journaled or counted.
+ * Call it once per relation (chunks must not overlap): the compact journal cannot merge a mark
+ * journaled twice.
+ */
+export async function applyToRelations(ctx: TxCtx, operationId: string, relations: RelationArrays, tags: RelationTagChanges, source: (typeof markSources)[number]): Promise<AppliedChanges> {
+  if (tags.add.some((id) => tags.remove.includes(id))) throw new Error('applyToRelations: a tag cannot be both added and removed');
+  const result: AppliedChanges = { added: 0, removed: 0 };
+  const rel = sql`unnest(${sql.param(relations.externalUserids)}::text[], ${sql.param(relations.userids)}::text[]) as r(external_userid, userid)`;
+  const journal = (change: number, priors: SQL) => sql`
+    insert into operation_change_sets (corp_id, operation_id, change, external_userids, userids, tag_ids, prior_sources, prior_created_bys, prior_operation_ids, prior_created_ats)
+    select ${ctx.corpId}, ${operationId}, ${change}, array_agg(external_userid), array_agg(userid), array_agg(tag_id), ${priors} from changed
+    having count(*) > 0
+    returning cardinality(external_userids) as n`;
+  if (tags.remove.length > 0) {
+    const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
+      with changed as (
+        delete from marks m using ${rel}
+        where m.corp_id = ${ctx.corpId} and m.external_userid = r.external_userid and m.userid = r.userid and m.tag_id = any(${sql.param(tags.remove)}::text[])
+        returning m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at
+      ), journaled as (${journal(-1, sql`array_agg(source), array_agg(created_by), array_agg(operation_id), array_agg(created_at)`)})
+      select coalesce(sum(n), 0)::int as n from journaled`);
+    result.removed = Number(row?.n ?? 0);
+  }
+  if (tags.add.length > 0) {
+    const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
+      with changed as (
+        insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id)
+        select ${ctx.corpId}, r.external_userid, r.userid, t.tag_id, t.personal, ${source}, ${actorLabel(ctx.actor)}, ${operationId}
+        from ${rel} cross join unnest(${sql.param(tags.add)}::text[], ${sql.param(tags.add.map((id) => (tags.personal.has(id) ? 1 : 0)))}::int[]) as t(tag_id, personal)
+        on conflict do nothing
+        returning external_userid, userid, tag_id
+      ), journaled as (${journal(1, sql`null::text[], null::text[], null::text[], null::timestamptz[]`)})
+      select coalesce(sum(n), 0)::int as n from journaled`);
+    result.added = Number(row?.n ?? 0);
   }
   return result;
 }

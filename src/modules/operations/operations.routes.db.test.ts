@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
-import { events, marks, operationChanges } from '../../db/schema/index.js';
+import { events, marks, operationJournal } from '../../db/schema/index.js';
 import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildCustomer, buildTagGroup } from '../../test/factories.js';
@@ -69,7 +69,7 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.applied', 'operation.queued']);
     expect(evs.find((e) => e.type === 'operation.applied')!.payload).toMatchObject({ tagIds: [s.hot, s.cold], added: 8, removed: 0 });
-    const [journal] = await db().db.select({ n: count() }).from(operationChanges).where(and(eq(operationChanges.corpId, s.corpId), eq(operationChanges.operationId, id)));
+    const [journal] = await db().db.select({ n: count() }).from(operationJournal).where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, id)));
     expect(journal!.n).toBe(8);
     const [byOp] = await db().db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, id)));
     expect(byOp!.n).toBe(8);
@@ -204,5 +204,31 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     // A finished job's stream answers once and ends.
     const after = await app().inject({ method: 'GET', url: `/api/v1/operations/${id}/progress`, headers: { authorization: `Bearer ${s.key}` } });
     expect(after.body.trim().split('\n\n')).toHaveLength(1);
+  });
+
+  it('undoes a move batch exactly (provenance included), redoes it exactly, and undoes it again', async () => {
+    const s = await scene();
+    const state = () => db().db.select().from(marks).where(eq(marks.corpId, s.corpId)).orderBy(marks.externalUserid, marks.userid, marks.tagId);
+    const run = async (body: unknown) => {
+      const res = await s.admin.post('/operations/batch', body);
+      expect(await drain()).toEqual([res.body.operation.operationId]);
+      return res.body.operation.operationId as string;
+    };
+    // `cold` on three customers first (four relations), by a batch of its own: that is the provenance to restore.
+    await run({ action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.customer, s.onlyA[0]!, s.onlyA[1]!] } });
+    const start = await state();
+    const move = await run({ action: 'move', move: { groupId: s.group.groupId, tagId: s.hot }, selection: { externalUserids: [s.customer, ...s.onlyA] } });
+    expect((await s.admin.get(`/operations/${move}`)).body.operation.result).toMatchObject({ added: 6, removed: 4, relations: 6, unchanged: 0 });
+    const moved = await state();
+    expect(moved.filter((m) => m.tagId === s.cold)).toEqual([]);
+
+    const undo = await s.admin.post(`/operations/${move}/undo`);
+    expect(undo.body.operation.result).toMatchObject({ added: 4, removed: 6, conflictCount: 0 });
+    expect(await state()).toEqual(start);
+    const redo = await s.admin.post(`/operations/${move}/redo`);
+    expect(redo.body.operation.result).toMatchObject({ added: 6, removed: 4, conflictCount: 0 });
+    expect(await state()).toEqual(moved);
+    await s.admin.post(`/operations/${move}/undo`);
+    expect(await state()).toEqual(start);
   });
 });

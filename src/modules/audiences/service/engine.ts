@@ -83,8 +83,15 @@ export class AudienceEngine {
    * corp at start, so smart groups resume without waiting for a request). Failures go to `onError`.
    */
   warm(corpIds: string[]): Promise<void> {
-    return corpIds.reduce<Promise<void>>((prev, id) => prev.then(() => this.current(id).then(() => undefined, (error: unknown) => this.opts.onError?.(error))), Promise.resolve());
+    this.warming = corpIds.length;
+    return corpIds.reduce<Promise<void>>(
+      (prev, id) => prev.then(() => this.current(id).then(() => undefined, (error: unknown) => this.opts.onError?.(error))).finally(() => void (this.warming -= 1)),
+      Promise.resolve(),
+    );
   }
+
+  /** How many corps `warm` has still to build (a failed build counts as done: it is retried on use). */
+  warming = 0;
 
   /** Whether the corp's index has been built in this process (for diagnostics and tests). */
   has(corpId: string): boolean {

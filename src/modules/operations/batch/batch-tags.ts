@@ -12,8 +12,8 @@ export type BatchTags = {
   add: string[];
   /** Tags taken off (untag: `tagIds`; move: every other live tag of the group). */
   remove: string[];
-  /** True when a personal tag is involved: the batch then acts on the actor's own relations only. */
-  personal: boolean;
+  /** The personal tags among them (the actor's own): the batch then acts on the actor's own relations only. */
+  personalIds: string[];
 };
 
 type TagRow = { tag_id: string; group_id: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategy_id: number | null };
@@ -62,10 +62,10 @@ export async function checkBatchTags(ctx: Ctx | TxCtx, policy: Policy, body: Bat
     policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: owner! });
     if (body.relations && body.relations.userid !== owner) throw new AppError('forbidden', { message: 'Personal tags go only on their owner’s own relations: leave relations out or set it to yourself.' });
   }
-  if (body.action !== 'move') return { add: apply ? ids : [], remove: remove ? ids : [], personal: personal.length > 0 };
+  if (body.action !== 'move') return { add: apply ? ids : [], remove: remove ? ids : [], personalIds: personal.map((p) => p.tag_id) };
   // Every live tag of the group but the target comes off (the group's set is read here, under the
   // same transaction as the writes when run by the worker).
   const others = await queryRows<{ tag_id: string }>(reader(ctx), sql`
     select tag_id from tags where corp_id = ${ctx.corpId} and group_id = ${body.move!.groupId} and deleted_at is null and tag_id <> ${body.move!.tagId}${lock ? sql` for share` : sql``}`);
-  return { add: ids, remove: others.map((o) => o.tag_id), personal: false };
+  return { add: ids, remove: others.map((o) => o.tag_id), personalIds: [] };
 }

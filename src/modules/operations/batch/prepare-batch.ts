@@ -32,7 +32,7 @@ export async function prepareBatch(ctx: Ctx | TxCtx, body: BatchInput | BatchPar
     });
     if (!policy.reaches(userid)) throw new AppError('forbidden', { message: `${userid}'s customers are outside your data scope.` });
     scope = { userid };
-  } else if (tags.personal && ctx.actor.kind === 'employee') {
+  } else if (tags.personalIds.length > 0 && ctx.actor.kind === 'employee') {
     scope = { userid: ctx.actor.userid };
   }
   const selection = body.selection;

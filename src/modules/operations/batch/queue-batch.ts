@@ -17,8 +17,9 @@ export type OperationRow = typeof operations.$inferSelect;
 export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<OperationRow> {
   const prepared = await prepareBatch(ctx, body);
   const { selection, scope } = prepared;
-  if ('externalUserids' in selection) await checkExplicitSelection(ctx, selection.externalUserids, scope, prepared.policy.reach);
-  const total = await requireNonEmpty(ctx, selection, scope, prepared.evalCtx);
+  const total = 'externalUserids' in selection
+    ? await checkExplicitSelection(ctx, selection.externalUserids, scope, prepared.policy.reach)
+    : await requireNonEmpty(ctx, selection, scope, prepared.evalCtx);
   const operationId = newId.operation();
   const params: BatchParams = { action: body.action, ...(body.tagIds ? { tagIds: body.tagIds } : {}), ...(body.move ? { move: body.move } : {}), ...(body.relations ? { relations: body.relations } : {}), selection };
   const [row] = await ctx.tx

@@ -4,7 +4,7 @@ import { queryRows } from '../../../db/client.js';
 import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { applyMarkChanges, type MarkChange } from '../apply-changes.js';
+import { applyToRelations } from '../apply-changes.js';
 import { relationsQuery } from './batch-selection.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
 import type { OperationRow } from './queue-batch.js';
@@ -27,51 +27,37 @@ type Relation = { external_userid: string; userid: string };
 /**
  * Runs a queued batch inside the caller's one transaction, as the actor who asked for it: checks
  * everything again (the actor may have lost a permission, a tag may be gone), resolves the
- * selection on the database side, applies the marks chunk by chunk through `applyMarkChanges`,
+ * selection on the database side, applies the marks chunk by chunk through `applyToRelations`,
  * records `operation.applied` and marks the row succeeded. Nothing commits unless all of it does.
  */
-export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, chunkSize = 1000): Promise<BatchResult> {
+export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, chunkSize = 20_000): Promise<BatchResult> {
   const params = op.params as BatchParams;
   const prepared = await prepareBatch(ctx, params, true);
   const relations = await queryRows<Relation>(ctx.tx, relationsQuery(ctx, prepared.selection, prepared.scope, prepared.evalCtx));
   await hooks.onTotal(relations.length);
-  const { add, remove } = prepared.tags;
+  const { add, remove, personalIds } = prepared.tags;
+  const personal = new Set(personalIds);
   const result: BatchResult = { added: 0, removed: 0, relations: relations.length, unchanged: 0 };
   for (let done = 0; done < relations.length; done += chunkSize) {
     if (done > 0) await hooks.beforeChunk(done);
     const chunk = relations.slice(done, done + chunkSize);
-    const changes: MarkChange[] = [];
-    if (params.action === 'move') {
-      // Only marks that are there come off, so the journal and the counts say what really changed.
-      changes.push(...(await existingMarks(ctx, chunk, remove)).map((m) => ({ ...m, change: 'remove' as const })));
-    } else {
-      for (const tagId of remove) for (const r of chunk) changes.push({ externalUserid: r.external_userid, userid: r.userid, tagId, change: 'remove' });
-    }
-    for (const tagId of add) for (const r of chunk) changes.push({ externalUserid: r.external_userid, userid: r.userid, tagId, change: 'add' });
-    const applied = await applyMarkChanges(ctx, op.operationId, changes, 'batch');
+    const arrays = { externalUserids: chunk.map((r) => r.external_userid), userids: chunk.map((r) => r.userid) };
+    const applied = await applyToRelations(ctx, op.operationId, arrays, { add, remove, personal }, 'batch');
     result.added += applied.added;
     result.removed += applied.removed;
-    result.unchanged += changes.length - applied.added - applied.removed;
+    // A move only counts the group's marks that were there; tag / untag count every pair asked for.
+    const asked = (params.action === 'move' ? applied.removed : remove.length * chunk.length) + add.length * chunk.length;
+    result.unchanged += asked - applied.added - applied.removed;
     await hooks.onProgress(Math.min(done + chunkSize, relations.length));
   }
   const tagIds = [...new Set([...add, ...remove])];
   await recordEvent(ctx, { type: 'operation.applied', subjectType: 'operation', subjectId: op.operationId, operationId: op.operationId, payload: { kind: 'batch', action: params.action, tagIds, added: result.added, removed: result.removed } });
   const finished = await ctx.tx
     .update(operations)
-    .set({ status: 'succeeded', result, total: relations.length, done: relations.length, finishedAt: sql`now()`, heartbeatAt: sql`now()` })
+    .set({ status: 'succeeded', result, total: relations.length, done: relations.length, finishedAt: sql`clock_timestamp()`, heartbeatAt: sql`clock_timestamp()` })
     .where(and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId), eq(operations.status, 'running'), eq(operations.attempts, op.attempts)))
     .returning({ id: operations.operationId });
   // Another worker took the job over (this one was presumed dead): its run counts, this one must not.
   if (finished.length === 0) throw new AppError('conflict', { message: 'The job was taken over by another worker; this run is rolled back.' });
   return result;
-}
-
-async function existingMarks(ctx: TxCtx, chunk: Relation[], tagIds: string[]): Promise<Omit<MarkChange, 'change'>[]> {
-  if (tagIds.length === 0 || chunk.length === 0) return [];
-  const rows = await queryRows<Relation & { tag_id: string }>(ctx.tx, sql`
-    select m.external_userid, m.userid, m.tag_id from marks m
-    join unnest(${sql.param(chunk.map((r) => r.external_userid))}::text[], ${sql.param(chunk.map((r) => r.userid))}::text[]) as r(external_userid, userid)
-      on m.external_userid = r.external_userid and m.userid = r.userid
-    where m.corp_id = ${ctx.corpId} and m.tag_id = any(${sql.param(tagIds)}::text[])`);
-  return rows.map((r) => ({ externalUserid: r.external_userid, userid: r.userid, tagId: r.tag_id }));
 }

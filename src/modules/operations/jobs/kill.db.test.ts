@@ -9,7 +9,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { systemContext, withTx } from '../../../context.js';
 import { openDatabase, type Database } from '../../../db/client.js';
-import { marks, operationChanges, operations } from '../../../db/schema/index.js';
+import { marks, operationJournal, operations } from '../../../db/schema/index.js';
 import { dbKinds } from '../../../test/db.js';
 import { buildCorp, buildEmployees, buildTagGroup } from '../../../test/factories.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
@@ -78,7 +78,7 @@ for (const kind of dbKinds) {
 
         if (kind === 'pglite') database = await shared.open();
         const marksOf = async () => (await database.db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, corp.corpId), eq(marks.operationId, op.operationId))))[0]!.n;
-        const journal = async () => (await database.db.select({ n: count() }).from(operationChanges).where(and(eq(operationChanges.corpId, corp.corpId), eq(operationChanges.operationId, op.operationId))))[0]!.n;
+        const journal = async () => (await database.db.select({ n: count() }).from(operationJournal).where(and(eq(operationJournal.corpId, corp.corpId), eq(operationJournal.operationId, op.operationId))))[0]!.n;
         const row = async () => (await database.db.select().from(operations).where(eq(operations.operationId, op.operationId)))[0]!;
         // None of it: the claim committed (running), the marks did not.
         expect(await marksOf()).toBe(0);

@@ -1,7 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx, type Ctx } from '../../../context.js';
-import { events, marks, operationChanges, operations } from '../../../db/schema/index.js';
+import { events, marks, operationJournal, operations } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildEmployees, buildTagGroup } from '../../../test/factories.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
@@ -19,7 +19,7 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
     return { corp, ids, tagId, queue };
   }
   const kind = () => db().kind;
-  const countWhere = async (table: typeof marks | typeof operationChanges, corpId: string, operationId: string) => {
+  const countWhere = async (table: typeof marks | typeof operationJournal, corpId: string, operationId: string) => {
     const [row] = await db().db.select({ n: count() }).from(table).where(and(eq(table.corpId, corpId), eq(table.operationId, operationId)));
     return row!.n;
   };
@@ -48,7 +48,7 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
     const row = await statusOf(s.corp.corpId, op.operationId);
     expect(row).toMatchObject({ status: 'failed', error: { code: 'internal' }, done: 0 });
     expect(await countWhere(marks, s.corp.corpId, op.operationId)).toBe(0);
-    expect(await countWhere(operationChanges, s.corp.corpId, op.operationId)).toBe(0);
+    expect(await countWhere(operationJournal, s.corp.corpId, op.operationId)).toBe(0);
     const evs = await db().db.select({ type: events.type }).from(events).where(and(eq(events.corpId, s.corp.corpId), eq(events.operationId, op.operationId)));
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.failed', 'operation.queued']);
   });

@@ -46,7 +46,7 @@ export class OperationWorker {
     private readonly db: Db,
     opts: WorkerOptions = {},
   ) {
-    this.opts = { kind: 'pglite', pollMs: 1000, staleMs: 30_000, maxAttempts: 3, chunkSize: 1000, ...opts };
+    this.opts = { kind: 'pglite', pollMs: 1000, staleMs: 30_000, maxAttempts: 3, chunkSize: 20_000, ...opts };
   }
 
   /** Recovers jobs a dead process left running, then polls the queue (and, on PostgreSQL, recovers periodically). */

@@ -1,10 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { UndoConflict } from '../../../../contracts/undo.js';
-import type { TxCtx } from '../../../context.js';
+import { actorLabel, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import type { TagGroupScope } from '../../../db/schema/index.js';
 import type { Permission, Policy } from '../../../policies/index.js';
-import { applyMarkChanges, type MarkChange } from '../apply-changes.js';
 
 /** At most this many conflicts are listed in a result; `conflictCount` counts them all. */
 export const conflictListCap = 1000;
@@ -25,127 +24,169 @@ export type ReverseInput = {
   restoredFrom?: string;
 };
 
-type JournalRow = {
-  external_userid: string;
-  userid: string;
-  tag_id: string;
-  change: number;
-  has_mark: boolean;
-  unchanged: boolean;
-  has_relation: boolean;
-  tag_live: boolean;
-  owner: string | null;
-  kind: 'corp' | 'strategy' | 'smart' | null;
-  scope: TagGroupScope | null;
-  strategy_id: number | null;
-};
+/** A live tag of the journal, with what the policy needs to know about it. */
+type LiveTag = { tag_id: string; owner: string | null; kind: 'corp' | 'strategy' | 'smart' | null; scope: TagGroupScope | null; strategy_id: number | null };
+
+const sameMark = (alias: string, other = 'oc') => sql.raw(`${alias}.corp_id = ${other}.corp_id and ${alias}.external_userid = ${other}.external_userid and ${alias}.userid = ${other}.userid and ${alias}.tag_id = ${other}.tag_id`);
+const priorColumns = sql.raw('prior_source, prior_created_by, prior_operation_id, prior_created_at');
 
 /**
- * Reverses an operation's journal, journaling the reversal itself through `applyMarkChanges` so it
- * can be reversed in turn. Marks the operation put on (+1) come off if they still carry its
+ * Reverses an operation's journal as a few set-based statements, journaling the reversal itself
+ * so it can be reversed in turn. Marks the operation put on (+1) come off if they still carry its
  * provenance; marks it took off (-1) go back, with the provenance they had, where the tag is live,
  * the relation exists and no one has put them on since. Everything else is a conflict, left alone.
- * The actor must still be allowed every change made (403 otherwise, nothing written).
+ * The actor must be allowed every change made (403 otherwise: the caller's transaction rolls back,
+ * so nothing is written). Each condition is checked by the statement that writes, under its row
+ * locks, so a concurrent change cannot slip between a check and the write.
  */
 export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseInput): Promise<Reversal> {
-  const { journalOf, operationId, restoredFrom } = input;
-  const journal = sql`from operation_changes oc where oc.corp_id = ${ctx.corpId} and oc.operation_id = ${journalOf}`;
-  const sameMark = (alias: string) => sql.raw(`${alias}.corp_id = oc.corp_id and ${alias}.external_userid = oc.external_userid and ${alias}.userid = oc.userid and ${alias}.tag_id = oc.tag_id`);
-  // (The tag ids are collected once as an array: as an `in (subquery)` the planner re-scanned the
-  // journal for every tag of the corp, 25 s for a 120k-mark undo.)
-  // Lock what the reversal reads, so the classification below still holds when it writes: the
-  // marks (no one changes them meanwhile), the tags and relations marks go back on (no one deletes them).
-  await queryRows(ctx.tx, sql`select 1 from marks m join operation_changes oc on ${sameMark('m')} where oc.corp_id = ${ctx.corpId} and oc.operation_id = ${journalOf} for update of m`);
-  await queryRows(ctx.tx, sql`select 1 from tags t where t.corp_id = ${ctx.corpId} and t.deleted_at is null and t.tag_id = any(array(select distinct oc.tag_id ${journal} and oc.change = -1)) for share of t`);
-  await queryRows(ctx.tx, sql`select 1 from follows f join operation_changes oc on oc.corp_id = f.corp_id and oc.userid = f.userid and oc.external_userid = f.external_userid where oc.corp_id = ${ctx.corpId} and oc.operation_id = ${journalOf} and oc.change = -1 for key share of f`);
+  const { journalOf, operationId } = input;
+  await copyJournal(ctx, 'reversal_journal', journalOf);
+  if (input.restoredFrom) await copyJournal(ctx, 'reversal_origin', input.restoredFrom);
+  const origin = input.restoredFrom ? sql` join reversal_origin p on ${sameMark('p')}` : sql``;
+  const live = await lockLiveTags(ctx);
+  const liveIds = sql`${sql.param(live.map((t) => t.tag_id))}::text[]`;
+  // Relations marks go back on must not be deleted under the reversal.
+  await queryRows(ctx.tx, sql`select 1 from follows f join reversal_journal oc on oc.corp_id = f.corp_id and oc.userid = f.userid and oc.external_userid = f.external_userid where oc.change = -1 for key share of f`);
 
-  const unchanged = restoredFrom
+  const removed = await count(ctx, sql`
+    with gone as (
+      delete from marks m using reversal_journal oc${origin}
+      where oc.change = 1 and oc.tag_id = any(${liveIds}) and ${sameMark('m')} and ${unchangedSince(input)}
+      returning m.corp_id, m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at
+    ), journaled as (
+      insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, ${priorColumns})
+      select corp_id, ${operationId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at from gone
+      returning 1
+    )
+    select count(*)::int as n from journaled`);
+
+  // Marks taken off go back as they were; one already there again is left alone (a conflict).
+  const personal = sql`${sql.param(live.map((t) => (t.owner ? 1 : 0)))}::int[]`;
+  const added = await count(ctx, sql`
+    with made as (
+      insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, created_at)
+      select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, lt.personal, coalesce(oc.prior_source, 'restore'), coalesce(oc.prior_created_by, ${actorLabel(ctx.actor)}),
+        oc.prior_operation_id, coalesce(oc.prior_created_at, now())
+      from reversal_journal oc join unnest(${liveIds}, ${personal}) as lt(tag_id, personal) on lt.tag_id = oc.tag_id
+      where oc.change = -1
+        and exists (select 1 from follows f where f.corp_id = oc.corp_id and f.userid = oc.userid and f.external_userid = oc.external_userid)
+      on conflict do nothing
+      returning corp_id, external_userid, userid, tag_id
+    ), journaled as (
+      insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change)
+      select corp_id, ${operationId}, external_userid, userid, tag_id, 1 from made
+      returning 1
+    )
+    select count(*)::int as n from journaled`);
+
+  // A mark the operation took off and put on again (change 0) is still there with the operation's
+  // provenance: it gets back the one it had, and the one it replaces is journaled (change 0 again)
+  // so reversing this in turn stamps it back.
+  const restamped = await count(ctx, sql`
+    with due as (
+      select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, oc.prior_source, oc.prior_created_by, oc.prior_operation_id, oc.prior_created_at,
+        m.source, m.created_by, m.operation_id, m.created_at
+      from reversal_journal oc join marks m on ${sameMark('m')}${origin}
+      where oc.change = 0 and oc.tag_id = any(${liveIds}) and ${unchangedSince(input)}
+      for update of m
+    ), journaled as (
+      insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, ${priorColumns})
+      select corp_id, ${operationId}, external_userid, userid, tag_id, 0, source, created_by, operation_id, created_at from due
+      returning 1
+    ), stamped as (
+      update marks m set source = coalesce(d.prior_source, m.source), created_by = coalesce(d.prior_created_by, m.created_by),
+        operation_id = d.prior_operation_id, created_at = coalesce(d.prior_created_at, m.created_at)
+      from due d where ${sameMark('m', 'd')}
+      returning 1
+    )
+    select (select count(*) from journaled)::int as n`);
+
+  const touched = await authorizeReversal(ctx, policy, operationId, live);
+  const [total] = await queryRows<{ n: number }>(ctx.tx, sql`select count(*)::int as n from reversal_journal`);
+  const conflicts = removed + added + restamped < Number(total!.n) ? await listConflicts(ctx, input, liveIds) : [];
+  return { added, removed, tagIds: touched, conflicts: conflicts.slice(0, conflictListCap), conflictCount: conflicts.length };
+}
+
+/** The condition under which a mark `m` the journal `oc` put on is still the operation's (not changed since). */
+function unchangedSince(input: ReverseInput): SQL {
+  return input.restoredFrom
     ? sql`m.operation_id is not distinct from p.prior_operation_id and m.created_at = p.prior_created_at and m.source = p.prior_source and m.created_by = p.prior_created_by`
-    : sql`m.operation_id = ${journalOf}`;
-  const rows = await queryRows<JournalRow>(ctx.tx, sql`
-    select oc.external_userid, oc.userid, oc.tag_id, oc.change::int as change,
-      m.tag_id is not null as has_mark,
-      coalesce(${unchanged}, false) as unchanged,
-      exists (select 1 from follows f where f.corp_id = oc.corp_id and f.userid = oc.userid and f.external_userid = oc.external_userid) as has_relation,
-      (pt.tag_id is not null or (t.deleted_at is null and g.deleted_at is null and t.tag_id is not null)) as tag_live,
-      pt.owner_userid as owner, g.kind, g.scope, g.strategy_id
-    from operation_changes oc
-    left join marks m on ${sameMark('m')}
-    left join tags t on t.corp_id = oc.corp_id and t.tag_id = oc.tag_id
-    left join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
-    left join personal_tags pt on pt.corp_id = oc.corp_id and pt.tag_id = oc.tag_id
-    ${restoredFrom ? sql`left join operation_changes p on ${sameMark('p')} and p.operation_id = ${restoredFrom}` : sql``}
-    where oc.corp_id = ${ctx.corpId} and oc.operation_id = ${journalOf}
-    order by oc.seq`);
-
-  const changes: MarkChange[] = [];
-  const restamp: JournalRow[] = [];
-  const conflicts: UndoConflict[] = [];
-  const conflict = (r: JournalRow, reason: UndoConflict['reason']) => conflicts.push({ tagId: r.tag_id, externalUserid: r.external_userid, userid: r.userid, reason });
-  for (const r of rows) {
-    if (!r.tag_live) conflict(r, 'tag_deleted');
-    else if (r.change >= 0 && !r.has_mark) conflict(r, 'removed_since');
-    else if (r.change >= 0 && !r.unchanged) conflict(r, 'changed_since');
-    else if (r.change === 0) restamp.push(r);
-    else if (r.change < 0 && !r.has_relation) conflict(r, 'relation_gone');
-    else if (r.change < 0 && r.has_mark) conflict(r, 'readded_since');
-    else changes.push({ externalUserid: r.external_userid, userid: r.userid, tagId: r.tag_id, change: r.change > 0 ? 'remove' : 'add' });
-  }
-  authorizeChanges(policy, rows, changes);
-
-  const applied = await applyMarkChanges(ctx, operationId, changes, 'restore');
-  if (restamp.length > 0) await restampMarks(ctx, journalOf, operationId, restamp);
-  // applyMarkChanges stamps the marks it put back as this operation's; give them back the
-  // provenance they had, as the reversed journal recorded it.
-  const restoredKeys = await queryRows<{ external_userid: string; userid: string; tag_id: string }>(ctx.tx, sql`
-    update marks m set source = coalesce(oc.prior_source, m.source), created_by = coalesce(oc.prior_created_by, m.created_by),
-      operation_id = oc.prior_operation_id, created_at = coalesce(oc.prior_created_at, m.created_at)
-    from operation_changes oc
-    where oc.corp_id = ${ctx.corpId} and oc.operation_id = ${journalOf} and oc.change = -1 and ${sameMark('m')} and m.operation_id = ${operationId}
-    returning m.external_userid, m.userid, m.tag_id`);
-  // An add that found the mark already there (put on concurrently) changed nothing: a conflict too.
-  const restored = new Set(restoredKeys.map((k) => `${k.external_userid}|${k.userid}|${k.tag_id}`));
-  for (const c of changes) {
-    if (c.change === 'add' && !restored.has(`${c.externalUserid}|${c.userid}|${c.tagId}`)) conflicts.push({ tagId: c.tagId, externalUserid: c.externalUserid, userid: c.userid, reason: 'readded_since' });
-  }
-  return { added: applied.added, removed: applied.removed, tagIds: [...new Set(changes.map((c) => c.tagId))], conflicts: conflicts.slice(0, conflictListCap), conflictCount: conflicts.length };
+    // (`coalesce` keeps the planner off marks_operation_idx: right after a big batch the statistics
+    // still say the operation has one mark, and probing that index once per journal row took minutes.)
+    : sql`coalesce(m.operation_id, '') = ${input.journalOf}`;
 }
 
 /**
- * A mark the operation took off and put on again (journal change 0) is still there but carries the
- * operation's provenance: give it back the provenance it had, journaling the one it replaces (as
- * change 0 again) so reversing this in turn stamps it back.
+ * Copies an operation's journal (both forms, one row per mark) into a temporary table dropped at
+ * commit, and analyzes it: the statements that follow join it with marks and follows, and a
+ * journal written moments ago has no statistics yet, which once led the planner to a plan that
+ * ran for minutes.
  */
-async function restampMarks(ctx: TxCtx, journalOf: string, operationId: string, rows: JournalRow[]): Promise<void> {
-  const keys = sql`unnest(${sql.param(rows.map((r) => r.external_userid))}::text[], ${sql.param(rows.map((r) => r.userid))}::text[], ${sql.param(rows.map((r) => r.tag_id))}::text[]) as k(external_userid, userid, tag_id)`;
-  await queryRows(ctx.tx, sql`
-    with journaled as (
-      insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at)
-      select m.corp_id, ${operationId}, m.external_userid, m.userid, m.tag_id, 0, m.source, m.created_by, m.operation_id, m.created_at
-      from marks m join ${keys} on m.corp_id = ${ctx.corpId} and m.external_userid = k.external_userid and m.userid = k.userid and m.tag_id = k.tag_id
-      returning 1
-    )
-    update marks m set source = coalesce(oc.prior_source, m.source), created_by = coalesce(oc.prior_created_by, m.created_by),
-      operation_id = oc.prior_operation_id, created_at = coalesce(oc.prior_created_at, m.created_at)
-    from operation_changes oc join ${keys} on oc.external_userid = k.external_userid and oc.userid = k.userid and oc.tag_id = k.tag_id
-    where oc.corp_id = ${ctx.corpId} and oc.operation_id = ${journalOf} and m.corp_id = oc.corp_id and m.external_userid = oc.external_userid and m.userid = oc.userid and m.tag_id = oc.tag_id`);
+async function copyJournal(ctx: TxCtx, table: 'reversal_journal' | 'reversal_origin', operationId: string): Promise<void> {
+  const name = sql.raw(table);
+  await ctx.tx.execute(sql`drop table if exists pg_temp.${name}`);
+  await ctx.tx.execute(sql`
+    create temp table ${name} on commit drop as
+    select corp_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at, seq, item
+    from operation_journal where corp_id = ${ctx.corpId} and operation_id = ${operationId}`);
+  await ctx.tx.execute(sql`analyze pg_temp.${name}`);
 }
 
-/** Every change must still be the actor's to make: group scopes, data scope, personal tags their owner's. */
-function authorizeChanges(policy: Policy, rows: JournalRow[], changes: MarkChange[]): void {
-  const rowOf = new Map(rows.map((r) => [`${r.external_userid}|${r.userid}|${r.tag_id}`, r]));
-  const checked = new Set<string>();
-  for (const c of changes) {
-    const r = rowOf.get(`${c.externalUserid}|${c.userid}|${c.tagId}`)!;
-    const permission: Permission = c.change === 'add' ? 'tag.apply' : 'tag.remove';
-    const key = r.owner ? `p|${r.owner}` : `${permission}|${c.tagId}|${c.userid}`;
-    if (checked.has(key)) continue;
-    checked.add(key);
-    if (r.owner) {
-      policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: r.owner });
+async function count(ctx: TxCtx, query: SQL): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(ctx.tx, query);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The journal's tags that are live (a corp tag and its group not deleted, or a personal tag),
+ * share-locked so none is deleted under the reversal. (The tag ids are collected once as an array:
+ * as an `in (subquery)` the planner re-scanned the journal for every tag of the corp.)
+ */
+async function lockLiveTags(ctx: TxCtx): Promise<LiveTag[]> {
+  const ids = sql`array(select distinct tag_id from reversal_journal)`;
+  const corpTags = await queryRows<LiveTag>(ctx.tx, sql`
+    select t.tag_id, null as owner, g.kind, g.scope, g.strategy_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
+    where t.corp_id = ${ctx.corpId} and t.tag_id = any(${ids}) and t.deleted_at is null and g.deleted_at is null
+    for share of t`);
+  const personalTags = await queryRows<LiveTag>(ctx.tx, sql`
+    select tag_id, owner_userid as owner, null as kind, null as scope, null as strategy_id from personal_tags
+    where corp_id = ${ctx.corpId} and tag_id = any(${ids}) for share`);
+  return [...corpTags, ...personalTags];
+}
+
+/**
+ * Every change the reversal made must be the actor's to make: group scopes, data scope, personal
+ * tags their owner's. Checked once per (tag, employee, direction) of the new journal; returns the
+ * tags changed.
+ */
+async function authorizeReversal(ctx: TxCtx, policy: Policy, operationId: string, live: LiveTag[]): Promise<string[]> {
+  const made = await queryRows<{ tag_id: string; userid: string; change: number }>(ctx.tx, sql`
+    select distinct tag_id, userid, change::int as change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`);
+  const tagOf = new Map(live.map((t) => [t.tag_id, t]));
+  for (const c of made) {
+    const tag = tagOf.get(c.tag_id)!;
+    if (tag.owner) {
+      policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: tag.owner });
       continue;
     }
-    policy.authorize(permission, { type: 'tagGroup', group: { kind: r.kind!, scope: r.scope ?? {}, strategyId: r.strategy_id } });
+    const permission: Permission = c.change > 0 ? 'tag.apply' : 'tag.remove';
+    policy.authorize(permission, { type: 'tagGroup', group: { kind: tag.kind!, scope: tag.scope ?? {}, strategyId: tag.strategy_id } });
     policy.authorize(permission, { type: 'follow', userid: c.userid });
   }
+  return [...new Set(made.map((c) => c.tag_id))];
+}
+
+/** The journal's changes the reversal left alone (no row for their mark in the new journal), each with why, in journal order. */
+async function listConflicts(ctx: TxCtx, input: ReverseInput, liveIds: SQL): Promise<UndoConflict[]> {
+  return queryRows<UndoConflict>(ctx.tx, sql`
+    select oc.tag_id as "tagId", oc.external_userid as "externalUserid", oc.userid,
+      case when not (oc.tag_id = any(${liveIds})) then 'tag_deleted'
+        when oc.change >= 0 and m.tag_id is null then 'removed_since'
+        when oc.change >= 0 then 'changed_since'
+        when not exists (select 1 from follows f where f.corp_id = oc.corp_id and f.userid = oc.userid and f.external_userid = oc.external_userid) then 'relation_gone'
+        else 'readded_since' end as reason
+    from reversal_journal oc left join marks m on ${sameMark('m')}
+    where not exists (select 1 from operation_changes n where ${sameMark('n')} and n.operation_id = ${input.operationId})
+    order by oc.seq, oc.item`);
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { withTx, type Ctx } from '../../../context.js';
-import { archivedMarks, events, follows, marks, operationChanges, tags } from '../../../db/schema/index.js';
+import { archivedMarks, events, follows, marks, operationJournal, tags } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup, employeeCtx } from '../../../test/factories.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
@@ -49,7 +49,7 @@ describeDb('undo and redo of operations', (db) => {
     expect(undo.conflictCount).toBe(0);
     expect(undo.operation).toMatchObject({ kind: 'undo', status: 'succeeded', targetOperationId: op, actorLabel: `user:${s.a}`, result: { added: 0, removed: 2, conflictCount: 0 } });
     expect(await operationRow(db().db, s.corpId, op)).toMatchObject({ undoneBy: undo.operation.operationId });
-    const journal = await db().db.select().from(operationChanges).where(and(eq(operationChanges.corpId, s.corpId), eq(operationChanges.operationId, undo.operation.operationId)));
+    const journal = await db().db.select().from(operationJournal).where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, undo.operation.operationId)));
     expect(journal.map((j) => j.change)).toEqual([-1, -1]);
     const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, undo.operation.operationId)));
     expect(event).toMatchObject({ type: 'operation.applied', actor: `user:${s.a}`, subjectType: 'operation', payload: { tagIds: [s.t1], added: 0, removed: 2, undoes: op } });

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { withTx } from '../../../context.js';
 import type { Db } from '../../../db/client.js';
-import { operationChanges, operations, tags } from '../../../db/schema/index.js';
+import { operationJournal, operations, tags } from '../../../db/schema/index.js';
 import { apiClient, buildApiScene, expectRefused, useTestApp, type ApiResponse } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
 import { employeeCtx } from '../../../test/factories.js';
@@ -13,7 +13,7 @@ import { marksOf, runTestOperation } from './test-support.js';
 async function expectRefusedWhole(db: Db, corpId: string, send: () => Promise<ApiResponse>, status: number, code: string): Promise<void> {
   const snapshot = async () => ({
     operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
-    journal: await db.select().from(operationChanges).where(eq(operationChanges.corpId, corpId)).orderBy(asc(operationChanges.seq)),
+    journal: await db.select().from(operationJournal).where(eq(operationJournal.corpId, corpId)).orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
   });
   const before = await snapshot();
   await expectRefused(db, corpId, send, status, code);

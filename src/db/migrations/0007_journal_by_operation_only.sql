@@ -1,0 +1,1 @@
+DROP INDEX "operation_changes_mark_idx";
