@@ -47,6 +47,21 @@ export const operations = pgTable(
   ],
 );
 
+/** A journal row's columns: which mark, which way (+1 on, -1 off, 0 off and on again), and how a removed mark had been made. */
+const journalRowColumns = () => ({
+  corpId: text('corp_id').notNull(),
+  operationId: text('operation_id').notNull(),
+  externalUserid: text('external_userid').notNull(),
+  userid: text('userid').notNull(),
+  tagId: text('tag_id').notNull(),
+  change: smallint('change').notNull(),
+  /** For a removed mark: how it had been made, so undo restores it as it was. */
+  priorSource: text('prior_source'),
+  priorCreatedBy: text('prior_created_by'),
+  priorOperationId: text('prior_operation_id'),
+  priorCreatedAt: timestamp('prior_created_at', { withTimezone: true }),
+});
+
 /**
  * The journal of an operation: every mark it put on (+1) or took off (-1), written in the same
  * transaction as the marks. Undo reverses exactly these rows; a mark changed again since is a
@@ -54,20 +69,7 @@ export const operations = pgTable(
  */
 export const operationChanges = pgTable(
   'operation_changes',
-  {
-    corpId: text('corp_id').notNull(),
-    operationId: text('operation_id').notNull(),
-    externalUserid: text('external_userid').notNull(),
-    userid: text('userid').notNull(),
-    tagId: text('tag_id').notNull(),
-    change: smallint('change').notNull(),
-    /** For a removed mark: how it had been made, so undo restores it as it was. */
-    priorSource: text('prior_source'),
-    priorCreatedBy: text('prior_created_by'),
-    priorOperationId: text('prior_operation_id'),
-    priorCreatedAt: timestamp('prior_created_at', { withTimezone: true }),
-    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
-  },
+  { ...journalRowColumns(), seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity() },
   // Only the primary key: every reader goes by operation, and a second index on each journal row
   // cost a batch of 100,000 marks about 0.3 s.
   (t) => [primaryKey({ columns: [t.corpId, t.operationId, t.externalUserid, t.userid, t.tagId] })],
@@ -100,16 +102,7 @@ export const operationChangeSets = pgTable(
 
 /** Both journals, a row per mark (a view, created by migration 0008): `seq` then `item` is journal order. */
 export const operationJournal = pgView('operation_journal', {
-  corpId: text('corp_id').notNull(),
-  operationId: text('operation_id').notNull(),
-  externalUserid: text('external_userid').notNull(),
-  userid: text('userid').notNull(),
-  tagId: text('tag_id').notNull(),
-  change: smallint('change').notNull(),
-  priorSource: text('prior_source'),
-  priorCreatedBy: text('prior_created_by'),
-  priorOperationId: text('prior_operation_id'),
-  priorCreatedAt: timestamp('prior_created_at', { withTimezone: true }),
+  ...journalRowColumns(),
   seq: bigint('seq', { mode: 'number' }).notNull(),
   item: bigint('item', { mode: 'number' }).notNull(),
 }).existing();
