@@ -66,7 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const audiences = await startAudienceEngine(opts.db, { listen: opts.listen, warm: opts.warmAudiences, log: (error: unknown) => app.log.error({ err: error }, 'audience index refresh failed') });
   app.decorate('audiences', audiences);
   app.addHook('onClose', () => audiences.stop());
-  const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', log: (error: unknown, message: string) => app.log.error({ err: error }, message) });
+  const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', listen: opts.listen, log: (error: unknown, message: string) => app.log.error({ err: error }, message) });
   app.decorate('operations', operations);
   if (opts.runJobs ?? true) await operations.start();
   app.addHook('onClose', () => operations.stop());

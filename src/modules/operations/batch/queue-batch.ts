@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import type { BatchInput } from '../../../../contracts/operations.js';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { checkExplicitSelection, requireNonEmpty } from './batch-selection.js';
+import { jobsChannel } from '../jobs/queue-store.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
 
 /** A queued operation row as stored. */
@@ -29,5 +31,7 @@ export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<Operatio
   // The audit entry summarizes the selection; the full id list lives on the operation row.
   const summary = 'externalUserids' in selection ? { customers: selection.externalUserids.length } : { expression: selection.expression, ...(selection.text ? { text: selection.text } : {}) };
   await recordEvent(ctx, { type: 'operation.queued', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: 'batch', action: body.action, tagIds: body.tagIds, move: body.move, relations: body.relations, selection: summary, total } });
+  // Delivered at commit to every process's worker (their poll is the fallback).
+  await ctx.tx.execute(sql`select pg_notify(${jobsChannel}, ${ctx.corpId})`);
   return row!;
 }

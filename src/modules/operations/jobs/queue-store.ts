@@ -5,6 +5,9 @@ import { operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import type { OperationRow } from '../batch/queue-batch.js';
 
+/** The channel a queued job is announced on (payload: the corp id), heard by every process's worker. */
+export const jobsChannel = 'tagloom_jobs';
+
 // The worker's own entries in the audit log (failure, cancellation found while running).
 const workerName = 'operations';
 

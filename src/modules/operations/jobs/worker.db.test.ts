@@ -40,6 +40,22 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
     expect(applied[0]!.n).toBe(12);
   });
 
+  it('starts a job queued elsewhere as soon as NOTIFY announces it, without waiting for its poll', async () => {
+    const s = await scene(3);
+    // Polls every ten minutes: only the notification can make it look at the queue within the test.
+    const worker = new OperationWorker(db().db, { kind: kind(), pollMs: 600_000, staleMs: 1_800_000, listen: db().listen });
+    await worker.start();
+    try {
+      const op = await s.queue();
+      const started = Date.now();
+      while ((await statusOf(s.corp.corpId, op.operationId)).status !== 'succeeded' && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+      expect((await statusOf(s.corp.corpId, op.operationId)).status).toBe('succeeded');
+      expect(await countWhere(marks, s.corp.corpId, op.operationId)).toBe(3);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('rolls the whole batch back when it fails mid-way, and records the failure', async () => {
     const s = await scene(10);
     const op = await s.queue();

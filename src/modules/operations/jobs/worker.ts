@@ -1,10 +1,10 @@
 import type { Actor, Source, TxCtx } from '../../../context.js';
-import type { Db } from '../../../db/client.js';
+import type { Database, Db } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { runBatch } from '../batch/run-batch.js';
 import type { OperationRow } from '../batch/queue-batch.js';
 import { ProgressHub } from './progress.js';
-import { cancelWasRequested, claimNext, markCancelled, markFailed, recoverStale, requeue, writeHeartbeat } from './queue-store.js';
+import { cancelWasRequested, claimNext, jobsChannel, markCancelled, markFailed, recoverStale, requeue, writeHeartbeat } from './queue-store.js';
 
 /** Options of a worker; the defaults suit a server. */
 export type WorkerOptions = {
@@ -16,6 +16,8 @@ export type WorkerOptions = {
   maxAttempts?: number;
   /** Relations per chunk: progress is reported, and cancellation checked, between chunks. */
   chunkSize?: number;
+  /** Hear `NOTIFY tagloom_jobs` (sent when a job is queued), so a job queued by another process starts at once, not at the next poll. */
+  listen?: Database['listen'];
   /** Test hook, awaited before each chunk after the first (slow a job down, fail it mid-way). */
   beforeChunk?: (op: OperationRow, done: number) => Promise<void>;
   log?: (error: unknown, message: string) => void;
@@ -33,10 +35,11 @@ class ShuttingDown extends Error {}
 export class OperationWorker {
   /** Live progress of the jobs this worker runs. */
   readonly progress = new ProgressHub();
-  private readonly opts: Required<Omit<WorkerOptions, 'beforeChunk' | 'log'>> & Pick<WorkerOptions, 'beforeChunk' | 'log'>;
+  private readonly opts: Required<Omit<WorkerOptions, 'beforeChunk' | 'log' | 'listen'>> & Pick<WorkerOptions, 'beforeChunk' | 'log' | 'listen'>;
   private readonly cancels = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private recoverTimer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
   private ticking: Promise<void> | null = null;
   private again = false;
   private stopping = false;
@@ -53,6 +56,7 @@ export class OperationWorker {
   async start(): Promise<void> {
     await this.recover(this.opts.kind === 'pglite');
     this.started = true;
+    if (this.opts.listen) this.unlisten = await this.opts.listen(jobsChannel, () => this.nudge());
     this.timer = setInterval(() => this.nudge(), this.opts.pollMs);
     this.timer.unref();
     if (this.opts.kind === 'postgres') {
@@ -67,6 +71,8 @@ export class OperationWorker {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     if (this.recoverTimer) clearInterval(this.recoverTimer);
+    await this.unlisten?.();
+    this.unlisten = null;
     await this.ticking;
   }
 
