@@ -157,21 +157,32 @@ describeDb('audience index tail', (db) => {
       await markTags(tx, { userid: f.people.bjStaff, externalUserid: f.bjCustomer, add: [b] });
     });
     await bHasXid.wait;
+    let aXid = 0n;
     const txA = withTx(f.ctx, async (tx) => {
       await markTags(tx, { userid: f.people.shStaff, externalUserid: f.shCustomer, add: [a] });
+      const [row] = await queryRows<{ xid: string }>(tx.tx, sql`select pg_current_xact_id()::text as xid`);
+      aXid = BigInt(row!.xid);
       aWrote.open();
       await aMayCommit.wait;
     });
     await aWrote.wait;
+    // A transaction younger than A completes first, so the next snapshot's xmax lies above A's txid
+    // and A is seen in progress below it (what `pending` is for), not merely at or above xmax.
+    await db().db.execute(sql`select pg_current_xact_id()`);
     bMayWrite.open();
     await txB;
     await tail.poll(); // B's event (higher seq, lower txid) is readable; A's is still in flight
     expect(tagBitmap(index, b).size).toBe(1);
     expect(tagBitmap(index, a).size).toBe(0);
+    // A is below the snapshot's xmax yet unsettled: the cursor keeps it pending, so the next poll
+    // reads its event although a later seq (B's) has been applied.
+    expect(tail.cursor.xmax).toBeGreaterThan(aXid);
+    expect(tail.cursor.pending).toContain(aXid);
     aMayCommit.open();
     await txA;
     await tail.poll();
     expect(tagBitmap(index, a).size).toBe(1);
+    expect(tail.cursor.pending).not.toContain(aXid);
     expect(await indexSnapshot(db().db, index)).toEqual(await sqlTruth(db().db, f.corpId));
   });
 });
