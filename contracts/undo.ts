@@ -15,9 +15,10 @@ export const UndoParams = z.strictObject({ operationId: Id });
  * - `readded_since`: a mark the operation took off has been put on again since;
  * - `relation_gone`: the follow relation no longer exists;
  * - `tag_deleted`: the tag (or its group) has been deleted since;
- * - `restored_since`: (a deletion) the tag has already been restored.
+ * - `restored_since`: (a deletion) the tag has already been restored;
+ * - `out_of_range`: a rule-group tag would go back on a relation whose employee has left the rule group's range since.
  */
-export const ConflictReason = z.enum(['removed_since', 'changed_since', 'readded_since', 'relation_gone', 'tag_deleted', 'restored_since']);
+export const ConflictReason = z.enum(['removed_since', 'changed_since', 'readded_since', 'relation_gone', 'tag_deleted', 'restored_since', 'out_of_range']);
 
 /** One change left alone because the state moved on since the operation. */
 export const UndoConflict = z.object({

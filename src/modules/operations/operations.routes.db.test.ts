@@ -6,6 +6,9 @@ import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from
 import { describeDb } from '../../test/db.js';
 import { buildCustomer, buildTagGroup } from '../../test/factories.js';
 import { addCustomers } from '../customers/commands/add-customers.js';
+import { addStrategyTags } from '../strategies/commands/add-strategy-tags.js';
+import { editStrategy } from '../strategies/commands/edit-strategy.js';
+import { buildStrategy } from '../strategies/test-support.js';
 
 describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
   // The worker is driven by hand (`drain`) so each test decides when a job runs.
@@ -230,5 +233,29 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(await state()).toEqual(moved);
     await s.admin.post(`/operations/${move}/undo`);
     expect(await state()).toEqual(start);
+  });
+
+  it('puts a rule-group tag only on relations of members inside the rule group’s range, and counts the rest', async () => {
+    const s = await scene();
+    const strategy = await buildStrategy(s.ctx, { adminList: [s.staffA], range: [{ type: 1, userid: s.staffA }] });
+    const { tags: [ruleTag] } = await withTx(s.ctx, (tx) => addStrategyTags(tx, { strategyId: strategy.strategyId, groupName: '华东等级', tags: [{ name: 'A' }] }));
+    // `s.customer` is followed by A (inside) and B (outside); onlyB[0] by B alone.
+    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [ruleTag!.tagId, s.hot], selection: { externalUserids: [s.customer, s.onlyB[0]!] } });
+    expect(res.status).toBe(202);
+    expect(await drain()).toEqual([res.body.operation.operationId]);
+    expect((await s.admin.get(`/operations/${res.body.operation.operationId}`)).body.operation.result).toMatchObject({ added: 4, outOfRange: 2, unchanged: 0, relations: 3 });
+    expect(await marksOf(s.corpId, ruleTag!.tagId)).toEqual([`${s.customer}|${s.staffA}`]);
+    expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.customer}|${s.staffA}`, `${s.customer}|${s.staffB}`, `${s.onlyB[0]}|${s.staffB}`].sort());
+
+    // Undone, then A leaves the range: a redo may not put the rule-group tag back on A's relation.
+    const id = res.body.operation.operationId;
+    await s.admin.post(`/operations/${id}/undo`);
+    await withTx(s.ctx, (tx) => editStrategy(tx, { strategyId: strategy.strategyId, rangeAdd: [{ type: 1, userid: s.staffB }], rangeDel: [{ type: 1, userid: s.staffA }] }));
+    const redo = await s.admin.post(`/operations/${id}/redo`);
+    expect(redo.status).toBe(200);
+    expect(redo.body.operation.result).toMatchObject({ added: 3, conflictCount: 1 });
+    expect(redo.body.conflicts).toEqual([{ tagId: ruleTag!.tagId, externalUserid: s.customer, userid: s.staffA, reason: 'out_of_range' }]);
+    expect(await marksOf(s.corpId, ruleTag!.tagId)).toEqual([]);
+    expect(await marksOf(s.corpId, s.hot)).toHaveLength(3);
   });
 });

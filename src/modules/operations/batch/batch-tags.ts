@@ -14,6 +14,8 @@ export type BatchTags = {
   remove: string[];
   /** The personal tags among them (the actor's own): the batch then acts on the actor's own relations only. */
   personalIds: string[];
+  /** The added tags of rule groups, each with its rule group: they go only on relations of the group's range members. */
+  strategyOf: Map<string, number>;
 };
 
 type TagRow = { tag_id: string; group_id: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategy_id: number | null };
@@ -62,10 +64,11 @@ export async function checkBatchTags(ctx: Ctx | TxCtx, policy: Policy, body: Bat
     policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: owner! });
     if (body.relations && body.relations.userid !== owner) throw new AppError('forbidden', { message: 'Personal tags go only on their owner’s own relations: leave relations out or set it to yourself.' });
   }
-  if (body.action !== 'move') return { add: apply ? ids : [], remove: remove ? ids : [], personalIds: personal.map((p) => p.tag_id) };
+  const strategyOf = new Map(apply ? rows.filter((r) => r.kind === 'strategy' && r.strategy_id !== null).map((r) => [r.tag_id, r.strategy_id!]) : []);
+  if (body.action !== 'move') return { add: apply ? ids : [], remove: remove ? ids : [], personalIds: personal.map((p) => p.tag_id), strategyOf };
   // Every live tag of the group but the target comes off (the group's set is read here, under the
   // same transaction as the writes when run by the worker).
   const others = await queryRows<{ tag_id: string }>(reader(ctx), sql`
     select tag_id from tags where corp_id = ${ctx.corpId} and group_id = ${body.move!.groupId} and deleted_at is null and tag_id <> ${body.move!.tagId}${lock ? sql` for share` : sql``}`);
-  return { add: ids, remove: others.map((o) => o.tag_id), personalIds: [] };
+  return { add: ids, remove: others.map((o) => o.tag_id), personalIds: [], strategyOf };
 }

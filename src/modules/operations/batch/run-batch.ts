@@ -4,13 +4,17 @@ import { queryRows } from '../../../db/client.js';
 import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { loadOrgSnapshot, strategyCovers, type OrgSnapshot } from '../../../policies/index.js';
 import { applyToRelations } from '../apply-changes.js';
 import { relationsQuery } from './batch-selection.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
 import type { OperationRow } from './queue-batch.js';
 
-/** What a finished batch did. */
-export type BatchResult = { added: number; removed: number; relations: number; unchanged: number };
+/**
+ * What a finished batch did. `unchanged`: pairs asked for that were already so; `outOfRange`:
+ * (relation, rule-group tag) pairs skipped because the employee is outside the rule group's range.
+ */
+export type BatchResult = { added: number; removed: number; relations: number; unchanged: number; outOfRange: number };
 
 /** Called by the batch between chunks: report progress, and throw to stop (cancel, shutdown). */
 export type BatchHooks = {
@@ -24,6 +28,17 @@ export type BatchHooks = {
 
 type Relation = { external_userid: string; userid: string };
 
+/** Whether an employee is inside a rule group's range, answered once per (group, employee). */
+function rangeCheck(snapshot: OrgSnapshot): (strategyId: number, userid: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (strategyId, userid) => {
+    const key = `${strategyId}|${userid}`;
+    let inside = known.get(key);
+    if (inside === undefined) known.set(key, (inside = strategyCovers(snapshot, strategyId, userid)));
+    return inside;
+  };
+}
+
 /**
  * Runs a queued batch inside the caller's one transaction, as the actor who asked for it: checks
  * everything again (the actor may have lost a permission, a tag may be gone), resolves the
@@ -35,19 +50,28 @@ export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, 
   const prepared = await prepareBatch(ctx, params, true);
   const relations = await queryRows<Relation>(ctx.tx, relationsQuery(ctx, prepared.selection, prepared.scope, prepared.evalCtx));
   await hooks.onTotal(relations.length);
-  const { add, remove, personalIds } = prepared.tags;
+  const { add, remove, personalIds, strategyOf } = prepared.tags;
   const personal = new Set(personalIds);
-  const result: BatchResult = { added: 0, removed: 0, relations: relations.length, unchanged: 0 };
+  const covers = strategyOf.size > 0 ? rangeCheck(await loadOrgSnapshot(ctx)) : () => true;
+  // Tags put on every relation, then each rule group's tags on its range members' relations only.
+  const passes = [{ strategyId: null as number | null, add: add.filter((id) => !strategyOf.has(id)), remove }];
+  for (const strategyId of new Set(strategyOf.values())) passes.push({ strategyId, add: add.filter((id) => strategyOf.get(id) === strategyId), remove: [] });
+  const result: BatchResult = { added: 0, removed: 0, relations: relations.length, unchanged: 0, outOfRange: 0 };
   for (let done = 0; done < relations.length; done += chunkSize) {
     if (done > 0) await hooks.beforeChunk(done);
     const chunk = relations.slice(done, done + chunkSize);
-    const arrays = { externalUserids: chunk.map((r) => r.external_userid), userids: chunk.map((r) => r.userid) };
-    const applied = await applyToRelations(ctx, op.operationId, arrays, { add, remove, personal }, 'batch');
-    result.added += applied.added;
-    result.removed += applied.removed;
-    // A move only counts the group's marks that were there; tag / untag count every pair asked for.
-    const asked = (params.action === 'move' ? applied.removed : remove.length * chunk.length) + add.length * chunk.length;
-    result.unchanged += asked - applied.added - applied.removed;
+    for (const pass of passes) {
+      if (pass.add.length === 0 && pass.remove.length === 0) continue;
+      const on = pass.strategyId === null ? chunk : chunk.filter((r) => covers(pass.strategyId!, r.userid));
+      const arrays = { externalUserids: on.map((r) => r.external_userid), userids: on.map((r) => r.userid) };
+      const applied = await applyToRelations(ctx, op.operationId, arrays, { add: pass.add, remove: pass.remove, personal }, 'batch');
+      result.added += applied.added;
+      result.removed += applied.removed;
+      result.outOfRange += (chunk.length - on.length) * pass.add.length;
+      // A move only counts the group's marks that were there; tag / untag count every pair asked for.
+      const asked = (params.action === 'move' ? applied.removed : pass.remove.length * on.length) + pass.add.length * on.length;
+      result.unchanged += asked - applied.added - applied.removed;
+    }
     await hooks.onProgress(Math.min(done + chunkSize, relations.length));
   }
   const tagIds = [...new Set([...add, ...remove])];

@@ -3,7 +3,7 @@ import type { UndoConflict } from '../../../../contracts/undo.js';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import type { TagGroupScope } from '../../../db/schema/index.js';
-import type { Permission, Policy } from '../../../policies/index.js';
+import { loadOrgSnapshot, strategyCovers, type Permission, type Policy } from '../../../policies/index.js';
 
 /** At most this many conflicts are listed in a result; `conflictCount` counts them all. */
 export const conflictListCap = 1000;
@@ -61,15 +61,18 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
     )
     select count(*)::int as n from journaled`);
 
-  // Marks taken off go back as they were; one already there again is left alone (a conflict).
+  // Marks taken off go back as they were; one already there again is left alone (a conflict), and so
+  // is a rule-group tag whose employee has left the group's range since.
   const personal = sql`${sql.param(live.map((t) => (t.owner ? 1 : 0)))}::int[]`;
+  const outOfRange = await outOfRangePairs(ctx, live);
+  const inRange = sql`not exists (select 1 from unnest(${sql.param(outOfRange.map((p) => p.tag_id))}::text[], ${sql.param(outOfRange.map((p) => p.userid))}::text[]) as x(tag_id, userid) where x.tag_id = oc.tag_id and x.userid = oc.userid)`;
   const added = await count(ctx, sql`
     with made as (
       insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, created_at)
       select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, lt.personal, coalesce(oc.prior_source, 'restore'), coalesce(oc.prior_created_by, ${actorLabel(ctx.actor)}),
         oc.prior_operation_id, coalesce(oc.prior_created_at, now())
       from reversal_journal oc join unnest(${liveIds}, ${personal}) as lt(tag_id, personal) on lt.tag_id = oc.tag_id
-      where oc.change = -1
+      where oc.change = -1 and ${inRange}
         and exists (select 1 from follows f where f.corp_id = oc.corp_id and f.userid = oc.userid and f.external_userid = oc.external_userid)
       on conflict do nothing
       returning corp_id, external_userid, userid, tag_id
@@ -104,7 +107,7 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
 
   const touched = await authorizeReversal(ctx, policy, operationId, live);
   const [total] = await queryRows<{ n: number }>(ctx.tx, sql`select count(*)::int as n from reversal_journal`);
-  const conflicts = removed + added + restamped < Number(total!.n) ? await listConflicts(ctx, input, liveIds) : [];
+  const conflicts = removed + added + restamped < Number(total!.n) ? await listConflicts(ctx, input, liveIds, inRange) : [];
   return { added, removed, tagIds: touched, conflicts: conflicts.slice(0, conflictListCap), conflictCount: conflicts.length };
 }
 
@@ -156,6 +159,21 @@ async function lockLiveTags(ctx: TxCtx): Promise<LiveTag[]> {
 }
 
 /**
+ * The (rule-group tag, employee) pairs among the journal's removals whose employee is outside the
+ * tag's rule group's range now: those marks may not go back (WeCom keeps rule-group tags on its
+ * range members' relations).
+ */
+async function outOfRangePairs(ctx: TxCtx, live: LiveTag[]): Promise<{ tag_id: string; userid: string }[]> {
+  const strategyOf = new Map(live.filter((t) => t.kind === 'strategy' && t.strategy_id !== null).map((t) => [t.tag_id, t.strategy_id!]));
+  if (strategyOf.size === 0) return [];
+  const pairs = await queryRows<{ tag_id: string; userid: string }>(ctx.tx, sql`
+    select distinct tag_id, userid from reversal_journal where change = -1 and tag_id = any(${sql.param([...strategyOf.keys()])}::text[])`);
+  if (pairs.length === 0) return [];
+  const snapshot = await loadOrgSnapshot(ctx);
+  return pairs.filter((p) => !strategyCovers(snapshot, strategyOf.get(p.tag_id)!, p.userid));
+}
+
+/**
  * Every change the reversal made must be the actor's to make: group scopes, data scope, personal
  * tags their owner's. Checked once per (tag, employee, direction) of the new journal; returns the
  * tags changed.
@@ -178,13 +196,14 @@ async function authorizeReversal(ctx: TxCtx, policy: Policy, operationId: string
 }
 
 /** The journal's changes the reversal left alone (no row for their mark in the new journal), each with why, in journal order. */
-async function listConflicts(ctx: TxCtx, input: ReverseInput, liveIds: SQL): Promise<UndoConflict[]> {
+async function listConflicts(ctx: TxCtx, input: ReverseInput, liveIds: SQL, inRange: SQL): Promise<UndoConflict[]> {
   return queryRows<UndoConflict>(ctx.tx, sql`
     select oc.tag_id as "tagId", oc.external_userid as "externalUserid", oc.userid,
       case when not (oc.tag_id = any(${liveIds})) then 'tag_deleted'
         when oc.change >= 0 and m.tag_id is null then 'removed_since'
         when oc.change >= 0 then 'changed_since'
         when not exists (select 1 from follows f where f.corp_id = oc.corp_id and f.userid = oc.userid and f.external_userid = oc.external_userid) then 'relation_gone'
+        when not (${inRange}) then 'out_of_range'
         else 'readded_since' end as reason
     from reversal_journal oc left join marks m on ${sameMark('m')}
     where not exists (select 1 from operation_changes n where ${sameMark('n')} and n.operation_id = ${input.operationId})
