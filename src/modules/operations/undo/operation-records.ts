@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
@@ -34,13 +34,13 @@ export async function lockReversible(ctx: TxCtx, policy: Policy, operationId: st
  */
 export async function recordReversal(ctx: TxCtx, input: { kind: 'undo' | 'redo'; operationId: string; target: OperationRow; reversal: Reversal; extra?: Record<string, unknown> }): Promise<OperationRow> {
   const { kind, operationId, target, reversal } = input;
-  const now = new Date();
   const total = reversal.added + reversal.removed + reversal.conflictCount;
   const [row] = await ctx.tx.insert(operations).values({
     corpId: ctx.corpId, operationId, kind, status: 'succeeded', params: { targetOperationId: target.operationId, targetKind: target.kind },
     actor: ctx.actor, actorLabel: actorLabel(ctx.actor), source: ctx.source, total, done: total,
     result: { added: reversal.added, removed: reversal.removed, conflicts: reversal.conflicts, conflictCount: reversal.conflictCount, ...input.extra },
-    targetOperationId: target.operationId, startedAt: now, finishedAt: now,
+    // One transaction does the whole reversal: it started at `now()` and finishes about now.
+    targetOperationId: target.operationId, startedAt: sql`now()`, finishedAt: sql`clock_timestamp()`,
   }).returning();
   const link = kind === 'undo' ? { undoes: target.operationId } : { redoes: target.operationId };
   await recordEvent(ctx, { type: 'operation.applied', subjectType: 'operation', subjectId: operationId, payload: { tagIds: reversal.tagIds, added: reversal.added, removed: reversal.removed, ...link }, operationId });
