@@ -11,6 +11,13 @@ export const ImportQuery = z.strictObject({
   fileName: z.string().max(200).optional().meta({ description: 'The file\'s name, kept on the operation for the history.' }),
 });
 
+/** `GET /customers/export`: one row per customer (default), or per follow relation in the import file's columns. */
+export const ExportQuery = z.strictObject({
+  layout: z.enum(['customers', 'relations']).default('customers').meta({
+    description: '`customers`: a row per customer with its followers and tags. `relations`: a row per follow relation in the import file\'s columns (`external_userid, name, gender, province, city, corp_name, userid, add_time, tags`), enterprise and rule-group tags only, so the file can be edited and imported back.',
+  }),
+});
+
 // ---- output ----
 
 /** One problem with the file: the line, the column (a header name, or a character position in malformed CSV) and what. */

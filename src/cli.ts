@@ -18,6 +18,7 @@ Commands:
                   --create-tags  create missing tags named group/tag (and their groups)
   export        Export customers with their tags as CSV (UTF-8 with BOM)
                   --out FILE     write to FILE instead of stdout
+                  --relations    a row per follow relation, in the import file's columns
   --help        Show this help
 
 Options of import and export:
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'dry-run': { type: 'boolean' },
       'create-tags': { type: 'boolean' },
+      relations: { type: 'boolean' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -76,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const ctx = await cliContext(database.db, values.corp ?? demoCorpId, values.as);
       const out = { stdout: process.stdout, stderr: process.stderr };
-      if (command === 'export') return await runExport(ctx, values.out, out);
+      if (command === 'export') return await runExport(ctx, values.out, out, values.relations ? 'relations' : 'customers');
       return await runImport(ctx, file!, { dryRun: values['dry-run'] ?? false, createTags: values['create-tags'] ?? false }, out);
     } finally {
       await database.close();

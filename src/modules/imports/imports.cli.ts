@@ -10,6 +10,7 @@ import { corps, employees } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { dryRunImport, importCustomers, type ImportReport } from './commands/import-customers.js';
 import { exportCustomersCsv } from './export/customers-csv.js';
+import { exportRelationsCsv } from './export/relations-csv.js';
 import { createProgress } from './progress.js';
 
 type Out = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } };
@@ -65,12 +66,12 @@ function printReport(report: ImportReport, out: Out): void {
 }
 
 /** `tagloom export`: customers with their tags as CSV to `--out` (or stdout), a page at a time. */
-export async function runExport(ctx: Ctx, outFile: string | undefined, out: Out): Promise<number> {
+export async function runExport(ctx: Ctx, outFile: string | undefined, out: Out, layout: 'customers' | 'relations' = 'customers'): Promise<number> {
   const progress = createProgress('exporting', out.stderr);
-  const { total, chunks } = await exportCustomersCsv(ctx, { onPage: progress.update });
+  const { total, chunks } = await (layout === 'relations' ? exportRelationsCsv : exportCustomersCsv)(ctx, { onPage: progress.update });
   const target = outFile ? createWriteStream(outFile) : out.stdout;
   await pipeline(Readable.from(chunks, { objectMode: false }), target, { end: outFile !== undefined });
   progress.finish();
-  out.stderr.write(`Exported ${total.toLocaleString('en-US')} customers${outFile ? ` to ${outFile}` : ''}.\n`);
+  out.stderr.write(`Exported ${total.toLocaleString('en-US')} ${layout}${outFile ? ` to ${outFile}` : ''}.\n`);
   return 0;
 }

@@ -195,4 +195,32 @@ describeDb('imports and customer export', (db) => {
     expect(lines).toHaveLength(1 + 2101);
     expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(2101);
   });
+
+  it('exports follow relations in the import file’s columns: imported back as is it changes nothing, edited it applies the edits', async () => {
+    const s = await buildApiScene(db().db);
+    await apiClient(app, s.key).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { add: [s.tags[0]!.tagId] });
+    const own = await apiClient(app, s.key, s.staffA).post('/personal-tags', { name: '老朋友' });
+    await apiClient(app, s.key, s.staffA).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { add: [own.body.tagId] });
+    // More relations than one keyset page.
+    expect((await send(s.key, `userid,name\n${Array.from({ length: 1100 }, (_, i) => `${s.staffA},客户${i}`).join('\n')}\n`)).status).toBe(201);
+
+    const res = await app().inject({ method: 'GET', url: '/api/v1/customers/export?layout=relations', headers: { authorization: `Bearer ${s.key}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/filename="relations-/);
+    const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('external_userid,name,gender,province,city,corp_name,userid,add_time,tags');
+    expect(lines).toHaveLength(1 + 2 + 1100);
+    const rowOf = (userid: string) => lines.findIndex((l) => l.startsWith(`${s.customer},`) && l.includes(`,${userid},`));
+    // The personal tag stays out: an import never takes one.
+    expect(lines[rowOf(s.staffA)]!.endsWith(`,${s.group.name}/高意向`)).toBe(true);
+    expect(lines[rowOf(s.staffB)]!.endsWith(',')).toBe(true);
+
+    const asIs = await send(s.key, res.body, '?dryRun=true');
+    expect(asIs.body).toMatchObject({ valid: true, rows: 1102, customersNew: 0, relationsNew: 0, marks: 0, errors: [] });
+    lines[rowOf(s.staffB)] += `${s.group.name}/低意向`;
+    const edited = await send(s.key, `${lines.join('\r\n')}\r\n`);
+    expect(edited.status).toBe(201);
+    const onB = await db().db.select().from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, s.customer), eq(marks.userid, s.staffB)));
+    expect(onB.map((m) => m.tagId)).toEqual([s.tags[1]!.tagId]);
+  });
 });

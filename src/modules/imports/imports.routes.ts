@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withErrors } from '../../../contracts/errors.js';
-import { ImportOutcome, ImportQuery, ImportReport } from '../../../contracts/imports.js';
+import { ExportQuery, ImportOutcome, ImportQuery, ImportReport } from '../../../contracts/imports.js';
 import { apiCtx } from '../../api/api.plugin.js';
 import { AppError } from '../../errors.js';
 import { dryRunImport, importCustomers } from './commands/import-customers.js';
 import { exportCustomersCsv } from './export/customers-csv.js';
+import { exportRelationsCsv } from './export/relations-csv.js';
 
 const tags = ['Imports'];
 
@@ -44,14 +45,17 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Export customers with their tags as CSV',
-      description: 'Every customer the caller may see (data scope), in creation order, as `text/csv; charset=utf-8` with a UTF-8 BOM, streamed a page at a time: external_userid, name, gender, province, city, corp_name, followers, tags (`group/tag`, only the caller\'s visible tags; personal tags only the caller\'s own). Needs `customer.export`.',
+      description: 'Every customer the caller may see (data scope), in creation order, as `text/csv; charset=utf-8` with a UTF-8 BOM, streamed a page at a time: external_userid, name, gender, province, city, corp_name, followers, tags (`group/tag`, only the caller\'s visible tags; personal tags only the caller\'s own). With `layout=relations`, one row per follow relation in the caller\'s data scope, in the import file\'s columns, ready to import back. Needs `customer.export`.',
+      querystring: ExportQuery,
       produces: ['text/csv'],
       response: withErrors({ 200: z.string() }, 403),
     },
   }, async (request, reply) => {
     const ctx = apiCtx(request);
-    const { chunks } = await exportCustomersCsv(ctx);
-    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="customers-${ctx.corpId}-${new Date().toISOString().slice(0, 10)}.csv"`);
+    const relations = request.query.layout === 'relations';
+    const { chunks } = relations ? await exportRelationsCsv(ctx) : await exportCustomersCsv(ctx);
+    const name = `${relations ? 'relations' : 'customers'}-${ctx.corpId}-${new Date().toISOString().slice(0, 10)}.csv`;
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`);
     return reply.send(Readable.from(chunks, { objectMode: false }) as unknown as string);
   });
 };

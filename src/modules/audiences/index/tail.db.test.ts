@@ -138,6 +138,27 @@ describeDb('audience index tail', (db) => {
     expect(tail.cursor.floor).toBe(Number(last!.seq));
   });
 
+  it('reads every event of a poll whose transaction ids cross a power of ten (999 → 1000)', async ({ skip }) => {
+    const f = await buildRegionalCorp(db().db);
+    const [a, b] = f.grade.tags.map((t) => t.tagId) as [string, string];
+    const index = await buildCorpIndex(db().db, f.corpId);
+    const tail = new EventTail(db().db, index, { batchSize: 2, checkpointEveryMs: 0 });
+    // Each statement outside a transaction block burns one xid: walk up to just below the next power of ten.
+    const burn = async () => BigInt((await queryRows<{ x: string }>(db().db, sql`select pg_current_xact_id()::text as x`))[0]!.x);
+    let xid = await burn();
+    const boundary = 10n ** BigInt(xid.toString().length);
+    if (boundary - xid > 20_000n) skip(`the next power of ten is ${boundary - xid} xids away`);
+    while (xid < boundary - 3n) xid = await burn();
+    for (const [userid, externalUserid] of [[f.people.shStaff, f.shCustomer], [f.people.bjStaff, f.bjCustomer]] as const) {
+      for (const tag of [a, b]) await markTags(f.ctx, { userid, externalUserid, add: [tag] });
+    }
+    const [span] = await queryRows<{ lo: string; hi: string }>(db().db, sql`select min(txid)::text as lo, max(txid)::text as hi from events where corp_id = ${f.corpId} and type = 'follow.tags_changed'`);
+    expect(BigInt(span!.lo)).toBeLessThan(boundary);
+    expect(BigInt(span!.hi)).toBeGreaterThanOrEqual(boundary);
+    expect(await tail.poll()).toBe(4);
+    expect(await indexSnapshot(db().db, index)).toEqual(await sqlTruth(db().db, f.corpId));
+  });
+
   it('never skips an event whose transaction commits after a later seq was read', async ({ skip }) => {
     if (db().kind !== 'postgres') skip('needs two concurrent transactions (a PostgreSQL server)');
     const f = await buildRegionalCorp(db().db);

@@ -64,7 +64,10 @@ export async function startCursor(db: Db, corpId: string): Promise<TailCursor> {
   return { xmax: snap.xmax, pending: snap.xip, floor: snap.xip.some((x) => x <= start.xid) ? 0 : start.lastSeq };
 }
 
-type EventRow = { seq: number | string; txid: string; type: string; subject_id: string; payload: unknown; before: unknown; after: unknown; operation_id: string | null };
+// `txid_text`, not `txid`: an output column named `txid` would make `order by txid` sort the text
+// ('1000' before '999') while the keyset compares xid8s, and a page crossing a digit boundary
+// skipped events.
+type EventRow = { seq: number | string; txid_text: string; type: string; subject_id: string; payload: unknown; before: unknown; after: unknown; operation_id: string | null };
 
 /**
  * Keeps one corp's index current by polling the events table. `poll()` applies whatever
@@ -116,19 +119,19 @@ export class EventTail {
     let after: { txid: string; seq: number } = { txid: '0', seq: 0 };
     for (;;) {
       const rows = await queryRows<EventRow>(db, sql`
-        select seq, txid::text as txid, type, subject_id, payload, before, after, operation_id from events
+        select seq, txid::text as txid_text, type, subject_id, payload, before, after, operation_id from events
         where corp_id = ${index.corpId} and seq > ${cursor.floor}
           and (txid >= ${cursor.xmax.toString()}::xid8 or txid = any(${sql.param(pending)}::xid8[]))
           and txid < ${snap.xmax.toString()}::xid8 and pg_visible_in_snapshot(txid, ${snap.text}::pg_snapshot)
           and (txid, seq) > (${after.txid}::xid8, ${after.seq}::bigint)
-        order by txid, seq limit ${this.batchSize}`);
+        order by events.txid, events.seq limit ${this.batchSize}`);
       const events: IndexEvent[] = rows.map((r) => ({ seq: Number(r.seq), type: r.type, subjectId: r.subject_id, payload: r.payload, before: r.before, after: r.after, operationId: r.operation_id }));
       // Applied before the cursor moves: a failure leaves the events to be read again.
       await applyEvents(db, index, events);
       applied += events.length;
       if (events.length < this.batchSize) break;
       const last = rows[rows.length - 1]!;
-      after = { txid: last.txid, seq: Number(last.seq) };
+      after = { txid: last.txid_text, seq: Number(last.seq) };
     }
     // Settled now: everything below the snapshot's xmax except what it saw in progress (among the
     // transactions not settled before; older ones it lists are long settled).
