@@ -74,8 +74,8 @@ export type RelationTagChanges = { add: string[]; remove: string[]; personal: Re
  * statements (one delete, one insert), journaled compactly in `operation_change_sets`: a batch over
  * 100,000 customers sends its relation list once, and journals each chunk as one row of arrays.
  * Only marks that are there come off, so a removal of an absent mark is not journaled or counted.
- * Call it once per relation (chunks must not overlap): the compact journal cannot merge a mark
- * journaled twice.
+ * Each (relation, tag) pair may come at most once per operation: the compact journal cannot merge
+ * a mark journaled twice.
  */
 export async function applyToRelations(ctx: TxCtx, operationId: string, relations: RelationArrays, tags: RelationTagChanges, source: (typeof markSources)[number]): Promise<AppliedChanges> {
   if (tags.add.some((id) => tags.remove.includes(id))) throw new Error('applyToRelations: a tag cannot be both added and removed');

@@ -155,8 +155,8 @@ export async function loadEmployeeDepartments(db: Db, corpId: string): Promise<M
 
 /** Every customer carrying each of the given tags now (by tag id, or by the bulk operation that added the marks). */
 export async function loadTags(db: Db, corpId: string, by: { tagIds: string[] } | { operationIds: string[] }): Promise<TagGroup[]> {
-  // No index covers marks.operation_id, so the operation form scans the corp's marks; it only
-  // runs for bulk operations (imports), never for single marks.
+  // The operation form reads the marks a bulk mark (`follow.tags_changed` with `bulk`) stamped,
+  // through marks_operation_idx; single marks never come this way.
   const filter = 'tagIds' in by ? sql`m.tag_id = any(${sql.param(by.tagIds)}::text[])` : sql`m.operation_id = any(${sql.param(by.operationIds)}::text[])`;
   return tagGroups(await queryRows<TagBytes>(db, sql`
     select m.tag_id, max(m.personal)::int4 as personal, string_agg(int4send(c.seq::int4), ''::bytea) as seqs

@@ -63,11 +63,12 @@ export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, 
     for (const pass of passes) {
       if (pass.add.length === 0 && pass.remove.length === 0) continue;
       const on = pass.strategyId === null ? chunk : chunk.filter((r) => covers(pass.strategyId!, r.userid));
+      result.outOfRange += (chunk.length - on.length) * pass.add.length;
+      if (on.length === 0) continue;
       const arrays = { externalUserids: on.map((r) => r.external_userid), userids: on.map((r) => r.userid) };
       const applied = await applyToRelations(ctx, op.operationId, arrays, { add: pass.add, remove: pass.remove, personal }, 'batch');
       result.added += applied.added;
       result.removed += applied.removed;
-      result.outOfRange += (chunk.length - on.length) * pass.add.length;
       // A move only counts the group's marks that were there; tag / untag count every pair asked for.
       const asked = (params.action === 'move' ? applied.removed : pass.remove.length * on.length) + pass.add.length * on.length;
       result.unchanged += asked - applied.added - applied.removed;

@@ -2,8 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { UndoConflict } from '../../../../contracts/undo.js';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
-import type { TagGroupScope } from '../../../db/schema/index.js';
-import { loadOrgSnapshot, strategyCovers, type Permission, type Policy } from '../../../policies/index.js';
+import type { Policy } from '../../../policies/index.js';
+import { authorizeReversal, lockLiveTags, outOfRangePairs } from './reversal-checks.js';
 
 /** At most this many conflicts are listed in a result; `conflictCount` counts them all. */
 export const conflictListCap = 1000;
@@ -23,9 +23,6 @@ export type ReverseInput = {
    */
   restoredFrom?: string;
 };
-
-/** A live tag of the journal, with what the policy needs to know about it. */
-type LiveTag = { tag_id: string; owner: string | null; kind: 'corp' | 'strategy' | 'smart' | null; scope: TagGroupScope | null; strategy_id: number | null };
 
 const sameMark = (alias: string, other = 'oc') => sql.raw(`${alias}.corp_id = ${other}.corp_id and ${alias}.external_userid = ${other}.external_userid and ${alias}.userid = ${other}.userid and ${alias}.tag_id = ${other}.tag_id`);
 const priorColumns = sql.raw('prior_source, prior_created_by, prior_operation_id, prior_created_at');
@@ -139,60 +136,6 @@ async function copyJournal(ctx: TxCtx, table: 'reversal_journal' | 'reversal_ori
 async function count(ctx: TxCtx, query: SQL): Promise<number> {
   const [row] = await queryRows<{ n: number }>(ctx.tx, query);
   return Number(row?.n ?? 0);
-}
-
-/**
- * The journal's tags that are live (a corp tag and its group not deleted, or a personal tag),
- * share-locked so none is deleted under the reversal. (The tag ids are collected once as an array:
- * as an `in (subquery)` the planner re-scanned the journal for every tag of the corp.)
- */
-async function lockLiveTags(ctx: TxCtx): Promise<LiveTag[]> {
-  const ids = sql`array(select distinct tag_id from reversal_journal)`;
-  const corpTags = await queryRows<LiveTag>(ctx.tx, sql`
-    select t.tag_id, null as owner, g.kind, g.scope, g.strategy_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
-    where t.corp_id = ${ctx.corpId} and t.tag_id = any(${ids}) and t.deleted_at is null and g.deleted_at is null
-    for share of t`);
-  const personalTags = await queryRows<LiveTag>(ctx.tx, sql`
-    select tag_id, owner_userid as owner, null as kind, null as scope, null as strategy_id from personal_tags
-    where corp_id = ${ctx.corpId} and tag_id = any(${ids}) for share`);
-  return [...corpTags, ...personalTags];
-}
-
-/**
- * The (rule-group tag, employee) pairs among the journal's removals whose employee is outside the
- * tag's rule group's range now: those marks may not go back (WeCom keeps rule-group tags on its
- * range members' relations).
- */
-async function outOfRangePairs(ctx: TxCtx, live: LiveTag[]): Promise<{ tag_id: string; userid: string }[]> {
-  const strategyOf = new Map(live.filter((t) => t.kind === 'strategy' && t.strategy_id !== null).map((t) => [t.tag_id, t.strategy_id!]));
-  if (strategyOf.size === 0) return [];
-  const pairs = await queryRows<{ tag_id: string; userid: string }>(ctx.tx, sql`
-    select distinct tag_id, userid from reversal_journal where change = -1 and tag_id = any(${sql.param([...strategyOf.keys()])}::text[])`);
-  if (pairs.length === 0) return [];
-  const snapshot = await loadOrgSnapshot(ctx);
-  return pairs.filter((p) => !strategyCovers(snapshot, strategyOf.get(p.tag_id)!, p.userid));
-}
-
-/**
- * Every change the reversal made must be the actor's to make: group scopes, data scope, personal
- * tags their owner's. Checked once per (tag, employee, direction) of the new journal; returns the
- * tags changed.
- */
-async function authorizeReversal(ctx: TxCtx, policy: Policy, operationId: string, live: LiveTag[]): Promise<string[]> {
-  const made = await queryRows<{ tag_id: string; userid: string; change: number }>(ctx.tx, sql`
-    select distinct tag_id, userid, change::int as change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`);
-  const tagOf = new Map(live.map((t) => [t.tag_id, t]));
-  for (const c of made) {
-    const tag = tagOf.get(c.tag_id)!;
-    if (tag.owner) {
-      policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: tag.owner });
-      continue;
-    }
-    const permission: Permission = c.change > 0 ? 'tag.apply' : 'tag.remove';
-    policy.authorize(permission, { type: 'tagGroup', group: { kind: tag.kind!, scope: tag.scope ?? {}, strategyId: tag.strategy_id } });
-    policy.authorize(permission, { type: 'follow', userid: c.userid });
-  }
-  return [...new Set(made.map((c) => c.tag_id))];
 }
 
 /** The journal's changes the reversal left alone (no row for their mark in the new journal), each with why, in journal order. */
