@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { queryRows } from '../../db/client.js';
 import { apiClient, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildRegionalCorp } from '../../test/org-fixture.js';
@@ -107,5 +109,30 @@ describeDb('smart groups: tags kept equal to their rules', (db) => {
     expect((await admin.get('/smart-groups')).body.groups).toEqual([]);
     const after = await admin.post('/audiences/count', { expression: { tag: smartTag } });
     expect(after.status).toBe(404);
+  });
+
+  it('puts a member’s smart tag on a follow relation the customer gains later, and keeps it there', async () => {
+    const { f, admin, a, mark } = await scene();
+    await mark(f.shCustomer, f.people.shStaff, { add: [a] });
+    const created = await admin.post('/smart-groups', { name: '自动', tags: [{ name: '有A', expression: { tag: a } }] });
+    const smartTag = created.body.tags[0].tagId as string;
+    await eventually(() => carriers(admin, smartTag), (c) => c.length === 1);
+    const relationsWithTag = async () =>
+      (await queryRows<{ userid: string; source: string }>(db().db, sql`
+        select userid, source from marks where corp_id = ${f.corpId} and external_userid = ${f.shCustomer} and tag_id = ${smartTag} order by userid`));
+
+    // An import adds the 华东经理 as a second follower of the member.
+    const res = await app().inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${f.secret}`, 'content-type': 'text/csv' }, payload: `external_userid,userid\n${f.shCustomer},${f.people.hdManager}\n` });
+    expect(res.statusCode).toBe(201);
+    const expected = [{ userid: f.people.hdManager, source: 'rule' }, { userid: f.people.shStaff, source: 'rule' }].sort((x, y) => x.userid.localeCompare(y.userid));
+    expect(await relationsWithTag()).toEqual(expected);
+    const [event] = await queryRows<{ payload: { added: string[]; newRelations: boolean } }>(db().db, sql`
+      select payload from events where corp_id = ${f.corpId} and type = 'smart_tag.synced' and payload->>'newRelations' = 'true'`);
+    expect(event?.payload).toMatchObject({ added: [f.shCustomer], newRelations: true });
+
+    // The maintainer, running on the import's events, neither removes it nor doubles it.
+    await eventually(() => carriers(admin, smartTag), (c) => c.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await relationsWithTag()).toEqual(expected);
   });
 });

@@ -3,6 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
+import { extendSmartTags } from '../../smart-groups/extend-smart-tags.js';
 
 /** A follow relation to add to an existing customer. */
 export type NewFollowOf = { externalUserid: string; userid: string; addTime?: Date };
@@ -10,7 +11,8 @@ export type NewFollowOf = { externalUserid: string; userid: string; addTime?: Da
 /**
  * Adds follow relations to existing customers (imports; contact sync later), one `follow.created`
  * event per relation actually created so the audience index refreshes those customers. A relation
- * that already exists is left as it is. The caller checks that employees and customers exist.
+ * that already exists is left as it is. The customer's smart tags are put on its new relations.
+ * The caller checks that employees and customers exist.
  */
 export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<number> {
   const policy = await policyFor(ctx);
@@ -28,6 +30,7 @@ export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<numb
     for (const row of rows) {
       await recordEvent(ctx, { type: 'follow.created', subjectType: 'follow', subjectId: `${row.userid}|${row.external_userid}`, after: { userid: row.userid, externalUserid: row.external_userid } });
     }
+    await extendSmartTags(ctx, { externalUserids: rows.map((r) => r.external_userid), userids: rows.map((r) => r.userid) });
     created += rows.length;
   }
   return created;
