@@ -66,6 +66,11 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
 /** Follow relations as two parallel arrays (`externalUserids[i]` is followed by `userids[i]`). */
 export type RelationArrays = { externalUserids: string[]; userids: string[] };
 
+/** A relation set as a table `r(external_userid, userid)` to join in a statement. */
+export function relationsTable(relations: RelationArrays): SQL {
+  return sql`unnest(${sql.param(relations.externalUserids)}::text[], ${sql.param(relations.userids)}::text[]) as r(external_userid, userid)`;
+}
+
 /** Tags to put on and take off every relation of a set (disjoint); `personal` tells which added tags are personal. */
 export type RelationTagChanges = { add: string[]; remove: string[]; personal: ReadonlySet<string> };
 
@@ -80,7 +85,7 @@ export type RelationTagChanges = { add: string[]; remove: string[]; personal: Re
 export async function applyToRelations(ctx: TxCtx, operationId: string, relations: RelationArrays, tags: RelationTagChanges, source: (typeof markSources)[number]): Promise<AppliedChanges> {
   if (tags.add.some((id) => tags.remove.includes(id))) throw new Error('applyToRelations: a tag cannot be both added and removed');
   const result: AppliedChanges = { added: 0, removed: 0 };
-  const rel = sql`unnest(${sql.param(relations.externalUserids)}::text[], ${sql.param(relations.userids)}::text[]) as r(external_userid, userid)`;
+  const rel = relationsTable(relations);
   const journal = (change: number, priors: SQL) => sql`
     insert into operation_change_sets (corp_id, operation_id, change, external_userids, userids, tag_ids, prior_sources, prior_created_bys, prior_operation_ids, prior_created_ats)
     select ${ctx.corpId}, ${operationId}, ${change}, array_agg(external_userid), array_agg(userid), array_agg(tag_id), ${priors} from changed

@@ -3,7 +3,8 @@ import type { TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import { recordEvent } from '../../events/record.js';
 import { newId } from '../../ids.js';
-import type { RelationArrays } from '../operations/apply-changes.js';
+import { relationsTable, type RelationArrays } from '../operations/apply-changes.js';
+import { smartGroupsActor } from './sync-smart-tag.js';
 
 /**
  * Puts the smart tags a customer already carries onto its newly created follow relations, in the
@@ -17,8 +18,8 @@ export async function extendSmartTags(ctx: TxCtx, relations: RelationArrays): Pr
   const operationId = newId.operation();
   const rows = await queryRows<{ tag_id: string; external_userid: string }>(ctx.tx, sql`
     insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id)
-    select distinct ${ctx.corpId}, r.external_userid, r.userid, m.tag_id, 0, 'rule', 'system:smart-groups', ${operationId}
-    from unnest(${sql.param(relations.externalUserids)}::text[], ${sql.param(relations.userids)}::text[]) as r(external_userid, userid)
+    select distinct ${ctx.corpId}, r.external_userid, r.userid, m.tag_id, 0, 'rule', ${smartGroupsActor}, ${operationId}
+    from ${relationsTable(relations)}
     join marks m on m.corp_id = ${ctx.corpId} and m.external_userid = r.external_userid and m.userid <> r.userid
     join tags t on t.corp_id = m.corp_id and t.tag_id = m.tag_id and t.deleted_at is null
     join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id and g.kind = 'smart' and g.deleted_at is null

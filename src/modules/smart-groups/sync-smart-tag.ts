@@ -5,6 +5,9 @@ import { recordEvent } from '../../events/record.js';
 import { newId } from '../../ids.js';
 import { policyFor } from '../../policies/index.js';
 
+/** Who smart-tag marks are made by (their `created_by`). */
+export const smartGroupsActor = 'system:smart-groups';
+
 /** Customers (by index seq) who gain and who lose a smart tag. */
 export type SmartTagChange = { tagId: string; gain: number[]; lose: number[] };
 
@@ -26,10 +29,9 @@ export async function syncSmartTag(ctx: TxCtx, change: SmartTagChange): Promise<
     for share of t`);
   if (!live) return null;
   const operationId = newId.operation();
-  const actor = 'system:smart-groups';
   const added = change.gain.length === 0 ? [] : await queryRows<{ external_userid: string }>(ctx.tx, sql`
     insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id)
-    select f.corp_id, f.external_userid, f.userid, ${change.tagId}, 0, 'rule', ${actor}, ${operationId}
+    select f.corp_id, f.external_userid, f.userid, ${change.tagId}, 0, 'rule', ${smartGroupsActor}, ${operationId}
     from customers c join follows f on f.corp_id = c.corp_id and f.external_userid = c.external_userid
     where c.corp_id = ${ctx.corpId} and c.seq = any(${sql.param(change.gain)}::bigint[])
     on conflict do nothing

@@ -10,13 +10,18 @@ export const audienceCsvColumns = ['external_userid', 'name', 'gender', 'provinc
 const pageSize = 1000;
 const genders = ['unknown', 'male', 'female'];
 
+/** A gender code as exported (`unknown` / `male` / `female`; an unexpected code as its number). */
+export function genderName(code: number): string {
+  return genders[code] ?? String(code);
+}
+
 /** One customer as a CSV record; tags are the ones the actor may see, as `group/tag`, `;`-separated. */
 export function audienceCsvRecord(c: AudienceCustomer, catalog: AudienceCatalog): string {
   const tags = c.tagIds.flatMap((id) => {
     const t = catalog.tags.get(id);
     return t ? [t.groupName ? `${t.groupName}/${t.name}` : t.name] : [];
   });
-  return csvRecord([c.externalUserid, c.name, genders[c.gender] ?? String(c.gender), c.province, c.city, c.corpName, c.followers.join(';'), tags.sort().join(';')]);
+  return csvRecord([c.externalUserid, c.name, genderName(c.gender), c.province, c.city, c.corpName, c.followers.join(';'), tags.sort().join(';')]);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
+import type { RelationArrays } from '../../operations/apply-changes.js';
 import { extendSmartTags } from '../../smart-groups/extend-smart-tags.js';
 
 /** A follow relation to add to an existing customer. */
@@ -17,7 +18,7 @@ export type NewFollowOf = { externalUserid: string; userid: string; addTime?: Da
 export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<number> {
   const policy = await policyFor(ctx);
   for (const userid of new Set(input.map((f) => f.userid))) policy.authorize('customer.update', { type: 'follow', userid });
-  let created = 0;
+  const made: RelationArrays = { externalUserids: [], userids: [] };
   for (let i = 0; i < input.length; i += 5000) {
     const chunk = input.slice(i, i + 5000);
     const now = new Date().toISOString();
@@ -30,8 +31,9 @@ export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<numb
     for (const row of rows) {
       await recordEvent(ctx, { type: 'follow.created', subjectType: 'follow', subjectId: `${row.userid}|${row.external_userid}`, after: { userid: row.userid, externalUserid: row.external_userid } });
     }
-    await extendSmartTags(ctx, { externalUserids: rows.map((r) => r.external_userid), userids: rows.map((r) => r.userid) });
-    created += rows.length;
+    made.externalUserids.push(...rows.map((r) => r.external_userid));
+    made.userids.push(...rows.map((r) => r.userid));
   }
-  return created;
+  await extendSmartTags(ctx, made);
+  return made.userids.length;
 }

@@ -2,10 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { policyFor } from '../../../policies/index.js';
-import { csvRecord, utf8Bom } from '../../audit/audit.csv.js';
 import { loadCatalog } from '../../audiences/service/catalog.js';
 import { customersBySeq } from '../../audiences/service/customer-rows.js';
 import { audienceCsvColumns, audienceCsvRecord } from '../../audiences/service/export-csv.js';
+import { pagedCsv } from './paged-csv.js';
 
 /** Customers read per query while exporting: the keyset page, so memory stays flat at any size. */
 export const customerExportPageSize = 1000;
@@ -27,22 +27,13 @@ export async function exportCustomersCsv(ctx: Ctx, opts: { onPage?: (done: numbe
   const inScope = policy.reach === 'all' ? sql`true` : sql`exists (select 1 from follows f where f.corp_id = c.corp_id and f.external_userid = c.external_userid and f.userid = any(${sql.param([...policy.reach])}::text[]))`;
   const [count] = await queryRows<{ n: number }>(ctx.db, sql`select count(*)::int as n from customers c where c.corp_id = ${ctx.corpId} and ${inScope}`);
   const total = Number(count?.n ?? 0);
-  async function* chunks(): AsyncGenerator<string> {
-    yield utf8Bom + csvRecord([...audienceCsvColumns]);
-    let after = -1;
-    let done = 0;
-    for (;;) {
-      const seqs = await pageSeqs(ctx, inScope, after);
-      if (seqs.length === 0) return;
-      const rows = await customersBySeq(ctx, seqs);
-      yield rows.map((c) => audienceCsvRecord(c, catalog)).join('');
-      done += seqs.length;
-      opts.onPage?.(done, total);
-      after = seqs[seqs.length - 1]!;
-      if (seqs.length < customerExportPageSize) return;
-    }
-  }
-  return { total, chunks: chunks() };
+  const chunks = pagedCsv<number>(audienceCsvColumns, customerExportPageSize, async (after) => {
+    const seqs = await pageSeqs(ctx, inScope, after ?? -1);
+    if (seqs.length === 0) return null;
+    const rows = await customersBySeq(ctx, seqs);
+    return { records: rows.map((c) => audienceCsvRecord(c, catalog)).join(''), count: seqs.length, last: seqs[seqs.length - 1]! };
+  }, (done) => opts.onPage?.(done, total));
+  return { total, chunks };
 }
 
 async function pageSeqs(ctx: Ctx, inScope: SQL, after: number): Promise<number[]> {

@@ -2,17 +2,17 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { policyFor } from '../../../policies/index.js';
-import { csvRecord, utf8Bom } from '../../audit/audit.csv.js';
+import { csvRecord } from '../../audit/audit.csv.js';
 import { loadCatalog, type AudienceCatalog } from '../../audiences/service/catalog.js';
+import { genderName } from '../../audiences/service/export-csv.js';
 import type { CustomerExport } from './customers-csv.js';
+import { pagedCsv } from './paged-csv.js';
 
 /** The columns of a relation export: the import file's own, so the file can be edited and imported back. */
 export const relationCsvColumns = ['external_userid', 'name', 'gender', 'province', 'city', 'corp_name', 'userid', 'add_time', 'tags'] as const;
 
 /** Relations read per query while exporting (a keyset page on the follows primary key). */
 export const relationExportPageSize = 1000;
-
-const genders = ['unknown', 'male', 'female'];
 
 type RelationRow = { userid: string; external_userid: string; add_time: Date | string; name: string; gender: number; province: string; city: string; corp_name: string; tag_ids: string[] | null };
 
@@ -30,21 +30,12 @@ export async function exportRelationsCsv(ctx: Ctx, opts: { onPage?: (done: numbe
   const inScope = policy.reach === 'all' ? sql`true` : sql`f.userid = any(${sql.param([...policy.reach])}::text[])`;
   const [count] = await queryRows<{ n: number }>(ctx.db, sql`select count(*)::int as n from follows f where f.corp_id = ${ctx.corpId} and ${inScope}`);
   const total = Number(count?.n ?? 0);
-  async function* chunks(): AsyncGenerator<string> {
-    yield utf8Bom + csvRecord([...relationCsvColumns]);
-    let after: RelationRow | null = null;
-    let done = 0;
-    for (;;) {
-      const rows = await relationPage(ctx, inScope, after);
-      if (rows.length === 0) return;
-      yield rows.map((r) => relationRecord(r, catalog)).join('');
-      done += rows.length;
-      opts.onPage?.(done, total);
-      after = rows[rows.length - 1]!;
-      if (rows.length < relationExportPageSize) return;
-    }
-  }
-  return { total, chunks: chunks() };
+  const chunks = pagedCsv<RelationRow>(relationCsvColumns, relationExportPageSize, async (after) => {
+    const rows = await relationPage(ctx, inScope, after);
+    if (rows.length === 0) return null;
+    return { records: rows.map((r) => relationRecord(r, catalog)).join(''), count: rows.length, last: rows[rows.length - 1]! };
+  }, (done) => opts.onPage?.(done, total));
+  return { total, chunks };
 }
 
 async function relationPage(ctx: Ctx, inScope: SQL, after: RelationRow | null): Promise<RelationRow[]> {
@@ -64,5 +55,5 @@ function relationRecord(r: RelationRow, catalog: AudienceCatalog): string {
     return t && (t.kind === 'corp' || t.kind === 'strategy') ? [`${t.groupName}/${t.name}`] : [];
   });
   const addTime = r.add_time instanceof Date ? r.add_time.toISOString() : new Date(r.add_time).toISOString();
-  return csvRecord([r.external_userid, r.name, genders[r.gender] ?? String(r.gender), r.province, r.city, r.corp_name, r.userid, addTime, tags.sort().join(';')]);
+  return csvRecord([r.external_userid, r.name, genderName(r.gender), r.province, r.city, r.corp_name, r.userid, addTime, tags.sort().join(';')]);
 }
