@@ -222,5 +222,9 @@ describeDb('imports and customer export', (db) => {
     expect(edited.status).toBe(201);
     const onB = await db().db.select().from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, s.customer), eq(marks.userid, s.staffB)));
     expect(onB.map((m) => m.tagId)).toEqual([s.tags[1]!.tagId]);
+
+    const unknownLayout = await app().inject({ method: 'GET', url: '/api/v1/customers/export?layout=rows', headers: { authorization: `Bearer ${s.key}` } });
+    expect(unknownLayout.statusCode).toBe(400);
+    expect(unknownLayout.json().error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path: expect.stringContaining('layout') })] });
   });
 });
