@@ -1,4 +1,4 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { actorLabel, reader, type Ctx, type TxCtx } from '../../context.js';
 import { operations } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
@@ -30,7 +30,14 @@ function decodeCursor(cursor: string): { micros: string; operationId: string } {
 
 const micros = sql<string>`(extract(epoch from ${operations.createdAt}) * 1000000)::int8::text`;
 
-/** One page of operations, newest first, that the actor may see. */
+// A listing shows a batch's explicit selection as its size (`{ customers: n }`), computed by the
+// database: a batch over 100,000 customers keeps a megabyte of ids in its params, and a page of
+// such rows would send (and parse) many. The operation's own page shows the ids.
+const { params: fullParams, ...listedColumns } = getTableColumns(operations);
+const listedParams = sql<OperationRow['params']>`case when ${fullParams} -> 'selection' -> 'externalUserids' is null then ${fullParams}
+  else jsonb_set(${fullParams}, '{selection}', jsonb_build_object('customers', jsonb_array_length(${fullParams} -> 'selection' -> 'externalUserids'))) end`;
+
+/** One page of operations, newest first, that the actor may see (explicit selections by their size only). */
 export async function listOperations(ctx: Ctx, filters: OperationFilters): Promise<{ rows: OperationRow[]; nextCursor: string | null }> {
   const where: SQL[] = [eq(operations.corpId, ctx.corpId)];
   if (!(await seesAllOperations(ctx))) where.push(eq(operations.actorLabel, actorLabel(ctx.actor)));
@@ -41,14 +48,14 @@ export async function listOperations(ctx: Ctx, filters: OperationFilters): Promi
     where.push(sql`(${operations.createdAt}, ${operations.operationId}) < (timestamptz 'epoch' + ${c.micros}::int8 * interval '1 microsecond', ${c.operationId})`);
   }
   const rows = await ctx.db
-    .select({ row: operations, micros })
+    .select({ ...listedColumns, params: listedParams, micros })
     .from(operations)
     .where(and(...where))
     .orderBy(desc(operations.createdAt), desc(operations.operationId))
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
-  return { rows: page.map((r) => r.row), nextCursor: rows.length > filters.limit && last ? encodeCursor(last.micros, last.row.operationId) : null };
+  return { rows: page.map(({ micros: _, ...row }) => row), nextCursor: rows.length > filters.limit && last ? encodeCursor(last.micros, last.operationId) : null };
 }
 
 /**

@@ -184,6 +184,9 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect((await s.admin.get('/operations?status=succeeded')).body.operations).toHaveLength(4);
     expect((await s.admin.get('/operations?status=queued')).body.operations).toHaveLength(0);
     expect((await s.admin.get('/operations?cursor=garbage')).status).toBe(400);
+    // A listing names an explicit selection by its size; the operation's own page has the ids.
+    expect(own.body.operations[0].params).toEqual({ action: 'tag', tagIds: [s.cold], selection: { customers: 1 } });
+    expect((await s.as(s.staffA).get(`/operations/${mine}`)).body.operation.params.selection).toEqual({ externalUserids: [s.onlyA[0]] });
   });
 
   it('streams progress as Server-Sent Events until the job ends', async () => {

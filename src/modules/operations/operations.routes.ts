@@ -35,7 +35,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/operations', {
-    schema: { tags, summary: 'List operations', description: 'Newest first; your own, or every one of the corp with `audit.view` (and corp-wide reach).', querystring: ListOperationsQuery, response: withErrors({ 200: OperationPage }) },
+    schema: { tags, summary: 'List operations', description: 'Newest first; your own, or every one of the corp with `audit.view` (and corp-wide reach). A batch on an explicit selection lists it by size (`params.selection`: `{ customers: n }`); `GET /operations/:id` has the ids.', querystring: ListOperationsQuery, response: withErrors({ 200: OperationPage }) },
   }, async (request) => {
     const page = await listOperations(apiCtx(request), request.query);
     return { operations: page.rows.map(present), nextCursor: page.nextCursor };
