@@ -243,6 +243,9 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     const strategy = await buildStrategy(s.ctx, { adminList: [s.staffA], range: [{ type: 1, userid: s.staffA }] });
     const { tags: [ruleTag] } = await withTx(s.ctx, (tx) => addStrategyTags(tx, { strategyId: strategy.strategyId, groupName: '华东等级', tags: [{ name: 'A' }] }));
     // `s.customer` is followed by A (inside) and B (outside); onlyB[0] by B alone.
+    // Only B's relation selected: the rule-group tag could go nowhere, so the batch is refused.
+    const nowhere = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [ruleTag!.tagId], selection: { externalUserids: [s.onlyB[0]!] } }), 400, 'validation_failed');
+    expect(detailPaths(nowhere)).toEqual(['body.tagIds']);
     const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [ruleTag!.tagId, s.hot], selection: { externalUserids: [s.customer, s.onlyB[0]!] } });
     expect(res.status).toBe(202);
     expect(await drain()).toEqual([res.body.operation.operationId]);

@@ -24,7 +24,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Queue a batch tag / untag / move',
-      description: 'Checked at once (tags, permissions, customers, audience; an empty selection is refused), then queued and run as one job that applies whole or not at all. Answers 202 with the queued operation; follow it with `GET /operations/:id` or `/progress`.',
+      description: 'Checked at once (tags, permissions, customers, audience; an empty selection is refused). Rule-group tags go only on relations of the rule group’s range members (the rest count as `result.outOfRange`; none at all is refused). Then queued and run as one job that applies whole or not at all. Answers 202 with the queued operation; follow it with `GET /operations/:id` or `/progress`.',
       body: BatchBody,
       response: withErrors({ 202: OperationEnvelope }, 403, 404),
     },

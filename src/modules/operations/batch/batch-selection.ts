@@ -2,10 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import { reader, type Ctx, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
-import type { Policy } from '../../../policies/index.js';
+import { loadOrgSnapshot, strategyCovers, type Policy } from '../../../policies/index.js';
 import type { EvalContext } from '../../audiences/context.js';
 import type { Expr } from '../../audiences/expression/ast.js';
 import { audienceQuery } from '../../audiences/sql/compile.js';
+import type { BatchTags } from './batch-tags.js';
 
 /** The selection as stored on the operation: explicit ids, or the checked expression (ids, not names). */
 export type StoredSelection = { externalUserids: string[] } | { expression: Expr; text?: string };
@@ -74,4 +75,21 @@ export async function requireNonEmpty(ctx: Ctx | TxCtx, selection: StoredSelecti
 function requireSome(n: number): number {
   if (n === 0) throw new AppError('validation_failed', { message: 'Empty selection: no customer within your data scope matches.', details: [{ path: 'body.selection', message: 'empty selection' }] });
   return n;
+}
+
+/**
+ * Refuses a batch whose only work is rule-group tags when no selected relation is followed by a
+ * member of the rule groups' ranges: it would run and change nothing. Some relations in range is
+ * enough (the rest are counted as `outOfRange` when it runs).
+ */
+export async function requireSomeInRange(ctx: Ctx | TxCtx, selection: StoredSelection, scope: RelationScope, evalCtx: EvalContext | null, tags: BatchTags): Promise<void> {
+  const strategies = new Set(tags.strategyOf.values());
+  if (strategies.size === 0 || tags.remove.length > 0 || tags.add.some((id) => !tags.strategyOf.has(id))) return;
+  const followers = await queryRows<{ userid: string }>(reader(ctx), sql`select distinct r.userid from (${relationsQuery(ctx, selection, scope, evalCtx)}) r`);
+  const snapshot = await loadOrgSnapshot(ctx);
+  if (followers.some((f) => [...strategies].some((id) => strategyCovers(snapshot, id, f.userid)))) return;
+  throw new AppError('validation_failed', {
+    message: 'No selected customer is followed by a member of the rule group’s range, and rule-group tags go only on those relations.',
+    details: [{ path: 'body.tagIds', message: 'no selected relation within the rule group’s range' }],
+  });
 }

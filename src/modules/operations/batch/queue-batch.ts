@@ -4,7 +4,7 @@ import { actorLabel, type TxCtx } from '../../../context.js';
 import { operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { checkExplicitSelection, requireNonEmpty } from './batch-selection.js';
+import { checkExplicitSelection, requireNonEmpty, requireSomeInRange } from './batch-selection.js';
 import { jobsChannel } from '../jobs/queue-store.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
 
@@ -14,7 +14,8 @@ export type OperationRow = typeof operations.$inferSelect;
 /**
  * Checks a batch synchronously and queues it: the operations row and its `operation.queued`
  * event commit together, and a refused request writes neither. The audience is counted now so an
- * empty selection is refused at once; the job evaluates it again when it runs.
+ * empty selection is refused at once (and one where rule-group tags could go on no relation); the job
+ * evaluates it again when it runs.
  */
 export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<OperationRow> {
   const prepared = await prepareBatch(ctx, body);
@@ -22,6 +23,7 @@ export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<Operatio
   const total = 'externalUserids' in selection
     ? await checkExplicitSelection(ctx, selection.externalUserids, scope, prepared.policy.reach)
     : await requireNonEmpty(ctx, selection, scope, prepared.evalCtx);
+  await requireSomeInRange(ctx, selection, scope, prepared.evalCtx, prepared.tags);
   const operationId = newId.operation();
   const params: BatchParams = { action: body.action, ...(body.tagIds ? { tagIds: body.tagIds } : {}), ...(body.move ? { move: body.move } : {}), ...(body.relations ? { relations: body.relations } : {}), selection };
   const [row] = await ctx.tx
