@@ -55,10 +55,15 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: Delet
   const doomedGroups = new Map(groups.map((g) => [g.groupId, g]));
   const doomedTags = new Map<string, TagRow>(named.map((t) => [t.tagId, t]));
   const touchedGroupIds = new Set([...doomedGroups.keys(), ...named.map((t) => t.groupId)]);
+  // Lock every live tag of the touched groups before archiving: mark_tag takes a share lock on the
+  // tags it writes, so once these locks are held no mark can land on a tag after its marks were
+  // archived (and none is waiting on a mark this transaction already moved, which deadlocked).
   const liveInTouched = await ctx.tx
     .select()
     .from(tags)
-    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, [...touchedGroupIds]), isNull(tags.deletedAt)));
+    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, [...touchedGroupIds]), isNull(tags.deletedAt)))
+    .orderBy(tags.tagId)
+    .for('update');
   for (const tag of liveInTouched) if (doomedGroups.has(tag.groupId)) doomedTags.set(tag.tagId, tag);
   for (const group of groupOfNamed) {
     const left = liveInTouched.filter((t) => t.groupId === group.groupId && !doomedTags.has(t.tagId));
