@@ -41,13 +41,16 @@ export const BatchBody = z
 /** A batch request as validated. */
 export type BatchInput = z.infer<typeof BatchBody>;
 
+/** What an operation is: a batch job, an import, an undo or redo of another, a rule run, or a tag deletion. */
+export const OperationKind = z.enum(['batch', 'import', 'undo', 'redo', 'rule', 'deletion']);
+
 /** `:operationId` in a path. */
 export const OperationParams = z.strictObject({ operationId: Id });
 
 /** `GET /operations`: newest first, keyset-paged, optionally filtered. */
 export const ListOperationsQuery = z.strictObject({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
-  kind: z.enum(['batch', 'import', 'undo', 'redo', 'rule', 'deletion']).optional(),
+  kind: OperationKind.optional(),
   cursor: z.string().optional().meta({ description: 'The `nextCursor` of the previous page.' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -66,11 +69,14 @@ export const OperationProgress = z.object({
 /** One operation: what was asked, by whom, how far it got and what it did. */
 export const Operation = OperationProgress.extend({
   operationId: z.string(),
-  kind: z.string(),
+  kind: OperationKind,
   params: z.record(z.string(), z.unknown()),
   actor: z.string().meta({ description: '`user:ID`, `app:ID` or `system:NAME`.' }),
   source: z.string(),
-  result: z.looseObject({ added: z.int(), removed: z.int(), conflicts: z.unknown().optional() }).nullable(),
+  result: z
+    .looseObject({ added: z.int(), removed: z.int(), conflicts: z.unknown().optional() })
+    .nullable()
+    .meta({ description: 'Marks put on (`added`) and taken off (`removed`), with what the kind adds: an import its rows and created customers, an undo or redo its conflicts, a batch its relations and outOfRange.' }),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   attempts: z.int(),
   cancelRequested: z.boolean(),

@@ -14,7 +14,7 @@ export function presentOperation(row: OperationRow, live?: ProgressSnapshot) {
     params: row.params,
     actor: row.actorLabel,
     source: row.source,
-    result: (row.result as { added: number; removed: number } | null) ?? null,
+    result: presentResult(row.result),
     error: row.error ?? null,
     attempts: row.attempts,
     cancelRequested: row.cancelRequested,
@@ -24,4 +24,16 @@ export function presentOperation(row: OperationRow, live?: ProgressSnapshot) {
     undoneBy: row.undoneBy,
     targetOperationId: row.targetOperationId,
   };
+}
+
+/**
+ * The result every kind shares: marks put on (`added`) and taken off (`removed`), plus what the
+ * kind adds (an import's rows and created customers, an undo's conflicts…). Older rows and kinds
+ * that only add (imports) stored no `removed`; it reads as 0 rather than failing the response.
+ */
+function presentResult(raw: unknown): { added: number; removed: number; [key: string]: unknown } | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const fields = raw as Record<string, unknown>;
+  const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
+  return { ...fields, added: count(fields.added), removed: count(fields.removed) };
 }

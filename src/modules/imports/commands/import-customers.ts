@@ -20,7 +20,7 @@ export type ImportOptions = { fileName?: string; createTags?: boolean; onProgres
 export type ImportReport = { valid: boolean; encoding: CsvEncoding; rows: number; customersNew: number; relationsNew: number; marks: number; tagsToCreate: string[]; errors: ImportIssue[] };
 
 /** What a real import did, under its operation id (which undo takes). */
-export type ImportOutcome = { operationId: string; result: { rows: number; customersCreated: number; relationsCreated: number; tagsCreated: number; added: number } };
+export type ImportOutcome = { operationId: string; result: { rows: number; customersCreated: number; relationsCreated: number; tagsCreated: number; added: number; removed: 0 } };
 
 /** At most this many problems are listed; a file wrong throughout says so once it is reached. */
 export const maxIssues = 500;
@@ -129,7 +129,7 @@ async function writeImport(ctx: TxCtx, plan: ImportPlan, rows: number, opts: Imp
     progress(chunk.length);
   }
 
-  const result = { rows, customersCreated: plan.newCustomers.length, relationsCreated, tagsCreated, added };
+  const result = { rows, customersCreated: plan.newCustomers.length, relationsCreated, tagsCreated, added, removed: 0 as const };
   const now = new Date();
   await ctx.tx.insert(operations).values({
     corpId: ctx.corpId,
