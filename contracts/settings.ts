@@ -8,19 +8,29 @@ export const settingBounds: Limits = { nameMaxLength: 30, tagsPerGroup: 3000, co
 
 const limit = (max: number) => z.int().min(1).max(max);
 
-/** `PATCH /settings`: the limits to change; left-out ones stay. */
-export const UpdateSettingsBody = z
-  .strictObject({
-    nameMaxLength: limit(settingBounds.nameMaxLength).optional(),
-    tagsPerGroup: limit(settingBounds.tagsPerGroup).optional(),
-    corpTagsMax: limit(settingBounds.corpTagsMax).optional(),
-  })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of nameMaxLength, tagsPerGroup, corpTagsMax');
-
 const LimitsSchema = z.object({ nameMaxLength: z.number(), tagsPerGroup: z.number(), corpTagsMax: z.number() });
 
 /** `GET /settings`: the corp's limits (defaults filled in) and how high each may go. */
 export const Settings = z.object({ limits: LimitsSchema, bounds: LimitsSchema });
+
+/**
+ * `PATCH /settings`: the same shape `GET` answers, so a client can send back what it read with
+ * some limits changed. Left-out limits stay; `bounds` are read-only and, when sent, must be the
+ * server's own.
+ */
+export const UpdateSettingsBody = z.strictObject({
+  limits: z
+    .strictObject({
+      nameMaxLength: limit(settingBounds.nameMaxLength).optional(),
+      tagsPerGroup: limit(settingBounds.tagsPerGroup).optional(),
+      corpTagsMax: limit(settingBounds.corpTagsMax).optional(),
+    })
+    .refine((l) => Object.keys(l).length > 0, 'give at least one of nameMaxLength, tagsPerGroup, corpTagsMax'),
+  bounds: LimitsSchema.refine(
+    (b) => b.nameMaxLength === settingBounds.nameMaxLength && b.tagsPerGroup === settingBounds.tagsPerGroup && b.corpTagsMax === settingBounds.corpTagsMax,
+    'bounds are read-only: send them unchanged or leave them out',
+  ).optional(),
+});
 
 /** Settings as the console receives them. */
 export type SettingsDto = z.infer<typeof Settings>;

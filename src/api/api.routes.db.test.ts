@@ -32,7 +32,7 @@ function everyRoute(s: Scene, ids: { deletedGroup: string; deletedTag: string; p
     { method: 'POST', url: `${follow}/tags`, body: { add: [s.tags[0]!.tagId] } },
     { method: 'PATCH', url: follow, body: { remark: '张总' } },
     { method: 'GET', url: '/settings' },
-    { method: 'PATCH', url: '/settings', body: { nameMaxLength: 20 } },
+    { method: 'PATCH', url: '/settings', body: { limits: { nameMaxLength: 20 } } },
   ] as const;
 }
 

@@ -36,7 +36,7 @@ const cases: Partial<Record<Permission, Case>> = {
     prepare: async (admin, f) => (await admin.post(`/tag-groups/${f.grade.group.groupId}/tags`, { tags: [{ name: unique('t') }] })).body.tags[0].tagId,
     run: (as, _f, _t, tagId) => as.delete(`/tags/${tagId}`),
   },
-  'corp.settings': { scoped: false, run: (as) => as.patch('/settings', { nameMaxLength: 20 }) },
+  'corp.settings': { scoped: false, run: (as) => as.patch('/settings', { limits: { nameMaxLength: 20 } }) },
   'audit.view': { scoped: false, run: (as) => as.get('/audit?limit=5') },
   'audience.manage': { scoped: false, run: (as, f) => as.post('/audiences', { name: unique('人群'), expression: { tag: f.grade.tags[0]!.tagId } }) },
   'customerEvent.record': { scoped: true, run: (as, _f, t) => as.post('/customer-events', { events: [{ externalUserid: t.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] }) },

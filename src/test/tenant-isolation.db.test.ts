@@ -117,7 +117,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'PATCH /api/v1/employees/:userid': { url: `/employees/${ids.userid}`, body: { name: '改' } },
       'PATCH /api/v1/personal-tags/:tagId': { url: `/personal-tags/${aPersonal}`, body: { name: '改' } },
       'PATCH /api/v1/roles/:roleId': { url: '/roles/a-only-role', body: { name: '改' } },
-      'PATCH /api/v1/settings': { url: '/settings', body: { nameMaxLength: 20 } },
+      'PATCH /api/v1/settings': { url: '/settings', body: { limits: { nameMaxLength: 20 } } },
       'PATCH /api/v1/tag-groups/:groupId': { url: `/tag-groups/${aGroup}`, body: { name: '改' } },
       'PATCH /api/v1/tags/:tagId': { url: `/tags/${aTag}`, body: { name: '改' } },
       'POST /api/v1/apps': { url: '/apps', body: { name: 'x', range: { departments: [aDept], userids: [ids.userid] } } },

@@ -18,16 +18,27 @@ describeDb('settings routes', (db) => {
     const s = await buildApiScene(db().db);
     const [manager] = await buildEmployees(s.ctx, 1, 'manager');
     const patch = (body: unknown, as?: string) => () => apiClient(app, s.key, as).patch('/settings', body);
-    await expectRefused(db().db, s.corpId, () => apiClient(app, null).patch('/settings', { nameMaxLength: 20 }), 401, 'unauthorized');
-    const bad = await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 31, tagsPerGroup: 0, corpTagsMax: 2.5, nameMax: 1 }), 400, 'validation_failed');
-    expect(detailPaths(bad)).toEqual(['body.nameMaxLength', 'body.tagsPerGroup', 'body.corpTagsMax', 'body.nameMax']);
+    await expectRefused(db().db, s.corpId, () => apiClient(app, null).patch('/settings', { limits: { nameMaxLength: 20 } }), 401, 'unauthorized');
+    const bad = await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 31, tagsPerGroup: 0, corpTagsMax: 2.5, nameMax: 1 } }), 400, 'validation_failed');
+    expect(detailPaths(bad)).toEqual(['body.limits.nameMaxLength', 'body.limits.tagsPerGroup', 'body.limits.corpTagsMax', 'body.limits.nameMax']);
     await expectRefused(db().db, s.corpId, patch({}), 400, 'validation_failed');
-    for (const who of [s.intern, s.staffA, manager!]) await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 20 }, who), 403, 'forbidden');
+    await expectRefused(db().db, s.corpId, patch({ limits: {} }), 400, 'validation_failed');
+    // The flat shape of earlier releases is refused by name, not half-applied.
+    const flat = await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 20 }), 400, 'validation_failed');
+    expect(detailPaths(flat)).toEqual(['body.limits', 'body.nameMaxLength']);
+    const widened = await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 20 }, bounds: { nameMaxLength: 99, tagsPerGroup: 3000, corpTagsMax: 10000 } }), 400, 'validation_failed');
+    expect(detailPaths(widened)).toEqual(['body.bounds']);
+    for (const who of [s.intern, s.staffA, manager!]) await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 20 } }, who), 403, 'forbidden');
 
-    const res = await apiClient(app, s.key, s.admin).patch('/settings', { tagsPerGroup: 50 });
+    const res = await apiClient(app, s.key, s.admin).patch('/settings', { limits: { tagsPerGroup: 50 } });
     expect(res.status).toBe(200);
     expect(res.body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 10000 });
-    expect((await apiClient(app, s.key).patch('/settings', { corpTagsMax: 500 })).body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 500 });
+    expect((await apiClient(app, s.key).patch('/settings', { limits: { corpTagsMax: 500 } })).body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 500 });
+    // What GET answers goes back as is, with one limit changed.
+    const read = (await apiClient(app, s.key).get('/settings')).body;
+    const roundTrip = await apiClient(app, s.key).patch('/settings', { ...read, limits: { ...read.limits, nameMaxLength: 20 } });
+    expect(roundTrip.status, JSON.stringify(roundTrip.body)).toBe(200);
+    expect(roundTrip.body).toEqual({ ...read, limits: { ...read.limits, nameMaxLength: 20 } });
   });
 
   it('a name over the limit is name_too_long and says the limit; raising the limit to 30 lets a 20-character name in', async () => {
@@ -42,10 +53,10 @@ describeDb('settings routes', (db) => {
     // Exactly 16 characters is fine.
     expect((await api.post('/tag-groups', { name: twenty.slice(0, 16), tags: [{ name: twenty.slice(4) }] })).status).toBe(201);
 
-    expect((await api.patch('/settings', { nameMaxLength: 30 })).body.limits.nameMaxLength).toBe(30);
+    expect((await api.patch('/settings', { limits: { nameMaxLength: 30 } })).body.limits.nameMaxLength).toBe(30);
     const created = await api.post('/tag-groups', { name: twenty, tags: [{ name: twenty }] });
     expect(created.status).toBe(201);
     expect(created.body.tags[0].name).toBe(twenty);
-    await expectRefused(db().db, s.corpId, () => api.patch('/settings', { nameMaxLength: 31 }), 400, 'validation_failed');
+    await expectRefused(db().db, s.corpId, () => api.patch('/settings', { limits: { nameMaxLength: 31 } }), 400, 'validation_failed');
   });
 });

@@ -18,8 +18,8 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.patch('/settings', {
-    schema: { tags, summary: 'Change the corp\'s limits', description: 'Lowering a limit below what exists only refuses new tags beyond it.', body: UpdateSettingsBody, response: withErrors({ 200: Settings }, 403) },
+    schema: { tags, summary: 'Change the corp\'s limits', description: 'The shape GET answers: `{ limits: { nameMaxLength?, tagsPerGroup?, corpTagsMax? } }` (`bounds` may be sent back unchanged). Lowering a limit below what exists only refuses new tags beyond it.', body: UpdateSettingsBody, response: withErrors({ 200: Settings }, 403) },
   }, async (request) => {
-    return presentSettings(await withTx(apiCtx(request), (tx) => updateCorpSettings(tx, request.body)));
+    return presentSettings(await withTx(apiCtx(request), (tx) => updateCorpSettings(tx, request.body.limits)));
   });
 };
