@@ -37,6 +37,8 @@ export type AppOptions = {
   runJobs?: boolean;
   /** Worker tuning (chunk size, poll period, test hooks). */
   worker?: Omit<WorkerOptions, 'kind' | 'log'>;
+  /** The platform operator's key (`TAGLOOM_PLATFORM_KEY`); without it the `/platform` routes do not exist. */
+  platformKey?: string;
 };
 
 // Secrets travel in WeCom query strings (access_token, corpsecret); they never reach a log line.
@@ -76,7 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swaggerPlugin);
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
-  await app.register(nativeApiPlugin, { prefix: '/api/v1' });
+  await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   // Ready once every corp's audience index is built: before that the first counts and smart-group
   // updates wait for a build, so a load balancer (or a benchmark) should hold traffic back.

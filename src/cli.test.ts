@@ -81,3 +81,28 @@ describe('tagloom import and export (on the demo corp reset above)', () => {
   }, 60_000);
 });
 
+
+describe('tagloom corp create and list', () => {
+  it('opens a corp with its admin, prints the secret and password once, lists it, and refuses a taken corpid or bad arguments', () => {
+    const created = runAll(['corp', 'create', 'ww-acme', '示例有限公司', '--admin', 'boss', '--admin-name', '老板']);
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Corp ww-acme (示例有限公司) created.');
+    expect(created.stdout).toMatch(/Customer-contact secret \(shown once; only its hash is kept\): [A-Za-z0-9]{43}\n/);
+    expect(created.stdout).toMatch(/Console admin boss, password \(shown once\): [A-Za-z0-9]{20}\n/);
+
+    const listed = runAll(['corp', 'list']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/^ww-acme\t\S+\t示例有限公司$/m);
+    expect(listed.stdout).toMatch(/^ww-demo\t/m);
+
+    const taken = runAll(['corp', 'create', 'ww-acme', '又一个']);
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toContain('A corp with corpid "ww-acme" exists.');
+    const bad = runAll(['corp', 'create', 'a b']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('corpId: a corpid');
+    expect(bad.stderr).toContain('name: ');
+    expect(runAll(['corp', 'list']).stdout.match(/^ww-acme\t/gm)).toHaveLength(1);
+    expect(runAll(['corp', 'frobnicate']).status).toBe(2);
+  }, 60_000);
+});

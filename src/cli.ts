@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resetDemoCorp } from './demo/reset-demo.js';
 import { readEnv } from './env.js';
+import { runCorpCreate, runCorpList } from './modules/corps/corps.cli.js';
 import { cliContext, runExport, runImport } from './modules/imports/imports.cli.js';
 import { demoCorpId, openFromEnv, startServer } from './server.js';
 
@@ -19,6 +20,13 @@ Commands:
   export        Export customers with their tags as CSV (UTF-8 with BOM)
                   --out FILE     write to FILE instead of stdout
                   --relations    a row per follow relation, in the import file's columns
+  corp create CORPID NAME
+                Open a new corp with its customer-contact secret (printed once) and a root
+                department
+                  --admin USERID     also create its first admin, with a console password
+                                     (printed once)
+                  --admin-name NAME  the admin's display name (default: the userid)
+  corp list     List the corps of this database
   --help        Show this help
 
 Options of import and export:
@@ -26,7 +34,8 @@ Options of import and export:
   --as USERID     act as this employee, with their role and data scope (default: the system)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (unset = embedded PGlite),
-TAGLOOM_DATA_DIR (default ./data), TAGLOOM_DEMO_SECRET, LOG_LEVEL. See README.md.
+TAGLOOM_DATA_DIR (default ./data), TAGLOOM_DEMO_SECRET, TAGLOOM_PLATFORM_KEY, LOG_LEVEL.
+See README.md.
 `;
 
 /** Runs the `tagloom` command line; returns the process exit code. */
@@ -42,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       'create-tags': { type: 'boolean' },
       relations: { type: 'boolean' },
+      admin: { type: 'string' },
+      'admin-name': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -84,6 +95,16 @@ export async function main(argv: string[]): Promise<number> {
       await database.close();
     }
   }
-  process.stderr.write(`Unknown command "${command}".\n\n${help}`);
+  if (command === 'corp' && (positionals[1] === 'create' || positionals[1] === 'list')) {
+    const database = await openFromEnv(env);
+    try {
+      const out = { stdout: process.stdout, stderr: process.stderr };
+      if (positionals[1] === 'list') return await runCorpList(database.db, out);
+      return await runCorpCreate(database.db, { corpId: positionals[2], name: positionals[3], admin: values.admin, adminName: values['admin-name'] }, out);
+    } finally {
+      await database.close();
+    }
+  }
+  process.stderr.write(`Unknown command "${[command, ...positionals.slice(1, 2)].join(' ')}".\n\n${help}`);
   return 2;
 }

@@ -12,6 +12,8 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+  // The platform operator's key for /api/v1/platform (opening corps); unset = those routes do not exist.
+  TAGLOOM_PLATFORM_KEY: z.string().min(32, 'at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

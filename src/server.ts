@@ -31,7 +31,7 @@ export async function startServer(env: Env): Promise<FastifyInstance> {
   await ensureDemoCorp(database, env, (line) => process.stdout.write(`${line}\n`));
   // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
   const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
-  const app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind });
+  const app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, platformKey: env.TAGLOOM_PLATFORM_KEY });
   app.addHook('onClose', () => database.close());
   await app.listen({ port: env.PORT, host: env.HOST });
   process.stdout.write(`Tagloom serves http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`);

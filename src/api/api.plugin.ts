@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
 import type { Ctx } from '../context.js';
 import { AppError, type ErrorDetail } from '../errors.js';
+import { verifyPlatformKey } from '../modules/auth/platform-key.js';
 import { authenticate } from './authenticate.js';
 import { apiRoutes } from './routes.js';
 
@@ -18,6 +19,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** True for `POST /auth/login`, the one native route that takes no credentials. */
     apiPublic?: boolean;
+    /** True for the platform operator's routes: they take the platform key, not a corp's credentials. */
+    platform?: boolean;
   }
 }
 
@@ -71,10 +74,11 @@ function validationDetails(request: FastifyRequest, error: FastifyError & { vali
  * (`Tagloom-Acting-User: userid`, needed for personal tags), or the console's session cookie; coded errors
  * `{ error: { code, message, details, requestId } }` with every validation issue listed.
  */
-export async function nativeApiPlugin(app: FastifyInstance): Promise<void> {
+export async function nativeApiPlugin(app: FastifyInstance, opts: { platformKey?: string }): Promise<void> {
   // Authentication runs before validation so the status ladder is 401 → 400 → 403/404 → 2xx.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.apiPublic) return;
+    if (request.routeOptions.config?.platform) return verifyPlatformKey(request.headers.authorization, opts.platformKey ?? '');
     const { ctx, sessionTokenHash } = await authenticate(app, request);
     request.apiCtx = ctx;
     request.apiSessionHash = sessionTokenHash;
@@ -95,5 +99,5 @@ export async function nativeApiPlugin(app: FastifyInstance): Promise<void> {
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
 
-  await app.register(apiRoutes);
+  await app.register(apiRoutes, { platformKey: opts.platformKey });
 }

@@ -11,14 +11,18 @@ import { importRoutes } from '../modules/imports/imports.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
 import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { platformRoutes } from '../modules/corps/platform.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
 import { customerRoutes } from '../modules/customers/customers.routes.js';
 import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
 
-/** Registers every native API route; the list is explicit so what `/api/v1` offers reads in one place. */
-export async function apiRoutes(app: FastifyInstance): Promise<void> {
+/**
+ * Registers every native API route; the list is explicit so what `/api/v1` offers reads in one
+ * place. The platform operator's routes exist only when a platform key is configured.
+ */
+export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: string }): Promise<void> {
   await app.register(tagRoutes);
   await app.register(personalTagRoutes);
   await app.register(customerRoutes);
@@ -36,4 +40,5 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(operationRoutes);
   await app.register(undoRoutes);
   await app.register(importRoutes);
+  if (opts.platformKey) await app.register(platformRoutes);
 }
