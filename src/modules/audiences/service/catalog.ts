@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { reader, type Ctx } from '../../../context.js';
 import { personalTags, tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
+import { nameKey, normalizeName } from '../../../names/name-policy.js';
 import { loadOrgSnapshot, policyFor, type Policy } from '../../../policies/index.js';
 import type { EvalContext } from '../context.js';
 import type { Expr } from '../expression/ast.js';
@@ -58,27 +59,35 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
   return catalog;
 }
 
+const keyOf = (name: string) => nameKey(normalizeName(name));
+
 /**
  * Resolves names written in the text syntax: `看房` (any visible group), `客户等级/A级` (that group),
- * or a personal tag of the actor. Several matches make the name ambiguous, none unknown.
+ * or a personal tag of the actor. Names match by what a person sees (`nameKey`: `tag:ＶＩＰ` is the
+ * tag VIP). Several matches make the name ambiguous, none unknown.
  */
 export function catalogResolver(catalog: AudienceCatalog): NameResolver {
-  const all = [...catalog.tags.values()];
+  const all = [...catalog.tags.values()].map((t) => ({ tagId: t.tagId, key: keyOf(t.name), groupKey: keyOf(t.groupName) }));
+  const groups = [...catalog.groups.values()].map((g) => ({ groupId: g.groupId, key: keyOf(g.name) }));
   return {
-    tag: (ref) => all.filter((t) => t.name === ref.name && (ref.group === undefined || t.groupName === ref.group)).map((t) => t.tagId),
-    group: (name) => [...catalog.groups.values()].filter((g) => g.name === name).map((g) => g.groupId),
+    tag: (ref) => {
+      const [key, groupKey] = [keyOf(ref.name), ref.group === undefined ? undefined : keyOf(ref.group)];
+      return all.filter((t) => t.key === key && (groupKey === undefined || t.groupKey === groupKey)).map((t) => t.tagId);
+    },
+    group: (name) => groups.filter((g) => g.key === keyOf(name)).map((g) => g.groupId),
   };
 }
 
 /** Labels for printing an expression back with names (`tag:"客户等级/A级"`). */
 export function catalogLabels(catalog: AudienceCatalog): PrintOptions {
+  // Counted by key: a name that resolves to several tags is printed with its group.
   const names = new Map<string, number>();
-  for (const t of catalog.tags.values()) names.set(t.name, (names.get(t.name) ?? 0) + 1);
+  for (const t of catalog.tags.values()) names.set(keyOf(t.name), (names.get(keyOf(t.name)) ?? 0) + 1);
   return {
     tagLabel: (id) => {
       const t = catalog.tags.get(id);
       if (!t) return undefined;
-      return (names.get(t.name) ?? 0) > 1 && t.groupName ? `${t.groupName}/${t.name}` : t.name;
+      return (names.get(keyOf(t.name)) ?? 0) > 1 && t.groupName ? `${t.groupName}/${t.name}` : t.name;
     },
     groupLabel: (id) => catalog.groups.get(id)?.name,
   };

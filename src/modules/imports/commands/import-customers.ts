@@ -12,6 +12,7 @@ import { decodeCsv, type CsvEncoding } from '../csv/decode.js';
 import { CsvSyntaxError, parseCsv } from '../csv/parse-csv.js';
 import { readImportRows, type ImportIssue, type ImportRow } from '../import-rows.js';
 import { newTagKey, planImport, type ImportPlan } from './plan-import.js';
+import { nameKey } from '../../../names/name-policy.js';
 
 /** How to run an import. `onProgress` hears how much of the write is done (the CLI's progress bar). */
 export type ImportOptions = { fileName?: string; createTags?: boolean; onProgress?: (done: number, total: number) => void };
@@ -37,7 +38,7 @@ export async function dryRunImport(ctx: Ctx, bytes: Uint8Array, opts: ImportOpti
   try {
     await withTx(ctx, async (tx) => {
       const { issues, plan } = await planImport(tx, file.rows, { createTags: opts.createTags ?? false }, file.issues);
-      report.tagsToCreate = [...plan.tagsToCreate].flatMap(([group, names]) => [...names].map((name) => `${group}/${name}`));
+      report.tagsToCreate = [...plan.tagsToCreate.values()].flatMap((group) => [...group.tags.values()].map((name) => `${group.name}/${name}`));
       report.errors = capped(issues);
       if (issues.length > 0) throw rollback;
       const { result } = await writeImport(tx, plan, file.rows.length, opts);
@@ -103,9 +104,9 @@ async function writeImport(ctx: TxCtx, plan: ImportPlan, rows: number, opts: Imp
 
   const tagIdOf = new Map<string, string>();
   let tagsCreated = 0;
-  for (const [groupName, names] of plan.tagsToCreate) {
-    const added = await addTags(ctx, { groupName, tags: [...names].map((name) => ({ name })), onExistingName: 'merge' });
-    for (const tag of added.tags) tagIdOf.set(newTagKey(groupName, tag.name), tag.tagId);
+  for (const [groupKey, group] of plan.tagsToCreate) {
+    const added = await addTags(ctx, { groupName: group.name, tags: [...group.tags.values()].map((name) => ({ name })), onExistingName: 'merge' });
+    for (const tag of added.tags) tagIdOf.set(newTagKey(groupKey, nameKey(tag.name)), tag.tagId);
     tagsCreated += added.tags.length;
   }
 
