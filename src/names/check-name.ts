@@ -9,7 +9,7 @@ export type NameRules = {
   path?: string;
   /** The most characters (grapheme clusters). */
   max: number;
-  /** Empty is allowed and clears the value (remarks, descriptions); invisible-only never is. */
+  /** The empty string is allowed and clears the value (remarks, descriptions); blank or invisible-only never is. */
   allowEmpty?: boolean;
   /** Free text: line breaks and tabs are allowed. */
   multiline?: boolean;
@@ -22,11 +22,11 @@ export type NameRules = {
   echo?: boolean;
 };
 
-function refusal(issue: NameIssue, name: string, rules: NameRules): AppError {
+function refusal(issue: NameIssue, raw: string, name: string, rules: NameRules): AppError {
   const { what, path, codes = {} } = rules;
   if (issue.kind === 'blank') {
-    const message = name === '' ? `The ${what} is empty.` : `The ${what} is blank: it has only spaces or invisible characters.`;
-    return new AppError(codes.blank ?? 'validation_failed', { message, details: [{ path, message: name === '' ? 'empty' : 'blank' }] });
+    const message = raw === '' ? `The ${what} is empty.` : `The ${what} is blank: it has only spaces or invisible characters.`;
+    return new AppError(codes.blank ?? 'validation_failed', { message, details: [{ path, message: raw === '' ? 'empty' : 'blank' }] });
   }
   if (issue.kind === 'too_long') {
     const quoted = rules.echo ? ` "${name}"` : '';
@@ -46,13 +46,15 @@ function refusal(issue: NameIssue, name: string, rules: NameRules): AppError {
 /**
  * Normalizes a name (`normalizeName`: NFC, blank ends trimmed) and checks it against the one name
  * policy (`findNameIssue`), throwing a coded error that says what and where. Returns the name to
- * store. `undefined` reads as empty.
+ * store. `undefined` reads as empty; with `allowEmpty` only the empty string clears a value, since
+ * spaces or invisible characters alone are a blank name, never stored.
  * @example checkName(body.name, { what: 'department name', path: 'body.name', max: 64 })
  */
 export function checkName(raw: string | undefined, rules: NameRules): string {
-  const name = rules.multiline ? normalizeText(raw ?? '') : normalizeName(raw ?? '');
-  const issue = findNameIssue(name, rules);
-  if (issue) throw refusal(issue, name, rules);
+  const given = raw ?? '';
+  const name = rules.multiline ? normalizeText(given) : normalizeName(given);
+  const issue = findNameIssue(name, { ...rules, allowEmpty: rules.allowEmpty === true && given === '' });
+  if (issue) throw refusal(issue, given, name, rules);
   return name;
 }
 

@@ -17,6 +17,8 @@ const loneSurrogate = /[\uD800-\uDFFF]/u;
 const pictographic = /\p{Extended_Pictographic}/u;
 const letter = /\p{L}/u;
 const mark = /\p{M}/u;
+// An emoji tag sequence: the black flag, tag characters, the cancel tag (🏴󠁧󠁢󠁥󠁮󠁧󠁿 is England).
+const flagSequence = /^\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}$/u;
 
 /**
  * The invisible characters `nameKey` drops: every default-ignorable code point except ZWJ
@@ -77,7 +79,7 @@ export function nameLength(name: string): number {
  * The key two names are compared by for uniqueness: compatibility-folded (NFKC, so ＶＩＰ is VIP
  * and ① is 1), lower-cased code point by code point (VIP, Vip and vip are one name), without
  * invisible characters (`keyIgnorables`: VIP and VIP + U+200B are one name; ❤️ and ❤ too) and
- * with runs of spaces as one. Names that look the same have the same key.
+ * with runs of spaces as one and none at the ends. Names that look the same have the same key.
  * @example nameKey('ＶＩＰ\u200b') === nameKey('vip') // true
  */
 export function nameKey(name: string): string {
@@ -87,7 +89,7 @@ export function nameKey(name: string): string {
   // apply Greek final-sigma rules.
   let lower = '';
   for (const c of folded) lower += c.toLowerCase();
-  return lower.normalize('NFKC').replace(/ {2,}/g, ' ');
+  return lower.normalize('NFKC').replace(/ {2,}/g, ' ').replace(/^ | $/g, '');
 }
 
 /** Why a character may not be in a name (or in free text). */
@@ -103,7 +105,7 @@ export type NameIssue =
 export type NameOptions = {
   /** The most characters (grapheme clusters) it may have. */
   max: number;
-  /** An empty value is allowed (a remark or description: empty clears it). Invisible-only never is. */
+  /** An empty (normalized) value is allowed: a remark or description that clears it. */
   allowEmpty?: boolean;
   /** Free text: line breaks and tabs are allowed. */
   multiline?: boolean;
@@ -123,7 +125,7 @@ function characterProblem(cluster: string, c: string, next: string | undefined, 
   if (c === '\u200D') return next !== undefined && (pictographic.test(next) || letter.test(next)) ? undefined : 'an invisible joiner that joins nothing';
   // Tag characters spell a subdivision flag after 🏴 (🏴󠁧󠁢󠁳󠁣󠁴󠁿); anywhere else they are invisible text.
   const cp = c.codePointAt(0)!;
-  if (cp >= 0xe0020 && cp <= 0xe007f) return pictographic.test(String.fromCodePoint(cluster.codePointAt(0)!)) ? undefined : 'an invisible tag character';
+  if (cp >= 0xe0020 && cp <= 0xe007f) return flagSequence.test(cluster) ? undefined : 'an invisible tag character';
   if (/[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u.test(c)) return 'an invisible character';
   return undefined;
 }

@@ -1,12 +1,13 @@
 -- Names are unique by what a person sees (issue 12 §6): each named table gets `name_key`, the
 -- folded form of `name` that src/names/name-policy.ts `nameKey` computes (NFKC, lower case per code
--- point, invisible characters dropped, runs of spaces as one), and the unique indexes move to it.
+-- point, invisible characters dropped, runs of spaces as one and none at the ends), and the unique
+-- indexes move to it.
 -- Commands write the key; this SQL twin of `nameKey` only backfills existing rows (and stays for
 -- operators; name-key.db.test.ts checks both agree).
 CREATE FUNCTION tagloom_name_key(name text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT regexp_replace(
+  SELECT btrim(regexp_replace(
     normalize(lower(regexp_replace(normalize(name, NFKC), '[\u00AD\u034F\u061C\u115F-\u1160\u17B4-\u17B5\u180B-\u180F\u200B-\u200C\u200E-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0000-\U000E001F\U000E0080-\U000E0FFF]', '', 'g')), NFKC),
-    ' {2,}', ' ', 'g')
+    ' {2,}', ' ', 'g'), ' ')
 $$;--> statement-breakpoint
 DROP INDEX "personal_tags_owner_name_uq";--> statement-breakpoint
 DROP INDEX "tag_groups_live_name_uq";--> statement-breakpoint
