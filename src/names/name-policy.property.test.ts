@@ -11,7 +11,7 @@ const suspicious = /[\p{Cc}\p{Cf}\uD800-\uDFFF\uFFFD]/u;
 
 /** Each suspicious character of an accepted name with the grapheme cluster it sits in. */
 function suspiciousInClusters(name: string): { char: string; cluster: string; next?: string }[] {
-  const found = [];
+  const found: { char: string; cluster: string; next?: string }[] = [];
   for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(name)) {
     const chars = Array.from(segment);
     chars.forEach((char, i) => suspicious.test(char) && found.push({ char, cluster: segment, next: chars[i + 1] }));
