@@ -3,6 +3,7 @@ import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
+import { nameKey } from '../../../names/name-policy.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
 import { addFollows } from '../../customers/commands/add-follows.js';
 import { lockCorpSettings } from '../../corps/settings.js';
@@ -12,7 +13,6 @@ import { decodeCsv, type CsvEncoding } from '../csv/decode.js';
 import { CsvSyntaxError, parseCsv } from '../csv/parse-csv.js';
 import { readImportRows, type ImportIssue, type ImportRow } from '../import-rows.js';
 import { newTagKey, planImport, type ImportPlan } from './plan-import.js';
-import { nameKey } from '../../../names/name-policy.js';
 
 /** How to run an import. `onProgress` hears how much of the write is done (the CLI's progress bar). */
 export type ImportOptions = { fileName?: string; createTags?: boolean; onProgress?: (done: number, total: number) => void };
