@@ -146,7 +146,7 @@ export function findCharacterProblem(name: string, multiline = false): Character
       const reason = characterProblem(segment, chars[i]!, chars[i + 1], multiline);
       if (reason) return { char: chars[i]!, position, reason };
     }
-    if (chars.length > maxCodePointsPerCharacter) return { char: chars[0]!, position, reason: `a character stacked with ${chars.length - 1} marks` };
+    if (chars.length > maxCodePointsPerCharacter) return { char: chars[0]!, position, reason: `a character made of ${chars.length} code points (marks stacked beyond any real character)` };
   }
   return undefined;
 }
