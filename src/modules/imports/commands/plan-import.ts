@@ -28,7 +28,7 @@ export type ImportPlan = {
   tagIds: Set<string>;
 };
 
-type LiveTag = { tagId: string; name: string; groupName: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
+type LiveTag = { tagId: string; name: string; groupName: string; groupKey: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
 type LiveGroup = { name: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
 
 /** The planned tag key of a tag to create, from the `nameKey`s of its group and name (U+0001 is in neither). */
@@ -129,7 +129,7 @@ type Resolver = {
 /** A tag reference → a live tag id, `new:group/name` for one to create, or why not. */
 function resolveTag(ref: TagRef, row: ImportRow, r: Resolver): string | { error: string } {
   // By what a person sees: ＶＩＰ in the file is the tag VIP, 客户等级 + U+200B the group 客户等级.
-  const matches = (r.byName.get(keyOf(ref.name)) ?? []).filter((t) => ref.group === undefined || keyOf(t.groupName) === keyOf(ref.group));
+  const matches = (r.byName.get(keyOf(ref.name)) ?? []).filter((t) => ref.group === undefined || t.groupKey === keyOf(ref.group));
   if (matches.length > 1) return { error: `"${ref.text}" is ambiguous: write it as ${matches.map((t) => `${t.groupName}/${t.name}`).join(' or ')}` };
   const tag = matches[0];
   if (tag) {
@@ -159,30 +159,29 @@ function resolveTag(ref: TagRef, row: ImportRow, r: Resolver): string | { error:
 }
 
 /**
- * The live library as the actor sees it: tags of visible groups by name, and every live
- * enterprise group (strategy groups aside) by name, visible or not, since creating a tag in a
+ * The live library as the actor sees it: tags of visible groups by name key, and every live
+ * enterprise group (strategy groups aside) by name key, visible or not, since creating a tag in a
  * group merges into an existing group of that name.
  */
 async function loadLibrary(ctx: TxCtx, policy: Policy) {
-  const rows = await queryRows<{ tag_id: string | null; name: string | null; group_name: string; kind: LiveTag['kind']; scope: TagGroupScope; strategy_id: number | null }>(ctx.tx, sql`
-    select t.tag_id, t.name, g.name as group_name, g.kind, g.scope, g.strategy_id
+  const rows = await queryRows<{ tag_id: string | null; name: string | null; name_key: string | null; group_name: string; group_key: string; kind: LiveTag['kind']; scope: TagGroupScope; strategy_id: number | null }>(ctx.tx, sql`
+    select t.tag_id, t.name, t.name_key, g.name as group_name, g.name_key as group_key, g.kind, g.scope, g.strategy_id
     from tag_groups g left join tags t on t.corp_id = g.corp_id and t.group_id = g.group_id and t.deleted_at is null
     where g.corp_id = ${ctx.corpId} and g.deleted_at is null`);
   const byName = new Map<string, LiveTag[]>();
   const groups = new Map<string, LiveGroup>();
   for (const r of rows) {
     const group = { name: r.group_name, kind: r.kind, scope: r.scope ?? {}, strategyId: r.strategy_id === null ? null : Number(r.strategy_id) };
-    if (group.strategyId === null) groups.set(keyOf(r.group_name), group);
+    if (group.strategyId === null) groups.set(r.group_key, group);
     // Tags of groups the actor may not see do not exist for them (no probing by import).
-    if (!r.tag_id || !r.name || !policy.canSeeGroup(group)) continue;
-    const key = keyOf(r.name);
-    byName.set(key, [...(byName.get(key) ?? []), { ...group, tagId: r.tag_id, name: r.name, groupName: r.group_name }]);
+    if (!r.tag_id || !r.name || !r.name_key || !policy.canSeeGroup(group)) continue;
+    byName.set(r.name_key, [...(byName.get(r.name_key) ?? []), { ...group, tagId: r.tag_id, name: r.name, groupName: r.group_name, groupKey: r.group_key }]);
   }
   return { byName, groups };
 }
 
 async function actorPersonalTagNames(ctx: TxCtx): Promise<Set<string>> {
   if (ctx.actor.kind !== 'employee') return new Set();
-  const rows = await queryRows<{ name: string }>(ctx.tx, sql`select name from personal_tags where corp_id = ${ctx.corpId} and owner_userid = ${ctx.actor.userid}`);
-  return new Set(rows.map((r) => keyOf(r.name)));
+  const rows = await queryRows<{ name_key: string }>(ctx.tx, sql`select name_key from personal_tags where corp_id = ${ctx.corpId} and owner_userid = ${ctx.actor.userid}`);
+  return new Set(rows.map((r) => r.name_key));
 }
