@@ -19,6 +19,14 @@ describe('the name policy (issue 12 §6)', () => {
     expect(nameLength(normalizeName(raw))).toBe(length);
   });
 
+  it('counts the common scripts without the segmenter exactly as the segmenter does', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const ranges = [[0x20, 0x7e], [0x3000, 0x303f], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xff01, 0xff5e]] as const;
+    const all = ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i))).join('');
+    expect(nameLength(all)).toBe([...segmenter.segment(all)].length);
+    expect(nameLength('客户\u302A')).toBe(2);
+  });
+
   it('sixteen family emoji fit the default limit of 16; seventeen do not', () => {
     expect(issueOf('👨‍👩‍👧‍👦'.repeat(16))).toBeUndefined();
     expect(issueOf('👨‍👩‍👧‍👦'.repeat(17))).toEqual({ kind: 'too_long', length: 17, max: 16 });

@@ -6,6 +6,9 @@
  */
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Printable ASCII and CJK ideographs, punctuation (but not the tone marks U+302A–302F) and
+// fullwidth forms: each is one character and one UTF-16 unit, so most names skip the segmenter.
+const oneUnitPerCharacter = /^[\u0020-\u007E\u3000-\u3029\u3030-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uFF01-\uFF5E]*$/;
 
 // What a person sees as nothing: whitespace, default-ignorable (invisible) characters, and the
 // blank braille pattern, a favourite for names that look empty.
@@ -17,6 +20,14 @@ const loneSurrogate = /[\uD800-\uDFFF]/u;
 const pictographic = /\p{Extended_Pictographic}/u;
 const letter = /\p{L}/u;
 const mark = /\p{M}/u;
+const control = /\p{Cc}/u;
+const lineSeparator = /[\p{Zl}\p{Zp}]/u;
+const noncharacter = /\p{Noncharacter_Code_Point}/u;
+const variationSelector = /\p{Variation_Selector}/u;
+const invisible = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+// Anything `characterProblem` might object to, and marks (which may stack): a name with none of
+// these (most names) needs no closer look.
+const needsCloserLook = /[\p{Cc}\p{Zl}\p{Zp}\p{Noncharacter_Code_Point}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800\uFFFD\uD800-\uDFFF]/u;
 // An emoji tag sequence: the black flag, tag characters, the cancel tag (🏴󠁧󠁢󠁥󠁮󠁧󠁿 is England).
 const flagSequence = /^\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}$/u;
 
@@ -70,6 +81,7 @@ export function normalizeText(raw: string): string {
  * @example nameLength('👨‍👩‍👧‍👦VIP') // 4
  */
 export function nameLength(name: string): number {
+  if (oneUnitPerCharacter.test(name)) return name.length;
   let n = 0;
   for (const _ of segmenter.segment(name)) n += 1;
   return n;
@@ -117,16 +129,16 @@ export const maxCodePointsPerCharacter = 16;
 function characterProblem(cluster: string, c: string, next: string | undefined, multiline: boolean): string | undefined {
   if (loneSurrogate.test(c)) return 'half of a surrogate pair (the text is not valid Unicode)';
   if (c === '\uFFFD') return 'the replacement character U+FFFD (the text was decoded with the wrong encoding)';
-  if (/\p{Cc}/u.test(c)) return multiline && (c === '\n' || c === '\t') ? undefined : 'a control character';
-  if (/[\p{Zl}\p{Zp}]/u.test(c)) return multiline ? undefined : 'a line break';
-  if (/\p{Noncharacter_Code_Point}/u.test(c)) return 'a noncharacter';
-  if (/\p{Variation_Selector}/u.test(c)) return undefined;
+  if (control.test(c)) return multiline && (c === '\n' || c === '\t') ? undefined : 'a control character';
+  if (lineSeparator.test(c)) return multiline ? undefined : 'a line break';
+  if (noncharacter.test(c)) return 'a noncharacter';
+  if (variationSelector.test(c)) return undefined;
   // ZWJ joins the parts of one emoji (👨‍👩‍👧) or an Indic conjunct; anywhere else it is invisible.
   if (c === '\u200D') return next !== undefined && (pictographic.test(next) || letter.test(next)) ? undefined : 'an invisible joiner that joins nothing';
   // Tag characters spell a subdivision flag after 🏴 (🏴󠁧󠁢󠁳󠁣󠁴󠁿); anywhere else they are invisible text.
   const cp = c.codePointAt(0)!;
   if (cp >= 0xe0020 && cp <= 0xe007f) return flagSequence.test(cluster) ? undefined : 'an invisible tag character';
-  if (/[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u.test(c)) return 'an invisible character';
+  if (invisible.test(c)) return 'an invisible character';
   return undefined;
 }
 
@@ -138,6 +150,7 @@ function characterProblem(cluster: string, c: string, next: string | undefined, 
  * `position` counts characters from 1.
  */
 export function findCharacterProblem(name: string, multiline = false): CharacterProblem | undefined {
+  if (!needsCloserLook.test(name)) return undefined;
   let position = 0;
   for (const { segment } of segmenter.segment(name)) {
     position += 1;
