@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common.js';
+import { chars, Timestamp } from './common.js';
 
 // ---- input ----
 
@@ -13,11 +13,11 @@ export const AppRange = z.strictObject({
 export const AppIdParams = z.strictObject({ appId: z.string().min(1).max(64) });
 
 /** `POST /apps`: an ordinary app limited to its range. */
-export const CreateAppBody = z.strictObject({ name: z.string().min(1).max(64), range: AppRange });
+export const CreateAppBody = z.strictObject({ name: chars(64).pipe(z.string().min(1)), range: AppRange });
 
 /** `PATCH /apps/:appId`: rename or change the range (the customer-contact app has none). */
 export const UpdateAppBody = z
-  .strictObject({ name: z.string().min(1).max(64).optional(), range: AppRange.optional() })
+  .strictObject({ name: chars(64).pipe(z.string().min(1)).optional(), range: AppRange.optional() })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, range');
 
 // ---- output ----

@@ -21,12 +21,22 @@ export const IdList = z
   .transform((value) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)))
   .meta({ description: 'Ids, comma-separated or repeated.' });
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
- * A string of at most `max` characters. Characters are code points, as a user counts 购买意向, so
- * the check is a refinement rather than `.max()` (which counts UTF-16 units).
+ * A string of at most `max` characters as a person counts them: grapheme clusters, so 购买意向 is 4
+ * and 🇨🇳 or 👨‍👩‍👧 is 1 (the server's name policy, src/names, counts the same way). Hence a
+ * refinement rather than `.max()`, which counts UTF-16 units.
  */
 export function chars(max: number) {
-  return z.string().refine((s) => [...s].length <= max, `at most ${max} characters`).meta({ maxLength: max });
+  return z
+    .string()
+    .refine((s) => {
+      let n = 0;
+      for (const _ of graphemes.segment(s)) if (++n > max) return false;
+      return true;
+    }, `at most ${max} characters`)
+    .meta({ maxLength: max });
 }
 
 /** A display order: larger lists first (WeCom's `order`, an unsigned 32-bit integer). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common.js';
+import { chars, Timestamp } from './common.js';
 
 // ---- input ----
 
@@ -12,7 +12,7 @@ export const DeptIdParams = z.strictObject({ deptId: z.coerce.number().int().min
 /** `POST /departments`: a department under an existing one (`parentId: 0` only for the corp's first, root department). */
 export const CreateDepartmentBody = z.strictObject({
   deptId: DeptId.optional().meta({ description: 'WeCom\'s department id; the next free one when left out.' }),
-  name: z.string().min(1).max(64),
+  name: chars(64).pipe(z.string().min(1)),
   parentId: z.int().min(0).max(2_147_483_647),
   region: Region.nullable().optional().meta({ description: 'e.g. 华东; left out or null = inherited from the parent.' }),
   order: z.int().min(0).max(4_294_967_295).optional(),
@@ -20,7 +20,7 @@ export const CreateDepartmentBody = z.strictObject({
 
 /** `PATCH /departments/:deptId`: rename, move (never under itself) or change its region (null = inherit). */
 export const UpdateDepartmentBody = z
-  .strictObject({ name: z.string().min(1).max(64).optional(), parentId: z.int().min(0).max(2_147_483_647).optional(), region: Region.nullable().optional(), order: z.int().min(0).max(4_294_967_295).optional() })
+  .strictObject({ name: chars(64).pipe(z.string().min(1)).optional(), parentId: z.int().min(0).max(2_147_483_647).optional(), region: Region.nullable().optional(), order: z.int().min(0).max(4_294_967_295).optional() })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, parentId, region, order');
 
 /** A WeCom userid: 1–64 letters, digits, `_`, `-`, `@` and `.`. */
@@ -40,11 +40,11 @@ export const ListEmployeesQuery = z.strictObject({
 });
 
 /** `POST /employees`. */
-export const CreateEmployeeBody = z.strictObject({ userid: Userid, name: z.string().min(1).max(64), departmentIds: z.array(DeptId).min(1).max(100), role: z.string().min(1).max(32) });
+export const CreateEmployeeBody = z.strictObject({ userid: Userid, name: chars(64).pipe(z.string().min(1)), departmentIds: z.array(DeptId).min(1).max(100), role: z.string().min(1).max(32) });
 
 /** `PATCH /employees/:userid`: fields to change; `status: 'left'` also ends their console sessions. */
 export const UpdateEmployeeBody = z
-  .strictObject({ name: z.string().min(1).max(64).optional(), departmentIds: z.array(DeptId).min(1).max(100).optional(), role: z.string().min(1).max(32).optional(), status: z.enum(['active', 'left']).optional() })
+  .strictObject({ name: chars(64).pipe(z.string().min(1)).optional(), departmentIds: z.array(DeptId).min(1).max(100).optional(), role: z.string().min(1).max(32).optional(), status: z.enum(['active', 'left']).optional() })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, departmentIds, role, status');
 
 // ---- output ----

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chars } from './common.js';
 
 // ---- input ----
 
@@ -13,15 +14,15 @@ const PermissionNames = z.array(z.string().min(1).max(64)).max(200).meta({ descr
 /** `POST /roles`: a custom role. */
 export const CreateRoleBody = z.strictObject({
   roleId: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lowercase letters, digits, _ and -, starting with a letter, 2–32 long'),
-  name: z.string().min(1).max(32),
-  description: z.string().max(200).optional(),
+  name: chars(32).pipe(z.string().min(1)),
+  description: chars(200).optional(),
   permissions: PermissionNames,
   dataScope: DataScope,
 });
 
 /** `PATCH /roles/:roleId`: fields to change; on a built-in role this stores the corp's own version of it. */
 export const UpdateRoleBody = z
-  .strictObject({ name: z.string().min(1).max(32).optional(), description: z.string().max(200).optional(), permissions: PermissionNames.optional(), dataScope: DataScope.optional() })
+  .strictObject({ name: chars(32).pipe(z.string().min(1)).optional(), description: chars(200).optional(), permissions: PermissionNames.optional(), dataScope: DataScope.optional() })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, description, permissions, dataScope');
 
 // ---- output ----

@@ -1,6 +1,12 @@
+import { nameKey, normalizeName } from '../names/name-policy.js';
+
+/** Whether two names are one name to a person (the name policy's key). */
+const same = (a: string, b: string) => nameKey(normalizeName(a)) === nameKey(normalizeName(b));
+
 /**
  * A deliberately simple in-memory model of the tag library and marks, used as the oracle in the
- * property test: whatever sequence of operations runs, the server must agree with it.
+ * property test: whatever sequence of operations runs, the server must agree with it. Names are
+ * stored normalized and compared as a person sees them (VIP and ｖｉｐ are one name).
  */
 export class TagModel {
   groups = new Map<string, { name: string; live: boolean; deletion?: number }>();
@@ -12,7 +18,7 @@ export class TagModel {
   constructor(readonly follows: Set<string>) {}
 
   liveGroupByName(name: string) {
-    return [...this.groups].find(([, g]) => g.live && g.name === name)?.[0];
+    return [...this.groups].find(([, g]) => g.live && same(g.name, name))?.[0];
   }
 
   liveTagsOf(groupId: string) {
@@ -21,12 +27,13 @@ export class TagModel {
 
   /** add_corp_tag by group name: the errcode the server must answer, applying it when 0. */
   add(groupName: string, names: string[], ids: () => { groupId: string; tagIdByName: Map<string, string> } | undefined): number {
-    const unique = [...new Set(names)];
+    // Repeats in one request collapse into the first spelling.
+    const unique = names.map(normalizeName).filter((name, i, all) => all.findIndex((other) => same(other, name)) === i);
     const groupId = this.liveGroupByName(groupName);
-    if (groupId && this.liveTagsOf(groupId).some(([, t]) => unique.includes(t.name))) return 40071;
+    if (groupId && this.liveTagsOf(groupId).some(([, t]) => unique.some((name) => same(name, t.name)))) return 40071;
     const created = ids();
     if (!created) return 0;
-    this.groups.set(created.groupId, { name: groupName, live: true });
+    this.groups.set(created.groupId, { name: groupId ? this.groups.get(groupId)!.name : normalizeName(groupName), live: true });
     for (const name of unique) this.tags.set(created.tagIdByName.get(name)!, { name, groupId: created.groupId, live: true });
     return 0;
   }
@@ -34,8 +41,8 @@ export class TagModel {
   rename(tagId: string, name: string): number {
     const tag = this.tags.get(tagId);
     if (!tag?.live) return 40068;
-    if (this.liveTagsOf(tag.groupId).some(([id, t]) => id !== tagId && t.name === name)) return 40071;
-    tag.name = name;
+    if (this.liveTagsOf(tag.groupId).some(([id, t]) => id !== tagId && same(t.name, name))) return 40071;
+    tag.name = normalizeName(name);
     return 0;
   }
 
@@ -65,7 +72,7 @@ export class TagModel {
     if (!tag || tag.live) return 'tag_not_found';
     const group = this.groups.get(tag.groupId)!;
     if (!group.live && this.liveGroupByName(group.name)) return 'name_taken';
-    if (group.live && this.liveTagsOf(tag.groupId).some(([, t]) => t.name === tag.name)) return 'name_taken';
+    if (group.live && this.liveTagsOf(tag.groupId).some(([, t]) => same(t.name, tag.name))) return 'name_taken';
     group.live = true;
     this.revive([tagId]);
     return '';

@@ -1,12 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
+import { nameLength, normalizeName } from '../names/name-policy.js';
 
 /** WeCom's own ceiling for tag and group names. The corp's lower limit (default 16) is the commands' to enforce, as 40072. */
 export const wecomNameMax = 30;
 
-/** A tag or group name: longer than 30 characters is 40058, as WeCom answers (counted in code points, like `checkName`). */
-export const wecomName = z.string().refine((s) => [...s.trim()].length <= wecomNameMax, { message: `longer than ${wecomNameMax} characters` });
+/**
+ * A tag or group name: longer than 30 characters is 40058, as WeCom answers. Counted as the name
+ * policy counts (src/names): grapheme clusters of the normalized name, so 🇨🇳 is one character.
+ */
+export const wecomName = z.string().refine((s) => nameLength(normalizeName(s)) <= wecomNameMax, { message: `longer than ${wecomNameMax} characters` });
 
 /** An optional name (add_corp_tag's `group_name`, edit_corp_tag's `name`); `null` and `""` read as absent. */
 export const optionalName = wecomName.nullish().transform((value) => (value ? value : undefined));

@@ -38,6 +38,8 @@ export const audiences = pgTable(
     corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
     audienceId: text('audience_id').notNull(),
     name: text('name').notNull(),
+    // `nameKey(name)` (src/names): saved audiences are unique by what a person sees.
+    nameKey: text('name_key').notNull(),
     description: text('description').notNull().default(''),
     expression: jsonb('expression').$type<Expr>().notNull(),
     ownerUserid: text('owner_userid').notNull(),
@@ -45,5 +47,5 @@ export const audiences = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.corpId, t.audienceId] }), uniqueIndex('audiences_name_uq').on(t.corpId, t.name)],
+  (t) => [primaryKey({ columns: [t.corpId, t.audienceId] }), uniqueIndex('audiences_name_uq').on(t.corpId, t.nameKey)],
 );

@@ -20,6 +20,9 @@ export const tagGroups = pgTable(
     corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
     groupId: text('group_id').notNull(),
     name: text('name').notNull(),
+    // `nameKey(name)` (src/names): look-alike names (ＶＩＰ, VIP + U+200B, vip) share it, so the
+    // unique index refuses them even when two writers race.
+    nameKey: text('name_key').notNull(),
     order: bigint('order', { mode: 'number' }).notNull().default(0),
     kind: text('kind', { enum: ['corp', 'strategy', 'smart'] }).notNull().default('corp'),
     strategyId: integer('strategy_id'),
@@ -32,7 +35,7 @@ export const tagGroups = pgTable(
   (t) => [
     primaryKey({ columns: [t.corpId, t.groupId] }),
     uniqueIndex('tag_groups_live_name_uq')
-      .on(t.corpId, sql`coalesce(${t.strategyId}, 0)`, t.name)
+      .on(t.corpId, sql`coalesce(${t.strategyId}, 0)`, t.nameKey)
       .where(sql`${t.deletedAt} is null`),
   ],
 );
@@ -45,6 +48,8 @@ export const tags = pgTable(
     tagId: text('tag_id').notNull(),
     groupId: text('group_id').notNull(),
     name: text('name').notNull(),
+    // `nameKey(name)`: names unique among a group's live tags by what a person sees.
+    nameKey: text('name_key').notNull(),
     order: bigint('order', { mode: 'number' }).notNull().default(0),
     color: text('color').notNull().default(''),
     description: text('description').notNull().default(''),
@@ -57,7 +62,7 @@ export const tags = pgTable(
   (t) => [
     primaryKey({ columns: [t.corpId, t.tagId] }),
     index('tags_group_idx').on(t.corpId, t.groupId),
-    uniqueIndex('tags_live_name_uq').on(t.corpId, t.groupId, t.name).where(sql`${t.deletedAt} is null`),
+    uniqueIndex('tags_live_name_uq').on(t.corpId, t.groupId, t.nameKey).where(sql`${t.deletedAt} is null`),
   ],
 );
 
@@ -70,11 +75,13 @@ export const personalTags = pgTable(
     ownerUserid: text('owner_userid').notNull(),
     groupName: text('group_name').notNull().default(''),
     name: text('name').notNull(),
+    // `nameKey(name)`: an owner's personal tags are unique by what a person sees.
+    nameKey: text('name_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.corpId, t.tagId] }),
-    uniqueIndex('personal_tags_owner_name_uq').on(t.corpId, t.ownerUserid, t.name),
+    uniqueIndex('personal_tags_owner_name_uq').on(t.corpId, t.ownerUserid, t.nameKey),
   ],
 );
 

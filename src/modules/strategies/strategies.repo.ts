@@ -3,6 +3,8 @@ import { reader, type Ctx, type TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import { strategies, strategyRanges } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
+import { checkName } from '../../names/check-name.js';
+import { namedThings } from '../../names/named-things.js';
 import { nodeKey, nodeOfRow, type RangeNode } from './range.js';
 
 /** A rule group row as stored. */
@@ -75,16 +77,13 @@ export async function nextStrategyId(ctx: TxCtx): Promise<number> {
   return Number(row?.max ?? 0) + 1;
 }
 
-/** WeCom's ceiling for names; rule-group names are held to it too (the doc gives none of its own). */
-const nameMax = 30;
-
-/** A rule-group name, trimmed: empty or longer than 30 characters is 40058. */
+/**
+ * A rule-group name under the one name policy (src/names), normalized: blank, an invisible or
+ * control character, or more than 30 characters (WeCom's ceiling for names; the doc gives rule
+ * groups none of their own) is 40058.
+ */
 export function checkStrategyName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '' || [...trimmed].length > nameMax) {
-    throw new AppError('validation_failed', { message: `strategy_name must be 1–${nameMax} characters.`, details: [{ path: 'strategy_name', message: trimmed === '' ? 'empty' : 'too long' }] });
-  }
-  return trimmed;
+  return checkName(name, { ...namedThings.strategy, path: 'strategy_name' });
 }
 
 /** The rule group as the audit log describes it. */

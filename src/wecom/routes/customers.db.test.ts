@@ -82,8 +82,8 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
     // Rule-group tags have no command yet (issue 3); a row stands in for one.
     const strategyGroupId = unique('st');
     const strategyTagId = unique('st');
-    await db().db.insert(tagGroups).values({ corpId: corp.corpId, groupId: strategyGroupId, name: '规则组标签', kind: 'strategy', strategyId: 1 });
-    await db().db.insert(tags).values({ corpId: corp.corpId, tagId: strategyTagId, groupId: strategyGroupId, name: '华东' });
+    await db().db.insert(tagGroups).values({ corpId: corp.corpId, groupId: strategyGroupId, name: '规则组标签', nameKey: '规则组标签', kind: 'strategy', strategyId: 1 });
+    await db().db.insert(tags).values({ corpId: corp.corpId, tagId: strategyTagId, groupId: strategyGroupId, name: '华东', nameKey: '华东' });
     // Strategy tags go only on relations of members inside the rule group's range.
     await db().db.insert(strategies).values({ corpId: corp.corpId, strategyId: 1, name: '华东规则组' });
     await db().db.insert(strategyRanges).values({ corpId: corp.corpId, strategyId: 1, type: 1, node: u1 });

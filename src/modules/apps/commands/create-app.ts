@@ -2,6 +2,8 @@ import type { TxCtx } from '../../../context.js';
 import { apps } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { randomToken, sha256 } from '../../../ids.js';
+import { checkName } from '../../../names/check-name.js';
+import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import { lockOrg } from '../../org/org.repo.js';
 import { appSnapshot, requireRange, type AppRow } from '../apps.repo.js';
@@ -18,12 +20,13 @@ export async function createApp(ctx: TxCtx, input: CreateAppInput): Promise<{ ap
   const policy = await policyFor(ctx);
   await lockOrg(ctx);
   policy.authorize('org.manage');
+  const name = checkName(input.name, { ...namedThings.app, path: 'body.name' });
   const range = { departments: [...new Set(input.range.departments)], userids: [...new Set(input.range.userids)] };
   await requireRange(ctx, range);
   const secret = randomToken(43);
   const [row] = await ctx.tx
     .insert(apps)
-    .values({ corpId: ctx.corpId, appId: `ap${randomToken(14)}`, name: input.name, kind: 'app', secretHash: sha256(secret), rangeDepartments: range.departments, rangeUserids: range.userids })
+    .values({ corpId: ctx.corpId, appId: `ap${randomToken(14)}`, name, kind: 'app', secretHash: sha256(secret), rangeDepartments: range.departments, rangeUserids: range.userids })
     .returning();
   await recordEvent(ctx, { type: 'app.created', subjectType: 'app', subjectId: row!.appId, after: appSnapshot(row!) });
   return { app: row!, secret };

@@ -3,6 +3,8 @@ import type { TxCtx } from '../../../context.js';
 import { apps } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { checkOptionalName } from '../../../names/check-name.js';
+import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import { clearAuthCache } from '../../auth/tokens.js';
 import { lockOrg } from '../../org/org.repo.js';
@@ -21,6 +23,7 @@ export async function updateApp(ctx: TxCtx, input: UpdateAppInput): Promise<AppR
   await lockOrg(ctx);
   const before = await lockApp(ctx, input.appId);
   policy.authorize('org.manage');
+  const name = checkOptionalName(input.name, { ...namedThings.app, path: 'body.name' });
   if (input.range && before.kind === 'customer_contact') {
     throw new AppError('validation_failed', { message: 'The customer-contact app reaches the whole corp; it cannot be given a range.', details: [{ path: 'body.range', message: 'not for the customer-contact app' }] });
   }
@@ -28,7 +31,7 @@ export async function updateApp(ctx: TxCtx, input: UpdateAppInput): Promise<AppR
   if (range) await requireRange(ctx, range);
   const [after] = await ctx.tx
     .update(apps)
-    .set({ name: input.name ?? before.name, rangeDepartments: range?.departments ?? before.rangeDepartments, rangeUserids: range?.userids ?? before.rangeUserids })
+    .set({ name: name ?? before.name, rangeDepartments: range?.departments ?? before.rangeDepartments, rangeUserids: range?.userids ?? before.rangeUserids })
     .where(and(eq(apps.corpId, ctx.corpId), eq(apps.appId, before.appId)))
     .returning();
   await recordEvent(ctx, { type: 'app.updated', subjectType: 'app', subjectId: before.appId, before: appSnapshot(before), after: appSnapshot(after!) });

@@ -66,7 +66,7 @@ export function randomCorpArbitrary(maxCustomers = 40): fc.Arbitrary<RandomCorp>
 export async function seedRandomCorp(db: Db, corpId: string, data: RandomCorp): Promise<void> {
   await db.insert(departments).values(randomCorpTree.map(([deptId, parentId], i) => ({ corpId, deptId, parentId, name: `部门${deptId}`, region: data.regions[i] ?? null })));
   await db.insert(employees).values(userids.map((userid, i) => ({ corpId, userid, name: userid, departmentIds: data.employees[i] ?? [] })));
-  await db.insert(personalTags).values({ corpId, tagId: randomCorpPersonalTag, ownerUserid: 'zhangsan', name: '私人' });
+  await db.insert(personalTags).values({ corpId, tagId: randomCorpPersonalTag, ownerUserid: 'zhangsan', name: '私人', nameKey: '私人' });
   if (data.customers.length === 0) return;
   const ext = (i: number) => `c${i}`;
   await db.insert(customers).values(data.customers.map((c, i) => ({ corpId, externalUserid: ext(i), seq: i + 1, name: ext(i), gender: c.gender, province: c.province, city: c.city, corpName: c.corpName, attributes: { ...c.attributes } })));

@@ -4,6 +4,9 @@ import { audiences } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
+import { checkName, checkText } from '../../../names/check-name.js';
+import { nameKey } from '../../../names/name-policy.js';
+import { describedThings, namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import type { Expr } from '../expression/ast.js';
 import { loadCatalog, usesPersonalTags } from '../service/catalog.js';
@@ -36,9 +39,15 @@ export async function getAudience(ctx: Ctx, audienceId: string, lock = false): P
   return row;
 }
 
-async function assertNameFree(ctx: TxCtx, name: string, except?: string): Promise<void> {
-  const [taken] = await ctx.tx.select({ id: audiences.audienceId }).from(audiences).where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.name, name)));
-  if (taken && taken.id !== except) throw new AppError('name_taken', { message: `An audience is already called "${name}".`, details: [{ path: 'body.name', message: 'name taken' }] });
+const checkAudienceName = (name: string) => checkName(name, { ...namedThings.audience, path: 'body.name' });
+const checkDescription = (text: string | undefined) => checkText(text, { ...describedThings.audienceDescription, path: 'body.description' });
+
+/** Refuses a name that looks the same as another audience's (by `nameKey`); returns the key. */
+async function assertNameFree(ctx: TxCtx, name: string, except?: string): Promise<string> {
+  const key = nameKey(name);
+  const [taken] = await ctx.tx.select({ id: audiences.audienceId, name: audiences.name }).from(audiences).where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.nameKey, key)));
+  if (taken && taken.id !== except) throw new AppError('name_taken', { message: `An audience is already called "${taken.name}".`, details: [{ path: 'body.name', message: 'name taken' }] });
+  return key;
 }
 
 /** Checks the expression against what the actor may use; returns it with its privacy. */
@@ -51,11 +60,13 @@ async function checked(ctx: TxCtx, input: ExpressionInput): Promise<{ expression
 /** Saves a named audience. One using the actor's personal tags becomes private to them. */
 export async function createAudience(ctx: TxCtx, input: { name: string; description?: string } & ExpressionInput): Promise<AudienceRow> {
   (await policyFor(ctx)).authorize('audience.manage');
+  const name = checkAudienceName(input.name);
+  const description = checkDescription(input.description) ?? '';
   const { expression, isPrivate } = await checked(ctx, input);
   // Serializes creations per corp, so two requests cannot both pass the name check.
   await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audiences:${ctx.corpId}`}))`);
-  await assertNameFree(ctx, input.name);
-  const [row] = await ctx.tx.insert(audiences).values({ corpId: ctx.corpId, audienceId: newId.audience(), name: input.name, description: input.description ?? '', expression, ownerUserid: ownerOf(ctx), isPrivate }).returning();
+  const key = await assertNameFree(ctx, name);
+  const [row] = await ctx.tx.insert(audiences).values({ corpId: ctx.corpId, audienceId: newId.audience(), name, nameKey: key, description, expression, ownerUserid: ownerOf(ctx), isPrivate }).returning();
   await recordEvent(ctx, { type: 'audience.created', subjectType: 'audience', subjectId: row!.audienceId, after: { name: row!.name, expression, isPrivate } });
   return row!;
 }
@@ -64,14 +75,17 @@ export async function createAudience(ctx: TxCtx, input: { name: string; descript
 export async function updateAudience(ctx: TxCtx, audienceId: string, patch: { name?: string; description?: string } & ExpressionInput): Promise<AudienceRow> {
   (await policyFor(ctx)).authorize('audience.manage');
   const before = await getAudience(ctx, audienceId, true);
+  const name = patch.name === undefined ? before.name : checkAudienceName(patch.name);
+  const description = checkDescription(patch.description) ?? before.description;
   const next = patch.expression !== undefined || patch.text !== undefined ? await checked(ctx, patch) : { expression: before.expression, isPrivate: before.isPrivate };
-  if (patch.name !== undefined && patch.name !== before.name) {
+  let key = before.nameKey;
+  if (name !== before.name) {
     await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audiences:${ctx.corpId}`}))`);
-    await assertNameFree(ctx, patch.name, audienceId);
+    key = await assertNameFree(ctx, name, audienceId);
   }
   const [row] = await ctx.tx
     .update(audiences)
-    .set({ name: patch.name ?? before.name, description: patch.description ?? before.description, expression: next.expression, isPrivate: next.isPrivate, updatedAt: new Date() })
+    .set({ name, nameKey: key, description, expression: next.expression, isPrivate: next.isPrivate, updatedAt: new Date() })
     .where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.audienceId, audienceId)))
     .returning();
   await recordEvent(ctx, { type: 'audience.updated', subjectType: 'audience', subjectId: audienceId, before: { name: before.name, description: before.description, expression: before.expression }, after: { name: row!.name, description: row!.description, expression: row!.expression } });

@@ -2,17 +2,21 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { reader, type Ctx } from '../../../context.js';
 import { personalTags, tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
+import { nameKey, normalizeName } from '../../../names/name-policy.js';
 import { loadOrgSnapshot, policyFor, type Policy } from '../../../policies/index.js';
 import type { EvalContext } from '../context.js';
 import type { Expr } from '../expression/ast.js';
 import { issuePath } from '../expression/validate.js';
 import type { NameResolver, PrintOptions } from '../expression/index.js';
 
-/** A tag an audience may name, with what the console shows for it. */
-export type CatalogTag = { tagId: string; name: string; groupId: string; groupName: string; kind: 'corp' | 'strategy' | 'smart' | 'personal' };
+/**
+ * A tag an audience may name, with what the console shows for it; `key` and `groupKey` are the
+ * name policy's keys of its name and its group's (src/names), which text resolves names by.
+ */
+export type CatalogTag = { tagId: string; name: string; key: string; groupId: string; groupName: string; groupKey: string; kind: 'corp' | 'strategy' | 'smart' | 'personal' };
 
 /** A group an audience may name. */
-export type CatalogGroup = { groupId: string; name: string; kind: 'corp' | 'strategy' | 'smart'; tagIds: string[] };
+export type CatalogGroup = { groupId: string; name: string; key: string; kind: 'corp' | 'strategy' | 'smart'; tagIds: string[] };
 
 /**
  * What one actor may put in an audience: the tags and groups they can see, plus their own personal
@@ -32,7 +36,7 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
   const policy = await policyFor(ctx);
   const db = reader(ctx);
   const rows = await db
-    .select({ tagId: tags.tagId, name: tags.name, groupId: tagGroups.groupId, groupName: tagGroups.name, kind: tagGroups.kind, scope: tagGroups.scope, strategyId: tagGroups.strategyId })
+    .select({ tagId: tags.tagId, name: tags.name, key: tags.nameKey, groupId: tagGroups.groupId, groupName: tagGroups.name, groupKey: tagGroups.nameKey, kind: tagGroups.kind, scope: tagGroups.scope, strategyId: tagGroups.strategyId })
     .from(tags)
     .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
     .where(and(eq(tags.corpId, ctx.corpId), isNull(tags.deletedAt), isNull(tagGroups.deletedAt)));
@@ -42,15 +46,15 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
     // Every live tag counts for `group:G:all` semantics, but only visible groups may be named.
     tagGroupMap.set(r.tagId, r.groupId);
     if (!policy.canSeeGroup({ kind: r.kind, scope: r.scope, strategyId: r.strategyId })) continue;
-    catalog.tags.set(r.tagId, { tagId: r.tagId, name: r.name, groupId: r.groupId, groupName: r.groupName, kind: r.kind });
-    const group = catalog.groups.get(r.groupId) ?? { groupId: r.groupId, name: r.groupName, kind: r.kind, tagIds: [] };
+    catalog.tags.set(r.tagId, { tagId: r.tagId, name: r.name, key: r.key, groupId: r.groupId, groupName: r.groupName, groupKey: r.groupKey, kind: r.kind });
+    const group = catalog.groups.get(r.groupId) ?? { groupId: r.groupId, name: r.groupName, key: r.groupKey, kind: r.kind, tagIds: [] };
     group.tagIds.push(r.tagId);
     catalog.groups.set(r.groupId, group);
   }
   if (ctx.actor.kind === 'employee') {
     catalog.personalOwner = ctx.actor.userid;
-    const own = await db.select({ tagId: personalTags.tagId, name: personalTags.name, groupName: personalTags.groupName }).from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.ownerUserid, ctx.actor.userid)));
-    for (const p of own) catalog.tags.set(p.tagId, { tagId: p.tagId, name: p.name, groupId: '', groupName: p.groupName, kind: 'personal' });
+    const own = await db.select({ tagId: personalTags.tagId, name: personalTags.name, key: personalTags.nameKey, groupName: personalTags.groupName }).from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.ownerUserid, ctx.actor.userid)));
+    for (const p of own) catalog.tags.set(p.tagId, { tagId: p.tagId, name: p.name, key: p.key, groupId: '', groupName: p.groupName, groupKey: keyOf(p.groupName), kind: 'personal' });
   }
   const org = await loadOrgSnapshot(ctx);
   const parents = catalog.eval.departmentParents as Map<number, number>;
@@ -58,27 +62,34 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
   return catalog;
 }
 
+const keyOf = (name: string) => nameKey(normalizeName(name));
+
 /**
  * Resolves names written in the text syntax: `看房` (any visible group), `客户等级/A级` (that group),
- * or a personal tag of the actor. Several matches make the name ambiguous, none unknown.
+ * or a personal tag of the actor. Names match by what a person sees (`nameKey`: `tag:ＶＩＰ` is the
+ * tag VIP). Several matches make the name ambiguous, none unknown.
  */
 export function catalogResolver(catalog: AudienceCatalog): NameResolver {
   const all = [...catalog.tags.values()];
   return {
-    tag: (ref) => all.filter((t) => t.name === ref.name && (ref.group === undefined || t.groupName === ref.group)).map((t) => t.tagId),
-    group: (name) => [...catalog.groups.values()].filter((g) => g.name === name).map((g) => g.groupId),
+    tag: (ref) => {
+      const [key, groupKey] = [keyOf(ref.name), ref.group === undefined ? undefined : keyOf(ref.group)];
+      return all.filter((t) => t.key === key && (groupKey === undefined || t.groupKey === groupKey)).map((t) => t.tagId);
+    },
+    group: (name) => [...catalog.groups.values()].filter((g) => g.key === keyOf(name)).map((g) => g.groupId),
   };
 }
 
 /** Labels for printing an expression back with names (`tag:"客户等级/A级"`). */
 export function catalogLabels(catalog: AudienceCatalog): PrintOptions {
+  // Counted by key: a name that resolves to several tags is printed with its group.
   const names = new Map<string, number>();
-  for (const t of catalog.tags.values()) names.set(t.name, (names.get(t.name) ?? 0) + 1);
+  for (const t of catalog.tags.values()) names.set(t.key, (names.get(t.key) ?? 0) + 1);
   return {
     tagLabel: (id) => {
       const t = catalog.tags.get(id);
       if (!t) return undefined;
-      return (names.get(t.name) ?? 0) > 1 && t.groupName ? `${t.groupName}/${t.name}` : t.name;
+      return (names.get(t.key) ?? 0) > 1 && t.groupName ? `${t.groupName}/${t.name}` : t.name;
     },
     groupLabel: (id) => catalog.groups.get(id)?.name,
   };

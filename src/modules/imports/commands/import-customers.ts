@@ -3,6 +3,7 @@ import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
+import { nameKey } from '../../../names/name-policy.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
 import { addFollows } from '../../customers/commands/add-follows.js';
 import { lockCorpSettings } from '../../corps/settings.js';
@@ -37,7 +38,7 @@ export async function dryRunImport(ctx: Ctx, bytes: Uint8Array, opts: ImportOpti
   try {
     await withTx(ctx, async (tx) => {
       const { issues, plan } = await planImport(tx, file.rows, { createTags: opts.createTags ?? false }, file.issues);
-      report.tagsToCreate = [...plan.tagsToCreate].flatMap(([group, names]) => [...names].map((name) => `${group}/${name}`));
+      report.tagsToCreate = [...plan.tagsToCreate.values()].flatMap((group) => [...group.tags.values()].map((name) => `${group.name}/${name}`));
       report.errors = capped(issues);
       if (issues.length > 0) throw rollback;
       const { result } = await writeImport(tx, plan, file.rows.length, opts);
@@ -103,9 +104,9 @@ async function writeImport(ctx: TxCtx, plan: ImportPlan, rows: number, opts: Imp
 
   const tagIdOf = new Map<string, string>();
   let tagsCreated = 0;
-  for (const [groupName, names] of plan.tagsToCreate) {
-    const added = await addTags(ctx, { groupName, tags: [...names].map((name) => ({ name })), onExistingName: 'merge' });
-    for (const tag of added.tags) tagIdOf.set(newTagKey(groupName, tag.name), tag.tagId);
+  for (const [groupKey, group] of plan.tagsToCreate) {
+    const added = await addTags(ctx, { groupName: group.name, tags: [...group.tags.values()].map((name) => ({ name })), onExistingName: 'merge' });
+    for (const tag of added.tags) tagIdOf.set(newTagKey(groupKey, nameKey(tag.name)), tag.tagId);
     tagsCreated += added.tags.length;
   }
 

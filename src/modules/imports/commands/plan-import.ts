@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import type { TagGroupScope } from '../../../db/schema/index.js';
+import { findNameIssue, nameKey, normalizeName } from '../../../names/name-policy.js';
 import { loadOrgSnapshot, policyFor, strategyCovers, type Policy } from '../../../policies/index.js';
 import { readCorpSettings } from '../../corps/settings.js';
 import type { NewFollowOf } from '../../customers/commands/add-follows.js';
@@ -18,17 +19,23 @@ export type ImportPlan = {
   newCustomers: PlannedCustomer[];
   newFollows: NewFollowOf[];
   marks: PlannedMark[];
-  /** Group name → tag names to create (only with `createTags`). */
-  tagsToCreate: Map<string, Set<string>>;
+  /**
+   * Tags to create (only with `createTags`), by group: the group's and each tag's `nameKey` lead
+   * to the name as first written, so look-alike spellings (VIP, ＶＩＰ) make one tag.
+   */
+  tagsToCreate: Map<string, { name: string; tags: Map<string, string> }>;
   /** Live tag ids the marks name. */
   tagIds: Set<string>;
 };
 
-type LiveTag = { tagId: string; name: string; groupName: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
+type LiveTag = { tagId: string; name: string; groupName: string; groupKey: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
 type LiveGroup = { name: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
 
-/** The planned tag key of a tag to create. */
-export const newTagKey = (group: string, name: string) => `new:${group}/${name}`;
+/** The planned tag key of a tag to create, from the `nameKey`s of its group and name (U+0001 is in neither). */
+export const newTagKey = (groupKey: string, nameKey: string) => `new:${groupKey}\u0001${nameKey}`;
+
+/** A tag reference's part normalized and keyed as the name policy does (src/names). */
+const keyOf = (part: string) => nameKey(normalizeName(part));
 
 /**
  * Checks import rows against the database and the actor's rights, without writing: followers
@@ -96,8 +103,10 @@ export async function planImport(ctx: TxCtx, rows: ImportRow[], opts: { createTa
         continue;
       }
       if (tag.startsWith('new:')) {
-        const [group, name] = [ref.group!, ref.name];
-        plan.tagsToCreate.set(group, (plan.tagsToCreate.get(group) ?? new Set()).add(name));
+        const [group, name] = [normalizeName(ref.group!), normalizeName(ref.name)];
+        const entry = plan.tagsToCreate.get(nameKey(group)) ?? { name: group, tags: new Map<string, string>() };
+        if (!entry.tags.has(nameKey(name))) entry.tags.set(nameKey(name), name);
+        plan.tagsToCreate.set(nameKey(group), entry);
       } else plan.tagIds.add(tag);
       const markKey = `${key}|${row.userid}|${tag}`;
       if (followerOk && !markKeys.has(markKey)) markKeys.add(markKey), plan.marks.push({ customerKey: key, userid: row.userid, tag });
@@ -119,7 +128,8 @@ type Resolver = {
 
 /** A tag reference → a live tag id, `new:group/name` for one to create, or why not. */
 function resolveTag(ref: TagRef, row: ImportRow, r: Resolver): string | { error: string } {
-  const matches = (r.byName.get(ref.name) ?? []).filter((t) => ref.group === undefined || t.groupName === ref.group);
+  // By what a person sees: ＶＩＰ in the file is the tag VIP, 客户等级 + U+200B the group 客户等级.
+  const matches = (r.byName.get(keyOf(ref.name)) ?? []).filter((t) => ref.group === undefined || t.groupKey === keyOf(ref.group));
   if (matches.length > 1) return { error: `"${ref.text}" is ambiguous: write it as ${matches.map((t) => `${t.groupName}/${t.name}`).join(' or ')}` };
   const tag = matches[0];
   if (tag) {
@@ -130,44 +140,48 @@ function resolveTag(ref: TagRef, row: ImportRow, r: Resolver): string | { error:
     return tag.tagId;
   }
   if (ref.group === undefined) {
-    if (r.personalNames.has(ref.name)) return { error: `"${ref.text}" is a personal tag; personal tags cannot be imported` };
+    if (r.personalNames.has(keyOf(ref.name))) return { error: `"${ref.text}" is a personal tag; personal tags cannot be imported` };
     return { error: `unknown tag "${ref.text}"${r.createTags ? ' (to create it, write it as group/tag)' : ''}` };
   }
   if (!r.createTags) return { error: `unknown tag "${ref.text}" (pass createTags to create it)` };
   if (!r.policy.can('tag.create')) return { error: `unknown tag "${ref.text}", and you may not create tags` };
-  if ([...ref.name].length > r.nameMax) return { error: `tag name "${ref.name}" is longer than ${r.nameMax} characters` };
-  if ([...ref.group].length > r.nameMax) return { error: `group name "${ref.group}" is longer than ${r.nameMax} characters` };
-  const group = r.groups.get(ref.group);
+  for (const [what, part] of [['tag name', ref.name], ['group name', ref.group]] as const) {
+    const issue = findNameIssue(normalizeName(part), { max: r.nameMax });
+    if (issue?.kind === 'too_long') return { error: `${what} "${part}" is longer than ${r.nameMax} characters` };
+    if (issue?.kind === 'character') return { error: `${what} "${ref.text}" contains ${issue.problem.reason} at character ${issue.problem.position}` };
+    if (issue) return { error: `${what} in "${ref.text}" is blank` };
+  }
+  const group = r.groups.get(keyOf(ref.group));
   if (group?.kind === 'smart') return { error: `"${ref.group}" is a smart group; its tags cannot be created by an import` };
   if (group && !r.policy.can('tag.apply', { type: 'tagGroup', group })) return { error: `you may not apply tags of group "${ref.group}"` };
   if (!group && !r.policy.can('tagGroup.create')) return { error: `unknown group "${ref.group}", and you may not create tag groups` };
-  return newTagKey(ref.group, ref.name);
+  return newTagKey(keyOf(ref.group), keyOf(ref.name));
 }
 
 /**
- * The live library as the actor sees it: tags of visible groups by name, and every live
- * enterprise group (strategy groups aside) by name, visible or not, since creating a tag in a
+ * The live library as the actor sees it: tags of visible groups by name key, and every live
+ * enterprise group (strategy groups aside) by name key, visible or not, since creating a tag in a
  * group merges into an existing group of that name.
  */
 async function loadLibrary(ctx: TxCtx, policy: Policy) {
-  const rows = await queryRows<{ tag_id: string | null; name: string | null; group_name: string; kind: LiveTag['kind']; scope: TagGroupScope; strategy_id: number | null }>(ctx.tx, sql`
-    select t.tag_id, t.name, g.name as group_name, g.kind, g.scope, g.strategy_id
+  const rows = await queryRows<{ tag_id: string | null; name: string | null; name_key: string | null; group_name: string; group_key: string; kind: LiveTag['kind']; scope: TagGroupScope; strategy_id: number | null }>(ctx.tx, sql`
+    select t.tag_id, t.name, t.name_key, g.name as group_name, g.name_key as group_key, g.kind, g.scope, g.strategy_id
     from tag_groups g left join tags t on t.corp_id = g.corp_id and t.group_id = g.group_id and t.deleted_at is null
     where g.corp_id = ${ctx.corpId} and g.deleted_at is null`);
   const byName = new Map<string, LiveTag[]>();
   const groups = new Map<string, LiveGroup>();
   for (const r of rows) {
     const group = { name: r.group_name, kind: r.kind, scope: r.scope ?? {}, strategyId: r.strategy_id === null ? null : Number(r.strategy_id) };
-    if (group.strategyId === null) groups.set(r.group_name, group);
+    if (group.strategyId === null) groups.set(r.group_key, group);
     // Tags of groups the actor may not see do not exist for them (no probing by import).
-    if (!r.tag_id || !r.name || !policy.canSeeGroup(group)) continue;
-    byName.set(r.name, [...(byName.get(r.name) ?? []), { ...group, tagId: r.tag_id, name: r.name, groupName: r.group_name }]);
+    if (!r.tag_id || !r.name || !r.name_key || !policy.canSeeGroup(group)) continue;
+    byName.set(r.name_key, [...(byName.get(r.name_key) ?? []), { ...group, tagId: r.tag_id, name: r.name, groupName: r.group_name, groupKey: r.group_key }]);
   }
   return { byName, groups };
 }
 
 async function actorPersonalTagNames(ctx: TxCtx): Promise<Set<string>> {
   if (ctx.actor.kind !== 'employee') return new Set();
-  const rows = await queryRows<{ name: string }>(ctx.tx, sql`select name from personal_tags where corp_id = ${ctx.corpId} and owner_userid = ${ctx.actor.userid}`);
-  return new Set(rows.map((r) => r.name));
+  const rows = await queryRows<{ name_key: string }>(ctx.tx, sql`select name_key from personal_tags where corp_id = ${ctx.corpId} and owner_userid = ${ctx.actor.userid}`);
+  return new Set(rows.map((r) => r.name_key));
 }

@@ -3,6 +3,8 @@ import type { TxCtx } from '../../../context.js';
 import { employees } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { checkName } from '../../../names/check-name.js';
+import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
 import { actorDataScope, findRole } from '../../permissions/roles.queries.js';
@@ -19,6 +21,7 @@ export async function createEmployee(ctx: TxCtx, input: CreateEmployeeInput): Pr
   const policy = await policyFor(ctx);
   await lockOrg(ctx);
   policy.authorize('org.manage');
+  const name = checkName(input.name, { ...namedThings.employee, path: 'body.name' });
   const role = await findRole(ctx, input.role);
   const problems = [...(await unknownDepartments(ctx, input.departmentIds, 'body.departmentIds')), ...(role ? [] : [{ path: 'body.role', message: `no role "${input.role}"` }])];
   if (problems.length > 0 || !role) throw new AppError('validation_failed', { message: 'Unknown departments or role.', details: problems });
@@ -27,7 +30,7 @@ export async function createEmployee(ctx: TxCtx, input: CreateEmployeeInput): Pr
   if (existing) throw new AppError('conflict', { message: `An employee with userid "${input.userid}" exists.`, details: [{ path: 'body.userid', message: 'taken' }] });
   const [row] = await ctx.tx
     .insert(employees)
-    .values({ corpId: ctx.corpId, userid: input.userid, name: input.name, departmentIds: [...new Set(input.departmentIds)], role: role.roleId })
+    .values({ corpId: ctx.corpId, userid: input.userid, name, departmentIds: [...new Set(input.departmentIds)], role: role.roleId })
     .returning();
   await recordEvent(ctx, { type: 'employee.created', subjectType: 'employee', subjectId: row!.userid, after: employeeSnapshot(row!) });
   return row!;

@@ -3,6 +3,8 @@ import type { TxCtx } from '../../../context.js';
 import { employees } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { checkOptionalName } from '../../../names/check-name.js';
+import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
 import { endSessionsOf } from '../../auth/sessions.js';
@@ -23,6 +25,7 @@ export async function updateEmployee(ctx: TxCtx, input: UpdateEmployeeInput): Pr
   policy.authorize('org.manage');
   const before = await lockEmployee(ctx, input.userid);
   if (!policy.can('org.manage', { type: 'employee', userid: before.userid })) throw new AppError('employee_not_found', { message: `No employee with userid "${input.userid}" in your reach.` });
+  const name = checkOptionalName(input.name, { ...namedThings.employee, path: 'body.name' });
   const scope = await actorDataScope(ctx);
   const current = await findRole(ctx, before.role);
   if (current && !mayAssignRole(policy, current, scope)) throw new AppError('forbidden', { message: `Not allowed to manage a holder of the role "${current.roleId}": it grants more than yours.` });
@@ -33,7 +36,7 @@ export async function updateEmployee(ctx: TxCtx, input: UpdateEmployeeInput): Pr
   const [after] = await ctx.tx
     .update(employees)
     .set({
-      name: input.name ?? before.name,
+      name: name ?? before.name,
       departmentIds: input.departmentIds ? [...new Set(input.departmentIds)] : before.departmentIds,
       role: input.role ?? before.role,
       status: input.status ?? before.status,

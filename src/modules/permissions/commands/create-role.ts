@@ -2,6 +2,8 @@ import type { TxCtx } from '../../../context.js';
 import { roles } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { checkName, checkText } from '../../../names/check-name.js';
+import { describedThings, namedThings } from '../../../names/named-things.js';
 import { policyFor, type DataScope } from '../../../policies/index.js';
 import { permissionProblems } from '../../../policies/role-grants.js';
 import { lockOrg } from '../../org/org.repo.js';
@@ -18,13 +20,14 @@ export async function createRole(ctx: TxCtx, input: CreateRoleInput): Promise<Ro
   const policy = await policyFor(ctx);
   await lockOrg(ctx);
   policy.authorize('role.manage');
+  const name = checkName(input.name, { ...namedThings.role, path: 'body.name' });
+  const description = checkText(input.description, { ...describedThings.roleDescription, path: 'body.description' }) ?? '';
   const permissions = [...new Set(input.permissions)];
   const problems = permissionProblems(permissions, 'body.permissions');
   if (problems.length > 0) throw new AppError('validation_failed', { message: 'The permissions are not a sound set.', details: problems });
   if (await findRole(ctx, input.roleId)) throw new AppError('conflict', { message: `A role "${input.roleId}" exists.`, details: [{ path: 'body.roleId', message: 'taken' }] });
-  const description = input.description ?? '';
-  await ctx.tx.insert(roles).values({ corpId: ctx.corpId, roleId: input.roleId, name: input.name, description, permissions, dataScope: input.dataScope, builtIn: 0 });
-  const role: RoleView = { roleId: input.roleId, name: input.name, description, permissions, dataScope: input.dataScope, builtIn: false, customized: false };
+  await ctx.tx.insert(roles).values({ corpId: ctx.corpId, roleId: input.roleId, name, description, permissions, dataScope: input.dataScope, builtIn: 0 });
+  const role: RoleView = { roleId: input.roleId, name, description, permissions, dataScope: input.dataScope, builtIn: false, customized: false };
   await recordEvent(ctx, { type: 'role.created', subjectType: 'role', subjectId: role.roleId, after: { name: role.name, description, permissions, dataScope: role.dataScope } });
   return role;
 }

@@ -4,6 +4,7 @@ import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
+import { nameKey } from '../../../names/name-policy.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
@@ -46,13 +47,15 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.create'));
   if (input.tags.length === 0) throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
 
-  const names: NewTag[] = [];
+  const names: (NewTag & { key: string })[] = [];
   const seen = new Set<string>();
   input.tags.forEach((tag, i) => {
     const name = checkName(tag.name, settings, 'tag', `tag.${i}.name`);
-    checkTagAttributes(tag, `tag.${i}.`);
-    // WeCom collapses duplicate names inside one request into one tag.
-    if (!seen.has(name)) names.push({ ...tag, name }), seen.add(name);
+    const { description } = checkTagAttributes(tag, `tag.${i}.`);
+    // WeCom collapses duplicate names inside one request into one tag; names that look the same
+    // (VIP, ＶＩＰ) are duplicates too, the first one spelling the name.
+    const key = nameKey(name);
+    if (!seen.has(key)) names.push({ ...tag, name, description, key }), seen.add(key);
   });
 
   let group: TagGroupRow | undefined;
@@ -63,19 +66,21 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
     if (group.strategyId !== (input.strategyId ?? null)) throw new AppError('tag_not_found', { message: `Tag group ${input.groupId} does not belong to rule group ${input.strategyId}.`, details: [{ path: 'group_id', message: 'unknown', id: input.groupId }] });
   } else {
     const groupName = checkName(input.groupName, settings, 'tag group', 'group_name');
+    const groupKey = nameKey(groupName);
+    // By key: a group named ＶＩＰ客户 is the group VIP客户, to merge into or to clash with.
     [group] = await ctx.tx
       .select()
       .from(tagGroups)
-      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.name, groupName), input.strategyId === undefined ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, input.strategyId), isNull(tagGroups.deletedAt)))
+      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.nameKey, groupKey), input.strategyId === undefined ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, input.strategyId), isNull(tagGroups.deletedAt)))
       .for('update');
     if (group && (group.kind !== kind || input.onExistingName === 'create')) {
-      throw new AppError('name_taken', { message: `A tag group named "${groupName}" exists.`, details: [{ path: 'group_name', message: 'taken' }] });
+      throw new AppError('name_taken', { message: `A tag group named "${group.name}" exists.`, details: [{ path: 'group_name', message: 'taken' }] });
     }
     if (!group) {
       (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.create'));
       [group] = await ctx.tx
         .insert(tagGroups)
-        .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, order: input.order ?? 0, kind, strategyId: input.strategyId ?? null })
+        .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, nameKey: groupKey, order: input.order ?? 0, kind, strategyId: input.strategyId ?? null })
         .returning();
       groupCreated = true;
     }
@@ -83,11 +88,11 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   const target = group!;
 
   const existing = await liveTagsOfGroup(ctx, target.groupId);
-  const clashes = names.filter((t) => existing.some((e) => e.name === t.name));
+  const clashes = names.flatMap((t) => existing.filter((e) => e.nameKey === t.key).map((e) => ({ name: t.name, existing: e.name })));
   if (clashes.length > 0) {
     throw new AppError('name_taken', {
-      message: `Tag group "${target.name}" already has ${clashes.map((t) => `"${t.name}"`).join(', ')}.`,
-      details: clashes.map((t) => ({ path: 'tag', message: 'name taken', name: t.name })),
+      message: `Tag group "${target.name}" already has ${clashes.map((c) => `"${c.existing}"`).join(', ')}.`,
+      details: clashes.map((c) => ({ path: 'tag', message: c.existing === c.name ? 'name taken' : `looks the same as "${c.existing}"`, name: c.name })),
     });
   }
   if (existing.length + names.length > settings.tagsPerGroup) {
@@ -102,7 +107,7 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   const now = Date.now();
   const created = await ctx.tx
     .insert(tags)
-    .values(names.map((t, i) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '', rule: t.rule ?? null, createdAt: new Date(now + i) })))
+    .values(names.map((t, i) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, nameKey: t.key, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '', rule: t.rule ?? null, createdAt: new Date(now + i) })))
     .returning();
   await bumpTagVersion(ctx);
   if (groupCreated) {

@@ -52,11 +52,11 @@ export async function restoreTags(ctx: TxCtx, input: RestoreInput, opts: Restore
 
   const groupWasDeleted = group.deletedAt !== null;
   if (groupWasDeleted) {
-    const [clash] = await ctx.tx.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.name, group.name), isNull(tagGroups.strategyId), isNull(tagGroups.deletedAt), ne(tagGroups.groupId, group.groupId)));
+    const [clash] = await ctx.tx.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.nameKey, group.nameKey), isNull(tagGroups.strategyId), isNull(tagGroups.deletedAt), ne(tagGroups.groupId, group.groupId)));
     if (clash) throw new AppError('name_taken', { message: `A live tag group is now named "${group.name}"; rename it first.` });
   }
   const live = groupWasDeleted ? [] : await liveTagsOfGroup(ctx, group.groupId);
-  const clashing = revived.filter((t) => live.some((l) => l.name === t.name));
+  const clashing = revived.filter((t) => live.some((l) => l.nameKey === t.nameKey));
   if (clashing.length > 0) throw new AppError('name_taken', { message: `Group "${group.name}" now has a tag named ${clashing.map((t) => `"${t.name}"`).join(', ')}; rename it first.` });
   if (live.length + revived.length > settings.tagsPerGroup || (await countLiveCorpTags(ctx)) + revived.length > settings.corpTagsMax) {
     throw new AppError('limit_exceeded', { message: 'Restoring would exceed the tag limits.' });

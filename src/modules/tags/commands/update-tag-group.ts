@@ -3,6 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { tagGroups, type TagGroupScope } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { nameKey } from '../../../names/name-policy.js';
 import { loadOrgSnapshot, policyFor } from '../../../policies/index.js';
 import { regionsOf } from '../../../policies/org-snapshot.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
@@ -23,17 +24,18 @@ export async function updateTagGroup(ctx: TxCtx, input: UpdateTagGroupInput): Pr
   const group = await lockLiveGroup(ctx, input.groupId, kind);
   (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.update'));
   const name = input.name === undefined ? group.name : checkName(input.name, settings, 'tag group', 'name');
-  if (name !== group.name) {
+  const key = name === group.name ? group.nameKey : nameKey(name);
+  if (key !== group.nameKey) {
     const [clash] = await ctx.tx
-      .select({ groupId: tagGroups.groupId })
+      .select({ name: tagGroups.name })
       .from(tagGroups)
-      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.name, name), group.strategyId === null ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, group.strategyId), isNull(tagGroups.deletedAt), ne(tagGroups.groupId, group.groupId)));
-    if (clash) throw new AppError('name_taken', { message: `A tag group named "${name}" exists.`, details: [{ path: 'name', message: 'taken' }] });
+      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.nameKey, key), group.strategyId === null ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, group.strategyId), isNull(tagGroups.deletedAt), ne(tagGroups.groupId, group.groupId)));
+    if (clash) throw new AppError('name_taken', { message: `A tag group named "${clash.name}" exists.`, details: [{ path: 'name', message: 'taken' }] });
   }
   if (input.scope) await checkScope(ctx, input.scope);
   const [updated] = await ctx.tx
     .update(tagGroups)
-    .set({ name, order: input.order ?? group.order, scope: input.scope ?? group.scope })
+    .set({ name, nameKey: key, order: input.order ?? group.order, scope: input.scope ?? group.scope })
     .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, group.groupId)))
     .returning();
   await bumpTagVersion(ctx);

@@ -3,6 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { nameKey } from '../../../names/name-policy.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
@@ -26,17 +27,17 @@ export async function updateTag(ctx: TxCtx, input: UpdateTagInput): Promise<TagR
   const [group] = await ctx.tx.select({ kind: tagGroups.kind }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag!.groupId)));
   // Each library has its own API: a tag of another kind is as unknown here as it is on WeCom's.
   if (group?.kind !== kind) throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not ${kind === 'corp' ? 'an enterprise' : 'a rule-group'} tag.` });
-  checkTagAttributes(input);
+  const { description } = checkTagAttributes(input);
   const name = input.name === undefined ? tag!.name : checkName(input.name, settings, 'tag', 'name');
-  if (name !== tag!.name) {
-    const siblings = await liveTagsOfGroup(ctx, tag!.groupId);
-    if (siblings.some((s) => s.name === name && s.tagId !== tag!.tagId)) {
-      throw new AppError('name_taken', { message: `This group already has a tag named "${name}".`, details: [{ path: 'name', message: 'taken' }] });
-    }
+  // A rename to a look-alike of its own name (vip → VIP) is a rename; of a sibling's, a clash.
+  const key = name === tag!.name ? tag!.nameKey : nameKey(name);
+  if (key !== tag!.nameKey) {
+    const clash = (await liveTagsOfGroup(ctx, tag!.groupId)).find((s) => s.nameKey === key && s.tagId !== tag!.tagId);
+    if (clash) throw new AppError('name_taken', { message: `This group already has a tag named "${clash.name}".`, details: [{ path: 'name', message: 'taken' }] });
   }
   const [updated] = await ctx.tx
     .update(tags)
-    .set({ name, order: input.order ?? tag!.order, color: input.color ?? tag!.color, description: input.description ?? tag!.description })
+    .set({ name, nameKey: key, order: input.order ?? tag!.order, color: input.color ?? tag!.color, description: description ?? tag!.description })
     .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, tag!.tagId)))
     .returning();
   await bumpTagVersion(ctx);
