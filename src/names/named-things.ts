@@ -8,6 +8,7 @@ type Named = Pick<NameRules, 'what' | 'max'>;
  * src/modules/tags/names.ts). The contracts in contracts/ state the same numbers for the API docs.
  */
 export const namedThings = {
+  corp: { what: 'corp name', max: 64 },
   app: { what: 'app name', max: 64 },
   department: { what: 'department name', max: 64 },
   employee: { what: 'employee name', max: 64 },

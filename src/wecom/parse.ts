@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type ErrorDetail } from '../errors.js';
-import { nameLength, normalizeName } from '../names/name-policy.js';
+import { isBlank as isBlankName, nameLength, normalizeName } from '../names/name-policy.js';
 
 /** WeCom's own ceiling for tag and group names. The corp's lower limit (default 16) is the commands' to enforce, as 40072. */
 export const wecomNameMax = 30;
@@ -12,7 +12,7 @@ export const wecomNameMax = 30;
  */
 export const wecomName = z.string().refine((s) => nameLength(normalizeName(s)) <= wecomNameMax, { message: `longer than ${wecomNameMax} characters` });
 
-/** An optional name (add_corp_tag's `group_name`, edit_corp_tag's `name`); `null` and `""` read as absent. */
+/** An optional name (add_corp_tag's `group_name`); `null` and `""` read as absent. */
 export const optionalName = wecomName.nullish().transform((value) => (value ? value : undefined));
 
 /** WeCom's `order`: a uint32 (larger sorts first). */
@@ -115,7 +115,17 @@ export const addTagsBody = z.object({
 });
 
 /** edit_corp_tag / edit_strategy_tag: one tag or group id, a new name and/or order. */
-export const editTagBody = z.object({ id: requiredText, name: optionalName, order: optionalOrder });
+export const editTagBody = z.object({ id: requiredText, name: wecomName.nullish().transform((value) => value ?? undefined), order: optionalOrder });
+
+/**
+ * edit_corp_tag / edit_strategy_tag: absent or `null` keeps the name, but an empty or blank one is
+ * WeCom's 40072 ("invalid tag name length: empty or too long"), never a silent no-op.
+ */
+export function refuseBlankRename(name: string | undefined): void {
+  if (name !== undefined && isBlankName(normalizeName(name))) {
+    throw new AppError('name_too_long', { message: 'invalid tag name: empty', details: [{ path: 'name', message: name === '' ? 'empty' : 'blank' }] });
+  }
+}
 
 /** del_corp_tag / del_strategy_tag: tags and groups to delete. */
 export const deleteTagsBody = z.object({ tag_id: idList, group_id: idList });

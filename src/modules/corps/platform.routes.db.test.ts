@@ -23,6 +23,9 @@ describeDb('platform operator API: opening corps', (db) => {
     const bad = await platform(platformKey).post('/platform/corps', { corpId: 'a b', name: '', admin: { userid: 'x y', name: 'n', password: 'short' }, extra: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.admin.password', 'body.admin.userid', 'body.corpId', 'body.extra', 'body.name']);
+    const invisible = await platform(platformKey).post('/platform/corps', { corpId: unique('ww'), name: '\u200b\u3000' });
+    expect(invisible.status).toBe(400);
+    expect(invisible.body.error.details).toMatchObject([{ path: 'name', message: 'blank' }]);
     expect(await corpCount()).toBe(before + 1);
   });
 

@@ -1,6 +1,8 @@
 import { systemContext, withTx, type Source } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { randomToken } from '../../ids.js';
+import { checkName } from '../../names/check-name.js';
+import { namedThings } from '../../names/named-things.js';
 import { addDepartments, addEmployees } from '../org/commands/add-org.js';
 import { insertCorp } from '../org/commands/create-corp.js';
 import { setEmployeePassword } from '../org/commands/set-employee-password.js';
@@ -20,11 +22,12 @@ export type ProvisionedCorp = { corpId: string; name: string; secret: string; ad
 export async function provisionCorp(db: Db, input: ProvisionCorpInput, source: Source): Promise<ProvisionedCorp> {
   return withTx(systemContext(db, input.corpId, 'platform', source), async (ctx) => {
     const created = await insertCorp(ctx, { corpId: input.corpId, name: input.name });
-    await addDepartments(ctx, [{ deptId: 1, name: input.name, parentId: 0 }]);
-    if (!input.admin) return { corpId: created.corpId, name: input.name, secret: created.secret, admin: null };
+    await addDepartments(ctx, [{ deptId: 1, name: created.name, parentId: 0 }]);
+    if (!input.admin) return { corpId: created.corpId, name: created.name, secret: created.secret, admin: null };
     const password = input.admin.password ?? randomToken(20);
-    await addEmployees(ctx, [{ userid: input.admin.userid, name: input.admin.name, departmentIds: [1], role: 'admin' }]);
+    const adminName = checkName(input.admin.name, { ...namedThings.employee, path: 'admin.name' });
+    await addEmployees(ctx, [{ userid: input.admin.userid, name: adminName, departmentIds: [1], role: 'admin' }]);
     await setEmployeePassword(ctx, { userid: input.admin.userid, password });
-    return { corpId: created.corpId, name: input.name, secret: created.secret, admin: { userid: input.admin.userid, name: input.admin.name, password } };
+    return { corpId: created.corpId, name: created.name, secret: created.secret, admin: { userid: input.admin.userid, name: adminName, password } };
   });
 }

@@ -136,14 +136,14 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
     const g = (await call(corp.token, 'add_corp_tag', { group_name: '旧组名', tag: [{ name: '旧', order: 1 }, { name: '其他' }] })).body.tag_group;
     expect((await call(corp.token, 'edit_corp_tag', { id: g.tag[0].id, name: '新', order: 7 })).body).toEqual({ errcode: 0, errmsg: 'ok' });
     expect((await call(corp.token, 'edit_corp_tag', { id: g.group_id, name: '新组名' })).body).toEqual({ errcode: 0, errmsg: 'ok' });
-    // A Go SDK sends name "" when only the order changes; the name stays.
-    expect((await call(corp.token, 'edit_corp_tag', { id: g.group_id, name: '', order: 4, agent_id: '' })).body.errcode).toBe(0);
+    // Only the order changes when the name is left out or null (an empty name is 40072, as WeCom answers).
+    expect((await call(corp.token, 'edit_corp_tag', { id: g.group_id, name: null, order: 4, agent_id: '' })).body.errcode).toBe(0);
     const listed = (await call(corp.token, 'get_corp_tag_list', {})).body.tag_group[0];
     expect(listed).toMatchObject({ group_id: g.group_id, group_name: '新组名', order: 4 });
     expect(listed.tag.map((t: { name: string; order: number }) => [t.name, t.order])).toEqual([['新', 7], ['其他', 0]]);
   });
 
-  it('edit_corp_tag refuses a missing id (41017), an unknown or deleted id (40068), clashes (40071) and long names', async () => {
+  it('edit_corp_tag refuses a missing id (41017), an unknown or deleted id (40068), clashes (40071), long and empty names (40072)', async () => {
     const corp = await buildWecomCorp(app(), db().db);
     const g = (await call(corp.token, 'add_corp_tag', { group_name: '组一', tag: [{ name: 'a' }, { name: 'b' }, { name: 'gone' }] })).body.tag_group;
     await call(corp.token, 'add_corp_tag', { group_name: '组二', tag: [{ name: 'z' }] });
@@ -158,6 +158,9 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
       [{ id: g.group_id, name: '组二' }, 40071],
       [{ id: g.tag[0].id, name: 'x'.repeat(31) }, 40058],
       [{ id: g.tag[0].id, name: 'x'.repeat(17) }, 40072],
+      [{ id: g.tag[0].id, name: '' }, 40072],
+      [{ id: g.group_id, name: '', order: 4 }, 40072],
+      [{ id: g.tag[0].id, name: '\u3000\u200b' }, 40072],
       [{ id: g.tag[0].id, order: 'high' }, 40058],
     ];
     for (const [body, errcode] of cases) {

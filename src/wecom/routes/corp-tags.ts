@@ -7,7 +7,7 @@ import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js'
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
 import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
-import { addTagsBody, deleteTagsBody, editTagBody, parseBody, postMethods, tagFilterBody } from '../parse.js';
+import { addTagsBody, deleteTagsBody, editTagBody, parseBody, refuseBlankRename, postMethods, tagFilterBody } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
 import { wecomCtx } from '../wecom.plugin.js';
 
@@ -56,6 +56,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/edit_corp_tag',
     handler: async (request) => {
       const body = parseBody(request, editTagBody, { id: 'id_missing' });
+      refuseBlankRename(body.name);
       const ctx = wecomCtx(request);
       // One endpoint edits tags and groups; the id says which. The command re-checks under lock.
       const kind = await findTagOrGroup(ctx, body.id);

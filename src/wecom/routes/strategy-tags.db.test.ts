@@ -84,6 +84,7 @@ describeDb('wecom strategy tags (get/add/edit/del_strategy_tag)', (db) => {
     expect((await call(corp.token, 'edit_strategy_tag', { id: g.group_id, name: '客户等级', order: 3 })).body).toEqual({ errcode: 0, errmsg: 'ok' });
     expect((await call(corp.token, 'edit_strategy_tag', { id: g.tag[1].id, name: '很高' })).body.errcode).toBe(40071);
     expect((await call(corp.token, 'edit_strategy_tag', { id: g.group_id, name: '别组' })).body.errcode).toBe(40071);
+    expect((await call(corp.token, 'edit_strategy_tag', { id: g.tag[1].id, name: '' })).body.errcode).toBe(40072);
     const listed = (await call(corp.token, 'get_strategy_tag_list', { group_id: [g.group_id] })).body.tag_group[0];
     expect(listed).toMatchObject({ group_name: '客户等级', order: 3, strategy_id: strategyId });
     expect(listed.tag.map((t: { name: string; order: number }) => [t.name, t.order])).toEqual([['很高', 5], ['低', 0], ['中', 0]]);

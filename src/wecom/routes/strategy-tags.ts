@@ -9,7 +9,7 @@ import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js'
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
 import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { customerContactCtx } from '../customer-contact.js';
-import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, postMethods, strategyId } from '../parse.js';
+import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, refuseBlankRename, postMethods, strategyId } from '../parse.js';
 import { presentAddedTagGroup, wecomOk } from '../presenters.js';
 import { presentStrategyTagGroup } from '../strategy-presenters.js';
 
@@ -63,6 +63,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
     handler: async (request) => {
       const ctx = customerContactCtx(request);
       const body = parseBody(request, editTagBody, { id: 'id_missing' });
+      refuseBlankRename(body.name);
       // One endpoint edits tags and groups; the id says which. The commands re-check under lock.
       const kind = await findStrategyTagOrGroup(ctx, body.id);
       if (!kind) throw new AppError('tag_not_found', { message: `invalid tag id ${body.id}` });
