@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { DataDirLock } from './data-dir-lock.js';
 import * as schema from './schema/index.js';
 
 /** The Drizzle schema object: every table, for typed queries. */
@@ -28,6 +29,8 @@ export type Database = {
    * while it was down are lost, so listeners keep a slow timer as well).
    */
   listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
+  /** On a PGlite folder, this process's exclusive lock on it (the server notes its address there). */
+  lock: DataDirLock | null;
 };
 
 // LISTEN takes an identifier, not a parameter; channels are ours, but never interpolate others.
@@ -61,11 +64,15 @@ async function listenPg(url: string, channel: string, onNotify: (payload: string
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
+/** Where and how to open the database; `command` names the opener to whoever finds a PGlite folder taken. */
+export type OpenOptions = { url?: string; dataDir?: string; poolSize?: number; command?: string };
+
 /**
  * Opens the database: a PostgreSQL server when `url` is given, otherwise embedded PGlite stored in
- * `dataDir` (or in memory when `dataDir` is `memory://`). Migrations are applied on open.
+ * `dataDir` (or in memory when `dataDir` is `memory://`). A PGlite folder is locked for this
+ * process first (`DataDirBusyError` when another process has it). Migrations are applied on open.
  */
-export async function openDatabase(opts: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // An idle connection the server drops (restart, failover, admin kill) is discarded by the pool;
@@ -73,19 +80,38 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; poolS
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end(), listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify) };
+    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end(), listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify), lock: null };
   }
   const dataDir = opts.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder });
-  const listen = async (channel: string, onNotify: (payload: string) => void) => {
-    if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
-    const unlisten = await client.listen(channel, onNotify);
-    return async () => unlisten();
-  };
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close(), listen };
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const lock = inMemory ? null : DataDirLock.acquire(dataDir, opts.command ?? 'tagloom');
+  let client: PGlite | null = null;
+  try {
+    client = await PGlite.create(dataDir);
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder });
+    const open = client;
+    const listen = async (channel: string, onNotify: (payload: string) => void) => {
+      if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
+      const unlisten = await open.listen(channel, onNotify);
+      return async () => {
+        if (!open.closed) await unlisten();
+      };
+    };
+    const close = async () => {
+      try {
+        if (!open.closed) await open.close();
+      } finally {
+        lock?.release();
+      }
+    };
+    return { db: db as unknown as Db, kind: 'pglite', close, listen, lock };
+  } catch (error) {
+    await client?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
 }
 
 /**
