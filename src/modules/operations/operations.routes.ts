@@ -19,6 +19,11 @@ const tags = ['Operations'];
  */
 export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   const present = (row: Parameters<typeof presentOperation>[0]) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId));
+  // A progress stream lasts as long as its job: a stopping server ends them before it waits for requests to finish.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
 
   app.post('/operations/batch', {
     schema: {
@@ -57,7 +62,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const ctx = apiCtx(request);
     const row = await getOperation(ctx, request.params.operationId);
-    return streamProgress(app, reply, row);
+    return streamProgress(app, reply, row, streams);
   });
 
   app.post('/operations/:operationId/cancel', {

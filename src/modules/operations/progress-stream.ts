@@ -16,9 +16,10 @@ function snapshotOf(row: OperationRow): ProgressSnapshot {
  * Streams an operation's progress as Server-Sent Events until it ends: the current state at
  * once, then every step this process's worker reports, plus a poll of the row each second for a
  * job another process runs. Identical consecutive states are sent once. The caller has already
- * checked that the actor may see the operation.
+ * checked that the actor may see the operation. The stream's end function is kept in `open` while
+ * it lasts, so that a stopping server can end it (a client's EventSource then reconnects).
  */
-export async function streamProgress(app: FastifyInstance, reply: FastifyReply, row: OperationRow): Promise<FastifyReply> {
+export async function streamProgress(app: FastifyInstance, reply: FastifyReply, row: OperationRow, open: Set<() => void>): Promise<FastifyReply> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -29,6 +30,7 @@ export async function streamProgress(app: FastifyInstance, reply: FastifyReply, 
   const close = () => {
     if (closed) return;
     closed = true;
+    open.delete(close);
     app.operations.progress.off(key, send);
     if (timer) clearTimeout(timer);
     res.end();
@@ -52,6 +54,7 @@ export async function streamProgress(app: FastifyInstance, reply: FastifyReply, 
     if (!closed) timer = setTimeout(() => void poll().catch(close), pollMs);
   };
   res.on('close', close);
+  open.add(close);
   app.operations.progress.on(key, send);
   send(app.operations.progress.get(row.corpId, row.operationId) ?? snapshotOf(row));
   if (!closed) timer = setTimeout(() => void poll().catch(close), pollMs);
