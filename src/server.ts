@@ -38,7 +38,7 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
     await ensureDemoCorp(database, env, (line) => process.stdout.write(`${line}\n`));
     // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
     const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
-    app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, ...overrides });
+    app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, health: database.health, ...overrides });
     const address = new URL(await app.listen({ port: env.PORT, host: env.HOST }));
     if (env.HOST === '0.0.0.0') address.hostname = 'localhost';
     url = address.origin;
