@@ -80,7 +80,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', listen: opts.listen, log: logUnlessOutage });
   app.decorate('operations', operations);
   if (opts.runJobs ?? true) await operations.start();
-  app.addHook('onClose', () => operations.stop());
+  // A stop hands a running batch back while requests drain, not after: the worker needs no HTTP.
+  let workerStopped: Promise<void> | null = null;
+  app.addHook('preClose', async () => void (workerStopped = operations.stop()));
+  app.addHook('onClose', () => (workerStopped ??= operations.stop()));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });

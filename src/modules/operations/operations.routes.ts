@@ -8,7 +8,7 @@ import { queueBatch } from './batch/queue-batch.js';
 import { cancelOperation } from './commands/cancel-operation.js';
 import { getOperation, listOperations } from './operations.queries.js';
 import { presentOperation } from './operations.presenter.js';
-import { streamProgress } from './progress-stream.js';
+import { ProgressStreams, streamProgress } from './progress-stream.js';
 
 const tags = ['Operations'];
 
@@ -20,10 +20,8 @@ const tags = ['Operations'];
 export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   const present = (row: Parameters<typeof presentOperation>[0]) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId));
   // A progress stream lasts as long as its job: a stopping server ends them before it waits for requests to finish.
-  const streams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...streams]) end();
-  });
+  const streams = new ProgressStreams();
+  app.addHook('preClose', async () => streams.endAll());
 
   app.post('/operations/batch', {
     schema: {
