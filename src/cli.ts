@@ -28,6 +28,8 @@ Options of import and export:
 
 Configuration (environment): PORT, HOST, DATABASE_URL (unset = embedded PGlite),
 TAGLOOM_DATA_DIR (default ./data), TAGLOOM_DEMO_SECRET, LOG_LEVEL. See README.md.
+Embedded PGlite allows one process per data directory: beside a running server, import and
+export say how to send the same to the server; migrate and demo need it stopped.
 `;
 
 /** Runs the `tagloom` command line; returns the process exit code. */

@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseHealth } from './health.js';
+import { keepRecoveryShort } from './pglite-checkpoints.js';
 import * as schema from './schema/index.js';
 
 /** The Drizzle schema object: every table, for typed queries. */
@@ -155,8 +156,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
         if (!open.closed) await unlisten();
       };
     };
+    const checkpoints = inMemory ? null : keepRecoveryShort(open);
     const close = async () => {
       try {
+        await checkpoints?.stop();
         if (!open.closed) await open.close();
       } finally {
         lock?.release();
