@@ -69,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const health = opts.health ?? new DatabaseHealth();
   // A lost database connection is logged once when the outage starts and once when it ends, not by
   // every background poll that fails meanwhile.
-  const offHealth = health.onChange((state) => (state.up ? app.log.info('database reachable again') : app.log.error({ reason: state.reason }, 'database connection lost; retrying')));
+  const offHealth = health.onChange((state) => (state.up ? app.log.info('database reachable again') : app.log.error({ reason: state.reason }, 'database unavailable; retrying')));
   app.addHook('onClose', async () => offHealth());
   const logUnlessOutage = (error: unknown, message: string) => {
     if (!health.noteFailure(error)) app.log.error({ err: error }, message);

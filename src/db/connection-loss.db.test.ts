@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { and, count, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,7 +107,9 @@ describe.runIf(adminUrl)('lost database connections [postgres]', () => {
 
   it('under request load: every request answers (200, or 503 while the database is away), /readyz says when it is down, and all is well after', async () => {
     const corp = await buildCorp(database.db);
-    const app = await buildApp({ db: database.db, listen: database.listen, health: database.health, dbKind: 'postgres' });
+    const logged: { msg: string }[] = [];
+    const stream = new Writable({ write: (chunk, _encoding, done) => done(void logged.push(JSON.parse(chunk.toString()))) });
+    const app = await buildApp({ db: database.db, listen: database.listen, health: database.health, dbKind: 'postgres', logger: { level: 'info', stream } });
     const headers = { authorization: `Bearer ${corp.secret}` };
     // No request may hang: each is given 15 s (the pool gives up on a connection after 5).
     const answer = async (url: string) => Promise.race([app.inject({ url, headers }), sleep(15_000).then(() => null)]);
@@ -147,5 +150,10 @@ describe.runIf(adminUrl)('lost database connections [postgres]', () => {
     }
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    // The outage is logged when it starts and when it ends, not by every request or poll that met it.
+    const messages = logged.map((l) => l.msg);
+    expect(messages).toContain('database unavailable; retrying');
+    expect(messages).toContain('database reachable again');
+    expect(messages.filter((m) => /failed/.test(m))).toEqual([]);
   }, 120_000);
 });
