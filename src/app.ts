@@ -82,7 +82,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.runJobs ?? true) await operations.start();
   // A stop hands a running batch back while requests drain, not after: the worker needs no HTTP.
   let workerStopped: Promise<void> | null = null;
-  app.addHook('preClose', async () => void (workerStopped = operations.stop()));
+  app.addHook('preClose', async () => {
+    workerStopped = operations.stop();
+    workerStopped.catch(() => {}); // awaited (and reported) by the onClose hook below
+  });
   app.addHook('onClose', () => (workerStopped ??= operations.stop()));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });

@@ -112,6 +112,7 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 function busyAdvice(command: string, error: DataDirBusyError, file: string | undefined, values: Values): string {
   const { holder } = error;
   const lines = [`Cannot ${command === 'serve' ? 'start' : `run ${command}`}: the data directory ${error.dir} is in use by ${describeHolder(holder)}.`, 'PGlite lets one process at a time open a data directory.'];
+  if (error.expiresInMs !== null) lines.push(`That process runs where this one cannot check on it (another host or container); if it is gone, its lock expires in ${Math.ceil(error.expiresInMs / 1000)} s.`);
   const server = holder.command === 'tagloom serve' ? (holder.url ?? 'http://HOST:PORT') : null;
   const stopIt = `stop ${server ? 'the server' : 'it'} (Ctrl-C in its terminal, or \`kill ${holder.pid}\`)`;
   const auth = `-H "Authorization: Bearer $SECRET"${values.as ? ` -H ${quote(`Tagloom-Acting-User: ${values.as}`)}` : ''}`;

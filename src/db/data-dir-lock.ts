@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,30 +15,34 @@ import { join, resolve } from 'node:path';
 // and loses. A holder deletes its own file on release and at process exit.
 //
 // Why the holder is judged alive by more than its pid: after a kill -9 the pid may belong to another
-// process by now (in a container, the restarted server is often the same pid), so the process's start
-// time and the machine's boot id are recorded and compared too. A holder on another host (another
-// container sharing the volume) cannot be looked up; it refreshes its file's mtime every 10 s and is
-// presumed dead 30 s after the last refresh.
+// process by now, so the process's start time and the machine's boot id are recorded and compared
+// too. A pid means something only in its own pid namespace on its own host: a holder in another
+// container (even one with the same hostname) or on another host cannot be looked up. It refreshes
+// its file's mtime every 5 s and is presumed dead 30 s after the last refresh (generous, since a
+// long synchronous PGlite statement holds up the refresh); a container restarted after a kill -9
+// is in a new pid namespace, so its server waits out that time (its restart policy retries).
 
 const lockFolder = 'tagloom-lock';
-const heartbeatMs = 10_000;
+const heartbeatMs = 5_000;
 const foreignStaleMs = 30_000;
 
 /** Who holds a data directory: the process, where it runs, and what it is doing (for the refusal message). */
-export type LockHolder = { pid: number; startTime: string | null; bootId: string | null; host: string; command: string; url?: string; since: string };
+export type LockHolder = { pid: number; startTime: string | null; bootId: string | null; pidNs?: string | null; host: string; command: string; url?: string; since: string };
 
 /** Another live process holds the data directory; `holder` says which and what it is doing. */
 export class DataDirBusyError extends Error {
   constructor(
     readonly dir: string,
     readonly holder: LockHolder,
+    /** For a holder this process cannot look up (another host or container): when its lock expires unless refreshed. */
+    readonly expiresInMs: number | null = null,
   ) {
     super(`The data directory ${dir} is in use by ${describeHolder(holder)}.`);
     this.name = 'DataDirBusyError';
   }
 }
 
-/** One line naming the holder, e.g. `a Tagloom server (pid 4242, tagloom serve on http://127.0.0.1:3000, since …)`. */
+/** One line naming the holder, e.g. `pid 4242 (tagloom serve on http://127.0.0.1:3000, since …)`. */
 export function describeHolder(h: LockHolder): string {
   const where = h.host === hostname() ? '' : ` on host ${h.host}`;
   return `pid ${h.pid}${where} (${h.command}${h.url ? ` on ${h.url}` : ''}, since ${h.since})`;
@@ -52,7 +56,16 @@ function readOptional(path: string): string | null {
   }
 }
 
+function readLinkOptional(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
 const bootId = readOptional('/proc/sys/kernel/random/boot_id');
+const pidNs = readLinkOptional('/proc/self/ns/pid');
 
 /** A process's start time in clock ticks since boot (Linux); null where /proc is not available. */
 function startTimeOf(pid: number): string | null {
@@ -65,23 +78,27 @@ function startTimeOf(pid: number): string | null {
 const heldHere = new Map<string, DataDirLock>();
 let exitHookInstalled = false;
 
-function isAlive(dir: string, file: string, h: LockHolder): boolean {
-  if (h.host !== hostname()) {
+/** Whether the holder still runs: null when it does not, else how long its lock lasts without a refresh (Infinity: checked by pid). */
+function aliveFor(dir: string, file: string, h: LockHolder): number | null {
+  const sameHost = h.host === hostname();
+  if (sameHost && h.bootId && bootId && h.bootId !== bootId) return null; // the machine restarted since
+  if (!sameHost || (h.pidNs ?? null) !== pidNs) {
+    let left = 0;
     try {
-      return Date.now() - statSync(file).mtimeMs < foreignStaleMs;
+      left = foreignStaleMs - (Date.now() - statSync(file).mtimeMs);
     } catch {
-      return false;
+      // released meanwhile
     }
+    return left > 0 ? left : null;
   }
-  if (h.bootId && bootId && h.bootId !== bootId) return false; // the machine restarted since
-  if (h.pid === process.pid) return heldHere.has(dir);
+  if (h.pid === process.pid) return heldHere.has(dir) ? Infinity : null;
   try {
     process.kill(h.pid, 0);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return null;
   }
   const now = startTimeOf(h.pid);
-  return !(h.startTime && now && now !== h.startTime);
+  return h.startTime && now && now !== h.startTime ? null : Infinity;
 }
 
 function generations(folder: string): number[] {
@@ -122,7 +139,7 @@ export class DataDirLock {
     const dir = resolve(dataDir);
     const folder = join(dir, lockFolder);
     mkdirSync(folder, { recursive: true });
-    const holder: LockHolder = { pid: process.pid, startTime: startTimeOf(process.pid), bootId, host: hostname(), command, since: new Date().toISOString() };
+    const holder: LockHolder = { pid: process.pid, startTime: startTimeOf(process.pid), bootId, pidNs, host: hostname(), command, since: new Date().toISOString() };
     for (let attempt = 0; attempt < 50; attempt++) {
       const gens = generations(folder);
       const top = gens[0] ?? 0;
@@ -136,7 +153,8 @@ export class DataDirLock {
         } catch {
           // not a lock we wrote: no one can be holding it
         }
-        if (current && isAlive(dir, path, current)) throw new DataDirBusyError(dir, current);
+        const left = current ? aliveFor(dir, path, current) : null;
+        if (current && left !== null) throw new DataDirBusyError(dir, current, Number.isFinite(left) ? left : null);
       }
       const temp = join(folder, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
       writeFileSync(temp, JSON.stringify(holder));
