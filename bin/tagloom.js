@@ -2,6 +2,15 @@
 // The `tagloom` command. Sources are TypeScript run through tsx, so there is no build step.
 import { register } from 'tsx/esm/api';
 
+// An error nothing caught ends the process with its message and stack, not with the source line
+// Node prints by default: PGlite's bundle is one line of some 400 KB.
+for (const event of ['uncaughtException', 'unhandledRejection']) {
+  process.on(event, (error) => {
+    process.stderr.write(`tagloom: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
 register();
 const { main } = await import('../src/cli.ts');
 try {

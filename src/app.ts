@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database, Db } from './db/client.js';
+import { DatabaseHealth } from './db/health.js';
 import { startAudienceEngine } from './modules/audiences/service/start.js';
 import type { AudienceEngine } from './modules/audiences/service/engine.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
@@ -39,6 +40,8 @@ export type AppOptions = {
   worker?: Omit<WorkerOptions, 'kind' | 'log'>;
   /** The platform operator's key (`TAGLOOM_PLATFORM_KEY`); without it the `/platform` routes do not exist. */
   platformKey?: string;
+  /** The database's reachability (`Database.health`) for `/readyz`; without it the database counts as up. */
+  health?: DatabaseHealth;
 };
 
 // Secrets travel in WeCom query strings (access_token, corpsecret); they never reach a log line.
@@ -65,13 +68,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', opts.db);
   const routeTable: { method: string; url: string }[] = [];
   app.decorate('routeTable', routeTable);
-  const audiences = await startAudienceEngine(opts.db, { listen: opts.listen, warm: opts.warmAudiences, log: (error: unknown) => app.log.error({ err: error }, 'audience index refresh failed') });
+  const health = opts.health ?? new DatabaseHealth();
+  // A lost database connection is logged once when the outage starts and once when it ends, not by
+  // every background poll that fails meanwhile.
+  const offHealth = health.onChange((state) => (state.up ? app.log.info('database reachable again') : app.log.error({ reason: state.reason }, 'database unavailable; retrying')));
+  app.addHook('onClose', async () => offHealth());
+  const logUnlessOutage = (error: unknown, message: string) => {
+    if (!health.noteFailure(error)) app.log.error({ err: error }, message);
+  };
+  const audiences = await startAudienceEngine(opts.db, { listen: opts.listen, warm: opts.warmAudiences, log: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') });
   app.decorate('audiences', audiences);
   app.addHook('onClose', () => audiences.stop());
-  const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', listen: opts.listen, log: (error: unknown, message: string) => app.log.error({ err: error }, message) });
+  const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', listen: opts.listen, log: logUnlessOutage });
   app.decorate('operations', operations);
   if (opts.runJobs ?? true) await operations.start();
-  app.addHook('onClose', () => operations.stop());
+  // A stop hands a running batch back while requests drain, not after: the worker needs no HTTP.
+  let workerStopped: Promise<void> | null = null;
+  app.addHook('preClose', async () => {
+    workerStopped = operations.stop();
+    workerStopped.catch(() => {}); // awaited (and reported) by the onClose hook below
+  });
+  app.addHook('onClose', () => (workerStopped ??= operations.stop()));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
@@ -80,11 +97,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-  // Ready once every corp's audience index is built: before that the first counts and smart-group
-  // updates wait for a build, so a load balancer (or a benchmark) should hold traffic back.
+  // Ready once every corp's audience index is built (before that the first counts and smart-group
+  // updates wait for a build, so a load balancer, or a benchmark, should hold traffic back) and while
+  // the database answers.
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const warming = audiences.warming;
-    return reply.code(warming === 0 ? 200 : 503).send({ ready: warming === 0, warmingCorps: warming });
+    const database = await health.check();
+    const ready = warming === 0 && database.up;
+    // The driver's message goes to the log only: it may name the database's host.
+    return reply.code(ready ? 200 : 503).send({ ready, warmingCorps: warming, database: database.up ? 'up' : 'down', ...(database.up ? {} : { reason: 'The database is unreachable.' }) });
   });
   return app;
 }

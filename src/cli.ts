@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { DataDirBusyError, describeHolder } from './db/data-dir-lock.js';
 import { resetDemoCorp } from './demo/reset-demo.js';
-import { readEnv } from './env.js';
+import { readEnv, type Env } from './env.js';
 import { runCorpCreate, runCorpList } from './modules/corps/corps.cli.js';
 import { cliContext, runExport, runImport } from './modules/imports/imports.cli.js';
 import { demoCorpId, openFromEnv, startServer } from './server.js';
@@ -35,7 +36,8 @@ Options of import and export:
 
 Configuration (environment): PORT, HOST, DATABASE_URL (unset = embedded PGlite),
 TAGLOOM_DATA_DIR (default ./data), TAGLOOM_DEMO_SECRET, TAGLOOM_PLATFORM_KEY, LOG_LEVEL.
-See README.md.
+See README.md. Embedded PGlite allows one process per data directory: beside a running server,
+import and export say how to send the same to the server; migrate, demo and corp need it stopped.
 `;
 
 /** Runs the `tagloom` command line; returns the process exit code. */
@@ -61,18 +63,30 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const env = readEnv();
+  try {
+    return await run(command, positionals, values, env);
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    process.stderr.write(busyAdvice(command, error, positionals[1], values));
+    return 1;
+  }
+}
+
+type Values = { corp?: string; as?: string; out?: string; 'dry-run'?: boolean; 'create-tags'?: boolean; relations?: boolean; admin?: string; 'admin-name'?: string };
+
+async function run(command: string, positionals: string[], values: Values, env: Env): Promise<number> {
   if (command === 'serve') {
     await startServer(env);
     return -1; // keep running
   }
   if (command === 'migrate') {
-    const database = await openFromEnv(env);
+    const database = await openFromEnv(env, 'tagloom migrate');
     await database.close();
     process.stdout.write(`Migrations applied (${database.kind}).\n`);
     return 0;
   }
   if (command === 'demo') {
-    const database = await openFromEnv(env);
+    const database = await openFromEnv(env, 'tagloom demo');
     const demo = await resetDemoCorp(database.db, { secret: env.TAGLOOM_DEMO_SECRET });
     await database.close();
     process.stdout.write(`Demo corp ${demo.corpId} reset: ${demo.employees} employees, ${demo.customers} customers, ${demo.marks} marks.\n`);
@@ -85,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tagloom import needs a FILE.\n\n${help}`);
       return 2;
     }
-    const database = await openFromEnv(env);
+    const database = await openFromEnv(env, `tagloom ${command}`);
     try {
       const ctx = await cliContext(database.db, values.corp ?? demoCorpId, values.as);
       const out = { stdout: process.stdout, stderr: process.stderr };
@@ -96,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === 'corp' && (positionals[1] === 'create' || positionals[1] === 'list')) {
-    const database = await openFromEnv(env);
+    const database = await openFromEnv(env, `tagloom corp ${positionals[1]}`);
     try {
       const out = { stdout: process.stdout, stderr: process.stderr };
       if (positionals[1] === 'list') return await runCorpList(database.db, out);
@@ -107,4 +121,35 @@ export async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`Unknown command "${[command, ...positionals.slice(1, 2)].join(' ')}".\n\n${help}`);
   return 2;
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * What to do when a PGlite folder is held by another process (one process per folder, or writes
+ * are lost): for a running server, the same through its API with curl, or stop it first.
+ */
+function busyAdvice(command: string, error: DataDirBusyError, file: string | undefined, values: Values): string {
+  const { holder } = error;
+  const lines = [`Cannot ${command === 'serve' ? 'start' : `run ${command}`}: the data directory ${error.dir} is in use by ${describeHolder(holder)}.`, 'PGlite lets one process at a time open a data directory.'];
+  if (error.expiresInMs !== null) lines.push(`That process runs where this one cannot check on it (another host or container); if it is gone, its lock expires in ${Math.ceil(error.expiresInMs / 1000)} s.`);
+  const server = holder.command === 'tagloom serve' ? (holder.url ?? 'http://HOST:PORT') : null;
+  const stopIt = `stop ${server ? 'the server' : 'it'} (Ctrl-C in its terminal, or \`kill ${holder.pid}\`)`;
+  const auth = `-H "Authorization: Bearer $SECRET"${values.as ? ` -H ${quote(`Tagloom-Acting-User: ${values.as}`)}` : ''}`;
+  const instead = (what: string, curl: string) => [`${what} through the running server instead ($SECRET: a secret of the corp):`, `  curl ${auth} ${curl}`, `or ${stopIt} and run this command again.`];
+  if (command === 'serve') {
+    lines.push(`Stop it first, or give this server a data directory of its own (TAGLOOM_DATA_DIR) or a PostgreSQL server (DATABASE_URL).`);
+  } else if (server && command === 'import') {
+    const query = [values['dry-run'] ? 'dryRun=true' : '', values['create-tags'] ? 'createTags=true' : ''].filter(Boolean).join('&');
+    lines.push(...instead('Import', `-H 'content-type: text/csv' --data-binary @${quote(file ?? 'FILE')} ${quote(`${server}/api/v1/imports${query ? `?${query}` : ''}`)}`));
+  } else if (server && command === 'export') {
+    lines.push(...instead('Export', `${values.out ? `-o ${quote(values.out)} ` : ''}${quote(`${server}/api/v1/customers/export${values.relations ? '?layout=relations' : ''}`)}`));
+  } else if (server && command === 'corp') {
+    lines.push(`The running server opens corps at ${server}/api/v1/platform/corps when it was started with TAGLOOM_PLATFORM_KEY (see README.md); or ${stopIt} and run this command again.`);
+  } else if (server && command === 'migrate') {
+    lines.push(`The running server applied the migrations when it started; to run migrate on its own, ${stopIt} first.`);
+  } else {
+    lines.push(`${server ? 'First' : 'Wait for it to finish, or'} ${stopIt}; then run this command again.`);
+  }
+  return `${lines.join('\n')}\n`;
 }

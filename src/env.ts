@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // 0: any free port (the server prints the one it got); tests start servers side by side this way.
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
   TAGLOOM_DATA_DIR: z.string().min(1).default('./data'),

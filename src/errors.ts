@@ -33,6 +33,7 @@ export const errorCodes = {
   invalid_cursor: { status: 400, errcode: 50100, message: 'The pagination cursor is not valid.' },
   rate_limited: { status: 429, errcode: 45009, message: 'Too many attempts; try again later.' },
   internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
+  unavailable: { status: 503, errcode: -1, message: 'The database cannot be reached right now; nothing was changed. Try again shortly.' },
 } as const;
 
 /** One of the closed list of error codes. */

@@ -50,16 +50,16 @@ describeDb('server start-up', (db) => {
   });
 
   it('answers /readyz 503 while it builds the audience indexes, then 200 with every corp’s index built', async () => {
-    const app = await buildApp({ db: db().db, listen: db().listen, warmAudiences: true });
+    const app = await buildApp({ db: db().db, listen: db().listen, warmAudiences: true, health: db().health });
     const first = await app.inject({ url: '/readyz' });
-    if (first.statusCode === 503) expect(first.json()).toEqual({ ready: false, warmingCorps: 1 });
+    if (first.statusCode === 503) expect(first.json()).toEqual({ ready: false, warmingCorps: 1, database: 'up' });
     let ready = first;
     const started = Date.now();
     while (ready.statusCode !== 200 && Date.now() - started < 20_000) {
       await new Promise((r) => setTimeout(r, 50));
       ready = await app.inject({ url: '/readyz' });
     }
-    expect(ready.json()).toEqual({ ready: true, warmingCorps: 0 });
+    expect(ready.json()).toEqual({ ready: true, warmingCorps: 0, database: 'up' });
     expect(app.audiences.has('ww-demo')).toBe(true);
     await app.close();
   });

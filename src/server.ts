@@ -5,9 +5,12 @@ import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
 
-/** Opens the database the environment names: a PostgreSQL server, or PGlite in the data folder. */
-export function openFromEnv(env: Env): Promise<Database> {
-  return openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.TAGLOOM_DATA_DIR });
+/**
+ * Opens the database the environment names: a PostgreSQL server, or PGlite in the data folder,
+ * locked for this process (`command` tells whoever else tries what holds it).
+ */
+export function openFromEnv(env: Env, command: string): Promise<Database> {
+  return openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.TAGLOOM_DATA_DIR, command });
 }
 
 /** Seeds the demo corp when the database has no corp at all, and says how to reach it. */
@@ -24,23 +27,67 @@ export async function ensureDemoCorp(database: Database, env: Env, log: (line: s
 
 /**
  * Starts the server: opens and migrates the database, seeds the demo corp into an empty one,
- * listens, and closes cleanly on SIGINT / SIGTERM.
+ * listens, and stops gracefully on SIGINT / SIGTERM (`stopOnSignals`). `overrides` are app options
+ * for tests (a slowed-down worker).
  */
-export async function startServer(env: Env): Promise<FastifyInstance> {
-  const database = await openFromEnv(env);
-  await ensureDemoCorp(database, env, (line) => process.stdout.write(`${line}\n`));
-  // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
-  const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
-  const app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, platformKey: env.TAGLOOM_PLATFORM_KEY });
-  app.addHook('onClose', () => database.close());
-  await app.listen({ port: env.PORT, host: env.HOST });
-  process.stdout.write(`Tagloom serves http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app.close().then(() => process.exit(0));
-    });
+export async function startServer(env: Env, overrides: Partial<AppOptions> = {}): Promise<FastifyInstance> {
+  const database = await openFromEnv(env, 'tagloom serve');
+  let app: FastifyInstance | null = null;
+  let url: string;
+  try {
+    await ensureDemoCorp(database, env, (line) => process.stdout.write(`${line}\n`));
+    // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
+    const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
+    app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, health: database.health, platformKey: env.TAGLOOM_PLATFORM_KEY, ...overrides });
+    const address = new URL(await app.listen({ port: env.PORT, host: env.HOST }));
+    if (env.HOST === '0.0.0.0') address.hostname = 'localhost';
+    url = address.origin;
+  } catch (error) {
+    // The port is taken, say: let go of the database (and a PGlite folder's lock) before failing.
+    await app?.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
   }
+  database.lock?.note({ url });
+  process.stdout.write(`Tagloom serves ${url}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`);
+  stopOnSignals(app, database);
   return app;
+}
+
+// Requests still running this long after a stop began are cut off, so a stop always ends.
+const drainMs = 10_000;
+
+/**
+ * On the first SIGINT or SIGTERM: stop taking requests (the listener closes; progress streams
+ * end), let requests in flight finish, hand a running batch back to the queue, stop the worker,
+ * the audience engine and their LISTEN connections, close the database (a PGlite folder is
+ * unlocked), and exit 0. A second signal while stopping exits at once with 1.
+ */
+export function stopOnSignals(app: FastifyInstance, database: Database): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: stopping now, without waiting.${database.kind === 'pglite' ? ' PGlite recovers its files at the next start.' : ''}\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`${signal}: stopping (${signal} again to stop at once)…\n`);
+    const cutOff = setTimeout(() => app.server.closeAllConnections(), drainMs).unref();
+    void (async () => {
+      try {
+        await app.close();
+        await database.close();
+      } catch (error) {
+        process.stderr.write(`Stopped with an error: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      }
+      clearTimeout(cutOff);
+      process.stdout.write('Stopped.\n');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 export { demoCorpId };

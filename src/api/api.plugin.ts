@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
 import type { Ctx } from '../context.js';
-import { AppError, type ErrorDetail } from '../errors.js';
+import { isConnectionLost } from '../db/health.js';
+import { AppError, errorCodes, type ErrorDetail } from '../errors.js';
 import { verifyPlatformKey } from '../modules/auth/platform-key.js';
 import { authenticate } from './authenticate.js';
 import { apiRoutes } from './routes.js';
@@ -94,6 +95,8 @@ export async function nativeApiPlugin(app: FastifyInstance, opts: { platformKey?
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) return reply.status(status).send(errorBody(request, 'validation_failed', error.message));
+    // A lost database connection is an outage, logged once by the server, not a failure of this request.
+    if (isConnectionLost(error)) return reply.status(503).header('retry-after', '1').send(errorBody(request, 'unavailable', errorCodes.unavailable.message));
     request.log.error({ err: error }, 'native api handler failed');
     return reply.status(500).send(errorBody(request, 'internal', 'Something went wrong on our side.'));
   });

@@ -8,6 +8,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { DataDirLock } from './data-dir-lock.js';
+import { DatabaseHealth } from './health.js';
+import { keepRecoveryShort } from './pglite-checkpoints.js';
 import * as schema from './schema/index.js';
 
 /** The Drizzle schema object: every table, for typed queries. */
@@ -28,32 +31,70 @@ export type Database = {
    * while it was down are lost, so listeners keep a slow timer as well).
    */
   listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
+  /** Whether the database is reachable now (`/readyz`), and who to tell when that changes. */
+  health: DatabaseHealth;
+  /** On a PGlite folder, this process's exclusive lock on it (the server notes its address there). */
+  lock: DataDirLock | null;
 };
 
 // LISTEN takes an identifier, not a parameter; channels are ours, but never interpolate others.
 const channelName = /^[a-z_][a-z0-9_]*$/;
 
-/** LISTEN on a connection of its own, reconnecting with a short pause when the server drops it. */
-async function listenPg(url: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+// A request that cannot get a connection fails after this long instead of hanging: the server is
+// down or unreachable, or every pooled connection is busy.
+const connectTimeoutMs = 5000;
+
+/**
+ * LISTEN on a connection of its own. When the server drops it (restart, failover, an administrator
+ * terminating backends) it reconnects, retrying with a growing pause (up to 5 s) for as long as the
+ * server stays unreachable.
+ */
+async function listenPg(url: string, channel: string, onNotify: (payload: string) => void, health: DatabaseHealth): Promise<() => Promise<void>> {
   if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
   let client: pg.Client | null = null;
   let stopped = false;
-  const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
-    c.on('notification', (n) => onNotify(n.payload ?? ''));
-    c.on('error', () => {
+  let retry: NodeJS.Timeout | null = null;
+  let pause = 250;
+  const connect = async (first: boolean): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: connectTimeoutMs });
+    let gone = false;
+    const lost = (error?: unknown) => {
+      if (gone) return;
+      gone = true;
+      if (error) health.noteFailure(error);
       if (client === c) client = null;
       void c.end().catch(() => {});
-      if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000).unref();
-    });
-    await c.connect();
-    await c.query(`listen ${channel}`);
-    if (stopped) await c.end();
-    else client = c;
+      if (stopped || retry) return;
+      retry = setTimeout(() => {
+        retry = null;
+        void connect(false).catch(() => {}); // a failed try has scheduled the next one
+      }, pause);
+      retry.unref();
+      pause = Math.min(pause * 2, 5000);
+    };
+    c.on('notification', (n) => onNotify(n.payload ?? ''));
+    c.on('error', lost);
+    c.on('end', () => lost());
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+    } catch (error) {
+      if (!first) return lost(error);
+      // The first connection: the caller learns at once that the database is unreachable.
+      gone = true;
+      await c.end().catch(() => {});
+      throw error;
+    }
+    if (stopped) return void (await c.end().catch(() => {}));
+    client = c;
+    pause = 250;
+    health.noteConnected();
   };
-  await connect();
+  await connect(true);
   return async () => {
     stopped = true;
+    if (retry) clearTimeout(retry);
+    retry = null;
     await client?.end().catch(() => {});
     client = null;
   };
@@ -61,31 +102,75 @@ async function listenPg(url: string, channel: string, onNotify: (payload: string
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
+/** Where and how to open the database; `command` names the opener to whoever finds a PGlite folder taken. */
+export type OpenOptions = { url?: string; dataDir?: string; poolSize?: number; command?: string };
+
+/** A pool whose connections may drop at any time without taking the process down. */
+function openPool(opts: OpenOptions, health: DatabaseHealth): pg.Pool {
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
+  // An idle pooled connection that the server drops is discarded by the pool; it still emits
+  // 'error', and without a listener node-postgres would crash the process over it.
+  pool.on('error', (error) => health.noteFailure(error));
+  pool.on('connect', (client) => {
+    health.noteConnected();
+    // The pool listens only to idle connections; one checked out (a transaction between two
+    // statements) that the server drops emits 'error' too. The statement in flight, or the next one,
+    // fails with the error, and the pool discards the connection when it comes back.
+    client.on('error', (error) => health.noteFailure(error));
+  });
+  return pool;
+}
+
 /**
  * Opens the database: a PostgreSQL server when `url` is given, otherwise embedded PGlite stored in
- * `dataDir` (or in memory when `dataDir` is `memory://`). Migrations are applied on open.
+ * `dataDir` (or in memory when `dataDir` is `memory://`). A PGlite folder is locked for this
+ * process first (`DataDirBusyError` when another process has it). Migrations are applied on open.
  */
-export async function openDatabase(opts: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    // An idle connection the server drops (restart, failover, admin kill) is discarded by the pool;
-    // without a listener node-postgres would crash the process over it.
-    pool.on('error', () => {});
+    const health = new DatabaseHealth(() => pool.query('select 1'));
+    const pool = openPool(opts, health);
     const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end(), listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify) };
+    try {
+      await migratePg(db, { migrationsFolder });
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end(), listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify, health), health, lock: null };
   }
   const dataDir = opts.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder });
-  const listen = async (channel: string, onNotify: (payload: string) => void) => {
-    if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
-    const unlisten = await client.listen(channel, onNotify);
-    return async () => unlisten();
-  };
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close(), listen };
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const lock = inMemory ? null : DataDirLock.acquire(dataDir, opts.command ?? 'tagloom');
+  let client: PGlite | null = null;
+  try {
+    client = await PGlite.create(dataDir);
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder });
+    const open = client;
+    const listen = async (channel: string, onNotify: (payload: string) => void) => {
+      if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);
+      const unlisten = await open.listen(channel, onNotify);
+      return async () => {
+        if (!open.closed) await unlisten();
+      };
+    };
+    const checkpoints = inMemory ? null : keepRecoveryShort(open);
+    const close = async () => {
+      try {
+        await checkpoints?.stop();
+        if (!open.closed) await open.close();
+      } finally {
+        lock?.release();
+      }
+    };
+    return { db: db as unknown as Db, kind: 'pglite', close, listen, health: new DatabaseHealth(), lock };
+  } catch (error) {
+    await client?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
 }
 
 /**

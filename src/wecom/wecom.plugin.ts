@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import type { Ctx } from '../context.js';
+import { isConnectionLost } from '../db/health.js';
 import { AppError } from '../errors.js';
 import { verifyAccessToken } from '../modules/auth/tokens.js';
 import { wecomRoutes } from './routes/index.js';
@@ -72,7 +73,8 @@ export async function wecomPlugin(app: FastifyInstance): Promise<void> {
     // Fastify's own client errors (a body over the size limit, say) are bad requests: 40058, as WeCom.
     const status = (error as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) return sendWecomError(request, reply, 40058, 'invalid parameter');
-    request.log.error({ err: error }, 'wecom handler failed');
+    // A lost database connection is an outage, logged once by the server: -1 asks the caller to retry.
+    if (!isConnectionLost(error)) request.log.error({ err: error }, 'wecom handler failed');
     return sendWecomError(request, reply, -1, 'system busy');
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send(''));

@@ -8,7 +8,7 @@ import { queueBatch } from './batch/queue-batch.js';
 import { cancelOperation } from './commands/cancel-operation.js';
 import { getOperation, listOperations } from './operations.queries.js';
 import { presentOperation } from './operations.presenter.js';
-import { streamProgress } from './progress-stream.js';
+import { ProgressStreams, streamProgress } from './progress-stream.js';
 
 const tags = ['Operations'];
 
@@ -19,6 +19,9 @@ const tags = ['Operations'];
  */
 export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   const present = (row: Parameters<typeof presentOperation>[0]) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId));
+  // A progress stream lasts as long as its job: a stopping server ends them before it waits for requests to finish.
+  const streams = new ProgressStreams();
+  app.addHook('preClose', async () => streams.endAll());
 
   app.post('/operations/batch', {
     schema: {
@@ -57,7 +60,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const ctx = apiCtx(request);
     const row = await getOperation(ctx, request.params.operationId);
-    return streamProgress(app, reply, row);
+    return streamProgress(app, reply, row, streams);
   });
 
   app.post('/operations/:operationId/cancel', {

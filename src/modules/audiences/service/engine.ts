@@ -85,7 +85,8 @@ export class AudienceEngine {
   warm(corpIds: string[]): Promise<void> {
     this.warming = corpIds.length;
     return corpIds.reduce<Promise<void>>(
-      (prev, id) => prev.then(() => this.current(id).then(() => undefined, (error: unknown) => this.opts.onError?.(error))).finally(() => void (this.warming -= 1)),
+      // A stopped engine builds nothing more: the database is about to close under it.
+      (prev, id) => prev.then(() => (this.stopped ? undefined : this.current(id).then(() => undefined, (error: unknown) => this.opts.onError?.(error)))).finally(() => void (this.warming -= 1)),
       Promise.resolve(),
     );
   }

@@ -67,23 +67,37 @@ export async function requeue(db: Db, op: OperationRow): Promise<void> {
 }
 
 /**
+ * A run of a job ended without finishing it (its process died, or its database connection was lost
+ * mid-run): nothing of it was applied, so the job goes back to the queue, the attempt counted, or
+ * fails once it has been interrupted `maxAttempts` times. Guarded by status and attempt, so two
+ * recovering workers (or a late finisher) cannot both win; answers what became of the job, or null
+ * when it was not this run's to change (it finished after all).
+ */
+export async function requeueOrFail(db: Db, op: OperationRow, opts: { maxAttempts: number; why: string }): Promise<'queued' | 'failed' | null> {
+  if (op.attempts >= opts.maxAttempts) {
+    const failed = await markFailed(db, op, { code: 'interrupted', message: `The job was interrupted ${op.attempts} times (${opts.why}); nothing of it was applied.` });
+    return failed ? 'failed' : null;
+  }
+  const rows = await db.update(operations).set({ status: 'queued', done: 0, heartbeatAt: null }).where(ofRun(op)).returning({ id: operations.operationId });
+  return rows.length > 0 ? 'queued' : null;
+}
+
+/**
  * Finds jobs left `running` by a process that died (heartbeat older than `staleMs`, or every
  * running job when `all`: PGlite has one process) and puts each back in the queue, or fails it
- * once it has been interrupted `maxAttempts` times. Never leaves a dead job silently running. Each
- * write is guarded by status and attempt, so two recovering workers (or a late finisher) cannot both win.
+ * once it has been interrupted `maxAttempts` times. Never leaves a dead job silently running.
  */
 export async function recoverStale(db: Db, opts: { all: boolean; staleMs: number; maxAttempts: number }): Promise<{ requeued: number; failed: number }> {
   const stale = opts.all ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${opts.staleMs / 1000})`;
   const rows = await queryRows<{ corp_id: string; operation_id: string; attempts: number; kind: string }>(db, sql`
     select corp_id, operation_id, attempts, kind from operations where status = 'running' and ${stale}`);
+  let requeued = 0;
   let failed = 0;
   for (const r of rows) {
     const op = { corpId: r.corp_id, operationId: r.operation_id, attempts: Number(r.attempts), kind: r.kind } as OperationRow;
-    if (op.attempts >= opts.maxAttempts) {
-      if (await markFailed(db, op, { code: 'interrupted', message: `The job was interrupted ${op.attempts} times (the worker stopped mid-run); nothing of it was applied.` })) failed += 1;
-    } else {
-      await db.update(operations).set({ status: 'queued', done: 0, heartbeatAt: null }).where(ofRun(op));
-    }
+    const outcome = await requeueOrFail(db, op, { maxAttempts: opts.maxAttempts, why: 'the worker stopped mid-run' });
+    if (outcome === 'failed') failed += 1;
+    else if (outcome === 'queued') requeued += 1;
   }
-  return { requeued: rows.length - failed, failed };
+  return { requeued, failed };
 }

@@ -1,10 +1,11 @@
 import type { Actor, Source, TxCtx } from '../../../context.js';
 import type { Database, Db } from '../../../db/client.js';
+import { isConnectionLost } from '../../../db/health.js';
 import { AppError } from '../../../errors.js';
 import { runBatch } from '../batch/run-batch.js';
 import type { OperationRow } from '../batch/queue-batch.js';
 import { ProgressHub } from './progress.js';
-import { cancelWasRequested, claimNext, jobsChannel, markCancelled, markFailed, recoverStale, requeue, writeHeartbeat } from './queue-store.js';
+import { cancelWasRequested, claimNext, jobsChannel, markCancelled, markFailed, recoverStale, requeue, requeueOrFail, writeHeartbeat } from './queue-store.js';
 
 /** Options of a worker; the defaults suit a server. */
 export type WorkerOptions = {
@@ -154,6 +155,13 @@ export class OperationWorker {
       } else if (error instanceof Cancelled) {
         await markCancelled(this.db, op);
         report({ status: 'cancelled', done: 0 });
+      } else if (isConnectionLost(error)) {
+        // The transaction died with its connection, so nothing of it committed; not the job's fault,
+        // so it is tried again. Should this write fail too (the database still down), the row's
+        // heartbeat goes stale and recovery requeues it later.
+        this.opts.log?.(error, `operation ${op.operationId} lost its database connection`);
+        const outcome = await requeueOrFail(this.db, op, { maxAttempts: this.opts.maxAttempts, why: 'the database connection was lost' });
+        if (outcome) report({ status: outcome, done: 0 });
       } else {
         if (!(error instanceof AppError)) this.opts.log?.(error, `operation ${op.operationId} failed`);
         const info = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'The job failed on our side; nothing of it was applied.' };
