@@ -63,6 +63,10 @@ describe('the tagloom command beside a running server on one PGlite directory', 
         noStack(other.stderr);
       }
       expect((await runTagloom(['export', '--out', 'x.csv'], env)).stderr).toContain(`curl -H "Authorization: Bearer $SECRET" -o 'x.csv' '${server.url}/api/v1/customers/export'`);
+      const corp = await runTagloom(['corp', 'create', 'ww-beside', '旁边'], env);
+      expect(corp.code).toBe(1);
+      expect(corp.stderr).toContain(`Cannot run corp: the data directory ${dataDir} is in use by pid ${server.proc.pid}`);
+      expect(corp.stderr).toContain(`${server.url}/api/v1/platform/corps`);
 
       // What the refusal suggests works: the import goes through the server.
       const viaApi = await fetch(`${server.url}/api/v1/imports?createTags=true`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'text/csv' }, body: readFileSync(during) });
