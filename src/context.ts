@@ -1,6 +1,10 @@
 import type { Db, Tx } from './db/client.js';
 
-/** Who is acting: an app holding a secret, an employee, or the system itself (jobs, demo seeding). */
+/**
+ * Who is acting: an app holding a secret, an employee, or the system itself (jobs, demo seeding).
+ * An app's `range` is as its key was verified; policies read the current one from the org
+ * snapshot. `viaApp` marks an app acting as the employee, who may then do only what both may.
+ */
 export type Actor =
   | { kind: 'app'; appId: string; appKind: 'customer_contact' | 'app'; range?: { departments: number[]; userids: string[] } }
   | { kind: 'employee'; userid: string; role: string; viaApp?: string }

@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { actorLabel, type TxCtx } from '../../../context.js';
+import type { TxCtx } from '../../../context.js';
 import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
+import { policyFor } from '../../../policies/index.js';
 import type { OperationRow } from '../batch/queue-batch.js';
-import { getOperation, seesAllOperations } from '../operations.queries.js';
+import { getOperation, startedBy } from '../operations.queries.js';
 
 /**
  * Cancels an operation: a queued one at once (`operation.cancelled` in the same transaction); a
@@ -13,7 +14,8 @@ import { getOperation, seesAllOperations } from '../operations.queries.js';
  */
 export async function cancelOperation(ctx: TxCtx, operationId: string): Promise<OperationRow> {
   const op = await getOperation(ctx, operationId, true);
-  if (op.actorLabel !== actorLabel(ctx.actor) && !(await seesAllOperations(ctx))) throw new AppError('forbidden', { message: 'Only the requester may cancel this operation.' });
+  const policy = await policyFor(ctx);
+  if (!startedBy(ctx, policy, op) && !policy.seesAllActivity()) throw new AppError('forbidden', { message: 'Only the requester may cancel this operation.' });
   const key = and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId));
   if (op.status === 'queued') {
     const [row] = await ctx.tx.update(operations).set({ status: 'cancelled', cancelRequested: true, finishedAt: sql`now()` }).where(key).returning();
