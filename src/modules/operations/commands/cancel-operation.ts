@@ -9,8 +9,10 @@ import { getOperation, startedBy } from '../operations.queries.js';
 
 /**
  * Cancels an operation: a queued one at once (`operation.cancelled` in the same transaction); a
- * running one by setting `cancel_requested`, which its worker reads between chunks and answers by
- * rolling the whole job back. The requester may cancel, and so may whoever reads every operation.
+ * running one by setting `cancel_requested` (`operation.cancel_requested` in the same transaction),
+ * which its worker reads between chunks and answers by rolling the whole job back and recording
+ * `operation.cancelled`. Either way the log names who asked. Asking again while the request is
+ * pending changes nothing. The requester may cancel, and so may whoever reads every operation.
  */
 export async function cancelOperation(ctx: TxCtx, operationId: string): Promise<OperationRow> {
   const op = await getOperation(ctx, operationId, true);
@@ -23,7 +25,9 @@ export async function cancelOperation(ctx: TxCtx, operationId: string): Promise<
     return row!;
   }
   if (op.status === 'running') {
+    if (op.cancelRequested) return op;
     const [row] = await ctx.tx.update(operations).set({ cancelRequested: true }).where(key).returning();
+    await recordEvent(ctx, { type: 'operation.cancel_requested', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: op.kind, while: 'running' } });
     return row!;
   }
   throw new AppError('conflict', { message: `Operation ${operationId} has already ${op.status}; nothing to cancel.` });

@@ -69,21 +69,27 @@ export async function requeue(db: Db, op: OperationRow): Promise<void> {
 /**
  * Finds jobs left `running` by a process that died (heartbeat older than `staleMs`, or every
  * running job when `all`: PGlite has one process) and puts each back in the queue, or fails it
- * once it has been interrupted `maxAttempts` times. Never leaves a dead job silently running. Each
- * write is guarded by status and attempt, so two recovering workers (or a late finisher) cannot both win.
+ * once it has been interrupted `maxAttempts` times. A job whose cancellation was asked for is
+ * cancelled instead (counted in neither): the request outlived the process that should have
+ * answered it. Never leaves a dead job silently running. Each write is guarded by status and
+ * attempt, so two recovering workers (or a late finisher) cannot both win.
  */
 export async function recoverStale(db: Db, opts: { all: boolean; staleMs: number; maxAttempts: number }): Promise<{ requeued: number; failed: number }> {
   const stale = opts.all ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${opts.staleMs / 1000})`;
-  const rows = await queryRows<{ corp_id: string; operation_id: string; attempts: number; kind: string }>(db, sql`
-    select corp_id, operation_id, attempts, kind from operations where status = 'running' and ${stale}`);
+  const rows = await queryRows<{ corp_id: string; operation_id: string; attempts: number; kind: string; cancel_requested: boolean }>(db, sql`
+    select corp_id, operation_id, attempts, kind, cancel_requested from operations where status = 'running' and ${stale}`);
+  let requeued = 0;
   let failed = 0;
   for (const r of rows) {
     const op = { corpId: r.corp_id, operationId: r.operation_id, attempts: Number(r.attempts), kind: r.kind } as OperationRow;
-    if (op.attempts >= opts.maxAttempts) {
+    if (r.cancel_requested) {
+      await markCancelled(db, op);
+    } else if (op.attempts >= opts.maxAttempts) {
       if (await markFailed(db, op, { code: 'interrupted', message: `The job was interrupted ${op.attempts} times (the worker stopped mid-run); nothing of it was applied.` })) failed += 1;
     } else {
-      await db.update(operations).set({ status: 'queued', done: 0, heartbeatAt: null }).where(ofRun(op));
+      const back = await db.update(operations).set({ status: 'queued', done: 0, heartbeatAt: null }).where(ofRun(op)).returning({ id: operations.operationId });
+      requeued += back.length;
     }
   }
-  return { requeued: rows.length - failed, failed };
+  return { requeued, failed };
 }
