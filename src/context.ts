@@ -33,9 +33,29 @@ export function reader(ctx: Ctx | TxCtx): Db | Tx {
   return 'tx' in ctx ? ctx.tx : ctx.db;
 }
 
+// Work to run once a withTx transaction has committed. A symbol key survives the `{ ...ctx, … }`
+// copies commands make, and stays out of everything that serializes a context.
+const commitHooks = Symbol('commitHooks');
+type WithCommitHooks = { [commitHooks]?: (() => void)[] };
+
 /** Runs `fn` in one transaction: everything it writes, events included, commits or rolls back together. */
-export function withTx<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction((tx) => fn({ ...ctx, tx }));
+export async function withTx<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
+  const hooks: (() => void)[] = [];
+  const result = await ctx.db.transaction((tx) => fn({ ...ctx, tx, [commitHooks]: hooks } as TxCtx));
+  for (const hook of hooks) hook();
+  return result;
+}
+
+/**
+ * Runs `fn` once the transaction of `ctx` (opened by `withTx`) has committed, never when it rolls
+ * back: for effects outside the database that must not run ahead of the commit, such as dropping
+ * cached credentials (dropped earlier, another request could cache the old ones again before the
+ * commit). `fn` must not throw: the change is committed by then.
+ */
+export function afterCommit(ctx: TxCtx, fn: () => void): void {
+  const hooks = (ctx as WithCommitHooks)[commitHooks];
+  if (!hooks) throw new Error('afterCommit needs a transaction opened by withTx: was the command run in a bare db.transaction?');
+  hooks.push(fn);
 }
 
 /** The context background jobs and the CLI act under; the system actor still goes through policies. */
