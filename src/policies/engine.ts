@@ -188,17 +188,16 @@ async function resolvePolicy(ctx: Ctx): Promise<Policy> {
   if (!employee || !role) return nothing();
   let granted = new Set(role.permissions.filter((p): p is Permission => (allPermissions as string[]).includes(p)));
   let reach = reachOf(snapshot, actor.userid, role.dataScope);
+  const via = actor.viaApp === undefined ? undefined : snapshot.apps.get(actor.viaApp);
   if (actor.viaApp !== undefined) {
     // An app acting as an employee borrows no more than both may do: the permissions both have
     // (never the management ones), over the employees both reach. The employee's own group scopes
     // (below) are the stricter of the two, since an app alone sees every group.
-    const app = snapshot.apps.get(actor.viaApp);
-    if (!app) return nothing();
-    const delegable = new Set(delegablePermissions(app.kind));
+    if (!via) return nothing();
+    const delegable = new Set(delegablePermissions(via.kind));
     granted = new Set([...granted].filter((p) => delegable.has(p)));
-    reach = intersectReach(reach, appReach(snapshot, app));
+    reach = intersectReach(reach, appReach(snapshot, via));
   }
   const person = { userid: actor.userid, departments: new Set(employee.departmentIds), regions: regionsOf(snapshot, employee.departmentIds) };
-  const viaRangedApp = actor.viaApp !== undefined && snapshot.apps.get(actor.viaApp)?.kind === 'app';
-  return new Policy(actor, granted, reach, person, snapshot, viaRangedApp);
+  return new Policy(actor, granted, reach, person, snapshot, via?.kind === 'app');
 }

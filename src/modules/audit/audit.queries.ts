@@ -73,7 +73,7 @@ async function mayFilterByTag(ctx: Ctx, tagId: string): Promise<boolean> {
   return personal !== undefined && ctx.actor.kind === 'employee' && personal.owner === ctx.actor.userid;
 }
 
-/** The reader's policy; throws `forbidden` unless they may read the audit log (ranged apps may not: it is not theirs to read). */
+/** The reader's policy; throws `forbidden` unless it grants `audit.view` (ranged apps' never does). */
 async function authorizeAudit(ctx: Ctx): Promise<Policy> {
   const policy = await policyFor(ctx);
   policy.authorize('audit.view');
