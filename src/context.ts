@@ -1,6 +1,10 @@
 import type { Db, Tx } from './db/client.js';
 
-/** Who is acting: an app holding a secret, an employee, or the system itself (jobs, demo seeding). */
+/**
+ * Who is acting: an app holding a secret, an employee, or the system itself (jobs, demo seeding).
+ * An app's `range` is as its key was verified; policies read the current one from the org
+ * snapshot. `viaApp` marks an app acting as the employee, who may then do only what both may.
+ */
 export type Actor =
   | { kind: 'app'; appId: string; appKind: 'customer_contact' | 'app'; range?: { departments: number[]; userids: string[] } }
   | { kind: 'employee'; userid: string; role: string; viaApp?: string }
@@ -29,9 +33,29 @@ export function reader(ctx: Ctx | TxCtx): Db | Tx {
   return 'tx' in ctx ? ctx.tx : ctx.db;
 }
 
+// Work to run once a withTx transaction has committed. A symbol key survives the `{ ...ctx, … }`
+// copies commands make, and stays out of everything that serializes a context.
+const commitHooks = Symbol('commitHooks');
+type WithCommitHooks = { [commitHooks]?: (() => void)[] };
+
 /** Runs `fn` in one transaction: everything it writes, events included, commits or rolls back together. */
-export function withTx<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction((tx) => fn({ ...ctx, tx }));
+export async function withTx<T>(ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
+  const hooks: (() => void)[] = [];
+  const result = await ctx.db.transaction((tx) => fn({ ...ctx, tx, [commitHooks]: hooks } as TxCtx));
+  for (const hook of hooks) hook();
+  return result;
+}
+
+/**
+ * Runs `fn` once the transaction of `ctx` (opened by `withTx`) has committed, never when it rolls
+ * back: for effects outside the database that must not run ahead of the commit, such as dropping
+ * cached credentials (dropped earlier, another request could cache the old ones again before the
+ * commit). `fn` must not throw: the change is committed by then.
+ */
+export function afterCommit(ctx: TxCtx, fn: () => void): void {
+  const hooks = (ctx as WithCommitHooks)[commitHooks];
+  if (!hooks) throw new Error('afterCommit needs a transaction opened by withTx: was the command run in a bare db.transaction?');
+  hooks.push(fn);
 }
 
 /** The context background jobs and the CLI act under; the system actor still goes through policies. */

@@ -37,8 +37,9 @@ function refuseCrossSite(request: FastifyRequest): void {
 
 /**
  * Authenticates a native request: `Authorization: Bearer <app secret>` (optionally acting as an
- * employee through `Tagloom-Acting-User`), else the console's session cookie, which acts as its
- * employee with their role from the database. A Bearer header wins over a cookie.
+ * employee through `Tagloom-Acting-User`, within what both the app and the employee may do), else
+ * the console's session cookie, which acts as its employee with their role from the database. A
+ * Bearer header wins over a cookie.
  */
 export async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<Authenticated> {
   const header = request.headers.authorization;
@@ -58,7 +59,9 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   const ctx: Ctx = { ...base, corpId: identity.corpId, actor: { kind: 'app', appId: identity.appId, appKind: identity.appKind, range: identity.range }, source: 'api' };
   if (typeof acting !== 'string' || acting === '') return { ctx };
   const [employee] = await app.db.select().from(employees).where(and(eq(employees.corpId, identity.corpId), eq(employees.userid, acting)));
-  // A ranged app may act only as someone inside its range, or it could borrow an admin's role.
+  // A ranged app may act only as someone inside its range. Even then it borrows no more than both
+  // may do: the policy grants an acting employee the app's rights ∩ the role's, never the
+  // management ones, over the app's range ∩ the employee's data scope.
   const inRange = employee !== undefined && (await policyFor(ctx)).reaches(employee.userid);
   if (!employee || employee.status !== 'active' || !inRange) throw new AppError('unauthorized', { message: `No active employee "${acting}" to act as.` });
   return { ctx: { ...ctx, actor: { kind: 'employee', userid: employee.userid, role: employee.role, viaApp: identity.appId } } };

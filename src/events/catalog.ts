@@ -48,6 +48,7 @@ export const eventTypes = [
   'operation.applied',
   'operation.failed',
   'operation.cancelled',
+  'operation.cancel_requested',
 ] as const;
 
 /** One of the recorded event types. */

@@ -1,9 +1,9 @@
 import type { Actor, Ctx } from '../context.js';
 import type { Audience, TagGroupScope } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
-import { loadOrgSnapshot, regionsOf, subtree, type OrgSnapshot } from './org-snapshot.js';
+import { loadOrgSnapshot, regionsOf, subtree, type AppForPolicy, type OrgSnapshot } from './org-snapshot.js';
 import { allPermissions, type Permission } from './registry.js';
-import { appPermissions, rangedAppPermissions, type DataScope } from './roles.js';
+import { appPermissions, delegablePermissions, rangedAppPermissions, type DataScope } from './roles.js';
 
 /** A row a permission is checked against; each scope predicate reads only these fields. */
 export type PolicyResource =
@@ -37,6 +37,12 @@ export class Policy {
     readonly reach: Reach,
     private readonly person: Person,
     private readonly snapshot: OrgSnapshot | null,
+    /**
+     * Whether an app limited to a range acts as the employee. The employee's own records (say,
+     * operations they started in the console) may reach beyond the range, so only what was done
+     * through the same app counts as the actor's own.
+     */
+    readonly viaRangedApp = false,
   ) {}
 
   /** Whether the actor may do `permission`, on `resource` when given. Never throws. */
@@ -71,6 +77,15 @@ export class Policy {
   /** Whether the actor's data scope covers this employee's follow relations. */
   reaches(userid: string): boolean {
     return this.reach === 'all' || this.reach.has(userid);
+  }
+
+  /**
+   * Whether the actor reads the whole corp's activity (every audit event and operation): `audit.view`
+   * with a corp-wide reach, as admins and the customer-contact secret have. Anyone else with
+   * `audit.view` reads only what their data scope reaches.
+   */
+  seesAllActivity(): boolean {
+    return this.granted.has('audit.view') && this.reach === 'all';
   }
 
   /** Whether the actor may see a tag group (and its tags on customers). */
@@ -122,11 +137,22 @@ function reachOf(snapshot: OrgSnapshot, userid: string, scope: DataScope): Reach
   return out;
 }
 
-function rangeReach(snapshot: OrgSnapshot, range: { departments: number[]; userids: string[] }): Reach {
+function rangeReach(snapshot: OrgSnapshot, range: AppForPolicy['range']): Reach {
   const covered = subtree(snapshot, range.departments);
   const out = new Set(range.userids);
   for (const [userid, e] of snapshot.employees) if (e.departmentIds.some((d) => covered.has(d))) out.add(userid);
   return out;
+}
+
+/** How far an app reaches: the whole corp for the customer-contact app, else its range. */
+function appReach(snapshot: OrgSnapshot, app: AppForPolicy): Reach {
+  return app.kind === 'customer_contact' ? 'all' : rangeReach(snapshot, app.range);
+}
+
+function intersectReach(a: Reach, b: Reach): Reach {
+  if (a === 'all') return b;
+  if (b === 'all') return a;
+  return new Set([...a].filter((userid) => b.has(userid)));
 }
 
 const memo = new WeakMap<Actor, Promise<Policy>>();
@@ -148,13 +174,30 @@ export function policyFor(ctx: Ctx): Promise<Policy> {
 async function resolvePolicy(ctx: Ctx): Promise<Policy> {
   const actor = ctx.actor;
   if (actor.kind === 'system') return new Policy(actor, new Set(appPermissions), 'all', null, null);
-  if (actor.kind === 'app' && !actor.range) return new Policy(actor, new Set(appPermissions), 'all', null, null);
+  if (actor.kind === 'app' && actor.appKind === 'customer_contact') return new Policy(actor, new Set(appPermissions), 'all', null, null);
   const snapshot = await loadOrgSnapshot(ctx);
-  if (actor.kind === 'app') return new Policy(actor, new Set(rangedAppPermissions), rangeReach(snapshot, actor.range!), null, snapshot);
+  const nothing = () => new Policy(actor, new Set(), new Set(), null, snapshot);
+  if (actor.kind === 'app') {
+    // The range comes from the snapshot, not from the actor: a range changed since the key was
+    // cached (in any process) or since a job was queued applies at once.
+    const app = snapshot.apps.get(actor.appId);
+    return app?.kind === 'app' ? new Policy(actor, new Set(rangedAppPermissions), rangeReach(snapshot, app.range), null, snapshot) : nothing();
+  }
   const employee = snapshot.employees.get(actor.userid);
   const role = employee && employee.status === 'active' ? snapshot.roles.get(employee.role) : undefined;
-  if (!employee || !role) return new Policy(actor, new Set(), new Set(), null, snapshot);
-  const granted = new Set(role.permissions.filter((p): p is Permission => (allPermissions as string[]).includes(p)));
+  if (!employee || !role) return nothing();
+  let granted = new Set(role.permissions.filter((p): p is Permission => (allPermissions as string[]).includes(p)));
+  let reach = reachOf(snapshot, actor.userid, role.dataScope);
+  const via = actor.viaApp === undefined ? undefined : snapshot.apps.get(actor.viaApp);
+  if (actor.viaApp !== undefined) {
+    // An app acting as an employee borrows no more than both may do: the permissions both have
+    // (never the management ones), over the employees both reach. The employee's own group scopes
+    // (below) are the stricter of the two, since an app alone sees every group.
+    if (!via) return nothing();
+    const delegable = new Set(delegablePermissions(via.kind));
+    granted = new Set([...granted].filter((p) => delegable.has(p)));
+    reach = intersectReach(reach, appReach(snapshot, via));
+  }
   const person = { userid: actor.userid, departments: new Set(employee.departmentIds), regions: regionsOf(snapshot, employee.departmentIds) };
-  return new Policy(actor, granted, reachOf(snapshot, actor.userid, role.dataScope), person, snapshot);
+  return new Policy(actor, granted, reach, person, snapshot, via?.kind === 'app');
 }

@@ -1,7 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { reader, type Ctx } from '../context.js';
-import { corps, departments, employees, roles, strategies, strategyRanges } from '../db/schema/index.js';
+import { apps, corps, departments, employees, roles, strategies, strategyRanges } from '../db/schema/index.js';
 import { builtInRoleDefinitions, type DataScope } from './roles.js';
+
+/** An app as the policy engine sees it: its kind and, for an ordinary app, its visible range. */
+export type AppForPolicy = { kind: 'customer_contact' | 'app'; range: { departments: number[]; userids: string[] } };
 
 /** What the policy engine knows of a corp's organization, rebuilt only when `org_version` moves. */
 export type OrgSnapshot = {
@@ -12,6 +15,8 @@ export type OrgSnapshot = {
   employees: Map<string, { departmentIds: number[]; role: string; status: 'active' | 'left' }>;
   roles: Map<string, { permissions: string[]; dataScope: DataScope }>;
   strategies: Map<number, { admins: string[]; userids: string[]; departments: number[] }>;
+  /** The corp's apps: ranges are read here, current in every process, not from a cached key or a queued job's actor. */
+  apps: Map<string, AppForPolicy>;
 };
 
 const cache = new Map<string, OrgSnapshot>();
@@ -63,7 +68,7 @@ export function strategyCovers(snapshot: OrgSnapshot, strategyId: number | null,
 
 /**
  * Loads the corp's organization for policy checks: one cheap version read per call, and the full
- * load only when departments, employees, roles or rule groups changed (in any process).
+ * load only when departments, employees, roles, app ranges or rule groups changed (in any process).
  */
 export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
   const db = reader(ctx);
@@ -78,7 +83,8 @@ export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
   const roleRows = await db.select().from(roles).where(eq(roles.corpId, ctx.corpId));
   const strategyRows = await db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId));
   const rangeRows = await db.select().from(strategyRanges).where(eq(strategyRanges.corpId, ctx.corpId));
-  const snapshot: OrgSnapshot = { version, departments: new Map(), children: new Map(), employees: new Map(), roles: new Map(), strategies: new Map() };
+  const appRows = await db.select({ appId: apps.appId, kind: apps.kind, departments: apps.rangeDepartments, userids: apps.rangeUserids }).from(apps).where(eq(apps.corpId, ctx.corpId));
+  const snapshot: OrgSnapshot = { version, departments: new Map(), children: new Map(), employees: new Map(), roles: new Map(), strategies: new Map(), apps: new Map() };
   for (const d of deptRows) {
     snapshot.departments.set(d.deptId, { parentId: d.parentId, region: d.region });
     snapshot.children.set(d.parentId, [...(snapshot.children.get(d.parentId) ?? []), d.deptId]);
@@ -88,6 +94,7 @@ export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
   for (const [roleId, def] of Object.entries(builtInRoleDefinitions)) snapshot.roles.set(roleId, { permissions: [...def.permissions], dataScope: def.dataScope });
   for (const r of roleRows) snapshot.roles.set(r.roleId, { permissions: r.permissions, dataScope: r.dataScope });
   for (const s of strategyRows) snapshot.strategies.set(s.strategyId, { admins: s.adminList, userids: [], departments: [] });
+  for (const a of appRows) snapshot.apps.set(a.appId, { kind: a.kind, range: { departments: a.departments, userids: a.userids } });
   for (const r of rangeRows) {
     const s = snapshot.strategies.get(r.strategyId);
     if (!s) continue;

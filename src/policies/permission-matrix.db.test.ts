@@ -3,6 +3,7 @@ import { apiClient, corpState, useTestApp, type ApiResponse } from '../test/api.
 import { describeDb } from '../test/db.js';
 import { unique } from '../test/factories.js';
 import { buildRegionalCorp } from '../test/org-fixture.js';
+import { givePassword, loginCookie, sessionClient } from '../test/session.js';
 import { allPermissions, type Permission } from './registry.js';
 import { builtInRoleDefinitions } from './roles.js';
 
@@ -67,7 +68,8 @@ describeDb('permission matrix: every role × permission × in/out of scope, on t
     it(`${role}: allowed exactly where the role grants the permission and the resource is in its data scope`, async () => {
       const f = await buildRegionalCorp(db().db);
       const admin = apiClient(app, f.secret);
-      const as = apiClient(app, f.secret, f.people[who]);
+      // The employee's own session: an app acting as them may do less (see acting-user.db.test.ts).
+      const as = sessionClient(app, await loginCookie(app, f.corpId, f.people[who], await givePassword(db().db, f.corpId, f.people[who])));
       // In scope: the actor's own relation for own-scope roles, a 华东 relation otherwise; out of scope: 北京.
       const inScope: Target = role === 'readonly' ? { userid: f.people.shIntern, customer: f.internCustomer } : { userid: f.people.shStaff, customer: f.shCustomer };
       const outOfScope: Target = { userid: f.people.bjStaff, customer: f.bjCustomer };

@@ -25,8 +25,26 @@ export const builtInRoleDefinitions: Record<'admin' | 'manager' | 'staff' | 'rea
 export const appPermissions: readonly Permission[] = allPermissions.filter((p) => p !== 'personalTag.manage');
 
 /**
- * What an ordinary app limited to a visible range may do: an app's rights without managing the
- * organization, apps, roles or corp settings. Otherwise a ranged secret could widen its own range
- * or rotate the customer-contact secret; as in WeCom, only the full secret and admins run the directory.
+ * Permissions that run the directory: departments, employees and apps (with their secrets), roles
+ * and corp settings. They need the employee's own session or the customer-contact secret itself;
+ * an app acting as an employee never exercises them, whatever the employee's role.
  */
-export const rangedAppPermissions: readonly Permission[] = appPermissions.filter((p) => p !== 'org.manage' && p !== 'role.manage' && p !== 'corp.settings');
+export const managementPermissions: readonly Permission[] = ['org.manage', 'role.manage', 'corp.settings'];
+
+/**
+ * What an ordinary app limited to a visible range may do: an app's rights without managing the
+ * organization, apps, roles or corp settings (otherwise a ranged secret could widen its own range
+ * or rotate the customer-contact secret; as in WeCom, only the full secret and admins run the
+ * directory), and without the audit log, which spans the corp.
+ */
+export const rangedAppPermissions: readonly Permission[] = appPermissions.filter((p) => !managementPermissions.includes(p) && p !== 'audit.view');
+
+/**
+ * The most an app may do on behalf of one of its employees (`Tagloom-Acting-User`); the employee's
+ * role narrows it further. It is the app's own rights without the management ones, plus the
+ * employee's personal tags, which exist only for an employee and are what acting as one is for.
+ */
+export function delegablePermissions(appKind: 'customer_contact' | 'app'): readonly Permission[] {
+  const own = appKind === 'customer_contact' ? appPermissions : rangedAppPermissions;
+  return [...own.filter((p) => !managementPermissions.includes(p)), 'personalTag.manage'];
+}

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type AppOptions } from '../app.js';
-import type { Database, Db } from '../db/client.js';
+import { queryRows, type Database, type Db } from '../db/client.js';
 import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
@@ -71,6 +71,20 @@ export async function corpState(db: Db, corpId: string) {
     operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
     operationJournal: await db.select().from(operationJournal).where(eq(operationJournal.corpId, corpId)).orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
   };
+}
+
+// Every table that holds corp data; login_failures is left out because a failed login against a
+// corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets'];
+
+/**
+ * A fingerprint of everything a corp owns, in one query: an md5 per table over its rows. Two equal
+ * fingerprints prove nothing of the corp changed (cheaper than `corpState` when that is all a test needs).
+ */
+export async function fingerprint(db: Db, corpId: string): Promise<Record<string, string>> {
+  const tables = corpTables.map((table) => sql`(select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from ${sql.identifier(table)} t where t.corp_id = ${corpId}) as ${sql.identifier(table)}`);
+  const [row] = await queryRows<Record<string, string>>(db, sql`select ${sql.join(tables, sql`, `)}`);
+  return row!;
 }
 
 /**

@@ -42,7 +42,8 @@ export async function loginCookie(app: () => FastifyInstance, corpId: string, us
 export function sessionClient(app: () => FastifyInstance, cookie: string, ip = testIp()) {
   const send = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const res = await app().inject({ method, url: `/api/v1${url}`, remoteAddress: ip, headers: { cookie, ...headers }, ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : (body as object) }) });
-    return { status: res.statusCode, body: res.body === '' ? undefined : res.json(), headers: res.headers };
+    const json = String(res.headers['content-type'] ?? '').includes('json');
+    return { status: res.statusCode, body: res.body === '' ? undefined : json ? res.json() : res.body, headers: res.headers };
   };
   return {
     get: (url: string) => send('GET', url),

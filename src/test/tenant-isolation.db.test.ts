@@ -1,23 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { queryRows, type Db } from '../db/client.js';
-import { apiClient, useTestApp } from './api.js';
+import { apiClient, fingerprint, useTestApp } from './api.js';
 import { describeDb } from './db.js';
 import { buildRegionalCorp } from './org-fixture.js';
-
-// Every table that holds corp data; login_failures is left out because a failed login against a
-// corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
-const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets'];
-
-/** A fingerprint of everything a corp owns: one md5 per table over its rows. */
-async function fingerprint(db: Db, corpId: string) {
-  const out: Record<string, string> = {};
-  for (const table of corpTables) {
-    const [row] = await queryRows<{ h: string }>(db, sql`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${sql.identifier(table)} t where corp_id = ${corpId}`);
-    out[table] = row!.h;
-  }
-  return out;
-}
 
 /** Routes that take no tenant credentials at all; each is checked by its own tests. */
 const publicRoutes = ['GET /healthz', 'GET /readyz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login'];

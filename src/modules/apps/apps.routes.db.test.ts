@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { accessTokens, apps } from '../../db/schema/index.js';
+import { accessTokens, apps, corps } from '../../db/schema/index.js';
 import { apiClient, buildApiScene, detailPaths, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildCustomer } from '../../test/factories.js';
@@ -68,6 +68,22 @@ describeDb('app routes', (db) => {
     const widened = await apiClient(app, s.key).patch(`/apps/${created.body.app.appId}`, { range: { departments: [2], userids: ['north1'] } });
     expect(widened.body.range).toEqual({ departments: [2], userids: ['north1'] });
     expect((await ranged.get(`/customers/${northCustomer}`)).status).toBe(200);
+  });
+
+  it('a range changed by another process applies at once, though this process still caches the key', async () => {
+    const s = await buildApiScene(db().db);
+    const { eastCustomer, northCustomer } = await orgScene(app, s);
+    const created = await apiClient(app, s.key).post('/apps', { name: '华东', range: { departments: [2], userids: [] } });
+    const ranged = apiClient(app, created.body.secret);
+    const token = await fetchToken(app(), s.corpId, created.body.secret);
+    expect((await ranged.get(`/customers/${eastCustomer}`)).status).toBe(200);
+    // Another process moves the app to 华北 (as updateApp does: the row and the org version), so
+    // this process's key and token cache is not cleared.
+    await db().db.update(apps).set({ rangeDepartments: [3] }).where(eq(apps.appId, created.body.app.appId));
+    await db().db.update(corps).set({ orgVersion: sql`${corps.orgVersion} + 1` }).where(eq(corps.corpId, s.corpId));
+    expect((await ranged.get(`/customers/${eastCustomer}`)).body.error.code).toBe('customer_not_found');
+    expect((await ranged.get(`/customers/${northCustomer}`)).status).toBe(200);
+    expect((await callWecom(app(), 'externalcontact/get', { token, query: { external_userid: eastCustomer } })).body.errcode).toBe(40096);
   });
 
   it('PATCH /apps/:appId: 404 for an unknown app; the customer-contact app cannot be given a range', async () => {

@@ -1,16 +1,25 @@
 import { expect, it } from 'vitest';
+import { systemContext, withTx } from '../../context.js';
 import { apiClient, buildApiScene, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
-import { buildCustomer, buildEmployees } from '../../test/factories.js';
+import { buildCustomer, unique } from '../../test/factories.js';
+import { addDepartments, addEmployees } from '../org/commands/add-org.js';
 import { exportCsv, readAllAudit } from './test-support.js';
 
 describeDb('audit: personal-tag privacy', (db) => {
   const app = useTestApp(db);
 
-  /** Manager A (who may read the audit log) keeps personal tags and uses them next to an enterprise tag. */
+  /**
+   * Manager A (who may read the audit log) keeps personal tags and uses them next to an enterprise
+   * tag. Manager B works in the same region, so B's data scope reaches A's relations.
+   */
   async function scene() {
     const s = await buildApiScene(db().db);
-    const [ownerA, managerB] = await buildEmployees(s.ctx, 2, 'manager');
+    const [ownerA, managerB] = [unique('ma'), unique('mb')];
+    await withTx(systemContext(db().db, s.corpId), async (tx) => {
+      await addDepartments(tx, [{ deptId: 2, name: '华东', parentId: 0, region: '华东' }]);
+      await addEmployees(tx, [ownerA, managerB].map((userid) => ({ userid, name: userid, departmentIds: [2], role: 'manager' })));
+    });
     const customer = await buildCustomer(s.ctx, [ownerA!, managerB!]);
     const asA = apiClient(app, s.key, ownerA);
     const t0 = s.tags[0]!.tagId;
@@ -30,7 +39,8 @@ describeDb('audit: personal-tag privacy', (db) => {
       const text = JSON.stringify(all);
       for (const secret of secrets) expect(text, `${reader} sees ${secret}`).not.toContain(secret);
       const personal = all.filter((e) => e.type.startsWith('personal_tag.'));
-      expect(personal.map((e) => e.type)).toEqual(['personal_tag.deleted', 'personal_tag.created', 'personal_tag.renamed', 'personal_tag.created']);
+      // Corp-wide readers see that A kept personal tags; a manager's scoped log leaves out other people's personal tags altogether.
+      expect(personal.map((e) => e.type)).toEqual(reader === managerB ? [] : ['personal_tag.deleted', 'personal_tag.created', 'personal_tag.renamed', 'personal_tag.created']);
       for (const e of personal) expect(e).toMatchObject({ actor: `user:${ownerA}`, subject: { type: 'personal_tag', id: null }, before: null, after: null, payload: null, redacted: true });
       // The mixed change shows its enterprise tag; the personal-only one shows nothing.
       const changes = all.filter((e) => e.type === 'follow.tags_changed');

@@ -3,8 +3,9 @@ import type { Ctx } from '../../context.js';
 import { events, personalTags, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { eventTypes } from '../../events/catalog.js';
-import { policyFor } from '../../policies/index.js';
+import { policyFor, type Policy } from '../../policies/index.js';
 import { redactForReader, type AuditEntry } from './audit.redaction.js';
+import { auditScope, listsMayName, narrowToScope } from './audit.scope.js';
 
 /** The audit log's filters; every one given must hold. Times are ISO 8601 instants. */
 export type AuditFilters = {
@@ -38,14 +39,15 @@ function contains(value: unknown): SQL {
 /**
  * Events about one customer: its follow relations (subject `userid|external_userid`, matched on
  * the same expression `events_follow_customer_idx` indexes), the customer itself, or a payload
- * naming it (mark_tag writes `externalUserid`, bulk creation `externalUserids`).
+ * naming it (mark_tag writes `externalUserid`, bulk creation and smart tags `externalUserids`;
+ * those lists only when `inLists`).
  */
-function customerCondition(externalUserid: string): SQL {
+function customerCondition(externalUserid: string, inLists: boolean): SQL {
   return or(
     and(eq(events.subjectType, 'follow'), sql`split_part(${events.subjectId}, '|', 2) = ${externalUserid}`),
     and(eq(events.subjectType, 'customer'), eq(events.subjectId, externalUserid)),
     contains({ externalUserid }),
-    contains({ externalUserids: [externalUserid] }),
+    inLists ? contains({ externalUserids: [externalUserid] }) : undefined,
   )!;
 }
 
@@ -71,13 +73,11 @@ async function mayFilterByTag(ctx: Ctx, tagId: string): Promise<boolean> {
   return personal !== undefined && ctx.actor.kind === 'employee' && personal.owner === ctx.actor.userid;
 }
 
-/** Throws `forbidden` unless the actor may read the corp's audit log. */
-async function authorizeAudit(ctx: Ctx): Promise<void> {
+/** The reader's policy; throws `forbidden` unless it grants `audit.view` (ranged apps' never does). */
+async function authorizeAudit(ctx: Ctx): Promise<Policy> {
   const policy = await policyFor(ctx);
   policy.authorize('audit.view');
-  // The log spans the whole corp, so an ordinary app whose secret is limited to a visible range
-  // may not read it; only the customer-contact secret (and employees whose role grants it) may.
-  if (ctx.actor.kind === 'app' && policy.reach !== 'all') throw new AppError('forbidden', { message: 'Only the customer-contact secret may read the audit log.' });
+  return policy;
 }
 
 function checkTypes(types: string[]): void {
@@ -89,20 +89,23 @@ function checkTypes(types: string[]): void {
 
 /**
  * One page of the corp's audit log, newest first, keyset-paged by `seq` so pages stay stable while
- * events are appended. Requires `audit.view`; personal-tag details are redacted for anyone but
- * their owner (see `redactForReader`).
+ * events are appended. Requires `audit.view`; a reader whose data scope is not the whole corp reads
+ * only the events about what it reaches (see `auditScope`), and personal-tag details are redacted
+ * for anyone but their owner (see `redactForReader`).
  */
 export async function pageAuditEvents(ctx: Ctx, filters: AuditFilters, page: { cursor?: string; limit: number }): Promise<AuditPageRows> {
-  await authorizeAudit(ctx);
+  const policy = await authorizeAudit(ctx);
   checkTypes(filters.type ?? []);
   const conds: SQL[] = [eq(events.corpId, ctx.corpId)];
+  const scope = await auditScope(ctx, policy);
+  if (scope) conds.push(scope);
   if (page.cursor) conds.push(lt(events.seq, decodeCursor(page.cursor)));
   if (filters.actor) conds.push(eq(events.actor, filters.actor));
   if (filters.type && filters.type.length > 0) conds.push(inArray(events.type, filters.type));
   if (filters.operationId) conds.push(eq(events.operationId, filters.operationId));
   if (filters.from) conds.push(gte(events.at, new Date(filters.from)));
   if (filters.to) conds.push(lt(events.at, new Date(filters.to)));
-  if (filters.customer) conds.push(customerCondition(filters.customer));
+  if (filters.customer) conds.push(customerCondition(filters.customer, await listsMayName(ctx, policy, filters.customer)));
   if (filters.tag) {
     if (!(await mayFilterByTag(ctx, filters.tag))) return { entries: [], nextCursor: null };
     conds.push(tagCondition(filters.tag));
@@ -110,5 +113,5 @@ export async function pageAuditEvents(ctx: Ctx, filters: AuditFilters, page: { c
   const rows = await ctx.db.select().from(events).where(and(...conds)).orderBy(desc(events.seq)).limit(page.limit + 1);
   const shown = rows.slice(0, page.limit);
   const last = shown[shown.length - 1];
-  return { entries: await redactForReader(ctx, shown), nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : null };
+  return { entries: await narrowToScope(ctx, policy, await redactForReader(ctx, shown)), nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : null };
 }

@@ -12,7 +12,8 @@ const tags = ['Audit'];
 
 const filtersDoc =
   'Filters combine: `actor` (`user:zhangsan`, `app:customer_contact`), `customer` (external_userid), `tag` (tag id), `type` (event types), `operationId`, `from`/`to` (ISO instants). ' +
-  'Personal-tag details (names, ids) show only to their owner; elsewhere they are left out and the event is flagged `redacted`. Requires `audit.view`.';
+  'Personal-tag details (names, ids) show only to their owner; elsewhere they are left out and the event is flagged `redacted`. Requires `audit.view`; ' +
+  'a reader whose data scope is not the whole corp (a manager) sees the events about what it reaches (relations, customers and employees, the tag groups they see) and what they did themselves.';
 
 /**
  * The audit log over REST: every recorded event with actor, source, subject, before/after and

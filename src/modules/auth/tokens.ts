@@ -16,12 +16,17 @@ export type AppIdentity = { corpId: string; appId: string; appKind: 'customer_co
 
 type Cached = AppIdentity & { expiresAt: number };
 // Token and key checks sit on every request; a small in-process cache keeps them off the database.
-// Entries live at most a minute: a rotated secret, deleted token or changed range is seen at once by
-// the process that made the change (it clears the cache) and by every other process within a minute.
+// Entries live at most a minute: a rotated secret or deleted token is seen at once by the process
+// that made the change (it clears the cache after commit) and by every other process within a
+// minute. (Ranges are not taken from here: policies read them from the versioned org snapshot.)
 const cache = new Map<string, Cached & { checkedAt: number }>();
 const cacheTtlMs = 60_000;
+// Bumped by every clear. A lookup remembers what it read only if no clear came in between: a read
+// made before a rotation committed must not be cached after the clear that followed the commit.
+let generation = 0;
 
-function remember(key: string, value: Cached) {
+function remember(key: string, value: Cached, readIn: number) {
+  if (readIn !== generation) return;
   if (cache.size > 10_000) cache.clear();
   cache.set(key, { ...value, checkedAt: Date.now() });
 }
@@ -81,6 +86,7 @@ export async function verifyAccessToken(db: Db, token: string | undefined): Prom
   const key = `t:${sha256(token)}`;
   let found = recall(key);
   if (!found) {
+    const readIn = generation;
     const [row] = await db
       .select({ corpId: accessTokens.corpId, appId: accessTokens.appId, expiresAt: accessTokens.expiresAt, kind: apps.kind, rangeDepartments: apps.rangeDepartments, rangeUserids: apps.rangeUserids })
       .from(accessTokens)
@@ -88,7 +94,7 @@ export async function verifyAccessToken(db: Db, token: string | undefined): Prom
       .where(eq(accessTokens.tokenHash, sha256(token)));
     if (!row) throw new AppError('invalid_token', { message: 'invalid access_token' });
     found = { corpId: row.corpId, appId: row.appId, appKind: row.kind, range: rangeOf(row), expiresAt: row.expiresAt.getTime() };
-    remember(key, found);
+    remember(key, found, readIn);
   }
   if (found.expiresAt <= Date.now()) throw new AppError('token_expired', { message: 'access_token expired' });
   return identity(found);
@@ -100,17 +106,20 @@ export async function verifyApiKey(db: Db, key: string | undefined): Promise<App
   const cacheKey = `k:${sha256(key)}`;
   const hit = recall(cacheKey);
   if (hit) return identity(hit);
+  const readIn = generation;
   const [app] = await db.select().from(apps).where(eq(apps.secretHash, sha256(key)));
   if (!app) throw new AppError('unauthorized', { message: 'The API key is not valid.' });
   const found: Cached = { corpId: app.corpId, appId: app.appId, appKind: app.kind, range: rangeOf(app), expiresAt: Number.MAX_SAFE_INTEGER };
-  remember(cacheKey, found);
+  remember(cacheKey, found, readIn);
   return identity(found);
 }
 
 /**
- * Forgets this process's cached tokens and keys; secret rotation and range changes call it. Other
- * processes keep their entries for up to a minute (the cache's lifetime).
+ * Forgets this process's cached tokens and keys; secret rotation and range changes call it once
+ * their transaction has committed (`afterCommit`). Other processes keep their entries for up to a
+ * minute (the cache's lifetime).
  */
 export function clearAuthCache(): void {
+  generation += 1;
   cache.clear();
 }

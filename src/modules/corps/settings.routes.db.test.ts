@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildEmployees } from '../../test/factories.js';
+import { givePassword, loginCookie, sessionClient } from '../../test/session.js';
 
 describeDb('settings routes', (db) => {
   const app = useTestApp(db);
@@ -30,7 +31,10 @@ describeDb('settings routes', (db) => {
     expect(detailPaths(widened)).toEqual(['body.bounds']);
     for (const who of [s.intern, s.staffA, manager!]) await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 20 } }, who), 403, 'forbidden');
 
-    const res = await apiClient(app, s.key, s.admin).patch('/settings', { limits: { tagsPerGroup: 50 } });
+    // An admin in their own session; an app acting as the admin may not (settings are never borrowed).
+    await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 20 } }, s.admin), 403, 'forbidden');
+    const admin = sessionClient(app, await loginCookie(app, s.corpId, s.admin, await givePassword(db().db, s.corpId, s.admin)));
+    const res = await admin.patch('/settings', { limits: { tagsPerGroup: 50 } });
     expect(res.status).toBe(200);
     expect(res.body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 10000 });
     expect((await apiClient(app, s.key).patch('/settings', { limits: { corpTagsMax: 500 } })).body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 500 });

@@ -2,19 +2,28 @@ import { and, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { actorLabel, reader, type Ctx, type TxCtx } from '../../context.js';
 import { operations } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { policyFor } from '../../policies/index.js';
+import { policyFor, type Policy } from '../../policies/index.js';
 import type { OperationRow } from './batch/queue-batch.js';
 
 /** Filters of the operations listing. */
 export type OperationFilters = { status?: OperationRow['status']; kind?: OperationRow['kind']; cursor?: string; limit: number };
 
 /**
- * Whether the actor reads every operation of the corp: with `audit.view` and a corp-wide reach
- * (admins, the customer-contact secret). Everyone else sees the operations they started.
+ * Whether the actor started this operation. An app limited to a range acting as an employee
+ * started only what it started as them through that app: the employee's other operations may
+ * reach beyond the range (see `Policy.viaRangedApp`).
  */
-export async function seesAllOperations(ctx: Ctx): Promise<boolean> {
-  const policy = await policyFor(ctx);
-  return policy.can('audit.view') && (ctx.actor.kind !== 'app' || policy.reach === 'all');
+export function startedBy(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'actor' | 'actorLabel'>): boolean {
+  if (row.actorLabel !== actorLabel(ctx.actor)) return false;
+  if (!policy.viaRangedApp || ctx.actor.kind !== 'employee') return true;
+  return (row.actor as { viaApp?: unknown }).viaApp === ctx.actor.viaApp;
+}
+
+/** The SQL form of `startedBy`, for listings (and the audit log's scope). */
+export function startedBySql(ctx: Ctx, policy: Policy): SQL {
+  const label = eq(operations.actorLabel, actorLabel(ctx.actor));
+  if (!policy.viaRangedApp || ctx.actor.kind !== 'employee') return label;
+  return and(label, sql`${operations.actor} ->> 'viaApp' = ${ctx.actor.viaApp ?? ''}`)!;
 }
 
 // The cursor is the last row's created_at in microseconds (JS dates keep only milliseconds) and id.
@@ -37,10 +46,15 @@ const { params: fullParams, ...listedColumns } = getTableColumns(operations);
 const listedParams = sql<OperationRow['params']>`case when ${fullParams} -> 'selection' -> 'externalUserids' is null then ${fullParams}
   else jsonb_set(${fullParams}, '{selection}', jsonb_build_object('customers', jsonb_array_length(${fullParams} -> 'selection' -> 'externalUserids'))) end`;
 
-/** One page of operations, newest first, that the actor may see (explicit selections by their size only). */
+/**
+ * One page of operations, newest first, that the actor may see (explicit selections by their size
+ * only): every one when they read the corp's whole activity (`audit.view` with a corp-wide reach:
+ * admins, the customer-contact secret), else the ones they started.
+ */
 export async function listOperations(ctx: Ctx, filters: OperationFilters): Promise<{ rows: OperationRow[]; nextCursor: string | null }> {
+  const policy = await policyFor(ctx);
   const where: SQL[] = [eq(operations.corpId, ctx.corpId)];
-  if (!(await seesAllOperations(ctx))) where.push(eq(operations.actorLabel, actorLabel(ctx.actor)));
+  if (!policy.seesAllActivity()) where.push(startedBySql(ctx, policy));
   if (filters.status) where.push(eq(operations.status, filters.status));
   if (filters.kind) where.push(eq(operations.kind, filters.kind));
   if (filters.cursor) {
@@ -65,7 +79,8 @@ export async function listOperations(ctx: Ctx, filters: OperationFilters): Promi
 export async function getOperation(ctx: Ctx | TxCtx, operationId: string, lock = false): Promise<OperationRow> {
   const query = reader(ctx).select().from(operations).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
   const [row] = lock ? await query.for('update') : await query;
-  if (!row || (row.actorLabel !== actorLabel(ctx.actor) && !(await seesAllOperations(ctx)))) {
+  const policy = await policyFor(ctx);
+  if (!row || (!startedBy(ctx, policy, row) && !policy.seesAllActivity())) {
     throw new AppError('not_found', { message: `No operation ${operationId}.`, details: [{ path: 'params.operationId', message: 'unknown operation' }] });
   }
   return row;

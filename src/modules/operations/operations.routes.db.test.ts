@@ -1,8 +1,8 @@
 import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
-import { events, marks, operationJournal } from '../../db/schema/index.js';
-import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
+import { events, marks, operationJournal, operations } from '../../db/schema/index.js';
+import { apiClient, buildApiScene, corpState, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildCustomer, buildTagGroup } from '../../test/factories.js';
 import { addCustomers } from '../customers/commands/add-customers.js';
@@ -140,6 +140,29 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.cancelled', 'operation.queued']);
     await expectRefused(db().db, s.corpId, () => s.admin.post(`/operations/${id}/cancel`), 409, 'conflict');
     await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/opNoSuchOperation/cancel'), 404, 'not_found');
+  });
+
+  it('cancelling a running job records who asked, once; a job whose worker died ends cancelled, not run again', async () => {
+    const s = await scene();
+    const res = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer] } });
+    const id = res.body.operation.operationId as string;
+    // As if a worker in another process had claimed the job.
+    await db().db.update(operations).set({ status: 'running', attempts: 1, startedAt: new Date(), heartbeatAt: new Date() }).where(eq(operations.operationId, id));
+    const opEvents = async () => (await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id))).orderBy(events.seq)).map((e) => `${e.type} ${e.actor}`);
+    const cancelled = await s.as(s.staffA).post(`/operations/${id}/cancel`);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.operation).toMatchObject({ status: 'running', cancelRequested: true });
+    expect(await opEvents()).toEqual([`operation.queued user:${s.staffA}`, `operation.cancel_requested user:${s.staffA}`]);
+    // Asking again while the request is pending changes nothing, the log included.
+    const before = await corpState(db().db, s.corpId);
+    expect((await s.as(s.staffA).post(`/operations/${id}/cancel`)).status).toBe(202);
+    expect(await corpState(db().db, s.corpId)).toEqual(before);
+    // That worker died: recovery answers the request instead of queueing the job to run again.
+    await app().operations.recover(true);
+    expect(await drain()).toEqual([]);
+    expect(await marksOf(s.corpId, s.hot)).toEqual([]);
+    expect((await s.as(s.staffA).get(`/operations/${id}`)).body.operation).toMatchObject({ status: 'cancelled', done: 0 });
+    expect(await opEvents()).toEqual([`operation.queued user:${s.staffA}`, `operation.cancel_requested user:${s.staffA}`, 'operation.cancelled system:operations']);
   });
 
   it('fails the whole batch when a tag is deleted between queueing and running', async () => {

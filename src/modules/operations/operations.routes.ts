@@ -64,7 +64,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/operations/:operationId/cancel', {
-    schema: { tags, summary: 'Cancel an operation', description: 'A queued operation is cancelled at once; a running one is rolled back whole at its next chunk (the answer shows `cancelRequested`). 409 once finished.', params: OperationParams, response: withErrors({ 202: OperationEnvelope }, 403, 404, 409) },
+    schema: { tags, summary: 'Cancel an operation', description: 'A queued operation is cancelled at once; a running one is rolled back whole at its next chunk (the answer shows `cancelRequested`; the request is logged as `operation.cancel_requested`). 409 once finished.', params: OperationParams, response: withErrors({ 202: OperationEnvelope }, 403, 404, 409) },
   }, async (request, reply) => {
     const row = await withTx(apiCtx(request), (ctx) => cancelOperation(ctx, request.params.operationId));
     app.operations.requestCancel(row.corpId, row.operationId);

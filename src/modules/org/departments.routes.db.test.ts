@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { corps, events } from '../../db/schema/index.js';
 import { apiClient, buildApiScene, detailPaths, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
-import { expectOrgRefused } from '../../test/session.js';
+import { expectOrgRefused, givePassword, loginCookie, sessionClient } from '../../test/session.js';
 
 describeDb('department routes', (db) => {
   const app = useTestApp(db);
@@ -55,8 +55,9 @@ describeDb('department routes', (db) => {
   it('DELETE /departments/:deptId: 404 → refused while it has sub-departments or members → 200', async () => {
     const s = await buildApiScene(db().db);
     const api = apiClient(app, s.key);
+    const admin = sessionClient(app, await loginCookie(app, s.corpId, s.admin, await givePassword(db().db, s.corpId, s.admin)));
     for (const body of [{ deptId: 1, name: '总部', parentId: 0 }, { deptId: 2, name: '华东', parentId: 1 }, { deptId: 3, name: '上海', parentId: 2 }]) await api.post('/departments', body);
-    await expectOrgRefused(db().db, s.corpId, () => apiClient(app, s.key, s.admin).delete('/departments/77'), 404, 'department_not_found');
+    await expectOrgRefused(db().db, s.corpId, () => admin.delete('/departments/77'), 404, 'department_not_found');
     await expectOrgRefused(db().db, s.corpId, () => apiClient(app, s.key, s.intern).delete('/departments/3'), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, () => api.delete('/departments/2'), 409, 'conflict');
     // The scene's employees sit in department 1.
@@ -65,7 +66,7 @@ describeDb('department routes', (db) => {
     await api.post('/employees', { userid: 'sh1', name: '上海一', departmentIds: [3], role: 'staff' });
     expect((await expectOrgRefused(db().db, s.corpId, () => api.delete('/departments/3'), 409, 'conflict')).body.error.message).toContain('sh1');
     await api.patch('/employees/sh1', { departmentIds: [2] });
-    expect(await apiClient(app, s.key, s.admin).delete('/departments/3')).toMatchObject({ status: 200, body: { deptId: 3 } });
+    expect(await admin.delete('/departments/3')).toMatchObject({ status: 200, body: { deptId: 3 } });
     expect((await api.get('/departments')).body.departments.map((d: { deptId: number }) => d.deptId)).toEqual([1, 2]);
   });
 });

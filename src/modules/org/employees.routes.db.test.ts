@@ -28,6 +28,8 @@ describeDb('employee routes', (db) => {
     await orgScene(apiClient(app, s.key));
     return s;
   };
+  /** An employee's own console session: managing the org is never done through an app acting as them. */
+  const sessionOf = async (s: Scene, userid: string) => sessionClient(app, await loginCookie(app, s.corpId, userid, await givePassword(db().db, s.corpId, userid)));
 
   it('POST /employees: 401 → 400 (schema, unknown departments and role) → 403 → 409 → 201', async () => {
     const s = await scene();
@@ -66,8 +68,11 @@ describeDb('employee routes', (db) => {
 
   it('PATCH /employees/:userid: 403 → 404 outside reach → role applies at once; leaving ends the sessions', async () => {
     const s = await scene();
-    const patch = (userid: string, body: unknown, as?: string) => () => apiClient(app, s.key, as).patch(`/employees/${userid}`, body);
+    const hr = await sessionOf(s, 'hr1');
+    const patch = (userid: string, body: unknown, as?: 'mgr' | 'hr1') => () => (as === 'hr1' ? hr : apiClient(app, s.key, as)).patch(`/employees/${userid}`, body);
     await expectOrgRefused(db().db, s.corpId, patch('sh1', { name: '改' }, 'mgr'), 403, 'forbidden');
+    // Even acting as HR, an app may not manage employees; in HR's own session, bj1 is outside their reach.
+    await expectOrgRefused(db().db, s.corpId, () => apiClient(app, s.key, 'hr1').patch('/employees/sh1', { name: '改' }), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, patch('bj1', { name: '改' }, 'hr1'), 404, 'employee_not_found');
     await expectOrgRefused(db().db, s.corpId, patch('nobody', { name: '改' }), 404, 'employee_not_found');
     expect(detailPaths(await expectOrgRefused(db().db, s.corpId, patch('sh1', { role: 'wizard', departmentIds: [42] }), 400, 'validation_failed'))).toEqual(['body.departmentIds.0', 'body.role']);
@@ -85,7 +90,7 @@ describeDb('employee routes', (db) => {
 
   it('an HR role with org.manage but not role.manage manages only roles no stronger than its own', async () => {
     const s = await scene();
-    const hr = apiClient(app, s.key, 'hr1');
+    const hr = await sessionOf(s, 'hr1');
     await expectOrgRefused(db().db, s.corpId, () => hr.patch('/employees/hr1', { role: 'admin' }), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, () => hr.post('/employees', { userid: 'x1', name: 'x', departmentIds: [2], role: 'manager' }), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, () => hr.post('/employees/boss/password', { password: 'take-over-the-boss' }), 403, 'forbidden');

@@ -33,11 +33,14 @@ describeDb('role routes', (db) => {
     await expectOrgRefused(db().db, s.corpId, post(body, s.key, s.staffA), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, post({ ...body, roleId: 'staff' }), 409, 'conflict');
 
-    const created = await post(body, s.key, s.admin)();
+    // The admin's own session; an app acting as the admin may not manage roles.
+    await expectOrgRefused(db().db, s.corpId, post(body, s.key, s.admin), 403, 'forbidden');
+    const admin = sessionClient(app, await loginCookie(app, s.corpId, s.admin, await givePassword(db().db, s.corpId, s.admin)));
+    const created = await admin.post('/roles', body);
     expect(created).toMatchObject({ status: 201, body: { ...body, description: '', builtIn: false, customized: false } });
     await expectOrgRefused(db().db, s.corpId, post(body), 409, 'conflict');
     const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'role.created')));
-    expect(event).toMatchObject({ subjectType: 'role', subjectId: 'east-sales', actor: `user:${s.admin}` });
+    expect(event).toMatchObject({ subjectType: 'role', subjectId: 'east-sales', actor: `user:${s.admin}`, source: 'console' });
   });
 
   it('PATCH /roles/:roleId: editing a built-in stores the corp\'s own version, which applies to its holders at once', async () => {

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { TxCtx } from '../../../context.js';
+import { afterCommit, type TxCtx } from '../../../context.js';
 import { apps } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
@@ -15,8 +15,8 @@ export type UpdateAppInput = { appId: string; name?: string; range?: { departmen
 
 /**
  * Renames an app or changes its range. The customer-contact app reaches the whole corp, as in
- * WeCom, and cannot be given a range. A new range applies at once in this process and within a
- * minute in others (their key cache's lifetime).
+ * WeCom, and cannot be given a range. A new range applies at once, in every process: policies
+ * read ranges from the org snapshot, whose version this change bumps.
  */
 export async function updateApp(ctx: TxCtx, input: UpdateAppInput): Promise<AppRow> {
   const policy = await policyFor(ctx);
@@ -35,8 +35,8 @@ export async function updateApp(ctx: TxCtx, input: UpdateAppInput): Promise<AppR
     .where(and(eq(apps.corpId, ctx.corpId), eq(apps.appId, before.appId)))
     .returning();
   await recordEvent(ctx, { type: 'app.updated', subjectType: 'app', subjectId: before.appId, before: appSnapshot(before), after: appSnapshot(after!) });
-  // Cached keys carry the old range. A request racing this commit may cache it again, for at most
-  // the cache's minute: the same bound other processes have anyway.
-  if (range) clearAuthCache();
+  // Policies read ranges from the org snapshot (this change bumps its version), so the new range
+  // applies at once in every process; cached keys still carry the old one for the actor's record.
+  if (range) afterCommit(ctx, clearAuthCache);
   return after!;
 }

@@ -69,11 +69,16 @@ export async function requeue(db: Db, op: OperationRow): Promise<void> {
 /**
  * A run of a job ended without finishing it (its process died, or its database connection was lost
  * mid-run): nothing of it was applied, so the job goes back to the queue, the attempt counted, or
- * fails once it has been interrupted `maxAttempts` times. Guarded by status and attempt, so two
+ * fails once it has been interrupted `maxAttempts` times; if its cancellation was asked for, it is
+ * cancelled instead. Guarded by status and attempt, so two
  * recovering workers (or a late finisher) cannot both win; answers what became of the job, or null
  * when it was not this run's to change (it finished after all).
  */
-export async function requeueOrFail(db: Db, op: OperationRow, opts: { maxAttempts: number; why: string }): Promise<'queued' | 'failed' | null> {
+export async function requeueOrFail(db: Db, op: OperationRow, opts: { maxAttempts: number; why: string }): Promise<'queued' | 'failed' | 'cancelled' | null> {
+  // A cancel asked for while it ran outlives the run that should have answered it: honour it.
+  const [current] = await db.select({ cancelRequested: operations.cancelRequested }).from(operations).where(ofRun(op));
+  if (!current) return null;
+  if (current.cancelRequested) return (await markCancelled(db, op)) ? 'cancelled' : null;
   if (op.attempts >= opts.maxAttempts) {
     const failed = await markFailed(db, op, { code: 'interrupted', message: `The job was interrupted ${op.attempts} times (${opts.why}); nothing of it was applied.` });
     return failed ? 'failed' : null;
@@ -85,7 +90,8 @@ export async function requeueOrFail(db: Db, op: OperationRow, opts: { maxAttempt
 /**
  * Finds jobs left `running` by a process that died (heartbeat older than `staleMs`, or every
  * running job when `all`: PGlite has one process) and puts each back in the queue, or fails it
- * once it has been interrupted `maxAttempts` times. Never leaves a dead job silently running.
+ * once it has been interrupted `maxAttempts` times, or cancels it when that was asked for (counted
+ * in neither); see `requeueOrFail`. Never leaves a dead job silently running.
  */
 export async function recoverStale(db: Db, opts: { all: boolean; staleMs: number; maxAttempts: number }): Promise<{ requeued: number; failed: number }> {
   const stale = opts.all ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${opts.staleMs / 1000})`;

@@ -4,6 +4,7 @@ import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import type { Policy } from '../../../policies/index.js';
+import { startedBy } from '../operations.queries.js';
 import type { Reversal } from './reverse-journal.js';
 
 /** An operations row as stored. */
@@ -11,14 +12,15 @@ export type OperationRow = typeof operations.$inferSelect;
 
 /**
  * Loads and locks an operation the actor may undo or redo. Anyone may reverse their own; others
- * must act corp-wide with both `tag.apply` and `tag.remove` (admins, the full app secret). An
- * operation the actor cannot see (not theirs, no `audit.view`) is unknown: 404, never 403.
+ * must read the corp's whole activity and hold both `tag.apply` and `tag.remove` (admins, the full
+ * app secret). An operation the actor cannot see (not theirs, and their activity view is scoped) is
+ * unknown: 404, never 403.
  */
 export async function lockReversible(ctx: TxCtx, policy: Policy, operationId: string): Promise<OperationRow> {
   const [row] = await ctx.tx.select().from(operations).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId))).for('update');
-  const own = row?.actorLabel === actorLabel(ctx.actor);
-  if (!row || (!own && !policy.can('audit.view'))) throw new AppError('not_found', { message: `No operation ${operationId}.`, details: [{ path: 'operationId', message: 'unknown', id: operationId }] });
-  if (!own && !(policy.reach === 'all' && policy.can('tag.apply') && policy.can('tag.remove'))) {
+  const own = row !== undefined && startedBy(ctx, policy, row);
+  if (!row || (!own && !policy.seesAllActivity())) throw new AppError('not_found', { message: `No operation ${operationId}.`, details: [{ path: 'operationId', message: 'unknown', id: operationId }] });
+  if (!own && !(policy.can('tag.apply') && policy.can('tag.remove'))) {
     throw new AppError('forbidden', { message: 'Only its own actor or an administrator acting corp-wide may undo or redo this operation.' });
   }
   if (row.kind === 'undo' || row.kind === 'redo') {

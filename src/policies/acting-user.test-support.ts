@@ -1,0 +1,188 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { apps, audiences, customers, departments, employees, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import type { ApiResponse, apiClient } from '../test/api.js';
+import { unique } from '../test/factories.js';
+import type { buildRegionalCorp } from '../test/org-fixture.js';
+
+/** A client of `/api/v1` (Bearer or session): the methods the walk sends with. */
+export type Client = Pick<ReturnType<typeof apiClient>, 'get' | 'post' | 'patch' | 'delete'>;
+
+/** Who sends a request of the walk: the app alone, the employee alone, or the app acting as the employee. */
+export type Who = 'app' | 'employee' | 'pair';
+
+/** One request: `url` under `/api/v1`, a JSON body, or a CSV body (sent as text/csv). */
+export type Send = { url: string; body?: unknown; csv?: string };
+
+/** A follow relation to act on, and an employee of the same place to hand its customer over to. */
+export type Target = { customer: string; userid: string; takeover: string };
+
+/**
+ * The scene a walk runs in: the regional corp, the employee acted as, the ids of shared things, and
+ * makers of fresh things (one per request, so the three requests of a write never meet).
+ */
+export type Walk = {
+  f: Awaited<ReturnType<typeof buildRegionalCorp>>;
+  /** The employee the app acts as, their console password, and a customer in their own data scope. */
+  employee: string;
+  password: string;
+  mine: string;
+  /** In the app's range and the employee's scope; in the range, outside a staff member's own scope; outside the range. */
+  targets: Record<'in' | 'mid' | 'out', Target>;
+  ids: { audience: string; smartGroup: string; smartTag: string; ownOp: string; otherOp: string };
+  fresh: {
+    app(): Promise<string>;
+    audience(): Promise<string>;
+    customer(follower: string): Promise<string>;
+    department(): Promise<number>;
+    role(): Promise<string>;
+    tag(): Promise<string>;
+    group(): Promise<string>;
+    deletedTag(): Promise<string>;
+    deletedGroup(): Promise<string>;
+    smartGroup(): Promise<string>;
+    smartTag(): Promise<string>;
+    personalTag(): Promise<string>;
+    /** An operation started by the employee in the console (`own`) or by the customer-contact app (`other`). */
+    operation(by: 'own' | 'other', state: 'queued' | 'succeeded' | 'undone'): Promise<string>;
+  };
+};
+
+/** A route's request, built afresh before each of its three sends, once per variant. */
+export type Spec = {
+  /** Variants the route is walked with (default: one). */
+  variants?: readonly string[];
+  /** Acts for a person (personal tags, the session): the app alone cannot, so it is compared with the employee alone only. */
+  person?: boolean;
+  /** The employee's request ends its session (logout, password change): it gets a session of its own. */
+  endsSession?: boolean;
+  build(w: Walk, variant: string, who: Who): Send | Promise<Send>;
+};
+
+const targeted = ['in', 'mid', 'out'] as const;
+const byWhom = ['own', 'other'] as const;
+const target = (w: Walk, v: string) => w.targets[v as keyof Walk['targets']];
+const gradeA = (w: Walk) => w.f.grade.tags[0]!.tagId;
+const gradeB = (w: Walk) => w.f.grade.tags[1]!.tagId;
+
+/**
+ * Every native route with a request that reaches its authorization check: the walk fails on a
+ * route missing here, so a new route is walked as soon as it exists.
+ */
+export const specs: Record<string, Spec> = {
+  'GET /api/v1/apps': { build: () => ({ url: '/apps' }) },
+  'POST /api/v1/apps': { build: () => ({ url: '/apps', body: { name: unique('应用'), range: { departments: [3], userids: [] } } }) },
+  'PATCH /api/v1/apps/:appId': { build: async (w) => ({ url: `/apps/${await w.fresh.app()}`, body: { range: { departments: [1], userids: [] } } }) },
+  'POST /api/v1/apps/:appId/rotate': { build: async (w) => ({ url: `/apps/${await w.fresh.app()}/rotate` }) },
+  'GET /api/v1/audiences': { build: () => ({ url: '/audiences' }) },
+  'GET /api/v1/audiences/:audienceId': { build: (w) => ({ url: `/audiences/${w.ids.audience}` }) },
+  'POST /api/v1/audiences': { build: (w) => ({ url: '/audiences', body: { name: unique('人群'), expression: { tag: gradeA(w) } } }) },
+  'PATCH /api/v1/audiences/:audienceId': { build: async (w) => ({ url: `/audiences/${await w.fresh.audience()}`, body: { name: unique('改') } }) },
+  'DELETE /api/v1/audiences/:audienceId': { build: async (w) => ({ url: `/audiences/${await w.fresh.audience()}` }) },
+  'POST /api/v1/audiences/count': { variants: targeted, build: (w, v) => ({ url: '/audiences/count', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, sampleSize: 20 } }) },
+  'POST /api/v1/audiences/explain': { variants: targeted, build: (w, v) => ({ url: '/audiences/explain', body: { expression: { tag: gradeA(w) }, externalUserid: target(w, v).customer } }) },
+  'POST /api/v1/audiences/export': { build: (w) => ({ url: '/audiences/export', body: { expression: { any: [{ tag: gradeA(w) }, { tag: gradeB(w) }] } } }) },
+  'GET /api/v1/audit': { build: () => ({ url: '/audit?limit=100' }) },
+  'GET /api/v1/audit/export': { build: () => ({ url: '/audit/export?type=follow.tags_changed' }) },
+  'GET /api/v1/auth/me': { person: true, build: () => ({ url: '/auth/me' }) },
+  'POST /api/v1/auth/logout': { person: true, endsSession: true, build: () => ({ url: '/auth/logout' }) },
+  'POST /api/v1/auth/password': { person: true, endsSession: true, build: (w) => ({ url: '/auth/password', body: { currentPassword: w.password, newPassword: w.password } }) },
+  'POST /api/v1/customer-events': { variants: targeted, build: (w, v) => ({ url: '/customer-events', body: { events: [{ externalUserid: target(w, v).customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } }) },
+  'GET /api/v1/customers': { build: () => ({ url: '/customers?limit=100' }) },
+  'GET /api/v1/customers/export': { build: () => ({ url: '/customers/export' }) },
+  'GET /api/v1/customers/:externalUserid': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}` }) },
+  'PATCH /api/v1/customers/:externalUserid/follows/:userid': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}/follows/${target(w, v).userid}`, body: { remark: unique('备注') } }) },
+  'POST /api/v1/customers/:externalUserid/follows/:userid/tags': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}/follows/${target(w, v).userid}/tags`, body: { add: [gradeB(w)] } }) },
+  'POST /api/v1/customers/transfer': {
+    variants: targeted,
+    build: async (w, v) => ({ url: '/customers/transfer', body: { handoverUserid: target(w, v).userid, takeoverUserid: target(w, v).takeover, externalUserids: [await w.fresh.customer(target(w, v).userid)] } }),
+  },
+  'GET /api/v1/departments': { build: () => ({ url: '/departments' }) },
+  'POST /api/v1/departments': { build: () => ({ url: '/departments', body: { name: unique('部门'), parentId: 1 } }) },
+  'PATCH /api/v1/departments/:deptId': { build: async (w) => ({ url: `/departments/${await w.fresh.department()}`, body: { name: unique('改') } }) },
+  'DELETE /api/v1/departments/:deptId': { build: async (w) => ({ url: `/departments/${await w.fresh.department()}` }) },
+  'GET /api/v1/employees': { build: () => ({ url: '/employees?limit=100' }) },
+  'GET /api/v1/employees/:userid': { variants: targeted, build: (w, v) => ({ url: `/employees/${target(w, v).userid}` }) },
+  'POST /api/v1/employees': { build: () => ({ url: '/employees', body: { userid: unique('e'), name: unique('员工'), departmentIds: [3], role: 'staff' } }) },
+  'PATCH /api/v1/employees/:userid': { variants: targeted, build: (w, v) => ({ url: `/employees/${target(w, v).userid}`, body: { name: unique('名') } }) },
+  'POST /api/v1/employees/:userid/password': { variants: targeted, build: (w, v) => ({ url: `/employees/${target(w, v).userid}/password`, body: { password: 'walk-password-2026' } }) },
+  'POST /api/v1/imports': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/imports?dryRun=false', csv: `external_userid,name,userid,tags\r\n${target(w, v).customer},导入,${target(w, v).userid},客户等级/B级\r\n` }),
+  },
+  'POST /api/v1/operations/batch': { variants: targeted, build: (w, v) => ({ url: '/operations/batch', body: { action: 'tag', tagIds: [gradeB(w)], selection: { externalUserids: [target(w, v).customer] } } }) },
+  'GET /api/v1/operations': { build: () => ({ url: '/operations?limit=100' }) },
+  'GET /api/v1/operations/:operationId': { variants: byWhom, build: (w, v) => ({ url: `/operations/${v === 'own' ? w.ids.ownOp : w.ids.otherOp}` }) },
+  'GET /api/v1/operations/:operationId/progress': { variants: byWhom, build: (w, v) => ({ url: `/operations/${v === 'own' ? w.ids.ownOp : w.ids.otherOp}/progress` }) },
+  'POST /api/v1/operations/:operationId/cancel': { variants: byWhom, build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'queued')}/cancel` }) },
+  'POST /api/v1/operations/:operationId/undo': { variants: byWhom, build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'succeeded')}/undo` }) },
+  'POST /api/v1/operations/:operationId/redo': { variants: byWhom, build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'undone')}/redo` }) },
+  'GET /api/v1/permissions': { build: () => ({ url: '/permissions' }) },
+  'GET /api/v1/personal-tags': { person: true, build: () => ({ url: '/personal-tags' }) },
+  'POST /api/v1/personal-tags': { person: true, build: () => ({ url: '/personal-tags', body: { name: unique('私') } }) },
+  'PATCH /api/v1/personal-tags/:tagId': { person: true, build: async (w) => ({ url: `/personal-tags/${await w.fresh.personalTag()}`, body: { name: unique('改') } }) },
+  'DELETE /api/v1/personal-tags/:tagId': { person: true, build: async (w) => ({ url: `/personal-tags/${await w.fresh.personalTag()}` }) },
+  'GET /api/v1/roles': { build: () => ({ url: '/roles' }) },
+  'POST /api/v1/roles': { build: () => ({ url: '/roles', body: { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' } }) },
+  'PATCH /api/v1/roles/:roleId': { build: async (w) => ({ url: `/roles/${await w.fresh.role()}`, body: { name: unique('改') } }) },
+  'DELETE /api/v1/roles/:roleId': { build: async (w) => ({ url: `/roles/${await w.fresh.role()}` }) },
+  'GET /api/v1/settings': { build: () => ({ url: '/settings' }) },
+  'PATCH /api/v1/settings': { build: () => ({ url: '/settings', body: { limits: { nameMaxLength: 20 } } }) },
+  'GET /api/v1/smart-groups': { build: () => ({ url: '/smart-groups' }) },
+  'POST /api/v1/smart-groups': { build: (w) => ({ url: '/smart-groups', body: { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeA(w) } }] } }) },
+  'POST /api/v1/smart-groups/preview': { build: (w) => ({ url: '/smart-groups/preview', body: { tags: [{ tagId: w.ids.smartTag, expression: { tag: gradeB(w) } }] } }) },
+  'POST /api/v1/smart-groups/:groupId/tags': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags`, body: { tags: [{ name: unique('智'), expression: { tag: gradeB(w) } }] } }) },
+  'PATCH /api/v1/smart-groups/:groupId': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}`, body: { name: unique('智能') } }) },
+  'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${w.ids.smartTag}`, body: { expression: { tag: gradeA(w) } } }) },
+  'DELETE /api/v1/smart-groups/:groupId': { build: async (w) => ({ url: `/smart-groups/${await w.fresh.smartGroup()}` }) },
+  'DELETE /api/v1/smart-groups/:groupId/tags/:tagId': { build: async (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${await w.fresh.smartTag()}` }) },
+  'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
+  'GET /api/v1/tag-groups/:groupId': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }) },
+  'POST /api/v1/tag-groups': { build: () => ({ url: '/tag-groups', body: { name: unique('组'), tags: [{ name: unique('签') }] } }) },
+  'PATCH /api/v1/tag-groups/:groupId': { build: (w) => ({ url: `/tag-groups/${w.f.grade.group.groupId}`, body: { order: Math.floor(Math.random() * 1000) } }) },
+  'DELETE /api/v1/tag-groups/:groupId': { build: async (w) => ({ url: `/tag-groups/${await w.fresh.group()}` }) },
+  'POST /api/v1/tag-groups/:groupId/restore': { build: async (w) => ({ url: `/tag-groups/${await w.fresh.deletedGroup()}/restore` }) },
+  'POST /api/v1/tag-groups/:groupId/tags': { build: (w) => ({ url: `/tag-groups/${w.f.grade.group.groupId}/tags`, body: { tags: [{ name: unique('签') }] } }) },
+  'PATCH /api/v1/tags/:tagId': { build: (w) => ({ url: `/tags/${gradeA(w)}`, body: { order: Math.floor(Math.random() * 1000) } }) },
+  'DELETE /api/v1/tags/:tagId': { build: async (w) => ({ url: `/tags/${await w.fresh.tag()}` }) },
+  'POST /api/v1/tags/:tagId/restore': { build: async (w) => ({ url: `/tags/${await w.fresh.deletedTag()}/restore` }) },
+  'POST /api/v1/tags/delete': { build: async (w) => ({ url: '/tags/delete', body: { tagIds: [await w.fresh.tag()] } }) },
+};
+
+/**
+ * Routes that run the directory: apps and their secrets, roles, departments, employees, corp
+ * settings. An app acting as an employee is refused them whatever the employee's role.
+ */
+export function isManagement(route: string): boolean {
+  return route === 'GET /api/v1/apps' || /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings)\b/.test(route);
+}
+
+/**
+ * Everything of the corp that names something a reply could leak: ids and names of customers,
+ * employees, departments, tags and groups, personal tags, apps, audiences and operations.
+ */
+export async function namesOf(db: Db, corpId: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const add = (rows: Record<string, unknown>[]) => rows.forEach((r) => Object.values(r).forEach((v) => typeof v === 'string' && v.length > 2 && out.add(v)));
+  add(await db.select({ id: customers.externalUserid, name: customers.name }).from(customers).where(eq(customers.corpId, corpId)));
+  add(await db.select({ id: employees.userid, name: employees.name }).from(employees).where(eq(employees.corpId, corpId)));
+  add(await db.select({ name: departments.name }).from(departments).where(eq(departments.corpId, corpId)));
+  add(await db.select({ id: tags.tagId, name: tags.name }).from(tags).where(eq(tags.corpId, corpId)));
+  add(await db.select({ id: tagGroups.groupId, name: tagGroups.name }).from(tagGroups).where(eq(tagGroups.corpId, corpId)));
+  add(await db.select({ id: personalTags.tagId, name: personalTags.name }).from(personalTags).where(eq(personalTags.corpId, corpId)));
+  add(await db.select({ id: apps.appId, name: apps.name }).from(apps).where(eq(apps.corpId, corpId)));
+  add(await db.select({ id: audiences.audienceId, name: audiences.name }).from(audiences).where(eq(audiences.corpId, corpId)));
+  add(await db.select({ id: operations.operationId }).from(operations).where(eq(operations.corpId, corpId)));
+  return out;
+}
+
+/** The names (of `universe`) replies or requests show, split at JSON, CSV and message punctuation. */
+export function namesIn(values: readonly unknown[], universe: ReadonlySet<string>): Set<string> {
+  const texts = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v ?? null)));
+  return new Set(texts.flatMap((text) => text.split(/[\s"'`,|:;{}[\]()<>=\\/?&#]+/)).filter((t) => universe.has(t)));
+}
+
+/** A reply as one line for failure messages. */
+export function summarize(res: ApiResponse): string {
+  return `${res.status} ${(typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? null)).slice(0, 300)}`;
+}
