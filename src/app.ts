@@ -7,6 +7,7 @@ import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/w
 import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.js';
+import { answerFrameworkError } from './edge/framework-errors.js';
 import { wecomPlugin } from './wecom/wecom.plugin.js';
 
 declare module 'fastify' {
@@ -57,6 +58,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => newId.request(),
     bodyLimit: 4 * 1024 * 1024,
     trustProxy: opts.trustProxy ?? false,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
