@@ -8,6 +8,7 @@ import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { answerFrameworkError } from './edge/framework-errors.js';
+import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { wecomPlugin } from './wecom/wecom.plugin.js';
 
 declare module 'fastify' {
@@ -76,6 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
 
+  await app.register(unreadBodyPlugin);
   await app.register(swaggerPlugin);
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1' });
