@@ -48,6 +48,12 @@ function refuseBadInput(problems: ErrorDetail[]): void {
  * with errcode/errmsg; unknown paths answer 404 with an empty body.
  */
 export async function wecomPlugin(app: FastifyInstance): Promise<void> {
+  // Route schemas here only describe the surface for the OpenAPI document (wecom.openapi.ts): the
+  // routes parse their own input with parseWecom, whose errcodes are WeCom's, and replies (errors
+  // included) go out as they are built.
+  app.setValidatorCompiler(() => (value) => ({ value }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
   // WeCom answers bad JSON with 40058 rather than a parse failure; keep the raw text (read from the
   // bytes, invalid UTF-8 marked for the input guard) and parse it after the token check.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, markedTextParser);
