@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
-import { apiClient, buildApiScene, detailPaths, expectRefused, type ApiResponse } from '../test/api.js';
+import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp, type ApiResponse } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildEmployees } from '../test/factories.js';
 import { callWecom, fetchToken, snapshotCorp, type WecomReply } from '../wecom/test-support.js';
-import { useTestApp } from '../test/api.js';
 
 const json = (text: string | Buffer) => ({ 'content-type': 'application/json', payload: text });
 
@@ -121,4 +120,28 @@ describeDb('bad text refused at the edge, on both surfaces, with nothing written
       expect({ status: res.statusCode, body: res.body }).toEqual({ status: 404, body: '' });
     }
   });
+});
+
+describeDb('integers that reach an integer column are bounded in their contracts', (db) => {
+  const app = useTestApp(db);
+
+  it('a department id beyond int32, huge, negative, fractional or 1e400 is a 400 at its path, in the query and in a body', async () => {
+    const s = await buildApiScene(db().db);
+    const api = apiClient(app, s.key);
+    for (const value of ['2147483648', '9007199254740991', '-1', '1.5', '1e400']) {
+      const res = await expectRefused(db().db, s.corpId, () => api.get(`/employees?department=${value}`), 400, 'validation_failed');
+      expect(detailPaths(res), value).toEqual(['query.department']);
+    }
+    for (const raw of ['2147483648', '9007199254740991', '-1', '1.5', '1e400']) {
+      const res = await expectRefused(db().db, s.corpId, () => sendRaw(s.key, 'PATCH', `/tag-groups/${s.group.groupId}`, `{"scope":{"view":{"departments":[${raw}]}}}`), 400, 'validation_failed');
+      expect(detailPaths(res), raw).toEqual(['body.scope.view.departments.0']);
+    }
+    expect((await api.get('/employees?department=2147483647')).status).toBe(200);
+  });
+
+  /** Sends raw JSON text, so a number can be written as JSON has it (`1e400`). */
+  async function sendRaw(key: string, method: 'PATCH', url: string, payload: string): Promise<ApiResponse> {
+    const res = await app().inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
+    return { status: res.statusCode, body: res.json(), headers: res.headers };
+  }
 });
