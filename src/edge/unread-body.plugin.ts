@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 
 /** How long a closing connection keeps reading (and dropping) a body its answer did not need. */
-export const lingerMs = 10_000;
+export const lingerMs = 5_000;
 
 const lingering = Symbol('tagloom.lingering');
 type LingerSocket = Socket & { [lingering]?: boolean };
