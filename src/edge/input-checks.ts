@@ -27,7 +27,6 @@ export function textProblem(text: string): string | undefined {
 
 /** A key as it can be shown in a path: control characters and lone surrogates escaped. */
 function printable(key: string): string {
-  // eslint-disable-next-line no-control-regex
   return key.replace(/[\u0000-\u001f]|[\uD800-\uDFFF]/g, (ch, offset: number, whole: string) => {
     const code = ch.charCodeAt(0);
     const paired = code >= 0xd800 && code <= 0xdbff ? /[\uDC00-\uDFFF]/.test(whole[offset + 1] ?? '') : code >= 0xdc00 && code <= 0xdfff && /[\uD800-\uDBFF]/.test(whole[offset - 1] ?? '');
