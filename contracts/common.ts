@@ -39,6 +39,15 @@ export function chars(max: number) {
     .meta({ maxLength: max });
 }
 
+/** The largest value of a PostgreSQL `integer` column: a larger id would fail in the database, so schemas refuse it first. */
+export const int32Max = 2_147_483_647;
+
+/** A positive id kept in an integer column: a department id (WeCom's partyid). */
+export const PositiveInt32 = z.int().min(1).max(int32Max);
+
+/** `PositiveInt32` in a path or query string, where it arrives as text (`?department=2`). */
+export const PositiveInt32Param = z.coerce.number().int().min(1).max(int32Max);
+
 /** A display order: larger lists first (WeCom's `order`, an unsigned 32-bit integer). */
 export const Order = z.int().min(0).max(4_294_967_295);
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { chars, Timestamp } from './common.js';
+import { chars, PositiveInt32, PositiveInt32Param, Timestamp } from './common.js';
 
 // ---- input ----
 
-const DeptId = z.int().min(1).max(2_147_483_647);
+const DeptId = PositiveInt32;
 const Region = z.string().min(1).max(30);
 
 /** `:deptId` in a path. */
-export const DeptIdParams = z.strictObject({ deptId: z.coerce.number().int().min(1).max(2_147_483_647) });
+export const DeptIdParams = z.strictObject({ deptId: PositiveInt32Param });
 
 /** `POST /departments`: a department under an existing one (`parentId: 0` only for the corp's first, root department). */
 export const CreateDepartmentBody = z.strictObject({
@@ -31,7 +31,7 @@ export const UseridParams = z.strictObject({ userid: Userid });
 
 /** `GET /employees` filters and paging. */
 export const ListEmployeesQuery = z.strictObject({
-  department: z.coerce.number().int().min(1).optional().meta({ description: 'Only members of this department.' }),
+  department: PositiveInt32Param.optional().meta({ description: 'Only members of this department.' }),
   recursive: z.enum(['true', 'false']).optional().transform((v) => v === 'true').meta({ description: 'With `department`: its sub-departments\' members too.' }),
   status: z.enum(['active', 'left']).optional(),
   role: z.string().min(1).max(32).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chars, Id, IdList, Name, Order, Timestamp } from './common.js';
+import { chars, Id, IdList, Name, Order, PositiveInt32, Timestamp } from './common.js';
 
 // ---- input ----
 
@@ -17,7 +17,7 @@ export const AddTagsBody = z.strictObject({ tags: z.array(NewTag).min(1).max(300
 
 /** A set of people: departments (with their sub-departments), regions and members. Empty = everyone. */
 export const Audience = z.strictObject({
-  departments: z.array(z.number().int().min(1)).max(1000).optional(),
+  departments: z.array(PositiveInt32).max(1000).optional(),
   regions: z.array(z.string().min(1).max(30)).max(100).optional(),
   userids: z.array(z.string().min(1).max(64)).max(1000).optional(),
 });

@@ -8,6 +8,8 @@ import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/w
 import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
 import { swaggerPlugin } from './plugins/swagger.js';
+import { answerFrameworkError } from './edge/framework-errors.js';
+import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { wecomPlugin } from './wecom/wecom.plugin.js';
 
 declare module 'fastify' {
@@ -62,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => newId.request(),
     bodyLimit: 4 * 1024 * 1024,
     trustProxy: opts.trustProxy ?? false,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -93,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
 
+  await app.register(unreadBodyPlugin);
   await app.register(swaggerPlugin);
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });

@@ -31,6 +31,7 @@ export const errorCodes = {
   limit_exceeded: { status: 422, errcode: 40058, message: 'A limit would be exceeded.' },
   restore_expired: { status: 410, errcode: 40068, message: 'Deleted more than 30 days ago; it can no longer be restored.' },
   invalid_cursor: { status: 400, errcode: 50100, message: 'The pagination cursor is not valid.' },
+  payload_too_large: { status: 413, errcode: 40058, message: 'The request body is larger than the limit.' },
   rate_limited: { status: 429, errcode: 45009, message: 'Too many attempts; try again later.' },
   internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, errcode: -1, message: 'The database cannot be reached right now; nothing was changed. Try again shortly.' },

@@ -3,6 +3,8 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
 import type { Ctx } from '../context.js';
 import { isConnectionLost } from '../db/health.js';
+import { headerProblems, requestInputProblems } from '../edge/input-guard.js';
+import { markedJsonParser } from '../edge/json-body.js';
 import { AppError, errorCodes, type ErrorDetail } from '../errors.js';
 import { verifyPlatformKey } from '../modules/auth/platform-key.js';
 import { authenticate } from './authenticate.js';
@@ -76,13 +78,26 @@ function validationDetails(request: FastifyRequest, error: FastifyError & { vali
  * `{ error: { code, message, details, requestId } }` with every validation issue listed.
  */
 export async function nativeApiPlugin(app: FastifyInstance, opts: { platformKey?: string }): Promise<void> {
+  // JSON is read from the raw bytes, so invalid UTF-8 is refused below instead of stored as U+FFFD.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, markedJsonParser(app));
+
   // Authentication runs before validation so the status ladder is 401 → 400 → 403/404 → 2xx.
   app.addHook('onRequest', async (request) => {
+    // The acting-user header is looked up before any validation runs.
+    const badHeaders = headerProblems(request);
+    if (badHeaders.length > 0) throw new AppError('validation_failed', { message: errorCodes.validation_failed.message, details: badHeaders });
     if (request.routeOptions.config?.apiPublic) return;
     if (request.routeOptions.config?.platform) return verifyPlatformKey(request.headers.authorization, opts.platformKey ?? '');
     const { ctx, sessionTokenHash } = await authenticate(app, request);
     request.apiCtx = ctx;
     request.apiSessionHash = sessionTokenHash;
+  });
+  // Text no handler may see (NUL, invalid UTF-8, lone surrogates, deep nesting) is refused once,
+  // here, before the routes' schemas and handlers (and PostgreSQL) get it.
+  app.addHook('preValidation', async (request) => {
+    const problems = requestInputProblems(request);
+    if (problems.length > 0) throw new AppError('validation_failed', { message: errorCodes.validation_failed.message, details: problems });
   });
 
   app.setErrorHandler((error: FastifyError | AppError | ZodError, request, reply) => {
@@ -94,6 +109,7 @@ export async function nativeApiPlugin(app: FastifyInstance, opts: { platformKey?
       return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', error.issues.flatMap((issue) => issueDetails(undefined, issue))));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status === 413) return reply.status(413).send(errorBody(request, 'payload_too_large', `The request body is larger than ${request.routeOptions.bodyLimit} bytes.`));
     if (status < 500) return reply.status(status).send(errorBody(request, 'validation_failed', error.message));
     // A lost database connection is an outage, logged once by the server, not a failure of this request.
     if (isConnectionLost(error)) return reply.status(503).header('retry-after', '1').send(errorBody(request, 'unavailable', errorCodes.unavailable.message));

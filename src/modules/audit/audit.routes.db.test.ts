@@ -125,7 +125,7 @@ describeDb('audit routes', (db) => {
     const doc = (await app().inject({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.paths['/api/v1/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['actor', 'customer', 'tag', 'type', 'operationId', 'from', 'to', 'cursor', 'limit']);
     expect(Object.keys(doc.paths['/api/v1/audit/export'].get.responses['200'].content)).toEqual(['text/csv']);
-    expect(Object.keys(doc.paths['/api/v1/customers/transfer'].post.responses)).toEqual(['200', '400', '401', '403', '404', '409']);
+    expect(Object.keys(doc.paths['/api/v1/customers/transfer'].post.responses)).toEqual(['200', '400', '401', '403', '404', '409', '413']);
   });
 
   it('tenant isolation: another corp’s events never appear, not even through its ids', async () => {

@@ -10,6 +10,8 @@ import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.j
 import { addTagsBody, deleteTagsBody, editTagBody, parseBody, refuseBlankRename, postMethods, tagFilterBody } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
 import { wecomCtx } from '../wecom.plugin.js';
+import { z } from 'zod';
+import { WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
 
 
 /**
@@ -20,6 +22,12 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/get_corp_tag_list',
+    schema: wecomSchema({
+      summary: 'List corp tag groups and tags',
+      description: 'wecom-api.md §2.1 (doc 92117). Both filters empty: every group; `group_id` given: those groups (`tag_id` ignored); `tag_id` alone: the groups of those tags with only them. Asked by id, deleted tags and groups come with `deleted: true`.',
+      body: tagFilterBody,
+      reply: wecomReply({ tag_group: z.array(WecomTagGroup) }),
+    }),
     config: { wecomEmpty: { tag_group: [] } },
     handler: async (request, reply) => {
       const body = parseBody(request, tagFilterBody);
@@ -39,6 +47,12 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/add_corp_tag',
+    schema: wecomSchema({
+      summary: 'Add corp tags (to a group, or a new or same-named group)',
+      description: 'wecom-api.md §2.2. `group_id` wins over `group_name` and `order`; a `group_name` that exists merges into it. Names ≤ 30 characters (the corp\'s limit, default 16, is 40072); a clash is 40071. Replies with the group holding the tags created.',
+      body: addTagsBody,
+      reply: wecomReply({ tag_group: WecomTagGroup }),
+    }),
     config: { wecomEmpty: { tag_group: {} } },
     handler: async (request) => {
       const body = parseBody(request, addTagsBody, { 'tag.*.name': 'name_missing' });
@@ -54,6 +68,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/edit_corp_tag',
+    schema: wecomSchema({ summary: 'Rename or reorder a corp tag or group', description: 'wecom-api.md §2.3. `id` is a tag id or a group id; unknown is 40068.', body: editTagBody, reply: wecomReply() }),
     handler: async (request) => {
       const body = parseBody(request, editTagBody, { id: 'id_missing' });
       refuseBlankRename(body.name);
@@ -72,6 +87,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/del_corp_tag',
+    schema: wecomSchema({ summary: 'Delete corp tags and groups', description: 'wecom-api.md §2.4. Deleting a group deletes its tags; deleting a group\'s last tag deletes the group. Marks go with them (restorable for 30 days through the native API).', body: deleteTagsBody, reply: wecomReply() }),
     handler: async (request) => {
       const body = parseBody(request, deleteTagsBody);
       await withTx(wecomCtx(request), (ctx) => deleteTags(ctx, { tagIds: body.tag_id, groupIds: body.group_id }));

@@ -6,6 +6,7 @@ import { requireEmployee } from '../../modules/customers/follows.repo.js';
 import { optionalText, parseBody, parseQuery, postMethods, requiredText } from '../parse.js';
 import { presentExternalContact, presentFollowInfo, presentFollowUser, wecomOk } from '../presenters.js';
 import { wecomCtx } from '../wecom.plugin.js';
+import { WecomExternalContact, WecomFollowInfo, WecomFollowUser, wecomReply, wecomSchema } from '../wecom.openapi.js';
 
 /** How many follow users one `get` reply carries before WeCom pages them with `next_cursor`. */
 export const followUsersPerPage = 500;
@@ -45,18 +46,18 @@ function pageFollowUsers<T extends { userid: string }>(all: T[], cursor: string 
  * every follow relation and its tags) and batch/get_by_user (follow relations of up to 100 members).
  */
 export async function customerRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/externalcontact/get_follow_user_list', { config: { wecomEmpty: { follow_user: [] } } }, async (request) => {
+  app.get('/externalcontact/get_follow_user_list', { schema: wecomSchema({ summary: 'List members with customer contact', description: 'wecom-api.md §4: the userids of members who follow at least one customer.', reply: wecomReply({ follow_user: z.array(z.string()) }) }), config: { wecomEmpty: { follow_user: [] } } }, async (request) => {
     return wecomOk({ follow_user: await listFollowUserIds(wecomCtx(request)) });
   });
 
-  app.get('/externalcontact/list', { config: { wecomEmpty: { external_userid: [] } } }, async (request) => {
+  app.get('/externalcontact/list', { schema: wecomSchema({ summary: 'List one member\'s customers', description: 'wecom-api.md §4. Unknown member: 40003.', querystring: listQuery, reply: wecomReply({ external_userid: z.array(z.string()) }) }), config: { wecomEmpty: { external_userid: [] } } }, async (request) => {
     const { userid } = parseQuery(request, listQuery, { userid: 'userid_missing' });
     const ctx = wecomCtx(request);
     await requireEmployee(ctx, userid);
     return wecomOk({ external_userid: await listFollowedIds(ctx, userid) });
   });
 
-  app.get('/externalcontact/get', { config: { wecomEmpty: { external_contact: {}, follow_user: [] } } }, async (request) => {
+  app.get('/externalcontact/get', { schema: wecomSchema({ summary: 'Get a customer with every follow relation and its tags', description: 'wecom-api.md §4. Follow users come 500 a page; `next_cursor` is "" on the last page. Unknown customer: 40096.', querystring: getQuery, reply: wecomReply({ external_contact: WecomExternalContact, follow_user: z.array(WecomFollowUser), next_cursor: z.string() }) }), config: { wecomEmpty: { external_contact: {}, follow_user: [] } } }, async (request) => {
     const query = parseQuery(request, getQuery, { external_userid: 'external_userid_missing' });
     // WeCom shows every follower's personal tags here, by name only (presentFollowTag drops the id).
     const detail = await getCustomerDetail(wecomCtx(request), query.external_userid, { kind: 'all' });
@@ -67,6 +68,12 @@ export async function customerRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/batch/get_by_user',
+    schema: wecomSchema({
+      summary: 'Page the follow relations of up to 100 members',
+      description: 'wecom-api.md §4 (doc 92994). `userid_list` (or the old single `userid`); `limit` default 50, over 100 clamps to 100; `next_cursor` is "" on the last page.',
+      body: batchBody,
+      reply: wecomReply({ external_contact_list: z.array(z.object({ external_contact: WecomExternalContact, follow_info: WecomFollowInfo })), next_cursor: z.string() }),
+    }),
     config: { wecomEmpty: { external_contact_list: [], next_cursor: '' } },
     handler: async (request) => {
       const body = parseBody(request, batchBody, { 'userid_list.*': 'userid_missing' });

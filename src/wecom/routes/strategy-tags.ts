@@ -12,6 +12,7 @@ import { customerContactCtx } from '../customer-contact.js';
 import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, refuseBlankRename, postMethods, strategyId } from '../parse.js';
 import { presentAddedTagGroup, wecomOk } from '../presenters.js';
 import { presentStrategyTagGroup } from '../strategy-presenters.js';
+import { WecomStrategyTagGroup, WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
 
 const listBody = z.object({ strategy_id: optionalStrategyId, tag_id: idList, group_id: idList });
 
@@ -26,6 +27,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/get_strategy_tag_list',
+    schema: wecomSchema({ summary: 'List rule-group tag groups and tags', description: 'wecom-api.md §3.1 (doc 94882); customer-contact secret only (else 48002). Filters as get_corp_tag_list, plus `strategy_id`.', body: listBody, reply: wecomReply({ tag_group: z.array(WecomStrategyTagGroup) }) }),
     config: { wecomEmpty: { tag_group: [] } },
     handler: async (request, reply) => {
       const ctx = customerContactCtx(request);
@@ -46,6 +48,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/add_strategy_tag',
+    schema: wecomSchema({ summary: 'Add rule-group tags', description: 'wecom-api.md §3.1: as add_corp_tag, in a top-level rule group (`strategy_id` required); customer-contact secret only.', body: addBody, reply: wecomReply({ tag_group: WecomTagGroup }) }),
     config: { wecomEmpty: { tag_group: {} } },
     handler: async (request) => {
       const ctx = customerContactCtx(request);
@@ -60,6 +63,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/edit_strategy_tag',
+    schema: wecomSchema({ summary: 'Rename or reorder a rule-group tag or group', description: 'wecom-api.md §3.1; customer-contact secret only.', body: editTagBody, reply: wecomReply() }),
     handler: async (request) => {
       const ctx = customerContactCtx(request);
       const body = parseBody(request, editTagBody, { id: 'id_missing' });
@@ -78,6 +82,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/del_strategy_tag',
+    schema: wecomSchema({ summary: 'Delete rule-group tags and groups', description: 'wecom-api.md §3.1; customer-contact secret only.', body: deleteTagsBody, reply: wecomReply() }),
     handler: async (request) => {
       const ctx = customerContactCtx(request);
       const body = parseBody(request, deleteTagsBody);

@@ -9,7 +9,7 @@ import { addFollows } from '../../customers/commands/add-follows.js';
 import { lockCorpSettings } from '../../corps/settings.js';
 import { addTags } from '../../tags/commands/add-tags.js';
 import { applyMarkChanges, type MarkChange } from '../../operations/apply-changes.js';
-import { decodeCsv, type CsvEncoding } from '../csv/decode.js';
+import { decodeCsv, findNulCharacters, type CsvEncoding } from '../csv/decode.js';
 import { CsvSyntaxError, parseCsv } from '../csv/parse-csv.js';
 import { readImportRows, type ImportIssue, type ImportRow } from '../import-rows.js';
 import { newTagKey, planImport, type ImportPlan } from './plan-import.js';
@@ -76,6 +76,9 @@ const rollback = Symbol('dry run');
 
 function readFile(bytes: Uint8Array): { encoding: CsvEncoding; rows: ImportRow[]; issues: ImportIssue[] } {
   const { text, encoding } = decodeCsv(bytes);
+  // No row is read, and nothing looked up, while the file holds characters PostgreSQL refuses.
+  const nul = findNulCharacters(text);
+  if (nul.length > 0) return { encoding, rows: [], issues: nul.map(({ line, column }) => ({ line, column, message: 'a NUL character (U+0000): save the file as CSV text' })) };
   try {
     return { encoding, ...readImportRows(parseCsv(text)) };
   } catch (error) {

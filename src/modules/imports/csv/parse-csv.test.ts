@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../errors.js';
-import { decodeCsv } from './decode.js';
+import { decodeCsv, findNulCharacters } from './decode.js';
 import { CsvSyntaxError, parseCsv } from './parse-csv.js';
 
 /** 客户 in GBK, as Excel in China saves it. */
@@ -52,5 +52,24 @@ describe('decodeCsv', () => {
       expect(() => decodeCsv(bytes)).toThrow(AppError);
     }
     expect(() => decodeCsv(new Uint8Array([0x61, 0xff, 0xff]))).toThrow(/not UTF-8 or GBK/);
+  });
+});
+
+describe('bad characters in an import file', () => {
+  it('points at the first byte that is neither UTF-8 nor GBK, by line and character column', () => {
+    const bytes = new Uint8Array([...Buffer.from('name,userid\r\n张三,u1\r\nab'), 0xff, 0xff, ...Buffer.from(',u2\r\n')]);
+    let error: unknown;
+    try {
+      decodeCsv(bytes);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).details).toEqual([{ path: 'line 3, column 3', message: 'not UTF-8 or GBK', line: 3, column: 3 }]);
+  });
+
+  it('finds NUL characters by line and column, counting line breaks as parseCsv does', () => {
+    expect(findNulCharacters('a,b\r\nc\u0000,d\re\n\u0000')).toEqual([{ line: 2, column: 2 }, { line: 4, column: 1 }]);
+    expect(findNulCharacters('clean,text\n')).toEqual([]);
   });
 });
