@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { customerEvents } from '../db/schema/index.js';
 import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp, type ApiResponse } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildEmployees } from '../test/factories.js';
@@ -54,11 +56,17 @@ describeDb('bad text refused at the edge, on both surfaces, with nothing written
     expect({ status: login.statusCode, paths: detailPaths({ status: 0, headers: {}, body: login.json() }) }).toEqual({ status: 400, paths: ['body.username'] });
   });
 
-  it('/api/v1: U+FFFD sent as valid UTF-8 is ordinary text and is kept', async () => {
+  it('/api/v1: U+FFFD sent as valid UTF-8 is ordinary text, kept where free text goes (names refuse it by their own policy)', async () => {
     const s = await buildApiScene(db().db);
-    const res = await sendRaw(s.key, 'POST', '/tag-groups', Buffer.from('{"name":"组\uFFFD","tags":[{"name":"x😀"}]}', 'utf8'));
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: '组\uFFFD', tags: [{ name: 'x😀' }] });
+    const event = { externalUserid: s.customer, type: 'link.clicked', target: '页面\uFFFD😀', occurredAt: new Date().toISOString() };
+    const res = await sendRaw(s.key, 'POST', '/customer-events', Buffer.from(JSON.stringify({ events: [event] }), 'utf8'));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [row] = await db().db.select({ target: customerEvents.target }).from(customerEvents).where(eq(customerEvents.corpId, s.corpId));
+    expect(row?.target).toBe('页面\uFFFD😀');
+    // In a name the same character is the name policy's to refuse, naming it, not the edge's "invalid UTF-8".
+    const named = await sendRaw(s.key, 'POST', '/tag-groups', Buffer.from('{"name":"组\uFFFD","tags":[{"name":"x😀"}]}', 'utf8'));
+    expect(named.status).toBe(400);
+    expect(named.body.error.details).toMatchObject([{ character: 'U+FFFD' }]);
   });
 
   it('/api/v1/imports: NUL and bytes that are neither UTF-8 nor GBK are refused by line and column', async () => {

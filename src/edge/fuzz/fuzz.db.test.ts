@@ -14,6 +14,7 @@ import { fuzzOperations, type Vocabulary } from './operations.test-support.js';
 // CI runs identical, FUZZ_SEED tries other pairings.
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_206);
 const hangMs = 20_000;
+const platformKey = 'fuzz-platform-key-0123456789abcdefghij';
 
 /** A corp with one of everything a route's path can name, and both kinds of credentials. */
 async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buildRegionalCorp>[0]) {
@@ -41,7 +42,7 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
-  const app = useTestApp(db, { runJobs: false });
+  const app = useTestApp(db, { runJobs: false, platformKey });
 
   it('answers every mutated request cleanly', { timeout: 600_000 }, async () => {
     const s = await buildScene(app, db().db);
@@ -64,10 +65,12 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
     const native: Identity[] = [{ label: 'customer-contact secret', headers: { authorization: `Bearer ${s.secret}` }, query: [] }, session];
     const wecom: Identity[] = [{ label: 'customer-contact token', headers: {}, query: [['access_token', s.token]] }];
     const none: Identity[] = [{ label: 'no credentials', headers: {}, query: [] }];
+    const platform: Identity[] = [{ label: 'platform key', headers: { authorization: `Bearer ${platformKey}` }, query: [] }];
+    const identities = (op: ReturnType<typeof fuzzOperations>[number]) => (op.public ? none : op.schemes.includes('platformKey') ? platform : op.surface === 'wecom' ? wecom : native);
 
     const doc = (await app().inject({ url: '/docs/json' })).json();
     const random = seededRandom(seed);
-    const cases = fuzzOperations(doc).flatMap((op) => casesFor(op, vocabulary, op.public ? none : op.surface === 'wecom' ? wecom : native, random));
+    const cases = fuzzOperations(doc).flatMap((op) => casesFor(op, vocabulary, identities(op), random));
     expect(new Set(cases.map((c) => c.op.operationId)).size).toBeGreaterThan(100);
     expect(cases.length).toBeGreaterThan(1500);
 

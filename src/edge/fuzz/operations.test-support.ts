@@ -18,6 +18,8 @@ export type FuzzOperation = {
   body?: JsonSchema;
   /** `security: []`: the operation takes no credentials. */
   public: boolean;
+  /** The security schemes the operation names itself (e.g. `platformKey`); empty when it takes the document's. */
+  schemes: string[];
 };
 
 type Document = { paths: Record<string, Record<string, any>>; components?: { schemas?: Record<string, JsonSchema> } };
@@ -37,6 +39,7 @@ export function fuzzOperations(doc: Document): FuzzOperation[] {
         queryParams: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: resolve(doc, p.schema), required: p.required === true })),
         body: op.requestBody?.content?.['application/json']?.schema ? resolve(doc, op.requestBody.content['application/json'].schema) : undefined,
         public: Array.isArray(op.security) && op.security.length === 0,
+        schemes: Array.isArray(op.security) ? op.security.flatMap((requirement: Record<string, unknown>) => Object.keys(requirement)) : [],
       });
     }
   }

@@ -34,7 +34,8 @@ export async function lockLiveGroup(ctx: TxCtx, groupId: string, kind: TagGroupR
 
 /**
  * Loads and locks live tags by id; any unknown id refuses the whole request. Marking takes a share
- * lock (many writers may tag with one tag at once, but not while it is being deleted).
+ * lock (many writers may tag with one tag at once, but not while it is being deleted). Tags are
+ * always locked in tag_id order, by every command, so two commands never deadlock over them.
  */
 export async function lockLiveTags(ctx: TxCtx, tagIds: readonly string[], path = 'tag_id', strength: 'update' | 'share' = 'update'): Promise<TagRow[]> {
   if (tagIds.length === 0) return [];
@@ -42,6 +43,7 @@ export async function lockLiveTags(ctx: TxCtx, tagIds: readonly string[], path =
     .select()
     .from(tags)
     .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.tagId, [...tagIds]), isNull(tags.deletedAt)))
+    .orderBy(tags.tagId)
     .for(strength);
   const found = new Set(rows.map((r) => r.tagId));
   const missing = tagIds.filter((id) => !found.has(id));

@@ -17,7 +17,7 @@ describeDb('del_corp_tag of a group while its tags are being marked', (db) => {
     const customers: string[] = [];
     for (let i = 0; i < 20; i += 1) customers.push(await buildCustomer(ctx, [userid]));
 
-    for (let round = 0; round < 5; round += 1) {
+    for (let round = 0; round < 8; round += 1) {
       const { group, tags: groupTags } = await buildTagGroup(ctx, ['甲', '乙', '丙']);
       const tagIds = groupTags.map((t) => t.tagId);
       // Half the customers already carry the tags, so the deletion has marks to archive while new ones arrive.

@@ -84,6 +84,7 @@ async function writeMarks(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[],
     ), t as (
       select t.tag_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
       where t.corp_id = ${ctx.corpId} and t.tag_id = any(${sql.param(corpIds)}::text[]) and t.deleted_at is null and g.kind <> 'smart'
+      order by t.tag_id
       for share of t
     ), p as (
       select tag_id from personal_tags

@@ -34,7 +34,12 @@ export async function checkBatchTags(ctx: Ctx | TxCtx, policy: Policy, body: Bat
   const ids = body.action === 'move' ? [body.move!.tagId] : [...new Set(body.tagIds!)];
   const paths = (id: string) => (body.action === 'move' ? ['body.move.tagId'] : body.tagIds!.flatMap((t, i) => (t === id ? [`body.tagIds.${i}`] : [])));
   const owner = ctx.actor.kind === 'employee' ? ctx.actor.userid : null;
-  const forLock = lock ? sql` for share of t` : sql``;
+  const forLock = lock ? sql` order by t.tag_id for share of t` : sql``;
+  // A move takes off every other tag of its group: lock the whole group's tags up front, in tag_id
+  // order as every command does, rather than the target first and its siblings after.
+  if (lock && body.action === 'move') {
+    await queryRows(reader(ctx), sql`select tag_id from tags where corp_id = ${ctx.corpId} and group_id = ${body.move!.groupId} and deleted_at is null order by tag_id for share`);
+  }
   const rows = await queryRows<TagRow>(reader(ctx), sql`
     select t.tag_id, t.group_id, g.kind, g.scope, g.strategy_id from tags t
     join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
@@ -69,6 +74,6 @@ export async function checkBatchTags(ctx: Ctx | TxCtx, policy: Policy, body: Bat
   // Every live tag of the group but the target comes off (the group's set is read here, under the
   // same transaction as the writes when run by the worker).
   const others = await queryRows<{ tag_id: string }>(reader(ctx), sql`
-    select tag_id from tags where corp_id = ${ctx.corpId} and group_id = ${body.move!.groupId} and deleted_at is null and tag_id <> ${body.move!.tagId}${lock ? sql` for share` : sql``}`);
+    select tag_id from tags where corp_id = ${ctx.corpId} and group_id = ${body.move!.groupId} and deleted_at is null and tag_id <> ${body.move!.tagId}`);
   return { add: ids, remove: others.map((o) => o.tag_id), personalIds: [], strategyOf };
 }

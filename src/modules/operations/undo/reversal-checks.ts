@@ -19,6 +19,7 @@ export async function lockLiveTags(ctx: TxCtx): Promise<LiveTag[]> {
   const corpTags = await queryRows<LiveTag>(ctx.tx, sql`
     select t.tag_id, null as owner, g.kind, g.scope, g.strategy_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
     where t.corp_id = ${ctx.corpId} and t.tag_id = any(${ids}) and t.deleted_at is null and g.deleted_at is null
+    order by t.tag_id
     for share of t`);
   const personalTags = await queryRows<LiveTag>(ctx.tx, sql`
     select tag_id, owner_userid as owner, null as kind, null as scope, null as strategy_id from personal_tags

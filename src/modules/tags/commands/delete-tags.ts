@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { operations, tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
@@ -7,7 +7,7 @@ import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { archiveMarks } from '../mark-archive.js';
-import { groupSnapshot, libraryPermission, lockLiveGroup, lockLiveTags, tagSnapshot, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
+import { groupSnapshot, libraryPermission, lockLiveGroup, tagSnapshot, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** Tags and whole groups to delete, as in WeCom's del_corp_tag (or del_strategy_tag with `kind: 'strategy'`). */
 export type DeleteTagsInput = { tagIds?: string[]; groupIds?: string[]; kind?: LibraryKind };
@@ -37,7 +37,14 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: Delet
   await lockCorpSettings(ctx);
   const groups: TagGroupRow[] = [];
   for (const id of groupIds) groups.push(await lockLiveGroup(ctx, id, kind));
-  const named = await lockLiveTags(ctx, tagIds);
+  // Every tag that goes is locked in one statement, in tag_id order, before its marks are archived:
+  // the writers of marks (mark_tag, batches, undo) share-lock the tags they write in the same
+  // order, so a mark either lands before this lock (and is archived) or finds the tag deleted, and
+  // the two can never deadlock by taking the same tags in opposite orders.
+  const locked = await lockDoomedTags(ctx, tagIds, groupIds);
+  const named = locked.filter((t) => tagIds.includes(t.tagId));
+  const missing = tagIds.filter((id) => !named.some((t) => t.tagId === id));
+  if (missing.length > 0) throw new AppError('tag_not_found', { message: `Unknown tag id: ${missing.join(', ')}.`, details: missing.map((id) => ({ path: 'tag_id', message: 'unknown tag id', id })) });
   if (groups.length > 0) (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.delete'));
   if (named.length > 0) (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.delete'));
 
@@ -51,22 +58,16 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: Delet
     throw new AppError('tag_not_found', { message: `Some tags are not ${kind === 'corp' ? 'enterprise' : 'rule-group'} tags; use their own API.`, details: otherKind.map((g) => ({ path: 'tag_id', message: `not a ${kind} tag`, groupId: g.groupId })) });
   }
 
-  // Work out the full set: tags of deleted groups, and groups emptied by deleting their tags.
+  // Work out the full set: tags of deleted groups, and groups emptied by deleting their tags. The
+  // siblings of a named tag need no lock: its group row is locked, and adding a tag locks it too.
   const doomedGroups = new Map(groups.map((g) => [g.groupId, g]));
-  const doomedTags = new Map<string, TagRow>(named.map((t) => [t.tagId, t]));
-  const touchedGroupIds = new Set([...doomedGroups.keys(), ...named.map((t) => t.groupId)]);
-  // Lock every live tag of the touched groups before archiving: mark_tag takes a share lock on the
-  // tags it writes, so once these locks are held no mark can land on a tag after its marks were
-  // archived (and none is waiting on a mark this transaction already moved, which deadlocked).
-  const liveInTouched = await ctx.tx
-    .select()
+  const doomedTags = new Map<string, TagRow>(locked.map((t) => [t.tagId, t]));
+  const siblings = groupOfNamed.length === 0 ? [] : await ctx.tx
+    .select({ tagId: tags.tagId, groupId: tags.groupId })
     .from(tags)
-    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, [...touchedGroupIds]), isNull(tags.deletedAt)))
-    .orderBy(tags.tagId)
-    .for('update');
-  for (const tag of liveInTouched) if (doomedGroups.has(tag.groupId)) doomedTags.set(tag.tagId, tag);
+    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, groupOfNamed.map((g) => g.groupId)), isNull(tags.deletedAt)));
   for (const group of groupOfNamed) {
-    const left = liveInTouched.filter((t) => t.groupId === group.groupId && !doomedTags.has(t.tagId));
+    const left = siblings.filter((t) => t.groupId === group.groupId && !doomedTags.has(t.tagId));
     if (left.length === 0) doomedGroups.set(group.groupId, group);
   }
 
@@ -102,4 +103,14 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: Delet
     });
   }
   return { deletionId, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()], marksRemoved };
+}
+
+/** Locks (for update, in tag_id order) the live tags named and every live tag of the named groups. */
+async function lockDoomedTags(ctx: TxCtx, tagIds: string[], groupIds: string[]): Promise<TagRow[]> {
+  return ctx.tx
+    .select()
+    .from(tags)
+    .where(and(eq(tags.corpId, ctx.corpId), isNull(tags.deletedAt), or(tagIds.length > 0 ? inArray(tags.tagId, tagIds) : undefined, groupIds.length > 0 ? inArray(tags.groupId, groupIds) : undefined)))
+    .orderBy(tags.tagId)
+    .for('update');
 }
