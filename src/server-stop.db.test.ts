@@ -1,16 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, count, eq } from 'drizzle-orm';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { systemContext, withTx } from './context.js';
-import { openDatabase, type Database } from './db/client.js';
+import type { Database } from './db/client.js';
 import { marks, operations } from './db/schema/index.js';
 import { addCustomers } from './modules/customers/commands/add-customers.js';
-import { dbKinds } from './test/db.js';
+import { dbKinds, processDatabase } from './test/db.js';
 import { buildCorp, buildEmployees, buildTagGroup } from './test/factories.js';
 import { startTagloomServer } from './test/processes.js';
 
@@ -22,22 +17,10 @@ const child = fileURLToPath(new URL('./slow-worker-child.ts', import.meta.url));
 const customers = 3000;
 
 /** A database a server process can open: a PGlite folder (the test lets go of it first) or a fresh PostgreSQL database. */
-async function serverDatabase(kind: 'pglite' | 'postgres'): Promise<{ env: Record<string, string>; open: () => Promise<Database>; drop: () => Promise<void> }> {
-  if (kind === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-stop-'));
-    return { env: { TAGLOOM_DATA_DIR: dataDir, DATABASE_URL: '' }, open: () => openDatabase({ dataDir }), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const admin = process.env.TEST_DATABASE_URL!;
-  const name = `tagloom_stop_${randomBytes(6).toString('hex')}`;
-  const run = async (statement: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(statement);
-    await c.end();
-  };
-  await run(`create database ${name}`);
-  const url = Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-  return { env: { DATABASE_URL: url }, open: () => openDatabase({ url, poolSize: 3 }), drop: () => run(`drop database if exists ${name} with (force)`) };
+async function serverDatabase(kind: 'pglite' | 'postgres') {
+  const shared = await processDatabase(kind, 'tagloom-stop');
+  const env: Record<string, string> = shared.dataDir ? { TAGLOOM_DATA_DIR: shared.dataDir, DATABASE_URL: '' } : { DATABASE_URL: shared.url! };
+  return { ...shared, env };
 }
 
 for (const kind of dbKinds) {

@@ -2,7 +2,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -16,7 +15,7 @@ import { withTx } from '../context.js';
 import { queryRows, type Db } from '../db/client.js';
 import * as schema from '../db/schema/index.js';
 import { addTags } from '../modules/tags/commands/add-tags.js';
-import { describeDb, dbKinds } from '../test/db.js';
+import { describeDb, dbKinds, scratchPostgres } from '../test/db.js';
 import { appCtx } from '../test/factories.js';
 import { nameKey } from './name-policy.js';
 import { nameLike } from './test-support.js';
@@ -62,18 +61,8 @@ async function openMigratedTo(kind: 'pglite' | 'postgres', folder: string) {
     await migratePglite(db, { migrationsFolder: folder });
     return { db: db as unknown as Db, migrateAll: () => migratePglite(db, { migrationsFolder: migrations }), close: () => client.close() };
   }
-  const admin = process.env.TEST_DATABASE_URL!;
-  const name = `tagloom_t_${randomBytes(6).toString('hex')}`;
-  const run = async (query: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(query);
-    await c.end();
-  };
-  await run(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  const scratch = await scratchPostgres();
+  const pool = new pg.Pool({ connectionString: scratch.url, max: 2 });
   const db = drizzlePg(pool, { schema });
   await migratePg(db, { migrationsFolder: folder });
   return {
@@ -81,7 +70,7 @@ async function openMigratedTo(kind: 'pglite' | 'postgres', folder: string) {
     migrateAll: () => migratePg(db, { migrationsFolder: migrations }),
     close: async () => {
       await pool.end();
-      await run(`drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
 }

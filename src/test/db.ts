@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
@@ -11,10 +14,26 @@ if (!process.env.TEST_DATABASE_URL && !process.env.TAGLOOM_QUIET_SKIP) {
   console.warn('TEST_DATABASE_URL is not set: database tests run on PGlite only.');
 }
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
+async function adminQuery(statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A new empty database on the test PostgreSQL server (`TEST_DATABASE_URL`), named `label_…`, with
+ * its URL and a `drop` that removes it even while connections are open.
+ */
+export async function scratchPostgres(label = 'tagloom_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${label}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
 }
 
 /**
@@ -23,23 +42,29 @@ function withDatabase(url: string, name: string): string {
  */
 export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Database> {
   if (kind === 'pglite') return openDatabase({ dataDir: 'memory://' });
-  const adminUrl = process.env.TEST_DATABASE_URL!;
-  const name = `tagloom_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const database = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 5 });
+  const scratch = await scratchPostgres();
+  const database = await openDatabase({ url: scratch.url, poolSize: 5 });
   return {
     ...database,
     close: async () => {
       await database.close();
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await scratch.drop();
     },
   };
+}
+
+/**
+ * A database that a child process can open as well: an on-disk PGlite folder (one process at a
+ * time: close it before the child starts) or a fresh PostgreSQL database. Tests of crashes, stops
+ * and the CLI hand `dataDir` or `url` to the child.
+ */
+export async function processDatabase(kind: 'pglite' | 'postgres', label: string): Promise<{ dataDir?: string; url?: string; open: () => Promise<Database>; drop: () => Promise<void> }> {
+  if (kind === 'pglite') {
+    const dataDir = mkdtempSync(join(tmpdir(), `${label}-`));
+    return { dataDir, open: () => openDatabase({ dataDir }), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const scratch = await scratchPostgres(label.replace(/\W/g, '_'));
+  return { url: scratch.url, open: () => openDatabase({ url: scratch.url, poolSize: 3 }), drop: scratch.drop };
 }
 
 /**

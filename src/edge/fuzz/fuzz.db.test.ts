@@ -6,7 +6,8 @@ import { buildRegionalCorp } from '../../test/org-fixture.js';
 import { givePassword, loginCookie } from '../../test/session.js';
 import { fetchToken } from '../../wecom/test-support.js';
 import { databaseFingerprint } from './fingerprint.test-support.js';
-import { casesFor, seededRandom, type FuzzCase, type Identity } from './mutations.test-support.js';
+import { seededRandom } from '../../demo/random.js';
+import { casesFor, type FuzzCase, type Identity } from './mutations.test-support.js';
 import { fuzzOperations, type Vocabulary } from './operations.test-support.js';
 
 // Every kind of bad input at every place of every documented operation (about 1,750 requests per
@@ -69,7 +70,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
     const identities = (op: ReturnType<typeof fuzzOperations>[number]) => (op.public ? none : op.schemes.includes('platformKey') ? platform : op.surface === 'wecom' ? wecom : native);
 
     const doc = (await app().inject({ url: '/docs/json' })).json();
-    const random = seededRandom(seed);
+    const random = seededRandom(seed).next;
     const cases = fuzzOperations(doc).flatMap((op) => casesFor(op, vocabulary, identities(op), random));
     expect(new Set(cases.map((c) => c.op.operationId)).size).toBeGreaterThan(100);
     expect(cases.length).toBeGreaterThan(1500);

@@ -173,18 +173,6 @@ function mutate(op: FuzzOperation, base: Parts, kind: MutationKind, target: Targ
   return { parts, at, mustRefuse, expectPath, expectCode: kind === 'deepNesting' ? 'too_deep' : undefined, expectParameter: badText ? at.replace(/^body\.?/, '') : undefined };
 }
 
-/** A small seeded generator (mulberry32), so a run's choice of targets can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The cases for one operation: every mutation kind at every place it applies to, each sent as one
  * of `identities` picked by `random` (seeded, so a run can be repeated).

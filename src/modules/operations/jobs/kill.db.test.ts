@@ -1,16 +1,11 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, count, eq } from 'drizzle-orm';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { systemContext, withTx } from '../../../context.js';
-import { openDatabase, type Database } from '../../../db/client.js';
+import type { Database } from '../../../db/client.js';
 import { marks, operationJournal, operations } from '../../../db/schema/index.js';
-import { dbKinds } from '../../../test/db.js';
+import { dbKinds, processDatabase } from '../../../test/db.js';
 import { buildCorp, buildEmployees, buildTagGroup } from '../../../test/factories.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
 import { queueBatch } from '../batch/queue-batch.js';
@@ -21,22 +16,10 @@ const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const customers = 20_000;
 
 /** A database the child process can open too: an on-disk PGlite folder, or a fresh PostgreSQL database. */
-async function sharedDatabase(kind: 'pglite' | 'postgres'): Promise<{ env: Record<string, string>; open: () => Promise<Database>; drop: () => Promise<void> }> {
-  if (kind === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-kill-'));
-    return { env: { CRASH_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const admin = process.env.TEST_DATABASE_URL!;
-  const name = `tagloom_kill_${randomBytes(6).toString('hex')}`;
-  const run = async (statement: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(statement);
-    await c.end();
-  };
-  await run(`create database ${name}`);
-  const url = Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-  return { env: { CRASH_DB_URL: url }, open: () => openDatabase({ url, poolSize: 3 }), drop: () => run(`drop database if exists ${name} with (force)`) };
+async function sharedDatabase(kind: 'pglite' | 'postgres') {
+  const shared = await processDatabase(kind, 'tagloom-kill');
+  const env: Record<string, string> = shared.dataDir ? { CRASH_DATA_DIR: shared.dataDir } : { CRASH_DB_URL: shared.url! };
+  return { ...shared, env };
 }
 
 /** Starts the child, waits for its first progress line (the batch is mid-transaction), SIGKILLs it. */
