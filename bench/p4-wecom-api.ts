@@ -62,7 +62,8 @@ export async function benchP4(db: Db, databaseUrl: string) {
     const check = JSON.parse(listBody) as { errcode: number; tag_group: { tag: unknown[] }[] };
     if (check.errcode !== 0 || check.tag_group.length !== 100 || check.tag_group.reduce((n, g) => n + g.tag.length, 0) !== 2000) throw new Error('get_corp_tag_list did not return 100 groups / 2,000 tags');
 
-    const only = process.env.BENCH_ONLY;
+    // One load of P4 alone (baseline, list, group or mark) while tuning; BENCH_ONLY picks parts, not loads.
+    const only = process.env.BENCH_P4_ONLY;
     const skip = { requestsPerSecond: 0, latencyP50ms: 0, latencyP99ms: 0, non2xx: 0, errors: 0, bytesPerSecond: 0 };
     const maybe = (name: string, opts: autocannon.Options) => (only && only !== name ? Promise.resolve(skip) : load(opts));
     const baseline = await maybe('baseline', { url: 'http://127.0.0.1:3901/hello', method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });

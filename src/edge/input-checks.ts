@@ -25,6 +25,8 @@ export function textProblem(text: string): string | undefined {
   return undefined;
 }
 
+const needsEscape = /[\u0000-\u001f\uD800-\uDFFF]/;
+
 /** A key as it can be shown in a path: control characters and lone surrogates escaped. */
 function printable(key: string): string {
   return key.replace(/[\u0000-\u001f]|[\uD800-\uDFFF]/g, (ch, offset: number, whole: string) => {
@@ -65,7 +67,7 @@ export function inputProblems(root: string, value: unknown): ErrorDetail[] {
     const entries = Array.isArray(current) ? current.map((child, i) => [String(i), child] as const) : Object.entries(current);
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const [key, child] = entries[i]!;
-      const at = `${path}.${printable(key)}`;
+      const at = `${path}.${needsEscape.test(key) ? printable(key) : key}`;
       const keyProblem = Array.isArray(current) ? undefined : textProblem(key);
       stack.push(keyProblem ? { problem: { path: at, code: 'invalid_text', message: `the field name ${keyProblem}` } } : { value: child, path: at, depth: depth + 1 });
     }
@@ -146,6 +148,8 @@ function percentBytes(component: string): Uint8Array {
 export function rawQueryProblems(url: string): ErrorDetail[] {
   const mark = url.indexOf('?');
   if (mark < 0) return [];
+  // Plain ASCII without escapes (an access_token, ids) is UTF-8 by construction: the common case costs one scan.
+  if (!/[%\u0080-\uffff]/.test(url.slice(mark + 1))) return [];
   const problems: ErrorDetail[] = [];
   for (const pair of url.slice(mark + 1).split('&')) {
     const eq = pair.indexOf('=');
