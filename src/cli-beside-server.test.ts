@@ -65,7 +65,7 @@ describe('the tagloom command beside a running server on one PGlite directory', 
       expect((await runTagloom(['export', '--out', 'x.csv'], env)).stderr).toContain(`curl -H "Authorization: Bearer $SECRET" -o 'x.csv' '${server.url}/api/v1/customers/export'`);
       const corp = await runTagloom(['corp', 'create', 'ww-beside', '旁边'], env);
       expect(corp.code).toBe(1);
-      expect(corp.stderr).toContain(`Cannot run corp: the data directory ${dataDir} is in use by pid ${server.proc.pid}`);
+      expect(corp.stderr).toContain(`Cannot run corp create: the data directory ${dataDir} is in use by pid ${server.proc.pid}`);
       expect(corp.stderr).toContain(`${server.url}/api/v1/platform/corps`);
 
       // What the refusal suggests works: the import goes through the server.

@@ -127,11 +127,13 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
  * What to do when a PGlite folder is held by another process (one process per folder, or writes
- * are lost): for a running server, the same through its API with curl, or stop it first.
+ * are lost): for a running server, the same through its API with curl, or stop it first. `file` is
+ * the command's first argument: import's FILE, or corp's subcommand.
  */
 function busyAdvice(command: string, error: DataDirBusyError, file: string | undefined, values: Values): string {
   const { holder } = error;
-  const lines = [`Cannot ${command === 'serve' ? 'start' : `run ${command}`}: the data directory ${error.dir} is in use by ${describeHolder(holder)}.`, 'PGlite lets one process at a time open a data directory.'];
+  const named = command === 'corp' ? `corp ${file ?? ''}`.trim() : command;
+  const lines = [`Cannot ${command === 'serve' ? 'start' : `run ${named}`}: the data directory ${error.dir} is in use by ${describeHolder(holder)}.`, 'PGlite lets one process at a time open a data directory.'];
   if (error.expiresInMs !== null) lines.push(`That process runs where this one cannot check on it (another host or container); if it is gone, its lock expires in ${Math.ceil(error.expiresInMs / 1000)} s.`);
   const server = holder.command === 'tagloom serve' ? (holder.url ?? 'http://HOST:PORT') : null;
   const stopIt = `stop ${server ? 'the server' : 'it'} (Ctrl-C in its terminal, or \`kill ${holder.pid}\`)`;
