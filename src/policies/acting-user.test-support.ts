@@ -139,6 +139,8 @@ export const specs: Record<string, Spec> = {
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
   'GET /api/v1/tag-groups/:groupId': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }) },
   'POST /api/v1/tag-groups': { build: () => ({ url: '/tag-groups', body: { name: unique('组'), tags: [{ name: unique('签') }] } }) },
+  'GET /api/v1/tag-groups/:groupId/dependents': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}/dependents` }) },
+  'GET /api/v1/tags/:tagId/dependents': { build: (w) => ({ url: `/tags/${gradeA(w)}/dependents` }) },
   'PATCH /api/v1/tag-groups/:groupId': { build: (w) => ({ url: `/tag-groups/${w.f.grade.group.groupId}`, body: { order: Math.floor(Math.random() * 1000) } }) },
   'DELETE /api/v1/tag-groups/:groupId': { build: async (w) => ({ url: `/tag-groups/${await w.fresh.group()}` }) },
   'POST /api/v1/tag-groups/:groupId/restore': { build: async (w) => ({ url: `/tag-groups/${await w.fresh.deletedGroup()}/restore` }) },

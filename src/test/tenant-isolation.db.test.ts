@@ -95,6 +95,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/settings': { url: '/settings' },
       'GET /api/v1/tag-groups': { url: `/tag-groups?groupId=${aGroup}&tagId=${aTag}` },
       'GET /api/v1/tag-groups/:groupId': { url: `/tag-groups/${aGroup}` },
+      'GET /api/v1/tag-groups/:groupId/dependents': { url: `/tag-groups/${aGroup}/dependents` },
+      'GET /api/v1/tags/:tagId/dependents': { url: `/tags/${aTag}/dependents` },
       'PATCH /api/v1/apps/:appId': { url: `/apps/${aApp}`, body: { name: '改名' } },
       'PATCH /api/v1/customers/:externalUserid/follows/:userid': { url: `/customers/${ids.customer}/follows/${ids.userid}`, body: { remark: '改' } },
       'PATCH /api/v1/departments/:deptId': { url: `/departments/${aDept}`, body: { name: '改' } },

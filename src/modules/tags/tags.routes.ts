@@ -12,6 +12,7 @@ import {
   Tag,
   TagGroup,
   TagGroupHeader,
+  TagDependents,
   TagGroupList,
   TagIdParams,
   UpdateTagBody,
@@ -26,6 +27,7 @@ import { restoreTags } from './commands/restore-tags.js';
 import { updateTag } from './commands/update-tag.js';
 import { updateTagGroup } from './commands/update-tag-group.js';
 import { presentCreatedTags, presentDeletion, presentRestore, presentTag, presentTagGroup, presentTagGroupHeader, presentTagGroupList } from './tags.presenter.js';
+import { tagDependents } from './tag-dependents.js';
 import { getTagGroup, listTagGroups } from './tags.queries.js';
 
 const tags = ['Tag library'];
@@ -58,6 +60,14 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     const found = await getTagGroup(ctx, request.params.groupId);
     return presentTagGroup(found.group, found.tags, await policyFor(ctx));
   });
+
+  app.get('/tag-groups/:groupId/dependents', {
+    schema: { tags, summary: 'What deleting a tag group would take away', description: 'Customers and marks of its tags, smart-tag rules and saved audiences naming them. Needs the right to delete the group.', params: GroupIdParams, response: withErrors({ 200: TagDependents }, 403, 404) },
+  }, async (request) => tagDependents(apiCtx(request), { groupId: request.params.groupId }));
+
+  app.get('/tags/:tagId/dependents', {
+    schema: { tags, summary: 'What deleting a tag would take away', description: 'Customers and marks carrying it, smart-tag rules and saved audiences naming it. Needs the right to delete the tag.', params: TagIdParams, response: withErrors({ 200: TagDependents }, 403, 404) },
+  }, async (request) => tagDependents(apiCtx(request), { tagId: request.params.tagId }));
 
   app.patch('/tag-groups/:groupId', {
     schema: { tags, summary: 'Rename or reorder a tag group', description: 'Answers the group without its tags.', params: GroupIdParams, body: UpdateTagGroupBody, response: withErrors({ 200: TagGroupHeader }, 403, 404, 409) },
