@@ -7,6 +7,7 @@ import type { AudienceEngine } from './modules/audiences/service/engine.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
 import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
+import { consolePlugin } from './plugins/console.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { answerFrameworkError } from './edge/framework-errors.js';
 import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
@@ -40,6 +41,8 @@ export type AppOptions = {
   runJobs?: boolean;
   /** Worker tuning (chunk size, poll period, test hooks). */
   worker?: Omit<WorkerOptions, 'kind' | 'log'>;
+  /** The built web console to serve at `/` (and the sidebar at `/sidebar`); without it only the APIs are served. */
+  consoleDir?: string | null;
   /** The platform operator's key (`TAGLOOM_PLATFORM_KEY`); without it the `/platform` routes do not exist. */
   platformKey?: string;
   /** The database's reachability (`Database.health`) for `/readyz`; without it the database counts as up. */
@@ -100,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerPlugin);
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });
+  if (opts.consoleDir) await app.register(consolePlugin, { dir: opts.consoleDir });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   // Ready once every corp's audience index is built (before that the first counts and smart-group
   // updates wait for a build, so a load balancer, or a benchmark, should hold traffic back) and while

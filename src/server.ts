@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, serverLogger, type AppOptions } from './app.js';
+import { ensureConsoleBuilt } from './plugins/console.js';
 import { openDatabase, type Database } from './db/client.js';
 import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
@@ -36,9 +37,10 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
   let url: string;
   try {
     await ensureDemoCorp(database, env, (line) => process.stdout.write(`${line}\n`));
+    const consoleDir = await ensureConsoleBuilt((line) => process.stdout.write(`${line}\n`));
     // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
     const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
-    app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, health: database.health, platformKey: env.TAGLOOM_PLATFORM_KEY, ...overrides });
+    app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, health: database.health, platformKey: env.TAGLOOM_PLATFORM_KEY, consoleDir, ...overrides });
     const address = new URL(await app.listen({ port: env.PORT, host: env.HOST }));
     if (env.HOST === '0.0.0.0') address.hostname = 'localhost';
     url = address.origin;

@@ -10,17 +10,9 @@ import { addTags } from '../modules/tags/commands/add-tags.js';
 import { createPersonalTag } from '../modules/tags/commands/personal-tags.js';
 import { addWays, companyParts, contactStates, departmentTree, givenChars, personalTagNames, regions, surnames, tagLibrary } from './demo-data.js';
 import { seededRandom } from './random.js';
+import { demoConsoleUsers, demoCorpId } from '../../contracts/demo.js';
 
-/** The demo corp's corpid. */
-export const demoCorpId = 'ww-demo';
-
-/** One console login per built-in role, documented in the README (demo data only, never for real corps). */
-export const demoConsoleUsers = [
-  { role: 'admin', username: 'd12u1', password: 'demo-admin-2026' },
-  { role: 'manager', username: 'd2u1', password: 'demo-manager-2026' },
-  { role: 'staff', username: 'd3u1', password: 'demo-staff-2026' },
-  { role: 'readonly', username: 'd13u2', password: 'demo-readonly-2026' },
-] as const;
+export { demoConsoleUsers, demoCorpId } from '../../contracts/demo.js';
 
 type Rng = ReturnType<typeof seededRandom>;
 

@@ -1,0 +1,60 @@
+import { Result, Spin } from 'antd';
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { setUnauthorizedHandler } from './api/client.js';
+import { useMe } from './api/session.js';
+import { AppShell } from './components/app-shell.js';
+import { Providers } from './providers.js';
+
+// Each page is its own chunk: the first load carries the shell and the page asked for, no more.
+const LoginPage = lazy(() => import('./pages/login/login-page.js'));
+const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
+
+function Loading() {
+  return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
+}
+
+/** Pages behind the login: without a session, the user goes to /login and comes back after. */
+function Authenticated() {
+  const me = useMe();
+  const location = useLocation();
+  const { t } = useTranslation();
+  if (me.isPending) return <Loading />;
+  if (me.isError) return <Result status="error" title={t('loadFailed')} subTitle={String(me.error.message)} />;
+  if (!me.data) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return (
+    <AppShell me={me.data}>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/tags" replace />} />
+          <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
+          <Route path="*" element={<Result status="404" title={t('notFound')} />} />
+        </Routes>
+      </Suspense>
+    </AppShell>
+  );
+}
+
+function UnauthorizedRedirect() {
+  const navigate = useNavigate();
+  useEffect(() => setUnauthorizedHandler(() => navigate('/login', { replace: true })), [navigate]);
+  return null;
+}
+
+/** The admin console: login, then the shell with its pages. */
+export function App() {
+  return (
+    <Providers>
+      <BrowserRouter>
+        <UnauthorizedRedirect />
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/*" element={<Authenticated />} />
+          </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </Providers>
+  );
+}

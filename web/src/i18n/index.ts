@@ -1,0 +1,50 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import enCommon from './en-US/common.json';
+import enLogin from './en-US/login.json';
+import enSidebar from './en-US/sidebar.json';
+import enTags from './en-US/tags.json';
+import zhCommon from './zh-CN/common.json';
+import zhLogin from './zh-CN/login.json';
+import zhSidebar from './zh-CN/sidebar.json';
+import zhTags from './zh-CN/tags.json';
+
+/** The console's languages: Chinese by default, English by a switch. */
+export const languages = ['zh-CN', 'en-US'] as const;
+/** One of the console's languages. */
+export type Language = (typeof languages)[number];
+
+const storageKey = 'tagloom.language';
+
+/** The language the user chose last time on this browser, else Chinese. */
+export function rememberedLanguage(): Language {
+  const stored = globalThis.localStorage?.getItem(storageKey);
+  return languages.includes(stored as Language) ? (stored as Language) : 'zh-CN';
+}
+
+/** Switches the language and remembers it for the next visit. */
+export async function switchLanguage(language: Language): Promise<void> {
+  globalThis.localStorage?.setItem(storageKey, language);
+  document.documentElement.lang = language;
+  await i18next.changeLanguage(language);
+}
+
+/**
+ * Starts i18next with every visible string of the console by key, one namespace per area
+ * (`common`, `login`, `tags`, `sidebar`), so each page's strings live in one file per language.
+ */
+export function initI18n(): typeof i18next {
+  const language = rememberedLanguage();
+  document.documentElement.lang = language;
+  void i18next.use(initReactI18next).init({
+    lng: language,
+    fallbackLng: 'zh-CN',
+    defaultNS: 'common',
+    resources: {
+      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar },
+      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar },
+    },
+    interpolation: { escapeValue: false },
+  });
+  return i18next;
+}
