@@ -4,11 +4,13 @@ import enCommon from './en-US/common.json';
 import enLogin from './en-US/login.json';
 import enPermissions from './en-US/permissions.json';
 import enSidebar from './en-US/sidebar.json';
+import enStarters from './en-US/starters.json';
 import enTags from './en-US/tags.json';
 import zhCommon from './zh-CN/common.json';
 import zhLogin from './zh-CN/login.json';
 import zhPermissions from './zh-CN/permissions.json';
 import zhSidebar from './zh-CN/sidebar.json';
+import zhStarters from './zh-CN/starters.json';
 import zhTags from './zh-CN/tags.json';
 
 /** The console's languages: Chinese by default, English by a switch. */
@@ -43,8 +45,8 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     defaultNS: 'common',
     resources: {
-      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar, permissions: zhPermissions },
-      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar, permissions: enPermissions },
+      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar, permissions: zhPermissions, starters: zhStarters },
+      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar, permissions: enPermissions, starters: enStarters },
     },
     interpolation: { escapeValue: false },
   });

@@ -13,6 +13,7 @@ import { GroupCard } from './group-card.js';
 import { PersonalTags } from './personal-tags.js';
 import { RecentDeletions } from './recent-deletions.js';
 import { reorder } from './reorder.js';
+import { StarterTemplatesButton, StarterTemplatesPanel } from '../starter-templates/starter-templates.js';
 
 /**
  * 客户标签: the enterprise tag library and the user's personal tags on one page, one click from
@@ -77,6 +78,7 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
                 {t('recent.open')}
               </Button>
             )}
+            <StarterTemplatesButton me={me} groups={groups.data} />
             {can(me, 'tagGroup.create') && (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
                 {t('newGroup')}
@@ -89,6 +91,7 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
       {groups.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
       {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}
       {groups.data && groups.data.length === 0 && <Empty description={t('empty')} />}
+      <StarterTemplatesPanel me={me} groups={groups.data} />
       {groups.data && groups.data.length > 0 && shown.length === 0 && <Alert type="info" message={t('noMatch')} />}
       {shown.map((group) => (
         <GroupCard
