@@ -58,6 +58,7 @@ export function MembersTab() {
     {
       key: 'actions',
       title: t('members.actions'),
+      fixed: 'right' as const,
       render: (_: unknown, e: EmployeeDto) => (
         <Space size={0}>
           <Button type="link" size="small" icon={<EditOutlined />} aria-label={t('members.editOf', { name: e.name })} onClick={() => setEditing(e)}>
@@ -105,7 +106,7 @@ export function MembersTab() {
               loading={employees.isPending}
               dataSource={shown}
               columns={columns}
-              scroll={{ x: 900 }}
+              scroll={{ x: 'max-content' }}
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
               locale={{ emptyText: <Empty description={query ? t('members.noMatch') : t('members.empty')} /> }}
             />

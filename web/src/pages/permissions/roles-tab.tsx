@@ -145,7 +145,6 @@ export function RolesTab({ me }: { me: MeDto }) {
         rowKey="key"
         dataSource={rows}
         columns={columns}
-        sticky
         scroll={{ x: 280 + 150 * roles.data.length }}
         onRow={(row) => (row.kind === 'area' ? { style: { background: '#fafafa' } } : {})}
       />

@@ -75,7 +75,8 @@ export function StarterTemplatesPanel({ me, groups }: { me: MeDto; groups: TagGr
   const { t } = useTranslation('starters');
   if (!groups || groups.length >= fewGroups || !can(me, 'tagGroup.create')) return null;
   return (
-    <Card title={t('title')} extra={<Typography.Text type="secondary">{t('hint')}</Typography.Text>}>
+    <Card title={t('title')}>
+      <Typography.Paragraph type="secondary">{t('hint')}</Typography.Paragraph>
       <TemplateGrid groups={groups} />
     </Card>
   );
