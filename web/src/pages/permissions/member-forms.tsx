@@ -1,7 +1,6 @@
 import { Alert, App, Form, Input, Modal, Select, TreeSelect } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { minPasswordLength } from '../../../../contracts/auth.js';
 import { useEmployeeActions, type EmployeeDto, type RoleDto } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import type { DeptNode } from './org-tree.js';
@@ -62,7 +61,10 @@ export function EmployeeModal({ employee, defaultDepartment, tree, roles, onClos
   );
 }
 
-/** 重置密码: a new console password (the server's minimum length), which ends the member's sessions. */
+/**
+ * 重置密码: a new console password, which ends the member's sessions. The length rule is the
+ * server's (its refusal is shown as it says it): importing it from contracts would pull zod in.
+ */
 export function PasswordModal({ employee, onClose }: { employee: EmployeeDto | null; onClose: () => void }) {
   const { t } = useTranslation('permissions');
   const { message } = App.useApp();
@@ -85,7 +87,7 @@ export function PasswordModal({ employee, onClose }: { employee: EmployeeDto | n
         layout="vertical"
         onFinish={({ password }) => employee && setPassword.mutate({ userid: employee.userid, password }, { onSuccess: (r) => (message.success(t('members.passwordSet', { count: r.sessionsEnded })), close()) })}
       >
-        <Form.Item name="password" label={t('members.newPassword')} extra={t('members.passwordHelp', { min: minPasswordLength })} rules={[{ required: true, min: minPasswordLength, message: t('members.passwordHelp', { min: minPasswordLength }) }]}>
+        <Form.Item name="password" label={t('members.newPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, message: t('members.required') }]}>
           <Input.Password aria-label={t('members.newPassword')} autoComplete="new-password" maxLength={256} />
         </Form.Item>
         {setPassword.isError && <Alert type="error" showIcon message={errorText(setPassword.error)} />}

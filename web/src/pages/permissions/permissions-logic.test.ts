@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { minPasswordLength } from '../../../../contracts/auth.js';
 import { allPermissions, permissions } from '../../../../src/policies/registry.js';
 import { permissionProblems } from '../../../../src/policies/role-grants.js';
 import en from '../../i18n/en-US/permissions.json';
@@ -33,6 +34,13 @@ describe('permission matrix', () => {
     expect(togglePermission(registry, staff, 'customer.view', false)).toEqual([]);
     expect(togglePermission(registry, staff, 'tag.apply', false)).toEqual(['tag.remove', 'personalTag.manage', 'customer.view', 'customer.update']);
     expect(permissionProblems(togglePermission(registry, ['role.manage'], 'audience.manage', true), 'p')).toEqual([]);
+  });
+});
+
+describe('password reset help', () => {
+  it('states the server’s minimum password length in both languages (kept in step with contracts/auth.ts)', () => {
+    expect(zh.members.passwordHelp).toContain(`至少 ${minPasswordLength} 个字符`);
+    expect(en.members.passwordHelp).toContain(`At least ${minPasswordLength} characters`);
   });
 });
 
