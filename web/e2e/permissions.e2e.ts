@@ -46,7 +46,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await snap(page, 'permissions-manager-after-revoke');
   });
 
-  it('creates a department under the root, then an employee in it, listed when filtering by it', async () => {
+  it('creates a department (a non-empty one's deletion is refused with the server's message), an employee in it listed by the filter, then moves the department', async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     await page.goto('/permissions?tab=departments');
@@ -56,6 +56,10 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
     await page.getByRole('button', { name: '重命名部门 浦东体验店' }).waitFor();
     await snap(page, 'permissions-departments');
+    await page.getByRole('button', { name: '删除部门 华东大区' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /^删\s*除$/ }).click();
+    await page.getByText(/has sub-departments/).waitFor();
+    expect(await page.getByRole('button', { name: '删除部门 华东大区' }).count()).toBe(1);
 
     await page.getByRole('tab', { name: '成员' }).click();
     await page.getByRole('button', { name: /添加成员/ }).click();
@@ -74,6 +78,17 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await snap(page, 'permissions-members-filtered');
     const [row] = await stage().database.db.select().from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, 'pd-sales-1')));
     expect(row).toMatchObject({ name: '浦东销售一号', role: 'staff' });
+
+    await page.getByRole('tab', { name: '部门' }).click();
+    await page.getByRole('button', { name: '移动部门 浦东体验店' }).click();
+    const move = page.getByRole('dialog');
+    await move.locator('.ant-tree-select').click();
+    await page.keyboard.type('华东大区');
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '华东大区' }).click();
+    await move.getByRole('button', { name: /^保\s*存$/ }).click();
+    await move.waitFor({ state: 'hidden' });
+    const moved = (await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).departments)) as { name: string; parentId: number; deptId: number }[];
+    expect(moved.find((d) => d.name === '浦东体验店')!.parentId).toBe(moved.find((d) => d.name === '华东大区')!.deptId);
   });
 
   it('creates an app and shows its secret once; rotating it stops the old secret at /cgi-bin/gettoken and the new one works', async () => {
@@ -114,7 +129,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await page.getByRole('menuitem', { name: /客户标签/ }).waitFor();
     expect(await page.getByRole('menuitem', { name: /权限配置/ }).count()).toBe(0);
     await page.goto('/permissions');
-    await page.getByText('你没有权限配置的权限').waitFor();
+    await page.getByText('你没有访问「权限配置」的权限').waitFor();
     await snap(page, 'permissions-readonly');
     const calls = await page.evaluate(async () => {
       const call = async (method: string, path: string, body?: unknown) => (await fetch(`/api/v1${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })).status;
