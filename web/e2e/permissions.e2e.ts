@@ -46,7 +46,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await snap(page, 'permissions-manager-after-revoke');
   });
 
-  it('creates a department (a non-empty one's deletion is refused with the server's message), an employee in it listed by the filter, then moves the department', async () => {
+  it('creates a department (a non-empty one’s deletion is refused with the server’s message), an employee in it listed by the filter, then moves the department', async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     await page.goto('/permissions?tab=departments');
