@@ -123,6 +123,21 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await snap(page, 'permissions-apps');
   });
 
+  it('asks before an admin takes 管理角色与授权 away from their own role, and cancelling keeps it', async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.goto('/permissions');
+    const box = page.getByRole('checkbox', { name: '管理员：管理角色与授权' });
+    await box.click();
+    await page.locator('.ant-modal-confirm-title', { hasText: '这会取消你自己角色的「管理角色与授权」权限' }).waitFor();
+    expect(await page.locator('.ant-modal-confirm').count()).toBe(1);
+    await snap(page, 'permissions-self-lockout');
+    await page.getByRole('dialog').getByRole('button', { name: /^取\s*消$/ }).click();
+    expect(await box.isChecked()).toBe(true);
+    const admin = (await page.evaluate(async () => (await (await fetch('/api/v1/roles')).json()).roles.find((r: { roleId: string }) => r.roleId === 'admin'))) as { permissions: string[] };
+    expect(admin.permissions).toContain('role.manage');
+  });
+
   it('a read-only user sees no 权限配置, the page refuses them, and so does the server', async () => {
     const page = await stage().newPage();
     await logIn(page, demo.readonly);

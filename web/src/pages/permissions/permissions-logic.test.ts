@@ -4,6 +4,8 @@ import { allPermissions, permissions } from '../../../../src/policies/registry.j
 import { permissionProblems } from '../../../../src/policies/role-grants.js';
 import en from '../../i18n/en-US/permissions.json';
 import zh from '../../i18n/zh-CN/permissions.json';
+import enStarters from '../../i18n/en-US/starters.json';
+import zhStarters from '../../i18n/zh-CN/starters.json';
 import { matchesMember } from './members-tab.js';
 import { areaOf, groupByArea, togglePermission } from './matrix-logic.js';
 import { subtreeIds, toDeptTree } from './org-tree.js';
@@ -34,6 +36,19 @@ describe('permission matrix', () => {
     expect(togglePermission(registry, staff, 'customer.view', false)).toEqual([]);
     expect(togglePermission(registry, staff, 'tag.apply', false)).toEqual(['tag.remove', 'personalTag.manage', 'customer.view', 'customer.update']);
     expect(permissionProblems(togglePermission(registry, ['role.manage'], 'audience.manage', true), 'p')).toEqual([]);
+  });
+});
+
+/** Every key path of a nested translation object, e.g. `roles.saved`. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k)).sort();
+}
+
+describe('translations', () => {
+  it('the 权限配置 and starter-template namespaces have the same keys in Chinese and English', () => {
+    expect(keyPaths(en)).toEqual(keyPaths(zh));
+    expect(keyPaths(enStarters)).toEqual(keyPaths(zhStarters));
   });
 });
 

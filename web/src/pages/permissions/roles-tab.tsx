@@ -36,8 +36,14 @@ export function RolesTab({ me }: { me: MeDto }) {
   if (registry.isError || roles.isError) return <Result status="error" title={t('common:loadFailed')} subTitle={errorText(registry.error ?? roles.error)} extra={<Button onClick={() => void Promise.all([registry.refetch(), roles.refetch()])}>{t('common:retry')}</Button>} />;
   if (roles.data.length === 0) return <Empty description={t('roles.empty')} />;
 
-  const save = (role: RoleDto, change: { permissions?: string[]; dataScope?: RoleDto['dataScope'] }) =>
+  const write = (role: RoleDto, change: { permissions?: string[]; dataScope?: RoleDto['dataScope'] }) =>
     actions.update.mutate({ roleId: role.roleId, ...change }, { onSuccess: () => message.success(t('roles.saved')), onError: (error) => message.error(errorText(error)) });
+  // Taking 角色管理 away from one's own role locks one out of this tab: ask first.
+  const save = (role: RoleDto, change: { permissions?: string[]; dataScope?: RoleDto['dataScope'] }) => {
+    const locksOut = role.roleId === me.role && change.permissions !== undefined && role.permissions.includes('role.manage') && !change.permissions.includes('role.manage');
+    if (!locksOut) return write(role, change);
+    modal.confirm({ title: t('roles.selfLockout'), okButtonProps: { danger: true }, okText: t('common:save'), cancelText: t('common:cancel'), onOk: () => write(role, change) });
+  };
   const remove = (role: RoleDto) =>
     modal.confirm({
       title: t('roles.deleteConfirm', { role: role.name }),
