@@ -10,6 +10,9 @@ import { Providers } from './providers.js';
 // Each page is its own chunk: the first load carries the shell and the page asked for, no more.
 const LoginPage = lazy(() => import('./pages/login/login-page.js'));
 const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
+const ImportExportPage = lazy(() => import('./pages/import-export/import-export-page.js'));
+const OperationsPage = lazy(() => import('./pages/operations/operations-page.js'));
+const AuditPage = lazy(() => import('./pages/audit/audit-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -29,6 +32,9 @@ function Authenticated() {
         <Routes>
           <Route path="/" element={<Navigate to="/tags" replace />} />
           <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
+          <Route path="/import-export" element={<ImportExportPage me={me.data} />} />
+          <Route path="/operations" element={<OperationsPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

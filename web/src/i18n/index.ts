@@ -4,10 +4,16 @@ import enCommon from './en-US/common.json';
 import enLogin from './en-US/login.json';
 import enSidebar from './en-US/sidebar.json';
 import enTags from './en-US/tags.json';
+import enTransfer from './en-US/transfer.json';
+import enOperations from './en-US/operations.json';
+import enAudit from './en-US/audit.json';
 import zhCommon from './zh-CN/common.json';
 import zhLogin from './zh-CN/login.json';
 import zhSidebar from './zh-CN/sidebar.json';
 import zhTags from './zh-CN/tags.json';
+import zhTransfer from './zh-CN/transfer.json';
+import zhOperations from './zh-CN/operations.json';
+import zhAudit from './zh-CN/audit.json';
 
 /** The console's languages: Chinese by default, English by a switch. */
 export const languages = ['zh-CN', 'en-US'] as const;
@@ -41,8 +47,8 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     defaultNS: 'common',
     resources: {
-      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar },
-      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar },
+      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar, transfer: zhTransfer, operations: zhOperations, audit: zhAudit },
+      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar, transfer: enTransfer, operations: enOperations, audit: enAudit },
     },
     interpolation: { escapeValue: false },
   });

@@ -1,4 +1,4 @@
-import { TagsOutlined } from '@ant-design/icons';
+import { AuditOutlined, HistoryOutlined, SwapOutlined, TagsOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -9,4 +9,10 @@ export type PageEntry = { path: string; titleKey: string; icon: ReactNode; visib
  * Every page of the console, once: the side menu and the ⌘K quick jump both read this list, and
  * `visible` is decided by the server's abilities, never by role names.
  */
-export const pages: PageEntry[] = [{ path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true }];
+export const pages: PageEntry[] = [
+  { path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/import-export', titleKey: 'nav.importExport', icon: <SwapOutlined />, visible: (me) => me.abilities['customer.update'] === true || me.abilities['customer.export'] === true },
+  // Everyone has operations of their own to follow and undo; the server lists only those they may see.
+  { path: '/operations', titleKey: 'nav.operations', icon: <HistoryOutlined />, visible: () => true },
+  { path: '/audit', titleKey: 'nav.audit', icon: <AuditOutlined />, visible: (me) => me.abilities['audit.view'] === true },
+];
