@@ -46,6 +46,18 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     expect((await stage().database.db.select().from(customers).where(eq(customers.corpId, corpId))).length).toBe(before);
   });
 
+  it('offers a sample file that passes the dry run as downloaded', async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.goto('/import-export');
+    const sample = await download(page, () => page.locator('.ant-collapse-extra').getByRole('button', { name: /下载示例文件/ }).click());
+    expect(sample.text.split('\r\n')[0]).toBe('external_userid,name,gender,province,city,corp_name,userid,add_time,tags');
+    await page.locator('input[type=file]').setInputFiles({ name: sample.name, mimeType: 'text/csv', buffer: Buffer.from(sample.text, 'utf8') });
+    await page.getByRole('button', { name: '检查文件' }).click();
+    await page.getByText('检查通过，可以导入').waitFor();
+    expect(await page.getByLabel('检查结果汇总').innerText()).toMatch(/数据行\s*2[\s\S]*新客户\s*2/);
+  });
+
   it('refuses a cross-site style CSV post riding the cookie; the console’s own upload passes', async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
@@ -69,6 +81,8 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     expect(await bar.getAttribute('aria-valuenow')).toBe('100');
     const link = page.getByRole('link', { name: /查看操作记录 op/ });
     await link.waitFor();
+    await page.getByText('已完成 · 2 / 2').waitFor();
+    await page.waitForTimeout(500); // the bar's fill animation
     await snap(page, 'import-done-zh');
 
     const db = stage().database.db;
@@ -197,5 +211,27 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await page.getByRole('heading', { name: '操作记录' }).waitFor();
     expect(await page.getByRole('menuitem', { name: /审计日志/ }).count()).toBe(0);
     await snap(page, 'operations-staff-zh');
+  });
+
+  it('filters operations by kind: only imports are listed', async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    // An import (sent as the console sends it) and a batch, so both kinds are there to tell apart.
+    await page.evaluate(async (userid) => {
+      await fetch('/api/v1/imports', { method: 'POST', headers: { 'content-type': 'text/csv', 'tagloom-upload': '1' }, body: `userid,name\n${userid},筛选测试\n` });
+      const customers = (await (await fetch('/api/v1/customers?limit=1')).json()) as { customers: { externalUserid: string }[] };
+      const groups = (await (await fetch('/api/v1/tag-groups')).json()) as { groups: { tags: { tagId: string }[] }[] };
+      await fetch('/api/v1/operations/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'tag', tagIds: [groups.groups[0]!.tags[0]!.tagId], selection: { externalUserids: [customers.customers[0]!.externalUserid] } }) });
+    }, demo.admin.username);
+    await page.goto('/operations');
+    const rows = page.locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    expect(new Set(await page.locator('tbody tr.ant-table-row td:first-child').allInnerTexts()).size).toBeGreaterThan(1);
+    await page.getByLabel('操作类型').click();
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/api/v1/operations?') && r.url().includes('kind=import')), page.locator('.ant-select-item-option[title="导入"]').click()]);
+    await page.waitForTimeout(200);
+    const kinds = await page.locator('tbody tr.ant-table-row td:first-child').allInnerTexts();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(new Set(kinds)).toEqual(new Set(['导入']));
   });
 });

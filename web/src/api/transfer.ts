@@ -54,7 +54,13 @@ export async function downloadFile(method: 'GET' | 'POST', path: string, body?: 
   });
   if (!response.ok) throw await errorFromResponse(response);
   const name = fileNameOf(response.headers.get('content-disposition'), 'export.csv');
-  const url = URL.createObjectURL(await response.blob());
+  saveBlob(await response.blob(), name);
+  return name;
+}
+
+/** Hands a file made or fetched in the page to the browser's download, under `name`. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -62,7 +68,6 @@ export async function downloadFile(method: 'GET' | 'POST', path: string, body?: 
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return name;
 }
 
 /** Posts a file as the raw body (`text/csv`) with the upload header; JSON back, or an `ApiError`. */

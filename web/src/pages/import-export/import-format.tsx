@@ -2,6 +2,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Collapse, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { MeDto } from '../../api/session.js';
+import { saveBlob } from '../../api/transfer.js';
 import { useTagGroups } from '../../api/tags.js';
 import { importColumns, sampleCsv } from './import-logic.js';
 
@@ -12,12 +13,7 @@ export function ImportFormat({ me }: { me: MeDto }) {
   const first = groups.data?.find((g) => g.tags.length > 0);
   const download = () => {
     const text = sampleCsv(me.userid, first ? { group: first.name, tag: first.tags[0]!.name } : undefined);
-    const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = 'tagloom-import-sample.csv';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }), 'tagloom-import-sample.csv');
   };
   return (
     <Collapse

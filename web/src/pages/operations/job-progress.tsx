@@ -18,7 +18,7 @@ export function JobProgress({ operationId, initial, compact = false }: { operati
     <Space direction="vertical" size={0} style={{ width: '100%', minWidth: compact ? 140 : 240 }}>
       <Progress percent={percent} status={statusOf[p.status]} size={compact ? 'small' : 'default'} aria-label={t('progress.label', { percent })} />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {t('progress.counts', { done: p.done.toLocaleString(), total: p.total.toLocaleString() })}
+        {t(`status.${p.status}`)} · {t('progress.counts', { done: p.done.toLocaleString(), total: p.total.toLocaleString() })}
         {p.ratePerSecond !== null && ` · ${t('progress.rate', { rate: Math.round(p.ratePerSecond) })}`}
         {p.etaSeconds !== null && ` · ${t('progress.eta', { seconds: Math.ceil(p.etaSeconds) })}`}
       </Typography.Text>
