@@ -163,6 +163,11 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
     const table = page.getByRole('table', { name: '审计日志' });
     await table.locator('tbody tr.ant-table-row').first().waitFor();
+    // An actor is checked with the server's own rule before anything is asked.
+    await page.getByLabel('操作人').fill('zhangsan');
+    await page.getByRole('button', { name: /^筛\s*选$/ }).click();
+    await page.getByText('格式如 user:zhangsan 或 app:customer_contact').waitFor();
+    await page.getByLabel('操作人').fill('');
     await page.getByLabel('事件类型').fill('tag_group.created');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');

@@ -61,7 +61,7 @@ export function ImportCard({ me }: { me: MeDto }) {
         {dryRun.isError && <Alert type="error" showIcon message={t('import.checkFailed')} description={errorText(dryRun.error)} />}
         {report && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Alert type={report.valid ? 'success' : 'warning'} showIcon message={report.valid ? t('report.valid') : t('report.invalid', { count: report.errors.length })} />
+            <Alert type={report.valid ? 'success' : 'warning'} showIcon message={report.valid ? t('report.valid') : t(report.errors.length >= 500 ? 'report.invalidMany' : 'report.invalid', { count: report.errors.length })} />
             <Space size="large" wrap aria-label={t('report.summary')}>
               <Statistic title={t('report.rows')} value={report.rows} />
               <Statistic title={t('report.customersNew')} value={report.customersNew} />
@@ -72,6 +72,7 @@ export function ImportCard({ me }: { me: MeDto }) {
             </Space>
             <Typography.Text type="secondary">{t('report.neverRemoves')}</Typography.Text>
             {report.tagsToCreate.length > 0 && <Alert type="info" message={t('report.tagsToCreate', { tags: report.tagsToCreate.join('、') })} />}
+            {report.errors.length >= 500 && <Typography.Text type="secondary">{t('report.capped', { count: report.errors.length })}</Typography.Text>}
             {report.errors.length > 0 && <IssuesTable issues={report.errors} />}
           </Space>
         )}
