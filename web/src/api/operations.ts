@@ -14,7 +14,10 @@ export type UndoResponseDto = z.infer<typeof UndoResponse>;
 /** The listing's filters, as the query string takes them. */
 export type OperationFilters = Partial<Pick<z.input<typeof ListOperationsQuery>, 'kind' | 'status' | 'from' | 'to'>>;
 
-/** `GET /operations`: newest first, a page at a time ("load more" follows `nextCursor`). */
+/**
+ * `GET /operations`: newest first, a page at a time ("load more" follows `nextCursor`). While any
+ * listed operation is queued or running, the list is read again every 5 s (rows not streamed live).
+ */
 export function useOperations(filters: OperationFilters) {
   return useInfiniteQuery({
     queryKey: ['operations', filters],
@@ -26,6 +29,7 @@ export function useOperations(filters: OperationFilters) {
       return api<z.infer<typeof OperationPage>>('GET', `/operations?${query.toString()}`);
     },
     getNextPageParam: (page) => page.nextCursor,
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.operations.some((op) => op.status === 'queued' || op.status === 'running')) ? 5000 : false),
   });
 }
 

@@ -6,12 +6,12 @@ import { percentOf } from '../import-export/import-logic.js';
 const statusOf = { queued: 'normal', running: 'active', succeeded: 'success', failed: 'exception', cancelled: 'exception' } as const;
 
 /**
- * An operation's live progress bar: follows its SSE stream while it is not finished (the stream
- * ends after the final status) and shows done / total with the rate and the time left.
+ * An operation's progress bar: follows its SSE stream while it is not finished (the stream ends
+ * after the final status) unless `follow` is off, and shows done / total with the rate and time left.
  */
-export function JobProgress({ operationId, initial, compact = false }: { operationId: string; initial: ProgressDto; compact?: boolean }) {
+export function JobProgress({ operationId, initial, compact = false, follow = true }: { operationId: string; initial: ProgressDto; compact?: boolean; follow?: boolean }) {
   const { t } = useTranslation('operations');
-  const live = useOperationProgress(operationId, true);
+  const live = useOperationProgress(operationId, follow);
   const p = live ?? initial;
   const percent = p.status === 'succeeded' ? 100 : percentOf(p.done, p.total);
   return (

@@ -10,6 +10,10 @@ import { OperationDrawer } from './operation-drawer.js';
 import { actorName, resultCounts } from './operation-logic.js';
 import { StatusTag } from './status-tag.js';
 
+// A browser keeps about six connections per server over HTTP/1.1: only the newest few running
+// operations follow their progress stream live, so the page's other requests are never starved.
+const liveStreams = 3;
+
 const kinds = ['batch', 'import', 'undo', 'redo', 'rule', 'deletion'] as const;
 const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -26,6 +30,7 @@ export default function OperationsPage() {
   const list = useOperations(filters);
   const rows = list.data?.pages.flatMap((p) => p.operations) ?? [];
   const open = params.get('id');
+  const followed = new Set(rows.filter((op) => op.status === 'running' || op.status === 'queued').slice(0, liveStreams).map((op) => op.operationId));
   const openOperation = (id: string | null) => setParams(id ? { id } : {});
   const changeRange = (value: [Dayjs | null, Dayjs | null] | null) => {
     setRange(value);
@@ -59,7 +64,7 @@ export default function OperationsPage() {
               title: t('columns.status'),
               key: 'status',
               width: 260,
-              render: (_, op) => (op.status === 'running' || op.status === 'queued' ? <JobProgress operationId={op.operationId} initial={op} compact /> : <StatusTag status={op.status} />),
+              render: (_, op) => (op.status === 'running' || op.status === 'queued' ? <JobProgress operationId={op.operationId} initial={op} compact follow={followed.has(op.operationId) && op.operationId !== open} /> : <StatusTag status={op.status} />),
             },
             { title: t('columns.actor'), dataIndex: 'actor', width: 140, render: (a: string) => actorName(a) },
             { title: t('columns.createdAt'), dataIndex: 'createdAt', width: 190, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
