@@ -22,9 +22,15 @@ export function useDryRun() {
   return useMutation({ mutationFn: (input: { file: File; createTags: boolean }) => uploadFile<ImportReportDto>(importPath(input.file, { dryRun: true, createTags: input.createTags }), input.file) });
 }
 
-/** `POST /imports`: the real import, one undoable operation (or a refusal listing every problem). */
+/**
+ * `POST /imports`: the real import, one undoable operation (or a refusal listing every problem).
+ * `onUpload` hears how much of the file has been sent; the server then writes it in one transaction.
+ */
 export function useRunImport() {
-  return useMutation({ mutationFn: (input: { file: File; createTags: boolean }) => uploadFile<ImportOutcomeDto>(importPath(input.file, { dryRun: false, createTags: input.createTags }), input.file) });
+  return useMutation({
+    mutationFn: (input: { file: File; createTags: boolean; onUpload?: (sent: number, total: number) => void }) =>
+      uploadFile<ImportOutcomeDto>(importPath(input.file, { dryRun: false, createTags: input.createTags }), input.file, input.onUpload),
+  });
 }
 
 /** The saved audiences the user may export. */

@@ -70,16 +70,26 @@ export function saveBlob(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Posts a file as the raw body (`text/csv`) with the upload header; JSON back, or an `ApiError`. */
-export async function uploadFile<T>(path: string, file: Blob): Promise<T> {
-  const response = await fetch(`/api/v1${path}`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { accept: 'application/json', 'content-type': 'text/csv', [uploadHeader]: '1' },
-    body: file,
-  }).catch((error: unknown) => {
-    throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+/**
+ * Posts a file as the raw body (`text/csv`) with the upload header; JSON back, or an `ApiError`
+ * with the server's message. XMLHttpRequest rather than fetch, because only it reports how much of
+ * a large file has been sent (`onUpload`: bytes sent, bytes in all).
+ */
+export function uploadFile<T>(path: string, file: Blob, onUpload?: (sent: number, total: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `/api/v1${path}`);
+    request.withCredentials = true;
+    request.setRequestHeader('accept', 'application/json');
+    request.setRequestHeader('content-type', 'text/csv');
+    request.setRequestHeader(uploadHeader, '1');
+    if (onUpload) request.upload.onprogress = (event) => onUpload(event.loaded, event.lengthComputable ? event.total : file.size);
+    request.onerror = () => reject(new ApiError(0, 'network', 'The upload did not reach the server.'));
+    request.onload = () => {
+      const response = new Response(request.status === 204 ? null : request.responseText, { status: request.status, headers: { 'content-type': request.getResponseHeader('content-type') ?? '' } });
+      if (response.ok) resolve(response.json() as Promise<T>);
+      else void errorFromResponse(response).then(reject);
+    };
+    request.send(file);
   });
-  if (!response.ok) throw await errorFromResponse(response);
-  return (await response.json()) as T;
 }

@@ -1,5 +1,5 @@
 import { InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Descriptions, Space, Statistic, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Checkbox, Descriptions, Progress, Space, Statistic, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,7 +8,7 @@ import { useDryRun, useRunImport } from '../../api/imports.js';
 import { can, type MeDto } from '../../api/session.js';
 import { JobProgress } from '../operations/job-progress.js';
 import { ImportFormat } from './import-format.js';
-import { issuesFromDetails } from './import-logic.js';
+import { issuesFromDetails, percentOf } from './import-logic.js';
 import { IssuesTable } from './issues-table.js';
 
 /**
@@ -19,6 +19,7 @@ export function ImportCard({ me }: { me: MeDto }) {
   const { t } = useTranslation('transfer');
   const [file, setFile] = useState<File | null>(null);
   const [createTags, setCreateTags] = useState(false);
+  const [uploaded, setUploaded] = useState(0);
   const dryRun = useDryRun();
   const run = useRunImport();
   const report = dryRun.data;
@@ -32,7 +33,11 @@ export function ImportCard({ me }: { me: MeDto }) {
     return false;
   };
   const check = () => file && dryRun.mutate({ file, createTags });
-  const start = () => file && run.mutate({ file, createTags });
+  const start = () => {
+    if (!file) return;
+    setUploaded(0);
+    run.mutate({ file, createTags, onUpload: (sent, total) => setUploaded(percentOf(sent, total)) });
+  };
 
   return (
     <Card title={t('import.title')}>
@@ -76,7 +81,12 @@ export function ImportCard({ me }: { me: MeDto }) {
             {report.errors.length > 0 && <IssuesTable issues={report.errors} />}
           </Space>
         )}
-        {run.isPending && <Alert type="info" showIcon message={t('import.running', { rows: report?.rows ?? 0 })} />}
+        {run.isPending && (
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Progress percent={uploaded} status="active" aria-label={t('import.uploading', { percent: uploaded })} />
+            <Typography.Text type="secondary">{uploaded < 100 ? t('import.uploading', { percent: uploaded }) : t('import.running', { rows: report?.rows ?? 0 })}</Typography.Text>
+          </Space>
+        )}
         {run.isError && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Alert type="error" showIcon message={t('import.refused')} description={errorText(run.error).slice(0, 500)} />
