@@ -51,6 +51,8 @@ export const OperationParams = z.strictObject({ operationId: Id });
 export const ListOperationsQuery = z.strictObject({
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
   kind: OperationKind.optional(),
+  from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only operations created at or after this instant.' }),
+  to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only operations created before this instant.' }),
   cursor: z.string().optional().meta({ description: 'The `nextCursor` of the previous page.' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -85,6 +87,9 @@ export const Operation = OperationProgress.extend({
   finishedAt: Timestamp.nullable(),
   undoneBy: z.string().nullable(),
   targetOperationId: z.string().nullable(),
+  abilities: z.object({ undo: z.boolean(), redo: z.boolean(), cancel: z.boolean() }).meta({
+    description: 'What the caller may do with this operation now (`POST /operations/:id/undo`, `/redo`, `/cancel`), so a client shows only those buttons. The server checks again when asked.',
+  }),
 });
 
 /** `POST /operations/batch` (202) and `POST /operations/:id/cancel`. */

@@ -17,12 +17,21 @@ export type Authenticated = { ctx: Ctx; sessionTokenHash?: string };
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
+ * The header the console sends with a file upload (a CSV import): a cookie-authenticated write with
+ * a non-JSON body is accepted only with it. A page of another site cannot add a custom header to a
+ * cross-origin request without a CORS preflight, which this server never grants.
+ */
+export const uploadHeader = 'tagloom-upload';
+
+/**
  * Cross-site request forgery guard for cookie-authenticated writes. SameSite=Strict already keeps
  * other sites' pages from sending the cookie; on top of that a write must carry JSON (an HTML form
  * can only send form or text bodies, and a cross-origin script cannot send JSON without a CORS
  * preflight we never grant), and a browser's own `Sec-Fetch-Site` must not say the request came
- * from elsewhere (this also covers body-less writes from sibling subdomains). Bearer keys are not
- * sent by browsers on their own, so they need no such guard.
+ * from elsewhere (this also covers body-less writes from sibling subdomains). A file upload (a
+ * `text/csv` import, which a form or a simple cross-site fetch could send) must in addition carry
+ * the `Tagloom-Upload` header. Bearer keys are not sent by browsers on their own, so they need no
+ * such guard.
  */
 function refuseCrossSite(request: FastifyRequest): void {
   if (!unsafeMethods.has(request.method)) return;
@@ -30,8 +39,8 @@ function refuseCrossSite(request: FastifyRequest): void {
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new AppError('forbidden', { message: 'Cross-site writes are refused.' });
   const type = request.headers['content-type'];
   const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-  if ((hasBody || type !== undefined) && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
-    throw new AppError('forbidden', { message: 'Writes with a session cookie must send content-type: application/json.' });
+  if ((hasBody || type !== undefined) && !/^application\/json\s*(;|$)/i.test(type ?? '') && request.headers[uploadHeader] === undefined) {
+    throw new AppError('forbidden', { message: `Writes with a session cookie must send content-type: application/json (a file upload: the ${uploadHeader} header).` });
   }
 }
 

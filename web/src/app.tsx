@@ -11,6 +11,9 @@ import { Providers } from './providers.js';
 const LoginPage = lazy(() => import('./pages/login/login-page.js'));
 const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
 const PermissionsPage = lazy(() => import('./pages/permissions/permissions-page.js'));
+const ImportExportPage = lazy(() => import('./pages/import-export/import-export-page.js'));
+const OperationsPage = lazy(() => import('./pages/operations/operations-page.js'));
+const AuditPage = lazy(() => import('./pages/audit/audit-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -31,6 +34,9 @@ function Authenticated() {
           <Route path="/" element={<Navigate to="/tags" replace />} />
           <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
           <Route path="/permissions" element={<PermissionsPage me={me.data} />} />
+          <Route path="/import-export" element={<ImportExportPage me={me.data} />} />
+          <Route path="/operations" element={<OperationsPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

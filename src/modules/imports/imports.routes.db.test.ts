@@ -6,6 +6,7 @@ import { customers, events, follows, marks, operationJournal, operations, tagGro
 import { apiClient, buildApiScene, corpState, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildCustomer, buildEmployees, buildTagGroup, unique } from '../../test/factories.js';
+import { givePassword, loginCookie, sessionClient } from '../../test/session.js';
 import { createRole } from '../permissions/commands/create-role.js';
 
 /** 客户 in GBK (Excel's CSV in China). */
@@ -152,6 +153,34 @@ describeDb('imports and customer export', (db) => {
     expect((await send(s.key, `userid,name\n${s.intern},新人\n`, '', s.intern)).status).toBe(403);
     expect(await fingerprint(db().db, s.corpId)).toEqual(mid);
     expect(mid.counts).toEqual(before.counts);
+  });
+
+  it('refuses a cross-site CSV upload riding the console cookie; the console\'s upload (Tagloom-Upload header) and its export download pass', async () => {
+    const s = await buildApiScene(db().db);
+    const admin = sessionClient(app, await loginCookie(app, s.corpId, s.admin, await givePassword(db().db, s.corpId, s.admin)));
+    const csv = `userid,name,tags\n${s.staffA},跨站客户,${s.group.name}/高意向\n`;
+    const before = await fingerprint(db().db, s.corpId);
+    // What a hostile page can send with the victim's cookie: a simple text/csv (or form / octet-stream) POST, no custom header.
+    for (const type of ['text/csv', 'application/octet-stream', 'text/plain']) {
+      const res = await admin.post('/imports', csv, { 'content-type': type });
+      expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 403, code: 'forbidden' });
+    }
+    // A browser marking the request as cross-site is refused even if it somehow carries the header.
+    const crossSite = await admin.post('/imports', csv, { 'content-type': 'text/csv', 'tagloom-upload': '1', 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    expect(await fingerprint(db().db, s.corpId)).toEqual(before);
+
+    const dry = await admin.post('/imports?dryRun=true', csv, { 'content-type': 'text/csv', 'tagloom-upload': '1', 'sec-fetch-site': 'same-origin' });
+    expect(dry.body).toMatchObject({ valid: true, rows: 1, customersNew: 1, marks: 1 });
+    const done = await admin.post('/imports?fileName=leads.csv', csv, { 'content-type': 'text/csv', 'tagloom-upload': '1', 'sec-fetch-site': 'same-origin' });
+    expect(done.status).toBe(201);
+    const [op] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, done.body.operationId)));
+    expect(op).toMatchObject({ kind: 'import', source: 'import', actorLabel: `user:${s.admin}` });
+
+    const exported = await admin.get('/customers/export');
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-disposition']).toMatch(/^attachment; filename="customers-.+\.csv"$/);
+    expect(String(exported.body).replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('external_userid,name,gender,province,city,corp_name,followers,tags');
   });
 
   it('exports the customers in scope with only the tags the reader may see', async () => {

@@ -4,8 +4,9 @@ import { rateAndEta, type ProgressSnapshot } from './jobs/progress.js';
 /**
  * An operation as the API shows it. A job running in this process reports its live progress
  * (fresher than the row, which on PGlite is only written when the job ends); otherwise the row's.
+ * `abilities` are the caller's (`operationAbilities`); none when there is no caller to ask for.
  */
-export function presentOperation(row: OperationRow, live?: ProgressSnapshot) {
+export function presentOperation(row: OperationRow, live?: ProgressSnapshot, abilities = { undo: false, redo: false, cancel: false }) {
   const progress = live && row.status === 'running' ? live : { status: row.status, done: row.done, total: row.total, ...(row.status === 'running' ? rateAndEta(row.done, row.total, row.startedAt?.getTime() ?? null) : { ratePerSecond: null, etaSeconds: null }) };
   return {
     operationId: row.operationId,
@@ -23,6 +24,7 @@ export function presentOperation(row: OperationRow, live?: ProgressSnapshot) {
     finishedAt: row.finishedAt?.toISOString() ?? null,
     undoneBy: row.undoneBy,
     targetOperationId: row.targetOperationId,
+    abilities,
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { actorLabel, reader, type Ctx, type TxCtx } from '../../context.js';
 import { operations } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
@@ -6,7 +6,7 @@ import { policyFor, type Policy } from '../../policies/index.js';
 import type { OperationRow } from './batch/queue-batch.js';
 
 /** Filters of the operations listing. */
-export type OperationFilters = { status?: OperationRow['status']; kind?: OperationRow['kind']; cursor?: string; limit: number };
+export type OperationFilters = { status?: OperationRow['status']; kind?: OperationRow['kind']; from?: string; to?: string; cursor?: string; limit: number };
 
 /**
  * Whether the actor started this operation. An app limited to a range acting as an employee
@@ -17,6 +17,17 @@ export function startedBy(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'act
   if (row.actorLabel !== actorLabel(ctx.actor)) return false;
   if (!policy.viaRangedApp || ctx.actor.kind !== 'employee') return true;
   return (row.actor as { viaApp?: unknown }).viaApp === ctx.actor.viaApp;
+}
+
+/**
+ * What the actor may do with an operation now, the same checks the undo, redo and cancel commands
+ * make (`lockReversible`, `cancelOperation`), so the console shows only the buttons that would work.
+ */
+export function operationAbilities(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'actor' | 'actorLabel' | 'kind' | 'status' | 'undoneBy'>): { undo: boolean; redo: boolean; cancel: boolean } {
+  const own = startedBy(ctx, policy, row);
+  const reversible = row.status === 'succeeded' && row.kind !== 'undo' && row.kind !== 'redo' && (own || (policy.seesAllActivity() && policy.can('tag.apply') && policy.can('tag.remove')));
+  const cancellable = (row.status === 'queued' || row.status === 'running') && (own || policy.seesAllActivity());
+  return { undo: reversible && row.undoneBy === null, redo: reversible && row.undoneBy !== null, cancel: cancellable };
 }
 
 /** The SQL form of `startedBy`, for listings (and the audit log's scope). */
@@ -57,6 +68,8 @@ export async function listOperations(ctx: Ctx, filters: OperationFilters): Promi
   if (!policy.seesAllActivity()) where.push(startedBySql(ctx, policy));
   if (filters.status) where.push(eq(operations.status, filters.status));
   if (filters.kind) where.push(eq(operations.kind, filters.kind));
+  if (filters.from) where.push(gte(operations.createdAt, new Date(filters.from)));
+  if (filters.to) where.push(lt(operations.createdAt, new Date(filters.to)));
   if (filters.cursor) {
     const c = decodeCursor(filters.cursor);
     where.push(sql`(${operations.createdAt}, ${operations.operationId}) < (timestamptz 'epoch' + ${c.micros}::int8 * interval '1 microsecond', ${c.operationId})`);

@@ -212,6 +212,30 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect((await s.as(s.staffA).get(`/operations/${mine}`)).body.operation.params.selection).toEqual({ externalUserids: [s.onlyA[0]] });
   });
 
+  it('tells each caller what it may do with an operation now (abilities), and filters by creation time', async () => {
+    const s = await scene();
+    const start = new Date(Date.now() - 1000).toISOString();
+    const id = (await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.onlyA[0]!] } })).body.operation.operationId;
+    const abilities = async (as: ReturnType<typeof apiClient>, opId = id) => (await as.get(`/operations/${opId}`)).body.operation.abilities;
+    expect(await abilities(s.as(s.staffA))).toEqual({ undo: false, redo: false, cancel: true });
+    expect(await abilities(s.admin)).toEqual({ undo: false, redo: false, cancel: true });
+    await drain();
+    expect(await abilities(s.as(s.staffA))).toEqual({ undo: true, redo: false, cancel: false });
+    expect((await s.admin.get('/operations')).body.operations[0]).toMatchObject({ operationId: id, abilities: { undo: true, redo: false, cancel: false } });
+    const undo = (await s.admin.post(`/operations/${id}/undo`)).body.operation.operationId;
+    expect(await abilities(s.as(s.staffA))).toEqual({ undo: false, redo: true, cancel: false });
+    // An undo is reversed through its target, never itself.
+    expect(await abilities(s.admin, undo)).toEqual({ undo: false, redo: false, cancel: false });
+    expect((await s.as(s.staffA).post(`/operations/${id}/redo`)).status).toBe(200);
+    expect(await abilities(s.as(s.staffA))).toEqual({ undo: true, redo: false, cancel: false });
+
+    const listed = async (query: string) => (await s.admin.get(`/operations?${query}`)).body.operations.map((o: { operationId: string }) => o.operationId);
+    expect(await listed(`from=${encodeURIComponent(start)}&kind=batch`)).toEqual([id]);
+    expect(await listed(`from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect(await listed(`to=${encodeURIComponent(start)}`)).toEqual([]);
+    expect((await s.admin.get('/operations?from=yesterday')).status).toBe(400);
+  });
+
   it('streams progress as Server-Sent Events until the job ends', async () => {
     const s = await scene();
     const more = await Promise.all(Array.from({ length: 5 }, () => buildCustomer(s.ctx, [s.staffA])));

@@ -6,7 +6,10 @@ import { apiCtx } from '../../api/api.plugin.js';
 import { withTx } from '../../context.js';
 import { queueBatch } from './batch/queue-batch.js';
 import { cancelOperation } from './commands/cancel-operation.js';
-import { getOperation, listOperations } from './operations.queries.js';
+import type { Ctx } from '../../context.js';
+import { policyFor } from '../../policies/index.js';
+import type { OperationRow } from './batch/queue-batch.js';
+import { getOperation, listOperations, operationAbilities } from './operations.queries.js';
 import { presentOperation } from './operations.presenter.js';
 import { ProgressStreams, streamProgress } from './progress-stream.js';
 
@@ -18,7 +21,11 @@ const tags = ['Operations'];
  * worker `buildApp` starts.
  */
 export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const present = (row: Parameters<typeof presentOperation>[0]) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId));
+  // Each operation as the caller sees it: live progress from this process's worker, and what the caller may do with it.
+  const presenter = async (ctx: Ctx) => {
+    const policy = await policyFor(ctx);
+    return (row: OperationRow) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId), operationAbilities(ctx, policy, row));
+  };
   // A progress stream lasts as long as its job: a stopping server ends them before it waits for requests to finish.
   const streams = new ProgressStreams();
   app.addHook('preClose', async () => streams.endAll());
@@ -34,19 +41,24 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const row = await withTx(apiCtx(request), (ctx) => queueBatch(ctx, request.body));
     app.operations.nudge();
-    return reply.code(202).send({ operation: present(row) });
+    return reply.code(202).send({ operation: (await presenter(apiCtx(request)))(row) });
   });
 
   app.get('/operations', {
-    schema: { tags, summary: 'List operations', description: 'Newest first; your own, or every one of the corp with `audit.view` (and corp-wide reach). A batch on an explicit selection lists it by size (`params.selection`: `{ customers: n }`); `GET /operations/:id` has the ids.', querystring: ListOperationsQuery, response: withErrors({ 200: OperationPage }) },
+    schema: { tags, summary: 'List operations', description: 'Newest first, optionally created in [`from`, `to`); your own, or every one of the corp with `audit.view` (and corp-wide reach). A batch on an explicit selection lists it by size (`params.selection`: `{ customers: n }`); `GET /operations/:id` has the ids.', querystring: ListOperationsQuery, response: withErrors({ 200: OperationPage }) },
   }, async (request) => {
-    const page = await listOperations(apiCtx(request), request.query);
+    const ctx = apiCtx(request);
+    const page = await listOperations(ctx, request.query);
+    const present = await presenter(ctx);
     return { operations: page.rows.map(present), nextCursor: page.nextCursor };
   });
 
   app.get('/operations/:operationId', {
     schema: { tags, summary: 'Get an operation', description: 'Status, progress (done / total, rate, ETA), counts, error, who and when.', params: OperationParams, response: withErrors({ 200: OperationEnvelope }, 404) },
-  }, async (request) => ({ operation: present(await getOperation(apiCtx(request), request.params.operationId)) }));
+  }, async (request) => {
+    const ctx = apiCtx(request);
+    return { operation: (await presenter(ctx))(await getOperation(ctx, request.params.operationId)) };
+  });
 
   app.get('/operations/:operationId/progress', {
     schema: {
@@ -68,6 +80,6 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const row = await withTx(apiCtx(request), (ctx) => cancelOperation(ctx, request.params.operationId));
     app.operations.requestCancel(row.corpId, row.operationId);
-    return reply.code(202).send({ operation: present(row) });
+    return reply.code(202).send({ operation: (await presenter(apiCtx(request)))(row) });
   });
 };

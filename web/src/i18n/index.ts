@@ -6,12 +6,18 @@ import enPermissions from './en-US/permissions.json';
 import enSidebar from './en-US/sidebar.json';
 import enStarters from './en-US/starters.json';
 import enTags from './en-US/tags.json';
+import enTransfer from './en-US/transfer.json';
+import enOperations from './en-US/operations.json';
+import enAudit from './en-US/audit.json';
 import zhCommon from './zh-CN/common.json';
 import zhLogin from './zh-CN/login.json';
 import zhPermissions from './zh-CN/permissions.json';
 import zhSidebar from './zh-CN/sidebar.json';
 import zhStarters from './zh-CN/starters.json';
 import zhTags from './zh-CN/tags.json';
+import zhTransfer from './zh-CN/transfer.json';
+import zhOperations from './zh-CN/operations.json';
+import zhAudit from './zh-CN/audit.json';
 
 /** The console's languages: Chinese by default, English by a switch. */
 export const languages = ['zh-CN', 'en-US'] as const;
@@ -45,8 +51,28 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     defaultNS: 'common',
     resources: {
-      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar, permissions: zhPermissions, starters: zhStarters },
-      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar, permissions: enPermissions, starters: enStarters },
+      'zh-CN': {
+        common: zhCommon,
+        login: zhLogin,
+        tags: zhTags,
+        sidebar: zhSidebar,
+        permissions: zhPermissions,
+        starters: zhStarters,
+        transfer: zhTransfer,
+        operations: zhOperations,
+        audit: zhAudit,
+      },
+      'en-US': {
+        common: enCommon,
+        login: enLogin,
+        tags: enTags,
+        sidebar: enSidebar,
+        permissions: enPermissions,
+        starters: enStarters,
+        transfer: enTransfer,
+        operations: enOperations,
+        audit: enAudit,
+      },
     },
     interpolation: { escapeValue: false },
   });

@@ -1,4 +1,4 @@
-import { SafetyCertificateOutlined, TagsOutlined } from '@ant-design/icons';
+import { AuditOutlined, HistoryOutlined, SafetyCertificateOutlined, SwapOutlined, TagsOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -11,5 +11,9 @@ export type PageEntry = { path: string; titleKey: string; icon: ReactNode; visib
  */
 export const pages: PageEntry[] = [
   { path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/import-export', titleKey: 'nav.importExport', icon: <SwapOutlined />, visible: (me) => me.abilities['customer.update'] === true || me.abilities['customer.export'] === true },
+  // Everyone has operations of their own to follow and undo; the server lists only those they may see.
+  { path: '/operations', titleKey: 'nav.operations', icon: <HistoryOutlined />, visible: () => true },
+  { path: '/audit', titleKey: 'nav.audit', icon: <AuditOutlined />, visible: (me) => me.abilities['audit.view'] === true },
   { path: '/permissions', titleKey: 'nav.permissions', icon: <SafetyCertificateOutlined />, visible: (me) => me.abilities['role.manage'] === true || me.abilities['org.manage'] === true },
 ];
