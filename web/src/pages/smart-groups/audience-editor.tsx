@@ -84,7 +84,7 @@ export function AudienceEditor({ initial, choices, onChange }: { initial: Expr |
                 showIcon
                 role="alert"
                 message={textError.line !== undefined ? t('textErrorAt', { line: textError.line, column: textError.column }) : t('textError')}
-                description={<Typography.Text code>{textError.message}</Typography.Text>}
+                description={<pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', margin: 0, fontSize: 12 }}>{textError.message}</pre>}
               />
             )}
             <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>

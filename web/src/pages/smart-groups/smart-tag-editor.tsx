@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Drawer, Form, Space, Typography } from 'antd';
+import { App, Button, Col, Collapse, Descriptions, Drawer, Form, Row, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
@@ -6,7 +6,7 @@ import { useSettings } from '../../api/tags.js';
 import { NameInput } from '../../components/name-input.js';
 import { usePreview, useSmartGroupActions, type AudienceDto, type SmartGroupDto } from '../../api/smart-groups.js';
 import { AudienceEditor } from './audience-editor.js';
-import { AudiencePicker, compactAudience } from './audience-picker.js';
+import { AudiencePicker, compactAudience, useAudienceSummary } from './audience-picker.js';
 import { audienceKey, type Expr } from './builder-model.js';
 import type { BuilderChoices } from './condition-editor.js';
 
@@ -23,6 +23,7 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
   const { message } = App.useApp();
   const actions = useSmartGroupActions();
   const preview = usePreview();
+  const summary = useAudienceSummary();
   const nameMax = useSettings().data?.limits.nameMaxLength ?? 16;
   const [groupName, setGroupName] = useState('');
   const [scope, setScope] = useState<AudienceDto>({});
@@ -79,19 +80,27 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
     >
       {target && (
         <Form layout="vertical">
+          <Row gutter={16}>
+            {target.mode === 'new-group' && (
+              <Col xs={24} md={8}>
+                <Form.Item label={t('editor.groupName')} required>
+                  <NameInput max={nameMax} aria-label={t('editor.groupName')} value={groupName} onChange={(e) => setGroupName(e.target.value)} />
+                </Form.Item>
+              </Col>
+            )}
+            <Col xs={24} md={8}>
+              <Form.Item label={t('editor.tagName')} required>
+                <NameInput max={nameMax} aria-label={t('editor.tagName')} value={tagName} onChange={(e) => setTagName(e.target.value)} />
+              </Form.Item>
+            </Col>
+          </Row>
           {target.mode === 'new-group' && (
-            <>
-              <Form.Item label={t('editor.groupName')} required>
-                <NameInput max={nameMax} aria-label={t('editor.groupName')} value={groupName} onChange={(e) => setGroupName(e.target.value)} style={{ maxWidth: 360 }} />
-              </Form.Item>
-              <Form.Item label={t('scope.title')} extra={t('scope.help')}>
-                <AudiencePicker label={t('scope.title')} value={scope} onChange={setScope} />
-              </Form.Item>
-            </>
+            <Collapse
+              size="small"
+              style={{ marginBottom: 16 }}
+              items={[{ key: 'scope', label: t('scope.label', { who: summary(compactAudience(scope)) }), children: <AudiencePicker label={t('scope.title')} value={scope} onChange={setScope} /> }]}
+            />
           )}
-          <Form.Item label={t('editor.tagName')} required>
-            <NameInput max={nameMax} aria-label={t('editor.tagName')} value={tagName} onChange={(e) => setTagName(e.target.value)} style={{ maxWidth: 360 }} />
-          </Form.Item>
           <Form.Item label={t('editor.rule')} required>
             <AudienceEditor key={targetKey} initial={target.mode === 'edit-tag' ? (target.tag.expression as Expr) : undefined} choices={choices} onChange={setExpr} />
           </Form.Item>

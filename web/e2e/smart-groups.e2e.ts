@@ -1,0 +1,138 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { tagGroups } from '../../src/db/schema/index.js';
+import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
+
+/** The live count's number once it answers for the current conditions. */
+async function liveCount(page: Page): Promise<number> {
+  const count = page.getByTestId('live-count');
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="live-count"]');
+    return el?.getAttribute('data-current') === 'true' && /\d/.test(el.textContent ?? '');
+  });
+  return Number((await count.innerText()).replace(/[^\d]/g, ''));
+}
+
+async function openNewGroup(page: Page) {
+  await logIn(page, demo.admin);
+  await page.goto('/smart-groups');
+  await page.getByRole('heading', { name: '标签组规则' }).waitFor();
+  await page.getByRole('button', { name: /新建规则标签组/ }).click();
+  await page.getByTestId('audience-text').waitFor();
+}
+
+/** Picks an option of the open antd select by its text. */
+async function pick(page: Page, text: string) {
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}
+
+describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live count, preview, save, scopes', () => {
+  const stage = useStage();
+
+  it('adds a condition in the builder: the count changes and the text form follows', async () => {
+    const page = await stage().newPage();
+    await openNewGroup(page);
+    expect(await page.getByTestId('live-count').innerText()).toBe('—');
+    await page.getByRole('button', { name: /添加条件/ }).click();
+    await page.getByRole('menuitem', { name: '标签', exact: true }).click();
+    await page.getByRole('combobox', { name: '标签', exact: true }).click();
+    await pick(page, '看房');
+    expect(await page.getByTestId('audience-text').inputValue()).toBe('tag:看房');
+    const withTag = await liveCount(page);
+    expect(withTag).toBeGreaterThan(0);
+    await page.getByRole('button', { name: /添加条件/ }).first().click();
+    await page.getByRole('menuitem', { name: '性别' }).click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and gender:female');
+    const narrowed = await liveCount(page);
+    expect(narrowed).toBeLessThan(withTag);
+    await page.getByRole('switch', { name: '取反（不满足）' }).last().click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and not gender:female');
+    expect(await liveCount(page)).toBe(withTag - narrowed);
+    await snap(page, 'smart-builder-zh');
+  });
+
+  it('typing text rebuilds the builder; text that does not parse shows where and leaves the builder alone', async () => {
+    const page = await stage().newPage();
+    await openNewGroup(page);
+    const text = page.getByTestId('audience-text');
+    await text.fill('(tag:看房 or tag:购房意向) and not group:投诉客户:any and added:within(90d)');
+    await page.getByRole('group', { name: '或条件组' }).waitFor();
+    expect(await page.getByTestId('builder-condition').count()).toBe(4);
+    expect(await page.getByRole('group', { name: '添加时间' }).getByRole('spinbutton').inputValue()).toBe('90');
+    const count = await liveCount(page);
+    expect(count).toBeGreaterThan(0);
+    await text.fill('(tag:看房 or tag:购房意向) and not group:投诉客户:any and added:within(90d) and tga:x');
+    const alert = page.getByRole('alert');
+    await alert.getByText(/第 1 行第 \d+ 列有误/).waitFor();
+    expect(await alert.innerText()).toMatch(/column \d+/);
+    expect(await page.getByTestId('builder-condition').count()).toBe(4);
+    expect(await liveCount(page)).toBe(count);
+    await snap(page, 'smart-text-error-zh');
+  });
+
+  it('previews gain / lose for a saved smart tag, saves a new group and lists it', async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.goto('/smart-groups');
+    await page.getByText('近7天活跃').waitFor();
+    await page.getByRole('button', { name: '编辑规则标签 近7天活跃' }).click();
+    const text = page.getByTestId('audience-text');
+    expect(await text.inputValue()).toBe('event:link.clicked(count>=2, within=7d)');
+    await text.fill('event:link.clicked(within=30d)');
+    await liveCount(page);
+    await page.getByRole('button', { name: /预览变化/ }).click();
+    const preview = page.getByTestId('preview-result');
+    await preview.waitFor();
+    expect(await preview.innerText()).toMatch(/将新打上\s*\+[1-9]/);
+    expect(await preview.innerText()).toMatch(/将被去掉\s*−0/);
+    await snap(page, 'smart-preview-zh');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: /新建规则标签组/ }).click();
+    await page.getByLabel('标签组名称').fill('华东女客户');
+    await page.getByLabel('标签名称').fill('华东女性');
+    await page.getByTestId('audience-text').fill('region:华东 and gender:female');
+    const matched = await liveCount(page);
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText('已保存').waitFor();
+    const card = page.locator('.ant-card', { hasText: '华东女客户' });
+    await card.getByText('region:华东 and gender:female').waitFor();
+    await card.getByRole('cell', { name: matched.toLocaleString() }).waitFor();
+    await snap(page, 'smart-list-zh');
+  });
+
+  it('shows the builder in English', async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.getByText('English', { exact: true }).click();
+    await page.goto('/smart-groups');
+    await page.getByRole('heading', { name: 'Smart tag groups' }).waitFor();
+    await page.getByRole('button', { name: /New smart group/ }).click();
+    await page.getByTestId('audience-text').fill('(tag:看房 or city in (上海, 杭州)) and attr.level>=3 and event:link.clicked(target=楼盘A, count>=2, within=7d) and dept:2+ and source in (scan, search)');
+    await page.getByRole('group', { name: 'OR group' }).waitFor();
+    await liveCount(page);
+    await snap(page, 'smart-builder-en');
+  });
+
+  it('a tag group’s scope is saved from its card and honoured: a staff member outside it does not see the group', async () => {
+    const admin = await stage().newPage();
+    await logIn(admin, demo.admin);
+    await admin.getByText('行业').first().waitFor();
+    await admin.getByRole('button', { name: '设置标签组 行业 的可见范围' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('可见范围 · 部门').click();
+    await pick(admin, '北京销售部');
+    await dialog.getByText('「行业」的可见范围').click();
+    await snap(admin, 'tag-group-scope-zh');
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const [saved] = await stage().database.db.select({ scope: tagGroups.scope }).from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '行业'), isNull(tagGroups.deletedAt)));
+    expect(saved?.scope).toEqual({ view: { departments: [6] }, apply: {} });
+
+    const staff = await stage().newPage();
+    await logIn(staff, demo.staff);
+    await staff.getByText('客户等级').first().waitFor();
+    expect(await staff.getByText('行业', { exact: true }).count()).toBe(0);
+  });
+});
