@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { tagGroups } from '../../src/db/schema/index.js';
+import { strategies, tagGroups } from '../../src/db/schema/index.js';
 import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 
 /** The live count's number once it answers for the current conditions. */
@@ -134,5 +134,45 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await logIn(staff, demo.staff);
     await staff.getByText('客户等级').first().waitFor();
     expect(await staff.getByText('行业', { exact: true }).count()).toBe(0);
+  });
+
+  it('规则组: creates a rule group with admins, range and a right, then gives it a tag group', async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.getByRole('menuitem', { name: /规则组/ }).click();
+    await page.getByRole('heading', { name: '规则组' }).waitFor();
+    await page.getByText('还没有规则组').waitFor();
+    await page.getByRole('button', { name: /新建规则组/ }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByLabel('规则组名称').fill('华东销售规则组');
+    await drawer.getByLabel('管理员（1–20 人）').click();
+    await page.keyboard.type('d2u1');
+    await pick(page, 'd2u1');
+    await drawer.getByLabel('管理范围 · 部门（含下级）').click();
+    await pick(page, '华东大区');
+    await drawer.getByText('规则组名称').click();
+    await drawer.getByRole('checkbox', { name: '给客户群发消息' }).check();
+    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText('已保存').waitFor();
+    const row = page.getByRole('row', { name: /华东销售规则组/ });
+    await row.getByText('1 个部门、0 位成员').waitFor();
+    const [saved] = await stage().database.db.select().from(strategies).where(and(eq(strategies.corpId, 'ww-demo'), eq(strategies.name, '华东销售规则组')));
+    expect(saved).toMatchObject({ parentId: 0, adminList: ['d2u1'] });
+    expect(saved!.privilege).toMatchObject({ send_customer_msg: true, manage_customer_tag: true });
+
+    await row.getByRole('button', { name: '编辑规则组 华东销售规则组' }).click();
+    await drawer.getByLabel('标签组名称').fill('华东专属');
+    const tags = drawer.getByLabel('标签（回车分隔多个）');
+    await tags.fill('样板间客户');
+    await tags.press('Enter');
+    await tags.fill('老业主');
+    await tags.press('Enter');
+    await drawer.getByRole('button', { name: /添加标签组/ }).click();
+    await drawer.locator('.ant-card', { hasText: '华东专属' }).getByText('老业主').waitFor();
+    await snap(page, 'rule-group-editor-zh');
+    await page.keyboard.press('Escape');
+    await snap(page, 'rule-groups-zh');
+    const [group] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '华东专属')));
+    expect(group).toMatchObject({ kind: 'strategy', strategyId: saved!.strategyId });
   });
 });

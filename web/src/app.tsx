@@ -11,6 +11,7 @@ import { Providers } from './providers.js';
 const LoginPage = lazy(() => import('./pages/login/login-page.js'));
 const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
 const SmartGroupsPage = lazy(() => import('./pages/smart-groups/smart-groups-page.js'));
+const RuleGroupsPage = lazy(() => import('./pages/rule-groups/rule-groups-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -31,6 +32,7 @@ function Authenticated() {
           <Route path="/" element={<Navigate to="/tags" replace />} />
           <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
           <Route path="/smart-groups" element={<SmartGroupsPage me={me.data} />} />
+          <Route path="/rule-groups" element={<RuleGroupsPage me={me.data} />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

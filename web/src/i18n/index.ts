@@ -2,11 +2,13 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCommon from './en-US/common.json';
 import enLogin from './en-US/login.json';
+import enRules from './en-US/rules.json';
 import enSidebar from './en-US/sidebar.json';
 import enSmart from './en-US/smart.json';
 import enTags from './en-US/tags.json';
 import zhCommon from './zh-CN/common.json';
 import zhLogin from './zh-CN/login.json';
+import zhRules from './zh-CN/rules.json';
 import zhSidebar from './zh-CN/sidebar.json';
 import zhSmart from './zh-CN/smart.json';
 import zhTags from './zh-CN/tags.json';
@@ -43,8 +45,8 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     defaultNS: 'common',
     resources: {
-      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar, smart: zhSmart },
-      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar, smart: enSmart },
+      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar, smart: zhSmart, rules: zhRules },
+      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar, smart: enSmart, rules: enRules },
     },
     interpolation: { escapeValue: false },
   });

@@ -1,4 +1,4 @@
-import { FilterOutlined, TagsOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, FilterOutlined, TagsOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -11,4 +11,5 @@ export type PageEntry = { path: string; titleKey: string; icon: ReactNode; visib
  */
 export const pages: PageEntry[] = [{ path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/smart-groups', titleKey: 'nav.smartGroups', icon: <FilterOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/rule-groups', titleKey: 'nav.ruleGroups', icon: <ApartmentOutlined />, visible: (me) => me.abilities['strategy.manage'] === true },
 ];

@@ -33,7 +33,7 @@ function AddMenu({ group, edit }: { group: BuilderGroup; edit: Edit }) {
     edit.onChange(addChild(edit.root, group.id, child));
   };
   return (
-    <Dropdown menu={{ items, onClick: ({ key }) => add(key) }} trigger={['click']}>
+    <Dropdown menu={{ items, onClick: ({ key }) => add(key), style: { maxHeight: 320, overflowY: 'auto' } }} trigger={['click']}>
       <Button size="small" type="dashed" icon={<PlusOutlined />}>
         {t('addCondition')}
       </Button>
