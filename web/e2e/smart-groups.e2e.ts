@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { strategies, tagGroups } from '../../src/db/schema/index.js';
 import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
@@ -25,6 +25,17 @@ async function openNewGroup(page: Page) {
 /** Picks an option of the open antd select by its text. */
 async function pick(page: Page, text: string) {
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}
+
+/** Opens the multiple select labelled `label`, searches `text`, picks it, sees it chosen, and closes it by clicking `away`. */
+async function choose(page: Page, label: string, text: string, away: Locator) {
+  const box = page.getByRole('combobox', { name: label, exact: true });
+  await box.click();
+  await page.keyboard.type(text);
+  await pick(page, text);
+  await page.locator('.ant-select', { has: box }).locator('.ant-select-selection-item', { hasText: text }).waitFor();
+  await away.click();
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
 
 describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live count, preview, save, scopes', () => {
@@ -121,9 +132,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await admin.getByText('行业').first().waitFor();
     await admin.getByRole('button', { name: '设置标签组 行业 的可见范围' }).click();
     const dialog = admin.getByRole('dialog');
-    await dialog.getByLabel('可见范围 · 部门').click();
-    await pick(admin, '北京销售部');
-    await dialog.getByText('「行业」的可见范围').click();
+    await choose(admin, '可见范围 · 部门', '北京销售部', dialog.getByText('「行业」的可见范围'));
     await snap(admin, 'tag-group-scope-zh');
     await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -145,12 +154,8 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await page.getByRole('button', { name: /新建规则组/ }).click();
     const drawer = page.locator('.ant-drawer');
     await drawer.getByLabel('规则组名称').fill('华东销售规则组');
-    await drawer.getByLabel('管理员（1–20 人）').click();
-    await page.keyboard.type('d2u1');
-    await pick(page, 'd2u1');
-    await drawer.getByLabel('管理范围 · 部门（含下级）').click();
-    await pick(page, '华东大区');
-    await drawer.getByText('规则组名称').click();
+    await choose(page, '管理员（1–20 人）', 'd2u1', drawer.getByText('新建规则组', { exact: true }));
+    await choose(page, '管理范围 · 部门（含下级）', '华东大区', drawer.getByText('新建规则组', { exact: true }));
     await drawer.getByRole('checkbox', { name: '给客户群发消息' }).check();
     await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
     await page.getByText('已保存').waitFor();

@@ -1,6 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { reader, type Ctx } from '../../context.js';
-import { strategies, strategyRanges } from '../../db/schema/index.js';
+import { strategies, strategyRanges, tagGroups, tags } from '../../db/schema/index.js';
+import type { TagGroupRow, TagRow } from '../tags/tags.repo.js';
 import { normalizePrivilege, type Privilege } from './privileges.js';
 
 /** A rule group as the native API lists it: range split into departments and members, privilege in force. */
@@ -39,4 +40,19 @@ export async function listStrategiesWithRanges(ctx: Ctx): Promise<ListedStrategy
         createdAt: row.createdAt.toISOString(),
       };
     });
+}
+
+/**
+ * A rule group's live tag groups with their live tags, for whoever manages rule groups: unlike the
+ * tag library's listing, not narrowed to the groups whose range includes the caller, since a
+ * manager configures rule groups they are not themselves in. The caller checks `strategy.manage`.
+ */
+export async function listRuleGroupTagGroups(ctx: Ctx, strategyId: number, groupIds?: string[]): Promise<{ group: TagGroupRow; tags: TagRow[] }[]> {
+  const db = reader(ctx);
+  const conds = [eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.kind, 'strategy'), eq(tagGroups.strategyId, strategyId), isNull(tagGroups.deletedAt)];
+  if (groupIds) conds.push(inArray(tagGroups.groupId, [...groupIds, '']));
+  const groups = await db.select().from(tagGroups).where(and(...conds)).orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
+  if (groups.length === 0) return [];
+  const rows = await db.select().from(tags).where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, groups.map((g) => g.groupId)), isNull(tags.deletedAt))).orderBy(desc(tags.order), asc(tags.createdAt), asc(tags.tagId));
+  return groups.map((group) => ({ group, tags: rows.filter((t) => t.groupId === group.groupId) })).filter((g) => g.tags.length > 0);
 }

@@ -14,7 +14,9 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     const admin = apiClient(app, f.secret);
     const staffPassword = await givePassword(db().db, f.corpId, f.people.shStaff);
     const staff = sessionClient(app, await loginCookie(app, f.corpId, f.people.shStaff, staffPassword));
-    return { f, admin, staff };
+    const adminPassword = await givePassword(db().db, f.corpId, f.people.admin);
+    const adminSession = sessionClient(app, await loginCookie(app, f.corpId, f.people.admin, adminPassword));
+    return { f, admin, staff, adminSession };
   }
 
   it('creates a rule group with range, admins and privileges, lists it, and records the event', async () => {
@@ -74,6 +76,17 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     const gone = await admin.delete(`/strategies/${top.strategyId}`);
     expect(gone.status).toBe(200);
     expect((await admin.get('/strategies')).body.strategies).toEqual([]);
+  });
+
+  it('an admin in the console manages the tag groups of a rule group whose range they are not in', async () => {
+    const { f, adminSession } = await scene();
+    const top = (await adminSession.post('/strategies', { name: '华北', adminList: [f.people.bjManager], range: { departments: [5] } })).body;
+    const group = await adminSession.post(`/strategies/${top.strategyId}/tag-groups`, { name: '华北专属', tags: [{ name: '老业主' }] });
+    expect(group.status).toBe(201);
+    expect(group.body.tags.map((t: { name: string }) => t.name)).toEqual(['老业主']);
+    expect((await adminSession.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.map((g: { name: string }) => g.name)).toEqual(['华北专属']);
+    expect((await adminSession.delete(`/strategies/${top.strategyId}/tag-groups/${group.body.groupId}`)).status).toBe(204);
+    expect((await adminSession.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups).toEqual([]);
   });
 
   it('needs strategy.manage to read or change rule groups: a staff session is refused without a change', async () => {

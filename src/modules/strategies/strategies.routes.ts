@@ -25,8 +25,8 @@ import { deleteStrategy } from './commands/delete-strategy.js';
 import { editStrategy } from './commands/edit-strategy.js';
 import type { Privilege } from './privileges.js';
 import { nodeKey, type RangeNode } from './range.js';
-import { listStrategiesWithRanges } from './strategies.list.js';
-import { listStrategyTagGroups } from './strategies.queries.js';
+import { listRuleGroupTagGroups, listStrategiesWithRanges } from './strategies.list.js';
+import { requireStrategy } from './strategies.queries.js';
 import { rangeOf } from './strategies.repo.js';
 
 const tags = ['Rule groups'];
@@ -105,7 +105,8 @@ export const strategyRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const ctx = apiCtx(request);
     (await policyFor(ctx)).authorize('strategy.manage');
-    const groups = await listStrategyTagGroups(ctx, { strategyId: request.params.strategyId });
+    await requireStrategy(ctx, request.params.strategyId);
+    const groups = await listRuleGroupTagGroups(ctx, request.params.strategyId);
     return { groups: groups.map(({ group, tags: groupTags }) => presentTagGroup(group, groupTags)) };
   });
 
@@ -115,7 +116,7 @@ export const strategyRoutes: FastifyPluginAsyncZod = async (app) => {
     const ctx = apiCtx(request);
     const { name, order, tags: newTags } = request.body;
     const result = await withTx(ctx, (tx) => addStrategyTags(tx, { strategyId: request.params.strategyId, groupName: name, order, tags: newTags.map((t) => ({ name: t.name, order: t.order })) }));
-    const [listed] = await listStrategyTagGroups(ctx, { strategyId: request.params.strategyId, groupIds: [result.group.groupId] });
+    const [listed] = await listRuleGroupTagGroups(ctx, request.params.strategyId, [result.group.groupId]);
     return reply.code(201).send(presentTagGroup(listed!.group, listed!.tags));
   });
 
@@ -125,7 +126,8 @@ export const strategyRoutes: FastifyPluginAsyncZod = async (app) => {
     const ctx = apiCtx(request);
     const { strategyId, groupId } = request.params;
     (await policyFor(ctx)).authorize('strategy.manage');
-    const owned = await listStrategyTagGroups(ctx, { strategyId, groupIds: [groupId] });
+    await requireStrategy(ctx, strategyId);
+    const owned = await listRuleGroupTagGroups(ctx, strategyId, [groupId]);
     if (owned.length === 0) throw new AppError('tag_not_found', { message: `Rule group ${strategyId} has no tag group ${groupId}.`, details: [{ path: 'groupId', message: 'not a tag group of this rule group' }] });
     await withTx(ctx, (tx) => deleteTags(tx, { groupIds: [groupId], kind: 'strategy' }));
     return reply.code(204).send(null);
