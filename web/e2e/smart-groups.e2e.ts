@@ -113,6 +113,47 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await snap(page, 'smart-list-zh');
   });
 
+  it('answers the live count soon after the last keystroke, only for the newest text', async () => {
+    const page = await stage().newPage();
+    await openNewGroup(page);
+    const text = page.getByTestId('audience-text');
+    const measure = async (value: string) => {
+      await page.evaluate(() => {
+        const w = window as unknown as { typed?: number; shown?: number };
+        w.typed = undefined;
+        w.shown = undefined;
+        const box = document.querySelector('[data-testid="audience-text"]')!;
+        box.addEventListener('input', () => (w.typed = performance.now()), { once: true });
+        const count = document.querySelector('[data-testid="live-count"]')!;
+        const observer = new MutationObserver(() => {
+          if (w.typed !== undefined && count.getAttribute('data-current') === 'true') {
+            w.shown = performance.now();
+            observer.disconnect();
+          }
+        });
+        observer.observe(count, { attributes: true, childList: true, subtree: true, characterData: true });
+      });
+      await text.fill(value);
+      await page.waitForFunction(() => (window as unknown as { shown?: number }).shown !== undefined);
+      return page.evaluate(() => {
+        const w = window as unknown as { typed: number; shown: number };
+        return w.shown - w.typed;
+      });
+    };
+    const rules = ['tag:看房', 'tag:看房 or tag:购房意向', '(tag:看房 or tag:购房意向) and gender:female', 'region:华东 and added:within(90d)', 'event:link.clicked(count>=2, within=30d) and not group:投诉客户:any'];
+    const times: number[] = [];
+    for (const rule of rules) times.push(await measure(rule));
+    // Typing fast: only the last text's count is shown, however the answers arrive.
+    for (const partial of ['tag:看', 'tag:看房 or', 'tag:看房 or tag:购房意']) await text.fill(partial);
+    await text.fill('tag:高意向');
+    const final = await liveCount(page);
+    const alone = await page.evaluate(async () => (await (await fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'tag:高意向' }) })).json()).count as number);
+    expect(final).toBe(alone);
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`live count, last keystroke → number on screen (ms): ${times.map((t) => t.toFixed(0)).join(', ')}; median ${sorted[2]!.toFixed(0)}`);
+    expect(sorted[2]).toBeLessThan(1000);
+  });
+
   it('shows the builder in English', async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
@@ -176,6 +217,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await drawer.locator('.ant-card', { hasText: '华东专属' }).getByText('老业主').waitFor();
     await snap(page, 'rule-group-editor-zh');
     await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     await snap(page, 'rule-groups-zh');
     const [group] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '华东专属')));
     expect(group).toMatchObject({ kind: 'strategy', strategyId: saved!.strategyId });

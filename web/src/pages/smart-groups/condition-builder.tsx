@@ -48,14 +48,16 @@ function NodeView({ node, edit, depth }: { node: BuilderNode; edit: Edit; depth:
     const issue = edit.issues.find((i) => i.nodeId === node.id);
     return (
       <div role="group" aria-label={t(`kinds.${leafKindOf(node.leaf)}`)} data-testid="builder-condition">
-        <Space wrap size={6} align="center">
+        <div style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
           <NotSwitch node={node} edit={edit} />
-          <Typography.Text strong style={{ minWidth: 64, display: 'inline-block' }}>
+          <Typography.Text strong style={{ width: 72, flex: 'none' }}>
             {t(`kinds.${leafKindOf(node.leaf)}`)}
           </Typography.Text>
-          <ConditionEditor leaf={node.leaf} choices={edit.choices} onChange={(leaf) => edit.onChange(updateNode(edit.root, node.id, (n) => ({ ...n, leaf }) as BuilderNode))} />
+          <div style={{ flex: 1, minWidth: 0 }}>
+            <ConditionEditor leaf={node.leaf} choices={edit.choices} onChange={(leaf) => edit.onChange(updateNode(edit.root, node.id, (n) => ({ ...n, leaf }) as BuilderNode))} />
+          </div>
           {remove}
-        </Space>
+        </div>
         {issue && (
           <Typography.Text type="warning" style={{ display: 'block', fontSize: 12 }}>
             {t('incomplete')}: {issue.message}

@@ -34,7 +34,7 @@ export function ScopeModal({ open, title, parts, initial, onSave, onClose }: { o
   };
   return (
     <Modal open={open} title={title} onCancel={onClose} onOk={() => void save()} confirmLoading={saving} okText={t('common:save')} cancelText={t('common:cancel')} width={640} destroyOnHidden>
-      <Typography.Paragraph type="secondary">{t('scope.help')}</Typography.Paragraph>
+      {parts.every((p) => !p.help) && <Typography.Paragraph type="secondary">{t('scope.help')}</Typography.Paragraph>}
       {parts.map((part) => (
         <div key={part.key} style={{ marginBottom: 12 }}>
           <Typography.Title level={5}>{part.label}</Typography.Title>
