@@ -1,10 +1,14 @@
 import { Alert, Card, Col, Input, Row, Space, Spin, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { useLiveCount } from '../../api/smart-groups.js';
 import { audienceKey, compileTree, libraryLabels, libraryResolver, textOfTree, treeOf, treeOfText, emptyRoot, type BuilderGroup, type Expr, type TextError } from './builder-model.js';
 import { ConditionBuilder } from './condition-builder.js';
+
+// The builder re-renders only when its tree changes, and at low priority (below), so a keystroke in
+// the text box reaches the live count without waiting for the builder's controls to re-render.
+const Builder = memo(ConditionBuilder);
 import type { BuilderChoices } from './condition-editor.js';
 
 /** The live matched count: the number for the newest expression, dimmed while a newer one is asked. */
@@ -38,15 +42,20 @@ export function AudienceEditor({ initial, choices, onChange }: { initial: Expr |
   const [text, setText] = useState(() => textOfTree(tree, labels));
   const [textError, setTextError] = useState<TextError | null>(null);
   const compiled = useMemo(() => compileTree(tree), [tree]);
+  const shownTree = useDeferredValue(tree);
+  const shownIssues = useMemo(() => compileTree(shownTree).issues, [shownTree]);
   const exprKey = compiled.expr ? audienceKey(compiled.expr) : undefined;
 
   useEffect(() => onChange(compiled.expr), [exprKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const fromBuilder = (next: BuilderGroup) => {
-    setTree(next);
-    setText(textOfTree(next, labels));
-    setTextError(null);
-  };
+  const fromBuilder = useCallback(
+    (next: BuilderGroup) => {
+      setTree(next);
+      setText(textOfTree(next, labels));
+      setTextError(null);
+    },
+    [labels],
+  );
   const fromText = (value: string) => {
     setText(value);
     const read = treeOfText(value, resolve);
@@ -61,7 +70,7 @@ export function AudienceEditor({ initial, choices, onChange }: { initial: Expr |
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card size="small" title={t('builder')}>
-            <ConditionBuilder root={tree} onChange={fromBuilder} choices={choices} issues={compiled.issues} />
+            <Builder root={shownTree} onChange={fromBuilder} choices={choices} issues={shownIssues} />
           </Card>
         </Col>
         <Col xs={24} xl={10}>
