@@ -7,6 +7,7 @@ import { roleRoutes } from '../modules/permissions/roles.routes.js';
 import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
 import { customerEventRoutes } from '../modules/customer-events/customer-events.routes.js';
 import { smartGroupRoutes } from '../modules/smart-groups/smart-groups.routes.js';
+import { strategyRoutes } from '../modules/strategies/strategies.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
 import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
@@ -37,6 +38,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(customerEventRoutes);
   await app.register(audienceRoutes, { engine: app.audiences });
   await app.register(smartGroupRoutes, { engine: app.audiences });
+  await app.register(strategyRoutes);
   await app.register(operationRoutes);
   await app.register(undoRoutes);
   await app.register(importRoutes);

@@ -88,6 +88,8 @@ describeDb('an app acting as an employee may do at most what both may, on every 
       smartGroup: async () => (await cc.post('/smart-groups', { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeB } }] })).body.groupId,
       smartTag: async () => (await cc.post(`/smart-groups/${smart.groupId}/tags`, { tags: [{ name: unique('智'), expression: { tag: gradeB } }] })).body.tags.at(-1).tagId,
       personalTag: async () => (await me.post('/personal-tags', { name: unique('私') })).body.tagId,
+      strategy: async () => (await cc.post('/strategies', { name: unique('规则组'), adminList: [p.admin], range: { departments: [2] } })).body.strategyId,
+      strategyTagGroup: async () => (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.groupId,
       operation: async (by, state) => {
         const starter = by === 'own' ? me : cc;
         const queued = await starter.post('/operations/batch', { action: 'tag', tagIds: [gradeB], selection: { externalUserids: [mine] } });
@@ -99,6 +101,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         return id;
       },
     };
+    const strategy = (await cc.post('/strategies', { name: '共享规则组', adminList: [p.admin], range: { departments: [2] } })).body.strategyId as number;
     const smart = (await cc.post('/smart-groups', { name: '共享智能组', tags: [{ name: '共享智能', expression: { tag: gradeA } }] })).body as { groupId: string; tags: { tagId: string }[] };
     const w: Walk = {
       f,
@@ -114,6 +117,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         audience: (await cc.post('/audiences', { name: '共享人群', expression: { tag: gradeA } })).body.audienceId,
         smartGroup: smart.groupId,
         smartTag: smart.tags[0]!.tagId,
+        strategy,
         ownOp: await fresh.operation('own', 'succeeded'),
         otherOp: (await cc.delete(`/tags/${await fresh.tag()}`)).body.deletionId,
       },

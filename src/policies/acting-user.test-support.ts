@@ -29,7 +29,7 @@ export type Walk = {
   mine: string;
   /** In the app's range and the employee's scope; in the range, outside a staff member's own scope; outside the range. */
   targets: Record<'in' | 'mid' | 'out', Target>;
-  ids: { audience: string; smartGroup: string; smartTag: string; ownOp: string; otherOp: string };
+  ids: { audience: string; smartGroup: string; smartTag: string; ownOp: string; otherOp: string; strategy: number };
   fresh: {
     app(): Promise<string>;
     audience(): Promise<string>;
@@ -43,6 +43,9 @@ export type Walk = {
     smartGroup(): Promise<string>;
     smartTag(): Promise<string>;
     personalTag(): Promise<string>;
+    /** A rule group (top-level, range 华东) and a tag group of the shared rule group `ids.strategy`. */
+    strategy(): Promise<number>;
+    strategyTagGroup(): Promise<string>;
     /** An operation started by the employee in the console (`own`) or by the customer-contact app (`other`). */
     operation(by: 'own' | 'other', state: 'queued' | 'succeeded' | 'undone'): Promise<string>;
   };
@@ -136,6 +139,13 @@ export const specs: Record<string, Spec> = {
   'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${w.ids.smartTag}`, body: { expression: { tag: gradeA(w) } } }) },
   'DELETE /api/v1/smart-groups/:groupId': { build: async (w) => ({ url: `/smart-groups/${await w.fresh.smartGroup()}` }) },
   'DELETE /api/v1/smart-groups/:groupId/tags/:tagId': { build: async (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${await w.fresh.smartTag()}` }) },
+  'GET /api/v1/strategies': { build: () => ({ url: '/strategies' }) },
+  'POST /api/v1/strategies': { build: (w) => ({ url: '/strategies', body: { name: unique('规则组'), adminList: [w.f.people.admin], range: { departments: [2] } } }) },
+  'PATCH /api/v1/strategies/:strategyId': { build: (w) => ({ url: `/strategies/${w.ids.strategy}`, body: { name: unique('规则组') } }) },
+  'DELETE /api/v1/strategies/:strategyId': { build: async (w) => ({ url: `/strategies/${await w.fresh.strategy()}` }) },
+  'GET /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups` }) },
+  'POST /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups`, body: { name: unique('规则标签组'), tags: [{ name: unique('签') }] } }) },
+  'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}` }) },
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
   'GET /api/v1/tag-groups/:groupId': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }) },
   'POST /api/v1/tag-groups': { build: () => ({ url: '/tag-groups', body: { name: unique('组'), tags: [{ name: unique('签') }] } }) },

@@ -117,6 +117,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       roleId: ['admin', 'manager', 'staff', 'readonly', 'custom'],
       appId: ['customer_contact', createdApp],
       audienceId: [audience, privateAudience],
+      strategyId: ['1', '999'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

@@ -53,7 +53,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         tagId: path.includes('/personal-tags') ? s.personalTag : path.includes('/smart-groups') ? s.smartTag : s.tag,
         externalUserid: s.shCustomer, external_userid: s.shCustomer, userid: s.people.shStaff, username: s.people.admin,
         deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation,
-        corpId: s.corpId, corpid: s.corpId, corpsecret: s.secret, strategy_id: s.strategy,
+        corpId: s.corpId, corpid: s.corpId, corpsecret: s.secret, strategy_id: s.strategy, strategyId: s.strategy, adminList: [s.people.admin],
         tagIds: [s.tag], tag_id: [s.tag], add_tag: [s.tag], add: [s.tag], groupIds: [s.group], group_id: [s.group],
         externalUserids: [s.shCustomer], userid_list: [s.people.shStaff], admin_list: [s.people.admin],
         expression: { tag: s.tag }, color: '#336699', id: path.startsWith('/cgi-bin/') ? s.tag : undefined,

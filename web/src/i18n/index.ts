@@ -3,7 +3,9 @@ import { initReactI18next } from 'react-i18next';
 import enCommon from './en-US/common.json';
 import enLogin from './en-US/login.json';
 import enPermissions from './en-US/permissions.json';
+import enRules from './en-US/rules.json';
 import enSidebar from './en-US/sidebar.json';
+import enSmart from './en-US/smart.json';
 import enStarters from './en-US/starters.json';
 import enTags from './en-US/tags.json';
 import enTransfer from './en-US/transfer.json';
@@ -12,7 +14,9 @@ import enAudit from './en-US/audit.json';
 import zhCommon from './zh-CN/common.json';
 import zhLogin from './zh-CN/login.json';
 import zhPermissions from './zh-CN/permissions.json';
+import zhRules from './zh-CN/rules.json';
 import zhSidebar from './zh-CN/sidebar.json';
+import zhSmart from './zh-CN/smart.json';
 import zhStarters from './zh-CN/starters.json';
 import zhTags from './zh-CN/tags.json';
 import zhTransfer from './zh-CN/transfer.json';
@@ -61,6 +65,8 @@ export function initI18n(): typeof i18next {
         transfer: zhTransfer,
         operations: zhOperations,
         audit: zhAudit,
+        smart: zhSmart,
+        rules: zhRules,
       },
       'en-US': {
         common: enCommon,
@@ -72,6 +78,8 @@ export function initI18n(): typeof i18next {
         transfer: enTransfer,
         operations: enOperations,
         audit: enAudit,
+        smart: enSmart,
+        rules: enRules,
       },
     },
     interpolation: { escapeValue: false },

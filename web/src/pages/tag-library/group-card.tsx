@@ -7,6 +7,7 @@ import { useTagLibraryActions, type TagGroupDto } from '../../api/tags.js';
 import { theme } from '../../providers.js';
 import { NameInput } from '../../components/name-input.js';
 import type { DeleteTarget } from './delete-confirm.js';
+import { TagGroupScopeButton } from '../smart-groups/tag-group-scope.js';
 
 /** A name entered in a popover: rename a tag or group, or add a tag. Enter saves, Esc closes. */
 function NamePopover({ label, initial, max, onSave, children }: { label: string; initial: string; max: number; onSave: (name: string) => Promise<unknown>; children: React.ReactNode }) {
@@ -84,6 +85,7 @@ export function GroupCard(props: {
               <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('renameGroup')} />
             </NamePopover>
           )}
+          {may('tagGroup.update') && <TagGroupScopeButton group={group} />}
           {may('tagGroup.delete') && <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteGroup')} onClick={() => onDelete({ groupId: group.groupId, name: group.name })} />}
         </Space>
       }

@@ -1,0 +1,91 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import type { AudienceCount } from '../../../contracts/audiences.js';
+import type { DepartmentTree, EmployeePage } from '../../../contracts/org.js';
+import type { PreviewResult, SmartGroup, SmartGroupList } from '../../../contracts/smart-groups.js';
+import type { Audience, TagGroupScope } from '../../../contracts/tags.js';
+import { api } from './client.js';
+
+/** A smart group with its tags, each with its rule and member count. */
+export type SmartGroupDto = z.infer<typeof SmartGroup>;
+/** Who sees / applies a group: departments (with subtrees), regions, members; empty = everyone. */
+export type AudienceDto = z.infer<typeof Audience>;
+/** A tag group's scope: who sees it (`view`) and who may apply it (`apply`). */
+export type TagGroupScopeDto = z.infer<typeof TagGroupScope>;
+/** The gain / lose preview of rules before they are saved. */
+export type PreviewDto = z.infer<typeof PreviewResult>;
+/** The live count answer. */
+export type AudienceCountDto = z.infer<typeof AudienceCount>;
+
+/** `GET /smart-groups`: every smart group with its tags' rules and member counts. */
+export function useSmartGroups() {
+  return useQuery({ queryKey: ['smart-groups'], queryFn: async () => (await api<z.infer<typeof SmartGroupList>>('GET', '/smart-groups')).groups });
+}
+
+function useSmartMutation<I, O>(run: (input: I) => Promise<O>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: run, onSettled: () => void client.invalidateQueries({ queryKey: ['smart-groups'] }) });
+}
+
+/** A smart tag's fields as the editor saves them; the rule goes as a JSON expression. */
+export type SmartTagInput = { name: string; expression: unknown };
+
+/** The smart groups' writes, each refreshing the list after. */
+export function useSmartGroupActions() {
+  return {
+    create: useSmartMutation((body: { name: string; scope?: AudienceDto; tags: SmartTagInput[] }) => api<SmartGroupDto>('POST', '/smart-groups', body)),
+    addTag: useSmartMutation((input: { groupId: string; tag: SmartTagInput }) => api<SmartGroupDto>('POST', `/smart-groups/${input.groupId}/tags`, { tags: [input.tag] })),
+    updateGroup: useSmartMutation((input: { groupId: string; name?: string; scope?: AudienceDto }) => api<SmartGroupDto>('PATCH', `/smart-groups/${input.groupId}`, { name: input.name, scope: input.scope })),
+    updateTag: useSmartMutation((input: { groupId: string; tagId: string; name?: string; expression?: unknown }) => api<SmartGroupDto>('PATCH', `/smart-groups/${input.groupId}/tags/${input.tagId}`, { name: input.name, expression: input.expression })),
+    deleteGroup: useSmartMutation((groupId: string) => api<void>('DELETE', `/smart-groups/${groupId}`)),
+    deleteTag: useSmartMutation((input: { groupId: string; tagId: string }) => api<void>('DELETE', `/smart-groups/${input.groupId}/tags/${input.tagId}`)),
+  };
+}
+
+/** `POST /smart-groups/preview` for one rule: members, and — for a saved tag — who would gain and lose it. */
+export function usePreview() {
+  return useMutation({ mutationFn: (input: { tagId?: string; expression: unknown }) => api<PreviewDto>('POST', '/smart-groups/preview', { tags: [input] }) });
+}
+
+/**
+ * The live matched count of an expression (`POST /audiences/count`), asked `delayMs` after the
+ * last change. Each expression is its own query key, so an answer that arrives late for an older
+ * expression never replaces the newest one; the previous number stays, marked stale, meanwhile.
+ */
+export function useLiveCount(key: string | undefined, expression: unknown, delayMs = 70) {
+  const [asked, setAsked] = useState<{ key: string; expression: unknown } | undefined>(undefined);
+  useEffect(() => {
+    if (key === undefined) return setAsked(undefined);
+    const timer = setTimeout(() => setAsked({ key, expression }), delayMs);
+    return () => clearTimeout(timer);
+    // The key stands for the expression: a new object with the same audience asks nothing new.
+  }, [key, delayMs]);
+  const query = useQuery({
+    queryKey: ['audience-count', asked?.key],
+    queryFn: () => api<AudienceCountDto>('POST', '/audiences/count', { expression: asked!.expression, sampleSize: 0 }),
+    enabled: asked !== undefined,
+    staleTime: 15_000,
+    placeholderData: keepPreviousData,
+  });
+  return { ...query, current: asked?.key === key && !query.isPlaceholderData };
+}
+
+/** `GET /departments`: the department tree, depth-first, for pickers. */
+export function useDepartments() {
+  return useQuery({ queryKey: ['departments'], queryFn: async () => (await api<z.infer<typeof DepartmentTree>>('GET', '/departments')).departments, staleTime: 60_000 });
+}
+
+/** The first 1000 active employees the caller may see, for member pickers. */
+export function useEmployees() {
+  return useQuery({ queryKey: ['employees', 'picker'], queryFn: async () => (await api<z.infer<typeof EmployeePage>>('GET', '/employees?status=active&limit=1000')).employees, staleTime: 60_000 });
+}
+
+/** `PATCH /tag-groups/:groupId` with a new scope; the tag library refreshes after. */
+export function useSaveTagGroupScope() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { groupId: string; scope: TagGroupScopeDto }) => api('PATCH', `/tag-groups/${input.groupId}`, { scope: input.scope }),
+    onSettled: () => void client.invalidateQueries({ queryKey: ['tag-groups'] }),
+  });
+}

@@ -1,0 +1,126 @@
+import { DeleteOutlined, EditOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Empty, Popconfirm, Result, Row, Skeleton, Space, Table, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../api/client.js';
+import { can, type MeDto } from '../../api/session.js';
+import { useDepartments, useSmartGroupActions, useSmartGroups, type SmartGroupDto } from '../../api/smart-groups.js';
+import { useTagGroups } from '../../api/tags.js';
+import { useAudienceSummary } from './audience-picker.js';
+import type { BuilderChoices } from './condition-editor.js';
+import { ScopeModal } from './scope-modal.js';
+import { SmartTagEditor, type EditorTarget } from './smart-tag-editor.js';
+
+function GroupCard({ group, manage, onEdit, onScope }: { group: SmartGroupDto; manage: boolean; onEdit: (target: EditorTarget) => void; onScope: (group: SmartGroupDto) => void }) {
+  const { t } = useTranslation('smart');
+  const { message } = App.useApp();
+  const actions = useSmartGroupActions();
+  const summary = useAudienceSummary();
+  const fail = { onError: (e: unknown) => message.error(errorText(e)) };
+  return (
+    <Card
+      size="small"
+      title={
+        <Space wrap>
+          <Typography.Text strong>{group.name}</Typography.Text>
+          <Typography.Text type="secondary">{t('scope.label', { who: summary(group.scope) })}</Typography.Text>
+        </Space>
+      }
+      extra={
+        manage && (
+          <Space size={4}>
+            <Button size="small" icon={<PlusOutlined />} onClick={() => onEdit({ mode: 'new-tag', group })}>
+              {t('newTag')}
+            </Button>
+            <Button size="small" type="text" icon={<TeamOutlined />} aria-label={t('scope.edit', { name: group.name })} onClick={() => onScope(group)} />
+            <Popconfirm title={t('deleteGroupConfirm', { name: group.name })} description={t('deleteHelp')} okText={t('delete')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.deleteGroup.mutate(group.groupId, fail)}>
+              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteGroup', { name: group.name })} />
+            </Popconfirm>
+          </Space>
+        )
+      }
+    >
+      <Table
+        size="small"
+        rowKey="tagId"
+        pagination={false}
+        dataSource={group.tags}
+        locale={{ emptyText: t('noTags') }}
+        columns={[
+          { title: t('col.tag'), dataIndex: 'name', width: 160 },
+          { title: t('col.members'), dataIndex: 'members', width: 110, align: 'right', render: (n: number) => n.toLocaleString() },
+          { title: t('col.rule'), dataIndex: 'text', render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
+          ...(manage
+            ? [
+                {
+                  title: t('col.actions'),
+                  key: 'actions',
+                  width: 100,
+                  render: (_: unknown, tag: SmartGroupDto['tags'][number]) => (
+                    <Space size={0}>
+                      <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('editTag', { name: tag.name })} onClick={() => onEdit({ mode: 'edit-tag', group, tag })} />
+                      <Popconfirm title={t('deleteTagConfirm', { name: tag.name })} description={t('deleteHelp')} okText={t('delete')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.deleteTag.mutate({ groupId: group.groupId, tagId: tag.tagId }, fail)}>
+                        <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteTag', { name: tag.name })} />
+                      </Popconfirm>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+    </Card>
+  );
+}
+
+/**
+ * 标签组规则 (smart groups): groups whose tags are put on by rules. The list shows each tag's rule
+ * and how many customers carry it; the editor builds the rule with a live count and previews who
+ * would gain and lose the tag before saving. Changing needs `rule.manage`.
+ */
+export default function SmartGroupsPage({ me }: { me: MeDto }) {
+  const { t } = useTranslation('smart');
+  const groups = useSmartGroups();
+  const library = useTagGroups();
+  const departments = useDepartments();
+  const actions = useSmartGroupActions();
+  const [target, setTarget] = useState<EditorTarget | null>(null);
+  const [scoping, setScoping] = useState<SmartGroupDto | null>(null);
+  const manage = can(me, 'rule.manage');
+  const choices: BuilderChoices = useMemo(() => ({ groups: library.data ?? [], departments: departments.data ?? [] }), [library.data, departments.data]);
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Row justify="space-between" align="middle" gutter={[8, 8]}>
+        <Col>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {t('title')}
+          </Typography.Title>
+        </Col>
+        <Col>
+          {manage && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget({ mode: 'new-group' })}>
+              {t('newGroup')}
+            </Button>
+          )}
+        </Col>
+      </Row>
+      <Typography.Text type="secondary">{t('intro')}</Typography.Text>
+      {groups.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
+      {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}
+      {groups.data && groups.data.length === 0 && <Empty description={t('empty')} />}
+      {groups.data?.map((group) => (
+        <GroupCard key={group.groupId} group={group} manage={manage} onEdit={setTarget} onScope={setScoping} />
+      ))}
+      <SmartTagEditor target={target} choices={choices} onClose={() => setTarget(null)} />
+      <ScopeModal
+        open={scoping !== null}
+        title={t('scope.edit', { name: scoping?.name ?? '' })}
+        parts={[{ key: 'scope', label: t('scope.title') }]}
+        initial={{ scope: scoping?.scope }}
+        onSave={(value) => actions.updateGroup.mutateAsync({ groupId: scoping!.groupId, scope: value.scope })}
+        onClose={() => setScoping(null)}
+      />
+    </Space>
+  );
+}
