@@ -10,6 +10,7 @@ import { Providers } from './providers.js';
 // Each page is its own chunk: the first load carries the shell and the page asked for, no more.
 const LoginPage = lazy(() => import('./pages/login/login-page.js'));
 const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
+const CustomersPage = lazy(() => import('./pages/customers/customers-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -29,6 +30,7 @@ function Authenticated() {
         <Routes>
           <Route path="/" element={<Navigate to="/tags" replace />} />
           <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
+          <Route path="/customers" element={<CustomersPage me={me.data} />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

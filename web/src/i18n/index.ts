@@ -1,10 +1,12 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCommon from './en-US/common.json';
+import enCustomers from './en-US/customers.json';
 import enLogin from './en-US/login.json';
 import enSidebar from './en-US/sidebar.json';
 import enTags from './en-US/tags.json';
 import zhCommon from './zh-CN/common.json';
+import zhCustomers from './zh-CN/customers.json';
 import zhLogin from './zh-CN/login.json';
 import zhSidebar from './zh-CN/sidebar.json';
 import zhTags from './zh-CN/tags.json';
@@ -41,8 +43,8 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     defaultNS: 'common',
     resources: {
-      'zh-CN': { common: zhCommon, login: zhLogin, tags: zhTags, sidebar: zhSidebar },
-      'en-US': { common: enCommon, login: enLogin, tags: enTags, sidebar: enSidebar },
+      'zh-CN': { common: zhCommon, customers: zhCustomers, login: zhLogin, tags: zhTags, sidebar: zhSidebar },
+      'en-US': { common: enCommon, customers: enCustomers, login: enLogin, tags: enTags, sidebar: enSidebar },
     },
     interpolation: { escapeValue: false },
   });

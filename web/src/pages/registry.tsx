@@ -1,4 +1,4 @@
-import { TagsOutlined } from '@ant-design/icons';
+import { TagsOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -9,4 +9,7 @@ export type PageEntry = { path: string; titleKey: string; icon: ReactNode; visib
  * Every page of the console, once: the side menu and the ⌘K quick jump both read this list, and
  * `visible` is decided by the server's abilities, never by role names.
  */
-export const pages: PageEntry[] = [{ path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true }];
+export const pages: PageEntry[] = [
+  { path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/customers', titleKey: 'nav.customers', icon: <TeamOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+];
