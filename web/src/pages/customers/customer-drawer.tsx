@@ -16,11 +16,13 @@ function TagWithOrigin({ tag }: { tag: OriginTag }) {
       ? t(`detail.source.${o.source}`, { defaultValue: o.source })
       : unknown;
   const time = o.at ? new Date(o.at).toLocaleString(i18n.language) : unknown;
+  const actor = /^(system|app):(.+)$/.exec(o.by ?? '');
+  const by = actor ? t(`detail.actor.${actor[1]}`, { name: actor[2] }) : (o.by ?? unknown);
   return (
     <Space size={4} wrap>
       <TagChip name={tag.name} personal={tag.type === 'personal'} title={`${t(`detail.type.${tag.type}`)} · ${tag.groupName}/${tag.name}`} />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {t('detail.origin', { by: o.by ?? unknown, how, time })}
+        {t('detail.origin', { by, how, time })}
       </Typography.Text>
     </Space>
   );

@@ -27,8 +27,8 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-/** A job being watched: the batch or its undo. */
-type Job = { operationId: string; kind: 'batch' | 'undo' };
+/** A job being watched (the batch or its undo); a finished one stays on screen at its final state. */
+type Job = { operationId: string; kind: 'batch' | 'undo'; finished: boolean };
 
 /**
  * 客户列表: filter by name, tags or audience text; select with click, shift-click or "all N
@@ -77,7 +77,7 @@ export default function CustomersPage({ me }: { me: MeDto }) {
     notification.destroy(operationId);
     undo.mutate(operationId, {
       onSuccess: (result) => {
-        setJob({ operationId: result.operation.operationId, kind: 'undo' });
+        setJob({ operationId: result.operation.operationId, kind: 'undo', finished: false });
         if (result.conflictCount > 0) message.warning(t('batch.undoConflicts', { count: result.conflictCount }));
       },
       onError: (error) => message.error(errorText(error)),
@@ -88,7 +88,7 @@ export default function CustomersPage({ me }: { me: MeDto }) {
     void client.invalidateQueries({ queryKey: ['customer-list'] });
     void client.invalidateQueries({ queryKey: ['customer'] });
     const kind = job?.kind ?? 'batch';
-    setJob(null);
+    setJob((current) => (current?.operationId === outcome.operationId ? { ...current, finished: true } : current));
     if (outcome.status === 'failed') return void message.error(t('batch.failed', { message: outcome.error ?? '' }));
     if (outcome.status === 'cancelled') return void message.warning(t('batch.cancelled'));
     if (kind === 'undo') return void message.success(t('batch.undone', { added: outcome.added, removed: outcome.removed }));
@@ -106,7 +106,7 @@ export default function CustomersPage({ me }: { me: MeDto }) {
     batch.mutate(body, {
       onSuccess: (operation) => {
         setAction(null);
-        setJob({ operationId: operation.operationId, kind: 'batch' });
+        setJob({ operationId: operation.operationId, kind: 'batch', finished: false });
       },
       onError: (error) => message.error(errorText(error)),
     });
@@ -139,7 +139,7 @@ export default function CustomersPage({ me }: { me: MeDto }) {
         </Typography.Text>
       )}
       {list.isError && !textError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(list.error)} extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>} />}
-      {mayBatch && <BatchToolbar me={me} selection={selection} matching={matching} loaded={rows.length} busy={job !== null || batch.isPending} onSelection={(next) => void pickAllMatching(next)} onAction={setAction} />}
+      {mayBatch && <BatchToolbar me={me} selection={selection} matching={matching} loaded={rows.length} busy={(job !== null && !job.finished) || batch.isPending} onSelection={(next) => void pickAllMatching(next)} onAction={setAction} />}
       {job && <BatchProgress key={job.operationId} operationId={job.operationId} label={job.kind === 'undo' ? t('batch.undoing') : t('batch.progressLabel')} onFinished={finished} />}
       <CustomerTable
         rows={textError ? [] : rows}
