@@ -140,7 +140,7 @@ export default function CustomersPage({ me }: { me: MeDto }) {
       )}
       {list.isError && !textError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(list.error)} extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>} />}
       {mayBatch && <BatchToolbar me={me} selection={selection} matching={matching} loaded={rows.length} busy={(job !== null && !job.finished) || batch.isPending} onSelection={(next) => void pickAllMatching(next)} onAction={setAction} />}
-      {job && <BatchProgress key={job.operationId} operationId={job.operationId} label={job.kind === 'undo' ? t('batch.undoing') : t('batch.progressLabel')} onFinished={finished} />}
+      {job && <BatchProgress key={job.operationId} operationId={job.operationId} label={job.kind === 'undo' ? (job.finished ? t('batch.undoLabel') : t('batch.undoing')) : t('batch.progressLabel')} onFinished={finished} />}
       <CustomerTable
         rows={textError ? [] : rows}
         loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}

@@ -76,3 +76,14 @@ describe('quick jump with customers', () => {
     expect(withCustomers(local.slice(0, 2), []).map((t) => t.key)).toEqual(['t0', 't1']);
   });
 });
+
+describe('tag origin line', () => {
+  it('names the employee, else the actor label; the operation when there is one; nulls for a mark without origin', async () => {
+    const { originParts } = await import('./tag-origin.js');
+    const base = { tagId: 't', name: 'A级', groupId: 'g', groupName: '客户等级', type: 'corp' as const };
+    const at = '2026-12-06T10:00:00.000Z';
+    expect(originParts({ ...base, origin: { source: 'batch', by: 'user:zhang', byName: '张三', operationId: 'op1', operationKind: 'batch', at } })).toEqual({ by: '张三', source: 'batch', operationKind: 'batch', operationId: 'op1', at });
+    expect(originParts({ ...base, origin: { source: 'rule', by: 'system:smart-groups', byName: null, operationId: null, operationKind: null, at } }).by).toBe('system:smart-groups');
+    expect(originParts(base)).toEqual({ by: null, source: null, operationKind: null, operationId: null, at: null });
+  });
+});
