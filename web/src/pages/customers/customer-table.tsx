@@ -3,7 +3,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedCustomerDto } from '../../api/customer-list.js';
-import { TagChip } from './tag-chip.js';
+import { TagChipLite } from './tag-chip.js';
 import { extendTo, isSelected, pageState, toggle, togglePage, type Selection } from './selection.js';
 
 const rowHeight = 48;
@@ -25,13 +25,13 @@ export function CustomerTable(props: {
   emptyText: string;
 }) {
   const { t } = useTranslation('customers');
-  const { rows, selection, onSelection } = props;
+  const { rows, selection, onSelection, onOpen, selectable } = props;
   const ids = useMemo(() => rows.map((r) => r.externalUserid), [rows]);
   const state = pageState(selection, ids);
 
   const columns = useMemo<ColumnsType<ListedCustomerDto>>(() => {
     const cols: ColumnsType<ListedCustomerDto> = [];
-    if (props.selectable) {
+    if (selectable) {
       cols.push({
         key: 'select',
         width: 48,
@@ -53,7 +53,7 @@ export function CustomerTable(props: {
         width: 180,
         ellipsis: true,
         render: (_, row) => (
-          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => props.onOpen(row.externalUserid)}>
+          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onOpen(row.externalUserid)}>
             {row.name || row.externalUserid}
           </Button>
         ),
@@ -68,14 +68,14 @@ export function CustomerTable(props: {
         render: (_, row) => (
           <div style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={row.tags.map((tag) => tag.name).join(', ')}>
             {row.tags.map((tag) => (
-              <TagChip key={tag.tagId} name={tag.name} personal={tag.kind === 'personal'} title={tag.groupName ? `${tag.groupName}/${tag.name}` : tag.name} />
+              <TagChipLite key={tag.tagId} name={tag.name} personal={tag.kind === 'personal'} title={tag.groupName ? `${tag.groupName}/${tag.name}` : tag.name} />
             ))}
           </div>
         ),
       },
     );
     return cols;
-  }, [ids, onSelection, props, selection, state, t]);
+  }, [ids, onOpen, onSelection, selectable, selection, state, t]);
 
   return (
     <Table<ListedCustomerDto>
