@@ -92,7 +92,7 @@ export const ListedCustomer = z.object({
   corpName: z.string(),
   province: z.string(),
   city: z.string(),
-  followers: z.array(z.string()),
+  followers: z.array(z.object({ userid: z.string(), name: z.string() })).meta({ description: 'The employees who follow the customer, in the order they added it.' }),
   tags: z.array(ListedTag),
 });
 

@@ -87,6 +87,31 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     expect(tagged).toHaveLength(matching);
   });
 
+  it('moves the selected customers to another tag of a group: the group's other tags come off', async () => {
+    const page = await stage().newPage();
+    await openList(page);
+    const db = stage().database.db;
+    await rowBoxes(page).nth(8).click();
+    await rowBoxes(page).nth(9).click();
+    const picked = await page.locator('.ant-table-tbody .ant-table-row').evaluateAll((rows) => rows.slice(8, 10).map((r) => r.getAttribute('data-row-key')!));
+    await page.getByRole('button', { name: '批量移动标签' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('将 2 位客户在该组的标签改为所选标签？').waitFor();
+    const option = (name: string) => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: name });
+    await dialog.getByLabel('标签组').click();
+    await option('客户等级').click();
+    await dialog.getByLabel('移动到标签').click();
+    await option('A级重要客户').click();
+    await snap(page, 'customers-move');
+    await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
+    await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor();
+    const grades = await page.evaluate(async () => ((await (await fetch('/api/v1/tag-groups')).json()) as { groups: { name: string; tags: { tagId: string; name: string }[] }[] }).groups.find((g) => g.name === '客户等级')!.tags);
+    const gradeA = grades.find((g) => g.name === 'A级重要客户')!.tagId;
+    const rows = await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), inArray(marks.externalUserid, picked), inArray(marks.tagId, grades.map((g) => g.tagId))));
+    expect(new Set(rows.map((m) => m.externalUserid))).toEqual(new Set(picked));
+    expect(rows.every((m) => m.tagId === gradeA)).toBe(true);
+  });
+
   it('filters by audience text and the count changes; a bad text shows the server’s message under the box', async () => {
     const page = await stage().newPage();
     await openList(page);

@@ -38,7 +38,7 @@ describeDb('audience customer listing and tag origins (the console’s 客户列
     const graded = await admin.post('/audiences/customers', { text: 'tag:A级' });
     expect(graded.body).toMatchObject({ count: 2, total: 3, text: 'tag:A级' });
     const bj = graded.body.customers.find((c: { externalUserid: string }) => c.externalUserid === f.bjCustomer);
-    expect(bj).toMatchObject({ name: '北京客户', followers: [f.people.bjStaff], province: '北京' });
+    expect(bj).toMatchObject({ name: '北京客户', followers: [{ userid: f.people.bjStaff, name: '北京销售' }], province: '北京' });
     expect(bj.tags.map((t: { name: string; kind: string }) => `${t.name}:${t.kind}`)).toEqual(['A级:corp', 'B级:corp']);
     const searched = await admin.post('/audiences/customers', { text: 'tag:A级', q: '北京' });
     expect(searched.body.count).toBe(1);

@@ -42,6 +42,14 @@ function firstAbove(seqs: Uint32Array, after: number): number {
   return lo;
 }
 
+/** The names of the given employees (a userid without a row names itself). */
+async function employeeNames(ctx: Ctx, userids: string[]): Promise<Map<string, string>> {
+  if (userids.length === 0) return new Map();
+  const rows = await queryRows<{ userid: string; name: string }>(reader(ctx), sql`
+    select userid, name from employees where corp_id = ${ctx.corpId} and userid = any(${sql.param(userids)}::text[])`);
+  return new Map(rows.map((r) => [r.userid, r.name]));
+}
+
 /** The caller's visible tags among a customer's tag ids, enterprise before personal, by group then name. */
 function visibleTags(tagIds: string[], catalog: AudienceCatalog): z.infer<typeof ListedTag>[] {
   const out = tagIds.flatMap((id) => {
@@ -70,8 +78,9 @@ export async function listAudienceCustomers(engine: AudienceEngine, ctx: Ctx, ca
   const pageSeqs = Array.from(seqs.subarray(start, start + input.limit));
   const hasMore = start + input.limit < seqs.length;
   const rows = await customersBySeq(ctx, pageSeqs);
+  const names = await employeeNames(ctx, [...new Set(rows.flatMap((r) => r.followers))]);
   return {
-    customers: rows.map((r) => ({ externalUserid: r.externalUserid, name: r.name, gender: r.gender, corpName: r.corpName, province: r.province, city: r.city, followers: r.followers, tags: visibleTags(r.tagIds, catalog) })),
+    customers: rows.map((r) => ({ externalUserid: r.externalUserid, name: r.name, gender: r.gender, corpName: r.corpName, province: r.province, city: r.city, followers: r.followers.map((userid) => ({ userid, name: names.get(userid) ?? userid })), tags: visibleTags(r.tagIds, catalog) })),
     count: count(members),
     total: count(visible),
     text: expr ? printExpression(expr, catalogLabels(catalog)) : '',

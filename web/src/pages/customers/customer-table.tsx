@@ -60,7 +60,7 @@ export function CustomerTable(props: {
       },
       { key: 'corp', title: t('column.corp'), dataIndex: 'corpName', width: 160, ellipsis: true },
       { key: 'region', title: t('column.region'), width: 120, ellipsis: true, render: (_, row) => [row.province, row.city].filter((v, i, all) => v && all.indexOf(v) === i).join(' · ') },
-      { key: 'followers', title: t('column.followers'), width: 160, ellipsis: true, render: (_, row) => row.followers.join(', ') },
+      { key: 'followers', title: t('column.followers'), width: 160, ellipsis: true, render: (_, row) => <span title={row.followers.map((f) => f.userid).join(', ')}>{row.followers.map((f) => f.name).join(', ')}</span> },
       {
         key: 'tags',
         title: t('column.tags'),
