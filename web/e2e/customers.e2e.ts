@@ -87,7 +87,7 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     expect(tagged).toHaveLength(matching);
   });
 
-  it('moves the selected customers to another tag of a group: the group's other tags come off', async () => {
+  it('moves the selected customers to another tag of a group: the group’s other tags come off', async () => {
     const page = await stage().newPage();
     await openList(page);
     const db = stage().database.db;
