@@ -1,12 +1,14 @@
 import { Button, Checkbox, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedCustomerDto } from '../../api/customer-list.js';
 import { TagChipLite } from './tag-chip.js';
 import { extendTo, isSelected, pageState, toggle, togglePage, type Selection } from './selection.js';
 
 const rowHeight = 48;
+// The columns' widths added up: the least width before the table scrolls sideways.
+const tableWidth = 1028;
 
 /**
  * The customers as a virtualized table (antd's `virtual`: only the rows on screen are rendered, so
@@ -28,6 +30,17 @@ export function CustomerTable(props: {
   const { rows, selection, onSelection, onOpen, selectable } = props;
   const ids = useMemo(() => rows.map((r) => r.externalUserid), [rows]);
   const state = pageState(selection, ids);
+  // A virtual table lays its rows out at exactly scroll.x: make that the box's width when it is wider,
+  // so the rows fill it and line up with the header.
+  const box = useRef<HTMLDivElement>(null);
+  const [boxWidth, setBoxWidth] = useState(tableWidth);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setBoxWidth(Math.floor(el.clientWidth)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const columns = useMemo<ColumnsType<ListedCustomerDto>>(() => {
     const cols: ColumnsType<ListedCustomerDto> = [];
@@ -64,7 +77,7 @@ export function CustomerTable(props: {
       {
         key: 'tags',
         title: t('column.tags'),
-        width: 420,
+        width: 360,
         render: (_, row) => (
           <div style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={row.tags.map((tag) => tag.name).join(', ')}>
             {row.tags.map((tag) => (
@@ -78,6 +91,7 @@ export function CustomerTable(props: {
   }, [ids, onOpen, onSelection, selectable, selection, state, t]);
 
   return (
+    <div ref={box}>
     <Table<ListedCustomerDto>
       virtual
       size="small"
@@ -86,7 +100,7 @@ export function CustomerTable(props: {
       dataSource={rows}
       loading={props.loading}
       pagination={false}
-      scroll={{ x: 1100, y: props.height }}
+      scroll={{ x: Math.max(tableWidth, boxWidth), y: props.height }}
       rowClassName={(row) => (isSelected(selection, row.externalUserid) ? 'ant-table-row-selected' : '')}
       locale={{ emptyText: <Typography.Text type="secondary">{props.emptyText}</Typography.Text> }}
       onScroll={(e) => {
@@ -94,5 +108,6 @@ export function CustomerTable(props: {
         if (el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 20) props.onNearEnd();
       }}
     />
+    </div>
   );
 }
