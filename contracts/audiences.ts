@@ -69,3 +69,38 @@ export const SavedAudience = z.object({
 
 /** `GET /audiences`. */
 export const SavedAudienceList = z.object({ audiences: z.array(SavedAudience) });
+
+/**
+ * `POST /audiences/customers`: a page of the customers an audience selects (everyone the caller may
+ * see when neither `expression` nor `text` is given), optionally narrowed by a name search `q`.
+ */
+export const AudienceCustomersBody = z.strictObject({
+  ...ExpressionFields,
+  q: z.string().trim().max(50).optional().meta({ description: 'Name contains this (case-insensitive), or the external_userid is exactly this.' }),
+  cursor: z.string().max(40).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+  limit: z.int().min(1).max(1000).default(100),
+}).refine((b) => b.expression === undefined || b.text === undefined, oneMessage);
+
+/** A tag on a listed customer (on any of its relations), as the caller may see it. */
+export const ListedTag = z.object({ tagId: z.string(), name: z.string(), groupName: z.string(), kind: z.enum(['corp', 'strategy', 'smart', 'personal']) });
+
+/** A customer in an audience listing: the summary fields, its followers and its visible tags. */
+export const ListedCustomer = z.object({
+  externalUserid: z.string(),
+  name: z.string(),
+  gender: z.number().meta({ description: '0 unknown, 1 male, 2 female' }),
+  corpName: z.string(),
+  province: z.string(),
+  city: z.string(),
+  followers: z.array(z.object({ userid: z.string(), name: z.string() })).meta({ description: 'The employees who follow the customer, in the order they added it.' }),
+  tags: z.array(ListedTag),
+});
+
+/** `POST /audiences/customers`: one page in creation order, the matching count and how many the caller may see. */
+export const AudienceCustomerPage = z.object({
+  customers: z.array(ListedCustomer),
+  count: z.int().meta({ description: 'Customers matching the audience and `q`, within the caller’s data scope.' }),
+  total: z.int().meta({ description: 'Customers the caller may see.' }),
+  text: z.string().meta({ description: 'The audience in canonical text (empty when none was given).' }),
+  nextCursor: z.string().nullable(),
+});

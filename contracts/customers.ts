@@ -51,6 +51,16 @@ export const CustomerSummary = z.object({
 /** `GET /customers`: one page; `nextCursor` is null on the last. */
 export const CustomerPage = z.object({ customers: z.array(CustomerSummary), nextCursor: z.string().nullable() });
 
+/** Who put a tag on a relation, how and when (the mark's own record; an undo restores the original's). */
+export const TagOrigin = z.object({
+  source: z.string().meta({ description: '`manual`, `batch`, `rule`, `api`, `wecom-api`, `import` or `restore`.' }),
+  by: z.string().meta({ description: '`user:ID`, `app:ID` or `system:NAME`.' }),
+  byName: z.string().nullable().meta({ description: 'The employee’s name when `by` is one.' }),
+  operationId: z.string().nullable().meta({ description: 'The batch, import, rule run or undo that put it on; null for a single mark.' }),
+  operationKind: z.string().nullable(),
+  at: Timestamp,
+});
+
 /** A tag on a follow relation. Personal tags show only to their owner. */
 export const FollowTag = z.object({
   tagId: z.string(),
@@ -58,6 +68,7 @@ export const FollowTag = z.object({
   groupId: z.string().nullable(),
   groupName: z.string(),
   type: z.enum(['corp', 'personal', 'strategy']),
+  origin: TagOrigin.optional().meta({ description: 'Where the mark came from (in `GET /customers/:externalUserid`).' }),
 });
 
 /** A follow relation (employee × customer) with the employee's notes. */

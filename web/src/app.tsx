@@ -10,6 +10,7 @@ import { Providers } from './providers.js';
 // Each page is its own chunk: the first load carries the shell and the page asked for, no more.
 const LoginPage = lazy(() => import('./pages/login/login-page.js'));
 const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
+const CustomersPage = lazy(() => import('./pages/customers/customers-page.js'));
 const SmartGroupsPage = lazy(() => import('./pages/smart-groups/smart-groups-page.js'));
 const RuleGroupsPage = lazy(() => import('./pages/rule-groups/rule-groups-page.js'));
 const PermissionsPage = lazy(() => import('./pages/permissions/permissions-page.js'));
@@ -35,6 +36,7 @@ function Authenticated() {
         <Routes>
           <Route path="/" element={<Navigate to="/tags" replace />} />
           <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
+          <Route path="/customers" element={<CustomersPage me={me.data} />} />
           <Route path="/smart-groups" element={<SmartGroupsPage me={me.data} />} />
           <Route path="/rule-groups" element={<RuleGroupsPage me={me.data} />} />
           <Route path="/permissions" element={<PermissionsPage me={me.data} />} />

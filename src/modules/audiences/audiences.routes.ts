@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AudienceCount, AudienceExplanation, AudienceParams, AudienceQueryBody, CreateAudienceBody, ExplainBody, SavedAudience, SavedAudienceList, UpdateAudienceBody } from '../../../contracts/audiences.js';
+import { AudienceCount, AudienceCustomerPage, AudienceCustomersBody, AudienceExplanation, AudienceParams, AudienceQueryBody, CreateAudienceBody, ExplainBody, SavedAudience, SavedAudienceList, UpdateAudienceBody } from '../../../contracts/audiences.js';
 import { withErrors } from '../../../contracts/errors.js';
 import { apiCtx } from '../../api/api.plugin.js';
 import { withTx, type Ctx } from '../../context.js';
@@ -14,6 +14,7 @@ import { customersBySeq } from './service/customer-rows.js';
 import { audienceBitmap, membersIn, reachBitmap } from './service/evaluate-audience.js';
 import { audienceCsvChunks } from './service/export-csv.js';
 import { explainFor } from './service/explain-customer.js';
+import { listAudienceCustomers } from './service/list-customers.js';
 import { readExpression } from './service/read-expression.js';
 import type { AudienceEngine } from './service/engine.js';
 import type { Expr } from './expression/ast.js';
@@ -56,6 +57,14 @@ export const audienceRoutes: FastifyPluginAsyncZod<{ engine: AudienceEngine }> =
       text: printExpression(expr, catalogLabels(catalog)),
       elapsedMs: Math.round((performance.now() - started) * 100) / 100,
     };
+  });
+
+  app.post('/audiences/customers', {
+    schema: { tags, summary: 'List the customers of an audience', description: 'A page (`limit` ≤ 1000, in creation order; pass `nextCursor` back as `cursor`) of the customers the audience selects within the caller’s data scope — everyone they may see when neither `expression` nor `text` is given — optionally only those whose name contains `q`. Each with its followers and the tags the caller may see; `count` is how many match in all.', body: AudienceCustomersBody, response: withErrors({ 200: AudienceCustomerPage }, 403, 404) },
+  }, async (request) => {
+    const ctx = apiCtx(request);
+    (await policyFor(ctx)).authorize('customer.view');
+    return listAudienceCustomers(engine, ctx, await loadCatalog(ctx), request.body);
   });
 
   app.post('/audiences/explain', {

@@ -33,7 +33,15 @@ export function presentCustomerPage(page: { customers: { customer: CustomerRow; 
 
 /** A tag on a follow relation, its WeCom type number spelled out. */
 export function presentFollowTag(tag: FollowTagRow): z.infer<typeof FollowTag> {
-  return { tagId: tag.tagId, name: tag.tagName, groupId: tag.groupId ?? null, groupName: tag.groupName, type: tagTypes[tag.type] };
+  const o = tag.origin;
+  return {
+    tagId: tag.tagId,
+    name: tag.tagName,
+    groupId: tag.groupId ?? null,
+    groupName: tag.groupName,
+    type: tagTypes[tag.type],
+    origin: { source: o.source, by: o.by, byName: o.byName, operationId: o.operationId, operationKind: o.operationKind, at: o.at.toISOString() },
+  };
 }
 
 /** A follow relation with the employee's notes (WeCom's `remark_corp_name` is `remarkCompany` here). */

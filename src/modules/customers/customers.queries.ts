@@ -11,8 +11,14 @@ export type CustomerRow = typeof customers.$inferSelect;
 /** A follow relation row as stored. */
 export type FollowRow = typeof follows.$inferSelect;
 
+/**
+ * Where a mark came from, as the marks table records it: how (`source`), who (`by`, an actor label
+ * such as `user:zhangsan`, with the employee's name when it is one), which operation, and when.
+ */
+export type MarkOrigin = { source: string; by: string; byName: string | null; operationId: string | null; operationKind: string | null; at: Date };
+
 /** One tag on a follow relation, resolved to names. `type` is WeCom's: 1 corp, 2 personal, 3 strategy. */
-export type FollowTag = { tagId: string; tagName: string; groupName: string; type: 1 | 2 | 3; groupId?: string };
+export type FollowTag = { tagId: string; tagName: string; groupName: string; type: 1 | 2 | 3; groupId?: string; origin: MarkOrigin };
 
 /** Which personal tags a reader may see: every owner's (WeCom-compatible API), one owner's, or none. */
 export type PersonalVisibility = { kind: 'all' } | { kind: 'owner'; userid: string } | { kind: 'none' };
@@ -51,12 +57,14 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
   const personalCond =
     visibility.kind === 'all' ? sql`true` : visibility.kind === 'owner' ? sql`pt.owner_userid = ${visibility.userid}` : sql`false`;
   const rows = await queryRows<Record<string, string | number | null | object>>(ctx.db, sql`
-    select m.userid, m.external_userid, m.tag_id, m.personal,
+    select m.userid, m.external_userid, m.tag_id, m.personal, m.source, m.created_by, m.operation_id, m.created_at, o.kind as operation_kind, e.name as by_name,
            coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id, g.scope, g.strategy_id
     from marks m
     left join tags t on m.personal = 0 and t.corp_id = m.corp_id and t.tag_id = m.tag_id and t.deleted_at is null
     left join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
     left join personal_tags pt on m.personal = 1 and pt.corp_id = m.corp_id and pt.tag_id = m.tag_id
+    left join operations o on m.operation_id is not null and o.corp_id = m.corp_id and o.operation_id = m.operation_id
+    left join employees e on e.corp_id = m.corp_id and m.created_by = 'user:' || e.userid
     where m.corp_id = ${ctx.corpId} and m.external_userid in (${sql.join(externalUserids.map((id) => sql`${id}`), sql`, `)})
       and (t.tag_id is not null or (pt.tag_id is not null and ${personalCond}))
     order by m.created_at, m.tag_id`);
@@ -64,7 +72,15 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
     if (row.kind && !policy.canSeeGroup({ kind: row.kind as GroupForPolicy['kind'], scope: (row.scope ?? {}) as GroupForPolicy['scope'], strategyId: row.strategy_id === null ? null : Number(row.strategy_id) })) continue;
     const key = `${row.userid}|${row.external_userid}`;
     const type = Number(row.personal) === 1 ? 2 : row.kind === 'strategy' ? 3 : 1;
-    const tag: FollowTag = { tagId: String(row.tag_id), tagName: String(row.tag_name), groupName: String(row.group_name ?? ''), type };
+    const origin: MarkOrigin = {
+      source: String(row.source),
+      by: String(row.created_by),
+      byName: row.by_name === null ? null : String(row.by_name),
+      operationId: row.operation_id === null ? null : String(row.operation_id),
+      operationKind: row.operation_kind === null ? null : String(row.operation_kind),
+      at: row.created_at instanceof Date ? row.created_at : new Date(String(row.created_at)),
+    };
+    const tag: FollowTag = { tagId: String(row.tag_id), tagName: String(row.tag_name), groupName: String(row.group_name ?? ''), type, origin };
     if (row.group_id) tag.groupId = String(row.group_id);
     out.set(key, [...(out.get(key) ?? []), tag]);
   }

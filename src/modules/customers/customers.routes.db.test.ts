@@ -40,7 +40,7 @@ describeDb('customer routes', (db) => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ externalUserid: s.customer, attributes: {} });
     expect(res.body.follows.map((f: { userid: string }) => f.userid).sort()).toEqual([s.staffA, s.staffB].sort());
-    expect(res.body.follows.find((f: { userid: string }) => f.userid === s.staffB).tags).toEqual([{ tagId: s.tags[1]!.tagId, name: '低意向', groupId: s.group.groupId, groupName: s.group.name, type: 'corp' }]);
+    expect(res.body.follows.find((f: { userid: string }) => f.userid === s.staffB).tags).toEqual([{ tagId: s.tags[1]!.tagId, name: '低意向', groupId: s.group.groupId, groupName: s.group.name, type: 'corp', origin: { source: 'api', by: 'app:customer_contact', byName: null, operationId: null, operationKind: null, at: expect.any(String) } }]);
   });
 
   it('POST …/follows/:userid/tags: 400 → 403 → 404 → 200', async () => {

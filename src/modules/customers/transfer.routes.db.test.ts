@@ -67,7 +67,7 @@ describeDb('customer hand-over', (db) => {
     expect(await marksOf(s.corpId, solo)).toEqual([`${a} ${pt} 1`, `${b} ${t0} 0`].sort());
     // A still sees their personal tag on the customer through the query layer; nobody else does.
     const asA = await tagsOfFollows(employeeCtx(db().db, s.corpId, a), [solo], { kind: 'owner', userid: a });
-    expect(asA.get(`${a}|${solo}`)).toEqual([{ tagId: pt, tagName: 'A的私房', groupName: '', type: 2 }]);
+    expect(asA.get(`${a}|${solo}`)).toEqual([{ tagId: pt, tagName: 'A的私房', groupName: '', type: 2, origin: expect.objectContaining({ by: `user:${a}`, operationId: null }) }]);
     const detailAsB = await apiClient(app, s.key, b).get(`/customers/${solo}`);
     expect(detailAsB.body.follows).toMatchObject([{ userid: b, tags: [{ tagId: t0, type: 'corp' }] }]);
     expect(JSON.stringify(detailAsB.body)).not.toContain(pt);

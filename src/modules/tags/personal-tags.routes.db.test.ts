@@ -48,7 +48,7 @@ describeDb('personal tag routes', (db) => {
     expect(renamed.body).toMatchObject({ tagId, name: '老友' });
     const detail = await asA.get(`/customers/${s.customer}`);
     const mine = detail.body.follows.find((f: { userid: string }) => f.userid === s.staffA);
-    expect(mine.tags).toContainEqual({ tagId, name: '老友', groupId: null, groupName: '我的', type: 'personal' });
+    expect(mine.tags).toContainEqual({ tagId, name: '老友', groupId: null, groupName: '我的', type: 'personal', origin: expect.objectContaining({ by: `user:${s.staffA}`, operationId: null }) });
 
     const deleted = await asA.delete(`/personal-tags/${tagId}`);
     expect(deleted.body).toEqual({ marksRemoved: 1 });

@@ -2,10 +2,11 @@ import { Empty, Input, List, Modal, Tag as Chip } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { MeDto } from '../api/session.js';
+import { useCustomerSearch } from '../api/customer-list.js';
+import { can, type MeDto } from '../api/session.js';
 import { useTagGroups } from '../api/tags.js';
 import { pages } from '../pages/registry.js';
-import { rankTargets, type JumpTarget, type Searchable } from './quick-jump-match.js';
+import { rankTargets, withCustomers, type JumpTarget, type Searchable } from './quick-jump-match.js';
 
 type Initials = (text: string) => string;
 
@@ -22,8 +23,9 @@ function usePinyinInitials(open: boolean): Initials | null {
 }
 
 /**
- * Ctrl/⌘+K: type part of a page, tag group or tag name (or its pinyin initials) and press Enter to
- * go there, so nothing in the library is ever more than a few keystrokes away.
+ * Ctrl/⌘+K: type part of a page, tag group or tag name (or its pinyin initials), or a customer's
+ * name (searched on the server), and press Enter to go there, so nothing is ever more than a few
+ * keystrokes away.
  */
 export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onClose: () => void }) {
   const { t } = useTranslation();
@@ -42,7 +44,14 @@ export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onC
     }
     return out;
   }, [groups.data, initialsOf, me, t]);
-  const results = rankTargets(targets, query);
+  // Customers are searched by name on the server, once the typing pauses.
+  const [settled, setSettled] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(query.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const customers = useCustomerSearch(open && can(me, 'customer.view') ? settled : '');
+  const results = withCustomers(rankTargets(targets, query), query.trim() === '' ? [] : (customers.data ?? []));
 
   const go = (target: JumpTarget | undefined) => {
     if (!target) return;
@@ -76,7 +85,7 @@ export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onC
           renderItem={(item, index) => (
             <List.Item key={item.key} onClick={() => go(item)} style={{ cursor: 'pointer', background: index === active ? '#e6f4ff' : undefined, paddingInline: 8 }}>
               <span>
-                <Chip>{t(`quickJump.kind.${item.kind}`)}</Chip>
+                <Chip>{item.kind === 'customer' ? t('customers:jumpKind') : t(`quickJump.kind.${item.kind}`)}</Chip>
                 {item.label}
               </span>
               {item.hint && <span style={{ color: '#999' }}>{item.hint}</span>}

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCommon from './en-US/common.json';
+import enCustomers from './en-US/customers.json';
 import enLogin from './en-US/login.json';
 import enPermissions from './en-US/permissions.json';
 import enRules from './en-US/rules.json';
@@ -12,6 +13,7 @@ import enTransfer from './en-US/transfer.json';
 import enOperations from './en-US/operations.json';
 import enAudit from './en-US/audit.json';
 import zhCommon from './zh-CN/common.json';
+import zhCustomers from './zh-CN/customers.json';
 import zhLogin from './zh-CN/login.json';
 import zhPermissions from './zh-CN/permissions.json';
 import zhRules from './zh-CN/rules.json';
@@ -59,6 +61,7 @@ export function initI18n(): typeof i18next {
         common: zhCommon,
         login: zhLogin,
         tags: zhTags,
+        customers: zhCustomers,
         sidebar: zhSidebar,
         permissions: zhPermissions,
         starters: zhStarters,
@@ -72,6 +75,7 @@ export function initI18n(): typeof i18next {
         common: enCommon,
         login: enLogin,
         tags: enTags,
+        customers: enCustomers,
         sidebar: enSidebar,
         permissions: enPermissions,
         starters: enStarters,
