@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p3, p4, p5, web; default all). P1, P3 and P5 share one seeded corp
+//   BENCH_ONLY=p1,p5        only these parts (p1, p3, p4, p5, web, webui; default all). P1, P3 and P5 share one seeded corp
 //                           (P3 alone seeds a 100k-customer corp of its own).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
@@ -16,6 +16,7 @@ import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, seedP5Corp, type SeededCorp } from './p5-index-build.js';
 import { pgbenchCeiling } from './pgbench.js';
 import { benchWebConsole } from './web-console.js';
+import { benchWebInteraction } from './web-interaction.js';
 import { adminQuery, withScratchDatabase } from './scratch-database.js';
 
 // The memory figures need a settled heap, and `npm run bench` starts tsx without --expose-gc:
@@ -25,7 +26,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p3', 'p4', 'p5', 'web'] as const;
+const parts = ['p1', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
 const unknown = only.filter((p) => !(parts as readonly string[]).includes(p));
 if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown parts ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
@@ -40,6 +41,10 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   if (runs('web')) {
     log('web: the console\'s first-load budget');
     results.web = await benchWebConsole();
+  }
+  if (runs('webui')) {
+    log('webui: the console in Chromium (live count, 5,000-row list) on the demo corp');
+    results.webui = await benchWebInteraction();
   }
   // P4 first, on a database the large corp has not yet filled the caches of.
   if (runs('p4')) {

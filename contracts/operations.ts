@@ -5,15 +5,20 @@ import { ExpressionFields } from './audiences.js';
 // ---- input ----
 
 /**
- * Which customers a batch acts on: exactly one of `externalUserids` (an explicit list) or an
- * audience (`expression` / `text`), evaluated within the caller's data scope when the job runs.
+ * Which customers a batch acts on: exactly one of `externalUserids` (an explicit list), an
+ * audience (`expression` / `text`), or `everyone: true` (every customer within the caller's data
+ * scope, the console's unfiltered "select all"), evaluated when the job runs.
  * One object rather than a union, so every bad field is reported at its own path.
  */
 export const BatchSelection = z
-  .strictObject({ externalUserids: z.array(Id).min(1).max(100_000).optional(), ...ExpressionFields })
+  .strictObject({
+    externalUserids: z.array(Id).min(1).max(100_000).optional(),
+    ...ExpressionFields,
+    everyone: z.literal(true).optional().meta({ description: 'Every customer within your data scope.' }),
+  })
   .superRefine((s, issue) => {
-    const given = [s.externalUserids, s.expression, s.text].filter((v) => v !== undefined).length;
-    if (given !== 1) issue.addIssue({ code: 'custom', path: [], message: 'give exactly one of externalUserids, expression and text' });
+    const given = [s.externalUserids, s.expression, s.text, s.everyone].filter((v) => v !== undefined).length;
+    if (given !== 1) issue.addIssue({ code: 'custom', path: [], message: 'give exactly one of externalUserids, expression, text and everyone' });
   });
 
 /**

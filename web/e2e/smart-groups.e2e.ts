@@ -58,7 +58,8 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await page.waitForFunction(() => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and gender:female');
     const narrowed = await liveCount(page);
     expect(narrowed).toBeLessThan(withTag);
-    await page.getByRole('switch', { name: '取反（不满足）' }).last().click();
+    // The gender condition's own switch (the builder may still be drawing the new row when the text already shows it).
+    await page.getByRole('group', { name: '性别', exact: true }).getByRole('switch', { name: '取反（不满足）' }).click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and not gender:female');
     expect(await liveCount(page)).toBe(withTag - narrowed);
     await snap(page, 'smart-builder-zh');
@@ -99,7 +100,8 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     expect(await preview.innerText()).toMatch(/将新打上\s*\+[1-9]/);
     expect(await preview.innerText()).toMatch(/将被去掉\s*−0/);
     await snap(page, 'smart-preview-zh');
-    await page.keyboard.press('Escape');
+    await page.locator('.ant-drawer-open .ant-drawer-close').click();
+    await page.locator('.ant-drawer-open').waitFor({ state: 'hidden' });
 
     await page.getByRole('button', { name: /新建规则标签组/ }).click();
     await page.getByLabel('标签组名称').fill('华东女客户');
@@ -114,51 +116,17 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await snap(page, 'smart-list-zh');
   });
 
-  it('answers the live count soon after the last keystroke, only for the newest text', async () => {
+  // How soon the count shows is measured by `npm run bench` (part webui), not here.
+  it('shows only the newest text’s count when the user types faster than the answers come', async () => {
     const page = await stage().newPage();
     await openNewGroup(page);
     const text = page.getByTestId('audience-text');
-    const measure = async (value: string) => {
-      await page.evaluate(() => {
-        const w = window as unknown as { typed?: number; shown?: number };
-        w.typed = undefined;
-        w.shown = undefined;
-        const box = document.querySelector('[data-testid="audience-text"]')!;
-        box.addEventListener('input', () => (w.typed = performance.now()), { once: true });
-        const count = document.querySelector('[data-testid="live-count"]')!;
-        const observer = new MutationObserver(() => {
-          if (w.typed !== undefined && count.getAttribute('data-current') === 'true') {
-            w.shown = performance.now();
-            observer.disconnect();
-          }
-        });
-        observer.observe(count, { attributes: true, childList: true, subtree: true, characterData: true });
-      });
-      await text.fill(value);
-      await page.waitForFunction(() => (window as unknown as { shown?: number }).shown !== undefined);
-      return page.evaluate(() => {
-        const w = window as unknown as { typed: number; shown: number };
-        const request = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/audiences/count')).at(-1);
-        return { total: w.shown - w.typed, request: request?.duration ?? 0 };
-      });
-    };
-    const rules = ['tag:看房', 'tag:看房 or tag:购房意向', '(tag:看房 or tag:购房意向) and gender:female', 'region:华东 and added:within(90d)', 'event:link.clicked(count>=2, within=30d) and not group:投诉客户:any'];
-    const times: number[] = [];
-    const requests: number[] = [];
-    for (const rule of rules) {
-      const { total, request } = await measure(rule);
-      times.push(total);
-      requests.push(request);
-    }
     // Typing fast: only the last text's count is shown, however the answers arrive.
     for (const partial of ['tag:看', 'tag:看房 or', 'tag:看房 or tag:购房意']) await text.fill(partial);
     await text.fill('tag:高意向');
     const final = await liveCount(page);
     const alone = await page.evaluate(async () => (await (await fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'tag:高意向' }) })).json()).count as number);
     expect(final).toBe(alone);
-    const sorted = [...times].sort((a, b) => a - b);
-    console.log(`live count, last keystroke → number on screen (ms): ${times.map((t) => t.toFixed(0)).join(', ')}; median ${sorted[2]!.toFixed(0)}; of which the /audiences/count request: ${requests.map((t) => t.toFixed(0)).join(', ')}`);
-    expect(sorted[2]).toBeLessThan(1000);
   });
 
   it('shows the builder in English', async () => {
@@ -229,7 +197,8 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await drawer.getByRole('button', { name: /添加标签组/ }).click();
     await drawer.locator('.ant-card', { hasText: '华东专属' }).getByText('老业主').waitFor();
     await snap(page, 'rule-group-editor-zh');
-    await page.keyboard.press('Escape');
+    // The close button, not Escape: Escape first closes whichever dropdown still has the focus.
+    await drawer.locator('.ant-drawer-close').click();
     await drawer.waitFor({ state: 'hidden' });
     await snap(page, 'rule-groups-zh');
     const [group] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '华东专属')));

@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
-import { events, marks, operationJournal, operations } from '../../db/schema/index.js';
+import { events, follows, marks, operationJournal, operations } from '../../db/schema/index.js';
 import { apiClient, buildApiScene, corpState, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildCustomer, buildTagGroup } from '../../test/factories.js';
@@ -92,6 +92,28 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     // The shared customer has two relations (A's, B's): both visited, one carried the tag.
     expect(detail.body.operation).toMatchObject({ status: 'succeeded', total: 3, result: { added: 0, removed: 2 } });
     expect(await marksOf(s.corpId, s.hot)).toEqual([]);
+  });
+
+  it('acts on everyone within the caller’s data scope with `everyone: true` (the console’s unfiltered select-all), and refuses it beside another selection', async () => {
+    const s = await scene();
+    const followsOf = async (userid?: string) =>
+      (await db().db.select().from(follows).where(userid ? and(eq(follows.corpId, s.corpId), eq(follows.userid, userid)) : eq(follows.corpId, s.corpId))).map((f) => `${f.externalUserid}|${f.userid}`).sort();
+    for (const selection of [{ everyone: true, text: 'tag:高意向' }, { everyone: false }, { everyone: 'yes' }]) {
+      const refused = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection }), 400, 'validation_failed');
+      expect(detailPaths(refused).some((p) => p.startsWith('body.selection'))).toBe(true);
+    }
+    // A staff member with their own data scope reaches only their own relations.
+    const mine = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { everyone: true } });
+    expect(mine.status).toBe(202);
+    await drain();
+    expect(await marksOf(s.corpId, s.hot)).toEqual(await followsOf(s.staffA));
+    const all = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { everyone: true } });
+    expect(all.status).toBe(202);
+    expect(all.body.operation.total).toBe((await followsOf()).length);
+    await drain();
+    expect(await marksOf(s.corpId, s.cold)).toEqual(await followsOf());
+    const queued = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, all.body.operation.operationId), eq(events.type, 'operation.queued')));
+    expect(queued[0]!.payload).toMatchObject({ selection: { everyone: true } });
   });
 
   it('moves within a group: the group’s other tags come off, the target goes on', async () => {

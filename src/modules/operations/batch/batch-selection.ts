@@ -8,8 +8,8 @@ import type { Expr } from '../../audiences/expression/ast.js';
 import { audienceQuery } from '../../audiences/sql/compile.js';
 import type { BatchTags } from './batch-tags.js';
 
-/** The selection as stored on the operation: explicit ids, or the checked expression (ids, not names). */
-export type StoredSelection = { externalUserids: string[] } | { expression: Expr; text?: string };
+/** The selection as stored on the operation: explicit ids, the checked expression (ids, not names), or everyone in scope. */
+export type StoredSelection = { externalUserids: string[] } | { expression: Expr; text?: string } | { everyone: true };
 
 /** Whose relations of each selected customer the batch touches. */
 export type RelationScope = { userid: string } | { reach: Policy['reach'] };
@@ -30,9 +30,12 @@ function userFilter(scope: RelationScope): SQL {
  * someone outside the actor's reach keeps that relation's tags untouched.
  */
 export function relationsQuery(ctx: Ctx, selection: StoredSelection, scope: RelationScope, evalCtx: EvalContext | null): SQL {
-  const customers = 'externalUserids' in selection
-    ? sql`f.external_userid = any(${sql.param(selection.externalUserids)}::text[])`
-    : sql`f.external_userid in (select q.external_userid from (${audienceQuery(ctx.corpId, selection.expression, evalCtx!)}) q)`;
+  // Everyone: the relation scope below is the whole filter (the caller's reach, or one employee).
+  const customers = 'everyone' in selection
+    ? sql`true`
+    : 'externalUserids' in selection
+      ? sql`f.external_userid = any(${sql.param(selection.externalUserids)}::text[])`
+      : sql`f.external_userid in (select q.external_userid from (${audienceQuery(ctx.corpId, selection.expression, evalCtx!)}) q)`;
   return sql`select f.external_userid, f.userid from follows f where f.corp_id = ${ctx.corpId} and ${customers} and ${userFilter(scope)} order by f.external_userid, f.userid`;
 }
 

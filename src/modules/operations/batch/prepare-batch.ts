@@ -37,6 +37,7 @@ export async function prepareBatch(ctx: Ctx | TxCtx, body: BatchInput | BatchPar
   }
   const selection = body.selection;
   if ('externalUserids' in selection && selection.externalUserids !== undefined) return { policy, tags, scope, selection: { externalUserids: [...new Set(selection.externalUserids)] }, evalCtx: null };
+  if ('everyone' in selection && selection.everyone) return { policy, tags, scope, selection: { everyone: true }, evalCtx: null };
   const catalog = await loadCatalog(ctx);
   const input = selection as { expression?: unknown; text?: string };
   // A stored selection keeps the checked expression (ids) beside the text it came from; running it

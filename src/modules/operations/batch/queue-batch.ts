@@ -31,7 +31,7 @@ export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<Operatio
     .values({ corpId: ctx.corpId, operationId, kind: 'batch', status: 'queued', params, actor: ctx.actor as Record<string, unknown>, actorLabel: actorLabel(ctx.actor), source: ctx.source, total })
     .returning();
   // The audit entry summarizes the selection; the full id list lives on the operation row.
-  const summary = 'externalUserids' in selection ? { customers: selection.externalUserids.length } : { expression: selection.expression, ...(selection.text ? { text: selection.text } : {}) };
+  const summary = 'externalUserids' in selection ? { customers: selection.externalUserids.length } : 'everyone' in selection ? { everyone: true } : { expression: selection.expression, ...(selection.text ? { text: selection.text } : {}) };
   await recordEvent(ctx, { type: 'operation.queued', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: 'batch', action: body.action, tagIds: body.tagIds, move: body.move, relations: body.relations, selection: summary, total } });
   // Delivered at commit to every process's worker (their poll is the fallback).
   await ctx.tx.execute(sql`select pg_notify(${jobsChannel}, ${ctx.corpId})`);

@@ -59,10 +59,10 @@ describe('filter bar → audience text', () => {
 
 describe('what a batch sends', () => {
   it('sends the picked ids, or in audience mode the audience text (everyone when unfiltered), never 100k ids', async () => {
-    const { batchSelection, everyone } = await import('./batch-selection.js');
+    const { batchSelection } = await import('./batch-selection.js');
     expect(batchSelection(toggle(emptySelection, 'c1', rows), 'tag:A级')).toEqual({ externalUserids: ['c1'] });
     expect(batchSelection(selectAllMatching(), 'tag:A级')).toEqual({ text: 'tag:A级' });
-    expect(batchSelection(selectAllMatching(), undefined)).toEqual({ expression: everyone });
+    expect(batchSelection(selectAllMatching(), undefined)).toEqual({ everyone: true });
   });
 });
 
