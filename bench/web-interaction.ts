@@ -12,7 +12,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const admin = { corpId: 'ww-demo', username: 'd12u1', password: 'demo-admin-2026' };
 
 /** Expressions typed into the smart-group editor, as a marketer would build one up. */
-const typedExpressions = ['tag:A级重要客户', 'tag:A级重要客户 or tag:B级普通客户', 'added:within(30d)', 'source:scan and not tag:投诉客户', 'gender:female and added:within(90d)'];
+const typedExpressions = ['tag:看房', 'tag:看房 or tag:购房意向', '(tag:看房 or tag:购房意向) and gender:female', 'region:华东 and added:within(90d)', 'event:link.clicked(count>=2, within=30d) and not group:投诉客户:any'];
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -41,12 +41,16 @@ async function liveCount(page: Page, base: string) {
   await box.waitFor();
   const latencies: number[] = [];
   const roundTrips: number[] = [];
+  const byText: Record<string, number[]> = {};
   for (let round = 0; round < 4; round += 1) {
-    for (const text of typedExpressions) {
+    // Each round asks new audiences (the console keeps recent answers, and a repeat would be free).
+    for (const typed of typedExpressions) {
+      const text = round === 0 ? typed : `${typed} and not added:within(${round}h)`;
       const expected = await page.evaluate(async (body) => {
         const started = performance.now();
         const response = await fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
-        const json = (await response.json()) as { count: number };
+        const json = (await response.json()) as { count?: number; error?: { message: string } };
+        if (json.count === undefined) throw new Error(`${body.text}: ${json.error?.message}`);
         return { count: json.count, ms: performance.now() - started };
       }, { text });
       roundTrips.push(expected.ms);
@@ -55,7 +59,8 @@ async function liveCount(page: Page, base: string) {
         const w = window as unknown as { lastKey?: number; shown?: { at: number; text: string }[] };
         w.lastKey = undefined;
         w.shown = [];
-        document.querySelector('[data-testid="audience-text"]')!.addEventListener('keydown', () => (w.lastKey = performance.now()));
+        // `input`, not `keydown`: a Chinese character arrives from the IME as text, with no key event.
+        document.querySelector('[data-testid="audience-text"]')!.addEventListener('input', () => (w.lastKey = performance.now()));
         const count = document.querySelector('[data-testid="live-count"]')!;
         // The count is the current text's once the element says so (`data-current`).
         new MutationObserver(() => {
@@ -73,34 +78,35 @@ async function liveCount(page: Page, base: string) {
         expected.count,
         { timeout: 10_000 },
       );
-      latencies.push((await handle.jsonValue()) as number);
+      const ms = (await handle.jsonValue()) as number;
+      latencies.push(ms);
+      (byText[typed] ??= []).push(Math.round(ms));
     }
   }
   const lastKeyToCount = summary(latencies);
-  return { target: 'count on screen ≤ 100 ms after the last keystroke (demo corp)', lastKeyToCountMs: lastKeyToCount, countRoundTripMs: summary(roundTrips), withinBudget: lastKeyToCount.median <= 100 };
+  return { target: 'count on screen ≤ 100 ms after the last keystroke (demo corp)', lastKeyToCountMs: lastKeyToCount, countRoundTripMs: summary(roundTrips), lastKeyToCountByText: byText, withinBudget: lastKeyToCount.median <= 100 };
 }
 
-/** Frame intervals while `step` runs once per animation frame for `frames` frames. */
+// Passed to the page as source text: tsx (esbuild, keepNames) would wrap a named function in a
+// helper the page does not have.
+const frameScript = `(([sel, n]) => new Promise((resolve) => {
+  const scroller = sel ? document.querySelector(sel) : null;
+  const deltas = [];
+  let last = performance.now();
+  let i = 0;
+  requestAnimationFrame(function step(now) {
+    deltas.push(now - last);
+    last = now;
+    if (scroller) scroller.scrollTop = (i * 140) % (scroller.scrollHeight - scroller.clientHeight + 1);
+    i += 1;
+    if (i < n) requestAnimationFrame(step);
+    else resolve(deltas.slice(1));
+  });
+}))`;
+
+/** Frame intervals over `frames` animation frames, scrolling `selector` 140 px a frame if given. */
 async function frameTimes(page: Page, selector: string | null, frames: number): Promise<number[]> {
-  return page.evaluate(
-    ([sel, n]) =>
-      new Promise<number[]>((resolve) => {
-        const scroller = sel ? (document.querySelector(sel as string) as HTMLElement) : null;
-        const deltas: number[] = [];
-        let last = performance.now();
-        let i = 0;
-        const tick = (now: number) => {
-          deltas.push(now - last);
-          last = now;
-          if (scroller) scroller.scrollTop = ((i * 140) % (scroller.scrollHeight - scroller.clientHeight + 1));
-          i += 1;
-          if (i < (n as number)) requestAnimationFrame(tick);
-          else resolve(deltas.slice(1));
-        };
-        requestAnimationFrame(tick);
-      }),
-    [selector, frames] as const,
-  );
+  return (await page.evaluate(`${frameScript}(${JSON.stringify([selector, frames])})`)) as number[];
 }
 
 /**
@@ -137,7 +143,8 @@ export async function benchWebInteraction() {
   const vite = await import('vite');
   await vite.build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
   await seedDemoCorp(database.db, {});
-  const app = await buildApp({ db: database.db, consoleDir: outDir, listen: database.listen, logger: false });
+  // As `npm start` does: every corp's audience index is built before the first request.
+  const app = await buildApp({ db: database.db, consoleDir: outDir, listen: database.listen, logger: false, warmAudiences: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });

@@ -53,7 +53,7 @@ export function usePreview() {
  * last change. Each expression is its own query key, so an answer that arrives late for an older
  * expression never replaces the newest one; the previous number stays, marked stale, meanwhile.
  */
-export function useLiveCount(key: string | undefined, expression: unknown, delayMs = 70) {
+export function useLiveCount(key: string | undefined, expression: unknown, delayMs = 40) {
   const [asked, setAsked] = useState<{ key: string; expression: unknown } | undefined>(undefined);
   useEffect(() => {
     if (key === undefined) return setAsked(undefined);
