@@ -29,7 +29,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await snap(page, 'permissions-matrix-zh');
     await box.click();
     await page.getByText('已保存').first().waitFor();
-    expect(await box.isChecked()).toBe(false);
+    await expect.poll(() => box.isChecked(), { timeout: 2_000 }).toBe(false);
     await logOut(page);
 
     await logIn(page, demo.manager);

@@ -78,9 +78,16 @@ function useAdminMutation<I, O>(keys: string[][], run: (input: I) => Promise<O>)
 /** Role writes: create, edit (name, permissions, data scope) and delete a custom role. */
 export function useRoleActions() {
   const keys = [['roles'], ['me']];
+  const client = useQueryClient();
   return {
     create: useAdminMutation(keys, (body: z.input<typeof CreateRoleBody>) => api<RoleDto>('POST', '/roles', body)),
-    update: useAdminMutation(keys, ({ roleId, ...body }: { roleId: string } & z.input<typeof UpdateRoleBody>) => api<RoleDto>('PATCH', `/roles/${encodeURIComponent(roleId)}`, body)),
+    // The saved role goes into the matrix at once, so the tick shows what the server kept as soon
+    // as "saved" does (the refetch after confirms it).
+    update: useAdminMutation(keys, async ({ roleId, ...body }: { roleId: string } & z.input<typeof UpdateRoleBody>) => {
+      const saved = await api<RoleDto>('PATCH', `/roles/${encodeURIComponent(roleId)}`, body);
+      client.setQueryData<RoleDto[]>(['roles'], (roles) => roles?.map((r) => (r.roleId === saved.roleId ? saved : r)));
+      return saved;
+    }),
     remove: useAdminMutation(keys, (roleId: string) => api<{ roleId: string }>('DELETE', `/roles/${encodeURIComponent(roleId)}`)),
   };
 }
