@@ -198,6 +198,13 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     // The follow relation is headed by the employee's name (the userid only in its tooltip).
     await drawer.locator('.ant-list-item strong', { hasText: follow!.name }).first().waitFor();
     await snap(page, 'customers-detail-follower-names');
+    // The list's own name search takes the same initials.
+    await page.locator('.ant-drawer-close').click();
+    await page.waitForURL((url) => !url.search.includes('customer='));
+    await page.getByLabel('搜索客户名称').fill(picked!.initials!);
+    await countLabel(page).getByText(/^共 1 位客户/).waitFor();
+    expect((await page.locator('.ant-table-tbody .ant-table-row').first().locator('button').first().innerText()).trim()).toBe(picked!.name);
+    await snap(page, 'customers-search-initials');
   });
 
   it('jumps with Ctrl+K to a customer by name and opens the detail; English reads as English', async () => {
