@@ -8,7 +8,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { fillNameInitials } from './fill-name-initials.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseHealth } from './health.js';
 import { keepRecoveryShort } from './pglite-checkpoints.js';
@@ -125,8 +124,7 @@ function openPool(opts: OpenOptions, health: DatabaseHealth): pg.Pool {
 /**
  * Opens the database: a PostgreSQL server when `url` is given, otherwise embedded PGlite stored in
  * `dataDir` (or in memory when `dataDir` is `memory://`). A PGlite folder is locked for this
- * process first (`DataDirBusyError` when another process has it). Migrations are applied on open,
- * then the customers' name initials that SQL cannot compute are filled (`fillNameInitials`).
+ * process first (`DataDirBusyError` when another process has it). Migrations are applied on open.
  */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
@@ -135,7 +133,6 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const db = drizzlePg(pool, { schema });
     try {
       await migratePg(db, { migrationsFolder });
-      await fillNameInitials(db as unknown as Db);
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;
@@ -151,7 +148,6 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     client = await PGlite.create(dataDir);
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder });
-    await fillNameInitials(db as unknown as Db);
     const open = client;
     const listen = async (channel: string, onNotify: (payload: string) => void) => {
       if (!channelName.test(channel)) throw new Error(`bad channel name ${channel}`);

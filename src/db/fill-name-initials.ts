@@ -8,13 +8,16 @@ const batchSize = 1000;
  * Fills `customers.name_initials` where it is null, in batches of 1,000, and says how many rows it
  * filled. A migration cannot run pinyin-pro, so the rows that existed before migration 0010 and
  * the rows whose name was changed outside addCustomers (its trigger clears their initials) are
- * filled here, each time the database is opened: with nothing to fill it is one probe of a partial
- * index. Idempotent and safe beside writers: a row whose name changed since it was read is
- * left null for the next run rather than given the old name's initials.
+ * filled here, by the server in the background after it starts (`tagloom serve`): a large corp's
+ * first start after the upgrade is not held up, and until a row is filled its customer is still
+ * found by name. With nothing to fill it is one probe of a partial index. Idempotent and safe
+ * beside writers: a row whose name changed since it was read is left null for the next run rather
+ * than given the old name's initials. `signal` stops it between batches (a graceful stop).
  */
-export async function fillNameInitials(db: Db): Promise<number> {
+export async function fillNameInitials(db: Db, opts: { signal?: AbortSignal } = {}): Promise<number> {
   let filled = 0;
   for (;;) {
+    if (opts.signal?.aborted) return filled;
     const result = (await db.execute(sql`
       select corp_id, external_userid, name from customers where name_initials is null limit ${batchSize}`)) as unknown as { rows: { corp_id: string; external_userid: string; name: string }[] };
     const rows = result.rows;

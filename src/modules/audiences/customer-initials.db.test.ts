@@ -53,6 +53,11 @@ describeDb('customers found by their name’s pinyin initials (客户 search, qu
     const { f, search } = await scene();
     await db().db.execute(sql`update customers set name_initials = null where corp_id = ${f.corpId}`);
     expect(await search('lgt')).toEqual([]);
+    // A graceful stop before it starts fills nothing (the server aborts it between batches).
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await fillNameInitials(db().db, { signal: stopped.signal })).toBe(0);
+    expect(await search('lgt')).toEqual([]);
     expect(await fillNameInitials(db().db)).toBeGreaterThanOrEqual(9);
     expect(await fillNameInitials(db().db)).toBe(0);
     expect(await search('lgt')).toEqual(['林桂婷']);
