@@ -85,8 +85,12 @@ export const Follow = z.object({
   operUserid: z.string(),
 });
 
-/** A follow relation with its tags. */
-export const FollowWithTags = Follow.extend({ tags: z.array(FollowTag), abilities: z.record(z.string(), z.boolean()).optional() });
+/** A follow relation with its tags and the employee's name, so the console shows who rather than a userid. */
+export const FollowWithTags = Follow.extend({
+  userName: z.string().meta({ description: 'The employee’s name (the userid when the corp has no such employee).' }),
+  tags: z.array(FollowTag),
+  abilities: z.record(z.string(), z.boolean()).optional(),
+});
 
 /** `GET /customers/:externalUserid`. */
 export const CustomerDetail = CustomerSummary.omit({ followUserids: true }).extend({ attributes: z.record(z.string(), z.unknown()), follows: z.array(FollowWithTags) });

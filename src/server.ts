@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, serverLogger, type AppOptions } from './app.js';
 import { ensureConsoleBuilt } from './plugins/console.js';
 import { openDatabase, type Database } from './db/client.js';
+import { fillNameInitials } from './db/fill-name-initials.js';
 import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
@@ -52,7 +53,17 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
   }
   database.lock?.note({ url });
   process.stdout.write(`Tagloom serves ${url}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`);
-  stopOnSignals(app, database);
+  // Older customers' pinyin initials are filled behind the running server (see fillNameInitials).
+  const stopFilling = new AbortController();
+  const log = app.log;
+  const filling = fillNameInitials(database.db, { signal: stopFilling.signal }).then(
+    (n) => n > 0 && log.info({ filled: n }, 'customer name initials filled'),
+    (error: unknown) => log.error({ err: error }, 'filling customer name initials failed; the next start retries'),
+  );
+  stopOnSignals(app, database, async () => {
+    stopFilling.abort();
+    await filling;
+  });
   return app;
 }
 
@@ -62,10 +73,10 @@ const drainMs = 10_000;
 /**
  * On the first SIGINT or SIGTERM: stop taking requests (the listener closes; progress streams
  * end), let requests in flight finish, hand a running batch back to the queue, stop the worker,
- * the audience engine and their LISTEN connections, close the database (a PGlite folder is
- * unlocked), and exit 0. A second signal while stopping exits at once with 1.
+ * the audience engine and their LISTEN connections, end background work (`beforeClose`), close
+ * the database (a PGlite folder is unlocked), and exit 0. A second signal while stopping exits at once with 1.
  */
-export function stopOnSignals(app: FastifyInstance, database: Database): void {
+export function stopOnSignals(app: FastifyInstance, database: Database, beforeClose: () => Promise<void> = async () => {}): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -78,6 +89,7 @@ export function stopOnSignals(app: FastifyInstance, database: Database): void {
     void (async () => {
       try {
         await app.close();
+        await beforeClose();
         await database.close();
       } catch (error) {
         process.stderr.write(`Stopped with an error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { customers, marks } from '../../src/db/schema/index.js';
+import { customers, employees, follows, marks } from '../../src/db/schema/index.js';
 import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 
 describeBrowser('客户列表 in Chromium: filter, select, batch with progress and undo, detail with origins', () => {
@@ -173,6 +173,38 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     expect(await page.getByRole('button', { name: '批量打标签' }).count()).toBe(0);
     expect(await rowBoxes(page).count()).toBe(0);
     await snap(page, 'customers-readonly');
+  });
+
+  it('jumps with Ctrl+K to a customer by the pinyin initials of its name; the detail names its followers', async () => {
+    const page = await stage().newPage();
+    await openList(page);
+    const db = stage().database.db;
+    // A demo customer whose initials (three letters, no other demo customer shares them) find it alone.
+    const [picked] = await db
+      .select({ id: customers.externalUserid, name: customers.name, initials: customers.nameInitials })
+      .from(customers)
+      .where(and(eq(customers.corpId, 'ww-demo'), sql`${customers.nameInitials} ~ '^[a-z]{3}$'`, sql`(select count(*) from customers o where o.corp_id = ${customers.corpId} and o.name_initials = ${customers.nameInitials}) = 1`))
+      .limit(1);
+    const [follow] = await db.select({ name: employees.name }).from(follows).innerJoin(employees, and(eq(employees.corpId, follows.corpId), eq(employees.userid, follows.userid))).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.externalUserid, picked!.id))).limit(1);
+    await page.keyboard.press('Control+k');
+    await page.getByLabel('输入名称或拼音首字母，回车跳转').fill(picked!.initials!);
+    const hit = page.getByRole('dialog').locator('.ant-list-item', { hasText: '客户' }).filter({ hasText: picked!.name }).first();
+    await hit.waitFor();
+    await snap(page, 'customers-quick-jump-initials');
+    await hit.click();
+    await page.waitForURL(`**/customers?customer=${encodeURIComponent(picked!.id)}`);
+    const drawer = page.locator('.ant-drawer');
+    await drawer.locator('.ant-drawer-title', { hasText: picked!.name }).waitFor();
+    // The follow relation is headed by the employee's name (the userid only in its tooltip).
+    await drawer.locator('.ant-list-item strong', { hasText: follow!.name }).first().waitFor();
+    await snap(page, 'customers-detail-follower-names');
+    // The list's own name search takes the same initials.
+    await page.locator('.ant-drawer-close').click();
+    await page.waitForURL((url) => !url.search.includes('customer='));
+    await page.getByLabel('搜索客户名称').fill(picked!.initials!);
+    await countLabel(page).getByText(/^共 1 位客户/).waitFor();
+    expect((await page.locator('.ant-table-tbody .ant-table-row').first().locator('button').first().innerText()).trim()).toBe(picked!.name);
+    await snap(page, 'customers-search-initials');
   });
 
   it('jumps with Ctrl+K to a customer by name and opens the detail; English reads as English', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { corps } from './org.js';
 
@@ -9,6 +10,9 @@ export const customers = pgTable(
     externalUserid: text('external_userid').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     name: text('name').notNull(),
+    // Lower-case pinyin initials of `name` (张三 → zs) for the name search; written with the name by
+    // addCustomers, null until src/names/fill-name-initials.ts fills it (older rows, renames).
+    nameInitials: text('name_initials'),
     type: integer('type').notNull().default(1),
     gender: integer('gender').notNull().default(0),
     avatar: text('avatar').notNull().default(''),
@@ -19,7 +23,14 @@ export const customers = pgTable(
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] }), uniqueIndex('customers_seq_uq').on(t.corpId, t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.corpId, t.externalUserid] }),
+    uniqueIndex('customers_seq_uq').on(t.corpId, t.seq),
+    // `name_initials like 'zs%'` uses this whatever the database collation (text_pattern_ops).
+    index('customers_name_initials_idx').on(t.corpId, t.nameInitials.op('text_pattern_ops')),
+    // The rows still to fill: found without a scan at every start.
+    index('customers_name_initials_todo_idx').on(t.corpId).where(sql`${t.nameInitials} is null`),
+  ],
 );
 
 /** A follow relation (employee × customer): WeCom's `follow_user` entry. Tags hang off it. */

@@ -67,6 +67,7 @@ export function presentCustomerDetail(detail: CustomerDetailRows, policy?: Polic
     attributes: detail.customer.attributes,
     follows: detail.follows.map((f) => ({
       ...presentFollow(f),
+      userName: f.userName,
       tags: f.tags.map(presentFollowTag),
       // What the caller may do on this relation, so the console can hide what is not allowed.
       ...(policy ? { abilities: policy.abilities(followAbilities, { type: 'follow', userid: f.userid }) } : {}),

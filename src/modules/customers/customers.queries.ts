@@ -24,10 +24,10 @@ export type FollowTag = { tagId: string; tagName: string; groupName: string; typ
 export type PersonalVisibility = { kind: 'all' } | { kind: 'owner'; userid: string } | { kind: 'none' };
 
 /** A customer with each follow relation and the tags on it. */
-export type CustomerDetail = { customer: CustomerRow; follows: (FollowRow & { tags: FollowTag[] })[] };
+export type CustomerDetail = { customer: CustomerRow; follows: (FollowRow & { userName: string; tags: FollowTag[] })[] };
 
 /**
- * Loads one customer with its follow relations and their tags. A customer none of whose followers
+ * Loads one customer with its follow relations, their employees' names and their tags. A customer none of whose followers
  * the caller reaches does not exist for them. Tags of groups the caller may not
  * see are left out; personal tags only as `visibility` allows (their owner, or WeCom-compatible
  * callers, as WeCom does).
@@ -43,7 +43,9 @@ export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibi
   // enterprise tags are shared by everyone who serves the customer.
   if (!followRows.some((f) => policy.reaches(f.userid))) throw notFound();
   const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility);
-  return { customer, follows: followRows.map((f) => ({ ...f, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })) };
+  const names = await ctx.db.select({ userid: employees.userid, name: employees.name }).from(employees).where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, followRows.map((f) => f.userid))));
+  const nameOf = new Map(names.map((e) => [e.userid, e.name]));
+  return { customer, follows: followRows.map((f) => ({ ...f, userName: nameOf.get(f.userid) ?? f.userid, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })) };
 }
 
 /**

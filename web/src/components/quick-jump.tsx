@@ -24,7 +24,7 @@ function usePinyinInitials(open: boolean): Initials | null {
 
 /**
  * Ctrl/⌘+K: type part of a page, tag group or tag name (or its pinyin initials), or a customer's
- * name (searched on the server), and press Enter to go there, so nothing is ever more than a few
+ * name or its pinyin initials (searched on the server), and press Enter to go there, so nothing is ever more than a few
  * keystrokes away.
  */
 export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onClose: () => void }) {

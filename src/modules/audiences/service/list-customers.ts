@@ -4,6 +4,7 @@ import type { AudienceCustomerPage, ListedTag } from '../../../../contracts/audi
 import { reader, type Ctx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
+import { likePrefix, looksLikeInitials } from '../../../names/name-initials.js';
 import { and, bitmapOf, count, type Bitmap } from '../index/bitmaps.js';
 import { printExpression } from '../expression/print.js';
 import { catalogLabels, type AudienceCatalog } from './catalog.js';
@@ -23,11 +24,16 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-/** Seqs of the corp's customers whose name contains `q` (case-insensitive) or whose external_userid is `q`. */
+/**
+ * Seqs of the corp's customers whose name contains `q` (case-insensitive), whose external_userid is
+ * `q`, or, when `q` is ASCII letters, whose name's pinyin initials start with it (`zs` → 张三): a
+ * prefix LIKE on the stored lower-case initials, `%` and `_` escaped.
+ */
 async function nameMatches(ctx: Ctx, q: string): Promise<Bitmap> {
+  const byInitials = looksLikeInitials(q) ? sql` or name_initials like ${likePrefix(q.toLowerCase())}` : sql``;
   const rows = await queryRows<{ seq: number }>(reader(ctx), sql`
     select seq::int4 as seq from customers
-    where corp_id = ${ctx.corpId} and (strpos(lower(name), lower(${q})) > 0 or external_userid = ${q})`);
+    where corp_id = ${ctx.corpId} and (strpos(lower(name), lower(${q})) > 0 or external_userid = ${q}${byInitials})`);
   return bitmapOf(rows.map((r) => Number(r.seq)));
 }
 

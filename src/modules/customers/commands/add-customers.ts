@@ -4,6 +4,7 @@ import { customers, employees, follows } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
+import { nameInitials } from '../../../names/name-initials.js';
 import { policyFor } from '../../../policies/index.js';
 import { lockCorpSettings } from '../../corps/settings.js';
 
@@ -43,6 +44,7 @@ export async function addCustomers(ctx: TxCtx, input: NewCustomer[]): Promise<st
     externalUserid: c.externalUserid ?? newId.customer(),
     seq: Number(maxSeq) + i + 1,
     name: c.name,
+    nameInitials: nameInitials(c.name),
     type: c.type ?? 1,
     gender: c.gender ?? 0,
     corpName: c.corpName ?? '',

@@ -75,8 +75,8 @@ export function CustomerDrawer({ externalUserid, onClose }: { externalUserid: st
               renderItem={(f) => (
                 <List.Item>
                   <Space orientation="vertical" size={4} style={{ width: '100%' }}>
-                    <Typography.Text strong>
-                      {f.userid}
+                    <Typography.Text strong title={f.userid}>
+                      {f.userName}
                       {f.remark ? ` (${f.remark})` : ''}
                       <Typography.Text type="secondary" style={{ fontWeight: 'normal', marginInlineStart: 8 }}>
                         {t('detail.addedAt', { time: new Date(f.addTime).toLocaleDateString(i18n.language) })}

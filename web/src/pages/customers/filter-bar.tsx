@@ -26,7 +26,7 @@ export function FilterBar({ me, filters, onChange, textError }: { me: MeDto; fil
     <Form layout="vertical" onSubmitCapture={(e) => e.preventDefault()}>
       <Space wrap align="start" size="middle" style={{ width: '100%' }}>
         <Form.Item label={t('filter.q')} htmlFor="customers-q" style={{ marginBottom: 0 }}>
-          <Input.Search id="customers-q" allowClear placeholder={t('filter.q')} defaultValue={filters.q} onChange={(e) => onChange({ ...filters, q: e.target.value })} style={{ width: 220 }} />
+          <Input.Search id="customers-q" allowClear placeholder={t('filter.qPlaceholder')} defaultValue={filters.q} onChange={(e) => onChange({ ...filters, q: e.target.value })} style={{ width: 220 }} />
         </Form.Item>
         <Form.Item label={t('filter.tags')} htmlFor="customers-tags" style={{ marginBottom: 0 }}>
           <Select
