@@ -9,7 +9,8 @@ import { AudienceEditor } from './audience-editor.js';
 import { AudiencePicker, compactAudience, useAudienceSummary } from './audience-picker.js';
 import { audienceKey, type Expr } from './builder-model.js';
 import type { BuilderChoices } from './condition-editor.js';
-import { changedFields, fieldsOf, SmartTagFieldInputs, type TagFields } from './smart-tag-fields.js';
+import { SmartTagFieldInputs } from './smart-tag-fields.js';
+import { changedFields, fieldsOf, type TagFields } from './tag-fields.js';
 
 /** What the editor is open for: a new group with its first tag, a new tag in a group, or a saved tag. */
 export type EditorTarget = { mode: 'new-group' } | { mode: 'new-tag'; group: SmartGroupDto } | { mode: 'edit-tag'; group: SmartGroupDto; tag: SmartGroupDto['tags'][number] };
@@ -105,7 +106,7 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
                 <NameInput max={nameMax} aria-label={t('editor.tagName')} value={tagName} onChange={(e) => setTagName(e.target.value)} />
               </Form.Item>
             </Col>
-            <SmartTagFieldInputs value={fields} onChange={setFields} />
+            <SmartTagFieldInputs value={fields} onChange={setFields} clearable={target.mode !== 'edit-tag' || !target.tag.color} />
           </Row>
           {target.mode === 'new-group' && (
             <Collapse

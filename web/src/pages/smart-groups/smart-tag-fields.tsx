@@ -1,37 +1,19 @@
 import { Col, ColorPicker, Form, Input, InputNumber } from 'antd';
 import { useTranslation } from 'react-i18next';
-
-/** A smart tag's fields besides its name and rule: colour (#RRGGBB, none until picked), order, description. */
-export type TagFields = { color?: string; order?: number; description: string };
-
-/** The fields of a saved tag as the editor starts from them (a tag without a colour has ''). */
-export function fieldsOf(tag?: { color: string; order: number; description: string }): TagFields {
-  return tag ? { color: tag.color || undefined, order: tag.order, description: tag.description } : { description: '' };
-}
-
-/**
- * What changed between the saved fields and the edited ones, as the PATCH body takes them: only
- * changed fields, and a colour only when one is picked (the contract has no "no colour").
- */
-export function changedFields(before: TagFields, after: TagFields): Partial<TagFields> {
-  const changes: Partial<TagFields> = {};
-  if (after.color !== undefined && after.color !== before.color) changes.color = after.color;
-  if (after.order !== undefined && after.order !== before.order) changes.order = after.order;
-  if (after.description.trim() !== before.description) changes.description = after.description.trim();
-  return changes;
-}
+import type { TagFields } from './tag-fields.js';
 
 /**
  * Colour, order and description inputs of the smart tag editor, as columns of its first row, so
- * a new tag can be given them and a saved one changed without leaving the drawer.
+ * a new tag can be given them and a saved one changed without leaving the drawer. A saved colour
+ * cannot be cleared (the API has no "no colour"), so only a colour not yet saved offers clearing.
  */
-export function SmartTagFieldInputs({ value, onChange }: { value: TagFields; onChange: (value: TagFields) => void }) {
+export function SmartTagFieldInputs({ value, onChange, clearable }: { value: TagFields; onChange: (value: TagFields) => void; clearable: boolean }) {
   const { t } = useTranslation('smart');
   return (
     <>
       <Col xs={12} md={4}>
         <Form.Item label={t('editor.color')}>
-          <ColorPicker aria-label={t('editor.color')} value={value.color ?? null} format="hex" disabledAlpha allowClear showText onChange={(color) => onChange({ ...value, color: color.cleared ? undefined : color.toHexString().slice(0, 7).toLowerCase() })} onClear={() => onChange({ ...value, color: undefined })} />
+          <ColorPicker aria-label={t('editor.color')} value={value.color ?? null} format="hex" disabledAlpha allowClear={clearable} showText onChange={(color) => onChange({ ...value, color: color.cleared ? undefined : color.toHexString().slice(0, 7).toLowerCase() })} onClear={() => onChange({ ...value, color: undefined })} />
         </Form.Item>
       </Col>
       <Col xs={12} md={4}>
