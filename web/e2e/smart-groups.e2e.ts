@@ -245,6 +245,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await drawer.getByTestId('audience-text').waitFor();
     await drawer.getByLabel('标签名称').fill('高意向客户');
     await drawer.getByLabel('描述').fill('意向评分高的客户');
+    await drawer.getByRole('button', { name: '颜色 无颜色' }).click();
+    await page.locator('.ant-color-picker-hex-input:visible').locator('xpath=descendant-or-self::input').fill('1677ff');
+    await drawer.getByRole('button', { name: '颜色 #1677ff' }).waitFor();
+    await drawer.getByText('在「看房跟进组」中添加规则标签').click();
     await drawer.getByTestId('audience-text').fill('tag:高意向');
     const matched = await liveCount(page);
     expect(matched).toBeGreaterThan(0);
@@ -254,17 +258,18 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     const added = card.getByRole('row', { name: /高意向客户/ });
     await added.getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
     await added.getByText('意向评分高的客户').waitFor();
-    expect((await live()).map((t) => [t.name, t.description]).sort()).toEqual([['看房客户', ''], ['高意向客户', '意向评分高的客户']]);
+    expect((await live()).map((t) => [t.name, t.description, t.color]).sort()).toEqual([['看房客户', '', ''], ['高意向客户', '意向评分高的客户', '#1677ff']]);
 
     await card.getByRole('button', { name: '编辑规则标签 高意向客户', exact: true }).click();
     await drawer.getByTestId('audience-text').waitFor();
     expect(await drawer.getByTestId('audience-text').inputValue()).toBe('tag:高意向');
+    await drawer.getByRole('button', { name: '颜色 #1677ff' }).waitFor();
     await drawer.getByLabel('标签名称').fill('重点客户');
     await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
     await drawer.waitFor({ state: 'hidden' });
     await card.getByRole('row', { name: /重点客户/ }).getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
     const renamed = (await live()).find((t) => t.name === '重点客户');
-    expect(renamed?.rule).toEqual({ tag: expect.any(String) });
+    expect(renamed).toMatchObject({ rule: { tag: expect.any(String) }, color: '#1677ff', description: '意向评分高的客户' });
 
     await card.getByRole('button', { name: '删除规则标签 看房客户', exact: true }).click();
     await confirmPop(page);

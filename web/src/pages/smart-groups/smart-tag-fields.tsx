@@ -1,4 +1,4 @@
-import { Col, ColorPicker, Form, Input, InputNumber } from 'antd';
+import { Button, Col, ColorPicker, Form, Input, InputNumber } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TagFields } from './tag-fields.js';
 
@@ -13,7 +13,12 @@ export function SmartTagFieldInputs({ value, onChange, clearable }: { value: Tag
     <>
       <Col xs={12} md={4}>
         <Form.Item label={t('editor.color')}>
-          <ColorPicker aria-label={t('editor.color')} value={value.color ?? null} format="hex" disabledAlpha allowClear={clearable} showText onChange={(color) => onChange({ ...value, color: color.cleared ? undefined : color.toHexString().slice(0, 7).toLowerCase() })} onClear={() => onChange({ ...value, color: undefined })} />
+          <ColorPicker value={value.color ?? null} format="hex" disabledAlpha allowClear={clearable} onChange={(color) => onChange({ ...value, color: color.cleared ? undefined : color.toHexString().slice(0, 7).toLowerCase() })} onClear={() => onChange({ ...value, color: undefined })}>
+            {/* A button as the trigger, so the keyboard reaches the picker and it has a label. */}
+            <Button aria-label={`${t('editor.color')} ${value.color ?? t('editor.noColor')}`} icon={<span style={{ display: 'inline-block', width: 14, height: 14, borderRadius: 3, background: value.color ?? 'transparent', border: '1px solid #d9d9d9' }} />}>
+              {value.color ?? t('editor.noColor')}
+            </Button>
+          </ColorPicker>
         </Form.Item>
       </Col>
       <Col xs={12} md={4}>
