@@ -306,6 +306,14 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await dialog.waitFor({ state: 'hidden' });
     await card.getByText('样板间客户').waitFor();
     expect(await live()).toEqual(['样板间客户', '老业主'].sort());
+    // A sibling's name is refused: the server's message shows and the modal stays open with nothing changed.
+    await card.getByRole('button', { name: '编辑标签 样板间客户', exact: true }).click();
+    await dialog.getByLabel('标签名称').fill('老业主');
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.locator('.ant-message').getByText(/already has a tag named "老业主"/).waitFor();
+    await dialog.getByRole('button', { name: /^取\s*消$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await live()).toEqual(['样板间客户', '老业主'].sort());
 
     await card.getByRole('button', { name: '删除标签 老业主', exact: true }).click();
     await confirmPop(page);
@@ -316,7 +324,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await drawer.waitFor({ state: 'hidden' });
   });
 
-  it('shows the smart group and rule-group tag editors in English', { timeout: 180_000 }, async () => {
+  it('shows the smart tag editor and the smart group modal in English', { timeout: 180_000 }, async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     await page.getByText('English', { exact: true }).click();
