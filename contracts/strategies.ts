@@ -58,6 +58,8 @@ export const UpdateStrategyBody = z
 export const StrategyParams = z.strictObject({ strategyId: PositiveInt32Param });
 /** `:strategyId/tag-groups/:groupId` in a path. */
 export const StrategyTagGroupParams = z.strictObject({ strategyId: PositiveInt32Param, groupId: Id });
+/** `:strategyId/tags/:tagId` in a path. */
+export const StrategyTagParams = z.strictObject({ strategyId: PositiveInt32Param, tagId: Id });
 
 /** A rule group with its range and the privilege in force (a child's is its top-level group's). */
 export const Strategy = z.object({
@@ -85,3 +87,8 @@ export const StrategyTagGroupList = z.object({ groups: z.array(StrategyTagGroup)
 
 /** `POST /strategies/:strategyId/tag-groups`: a group (by name: merged with one of that name) and its tags. */
 export const CreateStrategyTagGroupBody = z.strictObject({ name: Name, order: Order.optional(), tags: z.array(z.strictObject({ name: Name, order: Order.optional() })).min(1).max(100) });
+
+/** `PATCH /strategies/:strategyId/tags/:tagId`: a rule-group tag's new name and/or order (as edit_strategy_tag). */
+export const UpdateStrategyTagBody = z
+  .strictObject({ name: Name.optional(), order: Order.optional() })
+  .refine((b) => b.name !== undefined || b.order !== undefined, 'give at least one of name, order');

@@ -43,9 +43,10 @@ export type Walk = {
     smartGroup(): Promise<string>;
     smartTag(): Promise<string>;
     personalTag(): Promise<string>;
-    /** A rule group (top-level, range 华东) and a tag group of the shared rule group `ids.strategy`. */
+    /** A rule group (top-level, range 华东), a tag group of the shared rule group `ids.strategy`, and a tag in a new one of its groups. */
     strategy(): Promise<number>;
     strategyTagGroup(): Promise<string>;
+    strategyTag(): Promise<string>;
     /** An operation started by the employee in the console (`own`) or by the customer-contact app (`other`). */
     operation(by: 'own' | 'other', state: 'queued' | 'succeeded' | 'undone'): Promise<string>;
   };
@@ -147,6 +148,8 @@ export const specs: Record<string, Spec> = {
   'GET /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups` }) },
   'POST /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups`, body: { name: unique('规则标签组'), tags: [{ name: unique('签') }] } }) },
   'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}` }) },
+  'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}`, body: { name: unique('签') } }) },
+  'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}` }) },
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
   'GET /api/v1/tag-groups/:groupId': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }) },
   'POST /api/v1/tag-groups': { build: () => ({ url: '/tag-groups', body: { name: unique('组'), tags: [{ name: unique('签') }] } }) },

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { strategies, tagGroups } from '../../src/db/schema/index.js';
+import { strategies, tagGroups, tags } from '../../src/db/schema/index.js';
 import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 
 /** The live count's number once it answers for the current conditions. */
@@ -37,6 +37,19 @@ async function choose(page: Page, label: string, text: string, away: Locator) {
   await page.locator('.ant-select', { has: box }).locator('.ant-select-selection-item', { hasText: text }).waitFor();
   await away.click();
   await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+}
+
+/** Sends a JSON POST from the page (with its session), as the console does, and returns status and body. */
+async function postJson(page: Page, path: string, body: unknown): Promise<{ status: number; body: any }> {
+  return page.evaluate(async ([url, payload]) => {
+    const res = await fetch(`/api/v1${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    return { status: res.status, body: await res.json() };
+  }, [path, body] as const);
+}
+
+/** Confirms the open popconfirm by its danger button. */
+async function confirmPop(page: Page) {
+  await page.locator('.ant-popover:visible .ant-btn-dangerous').click();
 }
 
 describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live count, preview, save, scopes', () => {
@@ -203,5 +216,129 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await snap(page, 'rule-groups-zh');
     const [group] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '华东专属')));
     expect(group).toMatchObject({ kind: 'strategy', strategyId: saved!.strategyId });
+  });
+
+  it('标签组规则: renames a smart group, adds a second smart tag with its member count, renames that tag and deletes the first', { timeout: 180_000 }, async () => {
+    const { database } = stage();
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    const created = await postJson(page, '/smart-groups', { name: '待改名规则组', tags: [{ name: '看房客户', text: 'tag:看房' }] });
+    expect(created.status).toBe(201);
+    const groupId = created.body.groupId as string;
+    const live = async () => database.db.select().from(tags).where(and(eq(tags.corpId, 'ww-demo'), eq(tags.groupId, groupId), isNull(tags.deletedAt)));
+    await page.goto('/smart-groups');
+    await page.getByText('待改名规则组').waitFor();
+
+    await page.getByRole('button', { name: '编辑规则标签组 待改名规则组', exact: true }).click();
+    const dialog = page.locator('.ant-modal:visible');
+    await dialog.getByLabel('标签组名称').fill('看房跟进组');
+    await dialog.getByRole('spinbutton', { name: '排序值' }).fill('9');
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const card = page.locator('.ant-card', { hasText: '看房跟进组' });
+    await card.waitFor();
+    const [group] = await database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.groupId, groupId)));
+    expect(group).toMatchObject({ name: '看房跟进组', order: 9, kind: 'smart' });
+
+    await card.getByRole('button', { name: /添加规则标签/ }).click();
+    const drawer = page.locator('.ant-drawer-open');
+    await drawer.getByTestId('audience-text').waitFor();
+    await drawer.getByLabel('标签名称').fill('高意向客户');
+    await drawer.getByLabel('描述').fill('意向评分高的客户');
+    await drawer.getByRole('button', { name: '颜色 无颜色' }).click();
+    await page.locator('.ant-color-picker-hex-input:visible').locator('xpath=descendant-or-self::input').fill('1677ff');
+    await drawer.getByRole('button', { name: '颜色 #1677ff' }).waitFor();
+    await drawer.getByText('在「看房跟进组」中添加规则标签').click();
+    await drawer.getByTestId('audience-text').fill('tag:高意向');
+    const matched = await liveCount(page);
+    expect(matched).toBeGreaterThan(0);
+    await snap(page, 'smart-add-tag-zh');
+    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    const added = card.getByRole('row', { name: /高意向客户/ });
+    await added.getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
+    await added.getByText('意向评分高的客户').waitFor();
+    expect((await live()).map((t) => [t.name, t.description, t.color]).sort()).toEqual([['看房客户', '', ''], ['高意向客户', '意向评分高的客户', '#1677ff']]);
+
+    await card.getByRole('button', { name: '编辑规则标签 高意向客户', exact: true }).click();
+    await drawer.getByTestId('audience-text').waitFor();
+    expect(await drawer.getByTestId('audience-text').inputValue()).toBe('tag:高意向');
+    await drawer.getByRole('button', { name: '颜色 #1677ff' }).waitFor();
+    await drawer.getByLabel('标签名称').fill('重点客户');
+    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await card.getByRole('row', { name: /重点客户/ }).getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
+    const renamed = (await live()).find((t) => t.name === '重点客户');
+    expect(renamed).toMatchObject({ rule: { tag: expect.any(String) }, color: '#1677ff', description: '意向评分高的客户' });
+
+    await card.getByRole('button', { name: '删除规则标签 看房客户', exact: true }).click();
+    await confirmPop(page);
+    await card.getByRole('row', { name: /看房客户/ }).waitFor({ state: 'detached' });
+    expect((await live()).map((t) => t.name)).toEqual(['重点客户']);
+    await snap(page, 'smart-edited-group-zh');
+  });
+
+  it('规则组: adds a tag to a rule group’s tag group, renames one tag and deletes another', { timeout: 180_000 }, async () => {
+    const { database } = stage();
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    const strategy = await postJson(page, '/strategies', { name: '华南规则组', adminList: ['d2u1'] });
+    expect(strategy.status).toBe(201);
+    const strategyId = strategy.body.strategyId as number;
+    const group = await postJson(page, `/strategies/${strategyId}/tag-groups`, { name: '华南专属', tags: [{ name: '样板间' }] });
+    expect(group.status).toBe(201);
+    const live = async () => (await database.db.select().from(tags).where(and(eq(tags.corpId, 'ww-demo'), eq(tags.groupId, group.body.groupId), isNull(tags.deletedAt)))).map((t) => t.name).sort();
+    await page.goto('/rule-groups');
+    await page.getByRole('row', { name: /华南规则组/ }).getByRole('button', { name: '编辑规则组 华南规则组' }).click();
+    const drawer = page.locator('.ant-drawer-open');
+    const card = drawer.locator('.ant-card', { hasText: '华南专属' });
+    await card.getByText('样板间').waitFor();
+
+    await card.getByLabel('在标签组 华南专属 中添加标签').fill('老业主');
+    await card.getByRole('button', { name: /添加标签/ }).click();
+    await card.getByText('老业主').waitFor();
+    expect(await live()).toEqual(['样板间', '老业主'].sort());
+
+    await card.getByRole('button', { name: '编辑标签 样板间', exact: true }).click();
+    const dialog = page.locator('.ant-modal:visible');
+    await dialog.getByLabel('标签名称').fill('样板间客户');
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await card.getByText('样板间客户').waitFor();
+    expect(await live()).toEqual(['样板间客户', '老业主'].sort());
+    // A sibling's name is refused: the server's message shows and the modal stays open with nothing changed.
+    await card.getByRole('button', { name: '编辑标签 样板间客户', exact: true }).click();
+    await dialog.getByLabel('标签名称').fill('老业主');
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.locator('.ant-message').getByText(/already has a tag named "老业主"/).waitFor();
+    await dialog.getByRole('button', { name: /^取\s*消$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await live()).toEqual(['样板间客户', '老业主'].sort());
+
+    await card.getByRole('button', { name: '删除标签 老业主', exact: true }).click();
+    await confirmPop(page);
+    await card.getByText('老业主').waitFor({ state: 'detached' });
+    expect(await live()).toEqual(['样板间客户']);
+    await snap(page, 'rule-group-tags-edited-zh');
+    await drawer.locator('.ant-drawer-close').click();
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('shows the smart tag editor and the smart group modal in English', { timeout: 180_000 }, async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.getByText('English', { exact: true }).click();
+    await page.goto('/smart-groups');
+    await page.getByRole('heading', { name: 'Smart tag groups' }).waitFor();
+    await page.getByText('近7天活跃').waitFor();
+    await page.getByRole('button', { name: 'Edit smart tag 近7天活跃', exact: true }).click();
+    await page.locator('.ant-drawer-open').getByTestId('audience-text').waitFor();
+    await page.locator('.ant-drawer-open').getByLabel('Description').waitFor();
+    await snap(page, 'smart-edit-tag-en');
+    await page.locator('.ant-drawer-open .ant-drawer-close').click();
+    await page.locator('.ant-drawer-open').waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Edit smart group 自动分层', exact: true }).click();
+    await page.locator('.ant-modal:visible').getByLabel('Order').waitFor();
+    await snap(page, 'smart-group-rename-en');
   });
 });

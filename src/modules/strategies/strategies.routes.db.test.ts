@@ -89,6 +89,37 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     expect((await adminSession.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups).toEqual([]);
   });
 
+  it('adds a tag to an existing tag group by its name, renames and reorders one tag, and deletes one tag (the last one takes its group)', async () => {
+    const { f, admin, staff } = await scene();
+    const top = (await admin.post('/strategies', { name: '华东', adminList: [f.people.hdManager], range: { departments: [2] } })).body;
+    const other = (await admin.post('/strategies', { name: '华北', adminList: [f.people.bjManager], range: { departments: [5] } })).body;
+    const group = (await admin.post(`/strategies/${top.strategyId}/tag-groups`, { name: '华东专属', tags: [{ name: '样板间客户' }] })).body;
+    const merged = await admin.post(`/strategies/${top.strategyId}/tag-groups`, { name: '华东专属', tags: [{ name: '老业主' }] });
+    expect(merged.body).toMatchObject({ groupId: group.groupId });
+    expect(merged.body.tags.map((t: { name: string }) => t.name).sort()).toEqual(['样板间客户', '老业主'].sort());
+    const owner = merged.body.tags.find((t: { name: string }) => t.name === '老业主').tagId as string;
+    const sample = group.tags[0].tagId as string;
+
+    const renamed = await admin.patch(`/strategies/${top.strategyId}/tags/${owner}`, { name: '老业主客户', order: 7 });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ groupId: group.groupId, tags: [{ tagId: owner, name: '老业主客户', order: 7 }, { tagId: sample }] });
+    const [edited] = await db().db.select().from(events).where(and(eq(events.corpId, f.corpId), eq(events.type, 'tag.updated'), eq(events.subjectId, owner)));
+    expect(edited).toBeDefined();
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tags/${owner}`, { name: '样板间客户' }), 409, 'name_taken');
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${other.strategyId}/tags/${owner}`, { name: '越界' }), 404, 'tag_not_found');
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tags/${f.grade.tags[0]!.tagId}`, { name: '企业标签' }), 404, 'tag_not_found');
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tags/${owner}`, {}), 400, 'validation_failed');
+    await expectRefused(db().db, f.corpId, () => staff.patch(`/strategies/${top.strategyId}/tags/${owner}`, { name: '越权' }), 403, 'forbidden');
+    await expectRefused(db().db, f.corpId, () => staff.delete(`/strategies/${top.strategyId}/tags/${owner}`), 403, 'forbidden');
+    await expectRefused(db().db, f.corpId, () => admin.delete(`/strategies/${other.strategyId}/tags/${owner}`), 404, 'tag_not_found');
+
+    expect((await admin.delete(`/strategies/${top.strategyId}/tags/${owner}`)).status).toBe(204);
+    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups).toMatchObject([{ groupId: group.groupId, tags: [{ tagId: sample }] }]);
+    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups[0].tags).toHaveLength(1);
+    expect((await admin.delete(`/strategies/${top.strategyId}/tags/${sample}`)).status).toBe(204);
+    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups).toEqual([]);
+  });
+
   it('needs strategy.manage to read or change rule groups: a staff session is refused without a change', async () => {
     const { f, admin, staff } = await scene();
     const top = (await admin.post('/strategies', { name: '华东', adminList: [f.people.hdManager], range: { departments: [2] } })).body;

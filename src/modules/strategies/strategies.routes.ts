@@ -11,13 +11,16 @@ import {
   StrategyTagGroup,
   StrategyTagGroupList,
   StrategyTagGroupParams,
+  StrategyTagParams,
   UpdateStrategyBody,
+  UpdateStrategyTagBody,
 } from '../../../contracts/strategies.js';
 import { apiCtx } from '../../api/api.plugin.js';
 import { withTx, type Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { policyFor } from '../../policies/index.js';
 import { deleteTags } from '../tags/commands/delete-tags.js';
+import { updateTag } from '../tags/commands/update-tag.js';
 import type { TagGroupRow, TagRow } from '../tags/tags.repo.js';
 import { addStrategyTags } from './commands/add-strategy-tags.js';
 import { createStrategy } from './commands/create-strategy.js';
@@ -118,6 +121,35 @@ export const strategyRoutes: FastifyPluginAsyncZod = async (app) => {
     const result = await withTx(ctx, (tx) => addStrategyTags(tx, { strategyId: request.params.strategyId, groupName: name, order, tags: newTags.map((t) => ({ name: t.name, order: t.order })) }));
     const [listed] = await listRuleGroupTagGroups(ctx, request.params.strategyId, [result.group.groupId]);
     return reply.code(201).send(presentTagGroup(listed!.group, listed!.tags));
+  });
+
+  /** The group of this rule group's library holding `tagId`; another library's tag is as unknown here as on WeCom's. */
+  const groupOfTag = async (ctx: Ctx, strategyId: number, tagId: string) => {
+    (await policyFor(ctx)).authorize('strategy.manage');
+    await requireStrategy(ctx, strategyId);
+    const owner = (await listRuleGroupTagGroups(ctx, strategyId)).find(({ tags: groupTags }) => groupTags.some((t) => t.tagId === tagId));
+    if (!owner) throw new AppError('tag_not_found', { message: `Rule group ${strategyId} has no tag ${tagId}.`, details: [{ path: 'tagId', message: 'not a tag of this rule group' }] });
+    return owner.group.groupId;
+  };
+
+  app.patch('/strategies/:strategyId/tags/:tagId', {
+    schema: { tags, summary: 'Rename or reorder a rule group\'s tag', description: 'As edit_strategy_tag for a tag: the name stays unique within its group. Answers the tag\'s group.', params: StrategyTagParams, body: UpdateStrategyTagBody, response: withErrors({ 200: StrategyTagGroup }, 403, 404, 409) },
+  }, async (request) => {
+    const ctx = apiCtx(request);
+    const { strategyId, tagId } = request.params;
+    const groupId = await groupOfTag(ctx, strategyId, tagId);
+    await withTx(ctx, (tx) => updateTag(tx, { tagId, name: request.body.name, order: request.body.order, kind: 'strategy' }));
+    const [listed] = await listRuleGroupTagGroups(ctx, strategyId, [groupId]);
+    return presentTagGroup(listed!.group, listed!.tags);
+  });
+
+  app.delete('/strategies/:strategyId/tags/:tagId', {
+    schema: { tags, summary: 'Delete a rule group\'s tag', description: 'As del_strategy_tag for one tag: its marks are archived and restorable for 30 days; deleting a group\'s last tag deletes the group.', params: StrategyTagParams, response: withErrors({ 204: z.null() }, 403, 404) },
+  }, async (request, reply) => {
+    const ctx = apiCtx(request);
+    await groupOfTag(ctx, request.params.strategyId, request.params.tagId);
+    await withTx(ctx, (tx) => deleteTags(tx, { tagIds: [request.params.tagId], kind: 'strategy' }));
+    return reply.code(204).send(null);
   });
 
   app.delete('/strategies/:strategyId/tag-groups/:groupId', {

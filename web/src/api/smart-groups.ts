@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { AudienceCount } from '../../../contracts/audiences.js';
 import type { DepartmentTree, EmployeePage } from '../../../contracts/org.js';
-import type { PreviewResult, SmartGroup, SmartGroupList } from '../../../contracts/smart-groups.js';
+import type { NewSmartTag, PreviewResult, SmartGroup, SmartGroupList, UpdateSmartGroupBody, UpdateSmartTagBody } from '../../../contracts/smart-groups.js';
 import type { Audience, TagGroupScope } from '../../../contracts/tags.js';
 import { api } from './client.js';
 
@@ -28,16 +28,20 @@ function useSmartMutation<I, O>(run: (input: I) => Promise<O>) {
   return useMutation({ mutationFn: run, onSettled: () => void client.invalidateQueries({ queryKey: ['smart-groups'] }) });
 }
 
-/** A smart tag's fields as the editor saves them; the rule goes as a JSON expression. */
-export type SmartTagInput = { name: string; expression: unknown };
+/** A new smart tag as the editor saves it: name, optional colour, description and order, and its rule as a JSON expression. */
+export type SmartTagInput = z.input<typeof NewSmartTag>;
+/** The fields of a saved smart tag that may change (left out = unchanged). */
+export type SmartTagChanges = z.input<typeof UpdateSmartTagBody>;
+/** A smart group's name, order or scope to change (left out = unchanged). */
+export type SmartGroupChanges = z.input<typeof UpdateSmartGroupBody>;
 
 /** The smart groups' writes, each refreshing the list after. */
 export function useSmartGroupActions() {
   return {
     create: useSmartMutation((body: { name: string; scope?: AudienceDto; tags: SmartTagInput[] }) => api<SmartGroupDto>('POST', '/smart-groups', body)),
     addTag: useSmartMutation((input: { groupId: string; tag: SmartTagInput }) => api<SmartGroupDto>('POST', `/smart-groups/${input.groupId}/tags`, { tags: [input.tag] })),
-    updateGroup: useSmartMutation((input: { groupId: string; name?: string; scope?: AudienceDto }) => api<SmartGroupDto>('PATCH', `/smart-groups/${input.groupId}`, { name: input.name, scope: input.scope })),
-    updateTag: useSmartMutation((input: { groupId: string; tagId: string; name?: string; expression?: unknown }) => api<SmartGroupDto>('PATCH', `/smart-groups/${input.groupId}/tags/${input.tagId}`, { name: input.name, expression: input.expression })),
+    updateGroup: useSmartMutation(({ groupId, ...changes }: { groupId: string } & SmartGroupChanges) => api<SmartGroupDto>('PATCH', `/smart-groups/${groupId}`, changes)),
+    updateTag: useSmartMutation(({ groupId, tagId, ...changes }: { groupId: string; tagId: string } & SmartTagChanges) => api<SmartGroupDto>('PATCH', `/smart-groups/${groupId}/tags/${tagId}`, changes)),
     deleteGroup: useSmartMutation((groupId: string) => api<void>('DELETE', `/smart-groups/${groupId}`)),
     deleteTag: useSmartMutation((input: { groupId: string; tagId: string }) => api<void>('DELETE', `/smart-groups/${input.groupId}/tags/${input.tagId}`)),
   };

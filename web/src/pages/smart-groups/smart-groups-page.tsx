@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Empty, Popconfirm, Result, Row, Skeleton, Space, Table, Typography } from 'antd';
+import { App, Badge, Button, Card, Col, Empty, Popconfirm, Result, Row, Skeleton, Space, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
@@ -9,9 +9,10 @@ import { useTagGroups } from '../../api/tags.js';
 import { useAudienceSummary } from './audience-picker.js';
 import type { BuilderChoices } from './condition-editor.js';
 import { ScopeModal } from './scope-modal.js';
+import { SmartGroupModal } from './smart-group-modal.js';
 import { SmartTagEditor, type EditorTarget } from './smart-tag-editor.js';
 
-function GroupCard({ group, manage, onEdit, onScope }: { group: SmartGroupDto; manage: boolean; onEdit: (target: EditorTarget) => void; onScope: (group: SmartGroupDto) => void }) {
+function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartGroupDto; manage: boolean; onEdit: (target: EditorTarget) => void; onScope: (group: SmartGroupDto) => void; onRename: (group: SmartGroupDto) => void }) {
   const { t } = useTranslation('smart');
   const { message } = App.useApp();
   const actions = useSmartGroupActions();
@@ -32,6 +33,7 @@ function GroupCard({ group, manage, onEdit, onScope }: { group: SmartGroupDto; m
             <Button size="small" icon={<PlusOutlined />} onClick={() => onEdit({ mode: 'new-tag', group })}>
               {t('newTag')}
             </Button>
+            <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('groupEdit.open', { name: group.name })} onClick={() => onRename(group)} />
             <Button size="small" type="text" icon={<TeamOutlined />} aria-label={t('scope.edit', { name: group.name })} onClick={() => onScope(group)} />
             <Popconfirm title={t('deleteGroupConfirm', { name: group.name })} description={t('deleteHelp')} okText={t('delete')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.deleteGroup.mutate(group.groupId, fail)}>
               <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteGroup', { name: group.name })} />
@@ -47,7 +49,17 @@ function GroupCard({ group, manage, onEdit, onScope }: { group: SmartGroupDto; m
         dataSource={group.tags}
         locale={{ emptyText: t('noTags') }}
         columns={[
-          { title: t('col.tag'), dataIndex: 'name', width: 160 },
+          {
+            title: t('col.tag'),
+            dataIndex: 'name',
+            width: 200,
+            render: (name: string, tag: SmartGroupDto['tags'][number]) => (
+              <Space direction="vertical" size={0}>
+                {tag.color ? <Badge color={tag.color} text={name} /> : name}
+                {tag.description && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{tag.description}</Typography.Text>}
+              </Space>
+            ),
+          },
           { title: t('col.members'), dataIndex: 'members', width: 110, align: 'right', render: (n: number) => n.toLocaleString() },
           { title: t('col.rule'), dataIndex: 'text', render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
           ...(manage
@@ -86,6 +98,7 @@ export default function SmartGroupsPage({ me }: { me: MeDto }) {
   const actions = useSmartGroupActions();
   const [target, setTarget] = useState<EditorTarget | null>(null);
   const [scoping, setScoping] = useState<SmartGroupDto | null>(null);
+  const [renaming, setRenaming] = useState<SmartGroupDto | null>(null);
   const manage = can(me, 'rule.manage');
   const choices: BuilderChoices = useMemo(() => ({ groups: library.data ?? [], departments: departments.data ?? [] }), [library.data, departments.data]);
 
@@ -110,9 +123,10 @@ export default function SmartGroupsPage({ me }: { me: MeDto }) {
       {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}
       {groups.data && groups.data.length === 0 && <Empty description={t('empty')} />}
       {groups.data?.map((group) => (
-        <GroupCard key={group.groupId} group={group} manage={manage} onEdit={setTarget} onScope={setScoping} />
+        <GroupCard key={group.groupId} group={group} manage={manage} onEdit={setTarget} onScope={setScoping} onRename={setRenaming} />
       ))}
       <SmartTagEditor target={target} choices={choices} onClose={() => setTarget(null)} />
+      <SmartGroupModal group={renaming} onClose={() => setRenaming(null)} />
       <ScopeModal
         open={scoping !== null}
         title={t('scope.edit', { name: scoping?.name ?? '' })}

@@ -9,6 +9,8 @@ import { AudienceEditor } from './audience-editor.js';
 import { AudiencePicker, compactAudience, useAudienceSummary } from './audience-picker.js';
 import { audienceKey, type Expr } from './builder-model.js';
 import type { BuilderChoices } from './condition-editor.js';
+import { SmartTagFieldInputs } from './smart-tag-fields.js';
+import { changedFields, fieldsOf, type TagFields } from './tag-fields.js';
 
 /** What the editor is open for: a new group with its first tag, a new tag in a group, or a saved tag. */
 export type EditorTarget = { mode: 'new-group' } | { mode: 'new-tag'; group: SmartGroupDto } | { mode: 'edit-tag'; group: SmartGroupDto; tag: SmartGroupDto['tags'][number] };
@@ -29,6 +31,7 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
   const [scope, setScope] = useState<AudienceDto>({});
   const [tagName, setTagName] = useState('');
   const [expr, setExpr] = useState<Expr | undefined>(undefined);
+  const [fields, setFields] = useState<TagFields>(fieldsOf());
   const exprKey = expr ? audienceKey(expr) : '';
   const targetKey = !target ? '' : target.mode === 'edit-tag' ? target.tag.tagId : target.mode === 'new-tag' ? `new:${target.group.groupId}` : 'new';
 
@@ -37,6 +40,7 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
     setScope({});
     setTagName(target?.mode === 'edit-tag' ? target.tag.name : '');
     setExpr(target?.mode === 'edit-tag' ? (target.tag.expression as Expr) : undefined);
+    setFields(fieldsOf(target?.mode === 'edit-tag' ? target.tag : undefined));
     preview.reset();
   }, [targetKey]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => preview.reset(), [exprKey]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -47,10 +51,19 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
   const ready = expr !== undefined && tagName.trim() !== '' && (target?.mode !== 'new-group' || groupName.trim() !== '');
   const save = async () => {
     if (!target || !expr) return;
+    const tag = { name: tagName.trim(), expression: expr, ...changedFields(fieldsOf(), fields) };
     try {
-      if (target.mode === 'new-group') await actions.create.mutateAsync({ name: groupName.trim(), scope: compactAudience(scope), tags: [{ name: tagName.trim(), expression: expr }] });
-      else if (target.mode === 'new-tag') await actions.addTag.mutateAsync({ groupId: target.group.groupId, tag: { name: tagName.trim(), expression: expr } });
-      else await actions.updateTag.mutateAsync({ groupId: target.group.groupId, tagId: target.tag.tagId, name: tagName.trim() === target.tag.name ? undefined : tagName.trim(), expression: expr });
+      if (target.mode === 'new-group') await actions.create.mutateAsync({ name: groupName.trim(), scope: compactAudience(scope), tags: [tag] });
+      else if (target.mode === 'new-tag') await actions.addTag.mutateAsync({ groupId: target.group.groupId, tag });
+      else {
+        const saved = target.tag;
+        const changes = {
+          ...(tag.name === saved.name ? {} : { name: tag.name }),
+          ...(audienceKey(expr) === audienceKey(saved.expression as Expr) ? {} : { expression: expr }),
+          ...changedFields(fieldsOf(saved), fields),
+        };
+        if (Object.keys(changes).length > 0) await actions.updateTag.mutateAsync({ groupId: target.group.groupId, tagId: saved.tagId, ...changes });
+      }
       message.success(t('saved'));
       onClose();
     } catch (error) {
@@ -93,6 +106,7 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
                 <NameInput max={nameMax} aria-label={t('editor.tagName')} value={tagName} onChange={(e) => setTagName(e.target.value)} />
               </Form.Item>
             </Col>
+            <SmartTagFieldInputs value={fields} onChange={setFields} clearable={target.mode !== 'edit-tag' || !target.tag.color} />
           </Row>
           {target.mode === 'new-group' && (
             <Collapse
