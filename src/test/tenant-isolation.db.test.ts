@@ -71,6 +71,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'DELETE /api/v1/strategies/:strategyId': { url: `/strategies/${aStrategy}` },
       'GET /api/v1/strategies/:strategyId/tag-groups': { url: `/strategies/${aStrategy}/tag-groups` },
       'POST /api/v1/strategies/:strategyId/tag-groups': { url: `/strategies/${aStrategy}/tag-groups`, body: { name: '甲方规则标签组', tags: [{ name: '插入' }] } },
+      'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { url: `/strategies/${aStrategy}/tags/${stratGroup.tag[0].id}`, body: { name: '改' } },
+      'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { url: `/strategies/${aStrategy}/tags/${stratGroup.tag[0].id}` },
       'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { url: `/strategies/${aStrategy}/tag-groups/${stratGroup.group_id}` },
       'POST /api/v1/audiences/explain': { url: '/audiences/explain', body: { expression: { follower: [ids.userid] }, externalUserid: ids.customer } },
       'POST /api/v1/audiences/export': { url: '/audiences/export', body: { expression: { follower: [ids.userid] } } },
