@@ -75,8 +75,12 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await page.getByText('检查通过，可以导入').waitFor();
     const summary = page.getByLabel('检查结果汇总');
     expect(await summary.innerText()).toMatch(/数据行\s*2[\s\S]*新客户\s*2[\s\S]*将添加标签\s*4[\s\S]*将移除标签\s*0/);
+    const answer = page.waitForResponse((r) => r.url().includes('/api/v1/imports?') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '开始导入' }).click();
-    // The upload's bar while the file is sent, then the operation's, from its progress stream.
+    // The upload's bar while the file is sent, then the server's stream as it writes, then the operation's.
+    const streamed = await answer;
+    expect(streamed.headers()['content-type']).toMatch(/^text\/event-stream/);
+    expect(await streamed.text()).toMatch(/event: progress\ndata: \{"done":\d+,"total":\d+\}[\s\S]*event: outcome/);
     const link = page.getByRole('link', { name: /查看操作记录 op/ });
     await link.waitFor();
     await page.getByText('已完成 · 2 / 2').waitFor();

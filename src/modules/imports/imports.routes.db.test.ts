@@ -95,6 +95,35 @@ describeDb('imports and customer export', (db) => {
     expect(again.body).toMatchObject({ valid: true, customersNew: 0, relationsNew: 0, marks: 0 });
   });
 
+  it('streams an import’s progress as Server-Sent Events when asked: progress up to the total, then the outcome after the commit; a refused file still answers 400 JSON', async () => {
+    const s = await buildApiScene(db().db);
+    const headers = { authorization: `Bearer ${s.key}`, 'content-type': 'text/csv', accept: 'text/event-stream' };
+    const rows = Array.from({ length: 2500 }, (_, i) => `${s.staffA},流式客户${i},${s.group.name}/高意向`).join('\n');
+    const res = await app().inject({ method: 'POST', url: '/api/v1/imports?fileName=big.csv', headers, payload: `userid,name,tags\n${rows}\n` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    const events = res.body.trim().split('\n\n').map((block) => {
+      const [event, data] = block.split('\n');
+      return { event: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) };
+    });
+    const progress = events.filter((e) => e.event === 'progress').map((e) => e.data as { done: number; total: number });
+    // 2,500 new customers (two chunks, each with its relation) and 2,500 marks.
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.at(-1)).toEqual({ done: 5000, total: 5000 });
+    expect(progress.every((p, i) => i === 0 || p.done >= progress[i - 1]!.done)).toBe(true);
+    const last = events.at(-1)!;
+    expect(last.event).toBe('outcome');
+    expect(last.data.result).toMatchObject({ rows: 2500, customersCreated: 2500, added: 2500 });
+    const [op] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, last.data.operationId)));
+    expect(op).toMatchObject({ kind: 'import', status: 'succeeded' });
+
+    const before = await fingerprint(db().db, s.corpId);
+    const refused = await app().inject({ method: 'POST', url: '/api/v1/imports', headers, payload: `userid,name,tags\nnobody,某客户,${s.group.name}/高意向\n` });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details[0]).toMatchObject({ line: 2, column: 'userid' });
+    expect(await fingerprint(db().db, s.corpId)).toEqual(before);
+  });
+
   it('reads GBK files, and creates tags and groups when asked (createTags) under tag.create', async () => {
     const s = await buildApiScene(db().db);
     const group = unique('G');

@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js';
 import { dryRunImport, importCustomers } from './commands/import-customers.js';
 import { exportCustomersCsv } from './export/customers-csv.js';
 import { exportRelationsCsv } from './export/relations-csv.js';
+import { importWithProgress, wantsProgressStream } from './import-stream.js';
 
 const tags = ['Imports'];
 
@@ -28,7 +29,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Import customers, follow relations and tags from CSV',
-      description: `${formatDoc} With \`dryRun=true\`: a report of what would be written, or every problem by line and column (200), nothing written. Otherwise: one operation (undoable) in one transaction (201); any problem refuses the whole file (400, one detail per problem, \`path\` = \`line 7: tags\`). Needs \`customer.update\`, and \`tag.apply\` on the tags' groups.`,
+      description: `${formatDoc} With \`dryRun=true\`: a report of what would be written, or every problem by line and column (200), nothing written. Otherwise: one operation (undoable) in one transaction (201); any problem refuses the whole file (400, one detail per problem, \`path\` = \`line 7: tags\`). With \`Accept: text/event-stream\`, once writing starts the answer is a 200 stream of \`progress\` events (\`{ done, total }\`) ending with \`outcome\` (the 201's body, after the commit) or \`error\` (\`{ status, error }\`, nothing written). Needs \`customer.update\`, and \`tag.apply\` on the tags' groups.`,
       querystring: ImportQuery,
       consumes: ['text/csv', 'application/octet-stream'],
       response: withErrors({ 200: ImportReport, 201: ImportOutcome }, 403, 404, 409, 422),
@@ -38,7 +39,9 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     const ctx = apiCtx(request);
     const opts = { fileName: request.query.fileName, createTags: request.query.createTags };
     if (request.query.dryRun) return reply.code(200).send(await dryRunImport(ctx, request.body, opts));
-    return reply.code(201).send(await importCustomers(ctx, request.body, opts));
+    if (!wantsProgressStream(request)) return reply.code(201).send(await importCustomers(ctx, request.body, opts));
+    const body = request.body;
+    return importWithProgress(request, reply, (onProgress) => importCustomers(ctx, body, { ...opts, onProgress }));
   });
 
   app.get('/customers/export', {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { SavedAudienceList } from '../../../contracts/audiences.js';
 import type { ImportOutcome, ImportReport } from '../../../contracts/imports.js';
 import { api } from './client.js';
-import { downloadFile, uploadFile } from './transfer.js';
+import { downloadFile, uploadFile, type UploadProgress } from './transfer.js';
 
 /** A dry run's report: counts and the problems by line and column. */
 export type ImportReportDto = z.infer<typeof ImportReport>;
@@ -24,12 +24,13 @@ export function useDryRun() {
 
 /**
  * `POST /imports`: the real import, one undoable operation (or a refusal listing every problem).
- * `onUpload` hears how much of the file has been sent; the server then writes it in one transaction.
+ * `onUpload` hears how much of the file has been sent, then `onProgress` how much the server has
+ * written of it in its one transaction (its progress stream).
  */
 export function useRunImport() {
   return useMutation({
-    mutationFn: (input: { file: File; createTags: boolean; onUpload?: (sent: number, total: number) => void }) =>
-      uploadFile<ImportOutcomeDto>(importPath(input.file, { dryRun: false, createTags: input.createTags }), input.file, input.onUpload),
+    mutationFn: (input: { file: File; createTags: boolean } & UploadProgress) =>
+      uploadFile<ImportOutcomeDto>(importPath(input.file, { dryRun: false, createTags: input.createTags }), input.file, { onUpload: input.onUpload, onProgress: input.onProgress }),
   });
 }
 

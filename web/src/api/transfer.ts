@@ -1,5 +1,5 @@
 import type { ApiError as ErrorEnvelope } from '../../../contracts/errors.js';
-import { ApiError } from './client.js';
+import { ApiError, type ErrorDetail } from './client.js';
 
 /**
  * The header the server asks of a cookie-authenticated upload (see `uploadHeader` in
@@ -70,22 +70,64 @@ export function saveBlob(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** One Server-Sent Event as the import stream sends them: a name and its JSON data. */
+export type StreamEvent = { event: string; data: unknown };
+
+/**
+ * The complete events in `text` from offset `from` on (a stream read so far), and the offset after
+ * the last complete one, so the next read starts there; an event cut off mid-way waits for the rest.
+ */
+export function readEvents(text: string, from: number): { events: StreamEvent[]; next: number } {
+  const events: StreamEvent[] = [];
+  let next = from;
+  for (let end = text.indexOf('\n\n', next); end !== -1; end = text.indexOf('\n\n', next)) {
+    const fields = Object.fromEntries(text.slice(next, end).split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+    if (fields.event && fields.data !== undefined) events.push({ event: fields.event, data: JSON.parse(fields.data) });
+    next = end + 2;
+  }
+  return { events, next };
+}
+
+/** What an upload reports while it runs: bytes sent, then (when the server streams it) work written. */
+export type UploadProgress = { onUpload?: (sent: number, total: number) => void; onProgress?: (done: number, total: number) => void };
+
 /**
  * Posts a file as the raw body (`text/csv`) with the upload header; JSON back, or an `ApiError`
  * with the server's message. XMLHttpRequest rather than fetch, because only it reports how much of
- * a large file has been sent (`onUpload`: bytes sent, bytes in all).
+ * a large file has been sent (`onUpload`: bytes sent, bytes in all). With `onProgress` it asks for
+ * the server's progress stream (`POST /imports`): `progress` events as it writes, then `outcome`
+ * or `error`; an answer that is not a stream (a refusal before writing) is read as JSON.
  */
-export function uploadFile<T>(path: string, file: Blob, onUpload?: (sent: number, total: number) => void): Promise<T> {
+export function uploadFile<T>(path: string, file: Blob, report: UploadProgress = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `/api/v1${path}`);
     request.withCredentials = true;
-    request.setRequestHeader('accept', 'application/json');
+    request.setRequestHeader('accept', report.onProgress ? 'text/event-stream, application/json' : 'application/json');
     request.setRequestHeader('content-type', 'text/csv');
     request.setRequestHeader(uploadHeader, '1');
+    const { onUpload, onProgress } = report;
     if (onUpload) request.upload.onprogress = (event) => onUpload(event.loaded, event.lengthComputable ? event.total : file.size);
+    const streamed = () => (request.getResponseHeader('content-type') ?? '').startsWith('text/event-stream');
+    let read = 0;
+    let last: StreamEvent | undefined;
+    const readMore = () => {
+      const { events, next } = readEvents(request.responseText, read);
+      read = next;
+      for (const e of events) {
+        if (e.event === 'progress') onProgress?.((e.data as { done: number }).done, (e.data as { total: number }).total);
+        else last = e;
+      }
+    };
+    request.onprogress = () => streamed() && readMore();
     request.onerror = () => reject(new ApiError(0, 'network', 'The upload did not reach the server.'));
     request.onload = () => {
+      if (streamed()) {
+        readMore();
+        if (last?.event === 'outcome') return resolve(last.data as T);
+        const failed = (last?.data ?? {}) as { status?: number; error?: { code?: string; message?: string; details?: ErrorDetail[] } };
+        return reject(new ApiError(failed.status ?? 0, failed.error?.code ?? 'network', failed.error?.message ?? 'The import stream ended without an outcome.', failed.error?.details ?? []));
+      }
       const response = new Response(request.status === 204 ? null : request.responseText, { status: request.status, headers: { 'content-type': request.getResponseHeader('content-type') ?? '' } });
       if (response.ok) resolve(response.json() as Promise<T>);
       else void errorFromResponse(response).then(reject);

@@ -20,6 +20,7 @@ export function ImportCard({ me }: { me: MeDto }) {
   const [file, setFile] = useState<File | null>(null);
   const [createTags, setCreateTags] = useState(false);
   const [uploaded, setUploaded] = useState(0);
+  const [written, setWritten] = useState<{ done: number; total: number } | null>(null);
   const dryRun = useDryRun();
   const run = useRunImport();
   const report = dryRun.data;
@@ -36,7 +37,8 @@ export function ImportCard({ me }: { me: MeDto }) {
   const start = () => {
     if (!file) return;
     setUploaded(0);
-    run.mutate({ file, createTags, onUpload: (sent, total) => setUploaded(percentOf(sent, total)) });
+    setWritten(null);
+    run.mutate({ file, createTags, onUpload: (sent, total) => setUploaded(percentOf(sent, total)), onProgress: (done, total) => setWritten({ done, total }) });
   };
 
   return (
@@ -83,8 +85,17 @@ export function ImportCard({ me }: { me: MeDto }) {
         )}
         {run.isPending && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Progress percent={uploaded} status="active" aria-label={t('import.uploading', { percent: uploaded })} />
-            <Typography.Text type="secondary">{uploaded < 100 ? t('import.uploading', { percent: uploaded }) : t('import.running', { rows: report?.rows ?? 0 })}</Typography.Text>
+            {written ? (
+              <>
+                <Progress percent={percentOf(written.done, written.total)} status="active" aria-label={t('import.writing', { done: written.done, total: written.total })} />
+                <Typography.Text type="secondary">{t('import.writing', { done: written.done.toLocaleString(), total: written.total.toLocaleString() })}</Typography.Text>
+              </>
+            ) : (
+              <>
+                <Progress percent={uploaded} status="active" aria-label={t('import.uploading', { percent: uploaded })} />
+                <Typography.Text type="secondary">{uploaded < 100 ? t('import.uploading', { percent: uploaded }) : t('import.running', { rows: report?.rows ?? 0 })}</Typography.Text>
+              </>
+            )}
           </Space>
         )}
         {run.isError && (

@@ -77,3 +77,21 @@ describe('an operation’s result', () => {
     expect(actorName('system:cli')).toBe('system:cli');
   });
 });
+
+describe('the import progress stream', () => {
+  it('reads complete events as they arrive and leaves a cut-off one for the next read', async () => {
+    const { readEvents } = await import('../../api/transfer.js');
+    const full = 'event: progress\ndata: {"done":2000,"total":5000}\n\nevent: progress\ndata: {"done":5000,"total":5000}\n\nevent: outcome\ndata: {"operationId":"op1"}\n\n';
+    const cut = full.length - 10;
+    const first = readEvents(full.slice(0, cut), 0);
+    expect(first.events).toEqual([
+      { event: 'progress', data: { done: 2000, total: 5000 } },
+      { event: 'progress', data: { done: 5000, total: 5000 } },
+    ]);
+    const rest = readEvents(full, first.next);
+    expect(rest.events).toEqual([{ event: 'outcome', data: { operationId: 'op1' } }]);
+    expect(rest.next).toBe(full.length);
+    // A message whose text holds a colon keeps it.
+    expect(readEvents('event: error\ndata: {"status":500,"error":{"message":"a: b"}}\n\n', 0).events[0]!.data).toEqual({ status: 500, error: { message: 'a: b' } });
+  });
+});
