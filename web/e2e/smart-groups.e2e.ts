@@ -192,7 +192,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await choose(page, '管理员（1–20 人）', 'd2u1', drawer.getByText('新建规则组', { exact: true }));
     await choose(page, '管理范围 · 部门（含下级）', '华东大区', drawer.getByText('新建规则组', { exact: true }));
     await drawer.getByRole('checkbox', { name: '给客户群发消息' }).check();
-    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await drawer.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByText('已保存').waitFor();
     const row = page.getByRole('row', { name: /华东销售规则组/ });
     await row.getByText('1 个部门、0 位成员').waitFor();
@@ -253,7 +253,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     const matched = await liveCount(page);
     expect(matched).toBeGreaterThan(0);
     await snap(page, 'smart-add-tag-zh');
-    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await drawer.getByRole('button', { name: /保\s*存/ }).click();
     await drawer.waitFor({ state: 'hidden' });
     const added = card.getByRole('row', { name: /高意向客户/ });
     await added.getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
@@ -265,7 +265,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     expect(await drawer.getByTestId('audience-text').inputValue()).toBe('tag:高意向');
     await drawer.getByRole('button', { name: '颜色 #1677ff' }).waitFor();
     await drawer.getByLabel('标签名称').fill('重点客户');
-    await drawer.getByRole('button', { name: /^保\s*存$/ }).click();
+    await drawer.getByRole('button', { name: /保\s*存/ }).click();
     await drawer.waitFor({ state: 'hidden' });
     await card.getByRole('row', { name: /重点客户/ }).getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
     const renamed = (await live()).find((t) => t.name === '重点客户');

@@ -1,7 +1,8 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Col, Empty, Popconfirm, Result, Row, Skeleton, Space, Table, Typography } from 'antd';
+import { App, Button, Empty, Popconfirm, Result, Skeleton, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../components/page-header.js';
 import { errorText } from '../../api/client.js';
 import { useRuleGroupActions, useRuleGroups, type StrategyDto } from '../../api/rule-groups.js';
 import { can, type MeDto } from '../../api/session.js';
@@ -35,18 +36,14 @@ export default function RuleGroupsPage({ me }: { me: MeDto }) {
   if (!allowed) return <Result status="403" title={t('noAccess')} />;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Row justify="space-between" align="middle" gutter={[8, 8]}>
-        <Col>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
-        </Col>
-        <Col>
+      <PageHeader
+        title={t('title')}
+        actions={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget({ mode: 'new' })}>
             {t('new')}
           </Button>
-        </Col>
-      </Row>
+        }
+      />
       <Typography.Text type="secondary">{t('intro')}</Typography.Text>
       {groups.isPending && <Skeleton active paragraph={{ rows: 5 }} />}
       {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}

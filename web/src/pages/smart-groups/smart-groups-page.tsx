@@ -1,7 +1,8 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Col, Empty, Popconfirm, Result, Row, Skeleton, Space, Table, Typography } from 'antd';
+import { App, Badge, Button, Card, Empty, Popconfirm, Result, Skeleton, Space, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../components/page-header.js';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
 import { useDepartments, useSmartGroupActions, useSmartGroups, type SmartGroupDto } from '../../api/smart-groups.js';
@@ -104,20 +105,16 @@ export default function SmartGroupsPage({ me }: { me: MeDto }) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Row justify="space-between" align="middle" gutter={[8, 8]}>
-        <Col>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
-        </Col>
-        <Col>
-          {manage && (
+      <PageHeader
+        title={t('title')}
+        actions={
+          manage && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget({ mode: 'new-group' })}>
               {t('newGroup')}
             </Button>
-          )}
-        </Col>
-      </Row>
+          )
+        }
+      />
       <Typography.Text type="secondary">{t('intro')}</Typography.Text>
       {groups.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
       {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}

@@ -1,7 +1,8 @@
 import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Col, Empty, Input, Result, Row, Skeleton, Space, Tag as Chip, Typography } from 'antd';
+import { Alert, App, Button, Empty, Input, Result, Skeleton, Space, Tag as Chip, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../components/page-header.js';
 import { useSearchParams } from 'react-router';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
@@ -60,13 +61,9 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Row justify="space-between" align="middle" gutter={[8, 8]}>
-        <Col>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('title')}
-          </Typography.Title>
-        </Col>
-        <Col>
+      <PageHeader
+        title={t('title')}
+        actions={
           <Space wrap>
             <span aria-label={t('legend.label')}>
               <Chip color={theme.enterpriseTag}>{t('legend.enterprise')}</Chip>
@@ -85,8 +82,8 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
               </Button>
             )}
           </Space>
-        </Col>
-      </Row>
+        }
+      />
       <Typography.Text type="secondary">{t('limits', { name: nameMax, perGroup: settings.data?.limits.tagsPerGroup ?? 3000 })}</Typography.Text>
       {groups.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
       {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}
