@@ -32,7 +32,7 @@ export function useRoles() {
 
 /** `GET /departments`: the tree as a depth-first list. */
 export function useDepartments(enabled = true) {
-  return useQuery({ queryKey: ['departments'], queryFn: async () => (await api<z.infer<typeof DepartmentTree>>('GET', '/departments')).departments, enabled });
+  return useQuery({ queryKey: ['departments'], queryFn: async () => (await api<z.infer<typeof DepartmentTree>>('GET', '/departments')).departments, enabled, staleTime: 60_000 });
 }
 
 /**

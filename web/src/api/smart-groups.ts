@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { AudienceCount } from '../../../contracts/audiences.js';
-import type { DepartmentTree, EmployeePage } from '../../../contracts/org.js';
+import type { EmployeePage } from '../../../contracts/org.js';
 import type { NewSmartTag, PreviewResult, SmartGroup, SmartGroupList, UpdateSmartGroupBody, UpdateSmartTagBody } from '../../../contracts/smart-groups.js';
 import type { Audience, TagGroupScope } from '../../../contracts/tags.js';
 import { api } from './client.js';
@@ -73,11 +73,6 @@ export function useLiveCount(key: string | undefined, expression: unknown, delay
     placeholderData: keepPreviousData,
   });
   return { ...query, current: asked?.key === key && !query.isPlaceholderData };
-}
-
-/** `GET /departments`: the department tree, depth-first, for pickers. */
-export function useDepartments() {
-  return useQuery({ queryKey: ['departments'], queryFn: async () => (await api<z.infer<typeof DepartmentTree>>('GET', '/departments')).departments, staleTime: 60_000 });
 }
 
 /** The first 1000 active employees the caller may see, for member pickers. */

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { basePrivileges, optionalPrivileges } from '../../../../src/modules/strategies/privileges.js';
 import { errorText } from '../../api/client.js';
 import { useRuleGroupActions, type StrategyDto, type StrategyPrivilegeDto } from '../../api/rule-groups.js';
-import { useDepartments, useEmployees } from '../../api/smart-groups.js';
+import { useDepartments } from '../../api/admin.js';
+import { useEmployees } from '../../api/smart-groups.js';
 import { RuleGroupTags } from './rule-group-tags.js';
 
 /** What the editor is open for: a new rule group, or a saved one. */

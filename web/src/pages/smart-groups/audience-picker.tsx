@@ -1,6 +1,7 @@
 import { Form, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useDepartments, useEmployees, type AudienceDto } from '../../api/smart-groups.js';
+import { useDepartments } from '../../api/admin.js';
+import { useEmployees, type AudienceDto } from '../../api/smart-groups.js';
 
 /** True when an audience names nobody, which the server reads as "everyone". */
 export function isEveryone(audience: AudienceDto | undefined): boolean {
