@@ -16,6 +16,12 @@ export async function listStrategiesWithRanges(ctx: Ctx): Promise<ListedStrategy
   const rows = await db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId)).orderBy(asc(strategies.strategyId));
   const nodes = await db.select({ strategyId: strategyRanges.strategyId, type: strategyRanges.type, node: strategyRanges.node }).from(strategyRanges).where(and(eq(strategyRanges.corpId, ctx.corpId))).orderBy(asc(strategyRanges.type), asc(strategyRanges.node));
   const byId = new Map(rows.map((r) => [r.strategyId, r]));
+  const nodesOf = new Map<number, typeof nodes>();
+  for (const n of nodes) {
+    const list = nodesOf.get(n.strategyId);
+    if (list) list.push(n);
+    else nodesOf.set(n.strategyId, [n]);
+  }
   const topOf = (id: number) => {
     let current = byId.get(id);
     for (let i = 0; current && current.parentId !== 0 && i < 16; i += 1) current = byId.get(current.parentId) ?? current;
@@ -29,7 +35,7 @@ export async function listStrategiesWithRanges(ctx: Ctx): Promise<ListedStrategy
   return [...rows]
     .sort((a, b) => depth(a.strategyId) - depth(b.strategyId) || a.strategyId - b.strategyId)
     .map((row) => {
-      const own = nodes.filter((n) => n.strategyId === row.strategyId);
+      const own = nodesOf.get(row.strategyId) ?? [];
       return {
         strategyId: row.strategyId,
         parentId: row.parentId,
