@@ -22,11 +22,13 @@ export function FilterBar({ me, filters, onChange, textError }: { me: MeDto; fil
   const choices = useMemo(() => tagChoices(groups.data ?? [], personal.data ?? [], { personal: t('filter.personal') }), [groups.data, personal.data, t]);
   const applyText = () => onChange({ ...filters, text: draft.trim() });
 
+  // On a phone each filter takes the width left beside the collapsed menu instead of running off the screen.
+  const fit = (px: number) => `min(${px}px, calc(100vw - 100px))`;
   return (
     <Form layout="vertical" onSubmitCapture={(e) => e.preventDefault()}>
       <Space wrap align="start" size="middle" style={{ width: '100%' }}>
         <Form.Item label={t('filter.q')} htmlFor="customers-q" style={{ marginBottom: 0 }}>
-          <Input.Search id="customers-q" allowClear placeholder={t('filter.qPlaceholder')} defaultValue={filters.q} onChange={(e) => onChange({ ...filters, q: e.target.value })} style={{ width: 220 }} />
+          <Input.Search id="customers-q" allowClear placeholder={t('filter.qPlaceholder')} defaultValue={filters.q} onChange={(e) => onChange({ ...filters, q: e.target.value })} style={{ width: fit(220) }} />
         </Form.Item>
         <Form.Item label={t('filter.tags')} htmlFor="customers-tags" style={{ marginBottom: 0 }}>
           <Select
@@ -48,11 +50,11 @@ export function FilterBar({ me, filters, onChange, textError }: { me: MeDto; fil
                 </span>
               );
             }}
-            style={{ width: 320 }}
+            style={{ width: fit(320) }}
             maxTagCount="responsive"
           />
         </Form.Item>
-        <Form.Item label={t('filter.text')} htmlFor="customers-text" validateStatus={textError ? 'error' : undefined} help={textError ?? undefined} style={{ marginBottom: 0, minWidth: 360, maxWidth: 560 }}>
+        <Form.Item label={t('filter.text')} htmlFor="customers-text" validateStatus={textError ? 'error' : undefined} help={textError ?? undefined} style={{ marginBottom: 0, width: fit(380) }}>
           <Space.Compact style={{ width: '100%' }}>
             <Input id="customers-text" placeholder={t('filter.textPlaceholder')} value={draft} onChange={(e) => setDraft(e.target.value)} onPressEnter={applyText} />
             <Button type="primary" onClick={applyText}>

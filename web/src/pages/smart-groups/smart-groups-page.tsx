@@ -48,6 +48,7 @@ function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartG
         size="small"
         rowKey="tagId"
         pagination={false}
+        scroll={{ x: 'max-content' }}
         dataSource={group.tags}
         locale={{ emptyText: t('noTags') }}
         columns={[
@@ -63,7 +64,8 @@ function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartG
             ),
           },
           { title: t('col.members'), dataIndex: 'members', width: 110, align: 'right', render: (n: number) => n.toLocaleString() },
-          { title: t('col.rule'), dataIndex: 'text', render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
+          // The rule keeps a readable width on a phone; the table scrolls sideways instead.
+          { title: t('col.rule'), dataIndex: 'text', onCell: () => ({ style: { minWidth: 240 } }), render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
           ...(manage
             ? [
                 {
