@@ -32,7 +32,7 @@ async function logIn(page: Page, base: string) {
 /**
  * Live count (issue 13): from the last keystroke in the smart-group editor's text box to the new
  * count on screen. The floor, measured in the same page, is the browser's own round trip to
- * `POST /audiences/count` for the same text: what is left is the console's debounce and render.
+ * `POST /audiences/count` for the same text: what is left is the console's own parsing and rendering.
  */
 async function liveCount(page: Page, base: string) {
   await page.goto(`${base}/smart-groups`);

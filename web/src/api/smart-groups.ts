@@ -1,5 +1,4 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { AudienceCount } from '../../../contracts/audiences.js';
 import type { EmployeePage } from '../../../contracts/org.js';
@@ -53,26 +52,21 @@ export function usePreview() {
 }
 
 /**
- * The live matched count of an expression (`POST /audiences/count`), asked `delayMs` after the
- * last change. Each expression is its own query key, so an answer that arrives late for an older
- * expression never replaces the newest one; the previous number stays, marked stale, meanwhile.
+ * The live matched count of an expression (`POST /audiences/count`), asked at once on every
+ * change: a debounce timer would add its delay to every answer, and a person types slower than
+ * the server answers. The request for an expression edited away is aborted. Each expression is
+ * its own query key, so a late answer for an older one never replaces the newest; the previous
+ * number stays, marked not current, meanwhile.
  */
-export function useLiveCount(key: string | undefined, expression: unknown, delayMs = 40) {
-  const [asked, setAsked] = useState<{ key: string; expression: unknown } | undefined>(undefined);
-  useEffect(() => {
-    if (key === undefined) return setAsked(undefined);
-    const timer = setTimeout(() => setAsked({ key, expression }), delayMs);
-    return () => clearTimeout(timer);
-    // The key stands for the expression: a new object with the same audience asks nothing new.
-  }, [key, delayMs]);
+export function useLiveCount(key: string | undefined, expression: unknown) {
   const query = useQuery({
-    queryKey: ['audience-count', asked?.key],
-    queryFn: () => api<AudienceCountDto>('POST', '/audiences/count', { expression: asked!.expression, sampleSize: 0 }),
-    enabled: asked !== undefined,
+    queryKey: ['audience-count', key],
+    queryFn: ({ signal }) => api<AudienceCountDto>('POST', '/audiences/count', { expression, sampleSize: 0 }, signal),
+    enabled: key !== undefined,
     staleTime: 15_000,
     placeholderData: keepPreviousData,
   });
-  return { ...query, current: asked?.key === key && !query.isPlaceholderData };
+  return { ...query, current: !query.isPlaceholderData };
 }
 
 /** The first 1000 active employees the caller may see, for member pickers. */
