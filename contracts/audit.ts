@@ -49,6 +49,7 @@ export const AuditEvent = z.object({
   seq: z.number().meta({ description: 'Position in the corp\'s log; larger is newer.' }),
   type: z.string(),
   actor: z.string(),
+  actorName: z.string().nullable().meta({ description: 'The employee\'s name when the actor is `user:ID` and the employee is known; null for apps and the system.' }),
   source: z.string().meta({ description: 'Where the change came from: console, api, wecom-api, import, rule, cli, demo, system.' }),
   subject: AuditSubject,
   before: z.unknown().nullable(),

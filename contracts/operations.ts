@@ -79,6 +79,7 @@ export const Operation = OperationProgress.extend({
   kind: OperationKind,
   params: z.record(z.string(), z.unknown()),
   actor: z.string().meta({ description: '`user:ID`, `app:ID` or `system:NAME`.' }),
+  actorName: z.string().nullable().meta({ description: 'The employee\'s name when the actor is `user:ID` and the employee is known; null for apps and the system.' }),
   source: z.string(),
   result: z
     .looseObject({ added: z.int(), removed: z.int(), conflicts: z.unknown().optional() })

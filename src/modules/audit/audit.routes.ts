@@ -7,6 +7,7 @@ import { apiCtx } from '../../api/api.plugin.js';
 import { auditCsvChunks, exportPageSize } from './audit.csv.js';
 import { presentAuditPage } from './audit.presenter.js';
 import { pageAuditEvents } from './audit.queries.js';
+import { actorNames } from '../org/employee-names.js';
 
 const tags = ['Audit'];
 
@@ -24,7 +25,9 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Read the audit log', description: `Newest first, \`limit\` (≤ 500) at a time; pass \`nextCursor\` back as \`cursor\`. ${filtersDoc}`, querystring: AuditQuery, response: withErrors({ 200: AuditPage }, 403) },
   }, async (request) => {
     const { cursor, limit, ...filters } = request.query;
-    return presentAuditPage(await pageAuditEvents(apiCtx(request), filters, { cursor, limit }));
+    const ctx = apiCtx(request);
+    const page = await pageAuditEvents(ctx, filters, { cursor, limit });
+    return presentAuditPage(page, await actorNames(ctx, page.entries.map((e) => e.actor)));
   });
 
   app.get('/audit/export', {

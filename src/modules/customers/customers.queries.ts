@@ -4,6 +4,7 @@ import { customers, employees, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { queryRows } from '../../db/client.js';
 import { policyFor, type GroupForPolicy } from '../../policies/index.js';
+import { employeeNames } from '../org/employee-names.js';
 import { requireEmployee } from './follows.repo.js';
 
 /** A customer row as stored. */
@@ -43,8 +44,7 @@ export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibi
   // enterprise tags are shared by everyone who serves the customer.
   if (!followRows.some((f) => policy.reaches(f.userid))) throw notFound();
   const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility);
-  const names = await ctx.db.select({ userid: employees.userid, name: employees.name }).from(employees).where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, followRows.map((f) => f.userid))));
-  const nameOf = new Map(names.map((e) => [e.userid, e.name]));
+  const nameOf = await employeeNames(ctx, followRows.map((f) => f.userid));
   return { customer, follows: followRows.map((f) => ({ ...f, userName: nameOf.get(f.userid) ?? f.userid, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })) };
 }
 

@@ -5,8 +5,9 @@ import { rateAndEta, type ProgressSnapshot } from './jobs/progress.js';
  * An operation as the API shows it. A job running in this process reports its live progress
  * (fresher than the row, which on PGlite is only written when the job ends); otherwise the row's.
  * `abilities` are the caller's (`operationAbilities`); none when there is no caller to ask for.
+ * `actorName` is the employee's name behind a `user:` actor, when known.
  */
-export function presentOperation(row: OperationRow, live?: ProgressSnapshot, abilities = { undo: false, redo: false, cancel: false }) {
+export function presentOperation(row: OperationRow, live?: ProgressSnapshot, abilities = { undo: false, redo: false, cancel: false }, actorName: string | null = null) {
   const progress = live && row.status === 'running' ? live : { status: row.status, done: row.done, total: row.total, ...(row.status === 'running' ? rateAndEta(row.done, row.total, row.startedAt?.getTime() ?? null) : { ratePerSecond: null, etaSeconds: null }) };
   return {
     operationId: row.operationId,
@@ -14,6 +15,7 @@ export function presentOperation(row: OperationRow, live?: ProgressSnapshot, abi
     ...progress,
     params: row.params,
     actor: row.actorLabel,
+    actorName,
     source: row.source,
     result: presentResult(row.result),
     error: row.error ?? null,

@@ -56,7 +56,7 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
 
     const ok = await s.admin.post('/operations/batch', body);
     expect(ok.status).toBe(202);
-    expect(ok.body.operation).toMatchObject({ kind: 'batch', status: 'queued', actor: 'app:customer_contact', source: 'api', total: 2, done: 0 });
+    expect(ok.body.operation).toMatchObject({ kind: 'batch', status: 'queued', actor: 'app:customer_contact', actorName: null, source: 'api', total: 2, done: 0 });
     expect(await drain()).toEqual([ok.body.operation.operationId]);
   });
 
@@ -144,7 +144,7 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer] } }), 404, 'tag_not_found');
     const res = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer, s.onlyA[0]!] } });
     expect(res.status).toBe(202);
-    expect(res.body.operation.actor).toBe(`user:${s.staffA}`);
+    expect(res.body.operation).toMatchObject({ actor: `user:${s.staffA}`, actorName: `员工${s.staffA}` });
     await drain();
     expect(await marksOf(s.corpId, pt)).toEqual([`${s.customer}|${s.staffA}`, `${s.onlyA[0]}|${s.staffA}`].sort());
   });

@@ -11,6 +11,7 @@ import { policyFor } from '../../policies/index.js';
 import type { OperationRow } from './batch/queue-batch.js';
 import { getOperation, listOperations, operationAbilities } from './operations.queries.js';
 import { presentOperation } from './operations.presenter.js';
+import { actorNames } from '../org/employee-names.js';
 import { ProgressStreams, streamProgress } from './progress-stream.js';
 
 const tags = ['Operations'];
@@ -21,11 +22,13 @@ const tags = ['Operations'];
  * worker `buildApp` starts.
  */
 export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
-  // Each operation as the caller sees it: live progress from this process's worker, and what the caller may do with it.
-  const presenter = async (ctx: Ctx) => {
+  // Operations as the caller sees them: live progress from this process's worker, what the caller may do with each, and who asked by name.
+  const present = async (ctx: Ctx, rows: OperationRow[]) => {
     const policy = await policyFor(ctx);
-    return (row: OperationRow) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId), operationAbilities(ctx, policy, row));
+    const names = await actorNames(ctx, rows.map((row) => row.actorLabel));
+    return rows.map((row) => presentOperation(row, app.operations.progress.get(row.corpId, row.operationId), operationAbilities(ctx, policy, row), names.get(row.actorLabel) ?? null));
   };
+  const presentOne = async (ctx: Ctx, row: OperationRow) => ({ operation: (await present(ctx, [row]))[0]! });
   // A progress stream lasts as long as its job: a stopping server ends them before it waits for requests to finish.
   const streams = new ProgressStreams();
   app.addHook('preClose', async () => streams.endAll());
@@ -41,7 +44,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const row = await withTx(apiCtx(request), (ctx) => queueBatch(ctx, request.body));
     app.operations.nudge();
-    return reply.code(202).send({ operation: (await presenter(apiCtx(request)))(row) });
+    return reply.code(202).send(await presentOne(apiCtx(request), row));
   });
 
   app.get('/operations', {
@@ -49,15 +52,14 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const ctx = apiCtx(request);
     const page = await listOperations(ctx, request.query);
-    const present = await presenter(ctx);
-    return { operations: page.rows.map(present), nextCursor: page.nextCursor };
+    return { operations: await present(ctx, page.rows), nextCursor: page.nextCursor };
   });
 
   app.get('/operations/:operationId', {
     schema: { tags, summary: 'Get an operation', description: 'Status, progress (done / total, rate, ETA), counts, error, who and when.', params: OperationParams, response: withErrors({ 200: OperationEnvelope }, 404) },
   }, async (request) => {
     const ctx = apiCtx(request);
-    return { operation: (await presenter(ctx))(await getOperation(ctx, request.params.operationId)) };
+    return presentOne(ctx, await getOperation(ctx, request.params.operationId));
   });
 
   app.get('/operations/:operationId/progress', {
@@ -80,6 +82,6 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const row = await withTx(apiCtx(request), (ctx) => cancelOperation(ctx, request.params.operationId));
     app.operations.requestCancel(row.corpId, row.operationId);
-    return reply.code(202).send({ operation: (await presenter(apiCtx(request)))(row) });
+    return reply.code(202).send(await presentOne(apiCtx(request), row));
   });
 };

@@ -9,6 +9,7 @@ import { and, bitmapOf, count, type Bitmap } from '../index/bitmaps.js';
 import { printExpression } from '../expression/print.js';
 import { catalogLabels, type AudienceCatalog } from './catalog.js';
 import { customersBySeq } from './customer-rows.js';
+import { employeeNames } from '../../org/employee-names.js';
 import { membersIn, reachBitmap } from './evaluate-audience.js';
 import type { AudienceEngine } from './engine.js';
 import { readExpression, type ExpressionInput } from './read-expression.js';
@@ -48,14 +49,6 @@ function firstAbove(seqs: Uint32Array, after: number): number {
   return lo;
 }
 
-/** The names of the given employees (a userid without a row names itself). */
-async function employeeNames(ctx: Ctx, userids: string[]): Promise<Map<string, string>> {
-  if (userids.length === 0) return new Map();
-  const rows = await queryRows<{ userid: string; name: string }>(reader(ctx), sql`
-    select userid, name from employees where corp_id = ${ctx.corpId} and userid = any(${sql.param(userids)}::text[])`);
-  return new Map(rows.map((r) => [r.userid, r.name]));
-}
-
 /** The caller's visible tags among a customer's tag ids, enterprise before personal, by group then name. */
 function visibleTags(tagIds: string[], catalog: AudienceCatalog): z.infer<typeof ListedTag>[] {
   const out = tagIds.flatMap((id) => {
@@ -84,7 +77,7 @@ export async function listAudienceCustomers(engine: AudienceEngine, ctx: Ctx, ca
   const pageSeqs = Array.from(seqs.subarray(start, start + input.limit));
   const hasMore = start + input.limit < seqs.length;
   const rows = await customersBySeq(ctx, pageSeqs);
-  const names = await employeeNames(ctx, [...new Set(rows.flatMap((r) => r.followers))]);
+  const names = await employeeNames(ctx, rows.flatMap((r) => r.followers));
   return {
     customers: rows.map((r) => ({ externalUserid: r.externalUserid, name: r.name, gender: r.gender, corpName: r.corpName, province: r.province, city: r.city, followers: r.followers.map((userid) => ({ userid, name: names.get(userid) ?? userid })), tags: visibleTags(r.tagIds, catalog) })),
     count: count(members),

@@ -7,6 +7,7 @@ import { useAudit, useExportAudit, type AuditFilters } from '../../api/audit.js'
 import { errorText } from '../../api/client.js';
 import { AuditFiltersForm } from './audit-filters.js';
 import { ChangeView } from './change-view.js';
+import { actorText } from '../operations/operation-logic.js';
 
 /**
  * 审计日志: every recorded change the user may read, newest first, filtered by actor, event type,
@@ -46,7 +47,7 @@ export default function AuditPage() {
           columns={[
             { title: t('columns.at'), dataIndex: 'at', width: 180, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
             { title: t('columns.type'), dataIndex: 'type', width: 220, render: (type: string) => <Typography.Text code>{type}</Typography.Text> },
-            { title: t('columns.actor'), dataIndex: 'actor', width: 170 },
+            { title: t('columns.actor'), dataIndex: 'actor', width: 170, render: (a: string, e) => <span title={a}>{actorText(a, e.actorName)}</span> },
             { title: t('columns.source'), dataIndex: 'source', width: 100 },
             { title: t('columns.subject'), key: 'subject', render: (_, e) => `${e.subject.type}: ${e.subject.id ?? t('redacted')}` },
           ]}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditSearch } from '../../api/audit.js';
 import { fileNameOf } from '../../api/transfer.js';
-import { actorName, conflictsOf, resultCounts } from '../operations/operation-logic.js';
+import { actorText, conflictsOf, resultCounts } from '../operations/operation-logic.js';
 import { importColumns, issuesFromDetails, percentOf, sampleCsv } from './import-logic.js';
 
 describe('the import sample', () => {
@@ -73,8 +73,9 @@ describe('an operation’s result', () => {
     const conflict = { tagId: 'et1', externalUserid: 'wm1', userid: 'u1', reason: 'removed_since' };
     expect(conflictsOf({ added: 0, removed: 1, conflicts: [conflict, { nope: true }], conflictCount: 1 })).toEqual([conflict]);
     expect(conflictsOf({ added: 1, removed: 0 })).toEqual([]);
-    expect(actorName('user:d12u1')).toBe('d12u1');
-    expect(actorName('system:cli')).toBe('system:cli');
+    expect(actorText('user:d12u1')).toBe('d12u1');
+    expect(actorText('user:d12u1', '周敏')).toBe('周敏');
+    expect(actorText('system:cli', null)).toBe('system:cli');
   });
 });
 

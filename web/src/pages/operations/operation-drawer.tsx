@@ -6,7 +6,7 @@ import { useOperation } from '../../api/operations.js';
 import { ConflictsTable } from './conflicts-table.js';
 import { JobProgress } from './job-progress.js';
 import { OperationActions } from './operation-actions.js';
-import { actorName, conflictsOf, resultCounts } from './operation-logic.js';
+import { actorText, conflictsOf, resultCounts } from './operation-logic.js';
 import { StatusTag } from './status-tag.js';
 
 /** One operation in full: who, when, what was asked, its counts, error and conflicts, and its actions. */
@@ -40,7 +40,7 @@ export function OperationDrawer({ operationId, onClose }: { operationId: string 
                 <Link to={`/operations?id=${op.targetOperationId}`}>{op.targetOperationId}</Link>
               </Descriptions.Item>
             )}
-            <Descriptions.Item label={t('columns.actor')}>{actorName(op.actor)}</Descriptions.Item>
+            <Descriptions.Item label={t('columns.actor')}><span title={op.actor}>{actorText(op.actor, op.actorName)}</span></Descriptions.Item>
             <Descriptions.Item label={t('detail.source')}>{op.source}</Descriptions.Item>
             <Descriptions.Item label={t('columns.createdAt')}>{when(op.createdAt)}</Descriptions.Item>
             <Descriptions.Item label={t('detail.finishedAt')}>{when(op.finishedAt)}</Descriptions.Item>

@@ -20,7 +20,11 @@ export function conflictsOf(result: Record<string, unknown> | null): UndoConflic
   return list.filter((c): c is UndoConflict => typeof c === 'object' && c !== null && typeof (c as UndoConflict).tagId === 'string' && typeof (c as UndoConflict).reason === 'string');
 }
 
-/** `user:zhangsan` → `zhangsan`; apps and the system keep their prefix. */
-export function actorName(label: string): string {
+/**
+ * Who did it, for a person to read: the employee's name when the server knows it, else
+ * `user:zhangsan` → `zhangsan`; apps and the system keep their prefix.
+ */
+export function actorText(label: string, name: string | null = null): string {
+  if (name) return name;
   return label.startsWith('user:') ? label.slice(5) : label;
 }

@@ -7,7 +7,7 @@ import { errorText } from '../../api/client.js';
 import { useOperations, type OperationDto, type OperationFilters } from '../../api/operations.js';
 import { JobProgress } from './job-progress.js';
 import { OperationDrawer } from './operation-drawer.js';
-import { actorName, resultCounts } from './operation-logic.js';
+import { actorText, resultCounts } from './operation-logic.js';
 import { StatusTag } from './status-tag.js';
 
 // A browser keeps about six connections per server over HTTP/1.1: only the newest few running
@@ -66,7 +66,7 @@ export default function OperationsPage() {
               width: 260,
               render: (_, op) => (op.status === 'running' || op.status === 'queued' ? <JobProgress operationId={op.operationId} initial={op} compact follow={followed.has(op.operationId) && op.operationId !== open} /> : <StatusTag status={op.status} />),
             },
-            { title: t('columns.actor'), dataIndex: 'actor', width: 140, render: (a: string) => actorName(a) },
+            { title: t('columns.actor'), dataIndex: 'actor', width: 140, render: (a: string, op) => <span title={a}>{actorText(a, op.actorName)}</span> },
             { title: t('columns.createdAt'), dataIndex: 'createdAt', width: 190, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
             {
               title: t('columns.counts'),
