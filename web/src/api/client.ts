@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import type { ApiError as ErrorEnvelope } from '../../../contracts/errors.js';
 
 /** One problem the server listed: where and what. */
@@ -65,9 +66,16 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The server's message for an error, with its details, as one line for a toast. */
+/**
+ * The server's message for an error, with its details, as one line for a toast. The server speaks
+ * English; in Chinese the line starts with what the error code means (`errors` namespace), so a
+ * user reads 没有权限执行此操作 first and still has the server's exact words after it.
+ */
 export function errorText(error: unknown): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
   const details = error.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
-  return details.length > 0 ? `${error.message} (${details.join('; ')})` : error.message;
+  const said = details.length > 0 ? `${error.message} (${details.join('; ')})` : error.message;
+  const key = `errors:${error.code}`;
+  const summary = i18next.language?.startsWith('zh') && i18next.exists(key) ? i18next.t(key) : undefined;
+  return summary ? `${summary}：${said}` : said;
 }

@@ -22,6 +22,7 @@ import zhSmart from './zh-CN/smart.json';
 import zhStarters from './zh-CN/starters.json';
 import zhTags from './zh-CN/tags.json';
 import zhTransfer from './zh-CN/transfer.json';
+import zhErrors from './zh-CN/errors.json';
 import zhOperations from './zh-CN/operations.json';
 import zhAudit from './zh-CN/audit.json';
 
@@ -70,6 +71,7 @@ export function initI18n(): typeof i18next {
         audit: zhAudit,
         smart: zhSmart,
         rules: zhRules,
+        errors: zhErrors,
       },
       'en-US': {
         common: enCommon,
