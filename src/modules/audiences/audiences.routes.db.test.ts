@@ -92,6 +92,20 @@ describeDb('audiences API: count, explain, export and saved audiences', (db) => 
     expect(refused.status).toBe(403);
   });
 
+  it('refuses count, list and explain to a role without customer.view, even for customers in its data scope', async () => {
+    const { f, admin, as } = await scene();
+    const staff = as('shStaff');
+    expect((await staff.post('/audiences/explain', { text: 'tag:A级', externalUserid: f.shCustomer })).body).toMatchObject({ held: true });
+    const roles = await admin.get('/roles');
+    const staffRole = roles.body.roles.find((r: { roleId: string }) => r.roleId === 'staff');
+    const patched = await admin.patch('/roles/staff', { permissions: staffRole.permissions.filter((p: string) => !['customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'].includes(p)) });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    for (const [path, body] of [['/audiences/explain', { text: 'tag:A级', externalUserid: f.shCustomer }], ['/audiences/count', { text: 'tag:A级' }], ['/audiences/customers', {}]] as const) {
+      const res = await staff.post(path, body);
+      expect([path, res.status, res.body.error?.code]).toEqual([path, 403, 'forbidden']);
+    }
+  });
+
   it('saves audiences with their current size; private when they use personal tags', async () => {
     const { f, as, admin } = await scene();
     const manager = as('hdManager');

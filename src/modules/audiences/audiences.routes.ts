@@ -71,6 +71,8 @@ export const audienceRoutes: FastifyPluginAsyncZod<{ engine: AudienceEngine }> =
     schema: { tags, summary: 'Explain an audience for one customer', description: 'Which clauses held and which failed for this customer, with the evidence (which relation carries a tag, the add time, the event count…).', body: ExplainBody, response: withErrors({ 200: AudienceExplanation }, 403, 404) },
   }, async (request) => {
     const ctx = apiCtx(request);
+    // An explanation shows a customer's tags, add times and events: it is reading the customer.
+    (await policyFor(ctx)).authorize('customer.view');
     const catalog = await loadCatalog(ctx);
     const expr = readExpression(request.body, catalog);
     const explanation = await explainFor(ctx, catalog, expr, request.body.externalUserid);
