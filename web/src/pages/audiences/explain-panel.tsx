@@ -1,0 +1,66 @@
+import { Alert, Form, Space, Spin, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useExplanation } from '../../api/audiences.js';
+import { errorText } from '../../api/client.js';
+import { CustomerPicker, type PickedCustomer } from './customer-picker.js';
+import { explanationRows, reasonParts, type ExplanationRow } from './explanation-rows.js';
+
+/** One clause: ✓ or ✗, what it is, and for a condition the customer's facts that decided it. */
+function ClauseRow({ row }: { row: ExplanationRow }) {
+  const { t } = useTranslation('audiences');
+  const parts = row.reason ? reasonParts(row.reason) : undefined;
+  const reason = parts ? t(`reason.${parts.key}`, { ...parts.values, field: parts.values.field ? t(`field.${parts.values.field}`) : undefined }) : row.reason;
+  return (
+    <li data-testid="explain-row" data-held={String(row.held)} data-decisive={String(row.decisive)} style={{ listStyle: 'none', paddingInlineStart: row.depth * 22, opacity: row.decisive ? 1 : 0.6, lineHeight: '26px' }}>
+      <Space size={6} wrap align="baseline">
+        <Typography.Text strong type={row.held ? 'success' : 'danger'} aria-label={row.held ? t('explain.heldMark') : t('explain.failedMark')} style={{ display: 'inline-block', width: 14 }}>
+          {row.held ? '✓' : '✗'}
+        </Typography.Text>
+        {row.kind === 'leaf' ? <Typography.Text code style={{ wordBreak: 'break-word' }}>{row.clause}</Typography.Text> : <Typography.Text strong>{t(`explain.kind.${row.kind}`)}</Typography.Text>}
+        {reason && <Typography.Text type="secondary" style={{ fontSize: 13, wordBreak: 'break-word' }}>{reason}</Typography.Text>}
+      </Space>
+    </li>
+  );
+}
+
+/**
+ * 为什么在/不在这个人群: pick a customer and see whether the audience holds for them, with every
+ * clause marked ✓ / ✗ and the facts behind each condition; the clauses that decided the answer
+ * stand out, the others are dimmed. Works for a saved audience and for one still being edited.
+ */
+export function ExplainPanel({ exprKey, expression, idPrefix }: { exprKey: string | undefined; expression: unknown; idPrefix: string }) {
+  const { t } = useTranslation('audiences');
+  const [customer, setCustomer] = useState<PickedCustomer | undefined>(undefined);
+  const answer = useExplanation(exprKey, expression, customer?.externalUserid);
+  const rows = useMemo(() => (answer.data ? explanationRows(answer.data.explanation) : []), [answer.data]);
+  const pickerId = `${idPrefix}-explain-customer`;
+  return (
+    <Space direction="vertical" size="small" style={{ width: '100%' }} data-testid="explain-panel">
+      <Form.Item label={t('explain.customer')} htmlFor={pickerId} style={{ marginBottom: 0 }} layout="vertical">
+        <CustomerPicker id={pickerId} value={customer} onChange={setCustomer} />
+      </Form.Item>
+      {exprKey === undefined && <Typography.Text type="secondary">{t('explain.noRule')}</Typography.Text>}
+      {exprKey !== undefined && !customer && <Typography.Text type="secondary">{t('explain.pickHint')}</Typography.Text>}
+      {customer && answer.isFetching && !answer.data && <Spin size="small" />}
+      {answer.isError && <Alert type="error" showIcon message={errorText(answer.error)} />}
+      {answer.data && customer && (
+        <div aria-live="polite" style={{ opacity: answer.isFetching ? 0.6 : 1 }}>
+          <Alert
+            data-testid="explain-verdict"
+            data-held={String(answer.data.held)}
+            type={answer.data.held ? 'success' : 'warning'}
+            showIcon
+            message={answer.data.held ? t('explain.in', { name: customer.name }) : t('explain.out', { name: customer.name })}
+            style={{ marginBottom: 8 }}
+          />
+          <ul aria-label={t('explain.tree')} style={{ margin: 0, padding: 0 }}>
+            {rows.map((row) => (
+              <ClauseRow key={row.key} row={row} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </Space>
+  );
+}
