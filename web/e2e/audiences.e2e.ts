@@ -99,6 +99,8 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     await textOf(heldRow).toContain('✓');
     await textOf(heldRow).toContain('tag:看房');
     await textOf(heldRow).toContain('由 ');
+    // The follower who put the tag on is named as people know them, not by userid.
+    expect(await heldRow.innerText()).not.toMatch(/\bd\d+u\d+\b/);
     await snap(page, 'audiences-explain-in-zh');
 
     const failed = await explainFor(page, outside);
@@ -173,5 +175,16 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     const held = await explainFor(phone, inside);
     await attrOf(held.verdict, 'data-held').toBe('true');
     await snap(phone, 'audiences-explain-mobile-zh');
+    await phone.locator('.ant-drawer-open .ant-drawer-close').click();
+    await phone.locator('.ant-drawer-open').waitFor({ state: 'hidden' });
+    await phone.getByText('English', { exact: true }).click();
+    await phone.getByRole('button', { name: 'See why a customer is or is not in audience 华东客户' }).click();
+    const box = phone.locator('.ant-drawer-open').getByRole('combobox', { name: 'Customer' });
+    await box.click();
+    await box.fill(inside.name);
+    await phone.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: inside.name }).click();
+    await textOf(phone.locator('.ant-drawer-open').getByTestId('explain-verdict')).toContain(`${inside.name} is in this audience`);
+    await textOf(phone.locator('.ant-drawer-open').getByTestId('explain-row').first()).toContain('Region is');
+    await snap(phone, 'audiences-explain-mobile-en');
   });
 });

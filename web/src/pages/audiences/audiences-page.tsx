@@ -1,5 +1,5 @@
 import { DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined, QuestionCircleOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Button, Drawer, Empty, Popconfirm, Result, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Drawer, Empty, Grid, Popconfirm, Result, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -48,6 +48,8 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
   const exporting = useExportAudience();
   const [target, setTarget] = useState<AudienceTarget | null>(null);
   const [explaining, setExplaining] = useState<SavedAudienceDto | null>(null);
+  // On a phone the rule and size go under the name and the actions shrink to icons, so a row fits.
+  const narrow = !Grid.useBreakpoint().md;
   const manage = can(me, 'audience.manage');
   const mayExport = can(me, 'customer.export');
   const choices: BuilderChoices = useMemo(() => ({ groups: library.data ?? [], departments: departments.data ?? [] }), [library.data, departments.data]);
@@ -80,7 +82,7 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
             {
               title: t('col.name'),
               dataIndex: 'name',
-              onCell: () => ({ style: { minWidth: 160 } }),
+              onCell: () => ({ style: { minWidth: narrow ? 120 : 160 } }),
               render: (name: string, a: SavedAudienceDto) => (
                 <Space direction="vertical" size={0}>
                   <Space size={6}>
@@ -92,12 +94,14 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
                     )}
                   </Space>
                   {a.description && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.description}</Typography.Text>}
+                  {narrow && <Typography.Text style={{ fontSize: 12 }}>{t('sizeShort', { count: a.size, size: a.size.toLocaleString(i18n.language) })}</Typography.Text>}
+                  {narrow && <Typography.Text code style={{ fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{a.text}</Typography.Text>}
                 </Space>
               ),
             },
-            { title: t('col.size'), dataIndex: 'size', align: 'right', width: 110, render: (n: number) => <span data-testid="audience-size">{n.toLocaleString(i18n.language)}</span> },
-            { title: t('col.rule'), dataIndex: 'text', onCell: () => ({ style: { minWidth: 240 } }), render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
-            { title: t('col.updatedAt'), dataIndex: 'updatedAt', width: 170, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
+            { title: t('col.size'), dataIndex: 'size', align: 'right', width: 120, hidden: narrow, render: (n: number) => <span data-testid="audience-size">{n.toLocaleString(i18n.language)}</span> },
+            { title: t('col.rule'), dataIndex: 'text', hidden: narrow, onCell: () => ({ style: { minWidth: 240 } }), render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
+            { title: t('col.updatedAt'), dataIndex: 'updatedAt', width: 170, hidden: narrow, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
             {
               title: t('col.actions'),
               key: 'actions',
@@ -114,10 +118,10 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
                       navigate(customersLink(a));
                     }}
                   >
-                    {t('customers')}
+                    {!narrow && t('customers')}
                   </Button>
                   <Button size="small" type="link" icon={<QuestionCircleOutlined />} onClick={() => setExplaining(a)} aria-label={t('explain.open', { name: a.name })}>
-                    {t('explain.short')}
+                    {!narrow && t('explain.short')}
                   </Button>
                   {mayExport && (
                     <Tooltip title={t('export')}>

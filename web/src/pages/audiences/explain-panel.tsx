@@ -4,13 +4,18 @@ import { useTranslation } from 'react-i18next';
 import { useExplanation } from '../../api/audiences.js';
 import { errorText } from '../../api/client.js';
 import { CustomerPicker, type PickedCustomer } from './customer-picker.js';
-import { explanationRows, reasonParts, type ExplanationRow } from './explanation-rows.js';
+import { genderCodes } from '../../../../src/modules/audiences/expression/vocabulary.js';
+import { useEmployees } from '../../api/smart-groups.js';
+import { explanationRows, reasonParts, withEmployeeNames, type ExplanationRow } from './explanation-rows.js';
 
 /** One clause: ✓ or ✗, what it is, and for a condition the customer's facts that decided it. */
-function ClauseRow({ row }: { row: ExplanationRow }) {
+function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<string, string> }) {
   const { t } = useTranslation('audiences');
-  const parts = row.reason ? reasonParts(row.reason) : undefined;
-  const reason = parts ? t(`reason.${parts.key}`, { ...parts.values, field: parts.values.field ? t(`field.${parts.values.field}`) : undefined }) : row.reason;
+  const parts = row.reason ? reasonParts(withEmployeeNames(row.reason, names)) : undefined;
+  const values = { ...parts?.values };
+  if (values.field) values.field = t(`field.${values.field}`);
+  if (parts?.values.field === 'gender' && values.value && genderCodes[values.value] !== undefined) values.value = t(`smart:genders.${genderCodes[values.value]}`);
+  const reason = parts ? t(`reason.${parts.key}`, values) : row.reason;
   return (
     <li data-testid="explain-row" data-held={String(row.held)} data-decisive={String(row.decisive)} style={{ listStyle: 'none', paddingInlineStart: row.depth * 22, opacity: row.decisive ? 1 : 0.6, lineHeight: '26px' }}>
       <Space size={6} wrap align="baseline">
@@ -34,6 +39,8 @@ export function ExplainPanel({ exprKey, expression, idPrefix }: { exprKey: strin
   const [customer, setCustomer] = useState<PickedCustomer | undefined>(undefined);
   const answer = useExplanation(exprKey, expression, customer?.externalUserid);
   const rows = useMemo(() => (answer.data ? explanationRows(answer.data.explanation) : []), [answer.data]);
+  const employees = useEmployees();
+  const names = useMemo(() => new Map((employees.data ?? []).map((e) => [e.userid, e.name])), [employees.data]);
   const pickerId = `${idPrefix}-explain-customer`;
   return (
     <Space direction="vertical" size="small" style={{ width: '100%' }} data-testid="explain-panel">
@@ -56,7 +63,7 @@ export function ExplainPanel({ exprKey, expression, idPrefix }: { exprKey: strin
           />
           <ul aria-label={t('explain.tree')} style={{ margin: 0, padding: 0 }}>
             {rows.map((row) => (
-              <ClauseRow key={row.key} row={row} />
+              <ClauseRow key={row.key} row={row} names={names} />
             ))}
           </ul>
         </div>

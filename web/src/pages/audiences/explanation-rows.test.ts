@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExplanationNode } from '../../../../contracts/audiences.js';
-import { explanationRows, reasonParts } from './explanation-rows.js';
+import { explanationRows, reasonParts, withEmployeeNames } from './explanation-rows.js';
 
 const leaf = (path: string, clause: string, held: boolean, reason = ''): ExplanationNode => ({ path, kind: 'leaf', clause, held, reason });
 
@@ -50,5 +50,13 @@ describe('reasonParts', () => {
 
   it('leaves a reason of an unknown shape alone', () => {
     expect(reasonParts('something new')).toBeUndefined();
+  });
+});
+
+describe('withEmployeeNames', () => {
+  it('names the employees a reason lists by userid, and only whole userids', () => {
+    const names = new Map([['d6u3', '李超'], ['d1u1', '王芳']]);
+    expect(withEmployeeNames('d6u3, d1u1 …(7)', names)).toBe('李超, 王芳 …(7)');
+    expect(withEmployeeNames('d6u30 (added 2026-01-02 10:00)', names)).toBe('d6u30 (added 2026-01-02 10:00)');
   });
 });

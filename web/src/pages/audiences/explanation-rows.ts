@@ -51,3 +51,12 @@ export function reasonParts(reason: string): ReasonParts | undefined {
   }
   return undefined;
 }
+
+/**
+ * The server names employees by userid in its reasons ("carried by d6u3"); a person knows them by
+ * name. Replaces each userid the console knows with the name, leaving everything else as it is.
+ * @example withEmployeeNames('d6u3 (follows), d1u1 (follows)', new Map([['d6u3', '李超']])) // → '李超 (follows), d1u1 (follows)'
+ */
+export function withEmployeeNames(text: string, names: ReadonlyMap<string, string>): string {
+  return text.replace(/[\w.@-]+/g, (word) => names.get(word) ?? word);
+}
