@@ -6,7 +6,7 @@ import { errorText } from '../../api/client.js';
 import { NameInput } from '../../components/name-input.js';
 import { AudienceEditor } from '../smart-groups/audience-editor.js';
 import { audienceKey, type Expr } from '../smart-groups/builder-model.js';
-import type { BuilderChoices } from '../smart-groups/condition-editor.js';
+import { useBuilderChoices } from '../smart-groups/builder-choices.js';
 import { ExplainPanel } from './explain-panel.js';
 
 /** What the drawer is open for: a new audience or a saved one. */
@@ -21,7 +21,8 @@ const descriptionMax = 200;
  * builder beside its text form with the live count; "why in / out" checks the rule on a customer
  * before saving. Mounted afresh for each audience opened, so it starts from what was saved.
  */
-export function AudienceDrawer({ target, choices, onClose }: { target: AudienceTarget; choices: BuilderChoices; onClose: () => void }) {
+export function AudienceDrawer({ target, onClose }: { target: AudienceTarget; onClose: () => void }) {
+  const choices = useBuilderChoices();
   const { t } = useTranslation('audiences');
   const { message } = App.useApp();
   const actions = useAudienceActions();

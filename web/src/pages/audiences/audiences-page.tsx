@@ -1,16 +1,14 @@
 import { DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined, QuestionCircleOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Button, Drawer, Empty, Grid, Popconfirm, Result, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { App, Button, Drawer, Empty, Grid, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { useDepartments } from '../../api/admin.js';
 import { useAudienceActions, type SavedAudienceDto } from '../../api/audiences.js';
 import { errorText } from '../../api/client.js';
 import { useExportAudience, useSavedAudiences } from '../../api/imports.js';
 import { can, type MeDto } from '../../api/session.js';
-import { useTagGroups } from '../../api/tags.js';
 import { PageHeader } from '../../components/page-header.js';
-import type { BuilderChoices } from '../smart-groups/condition-editor.js';
+import { QueryState } from '../../components/query-state.js';
 import { AudienceDrawer, type AudienceTarget } from './audience-drawer.js';
 import { ExplainPanel } from './explain-panel.js';
 
@@ -42,8 +40,6 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const audiences = useSavedAudiences(true);
-  const library = useTagGroups();
-  const departments = useDepartments();
   const actions = useAudienceActions();
   const exporting = useExportAudience();
   const [target, setTarget] = useState<AudienceTarget | null>(null);
@@ -52,24 +48,17 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
   const narrow = !Grid.useBreakpoint().md;
   const manage = can(me, 'audience.manage');
   const mayExport = can(me, 'customer.export');
-  const choices: BuilderChoices = useMemo(() => ({ groups: library.data ?? [], departments: departments.data ?? [] }), [library.data, departments.data]);
   const fail = { onError: (e: unknown) => message.error(errorText(e)) };
+  const newButton = manage && (
+    <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget({ mode: 'new' })}>
+      {t('new')}
+    </Button>
+  );
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <PageHeader
-        title={t('title')}
-        actions={
-          manage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget({ mode: 'new' })}>
-              {t('new')}
-            </Button>
-          )
-        }
-      />
-      <Typography.Text type="secondary">{t('intro')}</Typography.Text>
-      {audiences.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
-      {audiences.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(audiences.error)} extra={<Button onClick={() => void audiences.refetch()}>{t('common:retry')}</Button>} />}
+      <PageHeader title={t('title')} intro={t('intro')} actions={newButton} />
+      <QueryState query={audiences} />
       {audiences.data && (
         <Table
           rowKey="audienceId"
@@ -142,7 +131,7 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
           ]}
         />
       )}
-      {target && <AudienceDrawer key={target.mode === 'edit' ? target.audience.audienceId : 'new'} target={target} choices={choices} onClose={() => setTarget(null)} />}
+      {target && <AudienceDrawer key={target.mode === 'edit' ? target.audience.audienceId : 'new'} target={target} onClose={() => setTarget(null)} />}
       <ExplainDrawer audience={explaining} onClose={() => setExplaining(null)} />
     </Space>
   );
