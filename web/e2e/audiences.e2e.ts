@@ -186,5 +186,16 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     await textOf(phone.locator('.ant-drawer-open').getByTestId('explain-verdict')).toContain(`${inside.name} is in this audience`);
     await textOf(phone.locator('.ant-drawer-open').getByTestId('explain-row').first()).toContain('Region is');
     await snap(phone, 'audiences-explain-mobile-en');
+
+    // From the customer's side: 客户列表's drawer asks why they are in a saved audience.
+    const [someone] = await customersOf(admin, 'region:华东');
+    await admin.goto(`/customers?customer=${encodeURIComponent(someone!.externalUserid)}`);
+    const why = admin.getByTestId('customer-audience-why');
+    await why.scrollIntoViewIfNeeded();
+    await why.getByRole('combobox', { name: '人群' }).click();
+    await admin.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '华东客户' }).click();
+    await attrOf(why.getByTestId('explain-verdict'), 'data-held').toBe('true');
+    await textOf(why.getByTestId('explain-row').first()).toContain('✓');
+    await snap(admin, 'audiences-customer-drawer-why-zh');
   });
 });

@@ -30,17 +30,44 @@ function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<str
 }
 
 /**
- * 为什么在/不在这个人群: pick a customer and see whether the audience holds for them, with every
- * clause marked ✓ / ✗ and the facts behind each condition; the clauses that decided the answer
- * stand out, the others are dimmed. Works for a saved audience and for one still being edited.
+ * The answer for one customer: in or out, then every clause marked ✓ / ✗ with the facts behind
+ * each condition; the clauses that decided the answer stand out, the others are dimmed.
  */
-export function ExplainPanel({ exprKey, expression, idPrefix }: { exprKey: string | undefined; expression: unknown; idPrefix: string }) {
+export function ExplanationView({ exprKey, expression, customer }: { exprKey: string | undefined; expression: unknown; customer: PickedCustomer | undefined }) {
   const { t } = useTranslation('audiences');
-  const [customer, setCustomer] = useState<PickedCustomer | undefined>(undefined);
   const answer = useExplanation(exprKey, expression, customer?.externalUserid);
   const rows = useMemo(() => (answer.data ? explanationRows(answer.data.explanation) : []), [answer.data]);
   const employees = useEmployees();
   const names = useMemo(() => new Map((employees.data ?? []).map((e) => [e.userid, e.name])), [employees.data]);
+  if (!customer) return null;
+  if (answer.isError) return <Alert type="error" showIcon message={errorText(answer.error)} />;
+  if (!answer.data) return answer.isFetching ? <Spin size="small" /> : null;
+  return (
+    <div aria-live="polite" style={{ opacity: answer.isFetching ? 0.6 : 1 }}>
+      <Alert
+        data-testid="explain-verdict"
+        data-held={String(answer.data.held)}
+        type={answer.data.held ? 'success' : 'warning'}
+        showIcon
+        message={answer.data.held ? t('explain.in', { name: customer.name }) : t('explain.out', { name: customer.name })}
+        style={{ marginBottom: 8 }}
+      />
+      <ul aria-label={t('explain.tree')} style={{ margin: 0, padding: 0 }}>
+        {rows.map((row) => (
+          <ClauseRow key={row.key} row={row} names={names} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * 为什么在/不在这个人群: pick a customer by name and see the explanation. Works for a saved
+ * audience and for one still being edited.
+ */
+export function ExplainPanel({ exprKey, expression, idPrefix }: { exprKey: string | undefined; expression: unknown; idPrefix: string }) {
+  const { t } = useTranslation('audiences');
+  const [customer, setCustomer] = useState<PickedCustomer | undefined>(undefined);
   const pickerId = `${idPrefix}-explain-customer`;
   return (
     <Space direction="vertical" size="small" style={{ width: '100%' }} data-testid="explain-panel">
@@ -49,25 +76,7 @@ export function ExplainPanel({ exprKey, expression, idPrefix }: { exprKey: strin
       </Form.Item>
       {exprKey === undefined && <Typography.Text type="secondary">{t('explain.noRule')}</Typography.Text>}
       {exprKey !== undefined && !customer && <Typography.Text type="secondary">{t('explain.pickHint')}</Typography.Text>}
-      {customer && answer.isFetching && !answer.data && <Spin size="small" />}
-      {answer.isError && <Alert type="error" showIcon message={errorText(answer.error)} />}
-      {answer.data && customer && (
-        <div aria-live="polite" style={{ opacity: answer.isFetching ? 0.6 : 1 }}>
-          <Alert
-            data-testid="explain-verdict"
-            data-held={String(answer.data.held)}
-            type={answer.data.held ? 'success' : 'warning'}
-            showIcon
-            message={answer.data.held ? t('explain.in', { name: customer.name }) : t('explain.out', { name: customer.name })}
-            style={{ marginBottom: 8 }}
-          />
-          <ul aria-label={t('explain.tree')} style={{ margin: 0, padding: 0 }}>
-            {rows.map((row) => (
-              <ClauseRow key={row.key} row={row} names={names} />
-            ))}
-          </ul>
-        </div>
-      )}
+      <ExplanationView exprKey={exprKey} expression={expression} customer={customer} />
     </Space>
   );
 }
