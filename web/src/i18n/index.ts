@@ -12,6 +12,7 @@ import enTags from './en-US/tags.json';
 import enTransfer from './en-US/transfer.json';
 import enOperations from './en-US/operations.json';
 import enAudit from './en-US/audit.json';
+import enAudiences from './en-US/audiences.json';
 import zhCommon from './zh-CN/common.json';
 import zhCustomers from './zh-CN/customers.json';
 import zhLogin from './zh-CN/login.json';
@@ -25,6 +26,7 @@ import zhTransfer from './zh-CN/transfer.json';
 import zhErrors from './zh-CN/errors.json';
 import zhOperations from './zh-CN/operations.json';
 import zhAudit from './zh-CN/audit.json';
+import zhAudiences from './zh-CN/audiences.json';
 
 /** The console's languages: Chinese by default, English by a switch. */
 export const languages = ['zh-CN', 'en-US'] as const;
@@ -72,6 +74,7 @@ export function initI18n(): typeof i18next {
         smart: zhSmart,
         rules: zhRules,
         errors: zhErrors,
+        audiences: zhAudiences,
       },
       'en-US': {
         common: enCommon,
@@ -86,6 +89,7 @@ export function initI18n(): typeof i18next {
         audit: enAudit,
         smart: enSmart,
         rules: enRules,
+        audiences: enAudiences,
       },
     },
     interpolation: { escapeValue: false },

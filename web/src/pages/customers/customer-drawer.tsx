@@ -2,6 +2,7 @@ import { Alert, Button, Descriptions, Drawer, Empty, List, Result, Skeleton, Spa
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { useCustomer } from '../../api/customers.js';
+import { CustomerAudienceWhy } from '../audiences/customer-audience-why.js';
 import { TagChip } from './tag-chip.js';
 import { originParts, type OriginTag } from './tag-origin.js';
 
@@ -88,6 +89,7 @@ export function CustomerDrawer({ externalUserid, onClose }: { externalUserid: st
               )}
             />
           </div>
+          <CustomerAudienceWhy customer={c} />
         </Space>
       )}
     </Drawer>

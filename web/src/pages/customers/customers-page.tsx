@@ -7,6 +7,7 @@ import { ApiError, errorText } from '../../api/client.js';
 import { useBatch, useCustomerList, useUndo } from '../../api/customer-list.js';
 import type { MeDto } from '../../api/session.js';
 import { can } from '../../api/session.js';
+import { useDebounced } from '../../components/use-debounced.js';
 import { BatchModal, type BatchAction, type BatchChoice } from './batch-modal.js';
 import { BatchProgress, UndoButton, type JobOutcome } from './batch-progress.js';
 import { batchSelection } from './batch-selection.js';
@@ -16,16 +17,6 @@ import { CustomerTable } from './customer-table.js';
 import { FilterBar, type Filters } from './filter-bar.js';
 import { audienceText } from './filter-text.js';
 import { emptySelection, selectedCount, type Selection } from './selection.js';
-
-/** The value after it has stopped changing for `ms` (the name search waits for a pause in typing). */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /** A job being watched (the batch or its undo); a finished one stays on screen at its final state. */
 type Job = { operationId: string; kind: 'batch' | 'undo'; finished: boolean };
@@ -40,7 +31,8 @@ export default function CustomersPage({ me }: { me: MeDto }) {
   const { message, notification } = App.useApp();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const [filters, setFilters] = useState<Filters>({ q: '', tags: [], text: '' });
+  // `?audience=` opens the list filtered by an audience's text (the 人群 page links here so).
+  const [filters, setFilters] = useState<Filters>(() => ({ q: '', tags: [], text: params.get('audience') ?? '' }));
   const q = useDebounced(filters.q.trim(), 300);
   const text = audienceText(filters.tags, filters.text);
   const list = useCustomerList(text, q);

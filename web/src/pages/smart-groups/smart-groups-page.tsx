@@ -1,15 +1,14 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Empty, Popconfirm, Result, Skeleton, Space, Table, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { App, Badge, Button, Card, Empty, Popconfirm, Space, Table, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header.js';
+import { QueryState } from '../../components/query-state.js';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
-import { useDepartments } from '../../api/admin.js';
 import { useSmartGroupActions, useSmartGroups, type SmartGroupDto } from '../../api/smart-groups.js';
-import { useTagGroups } from '../../api/tags.js';
 import { useAudienceSummary } from './audience-picker.js';
-import type { BuilderChoices } from './condition-editor.js';
+import { useBuilderChoices } from './builder-choices.js';
 import { ScopeModal } from './scope-modal.js';
 import { SmartGroupModal } from './smart-group-modal.js';
 import { SmartTagEditor, type EditorTarget } from './smart-tag-editor.js';
@@ -97,19 +96,18 @@ function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartG
 export default function SmartGroupsPage({ me }: { me: MeDto }) {
   const { t } = useTranslation('smart');
   const groups = useSmartGroups();
-  const library = useTagGroups();
-  const departments = useDepartments();
   const actions = useSmartGroupActions();
   const [target, setTarget] = useState<EditorTarget | null>(null);
   const [scoping, setScoping] = useState<SmartGroupDto | null>(null);
   const [renaming, setRenaming] = useState<SmartGroupDto | null>(null);
   const manage = can(me, 'rule.manage');
-  const choices: BuilderChoices = useMemo(() => ({ groups: library.data ?? [], departments: departments.data ?? [] }), [library.data, departments.data]);
+  const choices = useBuilderChoices();
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <PageHeader
         title={t('title')}
+        intro={t('intro')}
         actions={
           manage && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setTarget({ mode: 'new-group' })}>
@@ -118,9 +116,7 @@ export default function SmartGroupsPage({ me }: { me: MeDto }) {
           )
         }
       />
-      <Typography.Text type="secondary">{t('intro')}</Typography.Text>
-      {groups.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
-      {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}
+      <QueryState query={groups} />
       {groups.data && groups.data.length === 0 && <Empty description={t('empty')} />}
       {groups.data?.map((group) => (
         <GroupCard key={group.groupId} group={group} manage={manage} onEdit={setTarget} onScope={setScoping} onRename={setRenaming} />
