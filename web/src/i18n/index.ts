@@ -12,6 +12,7 @@ import enTags from './en-US/tags.json';
 import enTransfer from './en-US/transfer.json';
 import enOperations from './en-US/operations.json';
 import enAudit from './en-US/audit.json';
+import enSettings from './en-US/settings.json';
 import zhCommon from './zh-CN/common.json';
 import zhCustomers from './zh-CN/customers.json';
 import zhLogin from './zh-CN/login.json';
@@ -24,6 +25,7 @@ import zhTags from './zh-CN/tags.json';
 import zhTransfer from './zh-CN/transfer.json';
 import zhOperations from './zh-CN/operations.json';
 import zhAudit from './zh-CN/audit.json';
+import zhSettings from './zh-CN/settings.json';
 
 /** The console's languages: Chinese by default, English by a switch. */
 export const languages = ['zh-CN', 'en-US'] as const;
@@ -70,6 +72,7 @@ export function initI18n(): typeof i18next {
         audit: zhAudit,
         smart: zhSmart,
         rules: zhRules,
+        settings: zhSettings,
       },
       'en-US': {
         common: enCommon,
@@ -84,6 +87,7 @@ export function initI18n(): typeof i18next {
         audit: enAudit,
         smart: enSmart,
         rules: enRules,
+        settings: enSettings,
       },
     },
     interpolation: { escapeValue: false },
