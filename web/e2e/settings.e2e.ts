@@ -10,12 +10,15 @@ async function callApi(page: Page, method: string, path: string, body?: unknown)
   return page.evaluate(`fetch('/api/v1${path}', ${init}).then(async (res) => ({ status: res.status, body: await res.json() }))`);
 }
 
-/** Opens the user menu in the header and picks an item of it. */
+/** Opens the user menu in the header (a click, as a keyboard or touch user would) and picks an item of it. */
 async function userMenu(page: Page, item: RegExp) {
-  await page.getByRole('button', { name: /账号菜单|Account menu/ }).hover();
+  const button = page.getByRole('button', { name: /账号菜单|Account menu/ });
+  await button.waitFor();
+  await button.click();
   const entry = page.getByRole('menuitem', { name: item });
   await entry.waitFor();
   await entry.click();
+  await entry.waitFor({ state: 'hidden' });
 }
 
 describeBrowser('the console in Chromium: corp settings, one’s own password, rule-group tag groups', () => {

@@ -61,6 +61,8 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
           <Space size={wide ? 'middle' : 'small'}>
             <LanguageSwitch />
             <Dropdown
+              // Opened by a click (or Enter), so keyboard and touch users reach 修改密码 and 退出登录 as mouse users do.
+              trigger={['click']}
               menu={{
                 items: [
                   { key: 'password', icon: <KeyOutlined />, label: t('settings:password.menu') },

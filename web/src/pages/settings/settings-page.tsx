@@ -51,7 +51,7 @@ export default function SettingsPage({ me }: { me: MeDto }) {
       {settings.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(settings.error)} extra={<Button onClick={() => void settings.refetch()}>{t('common:retry')}</Button>} />}
       {settings.data && (
         <Card title={t('corp.limits')}>
-          <Form form={form} layout="vertical" disabled={!editable} onFinish={save} initialValues={settings.data.limits}>
+          <Form form={form} layout="vertical" disabled={!editable} requiredMark={editable} onFinish={save} initialValues={settings.data.limits}>
             {limitNames.map((name) => (
               <Form.Item
                 key={name}
