@@ -88,7 +88,13 @@ export const StrategyTagGroupList = z.object({ groups: z.array(StrategyTagGroup)
 /** `POST /strategies/:strategyId/tag-groups`: a group (by name: merged with one of that name) and its tags. */
 export const CreateStrategyTagGroupBody = z.strictObject({ name: Name, order: Order.optional(), tags: z.array(z.strictObject({ name: Name, order: Order.optional() })).min(1).max(100) });
 
-/** `PATCH /strategies/:strategyId/tags/:tagId`: a rule-group tag's new name and/or order (as edit_strategy_tag). */
-export const UpdateStrategyTagBody = z
+/** A new name and/or order for a rule-group tag or tag group, as edit_strategy_tag takes for either. */
+const NameOrderChange = z
   .strictObject({ name: Name.optional(), order: Order.optional() })
   .refine((b) => b.name !== undefined || b.order !== undefined, 'give at least one of name, order');
+
+/** `PATCH /strategies/:strategyId/tags/:tagId`: a rule-group tag's new name and/or order (as edit_strategy_tag). */
+export const UpdateStrategyTagBody = NameOrderChange;
+
+/** `PATCH /strategies/:strategyId/tag-groups/:groupId`: a rule-group tag group's new name and/or order (as edit_strategy_tag with a group id). */
+export const UpdateStrategyTagGroupBody = NameOrderChange;

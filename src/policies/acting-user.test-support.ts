@@ -148,6 +148,7 @@ export const specs: Record<string, Spec> = {
   'GET /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups` }) },
   'POST /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups`, body: { name: unique('规则标签组'), tags: [{ name: unique('签') }] } }) },
   'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}` }) },
+  'PATCH /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}`, body: { name: unique('规则标签组'), order: 3 } }) },
   'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}`, body: { name: unique('签') } }) },
   'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}` }) },
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },

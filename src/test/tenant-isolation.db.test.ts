@@ -74,6 +74,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { url: `/strategies/${aStrategy}/tags/${stratGroup.tag[0].id}`, body: { name: '改' } },
       'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { url: `/strategies/${aStrategy}/tags/${stratGroup.tag[0].id}` },
       'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { url: `/strategies/${aStrategy}/tag-groups/${stratGroup.group_id}` },
+      'PATCH /api/v1/strategies/:strategyId/tag-groups/:groupId': { url: `/strategies/${aStrategy}/tag-groups/${stratGroup.group_id}`, body: { name: '改' } },
       'POST /api/v1/audiences/explain': { url: '/audiences/explain', body: { expression: { follower: [ids.userid] }, externalUserid: ids.customer } },
       'POST /api/v1/audiences/export': { url: '/audiences/export', body: { expression: { follower: [ids.userid] } } },
       'POST /api/v1/customer-events': { url: '/customer-events', body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } },

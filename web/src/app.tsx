@@ -18,6 +18,7 @@ const ImportExportPage = lazy(() => import('./pages/import-export/import-export-
 const OperationsPage = lazy(() => import('./pages/operations/operations-page.js'));
 const AuditPage = lazy(() => import('./pages/audit/audit-page.js'));
 const AudiencesPage = lazy(() => import('./pages/audiences/audiences-page.js'));
+const SettingsPage = lazy(() => import('./pages/settings/settings-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -45,6 +46,7 @@ function Authenticated() {
           <Route path="/operations" element={<OperationsPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/audiences" element={<AudiencesPage me={me.data} />} />
+          <Route path="/settings" element={<SettingsPage me={me.data} />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

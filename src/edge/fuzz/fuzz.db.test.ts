@@ -38,8 +38,9 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const token = await fetchToken(app(), corp.corpId, corp.secret);
   const created = await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${token}`, payload: { strategy_name: '模糊规则组', admin_list: [corp.people.admin], range: [{ type: 1, userid: corp.people.shStaff }] } });
   const strategy = created.json().strategy_id as number;
+  const strategyGroup = ok(await api.post(`/strategies/${strategy}/tag-groups`, { name: '模糊规则标签组', tags: [{ name: '模糊规则标签' }] })).groupId as string;
   const password = await givePassword(db, corp.corpId, corp.people.admin);
-  return { ...corp, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, password };
+  return { ...corp, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password };
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
@@ -49,7 +50,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
     const s = await buildScene(app, db().db);
     const vocabulary: Vocabulary = (name, path) => {
       const byName: Record<string, unknown> = {
-        groupId: path.includes('/smart-groups') ? s.smartGroup : s.group,
+        groupId: path.includes('/smart-groups') ? s.smartGroup : path.includes('/strategies') ? s.strategyGroup : s.group,
         tagId: path.includes('/personal-tags') ? s.personalTag : path.includes('/smart-groups') ? s.smartTag : s.tag,
         externalUserid: s.shCustomer, external_userid: s.shCustomer, userid: s.people.shStaff, username: s.people.admin,
         deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation,

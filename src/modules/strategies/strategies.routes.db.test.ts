@@ -120,6 +120,40 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups).toEqual([]);
   });
 
+  it('renames and reorders a rule group’s tag group through edit_strategy_tag’s command; bad input, another library’s or corp’s group and no right change nothing', async () => {
+    const { f, admin, staff } = await scene();
+    const top = (await admin.post('/strategies', { name: '华东', adminList: [f.people.hdManager], range: { departments: [2] } })).body;
+    const other = (await admin.post('/strategies', { name: '华北', adminList: [f.people.bjManager], range: { departments: [5] } })).body;
+    const group = (await admin.post(`/strategies/${top.strategyId}/tag-groups`, { name: '华东专属', tags: [{ name: '样板间客户' }] })).body;
+    await admin.post(`/strategies/${top.strategyId}/tag-groups`, { name: '华东活动', tags: [{ name: '到店' }] });
+    const url = `/strategies/${top.strategyId}/tag-groups/${group.groupId}`;
+
+    const renamed = await admin.patch(url, { name: '华东重点', order: 9 });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body).toMatchObject({ groupId: group.groupId, strategyId: top.strategyId, name: '华东重点', order: 9, tags: [{ name: '样板间客户' }] });
+    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.find((g: { groupId: string }) => g.groupId === group.groupId)).toMatchObject({ name: '华东重点', order: 9 });
+    const [edited] = await db().db.select().from(events).where(and(eq(events.corpId, f.corpId), eq(events.type, 'tag_group.updated'), eq(events.subjectId, group.groupId)));
+    expect(edited).toBeDefined();
+    expect((await admin.patch(url, { order: 2 })).body).toMatchObject({ name: '华东重点', order: 2 });
+
+    await expectRefused(db().db, f.corpId, () => admin.patch(url, {}), 400, 'validation_failed');
+    await expectRefused(db().db, f.corpId, () => admin.patch(url, { order: -1 }), 400, 'validation_failed');
+    await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '华东重点', color: '#fff' }), 400, 'validation_failed');
+    await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '一二三四五六七八九十一二三四五六七' }), 400, 'name_too_long');
+    await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '   ' }), 400, 'name_missing');
+    await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '华东活动' }), 409, 'name_taken');
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${other.strategyId}/tag-groups/${group.groupId}`, { name: '越界' }), 404, 'tag_not_found');
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tag-groups/${f.grade.group.groupId}`, { name: '企业组' }), 404, 'tag_not_found');
+    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/999999/tag-groups/${group.groupId}`, { name: '没有' }), 404, 'strategy_not_found');
+    await expectRefused(db().db, f.corpId, () => staff.patch(url, { name: '越权' }), 403, 'forbidden');
+
+    const elsewhere = await buildRegionalCorp(db().db);
+    const outsider = apiClient(app, elsewhere.secret);
+    const theirs = (await outsider.post('/strategies', { name: '别家', adminList: [elsewhere.people.admin], range: { departments: [2] } })).body;
+    await expectRefused(db().db, f.corpId, () => outsider.patch(`/strategies/${theirs.strategyId}/tag-groups/${group.groupId}`, { name: '串门' }), 404, 'tag_not_found');
+    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.find((g: { groupId: string }) => g.groupId === group.groupId)).toMatchObject({ name: '华东重点', order: 2 });
+  });
+
   it('needs strategy.manage to read or change rule groups: a staff session is refused without a change', async () => {
     const { f, admin, staff } = await scene();
     const top = (await admin.post('/strategies', { name: '华东', adminList: [f.people.hdManager], range: { departments: [2] } })).body;

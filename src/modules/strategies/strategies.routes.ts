@@ -14,6 +14,7 @@ import {
   StrategyTagParams,
   UpdateStrategyBody,
   UpdateStrategyTagBody,
+  UpdateStrategyTagGroupBody,
 } from '../../../contracts/strategies.js';
 import { apiCtx } from '../../api/api.plugin.js';
 import { withTx, type Ctx } from '../../context.js';
@@ -21,6 +22,7 @@ import { AppError } from '../../errors.js';
 import { policyFor } from '../../policies/index.js';
 import { deleteTags } from '../tags/commands/delete-tags.js';
 import { updateTag } from '../tags/commands/update-tag.js';
+import { updateTagGroup } from '../tags/commands/update-tag-group.js';
 import type { TagGroupRow, TagRow } from '../tags/tags.repo.js';
 import { addStrategyTags } from './commands/add-strategy-tags.js';
 import { createStrategy } from './commands/create-strategy.js';
@@ -152,15 +154,31 @@ export const strategyRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(204).send(null);
   });
 
+  /** Refuses a tag group of another rule group's library (or none) as unknown, as WeCom's own API does. */
+  const requireOwnTagGroup = async (ctx: Ctx, strategyId: number, groupId: string) => {
+    (await policyFor(ctx)).authorize('strategy.manage');
+    await requireStrategy(ctx, strategyId);
+    const owned = await listRuleGroupTagGroups(ctx, strategyId, [groupId]);
+    if (owned.length === 0) throw new AppError('tag_not_found', { message: `Rule group ${strategyId} has no tag group ${groupId}.`, details: [{ path: 'groupId', message: 'not a tag group of this rule group' }] });
+  };
+
+  app.patch('/strategies/:strategyId/tag-groups/:groupId', {
+    schema: { tags, summary: 'Rename or reorder a rule group\'s tag group', description: 'As edit_strategy_tag for a group: the name stays unique among the rule group\'s tag groups. Answers the group with its tags.', params: StrategyTagGroupParams, body: UpdateStrategyTagGroupBody, response: withErrors({ 200: StrategyTagGroup }, 403, 404, 409) },
+  }, async (request) => {
+    const ctx = apiCtx(request);
+    const { strategyId, groupId } = request.params;
+    await requireOwnTagGroup(ctx, strategyId, groupId);
+    await withTx(ctx, (tx) => updateTagGroup(tx, { groupId, name: request.body.name, order: request.body.order, kind: 'strategy' }));
+    const [listed] = await listRuleGroupTagGroups(ctx, strategyId, [groupId]);
+    return presentTagGroup(listed!.group, listed!.tags);
+  });
+
   app.delete('/strategies/:strategyId/tag-groups/:groupId', {
     schema: { tags, summary: 'Delete a rule group\'s tag group', description: 'With its tags; their marks are archived and restorable for 30 days.', params: StrategyTagGroupParams, response: withErrors({ 204: z.null() }, 403, 404) },
   }, async (request, reply) => {
     const ctx = apiCtx(request);
     const { strategyId, groupId } = request.params;
-    (await policyFor(ctx)).authorize('strategy.manage');
-    await requireStrategy(ctx, strategyId);
-    const owned = await listRuleGroupTagGroups(ctx, strategyId, [groupId]);
-    if (owned.length === 0) throw new AppError('tag_not_found', { message: `Rule group ${strategyId} has no tag group ${groupId}.`, details: [{ path: 'groupId', message: 'not a tag group of this rule group' }] });
+    await requireOwnTagGroup(ctx, strategyId, groupId);
     await withTx(ctx, (tx) => deleteTags(tx, { groupIds: [groupId], kind: 'strategy' }));
     return reply.code(204).send(null);
   });

@@ -1,12 +1,15 @@
-import { LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useLogout, type MeDto } from '../api/session.js';
 import { pages } from '../pages/registry.js';
 import { LanguageSwitch } from './language-switch.js';
 import { QuickJump } from './quick-jump.js';
+
+// Opened rarely: its form (and the contract it checks against) load only when asked for.
+const ChangePasswordModal = lazy(() => import('./change-password-modal.js'));
 
 /**
  * The console's frame: the pages the user may open on the left, and on top the quick jump
@@ -19,6 +22,7 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
   const logout = useLogout();
   const [jumping, setJumping] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   // On a narrow screen the header keeps its controls as icons, so nothing runs off the edge.
   const wide = Grid.useBreakpoint().md !== false;
   useEffect(() => {
@@ -57,9 +61,14 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
           <Space size={wide ? 'middle' : 'small'}>
             <LanguageSwitch />
             <Dropdown
+              // Opened by a click (or Enter), so keyboard and touch users reach 修改密码 and 退出登录 as mouse users do.
+              trigger={['click']}
               menu={{
-                items: [{ key: 'logout', icon: <LogoutOutlined />, label: t('logout') }],
-                onClick: () => logout.mutate(undefined, { onSettled: () => navigate('/login') }),
+                items: [
+                  { key: 'password', icon: <KeyOutlined />, label: t('settings:password.menu') },
+                  { key: 'logout', icon: <LogoutOutlined />, label: t('logout') },
+                ],
+                onClick: ({ key }) => (key === 'password' ? setChangingPassword(true) : logout.mutate(undefined, { onSettled: () => navigate('/login') })),
               }}
             >
               <Button type="text" icon={<UserOutlined />} aria-label={t('userMenu')}>
@@ -71,6 +80,11 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
         <Layout.Content style={{ padding: wide ? 24 : 12, minWidth: 0 }}>{children}</Layout.Content>
       </Layout>
       <QuickJump open={jumping} me={me} onClose={() => setJumping(false)} />
+      {changingPassword && (
+        <Suspense fallback={null}>
+          <ChangePasswordModal open onClose={() => setChangingPassword(false)} />
+        </Suspense>
+      )}
     </Layout>
   );
 }

@@ -13,6 +13,7 @@ import enTransfer from './en-US/transfer.json';
 import enOperations from './en-US/operations.json';
 import enAudit from './en-US/audit.json';
 import enAudiences from './en-US/audiences.json';
+import enSettings from './en-US/settings.json';
 import zhCommon from './zh-CN/common.json';
 import zhCustomers from './zh-CN/customers.json';
 import zhLogin from './zh-CN/login.json';
@@ -27,6 +28,7 @@ import zhErrors from './zh-CN/errors.json';
 import zhOperations from './zh-CN/operations.json';
 import zhAudit from './zh-CN/audit.json';
 import zhAudiences from './zh-CN/audiences.json';
+import zhSettings from './zh-CN/settings.json';
 
 /** The console's languages: Chinese by default, English by a switch. */
 export const languages = ['zh-CN', 'en-US'] as const;
@@ -75,6 +77,7 @@ export function initI18n(): typeof i18next {
         rules: zhRules,
         errors: zhErrors,
         audiences: zhAudiences,
+        settings: zhSettings,
       },
       'en-US': {
         common: enCommon,
@@ -90,6 +93,7 @@ export function initI18n(): typeof i18next {
         smart: enSmart,
         rules: enRules,
         audiences: enAudiences,
+        settings: enSettings,
       },
     },
     interpolation: { escapeValue: false },

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, FilterOutlined, HistoryOutlined, SafetyCertificateOutlined, SwapOutlined, TagsOutlined, TeamOutlined, UsergroupAddOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, FilterOutlined, HistoryOutlined, SafetyCertificateOutlined, SettingOutlined, SwapOutlined, TagsOutlined, TeamOutlined, UsergroupAddOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -20,4 +20,6 @@ export const pages: PageEntry[] = [
   { path: '/operations', titleKey: 'nav.operations', icon: <HistoryOutlined />, visible: () => true },
   { path: '/audit', titleKey: 'nav.audit', icon: <AuditOutlined />, visible: (me) => me.abilities['audit.view'] === true },
   { path: '/permissions', titleKey: 'nav.permissions', icon: <SafetyCertificateOutlined />, visible: (me) => me.abilities['role.manage'] === true || me.abilities['org.manage'] === true },
+  // Anyone may read the limits (the page shows them read-only), but only those who may change them get the entry.
+  { path: '/settings', titleKey: 'nav.settings', icon: <SettingOutlined />, visible: (me) => me.abilities['corp.settings'] === true },
 ];

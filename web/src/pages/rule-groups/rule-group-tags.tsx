@@ -11,7 +11,8 @@ import { RuleTagModal, type RuleTagTarget } from './rule-tag-modal.js';
 
 /**
  * A top-level rule group's own tag library: its tag groups with their tags (each renamed, deleted
- * or added to on its card), a new group with several tags at once, and deleting a group.
+ * or added to on its card), a new group with several tags at once, and renaming, reordering or
+ * deleting a group.
  */
 export function RuleGroupTags({ strategyId }: { strategyId: number }) {
   const { t } = useTranslation('rules');
@@ -39,7 +40,7 @@ export function RuleGroupTags({ strategyId }: { strategyId: number }) {
       {groups.isError && <Typography.Text type="danger">{errorText(groups.error)}</Typography.Text>}
       {groups.data?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tags.none')} />}
       {groups.data?.map((group) => (
-        <RuleTagGroupCard key={group.groupId} strategyId={strategyId} group={group} nameMax={nameMax} onEditTag={setEditing} />
+        <RuleTagGroupCard key={group.groupId} strategyId={strategyId} group={group} nameMax={nameMax} onEdit={setEditing} />
       ))}
       <Space.Compact style={{ width: '100%' }}>
         <NameInput max={nameMax} aria-label={t('tags.groupName')} placeholder={t('tags.groupName')} value={name} onChange={(e) => setName(e.target.value)} style={{ width: 200 }} />

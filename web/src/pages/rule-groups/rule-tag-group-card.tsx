@@ -9,9 +9,10 @@ import type { RuleTagTarget } from './rule-tag-modal.js';
 
 /**
  * One tag group of a rule group's library: its tags, each renamed or deleted on its own, a new
- * tag added to it (by the group's name, as add_strategy_tag merges), and deleting the whole group.
+ * tag added to it (by the group's name, as add_strategy_tag merges), renaming or reordering the
+ * group, and deleting the whole group.
  */
-export function RuleTagGroupCard({ strategyId, group, nameMax, onEditTag }: { strategyId: number; group: StrategyTagGroupDto; nameMax: number; onEditTag: (target: RuleTagTarget) => void }) {
+export function RuleTagGroupCard({ strategyId, group, nameMax, onEdit }: { strategyId: number; group: StrategyTagGroupDto; nameMax: number; onEdit: (target: RuleTagTarget) => void }) {
   const { t } = useTranslation('rules');
   const { message } = App.useApp();
   const actions = useRuleGroupActions();
@@ -23,9 +24,12 @@ export function RuleTagGroupCard({ strategyId, group, nameMax, onEditTag }: { st
       size="small"
       title={group.name}
       extra={
-        <Popconfirm title={t('tags.deleteGroup', { name: group.name })} okText={t('deleteOk')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.removeTagGroup.mutate({ strategyId, groupId: group.groupId }, fail)}>
-          <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('tags.deleteGroup', { name: group.name })} />
-        </Popconfirm>
+        <Space size={0}>
+          <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('tags.editGroup', { name: group.name })} onClick={() => onEdit({ strategyId, kind: 'group', id: group.groupId, name: group.name, order: group.order })} />
+          <Popconfirm title={t('tags.deleteGroup', { name: group.name })} okText={t('deleteOk')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.removeTagGroup.mutate({ strategyId, groupId: group.groupId }, fail)}>
+            <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('tags.deleteGroup', { name: group.name })} />
+          </Popconfirm>
+        </Space>
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
@@ -33,7 +37,7 @@ export function RuleTagGroupCard({ strategyId, group, nameMax, onEditTag }: { st
           {group.tags.map((tag) => (
             <Chip key={tag.tagId} color="purple" style={{ paddingInlineEnd: 2 }}>
               {tag.name}
-              <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('tags.editTag', { name: tag.name })} onClick={() => onEditTag({ strategyId, tag })} />
+              <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('tags.editTag', { name: tag.name })} onClick={() => onEdit({ strategyId, kind: 'tag', id: tag.tagId, name: tag.name, order: tag.order })} />
               <Popconfirm title={t('tags.deleteTagConfirm', { name: tag.name })} description={t('tags.deleteTagHelp')} okText={t('deleteOk')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.removeTag.mutate({ strategyId, tagId: tag.tagId }, fail)}>
                 <Button size="small" type="text" icon={<CloseOutlined />} aria-label={t('tags.deleteTag', { name: tag.name })} />
               </Popconfirm>
