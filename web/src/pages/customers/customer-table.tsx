@@ -1,6 +1,6 @@
 import { Button, Checkbox, Table, theme, Typography } from 'antd';
 import type { ColumnsType, TableRef } from 'antd/es/table';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type HTMLAttributes, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedCustomerDto } from '../../api/customer-list.js';
 import { TagChipLite } from './tag-chip.js';
@@ -11,6 +11,13 @@ const rowHeight = 48;
 const tableWidth = 1028;
 // Read by screen readers only: which row the keyboard is on.
 const visuallyHidden = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
+
+/** The keyboard focus ring: a 2 px frame around the focused row, drawn inside its cells. */
+function focusRing(color: string): string {
+  const row = '.customer-list .ant-table-row[data-focused="true"] > .ant-table-cell';
+  const edges = `inset 0 2px 0 ${color}, inset 0 -2px 0 ${color}`;
+  return `${row} { box-shadow: ${edges}; } ${row}:first-child { box-shadow: inset 2px 0 0 ${color}, ${edges}; } ${row}:last-child { box-shadow: inset -2px 0 0 ${color}, ${edges}; }`;
+}
 
 /** Whether a key press belongs to a control inside the list (a checkbox, a button) rather than to the list. */
 function fromControl(event: KeyboardEvent<HTMLElement>): boolean {
@@ -148,8 +155,11 @@ export function CustomerTable(props: {
       onBlur={(event) => {
         if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocused(false);
       }}
+      className="customer-list"
       style={{ outline: 'none', position: 'relative' }}
     >
+    {/* The focus ring is drawn on the cells, which paint over a ring on the row itself. */}
+    <style>{focusRing(token.colorPrimary)}</style>
     <span aria-live="polite" style={visuallyHidden}>
       {focused && focusRow ? t(isSelected(selection, focusRow.externalUserid) ? 'keyboard.onSelected' : 'keyboard.on', { name: focusRow.name || focusRow.externalUserid }) : ''}
     </span>
@@ -164,10 +174,7 @@ export function CustomerTable(props: {
       pagination={false}
       scroll={{ x: Math.max(tableWidth, boxWidth), y: props.height }}
       rowClassName={(row) => (isSelected(selection, row.externalUserid) ? 'ant-table-row-selected' : '')}
-      onRow={(row) => ({
-        'data-focused': focused && row.externalUserid === cursor.focus ? 'true' : undefined,
-        style: focused && row.externalUserid === cursor.focus ? { outline: `2px solid ${token.colorPrimary}`, outlineOffset: -2 } : undefined,
-      })}
+      onRow={(row) => (focused && row.externalUserid === cursor.focus ? ({ 'data-focused': 'true' } as HTMLAttributes<HTMLElement>) : {})}
       locale={{ emptyText: <Typography.Text type="secondary">{props.emptyText}</Typography.Text> }}
       onScroll={(e) => {
         const el = e.currentTarget;
