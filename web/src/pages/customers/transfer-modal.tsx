@@ -14,6 +14,12 @@ function usePersonLabel() {
   return (p: Person, extra?: string) => [p.name, `(${p.userid})`, p.status === 'left' ? t('transfer.left') : '', extra ?? ''].filter(Boolean).join(' ');
 }
 
+/** The handover or takeover picker, searchable by name or userid, labelled as its form label. */
+function PersonSelect({ which, ...props }: { which: 'handover' | 'takeover'; loading: boolean; value: string | undefined; onChange: (userid: string) => void; options: { value: string; label: string }[] }) {
+  const { t } = useTranslation('customers');
+  return <Select id={`transfer-${which}`} aria-label={t(`transfer.${which}`)} placeholder={t(`transfer.pick.${which}`)} showSearch={{ optionFilterProp: 'label' }} {...props} />;
+}
+
 /** One customer's outcome as a coloured word with the reason when it did not move. */
 function OutcomeCell({ item, handoverName }: { item: TransferItemDto; handoverName: string }) {
   const { t } = useTranslation('customers');
@@ -114,14 +120,11 @@ export function TransferModal({ candidates, fixedHandover, onClose }: { candidat
             {fixedHandover ? (
               <Input id="transfer-handover" value={label({ userid: fixedHandover, name: nameOf(fixedHandover), status: people.find((p) => p.userid === fixedHandover)?.status ?? 'active' })} readOnly />
             ) : (
-              <Select
-                id="transfer-handover"
-                aria-label={t('transfer.handover')}
-                showSearch={{ optionFilterProp: 'label' }}
+              <PersonSelect
+                which="handover"
                 loading={employees.isPending}
                 value={handover}
-                placeholder={t('transfer.pickHandover')}
-                onChange={(v: string) => {
+                onChange={(v) => {
                   setHandover(v);
                   if (v === takeover) setTakeover(undefined);
                 }}
@@ -130,14 +133,11 @@ export function TransferModal({ candidates, fixedHandover, onClose }: { candidat
             )}
           </Form.Item>
           <Form.Item label={t('transfer.takeover')} htmlFor="transfer-takeover">
-            <Select
-              id="transfer-takeover"
-              aria-label={t('transfer.takeover')}
-              showSearch={{ optionFilterProp: 'label' }}
+            <PersonSelect
+              which="takeover"
               loading={employees.isPending}
               value={takeover}
-              placeholder={t('transfer.pickTakeover')}
-              onChange={(v: string) => setTakeover(v)}
+              onChange={setTakeover}
               options={takeoverChoices(people, chosenHandover).map((p) => ({ value: p.userid, label: label(p) }))}
             />
           </Form.Item>
@@ -148,7 +148,7 @@ export function TransferModal({ candidates, fixedHandover, onClose }: { candidat
             <Alert
               type={plan.send.length === 0 ? 'warning' : 'info'}
               showIcon
-              title={plan.send.length === 0 ? t('transfer.nothingToSend', { handover: nameOf(chosenHandover) }) : t('transfer.plan', { count: plan.send.length, handover: nameOf(chosenHandover), takeover: takeover ? nameOf(takeover) : '…' })}
+              title={plan.send.length === 0 ? t('transfer.nothingToSend', { handover: nameOf(chosenHandover) }) : takeover ? t('transfer.plan', { count: plan.send.length, handover: nameOf(chosenHandover), takeover: nameOf(takeover) }) : t('transfer.planNoTakeover', { count: plan.send.length, handover: nameOf(chosenHandover) })}
               description={plan.skipped > 0 && plan.send.length > 0 ? t('transfer.skipped', { count: plan.skipped, handover: nameOf(chosenHandover) }) : undefined}
             />
           )}
