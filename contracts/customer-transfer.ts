@@ -3,11 +3,14 @@ import { chars, Id } from './common.js';
 
 // ---- input ----
 
+/** The most customers one hand-over call takes; the console sends a bigger selection in calls of this size. */
+export const maxTransferCustomers = 100;
+
 /** `POST /customers/transfer`: hand customers from one employee to another (在职继承 / 离职继承). */
 export const TransferCustomersBody = z.strictObject({
   handoverUserid: Id.meta({ description: 'The employee handing the customers over; may have left (离职继承).' }),
   takeoverUserid: Id.meta({ description: 'The active employee taking them over.' }),
-  externalUserids: z.array(Id).min(1).max(100),
+  externalUserids: z.array(Id).min(1).max(maxTransferCustomers),
   reason: chars(200).optional().meta({ description: 'Why; recorded in the audit log.' }),
 });
 

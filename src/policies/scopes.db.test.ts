@@ -71,9 +71,11 @@ describeDb('data scopes and per-group scopes on the real routes', (db) => {
   it('each follow relation of a customer says what the caller may do on it', async () => {
     const { corp, as, p } = await scene();
     const abilities = async (userid: string, customer: string) => (await as(userid).get(`/customers/${customer}`)).body.follows[0].abilities;
-    expect(await abilities(p.shStaff, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true });
-    expect(await abilities(p.shIntern, corp.internCustomer)).toEqual({ 'tag.apply': false, 'tag.remove': false, 'customer.update': false });
-    expect(await abilities(p.hdManager, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true });
+    expect(await abilities(p.shStaff, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true, 'customer.transfer': false });
+    expect(await abilities(p.shIntern, corp.internCustomer)).toEqual({ 'tag.apply': false, 'tag.remove': false, 'customer.update': false, 'customer.transfer': false });
+    expect(await abilities(p.hdManager, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true, 'customer.transfer': false });
+    // Hand-over (转接) is the admins' by default: the console offers 转接给… only where it is true.
+    expect(await abilities(p.admin, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true, 'customer.transfer': true });
   });
 
   it('a scope naming unknown departments, regions or members is refused with every problem listed', async () => {

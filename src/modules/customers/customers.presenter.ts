@@ -76,7 +76,7 @@ export function presentCustomerDetail(detail: CustomerDetailRows, policy?: Polic
 }
 
 /** What the console may offer on one follow relation. */
-export const followAbilities: readonly Permission[] = ['tag.apply', 'tag.remove', 'customer.update'];
+export const followAbilities: readonly Permission[] = ['tag.apply', 'tag.remove', 'customer.update', 'customer.transfer'];
 
 /** The tag ids a mark request changed. */
 export function presentMarkResult(result: MarkRows): z.infer<typeof MarkTagsResult> {

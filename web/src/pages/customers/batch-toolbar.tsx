@@ -6,14 +6,16 @@ import { emptySelection, selectAllMatching, selectedCount, type Selection } from
 
 /**
  * Above the table: how many customers are selected, "select all N matching" (the batch then acts
- * on the filter itself), clear, and the batch actions the user's abilities allow.
+ * on the filter itself), clear, and the batch actions and the hand-over (转接客户) the user's
+ * abilities allow.
  */
-export function BatchToolbar({ me, selection, matching, loaded, busy, onSelection, onAction }: { me: MeDto; selection: Selection; matching: number; loaded: number; busy: boolean; onSelection: (next: Selection) => void; onAction: (action: BatchAction) => void }) {
+export function BatchToolbar({ me, selection, matching, loaded, busy, onSelection, onAction, onTransfer }: { me: MeDto; selection: Selection; matching: number; loaded: number; busy: boolean; onSelection: (next: Selection) => void; onAction: (action: BatchAction) => void; onTransfer: () => void }) {
   const { t } = useTranslation('customers');
   const count = selectedCount(selection, matching);
   const mayTag = can(me, 'tag.apply') || can(me, 'personalTag.manage');
   const mayUntag = can(me, 'tag.remove') || can(me, 'personalTag.manage');
   const mayMove = can(me, 'tag.apply') && can(me, 'tag.remove');
+  const mayTransfer = can(me, 'customer.transfer');
   return (
     <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
       <Space wrap>
@@ -46,6 +48,11 @@ export function BatchToolbar({ me, selection, matching, loaded, busy, onSelectio
         {mayMove && (
           <Button disabled={count === 0 || busy} onClick={() => onAction('move')}>
             {t('batch.move')}
+          </Button>
+        )}
+        {mayTransfer && (
+          <Button disabled={count === 0 || busy} onClick={onTransfer}>
+            {t('transfer.action')}
           </Button>
         )}
       </Space>

@@ -1,10 +1,13 @@
 import { Alert, Button, Descriptions, Drawer, Empty, List, Result, Skeleton, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { useCustomer } from '../../api/customers.js';
 import { CustomerAudienceWhy } from '../audiences/customer-audience-why.js';
+import { FollowNotes } from './follow-notes.js';
 import { TagChip } from './tag-chip.js';
 import { originParts, type OriginTag } from './tag-origin.js';
+import { TransferModal } from './transfer-modal.js';
 
 /** One tag with the line telling who put it there, how (which batch, rule, import…) and when. */
 function TagWithOrigin({ tag }: { tag: OriginTag }) {
@@ -30,14 +33,16 @@ function TagWithOrigin({ tag }: { tag: OriginTag }) {
 }
 
 /**
- * 客户详情: the customer's basics and attributes, then each follow relation (employee) with its
- * tags, each tag saying where it came from — by hand, which batch, rule or import, and when.
+ * 客户详情: the customer's basics and attributes, then each follow relation (employee) with the
+ * employee's notes (editable where allowed), a 转接给… hand-over where allowed, and its tags, each
+ * tag saying where it came from — by hand, which batch, rule or import, and when.
  */
 export function CustomerDrawer({ externalUserid, onClose }: { externalUserid: string | null; onClose: () => void }) {
   const { t, i18n } = useTranslation('customers');
   const customer = useCustomer(externalUserid);
   const c = customer.data;
   const attributes = Object.entries(c?.attributes ?? {});
+  const [transferFrom, setTransferFrom] = useState<string | null>(null);
   return (
     <Drawer open={externalUserid !== null} onClose={onClose} title={c?.name ?? t('detail.title')} size="large">
       {customer.isPending && <Skeleton active paragraph={{ rows: 8 }} />}
@@ -76,13 +81,21 @@ export function CustomerDrawer({ externalUserid, onClose }: { externalUserid: st
               renderItem={(f) => (
                 <List.Item>
                   <Space orientation="vertical" size={4} style={{ width: '100%' }}>
-                    <Typography.Text strong title={f.userid}>
-                      {f.userName}
-                      {f.remark ? ` (${f.remark})` : ''}
-                      <Typography.Text type="secondary" style={{ fontWeight: 'normal', marginInlineStart: 8 }}>
-                        {t('detail.addedAt', { time: new Date(f.addTime).toLocaleDateString(i18n.language) })}
+                    <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+                      <Typography.Text strong title={f.userid}>
+                        {f.userName}
+                        {f.remark ? ` (${f.remark})` : ''}
+                        <Typography.Text type="secondary" style={{ fontWeight: 'normal', marginInlineStart: 8 }}>
+                          {t('detail.addedAt', { time: new Date(f.addTime).toLocaleDateString(i18n.language) })}
+                        </Typography.Text>
                       </Typography.Text>
-                    </Typography.Text>
+                      {f.abilities?.['customer.transfer'] === true && (
+                        <Button size="small" onClick={() => setTransferFrom(f.userid)} aria-label={t('transfer.fromFollower', { name: f.userName })}>
+                          {t('transfer.handOver')}
+                        </Button>
+                      )}
+                    </Space>
+                    <FollowNotes follow={f} />
                     {f.tags.length === 0 ? <Alert type="info" title={t('detail.noTags')} /> : f.tags.map((tag) => <TagWithOrigin key={tag.tagId} tag={tag} />)}
                   </Space>
                 </List.Item>
@@ -91,6 +104,14 @@ export function CustomerDrawer({ externalUserid, onClose }: { externalUserid: st
           </div>
           <CustomerAudienceWhy customer={c} />
         </Space>
+      )}
+      {c && transferFrom && (
+        <TransferModal
+          key={transferFrom}
+          candidates={[{ externalUserid: c.externalUserid, name: c.name, followers: c.follows.map((f) => ({ userid: f.userid, name: f.userName })) }]}
+          fixedHandover={transferFrom}
+          onClose={() => setTransferFrom(null)}
+        />
       )}
     </Drawer>
   );

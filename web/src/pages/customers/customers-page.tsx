@@ -16,15 +16,18 @@ import { CustomerDrawer } from './customer-drawer.js';
 import { CustomerTable } from './customer-table.js';
 import { FilterBar, type Filters } from './filter-bar.js';
 import { audienceText } from './filter-text.js';
-import { emptySelection, selectedCount, type Selection } from './selection.js';
+import { emptySelection, isSelected, selectedCount, type Selection } from './selection.js';
+import { TransferModal } from './transfer-modal.js';
+import type { TransferCandidate } from './transfer-plan.js';
 
 /** A job being watched (the batch or its undo); a finished one stays on screen at its final state. */
 type Job = { operationId: string; kind: 'batch' | 'undo'; finished: boolean };
 
 /**
- * 客户列表: filter by name, tags or audience text; select with click, shift-click or "all N
- * matching"; run a batch tag / untag / move as a job with a live progress bar and an undo toast;
- * open a customer to see each tag's origin. Batch controls follow the server's abilities.
+ * 客户列表: filter by name, tags or audience text; select with click, shift-click, the keyboard or
+ * "all N matching"; run a batch tag / untag / move as a job with a live progress bar and an undo
+ * toast, or hand the selected customers over to another employee; open a customer to see each
+ * tag's origin and edit the notes. Batch controls follow the server's abilities.
  */
 export default function CustomersPage({ me }: { me: MeDto }) {
   const { t } = useTranslation('customers');
@@ -42,6 +45,9 @@ export default function CustomersPage({ me }: { me: MeDto }) {
   const batch = useBatch();
   const undo = useUndo();
   const mayBatch = can(me, 'tag.apply') || can(me, 'tag.remove') || can(me, 'personalTag.manage');
+  const maySelect = mayBatch || can(me, 'customer.transfer');
+  const [transferFor, setTransferFor] = useState<TransferCandidate[] | null>(null);
+  const [resolving, setResolving] = useState(false);
   const openId = params.get('customer');
   const [height, setHeight] = useState(() => Math.max(320, window.innerHeight - 380));
   useEffect(() => {
@@ -104,13 +110,29 @@ export default function CustomersPage({ me }: { me: MeDto }) {
     });
   };
 
+  /** Every matching customer, loading the pages not loaded yet (1,000 a page). */
+  const loadAllRows = async () => {
+    let result = await list.fetchNextPage();
+    while (result.hasNextPage && !result.isError) result = await list.fetchNextPage();
+    return (result.data?.pages ?? []).flatMap((p) => p.customers);
+  };
+
   // With a name search, "all matching" cannot be an audience text: load every page and pick the ids.
   const pickAllMatching = async (next: Selection) => {
     if (next.mode !== 'audience' || !q) return setSelection(next);
-    let result = await list.fetchNextPage();
-    while (result.hasNextPage && !result.isError) result = await list.fetchNextPage();
-    const ids = (result.data?.pages ?? []).flatMap((p) => p.customers.map((c) => c.externalUserid));
+    const ids = (await loadAllRows()).map((c) => c.externalUserid);
     setSelection({ mode: 'ids', ids: new Set(ids), anchor: null });
+  };
+
+  // A hand-over names its customers one by one: "all matching" is resolved to the customers first.
+  const startTransfer = async () => {
+    setResolving(true);
+    try {
+      const all = selection.mode === 'audience' ? await loadAllRows() : rows;
+      setTransferFor(all.filter((c) => isSelected(selection, c.externalUserid)).map((c) => ({ externalUserid: c.externalUserid, name: c.name, followers: c.followers })));
+    } finally {
+      setResolving(false);
+    }
   };
 
   const nearEnd = () => {
@@ -131,20 +153,21 @@ export default function CustomersPage({ me }: { me: MeDto }) {
         </Typography.Text>
       )}
       {list.isError && !textError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(list.error)} extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>} />}
-      {mayBatch && <BatchToolbar me={me} selection={selection} matching={matching} loaded={rows.length} busy={(job !== null && !job.finished) || batch.isPending} onSelection={(next) => void pickAllMatching(next)} onAction={setAction} />}
+      {maySelect && <BatchToolbar me={me} selection={selection} matching={matching} loaded={rows.length} busy={(job !== null && !job.finished) || batch.isPending || resolving} onSelection={(next) => void pickAllMatching(next)} onAction={setAction} onTransfer={() => void startTransfer()} />}
       {job && <BatchProgress key={job.operationId} operationId={job.operationId} label={job.kind === 'undo' ? (job.finished ? t('batch.undoLabel') : t('batch.undoing')) : t('batch.progressLabel')} onFinished={finished} />}
       <CustomerTable
         rows={textError ? [] : rows}
         loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
-        selectable={mayBatch}
+        selectable={maySelect}
         selection={selection}
-        onSelection={setSelection}
+        onSelection={(next) => void pickAllMatching(next)}
         onOpen={open}
         onNearEnd={nearEnd}
         height={height}
         emptyText={text || q ? t('empty') : t('emptyAll')}
       />
       <BatchModal me={me} action={action} count={selectedCount(selection, matching)} busy={batch.isPending} onCancel={() => setAction(null)} onConfirm={confirm} />
+      <TransferModal candidates={transferFor} onClose={() => setTransferFor(null)} />
       <CustomerDrawer externalUserid={openId} onClose={() => open(null)} />
     </Space>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audienceText } from './filter-text.js';
-import { emptySelection, extendTo, isSelected, pageState, selectAllMatching, selectedCount, toggle, togglePage, type Selection } from './selection.js';
+import { emptySelection, extendTo, isSelected, listKey, noCursor, pageState, pressKey, selectAllMatching, selectedCount, toggle, togglePage, type KeyState, type ListKey, type Selection } from './selection.js';
 
 const rows = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 const picked = (s: Selection) => rows.filter((id) => isSelected(s, id));
@@ -43,6 +43,71 @@ describe('customer list selection', () => {
     expect(narrowed.mode).toBe('ids');
     expect(picked(narrowed)).toEqual(['c1', 'c2', 'c4', 'c5', 'c6']);
     expect(togglePage(all, rows)).toEqual(emptySelection);
+  });
+});
+
+describe('keyboard on the customer list', () => {
+  const key = (name: ListKey['name'], shift = false): ListKey => ({ name, shift });
+  /** Presses the keys in order from nothing picked and no focus, as a user tabbing into the list. */
+  const press = (keys: ListKey[], start: KeyState = { selection: emptySelection, cursor: noCursor }) =>
+    keys.reduce<KeyState>((state, k) => pressKey(state, k, rows) ?? state, start);
+
+  it('reads arrows, Home/End, Space, Enter and Ctrl/⌘+A; ignores other keys and Alt', () => {
+    const ev = (key: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => listKey({ key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+    expect(ev('ArrowDown', { shiftKey: true })).toEqual({ name: 'down', shift: true });
+    expect(ev(' ')).toEqual({ name: 'space', shift: false });
+    expect(ev('a', { ctrlKey: true })).toEqual({ name: 'selectAll', shift: false });
+    expect(ev('A', { metaKey: true })).toEqual({ name: 'selectAll', shift: false });
+    expect(ev('a')).toBeNull();
+    expect(ev('c', { ctrlKey: true })).toBeNull();
+    expect(ev('ArrowDown', { altKey: true })).toBeNull();
+    expect(ev('Tab')).toBeNull();
+  });
+
+  it('the first arrow focuses a row without picking it; ↑/↓ move the focus and stop at the ends', () => {
+    expect(press([key('down')])).toEqual({ selection: emptySelection, cursor: { focus: 'c1', range: null } });
+    expect(press([key('down'), key('up'), key('up')]).cursor.focus).toBe('c1');
+    expect(press([key('end'), key('down')]).cursor.focus).toBe('c6');
+    expect(press([key('up')]).cursor.focus).toBe('c6');
+  });
+
+  it('Space toggles the focused row and anchors a later shift-click there', () => {
+    const s = press([key('down'), key('down'), key('space')]);
+    expect(picked(s.selection)).toEqual(['c2']);
+    expect(picked(extendTo(s.selection, 'c4', rows))).toEqual(['c2', 'c3', 'c4']);
+    expect(picked(press([key('space')], s).selection)).toEqual([]);
+    expect(pressKey({ selection: emptySelection, cursor: noCursor }, key('space'), rows)).toBeNull();
+  });
+
+  it('Shift+↓ twice from the focused row picks three rows; Shift+↑ shrinks the range back, keeping earlier picks', () => {
+    const three = press([key('down'), key('down', true), key('down', true)]);
+    expect(picked(three.selection)).toEqual(['c1', 'c2', 'c3']);
+    expect(selectedCount(three.selection, 5000)).toBe(3);
+    const earlier = press([key('end'), key('space'), key('home')]);
+    const shrunk = press([key('down', true), key('down', true), key('up', true)], earlier);
+    expect(picked(shrunk.selection)).toEqual(['c1', 'c2', 'c6']);
+    // Upwards works the same way: the range runs from the row it began at up to the focus.
+    expect(picked(press([key('down'), key('down'), key('down'), key('up', true), key('up', true)]).selection)).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('a plain move ends the range: the next Shift+↓ starts from the new focus', () => {
+    const s = press([key('down'), key('down', true), key('down'), key('down'), key('down', true)]);
+    expect(picked(s.selection)).toEqual(['c1', 'c2', 'c4', 'c5']);
+  });
+
+  it('Ctrl/⌘+A selects all matching; Shift then only moves the focus; Space narrows it by the focused row', () => {
+    const all = press([key('down'), key('selectAll')]);
+    expect(all.selection.mode).toBe('audience');
+    expect(selectedCount(all.selection, 4321)).toBe(4321);
+    const moved = press([key('down', true)], all);
+    expect(moved.selection.mode).toBe('audience');
+    expect(moved.cursor.focus).toBe('c2');
+    expect(picked(press([key('space')], moved).selection)).toEqual(['c1', 'c3', 'c4', 'c5', 'c6']);
+  });
+
+  it('with no rows loaded, keys change nothing; Enter is left to the list (it opens the customer)', () => {
+    expect(pressKey({ selection: emptySelection, cursor: noCursor }, key('down'), [])).toBeNull();
+    expect(pressKey({ selection: emptySelection, cursor: { focus: 'c1', range: null } }, key('open'), rows)).toBeNull();
   });
 });
 
