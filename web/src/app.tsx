@@ -17,6 +17,7 @@ const PermissionsPage = lazy(() => import('./pages/permissions/permissions-page.
 const ImportExportPage = lazy(() => import('./pages/import-export/import-export-page.js'));
 const OperationsPage = lazy(() => import('./pages/operations/operations-page.js'));
 const AuditPage = lazy(() => import('./pages/audit/audit-page.js'));
+const StatsPage = lazy(() => import('./pages/stats/stats-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -43,6 +44,7 @@ function Authenticated() {
           <Route path="/import-export" element={<ImportExportPage me={me.data} />} />
           <Route path="/operations" element={<OperationsPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/stats" element={<StatsPage />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

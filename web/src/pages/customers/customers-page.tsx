@@ -40,7 +40,8 @@ export default function CustomersPage({ me }: { me: MeDto }) {
   const { message, notification } = App.useApp();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const [filters, setFilters] = useState<Filters>({ q: '', tags: [], text: '' });
+  // `?text=` opens the list filtered (数据统计 links a tag's bar here).
+  const [filters, setFilters] = useState<Filters>(() => ({ q: '', tags: [], text: params.get('text') ?? '' }));
   const q = useDebounced(filters.q.trim(), 300);
   const text = audienceText(filters.tags, filters.text);
   const list = useCustomerList(text, q);
