@@ -21,7 +21,7 @@ export function GrowthCard({ days, onDays }: { days: number; onDays: (days: numb
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', boundaryGap: false, data: (data?.days ?? []).map((d) => d.date.slice(5)) },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'line', name: t('growth.customers'), data: (data?.days ?? []).map((d) => d.customers), smooth: true, areaStyle: { opacity: 0.15 }, showSymbol: days <= 30 }],
+    series: [{ type: 'line', name: t('growth.customers'), data: (data?.days ?? []).map((d) => d.customers), areaStyle: { opacity: 0.15 }, showSymbol: days <= 30 }],
   }), [data, days, t]);
   const peak = data ? busiestDay(data.days) : undefined;
   const summary = !data ? '' : peak ? t('growth.summary', { days: data.days.length, total: data.newCustomers, peakDate: peak.date, peak: peak.customers }) : t('growth.summaryNone', { days: data.days.length });
@@ -29,7 +29,8 @@ export function GrowthCard({ days, onDays }: { days: number; onDays: (days: numb
   const picker = <Segmented aria-label={t('growth.range')} value={days} onChange={(v) => onDays(Number(v))} options={spans.map((n) => ({ value: n, label: t('growth.days', { count: n }) }))} />;
 
   return (
-    <Card title={t('growth.title')} extra={picker} styles={{ header: { flexWrap: 'wrap', gap: 8, paddingBlock: 8 } }}>
+    <Card title={t('growth.title')}>
+      <div style={{ marginBottom: 16, overflowX: 'auto' }}>{picker}</div>
       {growth.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(growth.error)} />}
       {growth.isPending && <Skeleton active />}
       {data && (

@@ -23,9 +23,10 @@ export function TagStatsCard({ groupId, onGroup }: { groupId: string | undefined
   const option = useMemo<ChartOption>(() => ({
     grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'value', minInterval: 1 },
+    // Each bar carries its number; axis numbers would only crowd a narrow screen.
+    xAxis: { type: 'value', minInterval: 1, axisLabel: { show: false } },
     // The first tag on top, as in the tag library.
-    yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { width: 120, overflow: 'truncate' } },
+    yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { width: 100, overflow: 'truncate' } },
     series: [{ type: 'bar', name: t('tags.customers'), data: bars.map((b) => ({ value: b.customers, itemStyle: b.kind === 'none' ? { color: '#8c8c8c' } : undefined })), label: { show: true, position: 'right' }, cursor: 'pointer', barMaxWidth: 28 }],
   }), [bars, t]);
   const summary = stats.data ? t('tags.summary', { group: stats.data.groupName, items: bars.map((b) => t('tags.item', { name: b.name, count: b.customers })).join('，'), total: stats.data.visibleCustomers }) : '';
@@ -47,7 +48,8 @@ export function TagStatsCard({ groupId, onGroup }: { groupId: string | undefined
   );
 
   return (
-    <Card title={t('tags.title')} extra={picker} styles={{ header: { flexWrap: 'wrap', gap: 8, paddingBlock: 8 } }}>
+    <Card title={t('tags.title')}>
+      <div style={{ marginBottom: 16 }}>{picker}</div>
       {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} />}
       {groups.data?.length === 0 && <Empty description={t('tags.noGroups')} />}
       {stats.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(stats.error)} />}
