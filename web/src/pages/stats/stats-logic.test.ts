@@ -9,10 +9,11 @@ describe('statistics page logic', () => {
   });
 
   it('filters the customer list by the clicked bar, quoting names the audience syntax would misread', () => {
-    const [a, b, none] = tagBars(stats, '无本组标签');
-    expect(customersOfBar(a!, stats.groupName)).toBe('tag:"客户等级/A级"');
-    expect(customersOfBar(b!, stats.groupName)).toBe('tag:"客户等级/B\\"级"');
-    expect(customersOfBar(none!, stats.groupName)).toBe('not group:"客户等级":any');
+    const bars = tagBars(stats, '无本组标签');
+    const [a, b, none] = bars;
+    expect(customersOfBar(a!, bars, stats.groupName)).toBe('(tag:"客户等级/A级")');
+    expect(customersOfBar(b!, bars, stats.groupName)).toBe('(tag:"客户等级/B\\"级")');
+    expect(customersOfBar(none!, bars, stats.groupName)).toBe('not (tag:"客户等级/A级" or tag:"客户等级/B\\"级")');
   });
 
   it('names the busiest day, the first of a tie, and none when nobody was added', () => {

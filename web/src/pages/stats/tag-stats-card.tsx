@@ -19,7 +19,7 @@ export function TagStatsCard({ groupId, onGroup }: { groupId: string | undefined
   const chosen = groupId ?? groups.data?.[0]?.groupId;
   const stats = useTagStats(chosen);
   const bars = useMemo(() => (stats.data ? tagBars(stats.data, t('tags.none')) : []), [stats.data, t]);
-  const open = (bar: TagBar | undefined) => bar && navigate(`/customers?text=${encodeURIComponent(customersOfBar(bar, stats.data!.groupName))}`);
+  const open = (bar: TagBar | undefined) => bar && navigate(`/customers?text=${encodeURIComponent(customersOfBar(bar, bars, stats.data!.groupName))}`);
   const option = useMemo<ChartOption>(() => ({
     grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'item' },
