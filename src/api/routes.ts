@@ -18,6 +18,7 @@ import { customerRoutes } from '../modules/customers/customers.routes.js';
 import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
+import { statsRoutes } from '../modules/stats/stats.routes.js';
 
 /**
  * Registers every native API route; the list is explicit so what `/api/v1` offers reads in one
@@ -42,5 +43,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(operationRoutes);
   await app.register(undoRoutes);
   await app.register(importRoutes);
+  await app.register(statsRoutes, { engine: app.audiences });
   if (opts.platformKey) await app.register(platformRoutes);
 }

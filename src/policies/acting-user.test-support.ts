@@ -85,6 +85,8 @@ export const specs: Record<string, Spec> = {
   'DELETE /api/v1/audiences/:audienceId': { build: async (w) => ({ url: `/audiences/${await w.fresh.audience()}` }) },
   'POST /api/v1/audiences/count': { variants: targeted, build: (w, v) => ({ url: '/audiences/count', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, sampleSize: 20 } }) },
   'POST /api/v1/audiences/customers': { variants: targeted, build: (w, v) => ({ url: '/audiences/customers', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, limit: 50 } }) },
+  'GET /api/v1/stats/tags': { build: (w) => ({ url: `/stats/tags?groupId=${w.f.grade.group.groupId}` }) },
+  'GET /api/v1/stats/customers': { build: () => ({ url: '/stats/customers?days=30' }) },
   'POST /api/v1/audiences/explain': { variants: targeted, build: (w, v) => ({ url: '/audiences/explain', body: { expression: { tag: gradeA(w) }, externalUserid: target(w, v).customer } }) },
   'POST /api/v1/audiences/export': { build: (w) => ({ url: '/audiences/export', body: { expression: { any: [{ tag: gradeA(w) }, { tag: gradeB(w) }] } } }) },
   'GET /api/v1/audit': { build: () => ({ url: '/audit?limit=100' }) },

@@ -65,6 +65,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/audiences': { url: '/audiences', body: { name: 'b人群', expression: { tag: aTag } } },
       'POST /api/v1/audiences/count': { url: '/audiences/count', body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }, { event: { type: 'link.clicked', target: '甲方链接' } }] } } },
       'POST /api/v1/audiences/customers': { url: '/audiences/customers', body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }] }, q: ids.customer } },
+      'GET /api/v1/stats/tags': { url: `/stats/tags?groupId=${aGroup}` },
+      'GET /api/v1/stats/customers': { url: '/stats/customers?days=30' },
       'GET /api/v1/strategies': { url: '/strategies' },
       'POST /api/v1/strategies': { url: '/strategies', body: { parentId: aStrategy, name: 'x', adminList: [ids.userid], range: { userids: [ids.userid] } } },
       'PATCH /api/v1/strategies/:strategyId': { url: `/strategies/${aStrategy}`, body: { name: '改' } },

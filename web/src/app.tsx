@@ -19,6 +19,7 @@ const OperationsPage = lazy(() => import('./pages/operations/operations-page.js'
 const AuditPage = lazy(() => import('./pages/audit/audit-page.js'));
 const AudiencesPage = lazy(() => import('./pages/audiences/audiences-page.js'));
 const SettingsPage = lazy(() => import('./pages/settings/settings-page.js'));
+const StatsPage = lazy(() => import('./pages/stats/stats-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -47,6 +48,7 @@ function Authenticated() {
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/audiences" element={<AudiencesPage me={me.data} />} />
           <Route path="/settings" element={<SettingsPage me={me.data} />} />
+          <Route path="/stats" element={<StatsPage />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

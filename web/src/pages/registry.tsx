@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, FilterOutlined, HistoryOutlined, SafetyCertificateOutlined, SettingOutlined, SwapOutlined, TagsOutlined, TeamOutlined, UsergroupAddOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, FilterOutlined, HistoryOutlined, SafetyCertificateOutlined, SettingOutlined, SwapOutlined, TagsOutlined, TeamOutlined, UsergroupAddOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -13,6 +13,7 @@ export const pages: PageEntry[] = [
   { path: '/tags', titleKey: 'nav.tags', icon: <TagsOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/customers', titleKey: 'nav.customers', icon: <TeamOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/audiences', titleKey: 'nav.audiences', icon: <UsergroupAddOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/stats', titleKey: 'nav.stats', icon: <BarChartOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/smart-groups', titleKey: 'nav.smartGroups', icon: <FilterOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/rule-groups', titleKey: 'nav.ruleGroups', icon: <ApartmentOutlined />, visible: (me) => me.abilities['strategy.manage'] === true },
   { path: '/import-export', titleKey: 'nav.importExport', icon: <SwapOutlined />, visible: (me) => me.abilities['customer.update'] === true || me.abilities['customer.export'] === true },

@@ -13,7 +13,7 @@ import { AudienceDrawer, type AudienceTarget } from './audience-drawer.js';
 import { ExplainPanel } from './explain-panel.js';
 
 /** Where 客户列表 shows exactly this audience's customers. */
-const customersLink = (audience: SavedAudienceDto) => `/customers?audience=${encodeURIComponent(audience.text)}`;
+const customersLink = (audience: SavedAudienceDto) => `/customers?text=${encodeURIComponent(audience.text)}`;
 
 /** "Why is this customer in / not in": the explain panel for one saved audience, in a drawer. */
 function ExplainDrawer({ audience, onClose }: { audience: SavedAudienceDto | null; onClose: () => void }) {

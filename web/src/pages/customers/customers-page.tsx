@@ -34,8 +34,8 @@ export default function CustomersPage({ me }: { me: MeDto }) {
   const { message, notification } = App.useApp();
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
-  // `?audience=` opens the list filtered by an audience's text (the 人群 page links here so).
-  const [filters, setFilters] = useState<Filters>(() => ({ q: '', tags: [], text: params.get('audience') ?? '' }));
+  // `?text=` opens the list filtered by audience text (人群 and 数据统计 link here so).
+  const [filters, setFilters] = useState<Filters>(() => ({ q: '', tags: [], text: params.get('text') ?? '' }));
   const q = useDebounced(filters.q.trim(), 300);
   const text = audienceText(filters.tags, filters.text);
   const list = useCustomerList(text, q);

@@ -13,7 +13,7 @@ export function TagChip({ name, personal, title, onClose }: { name: string; pers
 const lite = {
   base: { display: 'inline-block', padding: '0 7px', fontSize: 12, lineHeight: '20px', borderRadius: 4, marginInlineEnd: 4, borderWidth: 1, borderStyle: 'solid' },
   enterprise: { color: '#0958d9', background: '#e6f4ff', borderColor: '#91caff' },
-  personal: { color: '#389e0d', background: '#f6ffed', borderColor: '#b7eb8f' },
+  personal: { color: '#237804', background: '#f6ffed', borderColor: '#b7eb8f' },
 } as const;
 
 /**

@@ -17,6 +17,8 @@ export function ImportFormat({ me }: { me: MeDto }) {
   };
   return (
     <Collapse
+      // Only the title toggles: the sample button beside it must not sit inside another button.
+      collapsible="header"
       items={[
         {
           key: 'format',

@@ -20,7 +20,7 @@ export function PersonalTags({ nameMax }: { nameMax: number }) {
       onError: (error) => message.error(errorText(error)),
     });
   return (
-    <Card size="small" title={t('personal.title')} extra={<span style={{ color: '#999' }}>{t('personal.hint')}</span>}>
+    <Card size="small" title={t('personal.title')} extra={<span style={{ color: 'rgba(0, 0, 0, 0.62)' }}>{t('personal.hint')}</span>}>
       <Space size={[6, 8]} wrap>
         {tags.data?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('personal.empty')} />}
         {tags.data?.map((tag) => (
