@@ -1,6 +1,12 @@
+import { Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { initI18n } from './i18n/index.js';
 
 initI18n();
-createRoot(document.getElementById('root')!).render(<App />);
+// A page's strings arrive with it (see i18n/index.ts): until then the root shows nothing rather than keys.
+createRoot(document.getElementById('root')!).render(
+  <Suspense fallback={null}>
+    <App />
+  </Suspense>,
+);

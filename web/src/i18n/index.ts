@@ -1,34 +1,24 @@
-import i18next from 'i18next';
+import i18next, { type BackendModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCommon from './en-US/common.json';
-import enCustomers from './en-US/customers.json';
-import enLogin from './en-US/login.json';
-import enPermissions from './en-US/permissions.json';
-import enRules from './en-US/rules.json';
-import enSidebar from './en-US/sidebar.json';
-import enSmart from './en-US/smart.json';
-import enStarters from './en-US/starters.json';
-import enTags from './en-US/tags.json';
-import enTransfer from './en-US/transfer.json';
-import enOperations from './en-US/operations.json';
-import enAudit from './en-US/audit.json';
-import enAudiences from './en-US/audiences.json';
-import enSettings from './en-US/settings.json';
 import zhCommon from './zh-CN/common.json';
-import zhCustomers from './zh-CN/customers.json';
-import zhLogin from './zh-CN/login.json';
-import zhPermissions from './zh-CN/permissions.json';
-import zhRules from './zh-CN/rules.json';
-import zhSidebar from './zh-CN/sidebar.json';
-import zhSmart from './zh-CN/smart.json';
-import zhStarters from './zh-CN/starters.json';
-import zhTags from './zh-CN/tags.json';
-import zhTransfer from './zh-CN/transfer.json';
 import zhErrors from './zh-CN/errors.json';
-import zhOperations from './zh-CN/operations.json';
-import zhAudit from './zh-CN/audit.json';
-import zhAudiences from './zh-CN/audiences.json';
-import zhSettings from './zh-CN/settings.json';
+
+// Every other namespace (a page's strings) is its own small chunk per language, fetched with the
+// first component that asks for it (react-i18next suspends until then): the first load carries
+// the shell's strings and the page's, in the language shown, instead of every page in both.
+const namespaceFiles = import.meta.glob<{ default: ResourceKey }>(['./*/*.json', '!./*/common.json', '!./zh-CN/errors.json']);
+
+const namespacesOnDemand: BackendModule = {
+  type: 'backend',
+  init: () => {},
+  read(language, namespace, done) {
+    const load = namespaceFiles[`./${language}/${namespace}.json`];
+    // A namespace one language does not have (English `errors`: the server already speaks it) is empty.
+    if (!load) return done(null, {});
+    load().then((module) => done(null, module.default), (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), null));
+  },
+};
 
 /** The console's languages: Chinese by default, English by a switch. */
 export const languages = ['zh-CN', 'en-US'] as const;
@@ -52,50 +42,20 @@ export async function switchLanguage(language: Language): Promise<void> {
 
 /**
  * Starts i18next with every visible string of the console by key, one namespace per area
- * (`common`, `login`, `tags`, `sidebar`), so each page's strings live in one file per language.
+ * (`common`, `login`, `tags`, `sidebar`…), so each page's strings live in one file per language
+ * and load with the page.
  */
 export function initI18n(): typeof i18next {
   const language = rememberedLanguage();
   document.documentElement.lang = language;
-  void i18next.use(initReactI18next).init({
+  void i18next.use(namespacesOnDemand).use(initReactI18next).init({
     lng: language,
     fallbackLng: 'zh-CN',
     defaultNS: 'common',
-    resources: {
-      'zh-CN': {
-        common: zhCommon,
-        login: zhLogin,
-        tags: zhTags,
-        customers: zhCustomers,
-        sidebar: zhSidebar,
-        permissions: zhPermissions,
-        starters: zhStarters,
-        transfer: zhTransfer,
-        operations: zhOperations,
-        audit: zhAudit,
-        smart: zhSmart,
-        rules: zhRules,
-        errors: zhErrors,
-        audiences: zhAudiences,
-        settings: zhSettings,
-      },
-      'en-US': {
-        common: enCommon,
-        login: enLogin,
-        tags: enTags,
-        customers: enCustomers,
-        sidebar: enSidebar,
-        permissions: enPermissions,
-        starters: enStarters,
-        transfer: enTransfer,
-        operations: enOperations,
-        audit: enAudit,
-        smart: enSmart,
-        rules: enRules,
-        audiences: enAudiences,
-        settings: enSettings,
-      },
-    },
+    // The shell's strings are bundled; the rest come from `namespacesOnDemand`.
+    partialBundledLanguages: true,
+    ns: ['common'],
+    resources: { 'zh-CN': { common: zhCommon, errors: zhErrors }, 'en-US': { common: enCommon } },
     interpolation: { escapeValue: false },
   });
   return i18next;

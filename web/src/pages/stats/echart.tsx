@@ -1,13 +1,7 @@
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import type { ComposeOption, ECharts } from 'echarts/core';
 import { useEffect, useRef } from 'react';
-
-// Only what the statistics page draws, so the page's chunk carries a fraction of ECharts.
-use([BarChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 /** The options the page's charts use: bars or a line on a grid, with a tooltip. */
 export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption>;
@@ -15,24 +9,39 @@ export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | Gri
 /**
  * One ECharts chart in a div that follows its container's width. The drawing is an image for
  * assistive technology: `summary` becomes its label, and the page shows the numbers as a table too.
- * `onPick` gets the index of a clicked bar or point.
+ * `onPick` gets the index of a clicked bar or point. ECharts itself is fetched after the page is
+ * on screen (its numbers are in the table meanwhile), so it never weighs on the page's first load.
  */
 export function EChart({ option, summary, height, onPick }: { option: ChartOption; summary: string; height: number; onPick?: (dataIndex: number) => void }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  const latest = useRef(option);
+  latest.current = option;
 
   useEffect(() => {
-    const instance = init(box.current!, undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    instance.on('click', (event) => pick.current?.(event.dataIndex));
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(box.current!);
+    let unmounted = false;
+    let cleanUp = () => {};
+    void import('./echarts-setup.js').then(({ init }) => {
+      if (unmounted || !box.current) return;
+      const instance = init(box.current, undefined, { renderer: 'canvas' });
+      chart.current = instance;
+      instance.on('click', (event) => pick.current?.(event.dataIndex));
+      instance.setOption(latest.current, { notMerge: true });
+      const observer = new ResizeObserver(() => instance.resize());
+      observer.observe(box.current);
+      cleanUp = () => {
+        observer.disconnect();
+        instance.dispose();
+        chart.current = null;
+      };
+    }, () => {
+      // Without the chart library (a dropped connection), the table beside the chart still has every number.
+    });
     return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
+      unmounted = true;
+      cleanUp();
     };
   }, []);
 

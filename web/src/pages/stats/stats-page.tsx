@@ -2,7 +2,6 @@ import { Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/page-header.js';
-import { statsNamespace } from './stats-i18n.js';
 import { GrowthCard } from './growth-card.js';
 import { TagStatsCard } from './tag-stats-card.js';
 
@@ -12,7 +11,7 @@ import { TagStatsCard } from './tag-stats-card.js';
  * loaded with this page only.
  */
 export default function StatsPage() {
-  const { t } = useTranslation(statsNamespace);
+  const { t } = useTranslation('stats');
   const [params, setParams] = useSearchParams();
   const set = (key: string, value: string) => setParams((p) => {
     const next = new URLSearchParams(p);
