@@ -42,6 +42,7 @@ async function liveCount(page: Page, base: string) {
   const latencies: number[] = [];
   const roundTrips: number[] = [];
   const byText: Record<string, number[]> = {};
+  const parts = { beforeRequest: [] as number[], request: [] as number[], afterResponse: [] as number[] };
   for (let round = 0; round < 4; round += 1) {
     // Each round asks new audiences (the console keeps recent answers, and a repeat would be free).
     for (const typed of typedExpressions) {
@@ -73,18 +74,25 @@ async function liveCount(page: Page, base: string) {
         (n) => {
           const w = window as unknown as { lastKey: number; shown: { at: number; text: string }[] };
           const hit = w.shown.find((c) => c.at >= w.lastKey && Number(c.text.replace(/[^\d]/g, '')) === n);
-          return hit ? hit.at - w.lastKey : false;
+          if (!hit) return false;
+          // Where the time went: the request for the last text (the newest one sent after the last keystroke).
+          const asked = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('/api/v1/audiences/count') && r.startTime >= w.lastKey && r.responseEnd <= hit.at).at(-1);
+          return { ms: hit.at - w.lastKey, beforeRequest: asked ? asked.startTime - w.lastKey : NaN, request: asked ? asked.responseEnd - asked.startTime : NaN, afterResponse: asked ? hit.at - asked.responseEnd : NaN };
         },
         expected.count,
         { timeout: 10_000 },
       );
-      const ms = (await handle.jsonValue()) as number;
+      const { ms, beforeRequest, request, afterResponse } = (await handle.jsonValue()) as { ms: number; beforeRequest: number; request: number; afterResponse: number };
+      await page.evaluate(() => performance.clearResourceTimings());
       latencies.push(ms);
+      parts.beforeRequest.push(beforeRequest);
+      parts.request.push(request);
+      parts.afterResponse.push(afterResponse);
       (byText[typed] ??= []).push(Math.round(ms));
     }
   }
   const lastKeyToCount = summary(latencies);
-  return { target: 'count on screen ≤ 100 ms after the last keystroke (demo corp)', lastKeyToCountMs: lastKeyToCount, countRoundTripMs: summary(roundTrips), lastKeyToCountByText: byText, withinBudget: lastKeyToCount.median <= 100 };
+  return { target: 'count on screen ≤ 100 ms after the last keystroke (demo corp)', lastKeyToCountMs: lastKeyToCount, countRoundTripMs: summary(roundTrips), lastKeyToCountParts: { lastKeyToRequestMs: summary(parts.beforeRequest), requestMs: summary(parts.request), responseToScreenMs: summary(parts.afterResponse) }, lastKeyToCountByText: byText, withinBudget: lastKeyToCount.median <= 100 };
 }
 
 // Passed to the page as source text: tsx (esbuild, keepNames) would wrap a named function in a
