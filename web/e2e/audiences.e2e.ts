@@ -114,7 +114,7 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     await page.locator('.ant-drawer-open').waitFor({ state: 'hidden' });
 
     await renamed.getByRole('link', { name: '在客户列表中查看人群 看房意向客户' }).click();
-    await page.waitForURL((url) => url.pathname === '/customers' && url.searchParams.get('audience') === 'tag:看房');
+    await page.waitForURL((url) => url.pathname === '/customers' && url.searchParams.get('text') === 'tag:看房');
     await textOf(page.getByTestId('matching-count')).toContain(matched.toLocaleString());
     await expect.poll(() => page.locator('#customers-text').inputValue()).toBe('tag:看房');
 

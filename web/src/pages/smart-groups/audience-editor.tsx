@@ -1,5 +1,5 @@
 import { Alert, Card, Col, Input, Row, Space, Spin, Typography } from 'antd';
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { useLiveCount } from '../../api/smart-groups.js';
@@ -9,6 +9,10 @@ import { ConditionBuilder } from './condition-builder.js';
 // The builder re-renders only when its tree changes, and at low priority (below), so a keystroke in
 // the text box reaches the live count without waiting for the builder's controls to re-render.
 const Builder = memo(ConditionBuilder);
+
+// While the user types in the text form, the builder catches up once typing pauses: re-rendering
+// its selects on every keystroke kept the main thread busy when the live count's answer arrived.
+const builderCatchUpMs = 250;
 import type { BuilderChoices } from './condition-editor.js';
 
 /** The live matched count: the number for the newest expression, dimmed while a newer one is asked. */
@@ -42,7 +46,10 @@ export function AudienceEditor({ initial, choices, onChange }: { initial: Expr |
   const [text, setText] = useState(() => textOfTree(tree, labels));
   const [textError, setTextError] = useState<TextError | null>(null);
   const compiled = useMemo(() => compileTree(tree), [tree]);
-  const shownTree = useDeferredValue(tree);
+  const [settledTree, setSettledTree] = useState(tree);
+  const catchUp = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(catchUp.current), []);
+  const shownTree = useDeferredValue(settledTree);
   const shownIssues = useMemo(() => compileTree(shownTree).issues, [shownTree]);
   const exprKey = compiled.expr ? audienceKey(compiled.expr) : undefined;
 
@@ -50,7 +57,9 @@ export function AudienceEditor({ initial, choices, onChange }: { initial: Expr |
 
   const fromBuilder = useCallback(
     (next: BuilderGroup) => {
+      clearTimeout(catchUp.current);
       setTree(next);
+      setSettledTree(next);
       setText(textOfTree(next, labels));
       setTextError(null);
     },
@@ -62,6 +71,8 @@ export function AudienceEditor({ initial, choices, onChange }: { initial: Expr |
     if ('error' in read) return setTextError(read.error);
     setTextError(null);
     setTree(read.tree);
+    clearTimeout(catchUp.current);
+    catchUp.current = setTimeout(() => setSettledTree(read.tree), builderCatchUpMs);
   };
 
   return (
