@@ -65,7 +65,7 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
               trigger={['click']}
               menu={{
                 items: [
-                  { key: 'password', icon: <KeyOutlined />, label: t('settings:password.menu') },
+                  { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('logout') },
                 ],
                 onClick: ({ key }) => (key === 'password' ? setChangingPassword(true) : logout.mutate(undefined, { onSettled: () => navigate('/login') })),

@@ -85,7 +85,7 @@ export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onC
           renderItem={(item, index) => (
             <List.Item key={item.key} onClick={() => go(item)} style={{ cursor: 'pointer', background: index === active ? '#e6f4ff' : undefined, paddingInline: 8 }}>
               <span>
-                <Chip>{item.kind === 'customer' ? t('customers:jumpKind') : t(`quickJump.kind.${item.kind}`)}</Chip>
+                <Chip>{t(`quickJump.kind.${item.kind}`)}</Chip>
                 {item.label}
               </span>
               {item.hint && <span style={{ color: '#999' }}>{item.hint}</span>}

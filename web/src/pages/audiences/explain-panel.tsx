@@ -10,7 +10,8 @@ import { explanationRows, reasonParts, withEmployeeNames, type ExplanationRow } 
 
 /** One clause: ✓ or ✗, what it is, and for a condition the customer's facts that decided it. */
 function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<string, string> }) {
-  const { t } = useTranslation('audiences');
+  // `smart` too: the genders' names are the builder's (and a namespace loads only when asked for).
+  const { t } = useTranslation(['audiences', 'smart']);
   const parts = row.reason ? reasonParts(withEmployeeNames(row.reason, names)) : undefined;
   const values = { ...parts?.values };
   if (values.field) values.field = t(`field.${values.field}`);
