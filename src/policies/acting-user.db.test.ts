@@ -1,6 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { events } from '../db/schema/index.js';
+import { employees, events } from '../db/schema/index.js';
 import { apiClient, fingerprint, useTestApp, type ApiResponse } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildCustomer, unique } from '../test/factories.js';
@@ -126,7 +126,8 @@ describeDb('an app acting as an employee may do at most what both may, on every 
     };
     await settle(f.corpId);
     const universe = await namesOf(db().db, f.corpId);
-    return { w, key, me, universe, personalNames: new Set([personal.body.tagId as string, '我的私标']) };
+    const [acting] = await db().db.select({ name: employees.name }).from(employees).where(and(eq(employees.corpId, f.corpId), eq(employees.userid, employee)));
+    return { w, key, me, universe, actingName: acting!.name, personalNames: new Set([personal.body.tagId as string, '我的私标']) };
   }
 
   /**
@@ -137,7 +138,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
    * they are the employee's, and acting as the employee is how an app reaches them).
    */
   async function walk(who: 'admin' | 'hdManager' | 'shStaff', appKind: 'ranged' | 'customer_contact') {
-    const { w, key, me, universe, personalNames } = await scene(who, appKind);
+    const { w, key, me, universe, actingName, personalNames } = await scene(who, appKind);
     const corpId = w.f.corpId;
     const routes = [...new Set(app().routeTable.filter((r) => r.url.startsWith('/api/v1/')).map((r) => `${r.method} ${r.url}`))].filter((r) => !publicRoutes.includes(r));
     expect(routes.filter((r) => !specs[r])).toEqual([]);
@@ -179,8 +180,9 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         if (ok(pair) && isManagement(route)) problems.push(`${label}: management through a borrowed role → ${summarize(pair)}`);
         if (ok(pair) && !ok(own)) problems.push(`${label}: the pair succeeded (${summarize(pair)}) where the employee alone did not (${summarize(own)})`);
         if (ok(pair) && !spec.person && !ok(alone)) problems.push(`${label}: the pair succeeded (${summarize(pair)}) where the app alone did not (${summarize(alone)})`);
-        // What a request names itself (its URL, body and acting user) is no news in its reply.
-        const echoed = (s: Send) => namesIn([s.url, s.body ?? null, s.csv ?? '', w.employee], universe);
+        // What a request names itself (its URL, body and acting user, whom operations and the audit
+        // log name as the one who acted) is no news in its reply.
+        const echoed = (s: Send) => namesIn([s.url, s.body ?? null, s.csv ?? '', w.employee, actingName], universe);
         const shown = [...namesIn([pair.body], universe)].filter((n) => !echoed(pairSend).has(n));
         const beyondEmployee = shown.filter((n) => !namesIn([own.body], universe).has(n) && !echoed(employeeSend).has(n));
         const beyondApp = spec.person ? [] : shown.filter((n) => !namesIn([alone.body], universe).has(n) && !echoed(appSend).has(n) && !personalNames.has(n));
