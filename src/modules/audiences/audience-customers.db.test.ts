@@ -1,20 +1,12 @@
 import { expect, it } from 'vitest';
-import { apiClient, useTestApp } from '../../test/api.js';
+import { useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
-import { buildRegionalCorp } from '../../test/org-fixture.js';
+import { gradedScene } from './graded-scene.test-support.js';
 
 describeDb('audience customer listing and tag origins (the console’s 客户列表)', (db) => {
   const app = useTestApp(db);
 
-  async function scene() {
-    const f = await buildRegionalCorp(db().db);
-    const admin = apiClient(app, f.secret);
-    const as = (who: keyof typeof f.people) => apiClient(app, f.secret, f.people[who]);
-    const [a, b] = f.grade.tags.map((t) => t.tagId) as [string, string];
-    expect((await admin.post(`/customers/${f.shCustomer}/follows/${f.people.shStaff}/tags`, { add: [a] })).status).toBe(200);
-    expect((await admin.post(`/customers/${f.bjCustomer}/follows/${f.people.bjStaff}/tags`, { add: [a, b] })).status).toBe(200);
-    return { f, admin, as, a, b };
-  }
+  const scene = () => gradedScene(app, db);
 
   const ids = (body: { customers: { externalUserid: string }[] }) => body.customers.map((c) => c.externalUserid);
 

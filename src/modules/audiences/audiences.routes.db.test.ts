@@ -1,24 +1,12 @@
 import { expect, it } from 'vitest';
-import { apiClient, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
+import { detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
-import { buildRegionalCorp } from '../../test/org-fixture.js';
+import { gradedScene } from './graded-scene.test-support.js';
 
 describeDb('audiences API: count, explain, export and saved audiences', (db) => {
   const app = useTestApp(db);
 
-  async function scene() {
-    const f = await buildRegionalCorp(db().db);
-    const admin = apiClient(app, f.secret);
-    const as = (who: keyof typeof f.people) => apiClient(app, f.secret, f.people[who]);
-    const [a, b] = f.grade.tags.map((t) => t.tagId) as [string, string];
-    const mark = async (customer: string, userid: string, add: string[]) => {
-      const res = await admin.post(`/customers/${customer}/follows/${userid}/tags`, { add });
-      expect(res.status).toBe(200);
-    };
-    await mark(f.shCustomer, f.people.shStaff, [a]);
-    await mark(f.bjCustomer, f.people.bjStaff, [a, b]);
-    return { f, admin, as, a, b, mark };
-  }
+  const scene = () => gradedScene(app, db);
 
   it('counts from the index, with a sample and the canonical text, and sees a mark made just before', async () => {
     const { f, admin, a, mark } = await scene();

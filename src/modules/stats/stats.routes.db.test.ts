@@ -1,26 +1,18 @@
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
-import { apiClient, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
+import { detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildRegionalCorp } from '../../test/org-fixture.js';
 import { addCustomers } from '../customers/commands/add-customers.js';
 import { calendarDays } from './calendar-days.js';
+import { gradedScene } from '../audiences/graded-scene.test-support.js';
 
 const dayMs = 86_400_000;
 
 describeDb('statistics API: customers per tag and new customers per day', (db) => {
   const app = useTestApp(db);
 
-  async function scene() {
-    const f = await buildRegionalCorp(db().db);
-    const admin = apiClient(app, f.secret);
-    const as = (who: keyof typeof f.people) => apiClient(app, f.secret, f.people[who]);
-    const [a, b] = f.grade.tags.map((t) => t.tagId) as [string, string];
-    const mark = async (customer: string, userid: string, add: string[]) => expect((await admin.post(`/customers/${customer}/follows/${userid}/tags`, { add })).status).toBe(200);
-    await mark(f.shCustomer, f.people.shStaff, [a]);
-    await mark(f.bjCustomer, f.people.bjStaff, [a, b]);
-    return { f, admin, as, a, b };
-  }
+  const scene = () => gradedScene(app, db);
 
   it('counts the customers carrying each tag of a group, and those with none of them', async () => {
     const { f, admin, a, b } = await scene();
