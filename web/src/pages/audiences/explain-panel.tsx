@@ -10,12 +10,11 @@ import { explanationRows, reasonParts, withEmployeeNames, type ExplanationRow } 
 
 /** One clause: ✓ or ✗, what it is, and for a condition the customer's facts that decided it. */
 function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<string, string> }) {
-  // `smart` too: the genders' names are the builder's (and a namespace loads only when asked for).
-  const { t } = useTranslation(['audiences', 'smart']);
+  const { t } = useTranslation('audiences');
   const parts = row.reason ? reasonParts(withEmployeeNames(row.reason, names)) : undefined;
   const values = { ...parts?.values };
   if (values.field) values.field = t(`field.${values.field}`);
-  if (parts?.values.field === 'gender' && values.value && genderCodes[values.value] !== undefined) values.value = t(`smart:genders.${genderCodes[values.value]}`);
+  if (parts?.values.field === 'gender' && values.value && genderCodes[values.value] !== undefined) values.value = t(`genders.${genderCodes[values.value]}`);
   const reason = parts ? t(`reason.${parts.key}`, values) : row.reason;
   return (
     <li data-testid="explain-row" data-held={String(row.held)} data-decisive={String(row.decisive)} style={{ listStyle: 'none', paddingInlineStart: row.depth * 22, opacity: row.decisive ? 1 : 0.6, lineHeight: '26px' }}>
