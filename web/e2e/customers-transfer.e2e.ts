@@ -33,13 +33,20 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
     return page.evaluate<string[]>(script);
   }
 
-  /** Picks an option of an antd Select by typing into it and clicking the option holding `text`. */
+  /**
+   * Picks an option of an antd Select by typing into it and clicking the option holding `text`,
+   * until the select shows it: under load a click can land while the list re-renders and miss.
+   */
   async function choose(page: Page, label: string, typed: string, text: string, dialog = page.getByRole('dialog')) {
-    await dialog.getByLabel(label, { exact: true }).fill(typed);
-    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
-    await option.waitFor();
-    await option.click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
+    const chosen = dialog.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) }).locator('.ant-select-content-has-value', { hasText: text });
+    for (let attempt = 0; attempt < 3 && (await chosen.count()) === 0; attempt += 1) {
+      await dialog.getByLabel(label, { exact: true }).fill(typed);
+      const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
+      await option.waitFor();
+      await option.click();
+      await chosen.waitFor({ timeout: 5_000 }).catch(() => {});
+    }
+    await chosen.waitFor();
   }
 
   it('hands two selected customers from one employee to another; the server and the drawer show the new follower', { timeout: 180_000 }, async () => {
