@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { follows, marks, tagGroups } from '../../src/db/schema/index.js';
+import { follows, marks, tagGroups, tags } from '../../src/db/schema/index.js';
 import { demo, describeBrowser, logIn, snap, submitLogin, useStage } from './support.js';
 
 describeBrowser('the console in Chromium: login, tag library, quick jump, languages, sidebar', () => {
@@ -65,7 +65,12 @@ describeBrowser('the console in Chromium: login, tag library, quick jump, langua
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     const db = stage().database.db;
-    const [tag] = await db.select({ tagId: marks.tagId }).from(marks).where(eq(marks.corpId, 'ww-demo')).limit(1);
+    // A marked tag whose group keeps other tags, so deleting it leaves the group (and only the tag lands in 最近删除).
+    const live = await db.select({ tagId: tags.tagId, groupId: tags.groupId }).from(tags).where(and(eq(tags.corpId, 'ww-demo'), isNull(tags.deletedAt)));
+    const groupSize = new Map<string, number>();
+    for (const t of live) groupSize.set(t.groupId, (groupSize.get(t.groupId) ?? 0) + 1);
+    const marked = new Set((await db.selectDistinct({ tagId: marks.tagId }).from(marks).where(eq(marks.corpId, 'ww-demo'))).map((m) => m.tagId));
+    const tag = live.filter((t) => marked.has(t.tagId) && groupSize.get(t.groupId)! > 1).sort((a, b) => a.tagId.localeCompare(b.tagId))[0];
     const before = await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)));
     const tagName = (await page.evaluate(async (id) => (await (await fetch(`/api/v1/tag-groups?tagId=${id}`)).json()).groups[0].tags[0].name, tag!.tagId)) as string;
     await page.getByLabel(`删除标签 ${tagName}`).click();
@@ -77,7 +82,7 @@ describeBrowser('the console in Chromium: login, tag library, quick jump, langua
     expect(await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)))).toHaveLength(0);
     await page.getByRole('button', { name: /最近删除/ }).click();
     const drawer = page.locator('.ant-drawer');
-    await drawer.getByText(tagName).waitFor();
+    await drawer.getByText(tagName, { exact: true }).waitFor();
     await drawer.getByRole('button', { name: /^恢\s*复$/ }).first().click();
     await page.getByText('已恢复').waitFor();
     expect(await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)))).toHaveLength(before.length);
