@@ -19,7 +19,7 @@ export type RuleMatch = { ruleId: string; keywords: string[] };
 /** One occurrence of a `contains` keyword (normalised) at a UTF-16 range of the message. */
 export type KeywordOccurrence = { keyword: string; start: number; end: number };
 
-type CompiledRule = { id: string; all: boolean; exact: boolean; written: string[]; normalized: string[] };
+type CompiledRule = { id: string; all: boolean; exact: boolean; written: string[]; normalized: string[]; patterns: Int32Array };
 
 /**
  * One corp's keyword rules compiled into a single automaton, so a message is scanned once
@@ -58,7 +58,7 @@ export class KeywordRuleMatcher {
         written.push(k);
         normalized.push(n);
       }
-      return { id: r.id, all: r.mode === 'all', exact: r.match === 'exact', written, normalized };
+      return { id: r.id, all: r.mode === 'all', exact: r.match === 'exact', written, normalized, patterns: new Int32Array(normalized.length) };
     });
     this.patternOf = new Map();
     this.exactRules = new Map();
@@ -66,12 +66,12 @@ export class KeywordRuleMatcher {
     this.distinctKeywords = new Int32Array(this.rules.length);
     this.rules.forEach((rule, i) => {
       this.distinctKeywords[i] = rule.normalized.length;
-      for (const k of rule.normalized) {
+      rule.normalized.forEach((k, at) => {
         if (rule.exact) {
           const list = this.exactRules.get(k) ?? [];
           list.push(i);
           this.exactRules.set(k, list);
-          continue;
+          return;
         }
         let p = this.patternOf.get(k);
         if (p === undefined) {
@@ -80,7 +80,8 @@ export class KeywordRuleMatcher {
           refs.push([]);
         }
         refs[p]!.push(i);
-      }
+        rule.patterns[at] = p;
+      });
     });
     this.rulesOfPattern = refs.map((r) => Int32Array.from(r));
     this.automaton = refs.length > 0 ? KeywordAutomaton.build([...this.patternOf.keys()]) : undefined;
@@ -135,10 +136,10 @@ export class KeywordRuleMatcher {
     for (const i of hit) {
       const rule = this.rules[i]!;
       if (rule.all && this.ruleHits[i]! < this.distinctKeywords[i]!) continue;
-      const keywords = rule.written.filter((_, k) => {
-        const n = rule.normalized[k]!;
-        return rule.exact ? n === exactKey : this.patternSeen[this.patternOf.get(n)!] === this.generation;
-      });
+      const keywords: string[] = [];
+      for (let k = 0; k < rule.written.length; k++) {
+        if (rule.exact ? rule.normalized[k] === exactKey : this.patternSeen[rule.patterns[k]!] === this.generation) keywords.push(rule.written[k]!);
+      }
       result.push({ ruleId: rule.id, keywords });
     }
     return result;
