@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p3, p4, p5, web, webui; default all). P1, P3 and P5 share one seeded corp
+//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p3, p4, p5, web, webui; default all). P1, P3 and P5 share one seeded corp
 //                           (P3 alone seeds a 100k-customer corp of its own).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describeMachine } from './machine.js';
 import { benchP1AudienceCount } from './p1-audience-count.js';
+import { benchP2Keywords } from './p2-keywords.js';
 import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, seedP5Corp, type SeededCorp } from './p5-index-build.js';
@@ -26,7 +27,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
+const parts = ['p1', 'p2', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
 const unknown = only.filter((p) => !(parts as readonly string[]).includes(p));
 if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown parts ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
@@ -45,6 +46,11 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   if (runs('webui')) {
     log('webui: the console in Chromium (live count, 5,000-row list) on the demo corp');
     results.webui = await benchWebInteraction();
+  }
+  // P2 needs no database: in-memory matching, before the seeding fills the heap.
+  if (runs('p2')) {
+    log('P2: keyword matching, 5,000 keywords over 100,000 messages');
+    results.p2 = benchP2Keywords();
   }
   // P4 first, on a database the large corp has not yet filled the caches of.
   if (runs('p4')) {
