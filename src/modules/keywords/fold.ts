@@ -51,14 +51,29 @@ export function foldText(text: string): string {
   return out;
 }
 
-// What `trim()` removes, after folding (U+3000 has become a space by then).
-const edgeBlank = /^[\s\u200B\uFEFF]+|[\s\u200B\uFEFF]+$/g;
+let blanks: Uint8Array | undefined;
+
+/** 1 for a code unit `trim()` removes (U+3000 and U+FEFF included), and for U+200B. */
+function blankTable(): Uint8Array {
+  if (blanks) return blanks;
+  const b = new Uint8Array(65536);
+  for (let c = 0; c < 65536; c++) if (c === 0x200b || (c < 0xd800 || c > 0xdfff ? String.fromCharCode(c).trim() === '' : false)) b[c] = 1;
+  blanks = b;
+  return b;
+}
 
 /**
  * The normalised form of a keyword, and of a message for `exact` rules: folded, then trimmed of
  * blanks (full-width spaces included) at both ends. Blanks inside are kept: "看 房" is not "看房".
+ * Trimmed by scanning, not by a `\s+$` RegExp, which backtracks quadratically on a message of
+ * many blanks followed by a character.
  * @example normalizeKeyword('  预约ＶＩＰ　') === '预约vip'
  */
 export function normalizeKeyword(text: string): string {
-  return foldText(text).replace(edgeBlank, '');
+  const blank = blankTable();
+  let start = 0;
+  let end = text.length;
+  while (start < end && blank[text.charCodeAt(start)] === 1) start++;
+  while (end > start && blank[text.charCodeAt(end - 1)] === 1) end--;
+  return foldText(start === 0 && end === text.length ? text : text.slice(start, end));
 }

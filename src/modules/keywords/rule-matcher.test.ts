@@ -15,6 +15,12 @@ describe('keyword normalisation', () => {
     ['😀Ｘ', '😀x'],
   ])('%s → %s', (raw, normalized) => expect(normalizeKeyword(raw)).toBe(normalized));
 
+  it('trims a message of many blanks followed by a character without backtracking (a RegExp trim is quadratic there)', () => {
+    const message = `${' '.repeat(200_000)}x${'　'.repeat(200_000)}`;
+    expect(normalizeKeyword(message)).toBe('x');
+    expect(KeywordRuleMatcher.build([rule('e', ['X'], 'any', 'exact')]).match(message)).toEqual([{ ruleId: 'e', keywords: ['X'] }]);
+  });
+
   it('keeps every UTF-16 offset of a message, so positions point into the message as written', () => {
     for (const text of ['ＶＩＰ客户😀看房', 'İstanbul ß ẞ', '\uD83D lone']) expect(foldText(text).length).toBe(text.length);
   });
