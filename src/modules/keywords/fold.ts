@@ -4,9 +4,10 @@
  * the evidence shown to a user ("message at 10:02 contained 预约") points at the original text.
  *
  * The fold: full-width ASCII (U+FF01–U+FF5E) becomes its ASCII twin and the ideographic space
- * U+3000 a plain space (the NFKC result for those, nothing else of NFKC); then a letter whose
- * lower case is a single code unit is lowered (Latin, Greek, Cyrillic…: "ＶＩＰ" and "vip" are
- * one keyword). Hanzi, kana, digits beyond ASCII and surrogates are left as they are.
+ * U+3000 a plain space (the NFKC result for those, nothing else of NFKC); then a BMP letter is
+ * folded to lower case where that is one code unit (Latin, Greek, Cyrillic…: "ＶＩＰ" and "vip"
+ * are one keyword; ς and σ too). Hanzi, kana, other full-width forms (half-width katakana, ￥)
+ * and letters outside the BMP are left as they are.
  */
 
 let table: Uint16Array | undefined;
@@ -24,7 +25,10 @@ export function foldTable(): Uint16Array {
     else if (u === 0x3000) u = 0x20;
     // Surrogates are halves of a character, never letters on their own.
     if (u < 0xd800 || u > 0xdfff) {
-      const lower = String.fromCharCode(u).toLowerCase();
+      // Lower of upper, so letters with two lower forms meet: ς and σ, ſ and s (simple case folding).
+      const upper = String.fromCharCode(u).toUpperCase();
+      const viaUpper = upper.length === 1 ? upper.toLowerCase() : '';
+      const lower = viaUpper.length === 1 ? viaUpper : String.fromCharCode(u).toLowerCase();
       if (lower.length === 1) u = lower.charCodeAt(0);
     }
     t[c] = u;

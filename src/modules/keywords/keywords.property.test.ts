@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeywordAutomaton } from './automaton.js';
+import { foldText, normalizeKeyword } from './fold.js';
 import { type KeywordRule, KeywordRuleMatcher } from './rule-matcher.js';
-import { keywordSet, messageWith, naiveOccurrences, naiveRuleMatches } from './test-support.js';
+import { keywordSet, messageWith, naiveOccurrences, naiveRuleMatches, pieces } from './test-support.js';
 
 // A fixed seed: every run checks the same cases, and a failure prints a seed and path to replay.
 // Change it locally (KEYWORDS_SEED) to explore further.
@@ -61,6 +62,21 @@ describe('the per-corp rule matcher against the definition of contains / exact a
           for (const message of messages) expect(matcher.match(message), JSON.stringify({ rules, message })).toEqual(naiveRuleMatches(rules, message));
         },
       ),
+      runs,
+    );
+  });
+});
+
+describe('normalisation, on any string', () => {
+  it('folding keeps the length (so offsets stay valid), normalising twice changes nothing, and upper case normalises as lower', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.array(fc.constantFrom(...pieces, '\u200B', '\uFEFF', 'İ', 'ẞ', 'ς', 'Σ', 'ſ', 'ǅ', 'K')).map((p) => p.join(''))), (text) => {
+        expect(foldText(text).length).toBe(text.length);
+        expect(normalizeKeyword(normalizeKeyword(text))).toBe(normalizeKeyword(text));
+        // Case folds per UTF-16 unit: letters outside the BMP (Deseret, Warang Citi…) keep their case.
+        const upper = text.toUpperCase();
+        if (!/[\uD800-\uDFFF]/.test(text) && upper.length === text.length) expect(normalizeKeyword(upper)).toBe(normalizeKeyword(text));
+      }),
       runs,
     );
   });

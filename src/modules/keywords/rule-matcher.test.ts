@@ -11,6 +11,7 @@ describe('keyword normalisation', () => {
     ['  预约看房　', '预约看房'],
     ['Ｈｅｌｌｏ，　Ｗｏｒｌｄ！', 'hello, world!'],
     ['ÀÉÎ ΑΒΓ АБВ', 'àéî αβγ абв'],
+    ['ΟΔΟΣ οδος', 'οδοσ οδοσ'],
     ['看 房', '看 房'],
     ['😀Ｘ', '😀x'],
   ])('%s → %s', (raw, normalized) => expect(normalizeKeyword(raw)).toBe(normalized));
