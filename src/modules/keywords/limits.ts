@@ -56,7 +56,10 @@ export function keywordProblem(keyword: string): string | undefined {
  * (`keywords.3`), so the console can point at it. Values stay as written; the matcher normalises.
  */
 export const keywordListSchema = z
-  .array(z.string().max(keywordLimits.keywordMaxLength * 4), { error: 'keywords must be a list of strings' })
+  .array(
+    z.string({ error: 'each keyword must be a string' }).max(keywordLimits.keywordMaxLength * 4, { error: `keyword longer than ${keywordLimits.keywordMaxLength} characters` }),
+    { error: 'keywords must be a list of strings' },
+  )
   .min(1, { error: 'at least one keyword is required' })
   .max(keywordLimits.keywordsPerRule, { error: `at most ${keywordLimits.keywordsPerRule} keywords per rule` })
   .superRefine((keywords, ctx) => {
