@@ -16,7 +16,7 @@ export const WebhookMappingInput = z.strictObject({
 });
 
 /** `:sourceId` in a path. */
-export const WebhookSourceIdParams = z.strictObject({ sourceId: z.string().min(1).max(64) });
+export const WebhookSourceIdParams = z.strictObject({ sourceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a source id: 1–64 letters, digits, _ or -') });
 
 /** `POST /webhook-sources`. */
 export const CreateWebhookSourceBody = z.strictObject({ name: chars(64).pipe(z.string().trim().min(1)), mapping: WebhookMappingInput, enabled: z.boolean().default(true) });
@@ -91,6 +91,9 @@ export const WebhookTestResult = z.object({
     .object({ externalUserid: z.string(), customerExists: z.boolean(), factType: z.string(), eventType: z.string(), target: z.string(), fields: z.record(z.string(), FieldValue) })
     .nullable(),
 });
+
+/** The body of `POST /hooks/:sourceId`, as documented: any JSON the mapping can read (verified as raw bytes, then parsed). */
+export const WebhookPayload = z.unknown().meta({ description: 'The sender\'s JSON, signed as raw bytes; at most 256 KiB.' });
 
 /** What `POST /hooks/:sourceId` answers when it accepts a delivery. */
 export const WebhookAccepted = z.object({ accepted: z.literal(true), deliveryId: z.string(), factType: z.string() });

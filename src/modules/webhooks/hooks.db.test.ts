@@ -139,3 +139,15 @@ describeDb('POST /hooks/:sourceId', (db) => {
     await expectRefusedDelivery(s, sourceId, { secret, payload: { ...orderPayload(s.customer), type: 'Order Refunded!' } }, 400, 'mapping_failed');
   });
 });
+
+describeDb('the inbound hook in the OpenAPI document', (db) => {
+  const app = useTestApp(db, { runJobs: false });
+
+  it('documents the signing scheme, takes no credentials and is named receiveWebhook', async () => {
+    const doc = (await app().inject({ url: '/docs/json' })).json();
+    const op = doc.paths['/hooks/{sourceId}'].post;
+    expect(op).toMatchObject({ operationId: 'receiveWebhook', security: [], tags: ['Webhooks'] });
+    expect(op.description).toContain('X-Tagloom-Signature: sha256=<hex>');
+    expect(doc.tags.find((t: { name: string }) => t.name === 'Webhooks').description).toContain('HMAC-SHA256');
+  });
+});

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ErrorEnvelope } from '../../../contracts/errors.js';
-import { WebhookAccepted, WebhookSourceIdParams } from '../../../contracts/webhooks.js';
+import { WebhookAccepted, WebhookPayload, WebhookSourceIdParams } from '../../../contracts/webhooks.js';
 import { withTx, type Ctx } from '../../context.js';
 import { isConnectionLost } from '../../db/health.js';
 import { decodeUtf8Marked, inputProblems } from '../../edge/input-checks.js';
@@ -55,7 +55,8 @@ export const hooksPlugin: FastifyPluginAsyncZod = async (app) => {
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) return reply.status(error.status).send(errorBody(request, error.code, error.message, error.details));
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((v) => ({ path: 'params.sourceId', message: String(v.message ?? 'invalid') }));
+      const part = error.validationContext === 'params' ? 'params.sourceId' : (error.validationContext ?? 'request');
+      const details = error.validation.map((v) => ({ path: part, message: String(v.message ?? 'invalid') }));
       return reply.status(400).send(errorBody(request, 'validation_failed', errorCodes.validation_failed.message, details));
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
@@ -81,6 +82,7 @@ export const hooksPlugin: FastifyPluginAsyncZod = async (app) => {
       description: signingSchemeDescription,
       security: [],
       params: WebhookSourceIdParams,
+      body: WebhookPayload,
       response: { 202: WebhookAccepted, 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope, 413: ErrorEnvelope, 422: ErrorEnvelope },
     },
   }, async (request, reply) => {
