@@ -12,6 +12,7 @@ import { swaggerPlugin } from './plugins/swagger.js';
 import { answerFrameworkError } from './edge/framework-errors.js';
 import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { wecomPlugin } from './wecom/wecom.plugin.js';
+import { hooksPlugin } from './modules/webhooks/hooks.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,7 +60,7 @@ export function redactUrl(url: string): string {
 
 /**
  * Builds the HTTP app without listening: the WeCom-compatible surface under `/cgi-bin`, the native
- * REST API under `/api/v1`, and OpenAPI docs at `/docs`. Tests build it and use `inject`.
+ * REST API under `/api/v1`, signed inbound webhooks under `/hooks`, and OpenAPI docs at `/docs`. Tests build it and use `inject`.
  */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -103,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerPlugin);
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });
+  await app.register(hooksPlugin, { prefix: '/hooks' });
   if (opts.consoleDir) await app.register(consolePlugin, { dir: opts.consoleDir });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   // Ready once every corp's audience index is built (before that the first counts and smart-group

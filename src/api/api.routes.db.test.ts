@@ -131,7 +131,7 @@ describeDb('native API', (db) => {
         '/api/v1/customers', '/api/v1/customers/{externalUserid}', '/api/v1/customers/{externalUserid}/follows/{userid}/tags',
         '/api/v1/customers/{externalUserid}/follows/{userid}', '/api/v1/settings',
       ]));
-      expect(paths.filter((p) => !p.startsWith('/api/v1/') && !p.startsWith('/cgi-bin/'))).toEqual(['/healthz', '/readyz']);
+      expect(paths.filter((p) => !p.startsWith('/api/v1/') && !p.startsWith('/cgi-bin/'))).toEqual(['/hooks/{sourceId}', '/healthz', '/readyz']);
       const create = doc.paths['/api/v1/tag-groups'].post;
       expect(create.requestBody.content['application/json'].schema).toMatchObject({ additionalProperties: false, required: ['name', 'tags'] });
       expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));

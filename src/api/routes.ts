@@ -19,6 +19,7 @@ import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
 import { statsRoutes } from '../modules/stats/stats.routes.js';
+import { webhookSourceRoutes } from '../modules/webhooks/webhooks.routes.js';
 
 /**
  * Registers every native API route; the list is explicit so what `/api/v1` offers reads in one
@@ -44,5 +45,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(undoRoutes);
   await app.register(importRoutes);
   await app.register(statsRoutes, { engine: app.audiences });
+  await app.register(webhookSourceRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }

@@ -49,6 +49,11 @@ export const eventTypes = [
   'operation.failed',
   'operation.cancelled',
   'operation.cancel_requested',
+  'webhook_source.created',
+  'webhook_source.updated',
+  'webhook_source.deleted',
+  'webhook_source.secret_rotated',
+  'webhook.received',
 ] as const;
 
 /** One of the recorded event types. */

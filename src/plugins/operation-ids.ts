@@ -19,6 +19,7 @@ export const declaredOperationIds: Record<string, string> = {
   'POST /api/v1/operations/batch': 'createBatchOperation',
   'GET /api/v1/operations/{operationId}/progress': 'streamOperationProgress',
   'POST /api/v1/imports': 'importCustomers',
+  'POST /hooks/{sourceId}': 'receiveWebhook',
   'GET /healthz': 'getHealth',
   'GET /readyz': 'getReadiness',
 };

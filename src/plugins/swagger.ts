@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { signingSchemeDescription, webhooksTag } from '../modules/webhooks/openapi.js';
 import { wecomTag, wecomTagDescription } from '../wecom/wecom.openapi.js';
 import { addOperationIds } from './operation-ids.js';
 
@@ -27,7 +28,7 @@ export const swaggerPlugin = fp(
     await app.register(fastifySwagger, {
       openapi: {
         info: { title: 'Tagloom API', version: '1', description: 'Customer tags for WeCom corps. The native API (`/api/v1`): authenticate with `Authorization: Bearer <app secret>`; add `Tagloom-Acting-User: <userid>` to act as one of the corp\'s employees (needed for personal tags). Errors answer `{ error: { code, message, details, requestId } }`, every validation issue listed. The WeCom-compatible API (`/cgi-bin`) answers as WeCom does: see its tag.' },
-        tags: [{ name: wecomTag, description: wecomTagDescription }, { name: 'Probes', description: 'Health and readiness for load balancers and orchestrators; no credentials.' }],
+        tags: [{ name: wecomTag, description: wecomTagDescription }, { name: 'Probes', description: 'Health and readiness for load balancers and orchestrators; no credentials.' }, { name: webhooksTag, description: signingSchemeDescription }],
         // Apps send their secret as a Bearer key; the console sends the session cookie from /auth/login;
         // WeCom clients send the token from gettoken as a query parameter.
         components: {

@@ -101,6 +101,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         if (state === 'undone') expect((await starter.post(`/operations/${id}/undo`)).status).toBe(200);
         return id;
       },
+      webhookSource: async () => (await cc.post('/webhook-sources', { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).body.source.sourceId,
     };
     const strategy = (await cc.post('/strategies', { name: '共享规则组', adminList: [p.admin], range: { departments: [2] } })).body.strategyId as number;
     const smart = (await cc.post('/smart-groups', { name: '共享智能组', tags: [{ name: '共享智能', expression: { tag: gradeA } }] })).body as { groupId: string; tags: { tagId: string }[] };

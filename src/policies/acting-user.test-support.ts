@@ -49,6 +49,7 @@ export type Walk = {
     strategyTag(): Promise<string>;
     /** An operation started by the employee in the console (`own`) or by the customer-contact app (`other`). */
     operation(by: 'own' | 'other', state: 'queued' | 'succeeded' | 'undone'): Promise<string>;
+    webhookSource(): Promise<string>;
   };
 };
 
@@ -135,6 +136,14 @@ export const specs: Record<string, Spec> = {
   'DELETE /api/v1/roles/:roleId': { build: async (w) => ({ url: `/roles/${await w.fresh.role()}` }) },
   'GET /api/v1/settings': { build: () => ({ url: '/settings' }) },
   'PATCH /api/v1/settings': { build: () => ({ url: '/settings', body: { limits: { nameMaxLength: 20 } } }) },
+  'GET /api/v1/webhook-sources': { build: () => ({ url: '/webhook-sources' }) },
+  'POST /api/v1/webhook-sources': { build: () => ({ url: '/webhook-sources', body: { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } } }) },
+  'GET /api/v1/webhook-sources/:sourceId': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}` }) },
+  'PATCH /api/v1/webhook-sources/:sourceId': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}`, body: { name: unique('源'), enabled: false } }) },
+  'DELETE /api/v1/webhook-sources/:sourceId': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}` }) },
+  'POST /api/v1/webhook-sources/:sourceId/rotate': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/rotate` }) },
+  'POST /api/v1/webhook-sources/:sourceId/test': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/test`, body: { payload: { customer: w.mine } } }) },
+  'GET /api/v1/webhook-sources/:sourceId/deliveries': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/deliveries?outcome=refused` }) },
   'GET /api/v1/smart-groups': { build: () => ({ url: '/smart-groups' }) },
   'POST /api/v1/smart-groups': { build: (w) => ({ url: '/smart-groups', body: { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeA(w) } }] } }) },
   'POST /api/v1/smart-groups/preview': { build: (w) => ({ url: '/smart-groups/preview', body: { tags: [{ tagId: w.ids.smartTag, expression: { tag: gradeB(w) } }] } }) },

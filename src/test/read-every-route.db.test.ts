@@ -3,6 +3,7 @@ import { operations } from '../db/schema/index.js';
 import { apiClient, useTestApp } from './api.js';
 import { describeDb } from './db.js';
 import { buildRegionalCorp } from './org-fixture.js';
+import { createSource, deliver, orderPayload } from '../modules/webhooks/test-support.js';
 
 /** Polls an operation until it has finished, failing the test after ~10 s. */
 async function finished(client: ReturnType<typeof apiClient>, operationId: string) {
@@ -100,6 +101,11 @@ describeDb('every read route answers every kind of row the database holds', (db)
     expect((await asApp.post('/customer-events', { events: [{ externalUserid: corp.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: new Date().toISOString() }] })).status).toBe(200);
     expect((await asApp.post('/roles', { roleId: 'custom', name: '自定义', permissions: ['customer.view'], dataScope: 'department' })).status).toBe(201);
     const createdApp = (await asApp.post('/apps', { name: '小程序', range: { departments: [2], userids: [] } })).body.appId as string;
+    // A webhook source with an accepted delivery and a refused one (and one with none).
+    const hook = await createSource(app, corp.secret);
+    expect((await deliver(app, hook.sourceId, { secret: hook.secret, payload: orderPayload(corp.shCustomer) })).status).toBe(202);
+    expect((await deliver(app, hook.sourceId, { secret: hook.secret, payload: orderPayload('wmNOBODY') })).status).toBe(422);
+    const quietHook = await createSource(app, corp.secret, { mapping: { externalUserid: '$.c', eventType: { path: '$.t' } } });
     const batch = await asApp.post('/operations/batch', { action: 'tag', tagIds: [tagB], selection: { externalUserids: [corp.bjCustomer] } });
     await finished(asApp, batch.body.operation.operationId);
     const undone = (await asApp.post(`/operations/${batch.body.operation.operationId}/undo`)).body.operation.operationId as string;
@@ -118,6 +124,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       appId: ['customer_contact', createdApp],
       audienceId: [audience, privateAudience],
       strategyId: ['1', '999'],
+      sourceId: [hook.sourceId, quietHook.sourceId, 'whNOSUCH'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

@@ -4,7 +4,9 @@ import { describeDb } from './db.js';
 import { buildRegionalCorp } from './org-fixture.js';
 
 /** Routes that take no tenant credentials at all; each is checked by its own tests. */
-const publicRoutes = ['GET /healthz', 'GET /readyz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login'];
+// `POST /hooks/:sourceId` takes a per-source signature instead; another corp's source (and its
+// secret) is tried in src/modules/webhooks/hooks.db.test.ts.
+const publicRoutes = ['GET /healthz', 'GET /readyz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login', 'POST /hooks/:sourceId'];
 
 describeDb('tenant isolation: corp B, with its own credentials, tries every route on corp A’s ids', (db) => {
   const app = useTestApp(db);
@@ -47,6 +49,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     // The smart tag's marks are written in the background; A's tables must be settled before they are fingerprinted.
     for (let i = 0; i < 100 && (await asA.post('/audiences/count', { expression: { tag: aSmartTag } })).body.count !== 1; i += 1) await new Promise((r) => setTimeout(r, 50));
     const ids = { userid: a.people.shStaff, customer: a.shCustomer, tag: aTag, group: aGroup };
+    const aSource = (await asA.post('/webhook-sources', { name: '甲方商城', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' }, fields: { product: '$.product' } } })).body.source.sourceId as string;
     const csvOfA = `external_userid,name,userid,tags\r\n${ids.customer},甲方导入,${ids.userid},${aTag}\r\n`;
     const native: Record<string, { url: string; body?: unknown; csv?: string }> = {
       'POST /api/v1/operations/batch': { url: '/operations/batch', body: { action: 'tag', tagIds: [aTag], selection: { externalUserids: [ids.customer] } } },
@@ -135,6 +138,14 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/tag-groups/:groupId/tags': { url: `/tag-groups/${aGroup}/tags`, body: { tags: [{ name: '插入' }] } },
       'POST /api/v1/tags/:tagId/restore': { url: `/tags/${deletedTag}/restore` },
       'POST /api/v1/tags/delete': { url: '/tags/delete', body: { tagIds: [aTag], groupIds: [aGroup] } },
+      'GET /api/v1/webhook-sources': { url: '/webhook-sources' },
+      'POST /api/v1/webhook-sources': { url: '/webhook-sources', body: { name: 'b源', mapping: { externalUserid: '$.c', eventType: { value: 'order.paid' } } } },
+      'GET /api/v1/webhook-sources/:sourceId': { url: `/webhook-sources/${aSource}` },
+      'PATCH /api/v1/webhook-sources/:sourceId': { url: `/webhook-sources/${aSource}`, body: { name: '改', enabled: false } },
+      'DELETE /api/v1/webhook-sources/:sourceId': { url: `/webhook-sources/${aSource}` },
+      'POST /api/v1/webhook-sources/:sourceId/rotate': { url: `/webhook-sources/${aSource}/rotate` },
+      'POST /api/v1/webhook-sources/:sourceId/test': { url: `/webhook-sources/${aSource}/test`, body: { payload: { customer: ids.customer, product: 'x' } } },
+      'GET /api/v1/webhook-sources/:sourceId/deliveries': { url: `/webhook-sources/${aSource}/deliveries` },
     };
     const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
       'externalcontact/add_corp_tag': { body: { group_id: aGroup, tag: [{ name: '插入' }] } },

@@ -39,8 +39,9 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const created = await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${token}`, payload: { strategy_name: '模糊规则组', admin_list: [corp.people.admin], range: [{ type: 1, userid: corp.people.shStaff }] } });
   const strategy = created.json().strategy_id as number;
   const strategyGroup = ok(await api.post(`/strategies/${strategy}/tag-groups`, { name: '模糊规则标签组', tags: [{ name: '模糊规则标签' }] })).groupId as string;
+  const webhookSource = ok(await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).source.sourceId as string;
   const password = await givePassword(db, corp.corpId, corp.people.admin);
-  return { ...corp, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password };
+  return { ...corp, webhookSource, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password };
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
@@ -60,6 +61,8 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         expression: { tag: s.tag }, color: '#336699', id: path.startsWith('/cgi-bin/') ? s.tag : undefined,
         // Never the real password: no mutation may change the admin's password under the session.
         currentPassword: 'not-the-password-1',
+        // Only the native routes get the real source: a delivery to it would be refused and logged (by design).
+        sourceId: path.startsWith('/api/') ? s.webhookSource : undefined,
       };
       return byName[name];
     };
