@@ -16,7 +16,7 @@ export const operations = pgTable(
   {
     corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
     operationId: text('operation_id').notNull(),
-    kind: text('kind', { enum: ['batch', 'import', 'undo', 'redo', 'rule', 'deletion'] }).notNull(),
+    kind: text('kind', { enum: ['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync'] }).notNull(),
     status: text('status', { enum: operationStatuses }).notNull().default('queued'),
     /** The request as validated: action, tags, selection (for a job, everything needed to run it again). */
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),

@@ -104,6 +104,10 @@ export const marks = pgTable(
     createdBy: text('created_by').notNull(),
     operationId: text('operation_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** For a mark a tagging rule made: the rule, its version and the event that triggered it (its `seq`), shown as evidence. */
+    ruleId: text('rule_id'),
+    ruleVersion: integer('rule_version'),
+    evidenceSeq: bigint('evidence_seq', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ columns: [t.corpId, t.externalUserid, t.userid, t.tagId] }),

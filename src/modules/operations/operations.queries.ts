@@ -25,7 +25,7 @@ export function startedBy(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'act
  */
 export function operationAbilities(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'actor' | 'actorLabel' | 'kind' | 'status' | 'undoneBy'>): { undo: boolean; redo: boolean; cancel: boolean } {
   const own = startedBy(ctx, policy, row);
-  const reversible = row.status === 'succeeded' && row.kind !== 'undo' && row.kind !== 'redo' && (own || (policy.seesAllActivity() && policy.can('tag.apply') && policy.can('tag.remove')));
+  const reversible = row.status === 'succeeded' && row.kind !== 'undo' && row.kind !== 'redo' && (row.kind !== 'smart_sync' || policy.can('rule.manage')) && (own || (policy.seesAllActivity() && policy.can('tag.apply') && policy.can('tag.remove')));
   const cancellable = (row.status === 'queued' || row.status === 'running') && (own || policy.seesAllActivity());
   return { undo: reversible && row.undoneBy === null, redo: reversible && row.undoneBy !== null, cancel: cancellable };
 }

@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
-import type { RelationArrays } from '../../operations/apply-changes.js';
+import type { RelationArrays } from '../../marks/write-marks.js';
 import { extendSmartTags } from '../../smart-groups/extend-smart-tags.js';
 
 /** A follow relation to add to an existing customer. */

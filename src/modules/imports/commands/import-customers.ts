@@ -8,7 +8,7 @@ import { addCustomers } from '../../customers/commands/add-customers.js';
 import { addFollows } from '../../customers/commands/add-follows.js';
 import { lockCorpSettings } from '../../corps/settings.js';
 import { addTags } from '../../tags/commands/add-tags.js';
-import { applyMarkChanges, type MarkChange } from '../../operations/apply-changes.js';
+import { applyMarkChanges, type MarkChange } from '../../marks/write-marks.js';
 import { decodeCsv, findNulCharacters, type CsvEncoding } from '../csv/decode.js';
 import { CsvSyntaxError, parseCsv } from '../csv/parse-csv.js';
 import { readImportRows, type ImportIssue, type ImportRow } from '../import-rows.js';
@@ -129,7 +129,7 @@ async function writeImport(ctx: TxCtx, plan: ImportPlan, rows: number, opts: Imp
   let added = 0;
   for (let i = 0; i < changes.length; i += 5000) {
     const chunk = changes.slice(i, i + 5000);
-    added += (await applyMarkChanges(ctx, operationId, chunk, 'import')).added;
+    added += (await applyMarkChanges(ctx, operationId, chunk, { source: 'import' })).added;
     progress(chunk.length);
   }
 

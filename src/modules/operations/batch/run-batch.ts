@@ -5,7 +5,7 @@ import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { loadOrgSnapshot, strategyCovers, type OrgSnapshot } from '../../../policies/index.js';
-import { applyToRelations } from '../apply-changes.js';
+import { applyToRelations } from '../../marks/write-marks.js';
 import { relationsQuery } from './batch-selection.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
 import type { OperationRow } from './queue-batch.js';
@@ -66,7 +66,7 @@ export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, 
       result.outOfRange += (chunk.length - on.length) * pass.add.length;
       if (on.length === 0) continue;
       const arrays = { externalUserids: on.map((r) => r.external_userid), userids: on.map((r) => r.userid) };
-      const applied = await applyToRelations(ctx, op.operationId, arrays, { add: pass.add, remove: pass.remove, personal }, 'batch');
+      const applied = await applyToRelations(ctx, op.operationId, arrays, { add: pass.add, remove: pass.remove, personal }, { source: 'batch' });
       result.added += applied.added;
       result.removed += applied.removed;
       // A move only counts the group's marks that were there; tag / untag count every pair asked for.

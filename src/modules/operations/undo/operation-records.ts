@@ -26,6 +26,8 @@ export async function lockReversible(ctx: TxCtx, policy: Policy, operationId: st
   if (row.kind === 'undo' || row.kind === 'redo') {
     throw new AppError('conflict', { message: `${operationId} is itself an ${row.kind}: ${row.kind === 'undo' ? 'redo' : 'undo'} operation ${row.targetOperationId} instead.` });
   }
+  // A smart-tag sync is the rule's doing: reversing it is managing the rule, beyond marking.
+  if (row.kind === 'smart_sync') policy.authorize('rule.manage');
   if (row.status !== 'succeeded') throw new AppError('conflict', { message: `Operation ${operationId} is ${row.status}; only a succeeded operation can be undone or redone.` });
   return row;
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.js';
 import { marks, operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { applyMarkChanges, type MarkChange } from '../apply-changes.js';
+import { applyMarkChanges, type MarkChange } from '../../marks/write-marks.js';
 
 /**
  * Does what a finished batch does, in one transaction: an operations row (succeeded), the marks
@@ -15,7 +15,7 @@ export async function runTestOperation(ctx: Ctx, changes: MarkChange[], kind: 'b
   const operationId = newId.operation();
   await withTx(ctx, async (tx) => {
     await tx.tx.insert(operations).values({ corpId: ctx.corpId, operationId, kind, status: 'running', params: { test: true }, actor: ctx.actor, actorLabel: actorLabel(ctx.actor), source: ctx.source, total: changes.length });
-    const applied = await applyMarkChanges(tx, operationId, changes, kind === 'import' ? 'import' : kind === 'rule' ? 'rule' : 'batch');
+    const applied = await applyMarkChanges(tx, operationId, changes, { source: kind === 'import' ? 'import' : kind === 'rule' ? 'rule' : 'batch' });
     await tx.tx.update(operations).set({ status: 'succeeded', done: changes.length, result: { ...applied }, finishedAt: new Date() }).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
     await recordEvent(tx, { type: 'operation.applied', subjectType: 'operation', subjectId: operationId, payload: { tagIds: [...new Set(changes.map((c) => c.tagId))], ...applied }, operationId });
   });

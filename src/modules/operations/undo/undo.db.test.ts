@@ -7,7 +7,7 @@ import { buildCorp, buildCustomer, buildEmployees, buildTagGroup, employeeCtx } 
 import { markTags } from '../../customers/commands/mark-tags.js';
 import { deleteTags } from '../../tags/commands/delete-tags.js';
 import { createPersonalTag } from '../../tags/commands/personal-tags.js';
-import type { MarkChange } from '../apply-changes.js';
+import type { MarkChange } from '../../marks/write-marks.js';
 import { redoOperation } from './redo-operation.js';
 import { marksOf, operationRow, runTestOperation } from './test-support.js';
 import { undoOperation } from './undo-operation.js';

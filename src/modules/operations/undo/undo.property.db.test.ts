@@ -4,7 +4,7 @@ import { withTx } from '../../../context.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from '../../../test/factories.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
-import type { MarkChange } from '../apply-changes.js';
+import type { MarkChange } from '../../marks/write-marks.js';
 import { redoOperation } from './redo-operation.js';
 import { marksOf, runTestOperation } from './test-support.js';
 import { undoOperation } from './undo-operation.js';

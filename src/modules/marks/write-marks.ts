@@ -3,8 +3,26 @@ import { actorLabel, type TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import type { markSources } from '../../db/schema/index.js';
 
-/** One mark to put on or take off: a tag on the relation of `userid` with `externalUserid`. */
-export type MarkChange = { externalUserid: string; userid: string; tagId: string; change: 'add' | 'remove' };
+// The one mark writer: every automatic or bulk mark change (batches, imports, smart-tag syncs, rule
+// runs) goes through these two functions, which journal it under an operation id, so undo and redo
+// (src/modules/operations/undo) treat them all alike. The writers left outside are listed, with why,
+// in no-other-writers.test.ts.
+
+/** Where a mark came from (stored on the mark as `source`). */
+export type MarkSource = (typeof markSources)[number];
+
+/**
+ * Who or what makes the marks of one write, stored on each mark next to the operation id and the
+ * actor (`created_by`): the source, and for a tagging rule its id and version and the event that
+ * triggered it (`evidenceSeq`, an `events.seq`), so a customer's tag can show its evidence.
+ */
+export type MarkOrigin = { source: MarkSource; ruleId?: string; ruleVersion?: number; evidenceSeq?: number };
+
+/**
+ * One mark to put on or take off: a tag on the relation of `userid` with `externalUserid`. An added
+ * mark may name its own evidence event (a rule run matches each customer on a different event).
+ */
+export type MarkChange = { externalUserid: string; userid: string; tagId: string; change: 'add' | 'remove'; evidenceSeq?: number };
 
 /** What was actually changed (a mark already there is not added again; an absent one not removed). */
 export type AppliedChanges = { added: number; removed: number };
@@ -19,7 +37,7 @@ const chunkSize = 5000;
  * exist, tags live); this only writes. Removals run before additions, so a "move" that removes and
  * re-adds the same mark leaves it in place, journaled as both.
  */
-export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes: readonly MarkChange[], source: (typeof markSources)[number]): Promise<AppliedChanges> {
+export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes: readonly MarkChange[], origin: MarkOrigin): Promise<AppliedChanges> {
   const result: AppliedChanges = { added: 0, removed: 0 };
   const removals = changes.filter((c) => c.change === 'remove');
   const additions = changes.filter((c) => c.change === 'add');
@@ -42,13 +60,15 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
   }
   for (let i = 0; i < additions.length; i += chunkSize) {
     const chunk = additions.slice(i, i + chunkSize);
+    const evidence = sql.param(chunk.map((c) => c.evidenceSeq ?? origin.evidenceSeq ?? null));
     const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
       with made as (
-        insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id)
+        insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, rule_id, rule_version, evidence_seq)
         select ${ctx.corpId}, c.external_userid, c.userid, c.tag_id,
           case when exists (select 1 from personal_tags p where p.corp_id = ${ctx.corpId} and p.tag_id = c.tag_id) then 1 else 0 end,
-          ${source}, ${actorLabel(ctx.actor)}, ${operationId}
-        from ${arrays(chunk)} as c(external_userid, userid, tag_id)
+          ${origin.source}, ${actorLabel(ctx.actor)}, ${operationId}, ${ruleColumns(origin)}, e.evidence_seq
+        from ${arrays(chunk)} with ordinality as c(external_userid, userid, tag_id, n)
+        join unnest(${evidence}::bigint[]) with ordinality as e(evidence_seq, n) on e.n = c.n
         on conflict do nothing
         returning external_userid, userid, tag_id
       ), journaled as (
@@ -82,7 +102,7 @@ export type RelationTagChanges = { add: string[]; remove: string[]; personal: Re
  * Each (relation, tag) pair may come at most once per operation: the compact journal cannot merge
  * a mark journaled twice.
  */
-export async function applyToRelations(ctx: TxCtx, operationId: string, relations: RelationArrays, tags: RelationTagChanges, source: (typeof markSources)[number]): Promise<AppliedChanges> {
+export async function applyToRelations(ctx: TxCtx, operationId: string, relations: RelationArrays, tags: RelationTagChanges, origin: MarkOrigin): Promise<AppliedChanges> {
   if (tags.add.some((id) => tags.remove.includes(id))) throw new Error('applyToRelations: a tag cannot be both added and removed');
   const result: AppliedChanges = { added: 0, removed: 0 };
   const rel = relationsTable(relations);
@@ -104,8 +124,8 @@ export async function applyToRelations(ctx: TxCtx, operationId: string, relation
   if (tags.add.length > 0) {
     const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
       with changed as (
-        insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id)
-        select ${ctx.corpId}, r.external_userid, r.userid, t.tag_id, t.personal, ${source}, ${actorLabel(ctx.actor)}, ${operationId}
+        insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, rule_id, rule_version, evidence_seq)
+        select ${ctx.corpId}, r.external_userid, r.userid, t.tag_id, t.personal, ${origin.source}, ${actorLabel(ctx.actor)}, ${operationId}, ${ruleColumns(origin)}, ${origin.evidenceSeq ?? null}::bigint
         from ${rel} cross join unnest(${sql.param(tags.add)}::text[], ${sql.param(tags.add.map((id) => (tags.personal.has(id) ? 1 : 0)))}::int[]) as t(tag_id, personal)
         on conflict do nothing
         returning external_userid, userid, tag_id
@@ -114,4 +134,9 @@ export async function applyToRelations(ctx: TxCtx, operationId: string, relation
     result.added = Number(row?.n ?? 0);
   }
   return result;
+}
+
+/** The rule columns of an origin, as two SQL values (null for anything but a rule run). */
+function ruleColumns(origin: MarkOrigin): SQL {
+  return sql`${origin.ruleId ?? null}::text, ${origin.ruleVersion ?? null}::int`;
 }
