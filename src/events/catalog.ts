@@ -49,6 +49,10 @@ export const eventTypes = [
   'operation.failed',
   'operation.cancelled',
   'operation.cancel_requested',
+  'contact_way.created',
+  'contact_way.updated',
+  'contact_way.deleted',
+  'contact_way.customer_added',
 ] as const;
 
 /** One of the recorded event types. */
