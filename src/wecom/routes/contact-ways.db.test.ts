@@ -86,6 +86,7 @@ describeDb('wecom contact ways (add|get|list|update|del_contact_way)', (db) => {
       ['list_contact_way', { cursor: 'bm90LWEtY3Vyc29y' }, 50100, /cursor/],
       ['list_contact_way', { limit: 1001 }, 40058, /limit/],
       ['list_contact_way', { start_time: 200, end_time: 100 }, 40058, /start_time/],
+      ['list_contact_way', { start_time: 1e15 }, 40058, /start_time/],
     ];
     for (const [path, body, errcode, message] of cases) {
       const res = await call(c.token, path, body);

@@ -42,8 +42,9 @@ const addBody = z.object({ type: z.union([z.literal(1), z.literal(2)]), scene: z
 const updateBody = z.object({ config_id: requiredText, ...editable });
 const configBody = z.object({ config_id: requiredText });
 const listBody = z.object({
-  start_time: keep(z.number().int().min(0)),
-  end_time: keep(z.number().int().min(0)),
+  // Unix seconds as WeCom's uint32; larger would make an invalid date.
+  start_time: keep(z.number().int().min(0).max(4_294_967_295)),
+  end_time: keep(z.number().int().min(0).max(4_294_967_295)),
   cursor: optionalText,
   limit: keep(z.number().int().min(1).max(1000)),
 });
