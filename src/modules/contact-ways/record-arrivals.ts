@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { TxCtx } from '../../context.js';
 import { contactWays, tags } from '../../db/schema/index.js';
+import { AppError } from '../../errors.js';
 import { recordEvent } from '../../events/record.js';
 import { markTags } from '../customers/commands/mark-tags.js';
 import { insideWindow } from './contact-way-input.js';
@@ -32,9 +33,17 @@ export async function recordArrivals(ctx: TxCtx, arrivals: readonly Arrival[]): 
     const inWindow = insideWindow(way, arrival.addTime);
     const toApply = inWindow ? way.defaultTagIds.filter((id) => liveIds.has(id)) : [];
     let applied: string[] = [];
+    let failed: string | undefined;
     if (toApply.length > 0) {
       const wayCtx: TxCtx = { ...ctx, actor: { kind: 'system', name: `contact-way:${way.configId}` }, source: 'rule' };
-      applied = (await markTags(wayCtx, { userid: arrival.userid, externalUserid: arrival.externalUserid, add: toApply })).added;
+      try {
+        applied = (await markTags(wayCtx, { userid: arrival.userid, externalUserid: arrival.externalUserid, add: toApply })).added;
+      } catch (error) {
+        // markTags checks before it writes, so a refusal (a rule-group tag whose range leaves out
+        // this member) leaves the transaction usable: the customer is still added, the event says why.
+        if (!(error instanceof AppError)) throw error;
+        failed = error.message;
+      }
     }
     await recordEvent(ctx, {
       type: 'contact_way.customer_added',
@@ -49,6 +58,7 @@ export async function recordArrivals(ctx: TxCtx, arrivals: readonly Arrival[]): 
         inWindow,
         defaultTagsApplied: applied,
         defaultTagsSkipped: inWindow ? way.defaultTagIds.filter((id) => !liveIds.has(id)) : way.defaultTagIds,
+        ...(failed ? { defaultTagsFailed: failed } : {}),
       },
     });
   }
