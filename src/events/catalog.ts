@@ -54,6 +54,10 @@ export const eventTypes = [
   'webhook_source.deleted',
   'webhook_source.secret_rotated',
   'webhook.received',
+  'contact_way.created',
+  'contact_way.updated',
+  'contact_way.deleted',
+  'contact_way.customer_added',
 ] as const;
 
 /** One of the recorded event types. */

@@ -91,6 +91,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
       strategy: async () => (await cc.post('/strategies', { name: unique('规则组'), adminList: [p.admin], range: { departments: [2] } })).body.strategyId,
       strategyTagGroup: async () => (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.groupId,
       strategyTag: async () => (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.tags[0].tagId,
+      contactWay: async () => (await cc.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [p.shStaff] })).body.configId,
       operation: async (by, state) => {
         const starter = by === 'own' ? me : cc;
         const queued = await starter.post('/operations/batch', { action: 'tag', tagIds: [gradeB], selection: { externalUserids: [mine] } });

@@ -47,6 +47,8 @@ export type Walk = {
     strategy(): Promise<number>;
     strategyTagGroup(): Promise<string>;
     strategyTag(): Promise<string>;
+    /** A contact way (活码) for a 华东 staff member, with no default tags. */
+    contactWay(): Promise<string>;
     /** An operation started by the employee in the console (`own`) or by the customer-contact app (`other`). */
     operation(by: 'own' | 'other', state: 'queued' | 'succeeded' | 'undone'): Promise<string>;
     webhookSource(): Promise<string>;
@@ -96,6 +98,11 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/auth/logout': { person: true, endsSession: true, build: () => ({ url: '/auth/logout' }) },
   'POST /api/v1/auth/password': { person: true, endsSession: true, build: (w) => ({ url: '/auth/password', body: { currentPassword: w.password, newPassword: w.password } }) },
   'POST /api/v1/customer-events': { variants: targeted, build: (w, v) => ({ url: '/customer-events', body: { events: [{ externalUserid: target(w, v).customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } }) },
+  'GET /api/v1/contact-ways': { build: () => ({ url: '/contact-ways' }) },
+  'GET /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
+  'POST /api/v1/contact-ways': { build: (w) => ({ url: '/contact-ways', body: { type: 'single', scene: 'qrcode', userids: [w.f.people.shStaff], defaultTagIds: [gradeA(w)] } }) },
+  'PATCH /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}`, body: { remark: unique('活码') } }) },
+  'DELETE /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
   'GET /api/v1/customers': { build: () => ({ url: '/customers?limit=100' }) },
   'GET /api/v1/customers/export': { build: () => ({ url: '/customers/export' }) },
   'GET /api/v1/customers/:externalUserid': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}` }) },

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { operations } from '../db/schema/index.js';
 import { apiClient, useTestApp } from './api.js';
 import { describeDb } from './db.js';
+import { buildCustomer } from './factories.js';
 import { buildRegionalCorp } from './org-fixture.js';
 import { createSource, deliver, orderPayload } from '../modules/webhooks/test-support.js';
 
@@ -113,6 +114,12 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const imported = await app().inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${corp.secret}`, 'content-type': 'text/csv' }, payload: csv });
     expect(imported.statusCode, imported.body).toBe(201);
 
+    // A live way with a customer who came in through it, and a deleted one.
+    const way = (await asApp.post('/contact-ways', { type: 'multi', scene: 'qrcode', userids: [corp.people.shStaff, corp.people.bjStaff], state: 'walk', defaultTagIds: [tagA] })).body.configId as string;
+    const goneWay = (await asApp.post('/contact-ways', { type: 'single', scene: 'miniprogram', userids: [corp.people.shStaff] })).body.configId as string;
+    expect((await asApp.delete(`/contact-ways/${goneWay}`)).status).toBe(204);
+    await buildCustomer(corp.ctx, [corp.people.shStaff], { follows: [{ userid: corp.people.shStaff, state: 'walk' }] });
+
     const values: ParamValues = {
       operationId: [batch.body.operation.operationId, undone, imported.json().operationId, doomed.groupId],
       tagId: [tagA, doomed.tags[0].tagId, doomed.tags[1].tagId, smart.tags[0].tagId, strategyGroup.tag[0].id, personal],
@@ -125,6 +132,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       audienceId: [audience, privateAudience],
       strategyId: ['1', '999'],
       sourceId: [hook.sourceId, quietHook.sourceId, 'whNOSUCH'],
+      configId: [way, goneWay],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

@@ -42,6 +42,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     expect(stratGroup.group_id).toBeTruthy();
 
     const aAudience = (await asA.post('/audiences', { name: '甲方人群', expression: { tag: aTag } })).body.audienceId as string;
+    const aWay = (await asA.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [a.people.shStaff], state: '甲方渠道', remark: '甲方活码', defaultTagIds: [aTag] })).body.configId as string;
+    expect(aWay).toBeTruthy();
     expect((await asA.post('/customer-events', { events: [{ externalUserid: a.shCustomer, type: 'link.clicked', target: '甲方链接', occurredAt: new Date().toISOString() }] })).status).toBe(200);
     const smart = (await asA.post('/smart-groups', { name: '甲方智能组', tags: [{ name: '甲方智能标签', expression: { tag: aTag } }] })).body;
     const aSmartGroup = smart.groupId as string;
@@ -61,6 +63,11 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/operations/:operationId/redo': { url: `/operations/${aOp}/redo` },
       'POST /api/v1/imports': { url: '/imports?dryRun=false', csv: csvOfA },
       'GET /api/v1/customers/export': { url: '/customers/export' },
+      'GET /api/v1/contact-ways': { url: '/contact-ways' },
+      'GET /api/v1/contact-ways/:configId': { url: `/contact-ways/${aWay}` },
+      'POST /api/v1/contact-ways': { url: '/contact-ways', body: { type: 'single', scene: 'qrcode', userids: [ids.userid], state: '甲方渠道', defaultTagIds: [aTag] } },
+      'PATCH /api/v1/contact-ways/:configId': { url: `/contact-ways/${aWay}`, body: { remark: '改' } },
+      'DELETE /api/v1/contact-ways/:configId': { url: `/contact-ways/${aWay}` },
       'DELETE /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
       'GET /api/v1/audiences': { url: '/audiences' },
       'GET /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
@@ -148,6 +155,11 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/webhook-sources/:sourceId/deliveries': { url: `/webhook-sources/${aSource}/deliveries` },
     };
     const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
+      'externalcontact/add_contact_way': { body: { type: 1, scene: 2, user: [ids.userid], state: '甲方渠道' } },
+      'externalcontact/get_contact_way': { body: { config_id: aWay } },
+      'externalcontact/list_contact_way': { body: {} },
+      'externalcontact/update_contact_way': { body: { config_id: aWay, remark: '改' } },
+      'externalcontact/del_contact_way': { body: { config_id: aWay } },
       'externalcontact/add_corp_tag': { body: { group_id: aGroup, tag: [{ name: '插入' }] } },
       'externalcontact/add_strategy_tag': { body: { strategy_id: aStrategy, group_id: stratGroup.group_id, tag: [{ name: '插入' }] } },
       'externalcontact/batch/get_by_user': { body: { userid_list: [ids.userid] } },

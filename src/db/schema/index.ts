@@ -6,3 +6,4 @@ export * from './strategies.js';
 export * from './audiences.js';
 export * from './operations.js';
 export * from './webhooks.js';
+export * from './contact-ways.js';

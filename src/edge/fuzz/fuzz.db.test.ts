@@ -41,7 +41,8 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const strategyGroup = ok(await api.post(`/strategies/${strategy}/tag-groups`, { name: '模糊规则标签组', tags: [{ name: '模糊规则标签' }] })).groupId as string;
   const webhookSource = ok(await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).source.sourceId as string;
   const password = await givePassword(db, corp.corpId, corp.people.admin);
-  return { ...corp, webhookSource, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password };
+  const contactWay = ok(await api.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [corp.people.shStaff], state: '模糊渠道' })).configId as string;
+  return { ...corp, webhookSource, contactWay, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password };
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
@@ -54,6 +55,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         groupId: path.includes('/smart-groups') ? s.smartGroup : path.includes('/strategies') ? s.strategyGroup : s.group,
         tagId: path.includes('/personal-tags') ? s.personalTag : path.includes('/smart-groups') ? s.smartTag : s.tag,
         externalUserid: s.shCustomer, external_userid: s.shCustomer, userid: s.people.shStaff, username: s.people.admin,
+        configId: s.contactWay, config_id: s.contactWay, user: [s.people.shStaff],
         deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation,
         corpId: s.corpId, corpid: s.corpId, corpsecret: s.secret, strategy_id: s.strategy, strategyId: s.strategy, adminList: [s.people.admin],
         tagIds: [s.tag], tag_id: [s.tag], add_tag: [s.tag], add: [s.tag], groupIds: [s.group], group_id: [s.group],

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { contactWayRoutes } from './contact-ways.js';
 import { corpTagRoutes } from './corp-tags.js';
 import { customerStrategyRoutes } from './customer-strategies.js';
 import { customerRoutes } from './customers.js';
@@ -14,4 +15,5 @@ export async function wecomRoutes(app: FastifyInstance): Promise<void> {
   await followWriteRoutes(app);
   await strategyTagRoutes(app);
   await customerStrategyRoutes(app);
+  await contactWayRoutes(app);
 }

@@ -7,6 +7,7 @@ import { newId } from '../../../ids.js';
 import { nameInitials } from '../../../names/name-initials.js';
 import { policyFor } from '../../../policies/index.js';
 import { lockCorpSettings } from '../../corps/settings.js';
+import { recordArrivals } from '../../contact-ways/record-arrivals.js';
 
 /** A follow relation to create with a customer. */
 export type NewFollow = { userid: string; remark?: string; addTime?: Date; addWay?: number; state?: string; operUserid?: string };
@@ -28,6 +29,7 @@ export type NewCustomer = {
 /**
  * Creates customers and their follow relations (contact sync, import and demo seeding). Each gets
  * the next dense `seq` for the audience index; the corp lock keeps `seq` gap-free and unique.
+ * Follows added with a contact way's `state` are recorded as arrivals through that way.
  */
 export async function addCustomers(ctx: TxCtx, input: NewCustomer[]): Promise<string[]> {
   (await policyFor(ctx)).authorize('customer.update');
@@ -59,5 +61,7 @@ export async function addCustomers(ctx: TxCtx, input: NewCustomer[]): Promise<st
   );
   for (let i = 0; i < followRows.length; i += 1000) await ctx.tx.insert(follows).values(followRows.slice(i, i + 1000));
   await recordEvent(ctx, { type: 'customer.created', subjectType: 'customer', subjectId: rows.length === 1 ? rows[0]!.externalUserid : '*', payload: { count: rows.length, follows: followRows.length, externalUserids: rows.map((r) => r.externalUserid) } });
+  // A follow added with a contact way's state came in through that way (its event, its default tags).
+  await recordArrivals(ctx, followRows);
   return rows.map((r) => r.externalUserid);
 }
