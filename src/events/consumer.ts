@@ -158,9 +158,10 @@ export class DurableConsumer {
       const { tx } = txCtx;
       const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('event-consumer'), hashtext(${`${def.name}|${corpId}`})) as ok`);
       if (!lock?.ok) {
+        // Another process is on this corp now; it reads what this one would have.
         this.claimsMissed += 1;
         return false;
-      } // another process is on this corp now; it reads what we would have
+      }
       const stored = await this.load(tx, corpId);
       const snap = stored.snapshot ?? (await takeSnapshot(tx));
       const rows = await readPage(tx, corpId, stored, snap, stored.after, batchSize);
