@@ -29,7 +29,10 @@ export type ConsumerDefinition = {
   name: string;
   /**
    * Handles a page of one corp's events, in (txid, seq) order (see snapshot-cursor.ts). Writes go
-   * through `ctx.tx`, which also stores the cursor. Called with no events when `everyMs` is due.
+   * through `ctx.tx`, which also stores the cursor; read through it too (on PGlite, `ctx.db` waits
+   * for this very transaction to end). Called with no events when `everyMs` is due. A throw rolls
+   * the page back and it is delivered again on the next poll (a poison event blocks the corp's
+   * consumer until fixed: it is reported to `onError` each time).
    */
   handle: (ctx: ConsumerCtx, events: OutboxEvent[]) => Promise<void>;
   /** Only these event types are handed over (the cursor still passes the others). */

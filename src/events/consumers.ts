@@ -51,7 +51,18 @@ export class EventConsumers {
     return consumer;
   }
 
-  /** Registers a durable consumer (cursor in `event_consumers`, effects committed with it); see consumer.ts. */
+  /**
+   * Registers a durable consumer (cursor in `event_consumers`, effects committed with it); see
+   * consumer.ts. Register before `start`. `settle(corpId)` or the returned consumer's `poll(corpId)`
+   * runs it now (read-your-writes); `nudge(corpId)` asks for a run soon.
+   * @example
+   * consumers.register({
+   *   name: 'rules',
+   *   types: ['message.keyword', 'follow.created'],
+   *   everyMs: 60_000, // also called with no events: due schedules
+   *   handle: async (ctx, events) => { for (const e of events) await applyRules(ctx, e); },
+   * });
+   */
   register(def: ConsumerDefinition): DurableConsumer {
     const consumer = new DurableConsumer(this.db, def, (error) => this.opts.onError?.(error));
     this.add({ name: def.name, nudge: (id) => consumer.nudge(id), tick: () => this.tickDurable(consumer), settle: (id) => consumer.poll(id), stop: () => consumer.stop() });
