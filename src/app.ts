@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database, Db } from './db/client.js';
 import { DatabaseHealth } from './db/health.js';
-import { startAudienceEngine } from './modules/audiences/service/start.js';
-import type { AudienceEngine } from './modules/audiences/service/engine.js';
+import { corps } from './db/schema/index.js';
+import { EventConsumers } from './events/consumers.js';
+import { AudienceEngine } from './modules/audiences/service/engine.js';
+import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
 import { newId } from './ids.js';
 import { nativeApiPlugin } from './api/api.plugin.js';
@@ -22,6 +24,8 @@ declare module 'fastify' {
     routeTable: { method: string; url: string }[];
     /** The audience indexes of this process (one per corp, kept current from the events table). */
     audiences: AudienceEngine;
+    /** Every reader of the events table in this process (the audience index first). */
+    consumers: EventConsumers;
     /** The batch-job worker of this process (its live progress feeds the progress streams). */
     operations: OperationWorker;
   }
@@ -32,7 +36,7 @@ export type AppOptions = {
   db: Db;
   logger?: FastifyServerOptions['logger'];
   trustProxy?: FastifyServerOptions['trustProxy'];
-  /** How the audience engine hears of commits (NOTIFY); without it, it polls once a second. */
+  /** How the event consumers hear of commits (NOTIFY); without it, they poll once a second. */
   listen?: Database['listen'];
   /** Build every corp's audience index at start (the server does; tests build on first use). */
   warmAudiences?: boolean;
@@ -83,9 +87,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const logUnlessOutage = (error: unknown, message: string) => {
     if (!health.noteFailure(error)) app.log.error({ err: error }, message);
   };
-  const audiences = await startAudienceEngine(opts.db, { listen: opts.listen, warm: opts.warmAudiences, log: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') });
+  // The readers of the events table, each woken when events commit. The audience index keeps an
+  // in-memory cursor (it rebuilds at start); the smart-group maintainer follows the index, so it
+  // runs after the index took the events in. Durable consumers (cursor in `event_consumers`) are
+  // added with `consumers.register({ name, handle })`.
+  const consumers = new EventConsumers(opts.db, { listen: opts.listen, onError: (error: unknown) => logUnlessOutage(error, 'event consumer failed') });
+  const audiences = consumers.add(new AudienceEngine(opts.db, { buildOnNotify: opts.warmAudiences, onError: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') }));
+  audiences.follow(smartGroupMaintainer(opts.db));
+  await consumers.start();
+  // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
+  if (opts.warmAudiences) void audiences.warm((await opts.db.select({ corpId: corps.corpId }).from(corps)).map((r) => r.corpId));
   app.decorate('audiences', audiences);
-  app.addHook('onClose', () => audiences.stop());
+  app.decorate('consumers', consumers);
+  app.addHook('onClose', () => consumers.stop());
   const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', listen: opts.listen, log: logUnlessOutage });
   app.decorate('operations', operations);
   if (opts.runJobs ?? true) await operations.start();

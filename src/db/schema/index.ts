@@ -7,3 +7,4 @@ export * from './audiences.js';
 export * from './operations.js';
 export * from './webhooks.js';
 export * from './contact-ways.js';
+export * from './consumers.js';

@@ -7,6 +7,7 @@ import { evaluateOnIndex } from '../audiences/index/evaluate.js';
 import type { EvalContext } from '../audiences/context.js';
 import type { Expr } from '../audiences/expression/ast.js';
 import { loadCatalog } from '../audiences/service/catalog.js';
+import type { IndexFollower } from '../audiences/service/engine.js';
 import { syncSmartTag, type SmartTagSync } from './sync-smart-tag.js';
 
 /** A live smart tag and its rule. */
@@ -62,4 +63,12 @@ export async function maintainSmartGroups(db: Db, corpId: string, index: CorpInd
     for (const change of changes) out.push(await syncSmartTag(tx, change));
     return out.filter((s) => s !== null);
   });
+}
+
+/**
+ * The smart-group maintainer as a follower of the audience index (registered in app.ts): after each
+ * refresh that took in events, and at least once a minute for rules with moving windows.
+ */
+export function smartGroupMaintainer(db: Db): IndexFollower {
+  return { name: 'smart-groups', everyMs: 60_000, handle: async (corpId, index) => void (await maintainSmartGroups(db, corpId, index)) };
 }

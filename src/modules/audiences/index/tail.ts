@@ -1,81 +1,22 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../../db/client.js';
+import type { Db } from '../../../db/client.js';
+import { checkpoint, Checkpoints, passSnapshot, readPage, takeSnapshot, type PageKey, type TailCursor } from '../../../events/snapshot-cursor.js';
 import { applyEvents, type IndexEvent } from './apply-events.js';
 import type { CorpIndex } from './corp-index.js';
 
-// Reading the outbox safely. A seq cursor alone skips rows: transaction A may take seq 20 and
-// commit after transaction B took seq 21 and committed, and a reader that saw 21 never looks at 20
-// again. So the tail follows transaction ids through snapshots: a poll takes a snapshot S and reads
-// the events of transactions S sees that the tail has not settled yet, i.e. txid in
-// [cursor.xmax, S.xmax) or one of `pending` (those an earlier snapshot saw in progress). Whatever
-// S still sees in progress there becomes the new `pending`; everything else below S.xmax is settled
-// (committed and read, or aborted). A transaction's rows become visible all at once at commit, so
-// nothing is skipped. Unlike reading below the oldest running transaction, a long transaction (in
-// this database or another one on the server) delays only its own events. Handlers re-read
-// current state, so (txid, seq) order, which is not commit order, is fine.
-//
-// The scan is bounded by a seq floor (events_corp_seq_idx). A checkpoint reads the corp's highest
-// seq L, then takes a fresh xid X of its own. Xids are handed out in order, so a transaction with an
-// xid above X got it after L was read, and it writes its event after getting an xid (commands write
-// before they record), so that event's seq is > L. Once every txid ≤ X is settled, no unread event
-// has a seq ≤ L: L is the new floor. A checkpoint burns one xid, so it is taken at most once per
-// `checkpointEveryMs`, and only after events were applied.
+// The snapshot-following read (why it never skips an event, what order it gives) is explained in
+// src/events/snapshot-cursor.ts, shared with the durable consumers of src/events/consumer.ts. The
+// index keeps its cursor in memory: a restart rebuilds the index from a fresh `startCursor`.
+// Handlers re-read current state, so (txid, seq) order, which is not commit order, is fine.
 
-/**
- * Where the tail stands: every transaction below `xmax` is settled except those in `pending` (seen
- * in progress by the last snapshot); every unread event has seq > `floor`.
- */
-export type TailCursor = { xmax: bigint; pending: bigint[]; floor: number };
-
-type Checkpoint = { lastSeq: number; xid: bigint };
-
-const maxCheckpoints = 256;
-
-async function lastSeqOf(db: Db, corpId: string): Promise<number> {
-  const [row] = await queryRows<{ seq: number | string | null }>(db, sql`select max(seq) as seq from events where corp_id = ${corpId}`);
-  return Number(row?.seq ?? 0);
-}
-
-/** Reads the corp's highest seq, then takes an xid: see the checkpoint argument above. */
-async function checkpoint(db: Db, corpId: string): Promise<Checkpoint> {
-  const lastSeq = await lastSeqOf(db, corpId);
-  const [row] = await queryRows<{ xid: string }>(db, sql`select pg_current_xact_id()::text as xid`);
-  return { lastSeq, xid: BigInt(row!.xid) };
-}
-
-type Snapshot = { text: string; xmax: bigint; xip: bigint[] };
-
-async function takeSnapshot(db: Db): Promise<Snapshot> {
-  const [row] = await queryRows<{ snap: string; xmax: string; xip: string[] | null }>(db, sql`
-    select s::text as snap, pg_snapshot_xmax(s)::text as xmax, (select array_agg(x::text) from pg_snapshot_xip(s) x) as xip
-    from (select pg_current_snapshot() as s) q`);
-  return { text: row!.snap, xmax: BigInt(row!.xmax), xip: (row!.xip ?? []).map(BigInt) };
-}
-
-/**
- * The cursor for an index about to be built: a snapshot taken before the build reads anything, so
- * what it sees is in the build's (later) reads and everything else is left to the tail. The floor
- * comes from a checkpoint taken just before, valid unless a transaction it covers was still in
- * progress at the snapshot (then 0: still correct, the first polls just scan the corp's history).
- */
-export async function startCursor(db: Db, corpId: string): Promise<TailCursor> {
-  const start = await checkpoint(db, corpId);
-  const snap = await takeSnapshot(db);
-  return { xmax: snap.xmax, pending: snap.xip, floor: snap.xip.some((x) => x <= start.xid) ? 0 : start.lastSeq };
-}
-
-// `txid_text`, not `txid`: an output column named `txid` would make `order by txid` sort the text
-// ('1000' before '999') while the keyset compares xid8s, and a page crossing a digit boundary
-// skipped events.
-type EventRow = { seq: number | string; txid_text: string; type: string; subject_id: string; payload: unknown; before: unknown; after: unknown; operation_id: string | null };
+export { startCursor, type TailCursor } from '../../../events/snapshot-cursor.js';
 
 /**
  * Keeps one corp's index current by polling the events table. `poll()` applies whatever
  * committed since the last poll; the cursor lives in memory (a restart rebuilds the index).
- * LISTEN/NOTIFY (PostgreSQL) or an in-process signal (PGlite) can call `poll()` early later.
+ * The audience engine calls `poll()` when NOTIFY or its timer wakes it.
  */
 export class EventTail {
-  private readonly checkpoints: Checkpoint[] = [];
+  private readonly checkpoints = new Checkpoints();
   private running: Promise<number> | null = null;
   private appliedSinceCheckpoint = 0;
   private lastCheckpointAt = 0;
@@ -108,49 +49,27 @@ export class EventTail {
     const { db, index } = this;
     const cursor = index.cursor;
     if (this.appliedSinceCheckpoint > 0 && Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs) {
-      this.checkpoints.push(await checkpoint(db, index.corpId));
+      this.checkpoints.add(await checkpoint(db, index.corpId));
       this.appliedSinceCheckpoint = 0;
       this.lastCheckpointAt = Date.now();
     }
     // One snapshot for the whole poll: the set of rows it sees cannot change while pages are read.
     const snap = await takeSnapshot(db);
-    const pending = cursor.pending.map(String);
     let applied = 0;
-    let after: { txid: string; seq: number } = { txid: '0', seq: 0 };
+    let after: PageKey | null = null;
     for (;;) {
-      const rows = await queryRows<EventRow>(db, sql`
-        select seq, txid::text as txid_text, type, subject_id, payload, before, after, operation_id from events
-        where corp_id = ${index.corpId} and seq > ${cursor.floor}
-          and (txid >= ${cursor.xmax.toString()}::xid8 or txid = any(${sql.param(pending)}::xid8[]))
-          and txid < ${snap.xmax.toString()}::xid8 and pg_visible_in_snapshot(txid, ${snap.text}::pg_snapshot)
-          and (txid, seq) > (${after.txid}::xid8, ${after.seq}::bigint)
-        order by events.txid, events.seq limit ${this.batchSize}`);
-      const events: IndexEvent[] = rows.map((r) => ({ seq: Number(r.seq), type: r.type, subjectId: r.subject_id, payload: r.payload, before: r.before, after: r.after, operationId: r.operation_id }));
+      const rows = await readPage(db, index.corpId, cursor, snap, after, this.batchSize);
+      const events: IndexEvent[] = rows.map((r) => ({ seq: r.seq, type: r.type, subjectId: r.subjectId, payload: r.payload, before: r.before, after: r.after, operationId: r.operationId }));
       // Applied before the cursor moves: a failure leaves the events to be read again.
       await applyEvents(db, index, events);
       applied += events.length;
-      if (events.length < this.batchSize) break;
+      if (rows.length < this.batchSize) break;
       const last = rows[rows.length - 1]!;
-      after = { txid: last.txid_text, seq: Number(last.seq) };
+      after = { txid: last.txid, seq: last.seq };
     }
-    // Settled now: everything below the snapshot's xmax except what it saw in progress (among the
-    // transactions not settled before; older ones it lists are long settled).
-    const unsettled = (x: bigint) => x >= cursor.xmax || cursor.pending.includes(x);
-    Object.assign(cursor, { xmax: snap.xmax, pending: snap.xip.filter(unsettled) });
+    Object.assign(cursor, passSnapshot(cursor, snap));
     this.appliedSinceCheckpoint += applied;
-    this.raiseFloor();
+    cursor.floor = this.checkpoints.raise(cursor);
     return applied;
-  }
-
-  /** Moves the floor to the newest checkpoint the cursor has passed, and forgets older ones. */
-  private raiseFloor(): void {
-    const cursor = this.index.cursor;
-    const settled = (xid: bigint) => xid < cursor.xmax && cursor.pending.every((p) => p > xid);
-    while (this.checkpoints.length > 0 && settled(this.checkpoints[0]!.xid)) {
-      cursor.floor = Math.max(cursor.floor, this.checkpoints.shift()!.lastSeq);
-    }
-    // While a long transaction stays pending, checkpoints pile up; thinning them only makes
-    // the floor rise in coarser steps later.
-    if (this.checkpoints.length > maxCheckpoints) this.checkpoints.splice(0, this.checkpoints.length, ...this.checkpoints.filter((_, i) => i % 2 === 0));
   }
 }

@@ -1,19 +1,26 @@
 import type { Database, Db } from '../../../db/client.js';
+import type { EventConsumer } from '../../../events/consumers.js';
 import { buildCorpIndex, type BuildOptions, type CorpIndex } from '../index/corp-index.js';
 import { EventTail } from '../index/tail.js';
 
-/** Runs after a corp's index took in new events (the smart-group maintainer hooks in here). */
-export type AfterApply = (corpId: string, index: CorpIndex) => Promise<void>;
+/**
+ * A consumer of the index rather than of the events: it runs after a corp's index took in new
+ * events, reading the index (the smart-group maintainer). It needs no cursor of its own: it
+ * reconciles state (every rule against the whole index), so it only needs to run after each change.
+ */
+export type IndexFollower = {
+  name: string;
+  handle: (corpId: string, index: CorpIndex) => Promise<void>;
+  /** Also run at least this often without new events: relative windows (`added:within(30d)`) move with the clock. */
+  everyMs?: number;
+};
 
-/** Options: how to hear about commits, how often to poll anyway, and what to run after applying. */
+/** Options: how to hear about commits (when started on its own), how often to poll anyway, and what to build. */
 export type EngineOptions = {
   listen?: Database['listen'];
-  /** Fallback poll period: notifications can be lost while the listening connection reconnects. */
+  /** Fallback poll period when started on its own (`start`); in a server the `EventConsumers` timer drives it. */
   pollMs?: number;
   build?: BuildOptions;
-  afterApply?: AfterApply;
-  /** Runs `afterApply` at least this often even without new events: relative windows (`added:within(30d)`) move with the clock. */
-  afterApplyEveryMs?: number;
   onError?: (error: unknown) => void;
   /**
    * Build a corp's index when a notification names it, not only on first use, so its smart groups
@@ -25,16 +32,19 @@ export type EngineOptions = {
 // `requested` / `done` number refresh requests: a request is satisfied by a refresh that STARTED
 // after it was made, so a caller who just committed a change never gets a refresh that began
 // reading before the commit.
-type Entry = { index: CorpIndex; tail: EventTail; lastAfterApply: number; requested: number; done: number; running: boolean; waiters: { ticket: number; resolve: () => void; reject: (e: unknown) => void }[] };
+type Entry = { index: CorpIndex; tail: EventTail; lastFollowed: Map<string, number>; requested: number; done: number; running: boolean; waiters: { ticket: number; resolve: () => void; reject: (e: unknown) => void }[] };
 
 /**
  * The audience indexes of this process, one per corp, built on first use and kept current by
  * tailing the events table: woken by NOTIFY (a trigger on `events`, on PostgreSQL and PGlite
  * alike) and by a slow timer. Several processes on one database each keep their own index and
- * agree, because each reads the same committed events.
+ * agree, because each reads the same committed events. It is the `audience-index` event consumer
+ * (registered in app.ts); its followers run after each refresh that took in events.
  */
-export class AudienceEngine {
+export class AudienceEngine implements EventConsumer {
+  readonly name = 'audience-index';
   private readonly corps = new Map<string, Promise<Entry>>();
+  private readonly followers: IndexFollower[] = [];
   private readonly wake = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -50,10 +60,23 @@ export class AudienceEngine {
   async start(): Promise<void> {
     if (this.opts.listen) this.unlisten = await this.opts.listen('tagloom_events', (corpId) => this.nudge(corpId));
     const every = this.opts.pollMs ?? 1000;
-    this.timer = setInterval(() => {
-      for (const corpId of this.corps.keys()) this.nudge(corpId);
-    }, every);
+    this.timer = setInterval(() => this.tick(), every);
     this.timer.unref();
+  }
+
+  /** Adds a follower, run after each refresh of a corp that took in events (in the order added). */
+  follow(follower: IndexFollower): void {
+    this.followers.push(follower);
+  }
+
+  /** Refreshes every corp built so far (the fallback timer). */
+  tick(): void {
+    for (const corpId of this.corps.keys()) this.nudge(corpId);
+  }
+
+  /** Refreshes the corp's index (and runs its followers) if it has been built in this process. */
+  async settle(corpId: string): Promise<void> {
+    if (this.corps.has(corpId)) await this.current(corpId);
   }
 
   /** Stops listening and polling; indexes already built stay readable. */
@@ -116,7 +139,7 @@ export class AudienceEngine {
   private entry(corpId: string): Promise<Entry> {
     let entry = this.corps.get(corpId);
     if (!entry) {
-      entry = buildCorpIndex(this.db, corpId, this.opts.build).then((index): Entry => ({ index, tail: new EventTail(this.db, index), lastAfterApply: 0, requested: 0, done: 0, running: false, waiters: [] }));
+      entry = buildCorpIndex(this.db, corpId, this.opts.build).then((index): Entry => ({ index, tail: new EventTail(this.db, index), lastFollowed: new Map(), requested: 0, done: 0, running: false, waiters: [] }));
       // A failed build is forgotten, so the next use tries again instead of failing forever.
       entry.catch(() => this.corps.delete(corpId));
       this.corps.set(corpId, entry);
@@ -131,8 +154,8 @@ export class AudienceEngine {
     return settled;
   }
 
-  // One loop per corp: each round serves every request made before it started, then the smart
-  // groups catch up with what it applied (their writes come back as events in a later round).
+  // One loop per corp: each round serves every request made before it started, then the followers
+  // (smart groups) catch up with what it applied (their writes come back as events in a later round).
   private async run(corpId: string, entry: Entry): Promise<void> {
     entry.running = true;
     try {
@@ -141,10 +164,12 @@ export class AudienceEngine {
         let failure: unknown = null;
         try {
           const applied = await entry.tail.poll();
-          const due = Date.now() - entry.lastAfterApply >= (this.opts.afterApplyEveryMs ?? 60_000);
-          if ((applied > 0 || due) && this.opts.afterApply && !this.stopped) {
-            entry.lastAfterApply = Date.now();
-            await this.opts.afterApply(corpId, entry.index);
+          for (const follower of this.followers) {
+            const due = Date.now() - (entry.lastFollowed.get(follower.name) ?? 0) >= (follower.everyMs ?? 60_000);
+            if ((applied > 0 || due) && !this.stopped) {
+              entry.lastFollowed.set(follower.name, Date.now());
+              await follower.handle(corpId, entry.index);
+            }
           }
         } catch (error) {
           failure = error ?? new Error('refresh failed');
