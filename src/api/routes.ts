@@ -18,6 +18,7 @@ import { customerRoutes } from '../modules/customers/customers.routes.js';
 import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
+import { ruleRoutes } from '../modules/rules/rules.routes.js';
 import { statsRoutes } from '../modules/stats/stats.routes.js';
 
 /**
@@ -44,5 +45,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(undoRoutes);
   await app.register(importRoutes);
   await app.register(statsRoutes, { engine: app.audiences });
+  await app.register(ruleRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }

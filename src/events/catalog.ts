@@ -49,6 +49,11 @@ export const eventTypes = [
   'operation.failed',
   'operation.cancelled',
   'operation.cancel_requested',
+  'rule.created',
+  'rule.updated',
+  'rule.enabled',
+  'rule.paused',
+  'rule.deleted',
 ] as const;
 
 /** One of the recorded event types. */

@@ -3,7 +3,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type AppOptions } from '../app.js';
 import { queryRows, type Database, type Db } from '../db/client.js';
-import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { archivedMarks, audiences, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, ruleVersions, rules, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -70,12 +70,14 @@ export async function corpState(db: Db, corpId: string) {
     customerEvents: await db.select().from(customerEvents).where(eq(customerEvents.corpId, corpId)).orderBy(asc(customerEvents.id)),
     operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
     operationJournal: await db.select().from(operationJournal).where(eq(operationJournal.corpId, corpId)).orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
+    rules: await db.select().from(rules).where(eq(rules.corpId, corpId)).orderBy(asc(rules.ruleId)),
+    ruleVersions: await db.select().from(ruleVersions).where(eq(ruleVersions.corpId, corpId)).orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version)),
   };
 }
 
 // Every table that holds corp data; login_failures is left out because a failed login against a
 // corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
-const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets'];
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets', 'rules', 'rule_versions'];
 
 /**
  * A fingerprint of everything a corp owns, in one query: an md5 per table over its rows. Two equal
