@@ -3,7 +3,7 @@ import { apiClient, detailPaths, expectRefused, useTestApp } from '../../test/ap
 import { describeDb } from '../../test/db.js';
 import { buildRegionalCorp } from '../../test/org-fixture.js';
 import { buildCorp, buildTagGroup } from '../../test/factories.js';
-import { events } from '../../db/schema/index.js';
+import { events, rules } from '../../db/schema/index.js';
 import { and, eq, like } from 'drizzle-orm';
 
 describeDb('tagging rules API', (db) => {
@@ -103,6 +103,15 @@ describeDb('tagging rules API', (db) => {
     await refuse({ name: '   ', definition: withTrigger({ kind: 'customer.added' }).definition }, 400, 'validation_failed', 'body.name');
     await refuse({ ...keywordRule(), definition: { ...keywordRule().definition, trigger: { kind: 'message.keyword', keywords: Array.from({ length: 201 }, (_, i) => `词${i}`) } } }, 400, 'validation_failed', 'body.definition.trigger.keywords');
     await refuse({ name: 'r', definition: 'add tags please' }, 400, 'validation_failed', 'body.definition');
+  });
+
+  it('refuses the 501st rule of a corp', async () => {
+    const { f, admin, keywordRule } = await scene();
+    await db().db.insert(rules).values(Array.from({ length: 500 }, (_, i) => ({ corpId: f.corpId, ruleId: `ruFill${i}`, name: `填充${i}`, currentVersion: 1, triggerKind: 'schedule', createdBy: 'system:test' })));
+    const refused = await expectRefused(db().db, f.corpId, () => admin.post('/rules', keywordRule()), 422, 'limit_exceeded');
+    expect(refused.body.error.details[0].limit).toBe(500);
+    await db().db.update(rules).set({ deletedAt: new Date() }).where(and(eq(rules.corpId, f.corpId), eq(rules.ruleId, 'ruFill0')));
+    expect((await admin.post('/rules', keywordRule())).status).toBe(201);
   });
 
   it('follows the corp’s tag-name limit when checking templates', async () => {
