@@ -34,7 +34,10 @@ export const RuleWindow = z
   .refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
 
 /** A behaviour event type as the audience language writes it: `link.clicked`, `live.attended`. */
-export const EventTypeName = z.string().max(64).regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/, 'a dotted lowercase event type such as link.clicked');
+export const EventTypeName = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/, 'a dotted lowercase event type such as link.clicked');
 
 /** The triggers a rule can start from, told apart by `kind`. */
 export const RuleTrigger = z.discriminatedUnion('kind', [
@@ -68,7 +71,10 @@ export const EventFilter = z.discriminatedUnion('op', [
 /** Conditions beside the trigger: an audience (JSON or text, as saved audiences take it) and event filters. */
 export const RuleConditions = z
   .strictObject({
-    audience: z.strictObject({ expression: z.unknown().optional(), text: z.string().min(1).max(100_000).optional() }).refine((a) => (a.expression === undefined) !== (a.text === undefined), 'give exactly one of expression and text').optional(),
+    audience: z
+      .strictObject({ expression: z.unknown().optional(), text: z.string().min(1).max(100_000).optional() })
+      .refine((a) => (a.expression === undefined) !== (a.text === undefined), 'give exactly one of expression and text')
+      .optional(),
     filters: z.array(EventFilter).max(ruleLimits.filtersMax).optional(),
   })
   .default({});
@@ -127,7 +133,10 @@ export const ListRulesQuery = z.strictObject({
   q: z.string().max(64).optional(),
   tagId: IdList,
   trigger: z.enum(triggerKinds).optional(),
-  enabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 /** A version's header: who saved it and when. */
@@ -155,7 +164,11 @@ export const Rule = z.object({
 export const RuleList = z.object({ rules: z.array(Rule) });
 
 /** `POST /rules/schedule-preview`: a cron (5 or 6 fields) and an IANA timezone. */
-export const SchedulePreviewBody = z.strictObject({ cron: z.string().min(1).max(120), timezone: z.string().min(1).max(64).default(defaultRuleTimezone), from: z.iso.datetime({ offset: true }).optional() });
+export const SchedulePreviewBody = z.strictObject({
+  cron: z.string().min(1).max(120),
+  timezone: z.string().min(1).max(64).default(defaultRuleTimezone),
+  from: z.iso.datetime({ offset: true }).optional(),
+});
 
 /** The next runs of a schedule, as UTC instants and as wall-clock times in its timezone. */
 export const SchedulePreview = z.object({ timezone: z.string(), runs: z.array(z.object({ at: Timestamp, local: z.string() })) });

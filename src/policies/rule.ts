@@ -34,5 +34,9 @@ export function authorizeRuleActions(policy: Policy, targets: readonly RuleActio
 export function authorizeTemplateGroup(policy: Policy, exists: boolean, path: string): void {
   const needed = exists ? (['tag.create'] as const) : (['tagGroup.create', 'tag.create'] as const);
   const missing = needed.find((p) => !policy.can(p));
-  if (missing) throw new AppError('forbidden', { message: `A template creates tags on first use; you lack ${missing}.`, details: [{ path, message: `not allowed: ${missing}` }] });
+  if (missing)
+    throw new AppError('forbidden', {
+      message: `A template creates tags on first use; you lack ${missing}.`,
+      details: [{ path, message: `not allowed: ${missing}` }],
+    });
 }

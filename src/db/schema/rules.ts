@@ -11,7 +11,9 @@ import { corps } from './org.js';
 export const rules = pgTable(
   'rules',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     ruleId: text('rule_id').notNull(),
     name: text('name').notNull(),
     enabled: boolean('enabled').notNull().default(true),

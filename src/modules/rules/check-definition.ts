@@ -14,14 +14,20 @@ import { checkTemplate } from './engine/template.js';
 import { triggerFields } from './engine/trigger.js';
 
 /** A definition as a request gives it: the audience may still be text. */
-export type DefinitionInput = Omit<RuleDefinition, 'conditions'> & { conditions: { audience?: { expression?: unknown; text?: string }; filters?: RuleDefinition['conditions']['filters'] } };
+export type DefinitionInput = Omit<RuleDefinition, 'conditions'> & {
+  conditions: { audience?: { expression?: unknown; text?: string }; filters?: RuleDefinition['conditions']['filters'] };
+};
 
 /** A checked definition and the tags its actions name (for search by tag). */
 export type CheckedDefinition = { definition: RuleDefinition; tagIds: string[] };
 
 type TagInfo = { tagId: string; groupId: string; group: GroupForPolicy };
 
-const groupOf = (g: { kind: GroupForPolicy['kind']; scope: GroupForPolicy['scope']; strategyId: number | null }): GroupForPolicy => ({ kind: g.kind, scope: g.scope, strategyId: g.strategyId });
+const groupOf = (g: { kind: GroupForPolicy['kind']; scope: GroupForPolicy['scope']; strategyId: number | null }): GroupForPolicy => ({
+  kind: g.kind,
+  scope: g.scope,
+  strategyId: g.strategyId,
+});
 
 async function loadTags(ctx: TxCtx, ids: string[]): Promise<Map<string, TagInfo>> {
   if (ids.length === 0) return new Map();
@@ -35,15 +41,26 @@ async function loadTags(ctx: TxCtx, ids: string[]): Promise<Map<string, TagInfo>
 
 async function loadGroup(ctx: TxCtx, where: { groupId: string } | { nameKey: string }) {
   const match = 'groupId' in where ? eq(tagGroups.groupId, where.groupId) : and(eq(tagGroups.nameKey, where.nameKey), isNull(tagGroups.strategyId));
-  const [row] = await ctx.tx.select().from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), match, isNull(tagGroups.deletedAt)));
+  const [row] = await ctx.tx
+    .select()
+    .from(tagGroups)
+    .where(and(eq(tagGroups.corpId, ctx.corpId), match, isNull(tagGroups.deletedAt)));
   return row;
 }
 
-const notFound = (path: string, what: string, id: string) => new AppError('tag_not_found', { message: `${path}: no ${what} "${id}" in this corp.`, details: [{ path, message: `unknown ${what}`, id }] });
+const notFound = (path: string, what: string, id: string) =>
+  new AppError('tag_not_found', { message: `${path}: no ${what} "${id}" in this corp.`, details: [{ path, message: `unknown ${what}`, id }] });
 const invalid = (path: string, message: string) => new AppError('validation_failed', { message: `${path}: ${message}`, details: [{ path, message }] });
 
 /** Resolves one action's tags and groups to what the author's policy is checked against. */
-async function targetsOf(ctx: TxCtx, action: RuleAction, path: string, known: Map<string, TagInfo>, settings: CorpSettings, fieldsOk: (typeof triggerFields)[keyof typeof triggerFields]): Promise<RuleActionTarget[]> {
+async function targetsOf(
+  ctx: TxCtx,
+  action: RuleAction,
+  path: string,
+  known: Map<string, TagInfo>,
+  settings: CorpSettings,
+  fieldsOk: (typeof triggerFields)[keyof typeof triggerFields],
+): Promise<RuleActionTarget[]> {
   const tag = (id: string, at: string) => {
     const info = known.get(id);
     if (!info) throw notFound(at, 'tag', id);
@@ -52,9 +69,19 @@ async function targetsOf(ctx: TxCtx, action: RuleAction, path: string, known: Ma
   };
   switch (action.kind) {
     case 'add':
-      return action.tagIds.map((id, i) => ({ permission: 'tag.apply', label: `tag ${id}`, group: tag(id, `${path}.tagIds.${i}`).group, path: `${path}.tagIds.${i}` }));
+      return action.tagIds.map((id, i) => ({
+        permission: 'tag.apply',
+        label: `tag ${id}`,
+        group: tag(id, `${path}.tagIds.${i}`).group,
+        path: `${path}.tagIds.${i}`,
+      }));
     case 'remove':
-      return action.tagIds.map((id, i) => ({ permission: 'tag.remove', label: `tag ${id}`, group: tag(id, `${path}.tagIds.${i}`).group, path: `${path}.tagIds.${i}` }));
+      return action.tagIds.map((id, i) => ({
+        permission: 'tag.remove',
+        label: `tag ${id}`,
+        group: tag(id, `${path}.tagIds.${i}`).group,
+        path: `${path}.tagIds.${i}`,
+      }));
     case 'move': {
       const info = tag(action.tagId, `${path}.tagId`);
       if (info.groupId !== action.groupId) throw invalid(`${path}.tagId`, `tag "${action.tagId}" is not in group "${action.groupId}"`);
@@ -79,7 +106,14 @@ async function targetsOf(ctx: TxCtx, action: RuleAction, path: string, known: Ma
       if (row?.kind === 'smart') throw invalid(groupPath, 'a smart group’s tags follow its audience, not a rule');
       authorizeTemplateGroup(await policyFor(ctx), row !== undefined, groupPath);
       // A group yet to be created is an ordinary corp group with no scope: anyone may apply it.
-      return [{ permission: 'tag.apply', label: `tags of group ${'groupId' in action.group ? action.group.groupId : action.group.groupName}`, group: row ? groupOf(row) : { kind: 'corp', scope: {}, strategyId: null }, path: groupPath }];
+      return [
+        {
+          permission: 'tag.apply',
+          label: `tags of group ${'groupId' in action.group ? action.group.groupId : action.group.groupName}`,
+          group: row ? groupOf(row) : { kind: 'corp', scope: {}, strategyId: null },
+          path: groupPath,
+        },
+      ];
     }
   }
 }
@@ -99,12 +133,14 @@ export async function checkDefinition(ctx: TxCtx, input: DefinitionInput, prefix
   if (input.conditions.audience) {
     const catalog = await loadCatalog(ctx);
     const expression = readExpression(input.conditions.audience, catalog, `${prefix}.conditions.audience`);
-    if (usesPersonalTags(expression, catalog)) throw invalid(`${prefix}.conditions.audience`, 'a rule runs for the whole corp, so its audience may not use personal tags');
+    if (usesPersonalTags(expression, catalog))
+      throw invalid(`${prefix}.conditions.audience`, 'a rule runs for the whole corp, so its audience may not use personal tags');
     conditions.audience = { expression };
   }
   const fields = triggerFields[trigger.kind];
   for (const [i, filter] of (input.conditions.filters ?? []).entries()) {
-    if (fields !== 'any' && !fields.includes(filter.field)) throw invalid(`${prefix}.conditions.filters.${i}.field`, `a ${trigger.kind} event has no field "${filter.field}"; it has ${fields.join(', ') || 'none'}`);
+    if (fields !== 'any' && !fields.includes(filter.field))
+      throw invalid(`${prefix}.conditions.filters.${i}.field`, `a ${trigger.kind} event has no field "${filter.field}"; it has ${fields.join(', ') || 'none'}`);
   }
   if (input.conditions.filters?.length) conditions.filters = input.conditions.filters;
   const actions = structuredClone(input.actions);

@@ -15,8 +15,17 @@ describeDb('tagging rules API', (db) => {
     const as = (who: keyof typeof f.people) => apiClient(app, f.secret, f.people[who]);
     const [a, b] = f.grade.tags.map((t) => t.tagId) as [string, string];
     const contractTag = f.contract.tags[0]!.tagId;
-    const keywordRule = (actions: unknown[] = [{ kind: 'add', tagIds: [a] }]) => ({ name: '看房意向', definition: { trigger: { kind: 'message.keyword', keywords: ['预约', '看房'] }, actions } });
-    const ruleEvents = async () => (await db().db.select({ type: events.type }).from(events).where(and(eq(events.corpId, f.corpId), like(events.type, 'rule.%')))).map((e) => e.type);
+    const keywordRule = (actions: unknown[] = [{ kind: 'add', tagIds: [a] }]) => ({
+      name: '看房意向',
+      definition: { trigger: { kind: 'message.keyword', keywords: ['预约', '看房'] }, actions },
+    });
+    const ruleEvents = async () =>
+      (
+        await db()
+          .db.select({ type: events.type })
+          .from(events)
+          .where(and(eq(events.corpId, f.corpId), like(events.type, 'rule.%')))
+      ).map((e) => e.type);
     return { f, admin, as, a, b, contractTag, keywordRule, ruleEvents };
   };
 
@@ -24,8 +33,19 @@ describeDb('tagging rules API', (db) => {
     const { f, admin, a, keywordRule, ruleEvents } = await scene();
     const res = await admin.post('/rules', keywordRule());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: '看房意向', enabled: true, triggerKind: 'message.keyword', currentVersion: 1, copiedFrom: null, versions: [{ version: 1 }] });
-    expect(res.body.definition).toEqual({ trigger: { kind: 'message.keyword', keywords: ['预约', '看房'], match: 'any', mode: 'contains' }, conditions: {}, actions: [{ kind: 'add', tagIds: [a] }] });
+    expect(res.body).toMatchObject({
+      name: '看房意向',
+      enabled: true,
+      triggerKind: 'message.keyword',
+      currentVersion: 1,
+      copiedFrom: null,
+      versions: [{ version: 1 }],
+    });
+    expect(res.body.definition).toEqual({
+      trigger: { kind: 'message.keyword', keywords: ['预约', '看房'], match: 'any', mode: 'contains' },
+      conditions: {},
+      actions: [{ kind: 'add', tagIds: [a] }],
+    });
     expect(res.body.createdBy).toMatch(/^app:/);
     expect(await ruleEvents()).toEqual(['rule.created']);
     const got = await admin.get(`/rules/${res.body.ruleId}`);
@@ -36,7 +56,12 @@ describeDb('tagging rules API', (db) => {
   it('keeps every version: an edit makes version 2, version 1 stays readable', async () => {
     const { admin, a, b, keywordRule, ruleEvents } = await scene();
     const { ruleId } = (await admin.post('/rules', keywordRule())).body;
-    const edited = await admin.patch(`/rules/${ruleId}`, { definition: { trigger: { kind: 'message.keyword', keywords: ['报价单'], threshold: { count: 2, withinDays: 7 } }, actions: [{ kind: 'remove', tagIds: [b] }] } });
+    const edited = await admin.patch(`/rules/${ruleId}`, {
+      definition: {
+        trigger: { kind: 'message.keyword', keywords: ['报价单'], threshold: { count: 2, withinDays: 7 } },
+        actions: [{ kind: 'remove', tagIds: [b] }],
+      },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ currentVersion: 2, name: '看房意向', versions: [{ version: 1 }, { version: 2 }] });
     expect(edited.body.definition.actions).toEqual([{ kind: 'remove', tagIds: [b] }]);
@@ -69,8 +94,19 @@ describeDb('tagging rules API', (db) => {
 
   it('searches by name and by tag, and filters by trigger and switch', async () => {
     const { admin, a, b, f } = await scene();
-    const byTag = (await admin.post('/rules', { name: '加A级', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [a] }] } })).body.ruleId;
-    const moving = (await admin.post('/rules', { name: '夜间移到B级', enabled: false, definition: { trigger: { kind: 'schedule', cron: '0 3 * * *' }, conditions: { audience: { text: 'tag:A级' } }, actions: [{ kind: 'move', groupId: f.grade.group.groupId, tagId: b }] } })).body.ruleId;
+    const byTag = (await admin.post('/rules', { name: '加A级', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [a] }] } }))
+      .body.ruleId;
+    const moving = (
+      await admin.post('/rules', {
+        name: '夜间移到B级',
+        enabled: false,
+        definition: {
+          trigger: { kind: 'schedule', cron: '0 3 * * *' },
+          conditions: { audience: { text: 'tag:A级' } },
+          actions: [{ kind: 'move', groupId: f.grade.group.groupId, tagId: b }],
+        },
+      })
+    ).body.ruleId;
     const names = async (query: string) => (await admin.get(`/rules${query}`)).body.rules.map((r: { ruleId: string }) => r.ruleId);
     expect(await names(`?tagId=${a}`)).toEqual([byTag]);
     expect(await names(`?tagId=${b},${a}`)).toEqual([byTag, moving]);
@@ -92,32 +128,104 @@ describeDb('tagging rules API', (db) => {
     const withTrigger = (trigger: unknown, actions: unknown[] = [{ kind: 'add', tagIds: [a] }]) => ({ name: 'r', definition: { trigger, actions } });
     await refuse(withTrigger({ kind: 'schedule', cron: '0 25 * * *' }), 400, 'validation_failed', 'body.definition.trigger.cron');
     await refuse(withTrigger({ kind: 'schedule', cron: '0 3 * * *', timezone: 'Asia/Beijing' }), 400, 'validation_failed', 'body.definition.trigger.timezone');
-    await refuse(withTrigger({ kind: 'customer.added', window: { startsAt: '2026-04-01T00:00:00+08:00', endsAt: '2026-03-01T00:00:00+08:00' } }), 400, 'validation_failed', 'body.definition.trigger.window.endsAt');
+    await refuse(
+      withTrigger({ kind: 'customer.added', window: { startsAt: '2026-04-01T00:00:00+08:00', endsAt: '2026-03-01T00:00:00+08:00' } }),
+      400,
+      'validation_failed',
+      'body.definition.trigger.window.endsAt',
+    );
     await refuse(keywordRule([{ kind: 'add', tagIds: [a, 'etNoSuchTag000000000000000000'] }]), 404, 'tag_not_found', 'body.definition.actions.0.tagIds.1');
     await refuse(keywordRule([{ kind: 'move', groupId: f.contract.group.groupId, tagId: a }]), 400, 'validation_failed', 'body.definition.actions.0.tagId');
-    await refuse(keywordRule([{ kind: 'addTemplate', group: { groupId: 'etNoSuchGroup0000000000000000' }, template: '新用户-{M}月' }]), 404, 'tag_not_found', 'body.definition.actions.0.group.groupId');
-    await refuse(keywordRule([{ kind: 'addTemplate', group: { groupName: '活动' }, template: '已购买-{product}' }]), 400, 'validation_failed', 'body.definition.actions.0.template');
-    await refuse(keywordRule([{ kind: 'addTemplate', group: { groupName: '活动' }, template: '春季大促新用户活动期客户-{yyyy}{MM}' }]), 400, 'name_too_long', 'body.definition.actions.0.template');
-    await refuse({ name: 'r', definition: { trigger: { kind: 'behaviour', eventType: 'link.clicked' }, conditions: { filters: [{ field: 'product', op: 'exists' }] }, actions: [{ kind: 'add', tagIds: [a] }] } }, 400, 'validation_failed', 'body.definition.conditions.filters.0.field');
-    await refuse({ name: 'r', definition: { trigger: { kind: 'behaviour', eventType: 'link.clicked' }, conditions: { audience: { text: 'tag:不存在的标签' } }, actions: [{ kind: 'add', tagIds: [a] }] } }, 400, 'validation_failed', 'body.definition.conditions.audience.text');
+    await refuse(
+      keywordRule([{ kind: 'addTemplate', group: { groupId: 'etNoSuchGroup0000000000000000' }, template: '新用户-{M}月' }]),
+      404,
+      'tag_not_found',
+      'body.definition.actions.0.group.groupId',
+    );
+    await refuse(
+      keywordRule([{ kind: 'addTemplate', group: { groupName: '活动' }, template: '已购买-{product}' }]),
+      400,
+      'validation_failed',
+      'body.definition.actions.0.template',
+    );
+    await refuse(
+      keywordRule([{ kind: 'addTemplate', group: { groupName: '活动' }, template: '春季大促新用户活动期客户-{yyyy}{MM}' }]),
+      400,
+      'name_too_long',
+      'body.definition.actions.0.template',
+    );
+    await refuse(
+      {
+        name: 'r',
+        definition: {
+          trigger: { kind: 'behaviour', eventType: 'link.clicked' },
+          conditions: { filters: [{ field: 'product', op: 'exists' }] },
+          actions: [{ kind: 'add', tagIds: [a] }],
+        },
+      },
+      400,
+      'validation_failed',
+      'body.definition.conditions.filters.0.field',
+    );
+    await refuse(
+      {
+        name: 'r',
+        definition: {
+          trigger: { kind: 'behaviour', eventType: 'link.clicked' },
+          conditions: { audience: { text: 'tag:不存在的标签' } },
+          actions: [{ kind: 'add', tagIds: [a] }],
+        },
+      },
+      400,
+      'validation_failed',
+      'body.definition.conditions.audience.text',
+    );
     await refuse({ name: '   ', definition: withTrigger({ kind: 'customer.added' }).definition }, 400, 'validation_failed', 'body.name');
-    await refuse({ ...keywordRule(), definition: { ...keywordRule().definition, trigger: { kind: 'message.keyword', keywords: Array.from({ length: 201 }, (_, i) => `词${i}`) } } }, 400, 'validation_failed', 'body.definition.trigger.keywords');
+    await refuse(
+      {
+        ...keywordRule(),
+        definition: { ...keywordRule().definition, trigger: { kind: 'message.keyword', keywords: Array.from({ length: 201 }, (_, i) => `词${i}`) } },
+      },
+      400,
+      'validation_failed',
+      'body.definition.trigger.keywords',
+    );
     await refuse({ name: 'r', definition: 'add tags please' }, 400, 'validation_failed', 'body.definition');
   });
 
   it('refuses the 501st rule of a corp', async () => {
     const { f, admin, keywordRule } = await scene();
-    await db().db.insert(rules).values(Array.from({ length: 500 }, (_, i) => ({ corpId: f.corpId, ruleId: `ruFill${i}`, name: `填充${i}`, currentVersion: 1, triggerKind: 'schedule', createdBy: 'system:test' })));
+    await db()
+      .db.insert(rules)
+      .values(
+        Array.from({ length: 500 }, (_, i) => ({
+          corpId: f.corpId,
+          ruleId: `ruFill${i}`,
+          name: `填充${i}`,
+          currentVersion: 1,
+          triggerKind: 'schedule',
+          createdBy: 'system:test',
+        })),
+      );
     const refused = await expectRefused(db().db, f.corpId, () => admin.post('/rules', keywordRule()), 422, 'limit_exceeded');
     expect(refused.body.error.details[0].limit).toBe(500);
-    await db().db.update(rules).set({ deletedAt: new Date() }).where(and(eq(rules.corpId, f.corpId), eq(rules.ruleId, 'ruFill0')));
+    await db()
+      .db.update(rules)
+      .set({ deletedAt: new Date() })
+      .where(and(eq(rules.corpId, f.corpId), eq(rules.ruleId, 'ruFill0')));
     expect((await admin.post('/rules', keywordRule())).status).toBe(201);
   });
 
   it('follows the corp’s tag-name limit when checking templates', async () => {
     const corp = await buildCorp(db().db, { settings: { nameMaxLength: 20 } });
     const lib = await buildTagGroup(corp.ctx, ['x'], '活动');
-    const res = await apiClient(app, corp.secret).post('/rules', { name: 'r', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'addTemplate', group: { groupId: lib.group.groupId }, template: '春季大促新用户活动期客户-{yyyy}{MM}' }] } });
+    const res = await apiClient(app, corp.secret).post('/rules', {
+      name: 'r',
+      definition: {
+        trigger: { kind: 'customer.added' },
+        actions: [{ kind: 'addTemplate', group: { groupId: lib.group.groupId }, template: '春季大促新用户活动期客户-{yyyy}{MM}' }],
+      },
+    });
     expect(res.status).toBe(201);
   });
 
@@ -125,10 +233,29 @@ describeDb('tagging rules API', (db) => {
     const { f, admin, as, a, contractTag, keywordRule } = await scene();
     expect((await admin.patch(`/tag-groups/${f.contract.group.groupId}`, { scope: { apply: { userids: [f.people.hdManager] } } })).status).toBe(200);
     // 华北经理 manages rules but may not apply 协议价客户 (applied by 华东经理 only).
-    const refused = await expectRefused(db().db, f.corpId, () => as('bjManager').post('/rules', keywordRule([{ kind: 'add', tagIds: [a] }, { kind: 'add', tagIds: [contractTag] }])), 403, 'forbidden');
+    const refused = await expectRefused(
+      db().db,
+      f.corpId,
+      () =>
+        as('bjManager').post(
+          '/rules',
+          keywordRule([
+            { kind: 'add', tagIds: [a] },
+            { kind: 'add', tagIds: [contractTag] },
+          ]),
+        ),
+      403,
+      'forbidden',
+    );
     expect(detailPaths(refused)).toEqual(['body.definition.actions.1.tagIds.0']);
     expect(refused.body.error.details[0].id).toBe(`tag ${contractTag}`);
-    await expectRefused(db().db, f.corpId, () => as('bjManager').post('/rules', keywordRule([{ kind: 'move', groupId: f.contract.group.groupId, tagId: contractTag }])), 403, 'forbidden');
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => as('bjManager').post('/rules', keywordRule([{ kind: 'move', groupId: f.contract.group.groupId, tagId: contractTag }])),
+      403,
+      'forbidden',
+    );
     const own = await as('bjManager').post('/rules', keywordRule([{ kind: 'add', tagIds: [a] }]));
     expect(own.status).toBe(201);
     expect(own.body.createdBy).toBe(`user:${f.people.bjManager}`);
@@ -136,7 +263,13 @@ describeDb('tagging rules API', (db) => {
     const hd = await as('hdManager').post('/rules', keywordRule([{ kind: 'add', tagIds: [contractTag] }]));
     expect(hd.status).toBe(201);
     await expectRefused(db().db, f.corpId, () => as('bjManager').post(`/rules/${hd.body.ruleId}/copy`, {}), 403, 'forbidden');
-    await expectRefused(db().db, f.corpId, () => as('bjManager').patch(`/rules/${own.body.ruleId}`, { definition: keywordRule([{ kind: 'remove', tagIds: [contractTag] }]).definition }), 403, 'forbidden');
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => as('bjManager').patch(`/rules/${own.body.ruleId}`, { definition: keywordRule([{ kind: 'remove', tagIds: [contractTag] }]).definition }),
+      403,
+      'forbidden',
+    );
     // Staff (no rule.manage) may neither read nor write rules.
     await expectRefused(db().db, f.corpId, () => as('shStaff').post('/rules', keywordRule()), 403, 'forbidden');
     expect((await as('shStaff').get('/rules')).status).toBe(403);

@@ -9,7 +9,11 @@ import { createRule } from './create-rule.js';
 function copyName(name: string): string {
   const suffix = ' 副本';
   const room = ruleLimits.nameMax - nameLength(suffix);
-  return nameLength(name) <= room ? name + suffix : Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(name), (s) => s.segment).slice(0, room).join('') + suffix;
+  return nameLength(name) <= room
+    ? name + suffix
+    : Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(name), (s) => s.segment)
+        .slice(0, room)
+        .join('') + suffix;
 }
 
 /**

@@ -20,9 +20,25 @@ export async function createRule(ctx: TxCtx, input: CreateRuleInput): Promise<Ru
   const ruleId = newRuleId();
   const [row] = await ctx.tx
     .insert(rules)
-    .values({ corpId: ctx.corpId, ruleId, name, enabled: input.enabled, currentVersion: 1, triggerKind: definition.trigger.kind, tagIds, createdBy: author, copiedFrom: input.copiedFrom ?? null })
+    .values({
+      corpId: ctx.corpId,
+      ruleId,
+      name,
+      enabled: input.enabled,
+      currentVersion: 1,
+      triggerKind: definition.trigger.kind,
+      tagIds,
+      createdBy: author,
+      copiedFrom: input.copiedFrom ?? null,
+    })
     .returning();
   await ctx.tx.insert(ruleVersions).values({ corpId: ctx.corpId, ruleId, version: 1, definition, author });
-  await recordEvent(ctx, { type: 'rule.created', subjectType: 'rule', subjectId: ruleId, after: { name, enabled: input.enabled, version: 1, definition }, payload: input.copiedFrom ? { copiedFrom: input.copiedFrom } : undefined });
+  await recordEvent(ctx, {
+    type: 'rule.created',
+    subjectType: 'rule',
+    subjectId: ruleId,
+    after: { name, enabled: input.enabled, version: 1, definition },
+    payload: input.copiedFrom ? { copiedFrom: input.copiedFrom } : undefined,
+  });
   return row!;
 }

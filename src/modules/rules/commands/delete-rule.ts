@@ -12,6 +12,14 @@ import { loadRule } from '../rules.repo.js';
 export async function deleteRule(ctx: TxCtx, ruleId: string): Promise<void> {
   (await policyFor(ctx)).authorize('rule.manage');
   const before = await loadRule(ctx, ruleId, true);
-  await ctx.tx.update(rules).set({ deletedAt: new Date(), enabled: false }).where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, ruleId)));
-  await recordEvent(ctx, { type: 'rule.deleted', subjectType: 'rule', subjectId: ruleId, before: { name: before.name, enabled: before.enabled, version: before.currentVersion } });
+  await ctx.tx
+    .update(rules)
+    .set({ deletedAt: new Date(), enabled: false })
+    .where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, ruleId)));
+  await recordEvent(ctx, {
+    type: 'rule.deleted',
+    subjectType: 'rule',
+    subjectId: ruleId,
+    before: { name: before.name, enabled: before.enabled, version: before.currentVersion },
+  });
 }

@@ -13,7 +13,17 @@ export async function setRuleEnabled(ctx: TxCtx, input: { ruleId: string; enable
   (await policyFor(ctx)).authorize('rule.manage');
   const before = await loadRule(ctx, input.ruleId, true);
   if (before.enabled === input.enabled) return before;
-  const [row] = await ctx.tx.update(rules).set({ enabled: input.enabled, updatedAt: new Date() }).where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, before.ruleId))).returning();
-  await recordEvent(ctx, { type: input.enabled ? 'rule.enabled' : 'rule.paused', subjectType: 'rule', subjectId: before.ruleId, before: { enabled: before.enabled }, after: { enabled: input.enabled } });
+  const [row] = await ctx.tx
+    .update(rules)
+    .set({ enabled: input.enabled, updatedAt: new Date() })
+    .where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, before.ruleId)))
+    .returning();
+  await recordEvent(ctx, {
+    type: input.enabled ? 'rule.enabled' : 'rule.paused',
+    subjectType: 'rule',
+    subjectId: before.ruleId,
+    before: { enabled: before.enabled },
+    after: { enabled: input.enabled },
+  });
   return row!;
 }

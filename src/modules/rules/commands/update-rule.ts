@@ -20,12 +20,21 @@ export async function updateRule(ctx: TxCtx, input: UpdateRuleInput): Promise<Ru
   const name = input.name === undefined ? before.name : checkRuleName(input.name);
   const checked = input.definition ? await checkDefinition(ctx, input.definition) : undefined;
   const version = checked ? before.currentVersion + 1 : before.currentVersion;
-  if (checked) await ctx.tx.insert(ruleVersions).values({ corpId: ctx.corpId, ruleId: before.ruleId, version, definition: checked.definition, author: actorLabel(ctx.actor) });
+  if (checked)
+    await ctx.tx
+      .insert(ruleVersions)
+      .values({ corpId: ctx.corpId, ruleId: before.ruleId, version, definition: checked.definition, author: actorLabel(ctx.actor) });
   const [row] = await ctx.tx
     .update(rules)
     .set({ name, currentVersion: version, ...(checked ? { triggerKind: checked.definition.trigger.kind, tagIds: checked.tagIds } : {}), updatedAt: new Date() })
     .where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, before.ruleId)))
     .returning();
-  await recordEvent(ctx, { type: 'rule.updated', subjectType: 'rule', subjectId: before.ruleId, before: { name: before.name, version: before.currentVersion }, after: { name, version, ...(checked ? { definition: checked.definition } : {}) } });
+  await recordEvent(ctx, {
+    type: 'rule.updated',
+    subjectType: 'rule',
+    subjectId: before.ruleId,
+    before: { name: before.name, version: before.currentVersion },
+    after: { name, version, ...(checked ? { definition: checked.definition } : {}) },
+  });
   return row!;
 }

@@ -15,7 +15,13 @@ const refusal = (fn: () => unknown) => {
 describe('schedules', () => {
   it('previews the next five runs of 03:00 daily in Asia/Shanghai (UTC+8, no DST) as 19:00 UTC the day before', () => {
     const runs = nextRuns('0 3 * * *', 'Asia/Shanghai', 5, from);
-    expect(runs.map((d) => d.toISOString())).toEqual(['2026-03-01T19:00:00.000Z', '2026-03-02T19:00:00.000Z', '2026-03-03T19:00:00.000Z', '2026-03-04T19:00:00.000Z', '2026-03-05T19:00:00.000Z']);
+    expect(runs.map((d) => d.toISOString())).toEqual([
+      '2026-03-01T19:00:00.000Z',
+      '2026-03-02T19:00:00.000Z',
+      '2026-03-03T19:00:00.000Z',
+      '2026-03-04T19:00:00.000Z',
+      '2026-03-05T19:00:00.000Z',
+    ]);
     expect(runs.map((d) => localTime(d, 'Asia/Shanghai'))[0]).toBe('2026-03-02 03:00:00');
   });
 

@@ -25,7 +25,8 @@ export function isTimezone(timezone: string): boolean {
 export function checkCron(cron: string, timezone: string, path: string): void {
   if (!isTimezone(timezone)) throw invalid(`${path}.timezone`, `unknown timezone "${timezone}"; give an IANA name such as Asia/Shanghai`);
   const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) throw invalid(`${path}.cron`, `a cron has 5 fields (minute hour day month weekday) or 6 (seconds first), not ${fields.length}`);
+  if (fields.length !== 5 && fields.length !== 6)
+    throw invalid(`${path}.cron`, `a cron has 5 fields (minute hour day month weekday) or 6 (seconds first), not ${fields.length}`);
   try {
     new Cron(cron, { timezone, paused: true, mode: '5-or-6-parts' });
   } catch (error) {
@@ -44,6 +45,19 @@ export function nextRuns(cron: string, timezone: string, n = previewRuns, from =
 
 /** An instant as wall-clock time in a timezone, `2026-03-02 03:00:00`, for people reading a preview. */
 export function localTime(at: Date, timezone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }

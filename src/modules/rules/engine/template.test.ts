@@ -62,9 +62,21 @@ describe('renderTagName', () => {
   });
 
   it('returns a typed failure for a name too long, a missing field or a name the policy refuses', () => {
-    expect(renderTagName('已购买-{product}', { at, timezone: 'Asia/Shanghai', fields: { product: '超长的产品名称超长的产品名称' } }, 16)).toMatchObject({ ok: false, reason: 'too_long', length: 18, max: 16 });
-    expect(renderTagName('已购买-{product}', { at, timezone: 'Asia/Shanghai', fields: {} }, 16)).toEqual({ ok: false, reason: 'missing_field', field: 'product' });
-    expect(renderTagName('已购买-{product}', { at, timezone: 'Asia/Shanghai', fields: { product: 'a\u0007' } }, 16)).toMatchObject({ ok: false, reason: 'invalid_name' });
+    expect(renderTagName('已购买-{product}', { at, timezone: 'Asia/Shanghai', fields: { product: '超长的产品名称超长的产品名称' } }, 16)).toMatchObject({
+      ok: false,
+      reason: 'too_long',
+      length: 18,
+      max: 16,
+    });
+    expect(renderTagName('已购买-{product}', { at, timezone: 'Asia/Shanghai', fields: {} }, 16)).toEqual({
+      ok: false,
+      reason: 'missing_field',
+      field: 'product',
+    });
+    expect(renderTagName('已购买-{product}', { at, timezone: 'Asia/Shanghai', fields: { product: 'a\u0007' } }, 16)).toMatchObject({
+      ok: false,
+      reason: 'invalid_name',
+    });
     expect(renderTagName('{p}', { at, timezone: 'Asia/Shanghai', fields: { p: '   ' } }, 16)).toMatchObject({ ok: false, reason: 'invalid_name' });
     expect(renderTagName('{toString}', { at, timezone: 'Asia/Shanghai', fields: {} }, 16)).toEqual({ ok: false, reason: 'missing_field', field: 'toString' });
   });

@@ -56,14 +56,19 @@ export function checkTemplate(template: string, fields: TemplateFields, maxLengt
     if ('text' in part) fixed += part.text;
     else if (isDate(part.field)) dateWidth += datePlaceholders[part.field];
     else if (fields !== 'any' && !fields.includes(part.field)) {
-      throw refuse(`unknown placeholder {${part.field}} for this trigger; it yields ${[...Object.keys(datePlaceholders), ...fields].map((f) => `{${f}}`).join(' ')}`);
+      throw refuse(
+        `unknown placeholder {${part.field}} for this trigger; it yields ${[...Object.keys(datePlaceholders), ...fields].map((f) => `{${f}}`).join(' ')}`,
+      );
     }
   }
   const issue = findNameIssue(normalizeName(fixed) || 'x', { max: Number.MAX_SAFE_INTEGER });
   if (issue?.kind === 'character') throw refuse(`the template contains ${issue.problem.reason} at character ${issue.problem.position}`);
   const width = nameLength(fixed) + dateWidth;
   if (width > maxLength) {
-    throw new AppError('name_too_long', { message: `${path}: the template renders names of up to ${width} characters before any field; the corp's tag-name limit is ${maxLength}.`, details: [{ path, message: `renders up to ${width} characters; the limit is ${maxLength}`, limit: maxLength }] });
+    throw new AppError('name_too_long', {
+      message: `${path}: the template renders names of up to ${width} characters before any field; the corp's tag-name limit is ${maxLength}.`,
+      details: [{ path, message: `renders up to ${width} characters; the limit is ${maxLength}`, limit: maxLength }],
+    });
   }
   return parts;
 }
@@ -80,7 +85,9 @@ export type RenderResult =
   | { ok: false; reason: 'invalid_name'; name: string; message: string };
 
 function dateParts(at: Date, timezone: string): Record<DatePlaceholder, string> {
-  const got = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at).map((p) => [p.type, p.value]));
+  const got = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
   const [year, month, day] = [String(got.year), String(Number(got.month)), String(Number(got.day))];
   return { yyyy: year, M: month, MM: month.padStart(2, '0'), d: day, dd: day.padStart(2, '0') };
 }
@@ -108,5 +115,10 @@ export function renderTagName(template: string, input: RenderInput, maxLength: n
   const issue = findNameIssue(name, { max: maxLength });
   if (!issue) return { ok: true, name };
   if (issue.kind === 'too_long') return { ok: false, reason: 'too_long', name, length: issue.length, max: issue.max };
-  return { ok: false, reason: 'invalid_name', name, message: issue.kind === 'blank' ? 'the name is blank' : `contains ${issue.problem.reason} at character ${issue.problem.position}` };
+  return {
+    ok: false,
+    reason: 'invalid_name',
+    name,
+    message: issue.kind === 'blank' ? 'the name is blank' : `contains ${issue.problem.reason} at character ${issue.problem.position}`,
+  };
 }

@@ -3,13 +3,23 @@ import type { RuleDefinition, RuleTrigger } from '../../../../contracts/rules.js
 import { matchTrigger, type TriggerEvent } from './trigger.js';
 
 const at = new Date('2026-03-10T02:00:00Z');
-const def = (trigger: RuleTrigger, filters?: RuleDefinition['conditions']['filters']): Pick<RuleDefinition, 'trigger' | 'conditions'> => ({ trigger, conditions: { filters } });
+const def = (trigger: RuleTrigger, filters?: RuleDefinition['conditions']['filters']): Pick<RuleDefinition, 'trigger' | 'conditions'> => ({
+  trigger,
+  conditions: { filters },
+});
 const message: TriggerEvent = { kind: 'message', at, externalUserid: 'wm1', userid: 'zhang' };
 const march = { startsAt: '2026-03-01T00:00:00+08:00', endsAt: '2026-04-01T00:00:00+08:00' };
 const added = (state: string | undefined, when = at): TriggerEvent => ({ kind: 'customer.added', at: when, externalUserid: 'wm1', userid: 'zhang', state });
 const joined = (chatId: string, state?: string, when = at): TriggerEvent => ({ kind: 'groupchat.joined', at: when, externalUserid: 'wm1', chatId, state });
 const behaviour = (eventType: string, target: string): TriggerEvent => ({ kind: 'behaviour', at, externalUserid: 'wm1', eventType, target });
-const webhook = (sourceId: string, eventType: string, fields: Record<string, string> = {}): TriggerEvent => ({ kind: 'webhook', at, externalUserid: 'wm1', sourceId, eventType, fields });
+const webhook = (sourceId: string, eventType: string, fields: Record<string, string> = {}): TriggerEvent => ({
+  kind: 'webhook',
+  at,
+  externalUserid: 'wm1',
+  sourceId,
+  eventType,
+  fields,
+});
 
 const keywordAny: RuleTrigger = { kind: 'message.keyword', keywords: ['预约', '看房'], match: 'any', mode: 'contains' };
 const keywordAll: RuleTrigger = { ...keywordAny, match: 'all' };
@@ -46,14 +56,23 @@ describe('matchTrigger truth table', () => {
   });
 
   it('yields the fields templates read', () => {
-    expect(matchTrigger(def(keywordAny), message, ['看房', '预约'])).toEqual({ fires: true, fields: { keyword: '预约', keywords: '预约、看房', userid: 'zhang' } });
+    expect(matchTrigger(def(keywordAny), message, ['看房', '预约'])).toEqual({
+      fires: true,
+      fields: { keyword: '预约', keywords: '预约、看房', userid: 'zhang' },
+    });
     expect(matchTrigger(def({ kind: 'customer.added' }), added('march'))).toEqual({ fires: true, fields: { state: 'march', userid: 'zhang' } });
-    expect(matchTrigger(def({ kind: 'webhook', sourceId: 'crm', eventType: 'order.paid' }), webhook('crm', 'order.paid', { product: '年卡' }))).toEqual({ fires: true, fields: { product: '年卡' } });
+    expect(matchTrigger(def({ kind: 'webhook', sourceId: 'crm', eventType: 'order.paid' }), webhook('crm', 'order.paid', { product: '年卡' }))).toEqual({
+      fires: true,
+      fields: { product: '年卡' },
+    });
   });
 
   it('describes a count threshold as history still to check', () => {
     const trigger: RuleTrigger = { kind: 'message.keyword', keywords: ['报价单'], match: 'any', mode: 'contains', threshold: { count: 2, withinDays: 7 } };
-    expect(matchTrigger(def(trigger), message, ['报价单'])).toMatchObject({ fires: true, needs: { count: 2, withinDays: 7, description: 'needs count ≥ 2 in 7 days' } });
+    expect(matchTrigger(def(trigger), message, ['报价单'])).toMatchObject({
+      fires: true,
+      needs: { count: 2, withinDays: 7, description: 'needs count ≥ 2 in 7 days' },
+    });
   });
 
   it('applies event filters to the event’s fields', () => {
@@ -64,6 +83,9 @@ describe('matchTrigger truth table', () => {
     expect(matchTrigger(def(trigger, [{ field: 'channel', op: 'in', values: ['app', 'web'] }]), paid).fires).toBe(true);
     expect(matchTrigger(def(trigger, [{ field: 'coupon', op: 'exists' }]), paid).fires).toBe(false);
     expect(matchTrigger(def(trigger, [{ field: 'constructor', op: 'exists' }]), paid).fires).toBe(false);
-    expect(matchTrigger(def({ kind: 'behaviour', eventType: 'link.clicked' }, [{ field: 'target', op: 'in', values: ['p1'] }]), behaviour('link.clicked', 'p2')).fires).toBe(false);
+    expect(
+      matchTrigger(def({ kind: 'behaviour', eventType: 'link.clicked' }, [{ field: 'target', op: 'in', values: ['p1'] }]), behaviour('link.clicked', 'p2'))
+        .fires,
+    ).toBe(false);
   });
 });

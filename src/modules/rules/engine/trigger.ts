@@ -50,7 +50,8 @@ function matchOwn(trigger: RuleTrigger, event: TriggerEvent, keywordHits: readon
       const hits = new Set(keywordHits);
       const found = trigger.keywords.filter((k) => hits.has(k));
       if (found.length === 0) return no('no keyword of the rule in the message');
-      if (trigger.match === 'all' && found.length < trigger.keywords.length) return no(`not all keywords: missing ${trigger.keywords.filter((k) => !hits.has(k)).join(', ')}`);
+      if (trigger.match === 'all' && found.length < trigger.keywords.length)
+        return no(`not all keywords: missing ${trigger.keywords.filter((k) => !hits.has(k)).join(', ')}`);
       const fields = { keyword: found[0]!, keywords: found.join('、'), userid: event.userid };
       if (!trigger.threshold) return { fires: true, fields };
       const { count, withinDays } = trigger.threshold;
@@ -87,7 +88,11 @@ function matchOwn(trigger: RuleTrigger, event: TriggerEvent, keywordHits: readon
  * count threshold needs history, so it comes back as `needs` for the engine to check. Pure.
  * @example matchTrigger(def, { kind: 'message', at, externalUserid, userid }, ['预约', '看房'])
  */
-export function matchTrigger(definition: Pick<RuleDefinition, 'trigger' | 'conditions'>, event: TriggerEvent, keywordHits: readonly string[] = []): TriggerMatch {
+export function matchTrigger(
+  definition: Pick<RuleDefinition, 'trigger' | 'conditions'>,
+  event: TriggerEvent,
+  keywordHits: readonly string[] = [],
+): TriggerMatch {
   const own = matchOwn(definition.trigger, event, keywordHits);
   if (!own.fires) return own;
   const failed = (definition.conditions.filters ?? []).find((f) => !passes(f, own.fields));
