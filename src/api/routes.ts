@@ -19,6 +19,7 @@ import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
+import { ruleRoutes } from '../modules/rules/rules.routes.js';
 import { statsRoutes } from '../modules/stats/stats.routes.js';
 import { webhookSourceRoutes } from '../modules/webhooks/webhooks.routes.js';
 
@@ -48,5 +49,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(statsRoutes, { engine: app.audiences });
   await app.register(webhookSourceRoutes);
   await app.register(contactWayRoutes);
+  await app.register(ruleRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }

@@ -58,6 +58,11 @@ export const eventTypes = [
   'contact_way.updated',
   'contact_way.deleted',
   'contact_way.customer_added',
+  'rule.created',
+  'rule.updated',
+  'rule.enabled',
+  'rule.paused',
+  'rule.deleted',
 ] as const;
 
 /** One of the recorded event types. */

@@ -21,7 +21,8 @@ export type NewEvent = {
     | 'audience'
     | 'operation'
     | 'webhook_source'
-    | 'contact_way';
+    | 'contact_way'
+    | 'rule';
   subjectId: string;
   before?: unknown;
   after?: unknown;

@@ -29,7 +29,7 @@ export type Walk = {
   mine: string;
   /** In the app's range and the employee's scope; in the range, outside a staff member's own scope; outside the range. */
   targets: Record<'in' | 'mid' | 'out', Target>;
-  ids: { audience: string; smartGroup: string; smartTag: string; ownOp: string; otherOp: string; strategy: number };
+  ids: { audience: string; smartGroup: string; smartTag: string; ownOp: string; otherOp: string; strategy: number; rule: string };
   fresh: {
     app(): Promise<string>;
     audience(): Promise<string>;
@@ -43,6 +43,8 @@ export type Walk = {
     smartGroup(): Promise<string>;
     smartTag(): Promise<string>;
     personalTag(): Promise<string>;
+    /** A tagging rule that adds 客户等级/A级 when a customer is added. */
+    rule(): Promise<string>;
     /** A rule group (top-level, range 华东), a tag group of the shared rule group `ids.strategy`, and a tag in a new one of its groups. */
     strategy(): Promise<number>;
     strategyTagGroup(): Promise<string>;
@@ -169,6 +171,16 @@ export const specs: Record<string, Spec> = {
   'PATCH /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}`, body: { name: unique('规则标签组'), order: 3 } }) },
   'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}`, body: { name: unique('签') } }) },
   'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}` }) },
+  'GET /api/v1/rules': { build: (w) => ({ url: `/rules?tagId=${gradeA(w)}` }) },
+  'POST /api/v1/rules': { build: (w) => ({ url: '/rules', body: { name: unique('规则'), definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [gradeA(w)] }] } } }) },
+  'POST /api/v1/rules/schedule-preview': { build: () => ({ url: '/rules/schedule-preview', body: { cron: '0 3 * * *' } }) },
+  'GET /api/v1/rules/:ruleId': { build: (w) => ({ url: `/rules/${w.ids.rule}` }) },
+  'GET /api/v1/rules/:ruleId/versions/:version': { build: (w) => ({ url: `/rules/${w.ids.rule}/versions/1` }) },
+  'PATCH /api/v1/rules/:ruleId': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}`, body: { definition: { trigger: { kind: 'schedule', cron: '0 3 * * *' }, actions: [{ kind: 'move', groupId: w.f.grade.group.groupId, tagId: gradeB(w) }] } } }) },
+  'POST /api/v1/rules/:ruleId/enable': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/enable` }) },
+  'POST /api/v1/rules/:ruleId/pause': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/pause` }) },
+  'POST /api/v1/rules/:ruleId/copy': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/copy`, body: {} }) },
+  'DELETE /api/v1/rules/:ruleId': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}` }) },
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
   'GET /api/v1/tag-groups/:groupId': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }) },
   'POST /api/v1/tag-groups': { build: () => ({ url: '/tag-groups', body: { name: unique('组'), tags: [{ name: unique('签') }] } }) },

@@ -2,3 +2,4 @@ export { Policy, policyFor, type GroupForPolicy, type PolicyResource, type Reach
 export { loadOrgSnapshot, strategyCovers, type OrgSnapshot } from './org-snapshot.js';
 export { allPermissions, permissions, type Permission } from './registry.js';
 export { appPermissions, builtInRoleDefinitions, type DataScope, type RoleDefinition } from './roles.js';
+export { authorizeRuleActions, authorizeTemplateGroup, type RuleActionTarget } from './rule.js';

@@ -3,7 +3,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp, type AppOptions } from '../app.js';
 import { queryRows, type Database, type Db } from '../db/client.js';
-import { archivedMarks, audiences, contactWays, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { archivedMarks, audiences, contactWays, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, ruleVersions, rules, tagGroups, tags } from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -71,6 +71,8 @@ export async function corpState(db: Db, corpId: string) {
     operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
     operationJournal: await db.select().from(operationJournal).where(eq(operationJournal.corpId, corpId)).orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
     contactWays: await db.select().from(contactWays).where(eq(contactWays.corpId, corpId)).orderBy(asc(contactWays.configId)),
+    rules: await db.select().from(rules).where(eq(rules.corpId, corpId)).orderBy(asc(rules.ruleId)),
+    ruleVersions: await db.select().from(ruleVersions).where(eq(ruleVersions.corpId, corpId)).orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version)),
   };
 }
 
@@ -102,6 +104,8 @@ const corpTables = [
   'webhook_sources',
   'webhook_deliveries',
   'contact_ways',
+  'rules',
+  'rule_versions',
 ];
 
 /**

@@ -99,6 +99,9 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const strategyGroup = (await wecom('add_strategy_tag', { strategy_id: 1, group_name: '规则标签组', tag: [{ name: '规则标签' }] })).json().tag_group;
     const audience = (await asApp.post('/audiences', { name: '人群', expression: { tag: tagA } })).body.audienceId as string;
     const privateAudience = (await asStaff.post('/audiences', { name: '私人人群', expression: { tag: personal } })).body.audienceId as string;
+    const rule = (await asApp.post('/rules', { name: '规则', definition: { trigger: { kind: 'schedule', cron: '0 3 * * *' }, conditions: { audience: { expression: { tag: tagA } } }, actions: [{ kind: 'move', groupId: corp.grade.group.groupId, tagId: tagA }] } })).body.ruleId as string;
+    const deletedRule = (await asApp.post('/rules', { name: '删掉的规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'remove', tagIds: [tagA] }] } })).body.ruleId as string;
+    expect((await asApp.delete(`/rules/${deletedRule}`)).status).toBe(204);
     expect((await asApp.post('/customer-events', { events: [{ externalUserid: corp.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: new Date().toISOString() }] })).status).toBe(200);
     expect((await asApp.post('/roles', { roleId: 'custom', name: '自定义', permissions: ['customer.view'], dataScope: 'department' })).status).toBe(201);
     const createdApp = (await asApp.post('/apps', { name: '小程序', range: { departments: [2], userids: [] } })).body.appId as string;
@@ -133,6 +136,8 @@ describeDb('every read route answers every kind of row the database holds', (db)
       strategyId: ['1', '999'],
       sourceId: [hook.sourceId, quietHook.sourceId, 'whNOSUCH'],
       configId: [way, goneWay],
+      ruleId: [rule, deletedRule, 'ruNoSuchRule'],
+      version: ['1', '2', '0', 'x'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

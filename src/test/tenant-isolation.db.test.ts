@@ -44,6 +44,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     const aAudience = (await asA.post('/audiences', { name: '甲方人群', expression: { tag: aTag } })).body.audienceId as string;
     const aWay = (await asA.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [a.people.shStaff], state: '甲方渠道', remark: '甲方活码', defaultTagIds: [aTag] })).body.configId as string;
     expect(aWay).toBeTruthy();
+    const aRule = (await asA.post('/rules', { name: '甲方规则', definition: { trigger: { kind: 'message.keyword', keywords: ['甲方关键词'] }, actions: [{ kind: 'add', tagIds: [aTag] }] } })).body.ruleId as string;
+    expect(aRule).toBeTruthy();
     expect((await asA.post('/customer-events', { events: [{ externalUserid: a.shCustomer, type: 'link.clicked', target: '甲方链接', occurredAt: new Date().toISOString() }] })).status).toBe(200);
     const smart = (await asA.post('/smart-groups', { name: '甲方智能组', tags: [{ name: '甲方智能标签', expression: { tag: aTag } }] })).body;
     const aSmartGroup = smart.groupId as string;
@@ -89,6 +91,16 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'PATCH /api/v1/strategies/:strategyId/tag-groups/:groupId': { url: `/strategies/${aStrategy}/tag-groups/${stratGroup.group_id}`, body: { name: '改' } },
       'POST /api/v1/audiences/explain': { url: '/audiences/explain', body: { expression: { follower: [ids.userid] }, externalUserid: ids.customer } },
       'POST /api/v1/audiences/export': { url: '/audiences/export', body: { expression: { follower: [ids.userid] } } },
+      'GET /api/v1/rules': { url: `/rules?tagId=${aTag}&q=${encodeURIComponent('甲方')}` },
+      'POST /api/v1/rules': { url: '/rules', body: { name: 'b规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [aTag] }] } } },
+      'POST /api/v1/rules/schedule-preview': { url: '/rules/schedule-preview', body: { cron: '0 3 * * *' } },
+      'GET /api/v1/rules/:ruleId': { url: `/rules/${aRule}` },
+      'PATCH /api/v1/rules/:ruleId': { url: `/rules/${aRule}`, body: { name: '改' } },
+      'POST /api/v1/rules/:ruleId/enable': { url: `/rules/${aRule}/enable` },
+      'POST /api/v1/rules/:ruleId/pause': { url: `/rules/${aRule}/pause` },
+      'POST /api/v1/rules/:ruleId/copy': { url: `/rules/${aRule}/copy`, body: {} },
+      'DELETE /api/v1/rules/:ruleId': { url: `/rules/${aRule}` },
+      'GET /api/v1/rules/:ruleId/versions/:version': { url: `/rules/${aRule}/versions/1` },
       'POST /api/v1/customer-events': { url: '/customer-events', body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } },
       'GET /api/v1/smart-groups': { url: '/smart-groups' },
       'POST /api/v1/smart-groups': { url: '/smart-groups', body: { name: 'b智能', tags: [{ name: 'x', expression: { tag: aTag } }] } },

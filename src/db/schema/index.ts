@@ -8,3 +8,4 @@ export * from './operations.js';
 export * from './webhooks.js';
 export * from './contact-ways.js';
 export * from './consumers.js';
+export * from './rules.js';

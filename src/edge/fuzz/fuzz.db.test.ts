@@ -33,6 +33,7 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const appId = ok(await api.post('/apps', { name: '模糊测试应用', range: { departments: [77], userids: [] } })).appId as string;
   ok(await api.post('/roles', { roleId: 'fuzz-role', name: '模糊测试角色', permissions: ['customer.view'], dataScope: 'own' }));
   const audience = ok(await api.post('/audiences', { name: '模糊人群', expression: { tag } })).audienceId as string;
+  const rule = ok(await api.post('/rules', { name: '模糊规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [tag] }] } })).ruleId as string;
   const smart = ok(await api.post('/smart-groups', { name: '模糊智能组', tags: [{ name: '模糊智能标签', expression: { tag } }] }));
   const personalTag = ok(await apiClient(app, corp.secret, corp.people.shStaff).post('/personal-tags', { name: '模糊私有' })).tagId as string;
   const token = await fetchToken(app(), corp.corpId, corp.secret);
@@ -42,7 +43,7 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const webhookSource = ok(await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).source.sourceId as string;
   const password = await givePassword(db, corp.corpId, corp.people.admin);
   const contactWay = ok(await api.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [corp.people.shStaff], state: '模糊渠道' })).configId as string;
-  return { ...corp, webhookSource, contactWay, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password };
+  return { ...corp, webhookSource, contactWay, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password, rule };
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
@@ -56,7 +57,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         tagId: path.includes('/personal-tags') ? s.personalTag : path.includes('/smart-groups') ? s.smartTag : s.tag,
         externalUserid: s.shCustomer, external_userid: s.shCustomer, userid: s.people.shStaff, username: s.people.admin,
         configId: s.contactWay, config_id: s.contactWay, user: [s.people.shStaff],
-        deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation,
+        deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation, ruleId: s.rule,
         corpId: s.corpId, corpid: s.corpId, corpsecret: s.secret, strategy_id: s.strategy, strategyId: s.strategy, adminList: [s.people.admin],
         tagIds: [s.tag], tag_id: [s.tag], add_tag: [s.tag], add: [s.tag], groupIds: [s.group], group_id: [s.group],
         externalUserids: [s.shCustomer], userid_list: [s.people.shStaff], admin_list: [s.people.admin],

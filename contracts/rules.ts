@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { Id, IdList, Timestamp, chars } from './common.js';
+
+/**
+ * Tagging rules (智能打标签): a trigger, conditions on the customer and the triggering event, and
+ * tag actions. Shared by the server (validation at save time) and the console (the rule editor).
+ */
+
+/** Limits a rule definition is held to; the server refuses anything beyond them naming the field. */
+export const ruleLimits = {
+  nameMax: 64,
+  keywordsMax: 200,
+  keywordMax: 30,
+  actionsMax: 20,
+  tagIdsPerAction: 100,
+  listMax: 100,
+  filtersMax: 20,
+  templateMax: 100,
+  rulesPerCorp: 500,
+} as const;
+
+/** The timezone a rule's dates and schedules are read in unless it names another. */
+export const defaultRuleTimezone = 'Asia/Shanghai';
+
+const text = (max: number) => chars(max).pipe(z.string().min(1));
+const list = <T extends z.ZodType>(item: T, max: number = ruleLimits.listMax) => z.array(item).min(1).max(max);
+
+/**
+ * A campaign window: the trigger fires only for events at or after `startsAt` and before `endsAt`
+ * (end exclusive, so 03-01T00:00+08:00 … 04-01T00:00+08:00 is exactly March in Shanghai).
+ */
+export const RuleWindow = z
+  .strictObject({ startsAt: z.iso.datetime({ offset: true }), endsAt: z.iso.datetime({ offset: true }) })
+  .refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+
+/** A behaviour event type as the audience language writes it: `link.clicked`, `live.attended`. */
+export const EventTypeName = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/, 'a dotted lowercase event type such as link.clicked');
+
+/** The triggers a rule can start from, told apart by `kind`. */
+export const RuleTrigger = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('message.keyword'),
+    keywords: list(text(ruleLimits.keywordMax), ruleLimits.keywordsMax),
+    match: z.enum(['any', 'all']).default('any'),
+    mode: z.enum(['contains', 'exact']).default('contains'),
+    threshold: z.strictObject({ count: z.int().min(1).max(1000), withinDays: z.int().min(1).max(365) }).optional(),
+  }),
+  z.strictObject({ kind: z.literal('customer.added'), contactWayStates: list(text(30)).optional(), window: RuleWindow.optional() }),
+  z.strictObject({ kind: z.literal('groupchat.joined'), chatIds: list(Id).optional(), states: list(text(30)).optional(), window: RuleWindow.optional() }),
+  z.strictObject({ kind: z.literal('behaviour'), eventType: EventTypeName, target: text(128).optional() }),
+  z.strictObject({ kind: z.literal('webhook'), sourceId: Id, eventType: text(64) }),
+  z.strictObject({ kind: z.literal('schedule'), cron: z.string().min(1).max(120), timezone: z.string().min(1).max(64).default(defaultRuleTimezone) }),
+]);
+
+/** The kinds of trigger, for filters and the console's picker. */
+export const triggerKinds = ['message.keyword', 'customer.added', 'groupchat.joined', 'behaviour', 'webhook', 'schedule'] as const;
+
+/** A field name of the triggering event (`state`, `product`, `target`), as filters and templates name them. */
+export const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'a field name: letters, digits and _, at most 32');
+
+/** A filter on the triggering event: a field equals a value, is one of several, or is present. */
+export const EventFilter = z.discriminatedUnion('op', [
+  z.strictObject({ field: FieldName, op: z.literal('equals'), value: z.string().max(256) }),
+  z.strictObject({ field: FieldName, op: z.literal('in'), values: list(z.string().max(256)) }),
+  z.strictObject({ field: FieldName, op: z.literal('exists') }),
+]);
+
+/** Conditions beside the trigger: an audience (JSON or text, as saved audiences take it) and event filters. */
+export const RuleConditions = z
+  .strictObject({
+    audience: z
+      .strictObject({ expression: z.unknown().optional(), text: z.string().min(1).max(100_000).optional() })
+      .refine((a) => (a.expression === undefined) !== (a.text === undefined), 'give exactly one of expression and text')
+      .optional(),
+    filters: z.array(EventFilter).max(ruleLimits.filtersMax).optional(),
+  })
+  .default({});
+
+/** Where a template's tag lives: an existing group by id, or a group by name (created on first use). */
+export const TemplateGroup = z.union([z.strictObject({ groupId: Id }), z.strictObject({ groupName: z.string().min(1).max(64) })]);
+
+/** What a rule does to the customer, told apart by `kind`. */
+export const RuleAction = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('add'), tagIds: list(Id, ruleLimits.tagIdsPerAction) }),
+  z.strictObject({ kind: z.literal('addTemplate'), group: TemplateGroup, template: z.string().min(1).max(ruleLimits.templateMax) }),
+  z.strictObject({ kind: z.literal('remove'), tagIds: list(Id, ruleLimits.tagIdsPerAction) }),
+  z.strictObject({ kind: z.literal('move'), groupId: Id, tagId: Id }),
+]);
+
+/** A rule's definition as a request gives it: trigger, conditions, actions. */
+export const RuleDefinitionInput = z.strictObject({ trigger: RuleTrigger, conditions: RuleConditions, actions: list(RuleAction, ruleLimits.actionsMax) });
+
+/** A stored definition: the audience is kept as the checked JSON expression (by ids). */
+export const RuleDefinition = z.object({
+  trigger: RuleTrigger,
+  conditions: z.object({ audience: z.object({ expression: z.unknown() }).optional(), filters: z.array(EventFilter).optional() }),
+  actions: z.array(RuleAction),
+});
+
+/** A rule's definition as the server stores and answers it. */
+export type RuleDefinition = z.infer<typeof RuleDefinition>;
+/** One trigger. */
+export type RuleTrigger = z.infer<typeof RuleTrigger>;
+/** One action. */
+export type RuleAction = z.infer<typeof RuleAction>;
+/** One event filter. */
+export type EventFilter = z.infer<typeof EventFilter>;
+
+const RuleName = text(ruleLimits.nameMax);
+
+/** `POST /rules`: a new rule (enabled unless `enabled: false`). */
+export const CreateRuleBody = z.strictObject({ name: RuleName, enabled: z.boolean().default(true), definition: RuleDefinitionInput });
+
+/** `PATCH /rules/:ruleId`: a new name, a new definition (a new version), or both. */
+export const UpdateRuleBody = z
+  .strictObject({ name: RuleName.optional(), definition: RuleDefinitionInput.optional() })
+  .refine((b) => b.name !== undefined || b.definition !== undefined, 'give name, definition or both');
+
+/** `POST /rules/:ruleId/copy`: the copy's name (default: the original's with a suffix). */
+export const CopyRuleBody = z.strictObject({ name: RuleName.optional() }).default({});
+
+/** `:ruleId` in a path. */
+export const RuleParams = z.strictObject({ ruleId: Id });
+
+/** `:ruleId/versions/:version` in a path. */
+export const RuleVersionParams = z.strictObject({ ruleId: Id, version: z.coerce.number().int().min(1).max(1_000_000) });
+
+/** `GET /rules` filters: name contains `q`, actions touch one of `tagId`, trigger kind, on or off. */
+export const ListRulesQuery = z.strictObject({
+  q: z.string().max(64).optional(),
+  tagId: IdList,
+  trigger: z.enum(triggerKinds).optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
+/** A version's header: who saved it and when. */
+export const RuleVersionHeader = z.object({ version: z.int(), author: z.string(), createdAt: Timestamp });
+
+/** One version of a rule with its definition. */
+export const RuleVersion = RuleVersionHeader.extend({ ruleId: z.string(), definition: RuleDefinition });
+
+/** A rule with its current definition; `versions` only on `GET /rules/:ruleId`. */
+export const Rule = z.object({
+  ruleId: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  triggerKind: z.enum(triggerKinds),
+  currentVersion: z.int(),
+  createdBy: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  copiedFrom: z.string().nullable(),
+  definition: RuleDefinition,
+  versions: z.array(RuleVersionHeader).optional(),
+});
+
+/** `GET /rules`. */
+export const RuleList = z.object({ rules: z.array(Rule) });
+
+/** `POST /rules/schedule-preview`: a cron (5 or 6 fields) and an IANA timezone. */
+export const SchedulePreviewBody = z.strictObject({
+  cron: z.string().min(1).max(120),
+  timezone: z.string().min(1).max(64).default(defaultRuleTimezone),
+  from: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** The next runs of a schedule, as UTC instants and as wall-clock times in its timezone. */
+export const SchedulePreview = z.object({ timezone: z.string(), runs: z.array(z.object({ at: Timestamp, local: z.string() })) });
