@@ -202,7 +202,8 @@ describeDb('an app acting as an employee may do at most what both may, on every 
   }
 
   for (const [who, appKind] of [['admin', 'ranged'], ['hdManager', 'ranged'], ['shStaff', 'ranged'], ['admin', 'customer_contact']] as const) {
-    it(`${appKind === 'ranged' ? 'a ranged app' : 'the customer-contact secret'} acting as ${who}`, async () => {
+    // Each walk sends every route's requests three ways; with ~200 routes that outgrows the default 60 s on a busy 2-CPU runner.
+    it(`${appKind === 'ranged' ? 'a ranged app' : 'the customer-contact secret'} acting as ${who}`, { timeout: 300_000 }, async () => {
       const { problems, succeeded, routes } = await walk(who, appKind);
       expect(problems).toEqual([]);
       // Every request reaches its route's authorization: as the admin, someone succeeds on each route.
