@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, LoginResult, Me, PasswordChanged } from '../../../contracts/auth.js';
 import { ErrorEnvelope, withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { cameOverHttps, clearedSessionCookie, sessionCookie } from '../../api/session-cookie.js';
 import { withTx } from '../../context.js';
 import { AppError } from '../../errors.js';
