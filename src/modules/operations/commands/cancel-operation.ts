@@ -4,7 +4,7 @@ import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
-import type { OperationRow } from '../batch/queue-batch.js';
+import type { OperationRow } from '../operation-row.js';
 import { getOperation, startedBy } from '../operations.queries.js';
 
 /**

@@ -5,10 +5,8 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import type { Policy } from '../../../policies/index.js';
 import { startedBy } from '../operations.queries.js';
+import type { OperationRow } from '../operation-row.js';
 import type { Reversal } from './reverse-journal.js';
-
-/** An operations row as stored. */
-export type OperationRow = typeof operations.$inferSelect;
 
 /**
  * Loads and locks an operation the actor may undo or redo. Anyone may reverse their own; others

@@ -3,7 +3,8 @@ import type { TxCtx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
 import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
-import { lockReversible, recordReversal, setUndoneBy, type OperationRow } from './operation-records.js';
+import type { OperationRow } from '../operation-row.js';
+import { lockReversible, recordReversal, setUndoneBy } from './operation-records.js';
 import { undoDeletion } from './reverse-deletion.js';
 import { reverseJournal } from './reverse-journal.js';
 
