@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AudienceCount, AudienceCustomerPage, AudienceCustomersBody, AudienceExplanation, AudienceParams, AudienceQueryBody, CreateAudienceBody, ExplainBody, SavedAudience, SavedAudienceList, UpdateAudienceBody } from '../../../contracts/audiences.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx, type Ctx } from '../../context.js';
 import { count, sample } from './index/bitmaps.js';
 import { explain } from './expression/explain.js';
@@ -17,7 +17,7 @@ import { explainFor } from './service/explain-customer.js';
 import { listAudienceCustomers } from './service/list-customers.js';
 import { readExpression } from './service/read-expression.js';
 import type { AudienceEngine } from './service/engine.js';
-import type { Expr } from './expression/ast.js';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { policyFor } from '../../policies/index.js';
 
 const tags = ['Audiences'];

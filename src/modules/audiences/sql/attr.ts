@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { AttrPredicate } from '../expression/ast.js';
-import { dateInterval, type Interval } from '../expression/time.js';
+import type { AttrPredicate } from '../../../../contracts/audience-expression/ast.js';
+import { dateInterval, type Interval } from '../../../../contracts/audience-expression/time.js';
 
 // The shapes `dateInterval` accepts. [0-9], not \d: in PostgreSQL \d also matches other scripts' digits.
 const isoDate = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$';
