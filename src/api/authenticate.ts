@@ -72,6 +72,6 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   // may do: the policy grants an acting employee the app's rights ∩ the role's, never the
   // management ones, over the app's range ∩ the employee's data scope.
   const inRange = employee !== undefined && (await policyFor(ctx)).reaches(employee.userid);
-  if (!employee || employee.status !== 'active' || !inRange) throw new AppError('unauthorized', { message: `No active employee "${acting}" to act as.` });
+  if (employee?.status !== 'active' || !inRange) throw new AppError('unauthorized', { message: `No active employee "${acting}" to act as.` });
   return { ctx: { ...ctx, actor: { kind: 'employee', userid: employee.userid, role: employee.role, viaApp: identity.appId } } };
 }

@@ -6,7 +6,6 @@ import { withErrors } from '../../../contracts/errors.js';
 import { apiCtx } from '../../api/api-context.js';
 import { withTx, type Ctx } from '../../context.js';
 import { count, sample } from './index/bitmaps.js';
-import { explain } from './expression/explain.js';
 import { printExpression } from './expression/print.js';
 import { createAudience, deleteAudience, getAudience, listAudiences, updateAudience, type AudienceRow } from './saved/saved-audiences.js';
 import { catalogLabels, loadCatalog, type AudienceCatalog } from './service/catalog.js';

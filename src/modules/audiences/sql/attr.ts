@@ -80,7 +80,7 @@ function stringPredicate(a: AttrPredicate, s: SQL): SQL {
   throw new Error(`A ${a.type} attribute has no ${a.op}; validate the expression before compiling it.`);
 }
 
-function orderedPredicate(a: AttrPredicate, t: SQL, ops: Ordered): SQL {
+function orderedPredicate(a: AttrPredicate, _t: SQL, ops: Ordered): SQL {
   switch (a.op) {
     case 'eq': return ops.eq(a.value);
     case 'ne': return sql`not ${ops.eq(a.value)}`;

@@ -14,7 +14,7 @@ export async function setOwnPassword(ctx: TxCtx, input: { passwordHash: string; 
   requireEmployeeActor(ctx.actor, 'Only an employee has a password to change.');
   const userid = ctx.actor.userid;
   const [me] = await ctx.tx.select({ status: employees.status }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid))).for('update');
-  if (!me || me.status !== 'active') throw new AppError('unauthorized', { message: 'The session has ended; log in again.' });
+  if (me?.status !== 'active') throw new AppError('unauthorized', { message: 'The session has ended; log in again.' });
   await ctx.tx.update(employees).set({ passwordHash: input.passwordHash }).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
   const sessionsEnded = await endSessionsOf(ctx, userid, input.keepTokenHash);
   // The hash never goes into the audit log; only the fact of the change does.
