@@ -62,7 +62,7 @@ function timeOnIndex(index: CorpIndex, list: P1Expression[], ctx: EvalContext, r
 // What a report says about one index's timings: overall, by shape, by attribute, the slowest five.
 function report(list: P1Expression[], t: { ms: number[]; counts: number[] }) {
   const sizes = [...t.counts].sort((a, b) => a - b);
-  const slowest = list.map((e, i) => ({ i, ms: t.ms[i]! })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const slowest = list.map((_e, i) => ({ i, ms: t.ms[i]! })).sort((a, b) => b.ms - a.ms).slice(0, 5);
   return {
     evaluation: summarize(t.ms),
     medianMsByShape: medianBy(list, t.ms, (e) => e.shape),

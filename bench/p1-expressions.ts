@@ -1,4 +1,4 @@
-import type { Expr } from '../src/modules/audiences/expression/ast.js';
+import type { Expr } from '../contracts/audience-expression/ast.js';
 
 /**
  * A small seeded generator (mulberry32) returning numbers in [0, 1): the same seed gives the same

@@ -1,37 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
-import type { Ctx } from '../context.js';
 import { isConnectionLost } from '../db/health.js';
 import { headerProblems, requestInputProblems } from '../edge/input-guard.js';
 import { markedJsonParser } from '../edge/json-body.js';
 import { AppError, errorCodes, type ErrorDetail } from '../errors.js';
 import { verifyPlatformKey } from '../modules/auth/platform-key.js';
+// Declares request.apiCtx and the route config flags this plugin sets and reads.
+import './api-context.js';
 import { authenticate } from './authenticate.js';
 import { apiRoutes } from './routes.js';
 
 export { actingUserHeader } from './authenticate.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the native API once the API key (and acting user, if any) or the session cookie checks out. */
-    apiCtx?: Ctx;
-    /** The SHA-256 of the console session token, when the request came with the session cookie. */
-    apiSessionHash?: string;
-  }
-  interface FastifyContextConfig {
-    /** True for `POST /auth/login`, the one native route that takes no credentials. */
-    apiPublic?: boolean;
-    /** True for the platform operator's routes: they take the platform key, not a corp's credentials. */
-    platform?: boolean;
-  }
-}
-
-/** The context a native route acts in; the auth hook has set it before any handler runs. */
-export function apiCtx(request: FastifyRequest): Ctx {
-  if (!request.apiCtx) throw new Error('apiCtx is missing: is this route registered inside nativeApiPlugin?');
-  return request.apiCtx;
-}
 
 function errorBody(request: FastifyRequest, code: string, message: string, details?: ErrorDetail[]) {
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}), requestId: request.id } };

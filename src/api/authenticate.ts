@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Ctx } from '../context.js';
 import { employees } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
-import { policyFor } from '../policies/index.js';
+import { forbidden, policyFor } from '../policies/index.js';
 import { verifySession } from '../modules/auth/sessions.js';
 import { verifyApiKey } from '../modules/auth/tokens.js';
 import { readSessionCookie } from './session-cookie.js';
@@ -36,11 +36,11 @@ export const uploadHeader = 'tagloom-upload';
 function refuseCrossSite(request: FastifyRequest): void {
   if (!unsafeMethods.has(request.method)) return;
   const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new AppError('forbidden', { message: 'Cross-site writes are refused.' });
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw forbidden('Cross-site writes are refused.');
   const type = request.headers['content-type'];
   const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
   if ((hasBody || type !== undefined) && !/^application\/json\s*(;|$)/i.test(type ?? '') && request.headers[uploadHeader] === undefined) {
-    throw new AppError('forbidden', { message: `Writes with a session cookie must send content-type: application/json (a file upload: the ${uploadHeader} header).` });
+    throw forbidden(`Writes with a session cookie must send content-type: application/json (a file upload: the ${uploadHeader} header).`);
   }
 }
 
@@ -72,6 +72,6 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   // may do: the policy grants an acting employee the app's rights ∩ the role's, never the
   // management ones, over the app's range ∩ the employee's data scope.
   const inRange = employee !== undefined && (await policyFor(ctx)).reaches(employee.userid);
-  if (!employee || employee.status !== 'active' || !inRange) throw new AppError('unauthorized', { message: `No active employee "${acting}" to act as.` });
+  if (employee?.status !== 'active' || !inRange) throw new AppError('unauthorized', { message: `No active employee "${acting}" to act as.` });
   return { ctx: { ...ctx, actor: { kind: 'employee', userid: employee.userid, role: employee.role, viaApp: identity.appId } } };
 }

@@ -1,6 +1,6 @@
 import type { Actor, Ctx } from '../context.js';
 import type { Audience, TagGroupScope } from '../db/schema/index.js';
-import { AppError } from '../errors.js';
+import { forbidden } from './refuse.js';
 import { loadOrgSnapshot, regionsOf, subtree, type AppForPolicy, type OrgSnapshot } from './org-snapshot.js';
 import { allPermissions, type Permission } from './registry.js';
 import { appPermissions, delegablePermissions, rangedAppPermissions, type DataScope } from './roles.js';
@@ -66,7 +66,7 @@ export class Policy {
 
   /** Throws `forbidden` unless the actor may do `permission` (on `resource`). */
   authorize(permission: Permission, resource?: PolicyResource): void {
-    if (!this.can(permission, resource)) throw new AppError('forbidden', { message: `Not allowed: ${permission}.` });
+    if (!this.can(permission, resource)) throw forbidden(`Not allowed: ${permission}.`);
   }
 
   /** The ability map responses carry so the console can hide what the actor may not do. */

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.js';
 import { AppError } from '../errors.js';
-import { wecomCtx } from './wecom.plugin.js';
+import { wecomCtx } from './wecom-context.js';
 
 /**
  * The context of an endpoint only the customer-contact (客户联系) secret may call, such as the

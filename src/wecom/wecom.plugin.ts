@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import type { Ctx } from '../context.js';
 import { isConnectionLost } from '../db/health.js';
 import { inputProblems } from '../edge/input-checks.js';
 import { urlInputProblems } from '../edge/input-guard.js';
@@ -8,25 +7,8 @@ import { markedTextParser } from '../edge/json-body.js';
 import { AppError, type ErrorDetail } from '../errors.js';
 import { verifyAccessToken } from '../modules/auth/tokens.js';
 import { wecomRoutes } from './routes/index.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the WeCom surface once the access token checks out. */
-    wecomCtx?: Ctx;
-  }
-  interface FastifyContextConfig {
-    /** The endpoint's result fields with empty values; error replies keep them, as WeCom's do. */
-    wecomEmpty?: Record<string, unknown>;
-    /** True for `gettoken`, the one endpoint that takes no access token. */
-    wecomPublic?: boolean;
-  }
-}
-
-/** The context a WeCom route acts in; the hook has set it before any handler runs. */
-export function wecomCtx(request: FastifyRequest): Ctx {
-  if (!request.wecomCtx) throw new Error('wecomCtx is missing: did the route forget `config.wecomPublic`?');
-  return request.wecomCtx;
-}
+// Declares request.wecomCtx and the route config fields this plugin sets and reads.
+import './wecom-context.js';
 
 /** Sends a WeCom error: HTTP 200, errcode/errmsg and the endpoint's empty result fields. */
 export function sendWecomError(request: FastifyRequest, reply: FastifyReply, errcode: number, errmsg: string) {

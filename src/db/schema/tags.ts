@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { Expr } from '../../modules/audiences/expression/ast.js';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { corps } from './org.js';
 
 /** A set of people: departments (with their subtrees), regions and members. Empty = everyone. */

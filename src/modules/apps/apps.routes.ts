@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { App, AppIdParams, AppList, AppWithSecret, CreateAppBody, UpdateAppBody } from '../../../contracts/apps.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createApp } from './commands/create-app.js';
 import { rotateAppSecret } from './commands/rotate-app-secret.js';

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
-import { events, personalTags, tags } from '../../db/schema/index.js';
+import { type events, personalTags, tags } from '../../db/schema/index.js';
 
 /** An event row as stored. */
 export type EventRow = typeof events.$inferSelect;

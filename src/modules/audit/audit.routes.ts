@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuditExportQuery, AuditPage, AuditQuery } from '../../../contracts/audit.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { auditCsvChunks, exportPageSize } from './audit.csv.js';
 import { presentAuditPage } from './audit.presenter.js';
 import { pageAuditEvents } from './audit.queries.js';

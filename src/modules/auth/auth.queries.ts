@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { departments, employees } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { allPermissions, policyFor, type Policy } from '../../policies/index.js';
+import { requireEmployeeActor, allPermissions, policyFor, type Policy } from '../../policies/index.js';
 import { findRole } from '../permissions/roles.queries.js';
 
 /** The acting employee, their departments, role name and policy: what `GET /auth/me` shows. */
@@ -10,7 +10,7 @@ export type MeView = { corpId: string; userid: string; name: string; role: strin
 
 /** Who the caller is, when the caller is an employee (a console session or an app acting as one). */
 export async function getMe(ctx: Ctx): Promise<MeView> {
-  if (ctx.actor.kind !== 'employee') throw new AppError('forbidden', { message: 'This key acts as an app, not a user; log in, or send Tagloom-Acting-User.' });
+  requireEmployeeActor(ctx.actor, 'This key acts as an app, not a user; log in, or send Tagloom-Acting-User.');
   const [me] = await ctx.db.select().from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, ctx.actor.userid)));
   if (!me) throw new AppError('unauthorized', { message: 'The session has ended; log in again.' });
   const depts = me.departmentIds.length === 0 ? [] : await ctx.db.select({ deptId: departments.deptId, name: departments.name }).from(departments).where(and(eq(departments.corpId, ctx.corpId), inArray(departments.deptId, me.departmentIds)));

@@ -2,20 +2,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, LoginResult, Me, PasswordChanged } from '../../../contracts/auth.js';
 import { ErrorEnvelope, withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { cameOverHttps, clearedSessionCookie, sessionCookie } from '../../api/session-cookie.js';
 import { withTx } from '../../context.js';
-import { AppError } from '../../errors.js';
 import { presentMe } from './auth.presenter.js';
 import { getMe } from './auth.queries.js';
 import { changePassword } from './change-password.js';
 import { endSession } from './commands/end-session.js';
 import { logIn } from './log-in.js';
+import { forbidden } from '../../policies/index.js';
 
 const tags = ['Console login'];
 
 function sessionHash(hash: string | undefined): string {
-  if (!hash) throw new AppError('forbidden', { message: 'Only a console session (cookie) can do this; an API key has no session.' });
+  if (!hash) throw forbidden('Only a console session (cookie) can do this; an API key has no session.');
   return hash;
 }
 

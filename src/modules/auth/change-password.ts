@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import { setOwnPassword } from './commands/set-own-password.js';
 import { throttledCheck } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { forbidden } from '../../policies/index.js';
 
 /** A password change by the logged-in employee; `keepTokenHash` is their current session, which stays. */
 export type ChangePasswordInput = { currentPassword: string; newPassword: string; keepTokenHash: string; ip: string };
@@ -15,7 +16,7 @@ export type ChangePasswordInput = { currentPassword: string; newPassword: string
  */
 export async function changePassword(ctx: Ctx, input: ChangePasswordInput): Promise<{ sessionsEnded: number }> {
   const actor = ctx.actor;
-  if (actor.kind !== 'employee' || actor.viaApp) throw new AppError('forbidden', { message: 'Only a logged-in console user can change their password.' });
+  if (actor.kind !== 'employee' || actor.viaApp) throw forbidden('Only a logged-in console user can change their password.');
   const ok = await throttledCheck(ctx.db, { corpId: ctx.corpId, username: actor.userid, ip: input.ip }, async () => {
     const [row] = await ctx.db.select({ hash: employees.passwordHash }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, actor.userid)));
     return verifyPassword(input.currentPassword, row?.hash);

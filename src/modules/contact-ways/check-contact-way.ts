@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { TxCtx } from '../../context.js';
 import { contactWays, departments, employees, tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { loadOrgSnapshot, type Policy } from '../../policies/index.js';
+import { forbidden, loadOrgSnapshot, type Policy } from '../../policies/index.js';
 import { subtree } from '../../policies/org-snapshot.js';
 import { nameLength } from '../../names/name-policy.js';
 import { contactWayMaxMembers, contactWayMaxSeconds, contactWayTextMax, type ContactWayFields } from './contact-way-input.js';
@@ -22,7 +22,7 @@ export async function checkContactWay(ctx: TxCtx, policy: Policy, way: ContactWa
     const known = await ctx.tx.select({ userid: employees.userid, status: employees.status }).from(employees).where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, userids)));
     const missing = userids.filter((u) => !known.some((k) => k.userid === u && k.status === 'active'));
     if (missing.length > 0) throw new AppError('employee_not_found', { message: `invalid userid: ${missing.join(', ')}`, details: missing.map((userid) => ({ path: 'user', message: 'unknown or inactive userid', userid })) });
-    for (const userid of userids) if (!policy.reaches(userid)) throw new AppError('forbidden', { message: `no privilege to configure a contact way for ${userid}`, details: [{ path: 'user', message: 'outside your reach', userid }] });
+    for (const userid of userids) if (!policy.reaches(userid)) throw forbidden(`no privilege to configure a contact way for ${userid}`, [{ path: 'user', message: 'outside your reach', userid }]);
   }
   if (way.party.length > 0) await checkParty(ctx, policy, way, userids);
   await checkDefaultTags(ctx, policy, way.defaultTagIds);
@@ -62,7 +62,7 @@ async function checkParty(ctx: TxCtx, policy: Policy, way: ContactWayFields, use
   const members = new Set(userids);
   for (const [userid, e] of snapshot.employees) if (e.status === 'active' && e.departmentIds.some((d) => covered.has(d))) members.add(userid);
   if (members.size > contactWayMaxMembers) throw invalid('party', `a contact way holds at most ${contactWayMaxMembers} members, departments expanded (${members.size} given)`);
-  for (const userid of members) if (!policy.reaches(userid)) throw new AppError('forbidden', { message: `no privilege to configure a contact way for department members outside your reach (${userid})`, details: [{ path: 'party', message: 'a member is outside your reach', userid }] });
+  for (const userid of members) if (!policy.reaches(userid)) throw forbidden(`no privilege to configure a contact way for department members outside your reach (${userid})`, [{ path: 'party', message: 'a member is outside your reach', userid }]);
 }
 
 async function checkDefaultTags(ctx: TxCtx, policy: Policy, tagIds: string[]): Promise<void> {
@@ -77,7 +77,7 @@ async function checkDefaultTags(ctx: TxCtx, policy: Policy, tagIds: string[]): P
   for (const row of rows) {
     if (row.kind === 'smart') throw invalid('defaultTagIds', `tag ${row.tagId} belongs to a smart group, whose tags only its rules set`);
     if (!policy.can('tag.apply', { type: 'tagGroup', group: { kind: row.kind, scope: row.scope, strategyId: row.strategyId } })) {
-      throw new AppError('forbidden', { message: `You may not apply tag ${row.tagId}, so a contact way of yours may not either.`, details: [{ path: 'defaultTagIds', message: 'not applicable by you', id: row.tagId }] });
+      throw forbidden(`You may not apply tag ${row.tagId}, so a contact way of yours may not either.`, [{ path: 'defaultTagIds', message: 'not applicable by you', id: row.tagId }]);
     }
   }
   policy.authorize('tag.apply');

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConfigIdParams, ContactWay, ContactWayDetail, ContactWayList, ContactWayQuery, CreateContactWayBody, UpdateContactWayBody } from '../../../contracts/contact-ways.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createContactWay } from './commands/create-contact-way.js';
 import { deleteContactWay } from './commands/delete-contact-way.js';

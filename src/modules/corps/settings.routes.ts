@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { Settings, UpdateSettingsBody } from '../../../contracts/settings.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { presentSettings } from './settings.presenter.js';
 import { readCorpSettings } from './settings.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { RecordCustomerEventsBody, RecordCustomerEventsResult } from '../../../contracts/customer-events.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { recordCustomerEvents } from './record-customer-events.js';
 

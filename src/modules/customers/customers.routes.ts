@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CustomerDetail, CustomerPage, CustomerParams, Follow, FollowParams, ListCustomersQuery, MarkTagsBody, MarkTagsResult, RemarkFollowBody } from '../../../contracts/customers.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { policyFor } from '../../policies/index.js';
 import { markTags } from './commands/mark-tags.js';

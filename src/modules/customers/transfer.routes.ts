@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { TransferCustomersBody, TransferResult } from '../../../contracts/customer-transfer.js';
 import { withErrors } from '../../../contracts/errors.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { transferCustomers } from './commands/transfer-customers.js';
 import { presentTransferResult } from './transfer.presenter.js';

@@ -25,7 +25,7 @@ export async function cliContext(db: Db, corpId: string, as?: string): Promise<C
   let actor: Actor = { kind: 'system', name: 'cli' };
   if (as !== undefined) {
     const [employee] = await db.select({ role: employees.role, status: employees.status }).from(employees).where(and(eq(employees.corpId, corpId), eq(employees.userid, as)));
-    if (!employee || employee.status !== 'active') throw new AppError('employee_not_found', { message: `No active employee "${as}" in ${corpId}.` });
+    if (employee?.status !== 'active') throw new AppError('employee_not_found', { message: `No active employee "${as}" in ${corpId}.` });
     actor = { kind: 'employee', userid: as, role: employee.role };
   }
   return { corpId, actor, source: 'cli', db };

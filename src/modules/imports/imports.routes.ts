@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { ExportQuery, ImportOutcome, ImportQuery, ImportReport } from '../../../contracts/imports.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { AppError } from '../../errors.js';
 import { dryRunImport, importCustomers } from './commands/import-customers.js';
 import { exportCustomersCsv } from './export/customers-csv.js';

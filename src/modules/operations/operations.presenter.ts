@@ -1,4 +1,4 @@
-import type { OperationRow } from './batch/queue-batch.js';
+import type { OperationRow } from './operation-row.js';
 import { rateAndEta, type ProgressSnapshot } from './jobs/progress.js';
 
 /**

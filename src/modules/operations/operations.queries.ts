@@ -3,7 +3,7 @@ import { actorLabel, reader, type Ctx, type TxCtx } from '../../context.js';
 import { operations } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { policyFor, type Policy } from '../../policies/index.js';
-import type { OperationRow } from './batch/queue-batch.js';
+import type { OperationRow } from './operation-row.js';
 
 /** Filters of the operations listing. */
 export type OperationFilters = { status?: OperationRow['status']; kind?: OperationRow['kind']; from?: string; to?: string; cursor?: string; limit: number };

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { operations } from '../../db/schema/index.js';
-import type { OperationRow } from './batch/queue-batch.js';
+import type { OperationRow } from './operation-row.js';
 import { isTerminal, ProgressHub, type ProgressSnapshot } from './jobs/progress.js';
 import { presentOperation } from './operations.presenter.js';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { CreateDepartmentBody, DepartmentRecord, DepartmentTree, DeptIdParams, UpdateDepartmentBody } from '../../../contracts/org.js';
 import { z } from 'zod';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createDepartment } from './commands/create-department.js';
 import { deleteDepartment } from './commands/delete-department.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SetPasswordBody } from '../../../contracts/auth.js';
 import { withErrors } from '../../../contracts/errors.js';
 import { CreateEmployeeBody, Employee, EmployeePage, ListEmployeesQuery, PasswordSet, UpdateEmployeeBody, UseridParams } from '../../../contracts/org.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createEmployee } from './commands/create-employee.js';
 import { setEmployeePassword } from './commands/set-employee-password.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { CreateRoleBody, PermissionRegistry, Role, RoleIdParams, RoleList, UpdateRoleBody } from '../../../contracts/roles.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createRole } from './commands/create-role.js';
 import { deleteRole } from './commands/delete-role.js';

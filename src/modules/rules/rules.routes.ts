@@ -14,7 +14,7 @@ import {
   SchedulePreviewBody,
   UpdateRuleBody,
 } from '../../../contracts/rules.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx, type Ctx } from '../../context.js';
 import { policyFor } from '../../policies/index.js';
 import { copyRule } from './commands/copy-rule.js';

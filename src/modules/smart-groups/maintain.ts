@@ -5,7 +5,7 @@ import { andNot, or, type Bitmap } from '../audiences/index/bitmaps.js';
 import { tagBitmap, type CorpIndex } from '../audiences/index/corp-index.js';
 import { evaluateOnIndex } from '../audiences/index/evaluate.js';
 import type { EvalContext } from '../audiences/context.js';
-import type { Expr } from '../audiences/expression/ast.js';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { loadCatalog } from '../audiences/service/catalog.js';
 import type { IndexFollower } from '../audiences/service/engine.js';
 import { syncSmartTag, type SmartTagSync } from './sync-smart-tag.js';

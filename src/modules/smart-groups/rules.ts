@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.js';
-import type { Expr } from '../audiences/expression/ast.js';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { issuePath } from '../audiences/expression/validate.js';
 import { references, type AudienceCatalog } from '../audiences/service/catalog.js';
 import { readExpression, type ExpressionInput } from '../audiences/service/read-expression.js';

@@ -4,7 +4,7 @@ import { tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { recordEvent } from '../../events/record.js';
 import { policyFor } from '../../policies/index.js';
-import type { Expr } from '../audiences/expression/ast.js';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { bumpTagVersion } from '../corps/settings.js';
 
 /**

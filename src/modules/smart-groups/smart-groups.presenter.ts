@@ -4,7 +4,7 @@ import type { Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { and, andNot, count, type Bitmap } from '../audiences/index/bitmaps.js';
 import { tagBitmap } from '../audiences/index/corp-index.js';
-import type { Expr } from '../audiences/expression/ast.js';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { printExpression } from '../audiences/expression/print.js';
 import { catalogLabels, loadCatalog } from '../audiences/service/catalog.js';
 import type { AudienceEngine } from '../audiences/service/engine.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { AddSmartTagsBody, CreateSmartGroupBody, PreviewBody, PreviewResult, SmartGroup, SmartGroupList, SmartGroupParams, SmartTagParams, UpdateSmartGroupBody, UpdateSmartTagBody } from '../../../contracts/smart-groups.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx, type Ctx } from '../../context.js';
 import type { Audience } from '../../db/schema/index.js';
 import { policyFor } from '../../policies/index.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { CustomerGrowth, CustomerGrowthQuery, TagStats, TagStatsQuery } from '../../../contracts/stats.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { policyFor } from '../../policies/index.js';
 import { loadCatalog } from '../audiences/service/catalog.js';
 import type { AudienceEngine } from '../audiences/service/engine.js';

@@ -16,7 +16,7 @@ import {
   UpdateStrategyTagBody,
   UpdateStrategyTagGroupBody,
 } from '../../../contracts/strategies.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx, type Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { policyFor } from '../../policies/index.js';

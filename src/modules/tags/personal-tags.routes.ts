@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../../contracts/errors.js';
 import { CreatePersonalTagBody, PersonalTag, PersonalTagDeleted, PersonalTagList, RenamePersonalTagBody, TagIdParams } from '../../../contracts/tags.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createPersonalTag, deletePersonalTag, renamePersonalTag } from './commands/personal-tags.js';
 import { presentPersonalTag, presentPersonalTagDeletion, presentPersonalTagList } from './tags.presenter.js';

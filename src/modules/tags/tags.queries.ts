@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { personalTags, tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { policyFor } from '../../policies/index.js';
+import { requireEmployeeActor, policyFor } from '../../policies/index.js';
 import type { TagGroupRow, TagRow } from './tags.repo.js';
 
 /** A group with the tags a listing shows. `filtered` says whether deleted items may be present. */
@@ -90,7 +90,7 @@ export async function getTagGroup(ctx: Ctx, groupId: string): Promise<{ group: T
  * as is a role without `personalTag.manage`.
  */
 export async function listMyPersonalTags(ctx: Ctx) {
-  if (ctx.actor.kind !== 'employee') throw new AppError('forbidden', { message: 'Personal tags belong to an employee; act as one (Tagloom-Acting-User).' });
+  requireEmployeeActor(ctx.actor, 'Personal tags belong to an employee; act as one (Tagloom-Acting-User).');
   (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: ctx.actor.userid });
   return listOwnPersonalTags(ctx, ctx.actor.userid);
 }

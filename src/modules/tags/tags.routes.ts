@@ -18,7 +18,7 @@ import {
   UpdateTagBody,
   UpdateTagGroupBody,
 } from '../../../contracts/tags.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { policyFor } from '../../policies/index.js';
 import { addTags } from './commands/add-tags.js';

@@ -12,6 +12,7 @@ import { logRefusedDelivery, type RefusedDelivery } from './log-refused-delivery
 import { applyMapping, type MappedDelivery } from './mapping/mapping.js';
 import { signingSchemeDescription, webhooksTag } from './openapi.js';
 import { verifyDelivery } from './signature.js';
+import { forbidden } from '../../policies/index.js';
 import { findSourceForDelivery } from './webhooks.queries.js';
 import type { WebhookSourceRow } from './webhooks.repo.js';
 
@@ -94,7 +95,7 @@ export const hooksPlugin: FastifyPluginAsyncZod = async (app) => {
     const verified = verifyDelivery(source.secret, request.headers, raw, receivedAt);
     if ('code' in verified) return refuse(app, source, new AppError(verified.code, { message: verified.reason }));
     const { deliveryId } = verified;
-    if (!source.enabled) return refuse(app, source, new AppError('forbidden', { message: 'This webhook source is paused.' }), { deliveryId });
+    if (!source.enabled) return refuse(app, source, forbidden('This webhook source is paused.'), { deliveryId });
     let payload: unknown;
     try {
       payload = parsePayload(raw);

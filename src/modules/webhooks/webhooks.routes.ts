@@ -13,7 +13,7 @@ import {
   WebhookSourceWithSecret,
   WebhookTestResult,
 } from '../../../contracts/webhooks.js';
-import { apiCtx } from '../../api/api.plugin.js';
+import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
 import { createWebhookSource } from './commands/create-webhook-source.js';
 import { deleteWebhookSource } from './commands/delete-webhook-source.js';

@@ -12,7 +12,7 @@ import { nameLength } from '../../names/name-policy.js';
 import { presentWecomContactWay } from '../contact-way-presenters.js';
 import { idList, optionalText, parseBody, postMethods, requiredText } from '../parse.js';
 import { wecomOk } from '../presenters.js';
-import { wecomCtx } from '../wecom.plugin.js';
+import { wecomCtx } from '../wecom-context.js';
 import { wecomReply, wecomSchema } from '../wecom.openapi.js';
 
 // `null` (a Go SDK's unset field) reads as absent: the default on add, unchanged on update.

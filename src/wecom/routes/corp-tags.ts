@@ -9,7 +9,7 @@ import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
 import { addTagsBody, deleteTagsBody, editTagBody, parseBody, refuseBlankRename, postMethods, tagFilterBody } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
-import { wecomCtx } from '../wecom.plugin.js';
+import { wecomCtx } from '../wecom-context.js';
 import { z } from 'zod';
 import { WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
 

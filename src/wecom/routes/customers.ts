@@ -5,7 +5,7 @@ import { getCustomerDetail, listFollowedIds, listFollowUserIds, pageFollowsByUse
 import { requireEmployee } from '../../modules/customers/follows.repo.js';
 import { optionalText, parseBody, parseQuery, postMethods, requiredText } from '../parse.js';
 import { presentExternalContact, presentFollowInfo, presentFollowUser, wecomOk } from '../presenters.js';
-import { wecomCtx } from '../wecom.plugin.js';
+import { wecomCtx } from '../wecom-context.js';
 import { WecomExternalContact, WecomFollowInfo, WecomFollowUser, wecomReply, wecomSchema } from '../wecom.openapi.js';
 
 /** How many follow users one `get` reply carries before WeCom pages them with `next_cursor`. */

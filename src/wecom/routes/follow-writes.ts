@@ -5,7 +5,7 @@ import { markTags } from '../../modules/customers/commands/mark-tags.js';
 import { remarkFollow } from '../../modules/customers/commands/remark-follow.js';
 import { idList, parseBody, postMethods, requiredText, type MissingCodes } from '../parse.js';
 import { wecomOk } from '../presenters.js';
-import { wecomCtx } from '../wecom.plugin.js';
+import { wecomCtx } from '../wecom-context.js';
 import { wecomReply, wecomSchema } from '../wecom.openapi.js';
 
 const relation = { userid: requiredText, external_userid: requiredText };

@@ -1,4 +1,4 @@
-import type { Expr } from './ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { CustomerFacts } from './facts.js';
 import { matchLeaf } from './match.js';
 

@@ -1,7 +1,8 @@
-import type { AttrPredicate, EventPredicate, Leaf } from './ast.js';
+import type { AttrPredicate, EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import type { CustomerFacts, FollowFact } from './facts.js';
-import { dateInterval, defaultUtcOffsetMinutes, windowInterval, type Interval } from './time.js';
-import { addWayCodes, codeName, genderCodes } from './vocabulary.js';
+import { dateInterval, defaultUtcOffsetMinutes, type Interval } from '../../../../contracts/audience-expression/time.js';
+import { windowInterval } from '../../../../contracts/audience-expression/window.js';
+import { addWayCodes, codeName, genderCodes } from '../../../../contracts/audience-expression/vocabulary.js';
 
 /** Whether one leaf holds for a customer, and a short reason a person can read in "why in / out". */
 export type LeafMatch = { held: boolean; reason: string };

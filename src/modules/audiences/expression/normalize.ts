@@ -1,4 +1,4 @@
-import { leafKinds, type Expr, type Leaf, type LeafKind } from './ast.js';
+import { leafKinds, type Expr, type Leaf, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
 
 /** JSON with object keys sorted: equal expressions give equal keys whatever their key order. */
 export function canonicalKey(value: unknown): string {

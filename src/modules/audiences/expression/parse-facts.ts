@@ -1,8 +1,8 @@
-import type { AttrPredicate, EventPredicate, Leaf } from './ast.js';
+import type { AttrPredicate, EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import type { Token } from './lexer.js';
 import { parseRange, type Cursor } from './parse-cursor.js';
-import { isDateLiteral } from './time.js';
-import { numberPattern } from './vocabulary.js';
+import { isDateLiteral } from '../../../../contracts/audience-expression/time.js';
+import { numberPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 
 type AttrType = AttrPredicate['type'];
 const attrTypes: AttrType[] = ['string', 'number', 'date', 'enum'];

@@ -1,8 +1,8 @@
-import type { Expr, Leaf } from './ast.js';
+import type { Expr, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import type { Token } from './lexer.js';
 import { parseAttr, parseEvent } from './parse-facts.js';
 import { parseWindow, type Cursor } from './parse-cursor.js';
-import { addWayCodes, fieldNames, genderCodes, idPattern } from './vocabulary.js';
+import { addWayCodes, fieldNames, genderCodes, idPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 
 // Field spellings, including aliases, mapped to the parser of what follows the field name.
 const fields: Record<string, (c: Cursor, field: Token) => Leaf> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Expr } from './ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { parseExpression } from './parse.js';
 import { resolve } from './test-support.js';
 

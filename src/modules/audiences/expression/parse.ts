@@ -1,4 +1,4 @@
-import { leafKinds, type Expr, type LeafKind } from './ast.js';
+import { leafKinds, type Expr, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
 import { Cursor } from './parse-cursor.js';
 import { parsePredicate } from './parse-fields.js';
 import { SyntaxProblem, textError, type TextProblem } from './syntax-error.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Expr } from './ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { normalize } from './normalize.js';
 import { parseExpression } from './parse.js';
 import { printExpression } from './print.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import type { AttrPredicate, Expr, Leaf, TimeWindow } from './ast.js';
+import type { AttrPredicate, Expr, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
 import { customerFacts, type CustomerFacts } from './facts.js';
 import type { NameResolver } from './parse.js';
-import { dateInterval } from './time.js';
+import { dateInterval } from '../../../../contracts/audience-expression/time.js';
 
 /**
  * fast-check generators for the expression tests. `wild` draws awkward strings (keywords, quotes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dateInterval, windowInterval } from './time.js';
+import { dateInterval } from '../../../../contracts/audience-expression/time.js';
+import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 
 const at = (iso: string) => Date.parse(iso);
 const day = 86_400_000;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../errors.js';
-import { expressionSchema, type Expr } from './ast.js';
+import { expressionSchema, type Expr } from '../../../../contracts/audience-expression/ast.js';
 import { exprArbitrary } from './test-support.js';
 import { validateExpression } from './validate.js';
 

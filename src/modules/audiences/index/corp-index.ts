@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.js';
 import { effectiveRegionOf } from '../regions.js';
 import { andNot, bitmapOf, or, serializedSize, type Bitmap } from './bitmaps.js';
 import { loadDepartments, loadEmployeeDepartments, loadPage, nextRange, personalTagIds, type KeyRange } from './load.js';
-import { startCursor, type TailCursor } from './tail.js';
+import { startCursor, type TailCursor } from '../../../events/snapshot-cursor.js';
 import { TimeColumn, type TimeRun } from './time-column.js';
 
 /**

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp } from '../../../test/factories.js';
 import type { EvalContext } from '../context.js';
-import type { AttrPredicate, Expr } from '../expression/ast.js';
+import type { AttrPredicate, Expr } from '../../../../contracts/audience-expression/ast.js';
 import { poolGroups, poolTags, testNow } from '../expression/test-support.js';
 import { buildCorpIndex, tagBitmap, type CorpIndex } from './corp-index.js';
 import { evaluateOnIndex } from './evaluate.js';

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp } from '../../../test/factories.js';
 import type { EvalContext } from '../context.js';
-import type { Leaf } from '../expression/ast.js';
+import type { Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { evaluate } from '../expression/evaluate.js';
 import { exprArbitrary, leafArbitrary, poolGroups, testNow } from '../expression/test-support.js';
 import { buildCorpIndex } from './corp-index.js';

@@ -1,4 +1,4 @@
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { EvalContext } from '../context.js';
 import { complement, or, type Bitmap } from './bitmaps.js';
 import type { CorpIndex } from './corp-index.js';

@@ -1,5 +1,5 @@
-import type { EventPredicate } from '../expression/ast.js';
-import type { Interval } from '../expression/time.js';
+import type { EventPredicate } from '../../../../contracts/audience-expression/ast.js';
+import type { Interval } from '../../../../contracts/audience-expression/time.js';
 import { bitmapOf, complement, type Bitmap } from './bitmaps.js';
 import type { CorpIndex } from './corp-index.js';
 

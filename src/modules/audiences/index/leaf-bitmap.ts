@@ -1,6 +1,7 @@
-import type { AttrPredicate, Leaf } from '../expression/ast.js';
+import type { AttrPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { attrValueHolds, groupTags, inSubtree } from '../expression/match.js';
-import { defaultUtcOffsetMinutes, windowInterval } from '../expression/time.js';
+import { defaultUtcOffsetMinutes } from '../../../../contracts/audience-expression/time.js';
+import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 import type { EvalContext } from '../context.js';
 import { and, bitmapOf, complement, or, type Bitmap } from './bitmaps.js';
 import { facetBitmap, personalTagBitmap, regionBitmap, tagBitmap, type CorpIndex, type Facet } from './corp-index.js';

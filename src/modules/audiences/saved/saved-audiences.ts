@@ -8,7 +8,7 @@ import { checkName, checkText } from '../../../names/check-name.js';
 import { nameKey } from '../../../names/name-policy.js';
 import { describedThings, namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { loadCatalog, usesPersonalTags } from '../service/catalog.js';
 import { readExpression, type ExpressionInput } from '../service/read-expression.js';
 

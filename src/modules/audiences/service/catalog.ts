@@ -5,7 +5,7 @@ import { AppError, type ErrorDetail } from '../../../errors.js';
 import { nameKey, normalizeName } from '../../../names/name-policy.js';
 import { loadOrgSnapshot, policyFor, type Policy } from '../../../policies/index.js';
 import type { EvalContext } from '../context.js';
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { issuePath } from '../expression/validate.js';
 import type { NameResolver, PrintOptions } from '../expression/index.js';
 

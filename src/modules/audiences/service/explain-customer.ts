@@ -1,6 +1,6 @@
 import type { Ctx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { explain, type Explanation } from '../expression/explain.js';
 import { loadCustomerFacts } from '../sql/facts.js';
 import { catalogLabels, type AudienceCatalog } from './catalog.js';

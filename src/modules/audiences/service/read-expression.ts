@@ -1,6 +1,6 @@
 import { parseExpression } from '../expression/parse.js';
 import { validateExpression } from '../expression/validate.js';
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { catalogResolver, checkReferences, type AudienceCatalog } from './catalog.js';
 
 /** An expression as a request carries it: the JSON AST, or the text syntax. */

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { queryRows, type Db } from '../../../db/client.js';
 import { describeDb } from '../../../test/db.js';
 import { dateLiteralArbitrary } from '../expression/test-support.js';
-import { dateInterval } from '../expression/time.js';
+import { dateInterval } from '../../../../contracts/audience-expression/time.js';
 import { withDateStart } from './attr.js';
 
 // Every string against dateInterval in one statement: the SQL instant (or null) for each.

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { AttrPredicate } from '../expression/ast.js';
-import { dateInterval, type Interval } from '../expression/time.js';
+import type { AttrPredicate } from '../../../../contracts/audience-expression/ast.js';
+import { dateInterval, type Interval } from '../../../../contracts/audience-expression/time.js';
 
 // The shapes `dateInterval` accepts. [0-9], not \d: in PostgreSQL \d also matches other scripts' digits.
 const isoDate = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$';
@@ -80,7 +80,7 @@ function stringPredicate(a: AttrPredicate, s: SQL): SQL {
   throw new Error(`A ${a.type} attribute has no ${a.op}; validate the expression before compiling it.`);
 }
 
-function orderedPredicate(a: AttrPredicate, t: SQL, ops: Ordered): SQL {
+function orderedPredicate(a: AttrPredicate, _t: SQL, ops: Ordered): SQL {
   switch (a.op) {
     case 'eq': return ops.eq(a.value);
     case 'ne': return sql`not ${ops.eq(a.value)}`;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/client.js';
 import { describeDb } from '../../../test/db.js';
 import { unique } from '../../../test/factories.js';
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { evaluate } from '../expression/evaluate.js';
 import { parseExpression } from '../expression/parse.js';
 import { audienceCount, audienceQuery, audienceSeqs } from './compile.js';

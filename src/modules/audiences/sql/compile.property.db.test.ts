@@ -4,7 +4,7 @@ import { describeDb } from '../../../test/db.js';
 import { unique } from '../../../test/factories.js';
 import { evaluate } from '../expression/evaluate.js';
 import { exprArbitrary, leafArbitrary } from '../expression/test-support.js';
-import type { Leaf } from '../expression/ast.js';
+import type { Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { audienceCount, audienceSeqs } from './compile.js';
 import { loadCustomerFacts, loadCustomersFacts } from './facts.js';
 import { corpDataArbitrary, focusDateLeaf, focusWindowLeaf, personalOwner, personalTag, seedCorp, seedFacts, testContext } from './test-support.js';

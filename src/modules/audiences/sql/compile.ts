@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../../db/client.js';
-import type { Expr } from '../expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { EvalContext } from '../context.js';
 import { leafPredicate } from './leaves.js';
 

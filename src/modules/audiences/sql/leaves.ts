@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { EventPredicate, Leaf } from '../expression/ast.js';
+import type { EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { groupTags } from '../expression/match.js';
-import { defaultUtcOffsetMinutes, windowInterval, type Interval } from '../expression/time.js';
+import { defaultUtcOffsetMinutes, type Interval } from '../../../../contracts/audience-expression/time.js';
+import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 import type { EvalContext } from '../context.js';
 import { attrPredicate } from './attr.js';
 

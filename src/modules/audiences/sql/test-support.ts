@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import type { Db } from '../../../db/client.js';
 import { corps, customerEvents, customers, departments, employees, follows, marks } from '../../../db/schema/index.js';
 import type { EvalContext } from '../context.js';
-import type { AttrPredicate, Leaf, TimeWindow } from '../expression/ast.js';
+import type { AttrPredicate, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
 import { customerFacts, type CustomerFacts } from '../expression/facts.js';
-import { dateInterval } from '../expression/time.js';
+import { dateInterval } from '../../../../contracts/audience-expression/time.js';
 import { dateLiteralArbitrary, poolGroups, poolTags, testNow } from '../expression/test-support.js';
 
 /** A relation to seed, with the tags on it (a `pt…` tag is a personal one). */

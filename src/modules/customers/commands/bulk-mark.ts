@@ -5,7 +5,7 @@ import { personalTags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { policyFor } from '../../../policies/index.js';
+import { forbidden, policyFor } from '../../../policies/index.js';
 import { recordInlineOperation } from '../../marks/mark-operation.js';
 import { applyMarkChanges, type MarkChange } from '../../marks/write-marks.js';
 import { lockLiveTags } from '../../tags/tags.repo.js';
@@ -30,7 +30,7 @@ export async function bulkMark(ctx: TxCtx, entries: MarkEntry[], source: 'import
   // Personal tags stay their owner's: only the owner may apply them, and only on their own relations.
   for (const owner of new Set(ownerOf.values())) (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: owner });
   const misplaced = entries.filter((e) => ownerOf.has(e.tagId) && ownerOf.get(e.tagId) !== e.userid);
-  if (misplaced.length > 0) throw new AppError('forbidden', { message: 'A personal tag can only go on its owner’s customers.' });
+  if (misplaced.length > 0) throw forbidden('A personal tag can only go on its owner’s customers.');
 
   // Key-share locks keep the relations from being deleted under the new marks.
   const [found] = await queryRows<{ matched: number }>(ctx.tx, sql`

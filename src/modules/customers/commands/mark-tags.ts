@@ -3,7 +3,7 @@ import { actorLabel, reader, type Ctx, type TxCtx } from '../../../context.js';
 import { preparedRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { eventInsertSql } from '../../../events/record.js';
-import { loadOrgSnapshot, policyFor, strategyCovers } from '../../../policies/index.js';
+import { forbidden, loadOrgSnapshot, policyFor, strategyCovers } from '../../../policies/index.js';
 import { lockFollow, resolveMarkTargets } from '../follows.repo.js';
 
 /** Tags to put on and take off one follow relation (employee × customer). */
@@ -66,7 +66,7 @@ async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[
     // possible, so marks can be cleaned up after a range shrinks).
     policy.authorize(add.includes(target.tagId) ? 'tag.apply' : 'tag.remove', { type: 'tagGroup', group });
     if (snapshot && target.kind === 'strategy' && add.includes(target.tagId) && !strategyCovers(snapshot, target.strategyId, input.userid)) {
-      throw new AppError('forbidden', { message: `${input.userid} is outside the range of the rule group of tag ${target.tagId}.` });
+      throw forbidden(`${input.userid} is outside the range of the rule group of tag ${target.tagId}.`);
     }
   }
   if (add.some((id) => !personal.includes(id))) policy.authorize('tag.apply', { type: 'follow', userid: input.userid });

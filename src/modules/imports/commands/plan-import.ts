@@ -78,7 +78,7 @@ export async function planImport(ctx: TxCtx, rows: ImportRow[], opts: { createTa
     else if (employee && !policy.can('customer.update', { type: 'follow', userid: row.userid })) problem(row, 'userid', `employee "${row.userid}" is outside your data scope`), (followerOk = false);
 
     // Which customer the row is about: an existing one, one created by an earlier row, or a new one.
-    let key = row.externalUserid ?? `#${row.line}`;
+    const key = row.externalUserid ?? `#${row.line}`;
     const followers = row.externalUserid ? existing.get(row.externalUserid) : undefined;
     if (followers) {
       if (!policy.can('customer.view', { type: 'customer', followerUserids: followers })) problem(row, 'external_userid', `customer "${row.externalUserid}" is outside your data scope`);

@@ -4,7 +4,7 @@ import { queryRows } from '../../../db/client.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
 import { loadOrgSnapshot, strategyCovers, type Policy } from '../../../policies/index.js';
 import type { EvalContext } from '../../audiences/context.js';
-import type { Expr } from '../../audiences/expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { audienceQuery } from '../../audiences/sql/compile.js';
 import type { BatchTags } from './batch-tags.js';
 

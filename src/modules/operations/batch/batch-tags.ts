@@ -5,6 +5,7 @@ import { queryRows } from '../../../db/client.js';
 import type { TagGroupScope } from '../../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
 import type { Policy } from '../../../policies/index.js';
+import { forbidden } from '../../../policies/index.js';
 
 /** The tags a batch works with, checked for the actor. */
 export type BatchTags = {
@@ -63,11 +64,11 @@ export async function checkBatchTags(ctx: Ctx | TxCtx, policy: Policy, body: Bat
   }
   for (const r of rows) {
     const group = { kind: r.kind, scope: r.scope, strategyId: r.strategy_id };
-    if (!policy.canApplyGroup(group)) throw new AppError('forbidden', { message: `Not allowed to apply or remove the tags of group ${r.group_id}.` });
+    if (!policy.canApplyGroup(group)) throw forbidden(`Not allowed to apply or remove the tags of group ${r.group_id}.`);
   }
   if (personal.length > 0) {
     policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: owner! });
-    if (body.relations && body.relations.userid !== owner) throw new AppError('forbidden', { message: 'Personal tags go only on their owner’s own relations: leave relations out or set it to yourself.' });
+    if (body.relations && body.relations.userid !== owner) throw forbidden('Personal tags go only on their owner’s own relations: leave relations out or set it to yourself.');
   }
   const strategyOf = new Map(apply ? rows.filter((r) => r.kind === 'strategy' && r.strategy_id !== null).map((r) => [r.tag_id, r.strategy_id!]) : []);
   if (body.action !== 'move') return { add: apply ? ids : [], remove: remove ? ids : [], personalIds: personal.map((p) => p.tag_id), strategyOf };

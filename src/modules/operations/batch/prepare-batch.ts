@@ -1,7 +1,7 @@
 import type { BatchInput } from '../../../../contracts/operations.js';
 import type { Ctx, TxCtx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
-import { policyFor, type Policy } from '../../../policies/index.js';
+import { forbidden, policyFor, type Policy } from '../../../policies/index.js';
 import type { EvalContext } from '../../audiences/context.js';
 import { loadCatalog } from '../../audiences/service/catalog.js';
 import { readExpression } from '../../audiences/service/read-expression.js';
@@ -30,7 +30,7 @@ export async function prepareBatch(ctx: Ctx | TxCtx, body: BatchInput | BatchPar
     await requireEmployee(ctx, userid).catch((error: unknown) => {
       throw error instanceof AppError ? new AppError(error.code, { message: error.message, details: [{ path: 'body.relations.userid', message: 'unknown employee' }] }) : error;
     });
-    if (!policy.reaches(userid)) throw new AppError('forbidden', { message: `${userid}'s customers are outside your data scope.` });
+    if (!policy.reaches(userid)) throw forbidden(`${userid}'s customers are outside your data scope.`);
     scope = { userid };
   } else if (tags.personalIds.length > 0 && ctx.actor.kind === 'employee') {
     scope = { userid: ctx.actor.userid };

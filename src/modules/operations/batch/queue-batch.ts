@@ -6,10 +6,8 @@ import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { checkExplicitSelection, requireNonEmpty, requireSomeInRange } from './batch-selection.js';
 import { jobsChannel } from '../jobs/queue-store.js';
+import type { OperationRow } from '../operation-row.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
-
-/** A queued operation row as stored. */
-export type OperationRow = typeof operations.$inferSelect;
 
 /**
  * Checks a batch synchronously and queues it: the operations row and its `operation.queued`

@@ -8,7 +8,7 @@ import { loadOrgSnapshot, strategyCovers, type OrgSnapshot } from '../../../poli
 import { applyToRelations } from '../../marks/write-marks.js';
 import { relationsQuery } from './batch-selection.js';
 import { prepareBatch, type BatchParams } from './prepare-batch.js';
-import type { OperationRow } from './queue-batch.js';
+import type { OperationRow } from '../operation-row.js';
 
 /**
  * What a finished batch did. `unchanged`: pairs asked for that were already so; `outOfRange`:

@@ -3,8 +3,8 @@ import type { TxCtx } from '../../../context.js';
 import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { policyFor } from '../../../policies/index.js';
-import type { OperationRow } from '../batch/queue-batch.js';
+import { forbidden, policyFor } from '../../../policies/index.js';
+import type { OperationRow } from '../operation-row.js';
 import { getOperation, startedBy } from '../operations.queries.js';
 
 /**
@@ -17,7 +17,7 @@ import { getOperation, startedBy } from '../operations.queries.js';
 export async function cancelOperation(ctx: TxCtx, operationId: string): Promise<OperationRow> {
   const op = await getOperation(ctx, operationId, true);
   const policy = await policyFor(ctx);
-  if (!startedBy(ctx, policy, op) && !policy.seesAllActivity()) throw new AppError('forbidden', { message: 'Only the requester may cancel this operation.' });
+  if (!startedBy(ctx, policy, op) && !policy.seesAllActivity()) throw forbidden('Only the requester may cancel this operation.');
   const key = and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId));
   if (op.status === 'queued') {
     const [row] = await ctx.tx.update(operations).set({ status: 'cancelled', cancelRequested: true, finishedAt: sql`now()` }).where(key).returning();

@@ -3,7 +3,7 @@ import { systemContext, withTx } from '../../../context.js';
 import { queryRows, type Db } from '../../../db/client.js';
 import { operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
-import type { OperationRow } from '../batch/queue-batch.js';
+import type { OperationRow } from '../operation-row.js';
 
 /** The channel a queued job is announced on (payload: the corp id), heard by every process's worker. */
 export const jobsChannel = 'tagloom_jobs';

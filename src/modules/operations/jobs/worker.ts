@@ -3,7 +3,7 @@ import type { Database, Db } from '../../../db/client.js';
 import { isConnectionLost } from '../../../db/health.js';
 import { AppError } from '../../../errors.js';
 import { runBatch } from '../batch/run-batch.js';
-import type { OperationRow } from '../batch/queue-batch.js';
+import type { OperationRow } from '../operation-row.js';
 import { ProgressHub } from './progress.js';
 import { cancelWasRequested, claimNext, jobsChannel, markCancelled, markFailed, recoverStale, requeue, requeueOrFail, writeHeartbeat } from './queue-store.js';
 

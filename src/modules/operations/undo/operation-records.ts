@@ -5,10 +5,9 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import type { Policy } from '../../../policies/index.js';
 import { startedBy } from '../operations.queries.js';
+import type { OperationRow } from '../operation-row.js';
 import type { Reversal } from './reverse-journal.js';
-
-/** An operations row as stored. */
-export type OperationRow = typeof operations.$inferSelect;
+import { forbidden } from '../../../policies/index.js';
 
 /**
  * Loads and locks an operation the actor may undo or redo. Anyone may reverse their own; others
@@ -21,7 +20,7 @@ export async function lockReversible(ctx: TxCtx, policy: Policy, operationId: st
   const own = row !== undefined && startedBy(ctx, policy, row);
   if (!row || (!own && !policy.seesAllActivity())) throw new AppError('not_found', { message: `No operation ${operationId}.`, details: [{ path: 'operationId', message: 'unknown', id: operationId }] });
   if (!own && !(policy.can('tag.apply') && policy.can('tag.remove'))) {
-    throw new AppError('forbidden', { message: 'Only its own actor or an administrator acting corp-wide may undo or redo this operation.' });
+    throw forbidden('Only its own actor or an administrator acting corp-wide may undo or redo this operation.');
   }
   if (row.kind === 'undo' || row.kind === 'redo') {
     throw new AppError('conflict', { message: `${operationId} is itself an ${row.kind}: ${row.kind === 'undo' ? 'redo' : 'undo'} operation ${row.targetOperationId} instead.` });

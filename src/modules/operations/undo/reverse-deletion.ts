@@ -7,7 +7,7 @@ import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { deleteTags } from '../../tags/commands/delete-tags.js';
 import { restoreTags } from '../../tags/commands/restore-tags.js';
-import type { OperationRow } from './operation-records.js';
+import type { OperationRow } from '../operation-row.js';
 import { conflictListCap, type Reversal } from './reverse-journal.js';
 
 /** A deletion's reversal, with what it brought back (a redo deletes exactly those again). */

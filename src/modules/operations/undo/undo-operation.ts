@@ -3,9 +3,10 @@ import type { TxCtx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
 import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
-import { lockReversible, recordReversal, setUndoneBy, type OperationRow } from './operation-records.js';
+import type { OperationRow } from '../operation-row.js';
+import { lockReversible, recordReversal, setUndoneBy } from './operation-records.js';
 import { undoDeletion } from './reverse-deletion.js';
-import { reverseJournal } from './reverse-journal.js';
+import { reverseJournal, type Reversal } from './reverse-journal.js';
 
 /** An undo or redo as recorded, with the changes it left alone (at most 1,000 listed) and their count. */
 export type ReversalResult = { operation: OperationRow; conflicts: UndoConflict[]; conflictCount: number };
@@ -22,7 +23,7 @@ export async function undoOperation(ctx: TxCtx, operationId: string): Promise<Re
   if (target.undoneBy) throw new AppError('conflict', { message: `Operation ${operationId} has already been undone (by ${target.undoneBy}); redo it first.` });
   const undoId = newId.operation();
   let operation: OperationRow;
-  let reversal;
+  let reversal: Reversal;
   if (target.kind === 'deletion') {
     const { restoredTagIds, restoredGroupIds, ...rest } = await undoDeletion(ctx, target, undoId);
     reversal = rest;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../../../contracts/errors.js';
 import { UndoParams, UndoResponse } from '../../../../contracts/undo.js';
-import { apiCtx } from '../../../api/api.plugin.js';
+import { apiCtx } from '../../../api/api-context.js';
 import { withTx } from '../../../context.js';
 import { redoOperation } from './redo-operation.js';
 import { undoOperation } from './undo-operation.js';

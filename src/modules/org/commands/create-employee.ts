@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { checkName } from '../../../names/check-name.js';
 import { namedThings } from '../../../names/named-things.js';
-import { policyFor } from '../../../policies/index.js';
+import { forbidden, policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
 import { actorDataScope, findRole } from '../../permissions/roles.queries.js';
 import { employeeSnapshot, lockOrg, unknownDepartments, type EmployeeRow } from '../org.repo.js';
@@ -25,7 +25,7 @@ export async function createEmployee(ctx: TxCtx, input: CreateEmployeeInput): Pr
   const role = await findRole(ctx, input.role);
   const problems = [...(await unknownDepartments(ctx, input.departmentIds, 'body.departmentIds')), ...(role ? [] : [{ path: 'body.role', message: `no role "${input.role}"` }])];
   if (problems.length > 0 || !role) throw new AppError('validation_failed', { message: 'Unknown departments or role.', details: problems });
-  if (!mayAssignRole(policy, role, await actorDataScope(ctx))) throw new AppError('forbidden', { message: `Not allowed to give the role "${role.roleId}": it grants more than yours.` });
+  if (!mayAssignRole(policy, role, await actorDataScope(ctx))) throw forbidden(`Not allowed to give the role "${role.roleId}": it grants more than yours.`);
   const [existing] = await ctx.tx.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, input.userid)));
   if (existing) throw new AppError('conflict', { message: `An employee with userid "${input.userid}" exists.`, details: [{ path: 'body.userid', message: 'taken' }] });
   const [row] = await ctx.tx

@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { employees } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { policyFor } from '../../../policies/index.js';
+import { forbidden, policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
 import { minPasswordLength, hashPassword } from '../../auth/passwords.js';
 import { endSessionsOf } from '../../auth/sessions.js';
@@ -21,7 +21,7 @@ export async function setEmployeePassword(ctx: TxCtx, input: { userid: string; p
   policy.authorize('org.manage');
   if (!policy.can('org.manage', { type: 'employee', userid: employee.userid })) throw new AppError('employee_not_found', { message: `No employee with userid "${input.userid}" in your reach.` });
   const role = await findRole(ctx, employee.role);
-  if (role && !mayAssignRole(policy, role, await actorDataScope(ctx))) throw new AppError('forbidden', { message: `Not allowed to set the password of a holder of the role "${role.roleId}".` });
+  if (role && !mayAssignRole(policy, role, await actorDataScope(ctx))) throw forbidden(`Not allowed to set the password of a holder of the role "${role.roleId}".`);
   if (employee.status !== 'active') throw new AppError('conflict', { message: `"${employee.userid}" has left; a password would not let them in.` });
   if ([...input.password].length < minPasswordLength) throw new AppError('validation_failed', { message: `A password needs at least ${minPasswordLength} characters.`, details: [{ path: 'body.password', message: `at least ${minPasswordLength} characters` }] });
   const passwordHash = await hashPassword(input.password);

@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { checkOptionalName } from '../../../names/check-name.js';
 import { namedThings } from '../../../names/named-things.js';
-import { policyFor } from '../../../policies/index.js';
+import { forbidden, policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
 import { endSessionsOf } from '../../auth/sessions.js';
 import { actorDataScope, findRole } from '../../permissions/roles.queries.js';
@@ -28,11 +28,11 @@ export async function updateEmployee(ctx: TxCtx, input: UpdateEmployeeInput): Pr
   const name = checkOptionalName(input.name, { ...namedThings.employee, path: 'body.name' });
   const scope = await actorDataScope(ctx);
   const current = await findRole(ctx, before.role);
-  if (current && !mayAssignRole(policy, current, scope)) throw new AppError('forbidden', { message: `Not allowed to manage a holder of the role "${current.roleId}": it grants more than yours.` });
+  if (current && !mayAssignRole(policy, current, scope)) throw forbidden(`Not allowed to manage a holder of the role "${current.roleId}": it grants more than yours.`);
   const next = input.role === undefined || input.role === before.role ? current : await findRole(ctx, input.role);
   const problems = [...(await unknownDepartments(ctx, input.departmentIds ?? [], 'body.departmentIds')), ...(next || input.role === undefined ? [] : [{ path: 'body.role', message: `no role "${input.role}"` }])];
   if (problems.length > 0) throw new AppError('validation_failed', { message: 'Unknown departments or role.', details: problems });
-  if (next && next !== current && !mayAssignRole(policy, next, scope)) throw new AppError('forbidden', { message: `Not allowed to give the role "${next.roleId}": it grants more than yours.` });
+  if (next && next !== current && !mayAssignRole(policy, next, scope)) throw forbidden(`Not allowed to give the role "${next.roleId}": it grants more than yours.`);
   const [after] = await ctx.tx
     .update(employees)
     .set({

@@ -8,7 +8,7 @@ import { nameKey } from '../../../names/name-policy.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
-import type { Expr } from '../../audiences/expression/ast.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { countLiveCorpTags, libraryPermission, liveTagsOfGroup, lockLiveGroup, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** One tag to add. */

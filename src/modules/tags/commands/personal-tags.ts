@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { nameKey, normalizeName } from '../../../names/name-policy.js';
-import { policyFor } from '../../../policies/index.js';
+import { requireEmployeeActor, policyFor } from '../../../policies/index.js';
 import { readCorpSettings } from '../../corps/settings.js';
 import { checkName } from '../names.js';
 
@@ -14,7 +14,7 @@ export type PersonalTagRow = typeof personalTags.$inferSelect;
 
 function ownerOf(ctx: TxCtx): string {
   // Checked by the policy too; this only gives the clearer message for non-employee actors.
-  if (ctx.actor.kind !== 'employee') throw new AppError('forbidden', { message: 'Personal tags belong to an employee; act as one (Tagloom-Acting-User).' });
+  requireEmployeeActor(ctx.actor, 'Personal tags belong to an employee; act as one (Tagloom-Acting-User).');
   return ctx.actor.userid;
 }
 

@@ -42,7 +42,7 @@ export async function restoreTags(ctx: TxCtx, input: RestoreInput, opts: Restore
     const tag = await lockDeleted(ctx.tx.select().from(tags).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, input.tagId), isNotNull(tags.deletedAt))).for('update'), input.tagId);
     (await policyFor(ctx)).authorize('tag.delete');
     const [owner] = await ctx.tx.select().from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag.groupId))).for('update');
-    if (!owner || owner.kind !== 'corp') throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not an enterprise tag.` });
+    if (owner?.kind !== 'corp') throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not an enterprise tag.` });
     group = owner;
     revived = [tag];
   }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useExplanation } from '../../api/audiences.js';
 import { errorText } from '../../api/client.js';
 import { CustomerPicker, type PickedCustomer } from './customer-picker.js';
-import { genderCodes } from '../../../../src/modules/audiences/expression/vocabulary.js';
+import { genderCodes } from '../../../../contracts/audience-expression/vocabulary.js';
 import { useEmployees } from '../../api/smart-groups.js';
 import { explanationRows, reasonParts, withEmployeeNames, type ExplanationRow } from './explanation-rows.js';
 

@@ -24,7 +24,7 @@ export default function LoginPage() {
       onSuccess: () => {
         localStorage.setItem(lastCorpKey, fields.corpId);
         const next = params.get('next');
-        const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+        const target = next?.startsWith('/') && !next.startsWith('//') ? next : '/';
         // The sidebar is a page of its own (its own small bundle), not a route of the console.
         if (target.startsWith('/sidebar')) window.location.assign(target);
         else navigate(target, { replace: true });

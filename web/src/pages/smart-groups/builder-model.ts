@@ -1,10 +1,10 @@
-import { leafKinds, type Expr, type Leaf, type LeafKind } from '../../../../src/modules/audiences/expression/ast.js';
+import { leafKinds, type Expr, type Leaf, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
 import { canonicalKey, normalize } from '../../../../src/modules/audiences/expression/normalize.js';
 import { parseExpression, type NameResolver } from '../../../../src/modules/audiences/expression/parse.js';
 import { printExpression, type PrintOptions } from '../../../../src/modules/audiences/expression/print.js';
 import { checkExpression } from '../../../../src/modules/audiences/expression/validate.js';
 
-export type { Expr, Leaf, LeafKind } from '../../../../src/modules/audiences/expression/ast.js';
+export type { Expr, Leaf, LeafKind } from '../../../../contracts/audience-expression/ast.js';
 export { leafKinds };
 
 /**

@@ -1,7 +1,7 @@
 import { Input, InputNumber, Select, Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AttrPredicate, EventPredicate, TimeWindow } from '../../../../src/modules/audiences/expression/ast.js';
-import { addWayCodes } from '../../../../src/modules/audiences/expression/vocabulary.js';
+import type { AttrPredicate, EventPredicate, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
+import { addWayCodes } from '../../../../contracts/audience-expression/vocabulary.js';
 import type { Leaf } from './builder-model.js';
 
 /** What a condition editor picks from: the tag library (enterprise groups) and the department tree. */

@@ -38,6 +38,7 @@ export function RecentDeletions({ open, onClose }: { open: boolean; onClose: () 
                       <Chip key={`g${g}`}>{t('recent.group', { name: g })}</Chip>
                     ))}
                     {d.tags.map((name, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: names can repeat (same name in two groups) and the list never reorders
                       <Chip key={`t${i}`} color="default">
                         {name}
                       </Chip>

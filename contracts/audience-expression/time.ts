@@ -1,5 +1,3 @@
-import type { TimeWindow } from './ast.js';
-
 /** The corp's UTC offset when a date carries none: Asia/Shanghai (+08:00, no daylight saving). */
 export const defaultUtcOffsetMinutes = 480;
 
@@ -49,17 +47,4 @@ export function isDateLiteral(literal: string): boolean {
 /** A duration of the language in milliseconds; days are 24 hours, not calendar days. */
 export function durationMs(duration: { amount: number; unit: 'd' | 'h' }): number {
   return duration.amount * (duration.unit === 'd' ? dayMs : hourMs);
-}
-
-/**
- * The instants a time window admits at `now`: `within` N days is `t >= now - N` (no upper bound, so
- * a clock-skewed future time still counts); an absolute range runs from the start of `from` to the
- * end of `to`, either side open when absent. The SQL compiler and the index use the same bounds.
- * @example windowInterval({ within: { amount: 7, unit: 'd' } }, now) // → { start: now - 7 days, end: Infinity }
- */
-export function windowInterval(window: TimeWindow, now: number, utcOffsetMinutes = defaultUtcOffsetMinutes): Interval {
-  if ('within' in window) return { start: now - durationMs(window.within), end: Infinity };
-  const from = window.from === undefined ? undefined : dateInterval(window.from, utcOffsetMinutes);
-  const to = window.to === undefined ? undefined : dateInterval(window.to, utcOffsetMinutes);
-  return { start: from?.start ?? -Infinity, end: to?.end ?? Infinity };
 }
