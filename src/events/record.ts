@@ -6,7 +6,7 @@ import type { EventType } from './catalog.js';
 /** One event to append: what happened to which subject, with the state before and after. */
 export type NewEvent = {
   type: EventType;
-  subjectType: 'corp' | 'tag_group' | 'tag' | 'personal_tag' | 'follow' | 'customer' | 'app' | 'employee' | 'strategy' | 'department' | 'role' | 'audience' | 'operation';
+  subjectType: 'corp' | 'tag_group' | 'tag' | 'personal_tag' | 'follow' | 'customer' | 'app' | 'employee' | 'strategy' | 'department' | 'role' | 'audience' | 'operation' | 'group_chat' | 'join_way';
   subjectId: string;
   before?: unknown;
   after?: unknown;

@@ -75,7 +75,7 @@ export async function corpState(db: Db, corpId: string) {
 
 // Every table that holds corp data; login_failures is left out because a failed login against a
 // corp is recorded whoever sends it (that is the rate limiter working, not a tenant leak).
-const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets'];
+const corpTables = ['corps', 'apps', 'access_tokens', 'departments', 'employees', 'roles', 'sessions', 'customers', 'follows', 'tag_groups', 'tags', 'personal_tags', 'marks', 'archived_marks', 'strategies', 'strategy_ranges', 'events', 'customer_events', 'audiences', 'operations', 'operation_changes', 'operation_change_sets', 'group_chats', 'group_chat_members', 'group_chat_join_ways'];
 
 /**
  * A fingerprint of everything a corp owns, in one query: an md5 per table over its rows. Two equal

@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './strategies.js';
 export * from './audiences.js';
 export * from './operations.js';
+export * from './group-chats.js';

@@ -4,6 +4,8 @@ import { customerStrategyRoutes } from './customer-strategies.js';
 import { customerRoutes } from './customers.js';
 import { followWriteRoutes } from './follow-writes.js';
 import { gettokenRoutes } from './gettoken.js';
+import { groupChatRoutes } from './group-chats.js';
+import { joinWayRoutes } from './join-ways.js';
 import { strategyTagRoutes } from './strategy-tags.js';
 
 /** Registers every WeCom-compatible endpoint under the plugin's `/cgi-bin` prefix. */
@@ -14,4 +16,6 @@ export async function wecomRoutes(app: FastifyInstance): Promise<void> {
   await followWriteRoutes(app);
   await strategyTagRoutes(app);
   await customerStrategyRoutes(app);
+  await groupChatRoutes(app);
+  await joinWayRoutes(app);
 }
