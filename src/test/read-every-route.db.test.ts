@@ -98,6 +98,11 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const audience = (await asApp.post('/audiences', { name: '人群', expression: { tag: tagA } })).body.audienceId as string;
     const privateAudience = (await asStaff.post('/audiences', { name: '私人人群', expression: { tag: personal } })).body.audienceId as string;
     expect((await asApp.post('/customer-events', { events: [{ externalUserid: corp.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: new Date().toISOString() }] })).status).toBe(200);
+    // Chats of every shape: with a customer and an employee member, transferred, empty.
+    expect((await asApp.post('/group-chats', { chatId: 'wrFull', owner: corp.people.shStaff, name: '群', adminList: [corp.people.shStaff] })).status).toBe(201);
+    expect((await asApp.post('/group-chats/wrFull/members', { externalUserid: corp.shCustomer, joinTime: new Date().toISOString(), joinScene: 3, state: '活码', invitor: corp.people.shStaff })).status).toBe(201);
+    expect((await asApp.post('/group-chats/wrFull/members', { userid: corp.people.shStaff, joinTime: new Date().toISOString(), joinScene: 1 })).status).toBe(201);
+    expect((await asApp.post('/group-chats', { chatId: 'wrEmpty', owner: corp.people.bjStaff, status: 3 })).status).toBe(201);
     expect((await asApp.post('/roles', { roleId: 'custom', name: '自定义', permissions: ['customer.view'], dataScope: 'department' })).status).toBe(201);
     const createdApp = (await asApp.post('/apps', { name: '小程序', range: { departments: [2], userids: [] } })).body.appId as string;
     const batch = await asApp.post('/operations/batch', { action: 'tag', tagIds: [tagB], selection: { externalUserids: [corp.bjCustomer] } });
@@ -118,6 +123,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       appId: ['customer_contact', createdApp],
       audienceId: [audience, privateAudience],
       strategyId: ['1', '999'],
+      chatId: ['wrFull', 'wrEmpty', 'wrNope'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);
