@@ -32,6 +32,7 @@ describeDb('group chat routes', (db) => {
     expect(detailPaths(bad).sort()).toEqual(['body.extra', 'body.name', 'body.owner', 'body.status']);
     await expectRefused(db().db, s.corpId, () => api.post('/group-chats', { chatId: 'wrX', owner: 'nobody' }), 404, 'employee_not_found');
     await expectRefused(db().db, s.corpId, () => api.post('/group-chats', { chatId: 'w'.repeat(65), owner: s.staffA }), 400, 'validation_failed');
+    await expectRefused(db().db, s.corpId, () => api.post('/group-chats', { chatId: 'wrX', owner: s.staffA, adminList: ['nobody'] }), 404, 'employee_not_found');
     await expectRefused(db().db, s.corpId, () => api.patch('/group-chats/wrNope', { name: '改' }), 404, 'chat_not_found');
     await api.post('/group-chats', { chatId: 'wrX', owner: s.staffA });
     await expectRefused(db().db, s.corpId, () => api.patch('/group-chats/wrX', { owner: 'nobody' }), 404, 'employee_not_found');

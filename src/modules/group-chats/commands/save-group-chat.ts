@@ -35,6 +35,8 @@ export async function saveGroupChat(ctx: TxCtx, input: SaveGroupChatInput): Prom
   const owner = input.owner ?? existing?.owner;
   if (!owner) throw new AppError('validation_failed', { message: 'A new chat needs an owner.', details: [{ path: 'body.owner', message: 'required' }] });
   await requireEmployee(ctx, owner);
+  // Group admins are employees too, as in WeCom's admin_list.
+  for (const admin of new Set(input.adminList ?? [])) await requireEmployee(ctx, admin);
   policy.authorize('customerEvent.record', { type: 'employee', userid: owner });
   const values = {
     name: input.name ?? existing?.name ?? '',
