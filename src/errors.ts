@@ -26,6 +26,8 @@ export const errorCodes = {
   strategy_not_found: { status: 404, errcode: 40068, message: 'The rule group (strategy_id) does not exist.' },
   customer_not_found: { status: 404, errcode: 40096, message: 'The customer (external_userid) does not exist.' },
   contact_way_not_found: { status: 404, errcode: 40058, message: 'The contact way (config_id) does not exist.' },
+  chat_not_found: { status: 404, errcode: 40050, message: 'The group chat (chat_id) does not exist.' },
+  join_way_not_found: { status: 404, errcode: 40058, message: 'The join way (config_id) does not exist.' },
   no_relation: { status: 404, errcode: 84061, message: 'The employee and the customer have no follow relation.' },
   name_taken: { status: 409, errcode: 40071, message: 'The name is already used.' },
   conflict: { status: 409, errcode: 40058, message: 'The request conflicts with the current state.' },

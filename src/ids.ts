@@ -21,6 +21,7 @@ export const newId = {
   customer: () => `wm${randomToken(30)}`,
   operation: () => `op${randomToken(22)}`,
   audience: () => `au${randomToken(22)}`,
+  joinWay: () => `jw${randomToken(30)}`,
   request: () => `req${randomToken(16)}`,
 };
 

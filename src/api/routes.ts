@@ -6,6 +6,7 @@ import { employeeRoutes } from '../modules/org/employees.routes.js';
 import { roleRoutes } from '../modules/permissions/roles.routes.js';
 import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
 import { customerEventRoutes } from '../modules/customer-events/customer-events.routes.js';
+import { groupChatRoutes } from '../modules/group-chats/group-chats.routes.js';
 import { smartGroupRoutes } from '../modules/smart-groups/smart-groups.routes.js';
 import { strategyRoutes } from '../modules/strategies/strategies.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
@@ -40,6 +41,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(roleRoutes);
   await app.register(auditRoutes);
   await app.register(customerEventRoutes);
+  await app.register(groupChatRoutes);
   await app.register(audienceRoutes, { engine: app.audiences });
   await app.register(smartGroupRoutes, { engine: app.audiences });
   await app.register(strategyRoutes);

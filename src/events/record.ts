@@ -22,7 +22,9 @@ export type NewEvent = {
     | 'operation'
     | 'webhook_source'
     | 'contact_way'
-    | 'rule';
+    | 'rule'
+    | 'group_chat'
+    | 'join_way';
   subjectId: string;
   before?: unknown;
   after?: unknown;

@@ -16,6 +16,8 @@ export const declaredOperationIds: Record<string, string> = {
   'POST /api/v1/employees/{userid}/password': 'setEmployeePassword',
   'POST /api/v1/customers/{externalUserid}/follows/{userid}/tags': 'changeFollowTags',
   'POST /api/v1/customer-events': 'recordCustomerEvents',
+  'POST /api/v1/group-chats/{chatId}/members': 'recordGroupChatJoin',
+  'DELETE /api/v1/group-chats/{chatId}/members/{memberId}': 'recordGroupChatLeave',
   'POST /api/v1/operations/batch': 'createBatchOperation',
   'GET /api/v1/operations/{operationId}/progress': 'streamOperationProgress',
   'POST /api/v1/imports': 'importCustomers',

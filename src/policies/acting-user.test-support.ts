@@ -1,7 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { withTx } from '../context.js';
 import type { Db } from '../db/client.js';
 import { apps, audiences, customers, departments, employees, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
 import type { ApiResponse, apiClient } from '../test/api.js';
+import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
+import { saveGroupChat } from '../modules/group-chats/commands/save-group-chat.js';
 import { unique } from '../test/factories.js';
 import type { buildRegionalCorp } from '../test/org-fixture.js';
 
@@ -74,6 +77,16 @@ const target = (w: Walk, v: string) => w.targets[v as keyof Walk['targets']];
 const gradeA = (w: Walk) => w.f.grade.tags[0]!.tagId;
 const gradeB = (w: Walk) => w.f.grade.tags[1]!.tagId;
 
+/** A fresh group chat owned by the target's employee, with the target's customer in it when asked. */
+async function freshChat(w: Walk, t: Target, withCustomer = false): Promise<string> {
+  const chatId = unique('wr');
+  await withTx(w.f.ctx, async (tx) => {
+    await saveGroupChat(tx, { mode: 'create', chatId, owner: t.userid });
+    if (withCustomer) await recordChatJoin(tx, { chatId, member: { externalUserid: t.customer }, joinTime: new Date(), joinScene: 3 });
+  });
+  return chatId;
+}
+
 /**
  * Every native route with a request that reaches its authorization check: the walk fails on a
  * route missing here, so a new route is walked as soon as it exists.
@@ -105,6 +118,12 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/contact-ways': { build: (w) => ({ url: '/contact-ways', body: { type: 'single', scene: 'qrcode', userids: [w.f.people.shStaff], defaultTagIds: [gradeA(w)] } }) },
   'PATCH /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}`, body: { remark: unique('活码') } }) },
   'DELETE /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
+  'GET /api/v1/group-chats': { build: () => ({ url: '/group-chats?limit=1000' }) },
+  'GET /api/v1/group-chats/:chatId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v), true)}` }) },
+  'POST /api/v1/group-chats': { variants: targeted, build: (w, v) => ({ url: '/group-chats', body: { chatId: unique('wr'), owner: target(w, v).userid, name: unique('群') } }) },
+  'PATCH /api/v1/group-chats/:chatId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v))}`, body: { name: unique('群') } }) },
+  'POST /api/v1/group-chats/:chatId/members': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v))}/members`, body: { externalUserid: target(w, v).customer, joinTime: new Date().toISOString(), joinScene: 3, state: 'walk' } }) },
+  'DELETE /api/v1/group-chats/:chatId/members/:memberId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v), true)}/members/${target(w, v).customer}` }) },
   'GET /api/v1/customers': { build: () => ({ url: '/customers?limit=100' }) },
   'GET /api/v1/customers/export': { build: () => ({ url: '/customers/export' }) },
   'GET /api/v1/customers/:externalUserid': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}` }) },

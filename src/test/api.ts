@@ -106,6 +106,9 @@ const corpTables = [
   'contact_ways',
   'rules',
   'rule_versions',
+  'group_chats',
+  'group_chat_members',
+  'group_chat_join_ways',
 ];
 
 /**

@@ -103,6 +103,11 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const deletedRule = (await asApp.post('/rules', { name: '删掉的规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'remove', tagIds: [tagA] }] } })).body.ruleId as string;
     expect((await asApp.delete(`/rules/${deletedRule}`)).status).toBe(204);
     expect((await asApp.post('/customer-events', { events: [{ externalUserid: corp.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: new Date().toISOString() }] })).status).toBe(200);
+    // Chats of every shape: with a customer and an employee member, transferred, empty.
+    expect((await asApp.post('/group-chats', { chatId: 'wrFull', owner: corp.people.shStaff, name: '群', adminList: [corp.people.shStaff] })).status).toBe(201);
+    expect((await asApp.post('/group-chats/wrFull/members', { externalUserid: corp.shCustomer, joinTime: new Date().toISOString(), joinScene: 3, state: '活码', invitor: corp.people.shStaff })).status).toBe(201);
+    expect((await asApp.post('/group-chats/wrFull/members', { userid: corp.people.shStaff, joinTime: new Date().toISOString(), joinScene: 1 })).status).toBe(201);
+    expect((await asApp.post('/group-chats', { chatId: 'wrEmpty', owner: corp.people.bjStaff, status: 3 })).status).toBe(201);
     expect((await asApp.post('/roles', { roleId: 'custom', name: '自定义', permissions: ['customer.view'], dataScope: 'department' })).status).toBe(201);
     const createdApp = (await asApp.post('/apps', { name: '小程序', range: { departments: [2], userids: [] } })).body.appId as string;
     // A webhook source with an accepted delivery and a refused one (and one with none).
@@ -138,6 +143,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       configId: [way, goneWay],
       ruleId: [rule, deletedRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],
+      chatId: ['wrFull', 'wrEmpty', 'wrNope'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

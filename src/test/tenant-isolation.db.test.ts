@@ -54,6 +54,11 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     for (let i = 0; i < 100 && (await asA.post('/audiences/count', { expression: { tag: aSmartTag } })).body.count !== 1; i += 1) await new Promise((r) => setTimeout(r, 50));
     const ids = { userid: a.people.shStaff, customer: a.shCustomer, tag: aTag, group: aGroup };
     const aSource = (await asA.post('/webhook-sources', { name: '甲方商城', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' }, fields: { product: '$.product' } } })).body.source.sourceId as string;
+    const aChat = 'wrOnlyOfA';
+    expect((await asA.post('/group-chats', { chatId: aChat, owner: ids.userid, name: '甲方群', notice: '甲方公告' })).status).toBe(201);
+    expect((await asA.post(`/group-chats/${aChat}/members`, { externalUserid: ids.customer, joinTime: new Date().toISOString(), joinScene: 3, state: '甲方渠道', name: '甲方客户' })).status).toBe(201);
+    const aJoinWay = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/groupchat/add_join_way?access_token=${tokenA}`, payload: { scene: 2, remark: '甲方活码', chat_id_list: [aChat], state: '甲方渠道' } })).json().config_id as string;
+    expect(aJoinWay).toBeTruthy();
     const csvOfA = `external_userid,name,userid,tags\r\n${ids.customer},甲方导入,${ids.userid},${aTag}\r\n`;
     const native: Record<string, { url: string; body?: unknown; csv?: string }> = {
       'POST /api/v1/operations/batch': { url: '/operations/batch', body: { action: 'tag', tagIds: [aTag], selection: { externalUserids: [ids.customer] } } },
@@ -101,6 +106,12 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/rules/:ruleId/copy': { url: `/rules/${aRule}/copy`, body: {} },
       'DELETE /api/v1/rules/:ruleId': { url: `/rules/${aRule}` },
       'GET /api/v1/rules/:ruleId/versions/:version': { url: `/rules/${aRule}/versions/1` },
+      'GET /api/v1/group-chats': { url: `/group-chats?owner=${ids.userid}` },
+      'GET /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}` },
+      'POST /api/v1/group-chats': { url: '/group-chats', body: { chatId: aChat, owner: ids.userid } },
+      'PATCH /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}`, body: { name: '改' } },
+      'POST /api/v1/group-chats/:chatId/members': { url: `/group-chats/${aChat}/members`, body: { externalUserid: ids.customer, joinTime: new Date().toISOString(), joinScene: 3 } },
+      'DELETE /api/v1/group-chats/:chatId/members/:memberId': { url: `/group-chats/${aChat}/members/${ids.customer}` },
       'POST /api/v1/customer-events': { url: '/customer-events', body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } },
       'GET /api/v1/smart-groups': { url: '/smart-groups' },
       'POST /api/v1/smart-groups': { url: '/smart-groups', body: { name: 'b智能', tags: [{ name: 'x', expression: { tag: aTag } }] } },
@@ -185,6 +196,12 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'externalcontact/del_strategy_tag': { body: { group_id: [stratGroup.group_id] } },
       'externalcontact/edit_corp_tag': { body: { id: aTag, name: '改' } },
       'externalcontact/edit_strategy_tag': { body: { id: stratGroup.group_id, name: '改' } },
+      'externalcontact/groupchat/list': { body: { owner_filter: { userid_list: [ids.userid] }, limit: 100 } },
+      'externalcontact/groupchat/get': { body: { chat_id: aChat, need_name: 1 } },
+      'externalcontact/groupchat/add_join_way': { body: { scene: 2, chat_id_list: [aChat], state: 'x' } },
+      'externalcontact/groupchat/get_join_way': { body: { config_id: aJoinWay } },
+      'externalcontact/groupchat/update_join_way': { body: { config_id: aJoinWay, state: '改' } },
+      'externalcontact/groupchat/del_join_way': { body: { config_id: aJoinWay } },
       'externalcontact/get': { query: `external_userid=${ids.customer}` },
       'externalcontact/get_corp_tag_list': { body: { tag_id: [aTag] } },
       'externalcontact/get_follow_user_list': {},

@@ -9,3 +9,4 @@ export * from './webhooks.js';
 export * from './contact-ways.js';
 export * from './consumers.js';
 export * from './rules.js';
+export * from './group-chats.js';

@@ -41,9 +41,12 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const strategy = created.json().strategy_id as number;
   const strategyGroup = ok(await api.post(`/strategies/${strategy}/tag-groups`, { name: '模糊规则标签组', tags: [{ name: '模糊规则标签' }] })).groupId as string;
   const webhookSource = ok(await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).source.sourceId as string;
+  ok(await api.post('/group-chats', { chatId: 'wrFuzz', owner: corp.people.shStaff, name: '模糊群' }));
+  ok(await api.post('/group-chats/wrFuzz/members', { externalUserid: corp.shCustomer, joinTime: new Date().toISOString(), joinScene: 3 }));
+  const joinWay = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/groupchat/add_join_way?access_token=${token}`, payload: { scene: 2, chat_id_list: ['wrFuzz'], state: '模糊' } })).json().config_id as string;
   const password = await givePassword(db, corp.corpId, corp.people.admin);
   const contactWay = ok(await api.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [corp.people.shStaff], state: '模糊渠道' })).configId as string;
-  return { ...corp, webhookSource, contactWay, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password, rule };
+  return { ...corp, webhookSource, contactWay, chat: 'wrFuzz', joinWay, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password, rule };
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
@@ -56,11 +59,12 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         groupId: path.includes('/smart-groups') ? s.smartGroup : path.includes('/strategies') ? s.strategyGroup : s.group,
         tagId: path.includes('/personal-tags') ? s.personalTag : path.includes('/smart-groups') ? s.smartTag : s.tag,
         externalUserid: s.shCustomer, external_userid: s.shCustomer, userid: s.people.shStaff, username: s.people.admin,
-        configId: s.contactWay, config_id: s.contactWay, user: [s.people.shStaff],
+        configId: s.contactWay, config_id: path.includes('/groupchat/') ? s.joinWay : s.contactWay, user: [s.people.shStaff],
         deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation, ruleId: s.rule,
         corpId: s.corpId, corpid: s.corpId, corpsecret: s.secret, strategy_id: s.strategy, strategyId: s.strategy, adminList: [s.people.admin],
         tagIds: [s.tag], tag_id: [s.tag], add_tag: [s.tag], add: [s.tag], groupIds: [s.group], group_id: [s.group],
         externalUserids: [s.shCustomer], userid_list: [s.people.shStaff], admin_list: [s.people.admin],
+        chatId: s.chat, chat_id: s.chat, chat_id_list: [s.chat], memberId: s.shCustomer, owner: s.people.shStaff, limit: path.includes('/groupchat/') ? 10 : undefined,
         expression: { tag: s.tag }, color: '#336699', id: path.startsWith('/cgi-bin/') ? s.tag : undefined,
         // Never the real password: no mutation may change the admin's password under the session.
         currentPassword: 'not-the-password-1',

@@ -5,6 +5,8 @@ import { customerStrategyRoutes } from './customer-strategies.js';
 import { customerRoutes } from './customers.js';
 import { followWriteRoutes } from './follow-writes.js';
 import { gettokenRoutes } from './gettoken.js';
+import { groupChatRoutes } from './group-chats.js';
+import { joinWayRoutes } from './join-ways.js';
 import { strategyTagRoutes } from './strategy-tags.js';
 
 /** Registers every WeCom-compatible endpoint under the plugin's `/cgi-bin` prefix. */
@@ -16,4 +18,6 @@ export async function wecomRoutes(app: FastifyInstance): Promise<void> {
   await strategyTagRoutes(app);
   await customerStrategyRoutes(app);
   await contactWayRoutes(app);
+  await groupChatRoutes(app);
+  await joinWayRoutes(app);
 }
