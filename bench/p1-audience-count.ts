@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../src/db/client.js';
+import { type Db, queryRows } from '../src/db/client.js';
 import type { EvalContext } from '../src/modules/audiences/context.js';
 import { buildCorpIndex, type CorpIndex } from '../src/modules/audiences/index/corp-index.js';
 import { evaluateOnIndex } from '../src/modules/audiences/index/evaluate.js';
 import { audienceCount } from '../src/modules/audiences/sql/compile.js';
-import { generateP1Expressions, p1Now, p1Shapes, type P1Expression } from './p1-expressions.js';
+import { generateP1Expressions, type P1Expression, p1Now, p1Shapes } from './p1-expressions.js';
 import { buildSyntheticIndex } from './p1-synthetic-index.js';
 import type { SeededCorp } from './p5-index-build.js';
 
@@ -13,7 +13,15 @@ import type { SeededCorp } from './p5-index-build.js';
  * warm-up passes), the first `sqlExpressions` of them also counted by PostgreSQL, and optionally
  * the same expressions on an in-memory 10M-customer index.
  */
-export type P1Options = { corp: SeededCorp; expressions?: number; sqlExpressions?: number; reps?: number; seed?: number; tenMillion?: boolean; shapes?: readonly string[] };
+export type P1Options = {
+  corp: SeededCorp;
+  expressions?: number;
+  sqlExpressions?: number;
+  reps?: number;
+  seed?: number;
+  tenMillion?: boolean;
+  shapes?: readonly string[];
+};
 
 const ms3 = (ms: number) => Math.round(ms * 1000) / 1000;
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -24,7 +32,13 @@ const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil
 /** Median, p95, p99 and max of timings in milliseconds (nearest rank, so every figure was measured). */
 export function summarize(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
-  return { n: s.length, medianMs: ms3(percentile(s, 0.5)), p95Ms: ms3(percentile(s, 0.95)), p99Ms: ms3(percentile(s, 0.99)), maxMs: ms3(s.at(-1) ?? Number.NaN) };
+  return {
+    n: s.length,
+    medianMs: ms3(percentile(s, 0.5)),
+    p95Ms: ms3(percentile(s, 0.95)),
+    p99Ms: ms3(percentile(s, 0.99)),
+    maxMs: ms3(s.at(-1) ?? Number.NaN),
+  };
 }
 
 // The median of the values whose key is `key`, per key: which shapes and attributes cost the most.
@@ -51,31 +65,56 @@ function timeOnIndex(index: CorpIndex, list: P1Expression[], ctx: EvalContext, r
       counts[ms.length] = evaluateOnIndex(index, expr, ctx).size;
       runs.push(performance.now() - started);
     }
-    ms.push(percentile(runs.sort((a, b) => a - b), 0.5));
+    ms.push(
+      percentile(
+        runs.sort((a, b) => a - b),
+        0.5,
+      ),
+    );
   }
   // The one check possible without PostgreSQL (the 10M corp has none): no audience outgrows the corp.
   const outgrown = counts.findIndex((n) => n > index.universe.size);
-  if (outgrown >= 0) throw new Error(`P1: expression #${outgrown} counts ${counts[outgrown]} customers on the index, more than the corp's ${index.universe.size}: ${JSON.stringify(list[outgrown]!.expr)}`);
+  if (outgrown >= 0)
+    throw new Error(
+      `P1: expression #${outgrown} counts ${counts[outgrown]} customers on the index, more than the corp's ${index.universe.size}: ${JSON.stringify(list[outgrown]!.expr)}`,
+    );
   return { ms, counts };
 }
 
 // What a report says about one index's timings: overall, by shape, by attribute, the slowest five.
 function report(list: P1Expression[], t: { ms: number[]; counts: number[] }) {
   const sizes = [...t.counts].sort((a, b) => a - b);
-  const slowest = list.map((_e, i) => ({ i, ms: t.ms[i]! })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const slowest = list
+    .map((_e, i) => ({ i, ms: t.ms[i]! }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
   return {
     evaluation: summarize(t.ms),
     medianMsByShape: medianBy(list, t.ms, (e) => e.shape),
     medianMsByAttribute: medianBy(list, t.ms, (e) => e.attribute),
     audienceSizes: { min: sizes[0], median: percentile(sizes, 0.5), max: sizes.at(-1), empty: sizes.filter((n) => n === 0).length },
-    slowest: slowest.map(({ i, ms }) => ({ expression: i, shape: list[i]!.shape, attribute: list[i]!.attribute, ms: ms3(ms), count: t.counts[i], expr: JSON.stringify(list[i]!.expr) })),
+    slowest: slowest.map(({ i, ms }) => ({
+      expression: i,
+      shape: list[i]!.shape,
+      attribute: list[i]!.attribute,
+      ms: ms3(ms),
+      count: t.counts[i],
+      expr: JSON.stringify(list[i]!.expr),
+    })),
   };
 }
 
 /** The evaluation context of the seeded corp: its live tag → group map and department tree. */
 async function seededContext(db: Db, index: CorpIndex): Promise<EvalContext> {
-  const rows = await queryRows<{ tag_id: string; group_id: string }>(db, sql`select tag_id, group_id from tags where corp_id = ${index.corpId} and deleted_at is null`);
-  return { now: p1Now, tagGroups: new Map(rows.map((r) => [r.tag_id, r.group_id])), departmentParents: new Map([...index.departments].map(([d, { parentId }]) => [d, parentId])) };
+  const rows = await queryRows<{ tag_id: string; group_id: string }>(
+    db,
+    sql`select tag_id, group_id from tags where corp_id = ${index.corpId} and deleted_at is null`,
+  );
+  return {
+    now: p1Now,
+    tagGroups: new Map(rows.map((r) => [r.tag_id, r.group_id])),
+    departmentParents: new Map([...index.departments].map(([d, { parentId }]) => [d, parentId])),
+  };
 }
 
 /**
@@ -98,7 +137,8 @@ async function measureSeeded(db: Db, corp: SeededCorp, list: P1Expression[], sql
     sqlMs.push(performance.now() - started);
     if (n !== onIndex.counts[i]) mismatches.push(`#${i} ${shape}: index ${onIndex.counts[i]}, PostgreSQL ${n}: ${JSON.stringify(expr)}`);
   }
-  if (mismatches.length > 0) throw new Error(`P1: the index and PostgreSQL disagree on ${mismatches.length} of ${checked.length} audiences:\n${mismatches.join('\n')}`);
+  if (mismatches.length > 0)
+    throw new Error(`P1: the index and PostgreSQL disagree on ${mismatches.length} of ${checked.length} audiences:\n${mismatches.join('\n')}`);
   const indexSame = summarize(onIndex.ms.slice(0, sqlCount));
   const sqlSummary = summarize(sqlMs);
   const ratios = sqlMs.map((ms, i) => ms / Math.max(onIndex.ms[i]!, 0.001));
@@ -118,7 +158,15 @@ async function measureSeeded(db: Db, corp: SeededCorp, list: P1Expression[], sql
       indexOnSameExpressions: indexSame,
       ratioOfMedians: Math.round(sqlSummary.medianMs / indexSame.medianMs),
       // Medians can hide an expression where PostgreSQL comes close (a rare tag driving its plan): name the worst.
-      smallestPerExpressionRatio: { ratio: Math.round(ratios[worst]!), expression: worst, shape: checked[worst]!.shape, attribute: checked[worst]!.attribute, indexMs: ms3(onIndex.ms[worst]!), postgresMs: ms3(sqlMs[worst]!), expr: JSON.stringify(checked[worst]!.expr) },
+      smallestPerExpressionRatio: {
+        ratio: Math.round(ratios[worst]!),
+        expression: worst,
+        shape: checked[worst]!.shape,
+        attribute: checked[worst]!.attribute,
+        indexMs: ms3(onIndex.ms[worst]!),
+        postgresMs: ms3(sqlMs[worst]!),
+        expr: JSON.stringify(checked[worst]!.expr),
+      },
     },
   };
 }
@@ -126,11 +174,18 @@ async function measureSeeded(db: Db, corp: SeededCorp, list: P1Expression[], sql
 /** The same expressions on an in-memory 10M-customer corp (`buildSyntheticIndex`); index only. */
 function measureTenMillion(list: P1Expression[], corp: SeededCorp, reps: number, seed: number) {
   const scale = 10_000_000 / corp.customers;
-  const built = buildSyntheticIndex({ customers: 10_000_000, marks: Math.round(corp.marks * scale), tags: corp.tags, employees: corp.employees, seed, timeScaleOf: corp.customers });
+  const built = buildSyntheticIndex({
+    customers: 10_000_000,
+    marks: Math.round(corp.marks * scale),
+    tags: corp.tags,
+    employees: corp.employees,
+    seed,
+    timeScaleOf: corp.customers,
+  });
   const onIndex = timeOnIndex(built.index, list, built.ctx, reps);
   return {
     indexOnly: true,
-    why: 'Seeding 10M customers and 50M marks into PostgreSQL takes too long and too much disk for a routine run, so this corp is built in memory with the P5 seed\'s distributions and nothing checks its counts against SQL; the 1M section is where the two evaluators are compared.',
+    why: "Seeding 10M customers and 50M marks into PostgreSQL takes too long and too much disk for a routine run, so this corp is built in memory with the P5 seed's distributions and nothing checks its counts against SQL; the 1M section is where the two evaluators are compared.",
     customers: built.index.stats.customers,
     marks: built.marks,
     tags: built.index.stats.tags,
@@ -157,7 +212,14 @@ export async function benchP1AudienceCount(db: Db, opts: P1Options) {
   const m = seeded.index.evaluation.medianMs;
   return {
     target: { median1M: '≤ 1 ms', median10M: '≤ 20 ms', ratioToPostgres: '≥ 100× (medians, same run)' },
-    workload: { expressions, shapes: shapes ? Object.fromEntries(shapes.map((id) => [id, p1Shapes[id]])) : p1Shapes, seed, repsPerExpression: reps, now: p1Now.toISOString(), timed: 'evaluateOnIndex(...).size, warm; per expression the median of its reps' },
+    workload: {
+      expressions,
+      shapes: shapes ? Object.fromEntries(shapes.map((id) => [id, p1Shapes[id]])) : p1Shapes,
+      seed,
+      repsPerExpression: reps,
+      now: p1Now.toISOString(),
+      timed: 'evaluateOnIndex(...).size, warm; per expression the median of its reps',
+    },
     seededCorp: seeded,
     synthetic10M: { ...big, totalMs: Math.round(performance.now() - started) },
     meets: {

@@ -31,10 +31,13 @@ const attributes: [string, (pick: Pick) => Expr][] = [
   ['city', (pick) => ({ city: [pick(['上海', '北京', '广州', '杭州', '深圳'])] })],
   ['region', (pick) => ({ region: [pick(['华东', '华北', '华中'])] })],
   ['addedWithin', (pick) => ({ added: { within: { amount: pick([30, 90, 180]), unit: 'd' } } })],
-  ['addedBetween', (pick) => {
-    const month = pick([2, 3, 4, 5, 6]);
-    return { added: { from: `2025-0${month}-01`, to: `2025-0${month + 1}-01` } };
-  }],
+  [
+    'addedBetween',
+    (pick) => {
+      const month = pick([2, 3, 4, 5, 6]);
+      return { added: { from: `2025-0${month}-01`, to: `2025-0${month + 1}-01` } };
+    },
+  ],
   ['addWay', (pick) => ({ addWay: [pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])] })],
 ];
 
@@ -58,7 +61,11 @@ export const p1Shapes = Object.fromEntries(shapes.map(([id, formula]) => [id, fo
  * Zipf curve that mixes tags on ~10% of the marks with tags on a few hundred customers.
  */
 function pickTags(random: () => number, tags: number, n: number): string[] {
-  const bands: [number, number][] = [[0, 10], [10, 200], [200, tags]];
+  const bands: [number, number][] = [
+    [0, 10],
+    [10, 200],
+    [200, tags],
+  ];
   const picked = new Set<number>();
   while (picked.size < n) {
     const [lo, hi] = bands[Math.floor(random() * bands.length)]!;

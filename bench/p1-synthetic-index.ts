@@ -1,6 +1,6 @@
 import type { EvalContext } from '../src/modules/audiences/context.js';
 import { serializedSize } from '../src/modules/audiences/index/bitmaps.js';
-import { addTo, emptyCorpIndex, type CorpIndex } from '../src/modules/audiences/index/corp-index.js';
+import { addTo, type CorpIndex, emptyCorpIndex } from '../src/modules/audiences/index/corp-index.js';
 import { TimeColumn } from '../src/modules/audiences/index/time-column.js';
 import { p1Now, seededRandom } from './p1-expressions.js';
 
@@ -63,15 +63,47 @@ export function buildSyntheticIndex(o: SyntheticOptions): { index: CorpIndex; ct
   index.universe.addRange(1, n + 1);
   const put = (facet: keyof CorpIndex['facets'], keys: (string | null)[], groups: Uint32Array[]) =>
     groups.forEach((seqs, k) => keys[k] !== null && seqs.length > 0 && addTo(index.facets[facet], keys[k]!, seqs));
-  put('gender', ['0', '1', '2'], bucket(n, 3, (i) => i % 3));
-  put('province', ['上海', '北京', '广东', '浙江', null], bucket(n, 5, (i) => i % 5));
-  put('city', ['上海', '北京', '广州', '杭州', '深圳', null], bucket(n, 6, (i) => i % 6));
-  put('ownRegion', ['华中'], bucket(n, 1, (i) => (i % 10 === 0 ? 0 : -1)));
+  put(
+    'gender',
+    ['0', '1', '2'],
+    bucket(n, 3, (i) => i % 3),
+  );
+  put(
+    'province',
+    ['上海', '北京', '广东', '浙江', null],
+    bucket(n, 5, (i) => i % 5),
+  );
+  put(
+    'city',
+    ['上海', '北京', '广州', '杭州', '深圳', null],
+    bucket(n, 6, (i) => i % 6),
+  );
+  put(
+    'ownRegion',
+    ['华中'],
+    bucket(n, 1, (i) => (i % 10 === 0 ? 0 : -1)),
+  );
   const userids = Array.from({ length: o.employees }, (_, e) => `e${e}`);
-  put('follower', userids, bucket(n, o.employees, (i) => i % o.employees));
-  put('follower', userids, bucket(n, o.employees, (i) => secondFollower(i, o.employees)));
-  put('addWay', Array.from({ length: 10 }, (_, w) => String(w)), bucket(n, 10, (i) => i % 10));
-  put('addWay', ['1'], bucket(n, 1, (i) => (secondFollower(i, o.employees) >= 0 ? 0 : -1)));
+  put(
+    'follower',
+    userids,
+    bucket(n, o.employees, (i) => i % o.employees),
+  );
+  put(
+    'follower',
+    userids,
+    bucket(n, o.employees, (i) => secondFollower(i, o.employees)),
+  );
+  put(
+    'addWay',
+    Array.from({ length: 10 }, (_, w) => String(w)),
+    bucket(n, 10, (i) => i % 10),
+  );
+  put(
+    'addWay',
+    ['1'],
+    bucket(n, 1, (i) => (secondFollower(i, o.employees) >= 0 ? 0 : -1)),
+  );
   // Employee e belongs to department 1 + e % 40; a department's customers are its members' (as the build derives them).
   for (let e = 0; e < o.employees; e += 1) addTo(index.facets.department, String(1 + (e % 40)), index.facets.follower.get(`e${e}`)?.toArray() ?? []);
   for (let d = 1; d <= 40; d += 1) index.departments.set(d, { parentId: d === 1 ? 0 : 1 + (d % 4), region: ['华东', '华北', '华南', null][d % 4]! });

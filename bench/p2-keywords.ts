@@ -14,9 +14,11 @@ import { type KeywordRule, KeywordRuleMatcher } from '../src/modules/keywords/ru
 export type P2Options = { keywords?: number; messages?: number; passes?: number; sample?: number; slowMessages?: number; seed?: number };
 
 // About 500 of the most frequent hanzi: keywords and messages share them, so matches happen.
-const hanzi = [...new Set(
-  '的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么经法当起与好看学进种将还分此心前面又定见只主没公从意动电理本部现把气进产品手册预约房价单报优惠活动会员购买意向客户周末服务联系微信电话地址时间门店体验试用课程老师学校孩子家长报名咨询费用合同签订付款退款发票快递物流订单数量颜色尺寸质量保修安装维修上门朋友推荐介绍新年春节国庆双十一促销折扣红包积分兑换礼品抽奖直播视频图片文章链接分享点赞评论收藏关注取消投诉建议满意感谢欢迎明天今天昨天上午下午晚上早上星期月份号码银行卡账户密码登录注册下载更新版本系统问题解决处理马上稍等请问麻烦帮忙知道清楚确认需要喜欢想要可以应该已经正在还是或者但是因为所以如果虽然而且然后最后首先其次另外比如例如特别非常比较一般主要重要简单方便快速免费价格便宜贵',
-)];
+const hanzi = [
+  ...new Set(
+    '的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么经法当起与好看学进种将还分此心前面又定见只主没公从意动电理本部现把气进产品手册预约房价单报优惠活动会员购买意向客户周末服务联系微信电话地址时间门店体验试用课程老师学校孩子家长报名咨询费用合同签订付款退款发票快递物流订单数量颜色尺寸质量保修安装维修上门朋友推荐介绍新年春节国庆双十一促销折扣红包积分兑换礼品抽奖直播视频图片文章链接分享点赞评论收藏关注取消投诉建议满意感谢欢迎明天今天昨天上午下午晚上早上星期月份号码银行卡账户密码登录注册下载更新版本系统问题解决处理马上稍等请问麻烦帮忙知道清楚确认需要喜欢想要可以应该已经正在还是或者但是因为所以如果虽然而且然后最后首先其次另外比如例如特别非常比较一般主要重要简单方便快速免费价格便宜贵',
+  ),
+];
 
 /** The seeded workload: keywords with shared prefixes and keywords inside keywords, and messages with some planted. */
 export function p2Workload(o: Required<P2Options>): { keywords: string[]; messages: string[] } {
@@ -41,7 +43,7 @@ export function p2Workload(o: Required<P2Options>): { keywords: string[]; messag
   return { keywords, messages };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // `slow`: timed on the first `slowMessages` messages only, one pass (they run 10–100× slower than ours).
 type Matcher = { name: string; slow?: boolean; count: (text: string) => number; occurrences: (text: string) => string[] };
@@ -56,11 +58,26 @@ function matchers(keywords: string[]): { list: Matcher[]; buildMs: Record<string
   };
   const ours = timed('ours', () => KeywordAutomaton.build(keywords));
   // 200 rules of 25 keywords, every fifth `all` (a rule of the end-to-end half of P2's size).
-  const rules: KeywordRule[] = Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, keywords: keywords.slice(i * 25, i * 25 + 25), mode: i % 5 === 0 ? 'all' : 'any', match: 'contains' }));
+  const rules: KeywordRule[] = Array.from({ length: 200 }, (_, i) => ({
+    id: `r${i}`,
+    keywords: keywords.slice(i * 25, i * 25 + 25),
+    mode: i % 5 === 0 ? 'all' : 'any',
+    match: 'contains',
+  }));
   const ruleMatcher = timed('oursRuleMatcher', () => KeywordRuleMatcher.build(rules));
   const modern = timed('modernAhocorasick', () => new AhoCorasick(keywords));
   // Longest first, so at one start the RegExp takes the longest keyword (its best case).
-  const alternation = timed('regexp', () => new RegExp([...keywords].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g'));
+  const alternation = timed(
+    'regexp',
+    () =>
+      new RegExp(
+        [...keywords]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRegExp)
+          .join('|'),
+        'g',
+      ),
+  );
   const regexpMatches = (text: string, each: (k: string, at: number) => void) => {
     alternation.lastIndex = 0;
     for (let m = alternation.exec(text); m; m = alternation.exec(text)) each(m[0], m.index);
@@ -103,7 +120,10 @@ export function benchP2Keywords(options: P2Options = {}) {
   const { keywords, messages } = p2Workload(o);
   const characters = messages.reduce((n, m) => n + m.length, 0);
   const { list, buildMs, states } = matchers(keywords);
-  const throughput: Record<string, { messagesPerSecond: number; messagesPerCpuSecond: number; messages: number; passMs: number[]; cpuMs: number[]; foundPerPass: number }> = {};
+  const throughput: Record<
+    string,
+    { messagesPerSecond: number; messagesPerCpuSecond: number; messages: number; passMs: number[]; cpuMs: number[]; foundPerPass: number }
+  > = {};
   for (const m of list) {
     const timedOn = m.slow ? messages.slice(0, o.slowMessages) : messages;
     // Warm-up until V8's optimising tier has compiled the loop: a first pass runs several times slower.
@@ -122,13 +142,22 @@ export function benchP2Keywords(options: P2Options = {}) {
     }
     const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
     const perSecond = (ms: number) => Math.round((timedOn.length / Math.max(ms, 1)) * 1000);
-    throughput[m.name] = { messagesPerSecond: perSecond(median(passMs)), messagesPerCpuSecond: perSecond(median(cpuMs)), messages: timedOn.length, passMs, cpuMs, foundPerPass: found };
+    throughput[m.name] = {
+      messagesPerSecond: perSecond(median(passMs)),
+      messagesPerCpuSecond: perSecond(median(cpuMs)),
+      messages: timedOn.length,
+      passMs,
+      cpuMs,
+      foundPerPass: found,
+    };
   }
   // The oracle is slow (5,000 indexOf loops per message): check every matcher on an even sample.
   const step = Math.max(1, Math.floor(messages.length / o.sample));
   const checked = messages.filter((_, i) => i % step === 0).slice(0, o.sample);
   let oracleOccurrences = 0;
-  const misses: Record<string, { missed: number; extra: number; messagesWithAMiss: number }> = Object.fromEntries(list.map((m) => [m.name, { missed: 0, extra: 0, messagesWithAMiss: 0 }]));
+  const misses: Record<string, { missed: number; extra: number; messagesWithAMiss: number }> = Object.fromEntries(
+    list.map((m) => [m.name, { missed: 0, extra: 0, messagesWithAMiss: 0 }]),
+  );
   for (const text of checked) {
     const truth = new Set(naive(keywords, text));
     oracleOccurrences += truth.size;

@@ -1,13 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../src/db/client.js';
+import { type Db, queryRows } from '../src/db/client.js';
 import { sha256 } from '../src/ids.js';
-import { seedP5Corp, type SeededCorp } from './p5-index-build.js';
+import { type SeededCorp, seedP5Corp } from './p5-index-build.js';
 import { startProcess, stopProcess } from './server-process.js';
 
 const secret = 'bench-p3-secret-0123456789abcdefghijklmnopq';
 const batchSize = 100_000;
 
-type Op = { operationId: string; status: string; done: number; total: number; result: { added: number; removed: number } | null; error: { code: string; message: string } | null; startedAt: string | null; finishedAt: string | null; createdAt: string };
+type Op = {
+  operationId: string;
+  status: string;
+  done: number;
+  total: number;
+  result: { added: number; removed: number } | null;
+  error: { code: string; message: string } | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+};
 
 async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
   const [row] = await queryRows<{ n: number | string }>(db, query);
@@ -38,9 +48,12 @@ export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
   const marksOfTag = () => count(db, sql`select count(*) as n from marks where corp_id = ${c} and tag_id = ${tagId}`);
   const priorMarks = await marksOfTag();
   // Every follow relation of the chosen customers that does not already carry the tag.
-  const expectedAdded = await count(db, sql`select count(*) as n from follows f
+  const expectedAdded = await count(
+    db,
+    sql`select count(*) as n from follows f
     where f.corp_id = ${c} and f.external_userid in (select 'wm' || i from generate_series(1, ${batchSize}) i)
-      and not exists (select 1 from marks m where m.corp_id = f.corp_id and m.external_userid = f.external_userid and m.userid = f.userid and m.tag_id = ${tagId})`);
+      and not exists (select 1 from marks m where m.corp_id = f.corp_id and m.external_userid = f.external_userid and m.userid = f.userid and m.tag_id = ${tagId})`,
+  );
 
   // A database in service is not in the middle of the checkpoint a bulk seed sets off (every page
   // first written after a checkpoint goes to the WAL whole).
@@ -49,7 +62,11 @@ export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
 
   const port = 3903;
   const startServer = performance.now();
-  const server = await startProcess(['bin/tagloom.js', 'serve'], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, /Tagloom serves/);
+  const server = await startProcess(
+    ['bin/tagloom.js', 'serve'],
+    { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+    /Tagloom serves/,
+  );
   const serverStartMs = Math.round(performance.now() - startServer);
   try {
     // A server builds every corp's audience index at start; the figures are for a server in service.
@@ -63,7 +80,11 @@ export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
     const base = `http://127.0.0.1:${port}/api/v1`;
     const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
     const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${base}${path}`, { method, headers: body === undefined ? { authorization: headers.authorization } : headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: body === undefined ? { authorization: headers.authorization } : headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const json = (await response.json()) as Record<string, unknown>;
       return { status: response.status, json };
     };
@@ -124,7 +145,15 @@ export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
 
     return {
       target: 'batch ≤ 2 s on PostgreSQL; undo the same',
-      dataset: { corpId: c, customers: corp.customers, marks: corp.seededMarks, tagId, priorMarksOfTag: priorMarks, selectedCustomers: batchSize, requestBodyBytes: bodyBytes },
+      dataset: {
+        corpId: c,
+        customers: corp.customers,
+        marks: corp.seededMarks,
+        tagId,
+        priorMarksOfTag: priorMarks,
+        selectedCustomers: batchSize,
+        requestBodyBytes: bodyBytes,
+      },
       comparison: {
         what: 'the same marks written by one bare INSERT … SELECT in psql style (no API, job, journal or event; rolled back), measured in this run: the floor the batch is bound by',
         bareInsertMs: floorMs,
@@ -161,16 +190,18 @@ export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
 async function bareInsertMs(db: Db, corpId: string, tagId: string): Promise<number> {
   const rollback = new Error('rollback');
   let ms = 0;
-  await db.transaction(async (tx) => {
-    const t0 = performance.now();
-    await tx.execute(sql`insert into marks (corp_id, external_userid, userid, tag_id, source, created_by, operation_id)
+  await db
+    .transaction(async (tx) => {
+      const t0 = performance.now();
+      await tx.execute(sql`insert into marks (corp_id, external_userid, userid, tag_id, source, created_by, operation_id)
       select f.corp_id, f.external_userid, f.userid, ${tagId}, 'batch', 'bench', 'opFloor' from follows f
       where f.corp_id = ${corpId} and f.external_userid in (select 'wm' || i from generate_series(1, ${batchSize}) i)
       on conflict do nothing`);
-    ms = Math.round(performance.now() - t0);
-    throw rollback;
-  }).catch((error: unknown) => {
-    if (error !== rollback) throw error;
-  });
+      ms = Math.round(performance.now() - t0);
+      throw rollback;
+    })
+    .catch((error: unknown) => {
+      if (error !== rollback) throw error;
+    });
   return ms;
 }

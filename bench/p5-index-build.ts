@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import roaring from 'roaring';
-import { queryRows, type Db } from '../src/db/client.js';
-import { withScratchDatabase } from './scratch-database.js';
+import { type Db, queryRows } from '../src/db/client.js';
 import { buildCorpIndex } from '../src/modules/audiences/index/corp-index.js';
 import { createCorp } from '../src/modules/org/commands/create-corp.js';
+import { withScratchDatabase } from './scratch-database.js';
 
 /** The size of the synthetic corp: customers, marks, tags (Zipf-sized) and employees. */
 export type P5Options = { customers: number; marks: number; tags?: number; employees?: number; corpId?: string };
@@ -25,8 +25,12 @@ async function seed(db: Db, o: Required<P5Options>): Promise<{ marks: number }> 
     from generate_series(1, 40) d`);
   await db.execute(sql`insert into employees (corp_id, userid, name, department_ids)
     select ${c}, 'e' || i, '员工' || i, array[1 + i % 40] from generate_series(0, ${o.employees - 1}) i`);
-  await db.execute(sql`insert into tag_groups (corp_id, group_id, name, name_key) select ${c}, 'g' || g, '组' || g, '组' || g from generate_series(0, ${Math.ceil(o.tags / 20) - 1}) g`);
-  await db.execute(sql`insert into tags (corp_id, tag_id, group_id, name, name_key) select ${c}, 't' || t, 'g' || (t / 20), '标签' || t, '标签' || t from generate_series(0, ${o.tags - 1}) t`);
+  await db.execute(
+    sql`insert into tag_groups (corp_id, group_id, name, name_key) select ${c}, 'g' || g, '组' || g, '组' || g from generate_series(0, ${Math.ceil(o.tags / 20) - 1}) g`,
+  );
+  await db.execute(
+    sql`insert into tags (corp_id, tag_id, group_id, name, name_key) select ${c}, 't' || t, 'g' || (t / 20), '标签' || t, '标签' || t from generate_series(0, ${o.tags - 1}) t`,
+  );
   await db.execute(sql`insert into customers (corp_id, external_userid, seq, name, gender, province, city, attributes, created_at)
     select ${c}, 'wm' || i, i, '客户' || i, i % 3, (array['上海', '北京', '广东', '浙江', ''])[1 + i % 5], (array['上海', '北京', '广州', '杭州', '深圳', ''])[1 + i % 6],
       case when i % 10 = 0 then '{"region": "华中"}'::jsonb else '{}'::jsonb end, timestamptz '2025-01-01' + i * interval '17 seconds'

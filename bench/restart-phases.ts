@@ -1,18 +1,19 @@
 // A child process for bench/restart.ts: starts the server the way `tagloom serve` does, on the
 // PGlite folder TAGLOOM_DATA_DIR, and prints one JSON line saying when (ms since the process
 // started) each phase of the start-up ended, then stops gracefully.
+
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/app.js';
 import type { Database, Db } from '../src/db/client.js';
 import { DataDirLock } from '../src/db/data-dir-lock.js';
 import { DatabaseHealth } from '../src/db/health.js';
 import * as schema from '../src/db/schema/index.js';
+import { readEnv } from '../src/env.js';
 import { buildCorpIndex } from '../src/modules/audiences/index/corp-index.js';
 import { maintainSmartGroups } from '../src/modules/smart-groups/maintain.js';
-import { readEnv } from '../src/env.js';
 import { ensureDemoCorp } from '../src/server.js';
 
 const at: Record<string, number> = { modulesLoaded: performance.now() };

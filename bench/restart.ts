@@ -12,7 +12,15 @@ import { describeMachine } from './machine.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-restart-'));
-const env = { ...process.env, TAGLOOM_DATA_DIR: dataDir, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TAGLOOM_DEMO_SECRET: 'bench-restart-secret' };
+const env = {
+  ...process.env,
+  TAGLOOM_DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  TAGLOOM_DEMO_SECRET: 'bench-restart-secret',
+};
 const log = (line: string) => process.stderr.write(`[restart ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 

@@ -14,11 +14,11 @@ import { benchP1AudienceCount } from './p1-audience-count.js';
 import { benchP2Keywords } from './p2-keywords.js';
 import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
-import { benchP5IndexBuild, seedP5Corp, type SeededCorp } from './p5-index-build.js';
+import { benchP5IndexBuild, type SeededCorp, seedP5Corp } from './p5-index-build.js';
 import { pgbenchCeiling } from './pgbench.js';
+import { adminQuery, withScratchDatabase } from './scratch-database.js';
 import { benchWebConsole } from './web-console.js';
 import { benchWebInteraction } from './web-interaction.js';
-import { adminQuery, withScratchDatabase } from './scratch-database.js';
 
 // The memory figures need a settled heap, and `npm run bench` starts tsx without --expose-gc:
 // V8 still accepts the flag at run time, and a fresh context then hands out gc().
@@ -28,7 +28,10 @@ if (typeof globalThis.gc !== 'function') {
 }
 
 const parts = ['p1', 'p2', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
-const only = (process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+const only = (process.env.BENCH_ONLY ?? parts.join(','))
+  .split(',')
+  .map((p) => p.trim().toLowerCase())
+  .filter(Boolean);
 const unknown = only.filter((p) => !(parts as readonly string[]).includes(p));
 if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown parts ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
 const runs = (part: (typeof parts)[number]) => only.includes(part);
@@ -40,7 +43,7 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   const results: Record<string, unknown> = { at: new Date().toISOString(), parts: only, machine: describeMachine({ postgres: version }) };
   const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   if (runs('web')) {
-    log('web: the console\'s first-load budget');
+    log("web: the console's first-load budget");
     results.web = await benchWebConsole();
   }
   if (runs('webui')) {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { openDatabase, type Database } from '../src/db/client.js';
+import { type Database, openDatabase } from '../src/db/client.js';
 
 /** The PostgreSQL server benchmarks run on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server. */
 export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -36,7 +36,13 @@ function gzipKiB(dir: string, files: Iterable<string>): { files: number; rawKiB:
 async function build(outDir: string, other?: { root: string; configFile: false }) {
   const vite = await import('vite');
   const plugins = other ? [(await import('@vitejs/plugin-react')).default()] : undefined;
-  await vite.build({ configFile: other ? false : configFile, root: other?.root, plugins, logLevel: 'silent', build: { outDir, emptyOutDir: true, manifest: true } });
+  await vite.build({
+    configFile: other ? false : configFile,
+    root: other?.root,
+    plugins,
+    logLevel: 'silent',
+    build: { outDir, emptyOutDir: true, manifest: true },
+  });
   return JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
 }
 
@@ -60,8 +66,14 @@ export async function benchWebConsole() {
     const dynamic = manifest[consoleEntry]?.dynamicImports ?? [];
     const stringsOf = (language: string) => Object.keys(manifest).filter((key) => (manifest[key]?.src ?? key).includes(`i18n/${language}/`));
     const namespaceOf = (key: string) => /([^/]+)\.json$/.exec(manifest[key]?.src ?? key)?.[1] ?? key;
-    const named = (files: Set<string>, key: string) => [...files].some((f) => f.endsWith('.js') && new RegExp(`["'\`]${namespaceOf(key)}["'\`]`).test(readFileSync(join(dir, f), 'utf8')));
-    const stringsFor = (files: Set<string>) => new Set(stringsOf('zh-CN').filter((key) => named(files, key)).flatMap((key) => [...closure(manifest, key)]));
+    const named = (files: Set<string>, key: string) =>
+      [...files].some((f) => f.endsWith('.js') && new RegExp(`["'\`]${namespaceOf(key)}["'\`]`).test(readFileSync(join(dir, f), 'utf8')));
+    const stringsFor = (files: Set<string>) =>
+      new Set(
+        stringsOf('zh-CN')
+          .filter((key) => named(files, key))
+          .flatMap((key) => [...closure(manifest, key)]),
+      );
     const allOf = (language: string) => new Set(stringsOf(language).flatMap((key) => [...closure(manifest, key)]));
     const chargeOf = (key: string, shown: Set<string>) => {
       const code = closure(manifest, key);
@@ -86,7 +98,10 @@ export async function benchWebConsole() {
     // (so it resolves the same node_modules) with the same plugins.
     const bare = mkdtempSync(join(fileURLToPath(new URL('../web/', import.meta.url)), '.bench-bare-'));
     try {
-      writeFileSync(join(bare, 'main.tsx'), "import { createRoot } from 'react-dom/client';\nimport { Button, ConfigProvider } from 'antd';\ncreateRoot(document.getElementById('root')!).render(<ConfigProvider><Button>hello</Button></ConfigProvider>);\n");
+      writeFileSync(
+        join(bare, 'main.tsx'),
+        "import { createRoot } from 'react-dom/client';\nimport { Button, ConfigProvider } from 'antd';\ncreateRoot(document.getElementById('root')!).render(<ConfigProvider><Button>hello</Button></ConfigProvider>);\n",
+      );
       writeFileSync(join(bare, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="./main.tsx"></script>');
       const bareDir = join(work, 'bare');
       const bareManifest = await build(bareDir, { root: bare, configFile: false });
@@ -96,7 +111,11 @@ export async function benchWebConsole() {
       rmSync(bare, { recursive: true, force: true });
     }
 
-    const worst = Math.max(...Object.entries(pages).filter(([name]) => !name.startsWith('after ')).map(([, p]) => p.firstLoadGzipKiB));
+    const worst = Math.max(
+      ...Object.entries(pages)
+        .filter(([name]) => !name.startsWith('after '))
+        .map(([, p]) => p.firstLoadGzipKiB),
+    );
     return {
       target: `first load of any page ≤ ${budgetGzipKiB} KiB gzipped (JS + CSS)`,
       consoleShell: gzipKiB(dir, first),

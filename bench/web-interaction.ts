@@ -12,7 +12,13 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const admin = { corpId: 'ww-demo', username: 'd12u1', password: 'demo-admin-2026' };
 
 /** Expressions typed into the smart-group editor, as a marketer would build one up. */
-const typedExpressions = ['tag:看房', 'tag:看房 or tag:购房意向', '(tag:看房 or tag:购房意向) and gender:female', 'region:华东 and added:within(90d)', 'event:link.clicked(count>=2, within=30d) and not group:投诉客户:any'];
+const typedExpressions = [
+  'tag:看房',
+  'tag:看房 or tag:购房意向',
+  '(tag:看房 or tag:购房意向) and gender:female',
+  'region:华东 and added:within(90d)',
+  'event:link.clicked(count>=2, within=30d) and not group:投诉客户:any',
+];
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -47,13 +53,21 @@ async function liveCount(page: Page, base: string) {
     // Each round asks new audiences (the console keeps recent answers, and a repeat would be free).
     for (const typed of typedExpressions) {
       const text = round === 0 ? typed : `${typed} and not added:within(${round}h)`;
-      const expected = await page.evaluate(async (body) => {
-        const started = performance.now();
-        const response = await fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
-        const json = (await response.json()) as { count?: number; error?: { message: string } };
-        if (json.count === undefined) throw new Error(`${body.text}: ${json.error?.message}`);
-        return { count: json.count, ms: performance.now() - started };
-      }, { text });
+      const expected = await page.evaluate(
+        async (body) => {
+          const started = performance.now();
+          const response = await fetch('/api/v1/audiences/count', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            credentials: 'same-origin',
+          });
+          const json = (await response.json()) as { count?: number; error?: { message: string } };
+          if (json.count === undefined) throw new Error(`${body.text}: ${json.error?.message}`);
+          return { count: json.count, ms: performance.now() - started };
+        },
+        { text },
+      );
       roundTrips.push(expected.ms);
       await box.fill('');
       await page.evaluate(() => {
@@ -76,13 +90,25 @@ async function liveCount(page: Page, base: string) {
           const hit = w.shown.find((c) => c.at >= w.lastKey && Number(c.text.replace(/[^\d]/g, '')) === n);
           if (!hit) return false;
           // Where the time went: the request for the last text (the newest one sent after the last keystroke).
-          const asked = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('/api/v1/audiences/count') && r.startTime >= w.lastKey && r.responseEnd <= hit.at).at(-1);
-          return { ms: hit.at - w.lastKey, beforeRequest: asked ? asked.startTime - w.lastKey : NaN, request: asked ? asked.responseEnd - asked.startTime : NaN, afterResponse: asked ? hit.at - asked.responseEnd : NaN };
+          const asked = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .filter((r) => r.name.endsWith('/api/v1/audiences/count') && r.startTime >= w.lastKey && r.responseEnd <= hit.at)
+            .at(-1);
+          return {
+            ms: hit.at - w.lastKey,
+            beforeRequest: asked ? asked.startTime - w.lastKey : NaN,
+            request: asked ? asked.responseEnd - asked.startTime : NaN,
+            afterResponse: asked ? hit.at - asked.responseEnd : NaN,
+          };
         },
         expected.count,
         { timeout: 10_000 },
       );
-      const { ms, beforeRequest, request, afterResponse } = (await handle.jsonValue()) as { ms: number; beforeRequest: number; request: number; afterResponse: number };
+      const { ms, beforeRequest, request, afterResponse } = (await handle.jsonValue()) as {
+        ms: number;
+        beforeRequest: number;
+        request: number;
+        afterResponse: number;
+      };
       await page.evaluate(() => performance.clearResourceTimings());
       latencies.push(ms);
       parts.beforeRequest.push(beforeRequest);
@@ -92,7 +118,18 @@ async function liveCount(page: Page, base: string) {
     }
   }
   const lastKeyToCount = summary(latencies);
-  return { target: 'count on screen ≤ 100 ms after the last keystroke (demo corp)', lastKeyToCountMs: lastKeyToCount, countRoundTripMs: summary(roundTrips), lastKeyToCountParts: { lastKeyToRequestMs: summary(parts.beforeRequest), requestMs: summary(parts.request), responseToScreenMs: summary(parts.afterResponse) }, lastKeyToCountByText: byText, withinBudget: lastKeyToCount.median <= 100 };
+  return {
+    target: 'count on screen ≤ 100 ms after the last keystroke (demo corp)',
+    lastKeyToCountMs: lastKeyToCount,
+    countRoundTripMs: summary(roundTrips),
+    lastKeyToCountParts: {
+      lastKeyToRequestMs: summary(parts.beforeRequest),
+      requestMs: summary(parts.request),
+      responseToScreenMs: summary(parts.afterResponse),
+    },
+    lastKeyToCountByText: byText,
+    withinBudget: lastKeyToCount.median <= 100,
+  };
 }
 
 // Passed to the page as source text: tsx (esbuild, keepNames) would wrap a named function in a

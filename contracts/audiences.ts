@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { Id, Timestamp, chars } from './common.js';
+import { chars, Id, Timestamp } from './common.js';
 
 const expressionDoc =
   'The audience as a JSON expression: `{ "all": [...] }`, `{ "any": [...] }`, `{ "not": … }` or a condition such as `{ "tag": "et…" }`, `{ "added": { "within": { "amount": 30, "unit": "d" } } }`, `{ "event": { "type": "link.clicked", "target": "p1", "count": { "op": "gte", "n": 2 } } }`. Give `expression` or `text`.';
-const textDoc = 'The audience in the text syntax, with tag names: `(tag:购房意向 or tag:看房) and region:华东 and not tag:投诉客户 and added:within(30d)`. Give `expression` or `text`.';
+const textDoc =
+  'The audience in the text syntax, with tag names: `(tag:购房意向 or tag:看房) and region:华东 and not tag:投诉客户 and added:within(30d)`. Give `expression` or `text`.';
 
 /** An expression as JSON or as text; exactly one of the two. */
 export const ExpressionFields = {
@@ -21,7 +22,9 @@ export const AudienceQueryBody = z.strictObject({ ...ExpressionFields, sampleSiz
 export const ExplainBody = z.strictObject({ ...ExpressionFields, externalUserid: Id }).refine(exactlyOne, oneMessage);
 
 /** `POST /audiences`: save an audience under a name. */
-export const CreateAudienceBody = z.strictObject({ name: chars(30).pipe(z.string().min(1)), description: chars(200).optional(), ...ExpressionFields }).refine(exactlyOne, oneMessage);
+export const CreateAudienceBody = z
+  .strictObject({ name: chars(30).pipe(z.string().min(1)), description: chars(200).optional(), ...ExpressionFields })
+  .refine(exactlyOne, oneMessage);
 
 /** `PATCH /audiences/:audienceId`: any of name, description, the expression. */
 export const UpdateAudienceBody = z
@@ -45,9 +48,23 @@ export const AudienceCount = z.object({
 });
 
 /** One clause of an explanation: held or failed, with the evidence for a condition. */
-export type ExplanationNode = { path: string; kind: 'all' | 'any' | 'not' | 'leaf'; clause: string; held: boolean; reason?: string; children?: ExplanationNode[] };
+export type ExplanationNode = {
+  path: string;
+  kind: 'all' | 'any' | 'not' | 'leaf';
+  clause: string;
+  held: boolean;
+  reason?: string;
+  children?: ExplanationNode[];
+};
 export const ExplanationNode: z.ZodType<ExplanationNode> = z.lazy(() =>
-  z.object({ path: z.string(), kind: z.enum(['all', 'any', 'not', 'leaf']), clause: z.string(), held: z.boolean(), reason: z.string().optional(), children: z.array(ExplanationNode).optional() }),
+  z.object({
+    path: z.string(),
+    kind: z.enum(['all', 'any', 'not', 'leaf']),
+    clause: z.string(),
+    held: z.boolean(),
+    reason: z.string().optional(),
+    children: z.array(ExplanationNode).optional(),
+  }),
 );
 
 /** `POST /audiences/explain`: whether the customer is in, and why, clause by clause. */
@@ -74,12 +91,14 @@ export const SavedAudienceList = z.object({ audiences: z.array(SavedAudience) })
  * `POST /audiences/customers`: a page of the customers an audience selects (everyone the caller may
  * see when neither `expression` nor `text` is given), optionally narrowed by a name search `q`.
  */
-export const AudienceCustomersBody = z.strictObject({
-  ...ExpressionFields,
-  q: z.string().trim().max(50).optional().meta({ description: 'Name contains this (case-insensitive), or the external_userid is exactly this.' }),
-  cursor: z.string().max(40).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
-  limit: z.int().min(1).max(1000).default(100),
-}).refine((b) => b.expression === undefined || b.text === undefined, oneMessage);
+export const AudienceCustomersBody = z
+  .strictObject({
+    ...ExpressionFields,
+    q: z.string().trim().max(50).optional().meta({ description: 'Name contains this (case-insensitive), or the external_userid is exactly this.' }),
+    cursor: z.string().max(40).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+    limit: z.int().min(1).max(1000).default(100),
+  })
+  .refine((b) => b.expression === undefined || b.text === undefined, oneMessage);
 
 /** A tag on a listed customer (on any of its relations), as the caller may see it. */
 export const ListedTag = z.object({ tagId: z.string(), name: z.string(), groupName: z.string(), kind: z.enum(['corp', 'strategy', 'smart', 'personal']) });
@@ -92,7 +111,9 @@ export const ListedCustomer = z.object({
   corpName: z.string(),
   province: z.string(),
   city: z.string(),
-  followers: z.array(z.object({ userid: z.string(), name: z.string() })).meta({ description: 'The employees who follow the customer, in the order they added it.' }),
+  followers: z
+    .array(z.object({ userid: z.string(), name: z.string() }))
+    .meta({ description: 'The employees who follow the customer, in the order they added it.' }),
   tags: z.array(ListedTag),
 });
 

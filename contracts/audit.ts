@@ -12,8 +12,13 @@ const Instant = z.iso.datetime({ offset: true });
 /** The filters shared by `GET /audit` and `GET /audit/export`; all of them must hold. */
 export const AuditFilterFields = {
   actor: ActorLabel.optional().meta({ description: 'Only events by this actor (`user:zhangsan`, `app:customer_contact`).' }),
-  customer: Id.optional().meta({ description: 'Only events about this customer (external_userid): its follow relations, the customer itself, or naming it in the payload.' }),
-  tag: Id.optional().meta({ description: 'Only events about this tag: the tag itself, or tag changes on customers that added or removed it. Someone else\'s personal tag matches nothing.' }),
+  customer: Id.optional().meta({
+    description: 'Only events about this customer (external_userid): its follow relations, the customer itself, or naming it in the payload.',
+  }),
+  tag: Id.optional().meta({
+    description:
+      "Only events about this tag: the tag itself, or tag changes on customers that added or removed it. Someone else's personal tag matches nothing.",
+  }),
   type: IdList.meta({ description: 'Only these event types (comma-separated or repeated), e.g. `tag.deleted`.' }),
   operationId: Id.optional().meta({ description: 'Only events of one operation (a deletion, a hand-over…).' }),
   from: Instant.optional().meta({ description: 'Only events at or after this instant.' }),
@@ -41,15 +46,18 @@ export const AuditExportQuery = z.strictObject(AuditFilterFields).refine(fromBef
 /** What an event is about: a tag, a follow relation (`userid|external_userid`), a customer… */
 export const AuditSubject = z.object({
   type: z.string(),
-  id: z.string().nullable().meta({ description: 'Null when redacted (someone else\'s personal tag).' }),
+  id: z.string().nullable().meta({ description: "Null when redacted (someone else's personal tag)." }),
 });
 
 /** One audit log entry. */
 export const AuditEvent = z.object({
-  seq: z.number().meta({ description: 'Position in the corp\'s log; larger is newer.' }),
+  seq: z.number().meta({ description: "Position in the corp's log; larger is newer." }),
   type: z.string(),
   actor: z.string(),
-  actorName: z.string().nullable().meta({ description: 'The employee\'s name when the actor is `user:ID` and the employee is known; null for apps and the system.' }),
+  actorName: z
+    .string()
+    .nullable()
+    .meta({ description: "The employee's name when the actor is `user:ID` and the employee is known; null for apps and the system." }),
   source: z.string().meta({ description: 'Where the change came from: console, api, wecom-api, import, rule, cli, demo, system.' }),
   subject: AuditSubject,
   before: z.unknown().nullable(),

@@ -18,7 +18,14 @@ export const Timestamp = z.iso.datetime();
 export const IdList = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((value) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)))
+  .transform((value) =>
+    value === undefined
+      ? []
+      : (Array.isArray(value) ? value : [value])
+          .flatMap((s) => s.split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
+  )
   .meta({ description: 'Ids, comma-separated or repeated.' });
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

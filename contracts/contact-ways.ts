@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { chars, Id, PositiveInt32, Timestamp } from './common.js';
 
-const seconds = z.int().min(1).max(14 * 24 * 3600).meta({ description: 'Seconds, at most 14 days; only for a temporary way.' });
-const Conclusions = z.record(z.string(), z.unknown()).meta({ description: 'WeCom\'s 结束语 (text / image / link / miniprogram), stored as given.' });
+const seconds = z
+  .int()
+  .min(1)
+  .max(14 * 24 * 3600)
+  .meta({ description: 'Seconds, at most 14 days; only for a temporary way.' });
+const Conclusions = z.record(z.string(), z.unknown()).meta({ description: "WeCom's 结束语 (text / image / link / miniprogram), stored as given." });
 
 /** The fields a way's author may change after creating it (WeCom fixes type, scene and is_temp). */
 const editable = {
   style: z.int().min(0).max(2_147_483_647).nullable().optional(),
   remark: chars(30).optional(),
   skipVerify: z.boolean().optional().meta({ description: 'Add without the member confirming (WeCom default: true).' }),
-  state: chars(30).optional().meta({ description: 'The channel marker WeCom echoes in the follow\'s `state`; unique among the corp\'s live ways.' }),
+  state: chars(30).optional().meta({ description: "The channel marker WeCom echoes in the follow's `state`; unique among the corp's live ways." }),
   userids: z.array(Id).max(100).optional(),
   departments: z.array(PositiveInt32).max(100).optional(),
   expiresIn: seconds.nullable().optional(),
@@ -18,7 +22,11 @@ const editable = {
   conclusions: Conclusions.nullable().optional(),
   startsAt: Timestamp.nullable().optional().meta({ description: 'Campaign window start: default tags go on customers added from then (null: no start).' }),
   endsAt: Timestamp.nullable().optional().meta({ description: 'Campaign window end (exclusive; null: no end).' }),
-  defaultTagIds: z.array(Id).max(100).optional().meta({ description: 'Enterprise tags put on every customer added through the way inside its window; you must be allowed to apply each.' }),
+  defaultTagIds: z
+    .array(Id)
+    .max(100)
+    .optional()
+    .meta({ description: 'Enterprise tags put on every customer added through the way inside its window; you must be allowed to apply each.' }),
 };
 
 /** `POST /contact-ways`: a new contact way (活码). */
@@ -50,7 +58,9 @@ export const ContactWay = z.object({
   remark: z.string(),
   skipVerify: z.boolean(),
   state: z.string(),
-  qrCode: z.string().meta({ description: 'For a QR-code way: what its QR code encodes (a Tagloom link, until the connector stores WeCom\'s URL). Empty for a mini-program way.' }),
+  qrCode: z.string().meta({
+    description: "For a QR-code way: what its QR code encodes (a Tagloom link, until the connector stores WeCom's URL). Empty for a mini-program way.",
+  }),
   userids: z.array(z.string()),
   departments: z.array(z.int()),
   isTemp: z.boolean(),
@@ -61,7 +71,7 @@ export const ContactWay = z.object({
   startsAt: Timestamp.nullable(),
   endsAt: Timestamp.nullable(),
   defaultTagIds: z.array(z.string()),
-  customers: z.int().meta({ description: 'Customers whose follow carries this way\'s state, among those you reach.' }),
+  customers: z.int().meta({ description: "Customers whose follow carries this way's state, among those you reach." }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp, chars } from './common.js';
+import { chars, Id, Timestamp } from './common.js';
 
 /** Event types look like `link.clicked`: lowercase words joined by dots (the audience language's `event:TYPE`). */
 export const CustomerEventType = z

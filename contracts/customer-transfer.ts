@@ -24,7 +24,10 @@ export const TransferItem = z.object({
   code: z.string().optional().meta({ description: 'The error code when not moved: customer_not_found, no_relation.' }),
   message: z.string().optional(),
   merged: z.boolean().optional().meta({ description: 'The takeover already followed the customer; their relation was kept and the tags merged into it.' }),
-  movedTagIds: z.array(z.string()).optional().meta({ description: 'Enterprise tags that moved to the takeover\'s relation (ones it already had are not repeated).' }),
+  movedTagIds: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "Enterprise tags that moved to the takeover's relation (ones it already had are not repeated)." }),
 });
 
 /** `POST /customers/transfer`: one outcome per (distinct) customer, in request order. */

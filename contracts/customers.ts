@@ -93,7 +93,10 @@ export const FollowWithTags = Follow.extend({
 });
 
 /** `GET /customers/:externalUserid`. */
-export const CustomerDetail = CustomerSummary.omit({ followUserids: true }).extend({ attributes: z.record(z.string(), z.unknown()), follows: z.array(FollowWithTags) });
+export const CustomerDetail = CustomerSummary.omit({ followUserids: true }).extend({
+  attributes: z.record(z.string(), z.unknown()),
+  follows: z.array(FollowWithTags),
+});
 
 /** `POST …/tags`: the tag ids that changed (adding a present tag or removing an absent one is a no-op). */
 export const MarkTagsResult = z.object({ added: z.array(z.string()), removed: z.array(z.string()) });

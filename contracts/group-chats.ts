@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IdList, Timestamp, chars } from './common.js';
+import { chars, Id, IdList, Timestamp } from './common.js';
 
 /** A chat's status, WeCom's: 0 normal, 1 owner left awaiting transfer, 2 transferring, 3 transferred. */
 export const GroupChatStatus = z.int().min(0).max(3);
@@ -22,7 +22,7 @@ const chatFields = {
 
 /** A new chat as the connector or the sidebar records it. */
 export const CreateGroupChatBody = z.strictObject({
-  chatId: Id.meta({ description: 'WeCom\'s chat_id (wr…).' }),
+  chatId: Id.meta({ description: "WeCom's chat_id (wr…)." }),
   owner: Id.meta({ description: 'The owner (群主): an employee userid.' }),
   ...chatFields,
   createTime: Timestamp.optional().meta({ description: 'When the chat was created; defaults to now.' }),
@@ -44,7 +44,10 @@ export const RecordChatJoinBody = z
     name: chars(64).optional(),
     unionid: Id.optional(),
   })
-  .refine((b) => (b.userid === undefined) !== (b.externalUserid === undefined), { message: 'give exactly one of userid and externalUserid', path: ['externalUserid'] });
+  .refine((b) => (b.userid === undefined) !== (b.externalUserid === undefined), {
+    message: 'give exactly one of userid and externalUserid',
+    path: ['externalUserid'],
+  });
 
 /** Chat listing filters: WeCom's status_filter and owner_filter, keyset paging. */
 export const ListGroupChatsQuery = z.strictObject({

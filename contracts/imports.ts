@@ -2,19 +2,25 @@ import { z } from 'zod';
 
 // ---- input ----
 
-const flag = (description: string) => z.enum(['true', 'false']).optional().transform((v) => v === 'true').meta({ description });
+const flag = (description: string) =>
+  z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .meta({ description });
 
 /** `POST /imports`: the CSV is the body (text/csv); how to run it is the query. */
 export const ImportQuery = z.strictObject({
   dryRun: flag('Check the file and report what would be imported, writing nothing.'),
   createTags: flag('Create tags (and groups) named as `group/tag` that do not exist yet; needs `tag.create`, and `tagGroup.create` for new groups.'),
-  fileName: z.string().max(200).optional().meta({ description: 'The file\'s name, kept on the operation for the history.' }),
+  fileName: z.string().max(200).optional().meta({ description: "The file's name, kept on the operation for the history." }),
 });
 
 /** `GET /customers/export`: one row per customer (default), or per follow relation in the import file's columns. */
 export const ExportQuery = z.strictObject({
   layout: z.enum(['customers', 'relations']).default('customers').meta({
-    description: '`customers`: a row per customer with its followers and tags. `relations`: a row per follow relation in the import file\'s columns (`external_userid, name, gender, province, city, corp_name, userid, add_time, tags`), enterprise and rule-group tags only, so the file can be edited and imported back.',
+    description:
+      "`customers`: a row per customer with its followers and tags. `relations`: a row per follow relation in the import file's columns (`external_userid, name, gender, province, city, corp_name, userid, add_time, tags`), enterprise and rule-group tags only, so the file can be edited and imported back.",
   }),
 });
 
@@ -42,5 +48,11 @@ export const ImportReport = z.object({
 /** A finished import: one operation, which `POST /operations/:id/undo` reverses. */
 export const ImportOutcome = z.object({
   operationId: z.string(),
-  result: z.object({ rows: z.number().int(), customersCreated: z.number().int(), relationsCreated: z.number().int(), tagsCreated: z.number().int(), added: z.number().int() }),
+  result: z.object({
+    rows: z.number().int(),
+    customersCreated: z.number().int(),
+    relationsCreated: z.number().int(),
+    tagsCreated: z.number().int(),
+    added: z.number().int(),
+  }),
 });

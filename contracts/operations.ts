@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.js';
 import { ExpressionFields } from './audiences.js';
+import { Id, Timestamp } from './common.js';
 
 // ---- input ----
 
@@ -29,9 +29,15 @@ export const BatchBody = z
   .strictObject({
     action: z.enum(['tag', 'untag', 'move']),
     tagIds: z.array(Id).min(1).max(100).optional().meta({ description: 'For tag and untag: the tags to put on or take off.' }),
-    move: z.strictObject({ groupId: Id, tagId: Id }).optional().meta({ description: 'For move: the group whose tags are replaced, and the tag of that group that stays or goes on.' }),
+    move: z
+      .strictObject({ groupId: Id, tagId: Id })
+      .optional()
+      .meta({ description: 'For move: the group whose tags are replaced, and the tag of that group that stays or goes on.' }),
     selection: BatchSelection,
-    relations: z.strictObject({ userid: Id }).optional().meta({ description: 'Only the relations of this employee; by default every follower of each customer within the caller\'s reach.' }),
+    relations: z
+      .strictObject({ userid: Id })
+      .optional()
+      .meta({ description: "Only the relations of this employee; by default every follower of each customer within the caller's reach." }),
   })
   .superRefine((b, issue) => {
     if (b.action === 'move') {
@@ -79,12 +85,15 @@ export const Operation = OperationProgress.extend({
   kind: OperationKind,
   params: z.record(z.string(), z.unknown()),
   actor: z.string().meta({ description: '`user:ID`, `app:ID` or `system:NAME`.' }),
-  actorName: z.string().nullable().meta({ description: 'The employee\'s name when the actor is `user:ID` and the employee is known; null for apps and the system.' }),
-  source: z.string(),
-  result: z
-    .looseObject({ added: z.int(), removed: z.int(), conflicts: z.unknown().optional() })
+  actorName: z
+    .string()
     .nullable()
-    .meta({ description: 'Marks put on (`added`) and taken off (`removed`), with what the kind adds: an import its rows and created customers, an undo or redo its conflicts, a batch its relations and outOfRange.' }),
+    .meta({ description: "The employee's name when the actor is `user:ID` and the employee is known; null for apps and the system." }),
+  source: z.string(),
+  result: z.looseObject({ added: z.int(), removed: z.int(), conflicts: z.unknown().optional() }).nullable().meta({
+    description:
+      'Marks put on (`added`) and taken off (`removed`), with what the kind adds: an import its rows and created customers, an undo or redo its conflicts, a batch its relations and outOfRange.',
+  }),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   attempts: z.int(),
   cancelRequested: z.boolean(),
@@ -94,7 +103,8 @@ export const Operation = OperationProgress.extend({
   undoneBy: z.string().nullable(),
   targetOperationId: z.string().nullable(),
   abilities: z.object({ undo: z.boolean(), redo: z.boolean(), cancel: z.boolean() }).meta({
-    description: 'What the caller may do with this operation now (`POST /operations/:id/undo`, `/redo`, `/cancel`), so a client shows only those buttons. The server checks again when asked.',
+    description:
+      'What the caller may do with this operation now (`POST /operations/:id/undo`, `/redo`, `/cancel`), so a client shows only those buttons. The server checks again when asked.',
   }),
 });
 

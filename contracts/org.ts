@@ -11,7 +11,7 @@ export const DeptIdParams = z.strictObject({ deptId: PositiveInt32Param });
 
 /** `POST /departments`: a department under an existing one (`parentId: 0` only for the corp's first, root department). */
 export const CreateDepartmentBody = z.strictObject({
-  deptId: DeptId.optional().meta({ description: 'WeCom\'s department id; the next free one when left out.' }),
+  deptId: DeptId.optional().meta({ description: "WeCom's department id; the next free one when left out." }),
   name: chars(64).pipe(z.string().min(1)),
   parentId: z.int().min(0).max(2_147_483_647),
   region: Region.nullable().optional().meta({ description: 'e.g. 华东; left out or null = inherited from the parent.' }),
@@ -20,7 +20,12 @@ export const CreateDepartmentBody = z.strictObject({
 
 /** `PATCH /departments/:deptId`: rename, move (never under itself) or change its region (null = inherit). */
 export const UpdateDepartmentBody = z
-  .strictObject({ name: chars(64).pipe(z.string().min(1)).optional(), parentId: z.int().min(0).max(2_147_483_647).optional(), region: Region.nullable().optional(), order: z.int().min(0).max(4_294_967_295).optional() })
+  .strictObject({
+    name: chars(64).pipe(z.string().min(1)).optional(),
+    parentId: z.int().min(0).max(2_147_483_647).optional(),
+    region: Region.nullable().optional(),
+    order: z.int().min(0).max(4_294_967_295).optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, parentId, region, order');
 
 /** A WeCom userid: 1–64 letters, digits, `_`, `-`, `@` and `.`. */
@@ -32,7 +37,11 @@ export const UseridParams = z.strictObject({ userid: Userid });
 /** `GET /employees` filters and paging. */
 export const ListEmployeesQuery = z.strictObject({
   department: PositiveInt32Param.optional().meta({ description: 'Only members of this department.' }),
-  recursive: z.enum(['true', 'false']).optional().transform((v) => v === 'true').meta({ description: 'With `department`: its sub-departments\' members too.' }),
+  recursive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .meta({ description: "With `department`: its sub-departments' members too." }),
   status: z.enum(['active', 'left']).optional(),
   role: z.string().min(1).max(32).optional(),
   cursor: z.string().optional().meta({ description: 'The `nextCursor` of the previous page.' }),
@@ -40,11 +49,21 @@ export const ListEmployeesQuery = z.strictObject({
 });
 
 /** `POST /employees`. */
-export const CreateEmployeeBody = z.strictObject({ userid: Userid, name: chars(64).pipe(z.string().min(1)), departmentIds: z.array(DeptId).min(1).max(100), role: z.string().min(1).max(32) });
+export const CreateEmployeeBody = z.strictObject({
+  userid: Userid,
+  name: chars(64).pipe(z.string().min(1)),
+  departmentIds: z.array(DeptId).min(1).max(100),
+  role: z.string().min(1).max(32),
+});
 
 /** `PATCH /employees/:userid`: fields to change; `status: 'left'` also ends their console sessions. */
 export const UpdateEmployeeBody = z
-  .strictObject({ name: chars(64).pipe(z.string().min(1)).optional(), departmentIds: z.array(DeptId).min(1).max(100).optional(), role: z.string().min(1).max(32).optional(), status: z.enum(['active', 'left']).optional() })
+  .strictObject({
+    name: chars(64).pipe(z.string().min(1)).optional(),
+    departmentIds: z.array(DeptId).min(1).max(100).optional(),
+    role: z.string().min(1).max(32).optional(),
+    status: z.enum(['active', 'left']).optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, departmentIds, role, status');
 
 // ---- output ----

@@ -9,7 +9,10 @@ export const DataScope = z.enum(['own', 'department', 'region', 'corp']);
 /** `:roleId` in a path. */
 export const RoleIdParams = z.strictObject({ roleId: z.string().min(1).max(32) });
 
-const PermissionNames = z.array(z.string().min(1).max(64)).max(200).meta({ description: 'Permission names from `GET /permissions`; each one\'s `dependsOn` must be granted too.' });
+const PermissionNames = z
+  .array(z.string().min(1).max(64))
+  .max(200)
+  .meta({ description: "Permission names from `GET /permissions`; each one's `dependsOn` must be granted too." });
 
 /** `POST /roles`: a custom role. */
 export const CreateRoleBody = z.strictObject({
@@ -22,7 +25,12 @@ export const CreateRoleBody = z.strictObject({
 
 /** `PATCH /roles/:roleId`: fields to change; on a built-in role this stores the corp's own version of it. */
 export const UpdateRoleBody = z
-  .strictObject({ name: chars(32).pipe(z.string().min(1)).optional(), description: chars(200).optional(), permissions: PermissionNames.optional(), dataScope: DataScope.optional() })
+  .strictObject({
+    name: chars(32).pipe(z.string().min(1)).optional(),
+    description: chars(200).optional(),
+    permissions: PermissionNames.optional(),
+    dataScope: DataScope.optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, description, permissions, dataScope');
 
 // ---- output ----

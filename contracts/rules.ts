@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IdList, Timestamp, chars } from './common.js';
+import { chars, Id, IdList, Timestamp } from './common.js';
 
 /**
  * Tagging rules (智能打标签): a trigger, conditions on the customer and the triggering event, and

@@ -21,7 +21,9 @@ export const TagStats = z.object({
 });
 
 /** `GET /stats/customers`: how many days back, today included (default 30). */
-export const CustomerGrowthQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30).meta({ description: 'Days back, today included: 1–366 (default 30).' }) });
+export const CustomerGrowthQuery = z.strictObject({
+  days: z.coerce.number().int().min(1).max(366).default(30).meta({ description: 'Days back, today included: 1–366 (default 30).' }),
+});
 
 /** One calendar day (in the corp's zone, UTC+8) and the customers first added on it. */
 export const DailyNewCustomers = z.object({ date: z.iso.date(), customers: z.int() });

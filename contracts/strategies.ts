@@ -51,7 +51,12 @@ export const CreateStrategyBody = z.strictObject({
 
 /** `PATCH /strategies/:strategyId`: the fields to change; `range` replaces the whole range. */
 export const UpdateStrategyBody = z
-  .strictObject({ name: chars(30).pipe(z.string().min(1)).optional(), adminList: z.array(z.string().min(1).max(64)).min(1).max(20).optional(), privilege: StrategyPrivilegeInput.optional(), range: StrategyRange.optional() })
+  .strictObject({
+    name: chars(30).pipe(z.string().min(1)).optional(),
+    adminList: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
+    privilege: StrategyPrivilegeInput.optional(),
+    range: StrategyRange.optional(),
+  })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, adminList, privilege, range');
 
 /** `:strategyId` in a path. */
@@ -76,17 +81,36 @@ export const Strategy = z.object({
 export const StrategyList = z.object({ strategies: z.array(Strategy) });
 
 /** What deleting a rule group removed with it (its tag groups, their tags, the marks they carried). */
-export const StrategyDeletion = z.object({ deletedGroupIds: z.array(z.string()), deletedTagIds: z.array(z.string()), marksRemoved: z.int(), deletionId: z.string().nullable() });
+export const StrategyDeletion = z.object({
+  deletedGroupIds: z.array(z.string()),
+  deletedTagIds: z.array(z.string()),
+  marksRemoved: z.int(),
+  deletionId: z.string().nullable(),
+});
 
 /** A tag of a rule group's own library. */
 export const StrategyTag = z.object({ tagId: z.string(), name: z.string(), order: z.number(), createdAt: Timestamp });
 /** A tag group of a rule group's own library. */
-export const StrategyTagGroup = z.object({ groupId: z.string(), strategyId: z.int(), name: z.string(), order: z.number(), createdAt: Timestamp, tags: z.array(StrategyTag) });
+export const StrategyTagGroup = z.object({
+  groupId: z.string(),
+  strategyId: z.int(),
+  name: z.string(),
+  order: z.number(),
+  createdAt: Timestamp,
+  tags: z.array(StrategyTag),
+});
 /** `GET /strategies/:strategyId/tag-groups`. */
 export const StrategyTagGroupList = z.object({ groups: z.array(StrategyTagGroup) });
 
 /** `POST /strategies/:strategyId/tag-groups`: a group (by name: merged with one of that name) and its tags. */
-export const CreateStrategyTagGroupBody = z.strictObject({ name: Name, order: Order.optional(), tags: z.array(z.strictObject({ name: Name, order: Order.optional() })).min(1).max(100) });
+export const CreateStrategyTagGroupBody = z.strictObject({
+  name: Name,
+  order: Order.optional(),
+  tags: z
+    .array(z.strictObject({ name: Name, order: Order.optional() }))
+    .min(1)
+    .max(100),
+});
 
 /** A new name and/or order for a rule-group tag or tag group, as edit_strategy_tag takes for either. */
 const NameOrderChange = z

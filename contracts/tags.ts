@@ -128,7 +128,11 @@ export type DeletionResultDto = z.infer<typeof DeletionResult>;
 export const TagDependents = z.object({
   customers: z.number().meta({ description: 'Customers carrying the tag (any tag of the group) on some relation.' }),
   marks: z.number().meta({ description: 'Marks (relation × tag) the deletion removes; restorable with the tag for 30 days.' }),
-  smartTags: z.array(z.object({ tagId: z.string(), name: z.string(), groupName: z.string() })).meta({ description: 'Smart tags whose rule names the tag: their rule would then match on a deleted tag.' }),
-  audiences: z.array(z.object({ audienceId: z.string(), name: z.string() })).meta({ description: 'Saved audiences that name the tag (the caller\'s own and shared ones).' }),
-  otherPrivateAudiences: z.number().meta({ description: 'Other people\'s private audiences that name it (not listed by name).' }),
+  smartTags: z
+    .array(z.object({ tagId: z.string(), name: z.string(), groupName: z.string() }))
+    .meta({ description: 'Smart tags whose rule names the tag: their rule would then match on a deleted tag.' }),
+  audiences: z
+    .array(z.object({ audienceId: z.string(), name: z.string() }))
+    .meta({ description: "Saved audiences that name the tag (the caller's own and shared ones)." }),
+  otherPrivateAudiences: z.number().meta({ description: "Other people's private audiences that name it (not listed by name)." }),
 });

@@ -3,23 +3,38 @@ import { chars, Timestamp } from './common.js';
 
 // ---- input ----
 
-const JsonPath = z.string().min(1).max(256).meta({ description: 'A JSON path into the payload: `$` then `.name`, `[\'name\']` or `[index]` steps.', examples: ['$.customer.external_userid', '$.order.items[0].name'] });
+const JsonPath = z
+  .string()
+  .min(1)
+  .max(256)
+  .meta({
+    description: "A JSON path into the payload: `$` then `.name`, `['name']` or `[index]` steps.",
+    examples: ['$.customer.external_userid', '$.order.items[0].name'],
+  });
 
 /** How a payload maps to a behaviour fact; paths are checked at save time. */
 export const WebhookMappingInput = z.strictObject({
-  externalUserid: JsonPath.meta({ description: 'Where the customer\'s external_userid is.' }),
-  eventType: z
-    .union([z.strictObject({ value: z.string().max(64) }), z.strictObject({ path: JsonPath })])
-    .meta({ description: 'A fixed event type (`{ "value": "order.paid" }`) or where to read it (`{ "path": "$.type" }`): lowercase words joined by dots, ≤ 64 characters. The fact is recorded as `webhook.<type>`.' }),
-  target: JsonPath.optional().meta({ description: 'Where the fact\'s target is (a product id…), matched by `event:webhook.order.paid(target=…)`.' }),
-  fields: z.record(z.string().max(32), JsonPath).default({}).meta({ description: 'Named values for rules and templates (`product`, `amount`, `order_id`); up to 20.' }),
+  externalUserid: JsonPath.meta({ description: "Where the customer's external_userid is." }),
+  eventType: z.union([z.strictObject({ value: z.string().max(64) }), z.strictObject({ path: JsonPath })]).meta({
+    description:
+      'A fixed event type (`{ "value": "order.paid" }`) or where to read it (`{ "path": "$.type" }`): lowercase words joined by dots, ≤ 64 characters. The fact is recorded as `webhook.<type>`.',
+  }),
+  target: JsonPath.optional().meta({ description: "Where the fact's target is (a product id…), matched by `event:webhook.order.paid(target=…)`." }),
+  fields: z
+    .record(z.string().max(32), JsonPath)
+    .default({})
+    .meta({ description: 'Named values for rules and templates (`product`, `amount`, `order_id`); up to 20.' }),
 });
 
 /** `:sourceId` in a path. */
 export const WebhookSourceIdParams = z.strictObject({ sourceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a source id: 1–64 letters, digits, _ or -') });
 
 /** `POST /webhook-sources`. */
-export const CreateWebhookSourceBody = z.strictObject({ name: chars(64).pipe(z.string().trim().min(1)), mapping: WebhookMappingInput, enabled: z.boolean().default(true) });
+export const CreateWebhookSourceBody = z.strictObject({
+  name: chars(64).pipe(z.string().trim().min(1)),
+  mapping: WebhookMappingInput,
+  enabled: z.boolean().default(true),
+});
 
 /** `PATCH /webhook-sources/:sourceId`. */
 export const UpdateWebhookSourceBody = z
@@ -61,7 +76,10 @@ export const WebhookSource = z.object({
 export const WebhookSourceList = z.object({ sources: z.array(WebhookSource) });
 
 /** `POST /webhook-sources` and `POST /webhook-sources/:sourceId/rotate`: the secret, shown this once. */
-export const WebhookSourceWithSecret = z.object({ source: WebhookSource, secret: z.string().meta({ description: 'Shown only in this response; give it to the sender now.' }) });
+export const WebhookSourceWithSecret = z.object({
+  source: WebhookSource,
+  secret: z.string().meta({ description: 'Shown only in this response; give it to the sender now.' }),
+});
 
 /** A mapped value: text, a number, a boolean, or null when the payload lacks it. */
 const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -88,12 +106,19 @@ export const WebhookTestResult = z.object({
   ok: z.boolean(),
   problems: z.array(z.looseObject({ path: z.string().optional(), code: z.string().optional(), message: z.string() })),
   wouldRecord: z
-    .object({ externalUserid: z.string(), customerExists: z.boolean(), factType: z.string(), eventType: z.string(), target: z.string(), fields: z.record(z.string(), FieldValue) })
+    .object({
+      externalUserid: z.string(),
+      customerExists: z.boolean(),
+      factType: z.string(),
+      eventType: z.string(),
+      target: z.string(),
+      fields: z.record(z.string(), FieldValue),
+    })
     .nullable(),
 });
 
 /** The body of `POST /hooks/:sourceId`, as documented: any JSON the mapping can read (verified as raw bytes, then parsed). */
-export const WebhookPayload = z.unknown().meta({ description: 'The sender\'s JSON, signed as raw bytes; at most 256 KiB.' });
+export const WebhookPayload = z.unknown().meta({ description: "The sender's JSON, signed as raw bytes; at most 256 KiB." });
 
 /** What `POST /hooks/:sourceId` answers when it accepts a delivery. */
 export const WebhookAccepted = z.object({ accepted: z.literal(true), deliveryId: z.string(), factType: z.string() });

@@ -1,20 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { nativeApiPlugin } from './api/api.plugin.js';
 import type { Database, Db } from './db/client.js';
 import { DatabaseHealth } from './db/health.js';
 import { corps } from './db/schema/index.js';
-import { EventConsumers } from './events/consumers.js';
-import { AudienceEngine } from './modules/audiences/service/engine.js';
-import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
-import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
-import { newId } from './ids.js';
-import { nativeApiPlugin } from './api/api.plugin.js';
-import { consolePlugin } from './plugins/console.js';
-import { swaggerPlugin } from './plugins/swagger.js';
 import { answerFrameworkError } from './edge/framework-errors.js';
 import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
-import { wecomPlugin } from './wecom/wecom.plugin.js';
+import { EventConsumers } from './events/consumers.js';
+import { newId } from './ids.js';
+import { AudienceEngine } from './modules/audiences/service/engine.js';
+import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
+import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
 import { hooksPlugin } from './modules/webhooks/hooks.plugin.js';
+import { consolePlugin } from './plugins/console.js';
+import { swaggerPlugin } from './plugins/swagger.js';
+import { wecomPlugin } from './wecom/wecom.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -82,7 +82,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const health = opts.health ?? new DatabaseHealth();
   // A lost database connection is logged once when the outage starts and once when it ends, not by
   // every background poll that fails meanwhile.
-  const offHealth = health.onChange((state) => (state.up ? app.log.info('database reachable again') : app.log.error({ reason: state.reason }, 'database unavailable; retrying')));
+  const offHealth = health.onChange((state) =>
+    state.up ? app.log.info('database reachable again') : app.log.error({ reason: state.reason }, 'database unavailable; retrying'),
+  );
   app.addHook('onClose', async () => offHealth());
   const logUnlessOutage = (error: unknown, message: string) => {
     if (!health.noteFailure(error)) app.log.error({ err: error }, message);
@@ -92,7 +94,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // runs after the index took the events in. Durable consumers (cursor in `event_consumers`) are
   // added with `consumers.register({ name, handle })`.
   const consumers = new EventConsumers(opts.db, { listen: opts.listen, onError: (error: unknown) => logUnlessOutage(error, 'event consumer failed') });
-  const audiences = consumers.add(new AudienceEngine(opts.db, { buildOnNotify: opts.warmAudiences, onError: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') }));
+  const audiences = consumers.add(
+    new AudienceEngine(opts.db, { buildOnNotify: opts.warmAudiences, onError: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') }),
+  );
   audiences.follow(smartGroupMaintainer(opts.db));
   await consumers.start();
   // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
@@ -129,7 +133,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const database = await health.check();
     const ready = warming === 0 && database.up;
     // The driver's message goes to the log only: it may name the database's host.
-    return reply.code(ready ? 200 : 503).send({ ready, warmingCorps: warming, database: database.up ? 'up' : 'down', ...(database.up ? {} : { reason: 'The database is unreachable.' }) });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ ready, warmingCorps: warming, database: database.up ? 'up' : 'down', ...(database.up ? {} : { reason: 'The database is unreachable.' }) });
   });
   return app;
 }

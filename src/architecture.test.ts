@@ -43,7 +43,7 @@ function importGraph(files: string[]): Map<string, string[]> {
     const parsed = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
     const targets = new Set<string>();
     for (const statement of parsed.statements) {
-      const specifier = (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) ? statement.moduleSpecifier : undefined;
+      const specifier = ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
       if (!specifier || !ts.isStringLiteral(specifier)) continue;
       const target = resolveImport(file, specifier.text, known);
       if (target) targets.add(target);
@@ -117,7 +117,9 @@ describe('architecture', () => {
     const schemaDir = path.join(root, 'src/db/schema');
     const graph = importGraph(sourceFiles(path.join(root, 'src')));
     const leaks = [...graph].flatMap(([file, targets]) =>
-      file.startsWith(schemaDir) ? targets.filter((t) => t.startsWith(path.join(root, 'src/modules'))).map((t) => `${path.relative(root, file)} → ${path.relative(root, t)}`) : [],
+      file.startsWith(schemaDir)
+        ? targets.filter((t) => t.startsWith(path.join(root, 'src/modules'))).map((t) => `${path.relative(root, file)} → ${path.relative(root, t)}`)
+        : [],
     );
     expect(leaks).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/client.js';
 import { buildCorp, buildEmployees } from './test/factories.js';
-import { runTagloom, spawnNode, startTagloomServer, tagloomBin, type Spawned } from './test/processes.js';
+import { runTagloom, type Spawned, spawnNode, startTagloomServer, tagloomBin } from './test/processes.js';
 
 // Issue 12 §0: with the server running on PGlite, `tagloom import` in a second terminal printed
 // "Imported", the server never saw the customer, and after a restart it was gone. One process per
@@ -43,7 +43,10 @@ describe('the tagloom command beside a running server on one PGlite directory', 
     try {
       const second = spawnNode([tagloomBin, 'serve'], { ...env, PORT: '0' });
       // Should it start after all, it is stopped, so that the test fails rather than waits.
-      void second.waitFor(/Tagloom serves/).then(() => second.proc.kill('SIGKILL'), () => {});
+      void second.waitFor(/Tagloom serves/).then(
+        () => second.proc.kill('SIGKILL'),
+        () => {},
+      );
       expect(await second.exited).toEqual({ code: 1, signal: null });
       expect(second.stderr()).toContain(`Cannot start: the data directory ${dataDir} is in use by pid ${server.proc.pid} (tagloom serve on ${server.url}`);
       expect(second.stderr()).toContain('TAGLOOM_DATA_DIR');
@@ -54,7 +57,9 @@ describe('the tagloom command beside a running server on one PGlite directory', 
       expect(refused.code).toBe(1);
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toContain(`Cannot run import: the data directory ${dataDir} is in use by pid ${server.proc.pid}`);
-      expect(refused.stderr).toContain(`curl -H "Authorization: Bearer $SECRET" -H 'content-type: text/csv' --data-binary @'${during}' '${server.url}/api/v1/imports?createTags=true'`);
+      expect(refused.stderr).toContain(
+        `curl -H "Authorization: Bearer $SECRET" -H 'content-type: text/csv' --data-binary @'${during}' '${server.url}/api/v1/imports?createTags=true'`,
+      );
       noStack(refused.stderr);
       for (const args of [['export', '--relations'], ['migrate'], ['demo']]) {
         const other = await runTagloom(args, env);
@@ -62,14 +67,20 @@ describe('the tagloom command beside a running server on one PGlite directory', 
         expect(other.stderr).toContain(`Cannot run ${args[0]}: the data directory ${dataDir} is in use by pid ${server.proc.pid}`);
         noStack(other.stderr);
       }
-      expect((await runTagloom(['export', '--out', 'x.csv'], env)).stderr).toContain(`curl -H "Authorization: Bearer $SECRET" -o 'x.csv' '${server.url}/api/v1/customers/export'`);
+      expect((await runTagloom(['export', '--out', 'x.csv'], env)).stderr).toContain(
+        `curl -H "Authorization: Bearer $SECRET" -o 'x.csv' '${server.url}/api/v1/customers/export'`,
+      );
       const corp = await runTagloom(['corp', 'create', 'ww-beside', '旁边'], env);
       expect(corp.code).toBe(1);
       expect(corp.stderr).toContain(`Cannot run corp create: the data directory ${dataDir} is in use by pid ${server.proc.pid}`);
       expect(corp.stderr).toContain(`${server.url}/api/v1/platform/corps`);
 
       // What the refusal suggests works: the import goes through the server.
-      const viaApi = await fetch(`${server.url}/api/v1/imports?createTags=true`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'text/csv' }, body: readFileSync(during) });
+      const viaApi = await fetch(`${server.url}/api/v1/imports?createTags=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'text/csv' },
+        body: readFileSync(during),
+      });
       expect(viaApi.status).toBe(201);
 
       expect(await stopped(server)).toEqual({ code: 0, signal: null });

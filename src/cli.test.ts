@@ -20,7 +20,21 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('the tagloom command', () => {
   it('prints its commands with --help', () => {
     const out = run(['--help']);
-    for (const word of ['serve', 'migrate', 'demo', 'import FILE', '--dry-run', '--create-tags', 'export', '--out', '--corp', '--as', 'DATABASE_URL', 'TAGLOOM_DATA_DIR']) expect(out).toContain(word);
+    for (const word of [
+      'serve',
+      'migrate',
+      'demo',
+      'import FILE',
+      '--dry-run',
+      '--create-tags',
+      'export',
+      '--out',
+      '--corp',
+      '--as',
+      'DATABASE_URL',
+      'TAGLOOM_DATA_DIR',
+    ])
+      expect(out).toContain(word);
   });
 
   it('migrate creates the PGlite database in TAGLOOM_DATA_DIR', () => {
@@ -45,14 +59,19 @@ describe('tagloom import and export (on the demo corp reset above)', () => {
   const out = join(dataDir, 'customers.csv');
 
   it('checks a file with --dry-run, imports it, and exports it back with progress on stderr', () => {
-    writeFileSync(file, '\uFEFFname,gender,province,userid,tags\r\n"导入客户, 甲",female,浙江,d3u1,导入批次/三月\r\n导入客户乙,male,江苏,d3u1,导入批次/三月;导入批次/重点\r\n');
+    writeFileSync(
+      file,
+      '\uFEFFname,gender,province,userid,tags\r\n"导入客户, 甲",female,浙江,d3u1,导入批次/三月\r\n导入客户乙,male,江苏,d3u1,导入批次/三月;导入批次/重点\r\n',
+    );
     const refused = runAll(['import', file]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('line 2: tags: unknown tag "导入批次/三月" (pass createTags to create it)');
 
     const dry = runAll(['import', file, '--dry-run', '--create-tags', '--corp', 'ww-demo']);
     expect(dry.status).toBe(0);
-    expect(dry.stdout).toContain('Dry run (utf-8-bom): 2 rows would create 2 customers and 2 relations, and add 3 marks. Tags to create: 导入批次/三月, 导入批次/重点. Nothing was written.');
+    expect(dry.stdout).toContain(
+      'Dry run (utf-8-bom): 2 rows would create 2 customers and 2 relations, and add 3 marks. Tags to create: 导入批次/三月, 导入批次/重点. Nothing was written.',
+    );
 
     const done = runAll(['import', file, '--create-tags']);
     expect(done.status).toBe(0);
@@ -80,7 +99,6 @@ describe('tagloom import and export (on the demo corp reset above)', () => {
     expect(runAll(['import']).status).toBe(2);
   }, 60_000);
 });
-
 
 describe('tagloom corp create and list', () => {
   it('opens a corp with its admin, prints the secret and password once, lists it, and refuses a taken corpid or bad arguments', () => {

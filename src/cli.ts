@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DataDirBusyError, describeHolder } from './db/data-dir-lock.js';
 import { resetDemoCorp } from './demo/reset-demo.js';
-import { readEnv, type Env } from './env.js';
+import { type Env, readEnv } from './env.js';
 import { runCorpCreate, runCorpList } from './modules/corps/corps.cli.js';
 import { cliContext, runExport, runImport } from './modules/imports/imports.cli.js';
 import { demoCorpId, openFromEnv, startServer } from './server.js';
@@ -72,7 +72,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-type Values = { corp?: string; as?: string; out?: string; 'dry-run'?: boolean; 'create-tags'?: boolean; relations?: boolean; admin?: string; 'admin-name'?: string };
+type Values = {
+  corp?: string;
+  as?: string;
+  out?: string;
+  'dry-run'?: boolean;
+  'create-tags'?: boolean;
+  relations?: boolean;
+  admin?: string;
+  'admin-name'?: string;
+};
 
 async function run(command: string, positionals: string[], values: Values, env: Env): Promise<number> {
   if (command === 'serve') {
@@ -133,21 +142,43 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 function busyAdvice(command: string, error: DataDirBusyError, file: string | undefined, values: Values): string {
   const { holder } = error;
   const named = command === 'corp' ? `corp ${file ?? ''}`.trim() : command;
-  const lines = [`Cannot ${command === 'serve' ? 'start' : `run ${named}`}: the data directory ${error.dir} is in use by ${describeHolder(holder)}.`, 'PGlite lets one process at a time open a data directory.'];
-  if (error.expiresInMs !== null) lines.push(`That process runs where this one cannot check on it (another host or container); if it is gone, its lock expires in ${Math.ceil(error.expiresInMs / 1000)} s.`);
+  const lines = [
+    `Cannot ${command === 'serve' ? 'start' : `run ${named}`}: the data directory ${error.dir} is in use by ${describeHolder(holder)}.`,
+    'PGlite lets one process at a time open a data directory.',
+  ];
+  if (error.expiresInMs !== null)
+    lines.push(
+      `That process runs where this one cannot check on it (another host or container); if it is gone, its lock expires in ${Math.ceil(error.expiresInMs / 1000)} s.`,
+    );
   const server = holder.command === 'tagloom serve' ? (holder.url ?? 'http://HOST:PORT') : null;
   const stopIt = `stop ${server ? 'the server' : 'it'} (Ctrl-C in its terminal, or \`kill ${holder.pid}\`)`;
   const auth = `-H "Authorization: Bearer $SECRET"${values.as ? ` -H ${quote(`Tagloom-Acting-User: ${values.as}`)}` : ''}`;
-  const instead = (what: string, curl: string) => [`${what} through the running server instead ($SECRET: a secret of the corp):`, `  curl ${auth} ${curl}`, `or ${stopIt} and run this command again.`];
+  const instead = (what: string, curl: string) => [
+    `${what} through the running server instead ($SECRET: a secret of the corp):`,
+    `  curl ${auth} ${curl}`,
+    `or ${stopIt} and run this command again.`,
+  ];
   if (command === 'serve') {
     lines.push(`Stop it first, or give this server a data directory of its own (TAGLOOM_DATA_DIR) or a PostgreSQL server (DATABASE_URL).`);
   } else if (server && command === 'import') {
     const query = [values['dry-run'] ? 'dryRun=true' : '', values['create-tags'] ? 'createTags=true' : ''].filter(Boolean).join('&');
-    lines.push(...instead('Import', `-H 'content-type: text/csv' --data-binary @${quote(file ?? 'FILE')} ${quote(`${server}/api/v1/imports${query ? `?${query}` : ''}`)}`));
+    lines.push(
+      ...instead(
+        'Import',
+        `-H 'content-type: text/csv' --data-binary @${quote(file ?? 'FILE')} ${quote(`${server}/api/v1/imports${query ? `?${query}` : ''}`)}`,
+      ),
+    );
   } else if (server && command === 'export') {
-    lines.push(...instead('Export', `${values.out ? `-o ${quote(values.out)} ` : ''}${quote(`${server}/api/v1/customers/export${values.relations ? '?layout=relations' : ''}`)}`));
+    lines.push(
+      ...instead(
+        'Export',
+        `${values.out ? `-o ${quote(values.out)} ` : ''}${quote(`${server}/api/v1/customers/export${values.relations ? '?layout=relations' : ''}`)}`,
+      ),
+    );
   } else if (server && command === 'corp') {
-    lines.push(`The running server opens corps at ${server}/api/v1/platform/corps when it was started with TAGLOOM_PLATFORM_KEY (see README.md); or ${stopIt} and run this command again.`);
+    lines.push(
+      `The running server opens corps at ${server}/api/v1/platform/corps when it was started with TAGLOOM_PLATFORM_KEY (see README.md); or ${stopIt} and run this command again.`,
+    );
   } else if (server && command === 'migrate') {
     lines.push(`The running server applied the migrations when it started; to run migrate on its own, ${stopIt} first.`);
   } else {

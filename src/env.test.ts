@@ -9,8 +9,20 @@ describe('readEnv', () => {
   });
 
   it('reads the documented variables and treats empty ones as unset', () => {
-    const env = readEnv({ PORT: '8080', DATABASE_URL: 'postgres://u@h:5432/db', TAGLOOM_DATA_DIR: '/var/tagloom', TAGLOOM_DEMO_SECRET: 'demo-secret-1', HOST: '' });
-    expect(env).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u@h:5432/db', TAGLOOM_DATA_DIR: '/var/tagloom', TAGLOOM_DEMO_SECRET: 'demo-secret-1', HOST: '127.0.0.1' });
+    const env = readEnv({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      TAGLOOM_DATA_DIR: '/var/tagloom',
+      TAGLOOM_DEMO_SECRET: 'demo-secret-1',
+      HOST: '',
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      TAGLOOM_DATA_DIR: '/var/tagloom',
+      TAGLOOM_DEMO_SECRET: 'demo-secret-1',
+      HOST: '127.0.0.1',
+    });
   });
 
   it('reads TAGLOOM_TRUST_PROXY as off, on, a hop count or a list of proxies', () => {

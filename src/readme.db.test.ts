@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.js';
@@ -86,7 +86,11 @@ describeDb('the READMEs run as printed against the demo corp', (db) => {
   it('every audience expression shown in the READMEs counts on the demo corp', async () => {
     const spans = [...exampleExpressions(read('README.md')), ...exampleExpressions(read('src/modules/audiences/expression/README.md'))];
     expect(spans.length).toBeGreaterThanOrEqual(8);
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { corpId: 'ww-demo', username: 'd12u1', password: 'demo-admin-2026' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { corpId: 'ww-demo', username: 'd12u1', password: 'demo-admin-2026' },
+    });
     const cookie = String(login.headers['set-cookie']).split(';')[0]!;
     const refused: string[] = [];
     for (const text of spans) {

@@ -31,7 +31,12 @@ for (const kind of dbKinds) {
       try {
         const corp = await buildCorp(database.db);
         const [seller] = await buildEmployees(corp.ctx, 1, 'staff');
-        const ids = await withTx(systemContext(database.db, corp.corpId), (tx) => addCustomers(tx, Array.from({ length: customers }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: seller! }] }))));
+        const ids = await withTx(systemContext(database.db, corp.corpId), (tx) =>
+          addCustomers(
+            tx,
+            Array.from({ length: customers }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: seller! }] })),
+          ),
+        );
         const tagId = (await buildTagGroup(corp.ctx, ['停机'])).tags[0]!.tagId;
         const headers = { authorization: `Bearer ${corp.secret}`, 'content-type': 'application/json' };
         if (kind === 'pglite') {
@@ -42,7 +47,11 @@ for (const kind of dbKinds) {
         const server = await startTagloomServer(shared.env, [child]);
         let operationId = '';
         try {
-          const queued = await fetch(`${server.url}/api/v1/operations/batch`, { method: 'POST', headers, body: JSON.stringify({ action: 'tag', tagIds: [tagId], selection: { externalUserids: ids } }) });
+          const queued = await fetch(`${server.url}/api/v1/operations/batch`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ action: 'tag', tagIds: [tagId], selection: { externalUserids: ids } }),
+          });
           expect(queued.status).toBe(202);
           operationId = ((await queued.json()) as { operation: { operationId: string } }).operation.operationId;
           // Not awaited: on PGlite (one connection) the request waits for the batch's transaction.
@@ -63,8 +72,20 @@ for (const kind of dbKinds) {
         }
 
         database ??= await shared.open();
-        const row = async () => (await database!.db.select().from(operations).where(and(eq(operations.corpId, corp.corpId), eq(operations.operationId, operationId))))[0]!;
-        const marksOf = async () => (await database!.db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, corp.corpId), eq(marks.operationId, operationId))))[0]!.n;
+        const row = async () =>
+          (
+            await database!.db
+              .select()
+              .from(operations)
+              .where(and(eq(operations.corpId, corp.corpId), eq(operations.operationId, operationId)))
+          )[0]!;
+        const marksOf = async () =>
+          (
+            await database!.db
+              .select({ n: count() })
+              .from(marks)
+              .where(and(eq(marks.corpId, corp.corpId), eq(marks.operationId, operationId)))
+          )[0]!.n;
         // Handed back: queued again, the interrupted run not counted as an attempt, nothing applied.
         expect(await row()).toMatchObject({ status: 'queued', attempts: 0, done: 0 });
         expect(await marksOf()).toBe(0);

@@ -23,7 +23,9 @@ describeDb('server start-up', (db) => {
     const reply = await app.inject({ url: '/cgi-bin/gettoken?corpid=ww-demo&corpsecret=demo-secret-for-tests' });
     expect(reply.json()).toMatchObject({ errcode: 0, expires_in: 7200 });
     const list = await app.inject({ method: 'POST', url: `/cgi-bin/externalcontact/get_corp_tag_list?access_token=${reply.json().access_token}`, payload: {} });
-    expect(list.json().tag_group.map((g: { group_name: string }) => g.group_name)).toEqual(expect.arrayContaining(['客户等级', '购买意向', '客户来源', '投诉客户']));
+    expect(list.json().tag_group.map((g: { group_name: string }) => g.group_name)).toEqual(
+      expect.arrayContaining(['客户等级', '购买意向', '客户来源', '投诉客户']),
+    );
     await app.close();
   });
 
@@ -34,7 +36,15 @@ describeDb('server start-up', (db) => {
       return (res.json().groups as { name: string; tags: { name: string; members: number }[] }[]).find((g) => g.name === '自动分层')?.tags ?? [];
     };
     // No request reaches the app while the rule marks appear: only the warm-up can have built the index.
-    const ruleMarks = async () => Number(((await db().db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.source, 'rule')))) as [{ n: number }])[0].n);
+    const ruleMarks = async () =>
+      Number(
+        (
+          (await db()
+            .db.select({ n: count() })
+            .from(marks)
+            .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.source, 'rule')))) as [{ n: number }]
+        )[0].n,
+      );
     const started = Date.now();
     while (Date.now() - started < 20_000 && (await ruleMarks()) === 0) await new Promise((r) => setTimeout(r, 100));
     expect(await ruleMarks()).toBeGreaterThan(0);
@@ -44,7 +54,12 @@ describeDb('server start-up', (db) => {
     const tags = await members();
     expect(tags.map((t) => t.name).sort()).toEqual(['直播观众', '近7天活跃']);
     expect(tags.every((t) => t.members > 0)).toBe(true);
-    const live = await app.inject({ method: 'POST', url: '/api/v1/audiences/count', headers: { authorization: 'Bearer demo-secret-for-tests' }, payload: { text: 'event:live.attended' } });
+    const live = await app.inject({
+      method: 'POST',
+      url: '/api/v1/audiences/count',
+      headers: { authorization: 'Bearer demo-secret-for-tests' },
+      payload: { text: 'event:live.attended' },
+    });
     expect(live.json().count).toBe(tags.find((t) => t.name === '直播观众')!.members);
     await app.close();
   });
@@ -66,7 +81,12 @@ describeDb('server start-up', (db) => {
 
   it('never writes access tokens or secrets to the request log', async () => {
     let logged = '';
-    const stream = new Writable({ write(chunk, _enc, done) { logged += chunk.toString(); done(); } });
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
     const app = await buildApp({ db: db().db, logger: { ...serverLogger, level: 'info', stream } });
     await app.inject({ url: '/cgi-bin/gettoken?corpid=ww-demo&corpsecret=demo-secret-for-tests' });
     await app.inject({ url: '/cgi-bin/externalcontact/list?access_token=sometoken123&userid=x' });

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, serverLogger, type AppOptions } from './app.js';
-import { ensureConsoleBuilt } from './plugins/console.js';
-import { openDatabase, type Database } from './db/client.js';
+import { type AppOptions, buildApp, serverLogger } from './app.js';
+import { type Database, openDatabase } from './db/client.js';
 import { fillNameInitials } from './db/fill-name-initials.js';
 import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
+import { ensureConsoleBuilt } from './plugins/console.js';
 
 /**
  * Opens the database the environment names: a PostgreSQL server, or PGlite in the data folder,
@@ -41,7 +41,18 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
     const consoleDir = await ensureConsoleBuilt((line) => process.stdout.write(`${line}\n`));
     // Fastify takes a hop count for trustProxy at run time; its type declarations leave the number out.
     const trustProxy = env.TAGLOOM_TRUST_PROXY as AppOptions['trustProxy'];
-    app = await buildApp({ db: database.db, logger: { ...serverLogger, level: env.LOG_LEVEL }, trustProxy, listen: database.listen, warmAudiences: true, dbKind: database.kind, health: database.health, platformKey: env.TAGLOOM_PLATFORM_KEY, consoleDir, ...overrides });
+    app = await buildApp({
+      db: database.db,
+      logger: { ...serverLogger, level: env.LOG_LEVEL },
+      trustProxy,
+      listen: database.listen,
+      warmAudiences: true,
+      dbKind: database.kind,
+      health: database.health,
+      platformKey: env.TAGLOOM_PLATFORM_KEY,
+      consoleDir,
+      ...overrides,
+    });
     const address = new URL(await app.listen({ port: env.PORT, host: env.HOST }));
     if (env.HOST === '0.0.0.0') address.hostname = 'localhost';
     url = address.origin;
@@ -52,7 +63,9 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
     throw error;
   }
   database.lock?.note({ url });
-  process.stdout.write(`Tagloom serves ${url}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`);
+  process.stdout.write(
+    `Tagloom serves ${url}  (WeCom API /cgi-bin, native API /api/v1, docs /docs; ${database.kind}${database.kind === 'pglite' ? ` in ${env.TAGLOOM_DATA_DIR}` : ''})\n`,
+  );
   // Older customers' pinyin initials are filled behind the running server (see fillNameInitials).
   const stopFilling = new AbortController();
   const log = app.log;
@@ -80,7 +93,9 @@ export function stopOnSignals(app: FastifyInstance, database: Database, beforeCl
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      process.stderr.write(`${signal} again: stopping now, without waiting.${database.kind === 'pglite' ? ' PGlite recovers its files at the next start.' : ''}\n`);
+      process.stderr.write(
+        `${signal} again: stopping now, without waiting.${database.kind === 'pglite' ? ' PGlite recovers its files at the next start.' : ''}\n`,
+      );
       process.exit(1);
     }
     stopping = true;

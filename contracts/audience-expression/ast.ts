@@ -46,17 +46,30 @@ export const attrSchema = z
   .superRefine((a, ctx) => {
     const ordered = ['gt', 'gte', 'lt', 'lte', 'between'].includes(a.op);
     if (a.op === 'contains' && a.type !== 'string') ctx.addIssue({ code: 'custom', path: ['op'], message: 'contains (~) applies to string attributes' });
-    if (ordered && a.type !== 'number' && a.type !== 'date') ctx.addIssue({ code: 'custom', path: ['op'], message: 'comparisons (> >= < <= between) apply to number and date attributes' });
-    const items: [string, unknown][] = a.op === 'exists' ? [] : a.op === 'in' ? a.values.map((v, i) => [`values.${i}`, v]) : a.op === 'between' ? [['from', a.from], ['to', a.to]] : [['value', a.value]];
+    if (ordered && a.type !== 'number' && a.type !== 'date')
+      ctx.addIssue({ code: 'custom', path: ['op'], message: 'comparisons (> >= < <= between) apply to number and date attributes' });
+    const items: [string, unknown][] =
+      a.op === 'exists'
+        ? []
+        : a.op === 'in'
+          ? a.values.map((v, i) => [`values.${i}`, v])
+          : a.op === 'between'
+            ? [
+                ['from', a.from],
+                ['to', a.to],
+              ]
+            : [['value', a.value]];
     for (const [key, v] of items) {
       const ok = a.type === 'number' ? typeof v === 'number' : a.type === 'date' ? typeof v === 'string' && isDateLiteral(v) : typeof v === 'string';
       const want = a.type === 'number' ? 'a number' : a.type === 'date' ? 'an ISO date such as 2026-01-31' : 'a string';
-      if (!ok) ctx.addIssue({ code: 'custom', path: key.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: `a ${a.type} attribute takes ${want}` });
+      if (!ok)
+        ctx.addIssue({ code: 'custom', path: key.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: `a ${a.type} attribute takes ${want}` });
     }
     if (a.op === 'between' && ordered && typeof a.from === typeof a.to) {
       const lo = a.type === 'date' ? dateInterval(String(a.from))?.start : Number(a.from);
       const hi = a.type === 'date' ? dateInterval(String(a.to))?.end : Number(a.to);
-      if (lo !== undefined && hi !== undefined && (a.type === 'date' ? lo >= hi : lo > hi)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'from is after to' });
+      if (lo !== undefined && hi !== undefined && (a.type === 'date' ? lo >= hi : lo > hi))
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'from is after to' });
     }
   });
 

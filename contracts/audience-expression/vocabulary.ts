@@ -45,4 +45,19 @@ export const numberPattern = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 export const durationPattern = /^(\d{1,6})([dh])$/i;
 
 /** Field names of the text syntax, for "did you mean" hints on a misspelt field. */
-export const fieldNames = ['tag', 'group', 'source', 'state', 'added', 'province', 'city', 'region', 'gender', 'company', 'follower', 'dept', 'attr', 'event'] as const;
+export const fieldNames = [
+  'tag',
+  'group',
+  'source',
+  'state',
+  'added',
+  'province',
+  'city',
+  'region',
+  'gender',
+  'company',
+  'follower',
+  'dept',
+  'attr',
+  'event',
+] as const;

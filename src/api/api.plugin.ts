@@ -1,10 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { z, ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import { isConnectionLost } from '../db/health.js';
 import { headerProblems, requestInputProblems } from '../edge/input-guard.js';
 import { markedJsonParser } from '../edge/json-body.js';
-import { AppError, errorCodes, type ErrorDetail } from '../errors.js';
+import { AppError, type ErrorDetail, errorCodes } from '../errors.js';
 import { verifyPlatformKey } from '../modules/auth/platform-key.js';
 // Declares request.apiCtx and the route config flags this plugin sets and reads.
 import './api-context.js';
@@ -29,7 +29,8 @@ const requestParts = [
 /** One detail per problem; an unknown-keys issue becomes one detail per unknown field. */
 function issueDetails(part: string | undefined, issue: z.core.$ZodIssue): ErrorDetail[] {
   const at = (path: readonly PropertyKey[]) => [part, ...path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([...issue.path, key]), code: issue.code, message: `unknown field "${key}"` }));
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => ({ path: at([...issue.path, key]), code: issue.code, message: `unknown field "${key}"` }));
   return [{ path: at(issue.path), code: issue.code, message: issue.message }];
 }
 
@@ -48,7 +49,8 @@ function validationDetails(request: FastifyRequest, error: FastifyError & { vali
     if (!result.success) details.push(...result.error.issues.flatMap((issue) => issueDetails(part, issue)));
   }
   // Should the re-check disagree with Fastify (it cannot with the same schemas), keep Fastify's word.
-  if (details.length === 0) return error.validation.map((v) => ({ path: error.validationContext, message: String((v as { message?: string }).message ?? 'invalid') }));
+  if (details.length === 0)
+    return error.validation.map((v) => ({ path: error.validationContext, message: String((v as { message?: string }).message ?? 'invalid') }));
   return details;
 }
 
@@ -86,17 +88,31 @@ export async function nativeApiPlugin(app: FastifyInstance, opts: { platformKey?
       return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', validationDetails(request, error)));
     }
     if (error instanceof ZodError) {
-      return reply.status(400).send(errorBody(request, 'validation_failed', 'The request is not valid.', error.issues.flatMap((issue) => issueDetails(undefined, issue))));
+      return reply.status(400).send(
+        errorBody(
+          request,
+          'validation_failed',
+          'The request is not valid.',
+          error.issues.flatMap((issue) => issueDetails(undefined, issue)),
+        ),
+      );
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (status === 413) return reply.status(413).send(errorBody(request, 'payload_too_large', `The request body is larger than ${request.routeOptions.bodyLimit} bytes.`));
+    if (status === 413)
+      return reply.status(413).send(errorBody(request, 'payload_too_large', `The request body is larger than ${request.routeOptions.bodyLimit} bytes.`));
     if (status < 500) return reply.status(status).send(errorBody(request, 'validation_failed', error.message));
     // A lost database connection is an outage, logged once by the server, not a failure of this request.
-    if (isConnectionLost(error)) return reply.status(503).header('retry-after', '1').send(errorBody(request, 'unavailable', errorCodes.unavailable.message));
+    if (isConnectionLost(error))
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(errorBody(request, 'unavailable', errorCodes.unavailable.message));
     request.log.error({ err: error }, 'native api handler failed');
     return reply.status(500).send(errorBody(request, 'internal', 'Something went wrong on our side.'));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
 
   await app.register(apiRoutes, { platformKey: opts.platformKey });
 }

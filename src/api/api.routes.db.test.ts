@@ -54,7 +54,10 @@ describeDb('native API', (db) => {
     const before = await corpState(db().db, s.corpId);
     for (const key of [null, 'not-a-key', `${s.key}x`]) {
       for (const route of everyRoute(s, ids)) {
-        const res = await apiClient(app, key)[route.method === 'DELETE' ? 'delete' : (route.method.toLowerCase() as 'get' | 'post' | 'patch')](route.url, 'body' in route ? route.body : undefined);
+        const res = await apiClient(app, key)[route.method === 'DELETE' ? 'delete' : (route.method.toLowerCase() as 'get' | 'post' | 'patch')](
+          route.url,
+          'body' in route ? route.body : undefined,
+        );
         expect(res.status, `${route.method} ${route.url}`).toBe(401);
         expect(res.body.error).toMatchObject({ code: 'unauthorized', requestId: expect.stringMatching(/^req/) });
       }
@@ -74,7 +77,7 @@ describeDb('native API', (db) => {
     }
   });
 
-  it('404 across tenants: corp B\'s key (even as its admin) never reaches corp A\'s ids, and nothing changes', async () => {
+  it("404 across tenants: corp B's key (even as its admin) never reaches corp A's ids, and nothing changes", async () => {
     const { s: a, ids } = await sceneWithDeletions(db().db);
     const b = await buildApiScene(db().db);
     const beforeA = await corpState(db().db, a.corpId);
@@ -82,7 +85,10 @@ describeDb('native API', (db) => {
     const api = apiClient(app, b.key, b.admin);
     const onAIds = everyRoute(a, ids).filter((r) => /\/(tag-groups|tags|personal-tags|customers)\/./.test(r.url));
     for (const route of onAIds) {
-      const res = await api[route.method === 'DELETE' ? 'delete' : (route.method.toLowerCase() as 'get' | 'post' | 'patch')](route.url, 'body' in route ? route.body : undefined);
+      const res = await api[route.method === 'DELETE' ? 'delete' : (route.method.toLowerCase() as 'get' | 'post' | 'patch')](
+        route.url,
+        'body' in route ? route.body : undefined,
+      );
       expect(res.status, `${route.method} ${route.url}`).toBe(404);
     }
     expect((await api.post('/tags/delete', { tagIds: [a.tags[0]!.tagId] })).status).toBe(404);
@@ -103,7 +109,13 @@ describeDb('native API', (db) => {
     const res = await api.patch(`/customers/${longId}/follows/${s.staffA}`, { remark: 5, remarkMobiles: 'no', typo: 1, other: 2 });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.other', 'body.remark', 'body.remarkMobiles', 'body.typo', 'params.externalUserid']);
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'body.other',
+      'body.remark',
+      'body.remarkMobiles',
+      'body.typo',
+      'params.externalUserid',
+    ]);
     const query = await api.get('/customers?limit=5000&colour=1');
     expect(query.body.error.details.map((d: { path: string }) => d.path)).toEqual(['query.limit', 'query.colour']);
     const missing = await api.post('/tag-groups');
@@ -125,12 +137,24 @@ describeDb('native API', (db) => {
       expect(res.statusCode).toBe(200);
       const doc = res.json();
       const paths = Object.keys(doc.paths);
-      expect(paths).toEqual(expect.arrayContaining([
-        '/api/v1/tag-groups', '/api/v1/tag-groups/{groupId}', '/api/v1/tag-groups/{groupId}/restore', '/api/v1/tag-groups/{groupId}/tags',
-        '/api/v1/tags/{tagId}', '/api/v1/tags/{tagId}/restore', '/api/v1/tags/delete', '/api/v1/personal-tags', '/api/v1/personal-tags/{tagId}',
-        '/api/v1/customers', '/api/v1/customers/{externalUserid}', '/api/v1/customers/{externalUserid}/follows/{userid}/tags',
-        '/api/v1/customers/{externalUserid}/follows/{userid}', '/api/v1/settings',
-      ]));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/api/v1/tag-groups',
+          '/api/v1/tag-groups/{groupId}',
+          '/api/v1/tag-groups/{groupId}/restore',
+          '/api/v1/tag-groups/{groupId}/tags',
+          '/api/v1/tags/{tagId}',
+          '/api/v1/tags/{tagId}/restore',
+          '/api/v1/tags/delete',
+          '/api/v1/personal-tags',
+          '/api/v1/personal-tags/{tagId}',
+          '/api/v1/customers',
+          '/api/v1/customers/{externalUserid}',
+          '/api/v1/customers/{externalUserid}/follows/{userid}/tags',
+          '/api/v1/customers/{externalUserid}/follows/{userid}',
+          '/api/v1/settings',
+        ]),
+      );
       expect(paths.filter((p) => !p.startsWith('/api/v1/') && !p.startsWith('/cgi-bin/'))).toEqual(['/hooks/{sourceId}', '/healthz', '/readyz']);
       const create = doc.paths['/api/v1/tag-groups'].post;
       expect(create.requestBody.content['application/json'].schema).toMatchObject({ additionalProperties: false, required: ['name', 'tags'] });

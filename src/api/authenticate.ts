@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.js';
 import { employees } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
-import { forbidden, policyFor } from '../policies/index.js';
 import { verifySession } from '../modules/auth/sessions.js';
 import { verifyApiKey } from '../modules/auth/tokens.js';
+import { forbidden, policyFor } from '../policies/index.js';
 import { readSessionCookie } from './session-cookie.js';
 
 /** The header that makes an app act on behalf of one of its corp's employees. */
@@ -65,9 +65,17 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   const key = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   const identity = await verifyApiKey(app.db, key);
   const acting = request.headers[actingUserHeader];
-  const ctx: Ctx = { ...base, corpId: identity.corpId, actor: { kind: 'app', appId: identity.appId, appKind: identity.appKind, range: identity.range }, source: 'api' };
+  const ctx: Ctx = {
+    ...base,
+    corpId: identity.corpId,
+    actor: { kind: 'app', appId: identity.appId, appKind: identity.appKind, range: identity.range },
+    source: 'api',
+  };
   if (typeof acting !== 'string' || acting === '') return { ctx };
-  const [employee] = await app.db.select().from(employees).where(and(eq(employees.corpId, identity.corpId), eq(employees.userid, acting)));
+  const [employee] = await app.db
+    .select()
+    .from(employees)
+    .where(and(eq(employees.corpId, identity.corpId), eq(employees.userid, acting)));
   // A ranged app may act only as someone inside its range. Even then it borrows no more than both
   // may do: the policy grants an acting employee the app's rights ∩ the role's, never the
   // management ones, over the app's range ∩ the employee's data scope.

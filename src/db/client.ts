@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseHealth } from './health.js';
@@ -137,7 +137,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       await pool.end().catch(() => {});
       throw error;
     }
-    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end(), listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify, health), health, lock: null };
+    return {
+      db: db as unknown as Db,
+      kind: 'postgres',
+      close: () => pool.end(),
+      listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify, health),
+      health,
+      lock: null,
+    };
   }
   const dataDir = opts.dataDir ?? './data';
   const inMemory = dataDir.startsWith('memory://');

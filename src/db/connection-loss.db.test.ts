@@ -9,7 +9,7 @@ import { queueBatch } from '../modules/operations/batch/queue-batch.js';
 import { OperationWorker } from '../modules/operations/jobs/worker.js';
 import { openTestDatabase } from '../test/db.js';
 import { buildCorp, buildEmployees, buildTagGroup } from '../test/factories.js';
-import { queryRows, type Database } from './client.js';
+import { type Database, queryRows } from './client.js';
 import { events, marks, operationJournal, operations } from './schema/index.js';
 
 // Issue 12 §2: terminating the server's backends while a batch ran ended the process with
@@ -33,7 +33,12 @@ describe.runIf(adminUrl)('lost database connections [postgres]', () => {
     }
   };
   /** Terminates every backend of the test database (not the admin's); answers how many. */
-  const terminate = async () => Number((await admin<{ n: string }>('select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]))[0]!.n);
+  const terminate = async () =>
+    Number(
+      (
+        await admin<{ n: string }>('select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name])
+      )[0]!.n,
+    );
   /** Makes the database refuse connections (and drops the open ones), or accept them again. */
   const outage = async (on: boolean) => {
     await admin(`alter database ${name} allow_connections ${on ? 'false' : 'true'}`);
@@ -57,7 +62,12 @@ describe.runIf(adminUrl)('lost database connections [postgres]', () => {
   it('a batch whose connection is terminated mid-transaction stays up, is tried again, and is applied exactly once', async () => {
     const corp = await buildCorp(database.db);
     const [seller] = await buildEmployees(corp.ctx, 1, 'staff');
-    const ids = await withTx(systemContext(database.db, corp.corpId), (tx) => addCustomers(tx, Array.from({ length: 3000 }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: seller! }] }))));
+    const ids = await withTx(systemContext(database.db, corp.corpId), (tx) =>
+      addCustomers(
+        tx,
+        Array.from({ length: 3000 }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: seller! }] })),
+      ),
+    );
     const tagId = (await buildTagGroup(corp.ctx, ['断线'])).tags[0]!.tagId;
     const op = await withTx(corp.ctx, (tx) => queueBatch(tx, { action: 'tag', tagIds: [tagId], selection: { externalUserids: ids } }));
     let terminated = 0;
@@ -76,10 +86,19 @@ describe.runIf(adminUrl)('lost database connections [postgres]', () => {
     expect(logged).toContain(`operation ${op.operationId} lost its database connection`);
     const [row] = await database.db.select().from(operations).where(eq(operations.operationId, op.operationId));
     expect(row).toMatchObject({ status: 'succeeded', attempts: 2, result: { added: 3000, removed: 0 } });
-    const n = async (table: typeof marks | typeof operationJournal) => (await database.db.select({ n: count() }).from(table).where(and(eq(table.corpId, corp.corpId), eq(table.operationId, op.operationId))))[0]!.n;
+    const n = async (table: typeof marks | typeof operationJournal) =>
+      (
+        await database.db
+          .select({ n: count() })
+          .from(table)
+          .where(and(eq(table.corpId, corp.corpId), eq(table.operationId, op.operationId)))
+      )[0]!.n;
     expect(await n(marks)).toBe(3000);
     expect(await n(operationJournal)).toBe(3000);
-    const applied = await database.db.select({ n: count() }).from(events).where(and(eq(events.corpId, corp.corpId), eq(events.operationId, op.operationId), eq(events.type, 'operation.applied')));
+    const applied = await database.db
+      .select({ n: count() })
+      .from(events)
+      .where(and(eq(events.corpId, corp.corpId), eq(events.operationId, op.operationId), eq(events.type, 'operation.applied')));
     expect(applied[0]!.n).toBe(1);
   }, 120_000);
 

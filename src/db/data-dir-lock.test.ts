@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function plantHolder(dir: string, holder: Partial<LockHolder>, generation = 1): string {
   mkdirSync(join(dir, 'tagloom-lock'), { recursive: true });
   const file = join(dir, 'tagloom-lock', `${generation}.json`);
-  writeFileSync(file, JSON.stringify({ pid: 1, startTime: null, bootId: null, pidNs: ownPidNs, host: hostname(), command: 'tagloom serve', since: '2026-01-01T00:00:00.000Z', ...holder }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      pid: 1,
+      startTime: null,
+      bootId: null,
+      pidNs: ownPidNs,
+      host: hostname(),
+      command: 'tagloom serve',
+      since: '2026-01-01T00:00:00.000Z',
+      ...holder,
+    }),
+  );
   return file;
 }
 
@@ -164,7 +176,10 @@ describe('several processes starting at once on one data directory', () => {
         const dir = freshDir();
         if (round % 2 === 1) plantHolder(dir, { pid: deadPid() }, round);
         const answers = await Promise.all(procs.map((c) => c.ask(`go ${dir}`)));
-        expect(answers.filter((a) => a === 'won'), `round ${round}: ${answers.join(', ')}`).toHaveLength(1);
+        expect(
+          answers.filter((a) => a === 'won'),
+          `round ${round}: ${answers.join(', ')}`,
+        ).toHaveLength(1);
         expect(answers.filter((a) => a === 'busy')).toHaveLength(contenders - 1);
         await Promise.all(procs.map((c) => c.ask('release')));
       }

@@ -27,7 +27,16 @@ const heartbeatMs = 5_000;
 const foreignStaleMs = 30_000;
 
 /** Who holds a data directory: the process, where it runs, and what it is doing (for the refusal message). */
-export type LockHolder = { pid: number; startTime: string | null; bootId: string | null; pidNs?: string | null; host: string; command: string; url?: string; since: string };
+export type LockHolder = {
+  pid: number;
+  startTime: string | null;
+  bootId: string | null;
+  pidNs?: string | null;
+  host: string;
+  command: string;
+  url?: string;
+  since: string;
+};
 
 /** Another live process holds the data directory; `holder` says which and what it is doing. */
 export class DataDirBusyError extends Error {
@@ -139,7 +148,15 @@ export class DataDirLock {
     const dir = resolve(dataDir);
     const folder = join(dir, lockFolder);
     mkdirSync(folder, { recursive: true });
-    const holder: LockHolder = { pid: process.pid, startTime: startTimeOf(process.pid), bootId, pidNs, host: hostname(), command, since: new Date().toISOString() };
+    const holder: LockHolder = {
+      pid: process.pid,
+      startTime: startTimeOf(process.pid),
+      bootId,
+      pidNs,
+      host: hostname(),
+      command,
+      since: new Date().toISOString(),
+    };
     for (let attempt = 0; attempt < 50; attempt++) {
       const gens = generations(folder);
       const top = gens[0] ?? 0;

@@ -19,7 +19,9 @@ export async function fillNameInitials(db: Db, opts: { signal?: AbortSignal } = 
   for (;;) {
     if (opts.signal?.aborted) return filled;
     const result = (await db.execute(sql`
-      select corp_id, external_userid, name from customers where name_initials is null limit ${batchSize}`)) as unknown as { rows: { corp_id: string; external_userid: string; name: string }[] };
+      select corp_id, external_userid, name from customers where name_initials is null limit ${batchSize}`)) as unknown as {
+      rows: { corp_id: string; external_userid: string; name: string }[];
+    };
     const rows = result.rows;
     if (rows.length === 0) return filled;
     const updated = (await db.execute(sql`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseHealth, isConnectionLost, type DatabaseState } from './health.js';
+import { DatabaseHealth, type DatabaseState, isConnectionLost } from './health.js';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
 // Drizzle wraps the driver's error as the cause of its own.
@@ -34,10 +34,13 @@ describe('DatabaseHealth', () => {
   it('answers from one ping shared by concurrent probes, and says down when the ping fails or does not answer', async () => {
     let pings = 0;
     let answer: () => Promise<unknown> = async () => undefined;
-    const health = new DatabaseHealth(() => {
-      pings += 1;
-      return answer();
-    }, { cacheMs: 0, timeoutMs: 50 });
+    const health = new DatabaseHealth(
+      () => {
+        pings += 1;
+        return answer();
+      },
+      { cacheMs: 0, timeoutMs: 50 },
+    );
     expect(await Promise.all([health.check(), health.check(), health.check()])).toEqual([{ up: true }, { up: true }, { up: true }]);
     expect(pings).toBe(1);
     answer = async () => {

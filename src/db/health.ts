@@ -1,7 +1,25 @@
 // Socket errors and PostgreSQL states that mean "the connection is gone or cannot be made", as
 // opposed to a statement that failed: class 08 (connection exception), 57P01–57P03 (terminated by an
 // administrator, crash, or the server is starting/stopping), 53300 (too many connections).
-const lostCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const lostCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 // node-postgres reports a dropped or unusable connection by message only.
 const lostMessages = /Connection terminated|not queryable|timeout exceeded when trying to connect|is not currently accepting connections/;
 

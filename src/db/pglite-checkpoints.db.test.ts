@@ -5,7 +5,8 @@ import { keepRecoveryShort } from './pglite-checkpoints.js';
 // PGlite only: a PostgreSQL server has its own checkpointer process.
 describe('checkpoints of an open PGlite database', () => {
   let client: PGlite;
-  const pending = async () => Number((await client.query<{ n: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::bigint as n from pg_control_checkpoint()')).rows[0]!.n);
+  const pending = async () =>
+    Number((await client.query<{ n: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::bigint as n from pg_control_checkpoint()')).rows[0]!.n);
   beforeAll(async () => {
     client = await PGlite.create('memory://');
     await client.exec('create table filler (i int, t text)');

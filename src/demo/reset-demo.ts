@@ -2,7 +2,20 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { demoCorpId, seedDemoCorp } from './seed-demo.js';
 
-const corpTables = ['archived_marks', 'marks', 'personal_tags', 'tags', 'tag_groups', 'follows', 'customers', 'employees', 'departments', 'access_tokens', 'apps', 'events'];
+const corpTables = [
+  'archived_marks',
+  'marks',
+  'personal_tags',
+  'tags',
+  'tag_groups',
+  'follows',
+  'customers',
+  'employees',
+  'departments',
+  'access_tokens',
+  'apps',
+  'events',
+];
 
 /**
  * Wipes the demo corp (and only it) and seeds it again. The wipe is one transaction, so a failed

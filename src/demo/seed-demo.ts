@@ -1,16 +1,16 @@
-import { systemContext, withTx, type Ctx } from '../context.js';
+import { demoConsoleUsers, demoCorpId } from '../../contracts/demo.js';
+import { type Ctx, systemContext, withTx } from '../context.js';
 import type { Db } from '../db/client.js';
+import { type NewCustomerEvent, recordCustomerEvents } from '../modules/customer-events/record-customer-events.js';
 import { addCustomers, type NewCustomer } from '../modules/customers/commands/add-customers.js';
 import { bulkMark, type MarkEntry } from '../modules/customers/commands/bulk-mark.js';
-import { createCorp } from '../modules/org/commands/create-corp.js';
 import { addDepartments, addEmployees, type NewEmployee } from '../modules/org/commands/add-org.js';
+import { createCorp } from '../modules/org/commands/create-corp.js';
 import { setEmployeePassword } from '../modules/org/commands/set-employee-password.js';
-import { recordCustomerEvents, type NewCustomerEvent } from '../modules/customer-events/record-customer-events.js';
 import { addTags } from '../modules/tags/commands/add-tags.js';
 import { createPersonalTag } from '../modules/tags/commands/personal-tags.js';
 import { addWays, companyParts, contactStates, departmentTree, givenChars, personalTagNames, regions, surnames, tagLibrary } from './demo-data.js';
 import { seededRandom } from './random.js';
-import { demoConsoleUsers, demoCorpId } from '../../contracts/demo.js';
 
 export { demoConsoleUsers, demoCorpId } from '../../contracts/demo.js';
 
@@ -49,7 +49,11 @@ function demoCustomer(rng: Rng, sales: { userid: string; region: string | null }
   }
   return {
     name: personName(rng),
-    gender: rng.weighted([[1, 48], [2, 48], [0, 4]]),
+    gender: rng.weighted([
+      [1, 48],
+      [2, 48],
+      [0, 4],
+    ]),
     corpName: rng.next() < 0.7 ? `${city}${rng.pick(companyParts.prefixes)}${rng.pick(companyParts.trades)}有限公司` : '',
     province: place.province,
     city,
@@ -76,8 +80,14 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
   const sys: Ctx = systemContext(db, demoCorpId, 'demo', 'demo');
   const staff = demoEmployees(rng);
   await withTx(sys, async (tx) => {
-    await addDepartments(tx, departmentTree.map(({ staff: _s, ...d }) => d));
-    await addEmployees(tx, staff.map(({ region: _r, ...e }) => e));
+    await addDepartments(
+      tx,
+      departmentTree.map(({ staff: _s, ...d }) => d),
+    );
+    await addEmployees(
+      tx,
+      staff.map(({ region: _r, ...e }) => e),
+    );
   });
   await withTx(sys, async (tx) => {
     for (const user of demoConsoleUsers) await setEmployeePassword(tx, { userid: user.username, password: user.password });
@@ -85,7 +95,9 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
 
   const tagWeights: { tagId: string; weight: number }[][] = [];
   for (const group of tagLibrary) {
-    const added = await withTx(sys, (tx) => addTags(tx, { groupName: group.name, order: group.order, tags: group.tags.map(([name], i) => ({ name, order: group.tags.length - i })) }));
+    const added = await withTx(sys, (tx) =>
+      addTags(tx, { groupName: group.name, order: group.order, tags: group.tags.map(([name], i) => ({ name, order: group.tags.length - i })) }),
+    );
     tagWeights.push(added.tags.map((t, i) => ({ tagId: t.tagId, weight: group.tags[i]![1] })));
   }
 
@@ -100,7 +112,13 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
   const entries: MarkEntry[] = [];
   customers.forEach((c, i) => {
     for (const f of c.follows) {
-      const count = rng.weighted([[0, 15], [1, 30], [2, 30], [3, 17], [4, 8]]);
+      const count = rng.weighted([
+        [0, 15],
+        [1, 30],
+        [2, 30],
+        [3, 17],
+        [4, 8],
+      ]);
       for (let k = 0; k < count; k += 1) {
         const group = rng.pick(tagWeights);
         const tagId = rng.weighted(group.map((t) => [t.tagId, t.weight] as const));
@@ -117,7 +135,9 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
     const own: { tagId: string }[] = [];
     for (const name of names) own.push(await withTx(me, (tx) => createPersonalTag(tx, { name })));
     const mine = customers.flatMap((c, i) => (c.follows.some((f) => f.userid === employee.userid) ? [ids[i]!] : []));
-    const personalEntries = mine.filter(() => rng.next() < 0.2).map((externalUserid) => ({ userid: employee.userid, externalUserid, tagId: rng.pick(own).tagId }));
+    const personalEntries = mine
+      .filter(() => rng.next() < 0.2)
+      .map((externalUserid) => ({ userid: employee.userid, externalUserid, tagId: rng.pick(own).tagId }));
     await withTx(me, (tx) => bulkMark(tx, personalEntries));
   }
   await seedBehaviour(sys, rng, ids, now);
@@ -131,9 +151,21 @@ export async function seedDemoCorp(db: Db, opts: { secret?: string; customerCoun
 async function seedBehaviour(sys: Ctx, rng: Rng, ids: string[], now: number): Promise<void> {
   const facts: NewCustomerEvent[] = [];
   for (const externalUserid of ids) {
-    const clicks = rng.weighted([[0, 60], [1, 20], [2, 12], [4, 8]]);
-    for (let k = 0; k < clicks; k += 1) facts.push({ externalUserid, type: 'link.clicked', target: rng.pick(['楼盘A', '楼盘B', '样板间']), occurredAt: new Date(now - Math.floor(rng.next() * 60 * 86_400_000)) });
-    if (rng.next() < 0.15) facts.push({ externalUserid, type: 'live.attended', target: '3月直播', occurredAt: new Date(now - Math.floor(rng.next() * 30 * 86_400_000)) });
+    const clicks = rng.weighted([
+      [0, 60],
+      [1, 20],
+      [2, 12],
+      [4, 8],
+    ]);
+    for (let k = 0; k < clicks; k += 1)
+      facts.push({
+        externalUserid,
+        type: 'link.clicked',
+        target: rng.pick(['楼盘A', '楼盘B', '样板间']),
+        occurredAt: new Date(now - Math.floor(rng.next() * 60 * 86_400_000)),
+      });
+    if (rng.next() < 0.15)
+      facts.push({ externalUserid, type: 'live.attended', target: '3月直播', occurredAt: new Date(now - Math.floor(rng.next() * 30 * 86_400_000)) });
   }
   for (let i = 0; i < facts.length; i += 1000) await withTx(sys, (tx) => recordCustomerEvents(tx, facts.slice(i, i + 1000)));
   await withTx(sys, (tx) =>

@@ -12,6 +12,14 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
     void reply.status(404).send('');
     return;
   }
-  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than the server takes' : 'a path segment is not valid UTF-8 percent-encoding';
-  void reply.status(400).send({ error: { code: 'validation_failed', message: 'The request is not valid.', details: [{ path: 'params', code: 'invalid_text', message }], requestId: request.id } });
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than the server takes' : 'a path segment is not valid UTF-8 percent-encoding';
+  void reply.status(400).send({
+    error: {
+      code: 'validation_failed',
+      message: 'The request is not valid.',
+      details: [{ path: 'params', code: 'invalid_text', message }],
+      requestId: request.id,
+    },
+  });
 }

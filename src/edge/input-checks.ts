@@ -31,7 +31,10 @@ const needsEscape = /[\u0000-\u001f\uD800-\uDFFF]/;
 function printable(key: string): string {
   return key.replace(/[\u0000-\u001f]|[\uD800-\uDFFF]/g, (ch, offset: number, whole: string) => {
     const code = ch.charCodeAt(0);
-    const paired = code >= 0xd800 && code <= 0xdbff ? /[\uDC00-\uDFFF]/.test(whole[offset + 1] ?? '') : code >= 0xdc00 && code <= 0xdfff && /[\uD800-\uDBFF]/.test(whole[offset - 1] ?? '');
+    const paired =
+      code >= 0xd800 && code <= 0xdbff
+        ? /[\uDC00-\uDFFF]/.test(whole[offset + 1] ?? '')
+        : code >= 0xdc00 && code <= 0xdfff && /[\uD800-\uDBFF]/.test(whole[offset - 1] ?? '');
     return paired ? ch : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
@@ -69,7 +72,9 @@ export function inputProblems(root: string, value: unknown): ErrorDetail[] {
       const [key, child] = entries[i]!;
       const at = `${path}.${needsEscape.test(key) ? printable(key) : key}`;
       const keyProblem = Array.isArray(current) ? undefined : textProblem(key);
-      stack.push(keyProblem ? { problem: { path: at, code: 'invalid_text', message: `the field name ${keyProblem}` } } : { value: child, path: at, depth: depth + 1 });
+      stack.push(
+        keyProblem ? { problem: { path: at, code: 'invalid_text', message: `the field name ${keyProblem}` } } : { value: child, path: at, depth: depth + 1 },
+      );
     }
   }
   return problems;
@@ -134,7 +139,8 @@ function percentBytes(component: string): Uint8Array {
     if (ch === 0x25 && /^[0-9a-fA-F]{2}$/.test(component.slice(i + 1, i + 3))) {
       bytes.push(parseInt(component.slice(i + 1, i + 3), 16));
       i += 2;
-    } else if (ch < 0x100) bytes.push(ch); // Node reads a raw request line as latin1: one character per byte.
+    } else if (ch < 0x100)
+      bytes.push(ch); // Node reads a raw request line as latin1: one character per byte.
     else bytes.push(...Buffer.from(component[i]!, 'utf8'));
   }
   return Uint8Array.from(bytes);

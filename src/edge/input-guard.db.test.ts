@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { customerEvents } from '../db/schema/index.js';
-import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp, type ApiResponse } from '../test/api.js';
+import { type ApiResponse, apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildEmployees } from '../test/factories.js';
 import { callWecom, fetchToken, snapshotCorp, type WecomReply } from '../wecom/test-support.js';
@@ -12,8 +12,19 @@ describeDb('bad text refused at the edge, on both surfaces, with nothing written
   const app = useTestApp(db);
 
   /** Sends raw bytes or text to a native route as JSON. */
-  const sendRaw = async (key: string, method: 'POST' | 'PATCH', url: string, payload: string | Buffer, headers: Record<string, string> = {}): Promise<ApiResponse> => {
-    const res = await app().inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, payload });
+  const sendRaw = async (
+    key: string,
+    method: 'POST' | 'PATCH',
+    url: string,
+    payload: string | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> => {
+    const res = await app().inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+      payload,
+    });
     return { status: res.statusCode, body: res.json(), headers: res.headers };
   };
 
@@ -30,7 +41,9 @@ describeDb('bad text refused at the edge, on both surfaces, with nothing written
     // Invalid UTF-8 is found on the raw bytes, so it is refused rather than stored as U+FFFD.
     const badBytes = Buffer.concat([Buffer.from('{"name":"组'), Buffer.from([0xff, 0xfe]), Buffer.from('","tags":[{"name":"x"}]}')]);
     res = await refused(() => sendRaw(s.key, 'POST', '/tag-groups', badBytes));
-    expect(res.body.error.details).toEqual([{ path: 'body.name', code: 'invalid_text', message: 'is not valid Unicode text (invalid UTF-8 or a lone surrogate)' }]);
+    expect(res.body.error.details).toEqual([
+      { path: 'body.name', code: 'invalid_text', message: 'is not valid Unicode text (invalid UTF-8 or a lone surrogate)' },
+    ]);
     res = await refused(() => sendRaw(s.key, 'PATCH', `/tags/${s.tags[0]!.tagId}`, '{"description":"\\ud800 alone"}'));
     expect(detailPaths(res)).toEqual(['body.description']);
 
@@ -71,10 +84,17 @@ describeDb('bad text refused at the edge, on both surfaces, with nothing written
 
   it('/api/v1/imports: NUL and bytes that are neither UTF-8 nor GBK are refused by line and column', async () => {
     const s = await buildApiScene(db().db);
-    const send = (body: Buffer, query = '') => async () => {
-      const res = await app().inject({ method: 'POST', url: `/api/v1/imports${query}`, headers: { authorization: `Bearer ${s.key}`, 'content-type': 'text/csv' }, payload: body });
-      return { status: res.statusCode, body: res.json(), headers: res.headers };
-    };
+    const send =
+      (body: Buffer, query = '') =>
+      async () => {
+        const res = await app().inject({
+          method: 'POST',
+          url: `/api/v1/imports${query}`,
+          headers: { authorization: `Bearer ${s.key}`, 'content-type': 'text/csv' },
+          payload: body,
+        });
+        return { status: res.statusCode, body: res.json(), headers: res.headers };
+      };
     const withNul = Buffer.from(`name,userid\n张\u0000三,${s.staffA}\n李四,${s.staffA}\u0000\n`);
     const res = await expectRefused(db().db, s.corpId, send(withNul), 400, 'validation_failed');
     expect(res.body.error.details).toEqual([
@@ -115,7 +135,11 @@ describeDb('bad text refused at the edge, on both surfaces, with nothing written
     await refused('externalcontact/add_corp_tag', { token: 'nope', body: { group_name: '组\u0000', tag: [] } }, 40014);
     for (const path of ['externalcontact/get_corp_tag_list', 'externalcontact/mark_tag', 'externalcontact/list']) {
       const method = path.endsWith('list') && !path.includes('tag') ? 'GET' : 'POST';
-      const reply = await app().inject({ method, url: `/cgi-bin/${path}?access_token=${token}&access_token=${token}`, ...(method === 'POST' ? json('{}') : {}) });
+      const reply = await app().inject({
+        method,
+        url: `/cgi-bin/${path}?access_token=${token}&access_token=${token}`,
+        ...(method === 'POST' ? json('{}') : {}),
+      });
       expect(reply.json(), path).toMatchObject({ errcode: 40014 });
     }
   });
@@ -141,7 +165,13 @@ describeDb('integers that reach an integer column are bounded in their contracts
       expect(detailPaths(res), value).toEqual(['query.department']);
     }
     for (const raw of ['2147483648', '9007199254740991', '-1', '1.5', '1e400']) {
-      const res = await expectRefused(db().db, s.corpId, () => sendRaw(s.key, 'PATCH', `/tag-groups/${s.group.groupId}`, `{"scope":{"view":{"departments":[${raw}]}}}`), 400, 'validation_failed');
+      const res = await expectRefused(
+        db().db,
+        s.corpId,
+        () => sendRaw(s.key, 'PATCH', `/tag-groups/${s.group.groupId}`, `{"scope":{"view":{"departments":[${raw}]}}}`),
+        400,
+        'validation_failed',
+      );
       expect(detailPaths(res), raw).toEqual(['body.scope.view.departments.0']);
     }
     expect((await api.get('/employees?department=2147483647')).status).toBe(200);

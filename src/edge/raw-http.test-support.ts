@@ -138,7 +138,11 @@ export async function rawUpload(
   if (opts.chunked) headers['transfer-encoding'] = 'chunked';
   else headers['content-length'] = String(opts.size);
   if (opts.expectContinue) headers.expect = '100-continue';
-  await connection.write(`POST ${opts.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+  await connection.write(
+    `POST ${opts.path} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`,
+  );
 
   const responses: RawResponse[] = [];
   let continued = false;

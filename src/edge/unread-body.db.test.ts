@@ -101,7 +101,11 @@ describeDb('bodies over the limit, over real sockets: a clean answer, never a re
     });
 
     it(`${surface}, through fetch (keep-alive): the answer, not a network error`, async () => {
-      const res = await fetch(`http://127.0.0.1:${port}${s.path()}`, { method: 'POST', headers: { 'content-type': 'application/json', ...s.headers() }, body: Buffer.alloc(tenMegabytes, 'a') });
+      const res = await fetch(`http://127.0.0.1:${port}${s.path()}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...s.headers() },
+        body: Buffer.alloc(tenMegabytes, 'a'),
+      });
       s.check({ responses: [{ status: res.status, headers: {}, body: await res.text() }], continued: false, closed: false });
     });
   }
@@ -118,12 +122,21 @@ describeDb('bodies over the limit, over real sockets: a clean answer, never a re
   it('with Expect: 100-continue and no credentials, the body is never invited', async () => {
     const connection = await RawConnection.open(port);
     const result = await rawUpload(connection, { path: '/api/v1/tag-groups', size: tenMegabytes, expectContinue: true });
-    expect({ continued: result.continued, statuses: result.responses.map((r) => r.status), closed: result.closed, error: connection.error }).toEqual({ continued: false, statuses: [401], closed: true, error: undefined });
+    expect({ continued: result.continued, statuses: result.responses.map((r) => r.status), closed: result.closed, error: connection.error }).toEqual({
+      continued: false,
+      statuses: [401],
+      closed: true,
+      error: undefined,
+    });
   });
 
   it('an import (its own 50 MB limit) over the limit is a 413 too', async () => {
     const connection = await RawConnection.open(port);
-    const result = await rawUpload(connection, { path: '/api/v1/imports', headers: { authorization: `Bearer ${secret}`, 'content-type': 'text/csv' }, size: importBodyLimit + 1 });
+    const result = await rawUpload(connection, {
+      path: '/api/v1/imports',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'text/csv' },
+      size: importBodyLimit + 1,
+    });
     expect(result.error).toBeUndefined();
     expect(result.responses.at(-1)?.status).toBe(413);
     expect(JSON.parse(result.responses.at(-1)!.body).error.code).toBe('payload_too_large');

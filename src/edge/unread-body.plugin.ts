@@ -1,5 +1,5 @@
-import { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 
 /** How long a closing connection keeps reading (and dropping) a body its answer did not need. */

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { systemContext, withTx } from '../context.js';
-import { queryRows, type Db } from '../db/client.js';
+import { type Db, queryRows } from '../db/client.js';
 import { describeDb } from '../test/db.js';
 import { buildCorp } from '../test/factories.js';
-import { DurableConsumer, type ConsumerDefinition } from './consumer.js';
+import { type ConsumerDefinition, DurableConsumer } from './consumer.js';
 import { EventConsumers } from './consumers.js';
 import { recordEvent } from './record.js';
 
@@ -12,7 +12,11 @@ import { recordEvent } from './record.js';
 async function append(db: Db, corpId: string, n: number): Promise<number[]> {
   const seqs: number[] = [];
   for (let i = 0; i < n; i += 1) {
-    seqs.push(await withTx(systemContext(db, corpId), (tx) => recordEvent(tx, { type: 'corp.settings_changed', subjectType: 'corp', subjectId: corpId, payload: { i } })));
+    seqs.push(
+      await withTx(systemContext(db, corpId), (tx) =>
+        recordEvent(tx, { type: 'corp.settings_changed', subjectType: 'corp', subjectId: corpId, payload: { i } }),
+      ),
+    );
   }
   return seqs;
 }
@@ -35,7 +39,12 @@ function tallying(name: string, extra: Partial<ConsumerDefinition> = {}): Consum
 }
 
 const corpEvents = async (db: Db, corpId: string, actor?: string) =>
-  (await queryRows<{ seq: number | string }>(db, sql`select seq from events where corp_id = ${corpId} and (${actor ?? null}::text is null or actor = ${actor ?? null}) order by seq`)).map((r) => Number(r.seq));
+  (
+    await queryRows<{ seq: number | string }>(
+      db,
+      sql`select seq from events where corp_id = ${corpId} and (${actor ?? null}::text is null or actor = ${actor ?? null}) order by seq`,
+    )
+  ).map((r) => Number(r.seq));
 
 describeDb('durable event consumers', (db) => {
   const running: { stop: () => Promise<void> }[] = [];
@@ -71,7 +80,10 @@ describeDb('durable event consumers', (db) => {
     await expect(first.poll(corpId)).rejects.toThrow('crash in the middle of a page');
     await first.stop();
     expect(await tally(db().db, 'resume')).toEqual([...early, ...later.slice(0, 2)]);
-    const [stored] = await queryRows<{ snapshot: string | null }>(db().db, sql`select snapshot from event_consumers where name = 'resume' and corp_id = ${corpId}`);
+    const [stored] = await queryRows<{ snapshot: string | null }>(
+      db().db,
+      sql`select snapshot from event_consumers where name = 'resume' and corp_id = ${corpId}`,
+    );
     expect(stored?.snapshot).not.toBeNull(); // it stopped inside a snapshot, and resumes inside it
 
     const afterStop = await append(db().db, corpId, 2);
@@ -92,7 +104,10 @@ describeDb('durable event consumers', (db) => {
     const consumer = new DurableConsumer(db().db, tallying('history', { startAt: 'beginning', types: ['corp.settings_changed'] }));
     running.push(consumer);
     await consumer.poll(corpId);
-    const all = await queryRows<{ seq: number | string }>(db().db, sql`select seq from events where corp_id = ${corpId} and type = 'corp.settings_changed' order by txid, seq`);
+    const all = await queryRows<{ seq: number | string }>(
+      db().db,
+      sql`select seq from events where corp_id = ${corpId} and type = 'corp.settings_changed' order by txid, seq`,
+    );
     expect(await tally(db().db, 'history')).toEqual(all.map((r) => Number(r.seq)));
     expect(all.length).toBe(2);
   });
@@ -106,7 +121,8 @@ describeDb('durable event consumers', (db) => {
         for (const e of events) {
           await ctx.tx.execute(sql`insert into consumer_tally (consumer, seq) values (${name}, ${e.seq})`);
           // React to others' events only: the consumer's own come back too.
-          if (e.actor !== `system:${name}`) await recordEvent(ctx, { type: 'corp.settings_changed', subjectType: 'corp', subjectId: corpId, payload: { echo: e.seq } });
+          if (e.actor !== `system:${name}`)
+            await recordEvent(ctx, { type: 'corp.settings_changed', subjectType: 'corp', subjectId: corpId, payload: { echo: e.seq } });
         }
       },
     });
@@ -124,10 +140,13 @@ describeDb('durable event consumers', (db) => {
     if (db().kind !== 'postgres') skip('needs concurrent transactions (a PostgreSQL server); PGlite runs one transaction at a time');
     const { corpId } = await buildCorp(db().db);
     const def = tallying('pair', { batchSize: 3 });
-    const slow: ConsumerDefinition = { ...def, handle: async (ctx, events) => {
-      await def.handle(ctx, events);
-      await new Promise((resolve) => setTimeout(resolve, 5)); // hold the claim a little so the other process collides
-    } };
+    const slow: ConsumerDefinition = {
+      ...def,
+      handle: async (ctx, events) => {
+        await def.handle(ctx, events);
+        await new Promise((resolve) => setTimeout(resolve, 5)); // hold the claim a little so the other process collides
+      },
+    };
     const [a, b] = [new DurableConsumer(db().db, slow), new DurableConsumer(db().db, slow)];
     running.push(a, b);
     await a.poll(corpId);

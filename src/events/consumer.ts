@@ -1,7 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { systemContext, withTx, type Source, type TxCtx } from '../context.js';
-import { queryRows, type Db, type Tx } from '../db/client.js';
-import { beginningCursor, checkpoint, Checkpoints, passSnapshot, readPage, startCursor, takeSnapshot, type OutboxEvent, type PageKey, type Snapshot, type TailCursor } from './snapshot-cursor.js';
+import { type Source, systemContext, type TxCtx, withTx } from '../context.js';
+import { type Db, queryRows, type Tx } from '../db/client.js';
+import {
+  beginningCursor,
+  Checkpoints,
+  checkpoint,
+  type OutboxEvent,
+  type PageKey,
+  passSnapshot,
+  readPage,
+  type Snapshot,
+  startCursor,
+  type TailCursor,
+  takeSnapshot,
+} from './snapshot-cursor.js';
 
 // A durable consumer reads one corp's events a page at a time. Each page is one transaction that
 // (1) claims the (consumer, corp) pair with a transaction-scoped advisory lock, skipping it when
@@ -50,13 +62,33 @@ export type ConsumerDefinition = {
 };
 
 type Stored = TailCursor & { snapshot: Snapshot | null; after: PageKey | null };
-type CursorRow = { xmax: string; pending: string[] | null; floor: number | string; snapshot: string | null; after_txid: string | null; after_seq: number | string | null };
+type CursorRow = {
+  xmax: string;
+  pending: string[] | null;
+  floor: number | string;
+  snapshot: string | null;
+  after_txid: string | null;
+  after_seq: number | string | null;
+};
 type Waiter = { ticket: number; resolve: () => void; reject: (e: unknown) => void };
-type CorpState = { requested: number; done: number; running: Promise<void> | null; waiters: Waiter[]; checkpoints: Checkpoints; readSinceCheckpoint: number; lastCheckpointAt: number; lastHandled: number; hasRow: boolean };
+type CorpState = {
+  requested: number;
+  done: number;
+  running: Promise<void> | null;
+  waiters: Waiter[];
+  checkpoints: Checkpoints;
+  readSinceCheckpoint: number;
+  lastCheckpointAt: number;
+  lastHandled: number;
+  hasRow: boolean;
+};
 
 async function snapshotFromText(tx: Tx, text: string): Promise<Snapshot> {
-  const [row] = await queryRows<{ xmax: string; xip: string[] | null }>(tx, sql`
-    select pg_snapshot_xmax(s)::text as xmax, (select array_agg(x::text) from pg_snapshot_xip(s) x) as xip from (select ${text}::pg_snapshot as s) q`);
+  const [row] = await queryRows<{ xmax: string; xip: string[] | null }>(
+    tx,
+    sql`
+    select pg_snapshot_xmax(s)::text as xmax, (select array_agg(x::text) from pg_snapshot_xip(s) x) as xip from (select ${text}::pg_snapshot as s) q`,
+  );
   return { text, xmax: BigInt(row!.xmax), xip: (row!.xip ?? []).map(BigInt) };
 }
 
@@ -108,7 +140,17 @@ export class DurableConsumer {
   private state(corpId: string): CorpState {
     let state = this.corps.get(corpId);
     if (!state) {
-      state = { requested: 0, done: 0, running: null, waiters: [], checkpoints: new Checkpoints(), readSinceCheckpoint: 0, lastCheckpointAt: 0, lastHandled: Date.now(), hasRow: false };
+      state = {
+        requested: 0,
+        done: 0,
+        running: null,
+        waiters: [],
+        checkpoints: new Checkpoints(),
+        readSinceCheckpoint: 0,
+        lastCheckpointAt: 0,
+        lastHandled: Date.now(),
+        hasRow: false,
+      };
       this.corps.set(corpId, state);
     }
     return state;
@@ -159,7 +201,10 @@ export class DurableConsumer {
     const ctx = systemContext(db, corpId, def.name, def.source ?? 'system');
     return withTx(ctx, async (txCtx) => {
       const { tx } = txCtx;
-      const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('event-consumer'), hashtext(${`${def.name}|${corpId}`})) as ok`);
+      const [lock] = await queryRows<{ ok: boolean }>(
+        tx,
+        sql`select pg_try_advisory_xact_lock(hashtext('event-consumer'), hashtext(${`${def.name}|${corpId}`})) as ok`,
+      );
       if (!lock?.ok) {
         // Another process is on this corp now; it reads what this one would have.
         this.claimsMissed += 1;
@@ -194,9 +239,12 @@ export class DurableConsumer {
   }
 
   private async load(tx: Tx, corpId: string): Promise<Stored> {
-    const [row] = await queryRows<CursorRow>(tx, sql`
+    const [row] = await queryRows<CursorRow>(
+      tx,
+      sql`
       select settled_below::text as xmax, array(select x::text from unnest(pending) x) as pending, floor, snapshot, after_txid::text as after_txid, after_seq
-      from event_consumers where name = ${this.def.name} and corp_id = ${corpId}`);
+      from event_consumers where name = ${this.def.name} and corp_id = ${corpId}`,
+    );
     if (!row) throw new Error(`event consumer ${this.def.name} has no cursor row for corp ${corpId}: was it deleted while running?`);
     return {
       xmax: BigInt(row.xmax),

@@ -1,6 +1,6 @@
 import type { Database, Db } from '../db/client.js';
 import { corps } from '../db/schema/index.js';
-import { DurableConsumer, type ConsumerDefinition } from './consumer.js';
+import { type ConsumerDefinition, DurableConsumer } from './consumer.js';
 
 /**
  * Anything that reads the events table and wants waking when events commit: the durable consumers
@@ -65,7 +65,13 @@ export class EventConsumers {
    */
   register(def: ConsumerDefinition): DurableConsumer {
     const consumer = new DurableConsumer(this.db, def, (error) => this.opts.onError?.(error));
-    this.add({ name: def.name, nudge: (id) => consumer.nudge(id), tick: () => this.tickDurable(consumer), settle: (id) => consumer.poll(id), stop: () => consumer.stop() });
+    this.add({
+      name: def.name,
+      nudge: (id) => consumer.nudge(id),
+      tick: () => this.tickDurable(consumer),
+      settle: (id) => consumer.poll(id),
+      stop: () => consumer.stop(),
+    });
     this.durables.push(consumer);
     return consumer;
   }

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { actorLabel, type Ctx, type TxCtx } from '../context.js';
 import { events } from '../db/schema/index.js';
 import type { EventType } from './catalog.js';

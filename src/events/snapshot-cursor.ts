@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '../db/client.js';
+import { type Db, queryRows, type Tx } from '../db/client.js';
 
 // Reading the outbox safely. A seq cursor alone skips rows: transaction A may take seq 20 and
 // commit after transaction B took seq 21 and committed, and a reader that saw 21 never looks at 20
@@ -70,9 +70,12 @@ export async function checkpoint(db: Db, corpId: string): Promise<Checkpoint> {
 
 /** The current snapshot (in a transaction block under READ COMMITTED: this statement's). */
 export async function takeSnapshot(db: Db | Tx): Promise<Snapshot> {
-  const [row] = await queryRows<{ snap: string; xmax: string; xip: string[] | null }>(db, sql`
+  const [row] = await queryRows<{ snap: string; xmax: string; xip: string[] | null }>(
+    db,
+    sql`
     select s::text as snap, pg_snapshot_xmax(s)::text as xmax, (select array_agg(x::text) from pg_snapshot_xip(s) x) as xip
-    from (select pg_current_snapshot() as s) q`);
+    from (select pg_current_snapshot() as s) q`,
+  );
   return { text: row!.snap, xmax: BigInt(row!.xmax), xip: (row!.xip ?? []).map(BigInt) };
 }
 
@@ -95,7 +98,19 @@ export function beginningCursor(): TailCursor {
 // `txid_text`, not `txid`: an output column named `txid` would make `order by txid` sort the text
 // ('1000' before '999') while the keyset compares xid8s, and a page crossing a digit boundary
 // skipped events.
-type EventRow = { seq: number | string; txid_text: string; type: string; subject_type: string; subject_id: string; payload: unknown; before: unknown; after: unknown; operation_id: string | null; actor: string; at: Date | string };
+type EventRow = {
+  seq: number | string;
+  txid_text: string;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  payload: unknown;
+  before: unknown;
+  after: unknown;
+  operation_id: string | null;
+  actor: string;
+  at: Date | string;
+};
 
 /**
  * One page of the events `snap` makes readable from `cursor`, after `after` in (txid, seq) order.
@@ -104,13 +119,16 @@ type EventRow = { seq: number | string; txid_text: string; type: string; subject
 export async function readPage(db: Db | Tx, corpId: string, cursor: TailCursor, snap: Snapshot, after: PageKey | null, limit: number): Promise<OutboxEvent[]> {
   const pending = cursor.pending.map(String);
   const key = after ?? { txid: 0n, seq: 0 };
-  const rows = await queryRows<EventRow>(db, sql`
+  const rows = await queryRows<EventRow>(
+    db,
+    sql`
     select seq, txid::text as txid_text, type, subject_type, subject_id, payload, before, after, operation_id, actor, at from events
     where corp_id = ${corpId} and seq > ${cursor.floor}
       and (txid >= ${cursor.xmax.toString()}::xid8 or txid = any(${sql.param(pending)}::xid8[]))
       and txid < ${snap.xmax.toString()}::xid8 and pg_visible_in_snapshot(txid, ${snap.text}::pg_snapshot)
       and (txid, seq) > (${key.txid.toString()}::xid8, ${key.seq}::bigint)
-    order by events.txid, events.seq limit ${limit}`);
+    order by events.txid, events.seq limit ${limit}`,
+  );
   return rows.map((r) => ({
     seq: Number(r.seq),
     txid: BigInt(r.txid_text),

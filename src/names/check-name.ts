@@ -1,5 +1,5 @@
 import { AppError, type ErrorCode } from '../errors.js';
-import { codePointLabel, findNameIssue, normalizeName, normalizeText, type NameIssue } from './name-policy.js';
+import { codePointLabel, findNameIssue, type NameIssue, normalizeName, normalizeText } from './name-policy.js';
 
 /** How a command holds one name to the policy and which error codes it answers with. */
 export type NameRules = {

@@ -12,7 +12,12 @@ describeDb('names a person sees as the same are one name (issue 12 §6)', (db) =
 
   async function scene() {
     const corp = await buildCorp(db().db);
-    await withTx(systemContext(db().db, corp.corpId), (tx) => addDepartments(tx, [{ deptId: 1, name: '总部', parentId: 0 }, { deptId: 2, name: 'HQ华东', parentId: 1 }]));
+    await withTx(systemContext(db().db, corp.corpId), (tx) =>
+      addDepartments(tx, [
+        { deptId: 1, name: '总部', parentId: 0 },
+        { deptId: 2, name: 'HQ华东', parentId: 1 },
+      ]),
+    );
     const [staff] = await buildEmployees(corp.ctx, 1, 'staff');
     const customer = await buildCustomer(corp.ctx, [staff!]);
     return { ...corp, key: corp.secret, staff: staff!, customer, api: apiClient(app, corp.secret), token: await fetchToken(app(), corp.corpId, corp.secret) };
@@ -27,7 +32,8 @@ describeDb('names a person sees as the same are one name (issue 12 §6)', (db) =
     const groupId = created.body.groupId as string;
     const vip = created.body.tags[1].tagId as string;
 
-    for (const name of ['客户等级', '客户等级\u200b', '\uFEFF客户等级\u3000']) await expectRefused(db().db, s.corpId, () => s.api.post('/tag-groups', { name, tags: [{ name: 'x' }] }), 409, 'name_taken');
+    for (const name of ['客户等级', '客户等级\u200b', '\uFEFF客户等级\u3000'])
+      await expectRefused(db().db, s.corpId, () => s.api.post('/tag-groups', { name, tags: [{ name: 'x' }] }), 409, 'name_taken');
     // Inside a name an invisible character is refused outright, so no look-alike gets in that way either.
     await expectRefused(db().db, s.corpId, () => s.api.post('/tag-groups', { name: '客户\u2060等级', tags: [{ name: 'x' }] }), 400, 'validation_failed');
     for (const name of ['café', 'VIP\u200b', 'ＶＩＰ', 'vip', 'Ｖip\u2060']) {
@@ -79,9 +85,11 @@ describeDb('names a person sees as the same are one name (issue 12 §6)', (db) =
 
     await s.api.post('/tag-groups', { name: '意向', tags: [{ name: '高意向' }] });
     expect((await s.api.post('/audiences', { name: 'VIP 名单', text: 'tag:高意向' })).status).toBe(201);
-    for (const name of ['ＶＩＰ\u3000名单', 'vip  名单', 'VIP 名单\u200b']) await expectRefused(db().db, s.corpId, () => s.api.post('/audiences', { name, text: 'tag:高意向' }), 409, 'name_taken');
+    for (const name of ['ＶＩＰ\u3000名单', 'vip  名单', 'VIP 名单\u200b'])
+      await expectRefused(db().db, s.corpId, () => s.api.post('/audiences', { name, text: 'tag:高意向' }), 409, 'name_taken');
 
-    for (const name of ['ＨＱ华东', 'hq华东\u200b']) await expectOrgRefused(db().db, s.corpId, () => s.api.post('/departments', { name, parentId: 1 }), 409, 'name_taken');
+    for (const name of ['ＨＱ华东', 'hq华东\u200b'])
+      await expectOrgRefused(db().db, s.corpId, () => s.api.post('/departments', { name, parentId: 1 }), 409, 'name_taken');
     expect((await s.api.post('/departments', { name: 'HQ华北', parentId: 1 })).status).toBe(201);
   });
 
@@ -99,7 +107,12 @@ describeDb('names a person sees as the same are one name (issue 12 §6)', (db) =
     const group = await s.api.post('/tag-groups', { name: '客户等级', tags: [{ name: 'VIP' }] });
     const vip = group.body.tags[0].tagId as string;
     const csv = ['external_userid,userid,tags', `${s.customer},${s.staff},ＶＩＰ;客户等级\u200b/vip;来源/cafe\u0301;来源/café;ＶＩＰ客户/金卡`].join('\n');
-    const res = await app().inject({ method: 'POST', url: '/api/v1/imports?createTags=true', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'text/csv' }, payload: csv });
+    const res = await app().inject({
+      method: 'POST',
+      url: '/api/v1/imports?createTags=true',
+      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(res.statusCode, res.body).toBe(201);
     const tags = (await s.api.get(`/customers/${s.customer}`)).body.follows[0].tags as { tagId: string; name: string; groupName: string }[];
     expect(tags.map((t) => `${t.groupName}/${t.name}`).sort()).toEqual(['ＶＩＰ客户/金卡', '客户等级/VIP', '来源/café'].sort());

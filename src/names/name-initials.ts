@@ -8,7 +8,10 @@ import { pinyin } from 'pinyin-pro';
  */
 export function nameInitials(name: string): string {
   const firsts = pinyin(name, { pattern: 'first', toneType: 'none', type: 'array' }).join('');
-  return firsts.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return firsts
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** Whether a search text may be pinyin initials: ASCII letters only (`zs`, `LGT`). */

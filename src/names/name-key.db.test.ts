@@ -12,10 +12,10 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withTx } from '../context.js';
-import { queryRows, type Db } from '../db/client.js';
+import { type Db, queryRows } from '../db/client.js';
 import * as schema from '../db/schema/index.js';
 import { addTags } from '../modules/tags/commands/add-tags.js';
-import { describeDb, dbKinds, scratchPostgres } from '../test/db.js';
+import { dbKinds, describeDb, scratchPostgres } from '../test/db.js';
 import { appCtx } from '../test/factories.js';
 import { nameKey } from './name-policy.js';
 import { nameLike } from './test-support.js';
@@ -24,7 +24,10 @@ const migrations = fileURLToPath(new URL('../db/migrations', import.meta.url));
 
 /** The SQL twin of `nameKey` on each string, in one round trip. */
 async function sqlKeys(db: Db, names: string[]): Promise<string[]> {
-  const rows = await queryRows<{ key: string }>(db, sql`select tagloom_name_key(n) as key from unnest(${sql.param(names)}::text[]) with ordinality as u(n, i) order by i`);
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`select tagloom_name_key(n) as key from unnest(${sql.param(names)}::text[]) with ordinality as u(n, i) order by i`,
+  );
   return rows.map((r) => r.key);
 }
 
@@ -97,7 +100,14 @@ describe('migration 0009 (name keys) on a database with look-alike names', () =>
         await migrateAll();
 
         const keys = async (table: string, id: string) =>
-          Object.fromEntries((await queryRows<{ id: string; key: string }>(db, sql`select ${sql.identifier(id)} as id, name_key as key from ${sql.identifier(table)} order by 1`)).map((r) => [r.id, r.key]));
+          Object.fromEntries(
+            (
+              await queryRows<{ id: string; key: string }>(
+                db,
+                sql`select ${sql.identifier(id)} as id, name_key as key from ${sql.identifier(table)} order by 1`,
+              )
+            ).map((r) => [r.id, r.key]),
+          );
         expect(await keys('tag_groups', 'group_id')).toEqual({ g1: 'vip客户', g2: 'vip客户\u0001g2', g3: '来源' });
         expect(await keys('tags', 'tag_id')).toEqual({ t1: 'vip', t2: 'vip\u0001t2', t3: 'vip', t4: 'café', t5: 'café\u0001t5' });
         expect(await keys('personal_tags', 'tag_id')).toEqual({ p1: '老朋友', p2: '老朋友\u0001p2', p3: '老朋友' });
@@ -107,10 +117,14 @@ describe('migration 0009 (name keys) on a database with look-alike names', () =>
 
         // A new look-alike is refused against the oldest spelling; the group is found by its key.
         const ctx = appCtx(db, 'wwold');
-        await expect(withTx(ctx, (tx) => addTags(tx, { groupName: 'vip客户', tags: [{ name: 'ｖｉｐ' }], onExistingName: 'merge' }))).rejects.toMatchObject({ code: 'name_taken' });
+        await expect(withTx(ctx, (tx) => addTags(tx, { groupName: 'vip客户', tags: [{ name: 'ｖｉｐ' }], onExistingName: 'merge' }))).rejects.toMatchObject({
+          code: 'name_taken',
+        });
         const added = await withTx(ctx, (tx) => addTags(tx, { groupName: 'vip客户', tags: [{ name: '金卡' }], onExistingName: 'merge' }));
         expect(added.group.groupId).toBe('g1');
-        await expect(db.execute(sql`insert into tags (corp_id, tag_id, group_id, name, name_key) values ('wwold', 't9', 'g1', 'Vip', 'vip')`)).rejects.toThrow();
+        await expect(
+          db.execute(sql`insert into tags (corp_id, tag_id, group_id, name, name_key) values ('wwold', 't9', 'g1', 'Vip', 'vip')`),
+        ).rejects.toThrow();
       } finally {
         await close();
       }

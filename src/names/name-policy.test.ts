@@ -21,7 +21,13 @@ describe('the name policy (issue 12 §6)', () => {
 
   it('counts the common scripts without the segmenter exactly as the segmenter does', () => {
     const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-    const ranges = [[0x20, 0x7e], [0x3000, 0x303f], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xff01, 0xff5e]] as const;
+    const ranges = [
+      [0x20, 0x7e],
+      [0x3000, 0x303f],
+      [0x3400, 0x4dbf],
+      [0x4e00, 0x9fff],
+      [0xff01, 0xff5e],
+    ] as const;
     const all = ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i))).join('');
     expect(nameLength(all)).toBe([...segmenter.segment(all)].length);
     expect(nameLength('客户\u302A')).toBe(2);
@@ -113,9 +119,19 @@ describe('checkName and checkText', () => {
   });
 
   it('answers each refusal with its code, path and a message that says what is wrong', () => {
-    expect(() => checkName('\u200b\u3000', rules)).toThrowError(expect.objectContaining({ code: 'validation_failed', message: 'The department name is blank: it has only spaces or invisible characters.', details: [{ path: 'body.name', message: 'blank' }] }));
-    expect(() => checkName('华东\u202E区', rules)).toThrowError(expect.objectContaining({ code: 'validation_failed', details: [expect.objectContaining({ path: 'body.name', character: 'U+202E', position: 3 })] }));
-    expect(() => checkName('一二三四五六七八九', rules)).toThrowError(expect.objectContaining({ code: 'validation_failed', message: 'The department name has 9 characters; the limit is 8.' }));
+    expect(() => checkName('\u200b\u3000', rules)).toThrowError(
+      expect.objectContaining({
+        code: 'validation_failed',
+        message: 'The department name is blank: it has only spaces or invisible characters.',
+        details: [{ path: 'body.name', message: 'blank' }],
+      }),
+    );
+    expect(() => checkName('华东\u202E区', rules)).toThrowError(
+      expect.objectContaining({ code: 'validation_failed', details: [expect.objectContaining({ path: 'body.name', character: 'U+202E', position: 3 })] }),
+    );
+    expect(() => checkName('一二三四五六七八九', rules)).toThrowError(
+      expect.objectContaining({ code: 'validation_failed', message: 'The department name has 9 characters; the limit is 8.' }),
+    );
     const tagCodes = { ...rules, codes: { blank: 'name_missing', tooLong: 'name_too_long' } } as const;
     expect(() => checkName(' ', tagCodes)).toThrowError(expect.objectContaining({ code: 'name_missing' }));
     expect(() => checkName('一二三四五六七八九', tagCodes)).toThrowError(expect.objectContaining({ code: 'name_too_long' }));
@@ -124,7 +140,10 @@ describe('checkName and checkText', () => {
   it('lets a remark be emptied but not made blank or invisible', () => {
     const remark = { what: 'remark', path: 'remark', max: 20, allowEmpty: true };
     expect(checkName('', remark)).toBe('');
-    for (const blank of ['  ', '\u200b', '\u3164', '\u3000\uFEFF']) expect(() => checkName(blank, remark), JSON.stringify(blank)).toThrowError(expect.objectContaining({ message: 'The remark is blank: it has only spaces or invisible characters.' }));
+    for (const blank of ['  ', '\u200b', '\u3164', '\u3000\uFEFF'])
+      expect(() => checkName(blank, remark), JSON.stringify(blank)).toThrowError(
+        expect.objectContaining({ message: 'The remark is blank: it has only spaces or invisible characters.' }),
+      );
     expect(() => checkName('老\u0007王', remark)).toThrowError(expect.objectContaining({ code: 'validation_failed' }));
     expect(checkName(' 老王 ', remark)).toBe('老王');
   });

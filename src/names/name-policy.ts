@@ -37,10 +37,25 @@ const flagSequence = /^\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}$/u;
  * subdivision flag from another. Inclusive ranges, shared with the SQL twin in the migration.
  */
 export const keyIgnorables: readonly (readonly [number, number])[] = [
-  [0xad, 0xad], [0x34f, 0x34f], [0x61c, 0x61c], [0x115f, 0x1160], [0x17b4, 0x17b5], [0x180b, 0x180f],
-  [0x200b, 0x200c], [0x200e, 0x200f], [0x202a, 0x202e], [0x2060, 0x206f], [0x3164, 0x3164], [0xfe00, 0xfe0f],
-  [0xfeff, 0xfeff], [0xffa0, 0xffa0], [0xfff0, 0xfff8], [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a],
-  [0xe0000, 0xe001f], [0xe0080, 0xe0fff],
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200c],
+  [0x200e, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff0, 0xfff8],
+  [0x1bca0, 0x1bca3],
+  [0x1d173, 0x1d17a],
+  [0xe0000, 0xe001f],
+  [0xe0080, 0xe0fff],
 ];
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
@@ -108,10 +123,7 @@ export function nameKey(name: string): string {
 export type CharacterProblem = { char: string; position: number; reason: string };
 
 /** What is wrong with a normalized name, if anything: first the characters, then its length. */
-export type NameIssue =
-  | { kind: 'blank' }
-  | { kind: 'character'; problem: CharacterProblem }
-  | { kind: 'too_long'; length: number; max: number };
+export type NameIssue = { kind: 'blank' } | { kind: 'character'; problem: CharacterProblem } | { kind: 'too_long'; length: number; max: number };
 
 /** How a name or text is held to the policy. */
 export type NameOptions = {
@@ -159,7 +171,8 @@ export function findCharacterProblem(name: string, multiline = false): Character
       const reason = characterProblem(segment, chars[i]!, chars[i + 1], multiline);
       if (reason) return { char: chars[i]!, position, reason };
     }
-    if (chars.length > maxCodePointsPerCharacter) return { char: chars[0]!, position, reason: `a character made of ${chars.length} code points (marks stacked beyond any real character)` };
+    if (chars.length > maxCodePointsPerCharacter)
+      return { char: chars[0]!, position, reason: `a character made of ${chars.length} code points (marks stacked beyond any real character)` };
   }
   return undefined;
 }

@@ -11,12 +11,17 @@ export const consoleDist = fileURLToPath(new URL('../../web/dist', import.meta.u
 const apiPaths = /^\/(api|cgi-bin|docs)(\/|$)/;
 
 // The console's pages run only their own bundled scripts; antd injects its styles at run time.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'";
+const contentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'";
 
 function sendPage(reply: FastifyReply, file: 'index.html' | 'sidebar.html') {
   // The WeCom chat sidebar shows /sidebar in WeCom's own web view; the console is never framed.
   const frameAncestors = file === 'sidebar.html' ? contentSecurityPolicy : contentSecurityPolicy.replace("frame-ancestors 'self'", "frame-ancestors 'none'");
-  return reply.header('cache-control', 'no-cache').header('content-security-policy', frameAncestors).header('x-content-type-options', 'nosniff').sendFile(file, { cacheControl: false });
+  return reply
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', frameAncestors)
+    .header('x-content-type-options', 'nosniff')
+    .sendFile(file, { cacheControl: false });
 }
 
 /**
@@ -40,7 +45,11 @@ export async function consolePlugin(app: FastifyInstance, opts: { dir: string })
   app.get('/sidebar', { schema: { hide: true } }, (_request, reply) => sendPage(reply, 'sidebar.html'));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !apiPaths.test(path) && !path.startsWith('/assets/') && /text\/html/.test(request.headers.accept ?? '');
+    const wantsPage =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !apiPaths.test(path) &&
+      !path.startsWith('/assets/') &&
+      /text\/html/.test(request.headers.accept ?? '');
     if (wantsPage) return sendPage(reply, 'index.html');
     return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.`, requestId: request.id } });
   });
@@ -64,14 +73,20 @@ export async function ensureConsoleBuilt(log: (line: string) => void, dir = cons
   const staging = `${dir}.build-${process.pid}-${Date.now()}`;
   try {
     const vite = await import('vite');
-    await vite.build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+    await vite.build({
+      configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      build: { outDir: staging, emptyOutDir: true },
+    });
     try {
       renameSync(staging, dir);
     } catch (error) {
       if (!consoleBuilt(dir)) throw error;
     }
   } catch (error) {
-    log(`The web console could not be built (${error instanceof Error ? error.message : String(error)}); serving the API only. Run \`npm run build\` to see why.`);
+    log(
+      `The web console could not be built (${error instanceof Error ? error.message : String(error)}); serving the API only. Run \`npm run build\` to see why.`,
+    );
     return null;
   } finally {
     rmSync(staging, { recursive: true, force: true });

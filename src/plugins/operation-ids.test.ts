@@ -24,7 +24,7 @@ describe('deriveOperationId', () => {
 });
 
 describe('addOperationIds', () => {
-  it('keeps a declared id, splits a POST endpoint\'s GET twin into its own deprecated operation, and lists 413 where a body is taken', () => {
+  it("keeps a declared id, splits a POST endpoint's GET twin into its own deprecated operation, and lists 413 where a body is taken", () => {
     const shared = { summary: 'Mark tags', requestBody: { content: {} }, responses: { 200: {} } };
     const doc = addOperationIds({
       paths: {

@@ -26,7 +26,12 @@ export const declaredOperationIds: Record<string, string> = {
   'GET /readyz': 'getReadiness',
 };
 
-const pascal = (segment: string) => segment.split(/[-_]/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const pascal = (segment: string) =>
+  segment
+    .split(/[-_]/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 const isParam = (segment: string) => segment.startsWith('{') || segment.startsWith(':');
 
 /** `TagGroups` → `TagGroup`, `Audiences` → `Audience`, `Categories` → `Category`. */
@@ -49,7 +54,10 @@ export function deriveOperationId(method: string, path: string): string {
   const declared = declaredOperationIds[`${method} ${path}`];
   if (declared) return declared;
   if (path.startsWith('/cgi-bin/')) return `wecom${path.slice('/cgi-bin/'.length).split('/').map(pascal).join('')}`;
-  const segments = path.replace(/^\/api\/v\d+\//, '').split('/').filter(Boolean);
+  const segments = path
+    .replace(/^\/api\/v\d+\//, '')
+    .split('/')
+    .filter(Boolean);
   const words: string[] = [];
   for (const segment of segments) {
     if (isParam(segment)) words[words.length - 1] = singular(words[words.length - 1] ?? '');
@@ -65,11 +73,21 @@ export function deriveOperationId(method: string, path: string): string {
     return `${itemVerbs[method] ?? method.toLowerCase()}${words.join('')}`;
   }
   // An action on a resource: the last segment is the verb.
-  const verb = last.split(/[-_]/).map((w, i) => (i === 0 ? w : pascal(w))).join('');
+  const verb = last
+    .split(/[-_]/)
+    .map((w, i) => (i === 0 ? w : pascal(w)))
+    .join('');
   return `${verb}${words.slice(0, -1).join('')}`;
 }
 
-type Operation = { operationId?: string; summary?: string; description?: string; requestBody?: unknown; deprecated?: boolean; responses?: Record<string, unknown> };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  requestBody?: unknown;
+  deprecated?: boolean;
+  responses?: Record<string, unknown>;
+};
 
 const methods = ['get', 'put', 'post', 'patch', 'delete', 'options', 'head'];
 

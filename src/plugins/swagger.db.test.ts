@@ -5,7 +5,7 @@ import { describeDb } from '../test/db.js';
 describeDb('the OpenAPI document', (db) => {
   const app = useTestApp(db, { runJobs: false });
 
-  it('lists every route of the route table with a unique operationId (the docs\' own pages aside)', async () => {
+  it("lists every route of the route table with a unique operationId (the docs' own pages aside)", async () => {
     const doc = (await app().inject({ url: '/docs/json' })).json();
     const operations = new Map<string, { operationId?: string }>();
     for (const [path, item] of Object.entries<Record<string, { operationId?: string }>>(doc.paths)) {

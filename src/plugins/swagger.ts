@@ -8,12 +8,20 @@ import { addOperationIds } from './operation-ids.js';
 
 // The probes hide themselves from the routes' schemas (they are not API); the document still lists them.
 const probes: Record<string, Record<string, unknown>> = {
-  '/healthz': { tags: ['Probes'], summary: 'Liveness: 200 while the process is up', security: [], response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
+  '/healthz': {
+    tags: ['Probes'],
+    summary: 'Liveness: 200 while the process is up',
+    security: [],
+    response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+  },
   '/readyz': {
     tags: ['Probes'],
-    summary: 'Readiness: 200 once every corp\'s audience index is built, 503 before',
+    summary: "Readiness: 200 once every corp's audience index is built, 503 before",
     security: [],
-    response: { 200: { type: 'object', properties: { ready: { type: 'boolean' }, warmingCorps: { type: 'integer' } } }, 503: { type: 'object', properties: { ready: { type: 'boolean' }, warmingCorps: { type: 'integer' } } } },
+    response: {
+      200: { type: 'object', properties: { ready: { type: 'boolean' }, warmingCorps: { type: 'integer' } } },
+      503: { type: 'object', properties: { ready: { type: 'boolean' }, warmingCorps: { type: 'integer' } } },
+    },
   },
 };
 
@@ -27,8 +35,17 @@ export const swaggerPlugin = fp(
   async (app) => {
     await app.register(fastifySwagger, {
       openapi: {
-        info: { title: 'Tagloom API', version: '1', description: 'Customer tags for WeCom corps. The native API (`/api/v1`): authenticate with `Authorization: Bearer <app secret>`; add `Tagloom-Acting-User: <userid>` to act as one of the corp\'s employees (needed for personal tags). Errors answer `{ error: { code, message, details, requestId } }`, every validation issue listed. The WeCom-compatible API (`/cgi-bin`) answers as WeCom does: see its tag.' },
-        tags: [{ name: wecomTag, description: wecomTagDescription }, { name: 'Probes', description: 'Health and readiness for load balancers and orchestrators; no credentials.' }, { name: webhooksTag, description: signingSchemeDescription }],
+        info: {
+          title: 'Tagloom API',
+          version: '1',
+          description:
+            "Customer tags for WeCom corps. The native API (`/api/v1`): authenticate with `Authorization: Bearer <app secret>`; add `Tagloom-Acting-User: <userid>` to act as one of the corp's employees (needed for personal tags). Errors answer `{ error: { code, message, details, requestId } }`, every validation issue listed. The WeCom-compatible API (`/cgi-bin`) answers as WeCom does: see its tag.",
+        },
+        tags: [
+          { name: wecomTag, description: wecomTagDescription },
+          { name: 'Probes', description: 'Health and readiness for load balancers and orchestrators; no credentials.' },
+          { name: webhooksTag, description: signingSchemeDescription },
+        ],
         // Apps send their secret as a Bearer key; the console sends the session cookie from /auth/login;
         // WeCom clients send the token from gettoken as a query parameter.
         components: {
@@ -36,7 +53,7 @@ export const swaggerPlugin = fp(
             apiKey: { type: 'http', scheme: 'bearer' },
             sessionCookie: { type: 'apiKey', in: 'cookie', name: 'tagloom_session' },
             accessToken: { type: 'apiKey', in: 'query', name: 'access_token' },
-            platformKey: { type: 'http', scheme: 'bearer', description: 'TAGLOOM_PLATFORM_KEY, for the platform operator\'s routes only.' },
+            platformKey: { type: 'http', scheme: 'bearer', description: "TAGLOOM_PLATFORM_KEY, for the platform operator's routes only." },
           },
         },
         security: [{ apiKey: [] }, { sessionCookie: [] }],

@@ -1,13 +1,13 @@
 import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { employees, events } from '../db/schema/index.js';
-import { apiClient, fingerprint, useTestApp, type ApiResponse } from '../test/api.js';
+import { type ApiResponse, apiClient, fingerprint, useTestApp } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildCustomer, unique } from '../test/factories.js';
 import { buildRegionalCorp } from '../test/org-fixture.js';
 import { givePassword, loginCookie, orgState, sessionClient } from '../test/session.js';
 import { callWecom, fetchToken } from '../wecom/test-support.js';
-import { isManagement, namesIn, namesOf, specs, summarize, type Client, type Send, type Walk, type Who } from './acting-user.test-support.js';
+import { type Client, isManagement, namesIn, namesOf, type Send, specs, summarize, type Walk, type Who } from './acting-user.test-support.js';
 
 /** Routes that need no credentials, walked by their own tests. */
 const publicRoutes = ['POST /api/v1/auth/login'];
@@ -59,7 +59,11 @@ describeDb('an app acting as an employee may do at most what both may, on every 
     const password = await givePassword(db().db, f.corpId, employee);
     const me = sessionClient(app, await loginCookie(app, f.corpId, employee, password));
     const [gradeA, gradeB] = f.grade.tags.map((t) => t.tagId) as [string, string];
-    for (const [c, u, t] of [[f.shCustomer, p.shStaff, gradeA], [f.bjCustomer, p.bjStaff, gradeA], [f.internCustomer, p.shIntern, gradeB]] as const) {
+    for (const [c, u, t] of [
+      [f.shCustomer, p.shStaff, gradeA],
+      [f.bjCustomer, p.bjStaff, gradeA],
+      [f.internCustomer, p.shIntern, gradeB],
+    ] as const) {
       expect((await cc.post(`/customers/${c}/follows/${u}/tags`, { add: [t] })).status).toBe(200);
     }
     const personal = await me.post('/personal-tags', { name: '我的私标' });
@@ -72,7 +76,8 @@ describeDb('an app acting as an employee may do at most what both may, on every 
       audience: async () => (await cc.post('/audiences', { name: unique('人群'), expression: { tag: gradeA } })).body.audienceId,
       customer: (follower) => buildCustomer(f.ctx, [follower]),
       department: async () => (await cc.post('/departments', { name: unique('部门'), parentId: 2 })).body.deptId,
-      role: async () => (await cc.post('/roles', { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' })).body.roleId,
+      role: async () =>
+        (await cc.post('/roles', { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' })).body.roleId,
       tag: async () => (await cc.post(`/tag-groups/${f.grade.group.groupId}/tags`, { tags: [{ name: unique('签') }] })).body.tags[0].tagId,
       group: async () => (await cc.post('/tag-groups', { name: unique('组'), tags: [{ name: unique('签') }] })).body.groupId,
       deletedTag: async () => {
@@ -85,13 +90,19 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         expect((await cc.delete(`/tag-groups/${groupId}`)).status).toBe(200);
         return groupId;
       },
-      smartGroup: async () => (await cc.post('/smart-groups', { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeB } }] })).body.groupId,
-      smartTag: async () => (await cc.post(`/smart-groups/${smart.groupId}/tags`, { tags: [{ name: unique('智'), expression: { tag: gradeB } }] })).body.tags.at(-1).tagId,
+      smartGroup: async () =>
+        (await cc.post('/smart-groups', { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeB } }] })).body.groupId,
+      smartTag: async () =>
+        (await cc.post(`/smart-groups/${smart.groupId}/tags`, { tags: [{ name: unique('智'), expression: { tag: gradeB } }] })).body.tags.at(-1).tagId,
       personalTag: async () => (await me.post('/personal-tags', { name: unique('私') })).body.tagId,
-      rule: async () => (await cc.post('/rules', { name: unique('规则'), definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [gradeA] }] } })).body.ruleId,
+      rule: async () =>
+        (await cc.post('/rules', { name: unique('规则'), definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [gradeA] }] } }))
+          .body.ruleId,
       strategy: async () => (await cc.post('/strategies', { name: unique('规则组'), adminList: [p.admin], range: { departments: [2] } })).body.strategyId,
-      strategyTagGroup: async () => (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.groupId,
-      strategyTag: async () => (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.tags[0].tagId,
+      strategyTagGroup: async () =>
+        (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.groupId,
+      strategyTag: async () =>
+        (await cc.post(`/strategies/${strategy}/tag-groups`, { name: unique('规则标签组'), tags: [{ name: unique('签') }] })).body.tags[0].tagId,
       contactWay: async () => (await cc.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [p.shStaff] })).body.configId,
       operation: async (by, state) => {
         const starter = by === 'own' ? me : cc;
@@ -103,10 +114,15 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         if (state === 'undone') expect((await starter.post(`/operations/${id}/undo`)).status).toBe(200);
         return id;
       },
-      webhookSource: async () => (await cc.post('/webhook-sources', { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).body.source.sourceId,
+      webhookSource: async () =>
+        (await cc.post('/webhook-sources', { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).body.source
+          .sourceId,
     };
     const strategy = (await cc.post('/strategies', { name: '共享规则组', adminList: [p.admin], range: { departments: [2] } })).body.strategyId as number;
-    const smart = (await cc.post('/smart-groups', { name: '共享智能组', tags: [{ name: '共享智能', expression: { tag: gradeA } }] })).body as { groupId: string; tags: { tagId: string }[] };
+    const smart = (await cc.post('/smart-groups', { name: '共享智能组', tags: [{ name: '共享智能', expression: { tag: gradeA } }] })).body as {
+      groupId: string;
+      tags: { tagId: string }[];
+    };
     const w: Walk = {
       f,
       employee,
@@ -130,7 +146,10 @@ describeDb('an app acting as an employee may do at most what both may, on every 
     };
     await settle(f.corpId);
     const universe = await namesOf(db().db, f.corpId);
-    const [acting] = await db().db.select({ name: employees.name }).from(employees).where(and(eq(employees.corpId, f.corpId), eq(employees.userid, employee)));
+    const [acting] = await db()
+      .db.select({ name: employees.name })
+      .from(employees)
+      .where(and(eq(employees.corpId, f.corpId), eq(employees.userid, employee)));
     return { w, key, me, universe, actingName: acting!.name, personalNames: new Set([personal.body.tagId as string, '我的私标']) };
   }
 
@@ -144,7 +163,13 @@ describeDb('an app acting as an employee may do at most what both may, on every 
   async function walk(who: 'admin' | 'hdManager' | 'shStaff', appKind: 'ranged' | 'customer_contact') {
     const { w, key, me, universe, actingName, personalNames } = await scene(who, appKind);
     const corpId = w.f.corpId;
-    const routes = [...new Set(app().routeTable.filter((r) => r.url.startsWith('/api/v1/')).map((r) => `${r.method} ${r.url}`))].filter((r) => !publicRoutes.includes(r));
+    const routes = [
+      ...new Set(
+        app()
+          .routeTable.filter((r) => r.url.startsWith('/api/v1/'))
+          .map((r) => `${r.method} ${r.url}`),
+      ),
+    ].filter((r) => !publicRoutes.includes(r));
     expect(routes.filter((r) => !specs[r])).toEqual([]);
     // Routes that end the employee's session go last, so the others keep theirs.
     routes.sort((a, b) => Number(specs[a]!.endsSession ?? false) - Number(specs[b]!.endsSession ?? false));
@@ -177,13 +202,18 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         const employeeClient = spec.endsSession ? sessionClient(app, await loginCookie(app, corpId, w.employee, w.password)) : clients.employee.client;
         const employeeSend = await spec.build(w, variant, 'employee');
         const own = await send(employeeClient, clients.employee.csv, method, employeeSend);
-        for (const [name, r] of [['pair', pair], ['app', alone], ['employee', own]] as const) {
+        for (const [name, r] of [
+          ['pair', pair],
+          ['app', alone],
+          ['employee', own],
+        ] as const) {
           if (r.status >= 500) problems.push(`${label}: ${name} failed on our side: ${summarize(r)}`);
           if (ok(r)) succeeded.add(route);
         }
         if (ok(pair) && isManagement(route)) problems.push(`${label}: management through a borrowed role → ${summarize(pair)}`);
         if (ok(pair) && !ok(own)) problems.push(`${label}: the pair succeeded (${summarize(pair)}) where the employee alone did not (${summarize(own)})`);
-        if (ok(pair) && !spec.person && !ok(alone)) problems.push(`${label}: the pair succeeded (${summarize(pair)}) where the app alone did not (${summarize(alone)})`);
+        if (ok(pair) && !spec.person && !ok(alone))
+          problems.push(`${label}: the pair succeeded (${summarize(pair)}) where the app alone did not (${summarize(alone)})`);
         // What a request names itself (its URL, body and acting user, whom operations and the audit
         // log name as the one who acted) is no news in its reply.
         const echoed = (s: Send) => namesIn([s.url, s.body ?? null, s.csv ?? '', w.employee, actingName], universe);
@@ -201,7 +231,12 @@ describeDb('an app acting as an employee may do at most what both may, on every 
     return { problems, succeeded, routes };
   }
 
-  for (const [who, appKind] of [['admin', 'ranged'], ['hdManager', 'ranged'], ['shStaff', 'ranged'], ['admin', 'customer_contact']] as const) {
+  for (const [who, appKind] of [
+    ['admin', 'ranged'],
+    ['hdManager', 'ranged'],
+    ['shStaff', 'ranged'],
+    ['admin', 'customer_contact'],
+  ] as const) {
     // Each walk sends every route's requests three ways; with ~200 routes that outgrows the default 60 s on a busy 2-CPU runner.
     it(`${appKind === 'ranged' ? 'a ranged app' : 'the customer-contact secret'} acting as ${who}`, { timeout: 300_000 }, async () => {
       const { problems, succeeded, routes } = await walk(who, appKind);
@@ -235,7 +270,10 @@ describeDb('issue 12 §1: a ranged app acting as an in-range admin', (db) => {
     expect((await asAdmin.get('/employees?limit=100')).body.employees.map((e: { userid: string }) => e.userid)).toEqual([f.people.admin]);
     // The WeCom surface has no acting user: the header changes nothing there.
     const token = await fetchToken(app(), f.corpId, secret);
-    const res = await app().inject({ url: `/cgi-bin/externalcontact/get?access_token=${token}&external_userid=${f.bjCustomer}`, headers: { 'tagloom-acting-user': f.people.admin } });
+    const res = await app().inject({
+      url: `/cgi-bin/externalcontact/get?access_token=${token}&external_userid=${f.bjCustomer}`,
+      headers: { 'tagloom-acting-user': f.people.admin },
+    });
     expect(res.json().errcode).toBe(40096);
     expect((await callWecom(app(), 'externalcontact/get', { token, query: { external_userid: f.bjCustomer } })).body.errcode).toBe(40096);
   });

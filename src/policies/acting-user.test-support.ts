@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { withTx } from '../context.js';
 import type { Db } from '../db/client.js';
 import { apps, audiences, customers, departments, employees, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
-import type { ApiResponse, apiClient } from '../test/api.js';
 import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
 import { saveGroupChat } from '../modules/group-chats/commands/save-group-chat.js';
+import type { ApiResponse, apiClient } from '../test/api.js';
 import { unique } from '../test/factories.js';
 import type { buildRegionalCorp } from '../test/org-fixture.js';
 
@@ -101,37 +101,82 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/audiences': { build: (w) => ({ url: '/audiences', body: { name: unique('人群'), expression: { tag: gradeA(w) } } }) },
   'PATCH /api/v1/audiences/:audienceId': { build: async (w) => ({ url: `/audiences/${await w.fresh.audience()}`, body: { name: unique('改') } }) },
   'DELETE /api/v1/audiences/:audienceId': { build: async (w) => ({ url: `/audiences/${await w.fresh.audience()}` }) },
-  'POST /api/v1/audiences/count': { variants: targeted, build: (w, v) => ({ url: '/audiences/count', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, sampleSize: 20 } }) },
-  'POST /api/v1/audiences/customers': { variants: targeted, build: (w, v) => ({ url: '/audiences/customers', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, limit: 50 } }) },
+  'POST /api/v1/audiences/count': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/audiences/count', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, sampleSize: 20 } }),
+  },
+  'POST /api/v1/audiences/customers': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/audiences/customers', body: { expression: { any: [{ tag: gradeA(w) }, { follower: [target(w, v).userid] }] }, limit: 50 } }),
+  },
   'GET /api/v1/stats/tags': { build: (w) => ({ url: `/stats/tags?groupId=${w.f.grade.group.groupId}` }) },
   'GET /api/v1/stats/customers': { build: () => ({ url: '/stats/customers?days=30' }) },
-  'POST /api/v1/audiences/explain': { variants: targeted, build: (w, v) => ({ url: '/audiences/explain', body: { expression: { tag: gradeA(w) }, externalUserid: target(w, v).customer } }) },
+  'POST /api/v1/audiences/explain': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/audiences/explain', body: { expression: { tag: gradeA(w) }, externalUserid: target(w, v).customer } }),
+  },
   'POST /api/v1/audiences/export': { build: (w) => ({ url: '/audiences/export', body: { expression: { any: [{ tag: gradeA(w) }, { tag: gradeB(w) }] } } }) },
   'GET /api/v1/audit': { build: () => ({ url: '/audit?limit=100' }) },
   'GET /api/v1/audit/export': { build: () => ({ url: '/audit/export?type=follow.tags_changed' }) },
   'GET /api/v1/auth/me': { person: true, build: () => ({ url: '/auth/me' }) },
   'POST /api/v1/auth/logout': { person: true, endsSession: true, build: () => ({ url: '/auth/logout' }) },
-  'POST /api/v1/auth/password': { person: true, endsSession: true, build: (w) => ({ url: '/auth/password', body: { currentPassword: w.password, newPassword: w.password } }) },
-  'POST /api/v1/customer-events': { variants: targeted, build: (w, v) => ({ url: '/customer-events', body: { events: [{ externalUserid: target(w, v).customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } }) },
+  'POST /api/v1/auth/password': {
+    person: true,
+    endsSession: true,
+    build: (w) => ({ url: '/auth/password', body: { currentPassword: w.password, newPassword: w.password } }),
+  },
+  'POST /api/v1/customer-events': {
+    variants: targeted,
+    build: (w, v) => ({
+      url: '/customer-events',
+      body: { events: [{ externalUserid: target(w, v).customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] },
+    }),
+  },
   'GET /api/v1/contact-ways': { build: () => ({ url: '/contact-ways' }) },
   'GET /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
-  'POST /api/v1/contact-ways': { build: (w) => ({ url: '/contact-ways', body: { type: 'single', scene: 'qrcode', userids: [w.f.people.shStaff], defaultTagIds: [gradeA(w)] } }) },
+  'POST /api/v1/contact-ways': {
+    build: (w) => ({ url: '/contact-ways', body: { type: 'single', scene: 'qrcode', userids: [w.f.people.shStaff], defaultTagIds: [gradeA(w)] } }),
+  },
   'PATCH /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}`, body: { remark: unique('活码') } }) },
   'DELETE /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
   'GET /api/v1/group-chats': { build: () => ({ url: '/group-chats?limit=1000' }) },
   'GET /api/v1/group-chats/:chatId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v), true)}` }) },
-  'POST /api/v1/group-chats': { variants: targeted, build: (w, v) => ({ url: '/group-chats', body: { chatId: unique('wr'), owner: target(w, v).userid, name: unique('群') } }) },
-  'PATCH /api/v1/group-chats/:chatId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v))}`, body: { name: unique('群') } }) },
-  'POST /api/v1/group-chats/:chatId/members': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v))}/members`, body: { externalUserid: target(w, v).customer, joinTime: new Date().toISOString(), joinScene: 3, state: 'walk' } }) },
-  'DELETE /api/v1/group-chats/:chatId/members/:memberId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v), true)}/members/${target(w, v).customer}` }) },
+  'POST /api/v1/group-chats': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/group-chats', body: { chatId: unique('wr'), owner: target(w, v).userid, name: unique('群') } }),
+  },
+  'PATCH /api/v1/group-chats/:chatId': {
+    variants: targeted,
+    build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v))}`, body: { name: unique('群') } }),
+  },
+  'POST /api/v1/group-chats/:chatId/members': {
+    variants: targeted,
+    build: async (w, v) => ({
+      url: `/group-chats/${await freshChat(w, target(w, v))}/members`,
+      body: { externalUserid: target(w, v).customer, joinTime: new Date().toISOString(), joinScene: 3, state: 'walk' },
+    }),
+  },
+  'DELETE /api/v1/group-chats/:chatId/members/:memberId': {
+    variants: targeted,
+    build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v), true)}/members/${target(w, v).customer}` }),
+  },
   'GET /api/v1/customers': { build: () => ({ url: '/customers?limit=100' }) },
   'GET /api/v1/customers/export': { build: () => ({ url: '/customers/export' }) },
   'GET /api/v1/customers/:externalUserid': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}` }) },
-  'PATCH /api/v1/customers/:externalUserid/follows/:userid': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}/follows/${target(w, v).userid}`, body: { remark: unique('备注') } }) },
-  'POST /api/v1/customers/:externalUserid/follows/:userid/tags': { variants: targeted, build: (w, v) => ({ url: `/customers/${target(w, v).customer}/follows/${target(w, v).userid}/tags`, body: { add: [gradeB(w)] } }) },
+  'PATCH /api/v1/customers/:externalUserid/follows/:userid': {
+    variants: targeted,
+    build: (w, v) => ({ url: `/customers/${target(w, v).customer}/follows/${target(w, v).userid}`, body: { remark: unique('备注') } }),
+  },
+  'POST /api/v1/customers/:externalUserid/follows/:userid/tags': {
+    variants: targeted,
+    build: (w, v) => ({ url: `/customers/${target(w, v).customer}/follows/${target(w, v).userid}/tags`, body: { add: [gradeB(w)] } }),
+  },
   'POST /api/v1/customers/transfer': {
     variants: targeted,
-    build: async (w, v) => ({ url: '/customers/transfer', body: { handoverUserid: target(w, v).userid, takeoverUserid: target(w, v).takeover, externalUserids: [await w.fresh.customer(target(w, v).userid)] } }),
+    build: async (w, v) => ({
+      url: '/customers/transfer',
+      body: { handoverUserid: target(w, v).userid, takeoverUserid: target(w, v).takeover, externalUserids: [await w.fresh.customer(target(w, v).userid)] },
+    }),
   },
   'GET /api/v1/departments': { build: () => ({ url: '/departments' }) },
   'POST /api/v1/departments': { build: () => ({ url: '/departments', body: { name: unique('部门'), parentId: 1 } }) },
@@ -141,69 +186,142 @@ export const specs: Record<string, Spec> = {
   'GET /api/v1/employees/:userid': { variants: targeted, build: (w, v) => ({ url: `/employees/${target(w, v).userid}` }) },
   'POST /api/v1/employees': { build: () => ({ url: '/employees', body: { userid: unique('e'), name: unique('员工'), departmentIds: [3], role: 'staff' } }) },
   'PATCH /api/v1/employees/:userid': { variants: targeted, build: (w, v) => ({ url: `/employees/${target(w, v).userid}`, body: { name: unique('名') } }) },
-  'POST /api/v1/employees/:userid/password': { variants: targeted, build: (w, v) => ({ url: `/employees/${target(w, v).userid}/password`, body: { password: 'walk-password-2026' } }) },
+  'POST /api/v1/employees/:userid/password': {
+    variants: targeted,
+    build: (w, v) => ({ url: `/employees/${target(w, v).userid}/password`, body: { password: 'walk-password-2026' } }),
+  },
   'POST /api/v1/imports': {
     variants: targeted,
-    build: (w, v) => ({ url: '/imports?dryRun=false', csv: `external_userid,name,userid,tags\r\n${target(w, v).customer},导入,${target(w, v).userid},客户等级/B级\r\n` }),
+    build: (w, v) => ({
+      url: '/imports?dryRun=false',
+      csv: `external_userid,name,userid,tags\r\n${target(w, v).customer},导入,${target(w, v).userid},客户等级/B级\r\n`,
+    }),
   },
-  'POST /api/v1/operations/batch': { variants: targeted, build: (w, v) => ({ url: '/operations/batch', body: { action: 'tag', tagIds: [gradeB(w)], selection: { externalUserids: [target(w, v).customer] } } }) },
+  'POST /api/v1/operations/batch': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/operations/batch', body: { action: 'tag', tagIds: [gradeB(w)], selection: { externalUserids: [target(w, v).customer] } } }),
+  },
   'GET /api/v1/operations': { build: () => ({ url: '/operations?limit=100' }) },
   'GET /api/v1/operations/:operationId': { variants: byWhom, build: (w, v) => ({ url: `/operations/${v === 'own' ? w.ids.ownOp : w.ids.otherOp}` }) },
-  'GET /api/v1/operations/:operationId/progress': { variants: byWhom, build: (w, v) => ({ url: `/operations/${v === 'own' ? w.ids.ownOp : w.ids.otherOp}/progress` }) },
-  'POST /api/v1/operations/:operationId/cancel': { variants: byWhom, build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'queued')}/cancel` }) },
-  'POST /api/v1/operations/:operationId/undo': { variants: byWhom, build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'succeeded')}/undo` }) },
-  'POST /api/v1/operations/:operationId/redo': { variants: byWhom, build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'undone')}/redo` }) },
+  'GET /api/v1/operations/:operationId/progress': {
+    variants: byWhom,
+    build: (w, v) => ({ url: `/operations/${v === 'own' ? w.ids.ownOp : w.ids.otherOp}/progress` }),
+  },
+  'POST /api/v1/operations/:operationId/cancel': {
+    variants: byWhom,
+    build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'queued')}/cancel` }),
+  },
+  'POST /api/v1/operations/:operationId/undo': {
+    variants: byWhom,
+    build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'succeeded')}/undo` }),
+  },
+  'POST /api/v1/operations/:operationId/redo': {
+    variants: byWhom,
+    build: async (w, v) => ({ url: `/operations/${await w.fresh.operation(v as 'own', 'undone')}/redo` }),
+  },
   'GET /api/v1/permissions': { build: () => ({ url: '/permissions' }) },
   'GET /api/v1/personal-tags': { person: true, build: () => ({ url: '/personal-tags' }) },
   'POST /api/v1/personal-tags': { person: true, build: () => ({ url: '/personal-tags', body: { name: unique('私') } }) },
-  'PATCH /api/v1/personal-tags/:tagId': { person: true, build: async (w) => ({ url: `/personal-tags/${await w.fresh.personalTag()}`, body: { name: unique('改') } }) },
+  'PATCH /api/v1/personal-tags/:tagId': {
+    person: true,
+    build: async (w) => ({ url: `/personal-tags/${await w.fresh.personalTag()}`, body: { name: unique('改') } }),
+  },
   'DELETE /api/v1/personal-tags/:tagId': { person: true, build: async (w) => ({ url: `/personal-tags/${await w.fresh.personalTag()}` }) },
   'GET /api/v1/roles': { build: () => ({ url: '/roles' }) },
-  'POST /api/v1/roles': { build: () => ({ url: '/roles', body: { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' } }) },
+  'POST /api/v1/roles': {
+    build: () => ({ url: '/roles', body: { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' } }),
+  },
   'PATCH /api/v1/roles/:roleId': { build: async (w) => ({ url: `/roles/${await w.fresh.role()}`, body: { name: unique('改') } }) },
   'DELETE /api/v1/roles/:roleId': { build: async (w) => ({ url: `/roles/${await w.fresh.role()}` }) },
   'GET /api/v1/settings': { build: () => ({ url: '/settings' }) },
   'PATCH /api/v1/settings': { build: () => ({ url: '/settings', body: { limits: { nameMaxLength: 20 } } }) },
   'GET /api/v1/webhook-sources': { build: () => ({ url: '/webhook-sources' }) },
-  'POST /api/v1/webhook-sources': { build: () => ({ url: '/webhook-sources', body: { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } } }) },
+  'POST /api/v1/webhook-sources': {
+    build: () => ({ url: '/webhook-sources', body: { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } } }),
+  },
   'GET /api/v1/webhook-sources/:sourceId': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}` }) },
-  'PATCH /api/v1/webhook-sources/:sourceId': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}`, body: { name: unique('源'), enabled: false } }) },
+  'PATCH /api/v1/webhook-sources/:sourceId': {
+    build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}`, body: { name: unique('源'), enabled: false } }),
+  },
   'DELETE /api/v1/webhook-sources/:sourceId': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}` }) },
   'POST /api/v1/webhook-sources/:sourceId/rotate': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/rotate` }) },
-  'POST /api/v1/webhook-sources/:sourceId/test': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/test`, body: { payload: { customer: w.mine } } }) },
-  'GET /api/v1/webhook-sources/:sourceId/deliveries': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/deliveries?outcome=refused` }) },
+  'POST /api/v1/webhook-sources/:sourceId/test': {
+    build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/test`, body: { payload: { customer: w.mine } } }),
+  },
+  'GET /api/v1/webhook-sources/:sourceId/deliveries': {
+    build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/deliveries?outcome=refused` }),
+  },
   'GET /api/v1/smart-groups': { build: () => ({ url: '/smart-groups' }) },
-  'POST /api/v1/smart-groups': { build: (w) => ({ url: '/smart-groups', body: { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeA(w) } }] } }) },
-  'POST /api/v1/smart-groups/preview': { build: (w) => ({ url: '/smart-groups/preview', body: { tags: [{ tagId: w.ids.smartTag, expression: { tag: gradeB(w) } }] } }) },
-  'POST /api/v1/smart-groups/:groupId/tags': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags`, body: { tags: [{ name: unique('智'), expression: { tag: gradeB(w) } }] } }) },
+  'POST /api/v1/smart-groups': {
+    build: (w) => ({ url: '/smart-groups', body: { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeA(w) } }] } }),
+  },
+  'POST /api/v1/smart-groups/preview': {
+    build: (w) => ({ url: '/smart-groups/preview', body: { tags: [{ tagId: w.ids.smartTag, expression: { tag: gradeB(w) } }] } }),
+  },
+  'POST /api/v1/smart-groups/:groupId/tags': {
+    build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags`, body: { tags: [{ name: unique('智'), expression: { tag: gradeB(w) } }] } }),
+  },
   'PATCH /api/v1/smart-groups/:groupId': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}`, body: { name: unique('智能') } }) },
-  'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': { build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${w.ids.smartTag}`, body: { expression: { tag: gradeA(w) } } }) },
+  'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': {
+    build: (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${w.ids.smartTag}`, body: { expression: { tag: gradeA(w) } } }),
+  },
   'DELETE /api/v1/smart-groups/:groupId': { build: async (w) => ({ url: `/smart-groups/${await w.fresh.smartGroup()}` }) },
   'DELETE /api/v1/smart-groups/:groupId/tags/:tagId': { build: async (w) => ({ url: `/smart-groups/${w.ids.smartGroup}/tags/${await w.fresh.smartTag()}` }) },
   'GET /api/v1/strategies': { build: () => ({ url: '/strategies' }) },
-  'POST /api/v1/strategies': { build: (w) => ({ url: '/strategies', body: { name: unique('规则组'), adminList: [w.f.people.admin], range: { departments: [2] } } }) },
+  'POST /api/v1/strategies': {
+    build: (w) => ({ url: '/strategies', body: { name: unique('规则组'), adminList: [w.f.people.admin], range: { departments: [2] } } }),
+  },
   'PATCH /api/v1/strategies/:strategyId': { build: (w) => ({ url: `/strategies/${w.ids.strategy}`, body: { name: unique('规则组') } }) },
   'DELETE /api/v1/strategies/:strategyId': { build: async (w) => ({ url: `/strategies/${await w.fresh.strategy()}` }) },
   'GET /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups` }) },
-  'POST /api/v1/strategies/:strategyId/tag-groups': { build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups`, body: { name: unique('规则标签组'), tags: [{ name: unique('签') }] } }) },
-  'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}` }) },
-  'PATCH /api/v1/strategies/:strategyId/tag-groups/:groupId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}`, body: { name: unique('规则标签组'), order: 3 } }) },
-  'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}`, body: { name: unique('签') } }) },
+  'POST /api/v1/strategies/:strategyId/tag-groups': {
+    build: (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups`, body: { name: unique('规则标签组'), tags: [{ name: unique('签') }] } }),
+  },
+  'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': {
+    build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}` }),
+  },
+  'PATCH /api/v1/strategies/:strategyId/tag-groups/:groupId': {
+    build: async (w) => ({
+      url: `/strategies/${w.ids.strategy}/tag-groups/${await w.fresh.strategyTagGroup()}`,
+      body: { name: unique('规则标签组'), order: 3 },
+    }),
+  },
+  'PATCH /api/v1/strategies/:strategyId/tags/:tagId': {
+    build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}`, body: { name: unique('签') } }),
+  },
   'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { build: async (w) => ({ url: `/strategies/${w.ids.strategy}/tags/${await w.fresh.strategyTag()}` }) },
   'GET /api/v1/rules': { build: (w) => ({ url: `/rules?tagId=${gradeA(w)}` }) },
-  'POST /api/v1/rules': { build: (w) => ({ url: '/rules', body: { name: unique('规则'), definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [gradeA(w)] }] } } }) },
+  'POST /api/v1/rules': {
+    build: (w) => ({
+      url: '/rules',
+      body: { name: unique('规则'), definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [gradeA(w)] }] } },
+    }),
+  },
   'POST /api/v1/rules/schedule-preview': { build: () => ({ url: '/rules/schedule-preview', body: { cron: '0 3 * * *' } }) },
   'GET /api/v1/rules/:ruleId': { build: (w) => ({ url: `/rules/${w.ids.rule}` }) },
   'GET /api/v1/rules/:ruleId/versions/:version': { build: (w) => ({ url: `/rules/${w.ids.rule}/versions/1` }) },
-  'PATCH /api/v1/rules/:ruleId': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}`, body: { definition: { trigger: { kind: 'schedule', cron: '0 3 * * *' }, actions: [{ kind: 'move', groupId: w.f.grade.group.groupId, tagId: gradeB(w) }] } } }) },
+  'PATCH /api/v1/rules/:ruleId': {
+    build: async (w) => ({
+      url: `/rules/${await w.fresh.rule()}`,
+      body: {
+        definition: { trigger: { kind: 'schedule', cron: '0 3 * * *' }, actions: [{ kind: 'move', groupId: w.f.grade.group.groupId, tagId: gradeB(w) }] },
+      },
+    }),
+  },
   'POST /api/v1/rules/:ruleId/enable': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/enable` }) },
   'POST /api/v1/rules/:ruleId/pause': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/pause` }) },
   'POST /api/v1/rules/:ruleId/copy': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/copy`, body: {} }) },
   'DELETE /api/v1/rules/:ruleId': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}` }) },
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
-  'GET /api/v1/tag-groups/:groupId': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }) },
+  'GET /api/v1/tag-groups/:groupId': {
+    variants: ['open', 'scoped'],
+    build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}` }),
+  },
   'POST /api/v1/tag-groups': { build: () => ({ url: '/tag-groups', body: { name: unique('组'), tags: [{ name: unique('签') }] } }) },
-  'GET /api/v1/tag-groups/:groupId/dependents': { variants: ['open', 'scoped'], build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}/dependents` }) },
+  'GET /api/v1/tag-groups/:groupId/dependents': {
+    variants: ['open', 'scoped'],
+    build: (w, v) => ({ url: `/tag-groups/${v === 'open' ? w.f.grade.group.groupId : w.f.contract.group.groupId}/dependents` }),
+  },
   'GET /api/v1/tags/:tagId/dependents': { build: (w) => ({ url: `/tags/${gradeA(w)}/dependents` }) },
   'PATCH /api/v1/tag-groups/:groupId': { build: (w) => ({ url: `/tag-groups/${w.f.grade.group.groupId}`, body: { order: Math.floor(Math.random() * 1000) } }) },
   'DELETE /api/v1/tag-groups/:groupId': { build: async (w) => ({ url: `/tag-groups/${await w.fresh.group()}` }) },

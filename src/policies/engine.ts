@@ -1,9 +1,9 @@
 import type { Actor, Ctx } from '../context.js';
 import type { Audience, TagGroupScope } from '../db/schema/index.js';
+import { type AppForPolicy, loadOrgSnapshot, type OrgSnapshot, regionsOf, subtree } from './org-snapshot.js';
 import { forbidden } from './refuse.js';
-import { loadOrgSnapshot, regionsOf, subtree, type AppForPolicy, type OrgSnapshot } from './org-snapshot.js';
 import { allPermissions, type Permission } from './registry.js';
-import { appPermissions, delegablePermissions, rangedAppPermissions, type DataScope } from './roles.js';
+import { appPermissions, type DataScope, delegablePermissions, rangedAppPermissions } from './roles.js';
 
 /** A row a permission is checked against; each scope predicate reads only these fields. */
 export type PolicyResource =
@@ -112,7 +112,7 @@ export class Policy {
 
   private inAudience(audience: Audience | undefined, emptyMeansEveryone = true): boolean {
     const person = this.person!;
-    const empty = !audience || ((audience.userids?.length ?? 0) + (audience.departments?.length ?? 0) + (audience.regions?.length ?? 0) === 0);
+    const empty = !audience || (audience.userids?.length ?? 0) + (audience.departments?.length ?? 0) + (audience.regions?.length ?? 0) === 0;
     if (empty) return emptyMeansEveryone;
     if (audience.userids?.includes(person.userid)) return true;
     if (audience.regions?.some((r) => person.regions.has(r))) return true;
@@ -131,7 +131,10 @@ function reachOf(snapshot: OrgSnapshot, userid: string, scope: DataScope): Reach
   const mine = scope === 'department' ? subtree(snapshot, me.departmentIds) : regionsOf(snapshot, me.departmentIds);
   const out = new Set([userid]);
   for (const [other, e] of snapshot.employees) {
-    const hit = scope === 'department' ? e.departmentIds.some((d) => (mine as Set<number>).has(d)) : [...regionsOf(snapshot, e.departmentIds)].some((r) => (mine as Set<string>).has(r));
+    const hit =
+      scope === 'department'
+        ? e.departmentIds.some((d) => (mine as Set<number>).has(d))
+        : [...regionsOf(snapshot, e.departmentIds)].some((r) => (mine as Set<string>).has(r));
     if (hit) out.add(other);
   }
   return out;

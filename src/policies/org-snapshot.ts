@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { reader, type Ctx } from '../context.js';
+import { type Ctx, reader } from '../context.js';
 import { apps, corps, departments, employees, roles, strategies, strategyRanges } from '../db/schema/index.js';
 import { builtInRoleDefinitions, type DataScope } from './roles.js';
 
@@ -79,19 +79,34 @@ export async function loadOrgSnapshot(ctx: Ctx): Promise<OrgSnapshot> {
 
   // One after another: inside a transaction they share one connection, which runs one query at a time.
   const deptRows = await db.select().from(departments).where(eq(departments.corpId, ctx.corpId));
-  const employeeRows = await db.select({ userid: employees.userid, departmentIds: employees.departmentIds, role: employees.role, status: employees.status }).from(employees).where(eq(employees.corpId, ctx.corpId));
+  const employeeRows = await db
+    .select({ userid: employees.userid, departmentIds: employees.departmentIds, role: employees.role, status: employees.status })
+    .from(employees)
+    .where(eq(employees.corpId, ctx.corpId));
   const roleRows = await db.select().from(roles).where(eq(roles.corpId, ctx.corpId));
   const strategyRows = await db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId));
   const rangeRows = await db.select().from(strategyRanges).where(eq(strategyRanges.corpId, ctx.corpId));
-  const appRows = await db.select({ appId: apps.appId, kind: apps.kind, departments: apps.rangeDepartments, userids: apps.rangeUserids }).from(apps).where(eq(apps.corpId, ctx.corpId));
-  const snapshot: OrgSnapshot = { version, departments: new Map(), children: new Map(), employees: new Map(), roles: new Map(), strategies: new Map(), apps: new Map() };
+  const appRows = await db
+    .select({ appId: apps.appId, kind: apps.kind, departments: apps.rangeDepartments, userids: apps.rangeUserids })
+    .from(apps)
+    .where(eq(apps.corpId, ctx.corpId));
+  const snapshot: OrgSnapshot = {
+    version,
+    departments: new Map(),
+    children: new Map(),
+    employees: new Map(),
+    roles: new Map(),
+    strategies: new Map(),
+    apps: new Map(),
+  };
   for (const d of deptRows) {
     snapshot.departments.set(d.deptId, { parentId: d.parentId, region: d.region });
     snapshot.children.set(d.parentId, [...(snapshot.children.get(d.parentId) ?? []), d.deptId]);
   }
   for (const e of employeeRows) snapshot.employees.set(e.userid, { departmentIds: e.departmentIds, role: e.role, status: e.status });
   // Built-in roles apply even before a corp stores its own copy of them.
-  for (const [roleId, def] of Object.entries(builtInRoleDefinitions)) snapshot.roles.set(roleId, { permissions: [...def.permissions], dataScope: def.dataScope });
+  for (const [roleId, def] of Object.entries(builtInRoleDefinitions))
+    snapshot.roles.set(roleId, { permissions: [...def.permissions], dataScope: def.dataScope });
   for (const r of roleRows) snapshot.roles.set(r.roleId, { permissions: r.permissions, dataScope: r.dataScope });
   for (const s of strategyRows) snapshot.strategies.set(s.strategyId, { admins: s.adminList, userids: [], departments: [] });
   for (const a of appRows) snapshot.apps.set(a.appId, { kind: a.kind, range: { departments: a.departments, userids: a.userids } });

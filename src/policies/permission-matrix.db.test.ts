@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { apiClient, corpState, useTestApp, type ApiResponse } from '../test/api.js';
+import { type ApiResponse, apiClient, corpState, useTestApp } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { unique } from '../test/factories.js';
 import { buildRegionalCorp } from '../test/org-fixture.js';
@@ -15,7 +15,11 @@ type Target = { userid: string; customer: string };
  * One permission exercised through its real route, on a target when the permission is scoped.
  * `prepare` makes what the request needs (as the app, before the state snapshot is taken).
  */
-type Case = { scoped: boolean; prepare?: (admin: Client, f: Fixture) => Promise<string>; run: (as: Client, f: Fixture, target: Target, prepared: string) => Promise<ApiResponse> };
+type Case = {
+  scoped: boolean;
+  prepare?: (admin: Client, f: Fixture) => Promise<string>;
+  run: (as: Client, f: Fixture, target: Target, prepared: string) => Promise<ApiResponse>;
+};
 
 const cases: Partial<Record<Permission, Case>> = {
   'customer.view': { scoped: true, run: (as, _f, t) => as.get(`/customers/${t.customer}`) },
@@ -40,13 +44,22 @@ const cases: Partial<Record<Permission, Case>> = {
   'corp.settings': { scoped: false, run: (as) => as.patch('/settings', { limits: { nameMaxLength: 20 } }) },
   'audit.view': { scoped: false, run: (as) => as.get('/audit?limit=5') },
   'audience.manage': { scoped: false, run: (as, f) => as.post('/audiences', { name: unique('人群'), expression: { tag: f.grade.tags[0]!.tagId } }) },
-  'customerEvent.record': { scoped: true, run: (as, _f, t) => as.post('/customer-events', { events: [{ externalUserid: t.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] }) },
+  'customerEvent.record': {
+    scoped: true,
+    run: (as, _f, t) => as.post('/customer-events', { events: [{ externalUserid: t.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] }),
+  },
   'customer.export': { scoped: false, run: (as, f) => as.post('/audiences/export', { expression: { tag: f.grade.tags[0]!.tagId } }) },
   'rule.manage': { scoped: false, run: (as, f) => as.post('/smart-groups/preview', { tags: [{ expression: { tag: f.grade.tags[0]!.tagId } }] }) },
-  'role.manage': { scoped: false, run: (as) => as.post('/roles', { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' }) },
+  'role.manage': {
+    scoped: false,
+    run: (as) => as.post('/roles', { roleId: unique('r').toLowerCase(), name: unique('角色'), permissions: ['customer.view'], dataScope: 'own' }),
+  },
   'org.manage': { scoped: false, run: (as) => as.post('/departments', { name: unique('部门'), parentId: 1 }) },
   // Last: a hand-over moves the relation the cases above act on. The takeover is the 华东 manager.
-  'customer.transfer': { scoped: true, run: (as, f, t) => as.post('/customers/transfer', { handoverUserid: t.userid, takeoverUserid: f.people.hdManager, externalUserids: [t.customer] }) },
+  'customer.transfer': {
+    scoped: true,
+    run: (as, f, t) => as.post('/customers/transfer', { handoverUserid: t.userid, takeoverUserid: f.people.hdManager, externalUserids: [t.customer] }),
+  },
 };
 
 /**
@@ -71,13 +84,19 @@ describeDb('permission matrix: every role × permission × in/out of scope, on t
       // The employee's own session: an app acting as them may do less (see acting-user.db.test.ts).
       const as = sessionClient(app, await loginCookie(app, f.corpId, f.people[who], await givePassword(db().db, f.corpId, f.people[who])));
       // In scope: the actor's own relation for own-scope roles, a 华东 relation otherwise; out of scope: 北京.
-      const inScope: Target = role === 'readonly' ? { userid: f.people.shIntern, customer: f.internCustomer } : { userid: f.people.shStaff, customer: f.shCustomer };
+      const inScope: Target =
+        role === 'readonly' ? { userid: f.people.shIntern, customer: f.internCustomer } : { userid: f.people.shStaff, customer: f.shCustomer };
       const outOfScope: Target = { userid: f.people.bjStaff, customer: f.bjCustomer };
       const granted = builtInRoleDefinitions[role].permissions;
       const reachesEverything = builtInRoleDefinitions[role].dataScope === 'corp';
       const outcomes: string[] = [];
       for (const [permission, c] of Object.entries(cases) as [Permission, Case][]) {
-        for (const [where, target] of (c.scoped ? [['in', inScope], ['out', outOfScope]] : [['in', inScope]]) as [string, Target][]) {
+        for (const [where, target] of (c.scoped
+          ? [
+              ['in', inScope],
+              ['out', outOfScope],
+            ]
+          : [['in', inScope]]) as [string, Target][]) {
           const allowed = granted.includes(permission) && (where === 'in' || reachesEverything);
           const prepared = c.prepare ? await c.prepare(admin, f) : '';
           const before = allowed ? undefined : await corpState(db().db, f.corpId);

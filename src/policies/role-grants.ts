@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '../errors.js';
 import type { Policy } from './engine.js';
-import { permissions, type Permission } from './registry.js';
+import { type Permission, permissions } from './registry.js';
 import type { DataScope } from './roles.js';
 
 const scopeRank: Record<DataScope, number> = { own: 0, department: 1, region: 2, corp: 3 };
@@ -15,13 +15,16 @@ function isPermission(name: string): name is Permission {
  */
 export function permissionProblems(names: readonly string[], path: string): ErrorDetail[] {
   const granted = new Set(names);
-  const problems: ErrorDetail[] = names.flatMap((name, i) => (isPermission(name) ? [] : [{ path: `${path}.${i}`, code: 'unknown_permission', message: `no permission "${name}"` }]));
+  const problems: ErrorDetail[] = names.flatMap((name, i) =>
+    isPermission(name) ? [] : [{ path: `${path}.${i}`, code: 'unknown_permission', message: `no permission "${name}"` }],
+  );
   const missing = new Map<string, string[]>();
   for (const name of names) {
     if (!isPermission(name)) continue;
     for (const dep of permissions[name].dependsOn as readonly string[]) if (!granted.has(dep)) missing.set(dep, [...(missing.get(dep) ?? []), name]);
   }
-  for (const [dep, by] of missing) problems.push({ path, code: 'missing_dependency', missing: dep, requiredBy: by, message: `"${dep}" is required by ${by.map((b) => `"${b}"`).join(', ')}` });
+  for (const [dep, by] of missing)
+    problems.push({ path, code: 'missing_dependency', missing: dep, requiredBy: by, message: `"${dep}" is required by ${by.map((b) => `"${b}"`).join(', ')}` });
   return problems;
 }
 

@@ -16,7 +16,12 @@ const everyday: Permission[] = ['customer.view', 'customer.update', 'tag.apply',
  */
 export const builtInRoleDefinitions: Record<'admin' | 'manager' | 'staff' | 'readonly', RoleDefinition> = {
   admin: { name: '管理员', description: 'Everything, corp-wide', permissions: allPermissions, dataScope: 'corp' },
-  manager: { name: '经理', description: 'Keeps the tag library; sees and tags customers of their region', permissions: [...library, ...everyday, 'customer.export', 'audience.manage', 'rule.manage', 'moment.publish', 'audit.view'], dataScope: 'region' },
+  manager: {
+    name: '经理',
+    description: 'Keeps the tag library; sees and tags customers of their region',
+    permissions: [...library, ...everyday, 'customer.export', 'audience.manage', 'rule.manage', 'moment.publish', 'audit.view'],
+    dataScope: 'region',
+  },
   staff: { name: '员工', description: 'Tags their own customers and keeps personal tags', permissions: everyday, dataScope: 'own' },
   readonly: { name: '只读（实习生）', description: 'Sees their own customers; changes nothing', permissions: ['customer.view'], dataScope: 'own' },
 };

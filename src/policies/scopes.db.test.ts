@@ -10,13 +10,16 @@ describeDb('data scopes and per-group scopes on the real routes', (db) => {
     const corp = await buildRegionalCorp(db().db);
     const as = (userid: string) => apiClient(app, corp.secret, userid);
     // 协议价客户: seen by 华东 only, applied only by the 华东 manager.
-    const scoped = await apiClient(app, corp.secret).patch(`/tag-groups/${corp.contract.group.groupId}`, { scope: { view: { regions: ['华东'] }, apply: { userids: [corp.people.hdManager] } } });
+    const scoped = await apiClient(app, corp.secret).patch(`/tag-groups/${corp.contract.group.groupId}`, {
+      scope: { view: { regions: ['华东'] }, apply: { userids: [corp.people.hdManager] } },
+    });
     expect(scoped.status).toBe(200);
     expect(scoped.body.scope).toEqual({ view: { regions: ['华东'] }, apply: { userids: [corp.people.hdManager] } });
     return { corp, as, p: corp.people };
   }
 
-  const customerIds = async (client: ReturnType<typeof apiClient>) => (await client.get('/customers?limit=100')).body.customers.map((c: { externalUserid: string }) => c.externalUserid).sort();
+  const customerIds = async (client: ReturnType<typeof apiClient>) =>
+    (await client.get('/customers?limit=100')).body.customers.map((c: { externalUserid: string }) => c.externalUserid).sort();
 
   it('staff and interns see only their own customers; managers their region; admins the corp', async () => {
     const { corp, as, p } = await scene();
@@ -62,7 +65,8 @@ describeDb('data scopes and per-group scopes on the real routes', (db) => {
 
   it('abilities on each group say what the caller may do', async () => {
     const { corp, as, p } = await scene();
-    const abilitiesOf = async (userid: string, groupId: string) => (await as(userid).get('/tag-groups')).body.groups.find((g: { groupId: string }) => g.groupId === groupId)?.abilities;
+    const abilitiesOf = async (userid: string, groupId: string) =>
+      (await as(userid).get('/tag-groups')).body.groups.find((g: { groupId: string }) => g.groupId === groupId)?.abilities;
     expect(await abilitiesOf(p.shStaff, corp.contract.group.groupId)).toMatchObject({ 'tag.apply': false, 'tagGroup.update': false });
     expect(await abilitiesOf(p.hdManager, corp.contract.group.groupId)).toMatchObject({ 'tag.apply': true, 'tagGroup.update': true });
     expect(await abilitiesOf(p.shStaff, corp.grade.group.groupId)).toMatchObject({ 'tag.apply': true, 'tagGroup.delete': false });
@@ -72,15 +76,27 @@ describeDb('data scopes and per-group scopes on the real routes', (db) => {
     const { corp, as, p } = await scene();
     const abilities = async (userid: string, customer: string) => (await as(userid).get(`/customers/${customer}`)).body.follows[0].abilities;
     expect(await abilities(p.shStaff, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true, 'customer.transfer': false });
-    expect(await abilities(p.shIntern, corp.internCustomer)).toEqual({ 'tag.apply': false, 'tag.remove': false, 'customer.update': false, 'customer.transfer': false });
-    expect(await abilities(p.hdManager, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true, 'customer.transfer': false });
+    expect(await abilities(p.shIntern, corp.internCustomer)).toEqual({
+      'tag.apply': false,
+      'tag.remove': false,
+      'customer.update': false,
+      'customer.transfer': false,
+    });
+    expect(await abilities(p.hdManager, corp.shCustomer)).toEqual({
+      'tag.apply': true,
+      'tag.remove': true,
+      'customer.update': true,
+      'customer.transfer': false,
+    });
     // Hand-over (转接) is the admins' by default: the console offers 转接给… only where it is true.
     expect(await abilities(p.admin, corp.shCustomer)).toEqual({ 'tag.apply': true, 'tag.remove': true, 'customer.update': true, 'customer.transfer': true });
   });
 
   it('a scope naming unknown departments, regions or members is refused with every problem listed', async () => {
     const { corp } = await scene();
-    const res = await apiClient(app, corp.secret).patch(`/tag-groups/${corp.grade.group.groupId}`, { scope: { view: { departments: [99], regions: ['火星'] }, apply: { userids: ['nobody'] } } });
+    const res = await apiClient(app, corp.secret).patch(`/tag-groups/${corp.grade.group.groupId}`, {
+      scope: { view: { departments: [99], regions: ['火星'] }, apply: { userids: ['nobody'] } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['scope.apply.userids', 'scope.view.departments', 'scope.view.regions']);
   });

@@ -1,9 +1,25 @@
-import type { FastifyInstance } from 'fastify';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { buildApp, type AppOptions } from '../app.js';
-import { queryRows, type Database, type Db } from '../db/client.js';
-import { archivedMarks, audiences, contactWays, corps, customerEvents, events, follows, marks, operationJournal, operations, personalTags, ruleVersions, rules, tagGroups, tags } from '../db/schema/index.js';
+import { type AppOptions, buildApp } from '../app.js';
+import { type Database, type Db, queryRows } from '../db/client.js';
+import {
+  archivedMarks,
+  audiences,
+  contactWays,
+  corps,
+  customerEvents,
+  events,
+  follows,
+  marks,
+  operationJournal,
+  operations,
+  personalTags,
+  rules,
+  ruleVersions,
+  tagGroups,
+  tags,
+} from '../db/schema/index.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -64,12 +80,20 @@ export async function corpState(db: Db, corpId: string) {
     tags: await db.select().from(tags).where(eq(tags.corpId, corpId)).orderBy(asc(tags.tagId)),
     personalTags: await db.select().from(personalTags).where(eq(personalTags.corpId, corpId)).orderBy(asc(personalTags.tagId)),
     marks: await db.select().from(marks).where(eq(marks.corpId, corpId)).orderBy(asc(marks.externalUserid), asc(marks.userid), asc(marks.tagId)),
-    archived: await db.select().from(archivedMarks).where(and(eq(archivedMarks.corpId, corpId))).orderBy(asc(archivedMarks.tagId), asc(archivedMarks.externalUserid)),
+    archived: await db
+      .select()
+      .from(archivedMarks)
+      .where(and(eq(archivedMarks.corpId, corpId)))
+      .orderBy(asc(archivedMarks.tagId), asc(archivedMarks.externalUserid)),
     follows: await db.select().from(follows).where(eq(follows.corpId, corpId)).orderBy(asc(follows.externalUserid), asc(follows.userid)),
     audiences: await db.select().from(audiences).where(eq(audiences.corpId, corpId)).orderBy(asc(audiences.audienceId)),
     customerEvents: await db.select().from(customerEvents).where(eq(customerEvents.corpId, corpId)).orderBy(asc(customerEvents.id)),
     operations: await db.select().from(operations).where(eq(operations.corpId, corpId)).orderBy(asc(operations.operationId)),
-    operationJournal: await db.select().from(operationJournal).where(eq(operationJournal.corpId, corpId)).orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
+    operationJournal: await db
+      .select()
+      .from(operationJournal)
+      .where(eq(operationJournal.corpId, corpId))
+      .orderBy(asc(operationJournal.seq), asc(operationJournal.item)),
     contactWays: await db.select().from(contactWays).where(eq(contactWays.corpId, corpId)).orderBy(asc(contactWays.configId)),
     rules: await db.select().from(rules).where(eq(rules.corpId, corpId)).orderBy(asc(rules.ruleId)),
     ruleVersions: await db.select().from(ruleVersions).where(eq(ruleVersions.corpId, corpId)).orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version)),
@@ -116,7 +140,10 @@ const corpTables = [
  * fingerprints prove nothing of the corp changed (cheaper than `corpState` when that is all a test needs).
  */
 export async function fingerprint(db: Db, corpId: string): Promise<Record<string, string>> {
-  const tables = corpTables.map((table) => sql`(select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from ${sql.identifier(table)} t where t.corp_id = ${corpId}) as ${sql.identifier(table)}`);
+  const tables = corpTables.map(
+    (table) =>
+      sql`(select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from ${sql.identifier(table)} t where t.corp_id = ${corpId}) as ${sql.identifier(table)}`,
+  );
   const [row] = await queryRows<Record<string, string>>(db, sql`select ${sql.join(tables, sql`, `)}`);
   return row!;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openDatabase, type Database } from '../db/client.js';
+import { type Database, openDatabase } from '../db/client.js';
 
 /** The databases every DB test runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const dbKinds: ('pglite' | 'postgres')[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
@@ -58,7 +58,10 @@ export async function openTestDatabase(kind: 'pglite' | 'postgres'): Promise<Dat
  * time: close it before the child starts) or a fresh PostgreSQL database. Tests of crashes, stops
  * and the CLI hand `dataDir` or `url` to the child.
  */
-export async function processDatabase(kind: 'pglite' | 'postgres', label: string): Promise<{ dataDir?: string; url?: string; open: () => Promise<Database>; drop: () => Promise<void> }> {
+export async function processDatabase(
+  kind: 'pglite' | 'postgres',
+  label: string,
+): Promise<{ dataDir?: string; url?: string; open: () => Promise<Database>; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
     const dataDir = mkdtempSync(join(tmpdir(), `${label}-`));
     return { dataDir, open: () => openDatabase({ dataDir }), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };

@@ -1,8 +1,8 @@
+import { type Ctx, type Source, systemContext, withTx } from '../context.js';
 import type { Db } from '../db/client.js';
-import { systemContext, withTx, type Ctx, type Source } from '../context.js';
-import { createCorp } from '../modules/org/commands/create-corp.js';
-import { addEmployees } from '../modules/org/commands/add-org.js';
 import { addCustomers, type NewCustomer } from '../modules/customers/commands/add-customers.js';
+import { addEmployees } from '../modules/org/commands/add-org.js';
+import { createCorp } from '../modules/org/commands/create-corp.js';
 import { addTags } from '../modules/tags/commands/add-tags.js';
 
 let counter = 0;

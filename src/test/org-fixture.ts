@@ -1,5 +1,5 @@
-import type { Db } from '../db/client.js';
 import { systemContext, withTx } from '../context.js';
+import type { Db } from '../db/client.js';
 import { addCustomers } from '../modules/customers/commands/add-customers.js';
 import { addDepartments, addEmployees } from '../modules/org/commands/add-org.js';
 import { buildCorp, buildTagGroup, unique } from './factories.js';

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { operations } from '../db/schema/index.js';
+import { createSource, deliver, orderPayload } from '../modules/webhooks/test-support.js';
 import { apiClient, useTestApp } from './api.js';
 import { describeDb } from './db.js';
 import { buildCustomer } from './factories.js';
 import { buildRegionalCorp } from './org-fixture.js';
-import { createSource, deliver, orderPayload } from '../modules/webhooks/test-support.js';
 
 /** Polls an operation until it has finished, failing the test after ~10 s. */
 async function finished(client: ReturnType<typeof apiClient>, operationId: string) {
@@ -47,7 +47,12 @@ describeDb('every read route answers every kind of row the database holds', (db)
     expect(batch.status).toBe(202);
     await finished(asApp, batch.body.operation.operationId);
     const csv = `external_userid,name,userid,tags\r\n,导入客户,${corp.people.shStaff},客户等级/B级\r\n`;
-    const imported = await app().inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${corp.secret}`, 'content-type': 'text/csv' }, payload: csv });
+    const imported = await app().inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { authorization: `Bearer ${corp.secret}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(imported.statusCode, imported.body).toBe(201);
     const importId = imported.json().operationId as string;
     const undo = await asApp.post(`/operations/${batch.body.operation.operationId}/undo`);
@@ -57,7 +62,19 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const deletion = await asApp.delete(`/tags/${tagB}`);
     expect(deletion.status).toBe(200);
     // No command records rule runs as operations yet (the rule engine will); the table can hold one.
-    await db().db.insert(operations).values({ corpId: corp.corpId, operationId: 'op-rule-1', kind: 'rule', status: 'succeeded', params: {}, actor: { kind: 'system', name: 'rules' }, actorLabel: 'system:rules', source: 'rule', result: { added: 3 } });
+    await db()
+      .db.insert(operations)
+      .values({
+        corpId: corp.corpId,
+        operationId: 'op-rule-1',
+        kind: 'rule',
+        status: 'succeeded',
+        params: {},
+        actor: { kind: 'system', name: 'rules' },
+        actorLabel: 'system:rules',
+        source: 'rule',
+        result: { added: 3 },
+      });
 
     const list = await asApp.get('/operations?limit=200');
     expect(list.status, JSON.stringify(list.body)).toBe(200);
@@ -95,18 +112,56 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const smart = (await asApp.post('/smart-groups', { name: '智能', tags: [{ name: '高价值', expression: { tag: tagA } }] })).body;
     const token = (await app().inject({ url: `/cgi-bin/gettoken?corpid=${corp.corpId}&corpsecret=${corp.secret}` })).json().access_token as string;
     const wecom = (path: string, payload: object) => app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/${path}?access_token=${token}`, payload });
-    expect((await wecom('customer_strategy/create', { parent_id: 0, strategy_name: '规则组', admin_list: [corp.people.admin], range: [{ type: 1, userid: corp.people.shStaff }] })).json().errcode).toBe(0);
+    expect(
+      (
+        await wecom('customer_strategy/create', {
+          parent_id: 0,
+          strategy_name: '规则组',
+          admin_list: [corp.people.admin],
+          range: [{ type: 1, userid: corp.people.shStaff }],
+        })
+      ).json().errcode,
+    ).toBe(0);
     const strategyGroup = (await wecom('add_strategy_tag', { strategy_id: 1, group_name: '规则标签组', tag: [{ name: '规则标签' }] })).json().tag_group;
     const audience = (await asApp.post('/audiences', { name: '人群', expression: { tag: tagA } })).body.audienceId as string;
     const privateAudience = (await asStaff.post('/audiences', { name: '私人人群', expression: { tag: personal } })).body.audienceId as string;
-    const rule = (await asApp.post('/rules', { name: '规则', definition: { trigger: { kind: 'schedule', cron: '0 3 * * *' }, conditions: { audience: { expression: { tag: tagA } } }, actions: [{ kind: 'move', groupId: corp.grade.group.groupId, tagId: tagA }] } })).body.ruleId as string;
-    const deletedRule = (await asApp.post('/rules', { name: '删掉的规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'remove', tagIds: [tagA] }] } })).body.ruleId as string;
+    const rule = (
+      await asApp.post('/rules', {
+        name: '规则',
+        definition: {
+          trigger: { kind: 'schedule', cron: '0 3 * * *' },
+          conditions: { audience: { expression: { tag: tagA } } },
+          actions: [{ kind: 'move', groupId: corp.grade.group.groupId, tagId: tagA }],
+        },
+      })
+    ).body.ruleId as string;
+    const deletedRule = (
+      await asApp.post('/rules', { name: '删掉的规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'remove', tagIds: [tagA] }] } })
+    ).body.ruleId as string;
     expect((await asApp.delete(`/rules/${deletedRule}`)).status).toBe(204);
-    expect((await asApp.post('/customer-events', { events: [{ externalUserid: corp.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: new Date().toISOString() }] })).status).toBe(200);
+    expect(
+      (
+        await asApp.post('/customer-events', {
+          events: [{ externalUserid: corp.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: new Date().toISOString() }],
+        })
+      ).status,
+    ).toBe(200);
     // Chats of every shape: with a customer and an employee member, transferred, empty.
     expect((await asApp.post('/group-chats', { chatId: 'wrFull', owner: corp.people.shStaff, name: '群', adminList: [corp.people.shStaff] })).status).toBe(201);
-    expect((await asApp.post('/group-chats/wrFull/members', { externalUserid: corp.shCustomer, joinTime: new Date().toISOString(), joinScene: 3, state: '活码', invitor: corp.people.shStaff })).status).toBe(201);
-    expect((await asApp.post('/group-chats/wrFull/members', { userid: corp.people.shStaff, joinTime: new Date().toISOString(), joinScene: 1 })).status).toBe(201);
+    expect(
+      (
+        await asApp.post('/group-chats/wrFull/members', {
+          externalUserid: corp.shCustomer,
+          joinTime: new Date().toISOString(),
+          joinScene: 3,
+          state: '活码',
+          invitor: corp.people.shStaff,
+        })
+      ).status,
+    ).toBe(201);
+    expect((await asApp.post('/group-chats/wrFull/members', { userid: corp.people.shStaff, joinTime: new Date().toISOString(), joinScene: 1 })).status).toBe(
+      201,
+    );
     expect((await asApp.post('/group-chats', { chatId: 'wrEmpty', owner: corp.people.bjStaff, status: 3 })).status).toBe(201);
     expect((await asApp.post('/roles', { roleId: 'custom', name: '自定义', permissions: ['customer.view'], dataScope: 'department' })).status).toBe(201);
     const createdApp = (await asApp.post('/apps', { name: '小程序', range: { departments: [2], userids: [] } })).body.appId as string;
@@ -119,11 +174,24 @@ describeDb('every read route answers every kind of row the database holds', (db)
     await finished(asApp, batch.body.operation.operationId);
     const undone = (await asApp.post(`/operations/${batch.body.operation.operationId}/undo`)).body.operation.operationId as string;
     const csv = `external_userid,name,userid,tags\r\n,导入客户,${corp.people.bjStaff},客户等级/A级\r\n`;
-    const imported = await app().inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${corp.secret}`, 'content-type': 'text/csv' }, payload: csv });
+    const imported = await app().inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { authorization: `Bearer ${corp.secret}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(imported.statusCode, imported.body).toBe(201);
 
     // A live way with a customer who came in through it, and a deleted one.
-    const way = (await asApp.post('/contact-ways', { type: 'multi', scene: 'qrcode', userids: [corp.people.shStaff, corp.people.bjStaff], state: 'walk', defaultTagIds: [tagA] })).body.configId as string;
+    const way = (
+      await asApp.post('/contact-ways', {
+        type: 'multi',
+        scene: 'qrcode',
+        userids: [corp.people.shStaff, corp.people.bjStaff],
+        state: 'walk',
+        defaultTagIds: [tagA],
+      })
+    ).body.configId as string;
     const goneWay = (await asApp.post('/contact-ways', { type: 'single', scene: 'miniprogram', userids: [corp.people.shStaff] })).body.configId as string;
     expect((await asApp.delete(`/contact-ways/${goneWay}`)).status).toBe(204);
     await buildCustomer(corp.ctx, [corp.people.shStaff], { follows: [{ userid: corp.people.shStaff, state: 'walk' }] });
@@ -149,7 +217,9 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);
     values.operationId!.push(...deletions);
 
-    const getRoutes = app().routeTable.filter((r) => r.method === 'GET' && r.url.startsWith('/api/v1/')).map((r) => r.url.slice('/api/v1'.length));
+    const getRoutes = app()
+      .routeTable.filter((r) => r.method === 'GET' && r.url.startsWith('/api/v1/'))
+      .map((r) => r.url.slice('/api/v1'.length));
     expect(getRoutes.length).toBeGreaterThan(20);
     const failures: string[] = [];
     let calls = 0;
@@ -167,4 +237,3 @@ describeDb('every read route answers every kind of row the database holds', (db)
     expect(calls).toBeGreaterThan(100);
   });
 });
-

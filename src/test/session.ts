@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { asc, count, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { systemContext, withTx } from '../context.js';
 import type { Db } from '../db/client.js';
@@ -41,7 +41,13 @@ export async function loginCookie(app: () => FastifyInstance, corpId: string, us
  */
 export function sessionClient(app: () => FastifyInstance, cookie: string, ip = testIp()) {
   const send = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
-    const res = await app().inject({ method, url: `/api/v1${url}`, remoteAddress: ip, headers: { cookie, ...headers }, ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : (body as object) }) });
+    const res = await app().inject({
+      method,
+      url: `/api/v1${url}`,
+      remoteAddress: ip,
+      headers: { cookie, ...headers },
+      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : (body as object) }),
+    });
     const json = String(res.headers['content-type'] ?? '').includes('json');
     return { status: res.statusCode, body: res.body === '' ? undefined : json ? res.json() : res.body, headers: res.headers };
   };

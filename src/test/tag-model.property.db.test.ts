@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { withTx } from '../context.js';
-import { restoreTags, type RestoreInput } from '../modules/tags/commands/restore-tags.js';
+import { type RestoreInput, restoreTags } from '../modules/tags/commands/restore-tags.js';
 import { describeDb } from './db.js';
 import { buildCorp, buildCustomer, buildEmployees } from './factories.js';
 import { TagModel } from './tag-model.js';
@@ -21,7 +21,19 @@ const op = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restoreGroup' as const), group: fc.nat(10) }) },
   // Mostly on existing relations and with disjoint add/remove lists, so most marks succeed; the
   // rest exercise 84061 (no relation) and 40058 (same tag added and removed).
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('mark' as const), follow: fc.nat(5), stranger: fc.nat(4).map((n) => n === 0), user: fc.nat(2), customer: fc.nat(3), add: fc.array(fc.nat(20), { maxLength: 3 }), remove: fc.array(fc.nat(20), { maxLength: 2 }), overlap: fc.nat(9) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('mark' as const),
+      follow: fc.nat(5),
+      stranger: fc.nat(4).map((n) => n === 0),
+      user: fc.nat(2),
+      customer: fc.nat(3),
+      add: fc.array(fc.nat(20), { maxLength: 3 }),
+      remove: fc.array(fc.nat(20), { maxLength: 2 }),
+      overlap: fc.nat(9),
+    }),
+  },
 );
 
 describeDb('tag library against an in-memory model (property)', (db) => {
@@ -48,7 +60,8 @@ describeDb('tag library against an in-memory model (property)', (db) => {
         const tagIds: string[] = [];
         const groupIds: string[] = [];
         const tok = (await app.inject({ url: `/cgi-bin/gettoken?corpid=${corpId}&corpsecret=${secret}` })).json().access_token as string;
-        const call = async (path: string, body: unknown) => (await app.inject({ method: 'POST', url: `/cgi-bin/externalcontact/${path}?access_token=${tok}`, payload: body as object })).json();
+        const call = async (path: string, body: unknown) =>
+          (await app.inject({ method: 'POST', url: `/cgi-bin/externalcontact/${path}?access_token=${tok}`, payload: body as object })).json();
         const tagAt = (i: number): string => tagIds[i % Math.max(tagIds.length, 1)] ?? 'etMissing';
         const groupAt = (i: number): string => groupIds[i % Math.max(groupIds.length, 1)] ?? 'etMissing';
 
@@ -76,7 +89,10 @@ describeDb('tag library against an in-memory model (property)', (db) => {
           } else if (o.kind === 'restoreTag' || o.kind === 'restoreGroup') {
             const input: RestoreInput = o.kind === 'restoreTag' ? { tagId: tagAt(o.tag) } : { groupId: groupAt(o.group) };
             const expected = 'tagId' in input ? model.restoreTag(input.tagId) : model.restoreGroup(input.groupId);
-            const got = await withTx(ctx, (tx) => restoreTags(tx, input)).then(() => '', (e: { code: string }) => e.code);
+            const got = await withTx(ctx, (tx) => restoreTags(tx, input)).then(
+              () => '',
+              (e: { code: string }) => e.code,
+            );
             expect(got).toBe(expected);
           } else {
             const add = [...new Set(o.add.map(tagAt))];

@@ -15,7 +15,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     const a = await buildRegionalCorp(db().db);
     const b = await buildRegionalCorp(db().db);
     const asA = apiClient(app, a.secret);
-    const wecom = async (secret: string, corpId: string) => (await app().inject({ url: `/cgi-bin/gettoken?corpid=${corpId}&corpsecret=${secret}` })).json().access_token as string;
+    const wecom = async (secret: string, corpId: string) =>
+      (await app().inject({ url: `/cgi-bin/gettoken?corpid=${corpId}&corpsecret=${secret}` })).json().access_token as string;
     const tokenA = await wecom(a.secret, a.corpId);
     const tokenB = await wecom(b.secret, b.corpId);
 
@@ -36,28 +37,77 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     const aApp = (await asA.post('/apps', { name: '甲方应用', range: { departments: [aDept], userids: [] } })).body.appId as string;
     expect((await asA.post('/roles', { roleId: 'a-only-role', name: '甲方角色', permissions: ['customer.view'], dataScope: 'own' })).status).toBe(201);
     const strategyBody = { parent_id: 0, strategy_name: '甲方规则组', admin_list: [a.people.admin], range: [{ type: 1, userid: a.people.shStaff }] };
-    for (let i = 0; i < 2; i += 1) await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${tokenA}`, payload: strategyBody });
+    for (let i = 0; i < 2; i += 1)
+      await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${tokenA}`, payload: strategyBody });
     const aStrategy = 2; // B has none with this id
-    const stratGroup = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/add_strategy_tag?access_token=${tokenA}`, payload: { strategy_id: aStrategy, group_name: '甲方规则标签组', tag: [{ name: '甲方规则标签' }] } })).json().tag_group;
+    const stratGroup = (
+      await app().inject({
+        method: 'POST',
+        url: `/cgi-bin/externalcontact/add_strategy_tag?access_token=${tokenA}`,
+        payload: { strategy_id: aStrategy, group_name: '甲方规则标签组', tag: [{ name: '甲方规则标签' }] },
+      })
+    ).json().tag_group;
     expect(stratGroup.group_id).toBeTruthy();
 
     const aAudience = (await asA.post('/audiences', { name: '甲方人群', expression: { tag: aTag } })).body.audienceId as string;
-    const aWay = (await asA.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [a.people.shStaff], state: '甲方渠道', remark: '甲方活码', defaultTagIds: [aTag] })).body.configId as string;
+    const aWay = (
+      await asA.post('/contact-ways', {
+        type: 'single',
+        scene: 'qrcode',
+        userids: [a.people.shStaff],
+        state: '甲方渠道',
+        remark: '甲方活码',
+        defaultTagIds: [aTag],
+      })
+    ).body.configId as string;
     expect(aWay).toBeTruthy();
-    const aRule = (await asA.post('/rules', { name: '甲方规则', definition: { trigger: { kind: 'message.keyword', keywords: ['甲方关键词'] }, actions: [{ kind: 'add', tagIds: [aTag] }] } })).body.ruleId as string;
+    const aRule = (
+      await asA.post('/rules', {
+        name: '甲方规则',
+        definition: { trigger: { kind: 'message.keyword', keywords: ['甲方关键词'] }, actions: [{ kind: 'add', tagIds: [aTag] }] },
+      })
+    ).body.ruleId as string;
     expect(aRule).toBeTruthy();
-    expect((await asA.post('/customer-events', { events: [{ externalUserid: a.shCustomer, type: 'link.clicked', target: '甲方链接', occurredAt: new Date().toISOString() }] })).status).toBe(200);
+    expect(
+      (
+        await asA.post('/customer-events', {
+          events: [{ externalUserid: a.shCustomer, type: 'link.clicked', target: '甲方链接', occurredAt: new Date().toISOString() }],
+        })
+      ).status,
+    ).toBe(200);
     const smart = (await asA.post('/smart-groups', { name: '甲方智能组', tags: [{ name: '甲方智能标签', expression: { tag: aTag } }] })).body;
     const aSmartGroup = smart.groupId as string;
     const aSmartTag = smart.tags[0].tagId as string;
     // The smart tag's marks are written in the background; A's tables must be settled before they are fingerprinted.
-    for (let i = 0; i < 100 && (await asA.post('/audiences/count', { expression: { tag: aSmartTag } })).body.count !== 1; i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await asA.post('/audiences/count', { expression: { tag: aSmartTag } })).body.count !== 1; i += 1)
+      await new Promise((r) => setTimeout(r, 50));
     const ids = { userid: a.people.shStaff, customer: a.shCustomer, tag: aTag, group: aGroup };
-    const aSource = (await asA.post('/webhook-sources', { name: '甲方商城', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' }, fields: { product: '$.product' } } })).body.source.sourceId as string;
+    const aSource = (
+      await asA.post('/webhook-sources', {
+        name: '甲方商城',
+        mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' }, fields: { product: '$.product' } },
+      })
+    ).body.source.sourceId as string;
     const aChat = 'wrOnlyOfA';
     expect((await asA.post('/group-chats', { chatId: aChat, owner: ids.userid, name: '甲方群', notice: '甲方公告' })).status).toBe(201);
-    expect((await asA.post(`/group-chats/${aChat}/members`, { externalUserid: ids.customer, joinTime: new Date().toISOString(), joinScene: 3, state: '甲方渠道', name: '甲方客户' })).status).toBe(201);
-    const aJoinWay = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/groupchat/add_join_way?access_token=${tokenA}`, payload: { scene: 2, remark: '甲方活码', chat_id_list: [aChat], state: '甲方渠道' } })).json().config_id as string;
+    expect(
+      (
+        await asA.post(`/group-chats/${aChat}/members`, {
+          externalUserid: ids.customer,
+          joinTime: new Date().toISOString(),
+          joinScene: 3,
+          state: '甲方渠道',
+          name: '甲方客户',
+        })
+      ).status,
+    ).toBe(201);
+    const aJoinWay = (
+      await app().inject({
+        method: 'POST',
+        url: `/cgi-bin/externalcontact/groupchat/add_join_way?access_token=${tokenA}`,
+        payload: { scene: 2, remark: '甲方活码', chat_id_list: [aChat], state: '甲方渠道' },
+      })
+    ).json().config_id as string;
     expect(aJoinWay).toBeTruthy();
     const csvOfA = `external_userid,name,userid,tags\r\n${ids.customer},甲方导入,${ids.userid},${aTag}\r\n`;
     const native: Record<string, { url: string; body?: unknown; csv?: string }> = {
@@ -72,7 +122,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/customers/export': { url: '/customers/export' },
       'GET /api/v1/contact-ways': { url: '/contact-ways' },
       'GET /api/v1/contact-ways/:configId': { url: `/contact-ways/${aWay}` },
-      'POST /api/v1/contact-ways': { url: '/contact-ways', body: { type: 'single', scene: 'qrcode', userids: [ids.userid], state: '甲方渠道', defaultTagIds: [aTag] } },
+      'POST /api/v1/contact-ways': {
+        url: '/contact-ways',
+        body: { type: 'single', scene: 'qrcode', userids: [ids.userid], state: '甲方渠道', defaultTagIds: [aTag] },
+      },
       'PATCH /api/v1/contact-ways/:configId': { url: `/contact-ways/${aWay}`, body: { remark: '改' } },
       'DELETE /api/v1/contact-ways/:configId': { url: `/contact-ways/${aWay}` },
       'DELETE /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
@@ -80,8 +133,14 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}` },
       'PATCH /api/v1/audiences/:audienceId': { url: `/audiences/${aAudience}`, body: { name: '改' } },
       'POST /api/v1/audiences': { url: '/audiences', body: { name: 'b人群', expression: { tag: aTag } } },
-      'POST /api/v1/audiences/count': { url: '/audiences/count', body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }, { event: { type: 'link.clicked', target: '甲方链接' } }] } } },
-      'POST /api/v1/audiences/customers': { url: '/audiences/customers', body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }] }, q: ids.customer } },
+      'POST /api/v1/audiences/count': {
+        url: '/audiences/count',
+        body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }, { event: { type: 'link.clicked', target: '甲方链接' } }] } },
+      },
+      'POST /api/v1/audiences/customers': {
+        url: '/audiences/customers',
+        body: { expression: { any: [{ tag: aTag }, { follower: [ids.userid] }] }, q: ids.customer },
+      },
       'GET /api/v1/stats/tags': { url: `/stats/tags?groupId=${aGroup}` },
       'GET /api/v1/stats/customers': { url: '/stats/customers?days=30' },
       'GET /api/v1/strategies': { url: '/strategies' },
@@ -89,7 +148,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'PATCH /api/v1/strategies/:strategyId': { url: `/strategies/${aStrategy}`, body: { name: '改' } },
       'DELETE /api/v1/strategies/:strategyId': { url: `/strategies/${aStrategy}` },
       'GET /api/v1/strategies/:strategyId/tag-groups': { url: `/strategies/${aStrategy}/tag-groups` },
-      'POST /api/v1/strategies/:strategyId/tag-groups': { url: `/strategies/${aStrategy}/tag-groups`, body: { name: '甲方规则标签组', tags: [{ name: '插入' }] } },
+      'POST /api/v1/strategies/:strategyId/tag-groups': {
+        url: `/strategies/${aStrategy}/tag-groups`,
+        body: { name: '甲方规则标签组', tags: [{ name: '插入' }] },
+      },
       'PATCH /api/v1/strategies/:strategyId/tags/:tagId': { url: `/strategies/${aStrategy}/tags/${stratGroup.tag[0].id}`, body: { name: '改' } },
       'DELETE /api/v1/strategies/:strategyId/tags/:tagId': { url: `/strategies/${aStrategy}/tags/${stratGroup.tag[0].id}` },
       'DELETE /api/v1/strategies/:strategyId/tag-groups/:groupId': { url: `/strategies/${aStrategy}/tag-groups/${stratGroup.group_id}` },
@@ -97,7 +159,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/audiences/explain': { url: '/audiences/explain', body: { expression: { follower: [ids.userid] }, externalUserid: ids.customer } },
       'POST /api/v1/audiences/export': { url: '/audiences/export', body: { expression: { follower: [ids.userid] } } },
       'GET /api/v1/rules': { url: `/rules?tagId=${aTag}&q=${encodeURIComponent('甲方')}` },
-      'POST /api/v1/rules': { url: '/rules', body: { name: 'b规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [aTag] }] } } },
+      'POST /api/v1/rules': {
+        url: '/rules',
+        body: { name: 'b规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [aTag] }] } },
+      },
       'POST /api/v1/rules/schedule-preview': { url: '/rules/schedule-preview', body: { cron: '0 3 * * *' } },
       'GET /api/v1/rules/:ruleId': { url: `/rules/${aRule}` },
       'PATCH /api/v1/rules/:ruleId': { url: `/rules/${aRule}`, body: { name: '改' } },
@@ -110,15 +175,27 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}` },
       'POST /api/v1/group-chats': { url: '/group-chats', body: { chatId: aChat, owner: ids.userid } },
       'PATCH /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}`, body: { name: '改' } },
-      'POST /api/v1/group-chats/:chatId/members': { url: `/group-chats/${aChat}/members`, body: { externalUserid: ids.customer, joinTime: new Date().toISOString(), joinScene: 3 } },
+      'POST /api/v1/group-chats/:chatId/members': {
+        url: `/group-chats/${aChat}/members`,
+        body: { externalUserid: ids.customer, joinTime: new Date().toISOString(), joinScene: 3 },
+      },
       'DELETE /api/v1/group-chats/:chatId/members/:memberId': { url: `/group-chats/${aChat}/members/${ids.customer}` },
-      'POST /api/v1/customer-events': { url: '/customer-events', body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] } },
+      'POST /api/v1/customer-events': {
+        url: '/customer-events',
+        body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] },
+      },
       'GET /api/v1/smart-groups': { url: '/smart-groups' },
       'POST /api/v1/smart-groups': { url: '/smart-groups', body: { name: 'b智能', tags: [{ name: 'x', expression: { tag: aTag } }] } },
       'POST /api/v1/smart-groups/preview': { url: '/smart-groups/preview', body: { tags: [{ tagId: aSmartTag, expression: { follower: [ids.userid] } }] } },
-      'POST /api/v1/smart-groups/:groupId/tags': { url: `/smart-groups/${aSmartGroup}/tags`, body: { tags: [{ name: '插入', expression: { follower: [ids.userid] } }] } },
+      'POST /api/v1/smart-groups/:groupId/tags': {
+        url: `/smart-groups/${aSmartGroup}/tags`,
+        body: { tags: [{ name: '插入', expression: { follower: [ids.userid] } }] },
+      },
       'PATCH /api/v1/smart-groups/:groupId': { url: `/smart-groups/${aSmartGroup}`, body: { name: '改' } },
-      'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': { url: `/smart-groups/${aSmartGroup}/tags/${aSmartTag}`, body: { expression: { follower: [ids.userid] } } },
+      'PATCH /api/v1/smart-groups/:groupId/tags/:tagId': {
+        url: `/smart-groups/${aSmartGroup}/tags/${aSmartTag}`,
+        body: { expression: { follower: [ids.userid] } },
+      },
       'DELETE /api/v1/smart-groups/:groupId': { url: `/smart-groups/${aSmartGroup}` },
       'DELETE /api/v1/smart-groups/:groupId/tags/:tagId': { url: `/smart-groups/${aSmartGroup}/tags/${aSmartTag}` },
       'DELETE /api/v1/departments/:deptId': { url: `/departments/${aDept}` },
@@ -157,7 +234,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/auth/logout': { url: '/auth/logout' },
       'POST /api/v1/auth/password': { url: '/auth/password', body: { currentPassword: 'x', newPassword: 'yyyyyyyyyyyy' } },
       'POST /api/v1/customers/:externalUserid/follows/:userid/tags': { url: `/customers/${ids.customer}/follows/${ids.userid}/tags`, body: { add: [aTag] } },
-      'POST /api/v1/customers/transfer': { url: '/customers/transfer', body: { handoverUserid: ids.userid, takeoverUserid: a.people.bjStaff, externalUserids: [ids.customer] } },
+      'POST /api/v1/customers/transfer': {
+        url: '/customers/transfer',
+        body: { handoverUserid: ids.userid, takeoverUserid: a.people.bjStaff, externalUserids: [ids.customer] },
+      },
       'POST /api/v1/departments': { url: '/departments', body: { name: 'x', parentId: aDept } },
       'POST /api/v1/employees': { url: '/employees', body: { userid: 'b-new', name: 'x', departmentIds: [aDept], role: 'staff' } },
       'POST /api/v1/employees/:userid/password': { url: `/employees/${ids.userid}/password`, body: { password: 'zzzzzzzzzzzz' } },
@@ -169,7 +249,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/tags/:tagId/restore': { url: `/tags/${deletedTag}/restore` },
       'POST /api/v1/tags/delete': { url: '/tags/delete', body: { tagIds: [aTag], groupIds: [aGroup] } },
       'GET /api/v1/webhook-sources': { url: '/webhook-sources' },
-      'POST /api/v1/webhook-sources': { url: '/webhook-sources', body: { name: 'b源', mapping: { externalUserid: '$.c', eventType: { value: 'order.paid' } } } },
+      'POST /api/v1/webhook-sources': {
+        url: '/webhook-sources',
+        body: { name: 'b源', mapping: { externalUserid: '$.c', eventType: { value: 'order.paid' } } },
+      },
       'GET /api/v1/webhook-sources/:sourceId': { url: `/webhook-sources/${aSource}` },
       'PATCH /api/v1/webhook-sources/:sourceId': { url: `/webhook-sources/${aSource}`, body: { name: '改', enabled: false } },
       'DELETE /api/v1/webhook-sources/:sourceId': { url: `/webhook-sources/${aSource}` },
@@ -186,7 +269,9 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'externalcontact/add_corp_tag': { body: { group_id: aGroup, tag: [{ name: '插入' }] } },
       'externalcontact/add_strategy_tag': { body: { strategy_id: aStrategy, group_id: stratGroup.group_id, tag: [{ name: '插入' }] } },
       'externalcontact/batch/get_by_user': { body: { userid_list: [ids.userid] } },
-      'externalcontact/customer_strategy/create': { body: { parent_id: aStrategy, strategy_name: 'x', admin_list: [ids.userid], range: [{ type: 1, userid: ids.userid }] } },
+      'externalcontact/customer_strategy/create': {
+        body: { parent_id: aStrategy, strategy_name: 'x', admin_list: [ids.userid], range: [{ type: 1, userid: ids.userid }] },
+      },
       'externalcontact/customer_strategy/del': { body: { strategy_id: aStrategy } },
       'externalcontact/customer_strategy/edit': { body: { strategy_id: aStrategy, strategy_name: '改' } },
       'externalcontact/customer_strategy/get': { body: { strategy_id: aStrategy } },
@@ -212,8 +297,16 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     };
 
     // Every route the app serves is attacked (a new route without an entry here fails the test).
-    const routes = [...new Set(app().routeTable.filter((r) => !r.url.startsWith('/docs')).map((r) => `${r.method} ${r.url}`))];
-    const unlisted = routes.filter((r) => !publicRoutes.includes(r) && !(r.replace(/^\w+ /, '').startsWith('/api/v1/') ? native[r] : wecomCalls[r.replace(/^\w+ \/cgi-bin\//, '')]));
+    const routes = [
+      ...new Set(
+        app()
+          .routeTable.filter((r) => !r.url.startsWith('/docs'))
+          .map((r) => `${r.method} ${r.url}`),
+      ),
+    ];
+    const unlisted = routes.filter(
+      (r) => !publicRoutes.includes(r) && !(r.replace(/^\w+ /, '').startsWith('/api/v1/') ? native[r] : wecomCalls[r.replace(/^\w+ \/cgi-bin\//, '')]),
+    );
     expect(unlisted).toEqual([]);
 
     const before = await fingerprint(db().db, a.corpId);
@@ -225,16 +318,32 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
         const call = native[route]!;
         for (const client of [asB, apiClient(app, b.secret)]) {
           if (call.csv !== undefined) {
-            const raw = await app().inject({ method, url: `/api/v1${call.url}`, headers: { authorization: `Bearer ${b.secret}`, 'content-type': 'text/csv' }, payload: call.csv });
+            const raw = await app().inject({
+              method,
+              url: `/api/v1${call.url}`,
+              headers: { authorization: `Bearer ${b.secret}`, 'content-type': 'text/csv' },
+              payload: call.csv,
+            });
             replies.push(`${route} → ${raw.statusCode} ${raw.body}`);
             continue;
           }
-          const res = method === 'GET' ? await client.get(call.url) : method === 'DELETE' ? await client.delete(call.url) : method === 'PATCH' ? await client.patch(call.url, call.body) : await client.post(call.url, call.body);
+          const res =
+            method === 'GET'
+              ? await client.get(call.url)
+              : method === 'DELETE'
+                ? await client.delete(call.url)
+                : method === 'PATCH'
+                  ? await client.patch(call.url, call.body)
+                  : await client.post(call.url, call.body);
           replies.push(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
         }
       } else {
         const call = wecomCalls[url.replace('/cgi-bin/', '')]!;
-        const res = await app().inject({ method, url: `${url}?access_token=${tokenB}${call.query ? `&${call.query}` : ''}`, ...(call.body ? { payload: call.body as object } : {}) });
+        const res = await app().inject({
+          method,
+          url: `${url}?access_token=${tokenB}${call.query ? `&${call.query}` : ''}`,
+          ...(call.body ? { payload: call.body as object } : {}),
+        });
         replies.push(`${route} → ${res.statusCode} ${res.body}`);
       }
     }

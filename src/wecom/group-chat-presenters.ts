@@ -1,5 +1,5 @@
-import type { GroupChatRow } from '../modules/group-chats/group-chats.repo.js';
 import type { ChatMemberRow } from '../modules/group-chats/commands/record-chat-join.js';
+import type { GroupChatRow } from '../modules/group-chats/group-chats.repo.js';
 import type { JoinWayRow } from '../modules/group-chats/join-way-rules.js';
 import { unixSeconds } from './presenters.js';
 

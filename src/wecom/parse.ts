@@ -16,7 +16,11 @@ export const wecomName = z.string().refine((s) => nameLength(normalizeName(s)) <
 export const optionalName = wecomName.nullish().transform((value) => (value ? value : undefined));
 
 /** WeCom's `order`: a uint32 (larger sorts first). */
-export const wecomOrder = z.number().int().min(0).max(2 ** 32 - 1);
+export const wecomOrder = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 
 /** An optional `order`; `null` reads as absent. */
 export const optionalOrder = wecomOrder.nullish().transform((value) => value ?? undefined);
@@ -40,10 +44,20 @@ export const optionalText = z
 export const requiredText = z.string().min(1);
 
 /** A rule-group id (int32); Go SDKs send 0 for "unset", which reads as absent like `null`. */
-export const optionalStrategyId = z.number().int().min(0).max(2 ** 31 - 1).nullish().transform((id) => id || undefined);
+export const optionalStrategyId = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .nullish()
+  .transform((id) => id || undefined);
 
 /** A required rule-group id: absent, `null` or 0 is 40058, WeCom's "required value empty". */
-export const strategyId = z.number().int().min(1).max(2 ** 31 - 1);
+export const strategyId = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 
 /** The errcode a missing (absent, `null` or `""`) field is reported with, by path; `*` stands for any array index. */
 export type MissingCodes = Record<string, ErrorCode>;

@@ -67,12 +67,19 @@ describeDb('node-easywechat (unmodified) against a listening Tagloom', (db) => {
 
     const listed = await post('get_corp_tag_list', { group_id: [group.group_id] });
     expect(listed.tag_group).toEqual([
-      expect.objectContaining({ group_name: 'SDK组改', deleted: false, tag: [expect.objectContaining({ name: '甲改', order: 9, deleted: false }), expect.objectContaining({ name: '乙', deleted: false })] }),
+      expect.objectContaining({
+        group_name: 'SDK组改',
+        deleted: false,
+        tag: [expect.objectContaining({ name: '甲改', order: 9, deleted: false }), expect.objectContaining({ name: '乙', deleted: false })],
+      }),
     ]);
     const ids = (await client.get('cgi-bin/externalcontact/list', { params: { userid } })).toObject();
     expect(ids).toEqual({ errcode: 0, errmsg: 'ok', external_userid: [customer] });
     const detail = (await client.get('cgi-bin/externalcontact/get', { params: { external_userid: customer } })).toObject();
-    expect(detail.follow_user[0].tags.map((t: { tag_name: string; type: number }) => [t.tag_name, t.type]).sort()).toEqual([['乙', 1], ['甲改', 1]]);
+    expect(detail.follow_user[0].tags.map((t: { tag_name: string; type: number }) => [t.tag_name, t.type]).sort()).toEqual([
+      ['乙', 1],
+      ['甲改', 1],
+    ]);
 
     expect(await post('del_corp_tag', { tag_id: [jia.id, yi.id] })).toEqual({ errcode: 0, errmsg: 'ok' });
     const gone = await post('get_corp_tag_list', { tag_id: [jia.id] });
@@ -86,7 +93,10 @@ describeDb('node-easywechat (unmodified) against a listening Tagloom', (db) => {
     const res = await client.postJson('cgi-bin/externalcontact/edit_corp_tag', { id: 'etNOPE', name: 'x' });
     expect(res.getStatusCode()).toBe(200);
     expect(res.toObject()).toMatchObject({ errcode: 40068 });
-    expect((await client.postJson('cgi-bin/externalcontact/add_corp_tag', { group_name: 'g', tag: [] })).toObject()).toMatchObject({ errcode: 41018, tag_group: {} });
+    expect((await client.postJson('cgi-bin/externalcontact/add_corp_tag', { group_name: 'g', tag: [] })).toObject()).toMatchObject({
+      errcode: 41018,
+      tag_group: {},
+    });
     await expect(sdk(corp.corpId, 'wrong-secret').getAccessToken().getToken()).rejects.toThrow(/40001/);
   });
 });

@@ -66,7 +66,10 @@ export async function buildWecomCorp(app: FastifyInstance, db: Db) {
 
 /** Makes a token expired in the database and drops the in-process cache so the server sees it. */
 export async function expireToken(db: Db, corpId: string): Promise<void> {
-  await db.update(accessTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(accessTokens.corpId, corpId));
+  await db
+    .update(accessTokens)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(accessTokens.corpId, corpId));
   clearAuthCache();
 }
 

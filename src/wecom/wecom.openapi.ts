@@ -11,8 +11,8 @@ export const wecomTag = 'WeCom-compatible';
 
 /** What the document says about the tag: how the surface differs from the native API. */
 export const wecomTagDescription =
-  'WeCom\'s own external-contact API (企业微信 客户联系), so existing WeCom SDKs and scripts work unchanged: point their base URL at this server. ' +
-  'Get a token from `gettoken` with the corp\'s customer-contact secret (or an app\'s); every other call takes it as the `access_token` query parameter only. ' +
+  "WeCom's own external-contact API (企业微信 客户联系), so existing WeCom SDKs and scripts work unchanged: point their base URL at this server. " +
+  "Get a token from `gettoken` with the corp's customer-contact secret (or an app's); every other call takes it as the `access_token` query parameter only. " +
   'Every known path answers HTTP 200 with `errcode` (0 = ok) and `errmsg`, and keeps its result fields, empty, on errors; the token is checked first (41001 missing, 40014 invalid or repeated, 42001 expired), then the input (40058 invalid parameter: bad JSON, bad text, a value out of range, a body over 4 MB). Unknown paths answer 404 with an empty body.';
 
 const UnixSeconds = z.int().meta({ description: 'Unix seconds.' });
@@ -21,13 +21,19 @@ const Order = z.int().meta({ description: '0 to 2^32−1; larger lists first.' }
 /** A WeCom reply: `errcode` and `errmsg`, then the endpoint's fields (empty on errors). */
 export function wecomReply<T extends z.ZodRawShape>(fields?: T) {
   return z.object({
-    errcode: z.int().meta({ description: '0 on success, else WeCom\'s errcode. The HTTP status is 200 either way.' }),
+    errcode: z.int().meta({ description: "0 on success, else WeCom's errcode. The HTTP status is 200 either way." }),
     errmsg: z.string().meta({ description: '"ok", or an English message ending in a hint with the request id.' }),
     ...(fields ?? ({} as T)),
   });
 }
 
-const WecomTag = z.object({ id: z.string(), name: z.string(), create_time: UnixSeconds, order: Order, deleted: z.boolean().optional().meta({ description: 'Only when the request asked by id.' }) });
+const WecomTag = z.object({
+  id: z.string(),
+  name: z.string(),
+  create_time: UnixSeconds,
+  order: Order,
+  deleted: z.boolean().optional().meta({ description: 'Only when the request asked by id.' }),
+});
 
 /** A corp tag group with its tags, as get_corp_tag_list and add_corp_tag send it. */
 export const WecomTagGroup = z.object({
@@ -69,13 +75,20 @@ const followFields = {
   remark_mobiles: z.array(z.string()),
   oper_userid: z.string(),
   add_way: z.int(),
-  state: z.string().optional().meta({ description: 'The contact way\'s `state`, when the customer came through one.' }),
+  state: z.string().optional().meta({ description: "The contact way's `state`, when the customer came through one." }),
 };
 
 /** One follow relation of `get`, with its tags (personal ones by name only). */
 export const WecomFollowUser = z.object({
   ...followFields,
-  tags: z.array(z.object({ group_name: z.string(), tag_name: z.string(), tag_id: z.string().optional(), type: z.int().meta({ description: '1 corp, 2 personal (no tag_id), 3 rule group.' }) })),
+  tags: z.array(
+    z.object({
+      group_name: z.string(),
+      tag_name: z.string(),
+      tag_id: z.string().optional(),
+      type: z.int().meta({ description: '1 corp, 2 personal (no tag_id), 3 rule group.' }),
+    }),
+  ),
 });
 
 /** One follow relation of `batch/get_by_user`: corp and rule-group tag ids only. */

@@ -27,11 +27,19 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
 /** Runs axe's WCAG 2.x A and AA rules on what the page shows now; returns the serious and critical findings. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
-  const violations = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((r) => r.violations)`)) as Violation[];
+  const violations = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((r) => r.violations)`,
+  )) as Violation[];
   return violations
     .map((v) => ({ ...v, nodes: v.nodes.filter((n) => !allowed.some((a) => a.id === v.id && a.target.test(n.target.join(' ')))) }))
     .filter((v) => (v.impact === 'serious' || v.impact === 'critical') && v.nodes.length > 0)
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${(n.failureSummary ?? '').slice(0, 200)}`).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${(n.failureSummary ?? '').slice(0, 200)}`)
+          .join(' | ')}`,
+    );
 }
 
 /** Waits until the page has drawn its content: a heading, and no spinner or skeleton left. */
@@ -68,7 +76,11 @@ describeBrowser('accessibility: axe finds no serious or critical WCAG A/AA probl
   });
 
   it('the employee sidebar on a phone', async () => {
-    const [relation] = await stage().database.db.select({ externalUserid: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username))).limit(1);
+    const [relation] = await stage()
+      .database.db.select({ externalUserid: follows.externalUserid })
+      .from(follows)
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username)))
+      .limit(1);
     const page = await stage().newPage({ mobile: true });
     await logIn(page, demo.staff);
     await page.goto(`/sidebar?externalUserid=${relation!.externalUserid}`);

@@ -15,7 +15,9 @@ const countOf = (l: Locator) => expect.poll(() => l.count(), { timeout: 30_000 }
 async function settledCount(page: Page): Promise<number> {
   const count = page.getByTestId('live-count');
   // The first count of a run builds the corp's in-memory index, which takes a while on a busy machine.
-  await expect.poll(async () => (await count.getAttribute('data-current')) === 'true' && /\d/.test(await count.innerText()), { timeout: 90_000, interval: 250 }).toBe(true);
+  await expect
+    .poll(async () => (await count.getAttribute('data-current')) === 'true' && /\d/.test(await count.innerText()), { timeout: 90_000, interval: 250 })
+    .toBe(true);
   return Number((await count.innerText()).replace(/[^\d]/g, ''));
 }
 
@@ -44,14 +46,21 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
 
   /** A customer of the list whose name no other demo customer has, so a name search finds them alone. */
   async function uniquelyNamed(list: Listed[]): Promise<Listed> {
-    const rows = await stage().database.db.select({ name: customers.name }).from(customers).where(eq(customers.corpId, 'ww-demo')).groupBy(customers.name).having(sql`count(*) = 1`);
+    const rows = await stage()
+      .database.db.select({ name: customers.name })
+      .from(customers)
+      .where(eq(customers.corpId, 'ww-demo'))
+      .groupBy(customers.name)
+      .having(sql`count(*) = 1`);
     const unique = new Set(rows.map((r) => r.name));
     const found = list.find((c) => unique.has(c.name));
     if (!found) throw new Error('no uniquely named customer in the list');
     return found;
   }
 
-  it('creates an audience with the builder, lists it with its size, renames it, explains a customer in and out, opens its customers and deletes it', { timeout: 300_000 }, async () => {
+  it('creates an audience with the builder, lists it with its size, renames it, explains a customer in and out, opens its customers and deletes it', {
+    timeout: 300_000,
+  }, async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     await page.getByRole('menuitem', { name: /人群/ }).click();
@@ -148,7 +157,9 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
   it('shows a read-only user the audiences and their sizes, without create, edit or delete; in English and on a phone', { timeout: 240_000 }, async () => {
     const admin = await stage().newPage();
     await logIn(admin, demo.admin);
-    const created = await admin.evaluate(`fetch('/api/v1/audiences', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '华东客户', description: '华东大区的全部客户', text: 'region:华东' }) }).then((r) => r.status)`);
+    const created = await admin.evaluate(
+      `fetch('/api/v1/audiences', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '华东客户', description: '华东大区的全部客户', text: 'region:华东' }) }).then((r) => r.status)`,
+    );
     expect(created).toBe(201);
 
     const page = await stage().newPage();

@@ -10,7 +10,10 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
   const countLabel = (page: Page) => page.getByTestId('matching-count');
   const selected = (page: Page) => page.getByTestId('selected-count');
   /** Waits until the toolbar says exactly `text` (it follows the selection as soon as React renders). */
-  const selectedIs = (page: Page, text: string) => selected(page).filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
+  const selectedIs = (page: Page, text: string) =>
+    selected(page)
+      .filter({ hasText: new RegExp(`^${text}$`) })
+      .waitFor();
 
   async function openList(page: Page) {
     await logIn(page, demo.admin);
@@ -53,16 +56,34 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
     const page = await stage().newPage();
     const db = stage().database.db;
     // The employee following the most customers hands two of them over.
-    const [busiest] = await db.select({ userid: follows.userid, n: sql<number>`count(*)` }).from(follows).where(eq(follows.corpId, 'ww-demo')).groupBy(follows.userid).orderBy(desc(sql`count(*)`)).limit(1);
+    const [busiest] = await db
+      .select({ userid: follows.userid, n: sql<number>`count(*)` })
+      .from(follows)
+      .where(eq(follows.corpId, 'ww-demo'))
+      .groupBy(follows.userid)
+      .orderBy(desc(sql`count(*)`))
+      .limit(1);
     const from = busiest!.userid;
     await openList(page);
     await filterBy(page, `follower:${from}`);
     const before = Number(/共 (\d+) 位客户/.exec(await countLabel(page).innerText())![1]);
     const picked = await rows(page).evaluateAll((els) => els.slice(0, 2).map((r) => r.getAttribute('data-row-key')!));
     // The takeover: an active employee following neither of them, so both simply move.
-    const followingThem = (await db.select({ userid: follows.userid }).from(follows).where(and(eq(follows.corpId, 'ww-demo'), inArray(follows.externalUserid, picked)))).map((f) => f.userid);
-    const [to] = await db.select({ userid: employees.userid, name: employees.name }).from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.status, 'active'), notInArray(employees.userid, followingThem))).limit(1);
-    const [fromName] = await db.select({ name: employees.name }).from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, from)));
+    const followingThem = (
+      await db
+        .select({ userid: follows.userid })
+        .from(follows)
+        .where(and(eq(follows.corpId, 'ww-demo'), inArray(follows.externalUserid, picked)))
+    ).map((f) => f.userid);
+    const [to] = await db
+      .select({ userid: employees.userid, name: employees.name })
+      .from(employees)
+      .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.status, 'active'), notInArray(employees.userid, followingThem)))
+      .limit(1);
+    const [fromName] = await db
+      .select({ name: employees.name })
+      .from(employees)
+      .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, from)));
 
     const boxes = page.locator('.ant-table-tbody .ant-table-row .ant-checkbox-input');
     await boxes.nth(0).click();
@@ -89,7 +110,9 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
       expect(now).not.toContain(from);
     }
     await dialog.getByRole('button', { name: /完\s*成/ }).click();
-    await countLabel(page).getByText(`共 ${before - 2} 位客户`).waitFor();
+    await countLabel(page)
+      .getByText(`共 ${before - 2} 位客户`)
+      .waitFor();
     await page.goto(`/customers?customer=${encodeURIComponent(picked[0]!)}`);
     const drawer = page.locator('.ant-drawer');
     await drawer.locator('.ant-list-item strong', { hasText: to!.name }).first().waitFor();
@@ -99,11 +122,27 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
   it('hands one customer over from the drawer, from the follower the user picked', { timeout: 180_000 }, async () => {
     const page = await stage().newPage();
     const db = stage().database.db;
-    const [relation] = await db.select().from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username))).limit(1);
+    const [relation] = await db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username)))
+      .limit(1);
     const id = relation!.externalUserid;
-    const followingIt = (await db.select({ userid: follows.userid }).from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.externalUserid, id)))).map((f) => f.userid);
-    const [to] = await db.select({ userid: employees.userid, name: employees.name }).from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.status, 'active'), notInArray(employees.userid, followingIt))).limit(1);
-    const [staff] = await db.select({ name: employees.name }).from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, demo.staff.username)));
+    const followingIt = (
+      await db
+        .select({ userid: follows.userid })
+        .from(follows)
+        .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.externalUserid, id)))
+    ).map((f) => f.userid);
+    const [to] = await db
+      .select({ userid: employees.userid, name: employees.name })
+      .from(employees)
+      .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.status, 'active'), notInArray(employees.userid, followingIt)))
+      .limit(1);
+    const [staff] = await db
+      .select({ name: employees.name })
+      .from(employees)
+      .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, demo.staff.username)));
     await logIn(page, demo.admin);
     await page.goto(`/customers?customer=${encodeURIComponent(id)}`);
     const drawer = page.locator('.ant-drawer');
@@ -126,8 +165,15 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
   it('edits a follower’s remark and description in the drawer; they are kept after a reload', { timeout: 180_000 }, async () => {
     const page = await stage().newPage();
     const db = stage().database.db;
-    const [relation] = await db.select().from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.manager.username))).limit(1);
-    const [manager] = await db.select({ name: employees.name }).from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, demo.manager.username)));
+    const [relation] = await db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.manager.username)))
+      .limit(1);
+    const [manager] = await db
+      .select({ name: employees.name })
+      .from(employees)
+      .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, demo.manager.username)));
     await logIn(page, demo.admin);
     await page.goto(`/customers?customer=${encodeURIComponent(relation!.externalUserid)}`);
     const drawer = page.locator('.ant-drawer');
@@ -148,8 +194,15 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
     await notes.getByText('E2E老客户').waitFor();
     expect(await notes.innerText()).toContain('预算 300 万');
     expect(await notes.innerText()).toContain('13800000000');
-    const [saved] = await db.select().from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.manager.username), eq(follows.externalUserid, relation!.externalUserid)));
-    expect({ remark: saved!.remark, description: saved!.description, mobiles: saved!.remarkMobiles }).toEqual({ remark: 'E2E老客户', description: '周末看房\n预算 300 万', mobiles: ['13800000000'] });
+    const [saved] = await db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.manager.username), eq(follows.externalUserid, relation!.externalUserid)));
+    expect({ remark: saved!.remark, description: saved!.description, mobiles: saved!.remarkMobiles }).toEqual({
+      remark: 'E2E老客户',
+      description: '周末看房\n预算 300 万',
+      mobiles: ['13800000000'],
+    });
     await snap(page, 'customers-notes-saved');
   });
 
@@ -162,7 +215,9 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
     await page.keyboard.press('Shift+ArrowDown');
     await selectedIs(page, '已选 3 位客户');
     const keys = await rows(page).evaluateAll((els) => els.slice(0, 3).map((r) => r.getAttribute('data-row-key')));
-    const picked = await page.locator('.ant-table-tbody .ant-table-row.ant-table-row-selected').evaluateAll((els) => els.map((r) => r.getAttribute('data-row-key')));
+    const picked = await page
+      .locator('.ant-table-tbody .ant-table-row.ant-table-row-selected')
+      .evaluateAll((els) => els.map((r) => r.getAttribute('data-row-key')));
     expect(picked).toEqual(keys);
     // The focus ring is on the third row, where the range ends.
     expect(await page.locator('.ant-table-tbody .ant-table-row[data-focused="true"]').getAttribute('data-row-key')).toBe(keys[2]);
@@ -186,7 +241,11 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
     const page = await stage().newPage({ mobile: true });
     await page.addInitScript("localStorage.setItem('tagloom.language', 'en-US')");
     const db = stage().database.db;
-    const [relation] = await db.select().from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username))).limit(1);
+    const [relation] = await db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username)))
+      .limit(1);
     await logIn(page, demo.admin);
     await page.goto('/customers');
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
@@ -196,7 +255,10 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
     const drawer = page.locator('.ant-drawer');
     const handOver = drawer.getByRole('button', { name: /^Hand this customer over from / }).first();
     await handOver.waitFor();
-    await drawer.getByRole('button', { name: /Edit .*'s notes on this customer/ }).first().click();
+    await drawer
+      .getByRole('button', { name: /Edit .*'s notes on this customer/ })
+      .first()
+      .click();
     await drawer.getByLabel('Remark', { exact: true }).first().waitFor();
     await snap(page, 'customers-en-mobile-notes');
     await handOver.click();

@@ -28,7 +28,11 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
   /** A fresh enterprise tag made through the API in the page's session, so no customer has it yet. */
   async function freshTag(page: Page, name: string): Promise<string> {
     return page.evaluate(async (tagName) => {
-      const res = await fetch('/api/v1/tag-groups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `组${tagName}`, tags: [{ name: tagName }] }) });
+      const res = await fetch('/api/v1/tag-groups', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `组${tagName}`, tags: [{ name: tagName }] }),
+      });
       return ((await res.json()) as { tags: { tagId: string }[] }).tags[0]!.tagId;
     }, name);
   }
@@ -41,7 +45,9 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     await page.reload();
     await page.locator('.ant-table-tbody .ant-table-row').first().waitFor();
     await rowBoxes(page).nth(1).click();
-    await rowBoxes(page).nth(5).click({ modifiers: ['Shift'] });
+    await rowBoxes(page)
+      .nth(5)
+      .click({ modifiers: ['Shift'] });
     expect(await page.getByTestId('selected-count').innerText()).toBe('已选 5 位客户');
     const picked = await page.locator('.ant-table-tbody .ant-table-row').evaluateAll((rows) => rows.slice(1, 6).map((r) => r.getAttribute('data-row-key')!));
     await page.getByRole('button', { name: '批量打标签' }).click();
@@ -53,13 +59,21 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor();
     await page.getByText(/已完成：打上 \d+ 个、移除 0 个标签/).waitFor();
     await snap(page, 'customers-batch-done');
-    const tagged = await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tagId)));
+    const tagged = await db
+      .select()
+      .from(marks)
+      .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tagId)));
     expect(new Set(tagged.map((m) => m.externalUserid))).toEqual(new Set(picked));
     expect(tagged.every((m) => m.source === 'batch' && m.operationId !== null)).toBe(true);
 
     await page.getByRole('button', { name: /^撤\s*销$/ }).click();
     await page.getByText(/已撤销：打上 0 个、移除 \d+ 个标签/).waitFor();
-    expect(await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tagId)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(marks)
+        .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tagId))),
+    ).toHaveLength(0);
     await snap(page, 'customers-undone');
   });
 
@@ -72,7 +86,9 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     await countLabel(page).waitFor();
     await page.getByLabel('人群条件').fill('tag:已投诉');
     await page.getByLabel('人群条件').press('Enter');
-    await countLabel(page).getByText(/当前条件：tag:已投诉/).waitFor();
+    await countLabel(page)
+      .getByText(/当前条件：tag:已投诉/)
+      .waitFor();
     const matching = Number(/共 (\d+) 位客户/.exec(await countLabel(page).innerText())![1]);
     await rowBoxes(page).first().click();
     await page.getByRole('button', { name: `选择全部 ${matching} 位符合条件的客户` }).click();
@@ -80,10 +96,16 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/operations/batch'));
     await page.getByRole('button', { name: '批量打标签' }).click();
     await pickTag(page, 'E2E全选');
-    await page.getByRole('dialog').getByRole('button', { name: /^确\s*定$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^确\s*定$/ })
+      .click();
     expect((await sent).postDataJSON().selection).toEqual({ text: 'tag:已投诉' });
     await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor();
-    const tagged = await db.selectDistinct({ id: marks.externalUserid }).from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tagId)));
+    const tagged = await db
+      .selectDistinct({ id: marks.externalUserid })
+      .from(marks)
+      .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tagId)));
     expect(tagged).toHaveLength(matching);
   });
 
@@ -105,9 +127,26 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     await snap(page, 'customers-move');
     await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
     await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor();
-    const grades = await page.evaluate(async () => ((await (await fetch('/api/v1/tag-groups')).json()) as { groups: { name: string; tags: { tagId: string; name: string }[] }[] }).groups.find((g) => g.name === '客户等级')!.tags);
+    const grades = await page.evaluate(
+      async () =>
+        ((await (await fetch('/api/v1/tag-groups')).json()) as { groups: { name: string; tags: { tagId: string; name: string }[] }[] }).groups.find(
+          (g) => g.name === '客户等级',
+        )!.tags,
+    );
     const gradeA = grades.find((g) => g.name === 'A级重要客户')!.tagId;
-    const rows = await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), inArray(marks.externalUserid, picked), inArray(marks.tagId, grades.map((g) => g.tagId))));
+    const rows = await db
+      .select()
+      .from(marks)
+      .where(
+        and(
+          eq(marks.corpId, 'ww-demo'),
+          inArray(marks.externalUserid, picked),
+          inArray(
+            marks.tagId,
+            grades.map((g) => g.tagId),
+          ),
+        ),
+      );
     expect(new Set(rows.map((m) => m.externalUserid))).toEqual(new Set(picked));
     expect(rows.every((m) => m.tagId === gradeA)).toBe(true);
   });
@@ -120,12 +159,25 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     const box = page.getByLabel('人群条件');
     await box.fill('tag:A级重要客户 and region:华东');
     await box.press('Enter');
-    await countLabel(page).getByText(/当前条件/).waitFor();
+    await countLabel(page)
+      .getByText(/当前条件/)
+      .waitFor();
     const narrowed = Number(/共 (\d+) 位客户/.exec(await countLabel(page).innerText())![1]);
     expect(narrowed).toBeGreaterThan(0);
     expect(narrowed).toBeLessThan(5000);
     await snap(page, 'customers-filtered');
-    const expected = await page.evaluate(async () => (await (await fetch('/api/v1/audiences/customers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'tag:A级重要客户 and (' }) })).json()).error.message as string);
+    const expected = await page.evaluate(
+      async () =>
+        (
+          await (
+            await fetch('/api/v1/audiences/customers', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ text: 'tag:A级重要客户 and (' }),
+            })
+          ).json()
+        ).error.message as string,
+    );
     await box.fill('tag:A级重要客户 and (');
     await box.press('Enter');
     const help = page.locator('.ant-form-item-explain-error');
@@ -138,13 +190,22 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     const page = await stage().newPage();
     await openList(page);
     const db = stage().database.db;
-    const [mark] = await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.personal, 0))).limit(1);
-    const [customer] = await db.select().from(customers).where(and(eq(customers.corpId, 'ww-demo'), inArray(customers.externalUserid, [mark!.externalUserid])));
+    const [mark] = await db
+      .select()
+      .from(marks)
+      .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.personal, 0)))
+      .limit(1);
+    const [customer] = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.corpId, 'ww-demo'), inArray(customers.externalUserid, [mark!.externalUserid])));
     await page.goto(`/customers?customer=${encodeURIComponent(customer!.externalUserid)}`);
     const drawer = page.locator('.ant-drawer');
     await drawer.getByText('跟进员工与标签').waitFor();
     await drawer.getByText(customer!.externalUserid).waitFor();
-    const origin = drawer.getByText(/ · (手动打标签|批量操作|规则自动打标签|API|企业微信接口|导入|恢复|批量任务 \S+|导入任务 \S+|规则运行 \S+) · \d{4}/).first();
+    const origin = drawer
+      .getByText(/ · (手动打标签|批量操作|规则自动打标签|API|企业微信接口|导入|恢复|批量任务 \S+|导入任务 \S+|规则运行 \S+) · \d{4}/)
+      .first();
     await origin.waitFor();
     await snap(page, 'customers-detail');
   });
@@ -183,9 +244,20 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     const [picked] = await db
       .select({ id: customers.externalUserid, name: customers.name, initials: customers.nameInitials })
       .from(customers)
-      .where(and(eq(customers.corpId, 'ww-demo'), sql`${customers.nameInitials} ~ '^[a-z]{3}$'`, sql`(select count(*) from customers o where o.corp_id = ${customers.corpId} and o.name_initials = ${customers.nameInitials}) = 1`))
+      .where(
+        and(
+          eq(customers.corpId, 'ww-demo'),
+          sql`${customers.nameInitials} ~ '^[a-z]{3}$'`,
+          sql`(select count(*) from customers o where o.corp_id = ${customers.corpId} and o.name_initials = ${customers.nameInitials}) = 1`,
+        ),
+      )
       .limit(1);
-    const [follow] = await db.select({ name: employees.name }).from(follows).innerJoin(employees, and(eq(employees.corpId, follows.corpId), eq(employees.userid, follows.userid))).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.externalUserid, picked!.id))).limit(1);
+    const [follow] = await db
+      .select({ name: employees.name })
+      .from(follows)
+      .innerJoin(employees, and(eq(employees.corpId, follows.corpId), eq(employees.userid, follows.userid)))
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.externalUserid, picked!.id)))
+      .limit(1);
     await page.keyboard.press('Control+k');
     await page.getByLabel('输入名称或拼音首字母，回车跳转').fill(picked!.initials!);
     const hit = page.getByRole('dialog').locator('.ant-list-item', { hasText: '客户' }).filter({ hasText: picked!.name }).first();
@@ -202,7 +274,9 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     await page.locator('.ant-drawer-close').click();
     await page.waitForURL((url) => !url.search.includes('customer='));
     await page.getByLabel('搜索客户名称').fill(picked!.initials!);
-    await countLabel(page).getByText(/^共 1 位客户/).waitFor();
+    await countLabel(page)
+      .getByText(/^共 1 位客户/)
+      .waitFor();
     expect((await page.locator('.ant-table-tbody .ant-table-row').first().locator('button').first().innerText()).trim()).toBe(picked!.name);
     await snap(page, 'customers-search-initials');
   });
@@ -224,7 +298,9 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
     await page.waitForURL((url) => !url.search.includes('customer='));
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
-    await countLabel(page).getByText(/5000 customers/).waitFor();
+    await countLabel(page)
+      .getByText(/5000 customers/)
+      .waitFor();
     await snap(page, 'customers-en');
   });
 });

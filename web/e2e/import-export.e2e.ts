@@ -24,7 +24,11 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
   const stage = useStage();
 
   async function tagNamed(group: string, name: string) {
-    const [row] = await stage().database.db.select({ tagId: tags.tagId }).from(tags).innerJoin(tagGroups, eq(tags.groupId, tagGroups.groupId)).where(and(eq(tags.corpId, corpId), eq(tagGroups.name, group), eq(tags.name, name)));
+    const [row] = await stage()
+      .database.db.select({ tagId: tags.tagId })
+      .from(tags)
+      .innerJoin(tagGroups, eq(tags.groupId, tagGroups.groupId))
+      .where(and(eq(tags.corpId, corpId), eq(tagGroups.name, group), eq(tags.name, name)));
     return row!.tagId;
   }
 
@@ -34,13 +38,24 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await page.goto('/import-export');
     await page.getByRole('heading', { name: '导入导出' }).waitFor();
     const before = (await stage().database.db.select().from(customers).where(eq(customers.corpId, corpId))).length;
-    await pickCsv(page, 'leads-bad.csv', `userid,name,tags\n${demo.admin.username},好客户,客户等级/A级重要客户\nnobody,坏客户,客户等级/A级重要客户\n${demo.admin.username},,\n`);
+    await pickCsv(
+      page,
+      'leads-bad.csv',
+      `userid,name,tags\n${demo.admin.username},好客户,客户等级/A级重要客户\nnobody,坏客户,客户等级/A级重要客户\n${demo.admin.username},,\n`,
+    );
     await page.getByRole('button', { name: '检查文件' }).click();
     await page.getByText('发现 2 个问题').waitFor();
     const issues = page.getByRole('table', { name: '文件问题列表' });
     const row = issues.getByRole('row', { name: /unknown employee "nobody"/ });
     expect((await row.getByRole('cell').allInnerTexts()).map((s) => s.trim())).toEqual(['3', 'userid', 'unknown employee "nobody"']);
-    expect((await issues.getByRole('row', { name: /name is required/ }).getByRole('cell').allInnerTexts()).slice(0, 2)).toEqual(['4', 'name']);
+    expect(
+      (
+        await issues
+          .getByRole('row', { name: /name is required/ })
+          .getByRole('cell')
+          .allInnerTexts()
+      ).slice(0, 2),
+    ).toEqual(['4', 'name']);
     expect(await page.getByRole('button', { name: '开始导入' }).isDisabled()).toBe(true);
     await snap(page, 'import-dry-run-issues-zh');
     expect((await stage().database.db.select().from(customers).where(eq(customers.corpId, corpId))).length).toBe(before);
@@ -50,7 +65,12 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     await page.goto('/import-export');
-    const sample = await download(page, () => page.locator('.ant-collapse-extra').getByRole('button', { name: /下载示例文件/ }).click());
+    const sample = await download(page, () =>
+      page
+        .locator('.ant-collapse-extra')
+        .getByRole('button', { name: /下载示例文件/ })
+        .click(),
+    );
     expect(sample.text.split('\r\n')[0]).toBe('external_userid,name,gender,province,city,corp_name,userid,add_time,tags');
     await page.locator('input[type=file]').setInputFiles({ name: sample.name, mimeType: 'text/csv', buffer: Buffer.from(sample.text, 'utf8') });
     await page.getByRole('button', { name: '检查文件' }).click();
@@ -61,7 +81,9 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
   it('refuses a cross-site style CSV post riding the cookie; the console’s own upload passes', async () => {
     const page = await stage().newPage();
     await logIn(page, demo.admin);
-    const status = await page.evaluate(async () => (await fetch('/api/v1/imports?dryRun=true', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'userid,name\nx,y\n' })).status);
+    const status = await page.evaluate(
+      async () => (await fetch('/api/v1/imports?dryRun=true', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'userid,name\nx,y\n' })).status,
+    );
     expect(status).toBe(403);
   });
 
@@ -70,7 +92,11 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await logIn(page, demo.admin);
     await page.goto('/import-export');
     const names = ['导入测试甲', '导入测试乙'];
-    await pickCsv(page, 'leads.csv', `userid,name,gender,tags\n${names.map((n) => `${demo.admin.username},${n},女,客户等级/A级重要客户;购买意向/高意向`).join('\n')}\n`);
+    await pickCsv(
+      page,
+      'leads.csv',
+      `userid,name,gender,tags\n${names.map((n) => `${demo.admin.username},${n},女,客户等级/A级重要客户;购买意向/高意向`).join('\n')}\n`,
+    );
     await page.getByRole('button', { name: '检查文件' }).click();
     await page.getByText('检查通过，可以导入').waitFor();
     const summary = page.getByLabel('检查结果汇总');
@@ -91,10 +117,25 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await snap(page, 'import-done-zh');
 
     const db = stage().database.db;
-    const created = await db.select().from(customers).where(and(eq(customers.corpId, corpId), inArray(customers.name, names)));
+    const created = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.corpId, corpId), inArray(customers.name, names)));
     expect(created).toHaveLength(2);
     const tagIds = [await tagNamed('客户等级', 'A级重要客户'), await tagNamed('购买意向', '高意向')];
-    const put = await db.select().from(marks).where(and(eq(marks.corpId, corpId), inArray(marks.externalUserid, created.map((c) => c.externalUserid)), inArray(marks.tagId, tagIds)));
+    const put = await db
+      .select()
+      .from(marks)
+      .where(
+        and(
+          eq(marks.corpId, corpId),
+          inArray(
+            marks.externalUserid,
+            created.map((c) => c.externalUserid),
+          ),
+          inArray(marks.tagId, tagIds),
+        ),
+      );
     expect(put).toHaveLength(4);
     await link.click();
     await page.waitForURL(/\/operations\?id=op/);
@@ -127,27 +168,55 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await logIn(page, demo.admin);
     const db = stage().database.db;
     await page.goto('/import-export');
-    await pickCsv(page, 'undo-me.csv', `userid,name,tags\n${demo.admin.username},撤销测试甲,投诉客户/处理中\n${demo.admin.username},撤销测试乙,投诉客户/处理中\n`);
+    await pickCsv(
+      page,
+      'undo-me.csv',
+      `userid,name,tags\n${demo.admin.username},撤销测试甲,投诉客户/处理中\n${demo.admin.username},撤销测试乙,投诉客户/处理中\n`,
+    );
     await page.getByRole('button', { name: '检查文件' }).click();
     await page.getByText('检查通过，可以导入').waitFor();
     await page.getByRole('button', { name: '开始导入' }).click();
     await page.getByRole('link', { name: /查看操作记录 op/ }).waitFor();
-    const [imported] = await db.select().from(operations).where(and(eq(operations.corpId, corpId), eq(operations.kind, 'import'))).orderBy(operations.createdAt).limit(1).offset((await db.select().from(operations).where(and(eq(operations.corpId, corpId), eq(operations.kind, 'import')))).length - 1);
-    const [gone] = await db.select().from(customers).where(and(eq(customers.corpId, corpId), eq(customers.name, '撤销测试甲')));
+    const [imported] = await db
+      .select()
+      .from(operations)
+      .where(and(eq(operations.corpId, corpId), eq(operations.kind, 'import')))
+      .orderBy(operations.createdAt)
+      .limit(1)
+      .offset(
+        (
+          await db
+            .select()
+            .from(operations)
+            .where(and(eq(operations.corpId, corpId), eq(operations.kind, 'import')))
+        ).length - 1,
+      );
+    const [gone] = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.corpId, corpId), eq(customers.name, '撤销测试甲')));
     const tagId = await tagNamed('投诉客户', '处理中');
     // Someone takes the tag off one of the two customers since: a batch untag through the API, run by the worker.
     const batch = await page.evaluate(
-      async (body) => (await (await fetch('/api/v1/operations/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { operation: { operationId: string } },
+      async (body) =>
+        (await (
+          await fetch('/api/v1/operations/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        ).json()) as { operation: { operationId: string } },
       { action: 'untag', tagIds: [tagId], selection: { externalUserids: [gone!.externalUserid] } },
     );
-    await expect.poll(async () => (await db.select().from(operations).where(eq(operations.operationId, batch.operation.operationId)))[0]?.status, { timeout: 20_000 }).toBe('succeeded');
+    await expect
+      .poll(async () => (await db.select().from(operations).where(eq(operations.operationId, batch.operation.operationId)))[0]?.status, { timeout: 20_000 })
+      .toBe('succeeded');
 
     await page.goto('/operations');
     await page.getByRole('heading', { name: '操作记录' }).waitFor();
     await page.getByRole('button', { name: `查看操作 ${imported!.operationId}` }).click();
     const drawer = page.getByRole('dialog');
     await drawer.getByRole('button', { name: /^撤\s*销$/ }).click();
-    await page.getByRole('tooltip').getByRole('button', { name: /^撤\s*销$/ }).click();
+    await page
+      .getByRole('tooltip')
+      .getByRole('button', { name: /^撤\s*销$/ })
+      .click();
     await page.getByText(/撤销完成：添加 0，移除 1，冲突 1/).waitFor();
     await drawer.getByRole('link', { name: /已被 op.+ 撤销/ }).click();
     await drawer.getByText('冲突（1）').waitFor();
@@ -155,10 +224,23 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     expect(await conflict.innerText()).toMatch(/投诉客户\/处理中[\s\S]*之后已被移除/);
     await snap(page, 'operations-undo-conflicts-zh');
     // The import's marks are off (the other customer's), and the import now offers redo, not undo.
-    expect(await db.select().from(marks).where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagId), eq(marks.operationId, imported!.operationId)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(marks)
+        .where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagId), eq(marks.operationId, imported!.operationId))),
+    ).toHaveLength(0);
     await page.goto(`/operations?id=${imported!.operationId}`);
-    await page.getByRole('dialog').getByRole('button', { name: /^重\s*做$/ }).waitFor();
-    expect(await page.getByRole('dialog').getByRole('button', { name: /^撤\s*销$/ }).count()).toBe(0);
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^重\s*做$/ })
+      .waitFor();
+    expect(
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: /^撤\s*销$/ })
+        .count(),
+    ).toBe(0);
   });
 
   it('filters the audit log by event type, shows only those rows, expands a change, and exports the same filter', async () => {
@@ -228,17 +310,32 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
     await logIn(page, demo.admin);
     // An import (sent as the console sends it) and a batch, so both kinds are there to tell apart.
     await page.evaluate(async (userid) => {
-      await fetch('/api/v1/imports', { method: 'POST', headers: { 'content-type': 'text/csv', 'tagloom-upload': '1' }, body: `userid,name\n${userid},筛选测试\n` });
+      await fetch('/api/v1/imports', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', 'tagloom-upload': '1' },
+        body: `userid,name\n${userid},筛选测试\n`,
+      });
       const customers = (await (await fetch('/api/v1/customers?limit=1')).json()) as { customers: { externalUserid: string }[] };
       const groups = (await (await fetch('/api/v1/tag-groups')).json()) as { groups: { tags: { tagId: string }[] }[] };
-      await fetch('/api/v1/operations/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'tag', tagIds: [groups.groups[0]!.tags[0]!.tagId], selection: { externalUserids: [customers.customers[0]!.externalUserid] } }) });
+      await fetch('/api/v1/operations/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          action: 'tag',
+          tagIds: [groups.groups[0]!.tags[0]!.tagId],
+          selection: { externalUserids: [customers.customers[0]!.externalUserid] },
+        }),
+      });
     }, demo.admin.username);
     await page.goto('/operations');
     const rows = page.locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
     expect(new Set(await page.locator('tbody tr.ant-table-row td:first-child').allInnerTexts()).size).toBeGreaterThan(1);
     await page.getByLabel('操作类型').click();
-    await Promise.all([page.waitForResponse((r) => r.url().includes('/api/v1/operations?') && r.url().includes('kind=import')), page.locator('.ant-select-item-option[title="导入"]').click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/operations?') && r.url().includes('kind=import')),
+      page.locator('.ant-select-item-option[title="导入"]').click(),
+    ]);
     await page.waitForTimeout(200);
     const kinds = await page.locator('tbody tr.ant-table-row td:first-child').allInnerTexts();
     expect(kinds.length).toBeGreaterThan(0);

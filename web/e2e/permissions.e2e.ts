@@ -38,7 +38,11 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     expect(await page.getByRole('button', { name: /新建标签组/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /从模板添加/ }).count()).toBe(0);
     const direct = await page.evaluate(async () => {
-      const res = await fetch('/api/v1/tag-groups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '越权组', tags: [{ name: 'x' }] }) });
+      const res = await fetch('/api/v1/tag-groups', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: '越权组', tags: [{ name: 'x' }] }),
+      });
       return { status: res.status, body: await res.json() };
     });
     expect(direct.status).toBe(403);
@@ -53,11 +57,17 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     const root = (await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).departments[0].name)) as string;
     await page.getByRole('button', { name: `在 ${root} 下添加子部门` }).click();
     await page.getByRole('dialog').getByLabel('部门名称').fill('浦东体验店');
-    await page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^保\s*存$/ })
+      .click();
     await page.getByRole('button', { name: '重命名部门 浦东体验店' }).waitFor();
     await snap(page, 'permissions-departments');
     await page.getByRole('button', { name: '删除部门 华东大区' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /^删\s*除$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^删\s*除$/ })
+      .click();
     await page.getByText(/has sub-departments/).waitFor();
     expect(await page.getByRole('button', { name: '删除部门 华东大区' }).count()).toBe(1);
 
@@ -76,7 +86,10 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await page.getByRole('cell', { name: '浦东销售一号', exact: true }).waitFor();
     expect(await page.locator('.ant-table-tbody tr.ant-table-row').count()).toBe(1);
     await snap(page, 'permissions-members-filtered');
-    const [row] = await stage().database.db.select().from(employees).where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, 'pd-sales-1')));
+    const [row] = await stage()
+      .database.db.select()
+      .from(employees)
+      .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, 'pd-sales-1')));
     expect(row).toMatchObject({ name: '浦东销售一号', role: 'staff' });
 
     await page.getByRole('tab', { name: '部门' }).click();
@@ -87,7 +100,11 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '华东大区' }).click();
     await move.getByRole('button', { name: /^保\s*存$/ }).click();
     await move.waitFor({ state: 'hidden' });
-    const moved = (await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).departments)) as { name: string; parentId: number; deptId: number }[];
+    const moved = (await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).departments)) as {
+      name: string;
+      parentId: number;
+      deptId: number;
+    }[];
     expect(moved.find((d) => d.name === '浦东体验店')!.parentId).toBe(moved.find((d) => d.name === '华东大区')!.deptId);
   });
 
@@ -95,12 +112,16 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     await page.goto('/permissions?tab=apps');
-    const gettoken = async (secret: string) => (await (await fetch(`${stage().base}/cgi-bin/gettoken?corpid=ww-demo&corpsecret=${encodeURIComponent(secret)}`)).json()) as { errcode: number };
+    const gettoken = async (secret: string) =>
+      (await (await fetch(`${stage().base}/cgi-bin/gettoken?corpid=ww-demo&corpsecret=${encodeURIComponent(secret)}`)).json()) as { errcode: number };
     const readSecret = async () => (await page.getByTestId('app-secret').textContent())!.trim();
 
     await page.getByRole('button', { name: /创建应用/ }).click();
     await page.getByRole('dialog').getByLabel('应用名称').fill('门店小程序');
-    await page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^保\s*存$/ })
+      .click();
     await page.getByText('Secret 只显示这一次').waitFor();
     const first = await readSecret();
     expect(first).toMatch(/^[A-Za-z0-9]{43}$/);
@@ -110,7 +131,10 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     expect(await page.content()).not.toContain(first);
 
     await page.getByRole('button', { name: '重置应用 门店小程序 的 Secret' }).click();
-    await page.getByRole('button', { name: /^重置 Secret$/ }).last().click();
+    await page
+      .getByRole('button', { name: /^重置 Secret$/ })
+      .last()
+      .click();
     await page.getByText('Secret 只显示这一次').waitFor();
     const second = await readSecret();
     expect(second).not.toBe(first);
@@ -132,9 +156,14 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await page.locator('.ant-modal-confirm-title', { hasText: '这会取消你自己角色的「管理角色与授权」权限' }).waitFor();
     expect(await page.locator('.ant-modal-confirm').count()).toBe(1);
     await snap(page, 'permissions-self-lockout');
-    await page.getByRole('dialog').getByRole('button', { name: /^取\s*消$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^取\s*消$/ })
+      .click();
     expect(await box.isChecked()).toBe(true);
-    const admin = (await page.evaluate(async () => (await (await fetch('/api/v1/roles')).json()).roles.find((r: { roleId: string }) => r.roleId === 'admin'))) as { permissions: string[] };
+    const admin = (await page.evaluate(async () =>
+      (await (await fetch('/api/v1/roles')).json()).roles.find((r: { roleId: string }) => r.roleId === 'admin'),
+    )) as { permissions: string[] };
     expect(admin.permissions).toContain('role.manage');
   });
 
@@ -147,8 +176,14 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
     await page.getByText('你没有访问「权限配置」的权限').waitFor();
     await snap(page, 'permissions-readonly');
     const calls = await page.evaluate(async () => {
-      const call = async (method: string, path: string, body?: unknown) => (await fetch(`/api/v1${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })).status;
-      return { patchRole: await call('PATCH', '/roles/readonly', { permissions: ['customer.view', 'tagGroup.create'] }), apps: await call('GET', '/apps'), employee: await call('POST', '/employees', { userid: 'x1', name: 'x', departmentIds: [1], role: 'admin' }) };
+      const call = async (method: string, path: string, body?: unknown) =>
+        (await fetch(`/api/v1${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined }))
+          .status;
+      return {
+        patchRole: await call('PATCH', '/roles/readonly', { permissions: ['customer.view', 'tagGroup.create'] }),
+        apps: await call('GET', '/apps'),
+        employee: await call('POST', '/employees', { userid: 'x1', name: 'x', departmentIds: [1], role: 'admin' }),
+      };
     });
     expect(calls).toEqual({ patchRole: 403, apps: 403, employee: 403 });
   });

@@ -152,7 +152,10 @@ describeBrowser('the console in Chromium: corp settings, one’s own password, r
     await openEditor();
     await drawer.locator('.ant-card', { hasText: '新标签组' }).getByText('老客户').waitFor();
     expect(await drawer.getByText('旧标签组').count()).toBe(0);
-    const [saved] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.groupId, group.body.groupId)));
+    const [saved] = await stage()
+      .database.db.select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.groupId, group.body.groupId)));
     expect(saved).toMatchObject({ name: '新标签组', order: 5, kind: 'strategy', strategyId });
   });
 });

@@ -7,11 +7,15 @@ import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 /** The live count's number once it answers for the current conditions. */
 async function liveCount(page: Page): Promise<number> {
   const count = page.getByTestId('live-count');
-  await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid="live-count"]');
-    return el?.getAttribute('data-current') === 'true' && /\d/.test(el.textContent ?? '');
-    // The first count of a run builds the corp's in-memory index, which takes a while on a busy machine.
-  }, undefined, { timeout: 90_000 });
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('[data-testid="live-count"]');
+      return el?.getAttribute('data-current') === 'true' && /\d/.test(el.textContent ?? '');
+      // The first count of a run builds the corp's in-memory index, which takes a while on a busy machine.
+    },
+    undefined,
+    { timeout: 90_000 },
+  );
   return Number((await count.innerText()).replace(/[^\d]/g, ''));
 }
 
@@ -41,10 +45,13 @@ async function choose(page: Page, label: string, text: string, away: Locator) {
 
 /** Sends a JSON POST from the page (with its session), as the console does, and returns status and body. */
 async function postJson(page: Page, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(async ([url, payload]) => {
-    const res = await fetch(`/api/v1${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-    return { status: res.status, body: await res.json() };
-  }, [path, body] as const);
+  return page.evaluate(
+    async ([url, payload]) => {
+      const res = await fetch(`/api/v1${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      return { status: res.status, body: await res.json() };
+    },
+    [path, body] as const,
+  );
 }
 
 /** Confirms the open popconfirm by its danger button. */
@@ -66,14 +73,19 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     expect(await page.getByTestId('audience-text').inputValue()).toBe('tag:看房');
     const withTag = await liveCount(page);
     expect(withTag).toBeGreaterThan(0);
-    await page.getByRole('button', { name: /添加条件/ }).first().click();
+    await page
+      .getByRole('button', { name: /添加条件/ })
+      .first()
+      .click();
     await page.getByRole('menuitem', { name: '性别' }).click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and gender:female');
     const narrowed = await liveCount(page);
     expect(narrowed).toBeLessThan(withTag);
     // The gender condition's own switch (the builder may still be drawing the new row when the text already shows it).
     await page.getByRole('group', { name: '性别', exact: true }).getByRole('switch', { name: '取反（不满足）' }).click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and not gender:female');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="audience-text"]') as HTMLTextAreaElement).value === 'tag:看房 and not gender:female',
+    );
     expect(await liveCount(page)).toBe(withTag - narrowed);
     await snap(page, 'smart-builder-zh');
   });
@@ -138,7 +150,18 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     for (const partial of ['tag:看', 'tag:看房 or', 'tag:看房 or tag:购房意']) await text.fill(partial);
     await text.fill('tag:高意向');
     const final = await liveCount(page);
-    const alone = await page.evaluate(async () => (await (await fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'tag:高意向' }) })).json()).count as number);
+    const alone = await page.evaluate(
+      async () =>
+        (
+          await (
+            await fetch('/api/v1/audiences/count', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ text: 'tag:高意向' }),
+            })
+          ).json()
+        ).count as number,
+    );
     expect(final).toBe(alone);
   });
 
@@ -149,7 +172,11 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await page.goto('/smart-groups');
     await page.getByRole('heading', { name: 'Smart tag groups' }).waitFor();
     await page.getByRole('button', { name: /New smart group/ }).click();
-    await page.getByTestId('audience-text').fill('(tag:看房 or city in (上海, 杭州)) and attr.level>=3 and event:link.clicked(target=楼盘A, count>=2, within=7d) and dept:2+ and source in (scan, search)');
+    await page
+      .getByTestId('audience-text')
+      .fill(
+        '(tag:看房 or city in (上海, 杭州)) and attr.level>=3 and event:link.clicked(target=楼盘A, count>=2, within=7d) and dept:2+ and source in (scan, search)',
+      );
     await page.getByRole('group', { name: 'OR group' }).waitFor();
     await liveCount(page);
     await snap(page, 'smart-builder-en');
@@ -171,7 +198,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await snap(admin, 'tag-group-scope-zh');
     await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const [saved] = await stage().database.db.select({ scope: tagGroups.scope }).from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '行业'), isNull(tagGroups.deletedAt)));
+    const [saved] = await stage()
+      .database.db.select({ scope: tagGroups.scope })
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '行业'), isNull(tagGroups.deletedAt)));
     expect(saved?.scope).toEqual({ view: { departments: [6] }, apply: {} });
 
     const staff = await stage().newPage();
@@ -196,7 +226,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await page.getByText('已保存').waitFor();
     const row = page.getByRole('row', { name: /华东销售规则组/ });
     await row.getByText('1 个部门、0 位成员').waitFor();
-    const [saved] = await stage().database.db.select().from(strategies).where(and(eq(strategies.corpId, 'ww-demo'), eq(strategies.name, '华东销售规则组')));
+    const [saved] = await stage()
+      .database.db.select()
+      .from(strategies)
+      .where(and(eq(strategies.corpId, 'ww-demo'), eq(strategies.name, '华东销售规则组')));
     expect(saved).toMatchObject({ parentId: 0, adminList: ['d2u1'] });
     expect(saved!.privilege).toMatchObject({ send_customer_msg: true, manage_customer_tag: true });
 
@@ -214,18 +247,27 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await drawer.locator('.ant-drawer-close').click();
     await drawer.waitFor({ state: 'hidden' });
     await snap(page, 'rule-groups-zh');
-    const [group] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '华东专属')));
+    const [group] = await stage()
+      .database.db.select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '华东专属')));
     expect(group).toMatchObject({ kind: 'strategy', strategyId: saved!.strategyId });
   });
 
-  it('标签组规则: renames a smart group, adds a second smart tag with its member count, renames that tag and deletes the first', { timeout: 180_000 }, async () => {
+  it('标签组规则: renames a smart group, adds a second smart tag with its member count, renames that tag and deletes the first', {
+    timeout: 180_000,
+  }, async () => {
     const { database } = stage();
     const page = await stage().newPage();
     await logIn(page, demo.admin);
     const created = await postJson(page, '/smart-groups', { name: '待改名规则组', tags: [{ name: '看房客户', text: 'tag:看房' }] });
     expect(created.status).toBe(201);
     const groupId = created.body.groupId as string;
-    const live = async () => database.db.select().from(tags).where(and(eq(tags.corpId, 'ww-demo'), eq(tags.groupId, groupId), isNull(tags.deletedAt)));
+    const live = async () =>
+      database.db
+        .select()
+        .from(tags)
+        .where(and(eq(tags.corpId, 'ww-demo'), eq(tags.groupId, groupId), isNull(tags.deletedAt)));
     await page.goto('/smart-groups');
     await page.getByText('待改名规则组').waitFor();
 
@@ -237,7 +279,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await dialog.waitFor({ state: 'hidden' });
     const card = page.locator('.ant-card', { hasText: '看房跟进组' });
     await card.waitFor();
-    const [group] = await database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.groupId, groupId)));
+    const [group] = await database.db
+      .select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.groupId, groupId)));
     expect(group).toMatchObject({ name: '看房跟进组', order: 9, kind: 'smart' });
 
     await card.getByRole('button', { name: /添加规则标签/ }).click();
@@ -258,7 +303,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     const added = card.getByRole('row', { name: /高意向客户/ });
     await added.getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
     await added.getByText('意向评分高的客户').waitFor();
-    expect((await live()).map((t) => [t.name, t.description, t.color]).sort()).toEqual([['看房客户', '', ''], ['高意向客户', '意向评分高的客户', '#1677ff']]);
+    expect((await live()).map((t) => [t.name, t.description, t.color]).sort()).toEqual([
+      ['看房客户', '', ''],
+      ['高意向客户', '意向评分高的客户', '#1677ff'],
+    ]);
 
     await card.getByRole('button', { name: '编辑规则标签 高意向客户', exact: true }).click();
     await drawer.getByTestId('audience-text').waitFor();
@@ -267,7 +315,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await drawer.getByLabel('标签名称').fill('重点客户');
     await drawer.getByRole('button', { name: /保\s*存/ }).click();
     await drawer.waitFor({ state: 'hidden' });
-    await card.getByRole('row', { name: /重点客户/ }).getByRole('cell', { name: matched.toLocaleString(), exact: true }).waitFor();
+    await card
+      .getByRole('row', { name: /重点客户/ })
+      .getByRole('cell', { name: matched.toLocaleString(), exact: true })
+      .waitFor();
     const renamed = (await live()).find((t) => t.name === '重点客户');
     expect(renamed).toMatchObject({ rule: { tag: expect.any(String) }, color: '#1677ff', description: '意向评分高的客户' });
 
@@ -287,9 +338,20 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     const strategyId = strategy.body.strategyId as number;
     const group = await postJson(page, `/strategies/${strategyId}/tag-groups`, { name: '华南专属', tags: [{ name: '样板间' }] });
     expect(group.status).toBe(201);
-    const live = async () => (await database.db.select().from(tags).where(and(eq(tags.corpId, 'ww-demo'), eq(tags.groupId, group.body.groupId), isNull(tags.deletedAt)))).map((t) => t.name).sort();
+    const live = async () =>
+      (
+        await database.db
+          .select()
+          .from(tags)
+          .where(and(eq(tags.corpId, 'ww-demo'), eq(tags.groupId, group.body.groupId), isNull(tags.deletedAt)))
+      )
+        .map((t) => t.name)
+        .sort();
     await page.goto('/rule-groups');
-    await page.getByRole('row', { name: /华南规则组/ }).getByRole('button', { name: '编辑规则组 华南规则组' }).click();
+    await page
+      .getByRole('row', { name: /华南规则组/ })
+      .getByRole('button', { name: '编辑规则组 华南规则组' })
+      .click();
     const drawer = page.locator('.ant-drawer-open');
     const card = drawer.locator('.ant-card', { hasText: '华南专属' });
     await card.getByText('样板间').waitFor();
@@ -310,7 +372,10 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
     await card.getByRole('button', { name: '编辑标签 样板间客户', exact: true }).click();
     await dialog.getByLabel('标签名称').fill('老业主');
     await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
-    await page.locator('.ant-message').getByText(/already has a tag named "老业主"/).waitFor();
+    await page
+      .locator('.ant-message')
+      .getByText(/already has a tag named "老业主"/)
+      .waitFor();
     await dialog.getByRole('button', { name: /^取\s*消$/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await live()).toEqual(['样板间客户', '老业主'].sort());

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { tagGroups } from '../../src/db/schema/index.js';
 import { provisionCorp } from '../../src/modules/corps/provision-corp.js';
-import { demo, describeBrowser, logIn, snap, useStage, type Stage } from './support.js';
+import { demo, describeBrowser, logIn, type Stage, snap, useStage } from './support.js';
 
 /** Opens a brand-new corp with its first admin and logs that admin in: a tag library with no groups. */
 async function freshCorpAdmin(stage: Stage, corpId: string): Promise<Page> {
@@ -20,7 +20,14 @@ async function freshCorpAdmin(stage: Stage, corpId: string): Promise<Page> {
 }
 
 const groupNames = async (stage: Stage, corpId: string) =>
-  (await stage.database.db.select({ name: tagGroups.name }).from(tagGroups).where(and(eq(tagGroups.corpId, corpId)))).map((g) => g.name).sort();
+  (
+    await stage.database.db
+      .select({ name: tagGroups.name })
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, corpId)))
+  )
+    .map((g) => g.name)
+    .sort();
 
 describeBrowser('starter tag templates in Chromium', () => {
   const stage = useStage();

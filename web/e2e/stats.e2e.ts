@@ -6,7 +6,9 @@ import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 async function tagTable(page: Page, group: string): Promise<Record<string, number>> {
   const table = page.getByRole('table', { name: `${group}各标签的客户数` });
   await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBeGreaterThan(1);
-  const rows = await table.locator('tbody tr.ant-table-row').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const rows = await table
+    .locator('tbody tr.ant-table-row')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   return Object.fromEntries(rows.map(([name, customers]) => [name!, Number(customers)]));
 }
 
@@ -23,7 +25,9 @@ async function openGroup(page: Page, group: string) {
 
 /** How many customers the audience text selects for the logged-in user, by the audiences API. */
 function countOf(page: Page, text: string): Promise<number> {
-  return page.evaluate(`fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: ${JSON.stringify(text)}, sampleSize: 0 }) }).then((r) => r.json()).then((b) => b.count)`) as Promise<number>;
+  return page.evaluate(
+    `fetch('/api/v1/audiences/count', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: ${JSON.stringify(text)}, sampleSize: 0 }) }).then((r) => r.json()).then((b) => b.count)`,
+  ) as Promise<number>;
 }
 
 describeBrowser('数据统计 in Chromium: customers per tag and new customers per day, within the user’s scope', () => {

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { type Database, openDatabase } from '../../src/db/client.js';
 import { seedDemoCorp } from '../../src/demo/seed-demo.js';
 
 /** Debian's Chromium (never a downloaded browser); `.ci/run` installs it with apt. */
@@ -21,7 +21,8 @@ const screenshots = fileURLToPath(new URL('../../test-results/', import.meta.url
  */
 export function describeBrowser(name: string, fn: () => void): void {
   const present = existsSync(chromiumPath);
-  if (!present && process.env.TAGLOOM_REQUIRE_BROWSER) throw new Error(`Chromium is not at ${chromiumPath}: apt-get install -y chromium fonts-wqy-microhei (or set CHROMIUM_PATH).`);
+  if (!present && process.env.TAGLOOM_REQUIRE_BROWSER)
+    throw new Error(`Chromium is not at ${chromiumPath}: apt-get install -y chromium fonts-wqy-microhei (or set CHROMIUM_PATH).`);
   if (!present) console.warn(`Chromium is not at ${chromiumPath}: the console's browser tests are skipped (apt-get install -y chromium fonts-wqy-microhei).`);
   describe.skipIf(!present)(name, fn);
 }
@@ -58,10 +59,24 @@ export function useStage(): () => Stage {
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const newPage = async (opts: { mobile?: boolean } = {}) => {
-      const context = await browser.newContext({ baseURL: base, locale: 'zh-CN', viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1366, height: 860 }, isMobile: opts.mobile ?? false, hasTouch: opts.mobile ?? false });
+      const context = await browser.newContext({
+        baseURL: base,
+        locale: 'zh-CN',
+        viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1366, height: 860 },
+        isMobile: opts.mobile ?? false,
+        hasTouch: opts.mobile ?? false,
+      });
       contexts.push(context);
       return context.newPage();
     };

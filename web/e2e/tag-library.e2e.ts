@@ -42,7 +42,10 @@ describeBrowser('the console in Chromium: login, tag library, quick jump, langua
     await snap(page, 'create-group-counter');
     await page.getByRole('button', { name: /^保\s*存$/ }).click();
     await page.getByText('一二三四五六七八九十一二三四五六').first().waitFor();
-    const [saved] = await stage().database.db.select().from(tagGroups).where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '一二三四五六七八九十一二三四五六')));
+    const [saved] = await stage()
+      .database.db.select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, 'ww-demo'), eq(tagGroups.name, '一二三四五六七八九十一二三四五六')));
     expect(saved).toBeTruthy();
   });
 
@@ -53,7 +56,11 @@ describeBrowser('the console in Chromium: login, tag library, quick jump, langua
     expect(await page.getByRole('button', { name: /新建标签组/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /添加标签/ }).count()).toBe(0);
     const direct = await page.evaluate(async () => {
-      const res = await fetch('/api/v1/tag-groups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '越权', tags: [{ name: 'x' }] }) });
+      const res = await fetch('/api/v1/tag-groups', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: '越权', tags: [{ name: 'x' }] }),
+      });
       return { status: res.status, body: await res.json() };
     });
     expect(direct.status).toBe(403);
@@ -66,26 +73,48 @@ describeBrowser('the console in Chromium: login, tag library, quick jump, langua
     await logIn(page, demo.admin);
     const db = stage().database.db;
     // A marked tag whose group keeps other tags, so deleting it leaves the group (and only the tag lands in 最近删除).
-    const live = await db.select({ tagId: tags.tagId, groupId: tags.groupId }).from(tags).where(and(eq(tags.corpId, 'ww-demo'), isNull(tags.deletedAt)));
+    const live = await db
+      .select({ tagId: tags.tagId, groupId: tags.groupId })
+      .from(tags)
+      .where(and(eq(tags.corpId, 'ww-demo'), isNull(tags.deletedAt)));
     const groupSize = new Map<string, number>();
     for (const t of live) groupSize.set(t.groupId, (groupSize.get(t.groupId) ?? 0) + 1);
     const marked = new Set((await db.selectDistinct({ tagId: marks.tagId }).from(marks).where(eq(marks.corpId, 'ww-demo'))).map((m) => m.tagId));
     const tag = live.filter((t) => marked.has(t.tagId) && groupSize.get(t.groupId)! > 1).sort((a, b) => a.tagId.localeCompare(b.tagId))[0];
-    const before = await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)));
-    const tagName = (await page.evaluate(async (id) => (await (await fetch(`/api/v1/tag-groups?tagId=${id}`)).json()).groups[0].tags[0].name, tag!.tagId)) as string;
+    const before = await db
+      .select()
+      .from(marks)
+      .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)));
+    const tagName = (await page.evaluate(
+      async (id) => (await (await fetch(`/api/v1/tag-groups?tagId=${id}`)).json()).groups[0].tags[0].name,
+      tag!.tagId,
+    )) as string;
     await page.getByLabel(`删除标签 ${tagName}`).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(new RegExp(`${new Set(before.map((m) => m.externalUserid)).size} 位客户`)).waitFor();
     await snap(page, 'delete-confirm');
     await dialog.getByRole('button', { name: /^删\s*除$/ }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(marks)
+        .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId))),
+    ).toHaveLength(0);
     await page.getByRole('button', { name: /最近删除/ }).click();
     const drawer = page.locator('.ant-drawer');
     await drawer.getByText(tagName, { exact: true }).waitFor();
-    await drawer.getByRole('button', { name: /^恢\s*复$/ }).first().click();
+    await drawer
+      .getByRole('button', { name: /^恢\s*复$/ })
+      .first()
+      .click();
     await page.getByText('已恢复').waitFor();
-    expect(await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId)))).toHaveLength(before.length);
+    expect(
+      await db
+        .select()
+        .from(marks)
+        .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.tagId, tag!.tagId))),
+    ).toHaveLength(before.length);
   });
 
   it('jumps with Ctrl+K to a tag by its pinyin initials', async () => {
@@ -118,15 +147,28 @@ describeBrowser('the console in Chromium: login, tag library, quick jump, langua
 
   it('sidebar on a phone: a staff member sees the customer’s tags and applies one with a tap', async () => {
     const db = stage().database.db;
-    const [relation] = await db.select().from(follows).where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username))).limit(1);
+    const [relation] = await db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username)))
+      .limit(1);
     const page = await stage().newPage({ mobile: true });
     await page.goto(`/sidebar?externalUserid=${relation!.externalUserid}`);
     await page.getByRole('link', { name: /登\s*录/ }).click();
     await submitLogin(page, demo.staff);
     await page.waitForURL(/\/sidebar\?externalUserid=/);
-    const chip = page.getByRole('checkbox', { name: '看房' }).or(page.locator('.ant-tag-checkable', { hasText: '看房' })).first();
+    const chip = page
+      .getByRole('checkbox', { name: '看房' })
+      .or(page.locator('.ant-tag-checkable', { hasText: '看房' }))
+      .first();
     await chip.waitFor();
-    const has = async () => (await db.select().from(marks).where(and(eq(marks.corpId, 'ww-demo'), eq(marks.externalUserid, relation!.externalUserid), eq(marks.userid, demo.staff.username)))).length;
+    const has = async () =>
+      (
+        await db
+          .select()
+          .from(marks)
+          .where(and(eq(marks.corpId, 'ww-demo'), eq(marks.externalUserid, relation!.externalUserid), eq(marks.userid, demo.staff.username)))
+      ).length;
     const count = await has();
     const checked = (await chip.getAttribute('class'))?.includes('ant-tag-checkable-checked');
     await chip.click();

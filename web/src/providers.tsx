@@ -22,7 +22,13 @@ export const theme = { colorPrimary: '#0958d9', enterpriseTag: 'blue', personalT
 // antd's defaults that fall short of WCAG AA's 4.5:1 on white (the accessibility e2e checks them):
 // secondary text and placeholders (0.45 and 0.25 black), the info blue of "processing" tags and
 // the text of green tags (personal tags; green-8 instead of green-7).
-const contrastTokens = { colorTextDescription: 'rgba(0, 0, 0, 0.62)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)', colorInfo: theme.colorPrimary, green7: '#237804', 'green-7': '#237804' };
+const contrastTokens = {
+  colorTextDescription: 'rgba(0, 0, 0, 0.62)',
+  colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
+  colorInfo: theme.colorPrimary,
+  green7: '#237804',
+  'green-7': '#237804',
+};
 
 /**
  * What both the console and the sidebar stand on: TanStack Query, antd in the chosen language

@@ -13,7 +13,9 @@ export const customerEvents = pgTable(
   'customer_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     externalUserid: text('external_userid').notNull(),
     type: text('type').notNull(),
     target: text('target').notNull().default(''),
@@ -35,7 +37,9 @@ export const customerEvents = pgTable(
 export const audiences = pgTable(
   'audiences',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     audienceId: text('audience_id').notNull(),
     name: text('name').notNull(),
     // `nameKey(name)` (src/names): saved audiences are unique by what a person sees.

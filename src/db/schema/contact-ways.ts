@@ -11,7 +11,9 @@ import { corps } from './org.js';
 export const contactWays = pgTable(
   'contact_ways',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     configId: text('config_id').notNull(),
     type: integer('type').notNull(),
     scene: integer('scene').notNull(),

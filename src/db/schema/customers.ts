@@ -6,7 +6,9 @@ import { corps } from './org.js';
 export const customers = pgTable(
   'customers',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     externalUserid: text('external_userid').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     name: text('name').notNull(),
@@ -49,8 +51,5 @@ export const follows = pgTable(
     state: text('state').notNull().default(''),
     operUserid: text('oper_userid').notNull().default(''),
   },
-  (t) => [
-    primaryKey({ columns: [t.corpId, t.userid, t.externalUserid] }),
-    index('follows_customer_idx').on(t.corpId, t.externalUserid),
-  ],
+  (t) => [primaryKey({ columns: [t.corpId, t.userid, t.externalUserid] }), index('follows_customer_idx').on(t.corpId, t.externalUserid)],
 );

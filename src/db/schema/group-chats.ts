@@ -9,7 +9,9 @@ import { corps } from './org.js';
 export const groupChats = pgTable(
   'group_chats',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     chatId: text('chat_id').notNull(),
     name: text('name').notNull().default(''),
     owner: text('owner').notNull(),
@@ -54,7 +56,9 @@ export const groupChatMembers = pgTable(
 export const groupChatJoinWays = pgTable(
   'group_chat_join_ways',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     configId: text('config_id').notNull(),
     scene: integer('scene').notNull(),
     remark: text('remark').notNull().default(''),

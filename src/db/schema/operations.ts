@@ -14,7 +14,9 @@ export const operationStatuses = ['queued', 'running', 'succeeded', 'failed', 'c
 export const operations = pgTable(
   'operations',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     operationId: text('operation_id').notNull(),
     kind: text('kind', { enum: ['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync'] }).notNull(),
     status: text('status', { enum: operationStatuses }).notNull().default('queued'),

@@ -28,7 +28,9 @@ export const corps = pgTable('corps', {
 export const apps = pgTable(
   'apps',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     appId: text('app_id').notNull(),
     name: text('name').notNull(),
     kind: text('kind', { enum: ['customer_contact', 'app'] }).notNull(),
@@ -46,7 +48,9 @@ export const apps = pgTable(
 /** Access tokens from `gettoken`, stored as SHA-256 so a database dump leaks no usable token. */
 export const accessTokens = pgTable('access_tokens', {
   tokenHash: text('token_hash').primaryKey(),
-  corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+  corpId: text('corp_id')
+    .notNull()
+    .references(() => corps.corpId, { onDelete: 'cascade' }),
   appId: text('app_id').notNull(),
   // With the caller's secret, `issued_at` re-derives the same token, so gettoken can hand out the
   // still-valid token again (as WeCom does) without storing it.
@@ -58,7 +62,9 @@ export const accessTokens = pgTable('access_tokens', {
 export const departments = pgTable(
   'departments',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     deptId: integer('dept_id').notNull(),
     name: text('name').notNull(),
     parentId: integer('parent_id').notNull().default(0),
@@ -72,12 +78,16 @@ export const departments = pgTable(
 export const employees = pgTable(
   'employees',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     userid: text('userid').notNull(),
     name: text('name').notNull(),
     departmentIds: integer('department_ids').array().notNull().default(sql`'{}'::integer[]`),
     role: text('role').notNull().default('staff'),
-    status: text('status', { enum: ['active', 'left'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'left'] })
+      .notNull()
+      .default('active'),
     // Console login: scrypt hash (node:crypto) of the password; null = no console access.
     passwordHash: text('password_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -89,7 +99,9 @@ export const employees = pgTable(
 export const roles = pgTable(
   'roles',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     roleId: text('role_id').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -104,7 +116,9 @@ export const roles = pgTable(
 /** Console sessions; the cookie holds the token, the table only its SHA-256. */
 export const sessions = pgTable('sessions', {
   tokenHash: text('token_hash').primaryKey(),
-  corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+  corpId: text('corp_id')
+    .notNull()
+    .references(() => corps.corpId, { onDelete: 'cascade' }),
   userid: text('userid').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

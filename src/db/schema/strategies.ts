@@ -9,7 +9,9 @@ import { corps } from './org.js';
 export const strategies = pgTable(
   'strategies',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     strategyId: integer('strategy_id').notNull(),
     parentId: integer('parent_id').notNull().default(0),
     name: text('name').notNull(),

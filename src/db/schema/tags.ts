@@ -17,14 +17,18 @@ export type TagGroupScope = { view?: Audience; apply?: Audience };
 export const tagGroups = pgTable(
   'tag_groups',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     groupId: text('group_id').notNull(),
     name: text('name').notNull(),
     // `nameKey(name)` (src/names): look-alike names (ＶＩＰ, VIP + U+200B, vip) share it, so the
     // unique index refuses them even when two writers race.
     nameKey: text('name_key').notNull(),
     order: bigint('order', { mode: 'number' }).notNull().default(0),
-    kind: text('kind', { enum: ['corp', 'strategy', 'smart'] }).notNull().default('corp'),
+    kind: text('kind', { enum: ['corp', 'strategy', 'smart'] })
+      .notNull()
+      .default('corp'),
     strategyId: integer('strategy_id'),
     // Who may see and who may apply the group's tags; an empty audience means everyone.
     scope: jsonb('scope').$type<TagGroupScope>().notNull().default({}),
@@ -34,9 +38,7 @@ export const tagGroups = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.corpId, t.groupId] }),
-    uniqueIndex('tag_groups_live_name_uq')
-      .on(t.corpId, sql`coalesce(${t.strategyId}, 0)`, t.nameKey)
-      .where(sql`${t.deletedAt} is null`),
+    uniqueIndex('tag_groups_live_name_uq').on(t.corpId, sql`coalesce(${t.strategyId}, 0)`, t.nameKey).where(sql`${t.deletedAt} is null`),
   ],
 );
 
@@ -70,7 +72,9 @@ export const tags = pgTable(
 export const personalTags = pgTable(
   'personal_tags',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     tagId: text('tag_id').notNull(),
     ownerUserid: text('owner_userid').notNull(),
     groupName: text('group_name').notNull().default(''),
@@ -79,10 +83,7 @@ export const personalTags = pgTable(
     nameKey: text('name_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.corpId, t.tagId] }),
-    uniqueIndex('personal_tags_owner_name_uq').on(t.corpId, t.ownerUserid, t.nameKey),
-  ],
+  (t) => [primaryKey({ columns: [t.corpId, t.tagId] }), uniqueIndex('personal_tags_owner_name_uq').on(t.corpId, t.ownerUserid, t.nameKey)],
 );
 
 /** Where a mark came from; the audit trail and undo (issue 5) key on it. */

@@ -21,7 +21,9 @@ export type WebhookMapping = {
 export const webhookSources = pgTable(
   'webhook_sources',
   {
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     sourceId: text('source_id').notNull(),
     name: text('name').notNull(),
     // Kept as is, unlike app secrets (hashed): HMAC verification needs the secret itself, and a hash
@@ -48,10 +50,14 @@ export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    corpId: text('corp_id').notNull().references(() => corps.corpId, { onDelete: 'cascade' }),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
     sourceId: text('source_id').notNull(),
     deliveryId: text('delivery_id'),
-    outcome: text('outcome', { enum: ['accepted', 'refused'] }).$type<WebhookOutcome>().notNull(),
+    outcome: text('outcome', { enum: ['accepted', 'refused'] })
+      .$type<WebhookOutcome>()
+      .notNull(),
     status: integer('status').notNull(),
     code: text('code'),
     reason: text('reason'),

@@ -1,12 +1,12 @@
-import { expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { expect, it } from 'vitest';
+import { seededRandom } from '../../demo/random.js';
 import { apiClient, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildRegionalCorp } from '../../test/org-fixture.js';
 import { givePassword, loginCookie } from '../../test/session.js';
 import { fetchToken } from '../../wecom/test-support.js';
 import { databaseFingerprint } from './fingerprint.test-support.js';
-import { seededRandom } from '../../demo/random.js';
 import { casesFor, type FuzzCase, type Identity } from './mutations.test-support.js';
 import { fuzzOperations, type Vocabulary } from './operations.test-support.js';
 
@@ -33,20 +33,55 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const appId = ok(await api.post('/apps', { name: '模糊测试应用', range: { departments: [77], userids: [] } })).appId as string;
   ok(await api.post('/roles', { roleId: 'fuzz-role', name: '模糊测试角色', permissions: ['customer.view'], dataScope: 'own' }));
   const audience = ok(await api.post('/audiences', { name: '模糊人群', expression: { tag } })).audienceId as string;
-  const rule = ok(await api.post('/rules', { name: '模糊规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [tag] }] } })).ruleId as string;
+  const rule = ok(
+    await api.post('/rules', { name: '模糊规则', definition: { trigger: { kind: 'customer.added' }, actions: [{ kind: 'add', tagIds: [tag] }] } }),
+  ).ruleId as string;
   const smart = ok(await api.post('/smart-groups', { name: '模糊智能组', tags: [{ name: '模糊智能标签', expression: { tag } }] }));
   const personalTag = ok(await apiClient(app, corp.secret, corp.people.shStaff).post('/personal-tags', { name: '模糊私有' })).tagId as string;
   const token = await fetchToken(app(), corp.corpId, corp.secret);
-  const created = await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${token}`, payload: { strategy_name: '模糊规则组', admin_list: [corp.people.admin], range: [{ type: 1, userid: corp.people.shStaff }] } });
+  const created = await app().inject({
+    method: 'POST',
+    url: `/cgi-bin/externalcontact/customer_strategy/create?access_token=${token}`,
+    payload: { strategy_name: '模糊规则组', admin_list: [corp.people.admin], range: [{ type: 1, userid: corp.people.shStaff }] },
+  });
   const strategy = created.json().strategy_id as number;
-  const strategyGroup = ok(await api.post(`/strategies/${strategy}/tag-groups`, { name: '模糊规则标签组', tags: [{ name: '模糊规则标签' }] })).groupId as string;
-  const webhookSource = ok(await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).source.sourceId as string;
+  const strategyGroup = ok(await api.post(`/strategies/${strategy}/tag-groups`, { name: '模糊规则标签组', tags: [{ name: '模糊规则标签' }] }))
+    .groupId as string;
+  const webhookSource = ok(
+    await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } }),
+  ).source.sourceId as string;
   ok(await api.post('/group-chats', { chatId: 'wrFuzz', owner: corp.people.shStaff, name: '模糊群' }));
   ok(await api.post('/group-chats/wrFuzz/members', { externalUserid: corp.shCustomer, joinTime: new Date().toISOString(), joinScene: 3 }));
-  const joinWay = (await app().inject({ method: 'POST', url: `/cgi-bin/externalcontact/groupchat/add_join_way?access_token=${token}`, payload: { scene: 2, chat_id_list: ['wrFuzz'], state: '模糊' } })).json().config_id as string;
+  const joinWay = (
+    await app().inject({
+      method: 'POST',
+      url: `/cgi-bin/externalcontact/groupchat/add_join_way?access_token=${token}`,
+      payload: { scene: 2, chat_id_list: ['wrFuzz'], state: '模糊' },
+    })
+  ).json().config_id as string;
   const password = await givePassword(db, corp.corpId, corp.people.admin);
-  const contactWay = ok(await api.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [corp.people.shStaff], state: '模糊渠道' })).configId as string;
-  return { ...corp, webhookSource, contactWay, chat: 'wrFuzz', joinWay, tag, group, operation, appId, audience, smartGroup: smart.groupId as string, smartTag: smart.tags[0].tagId as string, personalTag, token, strategy, strategyGroup, password, rule };
+  const contactWay = ok(await api.post('/contact-ways', { type: 'single', scene: 'qrcode', userids: [corp.people.shStaff], state: '模糊渠道' }))
+    .configId as string;
+  return {
+    ...corp,
+    webhookSource,
+    contactWay,
+    chat: 'wrFuzz',
+    joinWay,
+    tag,
+    group,
+    operation,
+    appId,
+    audience,
+    smartGroup: smart.groupId as string,
+    smartTag: smart.tags[0].tagId as string,
+    personalTag,
+    token,
+    strategy,
+    strategyGroup,
+    password,
+    rule,
+  };
 }
 
 describeDb('fuzz: every documented route × bad input, refused at the edge, never a 5xx or -1, nothing written', (db) => {
@@ -58,14 +93,43 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
       const byName: Record<string, unknown> = {
         groupId: path.includes('/smart-groups') ? s.smartGroup : path.includes('/strategies') ? s.strategyGroup : s.group,
         tagId: path.includes('/personal-tags') ? s.personalTag : path.includes('/smart-groups') ? s.smartTag : s.tag,
-        externalUserid: s.shCustomer, external_userid: s.shCustomer, userid: s.people.shStaff, username: s.people.admin,
-        configId: s.contactWay, config_id: path.includes('/groupchat/') ? s.joinWay : s.contactWay, user: [s.people.shStaff],
-        deptId: 77, roleId: 'fuzz-role', appId: s.appId, audienceId: s.audience, operationId: s.operation, ruleId: s.rule,
-        corpId: s.corpId, corpid: s.corpId, corpsecret: s.secret, strategy_id: s.strategy, strategyId: s.strategy, adminList: [s.people.admin],
-        tagIds: [s.tag], tag_id: [s.tag], add_tag: [s.tag], add: [s.tag], groupIds: [s.group], group_id: [s.group],
-        externalUserids: [s.shCustomer], userid_list: [s.people.shStaff], admin_list: [s.people.admin],
-        chatId: s.chat, chat_id: s.chat, chat_id_list: [s.chat], memberId: s.shCustomer, owner: s.people.shStaff, limit: path.includes('/groupchat/') ? 10 : undefined,
-        expression: { tag: s.tag }, color: '#336699', id: path.startsWith('/cgi-bin/') ? s.tag : undefined,
+        externalUserid: s.shCustomer,
+        external_userid: s.shCustomer,
+        userid: s.people.shStaff,
+        username: s.people.admin,
+        configId: s.contactWay,
+        config_id: path.includes('/groupchat/') ? s.joinWay : s.contactWay,
+        user: [s.people.shStaff],
+        deptId: 77,
+        roleId: 'fuzz-role',
+        appId: s.appId,
+        audienceId: s.audience,
+        operationId: s.operation,
+        ruleId: s.rule,
+        corpId: s.corpId,
+        corpid: s.corpId,
+        corpsecret: s.secret,
+        strategy_id: s.strategy,
+        strategyId: s.strategy,
+        adminList: [s.people.admin],
+        tagIds: [s.tag],
+        tag_id: [s.tag],
+        add_tag: [s.tag],
+        add: [s.tag],
+        groupIds: [s.group],
+        group_id: [s.group],
+        externalUserids: [s.shCustomer],
+        userid_list: [s.people.shStaff],
+        admin_list: [s.people.admin],
+        chatId: s.chat,
+        chat_id: s.chat,
+        chat_id_list: [s.chat],
+        memberId: s.shCustomer,
+        owner: s.people.shStaff,
+        limit: path.includes('/groupchat/') ? 10 : undefined,
+        expression: { tag: s.tag },
+        color: '#336699',
+        id: path.startsWith('/cgi-bin/') ? s.tag : undefined,
         // Never the real password: no mutation may change the admin's password under the session.
         currentPassword: 'not-the-password-1',
         // Only the native routes get the real source: a delivery to it would be refused and logged (by design).
@@ -78,7 +142,8 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
     const wecom: Identity[] = [{ label: 'customer-contact token', headers: {}, query: [['access_token', s.token]] }];
     const none: Identity[] = [{ label: 'no credentials', headers: {}, query: [] }];
     const platform: Identity[] = [{ label: 'platform key', headers: { authorization: `Bearer ${platformKey}` }, query: [] }];
-    const identities = (op: ReturnType<typeof fuzzOperations>[number]) => (op.public ? none : op.schemes.includes('platformKey') ? platform : op.surface === 'wecom' ? wecom : native);
+    const identities = (op: ReturnType<typeof fuzzOperations>[number]) =>
+      op.public ? none : op.schemes.includes('platformKey') ? platform : op.surface === 'wecom' ? wecom : native;
 
     const doc = (await app().inject({ url: '/docs/json' })).json();
     const random = seededRandom(seed).next;
@@ -149,14 +214,16 @@ function judge(c: FuzzCase, outcome: Outcome): string[] {
     if (errcode === -1) problems.push('errcode -1');
     if (c.mustRefuse && errcode === 0) problems.push('accepted invalid input');
     if (c.expectErrcode !== undefined && errcode !== c.expectErrcode) problems.push(`errcode ${errcode}, not ${c.expectErrcode}`);
-    if (c.expectParameter !== undefined && !(errcode === 40058 && String(outcome.body?.errmsg).startsWith(`invalid parameter ${c.expectParameter}`))) problems.push(`not 40058 naming ${c.expectParameter}`);
+    if (c.expectParameter !== undefined && !(errcode === 40058 && String(outcome.body?.errmsg).startsWith(`invalid parameter ${c.expectParameter}`)))
+      problems.push(`not 40058 naming ${c.expectParameter}`);
     return problems;
   }
   if (c.mustRefuse && outcome.status < 400) problems.push('accepted invalid input');
   const error = outcome.body?.error;
   if (outcome.status >= 400 && !(typeof error?.code === 'string' && typeof error?.requestId === 'string')) problems.push('not the error envelope');
   const details: { path?: string; code?: string }[] = error?.details ?? [];
-  if (c.expectPath !== undefined && !(outcome.status === 400 && error?.code === 'validation_failed' && details.some((d) => d.path === c.expectPath))) problems.push(`not a 400 at ${c.expectPath}`);
+  if (c.expectPath !== undefined && !(outcome.status === 400 && error?.code === 'validation_failed' && details.some((d) => d.path === c.expectPath)))
+    problems.push(`not a 400 at ${c.expectPath}`);
   if (c.expectCode !== undefined && !(outcome.status === 400 && details.some((d) => d.code === c.expectCode))) problems.push(`not a 400 ${c.expectCode}`);
   return problems;
 }

@@ -1,8 +1,21 @@
-import { bodyPositions, sampleValue, setAt, typeOf, violates, type FuzzOperation, type JsonSchema, type Vocabulary } from './operations.test-support.js';
+import { bodyPositions, type FuzzOperation, type JsonSchema, sampleValue, setAt, typeOf, type Vocabulary, violates } from './operations.test-support.js';
 
 /** What the fuzzer does to one place of a request. */
 export const mutationKinds = [
-  'nul', 'badUtf8', 'loneSurrogate', 'nulKey', 'int32', 'maxSafe', 'negative', 'float', 'hugeExponent', 'wrongType', 'deepNesting', 'longString', 'repeated', 'unexpectedBody',
+  'nul',
+  'badUtf8',
+  'loneSurrogate',
+  'nulKey',
+  'int32',
+  'maxSafe',
+  'negative',
+  'float',
+  'hugeExponent',
+  'wrongType',
+  'deepNesting',
+  'longString',
+  'repeated',
+  'unexpectedBody',
 ] as const;
 
 /** One of `mutationKinds`. */
@@ -75,8 +88,17 @@ function valueAt(body: unknown, path: (string | number)[]): unknown {
 }
 
 /** The body with a raw JSON token (text or bytes) where `path` is. */
-function bodyWith(op: FuzzOperation, parts: Parts, target: { path: (string | number)[]; choices: Record<string, number> }, token: string | Buffer, vocabulary: Vocabulary): string | Buffer {
-  const [before, after] = JSON.stringify(setAt(parts.body, op.body!, target.path, hole, vocabulary, op.path, target.choices)).split(`"${hole}"`) as [string, string];
+function bodyWith(
+  op: FuzzOperation,
+  parts: Parts,
+  target: { path: (string | number)[]; choices: Record<string, number> },
+  token: string | Buffer,
+  vocabulary: Vocabulary,
+): string | Buffer {
+  const [before, after] = JSON.stringify(setAt(parts.body, op.body!, target.path, hole, vocabulary, op.path, target.choices)).split(`"${hole}"`) as [
+    string,
+    string,
+  ];
   return typeof token === 'string' ? `${before}${token}${after}` : Buffer.concat([Buffer.from(before), token, Buffer.from(after)]);
 }
 
@@ -103,7 +125,10 @@ function targets(op: FuzzOperation, kind: MutationKind): Target[] {
     case 'hugeExponent':
       return [...url, ...body].filter((t) => typed(t, 'integer', 'number'));
     case 'wrongType':
-      return [...url.filter((t) => typed(t, 'integer', 'number', 'boolean')), ...body.filter((t) => t.part === 'body' && t.path.length > 0 && typeOf(t.schema) !== undefined)];
+      return [
+        ...url.filter((t) => typed(t, 'integer', 'number', 'boolean')),
+        ...body.filter((t) => t.part === 'body' && t.path.length > 0 && typeOf(t.schema) !== undefined),
+      ];
     case 'deepNesting':
       return body.filter((t) => typed(t, 'object', 'array'));
     case 'repeated':
@@ -125,7 +150,13 @@ function urlMutation(kind: MutationKind, current: string): { raw: string; text?:
 }
 
 /** Applies one kind at one target; undefined when it does not apply there. */
-function mutate(op: FuzzOperation, base: Parts, kind: MutationKind, target: Target, vocabulary: Vocabulary): { parts: Parts; at: string; mustRefuse: boolean; expectPath?: string; expectCode?: string; expectErrcode?: number; expectParameter?: string } | undefined {
+function mutate(
+  op: FuzzOperation,
+  base: Parts,
+  kind: MutationKind,
+  target: Target,
+  vocabulary: Vocabulary,
+): { parts: Parts; at: string; mustRefuse: boolean; expectPath?: string; expectCode?: string; expectErrcode?: number; expectParameter?: string } | undefined {
   const parts: Parts = { params: { ...base.params }, query: [...base.query], body: base.body };
   const badText = kind === 'nul' || kind === 'badUtf8' || kind === 'loneSurrogate';
   if (target.part === 'token') return { parts: { ...parts, repeatCredentials: true }, at: 'query.access_token', mustRefuse: true, expectErrcode: 40014 };
@@ -134,7 +165,10 @@ function mutate(op: FuzzOperation, base: Parts, kind: MutationKind, target: Targ
     return { parts, at: 'body', mustRefuse: true, expectPath: 'body.note', expectParameter: 'note' };
   }
   if (target.part === 'params' || target.part === 'query') {
-    const current = target.part === 'params' ? (parts.params[target.name] ?? 'x') : (parts.query.find(([k]) => k === enc(target.name))?.[1] ?? enc(String(sampleValue(target.schema, target.name, vocabulary, op.path))));
+    const current =
+      target.part === 'params'
+        ? (parts.params[target.name] ?? 'x')
+        : (parts.query.find(([k]) => k === enc(target.name))?.[1] ?? enc(String(sampleValue(target.schema, target.name, vocabulary, op.path))));
     const at = `${target.part}.${target.name}`;
     if (kind === 'repeated') {
       parts.query = [...parts.query.filter(([k]) => k !== enc(target.name)), [enc(target.name), current], [enc(target.name), current]];
@@ -157,7 +191,8 @@ function mutate(op: FuzzOperation, base: Parts, kind: MutationKind, target: Targ
   let token: { raw: string | Buffer; value: unknown } | undefined;
   if (kind === 'nul') token = literal(`${text}\u0000`);
   else if (kind === 'loneSurrogate') token = { raw: `${JSON.stringify(text).slice(0, -1)}\\ud800"`, value: undefined };
-  else if (kind === 'badUtf8') token = { raw: Buffer.concat([Buffer.from(JSON.stringify(text).slice(0, -1)), Buffer.from([0xff, 0xfe]), Buffer.from('"')]), value: undefined };
+  else if (kind === 'badUtf8')
+    token = { raw: Buffer.concat([Buffer.from(JSON.stringify(text).slice(0, -1)), Buffer.from([0xff, 0xfe]), Buffer.from('"')]), value: undefined };
   else if (kind === 'longString') token = literal('x'.repeat(100_000));
   else if (kind === 'deepNesting') token = { raw: deep, value: undefined };
   else if (kind === 'nulKey') {
@@ -170,7 +205,14 @@ function mutate(op: FuzzOperation, base: Parts, kind: MutationKind, target: Targ
   const always = badText || kind === 'nulKey' || kind === 'deepNesting';
   const mustRefuse = always || (!target.uncertain && violates(target.schema, token.value));
   const expectPath = badText ? at : kind === 'nulKey' ? `${at}.k\\u0000ey` : undefined;
-  return { parts, at, mustRefuse, expectPath, expectCode: kind === 'deepNesting' ? 'too_deep' : undefined, expectParameter: badText ? at.replace(/^body\.?/, '') : undefined };
+  return {
+    parts,
+    at,
+    mustRefuse,
+    expectPath,
+    expectCode: kind === 'deepNesting' ? 'too_deep' : undefined,
+    expectParameter: badText ? at.replace(/^body\.?/, '') : undefined,
+  };
 }
 
 /**

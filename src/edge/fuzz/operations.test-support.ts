@@ -92,7 +92,9 @@ export function sampleValue(schema: JsonSchema, name: string, vocabulary: Vocabu
     case 'boolean':
       return false;
     case 'array':
-      return depth > 6 ? [] : Array.from({ length: Math.max(schema.minItems ?? 0, 1) }, () => sampleValue(schema.items ?? {}, name, vocabulary, path, depth + 1));
+      return depth > 6
+        ? []
+        : Array.from({ length: Math.max(schema.minItems ?? 0, 1) }, () => sampleValue(schema.items ?? {}, name, vocabulary, path, depth + 1));
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const key of schema.required ?? []) out[key] = sampleValue(schema.properties?.[key] ?? {}, key, vocabulary, path, depth + 1);
@@ -117,7 +119,13 @@ const nonNull = (options: JsonSchema[]) => options.filter((o) => o.type !== 'nul
 const keyOf = (path: (string | number)[]) => path.join('.');
 
 /** Every position of a body schema, the body itself included, inside every variant of a union, down to a bounded depth. */
-export function bodyPositions(schema: JsonSchema, path: (string | number)[] = [], uncertain = false, depth = 0, choices: Record<string, number> = {}): BodyPosition[] {
+export function bodyPositions(
+  schema: JsonSchema,
+  path: (string | number)[] = [],
+  uncertain = false,
+  depth = 0,
+  choices: Record<string, number> = {},
+): BodyPosition[] {
   const options = variants(schema);
   if (options) {
     const real = nonNull(options);
@@ -129,7 +137,9 @@ export function bodyPositions(schema: JsonSchema, path: (string | number)[] = []
   }
   const out: BodyPosition[] = [{ path, schema, uncertain, choices }];
   if (depth >= 5) return out;
-  if (typeOf(schema) === 'object') for (const [key, child] of Object.entries<JsonSchema>(schema.properties ?? {})) out.push(...bodyPositions(child, [...path, key], uncertain, depth + 1, choices));
+  if (typeOf(schema) === 'object')
+    for (const [key, child] of Object.entries<JsonSchema>(schema.properties ?? {}))
+      out.push(...bodyPositions(child, [...path, key], uncertain, depth + 1, choices));
   if (typeOf(schema) === 'array' && schema.items) out.push(...bodyPositions(schema.items, [...path, 0], uncertain, depth + 1, choices));
   return out;
 }
@@ -139,7 +149,16 @@ export function bodyPositions(schema: JsonSchema, path: (string | number)[] = []
  * samples (an optional object, an empty list's first item); at a union, the variant `choices`
  * names (a fresh sample of it when it is not the one the body was sampled from).
  */
-export function setAt(body: unknown, schema: JsonSchema, path: (string | number)[], value: unknown, vocabulary: Vocabulary, route: string, choices: Record<string, number> = {}, at: (string | number)[] = []): unknown {
+export function setAt(
+  body: unknown,
+  schema: JsonSchema,
+  path: (string | number)[],
+  value: unknown,
+  vocabulary: Vocabulary,
+  route: string,
+  choices: Record<string, number> = {},
+  at: (string | number)[] = [],
+): unknown {
   const options = variants(schema);
   const choice = options ? (choices[keyOf(at)] ?? 0) : 0;
   const plain = options ? (nonNull(options)[choice] ?? {}) : schema;

@@ -58,11 +58,15 @@ describeDb('audience customer listing and tag origins (the console’s 客户列
     const queued = await manager.post('/operations/batch', { action: 'tag', tagIds: [b], selection: { externalUserids: [f.shCustomer] } });
     expect(queued.status).toBe(202);
     const operationId = queued.body.operation.operationId as string;
-    for (let i = 0; i < 200 && !['succeeded', 'failed'].includes((await manager.get(`/operations/${operationId}`)).body.operation.status); i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !['succeeded', 'failed'].includes((await manager.get(`/operations/${operationId}`)).body.operation.status); i += 1)
+      await new Promise((r) => setTimeout(r, 50));
     const detail = await manager.get(`/customers/${f.shCustomer}`);
     expect(detail.status).toBe(200);
     expect(detail.body.follows.map((x: { userid: string; userName: string }) => [x.userid, x.userName])).toEqual([[f.people.shStaff, '上海销售']]);
-    const tags = detail.body.follows[0].tags as { name: string; origin: { source: string; by: string; byName: string | null; operationId: string | null; operationKind: string | null; at: string } }[];
+    const tags = detail.body.follows[0].tags as {
+      name: string;
+      origin: { source: string; by: string; byName: string | null; operationId: string | null; operationKind: string | null; at: string };
+    }[];
     const batched = tags.find((t) => t.name === 'B级')!;
     expect(batched.origin).toMatchObject({ source: 'batch', by: `user:${f.people.hdManager}`, byName: '华东经理', operationId, operationKind: 'batch' });
     expect(Date.parse(batched.origin.at)).toBeGreaterThanOrEqual(before - 1000);

@@ -86,9 +86,17 @@ describeDb('audiences API: count, explain, export and saved audiences', (db) => 
     expect((await staff.post('/audiences/explain', { text: 'tag:A级', externalUserid: f.shCustomer })).body).toMatchObject({ held: true });
     const roles = await admin.get('/roles');
     const staffRole = roles.body.roles.find((r: { roleId: string }) => r.roleId === 'staff');
-    const patched = await admin.patch('/roles/staff', { permissions: staffRole.permissions.filter((p: string) => !['customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'].includes(p)) });
+    const patched = await admin.patch('/roles/staff', {
+      permissions: staffRole.permissions.filter(
+        (p: string) => !['customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'].includes(p),
+      ),
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-    for (const [path, body] of [['/audiences/explain', { text: 'tag:A级', externalUserid: f.shCustomer }], ['/audiences/count', { text: 'tag:A级' }], ['/audiences/customers', {}]] as const) {
+    for (const [path, body] of [
+      ['/audiences/explain', { text: 'tag:A级', externalUserid: f.shCustomer }],
+      ['/audiences/count', { text: 'tag:A级' }],
+      ['/audiences/customers', {}],
+    ] as const) {
       const res = await staff.post(path, body);
       expect([path, res.status, res.body.error?.code]).toEqual([path, 403, 'forbidden']);
     }
@@ -131,13 +139,27 @@ describeDb('audiences API: count, explain, export and saved audiences', (db) => 
       ],
     });
     expect(recorded.body).toEqual({ recorded: 4, duplicates: 0 });
-    const again = await admin.post('/customer-events', { events: [{ externalUserid: f.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: at(1), dedupKey: 'k1' }] });
+    const again = await admin.post('/customer-events', {
+      events: [{ externalUserid: f.shCustomer, type: 'link.clicked', target: 'p1', occurredAt: at(1), dedupKey: 'k1' }],
+    });
     expect(again.body).toEqual({ recorded: 0, duplicates: 1 });
     const count = await admin.post('/audiences/count', { text: 'event:link.clicked(target=p1, count>=2, within=7d)' });
     expect(count.body.count).toBe(1);
     expect(count.body.sample[0].externalUserid).toBe(f.shCustomer);
     expect((await admin.post('/audiences/count', { text: 'event:link.clicked(target=p1, count=0)' })).body.count).toBe(1);
-    const bad = await expectRefused(db().db, f.corpId, () => admin.post('/customer-events', { events: [{ externalUserid: f.shCustomer, type: 'x.y', occurredAt: at(0) }, { externalUserid: 'wmNobody', type: 'x.y', occurredAt: at(0) }] }), 404, 'customer_not_found');
+    const bad = await expectRefused(
+      db().db,
+      f.corpId,
+      () =>
+        admin.post('/customer-events', {
+          events: [
+            { externalUserid: f.shCustomer, type: 'x.y', occurredAt: at(0) },
+            { externalUserid: 'wmNobody', type: 'x.y', occurredAt: at(0) },
+          ],
+        }),
+      404,
+      'customer_not_found',
+    );
     expect(detailPaths(bad)).toEqual(['body.events.1.externalUserid']);
   });
 });

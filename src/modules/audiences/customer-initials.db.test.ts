@@ -14,7 +14,12 @@ describeDb('customers found by their name’s pinyin initials (客户 search, qu
     const f = await buildRegionalCorp(db().db);
     const admin = apiClient(app, f.secret);
     const names = ['张三', '林桂婷', '张思远', '100%满意', 'a_b客户', 'axb客户'];
-    const created = await withTx(systemContext(db().db, f.corpId), (tx) => addCustomers(tx, names.map((name) => ({ name, follows: [{ userid: f.people.shStaff }] }))));
+    const created = await withTx(systemContext(db().db, f.corpId), (tx) =>
+      addCustomers(
+        tx,
+        names.map((name) => ({ name, follows: [{ userid: f.people.shStaff }] })),
+      ),
+    );
     const id = Object.fromEntries(names.map((n, i) => [n, created[i]!]));
     const search = async (q: string) => {
       const res = await admin.post('/audiences/customers', { q, limit: 100 });

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../context.js';
-import { pageAuditEvents, type AuditFilters, type AuditPageRows } from './audit.queries.js';
+import { type AuditFilters, type AuditPageRows, pageAuditEvents } from './audit.queries.js';
 import type { AuditEntry } from './audit.redaction.js';
 
 /** Rows fetched per query while exporting: the keyset page size, so memory stays flat. */
@@ -9,7 +9,22 @@ export const exportPageSize = 500;
 export const utf8Bom = '\uFEFF';
 
 /** The export's columns, in order; JSON columns hold the event's before, after and payload. */
-export const auditCsvColumns = ['seq', 'at', 'type', 'actor', 'source', 'subject_type', 'subject_id', 'reason', 'operation_id', 'request_id', 'redacted', 'before', 'after', 'payload'] as const;
+export const auditCsvColumns = [
+  'seq',
+  'at',
+  'type',
+  'actor',
+  'source',
+  'subject_type',
+  'subject_id',
+  'reason',
+  'operation_id',
+  'request_id',
+  'redacted',
+  'before',
+  'after',
+  'payload',
+] as const;
 
 // A cell starting with one of these is run as a formula by Excel and other spreadsheets; reasons,
 // remarks and tag names are user input, so such a cell gets a leading apostrophe (OWASP's advice).

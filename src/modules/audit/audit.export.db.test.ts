@@ -16,8 +16,26 @@ describeDb('audit export', (db) => {
   it('answers text/csv with a BOM; commas, quotes, line breaks, Chinese and formulas survive exactly', async () => {
     const s = await buildApiScene(db().db);
     const reason = '离职交接, 见 "王五" 的邮件\n第二行';
-    await withTx(s.ctx, (tx) => recordEvent(tx, { type: 'corp.settings_changed', subjectType: 'corp', subjectId: s.corpId, before: { note: '旧' }, after: { note: 'a,"b"' }, reason, operationId: 'opQUOTES' }));
-    await withTx(s.ctx, (tx) => recordEvent(tx, { type: 'corp.settings_changed', subjectType: 'corp', subjectId: s.corpId, reason: '=HYPERLINK("http://evil")', operationId: 'opFORMULA' }));
+    await withTx(s.ctx, (tx) =>
+      recordEvent(tx, {
+        type: 'corp.settings_changed',
+        subjectType: 'corp',
+        subjectId: s.corpId,
+        before: { note: '旧' },
+        after: { note: 'a,"b"' },
+        reason,
+        operationId: 'opQUOTES',
+      }),
+    );
+    await withTx(s.ctx, (tx) =>
+      recordEvent(tx, {
+        type: 'corp.settings_changed',
+        subjectType: 'corp',
+        subjectId: s.corpId,
+        reason: '=HYPERLINK("http://evil")',
+        operationId: 'opFORMULA',
+      }),
+    );
 
     const res = await exportCsv(app, s.key, s.admin, 'operationId=opQUOTES');
     expect(res.status).toBe(200);
@@ -29,7 +47,22 @@ describeDb('audit export', (db) => {
       `${event.seq},${event.at},corp.settings_changed,app:customer_contact,api,corp,${s.corpId},"离职交接, 见 ""王五"" 的邮件\n第二行",opQUOTES,,false,` +
       `"{""note"":""旧""}","{""note"":""a,\\""b\\""""}",\r\n`;
     expect(res.text).toBe(expected);
-    expect(parseCsv(res.text.slice(1))[1]).toEqual([String(event.seq), event.at, 'corp.settings_changed', 'app:customer_contact', 'api', 'corp', s.corpId, reason, 'opQUOTES', '', 'false', '{"note":"旧"}', '{"note":"a,\\"b\\""}', '']);
+    expect(parseCsv(res.text.slice(1))[1]).toEqual([
+      String(event.seq),
+      event.at,
+      'corp.settings_changed',
+      'app:customer_contact',
+      'api',
+      'corp',
+      s.corpId,
+      reason,
+      'opQUOTES',
+      '',
+      'false',
+      '{"note":"旧"}',
+      '{"note":"a,\\"b\\""}',
+      '',
+    ]);
 
     const formula = parseCsv((await exportCsv(app, s.key, s.admin, 'operationId=opFORMULA')).text.slice(1));
     expect(formula[1]![7]).toBe('\'=HYPERLINK("http://evil")');
@@ -40,9 +73,19 @@ describeDb('audit export', (db) => {
   it('streams every matching event page by page, newest first, the same as GET /audit', async () => {
     const s = await buildApiScene(db().db);
     // 1,200 synthetic events: more than two export pages of 500.
-    await db().db.insert(events).values(
-      Array.from({ length: 1200 }, (_, i) => ({ corpId: s.corpId, type: 'follow.remarked', actor: 'user:bulk', source: 'import', subjectType: 'follow', subjectId: `u${i % 7}|${s.customer}`, after: { remark: `备注 ${i}, "引号"` } })),
-    );
+    await db()
+      .db.insert(events)
+      .values(
+        Array.from({ length: 1200 }, (_, i) => ({
+          corpId: s.corpId,
+          type: 'follow.remarked',
+          actor: 'user:bulk',
+          source: 'import',
+          subjectType: 'follow',
+          subjectId: `u${i % 7}|${s.customer}`,
+          after: { remark: `备注 ${i}, "引号"` },
+        })),
+      );
     const json = await readAllAudit(app, s.key, undefined, `customer=${s.customer}`);
     const res = await exportCsv(app, s.key, undefined, `customer=${s.customer}`);
     expect(res.text.startsWith('\uFEFF')).toBe(true);
@@ -52,7 +95,20 @@ describeDb('audit export', (db) => {
     expect(json.length).toBe(1201); // the 1,200 and the customer's creation
     rows.slice(1).forEach((row, i) => {
       const e = json[i];
-      expect(row).toEqual([String(e.seq), e.at, e.type, e.actor, e.source, e.subject.type, e.subject.id ?? '', e.reason ?? '', e.operationId ?? '', e.requestId ?? '', String(e.redacted), ...[e.before, e.after, e.payload].map((v) => (v === null ? '' : JSON.stringify(v)))]);
+      expect(row).toEqual([
+        String(e.seq),
+        e.at,
+        e.type,
+        e.actor,
+        e.source,
+        e.subject.type,
+        e.subject.id ?? '',
+        e.reason ?? '',
+        e.operationId ?? '',
+        e.requestId ?? '',
+        String(e.redacted),
+        ...[e.before, e.after, e.payload].map((v) => (v === null ? '' : JSON.stringify(v))),
+      ]);
     });
 
     // The body is produced page by page: BOM + header, then one chunk per keyset page.
@@ -70,7 +126,11 @@ describeDb('audit export', (db) => {
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).error.details[0].path).toBe('query.limit');
     const denied = await exportCsv(app, s.key, s.staffA);
-    expect({ status: denied.status, type: denied.headers['content-type'], code: JSON.parse(denied.text).error.code }).toEqual({ status: 403, type: 'application/json; charset=utf-8', code: 'forbidden' });
+    expect({ status: denied.status, type: denied.headers['content-type'], code: JSON.parse(denied.text).error.code }).toEqual({
+      status: 403,
+      type: 'application/json; charset=utf-8',
+      code: 'forbidden',
+    });
     expect((await apiClient(app, null).get('/audit/export')).status).toBe(401);
   });
 });

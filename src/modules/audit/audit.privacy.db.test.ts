@@ -18,7 +18,10 @@ describeDb('audit: personal-tag privacy', (db) => {
     const [ownerA, managerB] = [unique('ma'), unique('mb')];
     await withTx(systemContext(db().db, s.corpId), async (tx) => {
       await addDepartments(tx, [{ deptId: 2, name: '华东', parentId: 0, region: '华东' }]);
-      await addEmployees(tx, [ownerA, managerB].map((userid) => ({ userid, name: userid, departmentIds: [2], role: 'manager' })));
+      await addEmployees(
+        tx,
+        [ownerA, managerB].map((userid) => ({ userid, name: userid, departmentIds: [2], role: 'manager' })),
+      );
     });
     const customer = await buildCustomer(s.ctx, [ownerA!, managerB!]);
     const asA = apiClient(app, s.key, ownerA);
@@ -40,8 +43,18 @@ describeDb('audit: personal-tag privacy', (db) => {
       for (const secret of secrets) expect(text, `${reader} sees ${secret}`).not.toContain(secret);
       const personal = all.filter((e) => e.type.startsWith('personal_tag.'));
       // Corp-wide readers see that A kept personal tags; a manager's scoped log leaves out other people's personal tags altogether.
-      expect(personal.map((e) => e.type)).toEqual(reader === managerB ? [] : ['personal_tag.deleted', 'personal_tag.created', 'personal_tag.renamed', 'personal_tag.created']);
-      for (const e of personal) expect(e).toMatchObject({ actor: `user:${ownerA}`, subject: { type: 'personal_tag', id: null }, before: null, after: null, payload: null, redacted: true });
+      expect(personal.map((e) => e.type)).toEqual(
+        reader === managerB ? [] : ['personal_tag.deleted', 'personal_tag.created', 'personal_tag.renamed', 'personal_tag.created'],
+      );
+      for (const e of personal)
+        expect(e).toMatchObject({
+          actor: `user:${ownerA}`,
+          subject: { type: 'personal_tag', id: null },
+          before: null,
+          after: null,
+          payload: null,
+          redacted: true,
+        });
       // The mixed change shows its enterprise tag; the personal-only one shows nothing.
       const changes = all.filter((e) => e.type === 'follow.tags_changed');
       expect(changes.map((e) => e.payload)).toEqual([

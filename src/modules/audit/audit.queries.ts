@@ -1,10 +1,10 @@
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { events, personalTags, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { eventTypes } from '../../events/catalog.js';
-import { policyFor, type Policy } from '../../policies/index.js';
-import { redactForReader, type AuditEntry } from './audit.redaction.js';
+import { type Policy, policyFor } from '../../policies/index.js';
+import { type AuditEntry, redactForReader } from './audit.redaction.js';
 import { auditScope, listsMayName, narrowToScope } from './audit.scope.js';
 
 /** The audit log's filters; every one given must hold. Times are ISO 8601 instants. */
@@ -67,9 +67,15 @@ function tagCondition(tagId: string): SQL {
  * so filtering cannot be used to count someone's personal-tag activity.
  */
 async function mayFilterByTag(ctx: Ctx, tagId: string): Promise<boolean> {
-  const [enterprise] = await ctx.db.select({ id: tags.tagId }).from(tags).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, tagId)));
+  const [enterprise] = await ctx.db
+    .select({ id: tags.tagId })
+    .from(tags)
+    .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, tagId)));
   if (enterprise) return true;
-  const [personal] = await ctx.db.select({ owner: personalTags.ownerUserid }).from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tagId)));
+  const [personal] = await ctx.db
+    .select({ owner: personalTags.ownerUserid })
+    .from(personalTags)
+    .where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tagId)));
   return personal !== undefined && ctx.actor.kind === 'employee' && personal.owner === ctx.actor.userid;
 }
 
@@ -83,7 +89,10 @@ async function authorizeAudit(ctx: Ctx): Promise<Policy> {
 function checkTypes(types: string[]): void {
   const unknown = types.filter((t) => !(eventTypes as readonly string[]).includes(t));
   if (unknown.length > 0) {
-    throw new AppError('validation_failed', { message: `Unknown event type: ${unknown.join(', ')}.`, details: unknown.map((t) => ({ path: 'query.type', message: 'not an event type', type: t })) });
+    throw new AppError('validation_failed', {
+      message: `Unknown event type: ${unknown.join(', ')}.`,
+      details: unknown.map((t) => ({ path: 'query.type', message: 'not an event type', type: t })),
+    });
   }
 }
 
@@ -110,8 +119,16 @@ export async function pageAuditEvents(ctx: Ctx, filters: AuditFilters, page: { c
     if (!(await mayFilterByTag(ctx, filters.tag))) return { entries: [], nextCursor: null };
     conds.push(tagCondition(filters.tag));
   }
-  const rows = await ctx.db.select().from(events).where(and(...conds)).orderBy(desc(events.seq)).limit(page.limit + 1);
+  const rows = await ctx.db
+    .select()
+    .from(events)
+    .where(and(...conds))
+    .orderBy(desc(events.seq))
+    .limit(page.limit + 1);
   const shown = rows.slice(0, page.limit);
   const last = shown[shown.length - 1];
-  return { entries: await narrowToScope(ctx, policy, await redactForReader(ctx, shown)), nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : null };
+  return {
+    entries: await narrowToScope(ctx, policy, await redactForReader(ctx, shown)),
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : null,
+  };
 }

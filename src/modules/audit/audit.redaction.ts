@@ -50,11 +50,25 @@ export async function redactForReader(ctx: Ctx, rows: EventRow[]): Promise<Audit
   const changes = new Map(rows.map((row) => [row.seq, tagChanges(row)]));
   const markedIds = [...new Set([...changes.values()].flatMap((c) => (c ? [...c.added, ...c.removed] : [])))];
   const enterprise = new Set(
-    markedIds.length === 0 ? [] : (await ctx.db.select({ id: tags.tagId }).from(tags).where(and(eq(tags.corpId, ctx.corpId), inArray(tags.tagId, markedIds)))).map((r) => r.id),
+    markedIds.length === 0
+      ? []
+      : (
+          await ctx.db
+            .select({ id: tags.tagId })
+            .from(tags)
+            .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.tagId, markedIds)))
+        ).map((r) => r.id),
   );
   const personalSubjects = [...new Set(rows.filter((r) => r.subjectType === 'personal_tag' && !recordedOwner(r)).map((r) => r.subjectId))];
   const owners = new Map(
-    personalSubjects.length === 0 ? [] : (await ctx.db.select({ id: personalTags.tagId, owner: personalTags.ownerUserid }).from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), inArray(personalTags.tagId, personalSubjects)))).map((r) => [r.id, r.owner]),
+    personalSubjects.length === 0
+      ? []
+      : (
+          await ctx.db
+            .select({ id: personalTags.tagId, owner: personalTags.ownerUserid })
+            .from(personalTags)
+            .where(and(eq(personalTags.corpId, ctx.corpId), inArray(personalTags.tagId, personalSubjects)))
+        ).map((r) => [r.id, r.owner]),
   );
 
   return rows.map((row): AuditEntry => {
@@ -69,7 +83,13 @@ export async function redactForReader(ctx: Ctx, rows: EventRow[]): Promise<Audit
       const added = visible(change.added);
       const removed = visible(change.removed);
       if (added.length !== change.added.length || removed.length !== change.removed.length) {
-        return { ...row, before: scrubSecrets(row.before), after: scrubSecrets(row.after), payload: scrubSecrets({ ...(row.payload as Json), added, removed }), redacted: true };
+        return {
+          ...row,
+          before: scrubSecrets(row.before),
+          after: scrubSecrets(row.after),
+          payload: scrubSecrets({ ...(row.payload as Json), added, removed }),
+          redacted: true,
+        };
       }
     }
     return { ...row, before: scrubSecrets(row.before), after: scrubSecrets(row.after), payload: scrubSecrets(row.payload), redacted: false };

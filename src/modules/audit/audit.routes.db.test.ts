@@ -39,7 +39,10 @@ describeDb('audit routes', (db) => {
     expect(bad.status).toBe(400);
     expect(detailPaths(bad)).toEqual(['query.actor', 'query.from', 'query.limit', 'query.colour']);
     expect(detailPaths(await apiClient(app, s.key).get('/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z'))).toEqual(['query.to']);
-    expect((await apiClient(app, s.key).get('/audit?type=tag.exploded')).body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'query.type', type: 'tag.exploded' }] });
+    expect((await apiClient(app, s.key).get('/audit?type=tag.exploded')).body.error).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'query.type', type: 'tag.exploded' }],
+    });
     expect((await apiClient(app, s.key).get('/audit?cursor=bm9wZQ')).body.error.code).toBe('invalid_cursor');
     for (const who of [s.staffA, s.intern]) {
       await expectRefused(db().db, s.corpId, () => apiClient(app, s.key, who).get('/audit'), 403, 'forbidden');
@@ -51,13 +54,21 @@ describeDb('audit routes', (db) => {
     for (const who of [s.admin, undefined]) {
       const res = await apiClient(app, s.key, who).get('/audit');
       expect(res.status).toBe(200);
-      expect(res.body.events.at(-1)).toMatchObject({ type: 'corp.created', actor: 'system:setup', source: 'system', subject: { type: 'corp', id: s.corpId }, redacted: false });
+      expect(res.body.events.at(-1)).toMatchObject({
+        type: 'corp.created',
+        actor: 'system:setup',
+        source: 'system',
+        subject: { type: 'corp', id: s.corpId },
+        redacted: false,
+      });
     }
     // A manager reads the log too, within their data scope (here, a region of one: themselves) and
     // the tag library they see; a detailed test is in audit.scope.db.test.ts.
     const scoped = await apiClient(app, s.key, manager).get('/audit');
     expect(scoped.status).toBe(200);
-    expect(brief(scoped.body.events).sort()).toEqual([`employee.created ${manager}`, `tag_group.created ${s.group.groupId}`, ...s.tags.map((t) => `tag.created ${t.tagId}`)].sort());
+    expect(brief(scoped.body.events).sort()).toEqual(
+      [`employee.created ${manager}`, `tag_group.created ${s.group.groupId}`, ...s.tags.map((t) => `tag.created ${t.tagId}`)].sort(),
+    );
   });
 
   it('filters by actor, customer, tag, type, operation and time, alone and combined', async () => {
@@ -68,10 +79,21 @@ describeDb('audit routes', (db) => {
     const byAdmin = await read(`actor=user:${s.admin}`);
     expect(brief(byAdmin)).toEqual([`follow.tags_changed ${a}|${c}`]);
     // The console shows who by name; an app has none.
-    expect(byAdmin[0]).toMatchObject({ actor: `user:${s.admin}`, actorName: `员工${s.admin}`, source: 'api', payload: { added: [t0], removed: [] }, requestId: expect.stringMatching(/^req/) });
+    expect(byAdmin[0]).toMatchObject({
+      actor: `user:${s.admin}`,
+      actorName: `员工${s.admin}`,
+      source: 'api',
+      payload: { added: [t0], removed: [] },
+      requestId: expect.stringMatching(/^req/),
+    });
     expect((await read('actor=app:customer_contact')).every((e) => e.actor === 'app:customer_contact' && e.actorName === null)).toBe(true);
 
-    expect(brief(await read(`customer=${c}`))).toEqual([`follow.remarked ${a}|${c}`, `follow.tags_changed ${b}|${c}`, `follow.tags_changed ${a}|${c}`, `customer.created ${c}`]);
+    expect(brief(await read(`customer=${c}`))).toEqual([
+      `follow.remarked ${a}|${c}`,
+      `follow.tags_changed ${b}|${c}`,
+      `follow.tags_changed ${a}|${c}`,
+      `customer.created ${c}`,
+    ]);
     expect(brief(await read(`customer=${c2}`))).toEqual([`follow.tags_changed ${a}|${c2}`, `customer.created ${c2}`]);
     expect((await read(`customer=${c}`))[0]).toMatchObject({ before: { remark: '' }, after: { remark: '张总' } });
 
@@ -85,12 +107,22 @@ describeDb('audit routes', (db) => {
     expect(brief(await read(`actor=app:customer_contact&customer=${c}&type=follow.tags_changed`))).toEqual([`follow.tags_changed ${b}|${c}`]);
 
     // Time: move the remark back to 2025 and look at windows around it (from inclusive, to exclusive).
-    const [remark] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'follow.remarked')));
-    await db().db.update(events).set({ at: new Date('2025-06-01T00:00:00Z') }).where(eq(events.seq, remark!.seq));
+    const [remark] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'follow.remarked')));
+    await db()
+      .db.update(events)
+      .set({ at: new Date('2025-06-01T00:00:00Z') })
+      .where(eq(events.seq, remark!.seq));
     expect(brief(await read('to=2025-06-01T08:00:01%2B08:00'))).toEqual([`follow.remarked ${a}|${c}`]);
     expect(await read('from=2025-06-01T00:00:00.001Z&to=2026-01-01T00:00:00Z')).toEqual([]);
     expect(brief(await read('from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z'))).toEqual([`follow.remarked ${a}|${c}`]);
-    expect(brief(await read(`customer=${c}&from=2025-12-31T00:00:00Z`))).toEqual([`follow.tags_changed ${b}|${c}`, `follow.tags_changed ${a}|${c}`, `customer.created ${c}`]);
+    expect(brief(await read(`customer=${c}&from=2025-12-31T00:00:00Z`))).toEqual([
+      `follow.tags_changed ${b}|${c}`,
+      `follow.tags_changed ${a}|${c}`,
+      `customer.created ${c}`,
+    ]);
   });
 
   it('pages newest first by seq; a cursor stays stable while events are appended', async () => {
@@ -124,7 +156,17 @@ describeDb('audit routes', (db) => {
 
   it('is described in the OpenAPI document, the export as text/csv', async () => {
     const doc = (await app().inject({ method: 'GET', url: '/docs/json' })).json();
-    expect(doc.paths['/api/v1/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['actor', 'customer', 'tag', 'type', 'operationId', 'from', 'to', 'cursor', 'limit']);
+    expect(doc.paths['/api/v1/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'actor',
+      'customer',
+      'tag',
+      'type',
+      'operationId',
+      'from',
+      'to',
+      'cursor',
+      'limit',
+    ]);
     expect(Object.keys(doc.paths['/api/v1/audit/export'].get.responses['200'].content)).toEqual(['text/csv']);
     expect(Object.keys(doc.paths['/api/v1/customers/transfer'].post.responses)).toEqual(['200', '400', '401', '403', '404', '409', '413']);
   });
@@ -137,7 +179,8 @@ describeDb('audit routes', (db) => {
 
     const mine = (await db().db.select({ seq: events.seq }).from(events).where(eq(events.corpId, s.corpId))).map((r) => r.seq).sort((x, y) => y - x);
     expect((await readAllAudit(app, s.key, s.admin)).map((e) => e.seq)).toEqual(mine);
-    for (const q of [`customer=${other.customer}`, `tag=${other.tags[0]!.tagId}`, `actor=user:${other.admin}`]) expect(await readAllAudit(app, s.key, undefined, q)).toEqual([]);
+    for (const q of [`customer=${other.customer}`, `tag=${other.tags[0]!.tagId}`, `actor=user:${other.admin}`])
+      expect(await readAllAudit(app, s.key, undefined, q)).toEqual([]);
     const csv = await exportCsv(app, s.key, s.admin);
     for (const id of [other.corpId, other.customer, other.tags[0]!.tagId, other.admin, '别家']) expect(csv.text).not.toContain(id);
     // The other corp's admin cannot act through this corp's key.

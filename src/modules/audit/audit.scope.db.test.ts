@@ -31,24 +31,37 @@ describeDb('audit log by data scope', (db) => {
     const asAdmin = apiClient(app, f.secret, p.admin);
     const asManager = apiClient(app, f.secret, p.hdManager);
     // A region-wide reader who does not keep the library, so tag-group scopes apply to them.
-    expect((await full.post('/roles', { roleId: 'auditor', name: '审计', permissions: ['customer.view', 'audit.view'], dataScope: 'region' })).status).toBe(201);
+    expect((await full.post('/roles', { roleId: 'auditor', name: '审计', permissions: ['customer.view', 'audit.view'], dataScope: 'region' })).status).toBe(
+      201,
+    );
     const auditor = unique('aud');
     expect((await full.post('/employees', { userid: auditor, name: '华东审计', departmentIds: [3], role: 'auditor' })).status).toBe(201);
     const shLeaving = await buildCustomer(f.ctx, [p.shStaff]);
     const bjLeaving = await buildCustomer(f.ctx, [p.bjStaff]);
-    const baseline = Number((await db().db.select({ seq: max(events.seq) }).from(events).where(eq(events.corpId, f.corpId)))[0]!.seq);
+    const baseline = Number(
+      (
+        await db()
+          .db.select({ seq: max(events.seq) })
+          .from(events)
+          .where(eq(events.corpId, f.corpId))
+      )[0]!.seq,
+    );
     const [gradeA] = f.grade.tags;
 
     // In the 华东 region: a relation's tags and remark, an employee, a hand-over away from it.
     expect((await asAdmin.post(`/customers/${f.shCustomer}/follows/${p.shStaff}/tags`, { add: [gradeA!.tagId] })).status).toBe(200);
     expect((await asAdmin.patch(`/customers/${f.shCustomer}/follows/${p.shStaff}`, { remark: '华东备注' })).status).toBe(200);
     expect((await full.patch(`/employees/${p.shStaff}`, { name: '上海销售（改）' })).status).toBe(200);
-    expect((await asAdmin.post('/customers/transfer', { handoverUserid: p.shStaff, takeoverUserid: p.bjStaff, externalUserids: [shLeaving] })).status).toBe(200);
+    expect((await asAdmin.post('/customers/transfer', { handoverUserid: p.shStaff, takeoverUserid: p.bjStaff, externalUserids: [shLeaving] })).status).toBe(
+      200,
+    );
     // In 华北, and corp-level: none of it is the 华东 manager's business.
     expect((await asAdmin.post(`/customers/${f.bjCustomer}/follows/${p.bjStaff}/tags`, { add: [gradeA!.tagId] })).status).toBe(200);
     expect((await asAdmin.patch(`/customers/${f.bjCustomer}/follows/${p.bjStaff}`, { remark: '华北备注' })).status).toBe(200);
     expect((await full.patch(`/employees/${p.bjStaff}`, { name: '北京销售（改）' })).status).toBe(200);
-    expect((await asAdmin.post('/customers/transfer', { handoverUserid: p.bjStaff, takeoverUserid: p.bjManager, externalUserids: [bjLeaving] })).status).toBe(200);
+    expect((await asAdmin.post('/customers/transfer', { handoverUserid: p.bjStaff, takeoverUserid: p.bjManager, externalUserids: [bjLeaving] })).status).toBe(
+      200,
+    );
     expect((await full.post('/departments', { name: '新部门', parentId: 1 })).status).toBe(201);
     expect((await full.patch('/settings', { limits: { nameMaxLength: 20 } })).status).toBe(200);
     expect((await full.post('/apps', { name: '华北应用', range: { departments: [5], userids: [] } })).status).toBe(201);
@@ -68,8 +81,18 @@ describeDb('audit log by data scope', (db) => {
     expect((await asAdmin.post(`/operations/${managerOp}/cancel`)).status).toBe(202);
     // A smart tag's sync names customers across regions (recorded as the maintainer does).
     await withTx(systemContext(db().db, f.corpId, 'smart-groups', 'rule'), async (tx) => {
-      await recordEvent(tx, { type: 'smart_tag.synced', subjectType: 'tag', subjectId: gradeA!.tagId, payload: { added: [f.shCustomer, f.bjCustomer], removed: [], externalUserids: [f.shCustomer, f.bjCustomer] } });
-      await recordEvent(tx, { type: 'smart_tag.synced', subjectType: 'tag', subjectId: gradeA!.tagId, payload: { added: [f.bjCustomer], removed: [], externalUserids: [f.bjCustomer] } });
+      await recordEvent(tx, {
+        type: 'smart_tag.synced',
+        subjectType: 'tag',
+        subjectId: gradeA!.tagId,
+        payload: { added: [f.shCustomer, f.bjCustomer], removed: [], externalUserids: [f.shCustomer, f.bjCustomer] },
+      });
+      await recordEvent(tx, {
+        type: 'smart_tag.synced',
+        subjectType: 'tag',
+        subjectId: gradeA!.tagId,
+        payload: { added: [f.bjCustomer], removed: [], externalUserids: [f.bjCustomer] },
+      });
     });
 
     const sh = `${p.shStaff}|${f.shCustomer}`;
@@ -104,14 +127,21 @@ describeDb('audit log by data scope', (db) => {
     ]);
 
     // Filters narrow inside the scope and never reach out of it (not even through the sync's list).
-    const byCustomer = async (customer: string) => brief((await asManager.get(`/audit?customer=${customer}`)).body.events.filter((e: Entry) => e.seq > baseline));
+    const byCustomer = async (customer: string) =>
+      brief((await asManager.get(`/audit?customer=${customer}`)).body.events.filter((e: Entry) => e.seq > baseline));
     expect(await byCustomer(f.shCustomer)).toEqual([`smart_tag.synced ${gradeA!.tagId}`, `follow.remarked ${sh}`, `follow.tags_changed ${sh}`]);
     expect(await byCustomer(f.bjCustomer)).toEqual([]);
     // Corp-wide readers see every event, the export shows the manager the same rows as the listing.
-    const everything = await db().db.select({ seq: events.seq }).from(events).where(and(eq(events.corpId, f.corpId), gt(events.seq, baseline)));
+    const everything = await db()
+      .db.select({ seq: events.seq })
+      .from(events)
+      .where(and(eq(events.corpId, f.corpId), gt(events.seq, baseline)));
     for (const reader of [p.admin, undefined]) expect((await readAfter(f.secret, reader, baseline)).length).toBe(everything.length);
     const csv = await app().inject({ url: '/api/v1/audit/export', headers: { authorization: `Bearer ${f.secret}`, 'tagloom-acting-user': p.hdManager } });
-    const seqs = parseCsv(csv.body.replace(/^\uFEFF/, '')).slice(1).map((row) => Number(row[0])).filter((seq) => seq > baseline);
+    const seqs = parseCsv(csv.body.replace(/^\uFEFF/, ''))
+      .slice(1)
+      .map((row) => Number(row[0]))
+      .filter((seq) => seq > baseline);
     expect(seqs).toEqual(seen.map((e) => e.seq));
   });
 });

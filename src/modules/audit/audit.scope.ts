@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { actorLabel, type Ctx } from '../../context.js';
 import { events, follows, operations, tagGroups } from '../../db/schema/index.js';
 import type { Policy } from '../../policies/index.js';
@@ -29,16 +29,27 @@ export async function auditScope(ctx: Ctx, policy: Policy): Promise<SQL | null> 
   const reach = policy.reach === 'all' ? [] : [...policy.reach];
   const reached = textArray(reach);
   const visibleGroups = await visibleGroupIds(ctx, policy);
-  const followedByReach = (customer: SQL) => sql`exists (select 1 from ${follows} f where f.corp_id = ${events.corpId} and f.external_userid = ${customer} and f.userid = any(${reached}))`;
+  const followedByReach = (customer: SQL) =>
+    sql`exists (select 1 from ${follows} f where f.corp_id = ${events.corpId} and f.external_userid = ${customer} and f.userid = any(${reached}))`;
   const ofVisibleGroup = sql`exists (select 1 from tags t where t.corp_id = ${events.corpId} and t.tag_id = ${events.subjectId} and t.group_id = any(${textArray(visibleGroups)}))`;
   const conds: SQL[] = [
     and(eq(events.subjectType, 'follow'), sql`split_part(${events.subjectId}, '|', 1) = any(${reached})`)!,
     and(eq(events.subjectType, 'employee'), sql`${events.subjectId} = any(${reached})`)!,
-    and(eq(events.subjectType, 'customer'), sql`(${followedByReach(sql`${events.subjectId}`)} or ${events.payload} ->> 'handoverUserid' = any(${reached}) or ${events.payload} ->> 'takeoverUserid' = any(${reached}))`)!,
+    and(
+      eq(events.subjectType, 'customer'),
+      sql`(${followedByReach(sql`${events.subjectId}`)} or ${events.payload} ->> 'handoverUserid' = any(${reached}) or ${events.payload} ->> 'takeoverUserid' = any(${reached}))`,
+    )!,
     and(eq(events.subjectType, 'tag_group'), sql`${events.subjectId} = any(${textArray(visibleGroups)})`)!,
     and(eq(events.subjectType, 'tag'), sql`${events.type} <> 'smart_tag.synced'`, ofVisibleGroup)!,
-    and(eq(events.type, 'smart_tag.synced'), ofVisibleGroup, sql`exists (select 1 from jsonb_array_elements_text(${events.payload} -> 'externalUserids') c(id) where ${followedByReach(sql`c.id`)})`)!,
-    and(eq(events.subjectType, 'operation'), sql`${events.subjectId} in (select ${operations.operationId} from ${operations} where ${operations.corpId} = ${events.corpId} and ${startedBySql(ctx, policy)})`)!,
+    and(
+      eq(events.type, 'smart_tag.synced'),
+      ofVisibleGroup,
+      sql`exists (select 1 from jsonb_array_elements_text(${events.payload} -> 'externalUserids') c(id) where ${followedByReach(sql`c.id`)})`,
+    )!,
+    and(
+      eq(events.subjectType, 'operation'),
+      sql`${events.subjectId} in (select ${operations.operationId} from ${operations} where ${operations.corpId} = ${events.corpId} and ${startedBySql(ctx, policy)})`,
+    )!,
   ];
   if (ctx.actor.kind === 'employee') conds.push(eq(events.actor, actorLabel(ctx.actor)));
   return sql`(${sql.join(conds, sql` or `)})`;
@@ -46,7 +57,10 @@ export async function auditScope(ctx: Ctx, policy: Policy): Promise<SQL | null> 
 
 /** Every tag group (deleted ones too) the reader may see, by id. */
 async function visibleGroupIds(ctx: Ctx, policy: Policy): Promise<string[]> {
-  const rows = await ctx.db.select({ groupId: tagGroups.groupId, kind: tagGroups.kind, scope: tagGroups.scope, strategyId: tagGroups.strategyId }).from(tagGroups).where(eq(tagGroups.corpId, ctx.corpId));
+  const rows = await ctx.db
+    .select({ groupId: tagGroups.groupId, kind: tagGroups.kind, scope: tagGroups.scope, strategyId: tagGroups.strategyId })
+    .from(tagGroups)
+    .where(eq(tagGroups.corpId, ctx.corpId));
   return rows.filter((g) => policy.canSeeGroup(g)).map((g) => g.groupId);
 }
 
@@ -58,7 +72,10 @@ async function visibleGroupIds(ctx: Ctx, policy: Policy): Promise<string[]> {
  */
 export async function listsMayName(ctx: Ctx, policy: Policy, externalUserid: string): Promise<boolean> {
   if (policy.seesAllActivity()) return true;
-  const rows = await ctx.db.select({ userid: follows.userid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid)));
+  const rows = await ctx.db
+    .select({ userid: follows.userid })
+    .from(follows)
+    .where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid)));
   return rows.some((r) => policy.reaches(r.userid));
 }
 
@@ -69,9 +86,14 @@ export async function listsMayName(ctx: Ctx, policy: Policy, externalUserid: str
  */
 export async function narrowToScope(ctx: Ctx, policy: Policy, entries: AuditEntry[]): Promise<AuditEntry[]> {
   if (policy.seesAllActivity()) return entries;
-  const listed = [...new Set(entries.filter((e) => e.type === 'smart_tag.synced' && isObject(e.payload)).flatMap((e) => stringsOf((e.payload as Json).externalUserids)))];
+  const listed = [
+    ...new Set(entries.filter((e) => e.type === 'smart_tag.synced' && isObject(e.payload)).flatMap((e) => stringsOf((e.payload as Json).externalUserids))),
+  ];
   if (listed.length === 0) return entries;
-  const rows = await ctx.db.select({ customer: follows.externalUserid, userid: follows.userid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), inArray(follows.externalUserid, listed)));
+  const rows = await ctx.db
+    .select({ customer: follows.externalUserid, userid: follows.userid })
+    .from(follows)
+    .where(and(eq(follows.corpId, ctx.corpId), inArray(follows.externalUserid, listed)));
   const inScope = new Set(rows.filter((r) => policy.reaches(r.userid)).map((r) => r.customer));
   return entries.map((e) => {
     if (e.type !== 'smart_tag.synced' || !isObject(e.payload)) return e;

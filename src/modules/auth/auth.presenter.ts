@@ -5,5 +5,13 @@ import { mePermissions } from './auth.queries.js';
 
 /** The caller as the console sees them, with what their role lets them do across the corp. */
 export function presentMe(me: MeView): z.infer<typeof Me> {
-  return { corpId: me.corpId, userid: me.userid, name: me.name, role: me.role, roleName: me.roleName, departments: me.departments, abilities: me.policy.abilities(mePermissions) };
+  return {
+    corpId: me.corpId,
+    userid: me.userid,
+    name: me.name,
+    role: me.role,
+    roleName: me.roleName,
+    departments: me.departments,
+    abilities: me.policy.abilities(mePermissions),
+  };
 }

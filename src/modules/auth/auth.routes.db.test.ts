@@ -27,7 +27,11 @@ describeDb('console login', (db) => {
 
     const secure = await login(app, { corpId: s.corpId, username: s.admin, password }, { headers: { 'x-forwarded-proto': 'https' } });
     expect(secure.setCookie).toMatch(/; Secure$/);
-    const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'employee.logged_in'))).limit(1);
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'employee.logged_in')))
+      .limit(1);
     expect(event).toMatchObject({ actor: `user:${s.admin}`, source: 'console', subjectId: s.admin });
   });
 
@@ -50,7 +54,9 @@ describeDb('console login', (db) => {
       expect(res.setCookie).toBeUndefined();
       answers.push({ status: res.status, code: res.body.error.code, message: res.body.error.message });
     }
-    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ status: 401, code: 'unauthorized', message: 'The corp, username or password is wrong.' })]));
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([JSON.stringify({ status: 401, code: 'unauthorized', message: 'The corp, username or password is wrong.' })]),
+    );
     const bad = await login(app, { corpId: s.corpId, username: s.staffA });
     expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'validation_failed' });
   });
@@ -76,7 +82,8 @@ describeDb('console login', (db) => {
     const s = await buildApiScene(db().db);
     const password = await givePassword(db().db, s.corpId, s.admin);
     const ip = testIp();
-    for (let i = 0; i < 20; i += 1) expect((await login(app, { corpId: s.corpId, username: `guess${i}`, password: 'whatever-guess' }, { ip })).status).toBe(401);
+    for (let i = 0; i < 20; i += 1)
+      expect((await login(app, { corpId: s.corpId, username: `guess${i}`, password: 'whatever-guess' }, { ip })).status).toBe(401);
     expect((await login(app, { corpId: s.corpId, username: s.admin, password }, { ip })).status).toBe(429);
     expect((await login(app, { corpId: s.corpId, username: s.admin, password })).status).toBe(200);
   });
@@ -120,7 +127,9 @@ describeDb('console login', (db) => {
     expect((await elsewhere.get('/auth/me')).status).toBe(401);
     expect((await login(app, { corpId: s.corpId, username: s.staffA, password: old })).status).toBe(401);
     expect((await login(app, { corpId: s.corpId, username: s.staffA, password: 'a-new-long-password' })).status).toBe(200);
-    expect((await apiClient(app, s.key, s.staffA).post('/auth/password', { currentPassword: old, newPassword: 'another-long-one' })).body.error.code).toBe('forbidden');
+    expect((await apiClient(app, s.key, s.staffA).post('/auth/password', { currentPassword: old, newPassword: 'another-long-one' })).body.error.code).toBe(
+      'forbidden',
+    );
   });
 
   it('a session acts as its employee with their role: a read-only user gets 403 creating a tag group', async () => {
@@ -134,7 +143,10 @@ describeDb('console login', (db) => {
     // A console user is always themselves: the acting-user header does not apply to sessions.
     const created = await admin.post('/tag-groups', body, { 'tagloom-acting-user': s.intern });
     expect(created.status).toBe(201);
-    const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'tag_group.created'), eq(events.subjectId, created.body.groupId)));
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'tag_group.created'), eq(events.subjectId, created.body.groupId)));
     expect(event).toMatchObject({ actor: `user:${s.admin}`, source: 'console' });
   });
 

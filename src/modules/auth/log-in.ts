@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { withTx, type Ctx } from '../../context.js';
+import { type Ctx, withTx } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { employees } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { startSession, type StartedSession } from './commands/start-session.js';
+import { type StartedSession, startSession } from './commands/start-session.js';
 import { throttledCheck } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 

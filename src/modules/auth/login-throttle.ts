@@ -22,14 +22,23 @@ export async function throttledCheck(db: Db, key: AttemptKey, check: () => Promi
   const now = Date.now();
   // Claim the attempt first and count afterwards: concurrent guesses then see each other's claims,
   // so a burst cannot slip between one request's count and its insert.
-  const [claim] = await db.insert(loginFailures).values({ corpId: key.corpId, username: key.username, ip: key.ip, at: new Date(now) }).returning({ id: loginFailures.id });
+  const [claim] = await db
+    .insert(loginFailures)
+    .values({ corpId: key.corpId, username: key.username, ip: key.ip, at: new Date(now) })
+    .returning({ id: loginFailures.id });
   const dropClaim = () => db.delete(loginFailures).where(eq(loginFailures.id, claim!.id));
   let ok: boolean;
   try {
     const since = new Date(now - loginWindowMs);
     const [[byUser], [byIp]] = await Promise.all([
-      db.select({ n: count() }).from(loginFailures).where(and(eq(loginFailures.corpId, key.corpId), eq(loginFailures.username, key.username), gt(loginFailures.at, since))),
-      db.select({ n: count() }).from(loginFailures).where(and(eq(loginFailures.ip, key.ip), gt(loginFailures.at, since))),
+      db
+        .select({ n: count() })
+        .from(loginFailures)
+        .where(and(eq(loginFailures.corpId, key.corpId), eq(loginFailures.username, key.username), gt(loginFailures.at, since))),
+      db
+        .select({ n: count() })
+        .from(loginFailures)
+        .where(and(eq(loginFailures.ip, key.ip), gt(loginFailures.at, since))),
     ]);
     // The counts include this attempt's own claim.
     if ((byUser?.n ?? 0) > maxFailuresPerUser || (byIp?.n ?? 0) > maxFailuresPerIp) {

@@ -59,7 +59,10 @@ function deriveToken(secret: string, corpId: string, appId: string, issuedAt: Da
 export async function issueAccessToken(db: Db, corpId: string, secret: string): Promise<{ token: string; expiresIn: number }> {
   const [corp] = await db.select({ id: corps.corpId }).from(corps).where(eq(corps.corpId, corpId));
   if (!corp) throw new AppError('invalid_corpid');
-  const [app] = await db.select().from(apps).where(and(eq(apps.corpId, corpId), eq(apps.secretHash, sha256(secret))));
+  const [app] = await db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.corpId, corpId), eq(apps.secretHash, sha256(secret))));
   if (!app) throw new AppError('invalid_secret');
   const now = new Date();
   const [current] = await db
@@ -74,7 +77,10 @@ export async function issueAccessToken(db: Db, corpId: string, secret: string): 
   }
   const expiresAt = new Date(now.getTime() + tokenTtlSeconds * 1000);
   const token = deriveToken(secret, corpId, app.appId, now);
-  await db.insert(accessTokens).values({ tokenHash: sha256(token), corpId, appId: app.appId, issuedAt: now, expiresAt }).onConflictDoNothing();
+  await db
+    .insert(accessTokens)
+    .values({ tokenHash: sha256(token), corpId, appId: app.appId, issuedAt: now, expiresAt })
+    .onConflictDoNothing();
   // Expired tokens are kept a day so callers get 42001 (expired) rather than 40014 (invalid).
   await db.delete(accessTokens).where(and(eq(accessTokens.corpId, corpId), lt(accessTokens.expiresAt, new Date(now.getTime() - 86_400_000))));
   return { token, expiresIn: tokenTtlSeconds };
@@ -88,7 +94,14 @@ export async function verifyAccessToken(db: Db, token: string | undefined): Prom
   if (!found) {
     const readIn = generation;
     const [row] = await db
-      .select({ corpId: accessTokens.corpId, appId: accessTokens.appId, expiresAt: accessTokens.expiresAt, kind: apps.kind, rangeDepartments: apps.rangeDepartments, rangeUserids: apps.rangeUserids })
+      .select({
+        corpId: accessTokens.corpId,
+        appId: accessTokens.appId,
+        expiresAt: accessTokens.expiresAt,
+        kind: apps.kind,
+        rangeDepartments: apps.rangeDepartments,
+        rangeUserids: apps.rangeUserids,
+      })
       .from(accessTokens)
       .innerJoin(apps, and(eq(apps.corpId, accessTokens.corpId), eq(apps.appId, accessTokens.appId)))
       .where(eq(accessTokens.tokenHash, sha256(token)));
@@ -107,7 +120,10 @@ export async function verifyApiKey(db: Db, key: string | undefined): Promise<App
   const hit = recall(cacheKey);
   if (hit) return identity(hit);
   const readIn = generation;
-  const [app] = await db.select().from(apps).where(eq(apps.secretHash, sha256(key)));
+  const [app] = await db
+    .select()
+    .from(apps)
+    .where(eq(apps.secretHash, sha256(key)));
   if (!app) throw new AppError('unauthorized', { message: 'The API key is not valid.' });
   const found: Cached = { corpId: app.corpId, appId: app.appId, appKind: app.kind, range: rangeOf(app), expiresAt: Number.MAX_SAFE_INTEGER };
   remember(cacheKey, found, readIn);

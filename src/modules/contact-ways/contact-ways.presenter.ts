@@ -31,7 +31,12 @@ export function presentContactWay(way: ContactWayRow, customers: number): z.infe
 }
 
 /** A way with a page of the customers who came in through it. */
-export function presentContactWayDetail(found: { way: ContactWayRow; customers: number; arrivals: Arrival[]; nextCursor: string | null }): z.infer<typeof ContactWayDetail> {
+export function presentContactWayDetail(found: {
+  way: ContactWayRow;
+  customers: number;
+  arrivals: Arrival[];
+  nextCursor: string | null;
+}): z.infer<typeof ContactWayDetail> {
   return {
     ...presentContactWay(found.way, found.customers),
     arrivals: found.arrivals.map((a) => ({ externalUserid: a.externalUserid, name: a.name, userid: a.userid, addTime: a.addTime.toISOString() })),

@@ -1,6 +1,6 @@
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
-import { contactWays, type ContactWayRow } from '../../db/schema/index.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
+import { type ContactWayRow, contactWays } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 
 /** The row of one way of the context's corp, live or deleted. */
@@ -14,14 +14,21 @@ function notFound(configId: string): AppError {
 
 /** Locks a live way for a change; a deleted, unknown or other corp's way is `contact_way_not_found`. */
 export async function lockContactWay(ctx: TxCtx, configId: string): Promise<ContactWayRow> {
-  const [row] = await ctx.tx.select().from(contactWays).where(and(wayKey(ctx, configId), isNull(contactWays.deletedAt))).for('update');
+  const [row] = await ctx.tx
+    .select()
+    .from(contactWays)
+    .where(and(wayKey(ctx, configId), isNull(contactWays.deletedAt)))
+    .for('update');
   if (!row) throw notFound(configId);
   return row;
 }
 
 /** Reads a live way; a deleted, unknown or other corp's way is `contact_way_not_found`. */
 export async function findContactWay(ctx: Ctx | TxCtx, configId: string): Promise<ContactWayRow> {
-  const [row] = await reader(ctx).select().from(contactWays).where(and(wayKey(ctx, configId), isNull(contactWays.deletedAt)));
+  const [row] = await reader(ctx)
+    .select()
+    .from(contactWays)
+    .where(and(wayKey(ctx, configId), isNull(contactWays.deletedAt)));
   if (!row) throw notFound(configId);
   return row;
 }

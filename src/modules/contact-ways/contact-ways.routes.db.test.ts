@@ -19,15 +19,38 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
     return id!;
   }
   const tagsOf = async (corpId: string, externalUserid: string) =>
-    (await db().db.select().from(marks).where(and(eq(marks.corpId, corpId), eq(marks.externalUserid, externalUserid)))).map((m) => ({ tagId: m.tagId, source: m.source, createdBy: m.createdBy }));
+    (
+      await db()
+        .db.select()
+        .from(marks)
+        .where(and(eq(marks.corpId, corpId), eq(marks.externalUserid, externalUserid)))
+    ).map((m) => ({ tagId: m.tagId, source: m.source, createdBy: m.createdBy }));
 
   it('POST → GET list → GET one → PATCH → DELETE, with counts and who came in', async () => {
     const s = await buildApiScene(db().db);
     const admin = apiClient(app, s.key, s.admin);
-    const created = await admin.post('/contact-ways', { type: 'single', scene: 'qrcode', state: 'spring', remark: '春季', userids: [s.staffA], defaultTagIds: [s.tags[0]!.tagId], startsAt: new Date(Date.now() - hour).toISOString() });
+    const created = await admin.post('/contact-ways', {
+      type: 'single',
+      scene: 'qrcode',
+      state: 'spring',
+      remark: '春季',
+      userids: [s.staffA],
+      defaultTagIds: [s.tags[0]!.tagId],
+      startsAt: new Date(Date.now() - hour).toISOString(),
+    });
     expect(created.status).toBe(201);
     const configId = created.body.configId as string;
-    expect(created.body).toMatchObject({ type: 'single', scene: 'qrcode', state: 'spring', qrCode: `/c/${configId}`, userids: [s.staffA], departments: [], skipVerify: true, endsAt: null, customers: 0 });
+    expect(created.body).toMatchObject({
+      type: 'single',
+      scene: 'qrcode',
+      state: 'spring',
+      qrCode: `/c/${configId}`,
+      userids: [s.staffA],
+      departments: [],
+      skipVerify: true,
+      endsAt: null,
+      customers: 0,
+    });
 
     const first = await addThrough(s.corpId, s.staffA, 'spring');
     const second = await addThrough(s.corpId, s.staffA, 'spring');
@@ -55,8 +78,27 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
     const admin = apiClient(app, s.key, s.admin);
     const [open, later] = s.tags.map((t) => t.tagId);
     const now = Date.now();
-    const current = (await admin.post('/contact-ways', { type: 'multi', scene: 'qrcode', state: 'march', userids: [s.staffA, s.staffB], defaultTagIds: [open], startsAt: new Date(now - hour).toISOString(), endsAt: new Date(now + hour).toISOString() })).body.configId as string;
-    const upcoming = (await admin.post('/contact-ways', { type: 'single', scene: 'miniprogram', state: 'april', userids: [s.staffA], defaultTagIds: [later], startsAt: new Date(now + hour).toISOString() })).body.configId as string;
+    const current = (
+      await admin.post('/contact-ways', {
+        type: 'multi',
+        scene: 'qrcode',
+        state: 'march',
+        userids: [s.staffA, s.staffB],
+        defaultTagIds: [open],
+        startsAt: new Date(now - hour).toISOString(),
+        endsAt: new Date(now + hour).toISOString(),
+      })
+    ).body.configId as string;
+    const upcoming = (
+      await admin.post('/contact-ways', {
+        type: 'single',
+        scene: 'miniprogram',
+        state: 'april',
+        userids: [s.staffA],
+        defaultTagIds: [later],
+        startsAt: new Date(now + hour).toISOString(),
+      })
+    ).body.configId as string;
 
     const inside = await addThrough(s.corpId, s.staffA, 'march');
     expect(await tagsOf(s.corpId, inside)).toEqual([{ tagId: open, source: 'rule', createdBy: `system:contact-way:${current}` }]);
@@ -69,7 +111,10 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
     await withTx(systemContext(db().db, s.corpId), (tx) => addFollows(tx, [{ externalUserid: outside, userid: s.staffB, state: 'march' }]));
     expect(await tagsOf(s.corpId, outside)).toEqual([{ tagId: open, source: 'rule', createdBy: `system:contact-way:${current}` }]);
 
-    const recorded = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'contact_way.customer_added')));
+    const recorded = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'contact_way.customer_added')));
     expect(recorded.map((e) => e.payload)).toEqual([
       expect.objectContaining({ configId: current, state: 'march', externalUserid: inside, inWindow: true, defaultTagsApplied: [open] }),
       expect.objectContaining({ configId: upcoming, state: 'april', externalUserid: outside, inWindow: false, defaultTagsApplied: [] }),
@@ -78,7 +123,14 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
     ]);
     // A state no live way carries records nothing.
     await addThrough(s.corpId, s.staffA, 'nobody-uses-this');
-    expect((await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'contact_way.customer_added')))).length).toBe(4);
+    expect(
+      (
+        await db()
+          .db.select()
+          .from(events)
+          .where(and(eq(events.corpId, s.corpId), eq(events.type, 'contact_way.customer_added')))
+      ).length,
+    ).toBe(4);
   });
 
   it('refuses bad input (400 naming the field), non-managers (403), foreign or unknown ways (404), a taken state (409)', async () => {
@@ -86,10 +138,15 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
     const other = await buildApiScene(db().db);
     const [manager] = await buildEmployees(s.ctx, 1, 'manager');
     const admin = apiClient(app, s.key, s.admin);
-    const post = (body: unknown, as = s.admin) => () => apiClient(app, s.key, as).post('/contact-ways', body);
+    const post =
+      (body: unknown, as = s.admin) =>
+      () =>
+        apiClient(app, s.key, as).post('/contact-ways', body);
     const ok = { type: 'single', scene: 'qrcode', userids: [s.staffA] };
 
-    expect(detailPaths(await expectRefused(db().db, s.corpId, post({ scene: 'qrcode', state: 'x'.repeat(31), userids: 'u' }), 400, 'validation_failed'))).toEqual(['body.type', 'body.state', 'body.userids']);
+    expect(
+      detailPaths(await expectRefused(db().db, s.corpId, post({ scene: 'qrcode', state: 'x'.repeat(31), userids: 'u' }), 400, 'validation_failed')),
+    ).toEqual(['body.type', 'body.state', 'body.userids']);
     await expectRefused(db().db, s.corpId, post({ ...ok, userids: [s.staffA, s.staffB] }), 400, 'validation_failed');
     await expectRefused(db().db, s.corpId, post({ ...ok, startsAt: '2026-03-02T00:00:00Z', endsAt: '2026-03-01T00:00:00Z' }), 400, 'validation_failed');
     await expectRefused(db().db, s.corpId, post({ ...ok, userids: [other.staffA] }), 404, 'employee_not_found');
@@ -106,8 +163,13 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
 
     const mine = (await admin.post('/contact-ways', { ...ok, state: 'taken' })).body.configId as string;
     await expectRefused(db().db, s.corpId, post({ ...ok, state: 'taken' }), 409, 'conflict');
-    const foreign = (await apiClient(app, other.key, other.admin).post('/contact-ways', { ...ok, userids: [other.staffA], state: 'theirs' })).body.configId as string;
-    for (const send of [() => admin.get(`/contact-ways/${foreign}`), () => admin.patch(`/contact-ways/${foreign}`, { remark: '偷改' }), () => admin.delete(`/contact-ways/${foreign}`)]) {
+    const foreign = (await apiClient(app, other.key, other.admin).post('/contact-ways', { ...ok, userids: [other.staffA], state: 'theirs' })).body
+      .configId as string;
+    for (const send of [
+      () => admin.get(`/contact-ways/${foreign}`),
+      () => admin.patch(`/contact-ways/${foreign}`, { remark: '偷改' }),
+      () => admin.delete(`/contact-ways/${foreign}`),
+    ]) {
       await expectRefused(db().db, s.corpId, send, 404, 'contact_way_not_found');
     }
     await expectRefused(db().db, s.corpId, () => apiClient(app, s.key, s.staffA).patch(`/contact-ways/${mine}`, { remark: '改' }), 403, 'forbidden');

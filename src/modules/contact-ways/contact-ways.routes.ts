@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConfigIdParams, ContactWay, ContactWayDetail, ContactWayList, ContactWayQuery, CreateContactWayBody, UpdateContactWayBody } from '../../../contracts/contact-ways.js';
+import {
+  ConfigIdParams,
+  ContactWay,
+  ContactWayDetail,
+  ContactWayList,
+  ContactWayQuery,
+  CreateContactWayBody,
+  UpdateContactWayBody,
+} from '../../../contracts/contact-ways.js';
 import { withErrors } from '../../../contracts/errors.js';
 import { apiCtx } from '../../api/api-context.js';
 import { withTx } from '../../context.js';
@@ -8,8 +16,8 @@ import { createContactWay } from './commands/create-contact-way.js';
 import { deleteContactWay } from './commands/delete-contact-way.js';
 import { updateContactWay } from './commands/update-contact-way.js';
 import type { ContactWayChanges } from './contact-way-input.js';
-import { getContactWayWithArrivals, listContactWays } from './contact-ways.queries.js';
 import { presentContactWay, presentContactWayDetail } from './contact-ways.presenter.js';
+import { getContactWayWithArrivals, listContactWays } from './contact-ways.queries.js';
 
 const tags = ['Contact ways'];
 
@@ -39,38 +47,85 @@ function changesOf(body: z.infer<typeof UpdateContactWayBody>): ContactWayChange
  * changing needs `rule.manage`, since a way with default tags tags customers as a rule does.
  */
 export const contactWayRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/contact-ways', {
-    schema: { tags, summary: 'List contact ways', description: 'Every live way, newest first, each with how many customers (within your reach) came in through it.', response: withErrors({ 200: ContactWayList }, 403) },
-  }, async (request) => {
-    const found = await listContactWays(apiCtx(request));
-    return { contactWays: found.map((f) => presentContactWay(f.way, f.customers)) };
-  });
+  app.get(
+    '/contact-ways',
+    {
+      schema: {
+        tags,
+        summary: 'List contact ways',
+        description: 'Every live way, newest first, each with how many customers (within your reach) came in through it.',
+        response: withErrors({ 200: ContactWayList }, 403),
+      },
+    },
+    async (request) => {
+      const found = await listContactWays(apiCtx(request));
+      return { contactWays: found.map((f) => presentContactWay(f.way, f.customers)) };
+    },
+  );
 
-  app.get('/contact-ways/:configId', {
-    schema: { tags, summary: 'Get a contact way and who came in through it', description: 'Customers whose follow carries the way\'s state, newest first, `limit` a page (relations you reach only).', params: ConfigIdParams, querystring: ContactWayQuery, response: withErrors({ 200: ContactWayDetail }, 403, 404) },
-  }, async (request) => presentContactWayDetail(await getContactWayWithArrivals(apiCtx(request), request.params.configId, request.query)));
+  app.get(
+    '/contact-ways/:configId',
+    {
+      schema: {
+        tags,
+        summary: 'Get a contact way and who came in through it',
+        description: "Customers whose follow carries the way's state, newest first, `limit` a page (relations you reach only).",
+        params: ConfigIdParams,
+        querystring: ContactWayQuery,
+        response: withErrors({ 200: ContactWayDetail }, 403, 404),
+      },
+    },
+    async (request) => presentContactWayDetail(await getContactWayWithArrivals(apiCtx(request), request.params.configId, request.query)),
+  );
 
-  app.post('/contact-ways', {
-    schema: { tags, summary: 'Create a contact way', body: CreateContactWayBody, response: withErrors({ 201: ContactWay }, 403, 404, 409) },
-  }, async (request, reply) => {
-    const { type, scene, isTemp, ...rest } = request.body;
-    const way = await withTx(apiCtx(request), (tx) => createContactWay(tx, { type: type === 'single' ? 1 : 2, scene: scene === 'miniprogram' ? 1 : 2, isTemp, ...changesOf(rest) }));
-    return reply.code(201).send(presentContactWay(way, 0));
-  });
+  app.post(
+    '/contact-ways',
+    {
+      schema: { tags, summary: 'Create a contact way', body: CreateContactWayBody, response: withErrors({ 201: ContactWay }, 403, 404, 409) },
+    },
+    async (request, reply) => {
+      const { type, scene, isTemp, ...rest } = request.body;
+      const way = await withTx(apiCtx(request), (tx) =>
+        createContactWay(tx, { type: type === 'single' ? 1 : 2, scene: scene === 'miniprogram' ? 1 : 2, isTemp, ...changesOf(rest) }),
+      );
+      return reply.code(201).send(presentContactWay(way, 0));
+    },
+  );
 
-  app.patch('/contact-ways/:configId', {
-    schema: { tags, summary: 'Change a contact way', description: 'Left-out fields stay; `null` clears a window end, expiry or style. Type, scene and temporary mode are fixed.', params: ConfigIdParams, body: UpdateContactWayBody, response: withErrors({ 200: ContactWay }, 403, 404, 409) },
-  }, async (request) => {
-    const ctx = apiCtx(request);
-    const way = await withTx(ctx, (tx) => updateContactWay(tx, request.params.configId, changesOf(request.body)));
-    const found = await getContactWayWithArrivals(ctx, way.configId, { limit: 1 });
-    return presentContactWay(way, found.customers);
-  });
+  app.patch(
+    '/contact-ways/:configId',
+    {
+      schema: {
+        tags,
+        summary: 'Change a contact way',
+        description: 'Left-out fields stay; `null` clears a window end, expiry or style. Type, scene and temporary mode are fixed.',
+        params: ConfigIdParams,
+        body: UpdateContactWayBody,
+        response: withErrors({ 200: ContactWay }, 403, 404, 409),
+      },
+    },
+    async (request) => {
+      const ctx = apiCtx(request);
+      const way = await withTx(ctx, (tx) => updateContactWay(tx, request.params.configId, changesOf(request.body)));
+      const found = await getContactWayWithArrivals(ctx, way.configId, { limit: 1 });
+      return presentContactWay(way, found.customers);
+    },
+  );
 
-  app.delete('/contact-ways/:configId', {
-    schema: { tags, summary: 'Delete a contact way', description: 'Its state is free again; customers it brought in keep theirs.', params: ConfigIdParams, response: withErrors({ 204: z.null() }, 403, 404) },
-  }, async (request, reply) => {
-    await withTx(apiCtx(request), (tx) => deleteContactWay(tx, request.params.configId));
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/contact-ways/:configId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a contact way',
+        description: 'Its state is free again; customers it brought in keep theirs.',
+        params: ConfigIdParams,
+        response: withErrors({ 204: z.null() }, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      await withTx(apiCtx(request), (tx) => deleteContactWay(tx, request.params.configId));
+      return reply.code(204).send(null);
+    },
+  );
 };

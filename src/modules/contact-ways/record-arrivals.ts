@@ -22,10 +22,19 @@ export async function recordArrivals(ctx: TxCtx, arrivals: readonly Arrival[]): 
   const withState = arrivals.filter((a) => a.state !== '');
   if (withState.length === 0) return;
   const states = [...new Set(withState.map((a) => a.state))];
-  const ways = await ctx.tx.select().from(contactWays).where(and(eq(contactWays.corpId, ctx.corpId), inArray(contactWays.state, states), isNull(contactWays.deletedAt)));
+  const ways = await ctx.tx
+    .select()
+    .from(contactWays)
+    .where(and(eq(contactWays.corpId, ctx.corpId), inArray(contactWays.state, states), isNull(contactWays.deletedAt)));
   if (ways.length === 0) return;
   const allTagIds = [...new Set(ways.flatMap((w) => w.defaultTagIds))];
-  const live = allTagIds.length === 0 ? [] : await ctx.tx.select({ tagId: tags.tagId }).from(tags).where(and(eq(tags.corpId, ctx.corpId), inArray(tags.tagId, allTagIds), isNull(tags.deletedAt)));
+  const live =
+    allTagIds.length === 0
+      ? []
+      : await ctx.tx
+          .select({ tagId: tags.tagId })
+          .from(tags)
+          .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.tagId, allTagIds), isNull(tags.deletedAt)));
   const liveIds = new Set(live.map((t) => t.tagId));
   for (const arrival of withState) {
     const way = ways.find((w) => w.state === arrival.state);

@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { corps, departments, employees, events } from '../../db/schema/index.js';
 import { apiClient, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
-import { login } from '../../test/session.js';
 import { unique } from '../../test/factories.js';
+import { login } from '../../test/session.js';
 
 const platformKey = 'platform-key-for-tests-0123456789abcdef';
 
@@ -20,9 +20,20 @@ describeDb('platform operator API: opening corps', (db) => {
     expect((await platform(`${platformKey}x`).post('/platform/corps', { corpId: 'wwbadkey', name: 'x' })).body.error.code).toBe('unauthorized');
     const opened = (await platform(platformKey).post('/platform/corps', { corpId: unique('ww'), name: '某公司' })).body;
     expect((await platform(opened.secret).get('/platform/corps')).status).toBe(401);
-    const bad = await platform(platformKey).post('/platform/corps', { corpId: 'a b', name: '', admin: { userid: 'x y', name: 'n', password: 'short' }, extra: 1 });
+    const bad = await platform(platformKey).post('/platform/corps', {
+      corpId: 'a b',
+      name: '',
+      admin: { userid: 'x y', name: 'n', password: 'short' },
+      extra: 1,
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.admin.password', 'body.admin.userid', 'body.corpId', 'body.extra', 'body.name']);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'body.admin.password',
+      'body.admin.userid',
+      'body.corpId',
+      'body.extra',
+      'body.name',
+    ]);
     const invisible = await platform(platformKey).post('/platform/corps', { corpId: unique('ww'), name: '\u200b\u3000' });
     expect(invisible.status).toBe(400);
     expect(invisible.body.error.details).toMatchObject([{ path: 'name', message: 'blank' }]);
@@ -62,7 +73,12 @@ describeDb('platform operator API: opening corps', (db) => {
 
   it('does not exist when no platform key is configured', async () => {
     const before = await corpCount();
-    const res = await without().inject({ method: 'POST', url: '/api/v1/platform/corps', headers: { authorization: `Bearer ${platformKey}` }, payload: { corpId: unique('ww'), name: 'x' } });
+    const res = await without().inject({
+      method: 'POST',
+      url: '/api/v1/platform/corps',
+      headers: { authorization: `Bearer ${platformKey}` },
+      payload: { corpId: unique('ww'), name: 'x' },
+    });
     // An unknown /api/v1 path asks for a corp's credentials first, like every other.
     expect(res.statusCode).toBe(401);
     expect(await corpCount()).toBe(before);

@@ -13,19 +13,35 @@ const security = [{ platformKey: [] }];
  * and exist only when that key is set.
  */
 export const platformRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.post('/platform/corps', {
-    config: { platform: true },
-    schema: { tags, security, summary: 'Open a corp', description: 'Creates the corp, its customer-contact app, a root department and optionally a first admin. The secret and the admin password are shown in this answer only.', body: CreateCorpBody, response: withErrors({ 201: ProvisionedCorp }, 409) },
-  }, async (request, reply) => {
-    const created = await provisionCorp(app.db, request.body, 'api');
-    return reply.code(201).send(created);
-  });
+  app.post(
+    '/platform/corps',
+    {
+      config: { platform: true },
+      schema: {
+        tags,
+        security,
+        summary: 'Open a corp',
+        description:
+          'Creates the corp, its customer-contact app, a root department and optionally a first admin. The secret and the admin password are shown in this answer only.',
+        body: CreateCorpBody,
+        response: withErrors({ 201: ProvisionedCorp }, 409),
+      },
+    },
+    async (request, reply) => {
+      const created = await provisionCorp(app.db, request.body, 'api');
+      return reply.code(201).send(created);
+    },
+  );
 
-  app.get('/platform/corps', {
-    config: { platform: true },
-    schema: { tags, security, summary: 'List the corps of this server', response: withErrors({ 200: CorpList }) },
-  }, async () => {
-    const rows = await listCorps(app.db);
-    return { corps: rows.map((c) => ({ corpId: c.corpId, name: c.name, createdAt: c.createdAt.toISOString() })) };
-  });
+  app.get(
+    '/platform/corps',
+    {
+      config: { platform: true },
+      schema: { tags, security, summary: 'List the corps of this server', response: withErrors({ 200: CorpList }) },
+    },
+    async () => {
+      const rows = await listCorps(app.db);
+      return { corps: rows.map((c) => ({ corpId: c.corpId, name: c.name, createdAt: c.createdAt.toISOString() })) };
+    },
+  );
 };

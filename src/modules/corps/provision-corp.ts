@@ -1,4 +1,4 @@
-import { systemContext, withTx, type Source } from '../../context.js';
+import { type Source, systemContext, withTx } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { randomToken } from '../../ids.js';
 import { checkName } from '../../names/check-name.js';

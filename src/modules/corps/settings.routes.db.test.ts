@@ -12,7 +12,10 @@ describeDb('settings routes', (db) => {
     expect((await apiClient(app, null).get('/settings')).status).toBe(401);
     const res = await apiClient(app, s.key, s.intern).get('/settings');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ limits: { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 }, bounds: { nameMaxLength: 30, tagsPerGroup: 3000, corpTagsMax: 10000 } });
+    expect(res.body).toEqual({
+      limits: { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 },
+      bounds: { nameMaxLength: 30, tagsPerGroup: 3000, corpTagsMax: 10000 },
+    });
   });
 
   it('PATCH /settings: 401 → 400 lists every issue → 403 for all but admins and apps → 200', async () => {
@@ -20,14 +23,26 @@ describeDb('settings routes', (db) => {
     const [manager] = await buildEmployees(s.ctx, 1, 'manager');
     const patch = (body: unknown, as?: string) => () => apiClient(app, s.key, as).patch('/settings', body);
     await expectRefused(db().db, s.corpId, () => apiClient(app, null).patch('/settings', { limits: { nameMaxLength: 20 } }), 401, 'unauthorized');
-    const bad = await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 31, tagsPerGroup: 0, corpTagsMax: 2.5, nameMax: 1 } }), 400, 'validation_failed');
+    const bad = await expectRefused(
+      db().db,
+      s.corpId,
+      patch({ limits: { nameMaxLength: 31, tagsPerGroup: 0, corpTagsMax: 2.5, nameMax: 1 } }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(bad)).toEqual(['body.limits.nameMaxLength', 'body.limits.tagsPerGroup', 'body.limits.corpTagsMax', 'body.limits.nameMax']);
     await expectRefused(db().db, s.corpId, patch({}), 400, 'validation_failed');
     await expectRefused(db().db, s.corpId, patch({ limits: {} }), 400, 'validation_failed');
     // The flat shape of earlier releases is refused by name, not half-applied.
     const flat = await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 20 }), 400, 'validation_failed');
     expect(detailPaths(flat)).toEqual(['body.limits', 'body.nameMaxLength']);
-    const widened = await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 20 }, bounds: { nameMaxLength: 99, tagsPerGroup: 3000, corpTagsMax: 10000 } }), 400, 'validation_failed');
+    const widened = await expectRefused(
+      db().db,
+      s.corpId,
+      patch({ limits: { nameMaxLength: 20 }, bounds: { nameMaxLength: 99, tagsPerGroup: 3000, corpTagsMax: 10000 } }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(widened)).toEqual(['body.bounds']);
     for (const who of [s.intern, s.staffA, manager!]) await expectRefused(db().db, s.corpId, patch({ limits: { nameMaxLength: 20 } }, who), 403, 'forbidden');
 
@@ -37,7 +52,11 @@ describeDb('settings routes', (db) => {
     const res = await admin.patch('/settings', { limits: { tagsPerGroup: 50 } });
     expect(res.status).toBe(200);
     expect(res.body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 10000 });
-    expect((await apiClient(app, s.key).patch('/settings', { limits: { corpTagsMax: 500 } })).body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 50, corpTagsMax: 500 });
+    expect((await apiClient(app, s.key).patch('/settings', { limits: { corpTagsMax: 500 } })).body.limits).toEqual({
+      nameMaxLength: 16,
+      tagsPerGroup: 50,
+      corpTagsMax: 500,
+    });
     // What GET answers goes back as is, with one limit changed.
     const read = (await apiClient(app, s.key).get('/settings')).body;
     const roundTrip = await apiClient(app, s.key).patch('/settings', { ...read, limits: { ...read.limits, nameMaxLength: 20 } });

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
-import { corps, type CorpSettings } from '../../db/schema/index.js';
-import { AppError } from '../../errors.js';
 import { settingBounds as contractBounds } from '../../../contracts/settings.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
+import { type CorpSettings, corps } from '../../db/schema/index.js';
+import { AppError } from '../../errors.js';
 
 /** DESIGN.md §4 defaults; a corp's stored settings override them one by one. */
 export const defaultSettings: CorpSettings = { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 };
@@ -29,10 +29,16 @@ export async function readCorpSettings(ctx: Ctx | TxCtx): Promise<CorpSettings> 
 
 /** Marks the tag library as changed so cached tag lists (in any process) are rebuilt. */
 export async function bumpTagVersion(ctx: TxCtx): Promise<void> {
-  await ctx.tx.update(corps).set({ tagVersion: sql`${corps.tagVersion} + 1` }).where(eq(corps.corpId, ctx.corpId));
+  await ctx.tx
+    .update(corps)
+    .set({ tagVersion: sql`${corps.tagVersion} + 1` })
+    .where(eq(corps.corpId, ctx.corpId));
 }
 
 /** Marks the organization (departments, employees, roles, app ranges, rule groups) as changed, so every process reloads its policy snapshot. */
 export async function bumpOrgVersion(ctx: TxCtx): Promise<void> {
-  await ctx.tx.update(corps).set({ orgVersion: sql`${corps.orgVersion} + 1` }).where(eq(corps.corpId, ctx.corpId));
+  await ctx.tx
+    .update(corps)
+    .set({ orgVersion: sql`${corps.orgVersion} + 1` })
+    .where(eq(corps.corpId, ctx.corpId));
 }

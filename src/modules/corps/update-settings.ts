@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { TxCtx } from '../../context.js';
-import { corps, type CorpSettings } from '../../db/schema/index.js';
+import { type CorpSettings, corps } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { recordEvent } from '../../events/record.js';
 import { policyFor } from '../../policies/index.js';
@@ -18,7 +18,10 @@ export async function updateCorpSettings(ctx: TxCtx, input: Partial<CorpSettings
     return !(k in settingBounds) || typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > settingBounds[k];
   });
   if (bad.length > 0) {
-    throw new AppError('validation_failed', { message: 'A setting is out of range.', details: bad.map((k) => ({ path: k, message: `an integer from 1 to ${settingBounds[k] ?? '?'}` })) });
+    throw new AppError('validation_failed', {
+      message: 'A setting is out of range.',
+      details: bad.map((k) => ({ path: k, message: `an integer from 1 to ${settingBounds[k] ?? '?'}` })),
+    });
   }
   const after = { ...before, ...input };
   await ctx.tx.update(corps).set({ settings: after }).where(eq(corps.corpId, ctx.corpId));

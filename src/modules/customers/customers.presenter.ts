@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Permission, Policy } from '../../policies/index.js';
 import type { CustomerDetail, CustomerPage, CustomerSummary, Follow, FollowTag, MarkTagsResult } from '../../../contracts/customers.js';
+import type { Permission, Policy } from '../../policies/index.js';
 import type { MarkTagsResult as MarkRows } from './commands/mark-tags.js';
 import type { CustomerDetail as CustomerDetailRows, CustomerRow, FollowRow, FollowTag as FollowTagRow } from './customers.queries.js';
 
@@ -27,7 +27,10 @@ export function presentCustomerSummary(item: { customer: CustomerRow; followUser
 }
 
 /** One page of customers; `nextCursor` is null on the last page. */
-export function presentCustomerPage(page: { customers: { customer: CustomerRow; followUserids: string[] }[]; nextCursor: string | null }): z.infer<typeof CustomerPage> {
+export function presentCustomerPage(page: {
+  customers: { customer: CustomerRow; followUserids: string[] }[];
+  nextCursor: string | null;
+}): z.infer<typeof CustomerPage> {
   return { customers: page.customers.map(presentCustomerSummary), nextCursor: page.nextCursor };
 }
 

@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Actor, Ctx } from '../../context.js';
+import { queryRows } from '../../db/client.js';
 import { customers, employees, follows } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { queryRows } from '../../db/client.js';
-import { policyFor, type GroupForPolicy } from '../../policies/index.js';
+import { type GroupForPolicy, policyFor } from '../../policies/index.js';
 import { employeeNames } from '../org/employee-names.js';
 import { requireEmployee } from './follows.repo.js';
 
@@ -37,15 +37,28 @@ export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibi
   const policy = await policyFor(ctx);
   policy.authorize('customer.view');
   const notFound = () => new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".` });
-  const [customer] = await ctx.db.select().from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
+  const [customer] = await ctx.db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
   if (!customer) throw notFound();
-  const followRows = await ctx.db.select().from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid))).orderBy(asc(follows.addTime), asc(follows.userid));
+  const followRows = await ctx.db
+    .select()
+    .from(follows)
+    .where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid)))
+    .orderBy(asc(follows.addTime), asc(follows.userid));
   // Data scope decides which customers one sees; a visible customer shows all its relations, since
   // enterprise tags are shared by everyone who serves the customer.
   if (!followRows.some((f) => policy.reaches(f.userid))) throw notFound();
   const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility);
-  const nameOf = await employeeNames(ctx, followRows.map((f) => f.userid));
-  return { customer, follows: followRows.map((f) => ({ ...f, userName: nameOf.get(f.userid) ?? f.userid, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })) };
+  const nameOf = await employeeNames(
+    ctx,
+    followRows.map((f) => f.userid),
+  );
+  return {
+    customer,
+    follows: followRows.map((f) => ({ ...f, userName: nameOf.get(f.userid) ?? f.userid, tags: tagsByFollow.get(`${f.userid}|${f.externalUserid}`) ?? [] })),
+  };
 }
 
 /**
@@ -56,9 +69,10 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
   const out = new Map<string, FollowTag[]>();
   if (externalUserids.length === 0) return out;
   const policy = await policyFor(ctx);
-  const personalCond =
-    visibility.kind === 'all' ? sql`true` : visibility.kind === 'owner' ? sql`pt.owner_userid = ${visibility.userid}` : sql`false`;
-  const rows = await queryRows<Record<string, string | number | null | object>>(ctx.db, sql`
+  const personalCond = visibility.kind === 'all' ? sql`true` : visibility.kind === 'owner' ? sql`pt.owner_userid = ${visibility.userid}` : sql`false`;
+  const rows = await queryRows<Record<string, string | number | null | object>>(
+    ctx.db,
+    sql`
     select m.userid, m.external_userid, m.tag_id, m.personal, m.source, m.created_by, m.operation_id, m.created_at, o.kind as operation_kind, e.name as by_name,
            coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id, g.scope, g.strategy_id
     from marks m
@@ -67,11 +81,23 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
     left join personal_tags pt on m.personal = 1 and pt.corp_id = m.corp_id and pt.tag_id = m.tag_id
     left join operations o on m.operation_id is not null and o.corp_id = m.corp_id and o.operation_id = m.operation_id
     left join employees e on e.corp_id = m.corp_id and m.created_by = 'user:' || e.userid
-    where m.corp_id = ${ctx.corpId} and m.external_userid in (${sql.join(externalUserids.map((id) => sql`${id}`), sql`, `)})
+    where m.corp_id = ${ctx.corpId} and m.external_userid in (${sql.join(
+      externalUserids.map((id) => sql`${id}`),
+      sql`, `,
+    )})
       and (t.tag_id is not null or (pt.tag_id is not null and ${personalCond}))
-    order by m.created_at, m.tag_id`);
+    order by m.created_at, m.tag_id`,
+  );
   for (const row of rows) {
-    if (row.kind && !policy.canSeeGroup({ kind: row.kind as GroupForPolicy['kind'], scope: (row.scope ?? {}) as GroupForPolicy['scope'], strategyId: row.strategy_id === null ? null : Number(row.strategy_id) })) continue;
+    if (
+      row.kind &&
+      !policy.canSeeGroup({
+        kind: row.kind as GroupForPolicy['kind'],
+        scope: (row.scope ?? {}) as GroupForPolicy['scope'],
+        strategyId: row.strategy_id === null ? null : Number(row.strategy_id),
+      })
+    )
+      continue;
     const key = `${row.userid}|${row.external_userid}`;
     const type = Number(row.personal) === 1 ? 2 : row.kind === 'strategy' ? 3 : 1;
     const origin: MarkOrigin = {
@@ -93,7 +119,11 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
 export async function listFollowUserIds(ctx: Ctx): Promise<string[]> {
   const policy = await policyFor(ctx);
   policy.authorize('customer.view');
-  const rows = await ctx.db.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.status, 'active'))).orderBy(asc(employees.userid));
+  const rows = await ctx.db
+    .select({ userid: employees.userid })
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.status, 'active')))
+    .orderBy(asc(employees.userid));
   return rows.map((r) => r.userid).filter((u) => policy.reaches(u));
 }
 
@@ -101,7 +131,11 @@ export async function listFollowUserIds(ctx: Ctx): Promise<string[]> {
 export async function listFollowedIds(ctx: Ctx, userid: string): Promise<string[]> {
   const policy = await policyFor(ctx);
   policy.authorize('customer.view', { type: 'employee', userid });
-  const rows = await ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, userid))).orderBy(asc(follows.addTime), asc(follows.externalUserid));
+  const rows = await ctx.db
+    .select({ id: follows.externalUserid })
+    .from(follows)
+    .where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, userid)))
+    .orderBy(asc(follows.addTime), asc(follows.externalUserid));
   return rows.map((r) => r.id);
 }
 
@@ -172,26 +206,41 @@ export async function pageCustomers(ctx: Ctx, opts: { userid?: string; cursor?: 
   const policy = await policyFor(ctx);
   policy.authorize('customer.view');
   if (opts.userid !== undefined) await requireEmployee(ctx, opts.userid);
-  if (opts.userid !== undefined && !policy.reaches(opts.userid)) throw new AppError('employee_not_found', { message: `No employee with userid "${opts.userid}" in your reach.` });
+  if (opts.userid !== undefined && !policy.reaches(opts.userid))
+    throw new AppError('employee_not_found', { message: `No employee with userid "${opts.userid}" in your reach.` });
   const conds: SQL[] = [eq(customers.corpId, ctx.corpId)];
   if (policy.reach !== 'all') {
     // Only customers with at least one follower inside the caller's data scope.
-    const reachable = ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), inArray(follows.userid, [...policy.reach, ''])));
+    const reachable = ctx.db
+      .select({ id: follows.externalUserid })
+      .from(follows)
+      .where(and(eq(follows.corpId, ctx.corpId), inArray(follows.userid, [...policy.reach, ''])));
     conds.push(inArray(customers.externalUserid, reachable));
   }
   if (opts.cursor) conds.push(gt(customers.seq, decodeSeqCursor(opts.cursor)));
   if (opts.userid !== undefined) {
-    const followed = ctx.db.select({ id: follows.externalUserid }).from(follows).where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, opts.userid)));
+    const followed = ctx.db
+      .select({ id: follows.externalUserid })
+      .from(follows)
+      .where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, opts.userid)));
     conds.push(inArray(customers.externalUserid, followed));
   }
-  const rows = await ctx.db.select().from(customers).where(and(...conds)).orderBy(asc(customers.seq)).limit(opts.limit + 1);
+  const rows = await ctx.db
+    .select()
+    .from(customers)
+    .where(and(...conds))
+    .orderBy(asc(customers.seq))
+    .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const ids = page.map((c) => c.externalUserid);
-  const followRows = ids.length === 0 ? [] : await ctx.db
-    .select({ userid: follows.userid, externalUserid: follows.externalUserid })
-    .from(follows)
-    .where(and(eq(follows.corpId, ctx.corpId), inArray(follows.externalUserid, ids)))
-    .orderBy(asc(follows.addTime), asc(follows.userid));
+  const followRows =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .select({ userid: follows.userid, externalUserid: follows.externalUserid })
+          .from(follows)
+          .where(and(eq(follows.corpId, ctx.corpId), inArray(follows.externalUserid, ids)))
+          .orderBy(asc(follows.addTime), asc(follows.userid));
   const followers = new Map<string, string[]>();
   for (const f of followRows) followers.set(f.externalUserid, [...(followers.get(f.externalUserid) ?? []), f.userid]);
   const last = page[page.length - 1];

@@ -40,14 +40,29 @@ describeDb('customer routes', (db) => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ externalUserid: s.customer, attributes: {} });
     expect(res.body.follows.map((f: { userid: string }) => f.userid).sort()).toEqual([s.staffA, s.staffB].sort());
-    expect(res.body.follows.find((f: { userid: string }) => f.userid === s.staffB).tags).toEqual([{ tagId: s.tags[1]!.tagId, name: '低意向', groupId: s.group.groupId, groupName: s.group.name, type: 'corp', origin: { source: 'api', by: 'app:customer_contact', byName: null, operationId: null, operationKind: null, at: expect.any(String) } }]);
+    expect(res.body.follows.find((f: { userid: string }) => f.userid === s.staffB).tags).toEqual([
+      {
+        tagId: s.tags[1]!.tagId,
+        name: '低意向',
+        groupId: s.group.groupId,
+        groupName: s.group.name,
+        type: 'corp',
+        origin: { source: 'api', by: 'app:customer_contact', byName: null, operationId: null, operationKind: null, at: expect.any(String) },
+      },
+    ]);
   });
 
   it('POST …/follows/:userid/tags: 400 → 403 → 404 → 200', async () => {
     const s = await buildApiScene(db().db);
-    const mark = (userid: string, body: unknown, as?: string, customer = s.customer) => () => apiClient(app, s.key, as).post(`/customers/${customer}/follows/${userid}/tags`, body);
+    const mark =
+      (userid: string, body: unknown, as?: string, customer = s.customer) =>
+      () =>
+        apiClient(app, s.key, as).post(`/customers/${customer}/follows/${userid}/tags`, body);
     const [t0, t1] = [s.tags[0]!.tagId, s.tags[1]!.tagId];
-    expect(detailPaths(await expectRefused(db().db, s.corpId, mark(s.staffA, { add: 'x', removes: [] }), 400, 'validation_failed'))).toEqual(['body.add', 'body.removes']);
+    expect(detailPaths(await expectRefused(db().db, s.corpId, mark(s.staffA, { add: 'x', removes: [] }), 400, 'validation_failed'))).toEqual([
+      'body.add',
+      'body.removes',
+    ]);
     expect(detailPaths(await expectRefused(db().db, s.corpId, mark(s.staffA, { add: [] }), 400, 'validation_failed'))).toEqual(['body']);
     await expectRefused(db().db, s.corpId, mark(s.staffA, { add: [t0] }, s.intern), 403, 'forbidden');
     // Staff tag only the customers they follow themselves.
@@ -66,16 +81,36 @@ describeDb('customer routes', (db) => {
   it('PATCH …/follows/:userid: 400 lists every issue → 403 → 404 → 200', async () => {
     const s = await buildApiScene(db().db);
     const patch = (userid: string, body: unknown, as?: string) => () => apiClient(app, s.key, as).patch(`/customers/${s.customer}/follows/${userid}`, body);
-    const bad = await expectRefused(db().db, s.corpId, patch(s.staffA, { remark: '长'.repeat(21), remarkMobiles: ['1', '2', '3', '4', '5', '6'], remark_company: 'x' }), 400, 'validation_failed');
+    const bad = await expectRefused(
+      db().db,
+      s.corpId,
+      patch(s.staffA, { remark: '长'.repeat(21), remarkMobiles: ['1', '2', '3', '4', '5', '6'], remark_company: 'x' }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(bad)).toEqual(['body.remark', 'body.remarkMobiles', 'body.remark_company']);
     await expectRefused(db().db, s.corpId, patch(s.staffA, { remark: '张总' }, s.intern), 403, 'forbidden');
     await expectRefused(db().db, s.corpId, patch(s.staffA, { remark: '张总' }, s.staffB), 403, 'forbidden');
     await expectRefused(db().db, s.corpId, patch(s.intern, { remark: '张总' }), 404, 'no_relation');
 
-    const res = await apiClient(app, s.key, s.staffA).patch(`/customers/${s.customer}/follows/${s.staffA}`, { remark: '张总', remarkCompany: '腾讯', remarkMobiles: ['13800000000'] });
+    const res = await apiClient(app, s.key, s.staffA).patch(`/customers/${s.customer}/follows/${s.staffA}`, {
+      remark: '张总',
+      remarkCompany: '腾讯',
+      remarkMobiles: ['13800000000'],
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ userid: s.staffA, externalUserid: s.customer, remark: '张总', remarkCompany: '腾讯', remarkMobiles: ['13800000000'], description: '' });
-    const [row] = await db().db.select().from(follows).where(and(eq(follows.corpId, s.corpId), eq(follows.userid, s.staffA)));
+    expect(res.body).toMatchObject({
+      userid: s.staffA,
+      externalUserid: s.customer,
+      remark: '张总',
+      remarkCompany: '腾讯',
+      remarkMobiles: ['13800000000'],
+      description: '',
+    });
+    const [row] = await db()
+      .db.select()
+      .from(follows)
+      .where(and(eq(follows.corpId, s.corpId), eq(follows.userid, s.staffA)));
     expect(row).toMatchObject({ remark: '张总', remarkCorpName: '腾讯' });
   });
 });

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
 import { preparedRows } from '../../db/client.js';
 import { customers, employees, follows, type TagGroupScope } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
@@ -25,14 +25,24 @@ export async function lockFollow(ctx: Ctx | TxCtx, userid: string, externalUseri
 
 /** Throws `employee_not_found` unless the corp has this employee. */
 export async function requireEmployee(ctx: Ctx | TxCtx, userid: string): Promise<void> {
-  const [row] = await reader(ctx).select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
+  const [row] = await reader(ctx)
+    .select({ userid: employees.userid })
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
   if (!row) throw new AppError('employee_not_found', { message: `No employee with userid "${userid}".`, details: [{ path: 'userid', message: 'unknown' }] });
 }
 
 /** Throws `customer_not_found` unless the corp has this customer. */
 export async function requireCustomer(ctx: Ctx | TxCtx, externalUserid: string): Promise<void> {
-  const [row] = await reader(ctx).select({ id: customers.externalUserid }).from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
-  if (!row) throw new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".`, details: [{ path: 'external_userid', message: 'unknown' }] });
+  const [row] = await reader(ctx)
+    .select({ id: customers.externalUserid })
+    .from(customers)
+    .where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
+  if (!row)
+    throw new AppError('customer_not_found', {
+      message: `No customer with external_userid "${externalUserid}".`,
+      details: [{ path: 'external_userid', message: 'unknown' }],
+    });
 }
 
 /** A tag a mark names: its id and its group's kind, or `personal` for the owner's own tag. */
@@ -44,7 +54,10 @@ export type MarkTarget = { tagId: string; kind: 'corp' | 'strategy' | 'smart' | 
  * are simply absent from `tags`. The write that follows re-checks all of it under lock.
  */
 export async function resolveMarkTargets(ctx: Ctx | TxCtx, userid: string, externalUserid: string, tagIds: string[], withPersonal: boolean) {
-  const [row] = await preparedRows<{ follow: boolean; tags: MarkTarget[] }>(reader(ctx), 'mark_tags_resolve', sql`
+  const [row] = await preparedRows<{ follow: boolean; tags: MarkTarget[] }>(
+    reader(ctx),
+    'mark_tags_resolve',
+    sql`
     with f as (
       select 1 from follows where corp_id = ${ctx.corpId} and userid = ${userid} and external_userid = ${externalUserid} 
     ), t as (
@@ -55,6 +68,7 @@ export async function resolveMarkTargets(ctx: Ctx | TxCtx, userid: string, exter
       where ${withPersonal} and corp_id = ${ctx.corpId} and owner_userid = ${userid} and tag_id = any(${sql.param(tagIds)}::text[])
     )
     select exists (select 1 from f) as follow,
-      coalesce((select json_agg(json_build_object('tagId', tag_id, 'kind', kind, 'scope', scope, 'strategyId', strategy_id)) from (select * from t union all select * from p) x), '[]'::json) as tags`);
+      coalesce((select json_agg(json_build_object('tagId', tag_id, 'kind', kind, 'scope', scope, 'strategyId', strategy_id)) from (select * from t union all select * from p) x), '[]'::json) as tags`,
+  );
   return row!;
 }

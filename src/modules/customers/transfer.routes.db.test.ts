@@ -31,9 +31,20 @@ describeDb('customer hand-over', (db) => {
   }
 
   const marksOf = async (corpId: string, externalUserid: string) =>
-    (await db().db.select().from(marks).where(and(eq(marks.corpId, corpId), eq(marks.externalUserid, externalUserid)))).map((m) => `${m.userid} ${m.tagId} ${m.personal}`).sort();
+    (
+      await db()
+        .db.select()
+        .from(marks)
+        .where(and(eq(marks.corpId, corpId), eq(marks.externalUserid, externalUserid)))
+    )
+      .map((m) => `${m.userid} ${m.tagId} ${m.personal}`)
+      .sort();
   const followersOf = async (corpId: string, externalUserid: string) =>
-    db().db.select({ userid: follows.userid, remark: follows.remark }).from(follows).where(and(eq(follows.corpId, corpId), eq(follows.externalUserid, externalUserid))).orderBy(asc(follows.userid));
+    db()
+      .db.select({ userid: follows.userid, remark: follows.remark })
+      .from(follows)
+      .where(and(eq(follows.corpId, corpId), eq(follows.externalUserid, externalUserid)))
+      .orderBy(asc(follows.userid));
 
   it('POST /customers/transfer: 401 → 400 → 403 → 404 → 409, each changing nothing', async () => {
     const { s, a, b, solo } = await scene();
@@ -47,35 +58,62 @@ describeDb('customer hand-over', (db) => {
     expect((await apiClient(app, null).post('/customers/transfer', ok)).status).toBe(401);
     const bad = await expectRefused(db().db, s.corpId, send({ handoverUserid: a, externalUserids: [], reasons: 'x' }), 400, 'validation_failed');
     expect(detailPaths(bad)).toEqual(['body.takeoverUserid', 'body.externalUserids', 'body.reasons']);
-    expect(detailPaths(await expectRefused(db().db, s.corpId, send({ ...ok, externalUserids: Array.from({ length: 101 }, (_, i) => `wm${i}`) }), 400, 'validation_failed'))).toEqual(['body.externalUserids']);
+    expect(
+      detailPaths(
+        await expectRefused(db().db, s.corpId, send({ ...ok, externalUserids: Array.from({ length: 101 }, (_, i) => `wm${i}`) }), 400, 'validation_failed'),
+      ),
+    ).toEqual(['body.externalUserids']);
     await expectRefused(db().db, s.corpId, send({ ...ok, takeoverUserid: a }), 400, 'validation_failed');
     // Staff, managers and interns hold no customer.transfer right, not even over their own customers.
     for (const who of [a, manager!, s.intern]) await expectRefused(db().db, s.corpId, send(ok, who), 403, 'forbidden');
-    expect(detailPaths(await expectRefused(db().db, s.corpId, send({ ...ok, handoverUserid: 'nobody' }, s.admin), 404, 'employee_not_found'))).toEqual(['body.handoverUserid']);
-    expect(detailPaths(await expectRefused(db().db, s.corpId, send({ ...ok, takeoverUserid: other.staffB }, s.admin), 404, 'employee_not_found'))).toEqual(['body.takeoverUserid']);
+    expect(detailPaths(await expectRefused(db().db, s.corpId, send({ ...ok, handoverUserid: 'nobody' }, s.admin), 404, 'employee_not_found'))).toEqual([
+      'body.handoverUserid',
+    ]);
+    expect(detailPaths(await expectRefused(db().db, s.corpId, send({ ...ok, takeoverUserid: other.staffB }, s.admin), 404, 'employee_not_found'))).toEqual([
+      'body.takeoverUserid',
+    ]);
     await expectRefused(db().db, s.corpId, send({ ...ok, takeoverUserid: left }), 409, 'employee_inactive');
   });
 
   it('moves the relation and its enterprise tags; the personal tag stays with the old owner', async () => {
     const { s, a, b, t0, pt, solo } = await scene();
     const [corpBefore] = await db().db.select().from(corps).where(eq(corps.corpId, s.corpId));
-    const res = await apiClient(app, s.key, s.admin).post('/customers/transfer', { handoverUserid: a, takeoverUserid: b, externalUserids: [solo], reason: '在职继承: 调岗' });
+    const res = await apiClient(app, s.key, s.admin).post('/customers/transfer', {
+      handoverUserid: a,
+      takeoverUserid: b,
+      externalUserids: [solo],
+      reason: '在职继承: 调岗',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ operationId: expect.stringMatching(/^op/), transferred: 1, results: [{ externalUserid: solo, ok: true, errcode: 0, merged: false, movedTagIds: [t0] }] });
+    expect(res.body).toEqual({
+      operationId: expect.stringMatching(/^op/),
+      transferred: 1,
+      results: [{ externalUserid: solo, ok: true, errcode: 0, merged: false, movedTagIds: [t0] }],
+    });
 
     expect(await followersOf(s.corpId, solo)).toEqual([{ userid: b, remark: 'A的备注' }]);
     expect(await marksOf(s.corpId, solo)).toEqual([`${a} ${pt} 1`, `${b} ${t0} 0`].sort());
     // A still sees their personal tag on the customer through the query layer; nobody else does.
     const asA = await tagsOfFollows(employeeCtx(db().db, s.corpId, a), [solo], { kind: 'owner', userid: a });
-    expect(asA.get(`${a}|${solo}`)).toEqual([{ tagId: pt, tagName: 'A的私房', groupName: '', type: 2, origin: expect.objectContaining({ by: `user:${a}`, operationId: null }) }]);
+    expect(asA.get(`${a}|${solo}`)).toEqual([
+      { tagId: pt, tagName: 'A的私房', groupName: '', type: 2, origin: expect.objectContaining({ by: `user:${a}`, operationId: null }) },
+    ]);
     const detailAsB = await apiClient(app, s.key, b).get(`/customers/${solo}`);
     expect(detailAsB.body.follows).toMatchObject([{ userid: b, tags: [{ tagId: t0, type: 'corp' }] }]);
     expect(JSON.stringify(detailAsB.body)).not.toContain(pt);
 
-    const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'customer.transferred')));
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'customer.transferred')));
     expect(event).toMatchObject({
-      actor: `user:${s.admin}`, subjectType: 'customer', subjectId: solo, reason: '在职继承: 调岗', operationId: res.body.operationId,
-      before: { userid: a, tagIds: [t0] }, after: { userid: b, tagIds: [t0] },
+      actor: `user:${s.admin}`,
+      subjectType: 'customer',
+      subjectId: solo,
+      reason: '在职继承: 调岗',
+      operationId: res.body.operationId,
+      before: { userid: a, tagIds: [t0] },
+      after: { userid: b, tagIds: [t0] },
       payload: { externalUserid: solo, handoverUserid: a, takeoverUserid: b, merged: false, movedTagIds: [t0], droppedDuplicateTagIds: [] },
     });
     const audit = await apiClient(app, s.key, s.admin).get(`/audit?customer=${solo}&type=customer.transferred`);
@@ -91,8 +129,16 @@ describeDb('customer hand-over', (db) => {
     expect(res.body.results).toEqual([{ externalUserid: shared, ok: true, errcode: 0, merged: true, movedTagIds: [t0] }]);
     expect(await followersOf(s.corpId, shared)).toEqual([{ userid: b, remark: 'B的备注' }]);
     expect(await marksOf(s.corpId, shared)).toEqual([`${a} ${pt} 1`, `${b} ${t0} 0`, `${b} ${t1} 0`].sort());
-    const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'customer.transferred')));
-    expect(event).toMatchObject({ actor: 'app:customer_contact', before: { userid: a, tagIds: [t0, t1].sort() }, after: { userid: b, tagIds: [t0, t1].sort() }, payload: { merged: true, droppedDuplicateTagIds: [t1] } });
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'customer.transferred')));
+    expect(event).toMatchObject({
+      actor: 'app:customer_contact',
+      before: { userid: a, tagIds: [t0, t1].sort() },
+      after: { userid: b, tagIds: [t0, t1].sort() },
+      payload: { merged: true, droppedDuplicateTagIds: [t1] },
+    });
   });
 
   it('reports unknown, other-corp and unfollowed customers one by one; the valid ones still move', async () => {
@@ -124,7 +170,12 @@ describeDb('customer hand-over', (db) => {
     const gone = unique('gone');
     await withTx(systemContext(db().db, s.corpId), (tx) => addEmployees(tx, [{ userid: gone, name: '离职员工', departmentIds: [1], status: 'left' }]));
     const customer = await buildCustomer(s.ctx, [gone]);
-    const res = await apiClient(app, s.key).post('/customers/transfer', { handoverUserid: gone, takeoverUserid: s.staffB, externalUserids: [customer], reason: '离职继承' });
+    const res = await apiClient(app, s.key).post('/customers/transfer', {
+      handoverUserid: gone,
+      takeoverUserid: s.staffB,
+      externalUserids: [customer],
+      reason: '离职继承',
+    });
     expect(res.body).toMatchObject({ transferred: 1, results: [{ ok: true, merged: false }] });
     expect((await followersOf(s.corpId, customer)).map((f) => f.userid)).toEqual([s.staffB]);
   });

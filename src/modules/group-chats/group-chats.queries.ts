@@ -3,8 +3,8 @@ import type { Ctx } from '../../context.js';
 import { groupChatJoinWays, groupChatMembers, groupChats } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { policyFor } from '../../policies/index.js';
-import { loadChat, type GroupChatRow } from './group-chats.repo.js';
 import type { ChatMemberRow } from './commands/record-chat-join.js';
+import { type GroupChatRow, loadChat } from './group-chats.repo.js';
 import type { JoinWayRow } from './join-way-rules.js';
 
 /** A chat with everyone in it now, employees and customers, in join order. */
@@ -18,7 +18,8 @@ const encode = (chatId: string) => Buffer.from(chatId).toString('base64url');
 function decode(cursor: string): string {
   const chatId = Buffer.from(cursor, 'base64url').toString('utf8');
   // A cursor this server did not hand out does not survive the round trip: 50100, as WeCom answers.
-  if (chatId === '' || encode(chatId) !== cursor) throw new AppError('invalid_cursor', { details: [{ path: 'cursor', message: 'not a cursor this server handed out' }] });
+  if (chatId === '' || encode(chatId) !== cursor)
+    throw new AppError('invalid_cursor', { details: [{ path: 'cursor', message: 'not a cursor this server handed out' }] });
   return chatId;
 }
 
@@ -34,7 +35,12 @@ export async function listChats(ctx: Ctx, input: ListChatsInput): Promise<{ chat
   if (input.owners && input.owners.length > 0) where.push(inArray(groupChats.owner, input.owners));
   if (policy.reach !== 'all') where.push(inArray(groupChats.owner, [...policy.reach, '']));
   if (input.cursor) where.push(gt(groupChats.chatId, decode(input.cursor)));
-  const rows = await ctx.db.select().from(groupChats).where(and(...where)).orderBy(asc(groupChats.chatId)).limit(input.limit + 1);
+  const rows = await ctx.db
+    .select()
+    .from(groupChats)
+    .where(and(...where))
+    .orderBy(asc(groupChats.chatId))
+    .limit(input.limit + 1);
   const chats = rows.slice(0, input.limit);
   const last = chats[chats.length - 1];
   return { chats, nextCursor: rows.length > input.limit && last ? encode(last.chatId) : '' };
@@ -57,7 +63,11 @@ export async function getChat(ctx: Ctx, chatId: string): Promise<ChatDetail> {
 export async function getJoinWay(ctx: Ctx, configId: string): Promise<JoinWayRow> {
   const policy = await policyFor(ctx);
   policy.authorize('customer.view');
-  const [row] = await ctx.db.select().from(groupChatJoinWays).where(and(eq(groupChatJoinWays.corpId, ctx.corpId), eq(groupChatJoinWays.configId, configId)));
-  if (!row) throw new AppError('join_way_not_found', { message: `No join way with config_id "${configId}".`, details: [{ path: 'config_id', message: 'unknown' }] });
+  const [row] = await ctx.db
+    .select()
+    .from(groupChatJoinWays)
+    .where(and(eq(groupChatJoinWays.corpId, ctx.corpId), eq(groupChatJoinWays.configId, configId)));
+  if (!row)
+    throw new AppError('join_way_not_found', { message: `No join way with config_id "${configId}".`, details: [{ path: 'config_id', message: 'unknown' }] });
   return row;
 }

@@ -10,7 +10,15 @@ import { loadChat } from './group-chats.repo.js';
 export const joinWayLimits = { chats: 5, state: 30, remark: 30, roomBaseName: 40 } as const;
 
 /** A join way's settings, as both surfaces hand them to the commands. */
-export type JoinWayInput = { scene: 1 | 2; remark: string; autoCreateRoom: 0 | 1; roomBaseName: string; roomBaseId: number; chatIdList: string[]; state: string };
+export type JoinWayInput = {
+  scene: 1 | 2;
+  remark: string;
+  autoCreateRoom: 0 | 1;
+  roomBaseName: string;
+  roomBaseId: number;
+  chatIdList: string[];
+  state: string;
+};
 
 /** A stored join way. */
 export type JoinWayRow = typeof groupChatJoinWays.$inferSelect;
@@ -31,16 +39,30 @@ export async function checkJoinWay(ctx: TxCtx, policy: Policy, input: JoinWayInp
   if (input.chatIdList.length === 0) problems.push({ path: 'chat_id_list', message: 'at least one chat is required' });
   if (input.chatIdList.length > joinWayLimits.chats) problems.push({ path: 'chat_id_list', message: `at most ${joinWayLimits.chats} chats` });
   if (new Set(input.chatIdList).size !== input.chatIdList.length) problems.push({ path: 'chat_id_list', message: 'a chat is listed twice' });
-  if (problems.length > 0) throw new AppError('validation_failed', { message: `invalid parameter ${problems[0]!.path}: ${problems[0]!.message}`, details: problems });
+  if (problems.length > 0)
+    throw new AppError('validation_failed', { message: `invalid parameter ${problems[0]!.path}: ${problems[0]!.message}`, details: problems });
   for (const chatId of input.chatIdList) await loadChat(ctx, policy, 'customer.view', chatId);
 }
 
 /** Loads a join way for a change, locked; unknown is `join_way_not_found`. */
 export async function lockJoinWay(ctx: TxCtx, configId: string): Promise<JoinWayRow> {
-  const [row] = await ctx.tx.select().from(groupChatJoinWays).where(and(eq(groupChatJoinWays.corpId, ctx.corpId), eq(groupChatJoinWays.configId, configId))).for('update');
-  if (!row) throw new AppError('join_way_not_found', { message: `No join way with config_id "${configId}".`, details: [{ path: 'config_id', message: 'unknown' }] });
+  const [row] = await ctx.tx
+    .select()
+    .from(groupChatJoinWays)
+    .where(and(eq(groupChatJoinWays.corpId, ctx.corpId), eq(groupChatJoinWays.configId, configId)))
+    .for('update');
+  if (!row)
+    throw new AppError('join_way_not_found', { message: `No join way with config_id "${configId}".`, details: [{ path: 'config_id', message: 'unknown' }] });
   return row;
 }
 
 /** What the audit log keeps of a join way. */
-export const joinWaySnapshot = (w: JoinWayRow) => ({ scene: w.scene, remark: w.remark, autoCreateRoom: w.autoCreateRoom, roomBaseName: w.roomBaseName, roomBaseId: w.roomBaseId, chatIdList: w.chatIdList, state: w.state });
+export const joinWaySnapshot = (w: JoinWayRow) => ({
+  scene: w.scene,
+  remark: w.remark,
+  autoCreateRoom: w.autoCreateRoom,
+  roomBaseName: w.roomBaseName,
+  roomBaseId: w.roomBaseId,
+  chatIdList: w.chatIdList,
+  state: w.state,
+});

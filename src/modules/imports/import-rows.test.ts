@@ -8,7 +8,14 @@ describe('readImportRows', () => {
   it('reads rows in any column order, with genders, times and tags', () => {
     const { rows, issues } = read('userid,Name,gender,add_time,tags\nu1,张三,女,2026-03-01T09:30:00+08:00,客户等级/A级；看房\nu2,李四,1,2026-03-02,\n');
     expect(issues).toEqual([]);
-    expect(rows[0]).toMatchObject({ line: 2, userid: 'u1', name: '张三', gender: 2, addTime: new Date('2026-03-01T01:30:00Z'), tags: [{ group: '客户等级', name: 'A级' }, { name: '看房' }] });
+    expect(rows[0]).toMatchObject({
+      line: 2,
+      userid: 'u1',
+      name: '张三',
+      gender: 2,
+      addTime: new Date('2026-03-01T01:30:00Z'),
+      tags: [{ group: '客户等级', name: 'A级' }, { name: '看房' }],
+    });
     expect(rows[1]).toMatchObject({ gender: 1, addTime: new Date('2026-03-02T00:00:00Z'), tags: [] });
   });
 
@@ -29,6 +36,10 @@ describe('readImportRows', () => {
   });
 
   it('splits tags on ; and the first /', () => {
-    expect(parseTagRefs(' a/b ; c;; d/e/f ')).toEqual([{ group: 'a', name: 'b', text: 'a/b' }, { name: 'c', text: 'c' }, { group: 'd', name: 'e/f', text: 'd/e/f' }]);
+    expect(parseTagRefs(' a/b ; c;; d/e/f ')).toEqual([
+      { group: 'a', name: 'b', text: 'a/b' },
+      { name: 'c', text: 'c' },
+      { group: 'd', name: 'e/f', text: 'd/e/f' },
+    ]);
   });
 });

@@ -26,7 +26,7 @@ export type ImportRow = {
   tags: TagRef[];
 };
 
-const genders: Record<string, number> = { unknown: 0, '0': 0, '未知': 0, male: 1, '1': 1, '男': 1, female: 2, '2': 2, '女': 2 };
+const genders: Record<string, number> = { unknown: 0, '0': 0, 未知: 0, male: 1, '1': 1, 男: 1, female: 2, '2': 2, 女: 2 };
 // ISO 8601: a date, or a date and time with an optional offset (no offset = UTC, as JavaScript reads it).
 const isoTime = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const idPattern = /^[A-Za-z0-9_\-@.]{1,64}$/;
@@ -56,12 +56,15 @@ export function readImportRows(records: CsvRecord[]): { rows: ImportRow[]; issue
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const position = new Map<ImportColumn, number>();
   names.forEach((name, i) => {
-    if (!(importColumns as readonly string[]).includes(name)) issues.push({ line: header.line, column: name || i + 1, message: `unknown column "${header.cells[i]}" (known: ${importColumns.join(', ')})` });
+    if (!(importColumns as readonly string[]).includes(name))
+      issues.push({ line: header.line, column: name || i + 1, message: `unknown column "${header.cells[i]}" (known: ${importColumns.join(', ')})` });
     else if (position.has(name as ImportColumn)) issues.push({ line: header.line, column: name, message: 'the column appears twice' });
     else position.set(name as ImportColumn, i);
   });
-  if (!position.has('userid')) issues.push({ line: header.line, column: 'userid', message: 'the userid column (the employee who follows the customer) is required' });
-  if (!position.has('name') && !position.has('external_userid')) issues.push({ line: header.line, column: 'name', message: 'a name column (or external_userid for existing customers) is required' });
+  if (!position.has('userid'))
+    issues.push({ line: header.line, column: 'userid', message: 'the userid column (the employee who follows the customer) is required' });
+  if (!position.has('name') && !position.has('external_userid'))
+    issues.push({ line: header.line, column: 'name', message: 'a name column (or external_userid for existing customers) is required' });
   if (issues.length > 0) return { rows: [], issues };
   if (data.length === 0) return { rows: [], issues: [{ line: header.line + 1, column: '', message: 'the file has a header but no data rows' }] };
 
@@ -76,7 +79,15 @@ export function readImportRows(records: CsvRecord[]): { rows: ImportRow[]; issue
       return i === undefined ? '' : record.cells[i]!.trim();
     };
     const problem = (column: ImportColumn, message: string) => issues.push({ line: record.line, column, message });
-    const row: ImportRow = { line: record.line, name: cell('name'), province: cell('province'), city: cell('city'), corpName: cell('corp_name'), userid: cell('userid'), tags: parseTagRefs(cell('tags')) };
+    const row: ImportRow = {
+      line: record.line,
+      name: cell('name'),
+      province: cell('province'),
+      city: cell('city'),
+      corpName: cell('corp_name'),
+      userid: cell('userid'),
+      tags: parseTagRefs(cell('tags')),
+    };
     const externalUserid = cell('external_userid');
     if (externalUserid !== '') {
       if (idPattern.test(externalUserid)) row.externalUserid = externalUserid;

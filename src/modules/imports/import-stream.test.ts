@@ -23,7 +23,10 @@ describe('the import progress stream', () => {
     const [name, data] = blocks.at(-1)!.split('\n');
     expect(name).toBe('event: error');
     const failed = JSON.parse(data!.slice('data: '.length));
-    expect(failed).toMatchObject({ status: new AppError('conflict').status, error: { code: 'conflict', message: 'a tag was deleted meanwhile', details: [{ path: 'line 3: tags', message: 'deleted' }] } });
+    expect(failed).toMatchObject({
+      status: new AppError('conflict').status,
+      error: { code: 'conflict', message: 'a tag was deleted meanwhile', details: [{ path: 'line 3: tags', message: 'deleted' }] },
+    });
     expect(failed.error.requestId).toBeTruthy();
   });
 

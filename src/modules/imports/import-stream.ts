@@ -17,7 +17,11 @@ export function wantsProgressStream(request: FastifyRequest): boolean {
  * carried; nothing was written). A file refused before writing starts (problems by line and
  * column, permissions) gets the ordinary JSON error, and one with nothing to write the ordinary 201.
  */
-export async function importWithProgress(request: FastifyRequest, reply: FastifyReply, run: (onProgress: (done: number, total: number) => void) => Promise<ImportOutcome>): Promise<void> {
+export async function importWithProgress(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: (onProgress: (done: number, total: number) => void) => Promise<ImportOutcome>,
+): Promise<void> {
   let streaming = false;
   let last = 0;
   const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -25,7 +29,12 @@ export async function importWithProgress(request: FastifyRequest, reply: Fastify
     if (!streaming) {
       streaming = true;
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', 'x-request-id': request.id });
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
     }
     const now = Date.now();
     if (done < total && now - last < everyMs) return;
@@ -45,7 +54,9 @@ export async function importWithProgress(request: FastifyRequest, reply: Fastify
     const known = error instanceof AppError;
     if (!known) request.log.error({ err: error }, 'import failed while writing');
     const status = known ? error.status : 500;
-    const body = known ? { code: error.code, message: error.message, ...(error.details?.length ? { details: error.details } : {}) } : { code: 'internal', message: 'Something went wrong on our side.' };
+    const body = known
+      ? { code: error.code, message: error.message, ...(error.details?.length ? { details: error.details } : {}) }
+      : { code: 'internal', message: 'Something went wrong on our side.' };
     send('error', { status, error: { ...body, requestId: request.id } });
   }
   reply.raw.end();

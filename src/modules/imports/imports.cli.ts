@@ -8,7 +8,7 @@ import type { Actor, Ctx } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { corps, employees } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { dryRunImport, importCustomers, type ImportReport } from './commands/import-customers.js';
+import { dryRunImport, type ImportReport, importCustomers } from './commands/import-customers.js';
 import { exportCustomersCsv } from './export/customers-csv.js';
 import { exportRelationsCsv } from './export/relations-csv.js';
 import { createProgress } from './progress.js';
@@ -24,7 +24,10 @@ export async function cliContext(db: Db, corpId: string, as?: string): Promise<C
   if (!corp) throw new AppError('not_found', { message: `No corp "${corpId}" in this database (use --corp).` });
   let actor: Actor = { kind: 'system', name: 'cli' };
   if (as !== undefined) {
-    const [employee] = await db.select({ role: employees.role, status: employees.status }).from(employees).where(and(eq(employees.corpId, corpId), eq(employees.userid, as)));
+    const [employee] = await db
+      .select({ role: employees.role, status: employees.status })
+      .from(employees)
+      .where(and(eq(employees.corpId, corpId), eq(employees.userid, as)));
     if (employee?.status !== 'active') throw new AppError('employee_not_found', { message: `No active employee "${as}" in ${corpId}.` });
     actor = { kind: 'employee', userid: as, role: employee.role };
   }
@@ -45,7 +48,9 @@ export async function runImport(ctx: Ctx, file: string, opts: { dryRun: boolean;
     }
     const { operationId, result } = await importCustomers(ctx, bytes, common);
     progress.finish();
-    out.stdout.write(`Imported ${result.rows} rows as operation ${operationId}: ${result.customersCreated} customers, ${result.relationsCreated} relations, ${result.tagsCreated} tags created, ${result.added} marks added.\n`);
+    out.stdout.write(
+      `Imported ${result.rows} rows as operation ${operationId}: ${result.customersCreated} customers, ${result.relationsCreated} relations, ${result.tagsCreated} tags created, ${result.added} marks added.\n`,
+    );
     return 0;
   } catch (error) {
     progress.finish();
@@ -58,7 +63,9 @@ export async function runImport(ctx: Ctx, file: string, opts: { dryRun: boolean;
 
 function printReport(report: ImportReport, out: Out): void {
   if (report.valid) {
-    out.stdout.write(`Dry run (${report.encoding}): ${report.rows} rows would create ${report.customersNew} customers and ${report.relationsNew} relations, and add ${report.marks} marks.${report.tagsToCreate.length > 0 ? ` Tags to create: ${report.tagsToCreate.join(', ')}.` : ''} Nothing was written.\n`);
+    out.stdout.write(
+      `Dry run (${report.encoding}): ${report.rows} rows would create ${report.customersNew} customers and ${report.relationsNew} relations, and add ${report.marks} marks.${report.tagsToCreate.length > 0 ? ` Tags to create: ${report.tagsToCreate.join(', ')}.` : ''} Nothing was written.\n`,
+    );
     return;
   }
   out.stderr.write(`Dry run (${report.encoding}): ${report.errors.length} problems; nothing would be imported.\n`);

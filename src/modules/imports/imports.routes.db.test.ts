@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { withTx } from '../../context.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { customers, events, follows, marks, operationJournal, operations, tagGroups, tags } from '../../db/schema/index.js';
 import { apiClient, buildApiScene, corpState, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
@@ -15,10 +15,13 @@ const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Everything an import could write for a corp, to prove a refused or dry run wrote nothing. */
 async function fingerprint(db: Db, corpId: string) {
-  const [counts] = await queryRows(db, sql`select
+  const [counts] = await queryRows(
+    db,
+    sql`select
     (select count(*)::int from customers where corp_id = ${corpId}) as customers,
     (select count(*)::int from operations where corp_id = ${corpId}) as operations,
-    (select count(*)::int from operation_journal where corp_id = ${corpId}) as changes`);
+    (select count(*)::int from operation_journal where corp_id = ${corpId}) as changes`,
+  );
   return { ...(await corpState(db, corpId)), counts };
 }
 
@@ -31,7 +34,11 @@ describeDb('imports and customer export', (db) => {
     return { status: res.statusCode, body: res.json() };
   };
   const exportCsv = async (key: string, as?: string) => {
-    const res = await app().inject({ method: 'GET', url: '/api/v1/customers/export', headers: { authorization: `Bearer ${key}`, ...(as ? { 'tagloom-acting-user': as } : {}) } });
+    const res = await app().inject({
+      method: 'GET',
+      url: '/api/v1/customers/export',
+      headers: { authorization: `Bearer ${key}`, ...(as ? { 'tagloom-acting-user': as } : {}) },
+    });
     return { status: res.statusCode, headers: res.headers, text: res.body };
   };
 
@@ -41,7 +48,16 @@ describeDb('imports and customer export', (db) => {
     const before = await fingerprint(db().db, s.corpId);
     const res = await send(s.key, csv, '?dryRun=true&createTags=true');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ valid: true, encoding: 'utf-8', rows: 3, customersNew: 1, relationsNew: 2, marks: 4, tagsToCreate: ['新组/新标签'], errors: [] });
+    expect(res.body).toEqual({
+      valid: true,
+      encoding: 'utf-8',
+      rows: 3,
+      customersNew: 1,
+      relationsNew: 2,
+      marks: 4,
+      tagsToCreate: ['新组/新标签'],
+      errors: [],
+    });
     expect(await fingerprint(db().db, s.corpId)).toEqual(before);
 
     const bad = await send(s.key, 'userid,name,gender,tags\nnobody,张三,x,不存在\n', '?dryRun=true');
@@ -63,31 +79,69 @@ describeDb('imports and customer export', (db) => {
   it('an import is one undoable operation: customers, relations, marks, journal and one operation.applied', async () => {
     const s = await buildApiScene(db().db);
     const [t0, t1] = [s.tags[0]!.tagId, s.tags[1]!.tagId];
-    const csv = Buffer.concat([bom, Buffer.from(`external_userid,name,province,city,corp_name,userid,add_time,tags\r\nwmImported${unique()},"王五, 先生",上海,上海,"""好""公司",${s.staffA},2026-03-01T09:30:00+08:00,${s.group.name}/高意向\r\n`)]);
+    const csv = Buffer.concat([
+      bom,
+      Buffer.from(
+        `external_userid,name,province,city,corp_name,userid,add_time,tags\r\nwmImported${unique()},"王五, 先生",上海,上海,"""好""公司",${s.staffA},2026-03-01T09:30:00+08:00,${s.group.name}/高意向\r\n`,
+      ),
+    ]);
     const id = csv.toString('utf8').split('\r\n')[1]!.split(',')[0]!;
     const more = Buffer.from(`${id},,,,,${s.staffB},,低意向\r\n${s.customer},,,,,${s.staffA},,低意向\r\n`);
     const res = await send(s.key, Buffer.concat([csv, more]), '?fileName=leads.csv');
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ operationId: expect.stringMatching(/^op/), result: { rows: 3, customersCreated: 1, relationsCreated: 2, tagsCreated: 0, added: 3 } });
+    expect(res.body).toEqual({
+      operationId: expect.stringMatching(/^op/),
+      result: { rows: 3, customersCreated: 1, relationsCreated: 2, tagsCreated: 0, added: 3 },
+    });
     const { operationId } = res.body;
 
-    const [customer] = await db().db.select().from(customers).where(and(eq(customers.corpId, s.corpId), eq(customers.externalUserid, id)));
+    const [customer] = await db()
+      .db.select()
+      .from(customers)
+      .where(and(eq(customers.corpId, s.corpId), eq(customers.externalUserid, id)));
     expect(customer).toMatchObject({ name: '王五, 先生', province: '上海', corpName: '"好"公司' });
-    const rel = await db().db.select().from(follows).where(and(eq(follows.corpId, s.corpId), eq(follows.externalUserid, id)));
+    const rel = await db()
+      .db.select()
+      .from(follows)
+      .where(and(eq(follows.corpId, s.corpId), eq(follows.externalUserid, id)));
     expect(rel.map((f) => f.userid).sort()).toEqual([s.staffA, s.staffB].sort());
     expect(rel.find((f) => f.userid === s.staffA)!.addTime.toISOString()).toBe('2026-03-01T01:30:00.000Z');
-    const made = await db().db.select().from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, operationId)));
-    expect(made.map((m) => `${m.externalUserid}|${m.userid}|${m.tagId}|${m.source}`).sort()).toEqual([`${id}|${s.staffA}|${t0}|import`, `${id}|${s.staffB}|${t1}|import`, `${s.customer}|${s.staffA}|${t1}|import`].sort());
-    const journal = await db().db.select().from(operationJournal).where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, operationId)));
+    const made = await db()
+      .db.select()
+      .from(marks)
+      .where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, operationId)));
+    expect(made.map((m) => `${m.externalUserid}|${m.userid}|${m.tagId}|${m.source}`).sort()).toEqual(
+      [`${id}|${s.staffA}|${t0}|import`, `${id}|${s.staffB}|${t1}|import`, `${s.customer}|${s.staffA}|${t1}|import`].sort(),
+    );
+    const journal = await db()
+      .db.select()
+      .from(operationJournal)
+      .where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, operationId)));
     expect(journal).toHaveLength(3);
     expect(journal.every((j) => j.change === 1)).toBe(true);
-    const [op] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, operationId)));
-    expect(op).toMatchObject({ kind: 'import', status: 'succeeded', source: 'import', actorLabel: 'app:customer_contact', params: { fileName: 'leads.csv', rows: 3 }, result: { customersCreated: 1, relationsCreated: 2, added: 3 } });
-    const applied = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'operation.applied')));
+    const [op] = await db()
+      .db.select()
+      .from(operations)
+      .where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, operationId)));
+    expect(op).toMatchObject({
+      kind: 'import',
+      status: 'succeeded',
+      source: 'import',
+      actorLabel: 'app:customer_contact',
+      params: { fileName: 'leads.csv', rows: 3 },
+      result: { customersCreated: 1, relationsCreated: 2, added: 3 },
+    });
+    const applied = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'operation.applied')));
     expect(applied).toHaveLength(1);
     expect(applied[0]).toMatchObject({ operationId, subjectId: operationId, payload: { added: 3, removed: 0, import: true } });
-    expect(((applied[0]!.payload as { tagIds: string[] }).tagIds).sort()).toEqual([t0, t1].sort());
-    const created = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'customer.created')));
+    expect((applied[0]!.payload as { tagIds: string[] }).tagIds.sort()).toEqual([t0, t1].sort());
+    const created = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'customer.created')));
     expect(created.some((e) => (e.payload as { externalUserids: string[] }).externalUserids.includes(id))).toBe(true);
 
     // Importing the same file again adds nothing new (the customer exists, marks are there).
@@ -102,10 +156,13 @@ describeDb('imports and customer export', (db) => {
     const res = await app().inject({ method: 'POST', url: '/api/v1/imports?fileName=big.csv', headers, payload: `userid,name,tags\n${rows}\n` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    const events = res.body.trim().split('\n\n').map((block) => {
-      const [event, data] = block.split('\n');
-      return { event: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) };
-    });
+    const events = res.body
+      .trim()
+      .split('\n\n')
+      .map((block) => {
+        const [event, data] = block.split('\n');
+        return { event: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) };
+      });
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.data as { done: number; total: number });
     // 2,500 new customers (two chunks, each with its relation) and 2,500 marks.
     expect(progress.length).toBeGreaterThanOrEqual(1);
@@ -114,11 +171,19 @@ describeDb('imports and customer export', (db) => {
     const last = events.at(-1)!;
     expect(last.event).toBe('outcome');
     expect(last.data.result).toMatchObject({ rows: 2500, customersCreated: 2500, added: 2500 });
-    const [op] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, last.data.operationId)));
+    const [op] = await db()
+      .db.select()
+      .from(operations)
+      .where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, last.data.operationId)));
     expect(op).toMatchObject({ kind: 'import', status: 'succeeded' });
 
     const before = await fingerprint(db().db, s.corpId);
-    const refused = await app().inject({ method: 'POST', url: '/api/v1/imports', headers, payload: `userid,name,tags\nnobody,某客户,${s.group.name}/高意向\n` });
+    const refused = await app().inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers,
+      payload: `userid,name,tags\nnobody,某客户,${s.group.name}/高意向\n`,
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.details[0]).toMatchObject({ line: 2, column: 'userid' });
     expect(await fingerprint(db().db, s.corpId)).toEqual(before);
@@ -130,7 +195,9 @@ describeDb('imports and customer export', (db) => {
     const gbk = Buffer.concat([Buffer.from('userid,name,tags\n'), Buffer.from(`${s.staffA},`), gbkKehu, Buffer.from(`,${group}/`), gbkKehu, Buffer.from('\n')]);
     const refused = await send(s.key, gbk);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details).toEqual([{ path: 'line 2: tags', message: `unknown tag "${group}/客户" (pass createTags to create it)`, line: 2, column: 'tags' }]);
+    expect(refused.body.error.details).toEqual([
+      { path: 'line 2: tags', message: `unknown tag "${group}/客户" (pass createTags to create it)`, line: 2, column: 'tags' },
+    ]);
     // Staff may apply tags but not create them.
     const staff = await send(s.key, gbk, '?createTags=true', s.staffA);
     expect(staff.body.error.details[0].message).toMatch(/you may not create tags/);
@@ -140,10 +207,19 @@ describeDb('imports and customer export', (db) => {
     const res = await send(s.key, gbk, '?createTags=true');
     expect(res.status).toBe(201);
     expect(res.body.result).toMatchObject({ customersCreated: 1, tagsCreated: 1, added: 1 });
-    const [g] = await db().db.select().from(tagGroups).where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.name, group)));
-    const [tag] = await db().db.select().from(tags).where(and(eq(tags.corpId, s.corpId), eq(tags.groupId, g!.groupId)));
+    const [g] = await db()
+      .db.select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.name, group)));
+    const [tag] = await db()
+      .db.select()
+      .from(tags)
+      .where(and(eq(tags.corpId, s.corpId), eq(tags.groupId, g!.groupId)));
     expect(tag!.name).toBe('客户');
-    const [c] = await db().db.select().from(customers).where(and(eq(customers.corpId, s.corpId), eq(customers.name, '客户')));
+    const [c] = await db()
+      .db.select()
+      .from(customers)
+      .where(and(eq(customers.corpId, s.corpId), eq(customers.name, '客户')));
     expect(c).toBeDefined();
 
     // A second import merges into the group that now exists.
@@ -156,7 +232,11 @@ describeDb('imports and customer export', (db) => {
     const before = await fingerprint(db().db, s.corpId);
     const malformed = await send(s.key, `userid,name\n${s.staffA},"张三\n${s.staffA},李四\n`);
     expect(malformed.status).toBe(400);
-    expect(malformed.body.error.details).toEqual([{ path: 'line 2, column 10', message: 'malformed CSV: the quoted field opened here is never closed', line: 2, column: s.staffA.length + 2 }].map((d) => ({ ...d, path: `line 2, column ${d.column}` })));
+    expect(malformed.body.error.details).toEqual(
+      [{ path: 'line 2, column 10', message: 'malformed CSV: the quoted field opened here is never closed', line: 2, column: s.staffA.length + 2 }].map(
+        (d) => ({ ...d, path: `line 2, column ${d.column}` }),
+      ),
+    );
     const dry = await send(s.key, `userid,name\n${s.staffA},"张"三\n`, '?dryRun=true');
     expect(dry.body.errors).toEqual([{ line: 2, column: s.staffA.length + 5, message: expect.stringMatching(/after a closing quote/) }]);
 
@@ -166,16 +246,26 @@ describeDb('imports and customer export', (db) => {
     expect(wrong.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/not UTF-8 or GBK/) });
 
     expect((await send(s.key, 'userid,name\n')).body.error.details[0].message).toMatch(/no data rows/);
-    const json = await app().inject({ method: 'POST', url: '/api/v1/imports', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, payload: { a: 1 } });
+    const json = await app().inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+      payload: { a: 1 },
+    });
     expect(json.statusCode).toBe(400);
 
     // The group may be applied only by the admin: staff are refused per line, and nothing is written.
     const locked = await buildTagGroup(s.ctx, ['限定']);
-    await db().db.update(tagGroups).set({ scope: { apply: { userids: [s.admin] } } }).where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.groupId, locked.group.groupId)));
+    await db()
+      .db.update(tagGroups)
+      .set({ scope: { apply: { userids: [s.admin] } } })
+      .where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.groupId, locked.group.groupId)));
     const mid = await fingerprint(db().db, s.corpId);
     const forbidden = await send(s.key, `userid,name,tags\n${s.staffA},新人,低意向\n${s.staffA},新人2,${locked.group.name}/限定\n`, '', s.staffA);
     expect(forbidden.status).toBe(400);
-    expect(forbidden.body.error.details).toEqual([{ path: 'line 3: tags', message: `you may not apply tags of group "${locked.group.name}"`, line: 3, column: 'tags' }]);
+    expect(forbidden.body.error.details).toEqual([
+      { path: 'line 3: tags', message: `you may not apply tags of group "${locked.group.name}"`, line: 3, column: 'tags' },
+    ]);
     // Staff reach only their own relations; the intern may change nothing.
     const scope = await send(s.key, `userid,name\n${s.staffB},新人\n`, '', s.staffA);
     expect(scope.body.error.details[0]).toMatchObject({ path: 'line 2: userid', message: expect.stringMatching(/outside your data scope/) });
@@ -184,7 +274,7 @@ describeDb('imports and customer export', (db) => {
     expect(mid.counts).toEqual(before.counts);
   });
 
-  it('refuses a cross-site CSV upload riding the console cookie; the console\'s upload (Tagloom-Upload header) and its export download pass', async () => {
+  it("refuses a cross-site CSV upload riding the console cookie; the console's upload (Tagloom-Upload header) and its export download pass", async () => {
     const s = await buildApiScene(db().db);
     const admin = sessionClient(app, await loginCookie(app, s.corpId, s.admin, await givePassword(db().db, s.corpId, s.admin)));
     const csv = `userid,name,tags\n${s.staffA},跨站客户,${s.group.name}/高意向\n`;
@@ -203,22 +293,39 @@ describeDb('imports and customer export', (db) => {
     expect(dry.body).toMatchObject({ valid: true, rows: 1, customersNew: 1, marks: 1 });
     const done = await admin.post('/imports?fileName=leads.csv', csv, { 'content-type': 'text/csv', 'tagloom-upload': '1', 'sec-fetch-site': 'same-origin' });
     expect(done.status).toBe(201);
-    const [op] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, done.body.operationId)));
+    const [op] = await db()
+      .db.select()
+      .from(operations)
+      .where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, done.body.operationId)));
     expect(op).toMatchObject({ kind: 'import', source: 'import', actorLabel: `user:${s.admin}` });
 
     const exported = await admin.get('/customers/export');
     expect(exported.status).toBe(200);
     expect(exported.headers['content-disposition']).toMatch(/^attachment; filename="customers-.+\.csv"$/);
-    expect(String(exported.body).replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('external_userid,name,gender,province,city,corp_name,followers,tags');
+    expect(
+      String(exported.body)
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')[0],
+    ).toBe('external_userid,name,gender,province,city,corp_name,followers,tags');
   });
 
   it('exports the customers in scope with only the tags the reader may see', async () => {
     const s = await buildApiScene(db().db);
-    await withTx(s.ctx, (tx) => createRole(tx, { roleId: 'exporter', name: '导出员', permissions: ['customer.view', 'customer.update', 'customer.export', 'tag.apply', 'personalTag.manage'], dataScope: 'own' }));
+    await withTx(s.ctx, (tx) =>
+      createRole(tx, {
+        roleId: 'exporter',
+        name: '导出员',
+        permissions: ['customer.view', 'customer.update', 'customer.export', 'tag.apply', 'personalTag.manage'],
+        dataScope: 'own',
+      }),
+    );
     const [exporter] = await buildEmployees(s.ctx, 1, 'exporter');
     const mine = await buildCustomer(s.ctx, [exporter!, s.staffA], { name: '我的客户' });
     const hidden = await buildTagGroup(s.ctx, ['机密']);
-    await db().db.update(tagGroups).set({ scope: { view: { userids: [s.admin] } } }).where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.groupId, hidden.group.groupId)));
+    await db()
+      .db.update(tagGroups)
+      .set({ scope: { view: { userids: [s.admin] } } })
+      .where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.groupId, hidden.group.groupId)));
     const api = apiClient(app, s.key);
     await api.post(`/customers/${mine}/follows/${s.staffA}/tags`, { add: [s.tags[0]!.tagId, hidden.tags[0]!.tagId] });
     const own = await apiClient(app, s.key, exporter).post('/personal-tags', { name: '老朋友' });
@@ -265,7 +372,10 @@ describeDb('imports and customer export', (db) => {
     const res = await app().inject({ method: 'GET', url: '/api/v1/customers/export?layout=relations', headers: { authorization: `Bearer ${s.key}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/filename="relations-/);
-    const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('external_userid,name,gender,province,city,corp_name,userid,add_time,tags');
     expect(lines).toHaveLength(1 + 2 + 1100);
     const rowOf = (userid: string) => lines.findIndex((l) => l.startsWith(`${s.customer},`) && l.includes(`,${userid},`));
@@ -278,11 +388,17 @@ describeDb('imports and customer export', (db) => {
     lines[rowOf(s.staffB)] += `${s.group.name}/低意向`;
     const edited = await send(s.key, `${lines.join('\r\n')}\r\n`);
     expect(edited.status).toBe(201);
-    const onB = await db().db.select().from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, s.customer), eq(marks.userid, s.staffB)));
+    const onB = await db()
+      .db.select()
+      .from(marks)
+      .where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, s.customer), eq(marks.userid, s.staffB)));
     expect(onB.map((m) => m.tagId)).toEqual([s.tags[1]!.tagId]);
 
     const unknownLayout = await app().inject({ method: 'GET', url: '/api/v1/customers/export?layout=rows', headers: { authorization: `Bearer ${s.key}` } });
     expect(unknownLayout.statusCode).toBe(400);
-    expect(unknownLayout.json().error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path: expect.stringContaining('layout') })] });
+    expect(unknownLayout.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: [expect.objectContaining({ path: expect.stringContaining('layout') })],
+    });
   });
 });

@@ -57,7 +57,9 @@ export function keywordProblem(keyword: string): string | undefined {
  */
 export const keywordListSchema = z
   .array(
-    z.string({ error: 'each keyword must be a string' }).max(keywordLimits.keywordMaxLength * 4, { error: `keyword longer than ${keywordLimits.keywordMaxLength} characters` }),
+    z
+      .string({ error: 'each keyword must be a string' })
+      .max(keywordLimits.keywordMaxLength * 4, { error: `keyword longer than ${keywordLimits.keywordMaxLength} characters` }),
     { error: 'keywords must be a list of strings' },
   )
   .min(1, { error: 'at least one keyword is required' })
@@ -74,7 +76,12 @@ export const keywordListSchema = z
       }
       const n = normalizeKeyword(keyword);
       const j = firstAt.get(n);
-      if (j !== undefined) ctx.addIssue({ code: 'custom', path: [i], message: `keyword ${JSON.stringify(keyword)} is the same as keywords.${j} after normalisation (case, full-width, blanks at the ends)` });
+      if (j !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `keyword ${JSON.stringify(keyword)} is the same as keywords.${j} after normalisation (case, full-width, blanks at the ends)`,
+        });
       else firstAt.set(n, i);
     });
   });
@@ -102,6 +109,12 @@ export function assertCorpKeywordTotal(otherRules: number, thisRule: number, pat
   if (total <= keywordLimits.keywordsPerCorp) return;
   throw new AppError('limit_exceeded', {
     message: `The corp's keyword rules would hold ${total} keywords; the limit is ${keywordLimits.keywordsPerCorp}.`,
-    details: [{ path, message: `${thisRule} keywords here and ${otherRules} in other rules exceed ${keywordLimits.keywordsPerCorp}`, limit: keywordLimits.keywordsPerCorp }],
+    details: [
+      {
+        path,
+        message: `${thisRule} keywords here and ${otherRules} in other rules exceed ${keywordLimits.keywordsPerCorp}`,
+        limit: keywordLimits.keywordsPerCorp,
+      },
+    ],
   });
 }

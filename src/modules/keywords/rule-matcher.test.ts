@@ -3,7 +3,12 @@ import { KeywordAutomaton } from './automaton.js';
 import { foldText, normalizeKeyword } from './fold.js';
 import { type KeywordRule, KeywordRuleMatcher } from './rule-matcher.js';
 
-const rule = (id: string, keywords: string[], mode: KeywordRule['mode'] = 'any', match: KeywordRule['match'] = 'contains'): KeywordRule => ({ id, keywords, mode, match });
+const rule = (id: string, keywords: string[], mode: KeywordRule['mode'] = 'any', match: KeywordRule['match'] = 'contains'): KeywordRule => ({
+  id,
+  keywords,
+  mode,
+  match,
+});
 
 describe('keyword normalisation', () => {
   it.each([

@@ -16,22 +16,20 @@ const word = fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join('
  * A keyword set with the awkward cases: words, substrings (prefixes, suffixes, middles) of other
  * words, exact duplicates and case / width variants of other words.
  */
-export const keywordSet: fc.Arbitrary<string[]> = fc
-  .array(word, { minLength: 1, maxLength: 12 })
-  .chain((words) =>
-    fc
-      .array(
-        fc.tuple(fc.nat(words.length - 1), fc.nat(), fc.nat(), fc.constantFrom('sub', 'dup', 'upper')).map(([w, a, b, how]) => {
-          const chars = Array.from(words[w]!);
-          if (how === 'dup') return words[w]!;
-          if (how === 'upper') return words[w]!.toUpperCase();
-          const from = a % chars.length;
-          return chars.slice(from, from + 1 + (b % (chars.length - from))).join('');
-        }),
-        { maxLength: 12 },
-      )
-      .map((derived) => [...words, ...derived]),
-  );
+export const keywordSet: fc.Arbitrary<string[]> = fc.array(word, { minLength: 1, maxLength: 12 }).chain((words) =>
+  fc
+    .array(
+      fc.tuple(fc.nat(words.length - 1), fc.nat(), fc.nat(), fc.constantFrom('sub', 'dup', 'upper')).map(([w, a, b, how]) => {
+        const chars = Array.from(words[w]!);
+        if (how === 'dup') return words[w]!;
+        if (how === 'upper') return words[w]!.toUpperCase();
+        const from = a % chars.length;
+        return chars.slice(from, from + 1 + (b % (chars.length - from))).join('');
+      }),
+      { maxLength: 12 },
+    )
+    .map((derived) => [...words, ...derived]),
+);
 
 /** A message of random pieces with some of the keywords planted in it (empty messages included). */
 export function messageWith(keywords: readonly string[]): fc.Arbitrary<string> {

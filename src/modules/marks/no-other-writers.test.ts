@@ -39,5 +39,9 @@ it('writes marks only through the mark writer and the files listed with their re
     .sort();
   expect(writers.filter((path) => !(path in allowed))).toEqual([]);
   // A listed file that stopped writing marks comes off the list, so the list stays the truth.
-  expect(Object.keys(allowed).filter((path) => !writers.includes(path)).sort()).toEqual([]);
+  expect(
+    Object.keys(allowed)
+      .filter((path) => !writers.includes(path))
+      .sort(),
+  ).toEqual([]);
 });

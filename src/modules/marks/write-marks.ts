@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { actorLabel, type TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import type { markSources } from '../../db/schema/index.js';
@@ -41,10 +41,13 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
   const result: AppliedChanges = { added: 0, removed: 0 };
   const removals = changes.filter((c) => c.change === 'remove');
   const additions = changes.filter((c) => c.change === 'add');
-  const arrays = (list: readonly MarkChange[]) => sql`unnest(${sql.param(list.map((c) => c.externalUserid))}::text[], ${sql.param(list.map((c) => c.userid))}::text[], ${sql.param(list.map((c) => c.tagId))}::text[])`;
+  const arrays = (list: readonly MarkChange[]) =>
+    sql`unnest(${sql.param(list.map((c) => c.externalUserid))}::text[], ${sql.param(list.map((c) => c.userid))}::text[], ${sql.param(list.map((c) => c.tagId))}::text[])`;
   for (let i = 0; i < removals.length; i += chunkSize) {
     const chunk = removals.slice(i, i + chunkSize);
-    const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
+    const [row] = await queryRows<{ n: number }>(
+      ctx.tx,
+      sql`
       with gone as (
         delete from marks m using ${arrays(chunk)} as c(external_userid, userid, tag_id)
         where m.corp_id = ${ctx.corpId} and m.external_userid = c.external_userid and m.userid = c.userid and m.tag_id = c.tag_id
@@ -55,13 +58,16 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
         on conflict do nothing
         returning 1
       )
-      select count(*)::int as n from journaled`);
+      select count(*)::int as n from journaled`,
+    );
     result.removed += Number(row?.n ?? 0);
   }
   for (let i = 0; i < additions.length; i += chunkSize) {
     const chunk = additions.slice(i, i + chunkSize);
     const evidence = sql.param(chunk.map((c) => c.evidenceSeq ?? origin.evidenceSeq ?? null));
-    const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
+    const [row] = await queryRows<{ n: number }>(
+      ctx.tx,
+      sql`
       with made as (
         insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, rule_id, rule_version, evidence_seq)
         select ${ctx.corpId}, c.external_userid, c.userid, c.tag_id,
@@ -77,7 +83,8 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
         on conflict (corp_id, operation_id, external_userid, userid, tag_id) do update set change = 0
         returning 1
       )
-      select count(*)::int as n from journaled`);
+      select count(*)::int as n from journaled`,
+    );
     result.added += Number(row?.n ?? 0);
   }
   return result;
@@ -102,7 +109,13 @@ export type RelationTagChanges = { add: string[]; remove: string[]; personal: Re
  * Each (relation, tag) pair may come at most once per operation: the compact journal cannot merge
  * a mark journaled twice.
  */
-export async function applyToRelations(ctx: TxCtx, operationId: string, relations: RelationArrays, tags: RelationTagChanges, origin: MarkOrigin): Promise<AppliedChanges> {
+export async function applyToRelations(
+  ctx: TxCtx,
+  operationId: string,
+  relations: RelationArrays,
+  tags: RelationTagChanges,
+  origin: MarkOrigin,
+): Promise<AppliedChanges> {
   if (tags.add.some((id) => tags.remove.includes(id))) throw new Error('applyToRelations: a tag cannot be both added and removed');
   const result: AppliedChanges = { added: 0, removed: 0 };
   const rel = relationsTable(relations);
@@ -112,17 +125,22 @@ export async function applyToRelations(ctx: TxCtx, operationId: string, relation
     having count(*) > 0
     returning cardinality(external_userids) as n`;
   if (tags.remove.length > 0) {
-    const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
+    const [row] = await queryRows<{ n: number }>(
+      ctx.tx,
+      sql`
       with changed as (
         delete from marks m using ${rel}
         where m.corp_id = ${ctx.corpId} and m.external_userid = r.external_userid and m.userid = r.userid and m.tag_id = any(${sql.param(tags.remove)}::text[])
         returning m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at
       ), journaled as (${journal(-1, sql`array_agg(source), array_agg(created_by), array_agg(operation_id), array_agg(created_at)`)})
-      select coalesce(sum(n), 0)::int as n from journaled`);
+      select coalesce(sum(n), 0)::int as n from journaled`,
+    );
     result.removed = Number(row?.n ?? 0);
   }
   if (tags.add.length > 0) {
-    const [row] = await queryRows<{ n: number }>(ctx.tx, sql`
+    const [row] = await queryRows<{ n: number }>(
+      ctx.tx,
+      sql`
       with changed as (
         insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, rule_id, rule_version, evidence_seq)
         select ${ctx.corpId}, r.external_userid, r.userid, t.tag_id, t.personal, ${origin.source}, ${actorLabel(ctx.actor)}, ${operationId}, ${ruleColumns(origin)}, ${origin.evidenceSeq ?? null}::bigint
@@ -130,7 +148,8 @@ export async function applyToRelations(ctx: TxCtx, operationId: string, relation
         on conflict do nothing
         returning external_userid, userid, tag_id
       ), journaled as (${journal(1, sql`null::text[], null::text[], null::text[], null::timestamptz[]`)})
-      select coalesce(sum(n), 0)::int as n from journaled`);
+      select coalesce(sum(n), 0)::int as n from journaled`,
+    );
     result.added = Number(row?.n ?? 0);
   }
   return result;

@@ -1,5 +1,5 @@
+import { type ProgressSnapshot, rateAndEta } from './jobs/progress.js';
 import type { OperationRow } from './operation-row.js';
-import { rateAndEta, type ProgressSnapshot } from './jobs/progress.js';
 
 /**
  * An operation as the API shows it. A job running in this process reports its live progress
@@ -7,8 +7,21 @@ import { rateAndEta, type ProgressSnapshot } from './jobs/progress.js';
  * `abilities` are the caller's (`operationAbilities`); none when there is no caller to ask for.
  * `actorName` is the employee's name behind a `user:` actor, when known.
  */
-export function presentOperation(row: OperationRow, live?: ProgressSnapshot, abilities = { undo: false, redo: false, cancel: false }, actorName: string | null = null) {
-  const progress = live && row.status === 'running' ? live : { status: row.status, done: row.done, total: row.total, ...(row.status === 'running' ? rateAndEta(row.done, row.total, row.startedAt?.getTime() ?? null) : { ratePerSecond: null, etaSeconds: null }) };
+export function presentOperation(
+  row: OperationRow,
+  live?: ProgressSnapshot,
+  abilities = { undo: false, redo: false, cancel: false },
+  actorName: string | null = null,
+) {
+  const progress =
+    live && row.status === 'running'
+      ? live
+      : {
+          status: row.status,
+          done: row.done,
+          total: row.total,
+          ...(row.status === 'running' ? rateAndEta(row.done, row.total, row.startedAt?.getTime() ?? null) : { ratePerSecond: null, etaSeconds: null }),
+        };
   return {
     operationId: row.operationId,
     kind: row.kind,

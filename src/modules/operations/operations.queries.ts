@@ -1,8 +1,8 @@
-import { and, desc, eq, getTableColumns, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { actorLabel, reader, type Ctx, type TxCtx } from '../../context.js';
+import { and, desc, eq, getTableColumns, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { actorLabel, type Ctx, reader, type TxCtx } from '../../context.js';
 import { operations } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { policyFor, type Policy } from '../../policies/index.js';
+import { type Policy, policyFor } from '../../policies/index.js';
 import type { OperationRow } from './operation-row.js';
 
 /** Filters of the operations listing. */
@@ -23,9 +23,18 @@ export function startedBy(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'act
  * What the actor may do with an operation now, the same checks the undo, redo and cancel commands
  * make (`lockReversible`, `cancelOperation`), so the console shows only the buttons that would work.
  */
-export function operationAbilities(ctx: Ctx, policy: Policy, row: Pick<OperationRow, 'actor' | 'actorLabel' | 'kind' | 'status' | 'undoneBy'>): { undo: boolean; redo: boolean; cancel: boolean } {
+export function operationAbilities(
+  ctx: Ctx,
+  policy: Policy,
+  row: Pick<OperationRow, 'actor' | 'actorLabel' | 'kind' | 'status' | 'undoneBy'>,
+): { undo: boolean; redo: boolean; cancel: boolean } {
   const own = startedBy(ctx, policy, row);
-  const reversible = row.status === 'succeeded' && row.kind !== 'undo' && row.kind !== 'redo' && (row.kind !== 'smart_sync' || policy.can('rule.manage')) && (own || (policy.seesAllActivity() && policy.can('tag.apply') && policy.can('tag.remove')));
+  const reversible =
+    row.status === 'succeeded' &&
+    row.kind !== 'undo' &&
+    row.kind !== 'redo' &&
+    (row.kind !== 'smart_sync' || policy.can('rule.manage')) &&
+    (own || (policy.seesAllActivity() && policy.can('tag.apply') && policy.can('tag.remove')));
   const cancellable = (row.status === 'queued' || row.status === 'running') && (own || policy.seesAllActivity());
   return { undo: reversible && row.undoneBy === null, redo: reversible && row.undoneBy !== null, cancel: cancellable };
 }
@@ -72,7 +81,9 @@ export async function listOperations(ctx: Ctx, filters: OperationFilters): Promi
   if (filters.to) where.push(lt(operations.createdAt, new Date(filters.to)));
   if (filters.cursor) {
     const c = decodeCursor(filters.cursor);
-    where.push(sql`(${operations.createdAt}, ${operations.operationId}) < (timestamptz 'epoch' + ${c.micros}::int8 * interval '1 microsecond', ${c.operationId})`);
+    where.push(
+      sql`(${operations.createdAt}, ${operations.operationId}) < (timestamptz 'epoch' + ${c.micros}::int8 * interval '1 microsecond', ${c.operationId})`,
+    );
   }
   const rows = await ctx.db
     .select({ ...listedColumns, params: listedParams, micros })
@@ -82,7 +93,10 @@ export async function listOperations(ctx: Ctx, filters: OperationFilters): Promi
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
-  return { rows: page.map(({ micros: _, ...row }) => row), nextCursor: rows.length > filters.limit && last ? encodeCursor(last.micros, last.operationId) : null };
+  return {
+    rows: page.map(({ micros: _, ...row }) => row),
+    nextCursor: rows.length > filters.limit && last ? encodeCursor(last.micros, last.operationId) : null,
+  };
 }
 
 /**
@@ -90,7 +104,10 @@ export async function listOperations(ctx: Ctx, filters: OperationFilters): Promi
  * operation reads as not found to an actor who may not see it, so ids cannot be probed.
  */
 export async function getOperation(ctx: Ctx | TxCtx, operationId: string, lock = false): Promise<OperationRow> {
-  const query = reader(ctx).select().from(operations).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
+  const query = reader(ctx)
+    .select()
+    .from(operations)
+    .where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
   const [row] = lock ? await query.for('update') : await query;
   const policy = await policyFor(ctx);
   if (!row || (!startedBy(ctx, policy, row) && !policy.seesAllActivity())) {

@@ -20,67 +20,162 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     const admin = apiClient(app, s.key);
     const as = (userid: string) => apiClient(app, s.key, userid);
     // Four more customers of A, two of B; `s.customer` is followed by both.
-    const onlyA = await withTx(systemContext(db().db, s.corpId), (tx) => addCustomers(tx, Array.from({ length: 4 }, (_, i) => ({ name: `A客户${i}`, follows: [{ userid: s.staffA }] }))));
-    const onlyB = await withTx(systemContext(db().db, s.corpId), (tx) => addCustomers(tx, Array.from({ length: 2 }, (_, i) => ({ name: `B客户${i}`, follows: [{ userid: s.staffB }] }))));
+    const onlyA = await withTx(systemContext(db().db, s.corpId), (tx) =>
+      addCustomers(
+        tx,
+        Array.from({ length: 4 }, (_, i) => ({ name: `A客户${i}`, follows: [{ userid: s.staffA }] })),
+      ),
+    );
+    const onlyB = await withTx(systemContext(db().db, s.corpId), (tx) =>
+      addCustomers(
+        tx,
+        Array.from({ length: 2 }, (_, i) => ({ name: `B客户${i}`, follows: [{ userid: s.staffB }] })),
+      ),
+    );
     const [hot, cold] = s.tags.map((t) => t.tagId) as [string, string];
     return { ...s, admin, as, onlyA, onlyB, hot, cold };
   }
 
   const marksOf = async (corpId: string, tagId: string) =>
-    (await db().db.select().from(marks).where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagId)))).map((m) => `${m.externalUserid}|${m.userid}`).sort();
+    (
+      await db()
+        .db.select()
+        .from(marks)
+        .where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagId)))
+    )
+      .map((m) => `${m.externalUserid}|${m.userid}`)
+      .sort();
 
   it('climbs the ladder 401 → 400 → 403 → 404 → 400 empty → 202, and a refusal writes nothing', async () => {
     const s = await scene();
     const body = { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer] } };
     await expectRefused(db().db, s.corpId, () => apiClient(app, null).post('/operations/batch', body), 401, 'unauthorized');
-    const bad = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'zap', tagIds: [], selection: { externalUserids: [], text: 'x' }, relations: { who: 1 } }), 400, 'validation_failed');
-    expect(detailPaths(bad)).toEqual(expect.arrayContaining(['body.action', 'body.tagIds', 'body.selection.externalUserids', 'body.relations.who', 'body.selection']));
-    const moveBad = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'move', tagIds: [s.hot], selection: { externalUserids: [s.customer] } }), 400, 'validation_failed');
+    const bad = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { action: 'zap', tagIds: [], selection: { externalUserids: [], text: 'x' }, relations: { who: 1 } }),
+      400,
+      'validation_failed',
+    );
+    expect(detailPaths(bad)).toEqual(
+      expect.arrayContaining(['body.action', 'body.tagIds', 'body.selection.externalUserids', 'body.relations.who', 'body.selection']),
+    );
+    const moveBad = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { action: 'move', tagIds: [s.hot], selection: { externalUserids: [s.customer] } }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(moveBad)).toEqual(['body.move', 'body.tagIds']);
     await expectRefused(db().db, s.corpId, () => s.as(s.intern).post('/operations/batch', body), 403, 'forbidden');
     // staffB acting on A's relations only: outside B's data scope.
     await expectRefused(db().db, s.corpId, () => s.as(s.staffB).post('/operations/batch', { ...body, relations: { userid: s.staffA } }), 403, 'forbidden');
-    const unknownTags = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, tagIds: [s.hot, 'etNope1', 'etNope2'] }), 404, 'tag_not_found');
+    const unknownTags = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { ...body, tagIds: [s.hot, 'etNope1', 'etNope2'] }),
+      404,
+      'tag_not_found',
+    );
     expect(detailPaths(unknownTags)).toEqual(['body.tagIds.1', 'body.tagIds.2']);
-    const unknownCustomers = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { externalUserids: [s.customer, 'wmNope', s.onlyA[0], 'wmNope2'] } }), 404, 'customer_not_found');
+    const unknownCustomers = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { ...body, selection: { externalUserids: [s.customer, 'wmNope', s.onlyA[0], 'wmNope2'] } }),
+      404,
+      'customer_not_found',
+    );
     expect(detailPaths(unknownCustomers)).toEqual(['body.selection.externalUserids.1', 'body.selection.externalUserids.3']);
     // B's customers are invisible to A (own data scope): they read as unknown, not as forbidden.
-    const outOfReach = await expectRefused(db().db, s.corpId, () => s.as(s.staffA).post('/operations/batch', { ...body, selection: { externalUserids: [s.onlyA[0], s.onlyB[0]] } }), 404, 'customer_not_found');
+    const outOfReach = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.as(s.staffA).post('/operations/batch', { ...body, selection: { externalUserids: [s.onlyA[0], s.onlyB[0]] } }),
+      404,
+      'customer_not_found',
+    );
     expect(detailPaths(outOfReach)).toEqual(['body.selection.externalUserids.1']);
-    const notFollowed = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { externalUserids: [s.onlyA[0], s.onlyB[1]] }, relations: { userid: s.staffA } }), 400, 'validation_failed');
+    const notFollowed = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { ...body, selection: { externalUserids: [s.onlyA[0], s.onlyB[1]] }, relations: { userid: s.staffA } }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(notFollowed)).toEqual(['body.selection.externalUserids.1']);
-    const empty = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { expression: { tag: s.cold } } }), 400, 'validation_failed');
+    const empty = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { ...body, selection: { expression: { tag: s.cold } } }),
+      400,
+      'validation_failed',
+    );
     expect(empty.body.error.message).toMatch(/empty selection/i);
-    const badExpr = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { ...body, selection: { expression: { all: [{ tag: 'etNoSuchTag' }] } } }), 404, 'tag_not_found');
+    const badExpr = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { ...body, selection: { expression: { all: [{ tag: 'etNoSuchTag' }] } } }),
+      404,
+      'tag_not_found',
+    );
     expect(detailPaths(badExpr)).toEqual(['body.selection.expression.all.0.tag']);
 
     const ok = await s.admin.post('/operations/batch', body);
     expect(ok.status).toBe(202);
-    expect(ok.body.operation).toMatchObject({ kind: 'batch', status: 'queued', actor: 'app:customer_contact', actorName: null, source: 'api', total: 2, done: 0 });
+    expect(ok.body.operation).toMatchObject({
+      kind: 'batch',
+      status: 'queued',
+      actor: 'app:customer_contact',
+      actorName: null,
+      source: 'api',
+      total: 2,
+      done: 0,
+    });
     expect(await drain()).toEqual([ok.body.operation.operationId]);
   });
 
   it('tags an explicit selection on every follower, as one operation with one id in events and a journal', async () => {
     const s = await scene();
-    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot, s.cold], selection: { externalUserids: [s.customer, s.onlyA[0]!, s.onlyB[0]!] } });
+    const res = await s.admin.post('/operations/batch', {
+      action: 'tag',
+      tagIds: [s.hot, s.cold],
+      selection: { externalUserids: [s.customer, s.onlyA[0]!, s.onlyB[0]!] },
+    });
     expect(res.status).toBe(202);
     const id = res.body.operation.operationId;
     expect(await drain()).toEqual([id]);
     const detail = await s.admin.get(`/operations/${id}`);
     expect(detail.body.operation).toMatchObject({ status: 'succeeded', total: 4, done: 4, result: { added: 8, removed: 0 }, error: null });
-    expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.customer}|${s.staffA}`, `${s.customer}|${s.staffB}`, `${s.onlyA[0]}|${s.staffA}`, `${s.onlyB[0]}|${s.staffB}`].sort());
-    const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
+    expect(await marksOf(s.corpId, s.hot)).toEqual(
+      [`${s.customer}|${s.staffA}`, `${s.customer}|${s.staffB}`, `${s.onlyA[0]}|${s.staffA}`, `${s.onlyB[0]}|${s.staffB}`].sort(),
+    );
+    const evs = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.applied', 'operation.queued']);
     expect(evs.find((e) => e.type === 'operation.applied')!.payload).toMatchObject({ tagIds: [s.hot, s.cold], added: 8, removed: 0 });
-    const [journal] = await db().db.select({ n: count() }).from(operationJournal).where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, id)));
+    const [journal] = await db()
+      .db.select({ n: count() })
+      .from(operationJournal)
+      .where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, id)));
     expect(journal!.n).toBe(8);
-    const [byOp] = await db().db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, id)));
+    const [byOp] = await db()
+      .db.select({ n: count() })
+      .from(marks)
+      .where(and(eq(marks.corpId, s.corpId), eq(marks.operationId, id)));
     expect(byOp!.n).toBe(8);
   });
 
   it('acts on one employee’s relations only, and untags an audience', async () => {
     const s = await scene();
-    const tag = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer, s.onlyA[1]!] }, relations: { userid: s.staffA } });
+    const tag = await s.admin.post('/operations/batch', {
+      action: 'tag',
+      tagIds: [s.hot],
+      selection: { externalUserids: [s.customer, s.onlyA[1]!] },
+      relations: { userid: s.staffA },
+    });
     expect(tag.status).toBe(202);
     await drain();
     expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.customer}|${s.staffA}`, `${s.onlyA[1]}|${s.staffA}`].sort());
@@ -97,9 +192,22 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
   it('acts on everyone within the caller’s data scope with `everyone: true` (the console’s unfiltered select-all), and refuses it beside another selection', async () => {
     const s = await scene();
     const followsOf = async (userid?: string) =>
-      (await db().db.select().from(follows).where(userid ? and(eq(follows.corpId, s.corpId), eq(follows.userid, userid)) : eq(follows.corpId, s.corpId))).map((f) => `${f.externalUserid}|${f.userid}`).sort();
+      (
+        await db()
+          .db.select()
+          .from(follows)
+          .where(userid ? and(eq(follows.corpId, s.corpId), eq(follows.userid, userid)) : eq(follows.corpId, s.corpId))
+      )
+        .map((f) => `${f.externalUserid}|${f.userid}`)
+        .sort();
     for (const selection of [{ everyone: true, text: 'tag:高意向' }, { everyone: false }, { everyone: 'yes' }]) {
-      const refused = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection }), 400, 'validation_failed');
+      const refused = await expectRefused(
+        db().db,
+        s.corpId,
+        () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection }),
+        400,
+        'validation_failed',
+      );
       expect(detailPaths(refused).some((p) => p.startsWith('body.selection'))).toBe(true);
     }
     // A staff member with their own data scope reaches only their own relations.
@@ -112,7 +220,10 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(all.body.operation.total).toBe((await followsOf()).length);
     await drain();
     expect(await marksOf(s.corpId, s.cold)).toEqual(await followsOf());
-    const queued = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, all.body.operation.operationId), eq(events.type, 'operation.queued')));
+    const queued = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, all.body.operation.operationId), eq(events.type, 'operation.queued')));
     expect(queued[0]!.payload).toMatchObject({ selection: { everyone: true } });
   });
 
@@ -123,9 +234,24 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     await s.admin.post('/operations/batch', { action: 'tag', tagIds: [l1], selection: { externalUserids: [s.onlyA[0]!, s.onlyA[1]!] } });
     await s.admin.post('/operations/batch', { action: 'tag', tagIds: [l3, s.hot], selection: { externalUserids: [s.onlyA[1]!] } });
     await drain();
-    const wrongGroup = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'move', move: { groupId: level.group.groupId, tagId: s.hot }, selection: { externalUserids: [s.onlyA[0]!] } }), 400, 'validation_failed');
+    const wrongGroup = await expectRefused(
+      db().db,
+      s.corpId,
+      () =>
+        s.admin.post('/operations/batch', {
+          action: 'move',
+          move: { groupId: level.group.groupId, tagId: s.hot },
+          selection: { externalUserids: [s.onlyA[0]!] },
+        }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(wrongGroup)).toEqual(['body.move.tagId']);
-    const move = await s.admin.post('/operations/batch', { action: 'move', move: { groupId: level.group.groupId, tagId: l2 }, selection: { expression: { tag: l1 } } });
+    const move = await s.admin.post('/operations/batch', {
+      action: 'move',
+      move: { groupId: level.group.groupId, tagId: l2 },
+      selection: { expression: { tag: l1 } },
+    });
     expect(move.status).toBe(202);
     await drain();
     const detail = (await s.admin.get(`/operations/${move.body.operation.operationId}`)).body.operation;
@@ -141,7 +267,13 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     const mine = await s.as(s.staffA).post('/personal-tags', { name: '老朋友' });
     expect(mine.status).toBe(201);
     const pt = mine.body.tagId;
-    await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer] } }), 404, 'tag_not_found');
+    await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer] } }),
+      404,
+      'tag_not_found',
+    );
     const res = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [pt], selection: { externalUserids: [s.customer, s.onlyA[0]!] } });
     expect(res.status).toBe(202);
     expect(res.body.operation).toMatchObject({ actor: `user:${s.staffA}`, actorName: `员工${s.staffA}` });
@@ -158,7 +290,10 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(cancelled.body.operation).toMatchObject({ status: 'cancelled', cancelRequested: true });
     expect(await drain()).toEqual([]);
     expect(await marksOf(s.corpId, s.hot)).toEqual([]);
-    const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
+    const evs = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.cancelled', 'operation.queued']);
     await expectRefused(db().db, s.corpId, () => s.admin.post(`/operations/${id}/cancel`), 409, 'conflict');
     await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/opNoSuchOperation/cancel'), 404, 'not_found');
@@ -169,8 +304,18 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     const res = await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [s.customer] } });
     const id = res.body.operation.operationId as string;
     // As if a worker in another process had claimed the job.
-    await db().db.update(operations).set({ status: 'running', attempts: 1, startedAt: new Date(), heartbeatAt: new Date() }).where(eq(operations.operationId, id));
-    const opEvents = async () => (await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id))).orderBy(events.seq)).map((e) => `${e.type} ${e.actor}`);
+    await db()
+      .db.update(operations)
+      .set({ status: 'running', attempts: 1, startedAt: new Date(), heartbeatAt: new Date() })
+      .where(eq(operations.operationId, id));
+    const opEvents = async () =>
+      (
+        await db()
+          .db.select()
+          .from(events)
+          .where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)))
+          .orderBy(events.seq)
+      ).map((e) => `${e.type} ${e.actor}`);
     const cancelled = await s.as(s.staffA).post(`/operations/${id}/cancel`);
     expect(cancelled.status).toBe(202);
     expect(cancelled.body.operation).toMatchObject({ status: 'running', cancelRequested: true });
@@ -184,7 +329,11 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(await drain()).toEqual([]);
     expect(await marksOf(s.corpId, s.hot)).toEqual([]);
     expect((await s.as(s.staffA).get(`/operations/${id}`)).body.operation).toMatchObject({ status: 'cancelled', done: 0 });
-    expect(await opEvents()).toEqual([`operation.queued user:${s.staffA}`, `operation.cancel_requested user:${s.staffA}`, 'operation.cancelled system:operations']);
+    expect(await opEvents()).toEqual([
+      `operation.queued user:${s.staffA}`,
+      `operation.cancel_requested user:${s.staffA}`,
+      'operation.cancelled system:operations',
+    ]);
   });
 
   it('fails the whole batch when a tag is deleted between queueing and running', async () => {
@@ -197,7 +346,10 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(detail).toMatchObject({ status: 'failed', error: { code: 'tag_not_found' }, result: null });
     expect(detail.error.message).toContain(s.cold);
     expect(await marksOf(s.corpId, s.hot)).toEqual([]);
-    const evs = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
+    const evs = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, id)));
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.failed', 'operation.queued']);
   });
 
@@ -207,15 +359,20 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     expect(res.status).toBe(202);
     expect((await s.admin.patch(`/employees/${s.staffA}`, { role: 'readonly' })).status).toBe(200);
     await drain();
-    expect((await s.admin.get(`/operations/${res.body.operation.operationId}`)).body.operation).toMatchObject({ status: 'failed', error: { code: 'forbidden' } });
+    expect((await s.admin.get(`/operations/${res.body.operation.operationId}`)).body.operation).toMatchObject({
+      status: 'failed',
+      error: { code: 'forbidden' },
+    });
     expect(await marksOf(s.corpId, s.hot)).toEqual([]);
   });
 
   it('lists newest first with a cursor and filters; each sees their own, audit.view sees all', async () => {
     const s = await scene();
     const ids: string[] = [];
-    for (const c of s.onlyA.slice(0, 3)) ids.push((await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [c] } })).body.operation.operationId);
-    const mine = (await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.onlyA[0]!] } })).body.operation.operationId;
+    for (const c of s.onlyA.slice(0, 3))
+      ids.push((await s.admin.post('/operations/batch', { action: 'tag', tagIds: [s.hot], selection: { externalUserids: [c] } })).body.operation.operationId);
+    const mine = (await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.onlyA[0]!] } })).body
+      .operation.operationId;
     const first = await s.admin.get('/operations?limit=2');
     expect(first.status).toBe(200);
     expect(first.body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([mine, ids[2]]);
@@ -237,7 +394,8 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
   it('tells each caller what it may do with an operation now (abilities), and filters by creation time', async () => {
     const s = await scene();
     const start = new Date(Date.now() - 1000).toISOString();
-    const id = (await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.onlyA[0]!] } })).body.operation.operationId;
+    const id = (await s.as(s.staffA).post('/operations/batch', { action: 'tag', tagIds: [s.cold], selection: { externalUserids: [s.onlyA[0]!] } })).body
+      .operation.operationId;
     const abilities = async (as: ReturnType<typeof apiClient>, opId = id) => (await as.get(`/operations/${opId}`)).body.operation.abilities;
     expect(await abilities(s.as(s.staffA))).toEqual({ undo: false, redo: false, cancel: true });
     expect(await abilities(s.admin)).toEqual({ undo: false, redo: false, cancel: true });
@@ -269,11 +427,14 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
     const sse = await stream;
     expect(sse.statusCode).toBe(200);
     expect(String(sse.headers['content-type'])).toContain('text/event-stream');
-    const frames = sse.body.split('\n\n').filter(Boolean).map((f) => {
-      const lines = f.split('\n');
-      expect(lines[0]).toBe('event: progress');
-      return JSON.parse(lines[1]!.replace(/^data: /, ''));
-    });
+    const frames = sse.body
+      .split('\n\n')
+      .filter(Boolean)
+      .map((f) => {
+        const lines = f.split('\n');
+        expect(lines[0]).toBe('event: progress');
+        return JSON.parse(lines[1]!.replace(/^data: /, ''));
+      });
     expect(frames[0]).toMatchObject({ status: 'queued', done: 0, total: 9 });
     expect(frames.at(-1)).toMatchObject({ status: 'succeeded', done: 9, total: 9 });
     // A finished job's stream answers once and ends.
@@ -310,22 +471,41 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
   it('puts a rule-group tag only on relations of members inside the rule group’s range, and counts the rest', async () => {
     const s = await scene();
     const strategy = await buildStrategy(s.ctx, { adminList: [s.staffA], range: [{ type: 1, userid: s.staffA }] });
-    const { tags: [ruleTag] } = await withTx(s.ctx, (tx) => addStrategyTags(tx, { strategyId: strategy.strategyId, groupName: '华东等级', tags: [{ name: 'A' }] }));
+    const {
+      tags: [ruleTag],
+    } = await withTx(s.ctx, (tx) => addStrategyTags(tx, { strategyId: strategy.strategyId, groupName: '华东等级', tags: [{ name: 'A' }] }));
     // `s.customer` is followed by A (inside) and B (outside); onlyB[0] by B alone.
     // Only B's relation selected: the rule-group tag could go nowhere, so the batch is refused.
-    const nowhere = await expectRefused(db().db, s.corpId, () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [ruleTag!.tagId], selection: { externalUserids: [s.onlyB[0]!] } }), 400, 'validation_failed');
+    const nowhere = await expectRefused(
+      db().db,
+      s.corpId,
+      () => s.admin.post('/operations/batch', { action: 'tag', tagIds: [ruleTag!.tagId], selection: { externalUserids: [s.onlyB[0]!] } }),
+      400,
+      'validation_failed',
+    );
     expect(detailPaths(nowhere)).toEqual(['body.tagIds']);
-    const res = await s.admin.post('/operations/batch', { action: 'tag', tagIds: [ruleTag!.tagId, s.hot], selection: { externalUserids: [s.customer, s.onlyB[0]!] } });
+    const res = await s.admin.post('/operations/batch', {
+      action: 'tag',
+      tagIds: [ruleTag!.tagId, s.hot],
+      selection: { externalUserids: [s.customer, s.onlyB[0]!] },
+    });
     expect(res.status).toBe(202);
     expect(await drain()).toEqual([res.body.operation.operationId]);
-    expect((await s.admin.get(`/operations/${res.body.operation.operationId}`)).body.operation.result).toMatchObject({ added: 4, outOfRange: 2, unchanged: 0, relations: 3 });
+    expect((await s.admin.get(`/operations/${res.body.operation.operationId}`)).body.operation.result).toMatchObject({
+      added: 4,
+      outOfRange: 2,
+      unchanged: 0,
+      relations: 3,
+    });
     expect(await marksOf(s.corpId, ruleTag!.tagId)).toEqual([`${s.customer}|${s.staffA}`]);
     expect(await marksOf(s.corpId, s.hot)).toEqual([`${s.customer}|${s.staffA}`, `${s.customer}|${s.staffB}`, `${s.onlyB[0]}|${s.staffB}`].sort());
 
     // Undone, then A leaves the range: a redo may not put the rule-group tag back on A's relation.
     const id = res.body.operation.operationId;
     await s.admin.post(`/operations/${id}/undo`);
-    await withTx(s.ctx, (tx) => editStrategy(tx, { strategyId: strategy.strategyId, rangeAdd: [{ type: 1, userid: s.staffB }], rangeDel: [{ type: 1, userid: s.staffA }] }));
+    await withTx(s.ctx, (tx) =>
+      editStrategy(tx, { strategyId: strategy.strategyId, rangeAdd: [{ type: 1, userid: s.staffB }], rangeDel: [{ type: 1, userid: s.staffA }] }),
+    );
     const redo = await s.admin.post(`/operations/${id}/redo`);
     expect(redo.status).toBe(200);
     expect(redo.body.operation.result).toMatchObject({ added: 3, conflictCount: 1 });

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { operations } from '../../db/schema/index.js';
-import type { OperationRow } from './operation-row.js';
 import { isTerminal, ProgressHub, type ProgressSnapshot } from './jobs/progress.js';
+import type { OperationRow } from './operation-row.js';
 import { presentOperation } from './operations.presenter.js';
 
 const pollMs = 1000;
@@ -77,7 +77,10 @@ export async function streamProgress(app: FastifyInstance, reply: FastifyReply, 
     if (isTerminal(snapshot.status)) close();
   }
   const poll = async () => {
-    const [fresh] = await app.db.select().from(operations).where(and(eq(operations.corpId, row.corpId), eq(operations.operationId, row.operationId)));
+    const [fresh] = await app.db
+      .select()
+      .from(operations)
+      .where(and(eq(operations.corpId, row.corpId), eq(operations.operationId, row.operationId)));
     if (closed) return;
     // The row of a job running here lags its live progress; report the row only when it is final or elsewhere.
     const live = app.operations.progress.get(row.corpId, row.operationId);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { reader, type Ctx } from '../../context.js';
+import { type Ctx, reader } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 
 /**
@@ -9,8 +9,11 @@ import { queryRows } from '../../db/client.js';
 export async function employeeNames(ctx: Ctx, userids: Iterable<string>): Promise<Map<string, string>> {
   const wanted = [...new Set(userids)];
   if (wanted.length === 0) return new Map();
-  const rows = await queryRows<{ userid: string; name: string }>(reader(ctx), sql`
-    select userid, name from employees where corp_id = ${ctx.corpId} and userid = any(${sql.param(wanted)}::text[])`);
+  const rows = await queryRows<{ userid: string; name: string }>(
+    reader(ctx),
+    sql`
+    select userid, name from employees where corp_id = ${ctx.corpId} and userid = any(${sql.param(wanted)}::text[])`,
+  );
   return new Map(rows.map((r) => [r.userid, r.name]));
 }
 

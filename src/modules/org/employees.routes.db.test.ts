@@ -11,12 +11,28 @@ type Api = ReturnType<typeof apiClient>;
  * org.manage but not role.manage, region scope), a boss (admin) and a clerk; in 华北 one clerk.
  */
 async function orgScene(api: Api) {
-  for (const body of [{ deptId: 1, name: '总部', parentId: 0 }, { deptId: 2, name: '华东', parentId: 1, region: '华东' }, { deptId: 3, name: '上海', parentId: 2 }, { deptId: 4, name: '华北', parentId: 1, region: '华北' }]) {
+  for (const body of [
+    { deptId: 1, name: '总部', parentId: 0 },
+    { deptId: 2, name: '华东', parentId: 1, region: '华东' },
+    { deptId: 3, name: '上海', parentId: 2 },
+    { deptId: 4, name: '华北', parentId: 1, region: '华北' },
+  ]) {
     expect((await api.post('/departments', body)).status).toBe(201);
   }
-  const hr = { roleId: 'hr', name: '人事', permissions: ['org.manage', 'customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'], dataScope: 'region' };
+  const hr = {
+    roleId: 'hr',
+    name: '人事',
+    permissions: ['org.manage', 'customer.view', 'customer.update', 'tag.apply', 'tag.remove', 'personalTag.manage'],
+    dataScope: 'region',
+  };
   expect((await api.post('/roles', hr)).status).toBe(201);
-  for (const [userid, dept, role] of [['mgr', 2, 'manager'], ['hr1', 2, 'hr'], ['boss', 2, 'admin'], ['sh1', 3, 'staff'], ['bj1', 4, 'staff']] as const) {
+  for (const [userid, dept, role] of [
+    ['mgr', 2, 'manager'],
+    ['hr1', 2, 'hr'],
+    ['boss', 2, 'admin'],
+    ['sh1', 3, 'staff'],
+    ['bj1', 4, 'staff'],
+  ] as const) {
     expect((await api.post('/employees', { userid, name: userid, departmentIds: [dept], role })).status).toBe(201);
   }
 }
@@ -29,20 +45,35 @@ describeDb('employee routes', (db) => {
     return s;
   };
   /** An employee's own console session: managing the org is never done through an app acting as them. */
-  const sessionOf = async (s: Scene, userid: string) => sessionClient(app, await loginCookie(app, s.corpId, userid, await givePassword(db().db, s.corpId, userid)));
+  const sessionOf = async (s: Scene, userid: string) =>
+    sessionClient(app, await loginCookie(app, s.corpId, userid, await givePassword(db().db, s.corpId, userid)));
 
   it('POST /employees: 401 → 400 (schema, unknown departments and role) → 403 → 409 → 201', async () => {
     const s = await scene();
-    const post = (body: unknown, key: string | null = s.key, as?: string) => () => apiClient(app, key, as).post('/employees', body);
+    const post =
+      (body: unknown, key: string | null = s.key, as?: string) =>
+      () =>
+        apiClient(app, key, as).post('/employees', body);
     const body = { userid: 'new.one', name: '新人', departmentIds: [3], role: 'staff' };
     await expectOrgRefused(db().db, s.corpId, post(body, null), 401, 'unauthorized');
-    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, post({ userid: 'bad id', name: '', departmentIds: [], role: 'staff' }), 400, 'validation_failed'))).toEqual(['body.userid', 'body.name', 'body.departmentIds']);
-    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, post({ ...body, departmentIds: [3, 98, 99] }), 400, 'validation_failed'))).toEqual(['body.departmentIds.1', 'body.departmentIds.2']);
-    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, post({ ...body, departmentIds: [99], role: 'wizard' }), 400, 'validation_failed'))).toEqual(['body.departmentIds.0', 'body.role']);
+    expect(
+      detailPaths(await expectOrgRefused(db().db, s.corpId, post({ userid: 'bad id', name: '', departmentIds: [], role: 'staff' }), 400, 'validation_failed')),
+    ).toEqual(['body.userid', 'body.name', 'body.departmentIds']);
+    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, post({ ...body, departmentIds: [3, 98, 99] }), 400, 'validation_failed'))).toEqual([
+      'body.departmentIds.1',
+      'body.departmentIds.2',
+    ]);
+    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, post({ ...body, departmentIds: [99], role: 'wizard' }), 400, 'validation_failed'))).toEqual([
+      'body.departmentIds.0',
+      'body.role',
+    ]);
     await expectOrgRefused(db().db, s.corpId, post(body, s.key, 'mgr'), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, post({ ...body, userid: 'sh1' }), 409, 'conflict');
     const created = await post(body)();
-    expect(created).toMatchObject({ status: 201, body: { userid: 'new.one', name: '新人', departmentIds: [3], role: 'staff', status: 'active', hasPassword: false } });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { userid: 'new.one', name: '新人', departmentIds: [3], role: 'staff', status: 'active', hasPassword: false },
+    });
     expect(JSON.stringify(created.body)).not.toContain('passwordHash');
   });
 
@@ -69,13 +100,17 @@ describeDb('employee routes', (db) => {
   it('PATCH /employees/:userid: 403 → 404 outside reach → role applies at once; leaving ends the sessions', async () => {
     const s = await scene();
     const hr = await sessionOf(s, 'hr1');
-    const patch = (userid: string, body: unknown, as?: 'mgr' | 'hr1') => () => (as === 'hr1' ? hr : apiClient(app, s.key, as)).patch(`/employees/${userid}`, body);
+    const patch = (userid: string, body: unknown, as?: 'mgr' | 'hr1') => () =>
+      (as === 'hr1' ? hr : apiClient(app, s.key, as)).patch(`/employees/${userid}`, body);
     await expectOrgRefused(db().db, s.corpId, patch('sh1', { name: '改' }, 'mgr'), 403, 'forbidden');
     // Even acting as HR, an app may not manage employees; in HR's own session, bj1 is outside their reach.
     await expectOrgRefused(db().db, s.corpId, () => apiClient(app, s.key, 'hr1').patch('/employees/sh1', { name: '改' }), 403, 'forbidden');
     await expectOrgRefused(db().db, s.corpId, patch('bj1', { name: '改' }, 'hr1'), 404, 'employee_not_found');
     await expectOrgRefused(db().db, s.corpId, patch('nobody', { name: '改' }), 404, 'employee_not_found');
-    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, patch('sh1', { role: 'wizard', departmentIds: [42] }), 400, 'validation_failed'))).toEqual(['body.departmentIds.0', 'body.role']);
+    expect(detailPaths(await expectOrgRefused(db().db, s.corpId, patch('sh1', { role: 'wizard', departmentIds: [42] }), 400, 'validation_failed'))).toEqual([
+      'body.departmentIds.0',
+      'body.role',
+    ]);
 
     const cookie = await loginCookie(app, s.corpId, 'sh1', await givePassword(db().db, s.corpId, 'sh1'));
     expect((await sessionClient(app, cookie).post('/tag-groups', { name: '组', tags: [{ name: '签' }] })).status).toBe(403);

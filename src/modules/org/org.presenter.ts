@@ -15,7 +15,15 @@ export function presentDepartment(d: PlacedDepartment): z.infer<typeof Departmen
 
 /** An employee without their password hash. */
 export function presentEmployee(e: EmployeeRow): z.infer<typeof Employee> {
-  return { userid: e.userid, name: e.name, departmentIds: e.departmentIds, role: e.role, status: e.status, hasPassword: e.passwordHash !== null, createdAt: e.createdAt.toISOString() };
+  return {
+    userid: e.userid,
+    name: e.name,
+    departmentIds: e.departmentIds,
+    role: e.role,
+    status: e.status,
+    hasPassword: e.passwordHash !== null,
+    createdAt: e.createdAt.toISOString(),
+  };
 }
 
 /** One page of employees. */

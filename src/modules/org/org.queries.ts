@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { employees } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { policyFor } from '../../policies/index.js';
-import { departmentSubtree, loadDepartments, type DepartmentRow, type EmployeeRow } from './org.repo.js';
+import { type DepartmentRow, departmentSubtree, type EmployeeRow, loadDepartments } from './org.repo.js';
 
 /** A department placed in the tree: its depth and the region it belongs to (own, else inherited). */
 export type PlacedDepartment = DepartmentRow & { depth: number; effectiveRegion: string | null };
@@ -52,7 +52,12 @@ export async function pageEmployees(ctx: Ctx, filter: EmployeeFilter): Promise<{
     conds.push(sql`${employees.departmentIds} && ${sql.raw(`'{${wanted.join(',')}}'::integer[]`)}`);
   }
   if (filter.cursor) conds.push(gt(employees.userid, decodeCursor(filter.cursor)));
-  const rows = await ctx.db.select().from(employees).where(and(...conds)).orderBy(asc(employees.userid)).limit(filter.limit + 1);
+  const rows = await ctx.db
+    .select()
+    .from(employees)
+    .where(and(...conds))
+    .orderBy(asc(employees.userid))
+    .limit(filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return { employees: page, nextCursor: rows.length > filter.limit && last ? Buffer.from(last.userid).toString('base64url') : null };
@@ -67,7 +72,10 @@ function decodeCursor(cursor: string): string {
 /** One employee inside the caller's reach; anyone else does not exist for them. */
 export async function getEmployee(ctx: Ctx, userid: string): Promise<EmployeeRow> {
   const policy = await policyFor(ctx);
-  const [row] = await ctx.db.select().from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
+  const [row] = await ctx.db
+    .select()
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)));
   if (!row || !policy.reaches(row.userid)) throw new AppError('employee_not_found', { message: `No employee with userid "${userid}" in your reach.` });
   return row;
 }

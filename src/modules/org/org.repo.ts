@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
 import { departments, employees } from '../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../errors.js';
 import { policyFor } from '../../policies/index.js';
@@ -37,7 +37,10 @@ export function departmentSubtree(rows: readonly DepartmentRow[], roots: Iterabl
 /** One detail per id in `ids` that is not one of the corp's departments. */
 export async function unknownDepartments(ctx: TxCtx, ids: readonly number[], path: string): Promise<ErrorDetail[]> {
   if (ids.length === 0) return [];
-  const found = await ctx.tx.select({ id: departments.deptId }).from(departments).where(and(eq(departments.corpId, ctx.corpId), inArray(departments.deptId, [...ids])));
+  const found = await ctx.tx
+    .select({ id: departments.deptId })
+    .from(departments)
+    .where(and(eq(departments.corpId, ctx.corpId), inArray(departments.deptId, [...ids])));
   const known = new Set(found.map((r) => r.id));
   return ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `${path}.${i}`, message: `no department ${id}` }]));
 }
@@ -45,14 +48,21 @@ export async function unknownDepartments(ctx: TxCtx, ids: readonly number[], pat
 /** One detail per userid in `userids` that is not one of the corp's employees. */
 export async function unknownEmployees(ctx: TxCtx, userids: readonly string[], path: string): Promise<ErrorDetail[]> {
   if (userids.length === 0) return [];
-  const found = await ctx.tx.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, [...userids])));
+  const found = await ctx.tx
+    .select({ userid: employees.userid })
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, [...userids])));
   const known = new Set(found.map((r) => r.userid));
   return userids.flatMap((u, i) => (known.has(u) ? [] : [{ path: `${path}.${i}`, message: `no employee "${u}"` }]));
 }
 
 /** Loads and locks one employee, or throws `employee_not_found`. */
 export async function lockEmployee(ctx: TxCtx, userid: string): Promise<EmployeeRow> {
-  const [row] = await ctx.tx.select().from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid))).for('update');
+  const [row] = await ctx.tx
+    .select()
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, userid)))
+    .for('update');
   if (!row) throw new AppError('employee_not_found', { message: `No employee with userid "${userid}".` });
   return row;
 }

@@ -5,7 +5,15 @@ import type { RoleView } from './roles.queries.js';
 
 /** A role for the console's role editor. */
 export function presentRole(r: RoleView): z.infer<typeof Role> {
-  return { roleId: r.roleId, name: r.name, description: r.description, permissions: r.permissions, dataScope: r.dataScope, builtIn: r.builtIn, customized: r.customized };
+  return {
+    roleId: r.roleId,
+    name: r.name,
+    description: r.description,
+    permissions: r.permissions,
+    dataScope: r.dataScope,
+    builtIn: r.builtIn,
+    customized: r.customized,
+  };
 }
 
 /** The permission registry in order, with descriptions and dependencies. */

@@ -1,10 +1,18 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
 import { employees, roles } from '../../db/schema/index.js';
 import { builtInRoleDefinitions, type DataScope } from '../../policies/index.js';
 
 /** A role as the corp sees it: a built-in one (possibly customized by a stored row) or a custom one. */
-export type RoleView = { roleId: string; name: string; description: string; permissions: string[]; dataScope: DataScope; builtIn: boolean; customized: boolean };
+export type RoleView = {
+  roleId: string;
+  name: string;
+  description: string;
+  permissions: string[];
+  dataScope: DataScope;
+  builtIn: boolean;
+  customized: boolean;
+};
 
 const builtInIds = Object.keys(builtInRoleDefinitions) as (keyof typeof builtInRoleDefinitions)[];
 
@@ -19,11 +27,32 @@ export async function listRoles(ctx: Ctx | TxCtx): Promise<RoleView[]> {
   const stored = new Map(rows.map((r) => [r.roleId, r]));
   const builtIns = builtInIds.map((roleId): RoleView => {
     const row = stored.get(roleId);
-    if (row) return { roleId, name: row.name, description: row.description, permissions: row.permissions, dataScope: row.dataScope, builtIn: true, customized: true };
+    if (row)
+      return { roleId, name: row.name, description: row.description, permissions: row.permissions, dataScope: row.dataScope, builtIn: true, customized: true };
     const def = builtInRoleDefinitions[roleId];
-    return { roleId, name: def.name, description: def.description, permissions: [...def.permissions], dataScope: def.dataScope, builtIn: true, customized: false };
+    return {
+      roleId,
+      name: def.name,
+      description: def.description,
+      permissions: [...def.permissions],
+      dataScope: def.dataScope,
+      builtIn: true,
+      customized: false,
+    };
   });
-  const custom = rows.filter((r) => !isBuiltInRole(r.roleId)).map((r): RoleView => ({ roleId: r.roleId, name: r.name, description: r.description, permissions: r.permissions, dataScope: r.dataScope, builtIn: false, customized: false }));
+  const custom = rows
+    .filter((r) => !isBuiltInRole(r.roleId))
+    .map(
+      (r): RoleView => ({
+        roleId: r.roleId,
+        name: r.name,
+        description: r.description,
+        permissions: r.permissions,
+        dataScope: r.dataScope,
+        builtIn: false,
+        customized: false,
+      }),
+    );
   return [...builtIns, ...custom];
 }
 
@@ -34,7 +63,10 @@ export async function findRole(ctx: Ctx | TxCtx, roleId: string): Promise<RoleVi
 
 /** How many employees (active or not) hold a role. */
 export async function countRoleHolders(ctx: TxCtx, roleId: string): Promise<number> {
-  const rows = await ctx.tx.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.role, roleId)));
+  const rows = await ctx.tx
+    .select({ userid: employees.userid })
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.role, roleId)));
   return rows.length;
 }
 

@@ -1,13 +1,13 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { RuleAction, RuleDefinition } from '../../../contracts/rules.js';
 import type { TxCtx } from '../../context.js';
-import { tagGroups, tags, type CorpSettings } from '../../db/schema/index.js';
+import { type CorpSettings, tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { authorizeRuleActions, authorizeTemplateGroup, policyFor, type GroupForPolicy, type RuleActionTarget } from '../../policies/index.js';
+import { nameKey } from '../../names/name-policy.js';
+import { authorizeRuleActions, authorizeTemplateGroup, type GroupForPolicy, policyFor, type RuleActionTarget } from '../../policies/index.js';
 import { loadCatalog, usesPersonalTags } from '../audiences/service/catalog.js';
 import { readExpression } from '../audiences/service/read-expression.js';
 import { readCorpSettings } from '../corps/settings.js';
-import { nameKey } from '../../names/name-policy.js';
 import { checkName as checkGroupName } from '../tags/names.js';
 import { checkCron } from './engine/schedule.js';
 import { checkTemplate } from './engine/template.js';
@@ -94,7 +94,7 @@ async function targetsOf(
     case 'addTemplate': {
       checkTemplate(action.template, fieldsOk, settings.nameMaxLength, `${path}.template`);
       const groupPath = 'groupId' in action.group ? `${path}.group.groupId` : `${path}.group.groupName`;
-      let row;
+      let row: Awaited<ReturnType<typeof loadGroup>>;
       if ('groupId' in action.group) {
         row = await loadGroup(ctx, { groupId: action.group.groupId });
         if (!row) throw notFound(groupPath, 'tag group', action.group.groupId);

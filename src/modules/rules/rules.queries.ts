@@ -1,8 +1,8 @@
 import { and, arrayOverlaps, asc, eq, ilike, isNull, type SQL } from 'drizzle-orm';
-import { reader, type Ctx } from '../../context.js';
-import { ruleVersions, rules } from '../../db/schema/index.js';
-import { policyFor } from '../../policies/index.js';
 import type { RuleDefinition } from '../../../contracts/rules.js';
+import { type Ctx, reader } from '../../context.js';
+import { rules, ruleVersions } from '../../db/schema/index.js';
+import { policyFor } from '../../policies/index.js';
 import { listVersions, loadRule, loadVersion, type RuleRow, type RuleVersionRow } from './rules.repo.js';
 
 /** A rule with its current definition. */

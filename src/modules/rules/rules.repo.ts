@@ -1,9 +1,9 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
-import { ruleVersions, rules } from '../../db/schema/index.js';
+import { ruleLimits } from '../../../contracts/rules.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
+import { rules, ruleVersions } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { randomToken } from '../../ids.js';
-import { ruleLimits } from '../../../contracts/rules.js';
 
 /** A rule row. */
 export type RuleRow = typeof rules.$inferSelect;

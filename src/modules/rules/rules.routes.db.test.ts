@@ -1,10 +1,10 @@
+import { and, asc, eq, like } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { events, rules } from '../../db/schema/index.js';
 import { apiClient, detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
-import { buildRegionalCorp } from '../../test/org-fixture.js';
 import { buildCorp, buildTagGroup } from '../../test/factories.js';
-import { events, rules } from '../../db/schema/index.js';
-import { and, asc, eq, like } from 'drizzle-orm';
+import { buildRegionalCorp } from '../../test/org-fixture.js';
 
 describeDb('tagging rules API', (db) => {
   const app = useTestApp(db);
@@ -24,7 +24,8 @@ describeDb('tagging rules API', (db) => {
         await db()
           .db.select({ type: events.type })
           .from(events)
-          .where(and(eq(events.corpId, f.corpId), like(events.type, 'rule.%'))).orderBy(asc(events.seq))
+          .where(and(eq(events.corpId, f.corpId), like(events.type, 'rule.%')))
+          .orderBy(asc(events.seq))
       ).map((e) => e.type);
     return { f, admin, as, a, b, contractTag, keywordRule, ruleEvents };
   };

@@ -15,7 +15,7 @@ import {
   UpdateRuleBody,
 } from '../../../contracts/rules.js';
 import { apiCtx } from '../../api/api-context.js';
-import { withTx, type Ctx } from '../../context.js';
+import { type Ctx, withTx } from '../../context.js';
 import { policyFor } from '../../policies/index.js';
 import { copyRule } from './commands/copy-rule.js';
 import { createRule } from './commands/create-rule.js';

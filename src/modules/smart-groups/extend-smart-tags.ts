@@ -4,7 +4,7 @@ import { queryRows } from '../../db/client.js';
 import { recordEvent } from '../../events/record.js';
 import { newId } from '../../ids.js';
 import { recordInlineOperation } from '../marks/mark-operation.js';
-import { applyMarkChanges, relationsTable, type MarkChange, type RelationArrays } from '../marks/write-marks.js';
+import { applyMarkChanges, type MarkChange, type RelationArrays, relationsTable } from '../marks/write-marks.js';
 
 /**
  * Puts the smart tags a customer already carries onto its newly created follow relations, in the
@@ -16,13 +16,16 @@ import { applyMarkChanges, relationsTable, type MarkChange, type RelationArrays 
  */
 export async function extendSmartTags(ctx: TxCtx, relations: RelationArrays): Promise<number> {
   if (relations.userids.length === 0) return 0;
-  const due = await queryRows<{ tag_id: string; external_userid: string; userid: string }>(ctx.tx, sql`
+  const due = await queryRows<{ tag_id: string; external_userid: string; userid: string }>(
+    ctx.tx,
+    sql`
     select distinct r.external_userid, r.userid, m.tag_id
     from ${relationsTable(relations)}
     join marks m on m.corp_id = ${ctx.corpId} and m.external_userid = r.external_userid and m.userid <> r.userid
     join tags t on t.corp_id = m.corp_id and t.tag_id = m.tag_id and t.deleted_at is null
     join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id and g.kind = 'smart' and g.deleted_at is null
-    order by m.tag_id, r.external_userid, r.userid`);
+    order by m.tag_id, r.external_userid, r.userid`,
+  );
   if (due.length === 0) return 0;
   const smart: TxCtx = { ...ctx, actor: { kind: 'system', name: 'smart-groups' } };
   const operationId = newId.operation();

@@ -1,24 +1,27 @@
 import { sql } from 'drizzle-orm';
-import { systemContext, withTx } from '../../context.js';
-import { queryRows, type Db } from '../../db/client.js';
-import { andNot, or, type Bitmap } from '../audiences/index/bitmaps.js';
-import { tagBitmap, type CorpIndex } from '../audiences/index/corp-index.js';
-import { evaluateOnIndex } from '../audiences/index/evaluate.js';
-import type { EvalContext } from '../audiences/context.js';
 import type { Expr } from '../../../contracts/audience-expression/ast.js';
+import { systemContext, withTx } from '../../context.js';
+import { type Db, queryRows } from '../../db/client.js';
+import type { EvalContext } from '../audiences/context.js';
+import { andNot, type Bitmap, or } from '../audiences/index/bitmaps.js';
+import { type CorpIndex, tagBitmap } from '../audiences/index/corp-index.js';
+import { evaluateOnIndex } from '../audiences/index/evaluate.js';
 import { loadCatalog } from '../audiences/service/catalog.js';
 import type { IndexFollower } from '../audiences/service/engine.js';
-import { syncSmartTag, type SmartTagSync } from './sync-smart-tag.js';
+import { type SmartTagSync, syncSmartTag } from './sync-smart-tag.js';
 
 /** A live smart tag and its rule. */
 export type SmartRule = { tagId: string; rule: Expr };
 
 /** The corp's live smart tags with their rules. */
 export async function loadSmartRules(db: Db, corpId: string): Promise<SmartRule[]> {
-  const rows = await queryRows<{ tag_id: string; rule: Expr }>(db, sql`
+  const rows = await queryRows<{ tag_id: string; rule: Expr }>(
+    db,
+    sql`
     select t.tag_id, t.rule from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
     where t.corp_id = ${corpId} and g.kind = 'smart' and t.deleted_at is null and g.deleted_at is null and t.rule is not null
-    order by t.tag_id`);
+    order by t.tag_id`,
+  );
   return rows.map((r) => ({ tagId: r.tag_id, rule: r.rule }));
 }
 
@@ -31,7 +34,13 @@ export function followedCustomers(index: CorpIndex): Bitmap {
  * Who gains and who loses a smart tag: the rule's members (among customers with a relation to
  * carry the mark) against the tag's current bitmap.
  */
-export function smartTagDiff(index: CorpIndex, rule: Expr, current: Bitmap, evalContext: EvalContext, followed: Bitmap): { gain: Bitmap; lose: Bitmap; members: Bitmap } {
+export function smartTagDiff(
+  index: CorpIndex,
+  rule: Expr,
+  current: Bitmap,
+  evalContext: EvalContext,
+  followed: Bitmap,
+): { gain: Bitmap; lose: Bitmap; members: Bitmap } {
   const members = evaluateOnIndex(index, rule, evalContext);
   members.andInPlace(followed);
   return { members, gain: andNot(members, current), lose: andNot(current, members) };

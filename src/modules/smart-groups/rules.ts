@@ -1,8 +1,8 @@
-import { AppError } from '../../errors.js';
 import type { Expr } from '../../../contracts/audience-expression/ast.js';
+import { AppError } from '../../errors.js';
 import { issuePath } from '../audiences/expression/validate.js';
-import { references, type AudienceCatalog } from '../audiences/service/catalog.js';
-import { readExpression, type ExpressionInput } from '../audiences/service/read-expression.js';
+import { type AudienceCatalog, references } from '../audiences/service/catalog.js';
+import { type ExpressionInput, readExpression } from '../audiences/service/read-expression.js';
 
 /**
  * A smart tag's rule from a request: an audience expression the actor may use, without personal

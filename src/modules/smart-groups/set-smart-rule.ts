@@ -1,10 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import type { TxCtx } from '../../context.js';
 import { tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { recordEvent } from '../../events/record.js';
 import { policyFor } from '../../policies/index.js';
-import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { bumpTagVersion } from '../corps/settings.js';
 
 /**
@@ -17,10 +17,22 @@ export async function setSmartRule(ctx: TxCtx, input: { groupId: string; tagId: 
     .select({ rule: tags.rule, groupId: tags.groupId })
     .from(tags)
     .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
-    .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, input.tagId), eq(tags.groupId, input.groupId), eq(tagGroups.kind, 'smart'), isNull(tags.deletedAt), isNull(tagGroups.deletedAt)))
+    .where(
+      and(
+        eq(tags.corpId, ctx.corpId),
+        eq(tags.tagId, input.tagId),
+        eq(tags.groupId, input.groupId),
+        eq(tagGroups.kind, 'smart'),
+        isNull(tags.deletedAt),
+        isNull(tagGroups.deletedAt),
+      ),
+    )
     .for('update', { of: tags });
   if (!row) throw new AppError('tag_not_found', { message: `No smart tag ${input.tagId} in group ${input.groupId}.` });
-  await ctx.tx.update(tags).set({ rule: input.rule }).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, input.tagId)));
+  await ctx.tx
+    .update(tags)
+    .set({ rule: input.rule })
+    .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, input.tagId)));
   await bumpTagVersion(ctx);
   await recordEvent(ctx, { type: 'tag.updated', subjectType: 'tag', subjectId: input.tagId, before: { rule: row.rule }, after: { rule: input.rule } });
 }

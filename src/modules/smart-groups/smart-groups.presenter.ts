@@ -1,11 +1,11 @@
 import type { z } from 'zod';
+import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import type { PreviewResult, SmartGroup } from '../../../contracts/smart-groups.js';
 import type { Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { and, andNot, count, type Bitmap } from '../audiences/index/bitmaps.js';
-import { tagBitmap } from '../audiences/index/corp-index.js';
-import type { Expr } from '../../../contracts/audience-expression/ast.js';
 import { printExpression } from '../audiences/expression/print.js';
+import { and, andNot, type Bitmap, count } from '../audiences/index/bitmaps.js';
+import { tagBitmap } from '../audiences/index/corp-index.js';
 import { catalogLabels, loadCatalog } from '../audiences/service/catalog.js';
 import type { AudienceEngine } from '../audiences/service/engine.js';
 import { reachBitmap } from '../audiences/service/evaluate-audience.js';
@@ -54,7 +54,9 @@ type SmartGroupList = { groups: z.infer<typeof SmartGroup>[] };
 export async function previewRules(engine: AudienceEngine, ctx: Ctx, rules: ({ tagId?: string } & ExpressionInput)[]): Promise<z.infer<typeof PreviewResult>> {
   const catalog = await loadCatalog(ctx);
   const parsed: Expr[] = rules.map((r, i) => readRule(r, catalog, `body.tags.${i}`));
-  const unknown = rules.flatMap((r, i) => (r.tagId !== undefined && catalog.tags.get(r.tagId)?.kind !== 'smart' ? [{ path: `body.tags.${i}.tagId`, message: `unknown smart tag "${r.tagId}"` }] : []));
+  const unknown = rules.flatMap((r, i) =>
+    r.tagId !== undefined && catalog.tags.get(r.tagId)?.kind !== 'smart' ? [{ path: `body.tags.${i}.tagId`, message: `unknown smart tag "${r.tagId}"` }] : [],
+  );
   if (unknown.length > 0) throw new AppError('tag_not_found', { message: 'Some tags are not smart tags you can see.', details: unknown });
   const index = await engine.current(ctx.corpId);
   const visible = reachBitmap(index, catalog);
@@ -64,7 +66,13 @@ export async function previewRules(engine: AudienceEngine, ctx: Ctx, rules: ({ t
     tags: rules.map((r, i) => {
       const current = r.tagId === undefined ? andNot(index.universe, index.universe) : tagBitmap(index, r.tagId);
       const { members, gain, lose } = smartTagDiff(index, parsed[i]!, current, catalog.eval, followed);
-      return { ...(r.tagId === undefined ? {} : { tagId: r.tagId }), members: count(within(members, visible)), gain: count(within(gain, visible)), lose: count(within(lose, visible)), text: printExpression(parsed[i]!, labels) };
+      return {
+        ...(r.tagId === undefined ? {} : { tagId: r.tagId }),
+        members: count(within(members, visible)),
+        gain: count(within(gain, visible)),
+        lose: count(within(lose, visible)),
+        text: printExpression(parsed[i]!, labels),
+      };
     }),
   };
 }

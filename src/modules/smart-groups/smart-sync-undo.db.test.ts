@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { AppError } from '../../errors.js';
 import { apiClient, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
@@ -25,13 +25,19 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 }
 
 async function seqsOf(db: Db, corpId: string, externalUserids: string[]): Promise<number[]> {
-  const rows = await queryRows<{ seq: number }>(db, sql`select seq from customers where corp_id = ${corpId} and external_userid = any(${sql.param(externalUserids)}::text[]) order by seq`);
+  const rows = await queryRows<{ seq: number }>(
+    db,
+    sql`select seq from customers where corp_id = ${corpId} and external_userid = any(${sql.param(externalUserids)}::text[]) order by seq`,
+  );
   return rows.map((r) => Number(r.seq));
 }
 
 async function journalOf(db: Db, corpId: string, operationId: string) {
-  return queryRows<{ external_userid: string; userid: string; tag_id: string; change: number }>(db, sql`
-    select external_userid, userid, tag_id, change::int as change from operation_journal where corp_id = ${corpId} and operation_id = ${operationId} order by external_userid, userid`);
+  return queryRows<{ external_userid: string; userid: string; tag_id: string; change: number }>(
+    db,
+    sql`
+    select external_userid, userid, tag_id, change::int as change from operation_journal where corp_id = ${corpId} and operation_id = ${operationId} order by external_userid, userid`,
+  );
 }
 
 // Without the app (and its smart-group maintainer), so the syncs below are the only ones.
@@ -39,7 +45,11 @@ describeDb('smart-tag syncs are operations: journaled, undone and redone like a 
   it('journals a sync under a smart_sync operation, undoes it exactly and redoes it exactly', async () => {
     const d = db().db;
     const f = await buildRegionalCorp(d);
-    const { tags: [smart] } = await withTx(f.ctx, (tx) => addTags(tx, { groupName: '自动分层', tags: [{ name: '高价值', rule: { tag: f.grade.tags[0]!.tagId } }], onExistingName: 'create', smart: true }));
+    const {
+      tags: [smart],
+    } = await withTx(f.ctx, (tx) =>
+      addTags(tx, { groupName: '自动分层', tags: [{ name: '高价值', rule: { tag: f.grade.tags[0]!.tagId } }], onExistingName: 'create', smart: true }),
+    );
     const tagId = smart!.tagId;
     const system = systemContext(d, f.corpId, 'smart-groups', 'rule');
     const [sh, bj, intern] = [f.shCustomer, f.bjCustomer, f.internCustomer];
@@ -48,8 +58,20 @@ describeDb('smart-tag syncs are operations: journaled, undone and redone like a 
     const first = await withTx(system, (tx) => syncSmartTag(tx, { tagId, gain: shBj, lose: [] }));
     expect(first).toMatchObject({ tagId, added: [sh, bj].sort(), removed: [] });
     const firstOp = await operationRow(d, f.corpId, first!.operationId);
-    expect(firstOp).toMatchObject({ kind: 'smart_sync', status: 'succeeded', actorLabel: 'system:smart-groups', params: { tagId, tagName: '高价值' }, result: { added: 2, removed: 0 }, undoneBy: null });
-    expect((await journalOf(d, f.corpId, first!.operationId)).map((j) => [j.external_userid, j.change])).toEqual([[sh, 1], [bj, 1]].sort());
+    expect(firstOp).toMatchObject({
+      kind: 'smart_sync',
+      status: 'succeeded',
+      actorLabel: 'system:smart-groups',
+      params: { tagId, tagName: '高价值' },
+      result: { added: 2, removed: 0 },
+      undoneBy: null,
+    });
+    expect((await journalOf(d, f.corpId, first!.operationId)).map((j) => [j.external_userid, j.change])).toEqual(
+      [
+        [sh, 1],
+        [bj, 1],
+      ].sort(),
+    );
     const afterFirst = await marksOf(d, f.corpId);
     expect(afterFirst.filter((m) => m.tagId === tagId).map((m) => [m.source, m.createdBy, m.operationId])).toEqual([
       ['rule', 'system:smart-groups', first!.operationId],
@@ -82,9 +104,12 @@ describeDb('smart-tag syncs are operations: journaled, undone and redone like a 
     await withTx(f.ctx, (tx) => addFollows(tx, [{ externalUserid: sh, userid: f.people.bjStaff }]));
     const extended = (await marksOf(d, f.corpId)).find((m) => m.tagId === tagId && m.externalUserid === sh && m.userid === f.people.bjStaff);
     expect(extended).toMatchObject({ source: 'rule', createdBy: 'system:smart-groups' });
-    expect(await operationRow(d, f.corpId, extended!.operationId!)).toMatchObject({ kind: 'smart_sync', result: { added: 1, removed: 0 }, params: { newRelations: true, tagIds: [tagId] } });
+    expect(await operationRow(d, f.corpId, extended!.operationId!)).toMatchObject({
+      kind: 'smart_sync',
+      result: { added: 1, removed: 0 },
+      params: { newRelations: true, tagIds: [tagId] },
+    });
   });
-
 });
 
 describeDb('smart-tag syncs in the running app', (db) => {
@@ -97,7 +122,12 @@ describeDb('smart-tag syncs in the running app', (db) => {
     expect((await admin.post(`/customers/${f.shCustomer}/follows/${f.people.shStaff}/tags`, { add: [a] })).status).toBe(200);
     const created = await admin.post('/smart-groups', { name: '自动', tags: [{ name: '有A', expression: { tag: a } }] });
     expect(created.status).toBe(201);
-    const syncs = async () => (await admin.get('/operations?kind=smart_sync')).body.operations as { operationId: string; result: { added: number; removed: number }; abilities: { undo: boolean } }[];
+    const syncs = async () =>
+      (await admin.get('/operations?kind=smart_sync')).body.operations as {
+        operationId: string;
+        result: { added: number; removed: number };
+        abilities: { undo: boolean };
+      }[];
     const [sync] = await eventually(syncs, (list) => list.length === 1);
     expect(sync).toMatchObject({ result: { added: 1, removed: 0 }, abilities: { undo: true } });
 
@@ -112,6 +142,10 @@ describeDb('smart-tag syncs in the running app', (db) => {
     // Redoing the undone sync then finds the mark there again (made by the new sync): a conflict, nothing written.
     const redo = await admin.post(`/operations/${sync!.operationId}/redo`);
     expect(redo.status).toBe(200);
-    expect(redo.body).toMatchObject({ operation: { result: { added: 0, removed: 0 } }, conflictCount: 1, conflicts: [{ reason: 'readded_since', externalUserid: f.shCustomer }] });
+    expect(redo.body).toMatchObject({
+      operation: { result: { added: 0, removed: 0 } },
+      conflictCount: 1,
+      conflicts: [{ reason: 'readded_since', externalUserid: f.shCustomer }],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import { recordEvent } from '../../events/record.js';
@@ -28,21 +28,40 @@ export async function syncSmartTag(ctx: TxCtx, change: SmartTagChange): Promise<
   (await policyFor(ctx)).authorize('rule.manage');
   // The tag row is locked so a concurrent deletion either waits for these marks (and archives
   // them) or has already happened (and nothing is written).
-  const [live] = await queryRows<{ tag_id: string; name: string }>(ctx.tx, sql`
+  const [live] = await queryRows<{ tag_id: string; name: string }>(
+    ctx.tx,
+    sql`
     select t.tag_id, t.name from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
     where t.corp_id = ${ctx.corpId} and t.tag_id = ${change.tagId} and t.deleted_at is null and g.deleted_at is null and g.kind = 'smart'
-    for share of t`);
+    for share of t`,
+  );
   if (!live) return null;
   const operationId = newId.operation();
-  const losing = change.lose.length === 0 ? null : await relationArrays(ctx, sql`
+  const losing =
+    change.lose.length === 0
+      ? null
+      : await relationArrays(
+          ctx,
+          sql`
     select m.external_userid, m.userid from marks m join customers c on c.corp_id = m.corp_id and c.external_userid = m.external_userid
-    where m.corp_id = ${ctx.corpId} and m.tag_id = ${change.tagId} and c.seq = any(${sql.param(change.lose)}::bigint[])`);
-  const gaining = change.gain.length === 0 ? null : await relationArrays(ctx, sql`
+    where m.corp_id = ${ctx.corpId} and m.tag_id = ${change.tagId} and c.seq = any(${sql.param(change.lose)}::bigint[])`,
+        );
+  const gaining =
+    change.gain.length === 0
+      ? null
+      : await relationArrays(
+          ctx,
+          sql`
     select f.external_userid, f.userid from customers c join follows f on f.corp_id = c.corp_id and f.external_userid = c.external_userid
-    where c.corp_id = ${ctx.corpId} and c.seq = any(${sql.param(change.gain)}::bigint[])`);
+    where c.corp_id = ${ctx.corpId} and c.seq = any(${sql.param(change.gain)}::bigint[])`,
+        );
   const origin = { source: 'rule' } as const;
-  const removed = losing ? await applyToRelations(ctx, operationId, losing, { add: [], remove: [change.tagId], personal: new Set() }, origin) : { added: 0, removed: 0 };
-  const added = gaining ? await applyToRelations(ctx, operationId, gaining, { add: [change.tagId], remove: [], personal: new Set() }, origin) : { added: 0, removed: 0 };
+  const removed = losing
+    ? await applyToRelations(ctx, operationId, losing, { add: [], remove: [change.tagId], personal: new Set() }, origin)
+    : { added: 0, removed: 0 };
+  const added = gaining
+    ? await applyToRelations(ctx, operationId, gaining, { add: [change.tagId], remove: [], personal: new Set() }, origin)
+    : { added: 0, removed: 0 };
   const applied = { added: added.added, removed: removed.removed };
   if (applied.added === 0 && applied.removed === 0) return null;
   const customers = await journaledCustomers(ctx, operationId);

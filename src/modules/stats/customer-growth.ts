@@ -1,7 +1,7 @@
+import { defaultUtcOffsetMinutes } from '../../../contracts/audience-expression/time.js';
 import type { Ctx } from '../../context.js';
 import { and, andNot, count, or } from '../audiences/index/bitmaps.js';
 import { timeRange } from '../audiences/index/corp-index.js';
-import { defaultUtcOffsetMinutes } from '../../../contracts/audience-expression/time.js';
 import type { AudienceCatalog } from '../audiences/service/catalog.js';
 import type { AudienceEngine } from '../audiences/service/engine.js';
 import { reachBitmap } from '../audiences/service/evaluate-audience.js';

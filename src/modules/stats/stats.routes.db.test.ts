@@ -3,9 +3,9 @@ import { systemContext, withTx } from '../../context.js';
 import { detailPaths, expectRefused, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { buildRegionalCorp } from '../../test/org-fixture.js';
+import { gradedScene } from '../audiences/graded-scene.test-support.js';
 import { addCustomers } from '../customers/commands/add-customers.js';
 import { calendarDays } from './calendar-days.js';
-import { gradedScene } from '../audiences/graded-scene.test-support.js';
 
 const dayMs = 86_400_000;
 
@@ -45,7 +45,8 @@ describeDb('statistics API: customers per tag and new customers per day', (db) =
     const missing = await expectRefused(db().db, f.corpId, () => admin.get('/stats/tags'), 400, 'validation_failed');
     expect(detailPaths(missing)).toContain('query.groupId');
     await expectRefused(db().db, f.corpId, () => admin.get(`/stats/tags?groupId=${f.grade.group.groupId}&extra=1`), 400, 'validation_failed');
-    for (const days of ['0', '367', 'abc', '1.5']) await expectRefused(db().db, f.corpId, () => admin.get(`/stats/customers?days=${days}`), 400, 'validation_failed');
+    for (const days of ['0', '367', 'abc', '1.5'])
+      await expectRefused(db().db, f.corpId, () => admin.get(`/stats/customers?days=${days}`), 400, 'validation_failed');
   });
 
   it('counts new customers per day by their first add time, within the caller’s scope', async () => {
@@ -54,7 +55,13 @@ describeDb('statistics API: customers per tag and new customers per day', (db) =
     const [threeDaysAgo, longAgo] = await withTx(systemContext(db().db, f.corpId), (tx) =>
       addCustomers(tx, [
         // First added by bjStaff three days ago, then by shStaff today: new three days ago only.
-        { name: '老客户', follows: [{ userid: f.people.bjStaff, addTime: new Date(now - 3 * dayMs) }, { userid: f.people.shStaff, addTime: new Date(now) }] },
+        {
+          name: '老客户',
+          follows: [
+            { userid: f.people.bjStaff, addTime: new Date(now - 3 * dayMs) },
+            { userid: f.people.shStaff, addTime: new Date(now) },
+          ],
+        },
         { name: '很久以前', follows: [{ userid: f.people.shStaff, addTime: new Date(now - 40 * dayMs) }] },
       ]),
     );

@@ -1,5 +1,5 @@
 import { AppError, type ErrorDetail } from '../../errors.js';
-import { subtree, type OrgSnapshot } from '../../policies/org-snapshot.js';
+import { type OrgSnapshot, subtree } from '../../policies/org-snapshot.js';
 
 /** One node of a rule group's range: a member (type 1) or a department with its subtree (type 2). */
 export type RangeNode = { type: 1; userid: string } | { type: 2; deptId: number };
@@ -38,7 +38,10 @@ export function dedupeNodes(nodes: readonly RangeNode[]): RangeNode[] {
 /** Throws the per-call limit as 40058, naming the field, so a caller can split its request. */
 export function checkPerCall(nodes: readonly RangeNode[], path: string): void {
   if (nodes.length > rangeLimits.perCall) {
-    throw new AppError('limit_exceeded', { message: `At most ${rangeLimits.perCall} range nodes per call; ${path} has ${nodes.length}.`, details: [{ path, message: 'too many nodes' }] });
+    throw new AppError('limit_exceeded', {
+      message: `At most ${rangeLimits.perCall} range nodes per call; ${path} has ${nodes.length}.`,
+      details: [{ path, message: 'too many nodes' }],
+    });
   }
 }
 
@@ -49,19 +52,33 @@ export function checkPerCall(nodes: readonly RangeNode[], path: string): void {
 export function checkNodesExist(snapshot: OrgSnapshot, nodes: readonly RangeNode[], path: string): void {
   const members = nodes.filter((n): n is Extract<RangeNode, { type: 1 }> => n.type === 1 && snapshot.employees.get(n.userid)?.status !== 'active');
   if (members.length > 0) {
-    throw new AppError('employee_not_found', { message: `Unknown member in ${path}: ${members.map((m) => m.userid).join(', ')}.`, details: members.map((m) => ({ path, message: 'unknown userid', userid: m.userid })) });
+    throw new AppError('employee_not_found', {
+      message: `Unknown member in ${path}: ${members.map((m) => m.userid).join(', ')}.`,
+      details: members.map((m) => ({ path, message: 'unknown userid', userid: m.userid })),
+    });
   }
   const departments = nodes.filter((n): n is Extract<RangeNode, { type: 2 }> => n.type === 2 && !snapshot.departments.has(n.deptId));
   if (departments.length > 0) {
-    throw new AppError('department_not_found', { message: `Unknown department in ${path}: ${departments.map((d) => d.deptId).join(', ')}.`, details: departments.map((d) => ({ path, message: 'unknown partyid', partyid: d.deptId })) });
+    throw new AppError('department_not_found', {
+      message: `Unknown department in ${path}: ${departments.map((d) => d.deptId).join(', ')}.`,
+      details: departments.map((d) => ({ path, message: 'unknown partyid', partyid: d.deptId })),
+    });
   }
 }
 
 /** Throws 40003 unless the admins are 1–20 active employees. */
 export function checkAdmins(snapshot: OrgSnapshot, admins: readonly string[]): void {
   if (admins.length === 0) throw new AppError('validation_failed', { message: 'admin_list is required.', details: [{ path: 'admin_list', message: 'empty' }] });
-  if (admins.length > maxAdmins) throw new AppError('limit_exceeded', { message: `A rule group has at most ${maxAdmins} admins.`, details: [{ path: 'admin_list', message: 'too many admins' }] });
-  checkNodesExist(snapshot, admins.map((userid) => ({ type: 1, userid })), 'admin_list');
+  if (admins.length > maxAdmins)
+    throw new AppError('limit_exceeded', {
+      message: `A rule group has at most ${maxAdmins} admins.`,
+      details: [{ path: 'admin_list', message: 'too many admins' }],
+    });
+  checkNodesExist(
+    snapshot,
+    admins.map((userid) => ({ type: 1, userid })),
+    'admin_list',
+  );
 }
 
 /**
@@ -70,7 +87,10 @@ export function checkAdmins(snapshot: OrgSnapshot, admins: readonly string[]): v
  */
 export function uncoveredNodes(snapshot: OrgSnapshot, parent: readonly RangeNode[], child: readonly RangeNode[]): RangeNode[] {
   const members = new Set(parent.flatMap((n) => (n.type === 1 ? [n.userid] : [])));
-  const departments = subtree(snapshot, parent.flatMap((n) => (n.type === 2 ? [n.deptId] : [])));
+  const departments = subtree(
+    snapshot,
+    parent.flatMap((n) => (n.type === 2 ? [n.deptId] : [])),
+  );
   return child.filter((node) => {
     if (node.type === 2) return !departments.has(node.deptId);
     if (members.has(node.userid)) return false;

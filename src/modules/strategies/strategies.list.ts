@@ -1,11 +1,19 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { reader, type Ctx } from '../../context.js';
+import { type Ctx, reader } from '../../context.js';
 import { strategies, strategyRanges, tagGroups, tags } from '../../db/schema/index.js';
 import type { TagGroupRow, TagRow } from '../tags/tags.repo.js';
 import { normalizePrivilege, type Privilege } from './privileges.js';
 
 /** A rule group as the native API lists it: range split into departments and members, privilege in force. */
-export type ListedStrategy = { strategyId: number; parentId: number; name: string; adminList: string[]; privilege: Privilege; range: { departments: number[]; userids: string[] }; createdAt: string };
+export type ListedStrategy = {
+  strategyId: number;
+  parentId: number;
+  name: string;
+  adminList: string[];
+  privilege: Privilege;
+  range: { departments: number[]; userids: string[] };
+  createdAt: string;
+};
 
 /**
  * Every rule group of the corp in two queries (groups, then all range nodes), parents before
@@ -14,7 +22,11 @@ export type ListedStrategy = { strategyId: number; parentId: number; name: strin
 export async function listStrategiesWithRanges(ctx: Ctx): Promise<ListedStrategy[]> {
   const db = reader(ctx);
   const rows = await db.select().from(strategies).where(eq(strategies.corpId, ctx.corpId)).orderBy(asc(strategies.strategyId));
-  const nodes = await db.select({ strategyId: strategyRanges.strategyId, type: strategyRanges.type, node: strategyRanges.node }).from(strategyRanges).where(and(eq(strategyRanges.corpId, ctx.corpId))).orderBy(asc(strategyRanges.type), asc(strategyRanges.node));
+  const nodes = await db
+    .select({ strategyId: strategyRanges.strategyId, type: strategyRanges.type, node: strategyRanges.node })
+    .from(strategyRanges)
+    .where(and(eq(strategyRanges.corpId, ctx.corpId)))
+    .orderBy(asc(strategyRanges.type), asc(strategyRanges.node));
   const byId = new Map(rows.map((r) => [r.strategyId, r]));
   const nodesOf = new Map<number, typeof nodes>();
   for (const n of nodes) {
@@ -57,8 +69,25 @@ export async function listRuleGroupTagGroups(ctx: Ctx, strategyId: number, group
   const db = reader(ctx);
   const conds = [eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.kind, 'strategy'), eq(tagGroups.strategyId, strategyId), isNull(tagGroups.deletedAt)];
   if (groupIds) conds.push(inArray(tagGroups.groupId, [...groupIds, '']));
-  const groups = await db.select().from(tagGroups).where(and(...conds)).orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
+  const groups = await db
+    .select()
+    .from(tagGroups)
+    .where(and(...conds))
+    .orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
   if (groups.length === 0) return [];
-  const rows = await db.select().from(tags).where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, groups.map((g) => g.groupId)), isNull(tags.deletedAt))).orderBy(desc(tags.order), asc(tags.createdAt), asc(tags.tagId));
+  const rows = await db
+    .select()
+    .from(tags)
+    .where(
+      and(
+        eq(tags.corpId, ctx.corpId),
+        inArray(
+          tags.groupId,
+          groups.map((g) => g.groupId),
+        ),
+        isNull(tags.deletedAt),
+      ),
+    )
+    .orderBy(desc(tags.order), asc(tags.createdAt), asc(tags.tagId));
   return groups.map((group) => ({ group, tags: rows.filter((t) => t.groupId === group.groupId) })).filter((g) => g.tags.length > 0);
 }

@@ -25,7 +25,12 @@ function decode(cursor: string, pattern: RegExp): RegExpMatchArray {
 export async function listStrategyIds(ctx: Ctx, opts: { cursor?: string; limit: number }): Promise<Page<number>> {
   const conds = [eq(strategies.corpId, ctx.corpId)];
   if (opts.cursor) conds.push(gt(strategies.strategyId, Number(decode(opts.cursor, /^s:(\d{1,9})$/)[1])));
-  const rows = await ctx.db.select({ id: strategies.strategyId }).from(strategies).where(and(...conds)).orderBy(asc(strategies.strategyId)).limit(opts.limit + 1);
+  const rows = await ctx.db
+    .select({ id: strategies.strategyId })
+    .from(strategies)
+    .where(and(...conds))
+    .orderBy(asc(strategies.strategyId))
+    .limit(opts.limit + 1);
   const items = rows.slice(0, opts.limit).map((r) => r.id);
   return rows.length > opts.limit ? { items, nextCursor: encode(`s:${items[items.length - 1]}`) } : { items };
 }
@@ -65,7 +70,10 @@ export async function pageStrategyRange(ctx: Ctx, strategyId: number, opts: { cu
  * optionally within one rule group. WeCom sends no `deleted` flags here, so deleted groups and
  * tags are left out even when asked for by id. An unknown `strategyId` is 40068.
  */
-export async function listStrategyTagGroups(ctx: Ctx, opts: { strategyId?: number; tagIds?: string[]; groupIds?: string[] }): Promise<{ group: TagGroupRow; tags: TagRow[] }[]> {
+export async function listStrategyTagGroups(
+  ctx: Ctx,
+  opts: { strategyId?: number; tagIds?: string[]; groupIds?: string[] },
+): Promise<{ group: TagGroupRow; tags: TagRow[] }[]> {
   if (opts.strategyId !== undefined) await requireStrategy(ctx, opts.strategyId);
   const listing = await listTagGroups(ctx, { kind: 'strategy', strategyId: opts.strategyId, tagIds: opts.tagIds, groupIds: opts.groupIds });
   return listing.groups
@@ -85,6 +93,9 @@ export async function findStrategyTagOrGroup(ctx: Ctx, id: string): Promise<'tag
     .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
     .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, id), isNull(tags.deletedAt), eq(tagGroups.kind, 'strategy')));
   if (tag) return 'tag';
-  const [group] = await ctx.db.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), eq(tagGroups.kind, 'strategy')));
+  const [group] = await ctx.db
+    .select({ id: tagGroups.groupId })
+    .from(tagGroups)
+    .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), eq(tagGroups.kind, 'strategy')));
   return group ? 'group' : null;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../context.js';
+import { type Ctx, reader, type TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 import { strategies, strategyRanges } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
@@ -11,19 +11,29 @@ import { nodeKey, nodeOfRow, type RangeNode } from './range.js';
 export type StrategyRow = typeof strategies.$inferSelect;
 
 function notFound(strategyId: number, path: string): AppError {
-  return new AppError('strategy_not_found', { message: `Rule group ${strategyId} does not exist.`, details: [{ path, message: 'unknown strategy_id', id: strategyId }] });
+  return new AppError('strategy_not_found', {
+    message: `Rule group ${strategyId} does not exist.`,
+    details: [{ path, message: 'unknown strategy_id', id: strategyId }],
+  });
 }
 
 /** Loads and locks one rule group of the corp, or throws `strategy_not_found` (40068). */
 export async function lockStrategy(ctx: TxCtx, strategyId: number, path = 'strategy_id'): Promise<StrategyRow> {
-  const [row] = await ctx.tx.select().from(strategies).where(and(eq(strategies.corpId, ctx.corpId), eq(strategies.strategyId, strategyId))).for('update');
+  const [row] = await ctx.tx
+    .select()
+    .from(strategies)
+    .where(and(eq(strategies.corpId, ctx.corpId), eq(strategies.strategyId, strategyId)))
+    .for('update');
   if (!row) throw notFound(strategyId, path);
   return row;
 }
 
 /** Reads one rule group of the corp without locking, or throws `strategy_not_found` (40068). */
 export async function requireStrategy(ctx: Ctx | TxCtx, strategyId: number, path = 'strategy_id'): Promise<StrategyRow> {
-  const [row] = await reader(ctx).select().from(strategies).where(and(eq(strategies.corpId, ctx.corpId), eq(strategies.strategyId, strategyId)));
+  const [row] = await reader(ctx)
+    .select()
+    .from(strategies)
+    .where(and(eq(strategies.corpId, ctx.corpId), eq(strategies.strategyId, strategyId)));
   if (!row) throw notFound(strategyId, path);
   return row;
 }
@@ -44,7 +54,10 @@ export async function ancestorsOf(ctx: Ctx | TxCtx, strategy: StrategyRow): Prom
   let current = strategy;
   // Parents always exist (deleting a group with children is refused); the bound only guards bad data.
   while (current.parentId !== 0 && out.length < 16) {
-    const [parent] = await reader(ctx).select().from(strategies).where(and(eq(strategies.corpId, ctx.corpId), eq(strategies.strategyId, current.parentId)));
+    const [parent] = await reader(ctx)
+      .select()
+      .from(strategies)
+      .where(and(eq(strategies.corpId, ctx.corpId), eq(strategies.strategyId, current.parentId)));
     if (!parent) break;
     out.push(parent);
     current = parent;
@@ -68,12 +81,15 @@ export async function childIdsOf(ctx: Ctx | TxCtx, strategyId: number): Promise<
  * holding a deleted id gets 40068 rather than somebody else's group. The caller holds the corp lock.
  */
 export async function nextStrategyId(ctx: TxCtx): Promise<number> {
-  const [row] = await queryRows<{ max: number | string | null }>(ctx.tx, sql`
+  const [row] = await queryRows<{ max: number | string | null }>(
+    ctx.tx,
+    sql`
     select greatest(
       (select max(strategy_id) from strategies where corp_id = ${ctx.corpId}),
       (select max(strategy_id) from tag_groups where corp_id = ${ctx.corpId}),
       (select max(subject_id::integer) from events where corp_id = ${ctx.corpId} and subject_type = 'strategy' and type = 'strategy.created' and subject_id ~ '^[0-9]{1,9}$')
-    ) as max`);
+    ) as max`,
+  );
   return Number(row?.max ?? 0) + 1;
 }
 

@@ -22,23 +22,47 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
   it('creates a rule group with range, admins and privileges, lists it, and records the event', async () => {
     const { f, admin } = await scene();
     expect((await admin.get('/strategies')).body).toEqual({ strategies: [] });
-    const created = await admin.post('/strategies', { name: '华东规则组', adminList: [f.people.hdManager], privilege: { send_customer_msg: true }, range: { departments: [2], userids: [f.people.bjStaff] } });
+    const created = await admin.post('/strategies', {
+      name: '华东规则组',
+      adminList: [f.people.hdManager],
+      privilege: { send_customer_msg: true },
+      range: { departments: [2], userids: [f.people.bjStaff] },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ parentId: 0, name: '华东规则组', adminList: [f.people.hdManager], range: { departments: [2], userids: [f.people.bjStaff] } });
+    expect(created.body).toMatchObject({
+      parentId: 0,
+      name: '华东规则组',
+      adminList: [f.people.hdManager],
+      range: { departments: [2], userids: [f.people.bjStaff] },
+    });
     expect(created.body.privilege).toMatchObject({ view_customer_list: true, send_customer_msg: true, manage_customer_tag: true, share_customer: false });
-    const child = await admin.post('/strategies', { parentId: created.body.strategyId, name: '上海子组', adminList: [f.people.shStaff], range: { departments: [3] } });
+    const child = await admin.post('/strategies', {
+      parentId: created.body.strategyId,
+      name: '上海子组',
+      adminList: [f.people.shStaff],
+      range: { departments: [3] },
+    });
     expect(child.status).toBe(201);
     expect(child.body.privilege.send_customer_msg).toBe(true);
     const listed = await admin.get('/strategies');
     expect(listed.body.strategies.map((s: { name: string }) => s.name)).toEqual(['华东规则组', '上海子组']);
-    const recorded = await db().db.select().from(events).where(and(eq(events.corpId, f.corpId), eq(events.type, 'strategy.created')));
+    const recorded = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, f.corpId), eq(events.type, 'strategy.created')));
     expect(recorded).toHaveLength(2);
   });
 
   it('refuses what WeCom refuses: a child outside its parent’s range, unknown admins, blank names', async () => {
     const { f, admin } = await scene();
     const parent = (await admin.post('/strategies', { name: '华东', adminList: [f.people.hdManager], range: { departments: [2] } })).body;
-    const outside = await expectRefused(db().db, f.corpId, () => admin.post('/strategies', { parentId: parent.strategyId, name: '越界', adminList: [f.people.hdManager], range: { departments: [6] } }), 400, 'validation_failed');
+    const outside = await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.post('/strategies', { parentId: parent.strategyId, name: '越界', adminList: [f.people.hdManager], range: { departments: [6] } }),
+      400,
+      'validation_failed',
+    );
     expect(outside.body.error.message).toMatch(/inside its parent/);
     await expectRefused(db().db, f.corpId, () => admin.post('/strategies', { name: '无人', adminList: ['nobody-here'] }), 404, 'employee_not_found');
     await expectRefused(db().db, f.corpId, () => admin.post('/strategies', { name: '', adminList: [f.people.admin] }), 400, 'validation_failed');
@@ -48,12 +72,22 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
   it('edits name, privileges and replaces the range; shrinking under a child is refused', async () => {
     const { f, admin } = await scene();
     const parent = (await admin.post('/strategies', { name: '全国', adminList: [f.people.admin], range: { departments: [2, 5] } })).body;
-    const edited = await admin.patch(`/strategies/${parent.strategyId}`, { name: '全国规则组', privilege: { export_customer_list: true, manage_customer_tag: false }, range: { departments: [2], userids: [f.people.bjStaff] } });
+    const edited = await admin.patch(`/strategies/${parent.strategyId}`, {
+      name: '全国规则组',
+      privilege: { export_customer_list: true, manage_customer_tag: false },
+      range: { departments: [2], userids: [f.people.bjStaff] },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ name: '全国规则组', range: { departments: [2], userids: [f.people.bjStaff] } });
     expect(edited.body.privilege).toMatchObject({ export_customer_list: true, manage_customer_tag: false });
     await admin.post('/strategies', { parentId: parent.strategyId, name: '上海', adminList: [f.people.shStaff], range: { departments: [3] } });
-    const shrink = await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${parent.strategyId}`, { range: { departments: [], userids: [] } }), 409, 'conflict');
+    const shrink = await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.patch(`/strategies/${parent.strategyId}`, { range: { departments: [], userids: [] } }),
+      409,
+      'conflict',
+    );
     expect(shrink.body.error.message).toMatch(/remove them from it first/);
   });
 
@@ -66,8 +100,15 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     expect(group.body.tags.map((t: { name: string }) => t.name).sort()).toEqual(['样板间客户', '老业主'].sort());
     expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups).toHaveLength(1);
     expect((await admin.get('/tag-groups')).body.groups.some((g: { name: string }) => g.name === '华东专属')).toBe(false);
-    const child = (await admin.post('/strategies', { parentId: top.strategyId, name: '上海', adminList: [f.people.shStaff], range: { departments: [3] } })).body;
-    await expectRefused(db().db, f.corpId, () => admin.post(`/strategies/${child.strategyId}/tag-groups`, { name: '子组标签', tags: [{ name: 'x' }] }), 400, 'validation_failed');
+    const child = (await admin.post('/strategies', { parentId: top.strategyId, name: '上海', adminList: [f.people.shStaff], range: { departments: [3] } }))
+      .body;
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.post(`/strategies/${child.strategyId}/tag-groups`, { name: '子组标签', tags: [{ name: 'x' }] }),
+      400,
+      'validation_failed',
+    );
     await expectRefused(db().db, f.corpId, () => admin.delete(`/strategies/${top.strategyId}`), 409, 'conflict');
     await expectRefused(db().db, f.corpId, () => admin.delete(`/strategies/${child.strategyId}/tag-groups/${group.body.groupId}`), 404, 'tag_not_found');
     expect((await admin.delete(`/strategies/${top.strategyId}/tag-groups/${group.body.groupId}`)).status).toBe(204);
@@ -103,11 +144,20 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     const renamed = await admin.patch(`/strategies/${top.strategyId}/tags/${owner}`, { name: '老业主客户', order: 7 });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ groupId: group.groupId, tags: [{ tagId: owner, name: '老业主客户', order: 7 }, { tagId: sample }] });
-    const [edited] = await db().db.select().from(events).where(and(eq(events.corpId, f.corpId), eq(events.type, 'tag.updated'), eq(events.subjectId, owner)));
+    const [edited] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, f.corpId), eq(events.type, 'tag.updated'), eq(events.subjectId, owner)));
     expect(edited).toBeDefined();
     await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tags/${owner}`, { name: '样板间客户' }), 409, 'name_taken');
     await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${other.strategyId}/tags/${owner}`, { name: '越界' }), 404, 'tag_not_found');
-    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tags/${f.grade.tags[0]!.tagId}`, { name: '企业标签' }), 404, 'tag_not_found');
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.patch(`/strategies/${top.strategyId}/tags/${f.grade.tags[0]!.tagId}`, { name: '企业标签' }),
+      404,
+      'tag_not_found',
+    );
     await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tags/${owner}`, {}), 400, 'validation_failed');
     await expectRefused(db().db, f.corpId, () => staff.patch(`/strategies/${top.strategyId}/tags/${owner}`, { name: '越权' }), 403, 'forbidden');
     await expectRefused(db().db, f.corpId, () => staff.delete(`/strategies/${top.strategyId}/tags/${owner}`), 403, 'forbidden');
@@ -131,8 +181,13 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     const renamed = await admin.patch(url, { name: '华东重点', order: 9 });
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     expect(renamed.body).toMatchObject({ groupId: group.groupId, strategyId: top.strategyId, name: '华东重点', order: 9, tags: [{ name: '样板间客户' }] });
-    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.find((g: { groupId: string }) => g.groupId === group.groupId)).toMatchObject({ name: '华东重点', order: 9 });
-    const [edited] = await db().db.select().from(events).where(and(eq(events.corpId, f.corpId), eq(events.type, 'tag_group.updated'), eq(events.subjectId, group.groupId)));
+    expect(
+      (await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.find((g: { groupId: string }) => g.groupId === group.groupId),
+    ).toMatchObject({ name: '华东重点', order: 9 });
+    const [edited] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, f.corpId), eq(events.type, 'tag_group.updated'), eq(events.subjectId, group.groupId)));
     expect(edited).toBeDefined();
     expect((await admin.patch(url, { order: 2 })).body).toMatchObject({ name: '华东重点', order: 2 });
 
@@ -142,16 +197,36 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '一二三四五六七八九十一二三四五六七' }), 400, 'name_too_long');
     await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '   ' }), 400, 'name_missing');
     await expectRefused(db().db, f.corpId, () => admin.patch(url, { name: '华东活动' }), 409, 'name_taken');
-    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${other.strategyId}/tag-groups/${group.groupId}`, { name: '越界' }), 404, 'tag_not_found');
-    await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/${top.strategyId}/tag-groups/${f.grade.group.groupId}`, { name: '企业组' }), 404, 'tag_not_found');
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.patch(`/strategies/${other.strategyId}/tag-groups/${group.groupId}`, { name: '越界' }),
+      404,
+      'tag_not_found',
+    );
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.patch(`/strategies/${top.strategyId}/tag-groups/${f.grade.group.groupId}`, { name: '企业组' }),
+      404,
+      'tag_not_found',
+    );
     await expectRefused(db().db, f.corpId, () => admin.patch(`/strategies/999999/tag-groups/${group.groupId}`, { name: '没有' }), 404, 'strategy_not_found');
     await expectRefused(db().db, f.corpId, () => staff.patch(url, { name: '越权' }), 403, 'forbidden');
 
     const elsewhere = await buildRegionalCorp(db().db);
     const outsider = apiClient(app, elsewhere.secret);
     const theirs = (await outsider.post('/strategies', { name: '别家', adminList: [elsewhere.people.admin], range: { departments: [2] } })).body;
-    await expectRefused(db().db, f.corpId, () => outsider.patch(`/strategies/${theirs.strategyId}/tag-groups/${group.groupId}`, { name: '串门' }), 404, 'tag_not_found');
-    expect((await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.find((g: { groupId: string }) => g.groupId === group.groupId)).toMatchObject({ name: '华东重点', order: 2 });
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => outsider.patch(`/strategies/${theirs.strategyId}/tag-groups/${group.groupId}`, { name: '串门' }),
+      404,
+      'tag_not_found',
+    );
+    expect(
+      (await admin.get(`/strategies/${top.strategyId}/tag-groups`)).body.groups.find((g: { groupId: string }) => g.groupId === group.groupId),
+    ).toMatchObject({ name: '华东重点', order: 2 });
   });
 
   it('needs strategy.manage to read or change rule groups: a staff session is refused without a change', async () => {
@@ -162,6 +237,12 @@ describeDb('rule groups (规则组) on the native API: the console’s list, cre
     await expectRefused(db().db, f.corpId, () => staff.post('/strategies', { name: '越权', adminList: [f.people.shStaff] }), 403, 'forbidden');
     await expectRefused(db().db, f.corpId, () => staff.patch(`/strategies/${top.strategyId}`, { name: '越权' }), 403, 'forbidden');
     await expectRefused(db().db, f.corpId, () => staff.delete(`/strategies/${top.strategyId}`), 403, 'forbidden');
-    await expectRefused(db().db, f.corpId, () => staff.post(`/strategies/${top.strategyId}/tag-groups`, { name: '越权', tags: [{ name: 'x' }] }), 403, 'forbidden');
+    await expectRefused(
+      db().db,
+      f.corpId,
+      () => staff.post(`/strategies/${top.strategyId}/tag-groups`, { name: '越权', tags: [{ name: 'x' }] }),
+      403,
+      'forbidden',
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { systemContext, withTx, type Ctx } from '../../context.js';
-import { addDepartments, addEmployees } from '../org/commands/add-org.js';
+import { type Ctx, systemContext, withTx } from '../../context.js';
 import { unique } from '../../test/factories.js';
-import { createStrategy, type CreateStrategyInput } from './commands/create-strategy.js';
+import { addDepartments, addEmployees } from '../org/commands/add-org.js';
+import { type CreateStrategyInput, createStrategy } from './commands/create-strategy.js';
 
 /**
  * A small org for rule-group tests: 总部 (1) with 华东 (2) › 上海 (3), and 华北 (4); a boss in 总部,

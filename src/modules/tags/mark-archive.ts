@@ -3,7 +3,10 @@ import type { TxCtx } from '../../context.js';
 import { queryRows } from '../../db/client.js';
 
 function idList(ids: readonly string[]) {
-  return sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  return sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
 }
 
 function countsByTag(rows: Record<string, unknown>[]): Map<string, number> {
@@ -18,7 +21,9 @@ function countsByTag(rows: Record<string, unknown>[]): Map<string, number> {
  */
 export async function archiveMarks(ctx: TxCtx, tagIds: readonly string[], deletionId: string): Promise<Map<string, number>> {
   if (tagIds.length === 0) return new Map();
-  const rows = await queryRows(ctx.tx, sql`
+  const rows = await queryRows(
+    ctx.tx,
+    sql`
     with moved as (
       delete from marks where corp_id = ${ctx.corpId} and tag_id in (${idList(tagIds)})
       returning tag_id, external_userid, userid, source, created_by, created_at
@@ -29,7 +34,8 @@ export async function archiveMarks(ctx: TxCtx, tagIds: readonly string[], deleti
       do update set source = excluded.source, created_by = excluded.created_by, created_at = excluded.created_at, deletion_id = excluded.deletion_id
       returning tag_id
     )
-    select tag_id, count(*)::int as n from archived group by tag_id`);
+    select tag_id, count(*)::int as n from archived group by tag_id`,
+  );
   return countsByTag(rows);
 }
 
@@ -39,7 +45,9 @@ export async function archiveMarks(ctx: TxCtx, tagIds: readonly string[], deleti
  */
 export async function restoreArchivedMarks(ctx: TxCtx, tagIds: readonly string[], deletionId: string): Promise<Map<string, number>> {
   if (tagIds.length === 0) return new Map();
-  const rows = await queryRows(ctx.tx, sql`
+  const rows = await queryRows(
+    ctx.tx,
+    sql`
     with taken as (
       delete from archived_marks where corp_id = ${ctx.corpId} and tag_id in (${idList(tagIds)}) and deletion_id = ${deletionId}
       returning tag_id, external_userid, userid, source, created_by, created_at
@@ -51,6 +59,7 @@ export async function restoreArchivedMarks(ctx: TxCtx, tagIds: readonly string[]
       on conflict do nothing
       returning tag_id
     )
-    select tag_id, count(*)::int as n from restored group by tag_id`);
+    select tag_id, count(*)::int as n from restored group by tag_id`,
+  );
   return countsByTag(rows);
 }

@@ -22,7 +22,8 @@ export const descriptionMax = 200;
  */
 export function checkTagAttributes(input: { color?: string; description?: string }, path = ''): { description?: string } {
   const details: ErrorDetail[] = [];
-  if (input.color !== undefined && input.color !== '' && !/^#[0-9A-Fa-f]{6}$/.test(input.color)) details.push({ path: `${path}color`, message: 'a colour is #RRGGBB' });
+  if (input.color !== undefined && input.color !== '' && !/^#[0-9A-Fa-f]{6}$/.test(input.color))
+    details.push({ path: `${path}color`, message: 'a colour is #RRGGBB' });
   let description: string | undefined;
   try {
     description = checkText(input.description, { what: 'tag description', path: `${path}description`, max: descriptionMax });

@@ -21,7 +21,10 @@ describeDb('personal tag routes', (db) => {
     const s = await buildApiScene(db().db);
     const post = (body: unknown, as?: string) => () => apiClient(app, s.key, as).post('/personal-tags', body);
     await expectRefused(db().db, s.corpId, () => apiClient(app, null, s.staffA).post('/personal-tags', { name: 'x' }), 401, 'unauthorized');
-    expect(detailPaths(await expectRefused(db().db, s.corpId, post({ name: '', colour: 1 }, s.staffA), 400, 'validation_failed'))).toEqual(['body.name', 'body.colour']);
+    expect(detailPaths(await expectRefused(db().db, s.corpId, post({ name: '', colour: 1 }, s.staffA), 400, 'validation_failed'))).toEqual([
+      'body.name',
+      'body.colour',
+    ]);
     await expectRefused(db().db, s.corpId, post({ name: '老朋友' }), 403, 'forbidden');
     await expectRefused(db().db, s.corpId, post({ name: '老朋友' }, s.intern), 403, 'forbidden');
     expect((await apiClient(app, s.key).get('/personal-tags')).status).toBe(403);
@@ -41,14 +44,23 @@ describeDb('personal tag routes', (db) => {
     const { s, tagId, asA } = await sceneWithPersonalTag();
     expect((await asA.get('/personal-tags')).body.tags).toMatchObject([{ tagId, name: '老朋友', groupName: '我的' }]);
     await asA.post('/personal-tags', { name: '需回访' });
-    expect(detailPaths(await expectRefused(db().db, s.corpId, () => asA.patch(`/personal-tags/${tagId}`, { name: 1, x: 1 }), 400, 'validation_failed'))).toEqual(['body.name', 'body.x']);
+    expect(
+      detailPaths(await expectRefused(db().db, s.corpId, () => asA.patch(`/personal-tags/${tagId}`, { name: 1, x: 1 }), 400, 'validation_failed')),
+    ).toEqual(['body.name', 'body.x']);
     await expectRefused(db().db, s.corpId, () => asA.patch(`/personal-tags/${tagId}`, { name: '需回访' }), 409, 'name_taken');
     await expectRefused(db().db, s.corpId, () => asA.patch('/personal-tags/ptNOPE', { name: '新' }), 404, 'tag_not_found');
     const renamed = await asA.patch(`/personal-tags/${tagId}`, { name: '老友' });
     expect(renamed.body).toMatchObject({ tagId, name: '老友' });
     const detail = await asA.get(`/customers/${s.customer}`);
     const mine = detail.body.follows.find((f: { userid: string }) => f.userid === s.staffA);
-    expect(mine.tags).toContainEqual({ tagId, name: '老友', groupId: null, groupName: '我的', type: 'personal', origin: expect.objectContaining({ by: `user:${s.staffA}`, operationId: null }) });
+    expect(mine.tags).toContainEqual({
+      tagId,
+      name: '老友',
+      groupId: null,
+      groupName: '我的',
+      type: 'personal',
+      origin: expect.objectContaining({ by: `user:${s.staffA}`, operationId: null }),
+    });
 
     const deleted = await asA.delete(`/personal-tags/${tagId}`);
     expect(deleted.body).toEqual({ marksRemoved: 1 });
@@ -68,11 +80,23 @@ describeDb('personal tag routes', (db) => {
     await expectRefused(db().db, s.corpId, () => asB.post(`/customers/${s.customer}/follows/${s.staffB}/tags`, { add: [tagId] }), 404, 'tag_not_found');
     // Even someone allowed to tag A's relation (an admin) is told it does not exist, not "forbidden".
     for (const who of [s.staffB, manager!]) {
-      await expectRefused(db().db, s.corpId, () => apiClient(app, s.key, who).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { remove: [tagId] }), 404, 'tag_not_found');
+      await expectRefused(
+        db().db,
+        s.corpId,
+        () => apiClient(app, s.key, who).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { remove: [tagId] }),
+        404,
+        'tag_not_found',
+      );
     }
     // An app alone may neither manage nor apply it.
     await expectRefused(db().db, s.corpId, () => apiClient(app, s.key).patch(`/personal-tags/${tagId}`, { name: '偷改' }), 403, 'forbidden');
-    await expectRefused(db().db, s.corpId, () => apiClient(app, s.key).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { remove: [tagId] }), 404, 'tag_not_found');
+    await expectRefused(
+      db().db,
+      s.corpId,
+      () => apiClient(app, s.key).post(`/customers/${s.customer}/follows/${s.staffA}/tags`, { remove: [tagId] }),
+      404,
+      'tag_not_found',
+    );
 
     const tagsSeenBy = async (client: ReturnType<typeof apiClient>) =>
       (await client.get(`/customers/${s.customer}`)).body.follows.flatMap((f: { tags: { tagId: string }[] }) => f.tags.map((t) => t.tagId));

@@ -16,11 +16,14 @@ describeDb('what a deletion would take away (dependents)', (db) => {
     await withTx(s.ctx, (tx) => markTags(tx, { userid: s.staffB, externalUserid: s.customer, add: [t0] }));
     await withTx(s.ctx, (tx) => markTags(tx, { userid: s.staffA, externalUserid: other, add: [t1] }));
     const api = apiClient(app, s.key);
-    const smart = (await api.post('/smart-groups', { name: '自动', tags: [{ name: '高价值', expression: { all: [{ tag: t0 }, { not: { tag: t1 } }] } }] })).body;
+    const smart = (await api.post('/smart-groups', { name: '自动', tags: [{ name: '高价值', expression: { all: [{ tag: t0 }, { not: { tag: t1 } }] } }] }))
+      .body;
     const shared = (await api.post('/audiences', { name: '共享人群', expression: { tag: t0 } })).body.audienceId as string;
     const [manager] = await buildEmployees(s.ctx, 1, 'manager');
     const personal = (await apiClient(app, s.key, manager!).post('/personal-tags', { name: '私' })).body.tagId as string;
-    expect((await apiClient(app, s.key, manager!).post('/audiences', { name: '经理私有', expression: { all: [{ tag: t0 }, { tag: personal }] } })).status).toBe(201);
+    expect((await apiClient(app, s.key, manager!).post('/audiences', { name: '经理私有', expression: { all: [{ tag: t0 }, { tag: personal }] } })).status).toBe(
+      201,
+    );
 
     expect((await apiClient(app, null).get(`/tags/${t0}/dependents`)).status).toBe(401);
     await expectRefused(db().db, s.corpId, () => api.get('/tags/etNOPE/dependents'), 404, 'tag_not_found');

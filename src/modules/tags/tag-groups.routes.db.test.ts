@@ -45,11 +45,24 @@ describeDb('tag group routes', (db) => {
     for (const who of [s.intern, s.staffA]) await expectRefused(db().db, s.corpId, post({ name: 'g', tags: [{ name: 'a' }] }, who), 403, 'forbidden');
     await expectRefused(db().db, s.corpId, post({ name: s.group.name, tags: [{ name: 'a' }] }), 409, 'name_taken');
 
-    const res = await apiClient(app, s.key, s.admin).post('/tag-groups', { name: '客户等级', order: 9, tags: [{ name: 'A', color: '#FF0000', description: '重点客户' }, { name: 'B', order: 2 }] });
+    const res = await apiClient(app, s.key, s.admin).post('/tag-groups', {
+      name: '客户等级',
+      order: 9,
+      tags: [
+        { name: 'A', color: '#FF0000', description: '重点客户' },
+        { name: 'B', order: 2 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: '客户等级', order: 9, deleted: false, abilities: { 'tag.create': true } });
-    expect(res.body.tags.map((t: { name: string; color: string }) => [t.name, t.color])).toEqual([['A', '#FF0000'], ['B', '']]);
-    const recorded = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.subjectId, res.body.groupId)));
+    expect(res.body.tags.map((t: { name: string; color: string }) => [t.name, t.color])).toEqual([
+      ['A', '#FF0000'],
+      ['B', ''],
+    ]);
+    const recorded = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.subjectId, res.body.groupId)));
     expect(recorded.map((e) => [e.type, e.actor, e.source])).toEqual([['tag_group.created', `user:${s.admin}`, 'api']]);
     expect(recorded[0]!.requestId).toMatch(/^req/);
   });
@@ -68,7 +81,10 @@ describeDb('tag group routes', (db) => {
     const other = (await apiClient(app, s.key).post('/tag-groups', { name: '另一组', tags: [{ name: 'x' }] })).body;
     const patch = (id: string, body: unknown, as?: string) => () => apiClient(app, s.key, as).patch(`/tag-groups/${id}`, body);
     const g = s.group.groupId;
-    expect(detailPaths(await expectRefused(db().db, s.corpId, patch(g, { name: 3, order: 'high' }), 400, 'validation_failed'))).toEqual(['body.name', 'body.order']);
+    expect(detailPaths(await expectRefused(db().db, s.corpId, patch(g, { name: 3, order: 'high' }), 400, 'validation_failed'))).toEqual([
+      'body.name',
+      'body.order',
+    ]);
     expect(detailPaths(await expectRefused(db().db, s.corpId, patch(g, {}), 400, 'validation_failed'))).toEqual(['body']);
     await expectRefused(db().db, s.corpId, patch(g, { name: '新' }, s.intern), 403, 'forbidden');
     await expectRefused(db().db, s.corpId, patch('etNOPE', { name: '新' }), 404, 'tag_not_found');

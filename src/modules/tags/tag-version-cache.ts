@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
-import { reader, type Ctx } from '../../context.js';
+import { type Ctx, reader } from '../../context.js';
 import { corps } from '../../db/schema/index.js';
 
 const maxEntries = 2000;

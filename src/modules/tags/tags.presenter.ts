@@ -1,5 +1,16 @@
 import type { z } from 'zod';
-import type { CreatedTags, DeletionResult, PersonalTag, PersonalTagDeleted, PersonalTagList, RestoreResult, Tag, TagGroup, TagGroupHeader, TagGroupList } from '../../../contracts/tags.js';
+import type {
+  CreatedTags,
+  DeletionResult,
+  PersonalTag,
+  PersonalTagDeleted,
+  PersonalTagList,
+  RestoreResult,
+  Tag,
+  TagGroup,
+  TagGroupHeader,
+  TagGroupList,
+} from '../../../contracts/tags.js';
 import type { Permission, Policy } from '../../policies/index.js';
 import type { DeleteTagsResult } from './commands/delete-tags.js';
 import type { PersonalTagRow } from './commands/personal-tags.js';
@@ -8,7 +19,15 @@ import type { GroupListing } from './tags.queries.js';
 import type { TagGroupRow, TagRow } from './tags.repo.js';
 
 /** What the console may offer on a tag group and its tags. */
-export const tagGroupAbilities: readonly Permission[] = ['tagGroup.update', 'tagGroup.delete', 'tag.create', 'tag.update', 'tag.delete', 'tag.apply', 'tag.remove'];
+export const tagGroupAbilities: readonly Permission[] = [
+  'tagGroup.update',
+  'tagGroup.delete',
+  'tag.create',
+  'tag.update',
+  'tag.delete',
+  'tag.apply',
+  'tag.remove',
+];
 
 /** An enterprise tag as the native API shows it. */
 export function presentTag(tag: TagRow): z.infer<typeof Tag> {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { personalTags, tagGroups, tags } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
-import { requireEmployeeActor, policyFor } from '../../policies/index.js';
+import { policyFor, requireEmployeeActor } from '../../policies/index.js';
 import type { TagGroupRow, TagRow } from './tags.repo.js';
 
 /** A group with the tags a listing shows. `filtered` says whether deleted items may be present. */
@@ -35,9 +35,17 @@ export async function listTagGroups(
     tagConds.push(isNull(tags.deletedAt));
   }
 
-  const tagRows = await ctx.db.select().from(tags).where(and(...tagConds)).orderBy(desc(tags.order), asc(tags.createdAt), asc(tags.tagId));
+  const tagRows = await ctx.db
+    .select()
+    .from(tags)
+    .where(and(...tagConds))
+    .orderBy(desc(tags.order), asc(tags.createdAt), asc(tags.tagId));
   if (tagIds.length > 0) groupConds.push(inArray(tagGroups.groupId, [...new Set(tagRows.map((t) => t.groupId)), '']));
-  const groupRows = await ctx.db.select().from(tagGroups).where(and(...groupConds)).orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
+  const groupRows = await ctx.db
+    .select()
+    .from(tagGroups)
+    .where(and(...groupConds))
+    .orderBy(desc(tagGroups.order), asc(tagGroups.createdAt), asc(tagGroups.groupId));
 
   const byGroup = new Map<string, TagRow[]>();
   for (const tag of tagRows) {
@@ -71,7 +79,10 @@ export async function findTagOrGroup(ctx: Ctx, id: string): Promise<'tag' | 'gro
     .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
     .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, id), isNull(tags.deletedAt), eq(tagGroups.kind, 'corp')));
   if (tag) return 'tag';
-  const [group] = await ctx.db.select({ id: tagGroups.groupId }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), eq(tagGroups.kind, 'corp')));
+  const [group] = await ctx.db
+    .select({ id: tagGroups.groupId })
+    .from(tagGroups)
+    .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, id), isNull(tagGroups.deletedAt), eq(tagGroups.kind, 'corp')));
   return group ? 'group' : null;
 }
 
@@ -81,7 +92,8 @@ export async function findTagOrGroup(ctx: Ctx, id: string): Promise<'tag' | 'gro
  */
 export async function getTagGroup(ctx: Ctx, groupId: string): Promise<{ group: TagGroupRow; tags: TagRow[] }> {
   const [found] = (await listTagGroups(ctx, { groupIds: [groupId] })).groups;
-  if (!found) throw new AppError('tag_not_found', { message: `Tag group ${groupId} does not exist.`, details: [{ path: 'groupId', message: 'unknown', id: groupId }] });
+  if (!found)
+    throw new AppError('tag_not_found', { message: `Tag group ${groupId} does not exist.`, details: [{ path: 'groupId', message: 'unknown', id: groupId }] });
   return found;
 }
 

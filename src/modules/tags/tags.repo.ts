@@ -28,7 +28,8 @@ export async function lockLiveGroup(ctx: TxCtx, groupId: string, kind: TagGroupR
     .from(tagGroups)
     .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, groupId), eq(tagGroups.kind, kind), isNull(tagGroups.deletedAt)))
     .for('update');
-  if (!group) throw new AppError('tag_not_found', { message: `Tag group ${groupId} does not exist.`, details: [{ path: 'group_id', message: 'unknown', id: groupId }] });
+  if (!group)
+    throw new AppError('tag_not_found', { message: `Tag group ${groupId} does not exist.`, details: [{ path: 'group_id', message: 'unknown', id: groupId }] });
   return group;
 }
 

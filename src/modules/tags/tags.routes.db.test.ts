@@ -53,10 +53,19 @@ describeDb('tag routes', (db) => {
     const s = await buildApiScene(db().db);
     const other = await buildTagGroup(s.ctx, ['甲', '乙']);
     const del = (body: unknown, as?: string) => () => apiClient(app, s.key, as).post('/tags/delete', body);
-    expect(detailPaths(await expectRefused(db().db, s.corpId, del({ tagIds: 'x', groupIDs: [] }), 400, 'validation_failed'))).toEqual(['body.tagIds', 'body.groupIDs']);
+    expect(detailPaths(await expectRefused(db().db, s.corpId, del({ tagIds: 'x', groupIDs: [] }), 400, 'validation_failed'))).toEqual([
+      'body.tagIds',
+      'body.groupIDs',
+    ]);
     await expectRefused(db().db, s.corpId, del({}), 400, 'id_missing');
     await expectRefused(db().db, s.corpId, del({ tagIds: [s.tags[0]!.tagId] }, s.intern), 403, 'forbidden');
-    const unknown = await expectRefused(db().db, s.corpId, del({ tagIds: [s.tags[0]!.tagId, 'etNOPE'], groupIds: [other.group.groupId] }), 404, 'tag_not_found');
+    const unknown = await expectRefused(
+      db().db,
+      s.corpId,
+      del({ tagIds: [s.tags[0]!.tagId, 'etNOPE'], groupIds: [other.group.groupId] }),
+      404,
+      'tag_not_found',
+    );
     expect(unknown.body.error.details).toMatchObject([{ id: 'etNOPE' }]);
 
     const res = await apiClient(app, s.key).post('/tags/delete', { tagIds: [s.tags[0]!.tagId], groupIds: [other.group.groupId] });

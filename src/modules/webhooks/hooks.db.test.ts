@@ -4,12 +4,13 @@ import { customerEvents, events, webhookDeliveries } from '../../db/schema/index
 import { apiClient, buildApiScene, corpState, useTestApp } from '../../test/api.js';
 import { describeDb } from '../../test/db.js';
 import { hookBodyLimit } from './hooks.plugin.js';
-import { createSource, deliver, orderMapping, orderPayload, type DeliveryOptions } from './test-support.js';
+import { createSource, type DeliveryOptions, deliver, orderMapping, orderPayload } from './test-support.js';
 
 describeDb('POST /hooks/:sourceId', (db) => {
   const app = useTestApp(db, { runJobs: false });
 
-  const deliveriesOf = (sourceId: string) => db().db.select().from(webhookDeliveries).where(eq(webhookDeliveries.sourceId, sourceId)).orderBy(webhookDeliveries.id);
+  const deliveriesOf = (sourceId: string) =>
+    db().db.select().from(webhookDeliveries).where(eq(webhookDeliveries.sourceId, sourceId)).orderBy(webhookDeliveries.id);
 
   it('a signed delivery records the behaviour fact and the webhook.received event, and answers 202', async () => {
     const s = await buildApiScene(db().db);
@@ -19,10 +20,23 @@ describeDb('POST /hooks/:sourceId', (db) => {
 
     const facts = await db().db.select().from(customerEvents).where(eq(customerEvents.corpId, s.corpId));
     expect(facts).toMatchObject([{ externalUserid: s.customer, type: 'webhook.order.paid', target: 'S1', dedupKey: `webhook:${sourceId}:crm-evt-1` }]);
-    const [received] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.type, 'webhook.received')));
+    const [received] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.type, 'webhook.received')));
     expect(received).toMatchObject({ actor: `system:webhook:${sourceId}`, subjectType: 'webhook_source', subjectId: sourceId });
-    expect(received!.payload).toEqual({ sourceId, deliveryId: 'crm-evt-1', eventType: 'order.paid', factType: 'webhook.order.paid', externalUserid: s.customer, target: 'S1', fields: { product: '智能手表', amount: 1299, order_id: 'o-1' } });
-    expect(await deliveriesOf(sourceId)).toMatchObject([{ deliveryId: 'crm-evt-1', outcome: 'accepted', status: 202, eventType: 'order.paid', externalUserid: s.customer }]);
+    expect(received!.payload).toEqual({
+      sourceId,
+      deliveryId: 'crm-evt-1',
+      eventType: 'order.paid',
+      factType: 'webhook.order.paid',
+      externalUserid: s.customer,
+      target: 'S1',
+      fields: { product: '智能手表', amount: 1299, order_id: 'o-1' },
+    });
+    expect(await deliveriesOf(sourceId)).toMatchObject([
+      { deliveryId: 'crm-evt-1', outcome: 'accepted', status: 202, eventType: 'order.paid', externalUserid: s.customer },
+    ]);
 
     // The audience language counts the fact at once.
     const count = await apiClient(app, s.key).post('/audiences/count', { expression: { event: { type: 'webhook.order.paid', target: 'S1' } } });
@@ -59,12 +73,20 @@ describeDb('POST /hooks/:sourceId', (db) => {
       const missing = await expectRefusedDelivery(s, sourceId, { ...good, headers: { [header]: undefined } }, 401, 'signature_missing');
       expect(missing.line.reason).toContain(header);
     }
-    await expectRefusedDelivery(s, sourceId, { secret, raw: 'customer=wm1&order=2', contentType: 'application/x-www-form-urlencoded' }, 400, 'validation_failed');
+    await expectRefusedDelivery(
+      s,
+      sourceId,
+      { secret, raw: 'customer=wm1&order=2', contentType: 'application/x-www-form-urlencoded' },
+      400,
+      'validation_failed',
+    );
     await expectRefusedDelivery(s, sourceId, { secret, raw: '{"customer": ' }, 400, 'validation_failed');
     await expectRefusedDelivery(s, sourceId, { secret, raw: '' }, 400, 'validation_failed');
     await expectRefusedDelivery(s, sourceId, { secret, raw: '{"customer":{"external_userid":"a\\u0000b"}}' }, 400, 'validation_failed');
     const unmapped = await expectRefusedDelivery(s, sourceId, { secret, payload: { order: { id: 1 } }, deliveryId: 'no-customer' }, 400, 'mapping_failed');
-    expect(unmapped.res.body.error.details).toEqual([{ path: '$.customer.external_userid', code: 'mapping_missing', message: 'customer: nothing at this path' }]);
+    expect(unmapped.res.body.error.details).toEqual([
+      { path: '$.customer.external_userid', code: 'mapping_missing', message: 'customer: nothing at this path' },
+    ]);
     expect(unmapped.line).toMatchObject({ deliveryId: 'no-customer', reason: expect.stringContaining('$.customer.external_userid') });
     await expectRefusedDelivery(s, sourceId, { secret, payload: [1, 2, 3] }, 400, 'mapping_failed');
 
@@ -79,7 +101,14 @@ describeDb('POST /hooks/:sourceId', (db) => {
     const { line } = await expectRefusedDelivery(s, sourceId, { secret, payload: orderPayload('wmNOBODY'), deliveryId: 'ghost-1' }, 422, 'unmapped_customer');
     expect(line).toMatchObject({ deliveryId: 'ghost-1', externalUserid: 'wmNOBODY', eventType: 'order.paid' });
     // A refused id is not spent: the sender may retry it once the customer exists.
-    expect((await db().db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.sourceId, sourceId), eq(webhookDeliveries.outcome, 'accepted')))).length).toBe(0);
+    expect(
+      (
+        await db()
+          .db.select()
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.sourceId, sourceId), eq(webhookDeliveries.outcome, 'accepted')))
+      ).length,
+    ).toBe(0);
   });
 
   it('a replayed delivery id is refused with 409 and recorded once; a different id is accepted', async () => {

@@ -44,7 +44,9 @@ describe('verifyDelivery', () => {
   it('accepts the edges of the tolerance', () => {
     for (const skew of [-300, 300]) {
       const t = String(Number(ts) + skew);
-      expect(verifyDelivery(secret, headers({ 'x-tagloom-timestamp': t, 'x-tagloom-signature': signDelivery(secret, t, body) }), body, now)).toEqual({ deliveryId: 'd-1' });
+      expect(verifyDelivery(secret, headers({ 'x-tagloom-timestamp': t, 'x-tagloom-signature': signDelivery(secret, t, body) }), body, now)).toEqual({
+        deliveryId: 'd-1',
+      });
     }
   });
 });

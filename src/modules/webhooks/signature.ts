@@ -26,7 +26,12 @@ export type SignatureFailure = { code: 'signature_missing' | 'signature_invalid'
  * timestamp within ±300 s of `now`, and the signature equal (in constant time) to ours. Returns the
  * delivery id, or the failure. The body is not parsed until this has passed.
  */
-export function verifyDelivery(secret: string, headers: Record<string, string | string[] | undefined>, rawBody: Buffer, now: Date): { deliveryId: string } | SignatureFailure {
+export function verifyDelivery(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: Buffer,
+  now: Date,
+): { deliveryId: string } | SignatureFailure {
   const one = (name: string) => {
     const value = headers[name];
     return typeof value === 'string' ? value : undefined;
@@ -36,10 +41,15 @@ export function verifyDelivery(secret: string, headers: Record<string, string | 
   const signature = one(signatureHeaders.signature);
   const missing = Object.values(signatureHeaders).filter((name) => one(name) === undefined);
   if (missing.length > 0) return { code: 'signature_missing', reason: `missing header(s): ${missing.join(', ')}` };
-  if (!deliveryIdPattern.test(deliveryId!)) return { code: 'signature_missing', reason: `${signatureHeaders.delivery} must be 1–128 printable ASCII characters` };
+  if (!deliveryIdPattern.test(deliveryId!))
+    return { code: 'signature_missing', reason: `${signatureHeaders.delivery} must be 1–128 printable ASCII characters` };
   if (!/^\d{1,15}$/.test(timestamp!)) return { code: 'signature_invalid', reason: `${signatureHeaders.timestamp} must be unix seconds` };
   const skew = Number(timestamp) - Math.floor(now.getTime() / 1000);
-  if (Math.abs(skew) > toleranceSeconds) return { code: 'timestamp_out_of_range', reason: `timestamp is ${Math.abs(skew)} s ${skew < 0 ? 'old' : 'in the future'}; at most ${toleranceSeconds} s either way` };
+  if (Math.abs(skew) > toleranceSeconds)
+    return {
+      code: 'timestamp_out_of_range',
+      reason: `timestamp is ${Math.abs(skew)} s ${skew < 0 ? 'old' : 'in the future'}; at most ${toleranceSeconds} s either way`,
+    };
   const expected = Buffer.from(signDelivery(secret, timestamp!, rawBody));
   const given = Buffer.from(signature!);
   // timingSafeEqual needs equal lengths; a length mismatch reveals nothing the format does not.

@@ -1,12 +1,16 @@
 import { and, eq } from 'drizzle-orm';
-import { reader, type Ctx } from '../../context.js';
+import { type Ctx, reader } from '../../context.js';
 import { customers, type WebhookMapping } from '../../db/schema/index.js';
 import type { ErrorDetail } from '../../errors.js';
-import { applyMapping, mappingProblems, type MappedDelivery } from './mapping/mapping.js';
+import { applyMapping, type MappedDelivery, mappingProblems } from './mapping/mapping.js';
 import { getWebhookSource } from './webhooks.queries.js';
 
 /** What a sample payload would produce: the fact and fields, or the problems; nothing is recorded. */
-export type TestDeliveryResult = { ok: boolean; problems: ErrorDetail[]; wouldRecord: (Omit<MappedDelivery, 'externalUserid'> & { externalUserid: string; customerExists: boolean }) | null };
+export type TestDeliveryResult = {
+  ok: boolean;
+  problems: ErrorDetail[];
+  wouldRecord: (Omit<MappedDelivery, 'externalUserid'> & { externalUserid: string; customerExists: boolean }) | null;
+};
 
 /**
  * Runs a sample payload through a source's mapping, or a draft mapping given instead, and shows
@@ -24,6 +28,14 @@ export async function testWebhookDelivery(ctx: Ctx, input: { sourceId: string; p
     .select({ id: customers.externalUserid })
     .from(customers)
     .where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, result.mapped.externalUserid)));
-  const problems: ErrorDetail[] = customer ? [] : [{ path: `body.payload${mapping.externalUserid.slice(1)}`, code: 'unmapped_customer', message: `no customer "${result.mapped.externalUserid}" in this corp` }];
+  const problems: ErrorDetail[] = customer
+    ? []
+    : [
+        {
+          path: `body.payload${mapping.externalUserid.slice(1)}`,
+          code: 'unmapped_customer',
+          message: `no customer "${result.mapped.externalUserid}" in this corp`,
+        },
+      ];
   return { ok: problems.length === 0, problems, wouldRecord: { ...result.mapped, customerExists: Boolean(customer) } };
 }

@@ -12,7 +12,10 @@ export const orderMapping = {
 };
 
 /** A shop's payload for a customer. */
-export const orderPayload = (externalUserid: string, id = 'o-1') => ({ customer: { external_userid: externalUserid }, order: { id, sku: 'S1', product: '智能手表', amount: 1299 } });
+export const orderPayload = (externalUserid: string, id = 'o-1') => ({
+  customer: { external_userid: externalUserid },
+  order: { id, sku: 'S1', product: '智能手表', amount: 1299 },
+});
 
 /** Creates a source through the native API; answers its id and secret. */
 export async function createSource(app: () => FastifyInstance, key: string, body: Record<string, unknown> = {}): Promise<{ sourceId: string; secret: string }> {
@@ -22,7 +25,15 @@ export async function createSource(app: () => FastifyInstance, key: string, body
 }
 
 /** Options of one delivery: by default signed now, with a fresh id, over the JSON of `payload`. */
-export type DeliveryOptions = { secret: string; payload?: unknown; raw?: string | Buffer; deliveryId?: string; timestamp?: number; headers?: Record<string, string | undefined>; contentType?: string };
+export type DeliveryOptions = {
+  secret: string;
+  payload?: unknown;
+  raw?: string | Buffer;
+  deliveryId?: string;
+  timestamp?: number;
+  headers?: Record<string, string | undefined>;
+  contentType?: string;
+};
 
 let counter = 0;
 

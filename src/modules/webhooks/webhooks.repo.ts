@@ -13,7 +13,11 @@ export const newWebhookSecret = () => `whsec_${randomToken(40)}`;
 
 /** Loads and locks one source of the corp, or throws `not_found` (another corp's id reads as unknown). */
 export async function lockWebhookSource(ctx: TxCtx, sourceId: string): Promise<WebhookSourceRow> {
-  const [row] = await ctx.tx.select().from(webhookSources).where(and(eq(webhookSources.corpId, ctx.corpId), eq(webhookSources.sourceId, sourceId))).for('update');
+  const [row] = await ctx.tx
+    .select()
+    .from(webhookSources)
+    .where(and(eq(webhookSources.corpId, ctx.corpId), eq(webhookSources.sourceId, sourceId)))
+    .for('update');
   if (!row) throw new AppError('not_found', { message: `No webhook source "${sourceId}".`, details: [{ path: 'params.sourceId', message: 'unknown' }] });
   return row;
 }

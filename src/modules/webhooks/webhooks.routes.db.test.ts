@@ -13,11 +13,41 @@ describeDb('webhook source routes', (db) => {
     const s = await buildApiScene(db().db);
     const body = { name: '商城', mapping: orderMapping };
     await expectRefused(db().db, s.corpId, () => apiClient(app, null).post('/webhook-sources', body), 401, 'unauthorized');
-    const bad = await expectRefused(db().db, s.corpId, () => apiClient(app, s.key).post('/webhook-sources', { name: '商城', mapping: { externalUserid: 'customer.id', eventType: { value: 'Order-Paid' }, target: '$[', fields: { '9x': '$.a', amount: '$..b' } } }), 400, 'validation_failed');
-    expect(detailPaths(bad)).toEqual(['body.mapping.externalUserid', 'body.mapping.eventType.value', 'body.mapping.target', 'body.mapping.fields.9x', 'body.mapping.fields.amount']);
-    const shapeless = await expectRefused(db().db, s.corpId, () => apiClient(app, s.key).post('/webhook-sources', { name: '', mapping: { eventType: 'order.paid', extra: 1 } }), 400, 'validation_failed');
-    expect(detailPaths(shapeless)).toEqual(expect.arrayContaining(['body.name', 'body.mapping.externalUserid', 'body.mapping.eventType', 'body.mapping.extra']));
-    await expectRefused(db().db, s.corpId, () => apiClient(app, s.key).post('/webhook-sources', { ...body, mapping: { ...orderMapping, eventType: { value: 'a'.repeat(65) } } }), 400, 'validation_failed');
+    const bad = await expectRefused(
+      db().db,
+      s.corpId,
+      () =>
+        apiClient(app, s.key).post('/webhook-sources', {
+          name: '商城',
+          mapping: { externalUserid: 'customer.id', eventType: { value: 'Order-Paid' }, target: '$[', fields: { '9x': '$.a', amount: '$..b' } },
+        }),
+      400,
+      'validation_failed',
+    );
+    expect(detailPaths(bad)).toEqual([
+      'body.mapping.externalUserid',
+      'body.mapping.eventType.value',
+      'body.mapping.target',
+      'body.mapping.fields.9x',
+      'body.mapping.fields.amount',
+    ]);
+    const shapeless = await expectRefused(
+      db().db,
+      s.corpId,
+      () => apiClient(app, s.key).post('/webhook-sources', { name: '', mapping: { eventType: 'order.paid', extra: 1 } }),
+      400,
+      'validation_failed',
+    );
+    expect(detailPaths(shapeless)).toEqual(
+      expect.arrayContaining(['body.name', 'body.mapping.externalUserid', 'body.mapping.eventType', 'body.mapping.extra']),
+    );
+    await expectRefused(
+      db().db,
+      s.corpId,
+      () => apiClient(app, s.key).post('/webhook-sources', { ...body, mapping: { ...orderMapping, eventType: { value: 'a'.repeat(65) } } }),
+      400,
+      'validation_failed',
+    );
     const staff = sessionClient(app, await loginCookie(app, s.corpId, s.staffA, await givePassword(db().db, s.corpId, s.staffA)));
     await expectRefused(db().db, s.corpId, () => staff.post('/webhook-sources', body), 403, 'forbidden');
     await expectRefused(db().db, s.corpId, () => staff.get('/webhook-sources'), 403, 'forbidden');
@@ -78,12 +108,34 @@ describeDb('webhook source routes', (db) => {
     const api = apiClient(app, s.key);
     const before = await corpState(db().db, s.corpId);
     const ok = await api.post(`/webhook-sources/${sourceId}/test`, { payload: orderPayload(s.customer) });
-    expect(ok.body).toEqual({ ok: true, problems: [], wouldRecord: { externalUserid: s.customer, customerExists: true, eventType: 'order.paid', factType: 'webhook.order.paid', target: 'S1', fields: { product: '智能手表', amount: 1299, order_id: 'o-1' } } });
+    expect(ok.body).toEqual({
+      ok: true,
+      problems: [],
+      wouldRecord: {
+        externalUserid: s.customer,
+        customerExists: true,
+        eventType: 'order.paid',
+        factType: 'webhook.order.paid',
+        target: 'S1',
+        fields: { product: '智能手表', amount: 1299, order_id: 'o-1' },
+      },
+    });
     const ghost = await api.post(`/webhook-sources/${sourceId}/test`, { payload: orderPayload('wmNOBODY') });
-    expect(ghost.body).toMatchObject({ ok: false, problems: [{ path: 'body.payload.customer.external_userid', code: 'unmapped_customer' }], wouldRecord: { customerExists: false } });
+    expect(ghost.body).toMatchObject({
+      ok: false,
+      problems: [{ path: 'body.payload.customer.external_userid', code: 'unmapped_customer' }],
+      wouldRecord: { customerExists: false },
+    });
     const missing = await api.post(`/webhook-sources/${sourceId}/test`, { payload: { order: {} } });
-    expect(missing.body).toMatchObject({ ok: false, problems: [{ path: 'body.payload.customer.external_userid', code: 'mapping_missing' }], wouldRecord: null });
-    const draft = await api.post(`/webhook-sources/${sourceId}/test`, { payload: { who: s.customer, kind: 'lead.created' }, mapping: { externalUserid: '$.who', eventType: { path: '$.kind' } } });
+    expect(missing.body).toMatchObject({
+      ok: false,
+      problems: [{ path: 'body.payload.customer.external_userid', code: 'mapping_missing' }],
+      wouldRecord: null,
+    });
+    const draft = await api.post(`/webhook-sources/${sourceId}/test`, {
+      payload: { who: s.customer, kind: 'lead.created' },
+      mapping: { externalUserid: '$.who', eventType: { path: '$.kind' } },
+    });
     expect(draft.body).toMatchObject({ ok: true, wouldRecord: { factType: 'webhook.lead.created', fields: {} } });
     const badDraft = await api.post(`/webhook-sources/${sourceId}/test`, { payload: {}, mapping: { externalUserid: 'who', eventType: { value: 'x' } } });
     expect(badDraft.body).toMatchObject({ ok: false, problems: [{ path: 'body.mapping.externalUserid', code: 'invalid_path' }] });
@@ -94,12 +146,19 @@ describeDb('webhook source routes', (db) => {
   it('GET deliveries lists newest first, filters by outcome and pages by `before`', async () => {
     const s = await buildApiScene(db().db);
     const { sourceId, secret } = await createSource(app, s.key);
-    for (const id of ['a', 'b', 'c']) expect((await deliver(app, sourceId, { secret, payload: orderPayload(s.customer, id), deliveryId: id })).status).toBe(202);
+    for (const id of ['a', 'b', 'c'])
+      expect((await deliver(app, sourceId, { secret, payload: orderPayload(s.customer, id), deliveryId: id })).status).toBe(202);
     await deliver(app, sourceId, { secret: 'wrong', payload: orderPayload(s.customer) });
     await deliver(app, sourceId, { secret, payload: orderPayload('wmNOBODY'), deliveryId: 'g' });
     const api = apiClient(app, s.key);
     const all = await api.get(`/webhook-sources/${sourceId}/deliveries`);
-    expect(all.body.deliveries.map((d: { outcome: string; code: string | null }) => `${d.outcome}:${d.code}`)).toEqual(['refused:unmapped_customer', 'refused:signature_invalid', 'accepted:null', 'accepted:null', 'accepted:null']);
+    expect(all.body.deliveries.map((d: { outcome: string; code: string | null }) => `${d.outcome}:${d.code}`)).toEqual([
+      'refused:unmapped_customer',
+      'refused:signature_invalid',
+      'accepted:null',
+      'accepted:null',
+      'accepted:null',
+    ]);
     const refused = await api.get(`/webhook-sources/${sourceId}/deliveries?outcome=refused`);
     expect(refused.body.deliveries.map((d: { reason: string }) => d.reason)).toEqual([expect.stringContaining('wmNOBODY'), 'the signature does not match']);
     const page1 = await api.get(`/webhook-sources/${sourceId}/deliveries?outcome=accepted&limit=2`);

@@ -17,7 +17,16 @@ describeDb('wecom contact ways (add|get|list|update|del_contact_way)', (db) => {
 
   it('round-trips a way: add → get → list with cursor and limit → update → del', async () => {
     const c = await corpWithStaff();
-    const added = await call(c.token, 'add_contact_way', { type: 1, scene: 2, style: 1, remark: '三月活动', skip_verify: true, state: 'march-2026', user: [c.staff[0]], conclusions: { text: { content: '欢迎' } } });
+    const added = await call(c.token, 'add_contact_way', {
+      type: 1,
+      scene: 2,
+      style: 1,
+      remark: '三月活动',
+      skip_verify: true,
+      state: 'march-2026',
+      user: [c.staff[0]],
+      conclusions: { text: { content: '欢迎' } },
+    });
     expect(added.body).toMatchObject({ errcode: 0, errmsg: 'ok' });
     const configId = added.body.config_id as string;
     expect(added.body.qr_code).toBe(`/c/${configId}`);
@@ -26,7 +35,20 @@ describeDb('wecom contact ways (add|get|list|update|del_contact_way)', (db) => {
     expect(got.body).toEqual({
       errcode: 0,
       errmsg: 'ok',
-      contact_way: { config_id: configId, type: 1, scene: 2, style: 1, remark: '三月活动', skip_verify: true, state: 'march-2026', qr_code: `/c/${configId}`, user: [c.staff[0]], party: [], is_temp: false, conclusions: { text: { content: '欢迎' } } },
+      contact_way: {
+        config_id: configId,
+        type: 1,
+        scene: 2,
+        style: 1,
+        remark: '三月活动',
+        skip_verify: true,
+        state: 'march-2026',
+        qr_code: `/c/${configId}`,
+        user: [c.staff[0]],
+        party: [],
+        is_temp: false,
+        conclusions: { text: { content: '欢迎' } },
+      },
     });
 
     // A mini-program way has no qr_code; a multi-person way takes several members and departments.

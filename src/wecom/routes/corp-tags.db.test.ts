@@ -10,9 +10,16 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
   const app = useWecomApp(db);
   const call = (token: string, path: string, body: unknown) => callWecom(app(), `externalcontact/${path}`, { token, body });
 
-  it('get_corp_tag_list lists every live group in WeCom\'s shape, larger order first, without deleted flags', async () => {
+  it("get_corp_tag_list lists every live group in WeCom's shape, larger order first, without deleted flags", async () => {
     const corp = await buildWecomCorp(app(), db().db);
-    await call(corp.token, 'add_corp_tag', { group_name: '客户等级', order: 1, tag: [{ name: 'A级', order: 1 }, { name: 'B级', order: 2 }] });
+    await call(corp.token, 'add_corp_tag', {
+      group_name: '客户等级',
+      order: 1,
+      tag: [
+        { name: 'A级', order: 1 },
+        { name: 'B级', order: 2 },
+      ],
+    });
     await call(corp.token, 'add_corp_tag', { group_name: '购买意向', order: 5, tag: [{ name: '高' }] });
     const res = await call(corp.token, 'get_corp_tag_list', {});
     expect(res.status).toBe(200);
@@ -45,7 +52,12 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
     await call(corp.token, 'add_corp_tag', { group_name: '乙', tag: [{ name: 'b' }] });
     const after = await app().inject({ method: 'POST', url, payload: {} });
     expect(after.headers['content-encoding']).toBeUndefined();
-    expect(after.json().tag_group.map((g: { group_name: string }) => g.group_name).sort()).toEqual(['乙', '甲']);
+    expect(
+      after
+        .json()
+        .tag_group.map((g: { group_name: string }) => g.group_name)
+        .sort(),
+    ).toEqual(['乙', '甲']);
   });
 
   it('get_corp_tag_list filters by group_id, by tag_id, and by group_id alone when both are given; deleted items show only then', async () => {
@@ -56,15 +68,23 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
     expect((await call(corp.token, 'del_corp_tag', { tag_id: [a2.id] })).body.errcode).toBe(0);
 
     const all = await call(corp.token, 'get_corp_tag_list', { tag_id: null, group_id: null });
-    expect(all.body.tag_group.flatMap((g: { tag: { name: string; deleted?: boolean }[] }) => g.tag.map((t) => [t.name, t.deleted]))).toEqual([['a1', undefined], ['b1', undefined]]);
+    expect(all.body.tag_group.flatMap((g: { tag: { name: string; deleted?: boolean }[] }) => g.tag.map((t) => [t.name, t.deleted]))).toEqual([
+      ['a1', undefined],
+      ['b1', undefined],
+    ]);
 
     const byGroup = await call(corp.token, 'get_corp_tag_list', { group_id: [g1.group_id] });
     expect(byGroup.body.tag_group).toHaveLength(1);
     expect(byGroup.body.tag_group[0].deleted).toBe(false);
-    expect(byGroup.body.tag_group[0].tag.map((t: { id: string; deleted: boolean }) => [t.id, t.deleted])).toEqual([[a1.id, false], [a2.id, true]]);
+    expect(byGroup.body.tag_group[0].tag.map((t: { id: string; deleted: boolean }) => [t.id, t.deleted])).toEqual([
+      [a1.id, false],
+      [a2.id, true],
+    ]);
 
     const byTag = await call(corp.token, 'get_corp_tag_list', { tag_id: [a2.id, g2.tag[0].id] });
-    expect(byTag.body.tag_group.map((g: { group_name: string; tag: { name: string; deleted: boolean }[] }) => [g.group_name, g.tag.map((t) => [t.name, t.deleted])])).toEqual([
+    expect(
+      byTag.body.tag_group.map((g: { group_name: string; tag: { name: string; deleted: boolean }[] }) => [g.group_name, g.tag.map((t) => [t.name, t.deleted])]),
+    ).toEqual([
       ['甲', [['a2', true]]],
       ['乙', [['b1', false]]],
     ]);
@@ -79,7 +99,13 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
 
   it('add_corp_tag answers the group as an object, merges by group name, collapses duplicate names, and ignores group_name when group_id is given', async () => {
     const corp = await buildWecomCorp(app(), db().db);
-    const created = await call(corp.token, 'add_corp_tag', { group_id: '', group_name: '客户等级', order: 3, tag: [{ name: 'A级', order: 2 }, { name: 'A级' }, { name: 'B级' }], agentid: 0 });
+    const created = await call(corp.token, 'add_corp_tag', {
+      group_id: '',
+      group_name: '客户等级',
+      order: 3,
+      tag: [{ name: 'A级', order: 2 }, { name: 'A级' }, { name: 'B级' }],
+      agentid: 0,
+    });
     expect(created.body).toEqual({
       errcode: 0,
       errmsg: 'ok',
@@ -140,7 +166,10 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
     expect((await call(corp.token, 'edit_corp_tag', { id: g.group_id, name: null, order: 4, agent_id: '' })).body.errcode).toBe(0);
     const listed = (await call(corp.token, 'get_corp_tag_list', {})).body.tag_group[0];
     expect(listed).toMatchObject({ group_id: g.group_id, group_name: '新组名', order: 4 });
-    expect(listed.tag.map((t: { name: string; order: number }) => [t.name, t.order])).toEqual([['新', 7], ['其他', 0]]);
+    expect(listed.tag.map((t: { name: string; order: number }) => [t.name, t.order])).toEqual([
+      ['新', 7],
+      ['其他', 0],
+    ]);
   });
 
   it('edit_corp_tag refuses a missing id (41017), an unknown or deleted id (40068), clashes (40071), long and empty names (40072)', async () => {
@@ -197,11 +226,17 @@ describeDb('wecom corp tags (get/add/edit/del_corp_tag)', (db) => {
     expect((await call(corp.token, 'del_corp_tag', { group_id: ['etNOPE'] })).body.errcode).toBe(40068);
     expect(await snapshotCorp(db().db, corp.corpId)).toEqual(before);
 
-    expect((await call(corp.token, 'del_corp_tag', { tag_id: [g1.tag[0].id, g2.tag[0].id], group_id: [g3.group_id] })).body).toEqual({ errcode: 0, errmsg: 'ok' });
+    expect((await call(corp.token, 'del_corp_tag', { tag_id: [g1.tag[0].id, g2.tag[0].id], group_id: [g3.group_id] })).body).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    });
     const live = (await call(corp.token, 'get_corp_tag_list', {})).body.tag_group;
     expect(live.map((g: { group_name: string; tag: { name: string }[] }) => [g.group_name, g.tag.map((t) => t.name)])).toEqual([['乙', ['y']]]);
     const gone = (await call(corp.token, 'get_corp_tag_list', { group_id: [g1.group_id, g3.group_id] })).body.tag_group;
-    expect(gone.map((g: { deleted: boolean; tag: { deleted: boolean }[] }) => [g.deleted, g.tag.map((t) => t.deleted)])).toEqual([[true, [true]], [true, [true]]]);
+    expect(gone.map((g: { deleted: boolean; tag: { deleted: boolean }[] }) => [g.deleted, g.tag.map((t) => t.deleted)])).toEqual([
+      [true, [true]],
+      [true, [true]],
+    ]);
     // A deleted id is unknown from then on.
     expect((await call(corp.token, 'del_corp_tag', { group_id: [g1.group_id] })).body.errcode).toBe(40068);
   });

@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { withTx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { addTags } from '../../modules/tags/commands/add-tags.js';
 import { deleteTags } from '../../modules/tags/commands/delete-tags.js';
-import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js';
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
+import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js';
 import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
-import { addTagsBody, deleteTagsBody, editTagBody, parseBody, refuseBlankRename, postMethods, tagFilterBody } from '../parse.js';
+import { addTagsBody, deleteTagsBody, editTagBody, parseBody, postMethods, refuseBlankRename, tagFilterBody } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
-import { wecomCtx } from '../wecom-context.js';
-import { z } from 'zod';
 import { WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
-
+import { wecomCtx } from '../wecom-context.js';
 
 /**
  * Corp tag endpoints (wecom-api.md §2.1–2.4): get_corp_tag_list, add_corp_tag, edit_corp_tag and
@@ -24,7 +23,8 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/get_corp_tag_list',
     schema: wecomSchema({
       summary: 'List corp tag groups and tags',
-      description: 'wecom-api.md §2.1 (doc 92117). Both filters empty: every group; `group_id` given: those groups (`tag_id` ignored); `tag_id` alone: the groups of those tags with only them. Asked by id, deleted tags and groups come with `deleted: true`.',
+      description:
+        'wecom-api.md §2.1 (doc 92117). Both filters empty: every group; `group_id` given: those groups (`tag_id` ignored); `tag_id` alone: the groups of those tags with only them. Asked by id, deleted tags and groups come with `deleted: true`.',
       body: tagFilterBody,
       reply: wecomReply({ tag_group: z.array(WecomTagGroup) }),
     }),
@@ -39,7 +39,8 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
         return JSON.stringify(wecomOk({ tag_group: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, listing.filtered)) }));
       });
       reply.type('application/json; charset=utf-8');
-      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
+      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? ''))
+        return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
       return reply.send(rendered.body);
     },
   });
@@ -49,7 +50,8 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
     url: '/externalcontact/add_corp_tag',
     schema: wecomSchema({
       summary: 'Add corp tags (to a group, or a new or same-named group)',
-      description: 'wecom-api.md §2.2. `group_id` wins over `group_name` and `order`; a `group_name` that exists merges into it. Names ≤ 30 characters (the corp\'s limit, default 16, is 40072); a clash is 40071. Replies with the group holding the tags created.',
+      description:
+        "wecom-api.md §2.2. `group_id` wins over `group_name` and `order`; a `group_name` that exists merges into it. Names ≤ 30 characters (the corp's limit, default 16, is 40072); a clash is 40071. Replies with the group holding the tags created.",
       body: addTagsBody,
       reply: wecomReply({ tag_group: WecomTagGroup }),
     }),
@@ -68,7 +70,12 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/edit_corp_tag',
-    schema: wecomSchema({ summary: 'Rename or reorder a corp tag or group', description: 'wecom-api.md §2.3. `id` is a tag id or a group id; unknown is 40068.', body: editTagBody, reply: wecomReply() }),
+    schema: wecomSchema({
+      summary: 'Rename or reorder a corp tag or group',
+      description: 'wecom-api.md §2.3. `id` is a tag id or a group id; unknown is 40068.',
+      body: editTagBody,
+      reply: wecomReply(),
+    }),
     handler: async (request) => {
       const body = parseBody(request, editTagBody, { id: 'id_missing' });
       refuseBlankRename(body.name);
@@ -87,7 +94,13 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/del_corp_tag',
-    schema: wecomSchema({ summary: 'Delete corp tags and groups', description: 'wecom-api.md §2.4. Deleting a group deletes its tags; deleting a group\'s last tag deletes the group. Marks go with them (restorable for 30 days through the native API).', body: deleteTagsBody, reply: wecomReply() }),
+    schema: wecomSchema({
+      summary: 'Delete corp tags and groups',
+      description:
+        "wecom-api.md §2.4. Deleting a group deletes its tags; deleting a group's last tag deletes the group. Marks go with them (restorable for 30 days through the native API).",
+      body: deleteTagsBody,
+      reply: wecomReply(),
+    }),
     handler: async (request) => {
       const body = parseBody(request, deleteTagsBody);
       await withTx(wecomCtx(request), (ctx) => deleteTags(ctx, { tagIds: body.tag_id, groupIds: body.group_id }));

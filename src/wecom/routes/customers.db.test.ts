@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../context.js';
-import { addCustomers } from '../../modules/customers/commands/add-customers.js';
 import { corps, strategies, strategyRanges, tagGroups, tags } from '../../db/schema/index.js';
+import { addCustomers } from '../../modules/customers/commands/add-customers.js';
 import { markTags } from '../../modules/customers/commands/mark-tags.js';
 import { createPersonalTag } from '../../modules/tags/commands/personal-tags.js';
 import { describeDb } from '../../test/db.js';
@@ -82,12 +82,17 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
     // Rule-group tags have no command yet (issue 3); a row stands in for one.
     const strategyGroupId = unique('st');
     const strategyTagId = unique('st');
-    await db().db.insert(tagGroups).values({ corpId: corp.corpId, groupId: strategyGroupId, name: '规则组标签', nameKey: '规则组标签', kind: 'strategy', strategyId: 1 });
+    await db()
+      .db.insert(tagGroups)
+      .values({ corpId: corp.corpId, groupId: strategyGroupId, name: '规则组标签', nameKey: '规则组标签', kind: 'strategy', strategyId: 1 });
     await db().db.insert(tags).values({ corpId: corp.corpId, tagId: strategyTagId, groupId: strategyGroupId, name: '华东', nameKey: '华东' });
     // Strategy tags go only on relations of members inside the rule group's range.
     await db().db.insert(strategies).values({ corpId: corp.corpId, strategyId: 1, name: '华东规则组' });
     await db().db.insert(strategyRanges).values({ corpId: corp.corpId, strategyId: 1, type: 1, node: u1 });
-    await db().db.update(corps).set({ orgVersion: sql`${corps.orgVersion} + 1` }).where(eq(corps.corpId, corp.corpId));
+    await db()
+      .db.update(corps)
+      .set({ orgVersion: sql`${corps.orgVersion} + 1` })
+      .where(eq(corps.corpId, corp.corpId));
     const personal = await withTx(employeeCtx(db().db, corp.corpId, u1), (tx) => createPersonalTag(tx, { name: '老朋友', groupName: '我的' }));
     await withTx(employeeCtx(db().db, corp.corpId, u1), (tx) => markTags(tx, { userid: u1, externalUserid: customer, add: [personal.tagId] }));
     await post(corp.token, 'mark_tag', { userid: u1, external_userid: customer, add_tag: [tagIds[0], strategyTagId] });
@@ -97,7 +102,15 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
     expect(res.body).toMatchObject({ errcode: 0, errmsg: 'ok', next_cursor: '' });
     expect(res.body.external_contact).toEqual({ external_userid: customer, name: '李四', type: 1, gender: 1, avatar: '' });
     const [first, second] = res.body.follow_user;
-    expect(first).toMatchObject({ userid: u1, remark: '李部长', description: '大客户', createtime: expect.any(Number), oper_userid: u1, add_way: 0, remark_mobiles: [] });
+    expect(first).toMatchObject({
+      userid: u1,
+      remark: '李部长',
+      description: '大客户',
+      createtime: expect.any(Number),
+      oper_userid: u1,
+      add_way: 0,
+      remark_mobiles: [],
+    });
     expect(first.tags).toEqual(
       expect.arrayContaining([
         { group_name: '意向', tag_name: '高', tag_id: tagIds[0], type: 1 },
@@ -113,7 +126,11 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
     const { corp, customer } = await scene();
     expect((await get(corp.token, 'get', {})).body).toMatchObject({ errcode: 41035, external_contact: {}, follow_user: [] });
     expect((await get(corp.token, 'get', { external_userid: 'wmNOPE' })).body).toMatchObject({ errcode: 40096, external_contact: {}, follow_user: [] });
-    expect((await get(corp.token, 'get', { external_userid: customer, cursor: 'garbage' })).body).toMatchObject({ errcode: 50100, external_contact: {}, follow_user: [] });
+    expect((await get(corp.token, 'get', { external_userid: customer, cursor: 'garbage' })).body).toMatchObject({
+      errcode: 50100,
+      external_contact: {},
+      follow_user: [],
+    });
   });
 
   it(`get pages follow users past ${followUsersPerPage} with next_cursor`, async () => {
@@ -165,7 +182,12 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
 
   it('batch/get_by_user clamps a limit over 100 to 100, as WeCom does', async () => {
     const { corp, u1 } = await scene();
-    await withTx(systemContext(db().db, corp.corpId), (tx) => addCustomers(tx, Array.from({ length: 105 }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: u1 }] }))));
+    await withTx(systemContext(db().db, corp.corpId), (tx) =>
+      addCustomers(
+        tx,
+        Array.from({ length: 105 }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: u1 }] })),
+      ),
+    );
     const res = await post(corp.token, 'batch/get_by_user', { userid_list: [u1], limit: 1000 });
     expect(res.body.errcode).toBe(0);
     expect(res.body.external_contact_list).toHaveLength(100);
@@ -190,7 +212,15 @@ describeDb('wecom customers (mark_tag, list, get, batch/get_by_user, remark)', (
 
   it('remark edits the relation; mobiles [""] clears them; bad input and missing relations change nothing', async () => {
     const { corp, ctx, u1, customer } = await scene();
-    const ok = await post(corp.token, 'remark', { userid: u1, external_userid: customer, remark: '李总', description: '重点', remark_company: '腾讯', remark_mobiles: ['13800000000'], remark_pic_mediaid: 'MEDIAID' });
+    const ok = await post(corp.token, 'remark', {
+      userid: u1,
+      external_userid: customer,
+      remark: '李总',
+      description: '重点',
+      remark_company: '腾讯',
+      remark_mobiles: ['13800000000'],
+      remark_pic_mediaid: 'MEDIAID',
+    });
     expect(ok.body).toEqual({ errcode: 0, errmsg: 'ok' });
     let mine = (await get(corp.token, 'get', { external_userid: customer })).body.follow_user.find((f: { userid: string }) => f.userid === u1);
     expect(mine).toMatchObject({ remark: '李总', description: '重点', remark_corp_name: '腾讯', remark_mobiles: ['13800000000'] });

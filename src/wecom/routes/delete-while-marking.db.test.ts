@@ -29,8 +29,8 @@ describeDb('del_corp_tag of a group while its tags are being marked', (db) => {
       for (const reply of replies) expect([0, 40068], JSON.stringify(reply.body)).toContain(reply.body.errcode);
       expect((await deletion).body.errcode).toBe(0);
 
-      const live = await db().db
-        .select({ n: sql<number>`count(*)::int` })
+      const live = await db()
+        .db.select({ n: sql<number>`count(*)::int` })
         .from(marks)
         .innerJoin(tags, and(eq(tags.corpId, marks.corpId), eq(tags.tagId, marks.tagId)))
         .where(and(eq(marks.corpId, corp.corpId), isNotNull(tags.deletedAt)));
@@ -39,8 +39,8 @@ describeDb('del_corp_tag of a group while its tags are being marked', (db) => {
       const [deleted] = await db().db.select({ deletionId: tags.deletionId }).from(tags).where(eq(tags.tagId, tagIds[0]!));
       const deletionId = deleted!.deletionId!;
       const archived = await db().db.select({ n: sql<number>`count(*)::int` }).from(archivedMarks).where(eq(archivedMarks.deletionId, deletionId));
-      const reported = await db().db
-        .select({ n: sql<number>`coalesce(sum((${events.payload}->>'marksRemoved')::int), 0)::int` })
+      const reported = await db()
+        .db.select({ n: sql<number>`coalesce(sum((${events.payload}->>'marksRemoved')::int), 0)::int` })
         .from(events)
         .where(and(eq(events.corpId, corp.corpId), eq(events.type, 'tag.deleted'), eq(events.operationId, deletionId)));
       const [operation] = await db().db.select({ result: operations.result }).from(operations).where(eq(operations.operationId, deletionId));

@@ -27,7 +27,11 @@ const ladders: Ladder[] = [
     path: 'get_corp_tag_list',
     method: 'POST',
     empty: { tag_group: [] },
-    bad: () => [[{ body: { tag_id: 'etX' } }, 40058], [{ body: { group_id: [1] } }, 40058], [{ body: '{bad json' }, 40058]],
+    bad: () => [
+      [{ body: { tag_id: 'etX' } }, 40058],
+      [{ body: { group_id: [1] } }, 40058],
+      [{ body: '{bad json' }, 40058],
+    ],
     unknown: () => [],
     ok: (s) => ({ body: { tag_id: [s.tagIds[0]] } }),
   },
@@ -35,7 +39,12 @@ const ladders: Ladder[] = [
     path: 'add_corp_tag',
     method: 'POST',
     empty: { tag_group: {} },
-    bad: () => [[{ body: { group_name: 'g', tag: [] } }, 41018], [{ body: { group_name: 'g', tag: [{}] } }, 41018], [{ body: { group_name: 'g', tag: [{ name: 'x'.repeat(31) }] } }, 40058], [{ body: { group_name: 'g', tag: 'x' } }, 40058]],
+    bad: () => [
+      [{ body: { group_name: 'g', tag: [] } }, 41018],
+      [{ body: { group_name: 'g', tag: [{}] } }, 41018],
+      [{ body: { group_name: 'g', tag: [{ name: 'x'.repeat(31) }] } }, 40058],
+      [{ body: { group_name: 'g', tag: 'x' } }, 40058],
+    ],
     unknown: () => [[{ body: { group_id: 'etNOPE', tag: [{ name: 'x' }] } }, 40068]],
     ok: () => ({ body: { group_name: '新组', tag: [{ name: '新' }] } }),
   },
@@ -43,7 +52,11 @@ const ladders: Ladder[] = [
     path: 'edit_corp_tag',
     method: 'POST',
     empty: {},
-    bad: (s) => [[{ body: { name: 'x' } }, 41017], [{ body: { id: s.tagIds[0], name: 'x'.repeat(31) } }, 40058], [{ body: { id: s.tagIds[0], order: 1.5 } }, 40058]],
+    bad: (s) => [
+      [{ body: { name: 'x' } }, 41017],
+      [{ body: { id: s.tagIds[0], name: 'x'.repeat(31) } }, 40058],
+      [{ body: { id: s.tagIds[0], order: 1.5 } }, 40058],
+    ],
     unknown: () => [[{ body: { id: 'etNOPE', name: 'x' } }, 40068]],
     ok: (s) => ({ body: { id: s.tagIds[0], name: '改名' } }),
   },
@@ -51,15 +64,25 @@ const ladders: Ladder[] = [
     path: 'del_corp_tag',
     method: 'POST',
     empty: {},
-    bad: () => [[{ body: {} }, 41017], [{ body: { tag_id: 'etX' } }, 40058]],
-    unknown: (s) => [[{ body: { tag_id: [s.tagIds[0], 'etNOPE'] } }, 40068], [{ body: { group_id: ['etNOPE'] } }, 40068]],
+    bad: () => [
+      [{ body: {} }, 41017],
+      [{ body: { tag_id: 'etX' } }, 40058],
+    ],
+    unknown: (s) => [
+      [{ body: { tag_id: [s.tagIds[0], 'etNOPE'] } }, 40068],
+      [{ body: { group_id: ['etNOPE'] } }, 40068],
+    ],
     ok: (s) => ({ body: { tag_id: [s.tagIds[0]] } }),
   },
   {
     path: 'mark_tag',
     method: 'POST',
     empty: {},
-    bad: (s) => [[{ body: { userid: s.userid, external_userid: s.customer } }, 40058], [{ body: { external_userid: s.customer, add_tag: [s.tagIds[0]] } }, 40003], [{ body: { userid: s.userid, external_userid: s.customer, add_tag: {} } }, 40058]],
+    bad: (s) => [
+      [{ body: { userid: s.userid, external_userid: s.customer } }, 40058],
+      [{ body: { external_userid: s.customer, add_tag: [s.tagIds[0]] } }, 40003],
+      [{ body: { userid: s.userid, external_userid: s.customer, add_tag: {} } }, 40058],
+    ],
     unknown: (s) => [
       [{ body: { userid: 'nobody', external_userid: s.customer, add_tag: [s.tagIds[0]] } }, 40003],
       [{ body: { userid: s.userid, external_userid: 'wmNOPE', add_tag: [s.tagIds[0]] } }, 40096],
@@ -80,14 +103,21 @@ const ladders: Ladder[] = [
     method: 'GET',
     empty: { external_contact: {}, follow_user: [] },
     bad: () => [[{ query: {} }, 41035]],
-    unknown: (s) => [[{ query: { external_userid: 'wmNOPE' } }, 40096], [{ query: { external_userid: s.customer, cursor: 'zzz' } }, 50100]],
+    unknown: (s) => [
+      [{ query: { external_userid: 'wmNOPE' } }, 40096],
+      [{ query: { external_userid: s.customer, cursor: 'zzz' } }, 50100],
+    ],
     ok: (s) => ({ query: { external_userid: s.customer } }),
   },
   {
     path: 'batch/get_by_user',
     method: 'POST',
     empty: { external_contact_list: [], next_cursor: '' },
-    bad: (s) => [[{ body: { userid_list: [s.userid], limit: -1 } }, 40058], [{ body: { userid_list: s.userid } }, 40058], [{ body: {} }, 40003]],
+    bad: (s) => [
+      [{ body: { userid_list: [s.userid], limit: -1 } }, 40058],
+      [{ body: { userid_list: s.userid } }, 40058],
+      [{ body: {} }, 40003],
+    ],
     unknown: (s) => [[{ body: { userid_list: [s.userid, 'nobody'] } }, 40003]],
     ok: (s) => ({ body: { userid_list: [s.userid], limit: 100 } }),
   },
@@ -95,8 +125,15 @@ const ladders: Ladder[] = [
     path: 'remark',
     method: 'POST',
     empty: {},
-    bad: (s) => [[{ body: { userid: s.userid, external_userid: s.customer, remark: 'x'.repeat(21) } }, 40058], [{ body: { userid: s.userid, remark: 'x' } }, 41035], [{ body: { userid: s.userid, external_userid: s.customer, remark_mobiles: '1' } }, 40058]],
-    unknown: (s) => [[{ body: { userid: s.userid, external_userid: 'wmNOPE', remark: 'x' } }, 40096], [{ body: { userid: 'nobody', external_userid: s.customer, remark: 'x' } }, 40003]],
+    bad: (s) => [
+      [{ body: { userid: s.userid, external_userid: s.customer, remark: 'x'.repeat(21) } }, 40058],
+      [{ body: { userid: s.userid, remark: 'x' } }, 41035],
+      [{ body: { userid: s.userid, external_userid: s.customer, remark_mobiles: '1' } }, 40058],
+    ],
+    unknown: (s) => [
+      [{ body: { userid: s.userid, external_userid: 'wmNOPE', remark: 'x' } }, 40096],
+      [{ body: { userid: 'nobody', external_userid: s.customer, remark: 'x' } }, 40003],
+    ],
     ok: (s) => ({ body: { userid: s.userid, external_userid: s.customer, remark: '好' } }),
   },
 ];
@@ -113,7 +150,12 @@ describeDb('wecom error ladder: token, then body, then ids, then success', (db) 
       const { group, tags } = await buildTagGroup(ctx, ['a', 'b']);
       const scene: Scene = { userid, customer, groupId: group.groupId, tagIds: tags.map((t) => t.tagId) };
       const call = (token: string | undefined, req: Req) =>
-        callWecom(app(), `externalcontact/${ladder.path}`, { token, method: ladder.method, body: ladder.method === 'POST' ? (req.body ?? {}) : undefined, query: req.query });
+        callWecom(app(), `externalcontact/${ladder.path}`, {
+          token,
+          method: ladder.method,
+          body: ladder.method === 'POST' ? (req.body ?? {}) : undefined,
+          query: req.query,
+        });
       const expectError = (res: Awaited<ReturnType<typeof call>>, errcode: number, label: string) => {
         expect(res.status, label).toBe(200);
         expect(res.body, label).toEqual({ errcode, errmsg: expect.any(String), ...ladder.empty });

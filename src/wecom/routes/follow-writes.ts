@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { withTx } from '../../context.js';
 import { markTags } from '../../modules/customers/commands/mark-tags.js';
 import { remarkFollow } from '../../modules/customers/commands/remark-follow.js';
-import { idList, parseBody, postMethods, requiredText, type MissingCodes } from '../parse.js';
+import { idList, type MissingCodes, parseBody, postMethods, requiredText } from '../parse.js';
 import { wecomOk } from '../presenters.js';
-import { wecomCtx } from '../wecom-context.js';
 import { wecomReply, wecomSchema } from '../wecom.openapi.js';
+import { wecomCtx } from '../wecom-context.js';
 
 const relation = { userid: requiredText, external_userid: requiredText };
 const relationMissing: MissingCodes = { userid: 'userid_missing', external_userid: 'external_userid_missing' };
@@ -32,7 +32,12 @@ export async function followWriteRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/mark_tag',
-    schema: wecomSchema({ summary: 'Put tags on and off a follow relation', description: 'wecom-api.md §2.5 (doc 92118): corp and rule-group tags on one (member, customer) relation. No relation: 84061; unknown tag: 40068.', body: markBody, reply: wecomReply() }),
+    schema: wecomSchema({
+      summary: 'Put tags on and off a follow relation',
+      description: 'wecom-api.md §2.5 (doc 92118): corp and rule-group tags on one (member, customer) relation. No relation: 84061; unknown tag: 40068.',
+      body: markBody,
+      reply: wecomReply(),
+    }),
     handler: async (request) => {
       const body = parseBody(request, markBody, relationMissing);
       await markTags(wecomCtx(request), { userid: body.userid, externalUserid: body.external_userid, add: body.add_tag, remove: body.remove_tag });
@@ -43,7 +48,12 @@ export async function followWriteRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/remark',
-    schema: wecomSchema({ summary: 'Edit a follow relation\'s remark', description: 'wecom-api.md §4: remark, description, company and mobiles (`[""]` clears them); `null` leaves a field as it is.', body: remarkBody, reply: wecomReply() }),
+    schema: wecomSchema({
+      summary: "Edit a follow relation's remark",
+      description: 'wecom-api.md §4: remark, description, company and mobiles (`[""]` clears them); `null` leaves a field as it is.',
+      body: remarkBody,
+      reply: wecomReply(),
+    }),
     handler: async (request) => {
       const body = parseBody(request, remarkBody, relationMissing);
       await withTx(wecomCtx(request), (ctx) =>

@@ -6,7 +6,7 @@ import { buildWecomCorp, callWecom, expireToken, useWecomApp } from '../test-sup
 describeDb('wecom gettoken and wire conventions', (db) => {
   const app = useWecomApp(db);
 
-  it('issues a token in WeCom\'s shape and hands out the same one while it is valid', async () => {
+  it("issues a token in WeCom's shape and hands out the same one while it is valid", async () => {
     const corp = await buildCorp(db().db);
     const first = await callWecom(app(), 'gettoken', { query: { corpid: corp.corpId, corpsecret: corp.secret } });
     expect(first.status).toBe(200);

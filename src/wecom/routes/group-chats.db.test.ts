@@ -21,7 +21,16 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
       await saveGroupChat(tx, { mode: 'create', chatId: 'wrB', owner: u1, status: 3 });
       await saveGroupChat(tx, { mode: 'create', chatId: 'wrC', owner: u2 });
       await recordChatJoin(tx, { chatId: 'wrA', member: { userid: u1 }, joinTime: new Date('2026-03-01T00:00:00Z'), joinScene: 1 });
-      await recordChatJoin(tx, { chatId: 'wrA', member: { externalUserid: customer }, joinTime: new Date('2026-03-02T08:00:00Z'), joinScene: 3, state: '三月活动', invitor: u1, name: '李四', unionid: 'oUnion1' });
+      await recordChatJoin(tx, {
+        chatId: 'wrA',
+        member: { externalUserid: customer },
+        joinTime: new Date('2026-03-02T08:00:00Z'),
+        joinScene: 3,
+        state: '三月活动',
+        invitor: u1,
+        name: '李四',
+        unionid: 'oUnion1',
+      });
     });
     return { corp, u1, u2, customer };
   }
@@ -29,7 +38,14 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
   it('groupchat/list filters by status and owner and pages with next_cursor', async () => {
     const { corp, u1, u2 } = await scene();
     const all = await post(corp.token, 'list', { status_filter: 0, limit: 2 });
-    expect(all.body).toMatchObject({ errcode: 0, errmsg: 'ok', group_chat_list: [{ chat_id: 'wrA', status: 0 }, { chat_id: 'wrB', status: 3 }] });
+    expect(all.body).toMatchObject({
+      errcode: 0,
+      errmsg: 'ok',
+      group_chat_list: [
+        { chat_id: 'wrA', status: 0 },
+        { chat_id: 'wrB', status: 3 },
+      ],
+    });
     const rest = await post(corp.token, 'list', { limit: 2, cursor: all.body.next_cursor });
     expect(rest.body).toMatchObject({ group_chat_list: [{ chat_id: 'wrC', status: 0 }], next_cursor: '' });
     expect((await post(corp.token, 'list', { status_filter: 3, limit: 10 })).body.group_chat_list).toEqual([{ chat_id: 'wrB', status: 3 }]);
@@ -39,7 +55,14 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
 
   it('groupchat/list refuses a missing or out-of-range limit, a bad status_filter and a foreign cursor, keeping its empty fields', async () => {
     const { corp } = await scene();
-    for (const body of [{}, { limit: 0 }, { limit: 1001 }, { limit: 10, status_filter: 4 }, { limit: '10' }, { limit: 10, owner_filter: { userid_list: Array.from({ length: 101 }, (_, i) => `u${i}`) } }]) {
+    for (const body of [
+      {},
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 10, status_filter: 4 },
+      { limit: '10' },
+      { limit: 10, owner_filter: { userid_list: Array.from({ length: 101 }, (_, i) => `u${i}`) } },
+    ]) {
       const res = await post(corp.token, 'list', body);
       expect(res.body, JSON.stringify(body)).toMatchObject({ errcode: 40058, group_chat_list: [], next_cursor: '' });
     }
@@ -61,7 +84,17 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
         notice: '欢迎',
         member_list: [
           { userid: u1, type: 1, join_time: 1772323200, join_scene: 1, group_nickname: '', name: '' },
-          { userid: customer, type: 2, unionid: 'oUnion1', join_time: 1772438400, join_scene: 3, invitor: { userid: u1 }, group_nickname: '', name: '李四', state: '三月活动' },
+          {
+            userid: customer,
+            type: 2,
+            unionid: 'oUnion1',
+            join_time: 1772438400,
+            join_scene: 3,
+            invitor: { userid: u1 },
+            group_nickname: '',
+            name: '李四',
+            state: '三月活动',
+          },
         ],
         admin_list: [],
         member_version: '2',
@@ -74,7 +107,7 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
     expect((await post(corp.token, 'get', { chat_id: 'wrA', need_name: 2 })).body.errcode).toBe(40058);
   });
 
-  it('another corp\'s token sees none of these chats', async () => {
+  it("another corp's token sees none of these chats", async () => {
     await scene();
     const other = await buildWecomCorp(app(), db().db);
     expect((await post(other.token, 'list', { limit: 100 })).body.group_chat_list).toEqual([]);
@@ -83,13 +116,39 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
 
   it('join ways: add → get → update → del, with state and chat_id_list kept', async () => {
     const { corp } = await scene();
-    const added = await post(corp.token, 'add_join_way', { scene: 2, remark: '三月活动', auto_create_room: 1, room_base_name: '看房群', room_base_id: 10, chat_id_list: ['wrA', 'wrC'], state: 'march2026' });
+    const added = await post(corp.token, 'add_join_way', {
+      scene: 2,
+      remark: '三月活动',
+      auto_create_room: 1,
+      room_base_name: '看房群',
+      room_base_id: 10,
+      chat_id_list: ['wrA', 'wrC'],
+      state: 'march2026',
+    });
     expect(added.body).toMatchObject({ errcode: 0, config_id: expect.stringMatching(/^jw/) });
     const configId = added.body.config_id as string;
     const got = await post(corp.token, 'get_join_way', { config_id: configId });
-    expect(got.body.join_way).toEqual({ config_id: configId, scene: 2, remark: '三月活动', auto_create_room: 1, room_base_name: '看房群', room_base_id: 10, chat_id_list: ['wrA', 'wrC'], qr_code: `tagloom://join-way/${configId}`, state: 'march2026' });
-    expect((await post(corp.token, 'update_join_way', { config_id: configId, scene: 1, chat_id_list: ['wrB'], state: null })).body).toEqual({ errcode: 0, errmsg: 'ok' });
-    expect((await post(corp.token, 'get_join_way', { config_id: configId })).body.join_way).toMatchObject({ scene: 1, chat_id_list: ['wrB'], state: 'march2026', qr_code: '' });
+    expect(got.body.join_way).toEqual({
+      config_id: configId,
+      scene: 2,
+      remark: '三月活动',
+      auto_create_room: 1,
+      room_base_name: '看房群',
+      room_base_id: 10,
+      chat_id_list: ['wrA', 'wrC'],
+      qr_code: `tagloom://join-way/${configId}`,
+      state: 'march2026',
+    });
+    expect((await post(corp.token, 'update_join_way', { config_id: configId, scene: 1, chat_id_list: ['wrB'], state: null })).body).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    });
+    expect((await post(corp.token, 'get_join_way', { config_id: configId })).body.join_way).toMatchObject({
+      scene: 1,
+      chat_id_list: ['wrB'],
+      state: 'march2026',
+      qr_code: '',
+    });
     expect((await post(corp.token, 'del_join_way', { config_id: configId })).body).toEqual({ errcode: 0, errmsg: 'ok' });
     expect((await post(corp.token, 'get_join_way', { config_id: configId })).body).toMatchObject({ errcode: 40058, join_way: {} });
     expect((await post(corp.token, 'del_join_way', { config_id: configId })).body.errcode).toBe(40058);
@@ -111,7 +170,8 @@ describeDb('wecom group chats (groupchat/list, get, add/get/update/del_join_way)
       [{ chat_id_list: ['wrA'] }, 40058],
       [{ ...base, auto_create_room: 2 }, 40058],
     ];
-    for (const [body, errcode] of cases) expect((await post(corp.token, 'add_join_way', body)).body, JSON.stringify(body)).toMatchObject({ errcode, config_id: '' });
+    for (const [body, errcode] of cases)
+      expect((await post(corp.token, 'add_join_way', body)).body, JSON.stringify(body)).toMatchObject({ errcode, config_id: '' });
     // A state of 30 Chinese characters is within the limit (characters, not bytes).
     const ok = await post(corp.token, 'add_join_way', { ...base, state: '活'.repeat(30) });
     expect(ok.body.errcode).toBe(0);

@@ -1,14 +1,14 @@
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
+import { withTx } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { apps, strategies, strategyRanges } from '../../db/schema/index.js';
 import { randomToken, sha256 } from '../../ids.js';
+import { addStrategyTags } from '../../modules/strategies/commands/add-strategy-tags.js';
 import { buildRuleGroupOrg, buildStrategy } from '../../modules/strategies/test-support.js';
 import { describeDb } from '../../test/db.js';
 import { appCtx, buildTagGroup } from '../../test/factories.js';
-import { withTx } from '../../context.js';
-import { addStrategyTags } from '../../modules/strategies/commands/add-strategy-tags.js';
 import { buildWecomCorp, callWecom, expireToken, fetchToken, snapshotCorp, useWecomApp } from '../test-support.js';
 
 /** Everything a rule-group call could change: the tag library, marks, events, rule groups and their ranges. */
@@ -16,7 +16,11 @@ async function snapshotRules(db: Db, corpId: string) {
   return {
     ...(await snapshotCorp(db, corpId)),
     strategies: await db.select().from(strategies).where(eq(strategies.corpId, corpId)).orderBy(asc(strategies.strategyId)),
-    ranges: await db.select().from(strategyRanges).where(eq(strategyRanges.corpId, corpId)).orderBy(asc(strategyRanges.strategyId), asc(strategyRanges.type), asc(strategyRanges.node)),
+    ranges: await db
+      .select()
+      .from(strategyRanges)
+      .where(eq(strategyRanges.corpId, corpId))
+      .orderBy(asc(strategyRanges.strategyId), asc(strategyRanges.type), asc(strategyRanges.node)),
   };
 }
 
@@ -33,63 +37,107 @@ async function buildScene(app: FastifyInstance, db: Db) {
   const ctx = appCtx(db, corp.corpId);
   const org = await buildRuleGroupOrg(ctx);
   const strategy = await buildStrategy(ctx, { adminList: [org.boss], range: [{ type: 2, deptId: 2 }] });
-  const { group, tags } = await withTx(ctx, (tx) => addStrategyTags(tx, { strategyId: strategy.strategyId, groupName: '规则组标签', tags: [{ name: 'a' }, { name: 'b' }] }));
+  const { group, tags } = await withTx(ctx, (tx) =>
+    addStrategyTags(tx, { strategyId: strategy.strategyId, groupName: '规则组标签', tags: [{ name: 'a' }, { name: 'b' }] }),
+  );
   const corpTags = await buildTagGroup(ctx, ['c']);
   return { ...corp, org, strategyId: strategy.strategyId, groupId: group.groupId, tagIds: tags.map((t) => t.tagId), corpTagId: corpTags.tags[0]!.tagId };
 }
 
 type Scene = Awaited<ReturnType<typeof buildScene>>;
-type Ladder = { path: string; empty: Record<string, unknown>; bad: (s: Scene) => [unknown, number][]; unknown: (s: Scene) => [unknown, number][]; ok: (s: Scene) => unknown };
+type Ladder = {
+  path: string;
+  empty: Record<string, unknown>;
+  bad: (s: Scene) => [unknown, number][];
+  unknown: (s: Scene) => [unknown, number][];
+  ok: (s: Scene) => unknown;
+};
 
 const nope = 999_999;
 const ladders: Ladder[] = [
   {
     path: 'get_strategy_tag_list',
     empty: { tag_group: [] },
-    bad: () => [[{ strategy_id: 'x' }, 40058], [{ tag_id: 'etX' }, 40058], ['{bad json', 40058]],
+    bad: () => [
+      [{ strategy_id: 'x' }, 40058],
+      [{ tag_id: 'etX' }, 40058],
+      ['{bad json', 40058],
+    ],
     unknown: () => [[{ strategy_id: nope }, 40068]],
     ok: (s) => ({ strategy_id: s.strategyId, tag_id: [s.tagIds[0]] }),
   },
   {
     path: 'add_strategy_tag',
     empty: { tag_group: {} },
-    bad: (s) => [[{ group_name: 'g', tag: [{ name: 'x' }] }, 40058], [{ strategy_id: s.strategyId, group_name: 'g', tag: [] }, 41018], [{ strategy_id: s.strategyId, group_name: 'g', tag: [{ name: 'x'.repeat(31) }] }, 40058]],
-    unknown: (s) => [[{ strategy_id: nope, group_name: 'g', tag: [{ name: 'x' }] }, 40068], [{ strategy_id: s.strategyId, group_id: 'etNOPE', tag: [{ name: 'x' }] }, 40068]],
+    bad: (s) => [
+      [{ group_name: 'g', tag: [{ name: 'x' }] }, 40058],
+      [{ strategy_id: s.strategyId, group_name: 'g', tag: [] }, 41018],
+      [{ strategy_id: s.strategyId, group_name: 'g', tag: [{ name: 'x'.repeat(31) }] }, 40058],
+    ],
+    unknown: (s) => [
+      [{ strategy_id: nope, group_name: 'g', tag: [{ name: 'x' }] }, 40068],
+      [{ strategy_id: s.strategyId, group_id: 'etNOPE', tag: [{ name: 'x' }] }, 40068],
+    ],
     ok: (s) => ({ strategy_id: s.strategyId, group_name: '新组', tag: [{ name: '新' }] }),
   },
   {
     path: 'edit_strategy_tag',
     empty: {},
-    bad: (s) => [[{ name: 'x' }, 41017], [{ id: s.tagIds[0], name: 'x'.repeat(31) }, 40058]],
-    unknown: (s) => [[{ id: 'etNOPE', name: 'x' }, 40068], [{ id: s.corpTagId, name: 'x' }, 40068]],
+    bad: (s) => [
+      [{ name: 'x' }, 41017],
+      [{ id: s.tagIds[0], name: 'x'.repeat(31) }, 40058],
+    ],
+    unknown: (s) => [
+      [{ id: 'etNOPE', name: 'x' }, 40068],
+      [{ id: s.corpTagId, name: 'x' }, 40068],
+    ],
     ok: (s) => ({ id: s.tagIds[0], name: '改名' }),
   },
   {
     path: 'del_strategy_tag',
     empty: {},
-    bad: () => [[{}, 41017], [{ tag_id: 'etX' }, 40058]],
-    unknown: (s) => [[{ tag_id: [s.tagIds[0], 'etNOPE'] }, 40068], [{ tag_id: [s.corpTagId] }, 40068], [{ group_id: ['etNOPE'] }, 40068]],
+    bad: () => [
+      [{}, 41017],
+      [{ tag_id: 'etX' }, 40058],
+    ],
+    unknown: (s) => [
+      [{ tag_id: [s.tagIds[0], 'etNOPE'] }, 40068],
+      [{ tag_id: [s.corpTagId] }, 40068],
+      [{ group_id: ['etNOPE'] }, 40068],
+    ],
     ok: (s) => ({ tag_id: [s.tagIds[0]] }),
   },
   {
     path: 'customer_strategy/list',
     empty: { strategy: [] },
-    bad: () => [[{ limit: -1 }, 40058], [{ cursor: 5 }, 40058]],
+    bad: () => [
+      [{ limit: -1 }, 40058],
+      [{ cursor: 5 }, 40058],
+    ],
     unknown: () => [[{ cursor: 'garbage' }, 50100]],
     ok: () => ({ cursor: '', limit: 1000 }),
   },
   {
     path: 'customer_strategy/get',
     empty: { strategy: {} },
-    bad: () => [[{}, 40058], [{ strategy_id: '1' }, 40058]],
+    bad: () => [
+      [{}, 40058],
+      [{ strategy_id: '1' }, 40058],
+    ],
     unknown: () => [[{ strategy_id: nope }, 40068]],
     ok: (s) => ({ strategy_id: s.strategyId }),
   },
   {
     path: 'customer_strategy/get_range',
     empty: { range: [] },
-    bad: (s) => [[{}, 40058], [{ strategy_id: s.strategyId, limit: 1.5 }, 40058]],
-    unknown: (s) => [[{ strategy_id: nope }, 40068], [{ strategy_id: s.strategyId, cursor: 'zzz' }, 50100]],
+    bad: (s) => [
+      [{}, 40058],
+      [{ strategy_id: s.strategyId, limit: 1.5 }, 40058],
+    ],
+    unknown: (s) => [
+      [{ strategy_id: nope }, 40068],
+      [{ strategy_id: s.strategyId, cursor: 'zzz' }, 50100],
+    ],
     ok: (s) => ({ strategy_id: s.strategyId, cursor: '', limit: 1000 }),
   },
   {
@@ -112,14 +160,23 @@ const ladders: Ladder[] = [
   {
     path: 'customer_strategy/edit',
     empty: {},
-    bad: (s) => [[{}, 40058], [{ strategy_id: s.strategyId, range_add: { type: 1 } }, 40058]],
-    unknown: (s) => [[{ strategy_id: nope, strategy_name: 'x' }, 40068], [{ strategy_id: s.strategyId, range_add: [{ type: 1, userid: 'nobody' }] }, 40003]],
+    bad: (s) => [
+      [{}, 40058],
+      [{ strategy_id: s.strategyId, range_add: { type: 1 } }, 40058],
+    ],
+    unknown: (s) => [
+      [{ strategy_id: nope, strategy_name: 'x' }, 40068],
+      [{ strategy_id: s.strategyId, range_add: [{ type: 1, userid: 'nobody' }] }, 40003],
+    ],
     ok: (s) => ({ strategy_id: s.strategyId, strategy_name: '改名', range_add: [{ type: 1, userid: s.org.beijing }] }),
   },
   {
     path: 'customer_strategy/del',
     empty: {},
-    bad: () => [[{}, 40058], [{ strategy_id: -1 }, 40058]],
+    bad: () => [
+      [{}, 40058],
+      [{ strategy_id: -1 }, 40058],
+    ],
     unknown: () => [[{ strategy_id: nope }, 40068]],
     ok: (s) => ({ strategy_id: s.strategyId }),
   },

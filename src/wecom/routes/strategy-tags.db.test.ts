@@ -19,7 +19,13 @@ describeDb('wecom strategy tags (get/add/edit/del_strategy_tag)', (db) => {
 
   it("add_strategy_tag answers the group as an object (doc 94882's example) and get_strategy_tag_list lists it with strategy_id, larger order first, without deleted flags", async () => {
     const { corp, strategyId } = await scene();
-    const added = await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_id: '', group_name: 'GOURP_NAME', order: 1, tag: [{ name: 'NAME1', order: 1 }, { name: 'NAME2', order: 2 }, { name: 'NAME1' }] });
+    const added = await call(corp.token, 'add_strategy_tag', {
+      strategy_id: strategyId,
+      group_id: '',
+      group_name: 'GOURP_NAME',
+      order: 1,
+      tag: [{ name: 'NAME1', order: 1 }, { name: 'NAME2', order: 2 }, { name: 'NAME1' }],
+    });
     expect(added.body).toEqual({
       errcode: 0,
       errmsg: 'ok',
@@ -59,12 +65,18 @@ describeDb('wecom strategy tags (get/add/edit/del_strategy_tag)', (db) => {
     const { corp, ctx, org, strategyId } = await scene();
     const other = await buildStrategy(ctx, { adminList: [org.boss] });
     await buildTagGroup(ctx, ['corp'], '企业组');
-    const g1 = (await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_name: '甲', tag: [{ name: 'a1' }, { name: 'a2' }] })).body.tag_group;
-    const g2 = (await call(corp.token, 'add_strategy_tag', { strategy_id: other.strategyId, group_name: '乙', order: 9, tag: [{ name: 'b1' }] })).body.tag_group;
+    const g1 = (await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_name: '甲', tag: [{ name: 'a1' }, { name: 'a2' }] })).body
+      .tag_group;
+    const g2 = (await call(corp.token, 'add_strategy_tag', { strategy_id: other.strategyId, group_name: '乙', order: 9, tag: [{ name: 'b1' }] })).body
+      .tag_group;
     expect((await call(corp.token, 'del_strategy_tag', { tag_id: [g1.tag[1].id] })).body).toEqual({ errcode: 0, errmsg: 'ok' });
 
-    const names = (res: { body: { tag_group: { group_name: string; strategy_id: number; tag: { name: string }[] }[] } }) => res.body.tag_group.map((g) => [g.group_name, g.strategy_id, g.tag.map((t) => t.name)]);
-    expect(names(await call(corp.token, 'get_strategy_tag_list', {}))).toEqual([['乙', other.strategyId, ['b1']], ['甲', strategyId, ['a1']]]);
+    const names = (res: { body: { tag_group: { group_name: string; strategy_id: number; tag: { name: string }[] }[] } }) =>
+      res.body.tag_group.map((g) => [g.group_name, g.strategy_id, g.tag.map((t) => t.name)]);
+    expect(names(await call(corp.token, 'get_strategy_tag_list', {}))).toEqual([
+      ['乙', other.strategyId, ['b1']],
+      ['甲', strategyId, ['a1']],
+    ]);
     expect(names(await call(corp.token, 'get_strategy_tag_list', { strategy_id: 0, group_id: [g1.group_id] }))).toEqual([['甲', strategyId, ['a1']]]);
     expect(names(await call(corp.token, 'get_strategy_tag_list', { tag_id: [g1.tag[1].id, g2.tag[0].id] }))).toEqual([['乙', other.strategyId, ['b1']]]);
     expect(names(await call(corp.token, 'get_strategy_tag_list', { tag_id: [g2.tag[0].id], group_id: [g1.group_id] }))).toEqual([['甲', strategyId, ['a1']]]);
@@ -75,7 +87,8 @@ describeDb('wecom strategy tags (get/add/edit/del_strategy_tag)', (db) => {
 
   it('add_strategy_tag merges by name within the rule group; edit_strategy_tag renames and reorders tags and groups; clashes are 40071', async () => {
     const { corp, strategyId } = await scene();
-    const g = (await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_name: '等级', tag: [{ name: '高' }, { name: '低' }] })).body.tag_group;
+    const g = (await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_name: '等级', tag: [{ name: '高' }, { name: '低' }] })).body
+      .tag_group;
     const merged = (await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_name: '等级', tag: [{ name: '中' }] })).body.tag_group;
     expect(merged.group_id).toBe(g.group_id);
     await call(corp.token, 'add_strategy_tag', { strategy_id: strategyId, group_name: '别组', tag: [{ name: 'x' }] });
@@ -87,7 +100,11 @@ describeDb('wecom strategy tags (get/add/edit/del_strategy_tag)', (db) => {
     expect((await call(corp.token, 'edit_strategy_tag', { id: g.tag[1].id, name: '' })).body.errcode).toBe(40072);
     const listed = (await call(corp.token, 'get_strategy_tag_list', { group_id: [g.group_id] })).body.tag_group[0];
     expect(listed).toMatchObject({ group_name: '客户等级', order: 3, strategy_id: strategyId });
-    expect(listed.tag.map((t: { name: string; order: number }) => [t.name, t.order])).toEqual([['很高', 5], ['低', 0], ['中', 0]]);
+    expect(listed.tag.map((t: { name: string; order: number }) => [t.name, t.order])).toEqual([
+      ['很高', 5],
+      ['低', 0],
+      ['中', 0],
+    ]);
   });
 
   it('del_strategy_tag deletes tags and groups; the last tag takes its group along; corp tags stay out of reach both ways', async () => {

@@ -5,11 +5,11 @@ import { AppError } from '../../errors.js';
 import { addStrategyTags } from '../../modules/strategies/commands/add-strategy-tags.js';
 import { findStrategyTagOrGroup, listStrategyTagGroups, requireStrategy } from '../../modules/strategies/strategies.queries.js';
 import { deleteTags } from '../../modules/tags/commands/delete-tags.js';
-import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js';
 import { updateTag } from '../../modules/tags/commands/update-tag.js';
+import { updateTagGroup } from '../../modules/tags/commands/update-tag-group.js';
 import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { customerContactCtx } from '../customer-contact.js';
-import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, refuseBlankRename, postMethods, strategyId } from '../parse.js';
+import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, postMethods, refuseBlankRename, strategyId } from '../parse.js';
 import { presentAddedTagGroup, wecomOk } from '../presenters.js';
 import { presentStrategyTagGroup } from '../strategy-presenters.js';
 import { WecomStrategyTagGroup, WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
@@ -27,7 +27,12 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/get_strategy_tag_list',
-    schema: wecomSchema({ summary: 'List rule-group tag groups and tags', description: 'wecom-api.md §3.1 (doc 94882); customer-contact secret only (else 48002). Filters as get_corp_tag_list, plus `strategy_id`.', body: listBody, reply: wecomReply({ tag_group: z.array(WecomStrategyTagGroup) }) }),
+    schema: wecomSchema({
+      summary: 'List rule-group tag groups and tags',
+      description: 'wecom-api.md §3.1 (doc 94882); customer-contact secret only (else 48002). Filters as get_corp_tag_list, plus `strategy_id`.',
+      body: listBody,
+      reply: wecomReply({ tag_group: z.array(WecomStrategyTagGroup) }),
+    }),
     config: { wecomEmpty: { tag_group: [] } },
     handler: async (request, reply) => {
       const ctx = customerContactCtx(request);
@@ -40,7 +45,8 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
         return JSON.stringify(wecomOk({ tag_group: groups.map(({ group, tags }) => presentStrategyTagGroup(group, tags)) }));
       });
       reply.type('application/json; charset=utf-8');
-      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
+      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? ''))
+        return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
       return reply.send(rendered.body);
     },
   });
@@ -48,14 +54,21 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/add_strategy_tag',
-    schema: wecomSchema({ summary: 'Add rule-group tags', description: 'wecom-api.md §3.1: as add_corp_tag, in a top-level rule group (`strategy_id` required); customer-contact secret only.', body: addBody, reply: wecomReply({ tag_group: WecomTagGroup }) }),
+    schema: wecomSchema({
+      summary: 'Add rule-group tags',
+      description: 'wecom-api.md §3.1: as add_corp_tag, in a top-level rule group (`strategy_id` required); customer-contact secret only.',
+      body: addBody,
+      reply: wecomReply({ tag_group: WecomTagGroup }),
+    }),
     config: { wecomEmpty: { tag_group: {} } },
     handler: async (request) => {
       const ctx = customerContactCtx(request);
       const body = parseBody(request, addBody, { 'tag.*.name': 'name_missing' });
       // group_id wins: group_name and order are then ignored, as with add_corp_tag.
       const input = body.group_id ? { groupId: body.group_id } : { groupName: body.group_name, order: body.order };
-      const result = await withTx(ctx, (tx) => addStrategyTags(tx, { ...input, strategyId: body.strategy_id, tags: body.tag.map((t) => ({ name: t.name, order: t.order })) }));
+      const result = await withTx(ctx, (tx) =>
+        addStrategyTags(tx, { ...input, strategyId: body.strategy_id, tags: body.tag.map((t) => ({ name: t.name, order: t.order })) }),
+      );
       return wecomOk({ tag_group: presentAddedTagGroup(result.group, result.tags) });
     },
   });
@@ -63,7 +76,12 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/edit_strategy_tag',
-    schema: wecomSchema({ summary: 'Rename or reorder a rule-group tag or group', description: 'wecom-api.md §3.1; customer-contact secret only.', body: editTagBody, reply: wecomReply() }),
+    schema: wecomSchema({
+      summary: 'Rename or reorder a rule-group tag or group',
+      description: 'wecom-api.md §3.1; customer-contact secret only.',
+      body: editTagBody,
+      reply: wecomReply(),
+    }),
     handler: async (request) => {
       const ctx = customerContactCtx(request);
       const body = parseBody(request, editTagBody, { id: 'id_missing' });
@@ -82,7 +100,12 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: postMethods,
     url: '/externalcontact/del_strategy_tag',
-    schema: wecomSchema({ summary: 'Delete rule-group tags and groups', description: 'wecom-api.md §3.1; customer-contact secret only.', body: deleteTagsBody, reply: wecomReply() }),
+    schema: wecomSchema({
+      summary: 'Delete rule-group tags and groups',
+      description: 'wecom-api.md §3.1; customer-contact secret only.',
+      body: deleteTagsBody,
+      reply: wecomReply(),
+    }),
     handler: async (request) => {
       const ctx = customerContactCtx(request);
       const body = parseBody(request, deleteTagsBody);

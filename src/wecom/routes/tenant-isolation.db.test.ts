@@ -53,7 +53,9 @@ describeDb("wecom tenant isolation: one corp's token never reaches another corp'
     // The shared userid sees only B's customer, and batch only B's relations.
     expect((await get('list', { userid: shared })).body.external_userid).toEqual([b.customer]);
     const batch = await post('batch/get_by_user', { userid_list: [shared] });
-    expect(batch.body.external_contact_list.map((r: { external_contact: { external_userid: string } }) => r.external_contact.external_userid)).toEqual([b.customer]);
+    expect(batch.body.external_contact_list.map((r: { external_contact: { external_userid: string } }) => r.external_contact.external_userid)).toEqual([
+      b.customer,
+    ]);
 
     expect(await snapshotCorp(db().db, a.corpId)).toEqual(beforeA);
     expect(await snapshotCorp(db().db, b.corpId)).toEqual(beforeB);

@@ -1,7 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { App, AppList, AppWithSecret, CreateAppBody, UpdateAppBody } from '../../../contracts/apps.js';
-import type { CreateDepartmentBody, CreateEmployeeBody, Department, DepartmentRecord, DepartmentTree, Employee, EmployeePage, PasswordSet, UpdateDepartmentBody, UpdateEmployeeBody } from '../../../contracts/org.js';
+import type {
+  CreateDepartmentBody,
+  CreateEmployeeBody,
+  Department,
+  DepartmentRecord,
+  DepartmentTree,
+  Employee,
+  EmployeePage,
+  PasswordSet,
+  UpdateDepartmentBody,
+  UpdateEmployeeBody,
+} from '../../../contracts/org.js';
 import type { CreateRoleBody, DataScope, PermissionInfo, PermissionRegistry, Role, RoleList, UpdateRoleBody } from '../../../contracts/roles.js';
 import { api } from './client.js';
 
@@ -22,7 +33,11 @@ export type AppWithSecretDto = z.infer<typeof AppWithSecret>;
 
 /** `GET /permissions`: the registry, in the server's order (the matrix's rows). */
 export function usePermissionRegistry() {
-  return useQuery({ queryKey: ['permissions'], queryFn: async () => (await api<z.infer<typeof PermissionRegistry>>('GET', '/permissions')).permissions, staleTime: 5 * 60_000 });
+  return useQuery({
+    queryKey: ['permissions'],
+    queryFn: async () => (await api<z.infer<typeof PermissionRegistry>>('GET', '/permissions')).permissions,
+    staleTime: 5 * 60_000,
+  });
 }
 
 /** `GET /roles`: built-in roles (with the corp's edits) then custom ones (the matrix's columns). */
@@ -32,7 +47,12 @@ export function useRoles() {
 
 /** `GET /departments`: the tree as a depth-first list. */
 export function useDepartments(enabled = true) {
-  return useQuery({ queryKey: ['departments'], queryFn: async () => (await api<z.infer<typeof DepartmentTree>>('GET', '/departments')).departments, enabled, staleTime: 60_000 });
+  return useQuery({
+    queryKey: ['departments'],
+    queryFn: async () => (await api<z.infer<typeof DepartmentTree>>('GET', '/departments')).departments,
+    enabled,
+    staleTime: 60_000,
+  });
 }
 
 /**
@@ -97,7 +117,9 @@ export function useDepartmentActions() {
   const keys = [['departments'], ['employees']];
   return {
     create: useAdminMutation(keys, (body: z.input<typeof CreateDepartmentBody>) => api<z.infer<typeof DepartmentRecord>>('POST', '/departments', body)),
-    update: useAdminMutation(keys, ({ deptId, ...body }: { deptId: number } & z.input<typeof UpdateDepartmentBody>) => api<z.infer<typeof DepartmentRecord>>('PATCH', `/departments/${deptId}`, body)),
+    update: useAdminMutation(keys, ({ deptId, ...body }: { deptId: number } & z.input<typeof UpdateDepartmentBody>) =>
+      api<z.infer<typeof DepartmentRecord>>('PATCH', `/departments/${deptId}`, body),
+    ),
     remove: useAdminMutation(keys, (deptId: number) => api<{ deptId: number }>('DELETE', `/departments/${deptId}`)),
   };
 }
@@ -107,8 +129,12 @@ export function useEmployeeActions() {
   const keys = [['employees'], ['me']];
   return {
     create: useAdminMutation(keys, (body: z.input<typeof CreateEmployeeBody>) => api<EmployeeDto>('POST', '/employees', body)),
-    update: useAdminMutation(keys, ({ userid, ...body }: { userid: string } & z.input<typeof UpdateEmployeeBody>) => api<EmployeeDto>('PATCH', `/employees/${encodeURIComponent(userid)}`, body)),
-    setPassword: useAdminMutation(keys, ({ userid, password }: { userid: string; password: string }) => api<z.infer<typeof PasswordSet>>('POST', `/employees/${encodeURIComponent(userid)}/password`, { password })),
+    update: useAdminMutation(keys, ({ userid, ...body }: { userid: string } & z.input<typeof UpdateEmployeeBody>) =>
+      api<EmployeeDto>('PATCH', `/employees/${encodeURIComponent(userid)}`, body),
+    ),
+    setPassword: useAdminMutation(keys, ({ userid, password }: { userid: string; password: string }) =>
+      api<z.infer<typeof PasswordSet>>('POST', `/employees/${encodeURIComponent(userid)}/password`, { password }),
+    ),
   };
 }
 
@@ -120,7 +146,9 @@ export function useAppActions() {
   const keys = [['apps']];
   return {
     create: useAdminMutation(keys, (body: z.input<typeof CreateAppBody>) => api<AppWithSecretDto>('POST', '/apps', body)),
-    update: useAdminMutation(keys, ({ appId, ...body }: { appId: string } & z.input<typeof UpdateAppBody>) => api<AppDto>('PATCH', `/apps/${encodeURIComponent(appId)}`, body)),
+    update: useAdminMutation(keys, ({ appId, ...body }: { appId: string } & z.input<typeof UpdateAppBody>) =>
+      api<AppDto>('PATCH', `/apps/${encodeURIComponent(appId)}`, body),
+    ),
     rotate: useAdminMutation(keys, (appId: string) => api<AppWithSecretDto>('POST', `/apps/${encodeURIComponent(appId)}/rotate`)),
   };
 }

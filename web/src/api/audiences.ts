@@ -25,7 +25,9 @@ function useAudienceMutation<I, O>(run: (input: I) => Promise<O>) {
 export function useAudienceActions() {
   return {
     create: useAudienceMutation((body: NewAudience) => api<SavedAudienceDto>('POST', '/audiences', body)),
-    update: useAudienceMutation(({ audienceId, ...changes }: { audienceId: string } & AudienceChanges) => api<SavedAudienceDto>('PATCH', `/audiences/${audienceId}`, changes)),
+    update: useAudienceMutation(({ audienceId, ...changes }: { audienceId: string } & AudienceChanges) =>
+      api<SavedAudienceDto>('PATCH', `/audiences/${audienceId}`, changes),
+    ),
     remove: useAudienceMutation((audienceId: string) => api<void>('DELETE', `/audiences/${audienceId}`)),
   };
 }

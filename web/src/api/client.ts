@@ -53,7 +53,12 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
   const json = text === '' ? undefined : safeJson(text);
   if (response.ok) return json as T;
   const envelope = json as Partial<ErrorEnvelope> | undefined;
-  const error = new ApiError(response.status, envelope?.error?.code ?? 'http_error', envelope?.error?.message ?? `HTTP ${response.status}`, envelope?.error?.details ?? []);
+  const error = new ApiError(
+    response.status,
+    envelope?.error?.code ?? 'http_error',
+    envelope?.error?.message ?? `HTTP ${response.status}`,
+    envelope?.error?.details ?? [],
+  );
   if (response.status === 401 && path !== '/auth/login') onUnauthorized();
   throw error;
 }

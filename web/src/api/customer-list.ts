@@ -27,7 +27,13 @@ const pageSize = 1000;
 export function useCustomerList(text: string | undefined, q: string) {
   return useInfiniteQuery({
     queryKey: ['customer-list', text ?? '', q],
-    queryFn: ({ pageParam }) => api<CustomerListPageDto>('POST', '/audiences/customers', { ...(text ? { text } : {}), ...(q ? { q } : {}), ...(pageParam ? { cursor: pageParam } : {}), limit: pageSize }),
+    queryFn: ({ pageParam }) =>
+      api<CustomerListPageDto>('POST', '/audiences/customers', {
+        ...(text ? { text } : {}),
+        ...(q ? { q } : {}),
+        ...(pageParam ? { cursor: pageParam } : {}),
+        limit: pageSize,
+      }),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,

@@ -19,7 +19,8 @@ export function useCustomer(externalUserid: string | null) {
 export function useMarkTags(externalUserid: string, userid: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { add?: string[]; remove?: string[] }) => api<z.infer<typeof MarkTagsResult>>('POST', `/customers/${encodeURIComponent(externalUserid)}/follows/${encodeURIComponent(userid)}/tags`, body),
+    mutationFn: (body: { add?: string[]; remove?: string[] }) =>
+      api<z.infer<typeof MarkTagsResult>>('POST', `/customers/${encodeURIComponent(externalUserid)}/follows/${encodeURIComponent(userid)}/tags`, body),
     onSettled: () => void client.invalidateQueries({ queryKey: ['customer', externalUserid] }),
   });
 }
@@ -34,7 +35,8 @@ export type RemarkFollowInput = z.input<typeof RemarkFollowBody>;
 export function useRemarkFollow(externalUserid: string, userid: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: RemarkFollowInput) => api<z.infer<typeof Follow>>('PATCH', `/customers/${encodeURIComponent(externalUserid)}/follows/${encodeURIComponent(userid)}`, body),
+    mutationFn: (body: RemarkFollowInput) =>
+      api<z.infer<typeof Follow>>('PATCH', `/customers/${encodeURIComponent(externalUserid)}/follows/${encodeURIComponent(userid)}`, body),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: ['customer', externalUserid] });
       void client.invalidateQueries({ queryKey: ['customer-list'] });

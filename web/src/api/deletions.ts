@@ -22,7 +22,8 @@ export function useRecentDeletions(enabled: boolean) {
       const since = Date.now() - restoreDays * 86_400_000;
       const live = page.operations.filter((op) => op.status === 'succeeded' && op.undoneBy === null && Date.parse(op.createdAt) >= since);
       const tagIds = [...new Set(live.flatMap((op) => (op.params.deletedTagIds as string[] | undefined) ?? []))];
-      const listing = tagIds.length === 0 ? { groups: [] } : await api<z.infer<typeof TagGroupList>>('GET', `/tag-groups?tagId=${tagIds.map(encodeURIComponent).join(',')}`);
+      const listing =
+        tagIds.length === 0 ? { groups: [] } : await api<z.infer<typeof TagGroupList>>('GET', `/tag-groups?tagId=${tagIds.map(encodeURIComponent).join(',')}`);
       const tagName = new Map(listing.groups.flatMap((g) => g.tags.map((tag) => [tag.tagId, tag.name] as const)));
       const groupName = new Map(listing.groups.map((g) => [g.groupId, g.name] as const));
       return live.map((op) => ({

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { SavedAudienceList } from '../../../contracts/audiences.js';
 import type { ImportOutcome, ImportReport } from '../../../contracts/imports.js';
 import { api } from './client.js';
-import { downloadFile, uploadFile, type UploadProgress } from './transfer.js';
+import { downloadFile, type UploadProgress, uploadFile } from './transfer.js';
 
 /** A dry run's report: counts and the problems by line and column. */
 export type ImportReportDto = z.infer<typeof ImportReport>;
@@ -19,7 +19,10 @@ function importPath(file: File, opts: { dryRun: boolean; createTags: boolean }):
 
 /** `POST /imports?dryRun=true`: what the file would write, or its problems; writes nothing. */
 export function useDryRun() {
-  return useMutation({ mutationFn: (input: { file: File; createTags: boolean }) => uploadFile<ImportReportDto>(importPath(input.file, { dryRun: true, createTags: input.createTags }), input.file) });
+  return useMutation({
+    mutationFn: (input: { file: File; createTags: boolean }) =>
+      uploadFile<ImportReportDto>(importPath(input.file, { dryRun: true, createTags: input.createTags }), input.file),
+  });
 }
 
 /**
@@ -30,7 +33,10 @@ export function useDryRun() {
 export function useRunImport() {
   return useMutation({
     mutationFn: (input: { file: File; createTags: boolean } & UploadProgress) =>
-      uploadFile<ImportOutcomeDto>(importPath(input.file, { dryRun: false, createTags: input.createTags }), input.file, { onUpload: input.onUpload, onProgress: input.onProgress }),
+      uploadFile<ImportOutcomeDto>(importPath(input.file, { dryRun: false, createTags: input.createTags }), input.file, {
+        onUpload: input.onUpload,
+        onProgress: input.onProgress,
+      }),
   });
 }
 

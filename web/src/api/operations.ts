@@ -29,13 +29,18 @@ export function useOperations(filters: OperationFilters) {
       return api<z.infer<typeof OperationPage>>('GET', `/operations?${query.toString()}`);
     },
     getNextPageParam: (page) => page.nextCursor,
-    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.operations.some((op) => op.status === 'queued' || op.status === 'running')) ? 5000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.operations.some((op) => op.status === 'queued' || op.status === 'running')) ? 5000 : false,
   });
 }
 
 /** `GET /operations/:id`: one operation with its full params and result. */
 export function useOperation(operationId: string | null) {
-  return useQuery({ queryKey: ['operation', operationId], queryFn: async () => (await api<z.infer<typeof OperationEnvelope>>('GET', `/operations/${operationId}`)).operation, enabled: operationId !== null });
+  return useQuery({
+    queryKey: ['operation', operationId],
+    queryFn: async () => (await api<z.infer<typeof OperationEnvelope>>('GET', `/operations/${operationId}`)).operation,
+    enabled: operationId !== null,
+  });
 }
 
 const terminal = new Set(['succeeded', 'failed', 'cancelled']);

@@ -1,6 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { CreateStrategyBody, Strategy, StrategyDeletion, StrategyList, StrategyPrivilege, StrategyTagGroup, StrategyTagGroupList, UpdateStrategyBody, UpdateStrategyTagBody, UpdateStrategyTagGroupBody } from '../../../contracts/strategies.js';
+import type {
+  CreateStrategyBody,
+  Strategy,
+  StrategyDeletion,
+  StrategyList,
+  StrategyPrivilege,
+  StrategyTagGroup,
+  StrategyTagGroupList,
+  UpdateStrategyBody,
+  UpdateStrategyTagBody,
+  UpdateStrategyTagGroupBody,
+} from '../../../contracts/strategies.js';
 import { api } from './client.js';
 
 /** A rule group (规则组) with its range, admins and the privilege in force. */
@@ -17,7 +28,11 @@ export function useRuleGroups(enabled = true) {
 
 /** `GET /strategies/:id/tag-groups`: the rule group's own tag groups and tags. */
 export function useRuleGroupTags(strategyId: number | undefined) {
-  return useQuery({ queryKey: ['strategies', strategyId, 'tag-groups'], queryFn: async () => (await api<z.infer<typeof StrategyTagGroupList>>('GET', `/strategies/${strategyId}/tag-groups`)).groups, enabled: strategyId !== undefined });
+  return useQuery({
+    queryKey: ['strategies', strategyId, 'tag-groups'],
+    queryFn: async () => (await api<z.infer<typeof StrategyTagGroupList>>('GET', `/strategies/${strategyId}/tag-groups`)).groups,
+    enabled: strategyId !== undefined,
+  });
 }
 
 function useRuleMutation<I, O>(run: (input: I) => Promise<O>) {
@@ -29,12 +44,23 @@ function useRuleMutation<I, O>(run: (input: I) => Promise<O>) {
 export function useRuleGroupActions() {
   return {
     create: useRuleMutation((body: z.input<typeof CreateStrategyBody>) => api<StrategyDto>('POST', '/strategies', body)),
-    update: useRuleMutation((input: { strategyId: number; body: z.input<typeof UpdateStrategyBody> }) => api<StrategyDto>('PATCH', `/strategies/${input.strategyId}`, input.body)),
+    update: useRuleMutation((input: { strategyId: number; body: z.input<typeof UpdateStrategyBody> }) =>
+      api<StrategyDto>('PATCH', `/strategies/${input.strategyId}`, input.body),
+    ),
     remove: useRuleMutation((strategyId: number) => api<z.infer<typeof StrategyDeletion>>('DELETE', `/strategies/${strategyId}`)),
-    addTagGroup: useRuleMutation((input: { strategyId: number; name: string; tags: string[] }) => api<StrategyTagGroupDto>('POST', `/strategies/${input.strategyId}/tag-groups`, { name: input.name, tags: input.tags.map((name) => ({ name })) })),
-    updateTagGroup: useRuleMutation(({ strategyId, groupId, ...changes }: { strategyId: number; groupId: string } & z.input<typeof UpdateStrategyTagGroupBody>) => api<StrategyTagGroupDto>('PATCH', `/strategies/${strategyId}/tag-groups/${groupId}`, changes)),
-    removeTagGroup: useRuleMutation((input: { strategyId: number; groupId: string }) => api<void>('DELETE', `/strategies/${input.strategyId}/tag-groups/${input.groupId}`)),
-    updateTag: useRuleMutation(({ strategyId, tagId, ...changes }: { strategyId: number; tagId: string } & z.input<typeof UpdateStrategyTagBody>) => api<StrategyTagGroupDto>('PATCH', `/strategies/${strategyId}/tags/${tagId}`, changes)),
+    addTagGroup: useRuleMutation((input: { strategyId: number; name: string; tags: string[] }) =>
+      api<StrategyTagGroupDto>('POST', `/strategies/${input.strategyId}/tag-groups`, { name: input.name, tags: input.tags.map((name) => ({ name })) }),
+    ),
+    updateTagGroup: useRuleMutation(
+      ({ strategyId, groupId, ...changes }: { strategyId: number; groupId: string } & z.input<typeof UpdateStrategyTagGroupBody>) =>
+        api<StrategyTagGroupDto>('PATCH', `/strategies/${strategyId}/tag-groups/${groupId}`, changes),
+    ),
+    removeTagGroup: useRuleMutation((input: { strategyId: number; groupId: string }) =>
+      api<void>('DELETE', `/strategies/${input.strategyId}/tag-groups/${input.groupId}`),
+    ),
+    updateTag: useRuleMutation(({ strategyId, tagId, ...changes }: { strategyId: number; tagId: string } & z.input<typeof UpdateStrategyTagBody>) =>
+      api<StrategyTagGroupDto>('PATCH', `/strategies/${strategyId}/tags/${tagId}`, changes),
+    ),
     removeTag: useRuleMutation((input: { strategyId: number; tagId: string }) => api<void>('DELETE', `/strategies/${input.strategyId}/tags/${input.tagId}`)),
   };
 }

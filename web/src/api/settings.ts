@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { UpdateSettingsBody } from '../../../contracts/settings.js';
 import type { ChangePasswordBody, PasswordChanged } from '../../../contracts/auth.js';
+import type { UpdateSettingsBody } from '../../../contracts/settings.js';
 import { api } from './client.js';
 import type { SettingsDto } from './tags.js';
 

@@ -38,9 +38,15 @@ export type SmartGroupChanges = z.input<typeof UpdateSmartGroupBody>;
 export function useSmartGroupActions() {
   return {
     create: useSmartMutation((body: { name: string; scope?: AudienceDto; tags: SmartTagInput[] }) => api<SmartGroupDto>('POST', '/smart-groups', body)),
-    addTag: useSmartMutation((input: { groupId: string; tag: SmartTagInput }) => api<SmartGroupDto>('POST', `/smart-groups/${input.groupId}/tags`, { tags: [input.tag] })),
-    updateGroup: useSmartMutation(({ groupId, ...changes }: { groupId: string } & SmartGroupChanges) => api<SmartGroupDto>('PATCH', `/smart-groups/${groupId}`, changes)),
-    updateTag: useSmartMutation(({ groupId, tagId, ...changes }: { groupId: string; tagId: string } & SmartTagChanges) => api<SmartGroupDto>('PATCH', `/smart-groups/${groupId}/tags/${tagId}`, changes)),
+    addTag: useSmartMutation((input: { groupId: string; tag: SmartTagInput }) =>
+      api<SmartGroupDto>('POST', `/smart-groups/${input.groupId}/tags`, { tags: [input.tag] }),
+    ),
+    updateGroup: useSmartMutation(({ groupId, ...changes }: { groupId: string } & SmartGroupChanges) =>
+      api<SmartGroupDto>('PATCH', `/smart-groups/${groupId}`, changes),
+    ),
+    updateTag: useSmartMutation(({ groupId, tagId, ...changes }: { groupId: string; tagId: string } & SmartTagChanges) =>
+      api<SmartGroupDto>('PATCH', `/smart-groups/${groupId}/tags/${tagId}`, changes),
+    ),
     deleteGroup: useSmartMutation((groupId: string) => api<void>('DELETE', `/smart-groups/${groupId}`)),
     deleteTag: useSmartMutation((input: { groupId: string; tagId: string }) => api<void>('DELETE', `/smart-groups/${input.groupId}/tags/${input.tagId}`)),
   };
@@ -71,7 +77,11 @@ export function useLiveCount(key: string | undefined, expression: unknown) {
 
 /** The first 1000 active employees the caller may see, for member pickers. */
 export function useEmployees() {
-  return useQuery({ queryKey: ['employees', 'picker'], queryFn: async () => (await api<z.infer<typeof EmployeePage>>('GET', '/employees?status=active&limit=1000')).employees, staleTime: 60_000 });
+  return useQuery({
+    queryKey: ['employees', 'picker'],
+    queryFn: async () => (await api<z.infer<typeof EmployeePage>>('GET', '/employees?status=active&limit=1000')).employees,
+    staleTime: 60_000,
+  });
 }
 
 /** `PATCH /tag-groups/:groupId` with a new scope; the tag library refreshes after. */

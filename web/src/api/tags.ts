@@ -49,7 +49,9 @@ function useLibraryMutation<I, O>(run: (input: I) => Promise<O>) {
 export function useTagLibraryActions() {
   return {
     createGroup: useLibraryMutation((body: { name: string; tags: { name: string }[] }) => api<TagGroupDto>('POST', '/tag-groups', body)),
-    addTags: useLibraryMutation((input: { groupId: string; names: string[] }) => api('POST', `/tag-groups/${input.groupId}/tags`, { tags: input.names.map((name) => ({ name })) })),
+    addTags: useLibraryMutation((input: { groupId: string; names: string[] }) =>
+      api('POST', `/tag-groups/${input.groupId}/tags`, { tags: input.names.map((name) => ({ name })) }),
+    ),
     renameGroup: useLibraryMutation((input: { groupId: string; name: string }) => api('PATCH', `/tag-groups/${input.groupId}`, { name: input.name })),
     renameTag: useLibraryMutation((input: { tagId: string; name: string }) => api('PATCH', `/tags/${input.tagId}`, { name: input.name })),
     reorderGroup: useLibraryMutation((input: { groupId: string; order: number }) => api('PATCH', `/tag-groups/${input.groupId}`, { order: input.order })),

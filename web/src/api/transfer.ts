@@ -16,7 +16,12 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   } catch {
     envelope = undefined;
   }
-  return new ApiError(response.status, envelope?.error?.code ?? 'http_error', envelope?.error?.message ?? `HTTP ${response.status}`, envelope?.error?.details ?? []);
+  return new ApiError(
+    response.status,
+    envelope?.error?.code ?? 'http_error',
+    envelope?.error?.message ?? `HTTP ${response.status}`,
+    envelope?.error?.details ?? [],
+  );
 }
 
 /**
@@ -81,7 +86,12 @@ export function readEvents(text: string, from: number): { events: StreamEvent[];
   const events: StreamEvent[] = [];
   let next = from;
   for (let end = text.indexOf('\n\n', next); end !== -1; end = text.indexOf('\n\n', next)) {
-    const fields = Object.fromEntries(text.slice(next, end).split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+    const fields = Object.fromEntries(
+      text
+        .slice(next, end)
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+    );
     if (fields.event && fields.data !== undefined) events.push({ event: fields.event, data: JSON.parse(fields.data) });
     next = end + 2;
   }
@@ -126,9 +136,19 @@ export function uploadFile<T>(path: string, file: Blob, report: UploadProgress =
         readMore();
         if (last?.event === 'outcome') return resolve(last.data as T);
         const failed = (last?.data ?? {}) as { status?: number; error?: { code?: string; message?: string; details?: ErrorDetail[] } };
-        return reject(new ApiError(failed.status ?? 0, failed.error?.code ?? 'network', failed.error?.message ?? 'The import stream ended without an outcome.', failed.error?.details ?? []));
+        return reject(
+          new ApiError(
+            failed.status ?? 0,
+            failed.error?.code ?? 'network',
+            failed.error?.message ?? 'The import stream ended without an outcome.',
+            failed.error?.details ?? [],
+          ),
+        );
       }
-      const response = new Response(request.status === 204 ? null : request.responseText, { status: request.status, headers: { 'content-type': request.getResponseHeader('content-type') ?? '' } });
+      const response = new Response(request.status === 204 ? null : request.responseText, {
+        status: request.status,
+        headers: { 'content-type': request.getResponseHeader('content-type') ?? '' },
+      });
       if (response.ok) resolve(response.json() as Promise<T>);
       else void errorFromResponse(response).then(reject);
     };

@@ -1,9 +1,9 @@
 import { KeyOutlined, LogoutOutlined, SearchOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import { useLogout, type MeDto } from '../api/session.js';
+import { type MeDto, useLogout } from '../api/session.js';
 import { pages } from '../pages/registry.js';
 import { LanguageSwitch } from './language-switch.js';
 import { QuickJump } from './quick-jump.js';
@@ -38,7 +38,15 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
   const visible = pages.filter((p) => p.visible(me));
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider breakpoint="md" collapsedWidth={56} collapsed={collapsed} onCollapse={setCollapsed} trigger={null} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+      <Layout.Sider
+        breakpoint="md"
+        collapsedWidth={56}
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        trigger={null}
+        theme="light"
+        style={{ borderRight: '1px solid #f0f0f0' }}
+      >
         <Typography.Title level={4} style={{ padding: collapsed ? '16px 0' : '16px 20px', margin: 0, textAlign: collapsed ? 'center' : 'left' }}>
           {collapsed ? 'T' : 'Tagloom'}
         </Typography.Title>
@@ -50,11 +58,24 @@ export function AppShell({ me, children }: { me: MeDto; children: ReactNode }) {
         />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: '0 12px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8, borderBottom: '1px solid #f0f0f0' }}>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: '0 12px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            gap: 8,
+            borderBottom: '1px solid #f0f0f0',
+          }}
+        >
           <Button icon={<SearchOutlined />} onClick={() => setJumping(true)} aria-label={t('quickJump.open')}>
             {wide && (
               <>
-                {t('quickJump.button')} <Typography.Text type="secondary" style={{ marginLeft: 8 }}>Ctrl K</Typography.Text>
+                {t('quickJump.button')}{' '}
+                <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                  Ctrl K
+                </Typography.Text>
               </>
             )}
           </Button>

@@ -66,7 +66,10 @@ export default function ChangePasswordModal({ open, onClose }: { open: boolean; 
           dependencies={['newPassword']}
           rules={[
             { required: true, message: t('password.required') },
-            ({ getFieldValue }) => ({ validator: (_, value) => (!value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('password.mismatch')))) }),
+            ({ getFieldValue }) => ({
+              validator: (_, value) =>
+                !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('password.mismatch'))),
+            }),
           ]}
         >
           <Input.Password aria-label={t('password.confirm')} autoComplete="new-password" maxLength={256} />

@@ -1,6 +1,6 @@
 import { Segmented } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { switchLanguage, type Language } from '../i18n/index.js';
+import { type Language, switchLanguage } from '../i18n/index.js';
 
 /** 中文 / English, remembered for the next visit. */
 export function LanguageSwitch() {

@@ -9,6 +9,14 @@ import { errorText } from '../api/client.js';
 export function QueryState({ query, rows = 6 }: { query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown }; rows?: number }) {
   const { t } = useTranslation();
   if (query.isPending) return <Skeleton active paragraph={{ rows }} />;
-  if (query.isError) return <Result status="error" title={t('loadFailed')} subTitle={errorText(query.error)} extra={<Button onClick={() => void query.refetch()}>{t('retry')}</Button>} />;
+  if (query.isError)
+    return (
+      <Result
+        status="error"
+        title={t('loadFailed')}
+        subTitle={errorText(query.error)}
+        extra={<Button onClick={() => void query.refetch()}>{t('retry')}</Button>}
+      />
+    );
   return null;
 }

@@ -33,8 +33,21 @@ export function rankTargets(targets: readonly Searchable[], query: string, limit
  * least a few customers when there are some.
  * @example withCustomers(tags, [{ externalUserid: 'wm1', name: '张三', corpName: 'ACME' }]) // → [...tags, 张三]
  */
-export function withCustomers(local: readonly JumpTarget[], customers: readonly { externalUserid: string; name: string; corpName: string }[], limit = 20, atLeast = 5): JumpTarget[] {
-  const found = customers.map((c): JumpTarget => ({ key: `c:${c.externalUserid}`, label: c.name || c.externalUserid, kind: 'customer', path: `/customers?customer=${encodeURIComponent(c.externalUserid)}`, ...(c.corpName ? { hint: c.corpName } : {}) }));
+export function withCustomers(
+  local: readonly JumpTarget[],
+  customers: readonly { externalUserid: string; name: string; corpName: string }[],
+  limit = 20,
+  atLeast = 5,
+): JumpTarget[] {
+  const found = customers.map(
+    (c): JumpTarget => ({
+      key: `c:${c.externalUserid}`,
+      label: c.name || c.externalUserid,
+      kind: 'customer',
+      path: `/customers?customer=${encodeURIComponent(c.externalUserid)}`,
+      ...(c.corpName ? { hint: c.corpName } : {}),
+    }),
+  );
   const room = Math.max(limit - found.length, limit - Math.min(found.length, atLeast));
   return [...local.slice(0, room), ...found].slice(0, limit);
 }

@@ -1,4 +1,4 @@
-import { Empty, Input, List, Modal, Tag as Chip } from 'antd';
+import { Tag as Chip, Empty, Input, List, Modal } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -6,7 +6,7 @@ import { useCustomerSearch } from '../api/customer-list.js';
 import { can, type MeDto } from '../api/session.js';
 import { useTagGroups } from '../api/tags.js';
 import { pages } from '../pages/registry.js';
-import { rankTargets, withCustomers, type JumpTarget, type Searchable } from './quick-jump-match.js';
+import { type JumpTarget, rankTargets, type Searchable, withCustomers } from './quick-jump-match.js';
 
 type Initials = (text: string) => string;
 
@@ -40,7 +40,8 @@ export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onC
     const out: Searchable[] = pages.filter((p) => p.visible(me)).map((p) => of({ key: p.path, label: t(p.titleKey), kind: 'page', path: p.path }));
     for (const group of groups.data ?? []) {
       out.push(of({ key: `g:${group.groupId}`, label: group.name, kind: 'group', path: `/tags?group=${group.groupId}` }));
-      for (const tag of group.tags) out.push(of({ key: `t:${tag.tagId}`, label: tag.name, kind: 'tag', path: `/tags?group=${group.groupId}&tag=${tag.tagId}`, hint: group.name }));
+      for (const tag of group.tags)
+        out.push(of({ key: `t:${tag.tagId}`, label: tag.name, kind: 'tag', path: `/tags?group=${group.groupId}&tag=${tag.tagId}`, hint: group.name }));
     }
     return out;
   }, [groups.data, initialsOf, me, t]);
@@ -83,7 +84,11 @@ export function QuickJump({ open, me, onClose }: { open: boolean; me: MeDto; onC
           size="small"
           dataSource={results}
           renderItem={(item, index) => (
-            <List.Item key={item.key} onClick={() => go(item)} style={{ cursor: 'pointer', background: index === active ? '#e6f4ff' : undefined, paddingInline: 8 }}>
+            <List.Item
+              key={item.key}
+              onClick={() => go(item)}
+              style={{ cursor: 'pointer', background: index === active ? '#e6f4ff' : undefined, paddingInline: 8 }}
+            >
               <span>
                 <Chip>{t(`quickJump.kind.${item.kind}`)}</Chip>
                 {item.label}

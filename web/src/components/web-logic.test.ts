@@ -3,10 +3,23 @@ import { reorder } from '../pages/tag-library/reorder.js';
 import { firstCharacters } from './graphemes.js';
 import { rankTargets, type Searchable } from './quick-jump-match.js';
 
-const target = (label: string, initials: string, kind: Searchable['kind'] = 'tag'): Searchable => ({ key: label, label, kind, path: `/x/${label}`, haystack: label.toLowerCase(), initials });
+const target = (label: string, initials: string, kind: Searchable['kind'] = 'tag'): Searchable => ({
+  key: label,
+  label,
+  kind,
+  path: `/x/${label}`,
+  haystack: label.toLowerCase(),
+  initials,
+});
 
 describe('quick jump ranking', () => {
-  const targets = [target('客户标签', 'khbq', 'page'), target('购买意向', 'gmyx', 'group'), target('高意向', 'gyx'), target('中意向', 'zyx'), target('VIP客户', 'vipkh')];
+  const targets = [
+    target('客户标签', 'khbq', 'page'),
+    target('购买意向', 'gmyx', 'group'),
+    target('高意向', 'gyx'),
+    target('中意向', 'zyx'),
+    target('VIP客户', 'vipkh'),
+  ];
 
   it('puts names that start with the text first, then names containing it, then pinyin initials', () => {
     expect(rankTargets(targets, '意向').map((t) => t.label)).toEqual(['高意向', '中意向', '购买意向']);
@@ -42,7 +55,17 @@ describe('reordering groups by drag', () => {
       { id: 'a', order: 2 },
       { id: 'b', order: 1 },
     ]);
-    expect(reorder([{ id: 'a', order: 3 }, { id: 'b', order: 2 }, { id: 'c', order: 1 }], 'a', 'b')).toEqual([
+    expect(
+      reorder(
+        [
+          { id: 'a', order: 3 },
+          { id: 'b', order: 2 },
+          { id: 'c', order: 1 },
+        ],
+        'a',
+        'b',
+      ),
+    ).toEqual([
       { id: 'b', order: 3 },
       { id: 'a', order: 2 },
     ]);

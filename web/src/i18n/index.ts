@@ -16,7 +16,10 @@ const namespacesOnDemand: BackendModule = {
     const load = namespaceFiles[`./${language}/${namespace}.json`];
     // A namespace one language does not have (English `errors`: the server already speaks it) is empty.
     if (!load) return done(null, {});
-    load().then((module) => done(null, module.default), (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), null));
+    load().then(
+      (module) => done(null, module.default),
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), null),
+    );
   },
 };
 
@@ -48,15 +51,18 @@ export async function switchLanguage(language: Language): Promise<void> {
 export function initI18n(): typeof i18next {
   const language = rememberedLanguage();
   document.documentElement.lang = language;
-  void i18next.use(namespacesOnDemand).use(initReactI18next).init({
-    lng: language,
-    fallbackLng: 'zh-CN',
-    defaultNS: 'common',
-    // The shell's strings are bundled; the rest come from `namespacesOnDemand`.
-    partialBundledLanguages: true,
-    ns: ['common'],
-    resources: { 'zh-CN': { common: zhCommon, errors: zhErrors }, 'en-US': { common: enCommon } },
-    interpolation: { escapeValue: false },
-  });
+  void i18next
+    .use(namespacesOnDemand)
+    .use(initReactI18next)
+    .init({
+      lng: language,
+      fallbackLng: 'zh-CN',
+      defaultNS: 'common',
+      // The shell's strings are bundled; the rest come from `namespacesOnDemand`.
+      partialBundledLanguages: true,
+      ns: ['common'],
+      resources: { 'zh-CN': { common: zhCommon, errors: zhErrors }, 'en-US': { common: enCommon } },
+      interpolation: { escapeValue: false },
+    });
   return i18next;
 }

@@ -1,4 +1,16 @@
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, FilterOutlined, HistoryOutlined, SafetyCertificateOutlined, SettingOutlined, SwapOutlined, TagsOutlined, TeamOutlined, UsergroupAddOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  FilterOutlined,
+  HistoryOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
+  SwapOutlined,
+  TagsOutlined,
+  TeamOutlined,
+  UsergroupAddOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MeDto } from '../api/session.js';
 
@@ -16,11 +28,21 @@ export const pages: PageEntry[] = [
   { path: '/stats', titleKey: 'nav.stats', icon: <BarChartOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/smart-groups', titleKey: 'nav.smartGroups', icon: <FilterOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/rule-groups', titleKey: 'nav.ruleGroups', icon: <ApartmentOutlined />, visible: (me) => me.abilities['strategy.manage'] === true },
-  { path: '/import-export', titleKey: 'nav.importExport', icon: <SwapOutlined />, visible: (me) => me.abilities['customer.update'] === true || me.abilities['customer.export'] === true },
+  {
+    path: '/import-export',
+    titleKey: 'nav.importExport',
+    icon: <SwapOutlined />,
+    visible: (me) => me.abilities['customer.update'] === true || me.abilities['customer.export'] === true,
+  },
   // Everyone has operations of their own to follow and undo; the server lists only those they may see.
   { path: '/operations', titleKey: 'nav.operations', icon: <HistoryOutlined />, visible: () => true },
   { path: '/audit', titleKey: 'nav.audit', icon: <AuditOutlined />, visible: (me) => me.abilities['audit.view'] === true },
-  { path: '/permissions', titleKey: 'nav.permissions', icon: <SafetyCertificateOutlined />, visible: (me) => me.abilities['role.manage'] === true || me.abilities['org.manage'] === true },
+  {
+    path: '/permissions',
+    titleKey: 'nav.permissions',
+    icon: <SafetyCertificateOutlined />,
+    visible: (me) => me.abilities['role.manage'] === true || me.abilities['org.manage'] === true,
+  },
   // Anyone may read the limits (the page shows them read-only), but only those who may change them get the entry.
   { path: '/settings', titleKey: 'nav.settings', icon: <SettingOutlined />, visible: (me) => me.abilities['corp.settings'] === true },
 ];

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Result, Skeleton, Space, Tag as Chip, Typography } from 'antd';
+import { App, Button, Card, Tag as Chip, Empty, Result, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../api/client.js';
@@ -80,12 +80,25 @@ export function CustomerTags({ me, externalUserid }: { me: MeDto; externalUserid
       {mine && me.abilities['personalTag.manage'] && (
         <Card size="small" title={t('personal')}>
           {personal.data?.map((tag) => (
-            <Chip.CheckableTag key={tag.tagId} checked={onMine.has(tag.tagId)} onChange={() => toggle(tag.tagId)} style={{ ...touch, border: '1px dashed #52c41a' }} aria-label={tag.name}>
+            <Chip.CheckableTag
+              key={tag.tagId}
+              checked={onMine.has(tag.tagId)}
+              onChange={() => toggle(tag.tagId)}
+              style={{ ...touch, border: '1px dashed #52c41a' }}
+              aria-label={tag.name}
+            >
               {tag.name}
             </Chip.CheckableTag>
           ))}
           <Space.Compact style={{ marginTop: 8, width: '100%' }}>
-            <NameInput aria-label={t('newPersonal')} placeholder={t('newPersonal')} max={settings.data?.limits.nameMaxLength ?? 16} value={newName} onChange={(e) => setNewName(e.target.value)} onPressEnter={createPersonal} />
+            <NameInput
+              aria-label={t('newPersonal')}
+              placeholder={t('newPersonal')}
+              max={settings.data?.limits.nameMaxLength ?? 16}
+              value={newName}
+              onChange={(e) => setNewName(e.target.value)}
+              onPressEnter={createPersonal}
+            />
             <Button icon={<PlusOutlined />} onClick={createPersonal} loading={library.createPersonal.isPending} aria-label={t('addPersonal')} />
           </Space.Compact>
         </Card>

@@ -6,7 +6,7 @@ import { checkName } from '../../../names/check-name.js';
 import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import { lockOrg } from '../../org/org.repo.js';
-import { appSnapshot, requireRange, type AppRow } from '../apps.repo.js';
+import { type AppRow, appSnapshot, requireRange } from '../apps.repo.js';
 
 /** An ordinary app to create, limited to its visible range. */
 export type CreateAppInput = { name: string; range: { departments: number[]; userids: string[] } };
@@ -26,7 +26,15 @@ export async function createApp(ctx: TxCtx, input: CreateAppInput): Promise<{ ap
   const secret = randomToken(43);
   const [row] = await ctx.tx
     .insert(apps)
-    .values({ corpId: ctx.corpId, appId: `ap${randomToken(14)}`, name, kind: 'app', secretHash: sha256(secret), rangeDepartments: range.departments, rangeUserids: range.userids })
+    .values({
+      corpId: ctx.corpId,
+      appId: `ap${randomToken(14)}`,
+      name,
+      kind: 'app',
+      secretHash: sha256(secret),
+      rangeDepartments: range.departments,
+      rangeUserids: range.userids,
+    })
     .returning();
   await recordEvent(ctx, { type: 'app.created', subjectType: 'app', subjectId: row!.appId, after: appSnapshot(row!) });
   return { app: row!, secret };

@@ -5,7 +5,7 @@ import { recordEvent } from '../../../events/record.js';
 import { randomToken, sha256 } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { clearAuthCache } from '../../auth/tokens.js';
-import { lockApp, type AppRow } from '../apps.repo.js';
+import { type AppRow, lockApp } from '../apps.repo.js';
 
 /**
  * Replaces an app's secret: the old one stops working (for gettoken and as a Bearer key) and the
@@ -23,7 +23,10 @@ export async function rotateAppSecret(ctx: TxCtx, input: { appId: string }): Pro
     .set({ secretHash: sha256(secret), rotatedAt: new Date() })
     .where(and(eq(apps.corpId, ctx.corpId), eq(apps.appId, app.appId)))
     .returning();
-  const revoked = await ctx.tx.delete(accessTokens).where(and(eq(accessTokens.corpId, ctx.corpId), eq(accessTokens.appId, app.appId))).returning({ tokenHash: accessTokens.tokenHash });
+  const revoked = await ctx.tx
+    .delete(accessTokens)
+    .where(and(eq(accessTokens.corpId, ctx.corpId), eq(accessTokens.appId, app.appId)))
+    .returning({ tokenHash: accessTokens.tokenHash });
   await recordEvent(ctx, { type: 'app.secret_rotated', subjectType: 'app', subjectId: app.appId, payload: { tokensRevoked: revoked.length } });
   // After commit: cleared any earlier, a request in between could cache the old secret again.
   afterCommit(ctx, clearAuthCache);

@@ -8,7 +8,7 @@ import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
 import { clearAuthCache } from '../../auth/tokens.js';
 import { lockOrg } from '../../org/org.repo.js';
-import { appSnapshot, lockApp, requireRange, type AppRow } from '../apps.repo.js';
+import { type AppRow, appSnapshot, lockApp, requireRange } from '../apps.repo.js';
 
 /** What to change on an app. */
 export type UpdateAppInput = { appId: string; name?: string; range?: { departments: number[]; userids: string[] } };
@@ -25,7 +25,10 @@ export async function updateApp(ctx: TxCtx, input: UpdateAppInput): Promise<AppR
   policy.authorize('org.manage');
   const name = checkOptionalName(input.name, { ...namedThings.app, path: 'body.name' });
   if (input.range && before.kind === 'customer_contact') {
-    throw new AppError('validation_failed', { message: 'The customer-contact app reaches the whole corp; it cannot be given a range.', details: [{ path: 'body.range', message: 'not for the customer-contact app' }] });
+    throw new AppError('validation_failed', {
+      message: 'The customer-contact app reaches the whole corp; it cannot be given a range.',
+      details: [{ path: 'body.range', message: 'not for the customer-contact app' }],
+    });
   }
   const range = input.range ? { departments: [...new Set(input.range.departments)], userids: [...new Set(input.range.userids)] } : undefined;
   if (range) await requireRange(ctx, range);

@@ -76,7 +76,10 @@ describe('evaluate: relation attributes (each clause on its own: some relation m
   });
 
   it('reads dates without a zone in the corp zone', () => {
-    const late = customerFacts({ now: testNow, follows: [{ userid: 'u', departmentIds: [], addTime: new Date('2026-03-19T23:00:00Z'), addWay: 0, state: '' }] });
+    const late = customerFacts({
+      now: testNow,
+      follows: [{ userid: 'u', departmentIds: [], addTime: new Date('2026-03-19T23:00:00Z'), addWay: 0, state: '' }],
+    });
     expect(holds('added:2026-03-20', late)).toBe(true);
     expect(holds('added:2026-03-20', { ...late, utcOffsetMinutes: 0 })).toBe(false);
   });

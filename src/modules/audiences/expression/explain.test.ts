@@ -27,7 +27,10 @@ describe('explain', () => {
   it('gives each node its AST path and canonical clause', () => {
     const x = explain(parseExpression('tag:#etA0000001 and not (city:上海 or gender:male)'), wang);
     expect(x).toMatchObject({ path: '', kind: 'all', held: false, clause: 'tag:etA0000001 and not (city:上海 or gender:male)' });
-    expect(x.children?.map((c) => [c.path, c.held])).toEqual([['all.0', false], ['all.1', false]]);
+    expect(x.children?.map((c) => [c.path, c.held])).toEqual([
+      ['all.0', false],
+      ['all.1', false],
+    ]);
     expect(x.children?.[1]?.children?.[0]?.children?.map((c) => [c.path, c.clause, c.held])).toEqual([
       ['all.1.not.any.0', 'city:上海', true],
       ['all.1.not.any.1', 'gender:male', false],

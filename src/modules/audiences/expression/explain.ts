@@ -1,7 +1,7 @@
 import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { CustomerFacts } from './facts.js';
 import { matchLeaf } from './match.js';
-import { printExpression, printLeaf, type PrintOptions } from './print.js';
+import { type PrintOptions, printExpression, printLeaf } from './print.js';
 
 /**
  * One node of "why is this customer in / out": the node's path in the AST (as in validation

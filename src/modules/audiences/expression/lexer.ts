@@ -13,7 +13,8 @@ const datePrefix = /\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:
 const escapes: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', n: '\n', r: '\r', t: '\t', '/': '/' };
 const space = /\s/u;
 
-const endsWord = (source: string, i: number) => i >= source.length || space.test(source[i] ?? '') || delimiters.has(source[i] ?? '') || source.startsWith('..', i);
+const endsWord = (source: string, i: number) =>
+  i >= source.length || space.test(source[i] ?? '') || delimiters.has(source[i] ?? '') || source.startsWith('..', i);
 
 function readString(source: string, start: number): Token {
   const quote = source[start];

@@ -1,8 +1,8 @@
 import type { AttrPredicate, EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
-import type { CustomerFacts, FollowFact } from './facts.js';
 import { dateInterval, defaultUtcOffsetMinutes, type Interval } from '../../../../contracts/audience-expression/time.js';
-import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 import { addWayCodes, codeName, genderCodes } from '../../../../contracts/audience-expression/vocabulary.js';
+import { windowInterval } from '../../../../contracts/audience-expression/window.js';
+import type { CustomerFacts, FollowFact } from './facts.js';
 
 /** Whether one leaf holds for a customer, and a short reason a person can read in "why in / out". */
 export type LeafMatch = { held: boolean; reason: string };
@@ -27,7 +27,10 @@ export function groupTags(tagGroups: ReadonlyMap<string, string>, groupId: strin
 function relations(f: CustomerFacts, test: (r: FollowFact) => boolean, show: (r: FollowFact) => string): LeafMatch {
   const hits = f.follows.filter(test);
   if (hits.length > 0) return { held: true, reason: `relation ${few(hits.map((r) => `${r.userid} (${show(r)})`))}` };
-  return { held: false, reason: f.follows.length === 0 ? 'no follow relations' : `no relation matches: ${few(f.follows.map((r) => `${r.userid} (${show(r)})`))}` };
+  return {
+    held: false,
+    reason: f.follows.length === 0 ? 'no follow relations' : `no relation matches: ${few(f.follows.map((r) => `${r.userid} (${show(r)})`))}`,
+  };
 }
 
 /** Whether `dept` is `root` or below it, walking up `parents` (the index tests its departments the same way). */
@@ -40,7 +43,10 @@ export function inSubtree(dept: number, root: number, parents: ReadonlyMap<numbe
 function value(f: CustomerFacts, field: 'province' | 'city' | 'region', wanted: readonly string[]): LeafMatch {
   // A customer without an own region is in every region of its followers' departments.
   const have = field === 'region' && f.regions ? f.regions : [f[field]];
-  const shown = have.filter((v) => v !== '').map((v) => JSON.stringify(v)).join(', ');
+  const shown = have
+    .filter((v) => v !== '')
+    .map((v) => JSON.stringify(v))
+    .join(', ');
   return { held: have.some((v) => wanted.includes(v)), reason: `${field} is ${shown === '' ? 'empty' : shown}` };
 }
 
@@ -48,7 +54,17 @@ const instant = (v: string, offset: number) => dateInterval(v, offset)?.start;
 
 // The value as the attribute's type (a date as its instant), undefined when it is not one.
 function typedValue(a: AttrPredicate, raw: unknown, offset: number): string | number | undefined {
-  return a.type === 'number' ? (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined) : a.type === 'date' ? (typeof raw === 'string' ? instant(raw, offset) : undefined) : typeof raw === 'string' ? raw : undefined;
+  return a.type === 'number'
+    ? typeof raw === 'number' && Number.isFinite(raw)
+      ? raw
+      : undefined
+    : a.type === 'date'
+      ? typeof raw === 'string'
+        ? instant(raw, offset)
+        : undefined
+      : typeof raw === 'string'
+        ? raw
+        : undefined;
 }
 
 /**
@@ -62,20 +78,30 @@ export function attrValueHolds(a: AttrPredicate, raw: unknown, offset: number): 
   if (a.op === 'exists') return raw !== undefined && raw !== null;
   const typed = typedValue(a, raw, offset);
   if (typed === undefined) return false;
-  const range = (v: string | number): Interval => (a.type === 'date' ? (dateInterval(String(v), offset) ?? { start: NaN, end: NaN }) : { start: Number(v), end: Number(v) });
+  const range = (v: string | number): Interval =>
+    a.type === 'date' ? (dateInterval(String(v), offset) ?? { start: NaN, end: NaN }) : { start: Number(v), end: Number(v) };
   const t = typed as number;
   const eq = (v: string | number) => (a.type === 'date' ? t >= range(v).start && t < range(v).end : typed === v);
   switch (a.op) {
-    case 'eq': return eq(a.value);
-    case 'ne': return !eq(a.value);
-    case 'in': return a.values.some(eq);
-    case 'contains': return typeof typed === 'string' && typed.includes(String(a.value));
+    case 'eq':
+      return eq(a.value);
+    case 'ne':
+      return !eq(a.value);
+    case 'in':
+      return a.values.some(eq);
+    case 'contains':
+      return typeof typed === 'string' && typed.includes(String(a.value));
     // A date literal is a whole day: `> 2026-01-01` starts the next day, `<= 2026-01-01` ends it.
-    case 'gt': return a.type === 'date' ? t >= range(a.value).end : t > Number(a.value);
-    case 'gte': return t >= range(a.value).start;
-    case 'lt': return t < range(a.value).start;
-    case 'lte': return a.type === 'date' ? t < range(a.value).end : t <= Number(a.value);
-    case 'between': return t >= range(a.from).start && (a.type === 'date' ? t < range(a.to).end : t <= Number(a.to));
+    case 'gt':
+      return a.type === 'date' ? t >= range(a.value).end : t > Number(a.value);
+    case 'gte':
+      return t >= range(a.value).start;
+    case 'lt':
+      return t < range(a.value).start;
+    case 'lte':
+      return a.type === 'date' ? t < range(a.value).end : t <= Number(a.value);
+    case 'between':
+      return t >= range(a.from).start && (a.type === 'date' ? t < range(a.to).end : t <= Number(a.to));
   }
 }
 
@@ -89,7 +115,9 @@ function matchAttr(a: AttrPredicate, f: CustomerFacts, offset: number): LeafMatc
 
 function matchEvent(e: EventPredicate, f: CustomerFacts, offset: number): LeafMatch {
   const span = e.window ? windowInterval(e.window, f.now.getTime(), offset) : { start: -Infinity, end: Infinity };
-  const n = f.events.filter((x) => x.type === e.type && (e.target === undefined || x.target === e.target) && x.at.getTime() >= span.start && x.at.getTime() < span.end).length;
+  const n = f.events.filter(
+    (x) => x.type === e.type && (e.target === undefined || x.target === e.target) && x.at.getTime() >= span.start && x.at.getTime() < span.end,
+  ).length;
   const count = e.count ?? { op: 'gte', n: 1 };
   const held = count.op === 'gte' ? n >= count.n : count.op === 'lte' ? n <= count.n : n === count.n;
   return { held, reason: `${n} matching event${n === 1 ? '' : 's'}; needs ${{ gte: '≥', lte: '≤', eq: '=' }[count.op]} ${count.n}` };
@@ -116,18 +144,42 @@ export function matchLeaf(leaf: Leaf, f: CustomerFacts): LeafMatch {
     if (leaf.group.has === 'none') return { held: had.length === 0, reason: has };
     return { held: missing.length === 0, reason: missing.length === 0 ? `has all ${members.length} tags` : `lacks ${few(missing)}` };
   }
-  if ('addWay' in leaf) return relations(f, (r) => leaf.addWay.includes(r.addWay), (r) => codeName(addWayCodes, r.addWay) ?? `add_way ${r.addWay}`);
-  if ('state' in leaf) return relations(f, (r) => leaf.state.includes(r.state), (r) => `state ${JSON.stringify(r.state)}`);
-  if ('follower' in leaf) return relations(f, (r) => leaf.follower.includes(r.userid), () => 'follows');
+  if ('addWay' in leaf)
+    return relations(
+      f,
+      (r) => leaf.addWay.includes(r.addWay),
+      (r) => codeName(addWayCodes, r.addWay) ?? `add_way ${r.addWay}`,
+    );
+  if ('state' in leaf)
+    return relations(
+      f,
+      (r) => leaf.state.includes(r.state),
+      (r) => `state ${JSON.stringify(r.state)}`,
+    );
+  if ('follower' in leaf)
+    return relations(
+      f,
+      (r) => leaf.follower.includes(r.userid),
+      () => 'follows',
+    );
   if ('added' in leaf) {
     const span = windowInterval(leaf.added, f.now.getTime(), offset);
-    return relations(f, (r) => r.addTime.getTime() >= span.start && r.addTime.getTime() < span.end, (r) => `added ${local(r.addTime, offset)}`);
+    return relations(
+      f,
+      (r) => r.addTime.getTime() >= span.start && r.addTime.getTime() < span.end,
+      (r) => `added ${local(r.addTime, offset)}`,
+    );
   }
   if ('department' in leaf) {
     const parents = f.departmentParents;
-    if (!parents && leaf.department.some((d) => d.subtree)) throw new Error('dept:N+ needs CustomerFacts.departmentParents; did you forget to load the department tree?');
+    if (!parents && leaf.department.some((d) => d.subtree))
+      throw new Error('dept:N+ needs CustomerFacts.departmentParents; did you forget to load the department tree?');
     const test = (dept: number) => leaf.department.some((d) => dept === d.id || (d.subtree && parents !== undefined && inSubtree(dept, d.id, parents)));
-    return relations(f, (r) => r.departmentIds.some(test), (r) => `departments ${r.departmentIds.join(', ') || 'none'}`);
+    return relations(
+      f,
+      (r) => r.departmentIds.some(test),
+      (r) => `departments ${r.departmentIds.join(', ') || 'none'}`,
+    );
   }
   if ('province' in leaf) return value(f, 'province', leaf.province);
   if ('city' in leaf) return value(f, 'city', leaf.city);

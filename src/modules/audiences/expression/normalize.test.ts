@@ -20,14 +20,43 @@ describe('normalize', () => {
     ['does not push negation inward', { not: { all: [b, a] } }, { not: { all: [a, b] } }],
     ['dedupes identical children', { any: [a, b, a] }, { any: [a, b] }],
     ['dedupes down to one child', { all: [a, { not: { not: a } }] }, a],
-    ['dedupes regardless of key order', { all: [{ group: { has: 'any', id: 'g' } } as Expr, { group: { id: 'g', has: 'any' } }] }, { group: { id: 'g', has: 'any' } }],
-    ['sorts siblings: leaves by kind, then not, then groups', { all: [{ any: [a, b] }, { not: a }, { event: { type: 'x.y' } }, b, a, { region: ['华东'] }] }, { all: [a, b, { region: ['华东'] }, { event: { type: 'x.y' } }, { not: a }, { any: [a, b] }] }],
+    [
+      'dedupes regardless of key order',
+      { all: [{ group: { has: 'any', id: 'g' } } as Expr, { group: { id: 'g', has: 'any' } }] },
+      { group: { id: 'g', has: 'any' } },
+    ],
+    [
+      'sorts siblings: leaves by kind, then not, then groups',
+      { all: [{ any: [a, b] }, { not: a }, { event: { type: 'x.y' } }, b, a, { region: ['华东'] }] },
+      { all: [a, b, { region: ['华东'] }, { event: { type: 'x.y' } }, { not: a }, { any: [a, b] }] },
+    ],
     ['sorts and dedupes list values', { city: ['杭州', '上海', '杭州'] }, { city: ['上海', '杭州'] }],
     ['sorts numeric codes numerically', { addWay: [202, 10, 2, 10] }, { addWay: [2, 10, 202] }],
-    ['sorts departments by id, then subtree', { department: [{ id: 5, subtree: false }, { id: 3, subtree: true }, { id: 3, subtree: false }, { id: 5, subtree: false }] }, { department: [{ id: 3, subtree: false }, { id: 3, subtree: true }, { id: 5, subtree: false }] }],
+    [
+      'sorts departments by id, then subtree',
+      {
+        department: [
+          { id: 5, subtree: false },
+          { id: 3, subtree: true },
+          { id: 3, subtree: false },
+          { id: 5, subtree: false },
+        ],
+      },
+      {
+        department: [
+          { id: 3, subtree: false },
+          { id: 3, subtree: true },
+          { id: 5, subtree: false },
+        ],
+      },
+    ],
     ['drops the default count', { event: { type: 'link.clicked', count: { op: 'gte', n: 1 } } }, { event: { type: 'link.clicked' } }],
     ['keeps another count', { event: { type: 'link.clicked', count: { op: 'gte', n: 2 } } }, { event: { type: 'link.clicked', count: { op: 'gte', n: 2 } } }],
-    ['sorts attribute values and turns -0 into 0', { attr: { name: 'n', type: 'number', op: 'in', values: [3, -0, 1, 3] } }, { attr: { name: 'n', type: 'number', op: 'in', values: [0, 1, 3] } }],
+    [
+      'sorts attribute values and turns -0 into 0',
+      { attr: { name: 'n', type: 'number', op: 'in', values: [3, -0, 1, 3] } },
+      { attr: { name: 'n', type: 'number', op: 'in', values: [0, 1, 3] } },
+    ],
   ])('%s', (_, input, expected) => {
     expect(normalize(input)).toEqual(expected);
   });

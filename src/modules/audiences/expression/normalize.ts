@@ -1,16 +1,20 @@
-import { leafKinds, type Expr, type Leaf, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
+import { type Expr, type Leaf, type LeafKind, leafKinds } from '../../../../contracts/audience-expression/ast.js';
 
 /** JSON with object keys sorted: equal expressions give equal keys whatever their key order. */
 export function canonicalKey(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalKey(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalKey(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-const compare = (a: string | number, b: string | number) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+const compare = (a: string | number, b: string | number) =>
+  typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 const zero = <T>(v: T): T => (Object.is(v, -0) ? (0 as T) : v);
 
 // Sorted and deduplicated: a list is a set, and its order must not change the canonical text.

@@ -1,8 +1,8 @@
 import type { Expr, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
-import { tokenize, type Token } from './lexer.js';
-import { SyntaxProblem } from './syntax-error.js';
-import { durationPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 import { isDateLiteral } from '../../../../contracts/audience-expression/time.js';
+import { durationPattern } from '../../../../contracts/audience-expression/vocabulary.js';
+import { type Token, tokenize } from './lexer.js';
+import { SyntaxProblem } from './syntax-error.js';
 
 /** A tag or group written by name, waiting for the resolver to fill in the node's id. */
 export type PendingName = { offset: number; text: string } & ({ kind: 'tag'; node: { tag: string } } | { kind: 'group'; node: { group: { id: string } } });

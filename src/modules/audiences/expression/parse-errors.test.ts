@@ -37,7 +37,11 @@ describe('parseExpression: errors point at the column', () => {
     ['group:etG1234567:some', "expected any, all or none after the group's ':'", 18],
     ['group:不存在:any', "unknown group '不存在'", 7],
     ['gender:robot', "unknown gender 'robot'; expected unknown, male, female or a number", 8],
-    ['source:teleport', "unknown source 'teleport'; expected unknown, scan, search, card, group, contacts, wechat, service, email, channels, colleague, assigned or a number", 8],
+    [
+      'source:teleport',
+      "unknown source 'teleport'; expected unknown, scan, search, card, group, contacts, wechat, service, email, channels, colleague, assigned or a number",
+      8,
+    ],
     ['dept:3++', "a department is its id, with + for its subtree (dept:3+), not '3++'", 6],
     ['added:within(30x)', "expected a duration such as 30d or 12h after 'within('", 14],
     ['added:2026-02-30..2026-03-01', "'2026-02-30' is not a calendar date", 7],

@@ -1,12 +1,20 @@
 import type { AttrPredicate, EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
-import type { Token } from './lexer.js';
-import { parseRange, type Cursor } from './parse-cursor.js';
 import { isDateLiteral } from '../../../../contracts/audience-expression/time.js';
 import { numberPattern } from '../../../../contracts/audience-expression/vocabulary.js';
+import type { Token } from './lexer.js';
+import { type Cursor, parseRange } from './parse-cursor.js';
 
 type AttrType = AttrPredicate['type'];
 const attrTypes: AttrType[] = ['string', 'number', 'date', 'enum'];
-const comparisons: Record<string, 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains'> = { '=': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', '~': 'contains' };
+const comparisons: Record<string, 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains'> = {
+  '=': 'eq',
+  '!=': 'ne',
+  '>': 'gt',
+  '>=': 'gte',
+  '<': 'lt',
+  '<=': 'lte',
+  '~': 'contains',
+};
 
 /**
  * `attr.NAME[::TYPE] OP …`. Without `::TYPE` the literals decide: all numbers → number, all dates →

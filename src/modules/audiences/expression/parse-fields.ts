@@ -1,8 +1,8 @@
 import type { Expr, Leaf } from '../../../../contracts/audience-expression/ast.js';
-import type { Token } from './lexer.js';
-import { parseAttr, parseEvent } from './parse-facts.js';
-import { parseWindow, type Cursor } from './parse-cursor.js';
 import { addWayCodes, fieldNames, genderCodes, idPattern } from '../../../../contracts/audience-expression/vocabulary.js';
+import type { Token } from './lexer.js';
+import { type Cursor, parseWindow } from './parse-cursor.js';
+import { parseAttr, parseEvent } from './parse-facts.js';
 
 // Field spellings, including aliases, mapped to the parser of what follows the field name.
 const fields: Record<string, (c: Cursor, field: Token) => Leaf> = {
@@ -94,7 +94,7 @@ function parseTag(c: Cursor): Leaf {
 function parseGroup(c: Cursor): Leaf {
   c.expectOp(':', "after 'group'");
   const ref = reference(c, 'group:');
-  c.expectOp(':', "after the group, then any, all or none (group:ID:any)");
+  c.expectOp(':', 'after the group, then any, all or none (group:ID:any)');
   const has = c.acceptWord('any', 'all', 'none') ?? c.fail(c.peek(), "expected any, all or none after the group's ':'");
   const node = { group: { id: 'id' in ref ? ref.id : '', has: has.text.toLowerCase() as 'any' | 'all' | 'none' } };
   if ('name' in ref) c.pending.push({ kind: 'group', text: ref.name, offset: ref.offset, node });

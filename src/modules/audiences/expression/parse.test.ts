@@ -44,7 +44,15 @@ describe('parseExpression: conditions', () => {
     ['follower in (zhangsan, "li si")', { follower: ['zhangsan', 'li si'] }],
     ['dept:3', { department: [{ id: 3, subtree: false }] }],
     ['dept:3+', { department: [{ id: 3, subtree: true }] }],
-    ['dept in (3+, 5)', { department: [{ id: 3, subtree: true }, { id: 5, subtree: false }] }],
+    [
+      'dept in (3+, 5)',
+      {
+        department: [
+          { id: 3, subtree: true },
+          { id: 5, subtree: false },
+        ],
+      },
+    ],
     ['department:7', { department: [{ id: 7, subtree: false }] }],
     ['attr.level>=3', { attr: { name: 'level', type: 'number', op: 'gte', value: 3 } }],
     ['attr.level = -1.5', { attr: { name: 'level', type: 'number', op: 'eq', value: -1.5 } }],
@@ -67,10 +75,19 @@ describe('parseExpression: conditions', () => {
     ['attr."会员 等级"=3', { attr: { name: '会员 等级', type: 'number', op: 'eq', value: 3 } }],
     ['ATTR.Level>2', { attr: { name: 'Level', type: 'number', op: 'gt', value: 2 } }],
     ['event:link.clicked', { event: { type: 'link.clicked' } }],
-    ['event:link.clicked(target=p1, count>=2, within=7d)', { event: { type: 'link.clicked', target: 'p1', count: { op: 'gte', n: 2 }, window: { within: { amount: 7, unit: 'd' } } } }],
+    [
+      'event:link.clicked(target=p1, count>=2, within=7d)',
+      { event: { type: 'link.clicked', target: 'p1', count: { op: 'gte', n: 2 }, window: { within: { amount: 7, unit: 'd' } } } },
+    ],
     ['event:live.attended(target="直播 0401")', { event: { type: 'live.attended', target: '直播 0401' } }],
-    ['event:message.sent(target=退款, count=0, at=2026-03-01..2026-03-31)', { event: { type: 'message.sent', target: '退款', count: { op: 'eq', n: 0 }, window: { from: '2026-03-01', to: '2026-03-31' } } }],
-    ['event:moment.liked(count<=3, within=24h)', { event: { type: 'moment.liked', count: { op: 'lte', n: 3 }, window: { within: { amount: 24, unit: 'h' } } } }],
+    [
+      'event:message.sent(target=退款, count=0, at=2026-03-01..2026-03-31)',
+      { event: { type: 'message.sent', target: '退款', count: { op: 'eq', n: 0 }, window: { from: '2026-03-01', to: '2026-03-31' } } },
+    ],
+    [
+      'event:moment.liked(count<=3, within=24h)',
+      { event: { type: 'moment.liked', count: { op: 'lte', n: 3 }, window: { within: { amount: 24, unit: 'h' } } } },
+    ],
     ['EVENT:Link.Clicked', { event: { type: 'link.clicked' } }],
     ['TAG:#a', a],
     // A keyword in a value position is a value.
@@ -97,7 +114,14 @@ describe('parseExpression: precedence (not > and > or) and grouping', () => {
     ['tag:#a\n  and\ttag:#b', { all: [a, b] }],
     [
       '(tag:购房意向 or tag:看房) and region:华东 and not tag:投诉客户 and added:within(30d)',
-      { all: [{ any: [{ tag: 'etBuy0000001' }, { tag: 'etSee0000001' }] }, { region: ['华东'] }, { not: { tag: 'etCmp0000001' } }, { added: { within: { amount: 30, unit: 'd' } } }] },
+      {
+        all: [
+          { any: [{ tag: 'etBuy0000001' }, { tag: 'etSee0000001' }] },
+          { region: ['华东'] },
+          { not: { tag: 'etCmp0000001' } },
+          { added: { within: { amount: 30, unit: 'd' } } },
+        ],
+      },
     ],
   ])('%s', (text, expected) => {
     expect(parse(text)).toEqual(expected);

@@ -1,7 +1,7 @@
-import { leafKinds, type Expr, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
+import { type Expr, type LeafKind, leafKinds } from '../../../../contracts/audience-expression/ast.js';
 import { Cursor } from './parse-cursor.js';
 import { parsePredicate } from './parse-fields.js';
-import { SyntaxProblem, textError, type TextProblem } from './syntax-error.js';
+import { SyntaxProblem, type TextProblem, textError } from './syntax-error.js';
 import { checkExpression, type ExpressionIssue } from './validate.js';
 
 /** A tag written by name: `看房` → `{ name: '看房' }`, `客户等级/A级` → `{ group: '客户等级', name: 'A级' }`. */
@@ -57,7 +57,8 @@ function parseUnary(c: Cursor, depth: number): Expr {
   }
   if (c.acceptOp('(')) {
     const inner = parseOr(c, depth + 1);
-    if (!c.acceptOp(')')) c.fail(c.peek(), `expected ')' to close the '(' of column ${[...c.source.slice(c.source.lastIndexOf('\n', start.start) + 1, start.start)].length + 1}`);
+    if (!c.acceptOp(')'))
+      c.fail(c.peek(), `expected ')' to close the '(' of column ${[...c.source.slice(c.source.lastIndexOf('\n', start.start) + 1, start.start)].length + 1}`);
     return inner;
   }
   return parsePredicate(c);
@@ -79,13 +80,18 @@ function resolveNames(c: Cursor, resolver: NameResolver | undefined): TextProble
       continue;
     }
     const slash = p.text.indexOf('/');
-    const ref = slash > 0 && slash < p.text.length - 1 ? { group: p.text.slice(0, slash), name: p.text.slice(slash + 1), text: p.text } : { name: p.text, text: p.text };
+    const ref =
+      slash > 0 && slash < p.text.length - 1 ? { group: p.text.slice(0, slash), name: p.text.slice(slash + 1), text: p.text } : { name: p.text, text: p.text };
     const ids = [...new Set(p.kind === 'tag' ? (resolver?.tag?.(ref) ?? []) : (resolver?.group?.(p.text) ?? []))];
     if (ids.length === 1) {
       if (p.kind === 'tag') p.node.tag = ids[0] as string;
       else p.node.group.id = ids[0] as string;
     } else if (ids.length === 0) problems.push({ offset: p.offset, message: `unknown ${p.kind} '${p.text}'` });
-    else problems.push({ offset: p.offset, message: `'${p.text}' names ${ids.length} ${p.kind}s; write it ${p.kind === 'tag' && !('group' in ref) ? 'as "group/name" or ' : ''}by id` });
+    else
+      problems.push({
+        offset: p.offset,
+        message: `'${p.text}' names ${ids.length} ${p.kind}s; write it ${p.kind === 'tag' && !('group' in ref) ? 'as "group/name" or ' : ''}by id`,
+      });
   }
   return problems;
 }
@@ -108,7 +114,22 @@ function textMessage(issue: ExpressionIssue): string {
   const key = [...issue.path].reverse().find((k): k is LeafKind => typeof k === 'string' && (leafKinds as string[]).includes(k));
   return key ? `${textFieldNames[key]}: ${issue.message}` : issue.message;
 }
-const textFieldNames: Record<LeafKind, string> = { tag: 'tag', group: 'group', addWay: 'source', state: 'state', added: 'added', province: 'province', city: 'city', region: 'region', gender: 'gender', company: 'company', follower: 'follower', department: 'dept', attr: 'attr', event: 'event' };
+const textFieldNames: Record<LeafKind, string> = {
+  tag: 'tag',
+  group: 'group',
+  addWay: 'source',
+  state: 'state',
+  added: 'added',
+  province: 'province',
+  city: 'city',
+  region: 'region',
+  gender: 'gender',
+  company: 'company',
+  follower: 'follower',
+  department: 'dept',
+  attr: 'attr',
+  event: 'event',
+};
 
 /**
  * Parses the text syntax into a validated expression (see the grammar in README.md beside this
@@ -118,7 +139,8 @@ const textFieldNames: Record<LeafKind, string> = { tag: 'tag', group: 'group', a
  * // → { all: [{ any: [{ tag: 'etBuy…' }, { tag: 'etSee…' }] }, { not: { tag: 'etComplaint…' } }] }
  */
 export function parseExpression(source: string, opts: ParseOptions = {}): Expr {
-  if (source.length > maxExpressionText) throw textError(source, [{ offset: maxExpressionText, message: `the expression is longer than ${maxExpressionText} characters` }], opts.path);
+  if (source.length > maxExpressionText)
+    throw textError(source, [{ offset: maxExpressionText, message: `the expression is longer than ${maxExpressionText} characters` }], opts.path);
   try {
     const c = new Cursor(source);
     if (c.peek().kind === 'end') c.fail(c.peek(), 'expected a condition; the expression is empty');

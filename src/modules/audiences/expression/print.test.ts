@@ -23,7 +23,15 @@ describe('printExpression', () => {
     [{ gender: [2, 0] }, 'gender in (unknown, female)'],
     [{ company: { op: 'contains', value: '科技' } }, 'company~科技'],
     [{ company: { op: 'eq', value: '' } }, 'company:""'],
-    [{ department: [{ id: 5, subtree: false }, { id: 3, subtree: true }] }, 'dept in (3+, 5)'],
+    [
+      {
+        department: [
+          { id: 5, subtree: false },
+          { id: 3, subtree: true },
+        ],
+      },
+      'dept in (3+, 5)',
+    ],
     [{ attr: { name: 'level', type: 'number', op: 'gte', value: 3 } }, 'attr.level>=3'],
     [{ attr: { name: 'level', type: 'number', op: 'lt', value: 1e21 } }, 'attr.level<1e+21'],
     [{ attr: { name: 'code', type: 'string', op: 'eq', value: '007' } }, 'attr.code="007"'],
@@ -32,12 +40,18 @@ describe('printExpression', () => {
     [{ attr: { name: '会员 等级', type: 'number', op: 'exists' } }, 'attr."会员 等级"::number exists'],
     [{ attr: { name: 'note', type: 'string', op: 'contains', value: 'say "hi"\n' } }, 'attr.note~"say \\"hi\\"\\n"'],
     [{ event: { type: 'link.clicked', count: { op: 'gte', n: 1 } } }, 'event:link.clicked'],
-    [{ event: { type: 'link.clicked', target: 'p1', count: { op: 'gte', n: 2 }, window: { within: { amount: 7, unit: 'd' } } } }, 'event:link.clicked(target=p1, count>=2, within=7d)'],
+    [
+      { event: { type: 'link.clicked', target: 'p1', count: { op: 'gte', n: 2 }, window: { within: { amount: 7, unit: 'd' } } } },
+      'event:link.clicked(target=p1, count>=2, within=7d)',
+    ],
     [{ event: { type: 'live.attended', target: '直播 0401', window: { from: '2026-04-01' } } }, 'event:live.attended(target="直播 0401", at=2026-04-01..)'],
     // Canonical: sorted, flattened, grouping spelled out with parentheses.
     [{ any: [{ tag: 'etTagC00001' }, { all: [{ tag: 'etTagB00001' }, { tag: 'etTagA00001' }] }] }, 'tag:etTagC00001 or (tag:etTagA00001 and tag:etTagB00001)'],
     [{ not: { any: [{ tag: 'etTagA00001' }, { city: ['上海'] }] } }, 'not (tag:etTagA00001 or city:上海)'],
-    [{ all: [{ any: [{ tag: 'etTagB00001' }, { tag: 'etTagA00001' }] }, { not: { tag: 'etTagX00001' } }, { region: ['华东'] }] }, 'region:华东 and not tag:etTagX00001 and (tag:etTagA00001 or tag:etTagB00001)'],
+    [
+      { all: [{ any: [{ tag: 'etTagB00001' }, { tag: 'etTagA00001' }] }, { not: { tag: 'etTagX00001' } }, { region: ['华东'] }] },
+      'region:华东 and not tag:etTagX00001 and (tag:etTagA00001 or tag:etTagB00001)',
+    ],
   ])('%j → %s', (e, text) => {
     expect(printExpression(e)).toBe(text);
   });

@@ -1,7 +1,7 @@
 import type { AttrPredicate, EventPredicate, Expr, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
+import { addWayCodes, codeName, genderCodes, idPattern, numberPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 import { tokenize } from './lexer.js';
 import { normalize } from './normalize.js';
-import { addWayCodes, codeName, genderCodes, idPattern, numberPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 
 /**
  * Options of `printExpression`: labels print tags and groups by name (`tag:"客户等级/A级"`) for

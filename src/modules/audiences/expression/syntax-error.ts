@@ -5,7 +5,8 @@ export type TextLocation = { line: number; column: number; excerpt: string };
 
 // East Asian wide characters take two cells in a terminal, so the caret under 购房意向 needs two
 // spaces per character to land where the eye expects it.
-const wide = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{20000}-\u{3FFFD}]/u;
+const wide =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{20000}-\u{3FFFD}]/u;
 const cells = (chars: readonly string[]) => chars.reduce((n, c) => n + (wide.test(c) ? 2 : 1), 0);
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { AttrPredicate, Expr, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
-import { customerFacts, type CustomerFacts } from './facts.js';
-import type { NameResolver } from './parse.js';
 import { dateInterval } from '../../../../contracts/audience-expression/time.js';
+import { type CustomerFacts, customerFacts } from './facts.js';
+import type { NameResolver } from './parse.js';
 
 /**
  * fast-check generators for the expression tests. `wild` draws awkward strings (keywords, quotes,
@@ -16,18 +16,59 @@ export const testNow = new Date('2026-04-01T00:00:00+08:00');
 /** The tag ids `pool` expressions and generated customers share. */
 export const poolTags = ['etTagA00001', 'etTagB00001', 'etTagC00001', 'etTagD00001', 'etTagE00001'];
 /** Tag → group of the pool; group etGrpZ00001 has no tags, so its any / all / none are exercised. */
-export const poolGroups = new Map([['etTagA00001', 'etGrpX00001'], ['etTagB00001', 'etGrpX00001'], ['etTagC00001', 'etGrpY00001']]);
+export const poolGroups = new Map([
+  ['etTagA00001', 'etGrpX00001'],
+  ['etTagB00001', 'etGrpX00001'],
+  ['etTagC00001', 'etGrpY00001'],
+]);
 const poolGroupIds = ['etGrpX00001', 'etGrpY00001', 'etGrpZ00001'];
 const userids = ['zhangsan', 'lisi', 'wangwu'];
 const places = ['上海', '杭州', '北京', ''];
 const eventTypes = ['link.clicked', 'live.attended', 'moment.liked', 'message.sent'];
-const tricky = ['and', 'OR', 'not', 'in', 'exists', '2026-01-01', '2026-01-01T09:00', '1', '-3.5', '1e+21', 'a..b', 'a.', '.a', 'a b', 'x"y', "it's", 'back\\slash', 'tag:x', '#x', '(', '购房意向', '客户等级/A级', '（全角）', '', 'etAJ2GCAAAXtWyujaWJ', 'students', '\n\t', '\u0001', '3+', '“引号”', '😀'];
+const tricky = [
+  'and',
+  'OR',
+  'not',
+  'in',
+  'exists',
+  '2026-01-01',
+  '2026-01-01T09:00',
+  '1',
+  '-3.5',
+  '1e+21',
+  'a..b',
+  'a.',
+  '.a',
+  'a b',
+  'x"y',
+  "it's",
+  'back\\slash',
+  'tag:x',
+  '#x',
+  '(',
+  '购房意向',
+  '客户等级/A级',
+  '（全角）',
+  '',
+  'etAJ2GCAAAXtWyujaWJ',
+  'students',
+  '\n\t',
+  '\u0001',
+  '3+',
+  '“引号”',
+  '😀',
+];
 
 const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: 1, maxLength: 3 });
 
 function text(mode: Mode, pool: readonly string[]): fc.Arbitrary<string> {
   if (mode === 'pool') return fc.constantFrom(...pool);
-  return fc.oneof(fc.string({ maxLength: 10 }), fc.string({ unit: 'grapheme', maxLength: 5 }), fc.string({ unit: 'binary', maxLength: 5 }), fc.constantFrom(...tricky));
+  return fc.oneof(
+    fc.string({ maxLength: 10 }),
+    fc.string({ unit: 'grapheme', maxLength: 5 }),
+    fc.string({ unit: 'binary', maxLength: 5 }),
+    fc.constantFrom(...tricky),
+  );
 }
 
 /** A valid ISO date or date-time literal, in 2026 for `pool`, 1990–2060 otherwise. */
@@ -35,7 +76,12 @@ export function dateLiteralArbitrary(mode: Mode): fc.Arbitrary<string> {
   const two = (n: number) => String(n).padStart(2, '0');
   const year = mode === 'pool' ? fc.constant(2026) : fc.integer({ min: 1990, max: 2060 });
   const month = mode === 'pool' ? fc.integer({ min: 2, max: 4 }) : fc.integer({ min: 1, max: 12 });
-  const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.option(fc.integer({ min: 0, max: 59 })), fc.constantFrom('', 'Z', '+08:00', '-05:30'));
+  const time = fc.tuple(
+    fc.integer({ min: 0, max: 23 }),
+    fc.integer({ min: 0, max: 59 }),
+    fc.option(fc.integer({ min: 0, max: 59 })),
+    fc.constantFrom('', 'Z', '+08:00', '-05:30'),
+  );
   return fc.tuple(year, month, fc.integer({ min: 1, max: 28 }), fc.option(time)).map(([y, m, d, t]) => {
     const date = `${y}-${two(m)}-${two(d)}`;
     return t ? `${date}T${two(t[0])}:${two(t[1])}${t[2] === null ? '' : `:${two(t[2])}`}${t[3]}` : date;
@@ -46,10 +92,17 @@ const start = (d: string) => dateInterval(d)?.start ?? 0;
 const ordered = (a: fc.Arbitrary<string>) => fc.tuple(a, a).map(([x, y]) => (start(x) <= start(y) ? [x, y] : [y, x]) as [string, string]);
 
 function windowArbitrary(mode: Mode): fc.Arbitrary<TimeWindow> {
-  const within = fc.oneof(fc.record({ amount: fc.integer({ min: 1, max: mode === 'pool' ? 60 : 3650 }), unit: fc.constant('d' as const) }), fc.record({ amount: fc.integer({ min: 1, max: mode === 'pool' ? 1500 : 87_600 }), unit: fc.constant('h' as const) }));
-  const range = fc.tuple(ordered(dateLiteralArbitrary(mode)), fc.constantFrom('both', 'from', 'to', 'same')).map(([[from, to], which]): TimeWindow =>
-    which === 'both' ? { from, to } : which === 'from' ? { from } : which === 'to' ? { to } : { from, to: from });
-  return fc.oneof(within.map((w) => ({ within: w })), range);
+  const within = fc.oneof(
+    fc.record({ amount: fc.integer({ min: 1, max: mode === 'pool' ? 60 : 3650 }), unit: fc.constant('d' as const) }),
+    fc.record({ amount: fc.integer({ min: 1, max: mode === 'pool' ? 1500 : 87_600 }), unit: fc.constant('h' as const) }),
+  );
+  const range = fc
+    .tuple(ordered(dateLiteralArbitrary(mode)), fc.constantFrom('both', 'from', 'to', 'same'))
+    .map(([[from, to], which]): TimeWindow => (which === 'both' ? { from, to } : which === 'from' ? { from } : which === 'to' ? { to } : { from, to: from }));
+  return fc.oneof(
+    within.map((w) => ({ within: w })),
+    range,
+  );
 }
 
 function attrArbitrary(mode: Mode): fc.Arbitrary<AttrPredicate> {
@@ -78,11 +131,14 @@ function attrArbitrary(mode: Mode): fc.Arbitrary<AttrPredicate> {
 export function leafArbitrary(mode: Mode): fc.Arbitrary<Leaf> {
   const id = mode === 'pool' ? fc.constantFrom(...poolTags) : text('wild', []).filter((s) => s !== '');
   const count = fc.record({ op: fc.constantFrom('gte' as const, 'lte' as const, 'eq' as const), n: fc.integer({ min: 0, max: 4 }) });
-  const eventType = mode === 'pool' ? fc.constantFrom(...eventTypes) : fc.oneof(fc.constantFrom(...eventTypes), fc.stringMatching(/^[a-z][a-z0-9_]{0,3}\.[a-z][a-z_]{0,3}$/));
+  const eventType =
+    mode === 'pool' ? fc.constantFrom(...eventTypes) : fc.oneof(fc.constantFrom(...eventTypes), fc.stringMatching(/^[a-z][a-z0-9_]{0,3}\.[a-z][a-z_]{0,3}$/));
   const event = fc.record({ type: eventType, target: text(mode, ['p1', 'p2']), count, window: windowArbitrary(mode) }, { requiredKeys: ['type'] });
   return fc.oneof(
     id.map((tag) => ({ tag })),
-    fc.record({ id: mode === 'pool' ? fc.constantFrom(...poolGroupIds) : id, has: fc.constantFrom('any' as const, 'all' as const, 'none' as const) }).map((group) => ({ group })),
+    fc
+      .record({ id: mode === 'pool' ? fc.constantFrom(...poolGroupIds) : id, has: fc.constantFrom('any' as const, 'all' as const, 'none' as const) })
+      .map((group) => ({ group })),
     list(fc.constantFrom(0, 1, 2, 3, 201, 202, 7, 999)).map((addWay) => ({ addWay })),
     list(text(mode, ['', '展会', '官网'])).map((state) => ({ state })),
     windowArbitrary(mode).map((added) => ({ added })),
@@ -115,12 +171,52 @@ export function exprArbitrary(mode: Mode, leaf: fc.Arbitrary<Leaf> = leafArbitra
 /** A customer drawn from the same pools, with relations, events and attributes near `testNow`. */
 export function factsArbitrary(): fc.Arbitrary<CustomerFacts> {
   const near = fc.integer({ min: -90 * 24, max: 24 }).map((h) => new Date(testNow.getTime() + h * 3_600_000));
-  const follow = fc.record({ userid: fc.constantFrom(...userids), departmentIds: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 2 }), addTime: near, addWay: fc.constantFrom(0, 1, 2, 201), state: fc.constantFrom('', '展会', '官网'), tags: fc.subarray(poolTags) });
-  const event = fc.record({ type: fc.constantFrom(...eventTypes), target: fc.constantFrom('p1', 'p2', undefined), at: near }).map(({ target, ...e }) => (target === undefined ? e : { ...e, target }));
-  const attributes = fc.record({ level: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant('3'), fc.constant(null)), tier: fc.constantFrom('gold', 'silver', 'VIP'), birthday: dateLiteralArbitrary('pool'), note: fc.constantFrom('VIP客户', 'gold', '') }, { requiredKeys: [] });
+  const follow = fc.record({
+    userid: fc.constantFrom(...userids),
+    departmentIds: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 2 }),
+    addTime: near,
+    addWay: fc.constantFrom(0, 1, 2, 201),
+    state: fc.constantFrom('', '展会', '官网'),
+    tags: fc.subarray(poolTags),
+  });
+  const event = fc
+    .record({ type: fc.constantFrom(...eventTypes), target: fc.constantFrom('p1', 'p2', undefined), at: near })
+    .map(({ target, ...e }) => (target === undefined ? e : { ...e, target }));
+  const attributes = fc.record(
+    {
+      level: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant('3'), fc.constant(null)),
+      tier: fc.constantFrom('gold', 'silver', 'VIP'),
+      birthday: dateLiteralArbitrary('pool'),
+      note: fc.constantFrom('VIP客户', 'gold', ''),
+    },
+    { requiredKeys: [] },
+  );
   return fc
-    .record({ follows: fc.array(follow, { maxLength: 3 }), province: fc.constantFrom(...places), city: fc.constantFrom(...places), region: fc.constantFrom('华东', '华北', ''), gender: fc.constantFrom(0, 1, 2), company: fc.constantFrom('上海科技有限公司', '', '杭州贸易'), attributes, events: fc.array(event, { maxLength: 5 }) })
-    .map((f) => customerFacts({ ...f, now: testNow, tagGroups: poolGroups, departmentParents: new Map([[1, 0], [2, 1], [3, 2], [4, 2], [5, 1], [6, 5]]) }));
+    .record({
+      follows: fc.array(follow, { maxLength: 3 }),
+      province: fc.constantFrom(...places),
+      city: fc.constantFrom(...places),
+      region: fc.constantFrom('华东', '华北', ''),
+      gender: fc.constantFrom(0, 1, 2),
+      company: fc.constantFrom('上海科技有限公司', '', '杭州贸易'),
+      attributes,
+      events: fc.array(event, { maxLength: 5 }),
+    })
+    .map((f) =>
+      customerFacts({
+        ...f,
+        now: testNow,
+        tagGroups: poolGroups,
+        departmentParents: new Map([
+          [1, 0],
+          [2, 1],
+          [3, 2],
+          [4, 2],
+          [5, 1],
+          [6, 5],
+        ]),
+      }),
+    );
 }
 
 /** A small tag library: 'A级' exists in two groups, so it is ambiguous without its group. */
@@ -147,7 +243,14 @@ const t = (iso: string) => new Date(iso);
 export const wang = customerFacts({
   now: testNow,
   follows: [
-    { userid: 'zhangsan', departmentIds: [3], addTime: t('2026-03-20T10:00:00+08:00'), addWay: 1, state: '2026春季展会', tags: ['etBuy0000001', 'etLvA0000001'] },
+    {
+      userid: 'zhangsan',
+      departmentIds: [3],
+      addTime: t('2026-03-20T10:00:00+08:00'),
+      addWay: 1,
+      state: '2026春季展会',
+      tags: ['etBuy0000001', 'etLvA0000001'],
+    },
     { userid: 'lisi', departmentIds: [6], addTime: t('2025-12-01T09:00:00+08:00'), addWay: 202, state: '', tags: ['etSee0000001', 'etCmp0000001'] },
   ],
   tagGroups: new Map([
@@ -158,7 +261,13 @@ export const wang = customerFacts({
     ['etCmp0000001', 'etGrpCompl01'],
   ]),
   // 1 corp ← 2 华东大区 ← 3 上海销售部 / 4 杭州销售部; 1 ← 5 华北大区 ← 6 北京销售部
-  departmentParents: new Map([[2, 1], [3, 2], [4, 2], [5, 1], [6, 5]]),
+  departmentParents: new Map([
+    [2, 1],
+    [3, 2],
+    [4, 2],
+    [5, 1],
+    [6, 5],
+  ]),
   province: '上海',
   city: '上海',
   region: '华东',

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { type Expr, expressionLimits, type LeafKind, leafKinds, leafSchemas } from '../../../../contracts/audience-expression/ast.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
-import { expressionLimits, leafKinds, leafSchemas, type Expr, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
 
 /** A problem found in an expression: where (a path of keys and indexes into the AST) and what. */
 export type ExpressionIssue = { path: (string | number)[]; message: string };

@@ -14,8 +14,8 @@ import { deleteTags } from '../../tags/commands/delete-tags.js';
 import { createPersonalTag, deletePersonalTag } from '../../tags/commands/personal-tags.js';
 import { restoreTags } from '../../tags/commands/restore-tags.js';
 import { buildCorpIndex, facetBitmap, personalTagBitmap, regionBitmap, tagBitmap } from './corp-index.js';
-import { EventTail } from './tail.js';
 import { evaluateOnIndex } from './evaluate.js';
+import { EventTail } from './tail.js';
 import { indexSnapshot, recordCustomerEventsRaw, sqlTruth } from './test-support.js';
 
 describeDb('audience index: each event type', (db) => {
@@ -38,7 +38,14 @@ describeDb('audience index: each event type', (db) => {
     const mine = await withTx(owner, (tx) => createPersonalTag(tx, { name: '老朋友' }));
     await step(() => markTags(owner, { userid: people.shStaff, externalUserid: f.shCustomer, add: [mine.tagId] }));
     expect(personalTagBitmap(index, mine.tagId).size).toBe(1);
-    await step(() => withTx(f.ctx, (tx) => bulkMark(tx, [{ userid: people.bjStaff, externalUserid: f.bjCustomer, tagId: b }, { userid: people.shStaff, externalUserid: f.shCustomer, tagId: b }])));
+    await step(() =>
+      withTx(f.ctx, (tx) =>
+        bulkMark(tx, [
+          { userid: people.bjStaff, externalUserid: f.bjCustomer, tagId: b },
+          { userid: people.shStaff, externalUserid: f.shCustomer, tagId: b },
+        ]),
+      ),
+    );
     expect(tagBitmap(index, b).size).toBe(2);
     await step(() => withTx(f.ctx, (tx) => deleteTags(tx, { tagIds: [a] })));
     expect(tagBitmap(index, a).size).toBe(0);
@@ -46,21 +53,43 @@ describeDb('audience index: each event type', (db) => {
     expect(tagBitmap(index, a).size).toBe(1);
     await step(() => withTx(owner, (tx) => deletePersonalTag(tx, { tagId: mine.tagId })));
     expect(index.personalTags.has(mine.tagId)).toBe(false);
-    await step(() => withTx(sys, (tx) => addCustomers(tx, [{ name: '新客', gender: 2, city: '杭州', corpName: '杭州某某', attributes: { region: '华南', level: 2 }, follows: [{ userid: people.bjStaff, addWay: 5, state: 'qr-9' }] }])));
+    await step(() =>
+      withTx(sys, (tx) =>
+        addCustomers(tx, [
+          {
+            name: '新客',
+            gender: 2,
+            city: '杭州',
+            corpName: '杭州某某',
+            attributes: { region: '华南', level: 2 },
+            follows: [{ userid: people.bjStaff, addWay: 5, state: 'qr-9' }],
+          },
+        ]),
+      ),
+    );
     expect(index.universe.size).toBe(4);
     expect(facetBitmap(index, 'state', 'qr-9').size).toBe(1);
     expect(facetBitmap(index, 'company', '杭州某某').size).toBe(1);
     expect(index.attributes.get('level')?.get('2')?.size).toBe(1);
     const clicked = { event: { type: 'link.clicked', target: 'p1', count: { op: 'gte' as const, n: 2 } } };
     const ctx = { now: new Date(), tagGroups: new Map(), departmentParents: new Map() };
-    await step(() => recordCustomerEventsRaw(db().db, f.corpId, [{ externalUserid: f.shCustomer, type: 'link.clicked', target: 'p1', at: new Date('2026-03-01T00:00:00Z') }, { externalUserid: f.bjCustomer, type: 'live.attended', at: new Date('2026-03-01T00:00:00Z') }]));
+    await step(() =>
+      recordCustomerEventsRaw(db().db, f.corpId, [
+        { externalUserid: f.shCustomer, type: 'link.clicked', target: 'p1', at: new Date('2026-03-01T00:00:00Z') },
+        { externalUserid: f.bjCustomer, type: 'live.attended', at: new Date('2026-03-01T00:00:00Z') },
+      ]),
+    );
     expect(evaluateOnIndex(index, clicked, ctx).size).toBe(0);
     // A second click adds to the first: the customer's events are re-read, not appended twice.
-    await step(() => recordCustomerEventsRaw(db().db, f.corpId, [{ externalUserid: f.shCustomer, type: 'link.clicked', target: 'p1', at: new Date('2026-03-02T00:00:00Z') }]));
+    await step(() =>
+      recordCustomerEventsRaw(db().db, f.corpId, [{ externalUserid: f.shCustomer, type: 'link.clicked', target: 'p1', at: new Date('2026-03-02T00:00:00Z') }]),
+    );
     expect(evaluateOnIndex(index, clicked, ctx).size).toBe(1);
     expect(evaluateOnIndex(index, { event: { ...clicked.event, count: { op: 'eq', n: 0 } } }, ctx).size).toBe(3);
     // Hand-over moves the relation (and its marks) from shStaff (华东) to bjStaff (华北).
-    await step(() => withTx(f.ctx, (tx) => transferCustomers(tx, { handoverUserid: people.shStaff, takeoverUserid: people.bjStaff, externalUserids: [f.shCustomer] })));
+    await step(() =>
+      withTx(f.ctx, (tx) => transferCustomers(tx, { handoverUserid: people.shStaff, takeoverUserid: people.bjStaff, externalUserids: [f.shCustomer] })),
+    );
     expect(facetBitmap(index, 'follower', people.shStaff).size).toBe(0);
     expect(tagBitmap(index, a).size).toBe(1);
     await step(() => withTx(sys, (tx) => updateEmployee(tx, { userid: people.bjStaff, departmentIds: [3] })));
@@ -73,10 +102,14 @@ describeDb('audience index: each event type', (db) => {
     // No command edits a customer's row yet; written directly, then announced by an event that
     // refreshes the customer, as a future "update customer" command would.
     const f = await buildRegionalCorp(db().db);
-    await db().db.execute(sql`update customers set corp_name = '旧公司', attributes = '{"level": 1, "tier": "gold"}' where corp_id = ${f.corpId} and external_userid = ${f.shCustomer}`);
+    await db().db.execute(
+      sql`update customers set corp_name = '旧公司', attributes = '{"level": 1, "tier": "gold"}' where corp_id = ${f.corpId} and external_userid = ${f.shCustomer}`,
+    );
     const index = await buildCorpIndex(db().db, f.corpId);
     const tail = new EventTail(db().db, index, { checkpointEveryMs: 0 });
-    await db().db.execute(sql`update customers set corp_name = '新公司', attributes = '{"level": 2}' where corp_id = ${f.corpId} and external_userid = ${f.shCustomer}`);
+    await db().db.execute(
+      sql`update customers set corp_name = '新公司', attributes = '{"level": 2}' where corp_id = ${f.corpId} and external_userid = ${f.shCustomer}`,
+    );
     await recordCustomerEventsRaw(db().db, f.corpId, [{ externalUserid: f.shCustomer, type: 'link.clicked', at: new Date('2026-03-01T00:00:00Z') }]);
     await tail.poll();
     expect(await indexSnapshot(db().db, index)).toEqual(await sqlTruth(db().db, f.corpId));

@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.js';
-import { bitmapOf, type Bitmap } from './bitmaps.js';
-import { addTo, facetNames, mapOf, targetLabel, type CorpIndex } from './corp-index.js';
-import { loadCustomers, loadDepartments, loadPairs, loadTags, type CustomerRefresh } from './load.js';
+import { type Bitmap, bitmapOf } from './bitmaps.js';
+import { addTo, type CorpIndex, facetNames, mapOf, targetLabel } from './corp-index.js';
+import { type CustomerRefresh, loadCustomers, loadDepartments, loadPairs, loadTags } from './load.js';
 import { TimeColumn } from './time-column.js';
 
 /** The columns of an events row the index reads. */
@@ -109,7 +109,8 @@ export async function applyEvents(db: Db, index: CorpIndex, events: IndexEvent[]
   if (followerSeqs.size > 0) await refreshCustomers(db, index, { seqs: [...followerSeqs] });
   if (plan.tagIds.size > 0) await reloadTags(db, index, [...plan.tagIds]);
   if (plan.operationIds.size > 0) {
-    for (const g of await loadTags(db, index.corpId, { operationIds: [...plan.operationIds] })) addTo(g.personal ? index.personalTags : index.tags, g.tagId, g.seqs);
+    for (const g of await loadTags(db, index.corpId, { operationIds: [...plan.operationIds] }))
+      addTo(g.personal ? index.personalTags : index.tags, g.tagId, g.seqs);
   }
   if (plan.pairs.size > 0) await recheckPairs(db, index, [...plan.pairs.values()]);
 }
@@ -149,7 +150,11 @@ async function refreshCustomers(db: Db, index: CorpIndex, by: { seqs: number[] }
       replaceCustomers(index, seqs, await loadCustomers(db, index.corpId, { seqs }));
     } else {
       const rows = await loadCustomers(db, index.corpId, { externalUserids: by.externalUserids.slice(i, i + 10_000) });
-      replaceCustomers(index, rows.customers.map((c) => c.seq), rows);
+      replaceCustomers(
+        index,
+        rows.customers.map((c) => c.seq),
+        rows,
+      );
     }
   }
 }

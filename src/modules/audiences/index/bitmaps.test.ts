@@ -55,7 +55,12 @@ describe('decode', () => {
     const be = Buffer.alloc(1 + ints.length * 4);
     ints.forEach((v, i) => be.writeUInt32BE(v, 1 + i * 4));
     expect([...decodeInt4s(be.subarray(1))]).toEqual(ints);
-    const records: [number, number][] = [[7, 0], [3, 1.5], [9, 1_795_698_530_962.123], [1, -3]];
+    const records: [number, number][] = [
+      [7, 0],
+      [3, 1.5],
+      [9, 1_795_698_530_962.123],
+      [1, -3],
+    ];
     const rb = Buffer.alloc(3 + records.length * 12);
     records.forEach(([seq, t], i) => {
       rb.writeUInt32BE(seq, 3 + i * 12);

@@ -1,5 +1,5 @@
-import roaring from 'roaring';
 import type { RoaringBitmap32 } from 'roaring';
+import roaring from 'roaring';
 
 // `roaring` is CommonJS whose exports Node's ESM loader cannot see by name: only the default
 // import works at run time; the type comes from its declarations.

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../../context.js';
-import { queryRows, type Db } from '../../../db/client.js';
+import { type Db, queryRows } from '../../../db/client.js';
 import { describeDb } from '../../../test/db.js';
 import { employeeCtx } from '../../../test/factories.js';
 import { buildRegionalCorp } from '../../../test/org-fixture.js';
@@ -13,7 +13,10 @@ import { buildCorpIndex, facetBitmap, personalTagBitmap, regionBitmap, tagBitmap
 import { indexSnapshot, recordCustomerEventsRaw, sqlTruth } from './test-support.js';
 
 async function seqsOf(db: Db, corpId: string, externalUserids: string[]): Promise<number[]> {
-  const rows = await queryRows<{ seq: number }>(db, sql`select seq::int4 as seq from customers where corp_id = ${corpId} and external_userid = any(${sql.param(externalUserids)}::text[]) order by seq`);
+  const rows = await queryRows<{ seq: number }>(
+    db,
+    sql`select seq::int4 as seq from customers where corp_id = ${corpId} and external_userid = any(${sql.param(externalUserids)}::text[]) order by seq`,
+  );
   return rows.map((r) => Number(r.seq));
 }
 
@@ -24,9 +27,23 @@ async function buildFixture(db: Db) {
   const sys = systemContext(db, corp.corpId);
   const [south, shared] = await withTx(sys, (tx) =>
     addCustomers(tx, [
-      { name: '华南客户', gender: 2, province: '广东', city: '广州', corpName: '广州某某科技', attributes: { region: '华南', level: 3, tier: 'gold' }, createdAt: new Date('2026-01-10T00:00:00Z'), follows: [{ userid: people.shStaff, addWay: 1, state: 'qr-spring', addTime: new Date('2026-01-11T00:00:00Z') }] },
       {
-        name: '两地客户', gender: 1, province: '江苏', city: '南京', attributes: { level: '3', vip: null }, createdAt: new Date('2026-02-01T00:00:00Z'),
+        name: '华南客户',
+        gender: 2,
+        province: '广东',
+        city: '广州',
+        corpName: '广州某某科技',
+        attributes: { region: '华南', level: 3, tier: 'gold' },
+        createdAt: new Date('2026-01-10T00:00:00Z'),
+        follows: [{ userid: people.shStaff, addWay: 1, state: 'qr-spring', addTime: new Date('2026-01-11T00:00:00Z') }],
+      },
+      {
+        name: '两地客户',
+        gender: 1,
+        province: '江苏',
+        city: '南京',
+        attributes: { level: '3', vip: null },
+        createdAt: new Date('2026-02-01T00:00:00Z'),
         follows: [
           { userid: people.shStaff, addWay: 1, addTime: new Date('2026-02-03T00:00:00Z') },
           { userid: people.bjStaff, addWay: 3, state: 'live-0301', addTime: new Date('2026-02-02T00:00:00Z') },
@@ -41,7 +58,12 @@ async function buildFixture(db: Db) {
   await markTags(corp.ctx, { userid: people.bjStaff, externalUserid: shared!, add: [a, b] });
   const mine = await withTx(employeeCtx(db, corp.corpId, people.shStaff), (tx) => createPersonalTag(tx, { name: '老朋友' }));
   await markTags(employeeCtx(db, corp.corpId, people.shStaff), { userid: people.shStaff, externalUserid: south!, add: [mine.tagId] });
-  await withTx(corp.ctx, (tx) => bulkMark(tx, [{ userid: people.bjStaff, externalUserid: corp.bjCustomer, tagId: b }, { userid: people.shIntern, externalUserid: corp.internCustomer, tagId: b }]));
+  await withTx(corp.ctx, (tx) =>
+    bulkMark(tx, [
+      { userid: people.bjStaff, externalUserid: corp.bjCustomer, tagId: b },
+      { userid: people.shIntern, externalUserid: corp.internCustomer, tagId: b },
+    ]),
+  );
   await recordCustomerEventsRaw(db, corp.corpId, [
     { externalUserid: south!, type: 'link.clicked', target: 'p1', at: new Date('2026-03-01T00:00:00Z') },
     { externalUserid: south!, type: 'link.clicked', target: 'p1', at: new Date('2026-03-02T00:00:00Z') },

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { effectiveRegionOf } from '../regions.js';
-import { andNot, bitmapOf, or, serializedSize, type Bitmap } from './bitmaps.js';
-import { loadDepartments, loadEmployeeDepartments, loadPage, nextRange, personalTagIds, type KeyRange } from './load.js';
 import { startCursor, type TailCursor } from '../../../events/snapshot-cursor.js';
+import { effectiveRegionOf } from '../regions.js';
+import { andNot, type Bitmap, bitmapOf, or, serializedSize } from './bitmaps.js';
+import { type KeyRange, loadDepartments, loadEmployeeDepartments, loadPage, nextRange, personalTagIds } from './load.js';
 import { TimeColumn, type TimeRun } from './time-column.js';
 
 /**
@@ -209,7 +209,15 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
   index.departments = await loadDepartments(db, corpId);
   for (const b of [index.universe, ...index.tags.values(), ...index.personalTags.values()]) b.runOptimize();
   let bitmapBytes = serializedSize(index.universe);
-  for (const map of [index.tags, index.personalTags, ...Object.values(index.facets), ...index.attributes.values()]) for (const b of map.values()) bitmapBytes += serializedSize(b);
-  index.stats = { ms: performance.now() - started, pages, customers: index.universe.size, tags: index.tags.size, personalTags: index.personalTags.size, bitmapBytes };
+  for (const map of [index.tags, index.personalTags, ...Object.values(index.facets), ...index.attributes.values()])
+    for (const b of map.values()) bitmapBytes += serializedSize(b);
+  index.stats = {
+    ms: performance.now() - started,
+    pages,
+    customers: index.universe.size,
+    tags: index.tags.size,
+    personalTags: index.personalTags.size,
+    bitmapBytes,
+  };
   return index;
 }

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AttrPredicate, Expr } from '../../../../contracts/audience-expression/ast.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp } from '../../../test/factories.js';
 import type { EvalContext } from '../context.js';
-import type { AttrPredicate, Expr } from '../../../../contracts/audience-expression/ast.js';
 import { poolGroups, poolTags, testNow } from '../expression/test-support.js';
-import { buildCorpIndex, tagBitmap, type CorpIndex } from './corp-index.js';
+import { buildCorpIndex, type CorpIndex, tagBitmap } from './corp-index.js';
 import { evaluateOnIndex } from './evaluate.js';
 import { departmentParentsFromDb } from './facts-from-db.test-support.js';
-import { seedRandomCorp, type RandomCorp } from './random-corp.test-support.js';
+import { type RandomCorp, seedRandomCorp } from './random-corp.test-support.js';
 
 const [A, B, C, D, E] = poolTags as [string, string, string, string, string];
 const at = (iso: string) => new Date(iso);
@@ -19,7 +19,12 @@ const corp: RandomCorp = {
   employees: [[3], [6], [4]],
   customers: [
     {
-      gender: 2, province: '上海', city: '上海', corpName: '上海科技有限公司', attributes: { level: 3, tier: 'gold', birthday: '1990-05-01' }, orphanTags: [],
+      gender: 2,
+      province: '上海',
+      city: '上海',
+      corpName: '上海科技有限公司',
+      attributes: { level: 3, tier: 'gold', birthday: '1990-05-01' },
+      orphanTags: [],
       follows: [
         { userid: 'zhangsan', addTime: at('2026-03-20T10:00:00+08:00'), addWay: 1, state: '展会', tags: [A, B] },
         { userid: 'lisi', addTime: at('2025-12-01T09:00:00+08:00'), addWay: 201, state: '', tags: [C] },
@@ -31,13 +36,23 @@ const corp: RandomCorp = {
       ],
     },
     {
-      gender: 1, province: '北京', city: '北京', corpName: '杭州贸易', attributes: { level: '3', region: '华南' }, orphanTags: [],
+      gender: 1,
+      province: '北京',
+      city: '北京',
+      corpName: '杭州贸易',
+      attributes: { level: '3', region: '华南' },
+      orphanTags: [],
       follows: [{ userid: 'lisi', addTime: at('2026-01-10T09:00:00+08:00'), addWay: 0, state: '官网', tags: [B] }],
       events: [{ type: 'live.attended', target: '', at: at('2026-03-15T20:00:00+08:00') }],
     },
     { gender: 0, province: '', city: '', corpName: '', attributes: { level: 5, tier: 7, birthday: 'not a date' }, orphanTags: [D], follows: [], events: [] },
     {
-      gender: 2, province: '杭州', city: '杭州', corpName: '科技', attributes: {}, orphanTags: [],
+      gender: 2,
+      province: '杭州',
+      city: '杭州',
+      corpName: '科技',
+      attributes: {},
+      orphanTags: [],
       follows: [
         { userid: 'wangwu', addTime: at('2026-03-31T12:00:00+08:00'), addWay: 2, state: '', tags: [E] },
         { userid: 'ghost', addTime: at('2026-02-01T10:00:00+08:00'), addWay: 1, state: '', tags: [] },

@@ -1,6 +1,6 @@
 import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { EvalContext } from '../context.js';
-import { complement, or, type Bitmap } from './bitmaps.js';
+import { type Bitmap, complement, or } from './bitmaps.js';
 import type { CorpIndex } from './corp-index.js';
 import { leafBitmap } from './leaf-bitmap.js';
 

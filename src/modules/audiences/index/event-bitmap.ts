@@ -1,6 +1,6 @@
 import type { EventPredicate } from '../../../../contracts/audience-expression/ast.js';
 import type { Interval } from '../../../../contracts/audience-expression/time.js';
-import { bitmapOf, complement, type Bitmap } from './bitmaps.js';
+import { type Bitmap, bitmapOf, complement } from './bitmaps.js';
 import type { CorpIndex } from './corp-index.js';
 
 // The seqs occurring `keep(count)` times in an unsorted list of occurrences (sorted in place).

@@ -1,10 +1,10 @@
 import type { AttrPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
-import { attrValueHolds, groupTags, inSubtree } from '../expression/match.js';
 import { defaultUtcOffsetMinutes } from '../../../../contracts/audience-expression/time.js';
 import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 import type { EvalContext } from '../context.js';
-import { and, bitmapOf, complement, or, type Bitmap } from './bitmaps.js';
-import { facetBitmap, personalTagBitmap, regionBitmap, tagBitmap, type CorpIndex, type Facet } from './corp-index.js';
+import { attrValueHolds, groupTags, inSubtree } from '../expression/match.js';
+import { and, type Bitmap, bitmapOf, complement, or } from './bitmaps.js';
+import { type CorpIndex, type Facet, facetBitmap, personalTagBitmap, regionBitmap, tagBitmap } from './corp-index.js';
 import { eventBitmap } from './event-bitmap.js';
 
 // Every function here returns a bitmap of its own (never one the index holds), so the

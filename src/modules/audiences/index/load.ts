@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '../../../db/client.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../../db/client.js';
 import { decodeInt4s, decodeRun } from './decode.js';
 import type { TimeRun } from './time-column.js';
 
@@ -57,13 +57,17 @@ const timeRecords = (rows: SQL) => sql`(select string_agg(int4send(seq) || float
  */
 export type KeyRange = { after: string | null; upTo: string | null };
 
-const inRange = (column: SQL, r: KeyRange) => sql`${r.after === null ? sql`true` : sql`${column} > ${r.after}`} and ${r.upTo === null ? sql`true` : sql`${column} <= ${r.upTo}`}`;
+const inRange = (column: SQL, r: KeyRange) =>
+  sql`${r.after === null ? sql`true` : sql`${column} > ${r.after}`} and ${r.upTo === null ? sql`true` : sql`${column} <= ${r.upTo}`}`;
 
 /** The page of up to `size` customers after `after` (keyset: a short walk along the primary key). */
 export async function nextRange(db: Db, corpId: string, after: string | null, size: number): Promise<KeyRange | null> {
   const from = sql`customers where corp_id = ${corpId} and ${after === null ? sql`true` : sql`external_userid > ${after}`} order by external_userid`;
-  const [row] = await queryRows<{ first: string | null; last: string | null }>(db, sql`
-    select (select external_userid from ${from} limit 1) as first, (select external_userid from ${from} offset ${size - 1} limit 1) as last`);
+  const [row] = await queryRows<{ first: string | null; last: string | null }>(
+    db,
+    sql`
+    select (select external_userid from ${from} limit 1) as first, (select external_userid from ${from} offset ${size - 1} limit 1) as last`,
+  );
   return row?.first ? { after, upTo: row.last } : null;
 }
 
@@ -75,7 +79,15 @@ export async function personalTagIds(db: Db, corpId: string): Promise<Set<string
 /** Everything one page of customers contributes to the index. */
 export type Page = { facets: FacetGroup[]; tags: TagGroup[]; attributes: AttrGroup[]; events: EventGroup[]; created: TimeRun; added: TimeRun };
 
-type PageRow = { kind: 'customer' | 'company' | 'attr' | 'follow' | 'state' | 'tag' | 'event' | 'created' | 'added'; a: string | null; b: string | null; c: string | null; d: string | null; seqs: Uint8Array | null; times: Uint8Array | null };
+type PageRow = {
+  kind: 'customer' | 'company' | 'attr' | 'follow' | 'state' | 'tag' | 'event' | 'created' | 'added';
+  a: string | null;
+  b: string | null;
+  c: string | null;
+  d: string | null;
+  seqs: Uint8Array | null;
+  times: Uint8Array | null;
+};
 
 /**
  * Reads one page in a single statement: the page's customers are read once and grouped by their
@@ -87,7 +99,9 @@ type PageRow = { kind: 'customer' | 'company' | 'attr' | 'follow' | 'state' | 't
  * Department facets are not read here: the build derives them from the follower bitmaps.
  */
 export async function loadPage(db: Db | Tx, corpId: string, range: KeyRange, personal: Set<string>): Promise<Page> {
-  const rows = await queryRows<PageRow>(db, sql`
+  const rows = await queryRows<PageRow>(
+    db,
+    sql`
     with c as materialized (
       select seq::int4 as seq, external_userid, gender, province, city, coalesce(attributes->>'region', '') as region, corp_name, attributes, created_at
       from customers where corp_id = ${corpId} and ${inRange(sql`external_userid`, range)}
@@ -115,7 +129,8 @@ export async function loadPage(db: Db | Tx, corpId: string, range: KeyRange, per
     union all
     select 'created', null, null, null, null, null, ${timeRecords(sql`select seq, ${ms(sql`created_at`)} as t from c`)}
     union all
-    select 'added', null, null, null, null, null, ${timeRecords(sql`select seq, ${ms(sql`add_time`)} as t from r`)}`);
+    select 'added', null, null, null, null, null, ${timeRecords(sql`select seq, ${ms(sql`add_time`)} as t from r`)}`,
+  );
   const page: Page = { facets: [], tags: [], attributes: [], events: [], created: decodeRun(null), added: decodeRun(null) };
   const facet = (name: string, value: string | null, seqs: Uint32Array, keepEmpty = false) => {
     if (value || (keepEmpty && value !== null)) page.facets.push({ facet: name, value, seqs });
@@ -158,24 +173,36 @@ export async function loadTags(db: Db, corpId: string, by: { tagIds: string[] } 
   // The operation form reads the marks a bulk mark (`follow.tags_changed` with `bulk`) stamped,
   // through marks_operation_idx; single marks never come this way.
   const filter = 'tagIds' in by ? sql`m.tag_id = any(${sql.param(by.tagIds)}::text[])` : sql`m.operation_id = any(${sql.param(by.operationIds)}::text[])`;
-  return tagGroups(await queryRows<TagBytes>(db, sql`
+  return tagGroups(
+    await queryRows<TagBytes>(
+      db,
+      sql`
     select m.tag_id, max(m.personal)::int4 as personal, string_agg(int4send(c.seq::int4), ''::bytea) as seqs
     from marks m join customers c on c.corp_id = m.corp_id and c.external_userid = m.external_userid
     where m.corp_id = ${corpId} and ${filter}
-    group by m.tag_id`));
+    group by m.tag_id`,
+    ),
+  );
 }
 
 /**
  * Whether each (customer, tag) pair holds now: `personal` is null when no relation of the
  * customer carries the tag any more, else whether it is a personal tag.
  */
-export async function loadPairs(db: Db, corpId: string, pairs: { externalUserid: string; tagId: string }[]): Promise<{ tagId: string; seq: number; personal: number | null }[]> {
+export async function loadPairs(
+  db: Db,
+  corpId: string,
+  pairs: { externalUserid: string; tagId: string }[],
+): Promise<{ tagId: string; seq: number; personal: number | null }[]> {
   if (pairs.length === 0) return [];
-  const rows = await queryRows<{ tag_id: string; seq: number; personal: number | null }>(db, sql`
+  const rows = await queryRows<{ tag_id: string; seq: number; personal: number | null }>(
+    db,
+    sql`
     select p.tag_id, c.seq::int4 as seq,
       (select max(m.personal)::int4 from marks m where m.corp_id = c.corp_id and m.external_userid = p.ext and m.tag_id = p.tag_id) as personal
     from unnest(${sql.param(pairs.map((p) => p.externalUserid))}::text[], ${sql.param(pairs.map((p) => p.tagId))}::text[]) as p(ext, tag_id)
-    join customers c on c.corp_id = ${corpId} and c.external_userid = p.ext`);
+    join customers c on c.corp_id = ${corpId} and c.external_userid = p.ext`,
+  );
   return rows.map((r) => ({ tagId: r.tag_id, seq: Number(r.seq), personal: r.personal === null ? null : Number(r.personal) }));
 }
 
@@ -185,25 +212,52 @@ export type CustomerRefresh = { customers: CustomerRow[]; follows: FollowRow[]; 
 /** Customers (by seq or by external_userid) with their own and custom attributes, follow relations and behaviour events. */
 export async function loadCustomers(db: Db, corpId: string, by: { seqs: number[] } | { externalUserids: string[] }): Promise<CustomerRefresh> {
   const filter = 'seqs' in by ? sql`c.seq = any(${sql.param(by.seqs)}::bigint[])` : sql`c.external_userid = any(${sql.param(by.externalUserids)}::text[])`;
-  const customers = await queryRows<{ seq: number; gender: string; province: string; city: string; own_region: string; corp_name: string; created_ms: number }>(db, sql`
+  const customers = await queryRows<{ seq: number; gender: string; province: string; city: string; own_region: string; corp_name: string; created_ms: number }>(
+    db,
+    sql`
     select c.seq::int4 as seq, c.gender::text as gender, c.province, c.city, coalesce(c.attributes->>'region', '') as own_region, c.corp_name, ${ms(sql`c.created_at`)} as created_ms
-    from customers c where c.corp_id = ${corpId} and ${filter}`);
+    from customers c where c.corp_id = ${corpId} and ${filter}`,
+  );
   if (customers.length === 0) return { customers: [], follows: [], attributes: [], events: [] };
   const found = sql`c.corp_id = ${corpId} and c.seq = any(${sql.param(customers.map((c) => c.seq))}::bigint[])`;
-  const follows = await queryRows<{ seq: number; userid: string; add_way: string; state: string; department_ids: number[]; add_ms: number }>(db, sql`
+  const follows = await queryRows<{ seq: number; userid: string; add_way: string; state: string; department_ids: number[]; add_ms: number }>(
+    db,
+    sql`
     select c.seq::int4 as seq, f.userid, f.add_way::text as add_way, f.state, coalesce(e.department_ids, '{}') as department_ids, ${ms(sql`f.add_time`)} as add_ms
     from customers c
     join follows f on f.corp_id = c.corp_id and f.external_userid = c.external_userid
     left join employees e on e.corp_id = f.corp_id and e.userid = f.userid
-    where ${found}`);
-  const attributes = await queryRows<{ seq: number; name: string; value: string }>(db, sql`
-    select c.seq::int4 as seq, a.key as name, a.value::text as value from customers c cross join lateral jsonb_each(${objectOf(sql`c.attributes`)}) a where ${found}`);
-  const events = await queryRows<{ seq: number; type: string; target: string; ms: number }>(db, sql`
+    where ${found}`,
+  );
+  const attributes = await queryRows<{ seq: number; name: string; value: string }>(
+    db,
+    sql`
+    select c.seq::int4 as seq, a.key as name, a.value::text as value from customers c cross join lateral jsonb_each(${objectOf(sql`c.attributes`)}) a where ${found}`,
+  );
+  const events = await queryRows<{ seq: number; type: string; target: string; ms: number }>(
+    db,
+    sql`
     select c.seq::int4 as seq, e.type, e.target, ${ms(sql`e.occurred_at`)} as ms
-    from customers c join customer_events e on e.corp_id = c.corp_id and e.external_userid = c.external_userid where ${found}`);
+    from customers c join customer_events e on e.corp_id = c.corp_id and e.external_userid = c.external_userid where ${found}`,
+  );
   return {
-    customers: customers.map((c) => ({ seq: Number(c.seq), gender: c.gender, province: c.province, city: c.city, ownRegion: c.own_region, company: c.corp_name, createdMs: Number(c.created_ms) })),
-    follows: follows.map((f) => ({ seq: Number(f.seq), userid: f.userid, addWay: f.add_way, state: f.state, departmentIds: f.department_ids.map(Number), addMs: Number(f.add_ms) })),
+    customers: customers.map((c) => ({
+      seq: Number(c.seq),
+      gender: c.gender,
+      province: c.province,
+      city: c.city,
+      ownRegion: c.own_region,
+      company: c.corp_name,
+      createdMs: Number(c.created_ms),
+    })),
+    follows: follows.map((f) => ({
+      seq: Number(f.seq),
+      userid: f.userid,
+      addWay: f.add_way,
+      state: f.state,
+      departmentIds: f.department_ids.map(Number),
+      addMs: Number(f.add_ms),
+    })),
     attributes: attributes.map((a) => ({ seq: Number(a.seq), name: a.name, value: attrKey(a.value) })),
     events: events.map((e) => ({ seq: Number(e.seq), type: e.type, target: e.target, ms: Number(e.ms) })),
   };
@@ -211,6 +265,9 @@ export async function loadCustomers(db: Db, corpId: string, by: { seqs: number[]
 
 /** The department tree with each department's own region (null = inherit the parent's). */
 export async function loadDepartments(db: Db, corpId: string): Promise<Map<number, { parentId: number; region: string | null }>> {
-  const rows = await queryRows<{ dept_id: number; parent_id: number; region: string | null }>(db, sql`select dept_id, parent_id, region from departments where corp_id = ${corpId}`);
+  const rows = await queryRows<{ dept_id: number; parent_id: number; region: string | null }>(
+    db,
+    sql`select dept_id, parent_id, region from departments where corp_id = ${corpId}`,
+  );
   return new Map(rows.map((r) => [Number(r.dept_id), { parentId: Number(r.parent_id), region: r.region }]));
 }

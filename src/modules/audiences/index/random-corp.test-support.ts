@@ -9,7 +9,14 @@ import { dateLiteralArbitrary, poolTags, testNow } from '../expression/test-supp
 // customers that do not exist, departments without a region inheriting their parent's.
 
 /** The corp's department tree (id → parent), as the expression generators' `dept:N+` expects. */
-export const randomCorpTree: [deptId: number, parentId: number][] = [[1, 0], [2, 1], [3, 2], [4, 2], [5, 1], [6, 5]];
+export const randomCorpTree: [deptId: number, parentId: number][] = [
+  [1, 0],
+  [2, 1],
+  [3, 2],
+  [4, 2],
+  [5, 1],
+  [6, 5],
+];
 /** The personal tag of the random corp (owned by zhangsan); its marks carry personal = 1. */
 export const randomCorpPersonalTag = poolTags[4]!;
 
@@ -34,7 +41,11 @@ const attributes = fc.record(
   },
   { requiredKeys: [] },
 );
-const event = fc.record({ type: fc.constantFrom('link.clicked', 'live.attended', 'moment.liked', 'message.sent'), target: fc.constantFrom('p1', 'p2', ''), at: near });
+const event = fc.record({
+  type: fc.constantFrom('link.clicked', 'live.attended', 'moment.liked', 'message.sent'),
+  target: fc.constantFrom('p1', 'p2', ''),
+  at: near,
+});
 const customer = fc.record({
   gender: fc.constantFrom(0, 1, 2),
   province: fc.constantFrom(...places),
@@ -64,21 +75,42 @@ export function randomCorpArbitrary(maxCustomers = 40): fc.Arbitrary<RandomCorp>
 
 /** Writes the random corp into an existing (empty) corp; customers are `c0`, `c1`…, seqs 1, 2…. */
 export async function seedRandomCorp(db: Db, corpId: string, data: RandomCorp): Promise<void> {
-  await db.insert(departments).values(randomCorpTree.map(([deptId, parentId], i) => ({ corpId, deptId, parentId, name: `部门${deptId}`, region: data.regions[i] ?? null })));
+  await db
+    .insert(departments)
+    .values(randomCorpTree.map(([deptId, parentId], i) => ({ corpId, deptId, parentId, name: `部门${deptId}`, region: data.regions[i] ?? null })));
   await db.insert(employees).values(userids.map((userid, i) => ({ corpId, userid, name: userid, departmentIds: data.employees[i] ?? [] })));
   await db.insert(personalTags).values({ corpId, tagId: randomCorpPersonalTag, ownerUserid: 'zhangsan', name: '私人', nameKey: '私人' });
   if (data.customers.length === 0) return;
   const ext = (i: number) => `c${i}`;
-  await db.insert(customers).values(data.customers.map((c, i) => ({ corpId, externalUserid: ext(i), seq: i + 1, name: ext(i), gender: c.gender, province: c.province, city: c.city, corpName: c.corpName, attributes: { ...c.attributes } })));
+  await db.insert(customers).values(
+    data.customers.map((c, i) => ({
+      corpId,
+      externalUserid: ext(i),
+      seq: i + 1,
+      name: ext(i),
+      gender: c.gender,
+      province: c.province,
+      city: c.city,
+      corpName: c.corpName,
+      attributes: { ...c.attributes },
+    })),
+  );
   // (fast-check's records have no prototype, which Drizzle's value check trips on: hence the spread.)
   const relations = data.customers.flatMap((c, i) => c.follows.map((f) => ({ ...f, externalUserid: ext(i) })));
-  if (relations.length > 0) await db.insert(follows).values(relations.map((f) => ({ corpId, userid: f.userid, externalUserid: f.externalUserid, addTime: f.addTime, addWay: f.addWay, state: f.state })));
+  if (relations.length > 0)
+    await db
+      .insert(follows)
+      .values(relations.map((f) => ({ corpId, userid: f.userid, externalUserid: f.externalUserid, addTime: f.addTime, addWay: f.addWay, state: f.state })));
   const marked = [
     ...relations.flatMap((f) => f.tags.map((tagId) => ({ externalUserid: f.externalUserid, userid: f.userid, tagId }))),
     // Marks left on a relation that no longer exists: 'gone' follows nobody.
     ...data.customers.flatMap((c, i) => c.orphanTags.map((tagId) => ({ externalUserid: ext(i), userid: 'gone', tagId }))),
   ];
-  if (marked.length > 0) await db.insert(marks).values(marked.map((m) => ({ corpId, ...m, personal: m.tagId === randomCorpPersonalTag ? 1 : 0, createdBy: 'test' })));
-  const happened = [...data.customers.flatMap((c, i) => c.events.map((e) => ({ ...e, externalUserid: ext(i) }))), { type: 'link.clicked', target: 'p1', at: testNow, externalUserid: 'nobody' }];
+  if (marked.length > 0)
+    await db.insert(marks).values(marked.map((m) => ({ corpId, ...m, personal: m.tagId === randomCorpPersonalTag ? 1 : 0, createdBy: 'test' })));
+  const happened = [
+    ...data.customers.flatMap((c, i) => c.events.map((e) => ({ ...e, externalUserid: ext(i) }))),
+    { type: 'link.clicked', target: 'p1', at: testNow, externalUserid: 'nobody' },
+  ];
   await db.insert(customerEvents).values(happened.map((e) => ({ corpId, externalUserid: e.externalUserid, type: e.type, target: e.target, occurredAt: e.at })));
 }

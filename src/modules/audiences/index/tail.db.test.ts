@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { systemContext, withTx, type Ctx } from '../../../context.js';
-import { queryRows, type Db } from '../../../db/client.js';
+import { type Ctx, systemContext, withTx } from '../../../context.js';
+import { type Db, queryRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { describeDb } from '../../../test/db.js';
 import { buildTagGroup, employeeCtx } from '../../../test/factories.js';
@@ -30,7 +30,10 @@ async function attempt(fn: () => Promise<unknown>): Promise<void> {
 }
 
 async function relations(db: Db, corpId: string) {
-  return queryRows<{ userid: string; external_userid: string }>(db, sql`select userid, external_userid from follows where corp_id = ${corpId} order by userid, external_userid`);
+  return queryRows<{ userid: string; external_userid: string }>(
+    db,
+    sql`select userid, external_userid from follows where corp_id = ${corpId} order by userid, external_userid`,
+  );
 }
 
 const pick = <T>(items: readonly T[], i: number): T | undefined => items[i % Math.max(items.length, 1)];
@@ -42,11 +45,36 @@ const op = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), tag: fc.nat(5) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore' as const), tag: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deletePersonal' as const), tag: fc.nat(1) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('customers' as const), n: fc.integer({ min: 1, max: 2 }), gender: fc.nat(2), region: fc.constantFrom('', '华南', '华东'), followers: fc.array(fc.nat(3), { minLength: 0, maxLength: 2 }), addWay: fc.nat(3), days: fc.nat(60), company: fc.constantFrom('', '上海科技', '杭州贸易'), level: fc.constantFrom(undefined, 1, 2, '2', null) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('events' as const), events: fc.array(fc.record({ who: fc.nat(40), type: fc.constantFrom('link.clicked', 'live.attended'), target: fc.constantFrom('', 'p1', 'p2'), days: fc.nat(60) }), { minLength: 1, maxLength: 4 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('customers' as const),
+      n: fc.integer({ min: 1, max: 2 }),
+      gender: fc.nat(2),
+      region: fc.constantFrom('', '华南', '华东'),
+      followers: fc.array(fc.nat(3), { minLength: 0, maxLength: 2 }),
+      addWay: fc.nat(3),
+      days: fc.nat(60),
+      company: fc.constantFrom('', '上海科技', '杭州贸易'),
+      level: fc.constantFrom(undefined, 1, 2, '2', null),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('events' as const),
+      events: fc.array(
+        fc.record({ who: fc.nat(40), type: fc.constantFrom('link.clicked', 'live.attended'), target: fc.constantFrom('', 'p1', 'p2'), days: fc.nat(60) }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), rel: fc.nat(40), to: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveEmployee' as const), who: fc.nat(3), dept: fc.constantFrom(1, 2, 3, 5, 6) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reRegion' as const), dept: fc.constantFrom(2, 3, 5, 6), region: fc.constantFrom('华东', '华北', '华南', null) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('reRegion' as const), dept: fc.constantFrom(2, 3, 5, 6), region: fc.constantFrom('华东', '华北', '华南', null) }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('poll' as const) }) },
 );
 
@@ -61,7 +89,10 @@ describeDb('audience index tail', (db) => {
         const owner = employeeCtx(db().db, f.corpId, people.shStaff);
         const extra = await buildTagGroup(f.ctx, ['高', '中', '低'], '意向');
         const tagIds = [...f.grade.tags, ...f.contract.tags, ...extra.tags].map((t) => t.tagId);
-        const personal = [await withTx(owner, (tx) => createPersonalTag(tx, { name: '老朋友' })), await withTx(owner, (tx) => createPersonalTag(tx, { name: '难缠' }))].map((t) => t.tagId);
+        const personal = [
+          await withTx(owner, (tx) => createPersonalTag(tx, { name: '老朋友' })),
+          await withTx(owner, (tx) => createPersonalTag(tx, { name: '难缠' })),
+        ].map((t) => t.tagId);
 
         const index = await buildCorpIndex(db().db, f.corpId);
         const tail = new EventTail(db().db, index, { batchSize: 3, checkpointEveryMs: 0 }); // tiny pages: polls page through the cursor
@@ -77,28 +108,71 @@ describeDb('audience index tail', (db) => {
             const mine = rels.filter((r) => r.userid === people.shStaff);
             const r = pick(mine, o.rel);
             const tag = pick(personal, o.tag)!;
-            if (r) await attempt(() => markTags(owner, { userid: r.userid, externalUserid: r.external_userid, ...(o.remove ? { remove: [tag] } : { add: [tag] }) }));
+            if (r)
+              await attempt(() => markTags(owner, { userid: r.userid, externalUserid: r.external_userid, ...(o.remove ? { remove: [tag] } : { add: [tag] }) }));
           } else if (o.kind === 'bulk') {
-            const entries = o.rels.map(([ri, ti]) => ({ userid: pick(rels, ri)!.userid, externalUserid: pick(rels, ri)!.external_userid, tagId: pick(tagIds, ti)! }));
+            const entries = o.rels.map(([ri, ti]) => ({
+              userid: pick(rels, ri)!.userid,
+              externalUserid: pick(rels, ri)!.external_userid,
+              tagId: pick(tagIds, ti)!,
+            }));
             await attempt(() => withTx(app, (tx) => bulkMark(tx, entries)));
           } else if (o.kind === 'delete') {
             await attempt(() => withTx(app, (tx) => deleteTags(tx, { tagIds: [pick(tagIds, o.tag)!] })));
           } else if (o.kind === 'restore') {
-            const deleted = await queryRows<{ tag_id: string }>(db().db, sql`select tag_id from tags where corp_id = ${f.corpId} and deleted_at is not null order by tag_id`);
+            const deleted = await queryRows<{ tag_id: string }>(
+              db().db,
+              sql`select tag_id from tags where corp_id = ${f.corpId} and deleted_at is not null order by tag_id`,
+            );
             const tagId = pick(deleted, o.tag)?.tag_id;
             if (tagId) await attempt(() => withTx(app, (tx) => restoreTags(tx, { tagId })));
           } else if (o.kind === 'deletePersonal') {
             await attempt(() => withTx(owner, (tx) => deletePersonalTag(tx, { tagId: pick(personal, o.tag)! })));
           } else if (o.kind === 'customers') {
-            const follows = [...new Set(o.followers.map((i) => pick(staff, i)!))].map((userid, i) => ({ userid, addWay: (o.addWay + i) % 3, state: o.addWay === 2 ? 'qr-1' : '', addTime: new Date(Date.UTC(2026, 0, 1 + o.days + i)) }));
+            const follows = [...new Set(o.followers.map((i) => pick(staff, i)!))].map((userid, i) => ({
+              userid,
+              addWay: (o.addWay + i) % 3,
+              state: o.addWay === 2 ? 'qr-1' : '',
+              addTime: new Date(Date.UTC(2026, 0, 1 + o.days + i)),
+            }));
             const attributes = { ...(o.region ? { region: o.region } : {}), ...(o.level === undefined ? {} : { level: o.level }) };
-            await withTx(sys, (tx) => addCustomers(tx, Array.from({ length: o.n }, (_, i) => ({ name: `新客户${i}`, gender: o.gender, province: '浙江', city: i ? '杭州' : '宁波', corpName: o.company, attributes, createdAt: new Date(Date.UTC(2026, 1, o.days)), follows }))));
+            await withTx(sys, (tx) =>
+              addCustomers(
+                tx,
+                Array.from({ length: o.n }, (_, i) => ({
+                  name: `新客户${i}`,
+                  gender: o.gender,
+                  province: '浙江',
+                  city: i ? '杭州' : '宁波',
+                  corpName: o.company,
+                  attributes,
+                  createdAt: new Date(Date.UTC(2026, 1, o.days)),
+                  follows,
+                })),
+              ),
+            );
           } else if (o.kind === 'events') {
-            const everyone = await queryRows<{ external_userid: string }>(db().db, sql`select external_userid from customers where corp_id = ${f.corpId} order by seq`);
-            await recordCustomerEventsRaw(db().db, f.corpId, o.events.map((e) => ({ externalUserid: pick(everyone, e.who)!.external_userid, type: e.type, target: e.target, at: new Date(Date.UTC(2026, 2, e.days)) })));
+            const everyone = await queryRows<{ external_userid: string }>(
+              db().db,
+              sql`select external_userid from customers where corp_id = ${f.corpId} order by seq`,
+            );
+            await recordCustomerEventsRaw(
+              db().db,
+              f.corpId,
+              o.events.map((e) => ({
+                externalUserid: pick(everyone, e.who)!.external_userid,
+                type: e.type,
+                target: e.target,
+                at: new Date(Date.UTC(2026, 2, e.days)),
+              })),
+            );
           } else if (o.kind === 'transfer') {
             const r = pick(rels, o.rel)!;
-            await attempt(() => withTx(app, (tx) => transferCustomers(tx, { handoverUserid: r.userid, takeoverUserid: pick(staff, o.to)!, externalUserids: [r.external_userid] })));
+            await attempt(() =>
+              withTx(app, (tx) =>
+                transferCustomers(tx, { handoverUserid: r.userid, takeoverUserid: pick(staff, o.to)!, externalUserids: [r.external_userid] }),
+              ),
+            );
           } else if (o.kind === 'moveEmployee') {
             await attempt(() => withTx(sys, (tx) => updateEmployee(tx, { userid: pick(staff, o.who)!, departmentIds: [o.dept] })));
           } else if (o.kind === 'reRegion') {
@@ -119,7 +193,9 @@ describeDb('audience index tail', (db) => {
 
   it('keeps a tag removed from one relation while another relation of the customer still carries it', async () => {
     const f = await buildRegionalCorp(db().db);
-    const [shared] = await withTx(systemContext(db().db, f.corpId), (tx) => addCustomers(tx, [{ name: '共享', follows: [{ userid: f.people.shStaff }, { userid: f.people.bjStaff }] }]));
+    const [shared] = await withTx(systemContext(db().db, f.corpId), (tx) =>
+      addCustomers(tx, [{ name: '共享', follows: [{ userid: f.people.shStaff }, { userid: f.people.bjStaff }] }]),
+    );
     const tag = f.grade.tags[0]!.tagId;
     const index = await buildCorpIndex(db().db, f.corpId);
     const tail = new EventTail(db().db, index, { checkpointEveryMs: 0 });
@@ -149,10 +225,16 @@ describeDb('audience index tail', (db) => {
     const boundary = 10n ** BigInt(xid.toString().length);
     if (boundary - xid > 20_000n) skip(`the next power of ten is ${boundary - xid} xids away`);
     while (xid < boundary - 3n) xid = await burn();
-    for (const [userid, externalUserid] of [[f.people.shStaff, f.shCustomer], [f.people.bjStaff, f.bjCustomer]] as const) {
+    for (const [userid, externalUserid] of [
+      [f.people.shStaff, f.shCustomer],
+      [f.people.bjStaff, f.bjCustomer],
+    ] as const) {
       for (const tag of [a, b]) await markTags(f.ctx, { userid, externalUserid, add: [tag] });
     }
-    const [span] = await queryRows<{ lo: string; hi: string }>(db().db, sql`select min(txid)::text as lo, max(txid)::text as hi from events where corp_id = ${f.corpId} and type = 'follow.tags_changed'`);
+    const [span] = await queryRows<{ lo: string; hi: string }>(
+      db().db,
+      sql`select min(txid)::text as lo, max(txid)::text as hi from events where corp_id = ${f.corpId} and type = 'follow.tags_changed'`,
+    );
     expect(BigInt(span!.lo)).toBeLessThan(boundary);
     expect(BigInt(span!.hi)).toBeGreaterThanOrEqual(boundary);
     expect(await tail.poll()).toBe(4);

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.js';
-import { checkpoint, Checkpoints, passSnapshot, readPage, takeSnapshot, type PageKey, type TailCursor } from '../../../events/snapshot-cursor.js';
+import { Checkpoints, checkpoint, type PageKey, passSnapshot, readPage, type TailCursor, takeSnapshot } from '../../../events/snapshot-cursor.js';
 import { applyEvents, type IndexEvent } from './apply-events.js';
 import type { CorpIndex } from './corp-index.js';
 
@@ -59,7 +59,15 @@ export class EventTail {
     let after: PageKey | null = null;
     for (;;) {
       const rows = await readPage(db, index.corpId, cursor, snap, after, this.batchSize);
-      const events: IndexEvent[] = rows.map((r) => ({ seq: r.seq, type: r.type, subjectId: r.subjectId, payload: r.payload, before: r.before, after: r.after, operationId: r.operationId }));
+      const events: IndexEvent[] = rows.map((r) => ({
+        seq: r.seq,
+        type: r.type,
+        subjectId: r.subjectId,
+        payload: r.payload,
+        before: r.before,
+        after: r.after,
+        operationId: r.operationId,
+      }));
       // Applied before the cursor moves: a failure leaves the events to be read again.
       await applyEvents(db, index, events);
       applied += events.length;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../../db/client.js';
-import { facetNames, regionBitmap, type CorpIndex, type Facet } from './corp-index.js';
+import { type Db, queryRows } from '../../../db/client.js';
+import { type CorpIndex, type Facet, facetNames, regionBitmap } from './corp-index.js';
 
 /** An index as plain sorted data, so two indexes (or an index and SQL) compare with `toEqual`. */
 export type IndexSnapshot = {
@@ -21,27 +21,42 @@ const sorted = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntr
 
 /** Every region any department or customer names: the regions a snapshot lists. */
 async function regionNames(db: Db, corpId: string): Promise<string[]> {
-  const rows = await queryRows<{ region: string }>(db, sql`
+  const rows = await queryRows<{ region: string }>(
+    db,
+    sql`
     select region from departments where corp_id = ${corpId} and region is not null
-    union select attributes->>'region' from customers where corp_id = ${corpId} and coalesce(attributes->>'region', '') <> ''`);
+    union select attributes->>'region' from customers where corp_id = ${corpId} and coalesce(attributes->>'region', '') <> ''`,
+  );
   return rows.map((r) => r.region);
 }
 
 /** The index's content as a snapshot (empty bitmaps left out, as SQL has no empty groups). */
 export async function indexSnapshot(db: Db, index: CorpIndex): Promise<IndexSnapshot> {
-  const plain = (map: Map<string, { toArray(): number[]; isEmpty: boolean }>) => sorted([...map].filter(([, b]) => !b.isEmpty).map(([k, b]) => [k, b.toArray()]));
+  const plain = (map: Map<string, { toArray(): number[]; isEmpty: boolean }>) =>
+    sorted([...map].filter(([, b]) => !b.isEmpty).map(([k, b]) => [k, b.toArray()]));
   const targets = new Map([...index.eventTargets].map(([target, label]) => [label, target]));
-  const regions = (await regionNames(db, index.corpId)).map((r): [string, number[]] => [r, regionBitmap(index, r).toArray()]).filter(([, seqs]) => seqs.length > 0);
+  const regions = (await regionNames(db, index.corpId))
+    .map((r): [string, number[]] => [r, regionBitmap(index, r).toArray()])
+    .filter(([, seqs]) => seqs.length > 0);
   return {
     universe: index.universe.toArray(),
     tags: plain(index.tags),
     personalTags: plain(index.personalTags),
     facets: Object.fromEntries(facetNames.map((f) => [f, plain(index.facets[f])])) as IndexSnapshot['facets'],
     regions: sorted(regions),
-    attributes: sorted([...index.attributes].map(([name, values]): [string, Record<string, number[]>] => [name, plain(values)]).filter(([, v]) => Object.keys(v).length > 0)),
+    attributes: sorted(
+      [...index.attributes].map(([name, values]): [string, Record<string, number[]>] => [name, plain(values)]).filter(([, v]) => Object.keys(v).length > 0),
+    ),
     createdAt: index.createdAt.entries(),
     addTime: index.addTime.entries(),
-    events: sorted([...index.events].map(([type, column]): [string, [number, number, string][]] => [type, byEntry(column.labelledEntries().map(([seq, t, label]) => [seq, t, targets.get(label)!]))]).filter(([, e]) => e.length > 0)),
+    events: sorted(
+      [...index.events]
+        .map(([type, column]): [string, [number, number, string][]] => [
+          type,
+          byEntry(column.labelledEntries().map(([seq, t, label]) => [seq, t, targets.get(label)!])),
+        ])
+        .filter(([, e]) => e.length > 0),
+    ),
   };
 }
 
@@ -57,8 +72,15 @@ export async function sqlTruth(db: Db, corpId: string): Promise<IndexSnapshot> {
   const cf = sql`from customers c where c.corp_id = ${corpId}`;
   const relations = sql`from customers c join follows f on f.corp_id = c.corp_id and f.external_userid = c.external_userid left join employees e on e.corp_id = f.corp_id and e.userid = f.userid`;
   const ff = sql`${relations} where c.corp_id = ${corpId}`;
-  const marks = (personal: number) => groups(sql`select m.tag_id as k, c.seq::int4 as seq from marks m join customers c on c.corp_id = m.corp_id and c.external_userid = m.external_userid where m.corp_id = ${corpId} and m.personal = ${personal}`);
-  const times = async (query: ReturnType<typeof sql>) => (await queryRows<{ seq: number; t: number }>(db, sql`select seq, t from (${query}) q order by seq, t`)).map((r): [number, number] => [Number(r.seq), Number(r.t)]);
+  const marks = (personal: number) =>
+    groups(
+      sql`select m.tag_id as k, c.seq::int4 as seq from marks m join customers c on c.corp_id = m.corp_id and c.external_userid = m.external_userid where m.corp_id = ${corpId} and m.personal = ${personal}`,
+    );
+  const times = async (query: ReturnType<typeof sql>) =>
+    (await queryRows<{ seq: number; t: number }>(db, sql`select seq, t from (${query}) q order by seq, t`)).map((r): [number, number] => [
+      Number(r.seq),
+      Number(r.t),
+    ]);
   const facets: Record<Facet, Record<string, number[]>> = {
     gender: await groups(sql`select c.gender::text as k, c.seq::int4 as seq ${cf}`),
     province: await groups(sql`select c.province as k, c.seq::int4 as seq ${cf} and c.province <> ''`),
@@ -98,9 +120,12 @@ export async function sqlTruth(db: Db, corpId: string): Promise<IndexSnapshot> {
 
 // One row per (customer, attribute), keyed in JavaScript by the value as the driver parsed it.
 async function attributeTruth(db: Db, corpId: string): Promise<IndexSnapshot['attributes']> {
-  const rows = await queryRows<{ name: string; value: unknown; seq: number }>(db, sql`
+  const rows = await queryRows<{ name: string; value: unknown; seq: number }>(
+    db,
+    sql`
     select a.key as name, a.value, c.seq::int4 as seq from customers c cross join lateral jsonb_each(c.attributes) a
-    where c.corp_id = ${corpId} and jsonb_typeof(c.attributes) = 'object' order by c.seq`);
+    where c.corp_id = ${corpId} and jsonb_typeof(c.attributes) = 'object' order by c.seq`,
+  );
   const out = new Map<string, Map<string, number[]>>();
   for (const r of rows) {
     const key = typeof r.value === 'number' && !Number.isFinite(r.value) ? String(r.value) : JSON.stringify(r.value);
@@ -113,10 +138,13 @@ async function attributeTruth(db: Db, corpId: string): Promise<IndexSnapshot['at
 
 // One row per event of a customer that exists.
 async function eventTruth(db: Db, corpId: string): Promise<IndexSnapshot['events']> {
-  const rows = await queryRows<{ type: string; seq: number; t: number; target: string }>(db, sql`
+  const rows = await queryRows<{ type: string; seq: number; t: number; target: string }>(
+    db,
+    sql`
     select e.type, c.seq::int4 as seq, (extract(epoch from e.occurred_at) * 1000)::float8 as t, e.target
     from customer_events e join customers c on c.corp_id = e.corp_id and c.external_userid = e.external_userid
-    where e.corp_id = ${corpId} order by e.type, c.seq, t, e.target`);
+    where e.corp_id = ${corpId} order by e.type, c.seq, t, e.target`,
+  );
   const out = new Map<string, [number, number, string][]>();
   for (const r of rows) out.set(r.type, [...(out.get(r.type) ?? []), [Number(r.seq), Number(r.t), r.target]]);
   return sorted([...out].map(([type, entries]) => [type, byEntry(entries)]));
@@ -133,7 +161,11 @@ function byEntry(entries: [number, number, string][]): [number, number, string][
  * transaction, as the recording command does (written raw so index tests do not depend on that
  * command's authorization).
  */
-export async function recordCustomerEventsRaw(db: Db, corpId: string, rows: { externalUserid: string; type: string; target?: string; at: Date }[]): Promise<void> {
+export async function recordCustomerEventsRaw(
+  db: Db,
+  corpId: string,
+  rows: { externalUserid: string; type: string; target?: string; at: Date }[],
+): Promise<void> {
   if (rows.length === 0) return;
   await db.transaction(async (tx) => {
     await tx.execute(sql`

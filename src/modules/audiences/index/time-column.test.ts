@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TimeColumn, mergeRuns, type TimeRun } from './time-column.js';
+import { mergeRuns, TimeColumn, type TimeRun } from './time-column.js';
 
 function runOf(entries: [number, number][]): TimeRun {
   const sorted = [...entries].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
@@ -16,50 +16,84 @@ const op = fc.oneof(
 
 describe('TimeColumn', () => {
   it('merges sorted runs by (time, seq)', () => {
-    const merged = mergeRuns(runOf([[1, 5], [2, 9]]), runOf([[3, 5], [0, 7]]));
+    const merged = mergeRuns(
+      runOf([
+        [1, 5],
+        [2, 9],
+      ]),
+      runOf([
+        [3, 5],
+        [0, 7],
+      ]),
+    );
     expect([...merged.seqs]).toEqual([1, 3, 0, 2]);
     expect([...merged.times]).toEqual([5, 5, 7, 9]);
   });
 
   it('answers from ≤ t < to like a plain map, through sets, removals and compactions', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 60 }), time), { selector: (e) => e[0], maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 6000 }), (initial, parts, ops) => {
-        const model = new Map(initial);
-        const chunk = Math.ceil(initial.length / parts) || 1;
-        const runs = Array.from({ length: parts }, (_, i) => runOf(initial.slice(i * chunk, (i + 1) * chunk)));
-        const column = TimeColumn.fromRuns(runs);
-        for (const o of ops) {
-          if (o.kind === 'set') {
-            column.set(o.seq, o.t);
-            model.set(o.seq, o.t);
-          } else if (o.kind === 'unset') {
-            column.set(o.seq, null);
-            model.delete(o.seq);
-          } else {
-            const want = [...model].filter(([, t]) => (o.from === undefined || t >= o.from) && (o.to === undefined || t < o.to)).map(([s]) => s).sort((a, b) => a - b);
-            expect(column.range(o.from, o.to).toArray()).toEqual(want);
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 60 }), time), { selector: (e) => e[0], maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(op, { maxLength: 6000 }),
+        (initial, parts, ops) => {
+          const model = new Map(initial);
+          const chunk = Math.ceil(initial.length / parts) || 1;
+          const runs = Array.from({ length: parts }, (_, i) => runOf(initial.slice(i * chunk, (i + 1) * chunk)));
+          const column = TimeColumn.fromRuns(runs);
+          for (const o of ops) {
+            if (o.kind === 'set') {
+              column.set(o.seq, o.t);
+              model.set(o.seq, o.t);
+            } else if (o.kind === 'unset') {
+              column.set(o.seq, null);
+              model.delete(o.seq);
+            } else {
+              const want = [...model]
+                .filter(([, t]) => (o.from === undefined || t >= o.from) && (o.to === undefined || t < o.to))
+                .map(([s]) => s)
+                .sort((a, b) => a - b);
+              expect(column.range(o.from, o.to).toArray()).toEqual(want);
+            }
           }
-        }
-        expect(column.entries()).toEqual([...model].sort((a, b) => a[0] - b[0]));
-      }),
+          expect(column.entries()).toEqual([...model].sort((a, b) => a[0] - b[0]));
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('stays right across compactions (thousands of distinct changes)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 9000 }), fc.option(time, { nil: null })), { minLength: 5000, maxLength: 9000 }), fc.tuple(time, time), (changes, [x, y]) => {
-        const column = TimeColumn.fromRuns([runOf([[1, 3], [2, 40], [9001, 7]])]);
-        const model = new Map<number, number>([[1, 3], [2, 40], [9001, 7]]);
-        for (const [seq, t] of changes) {
-          column.set(seq, t);
-          if (t === null) model.delete(seq);
-          else model.set(seq, t);
-        }
-        const [from, to] = x <= y ? [x, y] : [y, x];
-        const want = [...model].filter(([, t]) => t >= from && t < to).map(([s]) => s).sort((a, b) => a - b);
-        expect(column.range(from, to).toArray()).toEqual(want);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 9000 }), fc.option(time, { nil: null })), { minLength: 5000, maxLength: 9000 }),
+        fc.tuple(time, time),
+        (changes, [x, y]) => {
+          const column = TimeColumn.fromRuns([
+            runOf([
+              [1, 3],
+              [2, 40],
+              [9001, 7],
+            ]),
+          ]);
+          const model = new Map<number, number>([
+            [1, 3],
+            [2, 40],
+            [9001, 7],
+          ]);
+          for (const [seq, t] of changes) {
+            column.set(seq, t);
+            if (t === null) model.delete(seq);
+            else model.set(seq, t);
+          }
+          const [from, to] = x <= y ? [x, y] : [y, x];
+          const want = [...model]
+            .filter(([, t]) => t >= from && t < to)
+            .map(([s]) => s)
+            .sort((a, b) => a - b);
+          expect(column.range(from, to).toArray()).toEqual(want);
+        },
+      ),
       { numRuns: 10 },
     );
   });
@@ -69,20 +103,36 @@ describe('TimeColumn', () => {
     const entries = fc.array(fc.tuple(time, fc.nat(2)), { maxLength: 3 });
     const multiOp = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), seq: fc.integer({ min: 1, max: 30 }), entries }),
-      fc.record({ kind: fc.constant('query' as const), from: fc.option(time, { nil: undefined }), to: fc.option(time, { nil: undefined }), label: fc.option(fc.nat(2), { nil: undefined }), seq: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({
+        kind: fc.constant('query' as const),
+        from: fc.option(time, { nil: undefined }),
+        to: fc.option(time, { nil: undefined }),
+        label: fc.option(fc.nat(2), { nil: undefined }),
+        seq: fc.integer({ min: 1, max: 30 }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), entries)), fc.array(multiOp, { maxLength: 5000 }), (initial, ops) => {
         const model = new Map<number, Entry[]>();
         for (const [seq, es] of initial) model.set(seq, es);
         const flat = [...model].flatMap(([seq, es]) => es.map(([t, l]): [number, number, number] => [seq, t, l])).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-        const column = TimeColumn.fromRuns([{ seqs: Uint32Array.from(flat, (e) => e[0]), times: Float64Array.from(flat, (e) => e[1]), labels: Uint32Array.from(flat, (e) => e[2]) }]);
+        const column = TimeColumn.fromRuns([
+          { seqs: Uint32Array.from(flat, (e) => e[0]), times: Float64Array.from(flat, (e) => e[1]), labels: Uint32Array.from(flat, (e) => e[2]) },
+        ]);
         for (const o of ops) {
           if (o.kind === 'set') {
-            column.set(o.seq, o.entries.map((e) => e[0]), o.entries.map((e) => e[1]));
+            column.set(
+              o.seq,
+              o.entries.map((e) => e[0]),
+              o.entries.map((e) => e[1]),
+            );
             model.set(o.seq, o.entries);
           } else {
-            const hits = [...model].flatMap(([seq, es]) => es.filter(([t, l]) => (o.from === undefined || t >= o.from) && (o.to === undefined || t < o.to) && (o.label === undefined || l === o.label)).map(() => seq));
+            const hits = [...model].flatMap(([seq, es]) =>
+              es
+                .filter(([t, l]) => (o.from === undefined || t >= o.from) && (o.to === undefined || t < o.to) && (o.label === undefined || l === o.label))
+                .map(() => seq),
+            );
             expect(column.range(o.from, o.to, o.label).toArray()).toEqual([...new Set(hits)].sort((a, b) => a - b));
             expect([...column.occurrences(o.from, o.to, o.label)].sort((a, b) => a - b)).toEqual(hits.sort((a, b) => a - b));
             // Asked between changes, so the lazily built holders are kept up to date by set().
@@ -90,7 +140,9 @@ describe('TimeColumn', () => {
           }
         }
         for (let seq = 1; seq <= 30; seq += 1) expect(column.has(seq)).toBe((model.get(seq) ?? []).length > 0);
-        const want = [...model].flatMap(([seq, es]) => es.map(([t, l]): [number, number, number] => [seq, t, l])).sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+        const want = [...model]
+          .flatMap(([seq, es]) => es.map(([t, l]): [number, number, number] => [seq, t, l]))
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
         expect(column.labelledEntries()).toEqual(want);
       }),
       { numRuns: 60 },
@@ -114,7 +166,13 @@ describe('TimeColumn', () => {
     const entries: [number, number][] = Array.from({ length: 300_000 }, () => [Math.floor(random() * 200_000), Math.floor(random() * 1e9)]);
     const column = TimeColumn.fromRuns([runOf(entries)]);
     const scan = (from: number, to: number) => [...new Set(entries.filter(([, t]) => t >= from && t < to).map(([seq]) => seq))].sort((a, b) => a - b);
-    for (const [from, to] of [[0, 1e9], [1e8, 9e8], [123_456, 654_321_000], [5e8, 5e8 + 1e5]] as const) expect(column.range(from, to).toArray()).toEqual(scan(from, to));
+    for (const [from, to] of [
+      [0, 1e9],
+      [1e8, 9e8],
+      [123_456, 654_321_000],
+      [5e8, 5e8 + 1e5],
+    ] as const)
+      expect(column.range(from, to).toArray()).toEqual(scan(from, to));
     // A pending change (not yet compacted) still wins over the chunk bitmaps: `null` drops every entry of the customer.
     const gone = entries[0]![0];
     column.set(gone, null);

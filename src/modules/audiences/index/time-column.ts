@@ -1,4 +1,4 @@
-import { bitmapOf, or, type Bitmap } from './bitmaps.js';
+import { type Bitmap, bitmapOf, or } from './bitmaps.js';
 
 /**
  * Entries (seq, time in epoch milliseconds, optional label) sorted by time then seq. A customer
@@ -183,7 +183,11 @@ export class TimeColumn {
   private compact(): void {
     if (this.pending.size === 0) return;
     const { seqs, times, labels } = this.run;
-    const kept: TimeRun = { seqs: new Uint32Array(seqs.length), times: new Float64Array(seqs.length), labels: labels ? new Uint32Array(seqs.length) : undefined };
+    const kept: TimeRun = {
+      seqs: new Uint32Array(seqs.length),
+      times: new Float64Array(seqs.length),
+      labels: labels ? new Uint32Array(seqs.length) : undefined,
+    };
     let n = 0;
     for (let i = 0; i < seqs.length; i += 1) {
       if (this.pending.has(seqs[i]!)) continue;
@@ -192,7 +196,9 @@ export class TimeColumn {
       if (kept.labels) kept.labels[n] = labels![i]!;
       n += 1;
     }
-    const added = [...this.pending].flatMap(([seq, p]) => p.times.map((t, k): [number, number, number] => [seq, t, p.labels[k] ?? 0])).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const added = [...this.pending]
+      .flatMap(([seq, p]) => p.times.map((t, k): [number, number, number] => [seq, t, p.labels[k] ?? 0]))
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const extra: TimeRun = { seqs: Uint32Array.from(added, (e) => e[0]), times: Float64Array.from(added, (e) => e[1]) };
     if (added.some((e) => e[2] !== 0)) extra.labels = Uint32Array.from(added, (e) => e[2]);
     const trimmed: TimeRun = { seqs: kept.seqs.subarray(0, n), times: kept.times.subarray(0, n) };

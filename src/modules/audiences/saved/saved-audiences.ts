@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { actorLabel, reader, type Ctx, type TxCtx } from '../../../context.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
+import { actorLabel, type Ctx, reader, type TxCtx } from '../../../context.js';
 import { audiences } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
@@ -8,9 +9,8 @@ import { checkName, checkText } from '../../../names/check-name.js';
 import { nameKey } from '../../../names/name-policy.js';
 import { describedThings, namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { loadCatalog, usesPersonalTags } from '../service/catalog.js';
-import { readExpression, type ExpressionInput } from '../service/read-expression.js';
+import { type ExpressionInput, readExpression } from '../service/read-expression.js';
 
 /** A saved audience row. */
 export type AudienceRow = typeof audiences.$inferSelect;
@@ -33,7 +33,10 @@ export async function listAudiences(ctx: Ctx): Promise<AudienceRow[]> {
 /** One saved audience; someone else's private one reads as not found. */
 export async function getAudience(ctx: Ctx, audienceId: string, lock = false): Promise<AudienceRow> {
   (await policyFor(ctx)).authorize('customer.view');
-  const query = reader(ctx).select().from(audiences).where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.audienceId, audienceId)));
+  const query = reader(ctx)
+    .select()
+    .from(audiences)
+    .where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.audienceId, audienceId)));
   const [row] = lock ? await query.for('update') : await query;
   if (!row || !visibleTo(ctx, row)) throw new AppError('not_found', { message: `No audience "${audienceId}".` });
   return row;
@@ -45,8 +48,12 @@ const checkDescription = (text: string | undefined) => checkText(text, { ...desc
 /** Refuses a name that looks the same as another audience's (by `nameKey`); returns the key. */
 async function assertNameFree(ctx: TxCtx, name: string, except?: string): Promise<string> {
   const key = nameKey(name);
-  const [taken] = await ctx.tx.select({ id: audiences.audienceId, name: audiences.name }).from(audiences).where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.nameKey, key)));
-  if (taken && taken.id !== except) throw new AppError('name_taken', { message: `An audience is already called "${taken.name}".`, details: [{ path: 'body.name', message: 'name taken' }] });
+  const [taken] = await ctx.tx
+    .select({ id: audiences.audienceId, name: audiences.name })
+    .from(audiences)
+    .where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.nameKey, key)));
+  if (taken && taken.id !== except)
+    throw new AppError('name_taken', { message: `An audience is already called "${taken.name}".`, details: [{ path: 'body.name', message: 'name taken' }] });
   return key;
 }
 
@@ -66,7 +73,10 @@ export async function createAudience(ctx: TxCtx, input: { name: string; descript
   // Serializes creations per corp, so two requests cannot both pass the name check.
   await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audiences:${ctx.corpId}`}))`);
   const key = await assertNameFree(ctx, name);
-  const [row] = await ctx.tx.insert(audiences).values({ corpId: ctx.corpId, audienceId: newId.audience(), name, nameKey: key, description, expression, ownerUserid: ownerOf(ctx), isPrivate }).returning();
+  const [row] = await ctx.tx
+    .insert(audiences)
+    .values({ corpId: ctx.corpId, audienceId: newId.audience(), name, nameKey: key, description, expression, ownerUserid: ownerOf(ctx), isPrivate })
+    .returning();
   await recordEvent(ctx, { type: 'audience.created', subjectType: 'audience', subjectId: row!.audienceId, after: { name: row!.name, expression, isPrivate } });
   return row!;
 }
@@ -77,7 +87,8 @@ export async function updateAudience(ctx: TxCtx, audienceId: string, patch: { na
   const before = await getAudience(ctx, audienceId, true);
   const name = patch.name === undefined ? before.name : checkAudienceName(patch.name);
   const description = checkDescription(patch.description) ?? before.description;
-  const next = patch.expression !== undefined || patch.text !== undefined ? await checked(ctx, patch) : { expression: before.expression, isPrivate: before.isPrivate };
+  const next =
+    patch.expression !== undefined || patch.text !== undefined ? await checked(ctx, patch) : { expression: before.expression, isPrivate: before.isPrivate };
   let key = before.nameKey;
   if (name !== before.name) {
     await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audiences:${ctx.corpId}`}))`);
@@ -88,7 +99,13 @@ export async function updateAudience(ctx: TxCtx, audienceId: string, patch: { na
     .set({ name, nameKey: key, description, expression: next.expression, isPrivate: next.isPrivate, updatedAt: new Date() })
     .where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.audienceId, audienceId)))
     .returning();
-  await recordEvent(ctx, { type: 'audience.updated', subjectType: 'audience', subjectId: audienceId, before: { name: before.name, description: before.description, expression: before.expression }, after: { name: row!.name, description: row!.description, expression: row!.expression } });
+  await recordEvent(ctx, {
+    type: 'audience.updated',
+    subjectType: 'audience',
+    subjectId: audienceId,
+    before: { name: before.name, description: before.description, expression: before.expression },
+    after: { name: row!.name, description: row!.description, expression: row!.expression },
+  });
   return row!;
 }
 
@@ -97,5 +114,10 @@ export async function deleteAudience(ctx: TxCtx, audienceId: string): Promise<vo
   (await policyFor(ctx)).authorize('audience.manage');
   const before = await getAudience(ctx, audienceId, true);
   await ctx.tx.delete(audiences).where(and(eq(audiences.corpId, ctx.corpId), eq(audiences.audienceId, audienceId)));
-  await recordEvent(ctx, { type: 'audience.deleted', subjectType: 'audience', subjectId: audienceId, before: { name: before.name, expression: before.expression } });
+  await recordEvent(ctx, {
+    type: 'audience.deleted',
+    subjectType: 'audience',
+    subjectId: audienceId,
+    before: { name: before.name, expression: before.expression },
+  });
 }

@@ -1,19 +1,27 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { reader, type Ctx } from '../../../context.js';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
+import { type Ctx, reader } from '../../../context.js';
 import { personalTags, tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
 import { nameKey, normalizeName } from '../../../names/name-policy.js';
-import { loadOrgSnapshot, policyFor, type Policy } from '../../../policies/index.js';
+import { loadOrgSnapshot, type Policy, policyFor } from '../../../policies/index.js';
 import type { EvalContext } from '../context.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
-import { issuePath } from '../expression/validate.js';
 import type { NameResolver, PrintOptions } from '../expression/index.js';
+import { issuePath } from '../expression/validate.js';
 
 /**
  * A tag an audience may name, with what the console shows for it; `key` and `groupKey` are the
  * name policy's keys of its name and its group's (src/names), which text resolves names by.
  */
-export type CatalogTag = { tagId: string; name: string; key: string; groupId: string; groupName: string; groupKey: string; kind: 'corp' | 'strategy' | 'smart' | 'personal' };
+export type CatalogTag = {
+  tagId: string;
+  name: string;
+  key: string;
+  groupId: string;
+  groupName: string;
+  groupKey: string;
+  kind: 'corp' | 'strategy' | 'smart' | 'personal';
+};
 
 /** A group an audience may name. */
 export type CatalogGroup = { groupId: string; name: string; key: string; kind: 'corp' | 'strategy' | 'smart'; tagIds: string[] };
@@ -36,7 +44,17 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
   const policy = await policyFor(ctx);
   const db = reader(ctx);
   const rows = await db
-    .select({ tagId: tags.tagId, name: tags.name, key: tags.nameKey, groupId: tagGroups.groupId, groupName: tagGroups.name, groupKey: tagGroups.nameKey, kind: tagGroups.kind, scope: tagGroups.scope, strategyId: tagGroups.strategyId })
+    .select({
+      tagId: tags.tagId,
+      name: tags.name,
+      key: tags.nameKey,
+      groupId: tagGroups.groupId,
+      groupName: tagGroups.name,
+      groupKey: tagGroups.nameKey,
+      kind: tagGroups.kind,
+      scope: tagGroups.scope,
+      strategyId: tagGroups.strategyId,
+    })
     .from(tags)
     .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
     .where(and(eq(tags.corpId, ctx.corpId), isNull(tags.deletedAt), isNull(tagGroups.deletedAt)));
@@ -53,8 +71,20 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
   }
   if (ctx.actor.kind === 'employee') {
     catalog.personalOwner = ctx.actor.userid;
-    const own = await db.select({ tagId: personalTags.tagId, name: personalTags.name, key: personalTags.nameKey, groupName: personalTags.groupName }).from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.ownerUserid, ctx.actor.userid)));
-    for (const p of own) catalog.tags.set(p.tagId, { tagId: p.tagId, name: p.name, key: p.key, groupId: '', groupName: p.groupName, groupKey: keyOf(p.groupName), kind: 'personal' });
+    const own = await db
+      .select({ tagId: personalTags.tagId, name: personalTags.name, key: personalTags.nameKey, groupName: personalTags.groupName })
+      .from(personalTags)
+      .where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.ownerUserid, ctx.actor.userid)));
+    for (const p of own)
+      catalog.tags.set(p.tagId, {
+        tagId: p.tagId,
+        name: p.name,
+        key: p.key,
+        groupId: '',
+        groupName: p.groupName,
+        groupKey: keyOf(p.groupName),
+        kind: 'personal',
+      });
   }
   const org = await loadOrgSnapshot(ctx);
   const parents = catalog.eval.departmentParents as Map<number, number>;
@@ -114,7 +144,11 @@ export function checkReferences(e: Expr, catalog: AudienceCatalog, prefix = 'bod
   const bad: ErrorDetail[] = references(e)
     .filter((r) => (r.kind === 'tag' ? !catalog.tags.has(r.id) : !catalog.groups.has(r.id)))
     .map((r) => ({ path: issuePath(r.path, prefix), message: `unknown ${r.kind} "${r.id}"` }));
-  if (bad.length > 0) throw new AppError('tag_not_found', { message: `The expression names ${bad.length} unknown tag(s) or group(s): ${bad[0]!.message}.`, details: bad.slice(0, 50) });
+  if (bad.length > 0)
+    throw new AppError('tag_not_found', {
+      message: `The expression names ${bad.length} unknown tag(s) or group(s): ${bad[0]!.message}.`,
+      details: bad.slice(0, 50),
+    });
 }
 
 /** Whether the expression uses personal tags (then only their owner may see or run it). */

@@ -1,6 +1,6 @@
 import type { Database, Db } from '../../../db/client.js';
 import type { EventConsumer } from '../../../events/consumers.js';
-import { buildCorpIndex, type BuildOptions, type CorpIndex } from '../index/corp-index.js';
+import { type BuildOptions, buildCorpIndex, type CorpIndex } from '../index/corp-index.js';
 import { EventTail } from '../index/tail.js';
 
 /**
@@ -32,7 +32,15 @@ export type EngineOptions = {
 // `requested` / `done` number refresh requests: a request is satisfied by a refresh that STARTED
 // after it was made, so a caller who just committed a change never gets a refresh that began
 // reading before the commit.
-type Entry = { index: CorpIndex; tail: EventTail; lastFollowed: Map<string, number>; requested: number; done: number; running: boolean; waiters: { ticket: number; resolve: () => void; reject: (e: unknown) => void }[] };
+type Entry = {
+  index: CorpIndex;
+  tail: EventTail;
+  lastFollowed: Map<string, number>;
+  requested: number;
+  done: number;
+  running: boolean;
+  waiters: { ticket: number; resolve: () => void; reject: (e: unknown) => void }[];
+};
 
 /**
  * The audience indexes of this process, one per corp, built on first use and kept current by
@@ -109,7 +117,17 @@ export class AudienceEngine implements EventConsumer {
     this.warming = corpIds.length;
     return corpIds.reduce<Promise<void>>(
       // A stopped engine builds nothing more: the database is about to close under it.
-      (prev, id) => prev.then(() => (this.stopped ? undefined : this.current(id).then(() => undefined, (error: unknown) => this.opts.onError?.(error)))).finally(() => void (this.warming -= 1)),
+      (prev, id) =>
+        prev
+          .then(() =>
+            this.stopped
+              ? undefined
+              : this.current(id).then(
+                  () => undefined,
+                  (error: unknown) => this.opts.onError?.(error),
+                ),
+          )
+          .finally(() => void (this.warming -= 1)),
       Promise.resolve(),
     );
   }
@@ -132,14 +150,19 @@ export class AudienceEngine implements EventConsumer {
       this.wakeScheduled = false;
       const corps = [...this.wake];
       this.wake.clear();
-      for (const id of corps) void this.entry(id).then((e) => this.refresh(id, e)).catch((error: unknown) => this.opts.onError?.(error));
+      for (const id of corps)
+        void this.entry(id)
+          .then((e) => this.refresh(id, e))
+          .catch((error: unknown) => this.opts.onError?.(error));
     });
   }
 
   private entry(corpId: string): Promise<Entry> {
     let entry = this.corps.get(corpId);
     if (!entry) {
-      entry = buildCorpIndex(this.db, corpId, this.opts.build).then((index): Entry => ({ index, tail: new EventTail(this.db, index), lastFollowed: new Map(), requested: 0, done: 0, running: false, waiters: [] }));
+      entry = buildCorpIndex(this.db, corpId, this.opts.build).then(
+        (index): Entry => ({ index, tail: new EventTail(this.db, index), lastFollowed: new Map(), requested: 0, done: 0, running: false, waiters: [] }),
+      );
       // A failed build is forgotten, so the next use tries again instead of failing forever.
       entry.catch(() => this.corps.delete(corpId));
       this.corps.set(corpId, entry);

@@ -1,8 +1,8 @@
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { Ctx } from '../../../context.js';
-import { and, or, type Bitmap } from '../index/bitmaps.js';
+import { and, type Bitmap, or } from '../index/bitmaps.js';
 import type { CorpIndex } from '../index/corp-index.js';
 import { evaluateOnIndex } from '../index/evaluate.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { AudienceCatalog } from './catalog.js';
 import type { AudienceEngine } from './engine.js';
 

@@ -1,9 +1,9 @@
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { Ctx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
-import { explain, type Explanation } from '../expression/explain.js';
+import { type Explanation, explain } from '../expression/explain.js';
 import { loadCustomerFacts } from '../sql/facts.js';
-import { catalogLabels, type AudienceCatalog } from './catalog.js';
+import { type AudienceCatalog, catalogLabels } from './catalog.js';
 
 /**
  * Why one customer is in or out: the reference evaluator over the customer's facts read from the

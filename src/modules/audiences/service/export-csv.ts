@@ -2,7 +2,7 @@ import type { Ctx } from '../../../context.js';
 import { csvRecord, utf8Bom } from '../../audit/audit.csv.js';
 import type { Bitmap } from '../index/bitmaps.js';
 import type { AudienceCatalog } from './catalog.js';
-import { customersBySeq, type AudienceCustomer } from './customer-rows.js';
+import { type AudienceCustomer, customersBySeq } from './customer-rows.js';
 
 /** The columns of an audience export. */
 export const audienceCsvColumns = ['external_userid', 'name', 'gender', 'province', 'city', 'corp_name', 'followers', 'tags'] as const;

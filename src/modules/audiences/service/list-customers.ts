@@ -1,18 +1,18 @@
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AudienceCustomerPage, ListedTag } from '../../../../contracts/audiences.js';
-import { reader, type Ctx } from '../../../context.js';
+import { type Ctx, reader } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { likePrefix, looksLikeInitials } from '../../../names/name-initials.js';
-import { and, bitmapOf, count, type Bitmap } from '../index/bitmaps.js';
-import { printExpression } from '../expression/print.js';
-import { catalogLabels, type AudienceCatalog } from './catalog.js';
-import { customersBySeq } from './customer-rows.js';
 import { employeeNames } from '../../org/employee-names.js';
-import { membersIn, reachBitmap } from './evaluate-audience.js';
+import { printExpression } from '../expression/print.js';
+import { and, type Bitmap, bitmapOf, count } from '../index/bitmaps.js';
+import { type AudienceCatalog, catalogLabels } from './catalog.js';
+import { customersBySeq } from './customer-rows.js';
 import type { AudienceEngine } from './engine.js';
-import { readExpression, type ExpressionInput } from './read-expression.js';
+import { membersIn, reachBitmap } from './evaluate-audience.js';
+import { type ExpressionInput, readExpression } from './read-expression.js';
 
 /** What the console's customer list asks for: an optional audience, a name search and a page. */
 export type ListInput = ExpressionInput & { q?: string; cursor?: string; limit: number };
@@ -32,9 +32,12 @@ function decodeCursor(cursor: string): number {
  */
 async function nameMatches(ctx: Ctx, q: string): Promise<Bitmap> {
   const byInitials = looksLikeInitials(q) ? sql` or name_initials like ${likePrefix(q.toLowerCase())}` : sql``;
-  const rows = await queryRows<{ seq: number }>(reader(ctx), sql`
+  const rows = await queryRows<{ seq: number }>(
+    reader(ctx),
+    sql`
     select seq::int4 as seq from customers
-    where corp_id = ${ctx.corpId} and (strpos(lower(name), lower(${q})) > 0 or external_userid = ${q}${byInitials})`);
+    where corp_id = ${ctx.corpId} and (strpos(lower(name), lower(${q})) > 0 or external_userid = ${q}${byInitials})`,
+  );
   return bitmapOf(rows.map((r) => Number(r.seq)));
 }
 
@@ -55,7 +58,9 @@ function visibleTags(tagIds: string[], catalog: AudienceCatalog): z.infer<typeof
     const t = catalog.tags.get(id);
     return t ? [{ tagId: t.tagId, name: t.name, groupName: t.groupName, kind: t.kind }] : [];
   });
-  return out.sort((a, b) => Number(a.kind === 'personal') - Number(b.kind === 'personal') || a.groupName.localeCompare(b.groupName) || a.name.localeCompare(b.name));
+  return out.sort(
+    (a, b) => Number(a.kind === 'personal') - Number(b.kind === 'personal') || a.groupName.localeCompare(b.groupName) || a.name.localeCompare(b.name),
+  );
 }
 
 /**
@@ -63,7 +68,12 @@ function visibleTags(tagIds: string[], catalog: AudienceCatalog): z.infer<typeof
  * when no audience is given), narrowed by a name search, in creation order. The id set comes from
  * the in-memory index (current with every committed change); only the page's rows are read.
  */
-export async function listAudienceCustomers(engine: AudienceEngine, ctx: Ctx, catalog: AudienceCatalog, input: ListInput): Promise<z.infer<typeof AudienceCustomerPage>> {
+export async function listAudienceCustomers(
+  engine: AudienceEngine,
+  ctx: Ctx,
+  catalog: AudienceCatalog,
+  input: ListInput,
+): Promise<z.infer<typeof AudienceCustomerPage>> {
   const expr = input.text !== undefined || input.expression !== undefined ? readExpression(input, catalog) : null;
   const after = input.cursor ? decodeCursor(input.cursor) : -1;
   const searched = input.q ? await nameMatches(ctx, input.q) : null;
@@ -77,9 +87,21 @@ export async function listAudienceCustomers(engine: AudienceEngine, ctx: Ctx, ca
   const pageSeqs = Array.from(seqs.subarray(start, start + input.limit));
   const hasMore = start + input.limit < seqs.length;
   const rows = await customersBySeq(ctx, pageSeqs);
-  const names = await employeeNames(ctx, rows.flatMap((r) => r.followers));
+  const names = await employeeNames(
+    ctx,
+    rows.flatMap((r) => r.followers),
+  );
   return {
-    customers: rows.map((r) => ({ externalUserid: r.externalUserid, name: r.name, gender: r.gender, corpName: r.corpName, province: r.province, city: r.city, followers: r.followers.map((userid) => ({ userid, name: names.get(userid) ?? userid })), tags: visibleTags(r.tagIds, catalog) })),
+    customers: rows.map((r) => ({
+      externalUserid: r.externalUserid,
+      name: r.name,
+      gender: r.gender,
+      corpName: r.corpName,
+      province: r.province,
+      city: r.city,
+      followers: r.followers.map((userid) => ({ userid, name: names.get(userid) ?? userid })),
+      tags: visibleTags(r.tagIds, catalog),
+    })),
     count: count(members),
     total: count(visible),
     text: expr ? printExpression(expr, catalogLabels(catalog)) : '',

@@ -1,7 +1,7 @@
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { parseExpression } from '../expression/parse.js';
 import { validateExpression } from '../expression/validate.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
-import { catalogResolver, checkReferences, type AudienceCatalog } from './catalog.js';
+import { type AudienceCatalog, catalogResolver, checkReferences } from './catalog.js';
 
 /** An expression as a request carries it: the JSON AST, or the text syntax. */
 export type ExpressionInput = { expression?: unknown; text?: string };

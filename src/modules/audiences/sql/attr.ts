@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { AttrPredicate } from '../../../../contracts/audience-expression/ast.js';
 import { dateInterval, type Interval } from '../../../../contracts/audience-expression/time.js';
 
@@ -8,7 +8,8 @@ const isoDate = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:
 // JSON numbers are unbounded decimals, JS doubles are not. From the point halfway past the
 // largest double on, JSON.parse gives ±Infinity (not finite: no match); at about half the smallest
 // subnormal and below it gives 0, which float8's input would reject as an underflow instead.
-const infinityFrom = '179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792';
+const infinityFrom =
+  '179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792';
 const zeroBelow = '2.4703282292062328e-324';
 
 /**
@@ -48,7 +49,14 @@ type Ordered = { eq: Compare; in: (xs: (string | number)[]) => SQL; gt: Compare;
 function numberOps(t: SQL): Ordered {
   const n = (x: string | number) => sql`${Number(x)}::float8`;
   const list = (xs: (string | number)[]) => sql`${sql.param(xs.map(Number))}::float8[]`;
-  return { eq: (x) => sql`${t} = ${n(x)}`, in: (xs) => sql`${t} = any(${list(xs)})`, gt: (x) => sql`${t} > ${n(x)}`, gte: (x) => sql`${t} >= ${n(x)}`, lt: (x) => sql`${t} < ${n(x)}`, lte: (x) => sql`${t} <= ${n(x)}` };
+  return {
+    eq: (x) => sql`${t} = ${n(x)}`,
+    in: (xs) => sql`${t} = any(${list(xs)})`,
+    gt: (x) => sql`${t} > ${n(x)}`,
+    gte: (x) => sql`${t} >= ${n(x)}`,
+    lt: (x) => sql`${t} < ${n(x)}`,
+    lte: (x) => sql`${t} <= ${n(x)}`,
+  };
 }
 
 // A date literal is a whole day (or one millisecond), so `> d` starts at the end of d and `<= d`
@@ -82,16 +90,26 @@ function stringPredicate(a: AttrPredicate, s: SQL): SQL {
 
 function orderedPredicate(a: AttrPredicate, _t: SQL, ops: Ordered): SQL {
   switch (a.op) {
-    case 'eq': return ops.eq(a.value);
-    case 'ne': return sql`not ${ops.eq(a.value)}`;
-    case 'in': return ops.in(a.values);
-    case 'contains': return sql`false`;
-    case 'gt': return ops.gt(a.value);
-    case 'gte': return ops.gte(a.value);
-    case 'lt': return ops.lt(a.value);
-    case 'lte': return ops.lte(a.value);
-    case 'between': return sql`(${ops.gte(a.from)} and ${ops.lte(a.to)})`;
-    default: throw new Error(`Unexpected attribute op ${a.op}.`);
+    case 'eq':
+      return ops.eq(a.value);
+    case 'ne':
+      return sql`not ${ops.eq(a.value)}`;
+    case 'in':
+      return ops.in(a.values);
+    case 'contains':
+      return sql`false`;
+    case 'gt':
+      return ops.gt(a.value);
+    case 'gte':
+      return ops.gte(a.value);
+    case 'lt':
+      return ops.lt(a.value);
+    case 'lte':
+      return ops.lte(a.value);
+    case 'between':
+      return sql`(${ops.gte(a.from)} and ${ops.lte(a.to)})`;
+    default:
+      throw new Error(`Unexpected attribute op ${a.op}.`);
   }
 }
 

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { queryRows } from '../../../db/client.js';
 import { describeDb } from '../../../test/db.js';
 import { unique } from '../../../test/factories.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { evaluate } from '../expression/evaluate.js';
 import { parseExpression } from '../expression/parse.js';
 import { audienceCount, audienceQuery, audienceSeqs } from './compile.js';
 import { loadCustomersFacts } from './facts.js';
-import { fixture, fixtureCtx as ctx, T } from './test-fixture.js';
+import { fixtureCtx as ctx, fixture, T } from './test-fixture.js';
 import { seedCorp } from './test-support.js';
 
 const all = [1, 2, 3, 4, 5];
@@ -127,7 +127,13 @@ describeDb('audience SQL, leaf by leaf', (db) => {
   let facts: Awaited<ReturnType<typeof loadCustomersFacts>>;
   beforeAll(async () => {
     await seedCorp(db().db, corpId, fixture);
-    facts = await loadCustomersFacts(db().db, corpId, fixture.customers.map((c) => c.externalUserid), ctx, { personalOwner: 'zhangsan' });
+    facts = await loadCustomersFacts(
+      db().db,
+      corpId,
+      fixture.customers.map((c) => c.externalUserid),
+      ctx,
+      { personalOwner: 'zhangsan' },
+    );
   });
 
   for (const [group, rows] of Object.entries(table)) {
@@ -151,14 +157,19 @@ describeDb('audience SQL, leaf by leaf', (db) => {
   it('answers rows of seq and external_userid, parameterized', async () => {
     const expr: Expr = { any: [{ state: ["'; drop table customers; --"] }, { tag: T.B }] };
     const rows = await queryRows<{ seq: number; external_userid: string }>(db().db, sql`select * from (${audienceQuery(corpId, expr, ctx)}) q order by seq`);
-    expect(rows.map((r) => [Number(r.seq), r.external_userid])).toEqual([[1, 'wm1'], [2, 'wm2']]);
+    expect(rows.map((r) => [Number(r.seq), r.external_userid])).toEqual([
+      [1, 'wm1'],
+      [2, 'wm2'],
+    ]);
   });
 
   it('never errors on extreme stored numbers: beyond a double is not a number, below it is 0', async () => {
     const other = unique('ww');
     const data = { ...fixture, customers: fixture.customers.slice(0, 3) };
     await seedCorp(db().db, other, data);
-    await db().db.execute(sql`update customers set attributes = case seq when 1 then '{"level": 1e400}'::jsonb when 2 then '{"level": -1e-400}'::jsonb else '{"level": 1.7976931348623157e308}'::jsonb end where corp_id = ${other}`);
+    await db().db.execute(
+      sql`update customers set attributes = case seq when 1 then '{"level": 1e400}'::jsonb when 2 then '{"level": -1e-400}'::jsonb else '{"level": 1.7976931348623157e308}'::jsonb end where corp_id = ${other}`,
+    );
     const loaded = await loadCustomersFacts(db().db, other, ['wm1', 'wm2', 'wm3'], ctx);
     const seqs = async (text: string) => {
       const got = await audienceSeqs(db().db, other, parseExpression(text), ctx);

@@ -1,6 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../../../db/client.js';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Expr } from '../../../../contracts/audience-expression/ast.js';
+import { type Db, queryRows } from '../../../db/client.js';
 import type { EvalContext } from '../context.js';
 import { leafPredicate } from './leaves.js';
 
@@ -12,8 +12,16 @@ import { leafPredicate } from './leaves.js';
  * @example sql`select c.seq from customers c where c.corp_id = ${corpId} and ${audiencePredicate(corpId, expr, ctx)}`
  */
 export function audiencePredicate(corpId: string, expr: Expr, ctx: EvalContext): SQL {
-  if ('all' in expr) return sql`(${sql.join(expr.all.map((e) => audiencePredicate(corpId, e, ctx)), sql` and `)})`;
-  if ('any' in expr) return sql`(${sql.join(expr.any.map((e) => audiencePredicate(corpId, e, ctx)), sql` or `)})`;
+  if ('all' in expr)
+    return sql`(${sql.join(
+      expr.all.map((e) => audiencePredicate(corpId, e, ctx)),
+      sql` and `,
+    )})`;
+  if ('any' in expr)
+    return sql`(${sql.join(
+      expr.any.map((e) => audiencePredicate(corpId, e, ctx)),
+      sql` or `,
+    )})`;
   if ('not' in expr) return sql`(not ${audiencePredicate(corpId, expr.not, ctx)})`;
   return sql`(${leafPredicate(corpId, expr, ctx)})`;
 }
@@ -34,6 +42,9 @@ export async function audienceSeqs(db: Db, corpId: string, expr: Expr, ctx: Eval
 
 /** How many customers are in the audience, counted by the database. */
 export async function audienceCount(db: Db, corpId: string, expr: Expr, ctx: EvalContext): Promise<number> {
-  const [row] = await queryRows<{ n: number | string }>(db, sql`select count(*)::int8 as n from customers c where c.corp_id = ${corpId} and ${audiencePredicate(corpId, expr, ctx)}`);
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*)::int8 as n from customers c where c.corp_id = ${corpId} and ${audiencePredicate(corpId, expr, ctx)}`,
+  );
   return Number(row?.n ?? 0);
 }

@@ -1,9 +1,9 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
-import { groupTags } from '../expression/match.js';
 import { defaultUtcOffsetMinutes, type Interval } from '../../../../contracts/audience-expression/time.js';
 import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 import type { EvalContext } from '../context.js';
+import { groupTags } from '../expression/match.js';
 import { attrPredicate } from './attr.js';
 
 // Every leaf is a boolean that is never NULL, so `not` over it is exact. Customer rows are `c`;
@@ -28,7 +28,10 @@ function hasTags(corpId: string, tagIds: readonly string[]): SQL {
 
 // `column >= start and column < end`, an open side left out.
 function within(column: SQL, span: Interval): SQL {
-  const parts = [Number.isFinite(span.start) ? sql`${column} >= ${at(span.start)}` : undefined, Number.isFinite(span.end) ? sql`${column} < ${at(span.end)}` : undefined].filter((p) => p !== undefined);
+  const parts = [
+    Number.isFinite(span.start) ? sql`${column} >= ${at(span.start)}` : undefined,
+    Number.isFinite(span.end) ? sql`${column} < ${at(span.end)}` : undefined,
+  ].filter((p) => p !== undefined);
   return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `);
 }
 
@@ -83,7 +86,8 @@ function eventPredicate(corpId: string, e: EventPredicate, ctx: EvalContext): SQ
   const target = e.target === undefined ? sql`` : sql` and ev.target = ${e.target}::text`;
   const rows = sql`from customer_events ev where ev.corp_id = ${corpId} and ev.type = ${e.type}::text${target} and ${within(sql`ev.occurred_at`, span)}`;
   const some = sql`exists (select 1 ${rows} and ev.external_userid = c.external_userid)`;
-  const counted = (having: SQL) => sql`exists (select 1 from (select ev.external_userid ${rows} group by ev.external_userid having ${having}) g where g.external_userid = c.external_userid)`;
+  const counted = (having: SQL) =>
+    sql`exists (select 1 from (select ev.external_userid ${rows} group by ev.external_userid having ${having}) g where g.external_userid = c.external_userid)`;
   const { op, n } = e.count ?? { op: 'gte', n: 1 };
   if (op === 'gte') return n <= 0 ? sql`true` : n === 1 ? some : counted(sql`count(*) >= ${n}::int8`);
   if (op === 'lte') return n === 0 ? sql`not ${some}` : sql`not ${counted(sql`count(*) > ${n}::int8`)}`;
@@ -101,7 +105,12 @@ export function leafPredicate(corpId: string, leaf: Leaf, ctx: EvalContext): SQL
     const members = groupTags(ctx.tagGroups, leaf.group.id);
     if (leaf.group.has === 'any') return hasTags(corpId, members);
     if (leaf.group.has === 'none') return sql`not ${hasTags(corpId, members)}`;
-    return members.length === 0 ? sql`true` : sql`(${sql.join(members.map((t) => hasTags(corpId, [t])), sql` and `)})`;
+    return members.length === 0
+      ? sql`true`
+      : sql`(${sql.join(
+          members.map((t) => hasTags(corpId, [t])),
+          sql` and `,
+        )})`;
   }
   if ('addWay' in leaf) return someRelation(corpId, sql`f.add_way = any(${ints(leaf.addWay)})`);
   if ('state' in leaf) return someRelation(corpId, sql`f.state = any(${texts(leaf.state)})`);
@@ -112,7 +121,8 @@ export function leafPredicate(corpId: string, leaf: Leaf, ctx: EvalContext): SQL
   if ('city' in leaf) return sql`c.city = any(${texts(leaf.city)})`;
   if ('region' in leaf) return inRegion(corpId, leaf.region);
   if ('gender' in leaf) return sql`c.gender = any(${ints(leaf.gender)})`;
-  if ('company' in leaf) return leaf.company.op === 'eq' ? sql`c.corp_name = ${leaf.company.value}::text` : sql`strpos(c.corp_name, ${leaf.company.value}::text) > 0`;
+  if ('company' in leaf)
+    return leaf.company.op === 'eq' ? sql`c.corp_name = ${leaf.company.value}::text` : sql`strpos(c.corp_name, ${leaf.company.value}::text) > 0`;
   if ('attr' in leaf) return attrPredicate(leaf.attr, offset);
   return eventPredicate(corpId, leaf.event, ctx);
 }

@@ -1,9 +1,20 @@
 import type { EvalContext } from '../context.js';
 import { testNow } from '../expression/test-support.js';
-import { testParents, type CorpData, type SeedCustomer } from './test-support.js';
+import { type CorpData, type SeedCustomer, testParents } from './test-support.js';
 
 const t = (iso: string) => new Date(iso);
-const customer = (externalUserid: string, c: Partial<SeedCustomer>): SeedCustomer => ({ externalUserid, gender: 0, province: '', city: '', corpName: '', attributes: {}, follows: [], orphanTags: [], events: [], ...c });
+const customer = (externalUserid: string, c: Partial<SeedCustomer>): SeedCustomer => ({
+  externalUserid,
+  gender: 0,
+  province: '',
+  city: '',
+  corpName: '',
+  attributes: {},
+  follows: [],
+  orphanTags: [],
+  events: [],
+  ...c,
+});
 const rel = (userid: string, addTime: string, tags: string[] = [], addWay = 0, state = '') => ({ userid, addTime: t(addTime), addWay, state, tags });
 
 /** The table-driven tests' tags: X = {A, B}, Y = {C, D} where D is live but on nobody, Z has no tags. */
@@ -12,7 +23,12 @@ export const T = { A: 'etTagA00001', B: 'etTagB00001', C: 'etTagC00001', D: 'etT
 /** Their context: testNow (2026-04-01 00:00 +08:00), the test tree, groups X and Y. */
 export const fixtureCtx: EvalContext = {
   now: testNow,
-  tagGroups: new Map([[T.A, 'etGrpX00001'], [T.B, 'etGrpX00001'], [T.C, 'etGrpY00001'], [T.D, 'etGrpY00001']]),
+  tagGroups: new Map([
+    [T.A, 'etGrpX00001'],
+    [T.B, 'etGrpX00001'],
+    [T.C, 'etGrpY00001'],
+    [T.D, 'etGrpY00001'],
+  ]),
   departmentParents: testParents,
 };
 
@@ -43,7 +59,10 @@ export const fixture: CorpData = {
   ],
   customers: [
     customer('wm1', {
-      gender: 2, province: '上海', city: '上海', corpName: '上海某某科技有限公司',
+      gender: 2,
+      province: '上海',
+      city: '上海',
+      corpName: '上海某某科技有限公司',
       attributes: { level: 3, tier: 'gold', birthday: '1990-05-01', note: '100%_off' },
       follows: [rel('zhangsan', '2026-03-20T10:00:00+08:00', [T.A], 1, '展会'), rel('lisi', '2025-12-01T09:00:00+08:00', [T.C, T.B], 202)],
       events: [
@@ -52,9 +71,19 @@ export const fixture: CorpData = {
         { type: 'link.clicked', target: 'p2', at: t('2026-02-01T10:00:00+08:00') },
       ],
     }),
-    customer('wm2', { gender: 1, province: '广东', city: '广州', attributes: { level: '3', birthday: '2026-02-30', region: '华南' }, follows: [rel('zhangsan', '2026-01-10T00:00:00Z', [T.B])] }),
+    customer('wm2', {
+      gender: 1,
+      province: '广东',
+      city: '广州',
+      attributes: { level: '3', birthday: '2026-02-30', region: '华南' },
+      follows: [rel('zhangsan', '2026-01-10T00:00:00Z', [T.B])],
+    }),
     customer('wm3', { province: '上海', city: '杭州', attributes: { level: null, birthday: '2026-03-05T10:00:00.5Z' }, orphanTags: [T.A] }),
-    customer('wm4', { gender: 1, corpName: '100%科技', follows: [rel('zhangsan', '2026-03-01T23:59:59.999+08:00', [T.mine]), rel('ghost', '2026-01-10T00:00:00Z', [T.E])] }),
+    customer('wm4', {
+      gender: 1,
+      corpName: '100%科技',
+      follows: [rel('zhangsan', '2026-03-01T23:59:59.999+08:00', [T.mine]), rel('ghost', '2026-01-10T00:00:00Z', [T.E])],
+    }),
     customer('wm5', {
       attributes: { level: 5.5, birthday: '2026-03-06' },
       follows: [rel('wangwu', '2026-03-02T00:00:00+08:00')],

@@ -1,10 +1,10 @@
 import { actorLabel, type TxCtx } from '../../../context.js';
-import { contactWays, type ContactWayRow } from '../../../db/schema/index.js';
+import { type ContactWayRow, contactWays } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { randomToken } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { checkContactWay } from '../check-contact-way.js';
-import { withDefaults, type NewContactWay } from '../contact-way-input.js';
+import { type NewContactWay, withDefaults } from '../contact-way-input.js';
 import { contactWayQrCode, presentWayForEvent } from '../contact-ways.repo.js';
 
 /**
@@ -22,7 +22,15 @@ export async function createContactWay(ctx: TxCtx, input: NewContactWay): Promis
   const now = new Date();
   const [row] = await ctx.tx
     .insert(contactWays)
-    .values({ corpId: ctx.corpId, configId, ...fields, qrCode: contactWayQrCode(configId, fields.scene), createdBy: actorLabel(ctx.actor), createdAt: now, updatedAt: now })
+    .values({
+      corpId: ctx.corpId,
+      configId,
+      ...fields,
+      qrCode: contactWayQrCode(configId, fields.scene),
+      createdBy: actorLabel(ctx.actor),
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
   await recordEvent(ctx, { type: 'contact_way.created', subjectType: 'contact_way', subjectId: configId, after: presentWayForEvent(row!) });
   return row!;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
-import { contactWays, type ContactWayRow } from '../../../db/schema/index.js';
+import { type ContactWayRow, contactWays } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
 import { checkContactWay } from '../check-contact-way.js';
@@ -18,7 +18,17 @@ export async function updateContactWay(ctx: TxCtx, configId: string, changes: Co
   const before = await lockContactWay(ctx, configId);
   const fields = applyChanges(before, changes);
   await checkContactWay(ctx, policy, fields, configId);
-  const [row] = await ctx.tx.update(contactWays).set({ ...fields, updatedAt: sql`now()` }).where(wayKey(ctx, configId)).returning();
-  await recordEvent(ctx, { type: 'contact_way.updated', subjectType: 'contact_way', subjectId: configId, before: presentWayForEvent(before), after: presentWayForEvent(row!) });
+  const [row] = await ctx.tx
+    .update(contactWays)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(wayKey(ctx, configId))
+    .returning();
+  await recordEvent(ctx, {
+    type: 'contact_way.updated',
+    subjectType: 'contact_way',
+    subjectId: configId,
+    before: presentWayForEvent(before),
+    after: presentWayForEvent(row!),
+  });
   return row!;
 }

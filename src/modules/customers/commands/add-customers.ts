@@ -6,8 +6,8 @@ import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { nameInitials } from '../../../names/name-initials.js';
 import { policyFor } from '../../../policies/index.js';
-import { lockCorpSettings } from '../../corps/settings.js';
 import { recordArrivals } from '../../contact-ways/record-arrivals.js';
+import { lockCorpSettings } from '../../corps/settings.js';
 
 /** A follow relation to create with a customer. */
 export type NewFollow = { userid: string; remark?: string; addTime?: Date; addWay?: number; state?: string; operUserid?: string };
@@ -36,11 +36,20 @@ export async function addCustomers(ctx: TxCtx, input: NewCustomer[]): Promise<st
   if (input.length === 0) return [];
   await lockCorpSettings(ctx);
   const userids = [...new Set(input.flatMap((c) => c.follows.map((f) => f.userid)))];
-  const known = userids.length === 0 ? [] : await ctx.tx.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, userids)));
+  const known =
+    userids.length === 0
+      ? []
+      : await ctx.tx
+          .select({ userid: employees.userid })
+          .from(employees)
+          .where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, userids)));
   const missing = userids.filter((u) => !known.some((k) => k.userid === u));
   if (missing.length > 0) throw new AppError('employee_not_found', { message: `Unknown userid: ${missing.join(', ')}.` });
 
-  const [{ maxSeq } = { maxSeq: 0 }] = await ctx.tx.select({ maxSeq: sql<number>`coalesce(max(${customers.seq}), 0)::bigint` }).from(customers).where(eq(customers.corpId, ctx.corpId));
+  const [{ maxSeq } = { maxSeq: 0 }] = await ctx.tx
+    .select({ maxSeq: sql<number>`coalesce(max(${customers.seq}), 0)::bigint` })
+    .from(customers)
+    .where(eq(customers.corpId, ctx.corpId));
   const rows = input.map((c, i) => ({
     corpId: ctx.corpId,
     externalUserid: c.externalUserid ?? newId.customer(),
@@ -57,10 +66,24 @@ export async function addCustomers(ctx: TxCtx, input: NewCustomer[]): Promise<st
   }));
   for (let i = 0; i < rows.length; i += 1000) await ctx.tx.insert(customers).values(rows.slice(i, i + 1000));
   const followRows = input.flatMap((c, i) =>
-    c.follows.map((f) => ({ corpId: ctx.corpId, userid: f.userid, externalUserid: rows[i]!.externalUserid, remark: f.remark ?? '', addTime: f.addTime ?? new Date(), addWay: f.addWay ?? 0, state: f.state ?? '', operUserid: f.operUserid ?? f.userid })),
+    c.follows.map((f) => ({
+      corpId: ctx.corpId,
+      userid: f.userid,
+      externalUserid: rows[i]!.externalUserid,
+      remark: f.remark ?? '',
+      addTime: f.addTime ?? new Date(),
+      addWay: f.addWay ?? 0,
+      state: f.state ?? '',
+      operUserid: f.operUserid ?? f.userid,
+    })),
   );
   for (let i = 0; i < followRows.length; i += 1000) await ctx.tx.insert(follows).values(followRows.slice(i, i + 1000));
-  await recordEvent(ctx, { type: 'customer.created', subjectType: 'customer', subjectId: rows.length === 1 ? rows[0]!.externalUserid : '*', payload: { count: rows.length, follows: followRows.length, externalUserids: rows.map((r) => r.externalUserid) } });
+  await recordEvent(ctx, {
+    type: 'customer.created',
+    subjectType: 'customer',
+    subjectId: rows.length === 1 ? rows[0]!.externalUserid : '*',
+    payload: { count: rows.length, follows: followRows.length, externalUserids: rows.map((r) => r.externalUserid) },
+  });
   // A follow added with a contact way's state came in through that way (its event, its default tags).
   await recordArrivals(ctx, followRows);
   return rows.map((r) => r.externalUserid);

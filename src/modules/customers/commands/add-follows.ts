@@ -3,8 +3,8 @@ import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
+import { type Arrival, recordArrivals } from '../../contact-ways/record-arrivals.js';
 import type { RelationArrays } from '../../marks/write-marks.js';
-import { recordArrivals, type Arrival } from '../../contact-ways/record-arrivals.js';
 import { extendSmartTags } from '../../smart-groups/extend-smart-tags.js';
 
 /** A follow relation to add to an existing customer. */
@@ -25,14 +25,22 @@ export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<numb
   for (let i = 0; i < input.length; i += 5000) {
     const chunk = input.slice(i, i + 5000);
     const now = new Date().toISOString();
-    const rows = await queryRows<{ userid: string; external_userid: string; state: string; add_time: string | Date }>(ctx.tx, sql`
+    const rows = await queryRows<{ userid: string; external_userid: string; state: string; add_time: string | Date }>(
+      ctx.tx,
+      sql`
       insert into follows (corp_id, userid, external_userid, add_time, oper_userid, state)
       select ${ctx.corpId}, f.userid, f.external_userid, f.add_time, f.userid, f.state
       from unnest(${sql.param(chunk.map((f) => f.userid))}::text[], ${sql.param(chunk.map((f) => f.externalUserid))}::text[], ${sql.param(chunk.map((f) => (f.addTime ?? new Date(now)).toISOString()))}::timestamptz[], ${sql.param(chunk.map((f) => f.state ?? ''))}::text[]) as f(userid, external_userid, add_time, state)
       on conflict do nothing
-      returning userid, external_userid, state, add_time`);
+      returning userid, external_userid, state, add_time`,
+    );
     for (const row of rows) {
-      await recordEvent(ctx, { type: 'follow.created', subjectType: 'follow', subjectId: `${row.userid}|${row.external_userid}`, after: { userid: row.userid, externalUserid: row.external_userid } });
+      await recordEvent(ctx, {
+        type: 'follow.created',
+        subjectType: 'follow',
+        subjectId: `${row.userid}|${row.external_userid}`,
+        after: { userid: row.userid, externalUserid: row.external_userid },
+      });
     }
     arrivals.push(...rows.map((r): Arrival => ({ userid: r.userid, externalUserid: r.external_userid, state: r.state, addTime: new Date(r.add_time) })));
     made.externalUserids.push(...rows.map((r) => r.external_userid));

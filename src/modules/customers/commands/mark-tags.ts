@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { actorLabel, reader, type Ctx, type TxCtx } from '../../../context.js';
+import { actorLabel, type Ctx, reader, type TxCtx } from '../../../context.js';
 import { preparedRows } from '../../../db/client.js';
 import { AppError } from '../../../errors.js';
 import { eventInsertSql } from '../../../events/record.js';
@@ -24,9 +24,14 @@ export type MarkTagsResult = { added: string[]; removed: string[] };
 export async function markTags(ctx: Ctx | TxCtx, input: MarkTagsInput): Promise<MarkTagsResult> {
   const add = [...new Set(input.add ?? [])];
   const remove = [...new Set(input.remove ?? [])];
-  if (add.length === 0 && remove.length === 0) throw new AppError('validation_failed', { message: 'add_tag and remove_tag are both empty.', details: [{ path: 'add_tag', message: 'empty' }] });
+  if (add.length === 0 && remove.length === 0)
+    throw new AppError('validation_failed', { message: 'add_tag and remove_tag are both empty.', details: [{ path: 'add_tag', message: 'empty' }] });
   const both = add.filter((id) => remove.includes(id));
-  if (both.length > 0) throw new AppError('validation_failed', { message: `A tag cannot be added and removed at once: ${both.join(', ')}.`, details: both.map((id) => ({ path: 'remove_tag', message: 'also in add_tag', id })) });
+  if (both.length > 0)
+    throw new AppError('validation_failed', {
+      message: `A tag cannot be added and removed at once: ${both.join(', ')}.`,
+      details: both.map((id) => ({ path: 'remove_tag', message: 'also in add_tag', id })),
+    });
 
   for (let attempt = 0; ; attempt += 1) {
     const personal = await checkTargets(ctx, input, add, remove);
@@ -51,9 +56,13 @@ async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length > 0) {
     const path = add.some((id) => missing.includes(id)) ? 'add_tag' : 'remove_tag';
-    throw new AppError('tag_not_found', { message: `Unknown tag id: ${missing.join(', ')}.`, details: missing.map((id) => ({ path, message: 'unknown tag id', id })) });
+    throw new AppError('tag_not_found', {
+      message: `Unknown tag id: ${missing.join(', ')}.`,
+      details: missing.map((id) => ({ path, message: 'unknown tag id', id })),
+    });
   }
-  if (found.tags.some((t) => t.kind === 'smart')) throw new AppError('validation_failed', { message: 'Tags of a smart group are kept by its rules and cannot be marked by hand.' });
+  if (found.tags.some((t) => t.kind === 'smart'))
+    throw new AppError('validation_failed', { message: 'Tags of a smart group are kept by its rules and cannot be marked by hand.' });
   const personal = found.tags.filter((t) => t.kind === 'personal').map((t) => t.tagId);
   const policy = await policyFor(ctx);
   if (personal.length > 0) policy.authorize('personalTag.manage', { type: 'personalTag', ownerUserid: input.userid });
@@ -78,7 +87,10 @@ async function checkTargets(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[
 async function writeMarks(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[], remove: string[], personal: string[]): Promise<MarkTagsResult | null> {
   const all = [...add, ...remove];
   const corpIds = all.filter((id) => !personal.includes(id));
-  const [row] = await preparedRows<{ ok: boolean; added: string[] | null; removed: string[] | null }>(reader(ctx), 'mark_tags_write', sql`
+  const [row] = await preparedRows<{ ok: boolean; added: string[] | null; removed: string[] | null }>(
+    reader(ctx),
+    'mark_tags_write',
+    sql`
     with f as (
       select 1 from follows where corp_id = ${ctx.corpId} and userid = ${input.userid} and external_userid = ${input.externalUserid} for key share
     ), t as (
@@ -112,7 +124,8 @@ async function writeMarks(ctx: Ctx | TxCtx, input: MarkTagsInput, add: string[],
         sql`exists (select 1 from added) or exists (select 1 from removed)`,
       )}
     )
-    select (select ok from ok) as ok, (select array_agg(tag_id) from added) as added, (select array_agg(tag_id) from removed) as removed`);
+    select (select ok from ok) as ok, (select array_agg(tag_id) from added) as added, (select array_agg(tag_id) from removed) as removed`,
+  );
   if (!row?.ok) return null;
   return { added: row.added ?? [], removed: row.removed ?? [] };
 }

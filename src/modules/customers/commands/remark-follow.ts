@@ -6,7 +6,7 @@ import { recordEvent } from '../../../events/record.js';
 import { checkOptionalName, checkText } from '../../../names/check-name.js';
 import { describedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
-import { lockFollow, type FollowRow } from '../follows.repo.js';
+import { type FollowRow, lockFollow } from '../follows.repo.js';
 
 /** WeCom `remark` fields; left-out fields stay as they are. */
 export type RemarkInput = {
@@ -65,6 +65,12 @@ export async function remarkFollow(ctx: TxCtx, input: RemarkInput): Promise<Foll
     .where(and(eq(follows.corpId, ctx.corpId), eq(follows.userid, follow.userid), eq(follows.externalUserid, follow.externalUserid)))
     .returning();
   const pick = (f: FollowRow) => ({ remark: f.remark, description: f.description, remarkCorpName: f.remarkCorpName, remarkMobiles: f.remarkMobiles });
-  await recordEvent(ctx, { type: 'follow.remarked', subjectType: 'follow', subjectId: `${follow.userid}|${follow.externalUserid}`, before: pick(follow), after: pick(updated!) });
+  await recordEvent(ctx, {
+    type: 'follow.remarked',
+    subjectType: 'follow',
+    subjectId: `${follow.userid}|${follow.externalUserid}`,
+    before: pick(follow),
+    after: pick(updated!),
+  });
   return updated!;
 }

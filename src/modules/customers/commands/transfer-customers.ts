@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
 import { customers, employees, follows, marks } from '../../../db/schema/index.js';
-import { AppError, errorCodes, type ErrorCode } from '../../../errors.js';
+import { AppError, type ErrorCode, errorCodes } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
@@ -31,16 +31,29 @@ export async function transferCustomers(ctx: TxCtx, input: TransferInput): Promi
   policy.authorize('customer.transfer', { type: 'employee', userid: handoverUserid });
   policy.authorize('customer.transfer', { type: 'employee', userid: takeoverUserid });
   if (handoverUserid === takeoverUserid) {
-    throw new AppError('validation_failed', { message: 'The handover and the takeover are the same employee.', details: [{ path: 'body.takeoverUserid', message: 'same as handoverUserid' }] });
+    throw new AppError('validation_failed', {
+      message: 'The handover and the takeover are the same employee.',
+      details: [{ path: 'body.takeoverUserid', message: 'same as handoverUserid' }],
+    });
   }
   // `for share` keeps both employees (and the takeover's status) as they are until commit.
-  const people = await ctx.tx.select({ userid: employees.userid, status: employees.status }).from(employees)
-    .where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, [handoverUserid, takeoverUserid]))).for('share');
-  for (const [userid, path] of [[handoverUserid, 'body.handoverUserid'], [takeoverUserid, 'body.takeoverUserid']] as const) {
-    if (!people.some((p) => p.userid === userid)) throw new AppError('employee_not_found', { message: `No employee with userid "${userid}".`, details: [{ path, message: 'unknown' }] });
+  const people = await ctx.tx
+    .select({ userid: employees.userid, status: employees.status })
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, [handoverUserid, takeoverUserid])))
+    .for('share');
+  for (const [userid, path] of [
+    [handoverUserid, 'body.handoverUserid'],
+    [takeoverUserid, 'body.takeoverUserid'],
+  ] as const) {
+    if (!people.some((p) => p.userid === userid))
+      throw new AppError('employee_not_found', { message: `No employee with userid "${userid}".`, details: [{ path, message: 'unknown' }] });
   }
   if (people.find((p) => p.userid === takeoverUserid)!.status !== 'active') {
-    throw new AppError('employee_inactive', { message: `${takeoverUserid} has left and cannot take over customers.`, details: [{ path: 'body.takeoverUserid', message: 'not active' }] });
+    throw new AppError('employee_inactive', {
+      message: `${takeoverUserid} has left and cannot take over customers.`,
+      details: [{ path: 'body.takeoverUserid', message: 'not active' }],
+    });
   }
 
   const operationId = newId.operation();
@@ -63,17 +76,24 @@ export async function transferCustomers(ctx: TxCtx, input: TransferInput): Promi
 /** Moves one relation (follow row and enterprise marks) under lock and records its event. */
 async function moveRelation(ctx: TxCtx, input: TransferInput, externalUserid: string, operationId: string): Promise<TransferItem> {
   const { handoverUserid, takeoverUserid } = input;
-  const rows = await ctx.tx.select().from(follows)
+  const rows = await ctx.tx
+    .select()
+    .from(follows)
     .where(and(eq(follows.corpId, ctx.corpId), eq(follows.externalUserid, externalUserid), inArray(follows.userid, [handoverUserid, takeoverUserid])))
-    .orderBy(asc(follows.userid)).for('update');
+    .orderBy(asc(follows.userid))
+    .for('update');
   const from = rows.find((r) => r.userid === handoverUserid);
   if (!from) {
-    const [customer] = await ctx.tx.select({ id: customers.externalUserid }).from(customers).where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
+    const [customer] = await ctx.tx
+      .select({ id: customers.externalUserid })
+      .from(customers)
+      .where(and(eq(customers.corpId, ctx.corpId), eq(customers.externalUserid, externalUserid)));
     if (!customer) throw new AppError('customer_not_found', { message: `No customer with external_userid "${externalUserid}".` });
     throw new AppError('no_relation', { message: `${handoverUserid} does not follow customer ${externalUserid}.` });
   }
   const merged = rows.some((r) => r.userid === takeoverUserid);
-  const relation = (userid: string) => and(eq(marks.corpId, ctx.corpId), eq(marks.externalUserid, externalUserid), eq(marks.userid, userid), eq(marks.personal, 0));
+  const relation = (userid: string) =>
+    and(eq(marks.corpId, ctx.corpId), eq(marks.externalUserid, externalUserid), eq(marks.userid, userid), eq(marks.personal, 0));
   const enterpriseOf = async (userid: string) => (await ctx.tx.select({ tagId: marks.tagId }).from(marks).where(relation(userid))).map((m) => m.tagId).sort();
   const handoverTags = await enterpriseOf(handoverUserid);
   // Read even without a relation: marks left behind by a relation removed earlier must not collide.
@@ -83,7 +103,9 @@ async function moveRelation(ctx: TxCtx, input: TransferInput, externalUserid: st
   // original source, author and time. Personal marks (personal = 1) are left untouched.
   const duplicates = handoverTags.filter((t) => takeoverTagsBefore.includes(t));
   if (duplicates.length > 0) await ctx.tx.delete(marks).where(and(relation(handoverUserid), inArray(marks.tagId, duplicates)));
-  const moved = (await ctx.tx.update(marks).set({ userid: takeoverUserid }).where(relation(handoverUserid)).returning({ tagId: marks.tagId })).map((m) => m.tagId).sort();
+  const moved = (await ctx.tx.update(marks).set({ userid: takeoverUserid }).where(relation(handoverUserid)).returning({ tagId: marks.tagId }))
+    .map((m) => m.tagId)
+    .sort();
 
   const followWhere = and(eq(follows.corpId, ctx.corpId), eq(follows.userid, handoverUserid), eq(follows.externalUserid, externalUserid));
   // When the takeover already follows the customer their own relation (remark, add time) is kept.

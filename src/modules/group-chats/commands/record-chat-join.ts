@@ -41,7 +41,10 @@ export async function recordChatJoin(ctx: TxCtx, input: ChatJoinInput): Promise<
   else await requireEmployee(ctx, memberId);
   if (input.invitor) await requireEmployee(ctx, input.invitor);
 
-  const [current] = await ctx.tx.select().from(groupChatMembers).where(and(eq(groupChatMembers.corpId, ctx.corpId), eq(groupChatMembers.chatId, chat.chatId), eq(groupChatMembers.memberId, memberId)));
+  const [current] = await ctx.tx
+    .select()
+    .from(groupChatMembers)
+    .where(and(eq(groupChatMembers.corpId, ctx.corpId), eq(groupChatMembers.chatId, chat.chatId), eq(groupChatMembers.memberId, memberId)));
   if (current && current.joinTime.getTime() === input.joinTime.getTime()) return { member: current, repeated: true };
 
   const values = {
@@ -59,23 +62,46 @@ export async function recordChatJoin(ctx: TxCtx, input: ChatJoinInput): Promise<
     .values({ corpId: ctx.corpId, chatId: chat.chatId, memberId, ...values })
     .onConflictDoUpdate({ target: [groupChatMembers.corpId, groupChatMembers.chatId, groupChatMembers.memberId], set: values })
     .returning();
-  await ctx.tx.update(groupChats).set({ memberVersion: sql`${groupChats.memberVersion} + 1` }).where(and(eq(groupChats.corpId, ctx.corpId), eq(groupChats.chatId, chat.chatId)));
+  await ctx.tx
+    .update(groupChats)
+    .set({ memberVersion: sql`${groupChats.memberVersion} + 1` })
+    .where(and(eq(groupChats.corpId, ctx.corpId), eq(groupChats.chatId, chat.chatId)));
 
   if (external) {
     // The fact's dedup key is the join itself, so a join recorded again after a leave counts once.
     await ctx.tx
       .insert(customerEvents)
-      .values({ corpId: ctx.corpId, externalUserid: memberId, type: chatJoinedFact, target: chat.chatId, occurredAt: input.joinTime, dedupKey: `${chatJoinedFact}:${chat.chatId}:${memberId}:${input.joinTime.getTime()}` })
+      .values({
+        corpId: ctx.corpId,
+        externalUserid: memberId,
+        type: chatJoinedFact,
+        target: chat.chatId,
+        occurredAt: input.joinTime,
+        dedupKey: `${chatJoinedFact}:${chat.chatId}:${memberId}:${input.joinTime.getTime()}`,
+      })
       .onConflictDoNothing();
     // The audience index refreshes the customer's behaviour facts on this event.
-    await recordEvent(ctx, { type: 'customer_event.recorded', subjectType: 'customer', subjectId: memberId, payload: { count: 1, types: [chatJoinedFact], externalUserids: [memberId] } });
+    await recordEvent(ctx, {
+      type: 'customer_event.recorded',
+      subjectType: 'customer',
+      subjectId: memberId,
+      payload: { count: 1, types: [chatJoinedFact], externalUserids: [memberId] },
+    });
   }
   // The rule trigger: who joined which chat, when, how and through which join way.
   await recordEvent(ctx, {
     type: 'group_chat.member_joined',
     subjectType: 'group_chat',
     subjectId: chat.chatId,
-    payload: { chatId: chat.chatId, memberType: values.type, ...(external ? { externalUserid: memberId } : { userid: memberId }), joinTime: input.joinTime.toISOString(), joinScene: input.joinScene, state: values.state, invitor: values.invitor },
+    payload: {
+      chatId: chat.chatId,
+      memberType: values.type,
+      ...(external ? { externalUserid: memberId } : { userid: memberId }),
+      joinTime: input.joinTime.toISOString(),
+      joinScene: input.joinScene,
+      state: values.state,
+      invitor: values.invitor,
+    },
   });
   return { member: member!, repeated: false };
 }

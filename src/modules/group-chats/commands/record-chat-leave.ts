@@ -19,12 +19,25 @@ export async function recordChatLeave(ctx: TxCtx, input: { chatId: string; membe
     .delete(groupChatMembers)
     .where(and(eq(groupChatMembers.corpId, ctx.corpId), eq(groupChatMembers.chatId, chat.chatId), eq(groupChatMembers.memberId, input.memberId)))
     .returning();
-  if (!gone) throw new AppError('not_found', { message: `"${input.memberId}" is not a member of chat "${chat.chatId}".`, details: [{ path: 'memberId', message: 'not a member' }] });
-  await ctx.tx.update(groupChats).set({ memberVersion: sql`${groupChats.memberVersion} + 1` }).where(and(eq(groupChats.corpId, ctx.corpId), eq(groupChats.chatId, chat.chatId)));
+  if (!gone)
+    throw new AppError('not_found', {
+      message: `"${input.memberId}" is not a member of chat "${chat.chatId}".`,
+      details: [{ path: 'memberId', message: 'not a member' }],
+    });
+  await ctx.tx
+    .update(groupChats)
+    .set({ memberVersion: sql`${groupChats.memberVersion} + 1` })
+    .where(and(eq(groupChats.corpId, ctx.corpId), eq(groupChats.chatId, chat.chatId)));
   await recordEvent(ctx, {
     type: 'group_chat.member_left',
     subjectType: 'group_chat',
     subjectId: chat.chatId,
-    payload: { chatId: chat.chatId, memberType: gone.type, ...(gone.type === 2 ? { externalUserid: gone.memberId } : { userid: gone.memberId }), joinTime: gone.joinTime.toISOString(), leftAt: (input.leftAt ?? new Date()).toISOString() },
+    payload: {
+      chatId: chat.chatId,
+      memberType: gone.type,
+      ...(gone.type === 2 ? { externalUserid: gone.memberId } : { userid: gone.memberId }),
+      joinTime: gone.joinTime.toISOString(),
+      leftAt: (input.leftAt ?? new Date()).toISOString(),
+    },
   });
 }

@@ -3,7 +3,7 @@ import type { TxCtx } from '../../../context.js';
 import { groupChatJoinWays } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
-import { checkJoinWay, joinWaySnapshot, lockJoinWay, type JoinWayInput, type JoinWayRow } from '../join-way-rules.js';
+import { checkJoinWay, type JoinWayInput, type JoinWayRow, joinWaySnapshot, lockJoinWay } from '../join-way-rules.js';
 
 /**
  * Changes a join way. Fields left out keep their values; WeCom's update_join_way sends the whole
@@ -23,7 +23,17 @@ export async function updateJoinWay(ctx: TxCtx, input: { configId: string } & Pa
     state: input.state ?? before.state,
   };
   await checkJoinWay(ctx, policy, next);
-  const [row] = await ctx.tx.update(groupChatJoinWays).set(next).where(and(eq(groupChatJoinWays.corpId, ctx.corpId), eq(groupChatJoinWays.configId, before.configId))).returning();
-  await recordEvent(ctx, { type: 'join_way.updated', subjectType: 'join_way', subjectId: before.configId, before: joinWaySnapshot(before), after: joinWaySnapshot(row!) });
+  const [row] = await ctx.tx
+    .update(groupChatJoinWays)
+    .set(next)
+    .where(and(eq(groupChatJoinWays.corpId, ctx.corpId), eq(groupChatJoinWays.configId, before.configId)))
+    .returning();
+  await recordEvent(ctx, {
+    type: 'join_way.updated',
+    subjectType: 'join_way',
+    subjectId: before.configId,
+    before: joinWaySnapshot(before),
+    after: joinWaySnapshot(row!),
+  });
   return row!;
 }

@@ -3,13 +3,22 @@ import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import type { TagGroupScope } from '../../../db/schema/index.js';
 import { findNameIssue, nameKey, normalizeName } from '../../../names/name-policy.js';
-import { loadOrgSnapshot, policyFor, strategyCovers, type Policy } from '../../../policies/index.js';
+import { loadOrgSnapshot, type Policy, policyFor, strategyCovers } from '../../../policies/index.js';
 import { readCorpSettings } from '../../corps/settings.js';
 import type { NewFollowOf } from '../../customers/commands/add-follows.js';
 import type { ImportIssue, ImportRow, TagRef } from '../import-rows.js';
 
 /** A customer the import creates, with its relations; `key` is its external_userid or `#line`. */
-export type PlannedCustomer = { key: string; externalUserid?: string; name: string; gender?: number; province: string; city: string; corpName: string; follows: { userid: string; addTime?: Date }[] };
+export type PlannedCustomer = {
+  key: string;
+  externalUserid?: string;
+  name: string;
+  gender?: number;
+  province: string;
+  city: string;
+  corpName: string;
+  follows: { userid: string; addTime?: Date }[];
+};
 
 /** A mark to put on: `customerKey` names an existing or planned customer, `tag` a tag id or `new:group/name`. */
 export type PlannedMark = { customerKey: string; userid: string; tag: string };
@@ -28,7 +37,15 @@ export type ImportPlan = {
   tagIds: Set<string>;
 };
 
-type LiveTag = { tagId: string; name: string; groupName: string; groupKey: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
+type LiveTag = {
+  tagId: string;
+  name: string;
+  groupName: string;
+  groupKey: string;
+  kind: 'corp' | 'strategy' | 'smart';
+  scope: TagGroupScope;
+  strategyId: number | null;
+};
 type LiveGroup = { name: string; kind: 'corp' | 'strategy' | 'smart'; scope: TagGroupScope; strategyId: number | null };
 
 /** The planned tag key of a tag to create, from the `nameKey`s of its group and name (U+0001 is in neither). */
@@ -45,7 +62,12 @@ const keyOf = (part: string) => nameKey(normalizeName(part));
  * and column (merged in line order with `formatIssues`, those found reading the file), and the
  * plan of writes.
  */
-export async function planImport(ctx: TxCtx, rows: ImportRow[], opts: { createTags: boolean }, formatIssues: ImportIssue[] = []): Promise<{ issues: ImportIssue[]; plan: ImportPlan }> {
+export async function planImport(
+  ctx: TxCtx,
+  rows: ImportRow[],
+  opts: { createTags: boolean },
+  formatIssues: ImportIssue[] = [],
+): Promise<{ issues: ImportIssue[]; plan: ImportPlan }> {
   const policy = await policyFor(ctx);
   policy.authorize('customer.update');
   if (rows.some((r) => r.tags.length > 0)) policy.authorize('tag.apply');
@@ -57,9 +79,12 @@ export async function planImport(ctx: TxCtx, rows: ImportRow[], opts: { createTa
   const givenIds = [...new Set(rows.flatMap((r) => (r.externalUserid ? [r.externalUserid] : [])))];
   const existing = new Map<string, string[]>();
   for (let i = 0; i < givenIds.length; i += 5000) {
-    const found = await queryRows<{ external_userid: string; followers: string[] | null }>(ctx.tx, sql`
+    const found = await queryRows<{ external_userid: string; followers: string[] | null }>(
+      ctx.tx,
+      sql`
       select c.external_userid, (select array_agg(f.userid) from follows f where f.corp_id = c.corp_id and f.external_userid = c.external_userid) as followers
-      from customers c where c.corp_id = ${ctx.corpId} and c.external_userid = any(${sql.param(givenIds.slice(i, i + 5000))}::text[])`);
+      from customers c where c.corp_id = ${ctx.corpId} and c.external_userid = any(${sql.param(givenIds.slice(i, i + 5000))}::text[])`,
+    );
     for (const c of found) existing.set(c.external_userid, c.followers ?? []);
   }
   const { byName, groups } = await loadLibrary(ctx, policy);
@@ -75,29 +100,56 @@ export async function planImport(ctx: TxCtx, rows: ImportRow[], opts: { createTa
     let followerOk = row.userid !== '';
     if (row.userid !== '' && !employee) problem(row, 'userid', `unknown employee "${row.userid}"`), (followerOk = false);
     else if (employee?.status === 'left') problem(row, 'userid', `employee "${row.userid}" has left`), (followerOk = false);
-    else if (employee && !policy.can('customer.update', { type: 'follow', userid: row.userid })) problem(row, 'userid', `employee "${row.userid}" is outside your data scope`), (followerOk = false);
+    else if (employee && !policy.can('customer.update', { type: 'follow', userid: row.userid }))
+      problem(row, 'userid', `employee "${row.userid}" is outside your data scope`), (followerOk = false);
 
     // Which customer the row is about: an existing one, one created by an earlier row, or a new one.
     const key = row.externalUserid ?? `#${row.line}`;
     const followers = row.externalUserid ? existing.get(row.externalUserid) : undefined;
     if (followers) {
-      if (!policy.can('customer.view', { type: 'customer', followerUserids: followers })) problem(row, 'external_userid', `customer "${row.externalUserid}" is outside your data scope`);
-      else if (followerOk && !followers.includes(row.userid) && !relations.has(`${key}|${row.userid}`)) plan.newFollows.push({ externalUserid: key, userid: row.userid, addTime: row.addTime });
+      if (!policy.can('customer.view', { type: 'customer', followerUserids: followers }))
+        problem(row, 'external_userid', `customer "${row.externalUserid}" is outside your data scope`);
+      else if (followerOk && !followers.includes(row.userid) && !relations.has(`${key}|${row.userid}`))
+        plan.newFollows.push({ externalUserid: key, userid: row.userid, addTime: row.addTime });
     } else {
       const customer = planned.get(key);
       if (!customer) {
-        if (row.name === '') problem(row, 'name', row.externalUserid ? `customer "${row.externalUserid}" does not exist: a name is required to create it` : 'a name is required for a new customer');
+        if (row.name === '')
+          problem(
+            row,
+            'name',
+            row.externalUserid ? `customer "${row.externalUserid}" does not exist: a name is required to create it` : 'a name is required for a new customer',
+          );
         else if ([...row.name].length > 64) problem(row, 'name', 'longer than 64 characters');
-        const created = { key, line: row.line, externalUserid: row.externalUserid, name: row.name, gender: row.gender, province: row.province, city: row.city, corpName: row.corpName, follows: [] as PlannedCustomer['follows'] };
+        const created = {
+          key,
+          line: row.line,
+          externalUserid: row.externalUserid,
+          name: row.name,
+          gender: row.gender,
+          province: row.province,
+          city: row.city,
+          corpName: row.corpName,
+          follows: [] as PlannedCustomer['follows'],
+        };
         planned.set(key, created);
         plan.newCustomers.push(created);
-      } else if (row.name !== '' && row.name !== customer.name) problem(row, 'name', `"${row.name}" differs from "${customer.name}" on line ${customer.line} for the same customer`);
+      } else if (row.name !== '' && row.name !== customer.name)
+        problem(row, 'name', `"${row.name}" differs from "${customer.name}" on line ${customer.line} for the same customer`);
       if (followerOk && !relations.has(`${key}|${row.userid}`)) planned.get(key)!.follows.push({ userid: row.userid, addTime: row.addTime });
     }
     relations.add(`${key}|${row.userid}`);
 
     for (const ref of row.tags) {
-      const tag = resolveTag(ref, row, { byName, groups, personalNames, policy, createTags: opts.createTags, nameMax: settings.nameMaxLength, strategyOk: (id) => strategyCovers(snapshot, id, row.userid) });
+      const tag = resolveTag(ref, row, {
+        byName,
+        groups,
+        personalNames,
+        policy,
+        createTags: opts.createTags,
+        nameMax: settings.nameMaxLength,
+        strategyOk: (id) => strategyCovers(snapshot, id, row.userid),
+      });
       if (typeof tag !== 'string') {
         problem(row, 'tags', tag.error);
         continue;
@@ -145,7 +197,10 @@ function resolveTag(ref: TagRef, row: ImportRow, r: Resolver): string | { error:
   }
   if (!r.createTags) return { error: `unknown tag "${ref.text}" (pass createTags to create it)` };
   if (!r.policy.can('tag.create')) return { error: `unknown tag "${ref.text}", and you may not create tags` };
-  for (const [what, part] of [['tag name', ref.name], ['group name', ref.group]] as const) {
+  for (const [what, part] of [
+    ['tag name', ref.name],
+    ['group name', ref.group],
+  ] as const) {
     const issue = findNameIssue(normalizeName(part), { max: r.nameMax });
     if (issue?.kind === 'too_long') return { error: `${what} "${part}" is longer than ${r.nameMax} characters` };
     if (issue?.kind === 'character') return { error: `${what} "${ref.text}" contains ${issue.problem.reason} at character ${issue.problem.position}` };
@@ -164,10 +219,22 @@ function resolveTag(ref: TagRef, row: ImportRow, r: Resolver): string | { error:
  * group merges into an existing group of that name.
  */
 async function loadLibrary(ctx: TxCtx, policy: Policy) {
-  const rows = await queryRows<{ tag_id: string | null; name: string | null; name_key: string | null; group_name: string; group_key: string; kind: LiveTag['kind']; scope: TagGroupScope; strategy_id: number | null }>(ctx.tx, sql`
+  const rows = await queryRows<{
+    tag_id: string | null;
+    name: string | null;
+    name_key: string | null;
+    group_name: string;
+    group_key: string;
+    kind: LiveTag['kind'];
+    scope: TagGroupScope;
+    strategy_id: number | null;
+  }>(
+    ctx.tx,
+    sql`
     select t.tag_id, t.name, t.name_key, g.name as group_name, g.name_key as group_key, g.kind, g.scope, g.strategy_id
     from tag_groups g left join tags t on t.corp_id = g.corp_id and t.group_id = g.group_id and t.deleted_at is null
-    where g.corp_id = ${ctx.corpId} and g.deleted_at is null`);
+    where g.corp_id = ${ctx.corpId} and g.deleted_at is null`,
+  );
   const byName = new Map<string, LiveTag[]>();
   const groups = new Map<string, LiveGroup>();
   for (const r of rows) {
@@ -182,6 +249,9 @@ async function loadLibrary(ctx: TxCtx, policy: Policy) {
 
 async function actorPersonalTagNames(ctx: TxCtx): Promise<Set<string>> {
   if (ctx.actor.kind !== 'employee') return new Set();
-  const rows = await queryRows<{ name_key: string }>(ctx.tx, sql`select name_key from personal_tags where corp_id = ${ctx.corpId} and owner_userid = ${ctx.actor.userid}`);
+  const rows = await queryRows<{ name_key: string }>(
+    ctx.tx,
+    sql`select name_key from personal_tags where corp_id = ${ctx.corpId} and owner_userid = ${ctx.actor.userid}`,
+  );
   return new Set(rows.map((r) => r.name_key));
 }

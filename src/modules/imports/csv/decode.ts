@@ -11,9 +11,13 @@ export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gbk';
  * often also decodes as GBK), while UTF-8-valid GBK text is rare.
  */
 export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: decode('utf-8', bytes.subarray(3)) ?? notText(bytes.subarray(3)), encoding: 'utf-8-bom' };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: decode('utf-8', bytes.subarray(3)) ?? notText(bytes.subarray(3)), encoding: 'utf-8-bom' };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new AppError('validation_failed', { message: 'The file is UTF-16 ("Unicode text"); save it as "CSV UTF-8" or CSV.', details: [{ path: 'encoding', message: 'UTF-16 is not supported' }] });
+    throw new AppError('validation_failed', {
+      message: 'The file is UTF-16 ("Unicode text"); save it as "CSV UTF-8" or CSV.',
+      details: [{ path: 'encoding', message: 'UTF-16 is not supported' }],
+    });
   }
   const utf8 = decode('utf-8', bytes);
   if (utf8 !== undefined) return { text: utf8, encoding: 'utf-8' };

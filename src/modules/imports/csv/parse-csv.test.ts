@@ -8,14 +8,56 @@ const gbkKehu = [0xbf, 0xcd, 0xbb, 0xa7];
 
 describe('parseCsv', () => {
   it.each([
-    ['a,b\r\n1,2\r\n', [[1, ['a', 'b']], [2, ['1', '2']]]],
-    ['a,b\n1,2', [[1, ['a', 'b']], [2, ['1', '2']]]],
-    ['a,b\r1,2\r', [[1, ['a', 'b']], [2, ['1', '2']]]],
+    [
+      'a,b\r\n1,2\r\n',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
+    [
+      'a,b\n1,2',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
+    [
+      'a,b\r1,2\r',
+      [
+        [1, ['a', 'b']],
+        [2, ['1', '2']],
+      ],
+    ],
     ['"x, y","say ""hi"""\n', [[1, ['x, y', 'say "hi"']]]],
-    ['"two\r\nlines",z\nnext,row', [[1, ['two\r\nlines', 'z']], [3, ['next', 'row']]]],
-    ['a,,\n\n\n,b,', [[1, ['a', '', '']], [4, ['', 'b', '']]]],
-    ['""\n"",""', [[1, ['']], [2, ['', '']]]],
-    ['客户,标签\n张三,VIP', [[1, ['客户', '标签']], [2, ['张三', 'VIP']]]],
+    [
+      '"two\r\nlines",z\nnext,row',
+      [
+        [1, ['two\r\nlines', 'z']],
+        [3, ['next', 'row']],
+      ],
+    ],
+    [
+      'a,,\n\n\n,b,',
+      [
+        [1, ['a', '', '']],
+        [4, ['', 'b', '']],
+      ],
+    ],
+    [
+      '""\n"",""',
+      [
+        [1, ['']],
+        [2, ['', '']],
+      ],
+    ],
+    [
+      '客户,标签\n张三,VIP',
+      [
+        [1, ['客户', '标签']],
+        [2, ['张三', 'VIP']],
+      ],
+    ],
   ])('parses %j', (text, expected) => {
     expect(parseCsv(text).map((r) => [r.line, r.cells])).toEqual(expected);
   });
@@ -69,7 +111,10 @@ describe('bad characters in an import file', () => {
   });
 
   it('finds NUL characters by line and column, counting line breaks as parseCsv does', () => {
-    expect(findNulCharacters('a,b\r\nc\u0000,d\re\n\u0000')).toEqual([{ line: 2, column: 2 }, { line: 4, column: 1 }]);
+    expect(findNulCharacters('a,b\r\nc\u0000,d\re\n\u0000')).toEqual([
+      { line: 2, column: 2 },
+      { line: 4, column: 1 },
+    ]);
     expect(findNulCharacters('clean,text\n')).toEqual([]);
   });
 });

@@ -75,7 +75,8 @@ export function parseCsv(text: string): CsvRecord[] {
       state = 'start';
       continue;
     }
-    if (state === 'closed') throw new CsvSyntaxError(line, column, `unexpected ${JSON.stringify(ch)} after a closing quote (a quote inside a quoted field is written "")`);
+    if (state === 'closed')
+      throw new CsvSyntaxError(line, column, `unexpected ${JSON.stringify(ch)} after a closing quote (a quote inside a quoted field is written "")`);
     if (ch === '"') {
       if (state === 'plain') throw new CsvSyntaxError(line, column, 'a quote inside an unquoted field (quote the whole field and double the quote)');
       state = 'quoted';

@@ -8,7 +8,12 @@ export type CsvPage<K> = { records: string; count: number; last: K };
  * when the consumer pulls (memory stays flat at any size). Stops at an empty or short page;
  * `onPage` hears the running row count.
  */
-export async function* pagedCsv<K>(header: readonly string[], pageSize: number, readPage: (after: K | null) => Promise<CsvPage<K> | null>, onPage?: (done: number) => void): AsyncGenerator<string> {
+export async function* pagedCsv<K>(
+  header: readonly string[],
+  pageSize: number,
+  readPage: (after: K | null) => Promise<CsvPage<K> | null>,
+  onPage?: (done: number) => void,
+): AsyncGenerator<string> {
   yield utf8Bom + csvRecord([...header]);
   let after: K | null = null;
   let done = 0;

@@ -1,10 +1,10 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { policyFor } from '../../../policies/index.js';
-import { csvRecord } from '../../audit/audit.csv.js';
-import { loadCatalog, type AudienceCatalog } from '../../audiences/service/catalog.js';
+import { type AudienceCatalog, loadCatalog } from '../../audiences/service/catalog.js';
 import { genderName } from '../../audiences/service/export-csv.js';
+import { csvRecord } from '../../audit/audit.csv.js';
 import type { CustomerExport } from './customers-csv.js';
 import { pagedCsv } from './paged-csv.js';
 
@@ -14,7 +14,17 @@ export const relationCsvColumns = ['external_userid', 'name', 'gender', 'provinc
 /** Relations read per query while exporting (a keyset page on the follows primary key). */
 export const relationExportPageSize = 1000;
 
-type RelationRow = { userid: string; external_userid: string; add_time: Date | string; name: string; gender: number; province: string; city: string; corp_name: string; tag_ids: string[] | null };
+type RelationRow = {
+  userid: string;
+  external_userid: string;
+  add_time: Date | string;
+  name: string;
+  gender: number;
+  province: string;
+  city: string;
+  corp_name: string;
+  tag_ids: string[] | null;
+};
 
 /**
  * Exports one row per follow relation in the actor's data scope, in the import file's columns:
@@ -30,23 +40,31 @@ export async function exportRelationsCsv(ctx: Ctx, opts: { onPage?: (done: numbe
   const inScope = policy.reach === 'all' ? sql`true` : sql`f.userid = any(${sql.param([...policy.reach])}::text[])`;
   const [count] = await queryRows<{ n: number }>(ctx.db, sql`select count(*)::int as n from follows f where f.corp_id = ${ctx.corpId} and ${inScope}`);
   const total = Number(count?.n ?? 0);
-  const chunks = pagedCsv<RelationRow>(relationCsvColumns, relationExportPageSize, async (after) => {
-    const rows = await relationPage(ctx, inScope, after);
-    if (rows.length === 0) return null;
-    return { records: rows.map((r) => relationRecord(r, catalog)).join(''), count: rows.length, last: rows[rows.length - 1]! };
-  }, (done) => opts.onPage?.(done, total));
+  const chunks = pagedCsv<RelationRow>(
+    relationCsvColumns,
+    relationExportPageSize,
+    async (after) => {
+      const rows = await relationPage(ctx, inScope, after);
+      if (rows.length === 0) return null;
+      return { records: rows.map((r) => relationRecord(r, catalog)).join(''), count: rows.length, last: rows[rows.length - 1]! };
+    },
+    (done) => opts.onPage?.(done, total),
+  );
   return { total, chunks };
 }
 
 async function relationPage(ctx: Ctx, inScope: SQL, after: RelationRow | null): Promise<RelationRow[]> {
   const from = after ? sql`and (f.userid, f.external_userid) > (${after.userid}, ${after.external_userid})` : sql``;
-  return queryRows<RelationRow>(ctx.db, sql`
+  return queryRows<RelationRow>(
+    ctx.db,
+    sql`
     select f.userid, f.external_userid, f.add_time, c.name, c.gender, c.province, c.city, c.corp_name,
       (select array_agg(m.tag_id) from marks m where m.corp_id = f.corp_id and m.external_userid = f.external_userid and m.userid = f.userid) as tag_ids
     from follows f join customers c on c.corp_id = f.corp_id and c.external_userid = f.external_userid
     where f.corp_id = ${ctx.corpId} and ${inScope} ${from}
     order by f.userid, f.external_userid
-    limit ${relationExportPageSize}`);
+    limit ${relationExportPageSize}`,
+  );
 }
 
 function relationRecord(r: RelationRow, catalog: AudienceCatalog): string {

@@ -1,10 +1,10 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { reader, type Ctx, type TxCtx } from '../../../context.js';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
+import { type Ctx, reader, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
-import { loadOrgSnapshot, strategyCovers, type Policy } from '../../../policies/index.js';
+import { loadOrgSnapshot, type Policy, strategyCovers } from '../../../policies/index.js';
 import type { EvalContext } from '../../audiences/context.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { audienceQuery } from '../../audiences/sql/compile.js';
 import type { BatchTags } from './batch-tags.js';
 
@@ -31,11 +31,12 @@ function userFilter(scope: RelationScope): SQL {
  */
 export function relationsQuery(ctx: Ctx, selection: StoredSelection, scope: RelationScope, evalCtx: EvalContext | null): SQL {
   // Everyone: the relation scope below is the whole filter (the caller's reach, or one employee).
-  const customers = 'everyone' in selection
-    ? sql`true`
-    : 'externalUserids' in selection
-      ? sql`f.external_userid = any(${sql.param(selection.externalUserids)}::text[])`
-      : sql`f.external_userid in (select q.external_userid from (${audienceQuery(ctx.corpId, selection.expression, evalCtx!)}) q)`;
+  const customers =
+    'everyone' in selection
+      ? sql`true`
+      : 'externalUserids' in selection
+        ? sql`f.external_userid = any(${sql.param(selection.externalUserids)}::text[])`
+        : sql`f.external_userid in (select q.external_userid from (${audienceQuery(ctx.corpId, selection.expression, evalCtx!)}) q)`;
   return sql`select f.external_userid, f.userid from follows f where f.corp_id = ${ctx.corpId} and ${customers} and ${userFilter(scope)} order by f.external_userid, f.userid`;
 }
 
@@ -46,8 +47,11 @@ export function relationsQuery(ctx: Ctx, selection: StoredSelection, scope: Rela
  * Returns how many relations the selection reaches (one anti-join: good ids cost no lookup each).
  */
 export async function checkExplicitSelection(ctx: Ctx, ids: string[], scope: RelationScope, reach: Policy['reach']): Promise<number> {
-  const following = (filter: RelationScope) => sql`select f.external_userid from follows f where f.corp_id = ${ctx.corpId} and f.external_userid = any(${sql.param(ids)}::text[]) and ${userFilter(filter)}`;
-  const [row] = await queryRows<{ total: number; bad: { n: number; visible: boolean }[] }>(reader(ctx), sql`
+  const following = (filter: RelationScope) =>
+    sql`select f.external_userid from follows f where f.corp_id = ${ctx.corpId} and f.external_userid = any(${sql.param(ids)}::text[]) and ${userFilter(filter)}`;
+  const [row] = await queryRows<{ total: number; bad: { n: number; visible: boolean }[] }>(
+    reader(ctx),
+    sql`
     with chosen as materialized (${following(scope)}),
     bad as (
       select i.n::int as n, exists (${following({ reach })} and f.external_userid = i.id) as visible
@@ -55,16 +59,23 @@ export async function checkExplicitSelection(ctx: Ctx, ids: string[], scope: Rel
       where not exists (select 1 from chosen c where c.external_userid = i.id)
     )
     select (select count(*) from chosen)::int as total,
-      coalesce((select json_agg(json_build_object('n', n, 'visible', visible) order by n) from bad), '[]'::json) as bad`);
+      coalesce((select json_agg(json_build_object('n', n, 'visible', visible) order by n) from bad), '[]'::json) as bad`,
+  );
   const bad = row!.bad;
   const unknown = bad.filter((r) => !r.visible);
   const detail = (r: { n: number }, message: string): ErrorDetail => ({ path: `body.selection.externalUserids.${r.n - 1}`, message, id: ids[r.n - 1] });
   if (unknown.length > 0) {
-    throw new AppError('customer_not_found', { message: `${unknown.length} customer(s) do not exist or are outside your data scope.`, details: unknown.slice(0, maxDetails).map((r) => detail(r, 'unknown customer')) });
+    throw new AppError('customer_not_found', {
+      message: `${unknown.length} customer(s) do not exist or are outside your data scope.`,
+      details: unknown.slice(0, maxDetails).map((r) => detail(r, 'unknown customer')),
+    });
   }
   if (bad.length > 0) {
     const who = 'userid' in scope ? scope.userid : 'the chosen employees';
-    throw new AppError('validation_failed', { message: `${bad.length} customer(s) are not followed by ${who}.`, details: bad.slice(0, maxDetails).map((r) => detail(r, `not followed by ${who}`)) });
+    throw new AppError('validation_failed', {
+      message: `${bad.length} customer(s) are not followed by ${who}.`,
+      details: bad.slice(0, maxDetails).map((r) => detail(r, `not followed by ${who}`)),
+    });
   }
   return requireSome(Number(row!.total));
 }
@@ -76,7 +87,11 @@ export async function requireNonEmpty(ctx: Ctx | TxCtx, selection: StoredSelecti
 }
 
 function requireSome(n: number): number {
-  if (n === 0) throw new AppError('validation_failed', { message: 'Empty selection: no customer within your data scope matches.', details: [{ path: 'body.selection', message: 'empty selection' }] });
+  if (n === 0)
+    throw new AppError('validation_failed', {
+      message: 'Empty selection: no customer within your data scope matches.',
+      details: [{ path: 'body.selection', message: 'empty selection' }],
+    });
   return n;
 }
 
@@ -85,7 +100,13 @@ function requireSome(n: number): number {
  * member of the rule groups' ranges: it would run and change nothing. Some relations in range is
  * enough (the rest are counted as `outOfRange` when it runs).
  */
-export async function requireSomeInRange(ctx: Ctx | TxCtx, selection: StoredSelection, scope: RelationScope, evalCtx: EvalContext | null, tags: BatchTags): Promise<void> {
+export async function requireSomeInRange(
+  ctx: Ctx | TxCtx,
+  selection: StoredSelection,
+  scope: RelationScope,
+  evalCtx: EvalContext | null,
+  tags: BatchTags,
+): Promise<void> {
   const strategies = new Set(tags.strategyOf.values());
   if (strategies.size === 0 || tags.remove.length > 0 || tags.add.some((id) => !tags.strategyOf.has(id))) return;
   const followers = await queryRows<{ userid: string }>(reader(ctx), sql`select distinct r.userid from (${relationsQuery(ctx, selection, scope, evalCtx)}) r`);

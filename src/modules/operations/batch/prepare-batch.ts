@@ -1,13 +1,13 @@
 import type { BatchInput } from '../../../../contracts/operations.js';
 import type { Ctx, TxCtx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
-import { forbidden, policyFor, type Policy } from '../../../policies/index.js';
+import { forbidden, type Policy, policyFor } from '../../../policies/index.js';
 import type { EvalContext } from '../../audiences/context.js';
 import { loadCatalog } from '../../audiences/service/catalog.js';
 import { readExpression } from '../../audiences/service/read-expression.js';
 import { requireEmployee } from '../../customers/follows.repo.js';
-import { checkBatchTags, type BatchTags } from './batch-tags.js';
 import type { RelationScope, StoredSelection } from './batch-selection.js';
+import { type BatchTags, checkBatchTags } from './batch-tags.js';
 
 /** The parameters stored on a batch operation: the request, with an audience kept as checked ids. */
 export type BatchParams = Omit<BatchInput, 'selection'> & { selection: StoredSelection };
@@ -28,7 +28,9 @@ export async function prepareBatch(ctx: Ctx | TxCtx, body: BatchInput | BatchPar
   const userid = body.relations?.userid;
   if (userid !== undefined) {
     await requireEmployee(ctx, userid).catch((error: unknown) => {
-      throw error instanceof AppError ? new AppError(error.code, { message: error.message, details: [{ path: 'body.relations.userid', message: 'unknown employee' }] }) : error;
+      throw error instanceof AppError
+        ? new AppError(error.code, { message: error.message, details: [{ path: 'body.relations.userid', message: 'unknown employee' }] })
+        : error;
     });
     if (!policy.reaches(userid)) throw forbidden(`${userid}'s customers are outside your data scope.`);
     scope = { userid };
@@ -36,7 +38,8 @@ export async function prepareBatch(ctx: Ctx | TxCtx, body: BatchInput | BatchPar
     scope = { userid: ctx.actor.userid };
   }
   const selection = body.selection;
-  if ('externalUserids' in selection && selection.externalUserids !== undefined) return { policy, tags, scope, selection: { externalUserids: [...new Set(selection.externalUserids)] }, evalCtx: null };
+  if ('externalUserids' in selection && selection.externalUserids !== undefined)
+    return { policy, tags, scope, selection: { externalUserids: [...new Set(selection.externalUserids)] }, evalCtx: null };
   if ('everyone' in selection && selection.everyone) return { policy, tags, scope, selection: { everyone: true }, evalCtx: null };
   const catalog = await loadCatalog(ctx);
   const input = selection as { expression?: unknown; text?: string };

@@ -4,10 +4,10 @@ import { actorLabel, type TxCtx } from '../../../context.js';
 import { operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { checkExplicitSelection, requireNonEmpty, requireSomeInRange } from './batch-selection.js';
 import { jobsChannel } from '../jobs/queue-store.js';
 import type { OperationRow } from '../operation-row.js';
-import { prepareBatch, type BatchParams } from './prepare-batch.js';
+import { checkExplicitSelection, requireNonEmpty, requireSomeInRange } from './batch-selection.js';
+import { type BatchParams, prepareBatch } from './prepare-batch.js';
 
 /**
  * Checks a batch synchronously and queues it: the operations row and its `operation.queued`
@@ -18,19 +18,47 @@ import { prepareBatch, type BatchParams } from './prepare-batch.js';
 export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<OperationRow> {
   const prepared = await prepareBatch(ctx, body);
   const { selection, scope } = prepared;
-  const total = 'externalUserids' in selection
-    ? await checkExplicitSelection(ctx, selection.externalUserids, scope, prepared.policy.reach)
-    : await requireNonEmpty(ctx, selection, scope, prepared.evalCtx);
+  const total =
+    'externalUserids' in selection
+      ? await checkExplicitSelection(ctx, selection.externalUserids, scope, prepared.policy.reach)
+      : await requireNonEmpty(ctx, selection, scope, prepared.evalCtx);
   await requireSomeInRange(ctx, selection, scope, prepared.evalCtx, prepared.tags);
   const operationId = newId.operation();
-  const params: BatchParams = { action: body.action, ...(body.tagIds ? { tagIds: body.tagIds } : {}), ...(body.move ? { move: body.move } : {}), ...(body.relations ? { relations: body.relations } : {}), selection };
+  const params: BatchParams = {
+    action: body.action,
+    ...(body.tagIds ? { tagIds: body.tagIds } : {}),
+    ...(body.move ? { move: body.move } : {}),
+    ...(body.relations ? { relations: body.relations } : {}),
+    selection,
+  };
   const [row] = await ctx.tx
     .insert(operations)
-    .values({ corpId: ctx.corpId, operationId, kind: 'batch', status: 'queued', params, actor: ctx.actor as Record<string, unknown>, actorLabel: actorLabel(ctx.actor), source: ctx.source, total })
+    .values({
+      corpId: ctx.corpId,
+      operationId,
+      kind: 'batch',
+      status: 'queued',
+      params,
+      actor: ctx.actor as Record<string, unknown>,
+      actorLabel: actorLabel(ctx.actor),
+      source: ctx.source,
+      total,
+    })
     .returning();
   // The audit entry summarizes the selection; the full id list lives on the operation row.
-  const summary = 'externalUserids' in selection ? { customers: selection.externalUserids.length } : 'everyone' in selection ? { everyone: true } : { expression: selection.expression, ...(selection.text ? { text: selection.text } : {}) };
-  await recordEvent(ctx, { type: 'operation.queued', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: 'batch', action: body.action, tagIds: body.tagIds, move: body.move, relations: body.relations, selection: summary, total } });
+  const summary =
+    'externalUserids' in selection
+      ? { customers: selection.externalUserids.length }
+      : 'everyone' in selection
+        ? { everyone: true }
+        : { expression: selection.expression, ...(selection.text ? { text: selection.text } : {}) };
+  await recordEvent(ctx, {
+    type: 'operation.queued',
+    subjectType: 'operation',
+    subjectId: operationId,
+    operationId,
+    payload: { kind: 'batch', action: body.action, tagIds: body.tagIds, move: body.move, relations: body.relations, selection: summary, total },
+  });
   // Delivered at commit to every process's worker (their poll is the fallback).
   await ctx.tx.execute(sql`select pg_notify(${jobsChannel}, ${ctx.corpId})`);
   return row!;

@@ -4,11 +4,11 @@ import { queryRows } from '../../../db/client.js';
 import { operations } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
-import { loadOrgSnapshot, strategyCovers, type OrgSnapshot } from '../../../policies/index.js';
+import { loadOrgSnapshot, type OrgSnapshot, strategyCovers } from '../../../policies/index.js';
 import { applyToRelations } from '../../marks/write-marks.js';
-import { relationsQuery } from './batch-selection.js';
-import { prepareBatch, type BatchParams } from './prepare-batch.js';
 import type { OperationRow } from '../operation-row.js';
+import { relationsQuery } from './batch-selection.js';
+import { type BatchParams, prepareBatch } from './prepare-batch.js';
 
 /**
  * What a finished batch did. `unchanged`: pairs asked for that were already so; `outOfRange`:
@@ -76,11 +76,26 @@ export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, 
     await hooks.onProgress(Math.min(done + chunkSize, relations.length));
   }
   const tagIds = [...new Set([...add, ...remove])];
-  await recordEvent(ctx, { type: 'operation.applied', subjectType: 'operation', subjectId: op.operationId, operationId: op.operationId, payload: { kind: 'batch', action: params.action, tagIds, added: result.added, removed: result.removed } });
+  await recordEvent(ctx, {
+    type: 'operation.applied',
+    subjectType: 'operation',
+    subjectId: op.operationId,
+    operationId: op.operationId,
+    payload: { kind: 'batch', action: params.action, tagIds, added: result.added, removed: result.removed },
+  });
   const finished = await ctx.tx
     .update(operations)
-    .set({ status: 'succeeded', result, total: relations.length, done: relations.length, finishedAt: sql`clock_timestamp()`, heartbeatAt: sql`clock_timestamp()` })
-    .where(and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId), eq(operations.status, 'running'), eq(operations.attempts, op.attempts)))
+    .set({
+      status: 'succeeded',
+      result,
+      total: relations.length,
+      done: relations.length,
+      finishedAt: sql`clock_timestamp()`,
+      heartbeatAt: sql`clock_timestamp()`,
+    })
+    .where(
+      and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId), eq(operations.status, 'running'), eq(operations.attempts, op.attempts)),
+    )
     .returning({ id: operations.operationId });
   // Another worker took the job over (this one was presumed dead): its run counts, this one must not.
   if (finished.length === 0) throw new AppError('conflict', { message: 'The job was taken over by another worker; this run is rolled back.' });

@@ -21,13 +21,25 @@ export async function cancelOperation(ctx: TxCtx, operationId: string): Promise<
   const key = and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId));
   if (op.status === 'queued') {
     const [row] = await ctx.tx.update(operations).set({ status: 'cancelled', cancelRequested: true, finishedAt: sql`now()` }).where(key).returning();
-    await recordEvent(ctx, { type: 'operation.cancelled', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: op.kind, while: 'queued' } });
+    await recordEvent(ctx, {
+      type: 'operation.cancelled',
+      subjectType: 'operation',
+      subjectId: operationId,
+      operationId,
+      payload: { kind: op.kind, while: 'queued' },
+    });
     return row!;
   }
   if (op.status === 'running') {
     if (op.cancelRequested) return op;
     const [row] = await ctx.tx.update(operations).set({ cancelRequested: true }).where(key).returning();
-    await recordEvent(ctx, { type: 'operation.cancel_requested', subjectType: 'operation', subjectId: operationId, operationId, payload: { kind: op.kind, while: 'running' } });
+    await recordEvent(ctx, {
+      type: 'operation.cancel_requested',
+      subjectType: 'operation',
+      subjectId: operationId,
+      operationId,
+      payload: { kind: op.kind, while: 'running' },
+    });
     return row!;
   }
   throw new AppError('conflict', { message: `Operation ${operationId} has already ${op.status}; nothing to cancel.` });

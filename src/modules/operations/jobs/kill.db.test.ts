@@ -47,7 +47,12 @@ for (const kind of dbKinds) {
         const corp = await buildCorp(database.db);
         const [seller] = await buildEmployees(corp.ctx, 1, 'staff');
         for (let i = 0; i < customers; i += 5000) {
-          await withTx(systemContext(database.db, corp.corpId), (tx) => addCustomers(tx, Array.from({ length: 5000 }, (_, j) => ({ name: `客户${i + j}`, follows: [{ userid: seller! }] }))));
+          await withTx(systemContext(database.db, corp.corpId), (tx) =>
+            addCustomers(
+              tx,
+              Array.from({ length: 5000 }, (_, j) => ({ name: `客户${i + j}`, follows: [{ userid: seller! }] })),
+            ),
+          );
         }
         const tagId = (await buildTagGroup(corp.ctx, ['大批量'])).tags[0]!.tagId;
         const op = await withTx(corp.ctx, (tx) => queueBatch(tx, { action: 'tag', tagIds: [tagId], selection: { text: 'not tag:大批量' } }));
@@ -60,8 +65,20 @@ for (const kind of dbKinds) {
         expect(out).not.toMatch(/finished/);
 
         if (kind === 'pglite') database = await shared.open();
-        const marksOf = async () => (await database.db.select({ n: count() }).from(marks).where(and(eq(marks.corpId, corp.corpId), eq(marks.operationId, op.operationId))))[0]!.n;
-        const journal = async () => (await database.db.select({ n: count() }).from(operationJournal).where(and(eq(operationJournal.corpId, corp.corpId), eq(operationJournal.operationId, op.operationId))))[0]!.n;
+        const marksOf = async () =>
+          (
+            await database.db
+              .select({ n: count() })
+              .from(marks)
+              .where(and(eq(marks.corpId, corp.corpId), eq(marks.operationId, op.operationId)))
+          )[0]!.n;
+        const journal = async () =>
+          (
+            await database.db
+              .select({ n: count() })
+              .from(operationJournal)
+              .where(and(eq(operationJournal.corpId, corp.corpId), eq(operationJournal.operationId, op.operationId)))
+          )[0]!.n;
         const row = async () => (await database.db.select().from(operations).where(eq(operations.operationId, op.operationId)))[0]!;
         // None of it: the claim committed (running), the marks did not.
         expect(await marksOf()).toBe(0);
@@ -71,10 +88,11 @@ for (const kind of dbKinds) {
         // A new worker finds it: at start on PGlite (one process), once its heartbeat is stale on PostgreSQL.
         const worker = new OperationWorker(database.db, { kind, staleMs: 1000 });
         if (kind === 'pglite') await worker.recover(true);
-        else for (let requeued = 0; requeued === 0; ) {
-          await new Promise((r) => setTimeout(r, 250));
-          requeued = (await worker.recover(false)).requeued;
-        }
+        else
+          for (let requeued = 0; requeued === 0; ) {
+            await new Promise((r) => setTimeout(r, 250));
+            requeued = (await worker.recover(false)).requeued;
+          }
         expect(await row()).toMatchObject({ status: 'queued' });
         expect(await worker.drain()).toEqual([op.operationId]);
         expect(await row()).toMatchObject({ status: 'succeeded', attempts: 2, done: customers, result: { added: customers, removed: 0 } });

@@ -15,7 +15,12 @@ export function isTerminal(status: ProgressSnapshot['status']): boolean {
 }
 
 /** Relations per second since the start and the seconds left at that pace; null until there is a pace. */
-export function rateAndEta(done: number, total: number, startedAtMs: number | null, nowMs = Date.now()): { ratePerSecond: number | null; etaSeconds: number | null } {
+export function rateAndEta(
+  done: number,
+  total: number,
+  startedAtMs: number | null,
+  nowMs = Date.now(),
+): { ratePerSecond: number | null; etaSeconds: number | null } {
   if (startedAtMs === null || done <= 0) return { ratePerSecond: null, etaSeconds: null };
   const seconds = Math.max((nowMs - startedAtMs) / 1000, 0.001);
   const rate = done / seconds;
@@ -60,6 +65,11 @@ export class ProgressHub extends EventEmitter {
   }
 
   private snapshotOf(live: Live): ProgressSnapshot {
-    return { status: live.status, done: live.done, total: live.total, ...(live.status === 'running' ? rateAndEta(live.done, live.total, live.startedAtMs) : { ratePerSecond: null, etaSeconds: null }) };
+    return {
+      status: live.status,
+      done: live.done,
+      total: live.total,
+      ...(live.status === 'running' ? rateAndEta(live.done, live.total, live.startedAtMs) : { ratePerSecond: null, etaSeconds: null }),
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { systemContext, withTx } from '../../../context.js';
-import { queryRows, type Db } from '../../../db/client.js';
+import { type Db, queryRows } from '../../../db/client.js';
 import { operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import type { OperationRow } from '../operation-row.js';
@@ -13,7 +13,12 @@ const workerName = 'operations';
 
 /** Which run of a job a write is for: guarded by status and attempt so a presumed-dead run cannot finish it. */
 function ofRun(op: OperationRow) {
-  return and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId), eq(operations.status, 'running'), eq(operations.attempts, op.attempts));
+  return and(
+    eq(operations.corpId, op.corpId),
+    eq(operations.operationId, op.operationId),
+    eq(operations.status, 'running'),
+    eq(operations.attempts, op.attempts),
+  );
 }
 
 /**
@@ -25,7 +30,9 @@ export async function claimNext(db: Db): Promise<OperationRow | null> {
   const [row] = await db
     .update(operations)
     .set({ status: 'running', attempts: sql`${operations.attempts} + 1`, startedAt: sql`now()`, heartbeatAt: sql`now()`, done: 0 })
-    .where(sql`(${operations.corpId}, ${operations.operationId}) = (select corp_id, operation_id from operations where status = 'queued' and kind = 'batch' order by created_at for update skip locked limit 1)`)
+    .where(
+      sql`(${operations.corpId}, ${operations.operationId}) = (select corp_id, operation_id from operations where status = 'queued' and kind = 'batch' order by created_at for update skip locked limit 1)`,
+    )
     .returning();
   return row ?? null;
 }
@@ -37,16 +44,29 @@ export async function writeHeartbeat(db: Db, op: OperationRow, done: number, tot
 
 /** Whether someone asked to cancel the job (read through `db`, outside the job's transaction). */
 export async function cancelWasRequested(db: Db, op: OperationRow): Promise<boolean> {
-  const [row] = await db.select({ cancel: operations.cancelRequested }).from(operations).where(and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId)));
+  const [row] = await db
+    .select({ cancel: operations.cancelRequested })
+    .from(operations)
+    .where(and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId)));
   return row?.cancel ?? false;
 }
 
 /** After a rollback: the job failed; the row says why and `operation.failed` is recorded with it. */
 export async function markFailed(db: Db, op: OperationRow, error: { code: string; message: string }): Promise<boolean> {
   return withTx(systemContext(db, op.corpId, workerName), async (ctx) => {
-    const rows = await ctx.tx.update(operations).set({ status: 'failed', error, done: 0, finishedAt: sql`now()` }).where(ofRun(op)).returning({ id: operations.operationId });
+    const rows = await ctx.tx
+      .update(operations)
+      .set({ status: 'failed', error, done: 0, finishedAt: sql`now()` })
+      .where(ofRun(op))
+      .returning({ id: operations.operationId });
     if (rows.length === 0) return false;
-    await recordEvent(ctx, { type: 'operation.failed', subjectType: 'operation', subjectId: op.operationId, operationId: op.operationId, payload: { kind: op.kind, error, attempts: op.attempts } });
+    await recordEvent(ctx, {
+      type: 'operation.failed',
+      subjectType: 'operation',
+      subjectId: op.operationId,
+      operationId: op.operationId,
+      payload: { kind: op.kind, error, attempts: op.attempts },
+    });
     return true;
   });
 }
@@ -54,16 +74,29 @@ export async function markFailed(db: Db, op: OperationRow, error: { code: string
 /** After a rollback on request: the job is cancelled, with nothing applied. */
 export async function markCancelled(db: Db, op: OperationRow): Promise<boolean> {
   return withTx(systemContext(db, op.corpId, workerName), async (ctx) => {
-    const rows = await ctx.tx.update(operations).set({ status: 'cancelled', done: 0, finishedAt: sql`now()` }).where(ofRun(op)).returning({ id: operations.operationId });
+    const rows = await ctx.tx
+      .update(operations)
+      .set({ status: 'cancelled', done: 0, finishedAt: sql`now()` })
+      .where(ofRun(op))
+      .returning({ id: operations.operationId });
     if (rows.length === 0) return false;
-    await recordEvent(ctx, { type: 'operation.cancelled', subjectType: 'operation', subjectId: op.operationId, operationId: op.operationId, payload: { kind: op.kind, while: 'running' } });
+    await recordEvent(ctx, {
+      type: 'operation.cancelled',
+      subjectType: 'operation',
+      subjectId: op.operationId,
+      operationId: op.operationId,
+      payload: { kind: op.kind, while: 'running' },
+    });
     return true;
   });
 }
 
 /** After a rollback on shutdown: back to the queue, the attempt not counted (the job did not fail). */
 export async function requeue(db: Db, op: OperationRow): Promise<void> {
-  await db.update(operations).set({ status: 'queued', attempts: sql`${operations.attempts} - 1`, done: 0, heartbeatAt: null }).where(ofRun(op));
+  await db
+    .update(operations)
+    .set({ status: 'queued', attempts: sql`${operations.attempts} - 1`, done: 0, heartbeatAt: null })
+    .where(ofRun(op));
 }
 
 /**
@@ -80,7 +113,10 @@ export async function requeueOrFail(db: Db, op: OperationRow, opts: { maxAttempt
   if (!current) return null;
   if (current.cancelRequested) return (await markCancelled(db, op)) ? 'cancelled' : null;
   if (op.attempts >= opts.maxAttempts) {
-    const failed = await markFailed(db, op, { code: 'interrupted', message: `The job was interrupted ${op.attempts} times (${opts.why}); nothing of it was applied.` });
+    const failed = await markFailed(db, op, {
+      code: 'interrupted',
+      message: `The job was interrupted ${op.attempts} times (${opts.why}); nothing of it was applied.`,
+    });
     return failed ? 'failed' : null;
   }
   const rows = await db.update(operations).set({ status: 'queued', done: 0, heartbeatAt: null }).where(ofRun(op)).returning({ id: operations.operationId });
@@ -95,8 +131,11 @@ export async function requeueOrFail(db: Db, op: OperationRow, opts: { maxAttempt
  */
 export async function recoverStale(db: Db, opts: { all: boolean; staleMs: number; maxAttempts: number }): Promise<{ requeued: number; failed: number }> {
   const stale = opts.all ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${opts.staleMs / 1000})`;
-  const rows = await queryRows<{ corp_id: string; operation_id: string; attempts: number; kind: string }>(db, sql`
-    select corp_id, operation_id, attempts, kind from operations where status = 'running' and ${stale}`);
+  const rows = await queryRows<{ corp_id: string; operation_id: string; attempts: number; kind: string }>(
+    db,
+    sql`
+    select corp_id, operation_id, attempts, kind from operations where status = 'running' and ${stale}`,
+  );
   let requeued = 0;
   let failed = 0;
   for (const r of rows) {

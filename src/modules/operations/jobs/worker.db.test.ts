@@ -1,6 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { systemContext, withTx, type Ctx } from '../../../context.js';
+import { type Ctx, systemContext, withTx } from '../../../context.js';
 import { events, marks, operationJournal, operations } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildEmployees, buildTagGroup } from '../../../test/factories.js';
@@ -12,18 +12,33 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
   async function scene(customers = 10) {
     const corp = await buildCorp(db().db);
     const [seller] = await buildEmployees(corp.ctx, 1, 'staff');
-    const ids = await withTx(systemContext(db().db, corp.corpId), (tx) => addCustomers(tx, Array.from({ length: customers }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: seller! }] }))));
+    const ids = await withTx(systemContext(db().db, corp.corpId), (tx) =>
+      addCustomers(
+        tx,
+        Array.from({ length: customers }, (_, i) => ({ name: `客户${i}`, follows: [{ userid: seller! }] })),
+      ),
+    );
     const lib = await buildTagGroup(corp.ctx, ['T1', 'T2']);
     const tagId = lib.tags[0]!.tagId;
-    const queue = (ctx: Ctx = corp.ctx, externalUserids = ids) => withTx(ctx, (tx) => queueBatch(tx, { action: 'tag', tagIds: [tagId], selection: { externalUserids } }));
+    const queue = (ctx: Ctx = corp.ctx, externalUserids = ids) =>
+      withTx(ctx, (tx) => queueBatch(tx, { action: 'tag', tagIds: [tagId], selection: { externalUserids } }));
     return { corp, ids, tagId, queue };
   }
   const kind = () => db().kind;
   const countWhere = async (table: typeof marks | typeof operationJournal, corpId: string, operationId: string) => {
-    const [row] = await db().db.select({ n: count() }).from(table).where(and(eq(table.corpId, corpId), eq(table.operationId, operationId)));
+    const [row] = await db()
+      .db.select({ n: count() })
+      .from(table)
+      .where(and(eq(table.corpId, corpId), eq(table.operationId, operationId)));
     return row!.n;
   };
-  const statusOf = async (corpId: string, operationId: string) => (await db().db.select().from(operations).where(and(eq(operations.corpId, corpId), eq(operations.operationId, operationId))))[0]!;
+  const statusOf = async (corpId: string, operationId: string) =>
+    (
+      await db()
+        .db.select()
+        .from(operations)
+        .where(and(eq(operations.corpId, corpId), eq(operations.operationId, operationId)))
+    )[0]!;
 
   it('two workers on one database never run the same job (SKIP LOCKED)', async () => {
     const s = await scene(4);
@@ -36,7 +51,10 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
     expect(ranA.filter((id) => ranB.includes(id))).toEqual([]);
     for (const id of queued) expect((await statusOf(s.corp.corpId, id)).status).toBe('succeeded');
     // Each job applied under its own id once: three jobs per customer, the first one added the mark.
-    const applied = await db().db.select({ n: count() }).from(events).where(and(eq(events.corpId, s.corp.corpId), eq(events.type, 'operation.applied')));
+    const applied = await db()
+      .db.select({ n: count() })
+      .from(events)
+      .where(and(eq(events.corpId, s.corp.corpId), eq(events.type, 'operation.applied')));
     expect(applied[0]!.n).toBe(12);
   });
 
@@ -48,7 +66,8 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
     try {
       const op = await s.queue();
       const started = Date.now();
-      while ((await statusOf(s.corp.corpId, op.operationId)).status !== 'succeeded' && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+      while ((await statusOf(s.corp.corpId, op.operationId)).status !== 'succeeded' && Date.now() - started < 20_000)
+        await new Promise((r) => setTimeout(r, 50));
       expect((await statusOf(s.corp.corpId, op.operationId)).status).toBe('succeeded');
       expect(await countWhere(marks, s.corp.corpId, op.operationId)).toBe(3);
     } finally {
@@ -59,13 +78,22 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
   it('rolls the whole batch back when it fails mid-way, and records the failure', async () => {
     const s = await scene(10);
     const op = await s.queue();
-    const worker = new OperationWorker(db().db, { kind: kind(), chunkSize: 3, beforeChunk: async (_op, done) => { if (done >= 6) throw new Error('disk on fire'); } });
+    const worker = new OperationWorker(db().db, {
+      kind: kind(),
+      chunkSize: 3,
+      beforeChunk: async (_op, done) => {
+        if (done >= 6) throw new Error('disk on fire');
+      },
+    });
     await worker.drain();
     const row = await statusOf(s.corp.corpId, op.operationId);
     expect(row).toMatchObject({ status: 'failed', error: { code: 'internal' }, done: 0 });
     expect(await countWhere(marks, s.corp.corpId, op.operationId)).toBe(0);
     expect(await countWhere(operationJournal, s.corp.corpId, op.operationId)).toBe(0);
-    const evs = await db().db.select({ type: events.type }).from(events).where(and(eq(events.corpId, s.corp.corpId), eq(events.operationId, op.operationId)));
+    const evs = await db()
+      .db.select({ type: events.type })
+      .from(events)
+      .where(and(eq(events.corpId, s.corp.corpId), eq(events.operationId, op.operationId)));
     expect(evs.map((e) => e.type).sort()).toEqual(['operation.failed', 'operation.queued']);
   });
 
@@ -117,7 +145,13 @@ describeDb('operation worker: claims, failure, cancel, recovery', (db) => {
     const s = await scene(6);
     const op = await s.queue();
     let stopping: Promise<void> | null = null;
-    const worker: OperationWorker = new OperationWorker(db().db, { kind: kind(), chunkSize: 2, beforeChunk: async () => { stopping ??= worker.stop(); } });
+    const worker: OperationWorker = new OperationWorker(db().db, {
+      kind: kind(),
+      chunkSize: 2,
+      beforeChunk: async () => {
+        stopping ??= worker.stop();
+      },
+    });
     await worker.runOnce();
     await stopping;
     expect(await statusOf(s.corp.corpId, op.operationId)).toMatchObject({ status: 'queued', attempts: 0 });

@@ -61,7 +61,10 @@ export class OperationWorker {
     this.timer = setInterval(() => this.nudge(), this.opts.pollMs);
     this.timer.unref();
     if (this.opts.kind === 'postgres') {
-      this.recoverTimer = setInterval(() => void this.recover(false).catch((e: unknown) => this.opts.log?.(e, 'operation recovery failed')), this.opts.staleMs / 2);
+      this.recoverTimer = setInterval(
+        () => void this.recover(false).catch((e: unknown) => this.opts.log?.(e, 'operation recovery failed')),
+        this.opts.staleMs / 2,
+      );
       this.recoverTimer.unref();
     }
     this.nudge();
@@ -134,16 +137,27 @@ export class OperationWorker {
     try {
       const result = await this.db.transaction((tx) => {
         const ctx: TxCtx = { ...base, tx };
-        return runBatch(ctx, op, {
-          onTotal: (total) => { beat.total = total; report({ total }); },
-          beforeChunk: async (done) => {
-            await this.opts.beforeChunk?.(op, done);
-            if (this.stopping) throw new ShuttingDown();
-            if (this.cancels.has(key)) throw new Cancelled();
-            if (this.opts.kind === 'postgres' && (await cancelWasRequested(this.db, op))) throw new Cancelled();
+        return runBatch(
+          ctx,
+          op,
+          {
+            onTotal: (total) => {
+              beat.total = total;
+              report({ total });
+            },
+            beforeChunk: async (done) => {
+              await this.opts.beforeChunk?.(op, done);
+              if (this.stopping) throw new ShuttingDown();
+              if (this.cancels.has(key)) throw new Cancelled();
+              if (this.opts.kind === 'postgres' && (await cancelWasRequested(this.db, op))) throw new Cancelled();
+            },
+            onProgress: (done) => {
+              beat.done = done;
+              report({ done });
+            },
           },
-          onProgress: (done) => { beat.done = done; report({ done }); },
-        }, this.opts.chunkSize);
+          this.opts.chunkSize,
+        );
       });
       await beat.stop();
       report({ status: 'succeeded', done: result.relations, total: result.relations });
@@ -164,7 +178,10 @@ export class OperationWorker {
         if (outcome) report({ status: outcome, done: 0 });
       } else {
         if (!(error instanceof AppError)) this.opts.log?.(error, `operation ${op.operationId} failed`);
-        const info = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'The job failed on our side; nothing of it was applied.' };
+        const info =
+          error instanceof AppError
+            ? { code: error.code, message: error.message }
+            : { code: 'internal', message: 'The job failed on our side; nothing of it was applied.' };
         await markFailed(this.db, op, info);
         report({ status: 'failed', done: 0 });
       }
@@ -178,9 +195,14 @@ export class OperationWorker {
     const state = { done: 0, total: op.total, stop: async () => {} };
     if (this.opts.kind !== 'postgres') return state;
     let pending: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      pending = pending.then(() => writeHeartbeat(this.db, op, state.done, state.total)).catch((e: unknown) => this.opts.log?.(e, 'operation heartbeat failed'));
-    }, Math.min(this.opts.pollMs, this.opts.staleMs / 3));
+    const timer = setInterval(
+      () => {
+        pending = pending
+          .then(() => writeHeartbeat(this.db, op, state.done, state.total))
+          .catch((e: unknown) => this.opts.log?.(e, 'operation heartbeat failed'));
+      },
+      Math.min(this.opts.pollMs, this.opts.staleMs / 3),
+    );
     state.stop = async () => {
       clearInterval(timer);
       await pending;

@@ -19,12 +19,17 @@ export async function redoOperation(ctx: TxCtx, operationId: string): Promise<Re
   const policy = await policyFor(ctx);
   const target = await lockReversible(ctx, policy, operationId);
   if (!target.undoneBy) throw new AppError('conflict', { message: `Operation ${operationId} has not been undone; there is nothing to redo.` });
-  const [undo] = await ctx.tx.select().from(operations).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, target.undoneBy))).for('update');
+  const [undo] = await ctx.tx
+    .select()
+    .from(operations)
+    .where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, target.undoneBy)))
+    .for('update');
   if (!undo) throw new Error(`Operation ${operationId} is marked undone by ${target.undoneBy}, which does not exist: was the undo row deleted by hand?`);
   const redoId = newId.operation();
-  const reversal = target.kind === 'deletion'
-    ? await redoDeletion(ctx, target, undo, redoId)
-    : await reverseJournal(ctx, policy, { journalOf: undo.operationId, operationId: redoId, restoredFrom: target.operationId });
+  const reversal =
+    target.kind === 'deletion'
+      ? await redoDeletion(ctx, target, undo, redoId)
+      : await reverseJournal(ctx, policy, { journalOf: undo.operationId, operationId: redoId, restoredFrom: target.operationId });
   const operation = await recordReversal(ctx, { kind: 'redo', operationId: redoId, target, reversal });
   await setUndoneBy(ctx, target.operationId, null);
   await setUndoneBy(ctx, undo.operationId, redoId);

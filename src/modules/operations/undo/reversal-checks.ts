@@ -2,12 +2,18 @@ import { sql } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import type { TagGroupScope } from '../../../db/schema/index.js';
-import { loadOrgSnapshot, strategyCovers, type Permission, type Policy } from '../../../policies/index.js';
+import { loadOrgSnapshot, type Permission, type Policy, strategyCovers } from '../../../policies/index.js';
 
 // What a reversal may touch, read from the journal copied into `reversal_journal` (reverse-journal.ts).
 
 /** A live tag of the journal, with what the policy needs to know about it. */
-export type LiveTag = { tag_id: string; owner: string | null; kind: 'corp' | 'strategy' | 'smart' | null; scope: TagGroupScope | null; strategy_id: number | null };
+export type LiveTag = {
+  tag_id: string;
+  owner: string | null;
+  kind: 'corp' | 'strategy' | 'smart' | null;
+  scope: TagGroupScope | null;
+  strategy_id: number | null;
+};
 
 /**
  * The journal's tags that are live (a corp tag and its group not deleted, or a personal tag),
@@ -16,14 +22,20 @@ export type LiveTag = { tag_id: string; owner: string | null; kind: 'corp' | 'st
  */
 export async function lockLiveTags(ctx: TxCtx): Promise<LiveTag[]> {
   const ids = sql`array(select distinct tag_id from reversal_journal)`;
-  const corpTags = await queryRows<LiveTag>(ctx.tx, sql`
+  const corpTags = await queryRows<LiveTag>(
+    ctx.tx,
+    sql`
     select t.tag_id, null as owner, g.kind, g.scope, g.strategy_id from tags t join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
     where t.corp_id = ${ctx.corpId} and t.tag_id = any(${ids}) and t.deleted_at is null and g.deleted_at is null
     order by t.tag_id
-    for share of t`);
-  const personalTags = await queryRows<LiveTag>(ctx.tx, sql`
+    for share of t`,
+  );
+  const personalTags = await queryRows<LiveTag>(
+    ctx.tx,
+    sql`
     select tag_id, owner_userid as owner, null as kind, null as scope, null as strategy_id from personal_tags
-    where corp_id = ${ctx.corpId} and tag_id = any(${ids}) for share`);
+    where corp_id = ${ctx.corpId} and tag_id = any(${ids}) for share`,
+  );
   return [...corpTags, ...personalTags];
 }
 
@@ -35,8 +47,11 @@ export async function lockLiveTags(ctx: TxCtx): Promise<LiveTag[]> {
 export async function outOfRangePairs(ctx: TxCtx, live: LiveTag[]): Promise<{ tag_id: string; userid: string }[]> {
   const strategyOf = new Map(live.filter((t) => t.kind === 'strategy' && t.strategy_id !== null).map((t) => [t.tag_id, t.strategy_id!]));
   if (strategyOf.size === 0) return [];
-  const pairs = await queryRows<{ tag_id: string; userid: string }>(ctx.tx, sql`
-    select distinct tag_id, userid from reversal_journal where change = -1 and tag_id = any(${sql.param([...strategyOf.keys()])}::text[])`);
+  const pairs = await queryRows<{ tag_id: string; userid: string }>(
+    ctx.tx,
+    sql`
+    select distinct tag_id, userid from reversal_journal where change = -1 and tag_id = any(${sql.param([...strategyOf.keys()])}::text[])`,
+  );
   if (pairs.length === 0) return [];
   const snapshot = await loadOrgSnapshot(ctx);
   return pairs.filter((p) => !strategyCovers(snapshot, strategyOf.get(p.tag_id)!, p.userid));
@@ -48,8 +63,11 @@ export async function outOfRangePairs(ctx: TxCtx, live: LiveTag[]): Promise<{ ta
  * tags changed.
  */
 export async function authorizeReversal(ctx: TxCtx, policy: Policy, operationId: string, live: LiveTag[]): Promise<string[]> {
-  const made = await queryRows<{ tag_id: string; userid: string; change: number }>(ctx.tx, sql`
-    select distinct tag_id, userid, change::int as change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`);
+  const made = await queryRows<{ tag_id: string; userid: string; change: number }>(
+    ctx.tx,
+    sql`
+    select distinct tag_id, userid, change::int as change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`,
+  );
   const tagOf = new Map(live.map((t) => [t.tag_id, t]));
   for (const c of made) {
     const tag = tagOf.get(c.tag_id)!;

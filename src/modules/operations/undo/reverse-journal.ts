@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { UndoConflict } from '../../../../contracts/undo.js';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
@@ -24,7 +24,10 @@ export type ReverseInput = {
   restoredFrom?: string;
 };
 
-const sameMark = (alias: string, other = 'oc') => sql.raw(`${alias}.corp_id = ${other}.corp_id and ${alias}.external_userid = ${other}.external_userid and ${alias}.userid = ${other}.userid and ${alias}.tag_id = ${other}.tag_id`);
+const sameMark = (alias: string, other = 'oc') =>
+  sql.raw(
+    `${alias}.corp_id = ${other}.corp_id and ${alias}.external_userid = ${other}.external_userid and ${alias}.userid = ${other}.userid and ${alias}.tag_id = ${other}.tag_id`,
+  );
 const priorColumns = sql.raw('prior_source, prior_created_by, prior_operation_id, prior_created_at');
 
 /**
@@ -44,9 +47,14 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
   const live = await lockLiveTags(ctx);
   const liveIds = sql`${sql.param(live.map((t) => t.tag_id))}::text[]`;
   // Relations marks go back on must not be deleted under the reversal.
-  await queryRows(ctx.tx, sql`select 1 from follows f join reversal_journal oc on oc.corp_id = f.corp_id and oc.userid = f.userid and oc.external_userid = f.external_userid where oc.change = -1 for key share of f`);
+  await queryRows(
+    ctx.tx,
+    sql`select 1 from follows f join reversal_journal oc on oc.corp_id = f.corp_id and oc.userid = f.userid and oc.external_userid = f.external_userid where oc.change = -1 for key share of f`,
+  );
 
-  const removed = await count(ctx, sql`
+  const removed = await count(
+    ctx,
+    sql`
     with gone as (
       delete from marks m using reversal_journal oc${origin}
       where oc.change = 1 and oc.tag_id = any(${liveIds}) and ${sameMark('m')} and ${unchangedSince(input)}
@@ -56,14 +64,17 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
       select corp_id, ${operationId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at from gone
       returning 1
     )
-    select count(*)::int as n from journaled`);
+    select count(*)::int as n from journaled`,
+  );
 
   // Marks taken off go back as they were; one already there again is left alone (a conflict), and so
   // is a rule-group tag whose employee has left the group's range since.
   const personal = sql`${sql.param(live.map((t) => (t.owner ? 1 : 0)))}::int[]`;
   const outOfRange = await outOfRangePairs(ctx, live);
   const inRange = sql`not exists (select 1 from unnest(${sql.param(outOfRange.map((p) => p.tag_id))}::text[], ${sql.param(outOfRange.map((p) => p.userid))}::text[]) as x(tag_id, userid) where x.tag_id = oc.tag_id and x.userid = oc.userid)`;
-  const added = await count(ctx, sql`
+  const added = await count(
+    ctx,
+    sql`
     with made as (
       insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, created_at)
       select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, lt.personal, coalesce(oc.prior_source, 'restore'), coalesce(oc.prior_created_by, ${actorLabel(ctx.actor)}),
@@ -78,12 +89,15 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
       select corp_id, ${operationId}, external_userid, userid, tag_id, 1 from made
       returning 1
     )
-    select count(*)::int as n from journaled`);
+    select count(*)::int as n from journaled`,
+  );
 
   // A mark the operation took off and put on again (change 0) is still there with the operation's
   // provenance: it gets back the one it had, and the one it replaces is journaled (change 0 again)
   // so reversing this in turn stamps it back.
-  const restamped = await count(ctx, sql`
+  const restamped = await count(
+    ctx,
+    sql`
     with due as (
       select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, oc.prior_source, oc.prior_created_by, oc.prior_operation_id, oc.prior_created_at,
         m.source, m.created_by, m.operation_id, m.created_at
@@ -100,7 +114,8 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
       from due d where ${sameMark('m', 'd')}
       returning 1
     )
-    select (select count(*) from journaled)::int as n`);
+    select (select count(*) from journaled)::int as n`,
+  );
 
   const touched = await authorizeReversal(ctx, policy, operationId, live);
   const [total] = await queryRows<{ n: number }>(ctx.tx, sql`select count(*)::int as n from reversal_journal`);
@@ -112,9 +127,9 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
 function unchangedSince(input: ReverseInput): SQL {
   return input.restoredFrom
     ? sql`m.operation_id is not distinct from p.prior_operation_id and m.created_at = p.prior_created_at and m.source = p.prior_source and m.created_by = p.prior_created_by`
-    // (`coalesce` keeps the planner off marks_operation_idx: right after a big batch the statistics
-    // still say the operation has one mark, and probing that index once per journal row took minutes.)
-    : sql`coalesce(m.operation_id, '') = ${input.journalOf}`;
+    : // (`coalesce` keeps the planner off marks_operation_idx: right after a big batch the statistics
+      // still say the operation has one mark, and probing that index once per journal row took minutes.)
+      sql`coalesce(m.operation_id, '') = ${input.journalOf}`;
 }
 
 /**
@@ -140,7 +155,9 @@ async function count(ctx: TxCtx, query: SQL): Promise<number> {
 
 /** The journal's changes the reversal left alone (no row for their mark in the new journal), each with why, in journal order. */
 async function listConflicts(ctx: TxCtx, input: ReverseInput, liveIds: SQL, inRange: SQL): Promise<UndoConflict[]> {
-  return queryRows<UndoConflict>(ctx.tx, sql`
+  return queryRows<UndoConflict>(
+    ctx.tx,
+    sql`
     select oc.tag_id as "tagId", oc.external_userid as "externalUserid", oc.userid,
       case when not (oc.tag_id = any(${liveIds})) then 'tag_deleted'
         when oc.change >= 0 and m.tag_id is null then 'removed_since'
@@ -150,5 +167,6 @@ async function listConflicts(ctx: TxCtx, input: ReverseInput, liveIds: SQL, inRa
         else 'readded_since' end as reason
     from reversal_journal oc left join marks m on ${sameMark('m')}
     where not exists (select 1 from operation_changes n where ${sameMark('n')} and n.operation_id = ${input.operationId})
-    order by oc.seq, oc.item`);
+    order by oc.seq, oc.item`,
+  );
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { actorLabel, withTx, type Ctx } from '../../../context.js';
+import { actorLabel, type Ctx, withTx } from '../../../context.js';
 import type { Db } from '../../../db/client.js';
 import { marks, operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
@@ -14,10 +14,29 @@ import { applyMarkChanges, type MarkChange } from '../../marks/write-marks.js';
 export async function runTestOperation(ctx: Ctx, changes: MarkChange[], kind: 'batch' | 'import' | 'rule' = 'batch'): Promise<string> {
   const operationId = newId.operation();
   await withTx(ctx, async (tx) => {
-    await tx.tx.insert(operations).values({ corpId: ctx.corpId, operationId, kind, status: 'running', params: { test: true }, actor: ctx.actor, actorLabel: actorLabel(ctx.actor), source: ctx.source, total: changes.length });
+    await tx.tx.insert(operations).values({
+      corpId: ctx.corpId,
+      operationId,
+      kind,
+      status: 'running',
+      params: { test: true },
+      actor: ctx.actor,
+      actorLabel: actorLabel(ctx.actor),
+      source: ctx.source,
+      total: changes.length,
+    });
     const applied = await applyMarkChanges(tx, operationId, changes, { source: kind === 'import' ? 'import' : kind === 'rule' ? 'rule' : 'batch' });
-    await tx.tx.update(operations).set({ status: 'succeeded', done: changes.length, result: { ...applied }, finishedAt: new Date() }).where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
-    await recordEvent(tx, { type: 'operation.applied', subjectType: 'operation', subjectId: operationId, payload: { tagIds: [...new Set(changes.map((c) => c.tagId))], ...applied }, operationId });
+    await tx.tx
+      .update(operations)
+      .set({ status: 'succeeded', done: changes.length, result: { ...applied }, finishedAt: new Date() })
+      .where(and(eq(operations.corpId, ctx.corpId), eq(operations.operationId, operationId)));
+    await recordEvent(tx, {
+      type: 'operation.applied',
+      subjectType: 'operation',
+      subjectId: operationId,
+      payload: { tagIds: [...new Set(changes.map((c) => c.tagId))], ...applied },
+      operationId,
+    });
   });
   return operationId;
 }
@@ -29,6 +48,9 @@ export async function marksOf(db: Db, corpId: string) {
 
 /** One operations row, or undefined. */
 export async function operationRow(db: Db, corpId: string, operationId: string) {
-  const [row] = await db.select().from(operations).where(and(eq(operations.corpId, corpId), eq(operations.operationId, operationId)));
+  const [row] = await db
+    .select()
+    .from(operations)
+    .where(and(eq(operations.corpId, corpId), eq(operations.operationId, operationId)));
   return row;
 }

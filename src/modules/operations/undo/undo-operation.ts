@@ -6,7 +6,7 @@ import { policyFor } from '../../../policies/index.js';
 import type { OperationRow } from '../operation-row.js';
 import { lockReversible, recordReversal, setUndoneBy } from './operation-records.js';
 import { undoDeletion } from './reverse-deletion.js';
-import { reverseJournal, type Reversal } from './reverse-journal.js';
+import { type Reversal, reverseJournal } from './reverse-journal.js';
 
 /** An undo or redo as recorded, with the changes it left alone (at most 1,000 listed) and their count. */
 export type ReversalResult = { operation: OperationRow; conflicts: UndoConflict[]; conflictCount: number };

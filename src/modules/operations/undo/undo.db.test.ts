@@ -1,13 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { withTx, type Ctx } from '../../../context.js';
+import { type Ctx, withTx } from '../../../context.js';
 import { archivedMarks, events, follows, marks, operationJournal, tags } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup, employeeCtx } from '../../../test/factories.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
+import type { MarkChange } from '../../marks/write-marks.js';
 import { deleteTags } from '../../tags/commands/delete-tags.js';
 import { createPersonalTag } from '../../tags/commands/personal-tags.js';
-import type { MarkChange } from '../../marks/write-marks.js';
 import { redoOperation } from './redo-operation.js';
 import { marksOf, operationRow, runTestOperation } from './test-support.js';
 import { undoOperation } from './undo-operation.js';
@@ -20,20 +20,35 @@ async function scene(db: Db) {
   const [admin] = await buildEmployees(corp.ctx, 1, 'admin');
   const [a, b] = await buildEmployees(corp.ctx, 2, 'staff');
   const [manager] = await buildEmployees(corp.ctx, 1, 'manager');
-  const customers = [await buildCustomer(corp.ctx, [a!, b!]), await buildCustomer(corp.ctx, [a!, b!]), await buildCustomer(corp.ctx, [a!]), await buildCustomer(corp.ctx, [a!])];
+  const customers = [
+    await buildCustomer(corp.ctx, [a!, b!]),
+    await buildCustomer(corp.ctx, [a!, b!]),
+    await buildCustomer(corp.ctx, [a!]),
+    await buildCustomer(corp.ctx, [a!]),
+  ];
   const grade = await buildTagGroup(corp.ctx, ['A级', 'B级']);
   const other = await buildTagGroup(corp.ctx, ['其他']);
   const [t1, t2] = grade.tags.map((t) => t.tagId) as [string, string];
   const t3 = other.tags[0]!.tagId;
   return {
-    ...corp, admin: admin!, a: a!, b: b!, manager: manager!, customers, t1, t2, t3, grade,
+    ...corp,
+    admin: admin!,
+    a: a!,
+    b: b!,
+    manager: manager!,
+    customers,
+    t1,
+    t2,
+    t3,
+    grade,
     as: (userid: string, role = 'staff'): Ctx => employeeCtx(db, corp.corpId, userid, role),
   };
 }
 
 const add = (externalUserid: string, userid: string, tagId: string): MarkChange => ({ externalUserid, userid, tagId, change: 'add' });
 const remove = (externalUserid: string, userid: string, tagId: string): MarkChange => ({ externalUserid, userid, tagId, change: 'remove' });
-const sortConflicts = (list: { tagId: string; externalUserid: string | null; userid: string | null; reason: string }[]) => [...list].sort((x, y) => `${x.tagId}${x.externalUserid}`.localeCompare(`${y.tagId}${y.externalUserid}`));
+const sortConflicts = (list: { tagId: string; externalUserid: string | null; userid: string | null; reason: string }[]) =>
+  [...list].sort((x, y) => `${x.tagId}${x.externalUserid}`.localeCompare(`${y.tagId}${y.externalUserid}`));
 
 describeDb('undo and redo of operations', (db) => {
   it('undoes adds: marks the operation put on come off, others stay; the undo is an operation, journaled and audited', async () => {
@@ -47,12 +62,29 @@ describeDb('undo and redo of operations', (db) => {
     const undo = await withTx(s.as(s.a), (tx) => undoOperation(tx, op));
     expect(await marksOf(db().db, s.corpId)).toEqual(before);
     expect(undo.conflictCount).toBe(0);
-    expect(undo.operation).toMatchObject({ kind: 'undo', status: 'succeeded', targetOperationId: op, actorLabel: `user:${s.a}`, result: { added: 0, removed: 2, conflictCount: 0 } });
+    expect(undo.operation).toMatchObject({
+      kind: 'undo',
+      status: 'succeeded',
+      targetOperationId: op,
+      actorLabel: `user:${s.a}`,
+      result: { added: 0, removed: 2, conflictCount: 0 },
+    });
     expect(await operationRow(db().db, s.corpId, op)).toMatchObject({ undoneBy: undo.operation.operationId });
-    const journal = await db().db.select().from(operationJournal).where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, undo.operation.operationId)));
+    const journal = await db()
+      .db.select()
+      .from(operationJournal)
+      .where(and(eq(operationJournal.corpId, s.corpId), eq(operationJournal.operationId, undo.operation.operationId)));
     expect(journal.map((j) => j.change)).toEqual([-1, -1]);
-    const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, undo.operation.operationId)));
-    expect(event).toMatchObject({ type: 'operation.applied', actor: `user:${s.a}`, subjectType: 'operation', payload: { tagIds: [s.t1], added: 0, removed: 2, undoes: op } });
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, undo.operation.operationId)));
+    expect(event).toMatchObject({
+      type: 'operation.applied',
+      actor: `user:${s.a}`,
+      subjectType: 'operation',
+      payload: { tagIds: [s.t1], added: 0, removed: 2, undoes: op },
+    });
   });
 
   it('undoes removes, putting marks back with exactly their provenance', async () => {
@@ -80,19 +112,25 @@ describeDb('undo and redo of operations', (db) => {
     await withTx(s.ctx, (tx) => markTags(tx, { userid: s.a, externalUserid: c1, remove: [s.t1] })); // removed since
     await runTestOperation(s.ctx, [remove(c2, s.a, s.t1)]);
     await runTestOperation(s.ctx, [add(c2, s.a, s.t1), add(c2, s.a, s.t2)]); // T1 re-added by another op; T2 re-added
-    await db().db.delete(marks).where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, c3)));
-    await db().db.delete(follows).where(and(eq(follows.corpId, s.corpId), eq(follows.externalUserid, c3))); // relation gone
+    await db()
+      .db.delete(marks)
+      .where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, c3)));
+    await db()
+      .db.delete(follows)
+      .where(and(eq(follows.corpId, s.corpId), eq(follows.externalUserid, c3))); // relation gone
     await withTx(s.ctx, (tx) => deleteTags(tx, { tagIds: [s.t3] })); // tag deleted
 
     const undo = await withTx(s.ctx, (tx) => undoOperation(tx, op));
-    expect(sortConflicts(undo.conflicts)).toEqual(sortConflicts([
-      { tagId: s.t1, externalUserid: c1, userid: s.a, reason: 'removed_since' },
-      { tagId: s.t1, externalUserid: c2, userid: s.a, reason: 'changed_since' },
-      { tagId: s.t1, externalUserid: c3, userid: s.a, reason: 'removed_since' },
-      { tagId: s.t2, externalUserid: c2, userid: s.a, reason: 'readded_since' },
-      { tagId: s.t2, externalUserid: c3, userid: s.a, reason: 'relation_gone' },
-      { tagId: s.t3, externalUserid: c1, userid: s.a, reason: 'tag_deleted' },
-    ]));
+    expect(sortConflicts(undo.conflicts)).toEqual(
+      sortConflicts([
+        { tagId: s.t1, externalUserid: c1, userid: s.a, reason: 'removed_since' },
+        { tagId: s.t1, externalUserid: c2, userid: s.a, reason: 'changed_since' },
+        { tagId: s.t1, externalUserid: c3, userid: s.a, reason: 'removed_since' },
+        { tagId: s.t2, externalUserid: c2, userid: s.a, reason: 'readded_since' },
+        { tagId: s.t2, externalUserid: c3, userid: s.a, reason: 'relation_gone' },
+        { tagId: s.t3, externalUserid: c1, userid: s.a, reason: 'tag_deleted' },
+      ]),
+    );
     expect(undo.conflictCount).toBe(6);
     expect(undo.operation.result).toMatchObject({ added: 1, removed: 1, conflictCount: 6 });
     const left = (await marksOf(db().db, s.corpId)).map((m) => `${m.externalUserid}|${m.tagId}`).sort();
@@ -125,7 +163,10 @@ describeDb('undo and redo of operations', (db) => {
     expect(await marksOf(db().db, s.corpId)).toEqual(applied);
     expect(await operationRow(db().db, s.corpId, op)).toMatchObject({ undoneBy: null });
     expect(await operationRow(db().db, s.corpId, undo.operation.operationId)).toMatchObject({ undoneBy: redo.operation.operationId });
-    const [event] = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, redo.operation.operationId)));
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, redo.operation.operationId)));
     expect(event).toMatchObject({ type: 'operation.applied', payload: { redoes: op, added: 2, removed: 1 } });
 
     const again = await withTx(s.ctx, (tx) => undoOperation(tx, op));
@@ -141,10 +182,12 @@ describeDb('undo and redo of operations', (db) => {
     await withTx(s.ctx, (tx) => undoOperation(tx, op));
     await withTx(s.ctx, (tx) => markTags(tx, { userid: s.a, externalUserid: c1, add: [s.t1], remove: [s.t2] }));
     const redo = await withTx(s.ctx, (tx) => redoOperation(tx, op));
-    expect(sortConflicts(redo.conflicts)).toEqual(sortConflicts([
-      { tagId: s.t1, externalUserid: c1, userid: s.a, reason: 'readded_since' },
-      { tagId: s.t2, externalUserid: c1, userid: s.a, reason: 'removed_since' },
-    ]));
+    expect(sortConflicts(redo.conflicts)).toEqual(
+      sortConflicts([
+        { tagId: s.t1, externalUserid: c1, userid: s.a, reason: 'readded_since' },
+        { tagId: s.t2, externalUserid: c1, userid: s.a, reason: 'removed_since' },
+      ]),
+    );
     expect(redo.operation.result).toMatchObject({ added: 1, removed: 0, conflictCount: 2 });
   });
 
@@ -156,21 +199,35 @@ describeDb('undo and redo of operations', (db) => {
     await withTx(s.ctx, (tx) => markTags(tx, { userid: s.a, externalUserid: c2, add: [s.t3] }));
     const before = await marksOf(db().db, s.corpId);
     const deleted = await withTx(s.ctx, (tx) => deleteTags(tx, { groupIds: [s.grade.group.groupId] }));
-    expect(await operationRow(db().db, s.corpId, deleted.deletionId)).toMatchObject({ kind: 'deletion', status: 'succeeded', result: { archivedMarks: 3 }, params: { groupIds: [s.grade.group.groupId] } });
+    expect(await operationRow(db().db, s.corpId, deleted.deletionId)).toMatchObject({
+      kind: 'deletion',
+      status: 'succeeded',
+      result: { archivedMarks: 3 },
+      params: { groupIds: [s.grade.group.groupId] },
+    });
 
     const undo = await withTx(s.ctx, (tx) => undoOperation(tx, deleted.deletionId));
     expect(undo.operation.result).toMatchObject({ added: 3, removed: 0, restoredGroupIds: [s.grade.group.groupId] });
     expect(await marksOf(db().db, s.corpId)).toEqual(before);
-    const restoredEvents = await db().db.select().from(events).where(and(eq(events.corpId, s.corpId), eq(events.operationId, undo.operation.operationId))).orderBy(asc(events.seq));
+    const restoredEvents = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.corpId, s.corpId), eq(events.operationId, undo.operation.operationId)))
+      .orderBy(asc(events.seq));
     expect(restoredEvents.map((e) => e.type)).toEqual(['tag.restored', 'tag.restored', 'tag_group.restored', 'operation.applied']);
 
     const redo = await withTx(s.ctx, (tx) => redoOperation(tx, deleted.deletionId));
     expect(redo.operation.result).toMatchObject({ removed: 3 });
-    const live = await db().db.select().from(tags).where(and(eq(tags.corpId, s.corpId), eq(tags.groupId, s.grade.group.groupId)));
+    const live = await db()
+      .db.select()
+      .from(tags)
+      .where(and(eq(tags.corpId, s.corpId), eq(tags.groupId, s.grade.group.groupId)));
     expect(live.map((t) => t.deletionId)).toEqual([deleted.deletionId, deleted.deletionId]);
     expect((await marksOf(db().db, s.corpId)).map((m) => m.tagId)).toEqual([s.t3]);
 
-    await db().db.delete(follows).where(and(eq(follows.corpId, s.corpId), eq(follows.externalUserid, c2), eq(follows.userid, s.b)));
+    await db()
+      .db.delete(follows)
+      .where(and(eq(follows.corpId, s.corpId), eq(follows.externalUserid, c2), eq(follows.userid, s.b)));
     const again = await withTx(s.ctx, (tx) => undoOperation(tx, deleted.deletionId));
     expect(again.conflicts).toEqual([{ tagId: s.t1, externalUserid: c2, userid: s.b, reason: 'relation_gone' }]);
     expect(await marksOf(db().db, s.corpId)).toEqual(before.filter((m) => m.userid !== s.b));
@@ -181,10 +238,16 @@ describeDb('undo and redo of operations', (db) => {
     const s = await scene(db().db);
     await withTx(s.ctx, (tx) => markTags(tx, { userid: s.a, externalUserid: s.customers[0]!, add: [s.t3] }));
     const deleted = await withTx(s.ctx, (tx) => deleteTags(tx, { tagIds: [s.t3] }));
-    await db().db.update(tags).set({ deletedAt: new Date(Date.now() - 31 * 86400_000) }).where(and(eq(tags.corpId, s.corpId), eq(tags.tagId, s.t3)));
+    await db()
+      .db.update(tags)
+      .set({ deletedAt: new Date(Date.now() - 31 * 86400_000) })
+      .where(and(eq(tags.corpId, s.corpId), eq(tags.tagId, s.t3)));
     await expect(withTx(s.ctx, (tx) => undoOperation(tx, deleted.deletionId))).rejects.toMatchObject({ code: 'restore_expired' });
     expect(await operationRow(db().db, s.corpId, deleted.deletionId)).toMatchObject({ undoneBy: null });
-    await db().db.update(tags).set({ deletedAt: new Date(), deletionId: null }).where(and(eq(tags.corpId, s.corpId), eq(tags.tagId, s.t3)));
+    await db()
+      .db.update(tags)
+      .set({ deletedAt: new Date(), deletionId: null })
+      .where(and(eq(tags.corpId, s.corpId), eq(tags.tagId, s.t3)));
     await expect(withTx(s.ctx, (tx) => undoOperation(tx, deleted.deletionId))).rejects.toMatchObject({ code: 'conflict' });
   });
 

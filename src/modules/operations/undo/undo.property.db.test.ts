@@ -22,9 +22,19 @@ describeDb('undo and redo (property)', (db) => {
         const c0 = await buildCustomer(ctx, [u0, u1]);
         const c1 = await buildCustomer(ctx, [u0]);
         const c2 = await buildCustomer(ctx, [u1]);
-        const relations = [[u0, c0], [u1, c0], [u0, c1], [u1, c2]] as const;
+        const relations = [
+          [u0, c0],
+          [u1, c0],
+          [u0, c1],
+          [u1, c2],
+        ] as const;
         const tagIds = (await buildTagGroup(ctx, ['甲', '乙', '丙'])).tags.map((t) => t.tagId);
-        const toChange = (c: { relation: number; tag: number; add: boolean }): MarkChange => ({ userid: relations[c.relation]![0], externalUserid: relations[c.relation]![1], tagId: tagIds[c.tag]!, change: c.add ? 'add' : 'remove' });
+        const toChange = (c: { relation: number; tag: number; add: boolean }): MarkChange => ({
+          userid: relations[c.relation]![0],
+          externalUserid: relations[c.relation]![1],
+          tagId: tagIds[c.tag]!,
+          change: c.add ? 'add' : 'remove',
+        });
 
         for (const p of initial) {
           const [userid, externalUserid] = relations[p.relation]!;

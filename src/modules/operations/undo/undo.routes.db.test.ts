@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { withTx } from '../../../context.js';
 import type { Db } from '../../../db/client.js';
 import { operationJournal, operations, tags } from '../../../db/schema/index.js';
-import { apiClient, buildApiScene, expectRefused, useTestApp, type ApiResponse } from '../../../test/api.js';
+import { type ApiResponse, apiClient, buildApiScene, expectRefused, useTestApp } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
 import { employeeCtx } from '../../../test/factories.js';
 import { createPersonalTag } from '../../tags/commands/personal-tags.js';
@@ -39,14 +39,21 @@ describeDb('undo and redo routes', (db) => {
 
     const undo = await asA.post(`/operations/${op}/undo`);
     expect(undo.status).toBe(200);
-    expect(undo.body).toMatchObject({ operation: { kind: 'undo', status: 'succeeded', targetOperationId: op, actor: `user:${s.staffA}`, result: { added: 0, removed: 1, conflictCount: 0 } }, conflicts: [], conflictCount: 0 });
+    expect(undo.body).toMatchObject({
+      operation: { kind: 'undo', status: 'succeeded', targetOperationId: op, actor: `user:${s.staffA}`, result: { added: 0, removed: 1, conflictCount: 0 } },
+      conflicts: [],
+      conflictCount: 0,
+    });
     expect(await marksOf(d, s.corpId)).toEqual([]);
     await expectRefusedWhole(d, s.corpId, () => asA.post(`/operations/${op}/undo`), 409, 'conflict');
     await expectRefusedWhole(d, s.corpId, () => asA.post(`/operations/${undo.body.operation.operationId}/undo`), 409, 'conflict');
 
     const redo = await apiClient(app, s.key).post(`/operations/${op}/redo`);
     expect(redo.status).toBe(200);
-    expect(redo.body).toMatchObject({ operation: { kind: 'redo', targetOperationId: op, actor: 'app:customer_contact', result: { added: 1, removed: 0 } }, conflictCount: 0 });
+    expect(redo.body).toMatchObject({
+      operation: { kind: 'redo', targetOperationId: op, actor: 'app:customer_contact', result: { added: 1, removed: 0 } },
+      conflictCount: 0,
+    });
     expect((await marksOf(d, s.corpId)).map((m) => [m.tagId, m.operationId])).toEqual([[t1, op]]);
   });
 
@@ -59,8 +66,14 @@ describeDb('undo and redo routes', (db) => {
 
     const deleted = await apiClient(app, s.key).delete(`/tags/${s.tags[0]!.tagId}`);
     expect(deleted.status).toBe(200);
-    const [deletion] = await db().db.select().from(operations).where(and(eq(operations.corpId, s.corpId), eq(operations.kind, 'deletion')));
-    await db().db.update(tags).set({ deletedAt: new Date(Date.now() - 31 * 86400_000) }).where(and(eq(tags.corpId, s.corpId), eq(tags.tagId, s.tags[0]!.tagId)));
+    const [deletion] = await db()
+      .db.select()
+      .from(operations)
+      .where(and(eq(operations.corpId, s.corpId), eq(operations.kind, 'deletion')));
+    await db()
+      .db.update(tags)
+      .set({ deletedAt: new Date(Date.now() - 31 * 86400_000) })
+      .where(and(eq(tags.corpId, s.corpId), eq(tags.tagId, s.tags[0]!.tagId)));
     await expectRefusedWhole(db().db, s.corpId, () => apiClient(app, s.key).post(`/operations/${deletion!.operationId}/undo`), 410, 'restore_expired');
   });
 });

@@ -1,10 +1,10 @@
 import type { TxCtx } from '../../../context.js';
 import { departments, employees } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
-import { bumpOrgVersion } from '../../corps/settings.js';
 import { checkName } from '../../../names/check-name.js';
 import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
+import { bumpOrgVersion } from '../../corps/settings.js';
 
 /** A department to create. */
 export type NewDepartment = { deptId: number; name: string; parentId?: number; region?: string | null; order?: number };
@@ -17,7 +17,11 @@ export async function addDepartments(ctx: TxCtx, rows: NewDepartment[]): Promise
   if (rows.length === 0) return;
   rows = rows.map((d, i) => ({ ...d, name: checkName(d.name, { ...namedThings.department, path: `${i}.name` }) }));
   await bumpOrgVersion(ctx);
-  await ctx.tx.insert(departments).values(rows.map((d) => ({ corpId: ctx.corpId, deptId: d.deptId, name: d.name, parentId: d.parentId ?? 0, region: d.region ?? null, order: d.order ?? 0 })));
+  await ctx.tx
+    .insert(departments)
+    .values(
+      rows.map((d) => ({ corpId: ctx.corpId, deptId: d.deptId, name: d.name, parentId: d.parentId ?? 0, region: d.region ?? null, order: d.order ?? 0 })),
+    );
   for (const d of rows) await recordEvent(ctx, { type: 'department.created', subjectType: 'corp', subjectId: String(d.deptId), after: d });
 }
 
@@ -27,6 +31,15 @@ export async function addEmployees(ctx: TxCtx, rows: NewEmployee[]): Promise<voi
   if (rows.length === 0) return;
   rows = rows.map((e, i) => ({ ...e, name: checkName(e.name, { ...namedThings.employee, path: `${i}.name` }) }));
   await bumpOrgVersion(ctx);
-  await ctx.tx.insert(employees).values(rows.map((e) => ({ corpId: ctx.corpId, userid: e.userid, name: e.name, departmentIds: e.departmentIds, role: e.role ?? 'staff', status: e.status ?? 'active' })));
+  await ctx.tx.insert(employees).values(
+    rows.map((e) => ({
+      corpId: ctx.corpId,
+      userid: e.userid,
+      name: e.name,
+      departmentIds: e.departmentIds,
+      role: e.role ?? 'staff',
+      status: e.status ?? 'active',
+    })),
+  );
   for (const e of rows) await recordEvent(ctx, { type: 'employee.created', subjectType: 'employee', subjectId: e.userid, after: e });
 }

@@ -1,11 +1,11 @@
+import { type Source, systemContext, type TxCtx, withTx } from '../../../context.js';
 import type { Db } from '../../../db/client.js';
-import { apps, corps, type CorpSettings } from '../../../db/schema/index.js';
+import { apps, type CorpSettings, corps } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { randomToken, sha256 } from '../../../ids.js';
 import { checkName } from '../../../names/check-name.js';
 import { namedThings } from '../../../names/named-things.js';
-import { systemContext, withTx, type Source, type TxCtx } from '../../../context.js';
 
 /** A new corp and the secret of its customer-contact app (shown once; only its hash is stored). */
 export type CreatedCorp = { corpId: string; name: string; appId: string; secret: string };
@@ -22,7 +22,11 @@ export const corpIdPattern = /^[A-Za-z0-9_-]{2,64}$/;
  * decided by the insert itself so two operators creating one corpid at once cannot both succeed.
  */
 export async function insertCorp(ctx: TxCtx, input: NewCorp): Promise<CreatedCorp> {
-  if (!corpIdPattern.test(input.corpId)) throw new AppError('validation_failed', { message: `Bad corpid "${input.corpId}".`, details: [{ path: 'corpId', message: '2–64 letters, digits, _ or -' }] });
+  if (!corpIdPattern.test(input.corpId))
+    throw new AppError('validation_failed', {
+      message: `Bad corpid "${input.corpId}".`,
+      details: [{ path: 'corpId', message: '2–64 letters, digits, _ or -' }],
+    });
   const name = checkName(input.name, { ...namedThings.corp, path: 'name' });
   const secret = input.secret ?? randomToken(43);
   const appId = 'customer_contact';
@@ -31,7 +35,8 @@ export async function insertCorp(ctx: TxCtx, input: NewCorp): Promise<CreatedCor
     .values({ corpId: input.corpId, name, settings: input.settings ?? {} })
     .onConflictDoNothing({ target: corps.corpId })
     .returning({ corpId: corps.corpId });
-  if (inserted.length === 0) throw new AppError('conflict', { message: `A corp with corpid "${input.corpId}" exists.`, details: [{ path: 'corpId', message: 'taken' }] });
+  if (inserted.length === 0)
+    throw new AppError('conflict', { message: `A corp with corpid "${input.corpId}" exists.`, details: [{ path: 'corpId', message: 'taken' }] });
   await ctx.tx.insert(apps).values({ corpId: input.corpId, appId, name: '客户联系', kind: 'customer_contact', secretHash: sha256(secret) });
   await recordEvent(ctx, { type: 'corp.created', subjectType: 'corp', subjectId: input.corpId, after: { name, settings: input.settings ?? {} } });
   await recordEvent(ctx, { type: 'app.created', subjectType: 'app', subjectId: appId, after: { name: '客户联系', kind: 'customer_contact' } });

@@ -6,7 +6,7 @@ import { checkName } from '../../../names/check-name.js';
 import { nameKey } from '../../../names/name-policy.js';
 import { namedThings } from '../../../names/named-things.js';
 import { policyFor } from '../../../policies/index.js';
-import { loadDepartments, lockOrg, type DepartmentRow } from '../org.repo.js';
+import { type DepartmentRow, loadDepartments, lockOrg } from '../org.repo.js';
 
 /** A department to create; without `deptId` the next free id is taken. */
 export type CreateDepartmentInput = { deptId?: number; name: string; parentId: number; region?: string | null; order?: number };
@@ -23,20 +23,36 @@ export async function createDepartment(ctx: TxCtx, input: CreateDepartmentInput)
   const name = checkName(input.name, { ...namedThings.department, path: 'body.name' });
   const all = await loadDepartments(ctx);
   if (input.parentId === 0 && all.some((d) => d.parentId === 0)) {
-    throw new AppError('validation_failed', { message: 'The corp already has a root department; give an existing parentId.', details: [{ path: 'body.parentId', message: 'a root exists' }] });
+    throw new AppError('validation_failed', {
+      message: 'The corp already has a root department; give an existing parentId.',
+      details: [{ path: 'body.parentId', message: 'a root exists' }],
+    });
   }
   if (input.parentId !== 0 && !all.some((d) => d.deptId === input.parentId)) {
-    throw new AppError('validation_failed', { message: `No department ${input.parentId} to put it under.`, details: [{ path: 'body.parentId', message: `no department ${input.parentId}` }] });
+    throw new AppError('validation_failed', {
+      message: `No department ${input.parentId} to put it under.`,
+      details: [{ path: 'body.parentId', message: `no department ${input.parentId}` }],
+    });
   }
-  if (input.deptId !== undefined && all.some((d) => d.deptId === input.deptId)) throw new AppError('conflict', { message: `Department ${input.deptId} exists.` });
+  if (input.deptId !== undefined && all.some((d) => d.deptId === input.deptId))
+    throw new AppError('conflict', { message: `Department ${input.deptId} exists.` });
   const key = nameKey(name);
   const clash = all.find((d) => d.parentId === input.parentId && nameKey(d.name) === key);
-  if (clash) throw new AppError('name_taken', { message: `A department named "${clash.name}" exists under ${input.parentId}.`, details: [{ path: 'body.name', message: 'taken' }] });
+  if (clash)
+    throw new AppError('name_taken', {
+      message: `A department named "${clash.name}" exists under ${input.parentId}.`,
+      details: [{ path: 'body.name', message: 'taken' }],
+    });
   const deptId = input.deptId ?? Math.max(0, ...all.map((d) => d.deptId)) + 1;
   const [row] = await ctx.tx
     .insert(departments)
     .values({ corpId: ctx.corpId, deptId, name, parentId: input.parentId, region: input.region ?? null, order: input.order ?? 0 })
     .returning();
-  await recordEvent(ctx, { type: 'department.created', subjectType: 'department', subjectId: String(deptId), after: { name: row!.name, parentId: row!.parentId, region: row!.region, order: row!.order } });
+  await recordEvent(ctx, {
+    type: 'department.created',
+    subjectType: 'department',
+    subjectId: String(deptId),
+    after: { name: row!.name, parentId: row!.parentId, region: row!.region, order: row!.order },
+  });
   return row!;
 }

@@ -8,7 +8,7 @@ import { namedThings } from '../../../names/named-things.js';
 import { forbidden, policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
 import { actorDataScope, findRole } from '../../permissions/roles.queries.js';
-import { employeeSnapshot, lockOrg, unknownDepartments, type EmployeeRow } from '../org.repo.js';
+import { type EmployeeRow, employeeSnapshot, lockOrg, unknownDepartments } from '../org.repo.js';
 
 /** A new employee (WeCom member): userid, name, departments and a role. */
 export type CreateEmployeeInput = { userid: string; name: string; departmentIds: number[]; role: string };
@@ -23,11 +23,18 @@ export async function createEmployee(ctx: TxCtx, input: CreateEmployeeInput): Pr
   policy.authorize('org.manage');
   const name = checkName(input.name, { ...namedThings.employee, path: 'body.name' });
   const role = await findRole(ctx, input.role);
-  const problems = [...(await unknownDepartments(ctx, input.departmentIds, 'body.departmentIds')), ...(role ? [] : [{ path: 'body.role', message: `no role "${input.role}"` }])];
+  const problems = [
+    ...(await unknownDepartments(ctx, input.departmentIds, 'body.departmentIds')),
+    ...(role ? [] : [{ path: 'body.role', message: `no role "${input.role}"` }]),
+  ];
   if (problems.length > 0 || !role) throw new AppError('validation_failed', { message: 'Unknown departments or role.', details: problems });
   if (!mayAssignRole(policy, role, await actorDataScope(ctx))) throw forbidden(`Not allowed to give the role "${role.roleId}": it grants more than yours.`);
-  const [existing] = await ctx.tx.select({ userid: employees.userid }).from(employees).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, input.userid)));
-  if (existing) throw new AppError('conflict', { message: `An employee with userid "${input.userid}" exists.`, details: [{ path: 'body.userid', message: 'taken' }] });
+  const [existing] = await ctx.tx
+    .select({ userid: employees.userid })
+    .from(employees)
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, input.userid)));
+  if (existing)
+    throw new AppError('conflict', { message: `An employee with userid "${input.userid}" exists.`, details: [{ path: 'body.userid', message: 'taken' }] });
   const [row] = await ctx.tx
     .insert(employees)
     .values({ corpId: ctx.corpId, userid: input.userid, name, departmentIds: [...new Set(input.departmentIds)], role: role.roleId })

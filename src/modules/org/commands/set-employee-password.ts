@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { forbidden, policyFor } from '../../../policies/index.js';
 import { mayAssignRole } from '../../../policies/role-grants.js';
-import { minPasswordLength, hashPassword } from '../../auth/passwords.js';
+import { hashPassword, minPasswordLength } from '../../auth/passwords.js';
 import { endSessionsOf } from '../../auth/sessions.js';
 import { actorDataScope, findRole } from '../../permissions/roles.queries.js';
 import { lockEmployee } from '../org.repo.js';
@@ -19,13 +19,22 @@ export async function setEmployeePassword(ctx: TxCtx, input: { userid: string; p
   const policy = await policyFor(ctx);
   const employee = await lockEmployee(ctx, input.userid);
   policy.authorize('org.manage');
-  if (!policy.can('org.manage', { type: 'employee', userid: employee.userid })) throw new AppError('employee_not_found', { message: `No employee with userid "${input.userid}" in your reach.` });
+  if (!policy.can('org.manage', { type: 'employee', userid: employee.userid }))
+    throw new AppError('employee_not_found', { message: `No employee with userid "${input.userid}" in your reach.` });
   const role = await findRole(ctx, employee.role);
-  if (role && !mayAssignRole(policy, role, await actorDataScope(ctx))) throw forbidden(`Not allowed to set the password of a holder of the role "${role.roleId}".`);
+  if (role && !mayAssignRole(policy, role, await actorDataScope(ctx)))
+    throw forbidden(`Not allowed to set the password of a holder of the role "${role.roleId}".`);
   if (employee.status !== 'active') throw new AppError('conflict', { message: `"${employee.userid}" has left; a password would not let them in.` });
-  if ([...input.password].length < minPasswordLength) throw new AppError('validation_failed', { message: `A password needs at least ${minPasswordLength} characters.`, details: [{ path: 'body.password', message: `at least ${minPasswordLength} characters` }] });
+  if ([...input.password].length < minPasswordLength)
+    throw new AppError('validation_failed', {
+      message: `A password needs at least ${minPasswordLength} characters.`,
+      details: [{ path: 'body.password', message: `at least ${minPasswordLength} characters` }],
+    });
   const passwordHash = await hashPassword(input.password);
-  await ctx.tx.update(employees).set({ passwordHash }).where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, employee.userid)));
+  await ctx.tx
+    .update(employees)
+    .set({ passwordHash })
+    .where(and(eq(employees.corpId, ctx.corpId), eq(employees.userid, employee.userid)));
   const sessionsEnded = await endSessionsOf(ctx, employee.userid);
   // Only the fact goes into the audit log, never the hash.
   await recordEvent(ctx, { type: 'employee.password_set', subjectType: 'employee', subjectId: employee.userid, payload: { sessionsEnded } });

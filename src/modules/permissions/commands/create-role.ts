@@ -4,7 +4,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { checkName, checkText } from '../../../names/check-name.js';
 import { describedThings, namedThings } from '../../../names/named-things.js';
-import { policyFor, type DataScope } from '../../../policies/index.js';
+import { type DataScope, policyFor } from '../../../policies/index.js';
 import { permissionProblems } from '../../../policies/role-grants.js';
 import { lockOrg } from '../../org/org.repo.js';
 import { findRole, type RoleView } from '../roles.queries.js';
@@ -25,9 +25,15 @@ export async function createRole(ctx: TxCtx, input: CreateRoleInput): Promise<Ro
   const permissions = [...new Set(input.permissions)];
   const problems = permissionProblems(permissions, 'body.permissions');
   if (problems.length > 0) throw new AppError('validation_failed', { message: 'The permissions are not a sound set.', details: problems });
-  if (await findRole(ctx, input.roleId)) throw new AppError('conflict', { message: `A role "${input.roleId}" exists.`, details: [{ path: 'body.roleId', message: 'taken' }] });
+  if (await findRole(ctx, input.roleId))
+    throw new AppError('conflict', { message: `A role "${input.roleId}" exists.`, details: [{ path: 'body.roleId', message: 'taken' }] });
   await ctx.tx.insert(roles).values({ corpId: ctx.corpId, roleId: input.roleId, name, description, permissions, dataScope: input.dataScope, builtIn: 0 });
   const role: RoleView = { roleId: input.roleId, name, description, permissions, dataScope: input.dataScope, builtIn: false, customized: false };
-  await recordEvent(ctx, { type: 'role.created', subjectType: 'role', subjectId: role.roleId, after: { name: role.name, description, permissions, dataScope: role.dataScope } });
+  await recordEvent(ctx, {
+    type: 'role.created',
+    subjectType: 'role',
+    subjectId: role.roleId,
+    after: { name: role.name, description, permissions, dataScope: role.dataScope },
+  });
   return role;
 }

@@ -21,6 +21,11 @@ export async function deleteRole(ctx: TxCtx, input: { roleId: string }): Promise
   const holders = await countRoleHolders(ctx, role.roleId);
   if (holders > 0) throw new AppError('conflict', { message: `${holders} employee(s) hold "${role.roleId}"; give them another role first.` });
   await ctx.tx.delete(roles).where(and(eq(roles.corpId, ctx.corpId), eq(roles.roleId, role.roleId)));
-  await recordEvent(ctx, { type: 'role.deleted', subjectType: 'role', subjectId: role.roleId, before: { name: role.name, description: role.description, permissions: role.permissions, dataScope: role.dataScope } });
+  await recordEvent(ctx, {
+    type: 'role.deleted',
+    subjectType: 'role',
+    subjectId: role.roleId,
+    before: { name: role.name, description: role.description, permissions: role.permissions, dataScope: role.dataScope },
+  });
   return { roleId: role.roleId };
 }

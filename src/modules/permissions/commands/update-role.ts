@@ -4,7 +4,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { checkOptionalName, checkText } from '../../../names/check-name.js';
 import { describedThings, namedThings } from '../../../names/named-things.js';
-import { policyFor, type DataScope } from '../../../policies/index.js';
+import { type DataScope, policyFor } from '../../../policies/index.js';
 import { permissionProblems } from '../../../policies/role-grants.js';
 import { lockOrg } from '../../org/org.repo.js';
 import { findRole, type RoleView } from '../roles.queries.js';
@@ -29,9 +29,25 @@ export async function updateRole(ctx: TxCtx, input: UpdateRoleInput): Promise<Ro
   const permissions = input.permissions ? [...new Set(input.permissions)] : before.permissions;
   const problems = permissionProblems(permissions, 'body.permissions');
   if (problems.length > 0) throw new AppError('validation_failed', { message: 'The permissions are not a sound set.', details: problems });
-  const after: RoleView = { ...before, name: name ?? before.name, description: description ?? before.description, permissions, dataScope: input.dataScope ?? before.dataScope, customized: before.builtIn };
-  const values = { name: after.name, description: after.description, permissions: after.permissions, dataScope: after.dataScope, builtIn: after.builtIn ? 1 : 0 };
-  await ctx.tx.insert(roles).values({ corpId: ctx.corpId, roleId: after.roleId, ...values }).onConflictDoUpdate({ target: [roles.corpId, roles.roleId], set: values });
+  const after: RoleView = {
+    ...before,
+    name: name ?? before.name,
+    description: description ?? before.description,
+    permissions,
+    dataScope: input.dataScope ?? before.dataScope,
+    customized: before.builtIn,
+  };
+  const values = {
+    name: after.name,
+    description: after.description,
+    permissions: after.permissions,
+    dataScope: after.dataScope,
+    builtIn: after.builtIn ? 1 : 0,
+  };
+  await ctx.tx
+    .insert(roles)
+    .values({ corpId: ctx.corpId, roleId: after.roleId, ...values })
+    .onConflictDoUpdate({ target: [roles.corpId, roles.roleId], set: values });
   await recordEvent(ctx, { type: 'role.updated', subjectType: 'role', subjectId: after.roleId, before: snapshot(before), after: snapshot(after) });
   return after;
 }

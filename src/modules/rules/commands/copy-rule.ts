@@ -1,6 +1,6 @@
+import { ruleLimits } from '../../../../contracts/rules.js';
 import type { TxCtx } from '../../../context.js';
 import { nameLength } from '../../../names/name-policy.js';
-import { ruleLimits } from '../../../../contracts/rules.js';
 import { policyFor } from '../../../policies/index.js';
 import { loadRule, loadVersion, type RuleRow } from '../rules.repo.js';
 import { createRule } from './create-rule.js';

@@ -1,9 +1,9 @@
 import { actorLabel, type TxCtx } from '../../../context.js';
-import { ruleVersions, rules } from '../../../db/schema/index.js';
+import { rules, ruleVersions } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { checkDefinition, type DefinitionInput } from '../check-definition.js';
-import { assertRoomForRule, newRuleId, type RuleRow } from '../rules.repo.js';
 import { checkRuleName } from '../rule-name.js';
+import { assertRoomForRule, newRuleId, type RuleRow } from '../rules.repo.js';
 
 /** A new rule: its name, whether it starts enabled, and its first definition. */
 export type CreateRuleInput = { name: string; enabled: boolean; definition: DefinitionInput; copiedFrom?: string };

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { actorLabel, type TxCtx } from '../../../context.js';
-import { ruleVersions, rules } from '../../../db/schema/index.js';
+import { rules, ruleVersions } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
 import { checkDefinition, type DefinitionInput } from '../check-definition.js';
-import { loadRule, type RuleRow } from '../rules.repo.js';
 import { checkRuleName } from '../rule-name.js';
+import { loadRule, type RuleRow } from '../rules.repo.js';
 
 /** What to change: the name, the definition (a new version), or both. */
 export type UpdateRuleInput = { ruleId: string; name?: string; definition?: DefinitionInput };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../errors.js';
+import type { AppError } from '../../../errors.js';
 import { checkCron, localTime, nextRuns } from './schedule.js';
 
 const from = new Date('2026-03-01T00:00:00Z');

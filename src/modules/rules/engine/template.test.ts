@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../errors.js';
+import type { AppError } from '../../../errors.js';
 import { checkTemplate, renderTagName } from './template.js';
 
 const at = new Date('2026-02-28T17:00:00Z'); // 2026-03-01 01:00 in Shanghai, still February in UTC

@@ -2,7 +2,7 @@ import type { TxCtx } from '../../../context.js';
 import { AppError } from '../../../errors.js';
 import { policyFor } from '../../../policies/index.js';
 import { lockCorpSettings } from '../../corps/settings.js';
-import { addTags, type AddTagsInput } from '../../tags/commands/add-tags.js';
+import { type AddTagsInput, addTags } from '../../tags/commands/add-tags.js';
 import { lockStrategy } from '../strategies.repo.js';
 
 /** Tags to add to a rule group (add_strategy_tag): into a group by id, or by name (merged or created). */
@@ -19,7 +19,10 @@ export async function addStrategyTags(ctx: TxCtx, input: AddStrategyTagsInput): 
   const strategy = await lockStrategy(ctx, input.strategyId);
   (await policyFor(ctx)).authorize('strategy.manage');
   if (strategy.parentId !== 0) {
-    throw new AppError('validation_failed', { message: `Rule group ${strategy.strategyId} is a child group; strategy tags live only on top-level rule groups.`, details: [{ path: 'strategy_id', message: 'not a top-level rule group' }] });
+    throw new AppError('validation_failed', {
+      message: `Rule group ${strategy.strategyId} is a child group; strategy tags live only on top-level rule groups.`,
+      details: [{ path: 'strategy_id', message: 'not a top-level rule group' }],
+    });
   }
   return addTags(ctx, { ...input, strategyId: strategy.strategyId, onExistingName: 'merge' });
 }

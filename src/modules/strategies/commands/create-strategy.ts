@@ -5,8 +5,20 @@ import { recordEvent } from '../../../events/record.js';
 import { loadOrgSnapshot, policyFor } from '../../../policies/index.js';
 import { bumpOrgVersion, lockCorpSettings } from '../../corps/settings.js';
 import { normalizePrivilege, type PrivilegeInput } from '../privileges.js';
-import { checkAdmins, checkNodesExist, checkPerCall, dedupeNodes, maxDepth, nodeDetails, nodeKey, nodeValue, rangeLimits, uncoveredNodes, type RangeNode } from '../range.js';
-import { ancestorsOf, checkStrategyName, lockStrategy, nextStrategyId, rangeOf, strategySnapshot, type StrategyRow } from '../strategies.repo.js';
+import {
+  checkAdmins,
+  checkNodesExist,
+  checkPerCall,
+  dedupeNodes,
+  maxDepth,
+  nodeDetails,
+  nodeKey,
+  nodeValue,
+  type RangeNode,
+  rangeLimits,
+  uncoveredNodes,
+} from '../range.js';
+import { ancestorsOf, checkStrategyName, lockStrategy, nextStrategyId, rangeOf, type StrategyRow, strategySnapshot } from '../strategies.repo.js';
 
 /** A new rule group (customer_strategy/create). `parentId` 0 makes a top-level group. */
 export type CreateStrategyInput = { parentId: number; name: string; adminList: string[]; privilege?: PrivilegeInput; range: RangeNode[] };
@@ -29,20 +41,35 @@ export async function createStrategy(ctx: TxCtx, input: CreateStrategyInput): Pr
   const snapshot = await loadOrgSnapshot(ctx);
   checkAdmins(snapshot, adminList);
   checkNodesExist(snapshot, range, 'range');
-  if (range.length > rangeLimits.perGroup) throw new AppError('limit_exceeded', { message: `A rule group's range holds at most ${rangeLimits.perGroup} nodes.` });
+  if (range.length > rangeLimits.perGroup)
+    throw new AppError('limit_exceeded', { message: `A rule group's range holds at most ${rangeLimits.perGroup} nodes.` });
   if (parent) {
     const depth = (await ancestorsOf(ctx, parent)).length + 2;
-    if (depth > maxDepth) throw new AppError('limit_exceeded', { message: `Rule groups nest at most ${maxDepth} deep; this one would be at depth ${depth}.`, details: [{ path: 'parent_id', message: 'too deep' }] });
+    if (depth > maxDepth)
+      throw new AppError('limit_exceeded', {
+        message: `Rule groups nest at most ${maxDepth} deep; this one would be at depth ${depth}.`,
+        details: [{ path: 'parent_id', message: 'too deep' }],
+      });
     const outside = uncoveredNodes(snapshot, await rangeOf(ctx, parent.strategyId), range);
     if (outside.length > 0) {
-      throw new AppError('validation_failed', { message: `A child rule group's range must lie inside its parent's; ${outside.map(nodeKey).join(', ')} do not.`, details: nodeDetails(outside, 'range', 'outside the parent range') });
+      throw new AppError('validation_failed', {
+        message: `A child rule group's range must lie inside its parent's; ${outside.map(nodeKey).join(', ')} do not.`,
+        details: nodeDetails(outside, 'range', 'outside the parent range'),
+      });
     }
   }
 
   const strategyId = await nextStrategyId(ctx);
   const [row] = await ctx.tx
     .insert(strategies)
-    .values({ corpId: ctx.corpId, strategyId, parentId: parent?.strategyId ?? 0, name, adminList, privilege: parent ? {} : normalizePrivilege(input.privilege) })
+    .values({
+      corpId: ctx.corpId,
+      strategyId,
+      parentId: parent?.strategyId ?? 0,
+      name,
+      adminList,
+      privilege: parent ? {} : normalizePrivilege(input.privilege),
+    })
     .returning();
   if (range.length > 0) {
     await ctx.tx.insert(strategyRanges).values(range.map((n) => ({ corpId: ctx.corpId, strategyId, type: n.type, node: nodeValue(n) })));

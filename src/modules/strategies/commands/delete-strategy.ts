@@ -24,7 +24,10 @@ export async function deleteStrategy(ctx: TxCtx, input: { strategyId: number }):
   (await policyFor(ctx)).authorize('strategy.manage');
   const children = await childIdsOf(ctx, strategy.strategyId);
   if (children.length > 0) {
-    throw new AppError('conflict', { message: `Rule group ${strategy.strategyId} has child groups ${children.join(', ')}; delete them first.`, details: children.map((id) => ({ path: 'strategy_id', message: 'has child rule group', childId: id })) });
+    throw new AppError('conflict', {
+      message: `Rule group ${strategy.strategyId} has child groups ${children.join(', ')}; delete them first.`,
+      details: children.map((id) => ({ path: 'strategy_id', message: 'has child rule group', childId: id })),
+    });
   }
 
   const groups = await ctx.tx
@@ -45,5 +48,10 @@ export async function deleteStrategy(ctx: TxCtx, input: { strategyId: number }):
     payload: { deletionId: deleted?.deletionId ?? null, tagGroupIds: deleted?.deletedGroupIds ?? [] },
     operationId: deleted?.deletionId,
   });
-  return { deletedGroupIds: deleted?.deletedGroupIds ?? [], deletedTagIds: deleted?.deletedTagIds ?? [], marksRemoved: deleted?.marksRemoved ?? 0, deletionId: deleted?.deletionId ?? null };
+  return {
+    deletedGroupIds: deleted?.deletedGroupIds ?? [],
+    deletedTagIds: deleted?.deletedTagIds ?? [],
+    marksRemoved: deleted?.marksRemoved ?? 0,
+    deletionId: deleted?.deletionId ?? null,
+  };
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { TxCtx } from '../../../context.js';
 import { tagGroups, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
@@ -8,8 +9,7 @@ import { nameKey } from '../../../names/name-policy.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
-import { countLiveCorpTags, libraryPermission, liveTagsOfGroup, lockLiveGroup, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
+import { countLiveCorpTags, type LibraryKind, libraryPermission, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** One tag to add. */
 export type NewTag = { name: string; order?: number; color?: string; description?: string; rule?: Expr };
@@ -43,9 +43,11 @@ export type AddTagsInput = {
 export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group: TagGroupRow; tags: TagRow[]; groupCreated: boolean }> {
   const settings = await lockCorpSettings(ctx);
   const kind: LibraryKind = input.smart ? 'smart' : input.strategyId === undefined ? 'corp' : 'strategy';
-  if (input.smart && input.tags.some((t) => t.rule === undefined)) throw new AppError('validation_failed', { message: 'Every tag of a smart group needs a rule.' });
+  if (input.smart && input.tags.some((t) => t.rule === undefined))
+    throw new AppError('validation_failed', { message: 'Every tag of a smart group needs a rule.' });
   (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.create'));
-  if (input.tags.length === 0) throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
+  if (input.tags.length === 0)
+    throw new AppError('name_missing', { message: 'A tag group cannot be empty: give at least one tag.', details: [{ path: 'tag', message: 'empty' }] });
 
   const names: (NewTag & { key: string })[] = [];
   const seen = new Set<string>();
@@ -63,7 +65,11 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   if (input.groupId) {
     group = await lockLiveGroup(ctx, input.groupId, kind);
     // A rule group's tags stay in it: another rule group's group id is as unknown as a missing one.
-    if (group.strategyId !== (input.strategyId ?? null)) throw new AppError('tag_not_found', { message: `Tag group ${input.groupId} does not belong to rule group ${input.strategyId}.`, details: [{ path: 'group_id', message: 'unknown', id: input.groupId }] });
+    if (group.strategyId !== (input.strategyId ?? null))
+      throw new AppError('tag_not_found', {
+        message: `Tag group ${input.groupId} does not belong to rule group ${input.strategyId}.`,
+        details: [{ path: 'group_id', message: 'unknown', id: input.groupId }],
+      });
   } else {
     const groupName = checkName(input.groupName, settings, 'tag group', 'group_name');
     const groupKey = nameKey(groupName);
@@ -71,7 +77,14 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
     [group] = await ctx.tx
       .select()
       .from(tagGroups)
-      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.nameKey, groupKey), input.strategyId === undefined ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, input.strategyId), isNull(tagGroups.deletedAt)))
+      .where(
+        and(
+          eq(tagGroups.corpId, ctx.corpId),
+          eq(tagGroups.nameKey, groupKey),
+          input.strategyId === undefined ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, input.strategyId),
+          isNull(tagGroups.deletedAt),
+        ),
+      )
       .for('update');
     if (group && (group.kind !== kind || input.onExistingName === 'create')) {
       throw new AppError('name_taken', { message: `A tag group named "${group.name}" exists.`, details: [{ path: 'group_name', message: 'taken' }] });
@@ -80,7 +93,15 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
       (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.create'));
       [group] = await ctx.tx
         .insert(tagGroups)
-        .values({ corpId: ctx.corpId, groupId: newId.group(), name: groupName, nameKey: groupKey, order: input.order ?? 0, kind, strategyId: input.strategyId ?? null })
+        .values({
+          corpId: ctx.corpId,
+          groupId: newId.group(),
+          name: groupName,
+          nameKey: groupKey,
+          order: input.order ?? 0,
+          kind,
+          strategyId: input.strategyId ?? null,
+        })
         .returning();
       groupCreated = true;
     }
@@ -107,14 +128,37 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
   const now = Date.now();
   const created = await ctx.tx
     .insert(tags)
-    .values(names.map((t, i) => ({ corpId: ctx.corpId, tagId: newId.tag(), groupId: target.groupId, name: t.name, nameKey: t.key, order: t.order ?? 0, color: t.color ?? '', description: t.description ?? '', rule: t.rule ?? null, createdAt: new Date(now + i) })))
+    .values(
+      names.map((t, i) => ({
+        corpId: ctx.corpId,
+        tagId: newId.tag(),
+        groupId: target.groupId,
+        name: t.name,
+        nameKey: t.key,
+        order: t.order ?? 0,
+        color: t.color ?? '',
+        description: t.description ?? '',
+        rule: t.rule ?? null,
+        createdAt: new Date(now + i),
+      })),
+    )
     .returning();
   await bumpTagVersion(ctx);
   if (groupCreated) {
-    await recordEvent(ctx, { type: 'tag_group.created', subjectType: 'tag_group', subjectId: target.groupId, after: { name: target.name, order: target.order } });
+    await recordEvent(ctx, {
+      type: 'tag_group.created',
+      subjectType: 'tag_group',
+      subjectId: target.groupId,
+      after: { name: target.name, order: target.order },
+    });
   }
   for (const tag of created) {
-    await recordEvent(ctx, { type: 'tag.created', subjectType: 'tag', subjectId: tag.tagId, after: { groupId: tag.groupId, name: tag.name, order: tag.order, ...(tag.rule ? { rule: tag.rule } : {}) } });
+    await recordEvent(ctx, {
+      type: 'tag.created',
+      subjectType: 'tag',
+      subjectId: tag.tagId,
+      after: { groupId: tag.groupId, name: tag.name, order: tag.order, ...(tag.rule ? { rule: tag.rule } : {}) },
+    });
   }
   return { group: target, tags: created, groupCreated };
 }

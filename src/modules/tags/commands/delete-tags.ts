@@ -7,7 +7,7 @@ import { newId } from '../../../ids.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { archiveMarks } from '../mark-archive.js';
-import { groupSnapshot, libraryPermission, lockLiveGroup, tagSnapshot, type LibraryKind, type TagGroupRow, type TagRow } from '../tags.repo.js';
+import { groupSnapshot, type LibraryKind, libraryPermission, lockLiveGroup, type TagGroupRow, type TagRow, tagSnapshot } from '../tags.repo.js';
 
 /** Tags and whole groups to delete, as in WeCom's del_corp_tag (or del_strategy_tag with `kind: 'strategy'`). */
 export type DeleteTagsInput = { tagIds?: string[]; groupIds?: string[]; kind?: LibraryKind };
@@ -44,28 +44,50 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: Delet
   const locked = await lockDoomedTags(ctx, tagIds, groupIds);
   const named = locked.filter((t) => tagIds.includes(t.tagId));
   const missing = tagIds.filter((id) => !named.some((t) => t.tagId === id));
-  if (missing.length > 0) throw new AppError('tag_not_found', { message: `Unknown tag id: ${missing.join(', ')}.`, details: missing.map((id) => ({ path: 'tag_id', message: 'unknown tag id', id })) });
+  if (missing.length > 0)
+    throw new AppError('tag_not_found', {
+      message: `Unknown tag id: ${missing.join(', ')}.`,
+      details: missing.map((id) => ({ path: 'tag_id', message: 'unknown tag id', id })),
+    });
   if (groups.length > 0) (await policyFor(ctx)).authorize(libraryPermission(kind, 'tagGroup.delete'));
   if (named.length > 0) (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.delete'));
 
-  const groupOfNamed = named.length === 0 ? [] : await ctx.tx
-    .select()
-    .from(tagGroups)
-    .where(and(eq(tagGroups.corpId, ctx.corpId), inArray(tagGroups.groupId, [...new Set(named.map((t) => t.groupId))])))
-    .for('update');
+  const groupOfNamed =
+    named.length === 0
+      ? []
+      : await ctx.tx
+          .select()
+          .from(tagGroups)
+          .where(and(eq(tagGroups.corpId, ctx.corpId), inArray(tagGroups.groupId, [...new Set(named.map((t) => t.groupId))])))
+          .for('update');
   const otherKind = groupOfNamed.filter((g) => g.kind !== kind);
   if (otherKind.length > 0) {
-    throw new AppError('tag_not_found', { message: `Some tags are not ${kind === 'corp' ? 'enterprise' : 'rule-group'} tags; use their own API.`, details: otherKind.map((g) => ({ path: 'tag_id', message: `not a ${kind} tag`, groupId: g.groupId })) });
+    throw new AppError('tag_not_found', {
+      message: `Some tags are not ${kind === 'corp' ? 'enterprise' : 'rule-group'} tags; use their own API.`,
+      details: otherKind.map((g) => ({ path: 'tag_id', message: `not a ${kind} tag`, groupId: g.groupId })),
+    });
   }
 
   // Work out the full set: tags of deleted groups, and groups emptied by deleting their tags. The
   // siblings of a named tag need no lock: its group row is locked, and adding a tag locks it too.
   const doomedGroups = new Map(groups.map((g) => [g.groupId, g]));
   const doomedTags = new Map<string, TagRow>(locked.map((t) => [t.tagId, t]));
-  const siblings = groupOfNamed.length === 0 ? [] : await ctx.tx
-    .select({ tagId: tags.tagId, groupId: tags.groupId })
-    .from(tags)
-    .where(and(eq(tags.corpId, ctx.corpId), inArray(tags.groupId, groupOfNamed.map((g) => g.groupId)), isNull(tags.deletedAt)));
+  const siblings =
+    groupOfNamed.length === 0
+      ? []
+      : await ctx.tx
+          .select({ tagId: tags.tagId, groupId: tags.groupId })
+          .from(tags)
+          .where(
+            and(
+              eq(tags.corpId, ctx.corpId),
+              inArray(
+                tags.groupId,
+                groupOfNamed.map((g) => g.groupId),
+              ),
+              isNull(tags.deletedAt),
+            ),
+          );
   for (const group of groupOfNamed) {
     const left = siblings.filter((t) => t.groupId === group.groupId && !doomedTags.has(t.tagId));
     if (left.length === 0) doomedGroups.set(group.groupId, group);
@@ -87,19 +109,43 @@ export async function deleteTags(ctx: TxCtx, input: DeleteTagsInput, opts: Delet
   await bumpTagVersion(ctx);
 
   for (const tag of doomedTags.values()) {
-    await recordEvent(ctx, { type: 'tag.deleted', subjectType: 'tag', subjectId: tag.tagId, before: tagSnapshot(tag), payload: { deletionId, marksRemoved: removed.get(tag.tagId) ?? 0, withGroup: doomedGroups.has(tag.groupId) }, operationId: opts.operationId ?? deletionId });
+    await recordEvent(ctx, {
+      type: 'tag.deleted',
+      subjectType: 'tag',
+      subjectId: tag.tagId,
+      before: tagSnapshot(tag),
+      payload: { deletionId, marksRemoved: removed.get(tag.tagId) ?? 0, withGroup: doomedGroups.has(tag.groupId) },
+      operationId: opts.operationId ?? deletionId,
+    });
   }
   for (const group of doomedGroups.values()) {
-    await recordEvent(ctx, { type: 'tag_group.deleted', subjectType: 'tag_group', subjectId: group.groupId, before: groupSnapshot(group), payload: { deletionId, tagIds: [...doomedTags.values()].filter((t) => t.groupId === group.groupId).map((t) => t.tagId) }, operationId: opts.operationId ?? deletionId });
+    await recordEvent(ctx, {
+      type: 'tag_group.deleted',
+      subjectType: 'tag_group',
+      subjectId: group.groupId,
+      before: groupSnapshot(group),
+      payload: { deletionId, tagIds: [...doomedTags.values()].filter((t) => t.groupId === group.groupId).map((t) => t.tagId) },
+      operationId: opts.operationId ?? deletionId,
+    });
   }
   let marksRemoved = 0;
   for (const n of removed.values()) marksRemoved += n;
   if (!opts.deletionId) {
     // The deletion is an operation too, so it is listed with the others and can be undone (a restore).
     await ctx.tx.insert(operations).values({
-      corpId: ctx.corpId, operationId: deletionId, kind: 'deletion', status: 'succeeded', params: { tagIds, groupIds, kind, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()] },
-      actor: ctx.actor, actorLabel: actorLabel(ctx.actor), source: ctx.source, total: marksRemoved, done: marksRemoved,
-      result: { added: 0, removed: marksRemoved, archivedMarks: marksRemoved }, startedAt: now, finishedAt: now,
+      corpId: ctx.corpId,
+      operationId: deletionId,
+      kind: 'deletion',
+      status: 'succeeded',
+      params: { tagIds, groupIds, kind, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()] },
+      actor: ctx.actor,
+      actorLabel: actorLabel(ctx.actor),
+      source: ctx.source,
+      total: marksRemoved,
+      done: marksRemoved,
+      result: { added: 0, removed: marksRemoved, archivedMarks: marksRemoved },
+      startedAt: now,
+      finishedAt: now,
     });
   }
   return { deletionId, deletedTagIds: [...doomedTags.keys()], deletedGroupIds: [...doomedGroups.keys()], marksRemoved };
@@ -110,7 +156,13 @@ async function lockDoomedTags(ctx: TxCtx, tagIds: string[], groupIds: string[]):
   return ctx.tx
     .select()
     .from(tags)
-    .where(and(eq(tags.corpId, ctx.corpId), isNull(tags.deletedAt), or(tagIds.length > 0 ? inArray(tags.tagId, tagIds) : undefined, groupIds.length > 0 ? inArray(tags.groupId, groupIds) : undefined)))
+    .where(
+      and(
+        eq(tags.corpId, ctx.corpId),
+        isNull(tags.deletedAt),
+        or(tagIds.length > 0 ? inArray(tags.tagId, tagIds) : undefined, groupIds.length > 0 ? inArray(tags.groupId, groupIds) : undefined),
+      ),
+    )
     .orderBy(tags.tagId)
     .for('update');
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
 import { nameKey, normalizeName } from '../../../names/name-policy.js';
-import { requireEmployeeActor, policyFor } from '../../../policies/index.js';
+import { policyFor, requireEmployeeActor } from '../../../policies/index.js';
 import { readCorpSettings } from '../../corps/settings.js';
 import { checkName } from '../names.js';
 
@@ -26,15 +26,24 @@ async function assertFreeName(ctx: TxCtx, owner: string, name: string, exceptId?
   await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`personal_tags:${ctx.corpId}:${owner}`}))`);
   const conds = [eq(personalTags.corpId, ctx.corpId), eq(personalTags.ownerUserid, owner), eq(personalTags.nameKey, key)];
   if (exceptId) conds.push(ne(personalTags.tagId, exceptId));
-  const [clash] = await ctx.tx.select({ name: personalTags.name }).from(personalTags).where(and(...conds)).for('update');
-  if (clash) throw new AppError('name_taken', { message: `You already have a personal tag named "${clash.name}".`, details: [{ path: 'name', message: 'taken' }] });
+  const [clash] = await ctx.tx
+    .select({ name: personalTags.name })
+    .from(personalTags)
+    .where(and(...conds))
+    .for('update');
+  if (clash)
+    throw new AppError('name_taken', { message: `You already have a personal tag named "${clash.name}".`, details: [{ path: 'name', message: 'taken' }] });
   return key;
 }
 
 /** Loads one of the acting employee's own personal tags; anyone else's is reported as not found. */
 async function lockOwn(ctx: TxCtx, tagId: string): Promise<PersonalTagRow> {
   const owner = ownerOf(ctx);
-  const [row] = await ctx.tx.select().from(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tagId), eq(personalTags.ownerUserid, owner))).for('update');
+  const [row] = await ctx.tx
+    .select()
+    .from(personalTags)
+    .where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tagId), eq(personalTags.ownerUserid, owner)))
+    .for('update');
   if (!row) throw new AppError('tag_not_found', { message: `You have no personal tag ${tagId}.` });
   (await policyFor(ctx)).authorize('personalTag.manage', { type: 'personalTag', ownerUserid: row.ownerUserid });
   return row;
@@ -47,9 +56,13 @@ export async function createPersonalTag(ctx: TxCtx, input: { name: string; group
   const settings = await readCorpSettings(ctx);
   const name = checkName(input.name, settings, 'personal tag', 'name');
   // A personal tag's group is only a label and may be left out; blank or invisible-only reads as none.
-  const groupName = input.groupName === undefined || normalizeName(input.groupName) === '' ? '' : checkName(input.groupName, settings, 'personal tag group', 'group_name');
+  const groupName =
+    input.groupName === undefined || normalizeName(input.groupName) === '' ? '' : checkName(input.groupName, settings, 'personal tag group', 'group_name');
   const key = await assertFreeName(ctx, owner, name);
-  const [row] = await ctx.tx.insert(personalTags).values({ corpId: ctx.corpId, tagId: newId.personalTag(), ownerUserid: owner, name, nameKey: key, groupName }).returning();
+  const [row] = await ctx.tx
+    .insert(personalTags)
+    .values({ corpId: ctx.corpId, tagId: newId.personalTag(), ownerUserid: owner, name, nameKey: key, groupName })
+    .returning();
   await recordEvent(ctx, { type: 'personal_tag.created', subjectType: 'personal_tag', subjectId: row!.tagId, after: { name, groupName, owner } });
   return row!;
 }
@@ -59,7 +72,11 @@ export async function renamePersonalTag(ctx: TxCtx, input: { tagId: string; name
   const tag = await lockOwn(ctx, input.tagId);
   const name = checkName(input.name, await readCorpSettings(ctx), 'personal tag', 'name');
   const key = await assertFreeName(ctx, tag.ownerUserid, name, tag.tagId);
-  const [row] = await ctx.tx.update(personalTags).set({ name, nameKey: key }).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tag.tagId))).returning();
+  const [row] = await ctx.tx
+    .update(personalTags)
+    .set({ name, nameKey: key })
+    .where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tag.tagId)))
+    .returning();
   await recordEvent(ctx, { type: 'personal_tag.renamed', subjectType: 'personal_tag', subjectId: tag.tagId, before: { name: tag.name }, after: { name } });
   return row!;
 }
@@ -67,8 +84,17 @@ export async function renamePersonalTag(ctx: TxCtx, input: { tagId: string; name
 /** Deletes one of the acting employee's personal tags and takes it off their customers. */
 export async function deletePersonalTag(ctx: TxCtx, input: { tagId: string }): Promise<{ marksRemoved: number }> {
   const tag = await lockOwn(ctx, input.tagId);
-  const removed = await ctx.tx.delete(marks).where(and(eq(marks.corpId, ctx.corpId), eq(marks.tagId, tag.tagId))).returning({ id: marks.externalUserid });
+  const removed = await ctx.tx
+    .delete(marks)
+    .where(and(eq(marks.corpId, ctx.corpId), eq(marks.tagId, tag.tagId)))
+    .returning({ id: marks.externalUserid });
   await ctx.tx.delete(personalTags).where(and(eq(personalTags.corpId, ctx.corpId), eq(personalTags.tagId, tag.tagId)));
-  await recordEvent(ctx, { type: 'personal_tag.deleted', subjectType: 'personal_tag', subjectId: tag.tagId, before: { name: tag.name, groupName: tag.groupName, owner: tag.ownerUserid }, payload: { marksRemoved: removed.length } });
+  await recordEvent(ctx, {
+    type: 'personal_tag.deleted',
+    subjectType: 'personal_tag',
+    subjectId: tag.tagId,
+    before: { name: tag.name, groupName: tag.groupName, owner: tag.ownerUserid },
+    payload: { marksRemoved: removed.length },
+  });
   return { marksRemoved: removed.length };
 }

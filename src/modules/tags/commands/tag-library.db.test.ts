@@ -31,13 +31,19 @@ describeDb('tag library commands', (db) => {
     const merged = await withTx(ctx, (tx) => addTags(tx, { groupName: '购买意向', tags: [{ name: '低' }] }));
     expect(merged.group.groupId).toBe(first.group.groupId);
     await expect(withTx(ctx, (tx) => addTags(tx, { groupId: first.group.groupId, tags: [{ name: '高' }] }))).rejects.toMatchObject({ code: 'name_taken' });
-    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '购买意向', tags: [{ name: '中' }], onExistingName: 'create' }))).rejects.toMatchObject({ code: 'name_taken' });
+    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '购买意向', tags: [{ name: '中' }], onExistingName: 'create' }))).rejects.toMatchObject({
+      code: 'name_taken',
+    });
   });
 
   it('refuses names over the corp limit and over-quota requests whole', async () => {
     const { ctx } = await buildCorp(db().db, { settings: { tagsPerGroup: 3, corpTagsMax: 4 } });
-    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: '一二三四五六七八九十一二三四五六七' }] }))).rejects.toMatchObject({ code: 'name_too_long' });
-    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }] }))).rejects.toMatchObject({ code: 'limit_exceeded' });
+    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: '一二三四五六七八九十一二三四五六七' }] }))).rejects.toMatchObject({
+      code: 'name_too_long',
+    });
+    await expect(
+      withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }] })),
+    ).rejects.toMatchObject({ code: 'limit_exceeded' });
     await buildTagGroup(ctx, ['a', 'b', 'c']);
     await expect(buildTagGroup(ctx, ['x', 'y'])).rejects.toMatchObject({ code: 'limit_exceeded' });
     const listing = await listTagGroups(ctx);
@@ -53,7 +59,10 @@ describeDb('tag library commands', (db) => {
     await expect(withTx(ctx, (tx) => updateTagGroup(tx, { groupId: g2.group.groupId, name: '甲' }))).rejects.toMatchObject({ code: 'name_taken' });
     const listing = await listTagGroups(ctx);
     expect(listing.groups.map((g) => g.group.name)).toEqual(['甲', '乙']);
-    expect(listing.groups[1]!.tags.map((t) => [t.name, t.color])).toEqual([['zz', '#ff0000'], ['y', '']]);
+    expect(listing.groups[1]!.tags.map((t) => [t.name, t.color])).toEqual([
+      ['zz', '#ff0000'],
+      ['y', ''],
+    ]);
   });
 
   it('deleting a tag removes it from every customer; restoring brings exactly those marks back', async () => {
@@ -70,14 +79,20 @@ describeDb('tag library commands', (db) => {
     const deleted = await withTx(ctx, (tx) => deleteTags(tx, { tagIds: [t] }));
     expect(deleted.marksRemoved).toBe(3);
     expect(deleted.deletedGroupIds).toEqual([]);
-    const left = await db().db.select().from(marks).where(and(eq(marks.corpId, ctx.corpId), eq(marks.tagId, t)));
+    const left = await db()
+      .db.select()
+      .from(marks)
+      .where(and(eq(marks.corpId, ctx.corpId), eq(marks.tagId, t)));
     expect(left).toHaveLength(0);
     const detail = await getCustomerDetail(ctx, c2, { kind: 'none' });
     expect(detail.follows[0]!.tags.map((x) => x.tagName)).toEqual(['其他']);
 
     const restored = await withTx(ctx, (tx) => restoreTags(tx, { tagId: t }));
     expect(restored.marksRestored).toBe(3);
-    const back = await db().db.select().from(marks).where(and(eq(marks.corpId, ctx.corpId), eq(marks.tagId, t)));
+    const back = await db()
+      .db.select()
+      .from(marks)
+      .where(and(eq(marks.corpId, ctx.corpId), eq(marks.tagId, t)));
     expect(back.map((m) => `${m.userid}|${m.externalUserid}`).sort()).toEqual([`${u1}|${c1}`, `${u2}|${c1}`, `${u1}|${c2}`].sort());
     expect((await listTagGroups(ctx)).groups.find((g) => g.group.groupId === group.groupId)!.tags).toHaveLength(2);
   });
@@ -113,9 +128,15 @@ describeDb('tag library commands', (db) => {
 describeDb('tag attribute checks', (db) => {
   it('refuses a bad colour or an over-long description on add and edit, changing nothing', async () => {
     const { ctx } = await buildCorp(db().db);
-    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: 'a', color: 'red' }] }))).rejects.toMatchObject({ code: 'validation_failed', details: [{ path: 'tag.0.color' }] });
+    await expect(withTx(ctx, (tx) => addTags(tx, { groupName: '组', tags: [{ name: 'a', color: 'red' }] }))).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'tag.0.color' }],
+    });
     const { tags } = await buildTagGroup(ctx, ['a']);
-    await expect(withTx(ctx, (tx) => updateTag(tx, { tagId: tags[0]!.tagId, description: '长'.repeat(201) }))).rejects.toMatchObject({ code: 'validation_failed', details: [{ path: 'description' }] });
+    await expect(withTx(ctx, (tx) => updateTag(tx, { tagId: tags[0]!.tagId, description: '长'.repeat(201) }))).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'description' }],
+    });
     const listing = await listTagGroups(ctx);
     expect(listing.groups.map((g) => g.tags.map((t) => [t.name, t.description]))).toEqual([[['a', '']]]);
   });
@@ -126,7 +147,10 @@ describeDb('restore window', (db) => {
     const { ctx } = await buildCorp(db().db);
     const { tags: created } = await buildTagGroup(ctx, ['旧', '新']);
     await withTx(ctx, (tx) => deleteTags(tx, { tagIds: [created[0]!.tagId] }));
-    await db().db.update(tags).set({ deletedAt: new Date(Date.now() - 31 * 86400_000) }).where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, created[0]!.tagId)));
+    await db()
+      .db.update(tags)
+      .set({ deletedAt: new Date(Date.now() - 31 * 86400_000) })
+      .where(and(eq(tags.corpId, ctx.corpId), eq(tags.tagId, created[0]!.tagId)));
     await expect(withTx(ctx, (tx) => restoreTags(tx, { tagId: created[0]!.tagId }))).rejects.toMatchObject({ code: 'restore_expired' });
     expect((await listTagGroups(ctx)).groups[0]!.tags.map((t) => t.name)).toEqual(['新']);
   });

@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
-import { tagGroups, type TagGroupScope } from '../../../db/schema/index.js';
+import { type TagGroupScope, tagGroups } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { nameKey } from '../../../names/name-policy.js';
@@ -8,7 +8,7 @@ import { loadOrgSnapshot, policyFor } from '../../../policies/index.js';
 import { regionsOf } from '../../../policies/org-snapshot.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName } from '../names.js';
-import { groupSnapshot, libraryPermission, lockLiveGroup, type LibraryKind, type TagGroupRow } from '../tags.repo.js';
+import { groupSnapshot, type LibraryKind, libraryPermission, lockLiveGroup, type TagGroupRow } from '../tags.repo.js';
 
 /** Renames and/or reorders a group; fields left out stay as they are. `kind` defaults to enterprise groups. */
 export type UpdateTagGroupInput = { groupId: string; name?: string; order?: number; scope?: TagGroupScope; kind?: LibraryKind };
@@ -29,7 +29,15 @@ export async function updateTagGroup(ctx: TxCtx, input: UpdateTagGroupInput): Pr
     const [clash] = await ctx.tx
       .select({ name: tagGroups.name })
       .from(tagGroups)
-      .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.nameKey, key), group.strategyId === null ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, group.strategyId), isNull(tagGroups.deletedAt), ne(tagGroups.groupId, group.groupId)));
+      .where(
+        and(
+          eq(tagGroups.corpId, ctx.corpId),
+          eq(tagGroups.nameKey, key),
+          group.strategyId === null ? isNull(tagGroups.strategyId) : eq(tagGroups.strategyId, group.strategyId),
+          isNull(tagGroups.deletedAt),
+          ne(tagGroups.groupId, group.groupId),
+        ),
+      );
     if (clash) throw new AppError('name_taken', { message: `A tag group named "${clash.name}" exists.`, details: [{ path: 'name', message: 'taken' }] });
   }
   if (input.scope) await checkScope(ctx, input.scope);
@@ -39,7 +47,13 @@ export async function updateTagGroup(ctx: TxCtx, input: UpdateTagGroupInput): Pr
     .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, group.groupId)))
     .returning();
   await bumpTagVersion(ctx);
-  await recordEvent(ctx, { type: 'tag_group.updated', subjectType: 'tag_group', subjectId: group.groupId, before: groupSnapshot(group), after: groupSnapshot(updated!) });
+  await recordEvent(ctx, {
+    type: 'tag_group.updated',
+    subjectType: 'tag_group',
+    subjectId: group.groupId,
+    before: groupSnapshot(group),
+    after: groupSnapshot(updated!),
+  });
   return updated!;
 }
 
@@ -49,8 +63,10 @@ async function checkScope(ctx: TxCtx, scope: TagGroupScope): Promise<void> {
   const details = [];
   for (const part of ['view', 'apply'] as const) {
     const audience = scope[part];
-    for (const d of audience?.departments ?? []) if (!snapshot.departments.has(d)) details.push({ path: `scope.${part}.departments`, message: `unknown department ${d}` });
-    for (const r of audience?.regions ?? []) if (!knownRegions.has(r)) details.push({ path: `scope.${part}.regions`, message: `no department is in region "${r}"` });
+    for (const d of audience?.departments ?? [])
+      if (!snapshot.departments.has(d)) details.push({ path: `scope.${part}.departments`, message: `unknown department ${d}` });
+    for (const r of audience?.regions ?? [])
+      if (!knownRegions.has(r)) details.push({ path: `scope.${part}.regions`, message: `no department is in region "${r}"` });
     for (const u of audience?.userids ?? []) if (!snapshot.employees.has(u)) details.push({ path: `scope.${part}.userids`, message: `unknown userid "${u}"` });
   }
   if (details.length > 0) throw new AppError('validation_failed', { message: 'The scope names unknown departments, regions or members.', details });

@@ -7,7 +7,7 @@ import { nameKey } from '../../../names/name-policy.js';
 import { policyFor } from '../../../policies/index.js';
 import { bumpTagVersion, lockCorpSettings } from '../../corps/settings.js';
 import { checkName, checkTagAttributes } from '../names.js';
-import { libraryPermission, liveTagsOfGroup, lockLiveTags, tagSnapshot, type LibraryKind, type TagRow } from '../tags.repo.js';
+import { type LibraryKind, libraryPermission, liveTagsOfGroup, lockLiveTags, type TagRow, tagSnapshot } from '../tags.repo.js';
 
 /**
  * The fields of a tag that may change; left-out fields stay as they are. `kind` says which library
@@ -24,16 +24,21 @@ export async function updateTag(ctx: TxCtx, input: UpdateTagInput): Promise<TagR
   const kind = input.kind ?? 'corp';
   const [tag] = await lockLiveTags(ctx, [input.tagId], 'id');
   (await policyFor(ctx)).authorize(libraryPermission(kind, 'tag.update'));
-  const [group] = await ctx.tx.select({ kind: tagGroups.kind }).from(tagGroups).where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag!.groupId)));
+  const [group] = await ctx.tx
+    .select({ kind: tagGroups.kind })
+    .from(tagGroups)
+    .where(and(eq(tagGroups.corpId, ctx.corpId), eq(tagGroups.groupId, tag!.groupId)));
   // Each library has its own API: a tag of another kind is as unknown here as it is on WeCom's.
-  if (group?.kind !== kind) throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not ${kind === 'corp' ? 'an enterprise' : 'a rule-group'} tag.` });
+  if (group?.kind !== kind)
+    throw new AppError('tag_not_found', { message: `Tag ${input.tagId} is not ${kind === 'corp' ? 'an enterprise' : 'a rule-group'} tag.` });
   const { description } = checkTagAttributes(input);
   const name = input.name === undefined ? tag!.name : checkName(input.name, settings, 'tag', 'name');
   // A rename to a look-alike of its own name (vip → VIP) is a rename; of a sibling's, a clash.
   const key = name === tag!.name ? tag!.nameKey : nameKey(name);
   if (key !== tag!.nameKey) {
     const clash = (await liveTagsOfGroup(ctx, tag!.groupId)).find((s) => s.nameKey === key && s.tagId !== tag!.tagId);
-    if (clash) throw new AppError('name_taken', { message: `This group already has a tag named "${clash.name}".`, details: [{ path: 'name', message: 'taken' }] });
+    if (clash)
+      throw new AppError('name_taken', { message: `This group already has a tag named "${clash.name}".`, details: [{ path: 'name', message: 'taken' }] });
   }
   const [updated] = await ctx.tx
     .update(tags)

@@ -1,11 +1,11 @@
 import { count, eq } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
-import { corps, webhookSources, type WebhookMapping } from '../../../db/schema/index.js';
+import { corps, type WebhookMapping, webhookSources } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
 import { mappingProblems } from '../mapping/mapping.js';
-import { newSourceId, newWebhookSecret, webhookSourceSnapshot, type WebhookSourceRow } from '../webhooks.repo.js';
+import { newSourceId, newWebhookSecret, type WebhookSourceRow, webhookSourceSnapshot } from '../webhooks.repo.js';
 
 /** How many webhook sources a corp may keep; each CRM or shop needs one, so this is generous. */
 export const maxWebhookSourcesPerCorp = 100;
@@ -26,7 +26,11 @@ export async function createWebhookSource(ctx: TxCtx, input: CreateWebhookSource
   const problems = mappingProblems(input.mapping, 'body.mapping');
   if (problems.length > 0) throw new AppError('validation_failed', { message: 'The mapping is not valid.', details: problems });
   const [existing] = await ctx.tx.select({ n: count() }).from(webhookSources).where(eq(webhookSources.corpId, ctx.corpId));
-  if (existing!.n >= maxWebhookSourcesPerCorp) throw new AppError('limit_exceeded', { message: `A corp keeps at most ${maxWebhookSourcesPerCorp} webhook sources.`, details: [{ path: 'body', message: 'too many sources', limit: maxWebhookSourcesPerCorp }] });
+  if (existing!.n >= maxWebhookSourcesPerCorp)
+    throw new AppError('limit_exceeded', {
+      message: `A corp keeps at most ${maxWebhookSourcesPerCorp} webhook sources.`,
+      details: [{ path: 'body', message: 'too many sources', limit: maxWebhookSourcesPerCorp }],
+    });
   const secret = newWebhookSecret();
   const [row] = await ctx.tx
     .insert(webhookSources)

@@ -13,8 +13,17 @@ export async function deleteWebhookSource(ctx: TxCtx, input: { sourceId: string 
   const policy = await policyFor(ctx);
   const before = await lockWebhookSource(ctx, input.sourceId);
   policy.authorize('rule.manage');
-  const deleted = await ctx.tx.delete(webhookDeliveries).where(and(eq(webhookDeliveries.corpId, ctx.corpId), eq(webhookDeliveries.sourceId, before.sourceId))).returning({ id: webhookDeliveries.id });
+  const deleted = await ctx.tx
+    .delete(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.corpId, ctx.corpId), eq(webhookDeliveries.sourceId, before.sourceId)))
+    .returning({ id: webhookDeliveries.id });
   await ctx.tx.delete(webhookSources).where(and(eq(webhookSources.corpId, ctx.corpId), eq(webhookSources.sourceId, before.sourceId)));
-  await recordEvent(ctx, { type: 'webhook_source.deleted', subjectType: 'webhook_source', subjectId: before.sourceId, before: webhookSourceSnapshot(before), payload: { deliveriesDeleted: deleted.length } });
+  await recordEvent(ctx, {
+    type: 'webhook_source.deleted',
+    subjectType: 'webhook_source',
+    subjectId: before.sourceId,
+    before: webhookSourceSnapshot(before),
+    payload: { deliveriesDeleted: deleted.length },
+  });
   return { deliveriesDeleted: deleted.length };
 }

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { TxCtx } from '../../../context.js';
-import { webhookSources, type WebhookMapping } from '../../../db/schema/index.js';
+import { type WebhookMapping, webhookSources } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
 import { mappingProblems } from '../mapping/mapping.js';
-import { lockWebhookSource, webhookSourceSnapshot, type WebhookSourceRow } from '../webhooks.repo.js';
+import { lockWebhookSource, type WebhookSourceRow, webhookSourceSnapshot } from '../webhooks.repo.js';
 
 /** What to change on a source; the secret changes only by rotation. */
 export type UpdateWebhookSourceInput = { sourceId: string; name?: string; mapping?: WebhookMapping; enabled?: boolean };
@@ -27,6 +27,12 @@ export async function updateWebhookSource(ctx: TxCtx, input: UpdateWebhookSource
     .set({ name: input.name?.trim() ?? before.name, mapping: input.mapping ?? before.mapping, enabled: input.enabled ?? before.enabled, updatedAt: new Date() })
     .where(and(eq(webhookSources.corpId, ctx.corpId), eq(webhookSources.sourceId, before.sourceId)))
     .returning();
-  await recordEvent(ctx, { type: 'webhook_source.updated', subjectType: 'webhook_source', subjectId: before.sourceId, before: webhookSourceSnapshot(before), after: webhookSourceSnapshot(after!) });
+  await recordEvent(ctx, {
+    type: 'webhook_source.updated',
+    subjectType: 'webhook_source',
+    subjectId: before.sourceId,
+    before: webhookSourceSnapshot(before),
+    after: webhookSourceSnapshot(after!),
+  });
   return after!;
 }

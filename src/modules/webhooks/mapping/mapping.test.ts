@@ -17,7 +17,13 @@ describe('mappingProblems', () => {
 
   it('names every bad part', () => {
     const bad: WebhookMapping = { externalUserid: 'customer.id', eventType: { value: 'Order Paid' }, target: '$[', fields: { '1x': '$.a', ok: '$..b' } };
-    expect(mappingProblems(bad, 'body.mapping').map((p) => p.path)).toEqual(['body.mapping.externalUserid', 'body.mapping.eventType.value', 'body.mapping.target', 'body.mapping.fields.1x', 'body.mapping.fields.ok']);
+    expect(mappingProblems(bad, 'body.mapping').map((p) => p.path)).toEqual([
+      'body.mapping.externalUserid',
+      'body.mapping.eventType.value',
+      'body.mapping.target',
+      'body.mapping.fields.1x',
+      'body.mapping.fields.ok',
+    ]);
   });
 
   it.each([[''], ['a'.repeat(65)], ['order-paid'], ['1st.paid'], ['.paid'], ['order..paid'], ['订单']])('refuses the event type %j', (value) => {
@@ -33,7 +39,13 @@ describe('mappingProblems', () => {
 describe('applyMapping', () => {
   it('maps customer, event type, target and fields; a missing field is null', () => {
     expect(applyMapping(mapping, payload)).toEqual({
-      mapped: { externalUserid: 'wmABC', eventType: 'order.paid', factType: 'webhook.order.paid', target: 'S1', fields: { product: '智能手表', amount: 99.5, order_id: 'o-1', coupon: null } },
+      mapped: {
+        externalUserid: 'wmABC',
+        eventType: 'order.paid',
+        factType: 'webhook.order.paid',
+        target: 'S1',
+        fields: { product: '智能手表', amount: 99.5, order_id: 'o-1', coupon: null },
+      },
     });
   });
 
@@ -43,7 +55,9 @@ describe('applyMapping', () => {
   });
 
   it('refuses a payload without the customer, naming the path', () => {
-    expect(applyMapping(mapping, { order: payload.order })).toEqual({ problems: [{ path: '$.customer.external_userid', code: 'mapping_missing', message: 'customer: nothing at this path' }] });
+    expect(applyMapping(mapping, { order: payload.order })).toEqual({
+      problems: [{ path: '$.customer.external_userid', code: 'mapping_missing', message: 'customer: nothing at this path' }],
+    });
   });
 
   it.each([

@@ -16,7 +16,13 @@ export const maxFields = 20;
 const maxValueLength = 200;
 
 /** What a payload maps to: who, what happened, on what, and the named fields. */
-export type MappedDelivery = { externalUserid: string; eventType: string; factType: string; target: string; fields: Record<string, string | number | boolean | null> };
+export type MappedDelivery = {
+  externalUserid: string;
+  eventType: string;
+  factType: string;
+  target: string;
+  fields: Record<string, string | number | boolean | null>;
+};
 
 /** Why an event type is unusable, or null when it is fine. */
 function eventTypeProblem(type: string): string | null {
@@ -49,7 +55,12 @@ export function mappingProblems(mapping: WebhookMapping, path: string): ErrorDet
   const names = Object.keys(mapping.fields);
   if (names.length > maxFields) problems.push({ path: `${path}.fields`, code: 'too_many', message: `at most ${maxFields} fields` });
   for (const name of names) {
-    if (!fieldNamePattern.test(name)) problems.push({ path: `${path}.fields.${name}`, code: 'invalid_field_name', message: 'a field name is a letter or _ then up to 31 letters, digits or _' });
+    if (!fieldNamePattern.test(name))
+      problems.push({
+        path: `${path}.fields.${name}`,
+        code: 'invalid_field_name',
+        message: 'a field name is a letter or _ then up to 31 letters, digits or _',
+      });
     else checkPath(mapping.fields[name]!, `${path}.fields.${name}`);
   }
   return problems;

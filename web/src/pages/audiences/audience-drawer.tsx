@@ -1,12 +1,12 @@
 import { App, Button, Col, Collapse, Drawer, Form, Input, Row } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAudienceActions, type SavedAudienceDto } from '../../api/audiences.js';
+import { type SavedAudienceDto, useAudienceActions } from '../../api/audiences.js';
 import { errorText } from '../../api/client.js';
 import { NameInput } from '../../components/name-input.js';
 import { AudienceEditor } from '../smart-groups/audience-editor.js';
-import { audienceKey, type Expr } from '../smart-groups/builder-model.js';
 import { useBuilderChoices } from '../smart-groups/builder-choices.js';
+import { audienceKey, type Expr } from '../smart-groups/builder-model.js';
 import { ExplainPanel } from './explain-panel.js';
 
 /** What the drawer is open for: a new audience or a saved one. */
@@ -59,7 +59,12 @@ export function AudienceDrawer({ target, onClose }: { target: AudienceTarget; on
       title={saved ? t('form.editTitle', { name: saved.name }) : t('form.newTitle')}
       width="min(1180px, 96vw)"
       extra={
-        <Button type="primary" onClick={() => void save()} disabled={!expr || name.trim() === ''} loading={actions.create.isPending || actions.update.isPending}>
+        <Button
+          type="primary"
+          onClick={() => void save()}
+          disabled={!expr || name.trim() === ''}
+          loading={actions.create.isPending || actions.update.isPending}
+        >
           {t('common:save')}
         </Button>
       }
@@ -73,7 +78,14 @@ export function AudienceDrawer({ target, onClose }: { target: AudienceTarget; on
           </Col>
           <Col xs={24} md={16}>
             <Form.Item label={t('form.description')} htmlFor="audience-description">
-              <Input id="audience-description" maxLength={descriptionMax} showCount value={description} onChange={(e) => setDescription(e.target.value)} placeholder={t('form.descriptionPlaceholder')} />
+              <Input
+                id="audience-description"
+                maxLength={descriptionMax}
+                showCount
+                value={description}
+                onChange={(e) => setDescription(e.target.value)}
+                placeholder={t('form.descriptionPlaceholder')}
+              />
             </Form.Item>
           </Col>
         </Row>
@@ -81,7 +93,10 @@ export function AudienceDrawer({ target, onClose }: { target: AudienceTarget; on
           <AudienceEditor initial={initial} choices={choices} onChange={setExpr} />
         </Form.Item>
       </Form>
-      <Collapse size="small" items={[{ key: 'explain', label: t('explain.title'), children: <ExplainPanel idPrefix="editor" exprKey={exprKey} expression={expr} /> }]} />
+      <Collapse
+        size="small"
+        items={[{ key: 'explain', label: t('explain.title'), children: <ExplainPanel idPrefix="editor" exprKey={exprKey} expression={expr} /> }]}
+      />
     </Drawer>
   );
 }

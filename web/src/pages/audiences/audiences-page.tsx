@@ -3,7 +3,7 @@ import { App, Button, Drawer, Empty, Grid, Popconfirm, Space, Table, Tag, Toolti
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { useAudienceActions, type SavedAudienceDto } from '../../api/audiences.js';
+import { type SavedAudienceDto, useAudienceActions } from '../../api/audiences.js';
 import { errorText } from '../../api/client.js';
 import { useExportAudience, useSavedAudiences } from '../../api/imports.js';
 import { can, type MeDto } from '../../api/session.js';
@@ -19,10 +19,18 @@ const customersLink = (audience: SavedAudienceDto) => `/customers?text=${encodeU
 function ExplainDrawer({ audience, onClose }: { audience: SavedAudienceDto | null; onClose: () => void }) {
   const { t } = useTranslation('audiences');
   return (
-    <Drawer open={audience !== null} onClose={onClose} title={audience ? t('explain.titleFor', { name: audience.name }) : ''} width="min(640px, 96vw)" destroyOnHidden>
+    <Drawer
+      open={audience !== null}
+      onClose={onClose}
+      title={audience ? t('explain.titleFor', { name: audience.name }) : ''}
+      width="min(640px, 96vw)"
+      destroyOnHidden
+    >
       {audience && (
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-          <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{audience.text}</Typography.Text>
+          <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+            {audience.text}
+          </Typography.Text>
           <ExplainPanel idPrefix="saved" exprKey={`${audience.audienceId}@${audience.updatedAt}`} expression={audience.expression} />
         </Space>
       )}
@@ -82,15 +90,48 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
                       </Tooltip>
                     )}
                   </Space>
-                  {a.description && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.description}</Typography.Text>}
-                  {narrow && <Typography.Text style={{ fontSize: 12 }}>{t('sizeShort', { count: a.size, size: a.size.toLocaleString(i18n.language) })}</Typography.Text>}
-                  {narrow && <Typography.Text code style={{ fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{a.text}</Typography.Text>}
+                  {a.description && (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {a.description}
+                    </Typography.Text>
+                  )}
+                  {narrow && (
+                    <Typography.Text style={{ fontSize: 12 }}>{t('sizeShort', { count: a.size, size: a.size.toLocaleString(i18n.language) })}</Typography.Text>
+                  )}
+                  {narrow && (
+                    <Typography.Text code style={{ fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                      {a.text}
+                    </Typography.Text>
+                  )}
                 </Space>
               ),
             },
-            { title: t('col.size'), dataIndex: 'size', align: 'right', width: 120, hidden: narrow, render: (n: number) => <span data-testid="audience-size">{n.toLocaleString(i18n.language)}</span> },
-            { title: t('col.rule'), dataIndex: 'text', hidden: narrow, onCell: () => ({ style: { minWidth: 240 } }), render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
-            { title: t('col.updatedAt'), dataIndex: 'updatedAt', width: 170, hidden: narrow, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
+            {
+              title: t('col.size'),
+              dataIndex: 'size',
+              align: 'right',
+              width: 120,
+              hidden: narrow,
+              render: (n: number) => <span data-testid="audience-size">{n.toLocaleString(i18n.language)}</span>,
+            },
+            {
+              title: t('col.rule'),
+              dataIndex: 'text',
+              hidden: narrow,
+              onCell: () => ({ style: { minWidth: 240 } }),
+              render: (text: string) => (
+                <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                  {text}
+                </Typography.Text>
+              ),
+            },
+            {
+              title: t('col.updatedAt'),
+              dataIndex: 'updatedAt',
+              width: 170,
+              hidden: narrow,
+              render: (at: string) => new Date(at).toLocaleString(i18n.language),
+            },
             {
               title: t('col.actions'),
               key: 'actions',
@@ -109,18 +150,44 @@ export default function AudiencesPage({ me }: { me: MeDto }) {
                   >
                     {!narrow && t('customers')}
                   </Button>
-                  <Button size="small" type="link" icon={<QuestionCircleOutlined />} onClick={() => setExplaining(a)} aria-label={t('explain.open', { name: a.name })}>
+                  <Button
+                    size="small"
+                    type="link"
+                    icon={<QuestionCircleOutlined />}
+                    onClick={() => setExplaining(a)}
+                    aria-label={t('explain.open', { name: a.name })}
+                  >
                     {!narrow && t('explain.short')}
                   </Button>
                   {mayExport && (
                     <Tooltip title={t('export')}>
-                      <Button size="small" type="text" icon={<DownloadOutlined />} aria-label={t('exportOne', { name: a.name })} loading={exporting.isPending && exporting.variables === a.text} onClick={() => exporting.mutate(a.text, fail)} />
+                      <Button
+                        size="small"
+                        type="text"
+                        icon={<DownloadOutlined />}
+                        aria-label={t('exportOne', { name: a.name })}
+                        loading={exporting.isPending && exporting.variables === a.text}
+                        onClick={() => exporting.mutate(a.text, fail)}
+                      />
                     </Tooltip>
                   )}
                   {manage && (
                     <>
-                      <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('edit', { name: a.name })} onClick={() => setTarget({ mode: 'edit', audience: a })} />
-                      <Popconfirm title={t('deleteConfirm', { name: a.name })} description={t('deleteHelp')} okText={t('delete')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.remove.mutate(a.audienceId, { ...fail, onSuccess: () => message.success(t('deleted')) })}>
+                      <Button
+                        size="small"
+                        type="text"
+                        icon={<EditOutlined />}
+                        aria-label={t('edit', { name: a.name })}
+                        onClick={() => setTarget({ mode: 'edit', audience: a })}
+                      />
+                      <Popconfirm
+                        title={t('deleteConfirm', { name: a.name })}
+                        description={t('deleteHelp')}
+                        okText={t('delete')}
+                        cancelText={t('common:cancel')}
+                        okButtonProps={{ danger: true }}
+                        onConfirm={() => actions.remove.mutate(a.audienceId, { ...fail, onSuccess: () => message.success(t('deleted')) })}
+                      >
                         <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteOne', { name: a.name })} />
                       </Popconfirm>
                     </>

@@ -34,8 +34,16 @@ export function CustomerAudienceWhy({ customer }: { customer: { externalUserid: 
           style={{ width: 'min(360px, 100%)' }}
         />
       </Form.Item>
-      {picked && <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{picked.text}</Typography.Text>}
-      <ExplanationView exprKey={picked ? `${picked.audienceId}@${picked.updatedAt}` : undefined} expression={picked?.expression} customer={picked ? customer : undefined} />
+      {picked && (
+        <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+          {picked.text}
+        </Typography.Text>
+      )}
+      <ExplanationView
+        exprKey={picked ? `${picked.audienceId}@${picked.updatedAt}` : undefined}
+        expression={picked?.expression}
+        customer={picked ? customer : undefined}
+      />
     </Space>
   );
 }

@@ -28,9 +28,18 @@ export function CustomerPicker({ id, value, onChange }: { id: string; value: Pic
       placeholder={t('explain.customerPlaceholder')}
       loading={found.isFetching}
       value={value ? { value: value.externalUserid, label: value.name } : undefined}
-      onChange={(picked: { value: string; label: string } | undefined) => onChange(picked ? { externalUserid: picked.value, name: customers.find((c) => c.externalUserid === picked.value)?.name ?? String(picked.label) } : undefined)}
+      onChange={(picked: { value: string; label: string } | undefined) =>
+        onChange(
+          picked ? { externalUserid: picked.value, name: customers.find((c) => c.externalUserid === picked.value)?.name ?? String(picked.label) } : undefined,
+        )
+      }
       notFoundContent={settled === '' ? t('explain.typeToSearch') : found.isFetching ? t('explain.searching') : t('explain.noCustomer')}
-      options={customers.map((c) => ({ value: c.externalUserid, label: c.name, followers: c.followers.map((f) => f.name).join('、'), place: [c.province, c.city].filter(Boolean).join(' ') }))}
+      options={customers.map((c) => ({
+        value: c.externalUserid,
+        label: c.name,
+        followers: c.followers.map((f) => f.name).join('、'),
+        place: [c.province, c.city].filter(Boolean).join(' '),
+      }))}
       optionRender={(option) => (
         <span data-testid="customer-option">
           {option.data.label}

@@ -1,12 +1,12 @@
 import { Alert, Form, Space, Spin, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { genderCodes } from '../../../../contracts/audience-expression/vocabulary.js';
 import { useExplanation } from '../../api/audiences.js';
 import { errorText } from '../../api/client.js';
-import { CustomerPicker, type PickedCustomer } from './customer-picker.js';
-import { genderCodes } from '../../../../contracts/audience-expression/vocabulary.js';
 import { useEmployees } from '../../api/smart-groups.js';
-import { explanationRows, reasonParts, withEmployeeNames, type ExplanationRow } from './explanation-rows.js';
+import { CustomerPicker, type PickedCustomer } from './customer-picker.js';
+import { type ExplanationRow, explanationRows, reasonParts, withEmployeeNames } from './explanation-rows.js';
 
 /** One clause: ✓ or ✗, what it is, and for a condition the customer's facts that decided it. */
 function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<string, string> }) {
@@ -17,13 +17,33 @@ function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<str
   if (parts?.values.field === 'gender' && values.value && genderCodes[values.value] !== undefined) values.value = t(`genders.${genderCodes[values.value]}`);
   const reason = parts ? t(`reason.${parts.key}`, values) : row.reason;
   return (
-    <li data-testid="explain-row" data-held={String(row.held)} data-decisive={String(row.decisive)} style={{ listStyle: 'none', paddingInlineStart: row.depth * 22, opacity: row.decisive ? 1 : 0.6, lineHeight: '26px' }}>
+    <li
+      data-testid="explain-row"
+      data-held={String(row.held)}
+      data-decisive={String(row.decisive)}
+      style={{ listStyle: 'none', paddingInlineStart: row.depth * 22, opacity: row.decisive ? 1 : 0.6, lineHeight: '26px' }}
+    >
       <Space size={6} wrap align="baseline">
-        <Typography.Text strong type={row.held ? 'success' : 'danger'} aria-label={row.held ? t('explain.heldMark') : t('explain.failedMark')} style={{ display: 'inline-block', width: 14 }}>
+        <Typography.Text
+          strong
+          type={row.held ? 'success' : 'danger'}
+          aria-label={row.held ? t('explain.heldMark') : t('explain.failedMark')}
+          style={{ display: 'inline-block', width: 14 }}
+        >
           {row.held ? '✓' : '✗'}
         </Typography.Text>
-        {row.kind === 'leaf' ? <Typography.Text code style={{ wordBreak: 'break-word' }}>{row.clause}</Typography.Text> : <Typography.Text strong>{t(`explain.kind.${row.kind}`)}</Typography.Text>}
-        {reason && <Typography.Text type="secondary" style={{ fontSize: 13, wordBreak: 'break-word' }}>{reason}</Typography.Text>}
+        {row.kind === 'leaf' ? (
+          <Typography.Text code style={{ wordBreak: 'break-word' }}>
+            {row.clause}
+          </Typography.Text>
+        ) : (
+          <Typography.Text strong>{t(`explain.kind.${row.kind}`)}</Typography.Text>
+        )}
+        {reason && (
+          <Typography.Text type="secondary" style={{ fontSize: 13, wordBreak: 'break-word' }}>
+            {reason}
+          </Typography.Text>
+        )}
       </Space>
     </li>
   );

@@ -11,7 +11,10 @@ describe('explanationRows', () => {
       kind: 'all',
       clause: 'tag:看房 and not region:华东',
       held: false,
-      children: [leaf('all.0', 'tag:看房', true, 'carried by d1u1'), { path: 'all.1', kind: 'not', clause: 'not region:华东', held: false, children: [leaf('all.1.not', 'region:华东', true, 'region is "华东"')] }],
+      children: [
+        leaf('all.0', 'tag:看房', true, 'carried by d1u1'),
+        { path: 'all.1', kind: 'not', clause: 'not region:华东', held: false, children: [leaf('all.1.not', 'region:华东', true, 'region is "华东"')] },
+      ],
     };
     const rows = explanationRows(tree);
     expect(rows.map((r) => [r.key, r.depth, r.held, r.decisive])).toEqual([
@@ -29,7 +32,9 @@ describe('explanationRows', () => {
   });
 
   it('a single condition is one decisive row', () => {
-    expect(explanationRows(leaf('', 'gender:female', false, 'gender is male'))).toEqual([{ key: 'root', depth: 0, kind: 'leaf', clause: 'gender:female', held: false, reason: 'gender is male', decisive: true }]);
+    expect(explanationRows(leaf('', 'gender:female', false, 'gender is male'))).toEqual([
+      { key: 'root', depth: 0, kind: 'leaf', clause: 'gender:female', held: false, reason: 'gender is male', decisive: true },
+    ]);
   });
 });
 
@@ -37,7 +42,10 @@ describe('reasonParts', () => {
   it('reads the shapes the server writes so they can be said in the user’s language', () => {
     expect(reasonParts('carried by d1u1, d1u2')).toEqual({ key: 'carriedBy', values: { who: 'd1u1, d1u2' } });
     expect(reasonParts('no relation carries it')).toEqual({ key: 'noCarrier', values: {} });
-    expect(reasonParts('no relation matches: d1u1 (added 2026-01-02 10:00)')).toEqual({ key: 'noRelationMatches', values: { list: 'd1u1 (added 2026-01-02 10:00)' } });
+    expect(reasonParts('no relation matches: d1u1 (added 2026-01-02 10:00)')).toEqual({
+      key: 'noRelationMatches',
+      values: { list: 'd1u1 (added 2026-01-02 10:00)' },
+    });
     expect(reasonParts('relation d1u1 (follows)')).toEqual({ key: 'relation', values: { list: 'd1u1 (follows)' } });
     expect(reasonParts('region is empty')).toEqual({ key: 'fieldEmpty', values: { field: 'region' } });
     expect(reasonParts('region is "华东", "华北"')).toEqual({ key: 'fieldIs', values: { field: 'region', value: '"华东", "华北"' } });
@@ -55,7 +63,10 @@ describe('reasonParts', () => {
 
 describe('withEmployeeNames', () => {
   it('names the employees a reason lists by userid, and only whole userids', () => {
-    const names = new Map([['d6u3', '李超'], ['d1u1', '王芳']]);
+    const names = new Map([
+      ['d6u3', '李超'],
+      ['d1u1', '王芳'],
+    ]);
     expect(withEmployeeNames('d6u3, d1u1 …(7)', names)).toBe('李超, 王芳 …(7)');
     expect(withEmployeeNames('d6u30 (added 2026-01-02 10:00)', names)).toBe('d6u30 (added 2026-01-02 10:00)');
   });

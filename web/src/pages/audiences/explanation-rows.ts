@@ -10,7 +10,15 @@ export type ExplanationRow = { key: string; depth: number; kind: ExplanationNode
  * @example explanationRows({ path: '', kind: 'all', clause: 'a and b', held: false, children: [a✓, b✗] }).map((r) => r.decisive) // → [true, false, true]
  */
 export function explanationRows(node: ExplanationNode, depth = 0, decisive = true): ExplanationRow[] {
-  const row: ExplanationRow = { key: node.path === '' ? 'root' : node.path, depth, kind: node.kind, clause: node.clause, held: node.held, reason: node.reason, decisive };
+  const row: ExplanationRow = {
+    key: node.path === '' ? 'root' : node.path,
+    depth,
+    kind: node.kind,
+    clause: node.clause,
+    held: node.held,
+    reason: node.reason,
+    decisive,
+  };
   const children = (node.children ?? []).flatMap((child) => explanationRows(child, depth + 1, decisive && (node.kind === 'not' || child.held === node.held)));
   return [row, ...children];
 }

@@ -17,7 +17,10 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
   const { t } = useTranslation('audit');
   const [form] = Form.useForm<FormValues>();
   const groups = useTagGroups();
-  const tagOptions = useMemo(() => (groups.data ?? []).map((g) => ({ label: g.name, options: g.tags.map((tag) => ({ value: tag.tagId, label: tag.name })) })), [groups.data]);
+  const tagOptions = useMemo(
+    () => (groups.data ?? []).map((g) => ({ label: g.name, options: g.tags.map((tag) => ({ value: tag.tagId, label: tag.name })) })),
+    [groups.data],
+  );
   const apply = (v: FormValues) =>
     onApply({
       actor: v.actor?.trim() || undefined,
@@ -30,11 +33,26 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
     });
   return (
     <Form form={form} layout="inline" onFinish={apply} style={{ rowGap: 8 }}>
-      <Form.Item name="actor" label={t('filters.actor')} rules={[{ validator: async (_, value?: string) => (!value?.trim() || ActorLabel.safeParse(value.trim()).success ? undefined : Promise.reject(new Error(t('filters.actorInvalid')))) }]}>
+      <Form.Item
+        name="actor"
+        label={t('filters.actor')}
+        rules={[
+          {
+            validator: async (_, value?: string) =>
+              !value?.trim() || ActorLabel.safeParse(value.trim()).success ? undefined : Promise.reject(new Error(t('filters.actorInvalid'))),
+          },
+        ]}
+      >
         <Input allowClear placeholder="user:zhangsan" style={{ width: 170 }} />
       </Form.Item>
       <Form.Item name="type" label={t('filters.type')}>
-        <Select mode="multiple" allowClear placeholder={t('filters.typeAny')} style={{ minWidth: 220, maxWidth: 420 }} options={eventTypes.map((type) => ({ value: type, label: type }))} />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('filters.typeAny')}
+          style={{ minWidth: 220, maxWidth: 420 }}
+          options={eventTypes.map((type) => ({ value: type, label: type }))}
+        />
       </Form.Item>
       <Form.Item name="range" label={t('filters.time')}>
         <DatePicker.RangePicker allowEmpty={[true, true]} placeholder={[t('filters.from'), t('filters.to')]} />

@@ -3,11 +3,11 @@ import { App, Button, Empty, Result, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEventDto } from '../../../../contracts/audit.js';
-import { useAudit, useExportAudit, type AuditFilters } from '../../api/audit.js';
+import { type AuditFilters, useAudit, useExportAudit } from '../../api/audit.js';
 import { errorText } from '../../api/client.js';
+import { actorText } from '../operations/operation-logic.js';
 import { AuditFiltersForm } from './audit-filters.js';
 import { ChangeView } from './change-view.js';
-import { actorText } from '../operations/operation-logic.js';
 
 /**
  * 审计日志: every recorded change the user may read, newest first, filtered by actor, event type,
@@ -20,7 +20,8 @@ export default function AuditPage() {
   const log = useAudit(filters);
   const exporter = useExportAudit();
   const rows = log.data?.pages.flatMap((p) => p.events) ?? [];
-  const download = () => exporter.mutate(filters, { onSuccess: (name) => message.success(t('exported', { name })), onError: (error) => message.error(errorText(error)) });
+  const download = () =>
+    exporter.mutate(filters, { onSuccess: (name) => message.success(t('exported', { name })), onError: (error) => message.error(errorText(error)) });
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
@@ -32,7 +33,14 @@ export default function AuditPage() {
         </Button>
       </Space>
       <AuditFiltersForm onApply={setFilters} />
-      {log.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(log.error)} extra={<Button onClick={() => void log.refetch()}>{t('common:retry')}</Button>} />}
+      {log.isError && (
+        <Result
+          status="error"
+          title={t('common:loadFailed')}
+          subTitle={errorText(log.error)}
+          extra={<Button onClick={() => void log.refetch()}>{t('common:retry')}</Button>}
+        />
+      )}
       {!log.isError && (
         <Table<AuditEventDto>
           aria-label={t('title')}

@@ -15,7 +15,21 @@ export type BatchChoice = { action: 'tag' | 'untag'; tagIds: string[] } | { acti
  * Picks the tags of a batch and confirms it with the number of customers it will touch. Only the
  * groups whose abilities allow the action are offered (the server checks again).
  */
-export function BatchModal({ me, action, count, busy, onCancel, onConfirm }: { me: MeDto; action: BatchAction | null; count: number; busy: boolean; onCancel: () => void; onConfirm: (choice: BatchChoice) => void }) {
+export function BatchModal({
+  me,
+  action,
+  count,
+  busy,
+  onCancel,
+  onConfirm,
+}: {
+  me: MeDto;
+  action: BatchAction | null;
+  count: number;
+  busy: boolean;
+  onCancel: () => void;
+  onConfirm: (choice: BatchChoice) => void;
+}) {
   const { t } = useTranslation('customers');
   const groups = useTagGroups();
   const personal = usePersonalTags(can(me, 'personalTag.manage'));
@@ -23,7 +37,10 @@ export function BatchModal({ me, action, count, busy, onCancel, onConfirm }: { m
   const [groupId, setGroupId] = useState<string | undefined>();
   const [moveTag, setMoveTag] = useState<string | undefined>();
   const need = action === 'untag' ? 'tag.remove' : 'tag.apply';
-  const choices = useMemo(() => tagChoices(groups.data ?? [], action === 'move' ? [] : (personal.data ?? []), { personal: t('filter.personal') }, need), [groups.data, personal.data, action, need, t]);
+  const choices = useMemo(
+    () => tagChoices(groups.data ?? [], action === 'move' ? [] : (personal.data ?? []), { personal: t('filter.personal') }, need),
+    [groups.data, personal.data, action, need, t],
+  );
   const movable = (groups.data ?? []).filter((g) => g.abilities?.['tag.apply'] === true && g.abilities?.['tag.remove'] === true && g.tags.length > 0);
   const group = movable.find((g) => g.groupId === groupId);
   const ready = action === 'move' ? groupId !== undefined && moveTag !== undefined : tagIds.length > 0;
@@ -57,15 +74,39 @@ export function BatchModal({ me, action, count, busy, onCancel, onConfirm }: { m
           <>
             <Typography.Paragraph type="secondary">{t('batch.moveHelp')}</Typography.Paragraph>
             <Form.Item label={t('batch.pickGroup')} htmlFor="batch-group">
-              <Select id="batch-group" aria-label={t('batch.pickGroup')} value={groupId} onChange={(v: string) => { setGroupId(v); setMoveTag(undefined); }} options={movable.map((g) => ({ label: g.name, value: g.groupId }))} />
+              <Select
+                id="batch-group"
+                aria-label={t('batch.pickGroup')}
+                value={groupId}
+                onChange={(v: string) => {
+                  setGroupId(v);
+                  setMoveTag(undefined);
+                }}
+                options={movable.map((g) => ({ label: g.name, value: g.groupId }))}
+              />
             </Form.Item>
             <Form.Item label={t('batch.pickTag')} htmlFor="batch-move-tag">
-              <Select id="batch-move-tag" aria-label={t('batch.pickTag')} value={moveTag} onChange={(v: string) => setMoveTag(v)} disabled={!group} options={(group?.tags ?? []).map((tag) => ({ label: tag.name, value: tag.tagId }))} />
+              <Select
+                id="batch-move-tag"
+                aria-label={t('batch.pickTag')}
+                value={moveTag}
+                onChange={(v: string) => setMoveTag(v)}
+                disabled={!group}
+                options={(group?.tags ?? []).map((tag) => ({ label: tag.name, value: tag.tagId }))}
+              />
             </Form.Item>
           </>
         ) : (
           <Form.Item label={t('batch.pickTags')} htmlFor="batch-tags">
-            <Select id="batch-tags" aria-label={t('batch.pickTags')} mode="multiple" showSearch={{ optionFilterProp: 'label' }} value={tagIds} onChange={(v: string[]) => setTagIds(v)} options={choices.options} />
+            <Select
+              id="batch-tags"
+              aria-label={t('batch.pickTags')}
+              mode="multiple"
+              showSearch={{ optionFilterProp: 'label' }}
+              value={tagIds}
+              onChange={(v: string[]) => setTagIds(v)}
+              options={choices.options}
+            />
           </Form.Item>
         )}
       </Form>

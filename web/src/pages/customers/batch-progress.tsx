@@ -32,9 +32,20 @@ export function BatchProgress({ operationId, label, onFinished }: { operationId:
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size={0}>
       <Typography.Text>
-        {label} · {progress === null || progress.status === 'queued' ? t('batch.queued') : progress.status === 'succeeded' ? t('batch.finished', { done, total }) : finished ? t('batch.ended', { done, total }) : t('batch.running', { done, total })}
+        {label} ·{' '}
+        {progress === null || progress.status === 'queued'
+          ? t('batch.queued')
+          : progress.status === 'succeeded'
+            ? t('batch.finished', { done, total })
+            : finished
+              ? t('batch.ended', { done, total })
+              : t('batch.running', { done, total })}
       </Typography.Text>
-      <Progress percent={percent} status={progress?.status === 'failed' ? 'exception' : progress?.status === 'succeeded' ? 'success' : 'active'} aria-label={t('batch.progressLabel')} />
+      <Progress
+        percent={percent}
+        status={progress?.status === 'failed' ? 'exception' : progress?.status === 'succeeded' ? 'success' : 'active'}
+        aria-label={t('batch.progressLabel')}
+      />
     </Space>
   );
 }

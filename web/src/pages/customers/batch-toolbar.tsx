@@ -2,14 +2,32 @@ import { Button, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { can, type MeDto } from '../../api/session.js';
 import type { BatchAction } from './batch-modal.js';
-import { emptySelection, selectAllMatching, selectedCount, type Selection } from './selection.js';
+import { emptySelection, type Selection, selectAllMatching, selectedCount } from './selection.js';
 
 /**
  * Above the table: how many customers are selected, "select all N matching" (the batch then acts
  * on the filter itself), clear, and the batch actions and the hand-over (转接客户) the user's
  * abilities allow.
  */
-export function BatchToolbar({ me, selection, matching, loaded, busy, onSelection, onAction, onTransfer }: { me: MeDto; selection: Selection; matching: number; loaded: number; busy: boolean; onSelection: (next: Selection) => void; onAction: (action: BatchAction) => void; onTransfer: () => void }) {
+export function BatchToolbar({
+  me,
+  selection,
+  matching,
+  loaded,
+  busy,
+  onSelection,
+  onAction,
+  onTransfer,
+}: {
+  me: MeDto;
+  selection: Selection;
+  matching: number;
+  loaded: number;
+  busy: boolean;
+  onSelection: (next: Selection) => void;
+  onAction: (action: BatchAction) => void;
+  onTransfer: () => void;
+}) {
   const { t } = useTranslation('customers');
   const count = selectedCount(selection, matching);
   const mayTag = can(me, 'tag.apply') || can(me, 'personalTag.manage');

@@ -6,7 +6,7 @@ import { useCustomer } from '../../api/customers.js';
 import { CustomerAudienceWhy } from '../audiences/customer-audience-why.js';
 import { FollowNotes } from './follow-notes.js';
 import { TagChip } from './tag-chip.js';
-import { originParts, type OriginTag } from './tag-origin.js';
+import { type OriginTag, originParts } from './tag-origin.js';
 import { TransferModal } from './transfer-modal.js';
 
 /** One tag with the line telling who put it there, how (which batch, rule, import…) and when. */
@@ -46,7 +46,14 @@ export function CustomerDrawer({ externalUserid, onClose }: { externalUserid: st
   return (
     <Drawer open={externalUserid !== null} onClose={onClose} title={c?.name ?? t('detail.title')} size="large">
       {customer.isPending && <Skeleton active paragraph={{ rows: 8 }} />}
-      {customer.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(customer.error)} extra={<Button onClick={() => void customer.refetch()}>{t('common:retry')}</Button>} />}
+      {customer.isError && (
+        <Result
+          status="error"
+          title={t('common:loadFailed')}
+          subTitle={errorText(customer.error)}
+          extra={<Button onClick={() => void customer.refetch()}>{t('common:retry')}</Button>}
+        />
+      )}
       {c && (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Descriptions title={t('detail.basics')} size="small" column={1} bordered>

@@ -1,10 +1,10 @@
-import { Button, Checkbox, Table, theme, Typography } from 'antd';
+import { Button, Checkbox, Table, Typography, theme } from 'antd';
 import type { ColumnsType, TableRef } from 'antd/es/table';
-import { useEffect, useMemo, useRef, useState, type HTMLAttributes, type KeyboardEvent } from 'react';
+import { type HTMLAttributes, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ListedCustomerDto } from '../../api/customer-list.js';
+import { type Cursor, extendTo, isSelected, listKey, noCursor, pageState, pressKey, type Selection, toggle, togglePage } from './selection.js';
 import { TagChipLite } from './tag-chip.js';
-import { extendTo, isSelected, listKey, noCursor, pageState, pressKey, toggle, togglePage, type Cursor, type Selection } from './selection.js';
 
 const rowHeight = 48;
 // The columns' widths added up: the least width before the table scrolls sideways.
@@ -71,7 +71,14 @@ export function CustomerTable(props: {
         key: 'select',
         width: 48,
         fixed: 'left',
-        title: <Checkbox aria-label={t('selectPage')} checked={state === 'all'} indeterminate={state === 'some'} onChange={() => onSelection(togglePage(selection, ids))} />,
+        title: (
+          <Checkbox
+            aria-label={t('selectPage')}
+            checked={state === 'all'}
+            indeterminate={state === 'some'}
+            onChange={() => onSelection(togglePage(selection, ids))}
+          />
+        ),
         render: (_, row) => (
           <Checkbox
             aria-label={t('selectRow', { name: row.name })}
@@ -100,8 +107,20 @@ export function CustomerTable(props: {
         ),
       },
       { key: 'corp', title: t('column.corp'), dataIndex: 'corpName', width: 160, ellipsis: true },
-      { key: 'region', title: t('column.region'), width: 120, ellipsis: true, render: (_, row) => [row.province, row.city].filter((v, i, all) => v && all.indexOf(v) === i).join(' · ') },
-      { key: 'followers', title: t('column.followers'), width: 160, ellipsis: true, render: (_, row) => <span title={row.followers.map((f) => f.userid).join(', ')}>{row.followers.map((f) => f.name).join(', ')}</span> },
+      {
+        key: 'region',
+        title: t('column.region'),
+        width: 120,
+        ellipsis: true,
+        render: (_, row) => [row.province, row.city].filter((v, i, all) => v && all.indexOf(v) === i).join(' · '),
+      },
+      {
+        key: 'followers',
+        title: t('column.followers'),
+        width: 160,
+        ellipsis: true,
+        render: (_, row) => <span title={row.followers.map((f) => f.userid).join(', ')}>{row.followers.map((f) => f.name).join(', ')}</span>,
+      },
       {
         key: 'tags',
         title: t('column.tags'),
@@ -109,7 +128,12 @@ export function CustomerTable(props: {
         render: (_, row) => (
           <div style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={row.tags.map((tag) => tag.name).join(', ')}>
             {row.tags.map((tag) => (
-              <TagChipLite key={tag.tagId} name={tag.name} personal={tag.kind === 'personal'} title={tag.groupName ? `${tag.groupName}/${tag.name}` : tag.name} />
+              <TagChipLite
+                key={tag.tagId}
+                name={tag.name}
+                personal={tag.kind === 'personal'}
+                title={tag.groupName ? `${tag.groupName}/${tag.name}` : tag.name}
+              />
             ))}
           </div>
         ),
@@ -158,29 +182,31 @@ export function CustomerTable(props: {
       className="customer-list"
       style={{ outline: 'none', position: 'relative' }}
     >
-    {/* The focus ring is drawn on the cells, which paint over a ring on the row itself. */}
-    <style>{focusRing(token.colorPrimary)}</style>
-    <span aria-live="polite" style={visuallyHidden}>
-      {focused && focusRow ? t(isSelected(selection, focusRow.externalUserid) ? 'keyboard.onSelected' : 'keyboard.on', { name: focusRow.name || focusRow.externalUserid }) : ''}
-    </span>
-    <Table<ListedCustomerDto>
-      ref={table}
-      virtual
-      size="small"
-      rowKey="externalUserid"
-      columns={columns}
-      dataSource={rows}
-      loading={props.loading}
-      pagination={false}
-      scroll={{ x: Math.max(tableWidth, boxWidth), y: props.height }}
-      rowClassName={(row) => (isSelected(selection, row.externalUserid) ? 'ant-table-row-selected' : '')}
-      onRow={(row) => (focused && row.externalUserid === cursor.focus ? ({ 'data-focused': 'true' } as HTMLAttributes<HTMLElement>) : {})}
-      locale={{ emptyText: <Typography.Text type="secondary">{props.emptyText}</Typography.Text> }}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        if (el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 20) props.onNearEnd();
-      }}
-    />
+      {/* The focus ring is drawn on the cells, which paint over a ring on the row itself. */}
+      <style>{focusRing(token.colorPrimary)}</style>
+      <span aria-live="polite" style={visuallyHidden}>
+        {focused && focusRow
+          ? t(isSelected(selection, focusRow.externalUserid) ? 'keyboard.onSelected' : 'keyboard.on', { name: focusRow.name || focusRow.externalUserid })
+          : ''}
+      </span>
+      <Table<ListedCustomerDto>
+        ref={table}
+        virtual
+        size="small"
+        rowKey="externalUserid"
+        columns={columns}
+        dataSource={rows}
+        loading={props.loading}
+        pagination={false}
+        scroll={{ x: Math.max(tableWidth, boxWidth), y: props.height }}
+        rowClassName={(row) => (isSelected(selection, row.externalUserid) ? 'ant-table-row-selected' : '')}
+        onRow={(row) => (focused && row.externalUserid === cursor.focus ? ({ 'data-focused': 'true' } as HTMLAttributes<HTMLElement>) : {})}
+        locale={{ emptyText: <Typography.Text type="secondary">{props.emptyText}</Typography.Text> }}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          if (el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 20) props.onNearEnd();
+        }}
+      />
     </div>
   );
 }

@@ -1,22 +1,22 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Result, Space, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorText } from '../../api/client.js';
 import { useBatch, useCustomerList, useUndo } from '../../api/customer-list.js';
 import type { MeDto } from '../../api/session.js';
 import { can } from '../../api/session.js';
 import { useDebounced } from '../../components/use-debounced.js';
-import { BatchModal, type BatchAction, type BatchChoice } from './batch-modal.js';
-import { BatchProgress, UndoButton, type JobOutcome } from './batch-progress.js';
+import { type BatchAction, type BatchChoice, BatchModal } from './batch-modal.js';
+import { BatchProgress, type JobOutcome, UndoButton } from './batch-progress.js';
 import { batchSelection } from './batch-selection.js';
 import { BatchToolbar } from './batch-toolbar.js';
 import { CustomerDrawer } from './customer-drawer.js';
 import { CustomerTable } from './customer-table.js';
 import { FilterBar, type Filters } from './filter-bar.js';
 import { audienceText } from './filter-text.js';
-import { emptySelection, isSelected, selectedCount, type Selection } from './selection.js';
+import { emptySelection, isSelected, type Selection, selectedCount } from './selection.js';
 import { TransferModal } from './transfer-modal.js';
 import type { TransferCandidate } from './transfer-plan.js';
 
@@ -62,45 +62,59 @@ export default function CustomersPage({ me }: { me: MeDto }) {
   const rows = useMemo(() => (list.data?.pages ?? []).flatMap((p) => p.customers), [list.data]);
   const first = list.data?.pages[0];
   const matching = first?.count ?? 0;
-  const textError = list.isError && list.error instanceof ApiError && list.error.status >= 400 && list.error.status < 500 && text ? errorText(list.error) : null;
+  const textError =
+    list.isError && list.error instanceof ApiError && list.error.status >= 400 && list.error.status < 500 && text ? errorText(list.error) : null;
 
-  const open = useCallback((id: string | null) => setParams((p) => {
-    const next = new URLSearchParams(p);
-    if (id) next.set('customer', id);
-    else next.delete('customer');
-    return next;
-  }), [setParams]);
+  const open = useCallback(
+    (id: string | null) =>
+      setParams((p) => {
+        const next = new URLSearchParams(p);
+        if (id) next.set('customer', id);
+        else next.delete('customer');
+        return next;
+      }),
+    [setParams],
+  );
 
-  const runUndo = useCallback((operationId: string) => {
-    notification.destroy(operationId);
-    undo.mutate(operationId, {
-      onSuccess: (result) => {
-        setJob({ operationId: result.operation.operationId, kind: 'undo', finished: false });
-        if (result.conflictCount > 0) message.warning(t('batch.undoConflicts', { count: result.conflictCount }));
-      },
-      onError: (error) => message.error(errorText(error)),
-    });
-  }, [message, notification, t, undo]);
+  const runUndo = useCallback(
+    (operationId: string) => {
+      notification.destroy(operationId);
+      undo.mutate(operationId, {
+        onSuccess: (result) => {
+          setJob({ operationId: result.operation.operationId, kind: 'undo', finished: false });
+          if (result.conflictCount > 0) message.warning(t('batch.undoConflicts', { count: result.conflictCount }));
+        },
+        onError: (error) => message.error(errorText(error)),
+      });
+    },
+    [message, notification, t, undo],
+  );
 
-  const finished = useCallback((outcome: JobOutcome) => {
-    void client.invalidateQueries({ queryKey: ['customer-list'] });
-    void client.invalidateQueries({ queryKey: ['customer'] });
-    const kind = job?.kind ?? 'batch';
-    setJob((current) => (current?.operationId === outcome.operationId ? { ...current, finished: true } : current));
-    if (outcome.status === 'failed') return void message.error(t('batch.failed', { message: outcome.error ?? '' }));
-    if (outcome.status === 'cancelled') return void message.warning(t('batch.cancelled'));
-    if (kind === 'undo') return void message.success(t('batch.undone', { added: outcome.added, removed: outcome.removed }));
-    notification.success({
-      key: outcome.operationId,
-      title: t('batch.done', { added: outcome.added, removed: outcome.removed }),
-      duration: 15,
-      actions: <UndoButton busy={undo.isPending} onUndo={() => runUndo(outcome.operationId)} />,
-    });
-  }, [client, job?.kind, message, notification, runUndo, t, undo.isPending]);
+  const finished = useCallback(
+    (outcome: JobOutcome) => {
+      void client.invalidateQueries({ queryKey: ['customer-list'] });
+      void client.invalidateQueries({ queryKey: ['customer'] });
+      const kind = job?.kind ?? 'batch';
+      setJob((current) => (current?.operationId === outcome.operationId ? { ...current, finished: true } : current));
+      if (outcome.status === 'failed') return void message.error(t('batch.failed', { message: outcome.error ?? '' }));
+      if (outcome.status === 'cancelled') return void message.warning(t('batch.cancelled'));
+      if (kind === 'undo') return void message.success(t('batch.undone', { added: outcome.added, removed: outcome.removed }));
+      notification.success({
+        key: outcome.operationId,
+        title: t('batch.done', { added: outcome.added, removed: outcome.removed }),
+        duration: 15,
+        actions: <UndoButton busy={undo.isPending} onUndo={() => runUndo(outcome.operationId)} />,
+      });
+    },
+    [client, job?.kind, message, notification, runUndo, t, undo.isPending],
+  );
 
   const confirm = (choice: BatchChoice) => {
     const selectionBody = batchSelection(selection, text);
-    const body = choice.action === 'move' ? { action: choice.action, move: { groupId: choice.groupId, tagId: choice.tagId }, selection: selectionBody } : { action: choice.action, tagIds: choice.tagIds, selection: selectionBody };
+    const body =
+      choice.action === 'move'
+        ? { action: choice.action, move: { groupId: choice.groupId, tagId: choice.tagId }, selection: selectionBody }
+        : { action: choice.action, tagIds: choice.tagIds, selection: selectionBody };
     batch.mutate(body, {
       onSuccess: (operation) => {
         setAction(null);
@@ -129,7 +143,9 @@ export default function CustomersPage({ me }: { me: MeDto }) {
     setResolving(true);
     try {
       const all = selection.mode === 'audience' ? await loadAllRows() : rows;
-      setTransferFor(all.filter((c) => isSelected(selection, c.externalUserid)).map((c) => ({ externalUserid: c.externalUserid, name: c.name, followers: c.followers })));
+      setTransferFor(
+        all.filter((c) => isSelected(selection, c.externalUserid)).map((c) => ({ externalUserid: c.externalUserid, name: c.name, followers: c.followers })),
+      );
     } finally {
       setResolving(false);
     }
@@ -152,9 +168,34 @@ export default function CustomersPage({ me }: { me: MeDto }) {
           {rows.length < first.count ? ` · ${t('loaded', { loaded: rows.length })}` : ''}
         </Typography.Text>
       )}
-      {list.isError && !textError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(list.error)} extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>} />}
-      {maySelect && <BatchToolbar me={me} selection={selection} matching={matching} loaded={rows.length} busy={(job !== null && !job.finished) || batch.isPending || resolving} onSelection={(next) => void pickAllMatching(next)} onAction={setAction} onTransfer={() => void startTransfer()} />}
-      {job && <BatchProgress key={job.operationId} operationId={job.operationId} label={job.kind === 'undo' ? (job.finished ? t('batch.undoLabel') : t('batch.undoing')) : t('batch.progressLabel')} onFinished={finished} />}
+      {list.isError && !textError && (
+        <Result
+          status="error"
+          title={t('common:loadFailed')}
+          subTitle={errorText(list.error)}
+          extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>}
+        />
+      )}
+      {maySelect && (
+        <BatchToolbar
+          me={me}
+          selection={selection}
+          matching={matching}
+          loaded={rows.length}
+          busy={(job !== null && !job.finished) || batch.isPending || resolving}
+          onSelection={(next) => void pickAllMatching(next)}
+          onAction={setAction}
+          onTransfer={() => void startTransfer()}
+        />
+      )}
+      {job && (
+        <BatchProgress
+          key={job.operationId}
+          operationId={job.operationId}
+          label={job.kind === 'undo' ? (job.finished ? t('batch.undoLabel') : t('batch.undoing')) : t('batch.progressLabel')}
+          onFinished={finished}
+        />
+      )}
       <CustomerTable
         rows={textError ? [] : rows}
         loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
@@ -166,7 +207,14 @@ export default function CustomersPage({ me }: { me: MeDto }) {
         height={height}
         emptyText={text || q ? t('empty') : t('emptyAll')}
       />
-      <BatchModal me={me} action={action} count={selectedCount(selection, matching)} busy={batch.isPending} onCancel={() => setAction(null)} onConfirm={confirm} />
+      <BatchModal
+        me={me}
+        action={action}
+        count={selectedCount(selection, matching)}
+        busy={batch.isPending}
+        onCancel={() => setAction(null)}
+        onConfirm={confirm}
+      />
       <TransferModal candidates={transferFor} onClose={() => setTransferFor(null)} />
       <CustomerDrawer externalUserid={openId} onClose={() => open(null)} />
     </Space>

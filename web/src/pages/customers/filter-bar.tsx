@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { can, type MeDto } from '../../api/session.js';
 import { usePersonalTags, useTagGroups } from '../../api/tags.js';
 import { TagChip } from './tag-chip.js';
-import { tagChoices, type TagChoice } from './tag-options.js';
+import { type TagChoice, tagChoices } from './tag-options.js';
 
 /** What the filter bar holds: the name search, the picked tags and the applied audience text. */
 export type Filters = { q: string; tags: TagChoice[]; text: string };
@@ -28,7 +28,14 @@ export function FilterBar({ me, filters, onChange, textError }: { me: MeDto; fil
     <Form layout="vertical" onSubmitCapture={(e) => e.preventDefault()}>
       <Space wrap align="start" size="middle" style={{ width: '100%' }}>
         <Form.Item label={t('filter.q')} htmlFor="customers-q" style={{ marginBottom: 0 }}>
-          <Input.Search id="customers-q" allowClear placeholder={t('filter.qPlaceholder')} defaultValue={filters.q} onChange={(e) => onChange({ ...filters, q: e.target.value })} style={{ width: fit(220) }} />
+          <Input.Search
+            id="customers-q"
+            allowClear
+            placeholder={t('filter.qPlaceholder')}
+            defaultValue={filters.q}
+            onChange={(e) => onChange({ ...filters, q: e.target.value })}
+            style={{ width: fit(220) }}
+          />
         </Form.Item>
         <Form.Item label={t('filter.tags')} htmlFor="customers-tags" style={{ marginBottom: 0 }}>
           <Select
@@ -46,7 +53,12 @@ export function FilterBar({ me, filters, onChange, textError }: { me: MeDto; fil
               const tag = choices.byId.get(String(value));
               return (
                 <span onMouseDown={(e) => e.preventDefault()}>
-                  <TagChip name={tag?.name ?? String(value)} personal={tag?.personal ?? false} title={tag ? `${tag.groupName}/${tag.name}` : undefined} onClose={closable ? onClose : undefined} />
+                  <TagChip
+                    name={tag?.name ?? String(value)}
+                    personal={tag?.personal ?? false}
+                    title={tag ? `${tag.groupName}/${tag.name}` : undefined}
+                    onClose={closable ? onClose : undefined}
+                  />
                 </span>
               );
             }}
@@ -54,9 +66,21 @@ export function FilterBar({ me, filters, onChange, textError }: { me: MeDto; fil
             maxTagCount="responsive"
           />
         </Form.Item>
-        <Form.Item label={t('filter.text')} htmlFor="customers-text" validateStatus={textError ? 'error' : undefined} help={textError ?? undefined} style={{ marginBottom: 0, width: fit(380) }}>
+        <Form.Item
+          label={t('filter.text')}
+          htmlFor="customers-text"
+          validateStatus={textError ? 'error' : undefined}
+          help={textError ?? undefined}
+          style={{ marginBottom: 0, width: fit(380) }}
+        >
           <Space.Compact style={{ width: '100%' }}>
-            <Input id="customers-text" placeholder={t('filter.textPlaceholder')} value={draft} onChange={(e) => setDraft(e.target.value)} onPressEnter={applyText} />
+            <Input
+              id="customers-text"
+              placeholder={t('filter.textPlaceholder')}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              onPressEnter={applyText}
+            />
             <Button type="primary" onClick={applyText}>
               {t('filter.apply')}
             </Button>

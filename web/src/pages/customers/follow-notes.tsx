@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ZodType } from 'zod';
 import { RemarkFollowBody } from '../../../../contracts/customers.js';
 import { errorText } from '../../api/client.js';
-import { useRemarkFollow, type CustomerDetailDto, type RemarkFollowInput } from '../../api/customers.js';
+import { type CustomerDetailDto, type RemarkFollowInput, useRemarkFollow } from '../../api/customers.js';
 
 type FollowDto = CustomerDetailDto['follows'][number];
 type NotesForm = { remark: string; description: string; remarkCompany: string; remarkMobiles: string[] };
@@ -63,7 +63,11 @@ export function FollowNotes({ follow }: { follow: FollowDto }) {
         {!empty && (
           <Descriptions size="small" column={1} colon data-testid={`notes-${follow.userid}`}>
             {follow.remark && <Descriptions.Item label={t('notes.remark')}>{follow.remark}</Descriptions.Item>}
-            {follow.description && <Descriptions.Item label={t('notes.description')}><span style={{ whiteSpace: 'pre-wrap' }}>{follow.description}</span></Descriptions.Item>}
+            {follow.description && (
+              <Descriptions.Item label={t('notes.description')}>
+                <span style={{ whiteSpace: 'pre-wrap' }}>{follow.description}</span>
+              </Descriptions.Item>
+            )}
             {follow.remarkCompany && <Descriptions.Item label={t('notes.remarkCompany')}>{follow.remarkCompany}</Descriptions.Item>}
             {follow.remarkMobiles.length > 0 && <Descriptions.Item label={t('notes.remarkMobiles')}>{follow.remarkMobiles.join('、')}</Descriptions.Item>}
           </Descriptions>
@@ -87,17 +91,45 @@ export function FollowNotes({ follow }: { follow: FollowDto }) {
       style={{ width: '100%', maxWidth: 520 }}
       aria-label={t('notes.editFor', { name: follow.userName })}
     >
-      <Form.Item name="remark" label={t('notes.remark')} htmlFor={`${idPrefix}-remark`} rules={[contractRule(fields.remark, t('notes.tooLong', { max: limits.remark }))]}>
+      <Form.Item
+        name="remark"
+        label={t('notes.remark')}
+        htmlFor={`${idPrefix}-remark`}
+        rules={[contractRule(fields.remark, t('notes.tooLong', { max: limits.remark }))]}
+      >
         <Input id={`${idPrefix}-remark`} count={{ show: true, max: limits.remark }} />
       </Form.Item>
-      <Form.Item name="description" label={t('notes.description')} htmlFor={`${idPrefix}-description`} rules={[contractRule(fields.description, t('notes.tooLong', { max: limits.description }))]}>
+      <Form.Item
+        name="description"
+        label={t('notes.description')}
+        htmlFor={`${idPrefix}-description`}
+        rules={[contractRule(fields.description, t('notes.tooLong', { max: limits.description }))]}
+      >
         <Input.TextArea id={`${idPrefix}-description`} count={{ show: true, max: limits.description }} autoSize={{ minRows: 2, maxRows: 5 }} />
       </Form.Item>
-      <Form.Item name="remarkCompany" label={t('notes.remarkCompany')} htmlFor={`${idPrefix}-company`} rules={[contractRule(fields.remarkCompany, t('notes.tooLong', { max: limits.remarkCompany }))]}>
+      <Form.Item
+        name="remarkCompany"
+        label={t('notes.remarkCompany')}
+        htmlFor={`${idPrefix}-company`}
+        rules={[contractRule(fields.remarkCompany, t('notes.tooLong', { max: limits.remarkCompany }))]}
+      >
         <Input id={`${idPrefix}-company`} count={{ show: true, max: limits.remarkCompany }} />
       </Form.Item>
-      <Form.Item name="remarkMobiles" label={t('notes.remarkMobiles')} htmlFor={`${idPrefix}-mobiles`} extra={t('notes.mobilesHelp')} rules={[contractRule(fields.remarkMobiles, t('notes.mobilesInvalid'))]}>
-        <Select id={`${idPrefix}-mobiles`} aria-label={t('notes.remarkMobiles')} mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', ' ', '、']} />
+      <Form.Item
+        name="remarkMobiles"
+        label={t('notes.remarkMobiles')}
+        htmlFor={`${idPrefix}-mobiles`}
+        extra={t('notes.mobilesHelp')}
+        rules={[contractRule(fields.remarkMobiles, t('notes.mobilesInvalid'))]}
+      >
+        <Select
+          id={`${idPrefix}-mobiles`}
+          aria-label={t('notes.remarkMobiles')}
+          mode="tags"
+          open={false}
+          suffixIcon={null}
+          tokenSeparators={[',', '，', ' ', '、']}
+        />
       </Form.Item>
       <Space>
         <Button type="primary" htmlType="submit" loading={save.isPending}>

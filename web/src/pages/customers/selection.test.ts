@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { audienceText } from './filter-text.js';
-import { emptySelection, extendTo, isSelected, listKey, noCursor, pageState, pressKey, selectAllMatching, selectedCount, toggle, togglePage, type KeyState, type ListKey, type Selection } from './selection.js';
+import {
+  emptySelection,
+  extendTo,
+  isSelected,
+  type KeyState,
+  type ListKey,
+  listKey,
+  noCursor,
+  pageState,
+  pressKey,
+  type Selection,
+  selectAllMatching,
+  selectedCount,
+  toggle,
+  togglePage,
+} from './selection.js';
 
 const rows = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 const picked = (s: Selection) => rows.filter((id) => isSelected(s, id));
@@ -53,7 +68,8 @@ describe('keyboard on the customer list', () => {
     keys.reduce<KeyState>((state, k) => pressKey(state, k, rows) ?? state, start);
 
   it('reads arrows, Home/End, Space, Enter and Ctrl/⌘+A; ignores other keys and Alt', () => {
-    const ev = (key: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => listKey({ key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+    const ev = (key: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
+      listKey({ key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods });
     expect(ev('ArrowDown', { shiftKey: true })).toEqual({ name: 'down', shift: true });
     expect(ev(' ')).toEqual({ name: 'space', shift: false });
     expect(ev('a', { ctrlKey: true })).toEqual({ name: 'selectAll', shift: false });
@@ -147,8 +163,16 @@ describe('tag origin line', () => {
     const { originParts } = await import('./tag-origin.js');
     const base = { tagId: 't', name: 'A级', groupId: 'g', groupName: '客户等级', type: 'corp' as const };
     const at = '2026-12-06T10:00:00.000Z';
-    expect(originParts({ ...base, origin: { source: 'batch', by: 'user:zhang', byName: '张三', operationId: 'op1', operationKind: 'batch', at } })).toEqual({ by: '张三', source: 'batch', operationKind: 'batch', operationId: 'op1', at });
-    expect(originParts({ ...base, origin: { source: 'rule', by: 'system:smart-groups', byName: null, operationId: null, operationKind: null, at } }).by).toBe('system:smart-groups');
+    expect(originParts({ ...base, origin: { source: 'batch', by: 'user:zhang', byName: '张三', operationId: 'op1', operationKind: 'batch', at } })).toEqual({
+      by: '张三',
+      source: 'batch',
+      operationKind: 'batch',
+      operationId: 'op1',
+      at,
+    });
+    expect(originParts({ ...base, origin: { source: 'rule', by: 'system:smart-groups', byName: null, operationId: null, operationKind: null, at } }).by).toBe(
+      'system:smart-groups',
+    );
     expect(originParts(base)).toEqual({ by: null, source: null, operationKind: null, operationId: null, at: null });
   });
 });

@@ -3,9 +3,7 @@
  * or "every customer matching the filter" (audience mode), which a batch sends as the audience
  * text rather than as 100k ids. Pure and immutable so the rules are tested without a browser.
  */
-export type Selection =
-  | { mode: 'ids'; ids: ReadonlySet<string>; anchor: string | null }
-  | { mode: 'audience'; anchor: null };
+export type Selection = { mode: 'ids'; ids: ReadonlySet<string>; anchor: string | null } | { mode: 'audience'; anchor: null };
 
 /** Nothing picked. */
 export const emptySelection: Selection = { mode: 'ids', ids: new Set(), anchor: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunked } from '../../api/customer-transfer.js';
-import { handoverChoices, planTransfer, takeoverChoices, tallyTransfer, type Person, type TransferCandidate } from './transfer-plan.js';
+import { handoverChoices, type Person, planTransfer, type TransferCandidate, takeoverChoices, tallyTransfer } from './transfer-plan.js';
 
 const people: Person[] = [
   { userid: 'wang', name: '王五', status: 'active' },
@@ -8,12 +8,21 @@ const people: Person[] = [
   { userid: 'zhang', name: '张三', status: 'active' },
   { userid: 'zhao', name: '赵六', status: 'active' },
 ];
-const candidate = (id: string, ...followers: string[]): TransferCandidate => ({ externalUserid: id, name: id, followers: followers.map((userid) => ({ userid, name: userid })) });
+const candidate = (id: string, ...followers: string[]): TransferCandidate => ({
+  externalUserid: id,
+  name: id,
+  followers: followers.map((userid) => ({ userid, name: userid })),
+});
 const picked = [candidate('c1', 'li', 'zhang'), candidate('c2', 'li'), candidate('c3', 'zhang', 'zhang'), candidate('c4', 'li')];
 
 describe('customer hand-over plan', () => {
   it('offers as handover first whoever follows most of the picked customers, departed ones included, then the rest by name', () => {
-    expect(handoverChoices(picked, people).map((p) => [p.userid, p.follows])).toEqual([['li', 3], ['zhang', 2], ['wang', 0], ['zhao', 0]]);
+    expect(handoverChoices(picked, people).map((p) => [p.userid, p.follows])).toEqual([
+      ['li', 3],
+      ['zhang', 2],
+      ['wang', 0],
+      ['zhao', 0],
+    ]);
   });
 
   it('offers as takeover only active employees other than the handover', () => {
@@ -36,10 +45,12 @@ describe('customer hand-over plan', () => {
   });
 
   it('counts moved, merged and not moved', () => {
-    expect(tallyTransfer([
-      { externalUserid: 'c1', ok: true, errcode: 0, merged: false, movedTagIds: [] },
-      { externalUserid: 'c2', ok: true, errcode: 0, merged: true, movedTagIds: ['t1'] },
-      { externalUserid: 'c3', ok: false, errcode: 84061, code: 'no_relation', message: 'not followed' },
-    ])).toEqual({ moved: 2, merged: 1, failed: 1 });
+    expect(
+      tallyTransfer([
+        { externalUserid: 'c1', ok: true, errcode: 0, merged: false, movedTagIds: [] },
+        { externalUserid: 'c2', ok: true, errcode: 0, merged: true, movedTagIds: ['t1'] },
+        { externalUserid: 'c3', ok: false, errcode: 84061, code: 'no_relation', message: 'not followed' },
+      ]),
+    ).toEqual({ moved: 2, merged: 1, failed: 1 });
   });
 });

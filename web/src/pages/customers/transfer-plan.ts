@@ -26,7 +26,9 @@ export function handoverChoices(candidates: readonly TransferCandidate[], people
  * else), by name.
  */
 export function takeoverChoices(people: readonly Person[], handover: string | undefined): Person[] {
-  return people.filter((p) => p.status === 'active' && p.userid !== handover).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.userid.localeCompare(b.userid));
+  return people
+    .filter((p) => p.status === 'active' && p.userid !== handover)
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.userid.localeCompare(b.userid));
 }
 
 /**

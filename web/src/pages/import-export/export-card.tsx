@@ -52,7 +52,16 @@ export function ExportCard() {
           />
         )}
         {what === 'saved' && saved && <Typography.Text code>{saved.text}</Typography.Text>}
-        {what === 'text' && <Input.TextArea aria-label={t('export.textLabel')} placeholder={t('export.textPlaceholder')} value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 2, maxRows: 6 }} style={{ maxWidth: 640 }} />}
+        {what === 'text' && (
+          <Input.TextArea
+            aria-label={t('export.textLabel')}
+            placeholder={t('export.textPlaceholder')}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoSize={{ minRows: 2, maxRows: 6 }}
+            style={{ maxWidth: 640 }}
+          />
+        )}
         <Typography.Text type="secondary">{t('export.hint')}</Typography.Text>
         <Button type="primary" icon={<DownloadOutlined />} disabled={!ready} loading={customers.isPending || audience.isPending} onClick={start}>
           {t('export.run')}

@@ -68,7 +68,13 @@ export function ImportCard({ me }: { me: MeDto }) {
         {dryRun.isError && <Alert type="error" showIcon message={t('import.checkFailed')} description={errorText(dryRun.error)} />}
         {report && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <Alert type={report.valid ? 'success' : 'warning'} showIcon message={report.valid ? t('report.valid') : t(report.errors.length >= 500 ? 'report.invalidMany' : 'report.invalid', { count: report.errors.length })} />
+            <Alert
+              type={report.valid ? 'success' : 'warning'}
+              showIcon
+              message={
+                report.valid ? t('report.valid') : t(report.errors.length >= 500 ? 'report.invalidMany' : 'report.invalid', { count: report.errors.length })
+              }
+            />
             <Space size="large" wrap aria-label={t('report.summary')}>
               <Statistic title={t('report.rows')} value={report.rows} />
               <Statistic title={t('report.customersNew')} value={report.customersNew} />
@@ -87,13 +93,21 @@ export function ImportCard({ me }: { me: MeDto }) {
           <Space direction="vertical" style={{ width: '100%' }}>
             {written ? (
               <>
-                <Progress percent={percentOf(written.done, written.total)} status="active" aria-label={t('import.writing', { done: written.done, total: written.total })} />
-                <Typography.Text type="secondary">{t('import.writing', { done: written.done.toLocaleString(), total: written.total.toLocaleString() })}</Typography.Text>
+                <Progress
+                  percent={percentOf(written.done, written.total)}
+                  status="active"
+                  aria-label={t('import.writing', { done: written.done, total: written.total })}
+                />
+                <Typography.Text type="secondary">
+                  {t('import.writing', { done: written.done.toLocaleString(), total: written.total.toLocaleString() })}
+                </Typography.Text>
               </>
             ) : (
               <>
                 <Progress percent={uploaded} status="active" aria-label={t('import.uploading', { percent: uploaded })} />
-                <Typography.Text type="secondary">{uploaded < 100 ? t('import.uploading', { percent: uploaded }) : t('import.running', { rows: report?.rows ?? 0 })}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {uploaded < 100 ? t('import.uploading', { percent: uploaded }) : t('import.running', { rows: report?.rows ?? 0 })}
+                </Typography.Text>
               </>
             )}
           </Space>
@@ -106,7 +120,10 @@ export function ImportCard({ me }: { me: MeDto }) {
         )}
         {outcome && (
           <Space direction="vertical" style={{ width: '100%' }}>
-            <JobProgress operationId={outcome.operationId} initial={{ status: 'running', done: 0, total: outcome.result.rows, ratePerSecond: null, etaSeconds: null }} />
+            <JobProgress
+              operationId={outcome.operationId}
+              initial={{ status: 'running', done: 0, total: outcome.result.rows, ratePerSecond: null, etaSeconds: null }}
+            />
             <Descriptions size="small" column={{ xs: 1, md: 3 }} bordered>
               <Descriptions.Item label={t('outcome.rows')}>{outcome.result.rows}</Descriptions.Item>
               <Descriptions.Item label={t('outcome.customersCreated')}>{outcome.result.customersCreated}</Descriptions.Item>

@@ -2,8 +2,8 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Collapse, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { MeDto } from '../../api/session.js';
-import { saveBlob } from '../../api/transfer.js';
 import { useTagGroups } from '../../api/tags.js';
+import { saveBlob } from '../../api/transfer.js';
 import { importColumns, sampleCsv } from './import-logic.js';
 
 /** The expected file: its columns with what each means, and a sample to download and fill in. */
@@ -36,7 +36,11 @@ export function ImportFormat({ me }: { me: MeDto }) {
                 pagination={false}
                 rowKey="column"
                 aria-label={t('format.title')}
-                dataSource={importColumns.map((column) => ({ column, required: column === 'userid' ? t('format.yes') : column === 'name' ? t('format.forNew') : t('format.no'), meaning: t(`format.columns.${column}`) }))}
+                dataSource={importColumns.map((column) => ({
+                  column,
+                  required: column === 'userid' ? t('format.yes') : column === 'name' ? t('format.forNew') : t('format.no'),
+                  meaning: t(`format.columns.${column}`),
+                }))}
                 columns={[
                   { title: t('format.column'), dataIndex: 'column', width: 150, render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
                   { title: t('format.required'), dataIndex: 'required', width: 120 },

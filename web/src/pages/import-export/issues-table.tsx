@@ -14,7 +14,12 @@ export function IssuesTable({ issues }: { issues: ImportIssueDto[] }) {
       pagination={issues.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
       columns={[
         { title: t('issues.line'), dataIndex: 'line', width: 90, render: (line: number) => (line === 0 ? t('issues.wholeFile') : line) },
-        { title: t('issues.column'), dataIndex: 'column', width: 160, render: (column: string | number) => (typeof column === 'number' ? t('issues.character', { n: column }) : column) },
+        {
+          title: t('issues.column'),
+          dataIndex: 'column',
+          width: 160,
+          render: (column: string | number) => (typeof column === 'number' ? t('issues.character', { n: column }) : column),
+        },
         { title: t('issues.message'), dataIndex: 'message' },
       ]}
     />

@@ -42,7 +42,7 @@ describe('progress percentages', () => {
 describe('download file names', () => {
   it('keeps the server’s name from Content-Disposition, UTF-8 form first', () => {
     expect(fileNameOf('attachment; filename="customers-ww-demo-2026-12-06.csv"', 'x.csv')).toBe('customers-ww-demo-2026-12-06.csv');
-    expect(fileNameOf("attachment; filename=\"a.csv\"; filename*=UTF-8''%E5%AE%A2%E6%88%B7.csv", 'x.csv')).toBe('客户.csv');
+    expect(fileNameOf('attachment; filename="a.csv"; filename*=UTF-8\'\'%E5%AE%A2%E6%88%B7.csv', 'x.csv')).toBe('客户.csv');
     expect(fileNameOf('attachment; filename=plain.csv', 'x.csv')).toBe('plain.csv');
     expect(fileNameOf(null, 'x.csv')).toBe('x.csv');
     expect(fileNameOf('attachment', 'x.csv')).toBe('x.csv');
@@ -51,7 +51,9 @@ describe('download file names', () => {
 
 describe('the audit query string', () => {
   it('leaves empty filters out and joins event types, so the export asks exactly what the table shows', () => {
-    expect(auditSearch({ actor: ' user:d12u1 ', type: ['tag.created', 'tag.deleted'], customer: '', tag: undefined }).toString()).toBe('actor=user%3Ad12u1&type=tag.created%2Ctag.deleted');
+    expect(auditSearch({ actor: ' user:d12u1 ', type: ['tag.created', 'tag.deleted'], customer: '', tag: undefined }).toString()).toBe(
+      'actor=user%3Ad12u1&type=tag.created%2Ctag.deleted',
+    );
     expect(auditSearch({ type: [] }).toString()).toBe('');
     expect(auditSearch({ from: '2026-12-01T00:00:00.000Z', to: '2026-12-02T00:00:00.000Z' }).get('to')).toBe('2026-12-02T00:00:00.000Z');
   });
@@ -82,7 +84,8 @@ describe('an operation’s result', () => {
 describe('the import progress stream', () => {
   it('reads complete events as they arrive and leaves a cut-off one for the next read', async () => {
     const { readEvents } = await import('../../api/transfer.js');
-    const full = 'event: progress\ndata: {"done":2000,"total":5000}\n\nevent: progress\ndata: {"done":5000,"total":5000}\n\nevent: outcome\ndata: {"operationId":"op1"}\n\n';
+    const full =
+      'event: progress\ndata: {"done":2000,"total":5000}\n\nevent: progress\ndata: {"done":5000,"total":5000}\n\nevent: outcome\ndata: {"operationId":"op1"}\n\n';
     const cut = full.length - 10;
     const first = readEvents(full.slice(0, cut), 0);
     expect(first.events).toEqual([
@@ -93,6 +96,9 @@ describe('the import progress stream', () => {
     expect(rest.events).toEqual([{ event: 'outcome', data: { operationId: 'op1' } }]);
     expect(rest.next).toBe(full.length);
     // A message whose text holds a colon keeps it.
-    expect(readEvents('event: error\ndata: {"status":500,"error":{"message":"a: b"}}\n\n', 0).events[0]!.data).toEqual({ status: 500, error: { message: 'a: b' } });
+    expect(readEvents('event: error\ndata: {"status":500,"error":{"message":"a: b"}}\n\n', 0).events[0]!.data).toEqual({
+      status: 500,
+      error: { message: 'a: b' },
+    });
   });
 });

@@ -32,9 +32,24 @@ export default function LoginPage() {
     });
   return (
     <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f5f7fa', padding: 16 }}>
-      <Card style={{ width: 420, maxWidth: '100%' }} title={<Typography.Title level={3} style={{ margin: 0 }}>Tagloom</Typography.Title>} extra={<LanguageSwitch />}>
+      <Card
+        style={{ width: 420, maxWidth: '100%' }}
+        title={
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            Tagloom
+          </Typography.Title>
+        }
+        extra={<LanguageSwitch />}
+      >
         <Typography.Paragraph type="secondary">{t('subtitle')}</Typography.Paragraph>
-        <Form form={form} layout="vertical" initialValues={{ corpId }} onFinish={submit} onValuesChange={(changed: Partial<Fields>) => changed.corpId !== undefined && setCorpId(changed.corpId)} requiredMark={false}>
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ corpId }}
+          onFinish={submit}
+          onValuesChange={(changed: Partial<Fields>) => changed.corpId !== undefined && setCorpId(changed.corpId)}
+          requiredMark={false}
+        >
           <Form.Item name="corpId" label={t('corp')} rules={[{ required: true, message: t('required') }]}>
             <Input autoComplete="organization" />
           </Form.Item>

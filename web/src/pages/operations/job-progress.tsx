@@ -1,6 +1,6 @@
 import { Progress, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useOperationProgress, type ProgressDto } from '../../api/operations.js';
+import { type ProgressDto, useOperationProgress } from '../../api/operations.js';
 import { percentOf } from '../import-export/import-logic.js';
 
 const statusOf = { queued: 'normal', running: 'active', succeeded: 'success', failed: 'exception', cancelled: 'exception' } as const;
@@ -9,7 +9,17 @@ const statusOf = { queued: 'normal', running: 'active', succeeded: 'success', fa
  * An operation's progress bar: follows its SSE stream while it is not finished (the stream ends
  * after the final status) unless `follow` is off, and shows done / total with the rate and time left.
  */
-export function JobProgress({ operationId, initial, compact = false, follow = true }: { operationId: string; initial: ProgressDto; compact?: boolean; follow?: boolean }) {
+export function JobProgress({
+  operationId,
+  initial,
+  compact = false,
+  follow = true,
+}: {
+  operationId: string;
+  initial: ProgressDto;
+  compact?: boolean;
+  follow?: boolean;
+}) {
   const { t } = useTranslation('operations');
   const live = useOperationProgress(operationId, follow);
   const p = live ?? initial;

@@ -1,7 +1,7 @@
 import { App, Button, Popconfirm, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
-import { useOperationActions, type OperationDto, type UndoResponseDto } from '../../api/operations.js';
+import { type OperationDto, type UndoResponseDto, useOperationActions } from '../../api/operations.js';
 
 /**
  * Undo, redo and cancel for one operation, each shown only when the operation's abilities allow
@@ -13,7 +13,14 @@ export function OperationActions({ operation, onReversed }: { operation: Operati
   const actions = useOperationActions();
   const id = operation.operationId;
   const reversed = (result: UndoResponseDto) => {
-    message.success(t('actions.reversed', { kind: t(`kind.${result.operation.kind}`), added: result.operation.result.added, removed: result.operation.result.removed, conflicts: result.conflictCount }));
+    message.success(
+      t('actions.reversed', {
+        kind: t(`kind.${result.operation.kind}`),
+        added: result.operation.result.added,
+        removed: result.operation.result.removed,
+        conflicts: result.conflictCount,
+      }),
+    );
     onReversed(result);
   };
   const failed = (error: unknown) => message.error(errorText(error));
@@ -22,12 +29,23 @@ export function OperationActions({ operation, onReversed }: { operation: Operati
   return (
     <Space wrap>
       {undo && (
-        <Popconfirm title={t('actions.undoConfirm')} description={t('actions.undoHint')} okText={t('actions.undo')} cancelText={t('common:cancel')} onConfirm={() => actions.undo.mutateAsync(id).then(reversed, failed)}>
+        <Popconfirm
+          title={t('actions.undoConfirm')}
+          description={t('actions.undoHint')}
+          okText={t('actions.undo')}
+          cancelText={t('common:cancel')}
+          onConfirm={() => actions.undo.mutateAsync(id).then(reversed, failed)}
+        >
           <Button loading={actions.undo.isPending}>{t('actions.undo')}</Button>
         </Popconfirm>
       )}
       {redo && (
-        <Popconfirm title={t('actions.redoConfirm')} okText={t('actions.redo')} cancelText={t('common:cancel')} onConfirm={() => actions.redo.mutateAsync(id).then(reversed, failed)}>
+        <Popconfirm
+          title={t('actions.redoConfirm')}
+          okText={t('actions.redo')}
+          cancelText={t('common:cancel')}
+          onConfirm={() => actions.redo.mutateAsync(id).then(reversed, failed)}
+        >
           <Button loading={actions.redo.isPending}>{t('actions.redo')}</Button>
         </Popconfirm>
       )}

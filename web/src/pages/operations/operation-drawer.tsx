@@ -40,7 +40,9 @@ export function OperationDrawer({ operationId, onClose }: { operationId: string 
                 <Link to={`/operations?id=${op.targetOperationId}`}>{op.targetOperationId}</Link>
               </Descriptions.Item>
             )}
-            <Descriptions.Item label={t('columns.actor')}><span title={op.actor}>{actorText(op.actor, op.actorName)}</span></Descriptions.Item>
+            <Descriptions.Item label={t('columns.actor')}>
+              <span title={op.actor}>{actorText(op.actor, op.actorName)}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('detail.source')}>{op.source}</Descriptions.Item>
             <Descriptions.Item label={t('columns.createdAt')}>{when(op.createdAt)}</Descriptions.Item>
             <Descriptions.Item label={t('detail.finishedAt')}>{when(op.finishedAt)}</Descriptions.Item>
@@ -53,7 +55,9 @@ export function OperationDrawer({ operationId, onClose }: { operationId: string 
           {op.error && <Alert type="error" showIcon message={op.error.code} description={op.error.message} />}
           {conflicts.length > 0 && <ConflictsTable conflicts={conflicts} total={conflictCount} />}
           <Typography.Title level={5}>{t('detail.params')}</Typography.Title>
-          <pre style={{ background: '#fafafa', padding: 12, maxHeight: 240, overflow: 'auto', fontSize: 12, margin: 0 }}>{JSON.stringify(op.params, null, 2)}</pre>
+          <pre style={{ background: '#fafafa', padding: 12, maxHeight: 240, overflow: 'auto', fontSize: 12, margin: 0 }}>
+            {JSON.stringify(op.params, null, 2)}
+          </pre>
         </Space>
       )}
     </Drawer>

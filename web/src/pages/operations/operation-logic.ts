@@ -17,7 +17,10 @@ export function resultCounts(result: Record<string, unknown> | null): [string, n
 export function conflictsOf(result: Record<string, unknown> | null): UndoConflict[] {
   const list = result?.conflicts;
   if (!Array.isArray(list)) return [];
-  return list.filter((c): c is UndoConflict => typeof c === 'object' && c !== null && typeof (c as UndoConflict).tagId === 'string' && typeof (c as UndoConflict).reason === 'string');
+  return list.filter(
+    (c): c is UndoConflict =>
+      typeof c === 'object' && c !== null && typeof (c as UndoConflict).tagId === 'string' && typeof (c as UndoConflict).reason === 'string',
+  );
 }
 
 /**

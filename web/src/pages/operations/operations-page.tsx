@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { errorText } from '../../api/client.js';
-import { useOperations, type OperationDto, type OperationFilters } from '../../api/operations.js';
+import { type OperationDto, type OperationFilters, useOperations } from '../../api/operations.js';
 import { JobProgress } from './job-progress.js';
 import { OperationDrawer } from './operation-drawer.js';
 import { actorText, resultCounts } from './operation-logic.js';
@@ -30,7 +30,12 @@ export default function OperationsPage() {
   const list = useOperations(filters);
   const rows = list.data?.pages.flatMap((p) => p.operations) ?? [];
   const open = params.get('id');
-  const followed = new Set(rows.filter((op) => op.status === 'running' || op.status === 'queued').slice(0, liveStreams).map((op) => op.operationId));
+  const followed = new Set(
+    rows
+      .filter((op) => op.status === 'running' || op.status === 'queued')
+      .slice(0, liveStreams)
+      .map((op) => op.operationId),
+  );
   const openOperation = (id: string | null) => setParams(id ? { id } : {});
   const changeRange = (value: [Dayjs | null, Dayjs | null] | null) => {
     setRange(value);
@@ -43,11 +48,40 @@ export default function OperationsPage() {
         {t('title')}
       </Typography.Title>
       <Space wrap>
-        <Select allowClear aria-label={t('filters.kind')} placeholder={t('filters.kind')} style={{ width: 160 }} value={filters.kind} onChange={(kind) => setFilters((f) => ({ ...f, kind }))} options={kinds.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
-        <Select allowClear aria-label={t('filters.status')} placeholder={t('filters.status')} style={{ width: 160 }} value={filters.status} onChange={(status) => setFilters((f) => ({ ...f, status }))} options={statuses.map((s) => ({ value: s, label: t(`status.${s}`) }))} />
-        <DatePicker.RangePicker aria-label={t('filters.time')} placeholder={[t('filters.from'), t('filters.to')]} value={range} onChange={changeRange} allowEmpty={[true, true]} />
+        <Select
+          allowClear
+          aria-label={t('filters.kind')}
+          placeholder={t('filters.kind')}
+          style={{ width: 160 }}
+          value={filters.kind}
+          onChange={(kind) => setFilters((f) => ({ ...f, kind }))}
+          options={kinds.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+        />
+        <Select
+          allowClear
+          aria-label={t('filters.status')}
+          placeholder={t('filters.status')}
+          style={{ width: 160 }}
+          value={filters.status}
+          onChange={(status) => setFilters((f) => ({ ...f, status }))}
+          options={statuses.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+        />
+        <DatePicker.RangePicker
+          aria-label={t('filters.time')}
+          placeholder={[t('filters.from'), t('filters.to')]}
+          value={range}
+          onChange={changeRange}
+          allowEmpty={[true, true]}
+        />
       </Space>
-      {list.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(list.error)} extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>} />}
+      {list.isError && (
+        <Result
+          status="error"
+          title={t('common:loadFailed')}
+          subTitle={errorText(list.error)}
+          extra={<Button onClick={() => void list.refetch()}>{t('common:retry')}</Button>}
+        />
+      )}
       {!list.isError && (
         <Table<OperationDto>
           aria-label={t('title')}
@@ -64,7 +98,12 @@ export default function OperationsPage() {
               title: t('columns.status'),
               key: 'status',
               width: 260,
-              render: (_, op) => (op.status === 'running' || op.status === 'queued' ? <JobProgress operationId={op.operationId} initial={op} compact follow={followed.has(op.operationId) && op.operationId !== open} /> : <StatusTag status={op.status} />),
+              render: (_, op) =>
+                op.status === 'running' || op.status === 'queued' ? (
+                  <JobProgress operationId={op.operationId} initial={op} compact follow={followed.has(op.operationId) && op.operationId !== open} />
+                ) : (
+                  <StatusTag status={op.status} />
+                ),
             },
             { title: t('columns.actor'), dataIndex: 'actor', width: 140, render: (a: string, op) => <span title={a}>{actorText(a, op.actorName)}</span> },
             { title: t('columns.createdAt'), dataIndex: 'createdAt', width: 190, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
@@ -82,7 +121,12 @@ export default function OperationsPage() {
               key: 'open',
               width: 100,
               render: (_, op) => (
-                <Button type="link" size="small" aria-label={t('detail.openFor', { id: op.operationId })} onClick={(e) => (e.stopPropagation(), openOperation(op.operationId))}>
+                <Button
+                  type="link"
+                  size="small"
+                  aria-label={t('detail.openFor', { id: op.operationId })}
+                  onClick={(e) => (e.stopPropagation(), openOperation(op.operationId))}
+                >
                   {t('columns.open')}
                 </Button>
               ),

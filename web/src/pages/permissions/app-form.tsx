@@ -1,7 +1,7 @@
 import { Alert, App, Form, Input, Modal, Select, TreeSelect, Typography } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAppActions, useDepartments, useEmployees, type AppDto, type AppWithSecretDto } from '../../api/admin.js';
+import { type AppDto, type AppWithSecretDto, useAppActions, useDepartments, useEmployees } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import { toDeptTree } from './org-tree.js';
 
@@ -30,12 +30,9 @@ export function AppModal({ app, onClose, onCreated }: { app: AppDto | 'new' | nu
   const close = () => (form.resetFields(), create.reset(), update.reset(), onClose());
   const submit = (f: Fields) => {
     const range = { departments: f.departments ?? [], userids: f.userids ?? [] };
-    if (isNew)
-      create.mutate(
-        { name: f.name, range },
-        { onSuccess: (created) => (close(), onCreated(created)) },
-      );
-    else if (app) update.mutate({ appId: app.appId, name: f.name, ...(ranged ? { range } : {}) }, { onSuccess: () => (message.success(t('apps.saved')), close()) });
+    if (isNew) create.mutate({ name: f.name, range }, { onSuccess: (created) => (close(), onCreated(created)) });
+    else if (app)
+      update.mutate({ appId: app.appId, name: f.name, ...(ranged ? { range } : {}) }, { onSuccess: () => (message.success(t('apps.saved')), close()) });
   };
   return (
     <Modal
@@ -55,7 +52,15 @@ export function AppModal({ app, onClose, onCreated }: { app: AppDto | 'new' | nu
         {ranged ? (
           <>
             <Form.Item name="departments" label={t('apps.rangeDepartments')}>
-              <TreeSelect aria-label={t('apps.rangeDepartments')} treeData={tree} multiple treeDefaultExpandAll showSearch treeNodeFilterProp="title" loading={departments.isPending} />
+              <TreeSelect
+                aria-label={t('apps.rangeDepartments')}
+                treeData={tree}
+                multiple
+                treeDefaultExpandAll
+                showSearch
+                treeNodeFilterProp="title"
+                loading={departments.isPending}
+              />
             </Form.Item>
             <Form.Item name="userids" label={t('apps.rangeMembers')} extra={t('apps.rangeNobody')}>
               <Select

@@ -1,8 +1,8 @@
 import { EditOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Result, Space, Table, Tag as Chip } from 'antd';
+import { App, Button, Tag as Chip, Empty, Result, Space, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAppActions, useApps, type AppDto, type AppWithSecretDto } from '../../api/admin.js';
+import { type AppDto, type AppWithSecretDto, useAppActions, useApps } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import { AppModal } from './app-form.js';
 import { SecretOnce } from './secret-once.js';
@@ -33,8 +33,17 @@ export function AppsTab() {
 
   const columns = [
     { key: 'name', title: t('apps.name'), dataIndex: 'name' },
-    { key: 'kind', title: t('apps.kind'), render: (_: unknown, a: AppDto) => <Chip color={a.kind === 'customer_contact' ? 'blue' : 'default'}>{t(`apps.${a.kind}`)}</Chip> },
-    { key: 'range', title: t('apps.range'), render: (_: unknown, a: AppDto) => (a.range ? t('apps.rangeSummary', { departments: a.range.departments.length, members: a.range.userids.length }) : t('apps.wholeCorp')) },
+    {
+      key: 'kind',
+      title: t('apps.kind'),
+      render: (_: unknown, a: AppDto) => <Chip color={a.kind === 'customer_contact' ? 'blue' : 'default'}>{t(`apps.${a.kind}`)}</Chip>,
+    },
+    {
+      key: 'range',
+      title: t('apps.range'),
+      render: (_: unknown, a: AppDto) =>
+        a.range ? t('apps.rangeSummary', { departments: a.range.departments.length, members: a.range.userids.length }) : t('apps.wholeCorp'),
+    },
     { key: 'rotatedAt', title: t('apps.rotatedAt'), render: (_: unknown, a: AppDto) => when(a.rotatedAt) },
     {
       key: 'actions',
@@ -52,13 +61,30 @@ export function AppsTab() {
     },
   ];
 
-  if (apps.isError) return <Result status="error" title={t('common:loadFailed')} subTitle={errorText(apps.error)} extra={<Button onClick={() => void apps.refetch()}>{t('common:retry')}</Button>} />;
+  if (apps.isError)
+    return (
+      <Result
+        status="error"
+        title={t('common:loadFailed')}
+        subTitle={errorText(apps.error)}
+        extra={<Button onClick={() => void apps.refetch()}>{t('common:retry')}</Button>}
+      />
+    );
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
         {t('apps.new')}
       </Button>
-      <Table<AppDto> size="small" rowKey="appId" loading={apps.isPending} dataSource={apps.data ?? []} columns={columns} pagination={false} scroll={{ x: 760 }} locale={{ emptyText: <Empty description={t('apps.empty')} /> }} />
+      <Table<AppDto>
+        size="small"
+        rowKey="appId"
+        loading={apps.isPending}
+        dataSource={apps.data ?? []}
+        columns={columns}
+        pagination={false}
+        scroll={{ x: 760 }}
+        locale={{ emptyText: <Empty description={t('apps.empty')} /> }}
+      />
       <AppModal app={editing} onClose={() => setEditing(null)} onCreated={showSecret} />
       <SecretOnce shown={secret} onClose={closeSecret} />
     </Space>

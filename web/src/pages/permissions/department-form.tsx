@@ -1,12 +1,15 @@
 import { Alert, App, Form, Input, Modal, TreeSelect } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDepartmentActions, type DepartmentDto } from '../../api/admin.js';
+import { type DepartmentDto, useDepartmentActions } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import { subtreeIds, toDeptTree } from './org-tree.js';
 
 /** What the department dialog does: add under a parent (null: the root), rename, or move. */
-export type DepartmentEdit = { mode: 'create'; parent: DepartmentDto | null } | { mode: 'rename'; department: DepartmentDto } | { mode: 'move'; department: DepartmentDto };
+export type DepartmentEdit =
+  | { mode: 'create'; parent: DepartmentDto | null }
+  | { mode: 'rename'; department: DepartmentDto }
+  | { mode: 'move'; department: DepartmentDto };
 
 type Fields = { name: string; region: string; parentId: number };
 
@@ -32,9 +35,24 @@ export function DepartmentModal({ edit, departments, onClose }: { edit: Departme
     else if (edit.mode === 'rename') update.mutate({ deptId: edit.department.deptId, name: f.name, region }, done);
     else update.mutate({ deptId: edit.department.deptId, parentId: f.parentId }, done);
   };
-  const title = !edit ? '' : edit.mode === 'create' ? (edit.parent ? t('departments.newChildOf', { name: edit.parent.name }) : t('departments.new')) : t(edit.mode === 'rename' ? 'departments.renameOf' : 'departments.moveOf', { name: edit.department.name });
+  const title = !edit
+    ? ''
+    : edit.mode === 'create'
+      ? edit.parent
+        ? t('departments.newChildOf', { name: edit.parent.name })
+        : t('departments.new')
+      : t(edit.mode === 'rename' ? 'departments.renameOf' : 'departments.moveOf', { name: edit.department.name });
   return (
-    <Modal open={edit !== null} title={title} onCancel={close} onOk={() => form.submit()} okText={t('common:save')} cancelText={t('common:cancel')} confirmLoading={mutation.isPending} forceRender>
+    <Modal
+      open={edit !== null}
+      title={title}
+      onCancel={close}
+      onOk={() => form.submit()}
+      okText={t('common:save')}
+      cancelText={t('common:cancel')}
+      confirmLoading={mutation.isPending}
+      forceRender
+    >
       <Form form={form} layout="vertical" onFinish={submit}>
         {edit?.mode === 'move' ? (
           <Form.Item name="parentId" label={t('departments.moveTo')} rules={[{ required: true, message: t('members.required') }]}>

@@ -2,9 +2,9 @@ import { ApartmentOutlined, DeleteOutlined, DragOutlined, EditOutlined, PlusOutl
 import { App, Button, Card, Empty, Result, Skeleton, Space, Tree, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDepartmentActions, useDepartments, type DepartmentDto } from '../../api/admin.js';
+import { type DepartmentDto, useDepartmentActions, useDepartments } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
-import { DepartmentModal, type DepartmentEdit } from './department-form.js';
+import { type DepartmentEdit, DepartmentModal } from './department-form.js';
 import { toDeptTree } from './org-tree.js';
 
 /**
@@ -22,7 +22,15 @@ export function DepartmentsTab() {
   const tree = useMemo(() => toDeptTree(departments.data ?? []), [departments.data]);
 
   if (departments.isPending) return <Skeleton active paragraph={{ rows: 8 }} />;
-  if (departments.isError) return <Result status="error" title={t('common:loadFailed')} subTitle={errorText(departments.error)} extra={<Button onClick={() => void departments.refetch()}>{t('common:retry')}</Button>} />;
+  if (departments.isError)
+    return (
+      <Result
+        status="error"
+        title={t('common:loadFailed')}
+        subTitle={errorText(departments.error)}
+        extra={<Button onClick={() => void departments.refetch()}>{t('common:retry')}</Button>}
+      />
+    );
 
   const confirmDelete = (d: DepartmentDto) =>
     modal.confirm({
@@ -30,7 +38,11 @@ export function DepartmentsTab() {
       okButtonProps: { danger: true },
       okText: t('departments.delete'),
       cancelText: t('common:cancel'),
-      onOk: () => remove.mutateAsync(d.deptId).then(() => message.success(t('departments.deleted')), (error: unknown) => message.error(errorText(error))),
+      onOk: () =>
+        remove.mutateAsync(d.deptId).then(
+          () => message.success(t('departments.deleted')),
+          (error: unknown) => message.error(errorText(error)),
+        ),
     });
   const title = (node: { key: number }) => {
     const d = byId.get(node.key);
@@ -51,7 +63,15 @@ export function DepartmentsTab() {
   };
 
   return (
-    <Card size="small" title={<Space><ApartmentOutlined />{t('tabs.departments')}</Space>}>
+    <Card
+      size="small"
+      title={
+        <Space>
+          <ApartmentOutlined />
+          {t('tabs.departments')}
+        </Space>
+      }
+    >
       {departments.data.length === 0 ? (
         <Empty description={t('departments.empty')}>
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ mode: 'create', parent: null })}>
@@ -59,7 +79,14 @@ export function DepartmentsTab() {
           </Button>
         </Empty>
       ) : (
-        <Tree aria-label={t('tabs.departments')} treeData={tree} defaultExpandAll selectable={false} blockNode titleRender={(node) => title(node as { key: number })} />
+        <Tree
+          aria-label={t('tabs.departments')}
+          treeData={tree}
+          defaultExpandAll
+          selectable={false}
+          blockNode
+          titleRender={(node) => title(node as { key: number })}
+        />
       )}
       <DepartmentModal edit={editing} departments={departments.data} onClose={() => setEditing(null)} />
     </Card>

@@ -1,14 +1,26 @@
 import { Alert, App, Form, Input, Modal, Select, TreeSelect } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useEmployeeActions, type EmployeeDto, type RoleDto } from '../../api/admin.js';
+import { type EmployeeDto, type RoleDto, useEmployeeActions } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import type { DeptNode } from './org-tree.js';
 
 type EmployeeFields = { userid: string; name: string; departmentIds: number[]; role: string; status: 'active' | 'left' };
 
 /** 添加成员 / 编辑: userid (new only), name, departments from the tree, role; and for an existing one, whether they left. */
-export function EmployeeModal({ employee, defaultDepartment, tree, roles, onClose }: { employee: EmployeeDto | 'new' | null; defaultDepartment: number | null; tree: DeptNode[]; roles: RoleDto[]; onClose: () => void }) {
+export function EmployeeModal({
+  employee,
+  defaultDepartment,
+  tree,
+  roles,
+  onClose,
+}: {
+  employee: EmployeeDto | 'new' | null;
+  defaultDepartment: number | null;
+  tree: DeptNode[];
+  roles: RoleDto[];
+  onClose: () => void;
+}) {
   const { t } = useTranslation('permissions');
   const { message } = App.useApp();
   const [form] = Form.useForm<EmployeeFields>();
@@ -16,8 +28,21 @@ export function EmployeeModal({ employee, defaultDepartment, tree, roles, onClos
   const isNew = employee === 'new';
   const mutation = isNew ? create : update;
   useEffect(() => {
-    if (employee === 'new') form.setFieldsValue({ userid: '', name: '', departmentIds: defaultDepartment === null ? [] : [defaultDepartment], role: roles.find((r) => r.roleId === 'staff')?.roleId ?? roles[0]?.roleId ?? '' });
-    else if (employee) form.setFieldsValue({ userid: employee.userid, name: employee.name, departmentIds: employee.departmentIds, role: employee.role, status: employee.status });
+    if (employee === 'new')
+      form.setFieldsValue({
+        userid: '',
+        name: '',
+        departmentIds: defaultDepartment === null ? [] : [defaultDepartment],
+        role: roles.find((r) => r.roleId === 'staff')?.roleId ?? roles[0]?.roleId ?? '',
+      });
+    else if (employee)
+      form.setFieldsValue({
+        userid: employee.userid,
+        name: employee.name,
+        departmentIds: employee.departmentIds,
+        role: employee.role,
+        status: employee.status,
+      });
   }, [employee, defaultDepartment, roles, form]);
   const close = () => (create.reset(), update.reset(), onClose());
   const submit = (f: EmployeeFields) => {
@@ -52,7 +77,13 @@ export function EmployeeModal({ employee, defaultDepartment, tree, roles, onClos
         </Form.Item>
         {!isNew && (
           <Form.Item name="status" label={t('members.status')}>
-            <Select aria-label={t('members.status')} options={[{ value: 'active', label: t('members.active') }, { value: 'left', label: t('members.left') }]} />
+            <Select
+              aria-label={t('members.status')}
+              options={[
+                { value: 'active', label: t('members.active') },
+                { value: 'left', label: t('members.left') },
+              ]}
+            />
           </Form.Item>
         )}
         {mutation.isError && <Alert type="error" showIcon message={errorText(mutation.error)} />}
@@ -85,9 +116,20 @@ export function PasswordModal({ employee, onClose }: { employee: EmployeeDto | n
       <Form
         form={form}
         layout="vertical"
-        onFinish={({ password }) => employee && setPassword.mutate({ userid: employee.userid, password }, { onSuccess: (r) => (message.success(t('members.passwordSet', { count: r.sessionsEnded })), close()) })}
+        onFinish={({ password }) =>
+          employee &&
+          setPassword.mutate(
+            { userid: employee.userid, password },
+            { onSuccess: (r) => (message.success(t('members.passwordSet', { count: r.sessionsEnded })), close()) },
+          )
+        }
       >
-        <Form.Item name="password" label={t('members.newPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, message: t('members.required') }]}>
+        <Form.Item
+          name="password"
+          label={t('members.newPassword')}
+          extra={t('members.passwordHelp')}
+          rules={[{ required: true, message: t('members.required') }]}
+        >
           <Input.Password aria-label={t('members.newPassword')} autoComplete="new-password" maxLength={256} />
         </Form.Item>
         {setPassword.isError && <Alert type="error" showIcon message={errorText(setPassword.error)} />}

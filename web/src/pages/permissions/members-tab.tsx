@@ -1,8 +1,8 @@
-import { KeyOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Empty, Input, Result, Row, Select, Skeleton, Space, Table, Tag as Chip, Tree, Typography } from 'antd';
+import { EditOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Card, Tag as Chip, Col, Empty, Input, Result, Row, Select, Skeleton, Space, Table, Tree, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDepartments, useEmployeeActions, useEmployees, useRoles, type EmployeeDto } from '../../api/admin.js';
+import { type EmployeeDto, useDepartments, useEmployeeActions, useEmployees, useRoles } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import { EmployeeModal, PasswordModal } from './member-forms.js';
 import { toDeptTree } from './org-tree.js';
@@ -37,7 +37,11 @@ export function MembersTab() {
   const columns = [
     { key: 'name', title: t('members.name'), render: (_: unknown, e: EmployeeDto) => <Typography.Text>{e.name}</Typography.Text> },
     { key: 'userid', title: t('members.userid'), dataIndex: 'userid' },
-    { key: 'departments', title: t('members.departments'), render: (_: unknown, e: EmployeeDto) => e.departmentIds.map((id) => <Chip key={id}>{deptName.get(id) ?? id}</Chip>) },
+    {
+      key: 'departments',
+      title: t('members.departments'),
+      render: (_: unknown, e: EmployeeDto) => e.departmentIds.map((id) => <Chip key={id}>{deptName.get(id) ?? id}</Chip>),
+    },
     {
       key: 'role',
       title: t('members.role'),
@@ -48,13 +52,33 @@ export function MembersTab() {
           value={e.role}
           aria-label={t('members.roleOf', { name: e.name })}
           options={(roles.data ?? []).map((r) => ({ value: r.roleId, label: r.name }))}
-          onChange={(role) => update.mutate({ userid: e.userid, role }, { onSuccess: () => message.success(t('members.saved')), onError: (error) => message.error(errorText(error)) })}
+          onChange={(role) =>
+            update.mutate(
+              { userid: e.userid, role },
+              { onSuccess: () => message.success(t('members.saved')), onError: (error) => message.error(errorText(error)) },
+            )
+          }
         />
       ),
     },
-    { key: 'scope', title: t('members.scope'), render: (_: unknown, e: EmployeeDto) => { const scope = roleById.get(e.role)?.dataScope; return scope ? t(`scope.${scope}`) : '—'; } },
-    { key: 'status', title: t('members.status'), render: (_: unknown, e: EmployeeDto) => <Chip color={e.status === 'active' ? 'green' : 'default'}>{t(`members.${e.status}`)}</Chip> },
-    { key: 'password', title: t('members.password'), render: (_: unknown, e: EmployeeDto) => (e.hasPassword ? t('members.hasPassword') : t('members.noPassword')) },
+    {
+      key: 'scope',
+      title: t('members.scope'),
+      render: (_: unknown, e: EmployeeDto) => {
+        const scope = roleById.get(e.role)?.dataScope;
+        return scope ? t(`scope.${scope}`) : '—';
+      },
+    },
+    {
+      key: 'status',
+      title: t('members.status'),
+      render: (_: unknown, e: EmployeeDto) => <Chip color={e.status === 'active' ? 'green' : 'default'}>{t(`members.${e.status}`)}</Chip>,
+    },
+    {
+      key: 'password',
+      title: t('members.password'),
+      render: (_: unknown, e: EmployeeDto) => (e.hasPassword ? t('members.hasPassword') : t('members.noPassword')),
+    },
     {
       key: 'actions',
       title: t('members.actions'),
@@ -84,7 +108,13 @@ export function MembersTab() {
               <Button type={department === null ? 'primary' : 'text'} size="small" onClick={() => setDepartment(null)} style={{ marginBottom: 8 }}>
                 {t('members.allDepartments')}
               </Button>
-              <Tree aria-label={t('members.deptFilter')} treeData={tree} defaultExpandAll selectedKeys={department === null ? [] : [department]} onSelect={(keys) => setDepartment(keys.length > 0 ? Number(keys[0]) : null)} />
+              <Tree
+                aria-label={t('members.deptFilter')}
+                treeData={tree}
+                defaultExpandAll
+                selectedKeys={department === null ? [] : [department]}
+                onSelect={(keys) => setDepartment(keys.length > 0 ? Number(keys[0]) : null)}
+              />
             </>
           )}
         </Card>
@@ -92,13 +122,24 @@ export function MembersTab() {
       <Col xs={24} md={17} xl={19}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           <Space wrap>
-            <Input.Search allowClear placeholder={t('members.search')} aria-label={t('members.search')} onChange={(e) => setQuery(e.target.value)} style={{ width: 240 }} />
+            <Input.Search
+              allowClear
+              placeholder={t('members.search')}
+              aria-label={t('members.search')}
+              onChange={(e) => setQuery(e.target.value)}
+              style={{ width: 240 }}
+            />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
               {t('members.new')}
             </Button>
           </Space>
           {failed ? (
-            <Result status="error" title={t('common:loadFailed')} subTitle={errorText(failed)} extra={<Button onClick={() => void employees.refetch()}>{t('common:retry')}</Button>} />
+            <Result
+              status="error"
+              title={t('common:loadFailed')}
+              subTitle={errorText(failed)}
+              extra={<Button onClick={() => void employees.refetch()}>{t('common:retry')}</Button>}
+            />
           ) : (
             <Table<EmployeeDto>
               size="small"

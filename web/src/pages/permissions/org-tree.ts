@@ -11,7 +11,8 @@ export type DeptNode = { key: number; value: number; title: string; children: De
  */
 export function toDeptTree(departments: readonly Dept[], disabledIds: ReadonlySet<number> = new Set()): DeptNode[] {
   const nodes = new Map<number, DeptNode>();
-  for (const d of departments) nodes.set(d.deptId, { key: d.deptId, value: d.deptId, title: d.name, children: [], ...(disabledIds.has(d.deptId) ? { disabled: true } : {}) });
+  for (const d of departments)
+    nodes.set(d.deptId, { key: d.deptId, value: d.deptId, title: d.name, children: [], ...(disabledIds.has(d.deptId) ? { disabled: true } : {}) });
   const roots: DeptNode[] = [];
   for (const d of departments) {
     const node = nodes.get(d.deptId)!;

@@ -3,14 +3,18 @@ import { minPasswordLength } from '../../../../contracts/auth.js';
 import { allPermissions, permissions } from '../../../../src/policies/registry.js';
 import { permissionProblems } from '../../../../src/policies/role-grants.js';
 import en from '../../i18n/en-US/permissions.json';
-import zh from '../../i18n/zh-CN/permissions.json';
 import enStarters from '../../i18n/en-US/starters.json';
+import zh from '../../i18n/zh-CN/permissions.json';
 import zhStarters from '../../i18n/zh-CN/starters.json';
-import { matchesMember } from './members-tab.js';
 import { areaOf, groupByArea, togglePermission } from './matrix-logic.js';
+import { matchesMember } from './members-tab.js';
 import { subtreeIds, toDeptTree } from './org-tree.js';
 
-const registry = allPermissions.map((permission) => ({ permission, description: permissions[permission].description, dependsOn: [...permissions[permission].dependsOn] }));
+const registry = allPermissions.map((permission) => ({
+  permission,
+  description: permissions[permission].description,
+  dependsOn: [...permissions[permission].dependsOn],
+}));
 
 describe('permission matrix', () => {
   it('labels every permission of the server’s registry in Chinese and English, and places it in an area', () => {
@@ -42,7 +46,9 @@ describe('permission matrix', () => {
 /** Every key path of a nested translation object, e.g. `roles.saved`. */
 function keyPaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix];
-  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k)).sort();
+  return Object.entries(value)
+    .flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k))
+    .sort();
 }
 
 describe('translations', () => {

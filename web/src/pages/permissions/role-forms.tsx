@@ -1,7 +1,7 @@
 import { Alert, Form, Input, Modal, Select } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useRoleActions, type DataScopeDto, type RoleDto } from '../../api/admin.js';
+import { type DataScopeDto, type RoleDto, useRoleActions } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import { dataScopes } from './scopes.js';
 
@@ -18,7 +18,16 @@ export function CreateRoleModal({ open, roles, onClose }: { open: boolean; roles
       { onSuccess: () => (form.resetFields(), create.reset(), onClose()) },
     );
   return (
-    <Modal open={open} title={t('roles.new')} onCancel={() => (create.reset(), onClose())} onOk={() => form.submit()} okText={t('common:save')} cancelText={t('common:cancel')} confirmLoading={create.isPending} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('roles.new')}
+      onCancel={() => (create.reset(), onClose())}
+      onOk={() => form.submit()}
+      okText={t('common:save')}
+      cancelText={t('common:cancel')}
+      confirmLoading={create.isPending}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" initialValues={{ dataScope: 'own', copyFrom: '' }} onFinish={submit}>
         <Form.Item name="roleId" label={t('roles.roleId')} extra={t('roles.roleIdHelp')} rules={[{ required: true, message: t('members.required') }]}>
           <Input aria-label={t('roles.roleId')} maxLength={32} />
@@ -30,7 +39,10 @@ export function CreateRoleModal({ open, roles, onClose }: { open: boolean; roles
           <Select aria-label={t('scope.label')} options={dataScopes.map((s) => ({ value: s, label: t(`scope.${s}`) }))} />
         </Form.Item>
         <Form.Item name="copyFrom" label={t('roles.copyFrom')}>
-          <Select aria-label={t('roles.copyFrom')} options={[{ value: '', label: t('roles.none') }, ...roles.map((r) => ({ value: r.roleId, label: r.name }))]} />
+          <Select
+            aria-label={t('roles.copyFrom')}
+            options={[{ value: '', label: t('roles.none') }, ...roles.map((r) => ({ value: r.roleId, label: r.name }))]}
+          />
         </Form.Item>
         {create.isError && <Alert type="error" showIcon message={errorText(create.error)} />}
       </Form>
@@ -50,8 +62,21 @@ export function RenameRoleModal({ role, onClose }: { role: RoleDto | null; onClo
   }, [role, form]);
   const close = () => (update.reset(), onClose());
   return (
-    <Modal open={role !== null} title={role ? t('roles.renameOf', { role: role.name }) : ''} onCancel={close} onOk={() => form.submit()} okText={t('common:save')} cancelText={t('common:cancel')} confirmLoading={update.isPending} forceRender>
-      <Form form={form} layout="vertical" onFinish={(f: RenameFields) => role && update.mutate({ roleId: role.roleId, name: f.name, description: f.description }, { onSuccess: close })}>
+    <Modal
+      open={role !== null}
+      title={role ? t('roles.renameOf', { role: role.name }) : ''}
+      onCancel={close}
+      onOk={() => form.submit()}
+      okText={t('common:save')}
+      cancelText={t('common:cancel')}
+      confirmLoading={update.isPending}
+      forceRender
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(f: RenameFields) => role && update.mutate({ roleId: role.roleId, name: f.name, description: f.description }, { onSuccess: close })}
+      >
         <Form.Item name="name" label={t('roles.name')} rules={[{ required: true, whitespace: true, message: t('members.required') }]}>
           <Input aria-label={t('roles.name')} showCount maxLength={32} />
         </Form.Item>

@@ -1,11 +1,11 @@
 import { DeleteOutlined, EditOutlined, MoreOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Checkbox, Dropdown, Empty, Result, Select, Skeleton, Space, Table, Tag as Chip, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Tag as Chip, Dropdown, Empty, Result, Select, Skeleton, Space, Table, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { usePermissionRegistry, useRoleActions, useRoles, type PermissionDto, type RoleDto } from '../../api/admin.js';
+import { type PermissionDto, type RoleDto, usePermissionRegistry, useRoleActions, useRoles } from '../../api/admin.js';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
-import { groupByArea, togglePermission, type PermissionArea } from './matrix-logic.js';
+import { groupByArea, type PermissionArea, togglePermission } from './matrix-logic.js';
 import { CreateRoleModal, RenameRoleModal } from './role-forms.js';
 import { dataScopes } from './scopes.js';
 
@@ -29,20 +29,44 @@ export function RolesTab({ me }: { me: MeDto }) {
 
   const rows = useMemo<Row[]>(() => {
     const grouped = groupByArea(registry.data ?? []);
-    return [{ key: 'scope', kind: 'scope' }, ...grouped.flatMap(({ area, permissions }) => [{ key: `area-${area}`, kind: 'area' as const, area }, ...permissions.map((info) => ({ key: info.permission, kind: 'permission' as const, info }))])];
+    return [
+      { key: 'scope', kind: 'scope' },
+      ...grouped.flatMap(({ area, permissions }) => [
+        { key: `area-${area}`, kind: 'area' as const, area },
+        ...permissions.map((info) => ({ key: info.permission, kind: 'permission' as const, info })),
+      ]),
+    ];
   }, [registry.data]);
 
   if (registry.isPending || roles.isPending) return <Skeleton active paragraph={{ rows: 10 }} />;
-  if (registry.isError || roles.isError) return <Result status="error" title={t('common:loadFailed')} subTitle={errorText(registry.error ?? roles.error)} extra={<Button onClick={() => void Promise.all([registry.refetch(), roles.refetch()])}>{t('common:retry')}</Button>} />;
+  if (registry.isError || roles.isError)
+    return (
+      <Result
+        status="error"
+        title={t('common:loadFailed')}
+        subTitle={errorText(registry.error ?? roles.error)}
+        extra={<Button onClick={() => void Promise.all([registry.refetch(), roles.refetch()])}>{t('common:retry')}</Button>}
+      />
+    );
   if (roles.data.length === 0) return <Empty description={t('roles.empty')} />;
 
   const write = (role: RoleDto, change: { permissions?: string[]; dataScope?: RoleDto['dataScope'] }) =>
-    actions.update.mutate({ roleId: role.roleId, ...change }, { onSuccess: () => message.success(t('roles.saved')), onError: (error) => message.error(errorText(error)) });
+    actions.update.mutate(
+      { roleId: role.roleId, ...change },
+      { onSuccess: () => message.success(t('roles.saved')), onError: (error) => message.error(errorText(error)) },
+    );
   // Taking 角色管理 away from one's own role locks one out of this tab: ask first.
   const save = (role: RoleDto, change: { permissions?: string[]; dataScope?: RoleDto['dataScope'] }) => {
-    const locksOut = role.roleId === me.role && change.permissions !== undefined && role.permissions.includes('role.manage') && !change.permissions.includes('role.manage');
+    const locksOut =
+      role.roleId === me.role && change.permissions !== undefined && role.permissions.includes('role.manage') && !change.permissions.includes('role.manage');
     if (!locksOut) return write(role, change);
-    modal.confirm({ title: t('roles.selfLockout'), okButtonProps: { danger: true }, okText: t('common:save'), cancelText: t('common:cancel'), onOk: () => write(role, change) });
+    modal.confirm({
+      title: t('roles.selfLockout'),
+      okButtonProps: { danger: true },
+      okText: t('common:save'),
+      cancelText: t('common:cancel'),
+      onOk: () => write(role, change),
+    });
   };
   const remove = (role: RoleDto) =>
     modal.confirm({
@@ -50,7 +74,11 @@ export function RolesTab({ me }: { me: MeDto }) {
       okButtonProps: { danger: true },
       okText: t('roles.delete'),
       cancelText: t('common:cancel'),
-      onOk: () => actions.remove.mutateAsync(role.roleId).then(() => message.success(t('roles.deleted')), (error: unknown) => message.error(errorText(error))),
+      onOk: () =>
+        actions.remove.mutateAsync(role.roleId).then(
+          () => message.success(t('roles.deleted')),
+          (error: unknown) => message.error(errorText(error)),
+        ),
     });
   const busy = actions.update.isPending ? actions.update.variables?.roleId : undefined;
 
@@ -78,7 +106,11 @@ export function RolesTab({ me }: { me: MeDto }) {
         </Space>
         <span>
           <Chip>{role.roleId}</Chip>
-          {role.builtIn ? <Chip color="blue">{role.customized ? t('roles.customized') : t('roles.builtIn')}</Chip> : <Chip color="green">{t('roles.custom')}</Chip>}
+          {role.builtIn ? (
+            <Chip color="blue">{role.customized ? t('roles.customized') : t('roles.builtIn')}</Chip>
+          ) : (
+            <Chip color="green">{t('roles.custom')}</Chip>
+          )}
         </span>
       </Space>
     ),

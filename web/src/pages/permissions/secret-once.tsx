@@ -25,7 +25,13 @@ export function SecretOnce({ shown, onClose }: { shown: { appName: string; secre
       <Space direction="vertical" style={{ width: '100%' }}>
         <Alert type="warning" showIcon message={t('apps.secretWarning')} />
         <Typography.Text strong>{t('apps.secretLabel')}</Typography.Text>
-        <Typography.Paragraph code copyable={{ text: shown?.secret ?? '', tooltips: [t('apps.copy'), t('apps.copied')] }} aria-label={t('apps.secretLabel')} data-testid="app-secret" style={{ wordBreak: 'break-all' }}>
+        <Typography.Paragraph
+          code
+          copyable={{ text: shown?.secret ?? '', tooltips: [t('apps.copy'), t('apps.copied')] }}
+          aria-label={t('apps.secretLabel')}
+          data-testid="app-secret"
+          style={{ wordBreak: 'break-all' }}
+        >
           {shown?.secret}
         </Typography.Paragraph>
       </Space>

@@ -2,9 +2,9 @@ import { App, Button, Checkbox, Col, Divider, Drawer, Form, Input, Row, Select, 
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { basePrivileges, optionalPrivileges } from '../../../../src/modules/strategies/privileges.js';
-import { errorText } from '../../api/client.js';
-import { useRuleGroupActions, type StrategyDto, type StrategyPrivilegeDto } from '../../api/rule-groups.js';
 import { useDepartments } from '../../api/admin.js';
+import { errorText } from '../../api/client.js';
+import { type StrategyDto, type StrategyPrivilegeDto, useRuleGroupActions } from '../../api/rule-groups.js';
 import { useEmployees } from '../../api/smart-groups.js';
 import { RuleGroupTags } from './rule-group-tags.js';
 
@@ -28,7 +28,18 @@ export function RuleGroupEditor({ target, all, onClose }: { target: RuleGroupTar
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const editing = target?.mode === 'edit' ? target.strategy : undefined;
   useEffect(() => {
-    setDraft(editing ? { parentId: editing.parentId, name: editing.name, adminList: editing.adminList, departments: editing.range.departments, userids: editing.range.userids, privilege: editing.privilege } : emptyDraft);
+    setDraft(
+      editing
+        ? {
+            parentId: editing.parentId,
+            name: editing.name,
+            adminList: editing.adminList,
+            departments: editing.range.departments,
+            userids: editing.range.userids,
+            privilege: editing.privilege,
+          }
+        : emptyDraft,
+    );
   }, [target === null ? null : (editing?.strategyId ?? 'new')]); // eslint-disable-line react-hooks/exhaustive-deps
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const topLevel = draft.parentId === 0;
@@ -38,8 +49,19 @@ export function RuleGroupEditor({ target, all, onClose }: { target: RuleGroupTar
     const range = { departments: draft.departments, userids: draft.userids };
     const optional = Object.fromEntries(optionalPrivileges.map((k) => [k, draft.privilege[k] === true]));
     try {
-      if (editing) await actions.update.mutateAsync({ strategyId: editing.strategyId, body: { name: draft.name.trim(), adminList: draft.adminList, range, ...(editing.parentId === 0 ? { privilege: optional } : {}) } });
-      else await actions.create.mutateAsync({ parentId: draft.parentId, name: draft.name.trim(), adminList: draft.adminList, range, ...(topLevel ? { privilege: optional } : {}) });
+      if (editing)
+        await actions.update.mutateAsync({
+          strategyId: editing.strategyId,
+          body: { name: draft.name.trim(), adminList: draft.adminList, range, ...(editing.parentId === 0 ? { privilege: optional } : {}) },
+        });
+      else
+        await actions.create.mutateAsync({
+          parentId: draft.parentId,
+          name: draft.name.trim(),
+          adminList: draft.adminList,
+          range,
+          ...(topLevel ? { privilege: optional } : {}),
+        });
       message.success(t('saved'));
       onClose();
     } catch (error) {
@@ -74,14 +96,27 @@ export function RuleGroupEditor({ target, all, onClose }: { target: RuleGroupTar
                 aria-label={t('editor.parent')}
                 disabled={!!editing}
                 value={draft.parentId}
-                options={[{ value: 0, label: t('editor.topLevel') }, ...all.filter((s) => s.strategyId !== editing?.strategyId).map((s) => ({ value: s.strategyId, label: s.name }))]}
+                options={[
+                  { value: 0, label: t('editor.topLevel') },
+                  ...all.filter((s) => s.strategyId !== editing?.strategyId).map((s) => ({ value: s.strategyId, label: s.name })),
+                ]}
                 onChange={(parentId: number) => set({ parentId })}
               />
             </Form.Item>
           </Col>
         </Row>
         <Form.Item label={t('editor.admins')} required>
-          <Select mode="multiple" showSearch optionFilterProp="label" aria-label={t('editor.admins')} loading={employees.isPending} value={draft.adminList} options={people} onChange={(adminList: string[]) => set({ adminList })} maxCount={20} />
+          <Select
+            mode="multiple"
+            showSearch
+            optionFilterProp="label"
+            aria-label={t('editor.admins')}
+            loading={employees.isPending}
+            value={draft.adminList}
+            options={people}
+            onChange={(adminList: string[]) => set({ adminList })}
+            maxCount={20}
+          />
         </Form.Item>
         <Form.Item label={t('editor.rangeDepartments')}>
           <Select
@@ -96,7 +131,15 @@ export function RuleGroupEditor({ target, all, onClose }: { target: RuleGroupTar
           />
         </Form.Item>
         <Form.Item label={t('editor.rangeMembers')}>
-          <Select mode="multiple" showSearch optionFilterProp="label" aria-label={t('editor.rangeMembers')} value={draft.userids} options={people} onChange={(userids: string[]) => set({ userids })} />
+          <Select
+            mode="multiple"
+            showSearch
+            optionFilterProp="label"
+            aria-label={t('editor.rangeMembers')}
+            value={draft.userids}
+            options={people}
+            onChange={(userids: string[]) => set({ userids })}
+          />
         </Form.Item>
         <Divider titlePlacement="start">{t('editor.privileges')}</Divider>
         {!topLevel && <Typography.Paragraph type="secondary">{t('editor.inherited')}</Typography.Paragraph>}
@@ -112,14 +155,24 @@ export function RuleGroupEditor({ target, all, onClose }: { target: RuleGroupTar
           ))}
           {optionalPrivileges.map((key) => (
             <Col xs={24} md={12} key={key}>
-              <Checkbox checked={draft.privilege[key] === true} disabled={!topLevel} onChange={(e) => set({ privilege: { ...draft.privilege, [key]: e.target.checked } })}>
+              <Checkbox
+                checked={draft.privilege[key] === true}
+                disabled={!topLevel}
+                onChange={(e) => set({ privilege: { ...draft.privilege, [key]: e.target.checked } })}
+              >
                 {t(`privilege.${key}`)}
               </Checkbox>
             </Col>
           ))}
         </Row>
         <Divider titlePlacement="start">{t('tags.title')}</Divider>
-        {!topLevel ? <Typography.Text type="secondary">{t('tags.childHint')}</Typography.Text> : editing ? <RuleGroupTags strategyId={editing.strategyId} /> : <Typography.Text type="secondary">{t('tags.saveFirst')}</Typography.Text>}
+        {!topLevel ? (
+          <Typography.Text type="secondary">{t('tags.childHint')}</Typography.Text>
+        ) : editing ? (
+          <RuleGroupTags strategyId={editing.strategyId} />
+        ) : (
+          <Typography.Text type="secondary">{t('tags.saveFirst')}</Typography.Text>
+        )}
       </Form>
     </Drawer>
   );

@@ -2,8 +2,8 @@ import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Empty, Select, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useRuleGroupActions, useRuleGroupTags } from '../../api/rule-groups.js';
 import { errorText } from '../../api/client.js';
+import { useRuleGroupActions, useRuleGroupTags } from '../../api/rule-groups.js';
 import { useSettings } from '../../api/tags.js';
 import { NameInput } from '../../components/name-input.js';
 import { RuleTagGroupCard } from './rule-tag-group-card.js';
@@ -43,8 +43,24 @@ export function RuleGroupTags({ strategyId }: { strategyId: number }) {
         <RuleTagGroupCard key={group.groupId} strategyId={strategyId} group={group} nameMax={nameMax} onEdit={setEditing} />
       ))}
       <Space.Compact style={{ width: '100%' }}>
-        <NameInput max={nameMax} aria-label={t('tags.groupName')} placeholder={t('tags.groupName')} value={name} onChange={(e) => setName(e.target.value)} style={{ width: 200 }} />
-        <Select mode="tags" aria-label={t('tags.tagNames')} placeholder={t('tags.tagNames')} value={tagNames} onChange={setTagNames} open={false} suffixIcon={null} style={{ flex: 1, minWidth: 200 }} />
+        <NameInput
+          max={nameMax}
+          aria-label={t('tags.groupName')}
+          placeholder={t('tags.groupName')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          style={{ width: 200 }}
+        />
+        <Select
+          mode="tags"
+          aria-label={t('tags.tagNames')}
+          placeholder={t('tags.tagNames')}
+          value={tagNames}
+          onChange={setTagNames}
+          open={false}
+          suffixIcon={null}
+          style={{ flex: 1, minWidth: 200 }}
+        />
         <Button icon={<PlusOutlined />} onClick={add} disabled={!name.trim() || tagNames.length === 0} loading={actions.addTagGroup.isPending}>
           {t('tags.add')}
         </Button>

@@ -19,9 +19,18 @@ describe('corp settings form', () => {
   });
 
   it('puts the server’s refusal on the fields its details name, and leaves other details for the toast', () => {
-    const refused = new ApiError(400, 'validation_failed', 'The current password is wrong.', [{ path: 'body.currentPassword', message: 'does not match' }, { path: 'body', message: 'elsewhere' }]);
-    expect(fieldErrors(refused, ['currentPassword', 'newPassword'])).toEqual([{ name: 'currentPassword', errors: ['The current password is wrong. (does not match)'] }]);
-    expect(fieldErrors(new ApiError(400, 'validation_failed', 'A setting is out of range.', [{ path: 'nameMaxLength', message: 'an integer from 1 to 30' }]), ['nameMaxLength'])).toEqual([{ name: 'nameMaxLength', errors: ['A setting is out of range. (an integer from 1 to 30)'] }]);
+    const refused = new ApiError(400, 'validation_failed', 'The current password is wrong.', [
+      { path: 'body.currentPassword', message: 'does not match' },
+      { path: 'body', message: 'elsewhere' },
+    ]);
+    expect(fieldErrors(refused, ['currentPassword', 'newPassword'])).toEqual([
+      { name: 'currentPassword', errors: ['The current password is wrong. (does not match)'] },
+    ]);
+    expect(
+      fieldErrors(new ApiError(400, 'validation_failed', 'A setting is out of range.', [{ path: 'nameMaxLength', message: 'an integer from 1 to 30' }]), [
+        'nameMaxLength',
+      ]),
+    ).toEqual([{ name: 'nameMaxLength', errors: ['A setting is out of range. (an integer from 1 to 30)'] }]);
     expect(fieldErrors(new Error('offline'), ['nameMaxLength'])).toEqual([]);
   });
 });

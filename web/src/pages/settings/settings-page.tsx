@@ -8,7 +8,7 @@ import { can, type MeDto } from '../../api/session.js';
 import { useUpdateSettings } from '../../api/settings.js';
 import { useSettings } from '../../api/tags.js';
 import { PageHeader } from '../../components/page-header.js';
-import { changedLimits, limitNames, type Limits } from './settings-logic.js';
+import { changedLimits, type Limits, limitNames } from './settings-logic.js';
 
 /**
  * 企业设置: the corp's limits (name length, tags per group, tags per corp) within the bounds the
@@ -48,7 +48,14 @@ export default function SettingsPage({ me }: { me: MeDto }) {
       <Typography.Text type="secondary">{t('corp.intro')}</Typography.Text>
       {!editable && <Alert type="info" showIcon title={t('corp.readOnly')} />}
       {settings.isPending && <Skeleton active paragraph={{ rows: 4 }} />}
-      {settings.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(settings.error)} extra={<Button onClick={() => void settings.refetch()}>{t('common:retry')}</Button>} />}
+      {settings.isError && (
+        <Result
+          status="error"
+          title={t('common:loadFailed')}
+          subTitle={errorText(settings.error)}
+          extra={<Button onClick={() => void settings.refetch()}>{t('common:retry')}</Button>}
+        />
+      )}
       {settings.data && (
         <Card title={t('corp.limits')}>
           <Form form={form} layout="vertical" disabled={!editable} requiredMark={editable} onFinish={save} initialValues={settings.data.limits}>
@@ -60,7 +67,14 @@ export default function SettingsPage({ me }: { me: MeDto }) {
                 extra={t(`corp.${name}.help`, { max: settings.data.bounds[name] })}
                 rules={[{ required: true, message: t('corp.required') }]}
               >
-                <InputNumber aria-label={t(`corp.${name}.label`)} min={1} max={settings.data.bounds[name]} precision={0} suffix={t(`corp.${name}.unit`)} style={{ width: 220 }} />
+                <InputNumber
+                  aria-label={t(`corp.${name}.label`)}
+                  min={1}
+                  max={settings.data.bounds[name]}
+                  precision={0}
+                  suffix={t(`corp.${name}.unit`)}
+                  style={{ width: 220 }}
+                />
               </Form.Item>
             ))}
             {editable && (

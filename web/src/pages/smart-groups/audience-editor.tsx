@@ -3,7 +3,19 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useSta
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { useLiveCount } from '../../api/smart-groups.js';
-import { audienceKey, compileTree, libraryLabels, libraryResolver, textOfTree, treeOf, treeOfText, emptyRoot, type BuilderGroup, type Expr, type TextError } from './builder-model.js';
+import {
+  audienceKey,
+  type BuilderGroup,
+  compileTree,
+  type Expr,
+  emptyRoot,
+  libraryLabels,
+  libraryResolver,
+  type TextError,
+  textOfTree,
+  treeOf,
+  treeOfText,
+} from './builder-model.js';
 import { ConditionBuilder } from './condition-builder.js';
 
 // The builder re-renders only when its tree changes, and at low priority (below), so a keystroke in
@@ -13,6 +25,7 @@ const Builder = memo(ConditionBuilder);
 // While the user types in the text form, the builder catches up once typing pauses: re-rendering
 // its selects on every keystroke kept the main thread busy when the live count's answer arrived.
 const builderCatchUpMs = 250;
+
 import type { BuilderChoices } from './condition-editor.js';
 
 /** The live matched count: the number for the newest expression, dimmed while a newer one is asked. */
@@ -23,7 +36,12 @@ function LiveCount({ exprKey, expr }: { exprKey: string | undefined; expr: Expr 
   return (
     <Space size={8} align="baseline" aria-live="polite">
       <Typography.Text type="secondary">{t('matched')}</Typography.Text>
-      <Typography.Text strong style={{ fontSize: 24, opacity: count.current || exprKey === undefined ? 1 : 0.45 }} data-testid="live-count" data-current={String(count.current)}>
+      <Typography.Text
+        strong
+        style={{ fontSize: 24, opacity: count.current || exprKey === undefined ? 1 : 0.45 }}
+        data-testid="live-count"
+        data-current={String(count.current)}
+      >
         {shown === undefined ? '—' : shown.toLocaleString()}
       </Typography.Text>
       {exprKey !== undefined && count.data && <Typography.Text type="secondary">{t('ofTotal', { total: count.data.total.toLocaleString() })}</Typography.Text>}
@@ -38,7 +56,15 @@ function LiveCount({ exprKey, expr }: { exprKey: string | undefined; expr: Expr 
  * Editing either updates the other; text that does not parse shows the parser's message at its
  * line and column and leaves the builder as it was. The matched count follows live.
  */
-export function AudienceEditor({ initial, choices, onChange }: { initial: Expr | undefined; choices: BuilderChoices; onChange: (expr: Expr | undefined) => void }) {
+export function AudienceEditor({
+  initial,
+  choices,
+  onChange,
+}: {
+  initial: Expr | undefined;
+  choices: BuilderChoices;
+  onChange: (expr: Expr | undefined) => void;
+}) {
   const { t } = useTranslation('smart');
   const labels = useMemo(() => libraryLabels(choices.groups), [choices.groups]);
   const resolve = useMemo(() => libraryResolver(choices.groups), [choices.groups]);

@@ -1,7 +1,7 @@
 import { Form, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useDepartments } from '../../api/admin.js';
-import { useEmployees, type AudienceDto } from '../../api/smart-groups.js';
+import { type AudienceDto, useEmployees } from '../../api/smart-groups.js';
 
 /** True when an audience names nobody, which the server reads as "everyone". */
 export function isEveryone(audience: AudienceDto | undefined): boolean {
@@ -42,7 +42,14 @@ export function AudiencePicker({ value, onChange, label }: { value: AudienceDto;
         />
       </Form.Item>
       <Form.Item label={t('scope.regions')} style={{ marginBottom: 8 }}>
-        <Select mode="multiple" aria-label={`${label} · ${t('scope.regions')}`} value={value.regions ?? []} options={regions.map((r) => ({ value: r, label: r }))} onChange={(regionList: string[]) => onChange({ ...value, regions: regionList })} placeholder={t('scope.everyone')} />
+        <Select
+          mode="multiple"
+          aria-label={`${label} · ${t('scope.regions')}`}
+          value={value.regions ?? []}
+          options={regions.map((r) => ({ value: r, label: r }))}
+          onChange={(regionList: string[]) => onChange({ ...value, regions: regionList })}
+          placeholder={t('scope.everyone')}
+        />
       </Form.Item>
       <Form.Item label={t('scope.members')} style={{ marginBottom: 8 }}>
         <Select
@@ -65,5 +72,11 @@ export function AudiencePicker({ value, onChange, label }: { value: AudienceDto;
 export function useAudienceSummary() {
   const { t } = useTranslation('smart');
   return (audience: AudienceDto | undefined) =>
-    isEveryone(audience) ? t('scope.everyone') : t('scope.summary', { departments: audience?.departments?.length ?? 0, regions: audience?.regions?.length ?? 0, members: audience?.userids?.length ?? 0 });
+    isEveryone(audience)
+      ? t('scope.everyone')
+      : t('scope.summary', {
+          departments: audience?.departments?.length ?? 0,
+          regions: audience?.regions?.length ?? 0,
+          members: audience?.userids?.length ?? 0,
+        });
 }

@@ -1,10 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../../../src/modules/audiences/expression/normalize.js';
-import { addChild, compileTree, emptyRoot, leafKinds, leafNode, libraryLabels, libraryResolver, newLeaf, removeNode, textOfTree, treeOf, treeOfText, updateNode, type BuilderGroup, type BuilderNode, type Expr, type Leaf, type LeafKind } from './builder-model.js';
+import {
+  addChild,
+  type BuilderGroup,
+  type BuilderNode,
+  compileTree,
+  type Expr,
+  emptyRoot,
+  type Leaf,
+  type LeafKind,
+  leafKinds,
+  leafNode,
+  libraryLabels,
+  libraryResolver,
+  newLeaf,
+  removeNode,
+  textOfTree,
+  treeOf,
+  treeOfText,
+  updateNode,
+} from './builder-model.js';
 
 const library = [
-  { groupId: 'etGroupLevel01', name: '客户等级', tags: [{ tagId: 'etLevelA00001', name: 'A级' }, { tagId: 'etLevelB00001', name: 'B级' }] },
-  { groupId: 'etGroupIntent1', name: '购买意向', tags: [{ tagId: 'etIntentBuy01', name: '购房意向' }, { tagId: 'etIntentSee01', name: '看房' }, { tagId: 'etIntentA0001', name: 'A级' }] },
+  {
+    groupId: 'etGroupLevel01',
+    name: '客户等级',
+    tags: [
+      { tagId: 'etLevelA00001', name: 'A级' },
+      { tagId: 'etLevelB00001', name: 'B级' },
+    ],
+  },
+  {
+    groupId: 'etGroupIntent1',
+    name: '购买意向',
+    tags: [
+      { tagId: 'etIntentBuy01', name: '购房意向' },
+      { tagId: 'etIntentSee01', name: '看房' },
+      { tagId: 'etIntentA0001', name: 'A级' },
+    ],
+  },
 ];
 const resolve = libraryResolver(library);
 const labels = libraryLabels(library);
@@ -15,14 +49,27 @@ const leaves: Record<LeafKind, Leaf[]> = {
   group: [{ group: { id: 'etGroupLevel01', has: 'any' } }, { group: { id: 'etGroupIntent1', has: 'all' } }, { group: { id: 'etGroupLevel01', has: 'none' } }],
   addWay: [{ addWay: [1] }, { addWay: [1, 202, 7] }],
   state: [{ state: ['2026春季展会'] }, { state: ['a b', 'c'] }],
-  added: [{ added: { within: { amount: 30, unit: 'd' } } }, { added: { from: '2026-01-01', to: '2026-03-31' } }, { added: { from: '2026-01-01' } }, { added: { within: { amount: 12, unit: 'h' } } }],
+  added: [
+    { added: { within: { amount: 30, unit: 'd' } } },
+    { added: { from: '2026-01-01', to: '2026-03-31' } },
+    { added: { from: '2026-01-01' } },
+    { added: { within: { amount: 12, unit: 'h' } } },
+  ],
   province: [{ province: ['上海'] }],
   city: [{ city: ['杭州', '苏州'] }],
   region: [{ region: ['华东'] }],
   gender: [{ gender: [2] }, { gender: [0, 1] }],
   company: [{ company: { op: 'contains', value: '科技' } }, { company: { op: 'eq', value: '上海某某有限公司' } }],
   follower: [{ follower: ['d3u1'] }],
-  department: [{ department: [{ id: 3, subtree: true }] }, { department: [{ id: 2, subtree: false }, { id: 4, subtree: true }] }],
+  department: [
+    { department: [{ id: 3, subtree: true }] },
+    {
+      department: [
+        { id: 2, subtree: false },
+        { id: 4, subtree: true },
+      ],
+    },
+  ],
   attr: [
     { attr: { name: 'level', type: 'number', op: 'gte', value: 3 } },
     { attr: { name: 'tier', type: 'enum', op: 'in', values: ['gold', 'silver'] } },

@@ -1,7 +1,7 @@
-import { leafKinds, type Expr, type Leaf, type LeafKind } from '../../../../contracts/audience-expression/ast.js';
+import { type Expr, type Leaf, type LeafKind, leafKinds } from '../../../../contracts/audience-expression/ast.js';
 import { canonicalKey, normalize } from '../../../../src/modules/audiences/expression/normalize.js';
-import { parseExpression, type NameResolver } from '../../../../src/modules/audiences/expression/parse.js';
-import { printExpression, type PrintOptions } from '../../../../src/modules/audiences/expression/print.js';
+import { type NameResolver, parseExpression } from '../../../../src/modules/audiences/expression/parse.js';
+import { type PrintOptions, printExpression } from '../../../../src/modules/audiences/expression/print.js';
 import { checkExpression } from '../../../../src/modules/audiences/expression/validate.js';
 
 export type { Expr, Leaf, LeafKind } from '../../../../contracts/audience-expression/ast.js';
@@ -170,7 +170,10 @@ export function removeNode(root: BuilderGroup, id: string): BuilderGroup {
 export function libraryResolver(groups: readonly { groupId: string; name: string; tags: readonly { tagId: string; name: string }[] }[]): NameResolver {
   const fold = (s: string) => s.normalize('NFKC').toLowerCase();
   return {
-    tag: (ref) => groups.filter((g) => ref.group === undefined || fold(g.name) === fold(ref.group)).flatMap((g) => g.tags.filter((t) => fold(t.name) === fold(ref.name)).map((t) => t.tagId)),
+    tag: (ref) =>
+      groups
+        .filter((g) => ref.group === undefined || fold(g.name) === fold(ref.group))
+        .flatMap((g) => g.tags.filter((t) => fold(t.name) === fold(ref.name)).map((t) => t.tagId)),
     group: (name) => groups.filter((g) => fold(g.name) === fold(name)).map((g) => g.groupId),
   };
 }

@@ -1,8 +1,22 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Segmented, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { addChild, emptyRoot, leafKindOf, leafKinds, leafNode, newId, newLeaf, removeNode, updateNode, type BuilderGroup, type BuilderIssue, type BuilderNode, type LeafKind } from './builder-model.js';
-import { ConditionEditor, type BuilderChoices } from './condition-editor.js';
+import {
+  addChild,
+  type BuilderGroup,
+  type BuilderIssue,
+  type BuilderNode,
+  emptyRoot,
+  type LeafKind,
+  leafKindOf,
+  leafKinds,
+  leafNode,
+  newId,
+  newLeaf,
+  removeNode,
+  updateNode,
+} from './builder-model.js';
+import { type BuilderChoices, ConditionEditor } from './condition-editor.js';
 
 type Edit = { root: BuilderGroup; onChange: (root: BuilderGroup) => void; choices: BuilderChoices; issues: readonly BuilderIssue[] };
 
@@ -29,7 +43,8 @@ function AddMenu({ group, edit }: { group: BuilderGroup; edit: Edit }) {
     { key: 'any', label: t('addAny') },
   ];
   const add = (key: string) => {
-    const child: BuilderNode = key === 'all' || key === 'any' ? { id: newId(), kind: 'group', op: key, negated: false, children: [] } : leafNode(newLeaf(key as LeafKind));
+    const child: BuilderNode =
+      key === 'all' || key === 'any' ? { id: newId(), kind: 'group', op: key, negated: false, children: [] } : leafNode(newLeaf(key as LeafKind));
     edit.onChange(addChild(edit.root, group.id, child));
   };
   return (
@@ -43,7 +58,9 @@ function AddMenu({ group, edit }: { group: BuilderGroup; edit: Edit }) {
 
 function NodeView({ node, edit, depth }: { node: BuilderNode; edit: Edit; depth: number }) {
   const { t } = useTranslation('smart');
-  const remove = <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('remove')} onClick={() => edit.onChange(removeNode(edit.root, node.id))} />;
+  const remove = (
+    <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('remove')} onClick={() => edit.onChange(removeNode(edit.root, node.id))} />
+  );
   if (node.kind === 'leaf') {
     const issue = edit.issues.find((i) => i.nodeId === node.id);
     return (
@@ -54,7 +71,11 @@ function NodeView({ node, edit, depth }: { node: BuilderNode; edit: Edit; depth:
             {t(`kinds.${leafKindOf(node.leaf)}`)}
           </Typography.Text>
           <div style={{ flex: 1, minWidth: 0 }}>
-            <ConditionEditor leaf={node.leaf} choices={edit.choices} onChange={(leaf) => edit.onChange(updateNode(edit.root, node.id, (n) => ({ ...n, leaf }) as BuilderNode))} />
+            <ConditionEditor
+              leaf={node.leaf}
+              choices={edit.choices}
+              onChange={(leaf) => edit.onChange(updateNode(edit.root, node.id, (n) => ({ ...n, leaf }) as BuilderNode))}
+            />
           </div>
           {remove}
         </div>
@@ -72,14 +93,26 @@ function NodeView({ node, edit, depth }: { node: BuilderNode; edit: Edit; depth:
 function GroupView({ group, edit, depth, remove }: { group: BuilderGroup; edit: Edit; depth: number; remove: React.ReactNode }) {
   const { t } = useTranslation('smart');
   return (
-    <div role="group" aria-label={t(group.op === 'all' ? 'groupAll' : 'groupAny')} style={{ borderLeft: `3px solid ${group.op === 'all' ? '#1677ff' : '#fa8c16'}`, padding: '6px 0 6px 10px', margin: depth > 0 ? '4px 0' : 0, background: depth % 2 ? '#fafafa' : undefined }}>
+    <div
+      role="group"
+      aria-label={t(group.op === 'all' ? 'groupAll' : 'groupAny')}
+      style={{
+        borderLeft: `3px solid ${group.op === 'all' ? '#1677ff' : '#fa8c16'}`,
+        padding: '6px 0 6px 10px',
+        margin: depth > 0 ? '4px 0' : 0,
+        background: depth % 2 ? '#fafafa' : undefined,
+      }}
+    >
       <Space size={6} wrap style={{ marginBottom: 6 }}>
         {depth > 0 && <NotSwitch node={group} edit={edit} />}
         <Segmented
           size="small"
           aria-label={t('combine')}
           value={group.op}
-          options={[{ value: 'all', label: t('and') }, { value: 'any', label: t('or') }]}
+          options={[
+            { value: 'all', label: t('and') },
+            { value: 'any', label: t('or') },
+          ]}
           onChange={(op) => edit.onChange(updateNode(edit.root, group.id, (n) => ({ ...n, op: op as 'all' | 'any' })))}
         />
         <Typography.Text type="secondary">{t(group.op === 'all' ? 'allHint' : 'anyHint')}</Typography.Text>
@@ -105,7 +138,18 @@ export function ConditionBuilder(props: Edit) {
   const { t } = useTranslation('smart');
   return (
     <div aria-label={t('builder')}>
-      <GroupView group={props.root} edit={props} depth={0} remove={props.root.children.length > 0 ? <Button size="small" type="link" onClick={() => props.onChange(emptyRoot())}>{t('clear')}</Button> : null} />
+      <GroupView
+        group={props.root}
+        edit={props}
+        depth={0}
+        remove={
+          props.root.children.length > 0 ? (
+            <Button size="small" type="link" onClick={() => props.onChange(emptyRoot())}>
+              {t('clear')}
+            </Button>
+          ) : null
+        }
+      />
     </div>
   );
 }

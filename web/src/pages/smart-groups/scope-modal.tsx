@@ -12,7 +12,21 @@ export type ScopePart = { key: string; label: string; help?: string };
  * A modal editing one or more audiences of a group's scope (who sees it, who may apply it) and
  * saving them together; a refusal shows the server's message and keeps the modal open.
  */
-export function ScopeModal({ open, title, parts, initial, onSave, onClose }: { open: boolean; title: string; parts: ScopePart[]; initial: Record<string, AudienceDto | undefined>; onSave: (scope: Record<string, AudienceDto>) => Promise<unknown>; onClose: () => void }) {
+export function ScopeModal({
+  open,
+  title,
+  parts,
+  initial,
+  onSave,
+  onClose,
+}: {
+  open: boolean;
+  title: string;
+  parts: ScopePart[];
+  initial: Record<string, AudienceDto | undefined>;
+  onSave: (scope: Record<string, AudienceDto>) => Promise<unknown>;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('smart');
   const { message } = App.useApp();
   const [value, setValue] = useState<Record<string, AudienceDto>>({});
@@ -33,7 +47,17 @@ export function ScopeModal({ open, title, parts, initial, onSave, onClose }: { o
     }
   };
   return (
-    <Modal open={open} title={title} onCancel={onClose} onOk={() => void save()} confirmLoading={saving} okText={t('common:save')} cancelText={t('common:cancel')} width={640} destroyOnHidden>
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onClose}
+      onOk={() => void save()}
+      confirmLoading={saving}
+      okText={t('common:save')}
+      cancelText={t('common:cancel')}
+      width={640}
+      destroyOnHidden
+    >
       {parts.every((p) => !p.help) && <Typography.Paragraph type="secondary">{t('scope.help')}</Typography.Paragraph>}
       {parts.map((part) => (
         <div key={part.key} style={{ marginBottom: 12 }}>

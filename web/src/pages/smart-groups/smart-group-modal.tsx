@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useSmartGroupActions, type SmartGroupDto } from '../../api/smart-groups.js';
+import { type SmartGroupDto, useSmartGroupActions } from '../../api/smart-groups.js';
 import { NameOrderModal } from '../../components/name-order-modal.js';
 
 /**

@@ -2,18 +2,30 @@ import { DeleteOutlined, EditOutlined, PlusOutlined, TeamOutlined } from '@ant-d
 import { App, Badge, Button, Card, Empty, Popconfirm, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header.js';
-import { QueryState } from '../../components/query-state.js';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
-import { useSmartGroupActions, useSmartGroups, type SmartGroupDto } from '../../api/smart-groups.js';
+import { type SmartGroupDto, useSmartGroupActions, useSmartGroups } from '../../api/smart-groups.js';
+import { PageHeader } from '../../components/page-header.js';
+import { QueryState } from '../../components/query-state.js';
 import { useAudienceSummary } from './audience-picker.js';
 import { useBuilderChoices } from './builder-choices.js';
 import { ScopeModal } from './scope-modal.js';
 import { SmartGroupModal } from './smart-group-modal.js';
-import { SmartTagEditor, type EditorTarget } from './smart-tag-editor.js';
+import { type EditorTarget, SmartTagEditor } from './smart-tag-editor.js';
 
-function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartGroupDto; manage: boolean; onEdit: (target: EditorTarget) => void; onScope: (group: SmartGroupDto) => void; onRename: (group: SmartGroupDto) => void }) {
+function GroupCard({
+  group,
+  manage,
+  onEdit,
+  onScope,
+  onRename,
+}: {
+  group: SmartGroupDto;
+  manage: boolean;
+  onEdit: (target: EditorTarget) => void;
+  onScope: (group: SmartGroupDto) => void;
+  onRename: (group: SmartGroupDto) => void;
+}) {
   const { t } = useTranslation('smart');
   const { message } = App.useApp();
   const actions = useSmartGroupActions();
@@ -36,7 +48,14 @@ function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartG
             </Button>
             <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('groupEdit.open', { name: group.name })} onClick={() => onRename(group)} />
             <Button size="small" type="text" icon={<TeamOutlined />} aria-label={t('scope.edit', { name: group.name })} onClick={() => onScope(group)} />
-            <Popconfirm title={t('deleteGroupConfirm', { name: group.name })} description={t('deleteHelp')} okText={t('delete')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.deleteGroup.mutate(group.groupId, fail)}>
+            <Popconfirm
+              title={t('deleteGroupConfirm', { name: group.name })}
+              description={t('deleteHelp')}
+              okText={t('delete')}
+              cancelText={t('common:cancel')}
+              okButtonProps={{ danger: true }}
+              onConfirm={() => actions.deleteGroup.mutate(group.groupId, fail)}
+            >
               <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteGroup', { name: group.name })} />
             </Popconfirm>
           </Space>
@@ -58,13 +77,26 @@ function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartG
             render: (name: string, tag: SmartGroupDto['tags'][number]) => (
               <Space direction="vertical" size={0}>
                 {tag.color ? <Badge color={tag.color} text={name} /> : name}
-                {tag.description && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{tag.description}</Typography.Text>}
+                {tag.description && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {tag.description}
+                  </Typography.Text>
+                )}
               </Space>
             ),
           },
           { title: t('col.members'), dataIndex: 'members', width: 110, align: 'right', render: (n: number) => n.toLocaleString() },
           // The rule keeps a readable width on a phone; the table scrolls sideways instead.
-          { title: t('col.rule'), dataIndex: 'text', onCell: () => ({ style: { minWidth: 240 } }), render: (text: string) => <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{text}</Typography.Text> },
+          {
+            title: t('col.rule'),
+            dataIndex: 'text',
+            onCell: () => ({ style: { minWidth: 240 } }),
+            render: (text: string) => (
+              <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                {text}
+              </Typography.Text>
+            ),
+          },
           ...(manage
             ? [
                 {
@@ -73,8 +105,21 @@ function GroupCard({ group, manage, onEdit, onScope, onRename }: { group: SmartG
                   width: 100,
                   render: (_: unknown, tag: SmartGroupDto['tags'][number]) => (
                     <Space size={0}>
-                      <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('editTag', { name: tag.name })} onClick={() => onEdit({ mode: 'edit-tag', group, tag })} />
-                      <Popconfirm title={t('deleteTagConfirm', { name: tag.name })} description={t('deleteHelp')} okText={t('delete')} cancelText={t('common:cancel')} okButtonProps={{ danger: true }} onConfirm={() => actions.deleteTag.mutate({ groupId: group.groupId, tagId: tag.tagId }, fail)}>
+                      <Button
+                        size="small"
+                        type="text"
+                        icon={<EditOutlined />}
+                        aria-label={t('editTag', { name: tag.name })}
+                        onClick={() => onEdit({ mode: 'edit-tag', group, tag })}
+                      />
+                      <Popconfirm
+                        title={t('deleteTagConfirm', { name: tag.name })}
+                        description={t('deleteHelp')}
+                        okText={t('delete')}
+                        cancelText={t('common:cancel')}
+                        okButtonProps={{ danger: true }}
+                        onConfirm={() => actions.deleteTag.mutate({ groupId: group.groupId, tagId: tag.tagId }, fail)}
+                      >
                         <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteTag', { name: tag.name })} />
                       </Popconfirm>
                     </Space>

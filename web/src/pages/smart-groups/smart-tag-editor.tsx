@@ -2,9 +2,9 @@ import { App, Button, Col, Collapse, Descriptions, Drawer, Form, Row, Space, Typ
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
+import { type AudienceDto, type SmartGroupDto, usePreview, useSmartGroupActions } from '../../api/smart-groups.js';
 import { useSettings } from '../../api/tags.js';
 import { NameInput } from '../../components/name-input.js';
-import { usePreview, useSmartGroupActions, type AudienceDto, type SmartGroupDto } from '../../api/smart-groups.js';
 import { AudienceEditor } from './audience-editor.js';
 import { AudiencePicker, compactAudience, useAudienceSummary } from './audience-picker.js';
 import { audienceKey, type Expr } from './builder-model.js';
@@ -13,7 +13,10 @@ import { SmartTagFieldInputs } from './smart-tag-fields.js';
 import { changedFields, fieldsOf, type TagFields } from './tag-fields.js';
 
 /** What the editor is open for: a new group with its first tag, a new tag in a group, or a saved tag. */
-export type EditorTarget = { mode: 'new-group' } | { mode: 'new-tag'; group: SmartGroupDto } | { mode: 'edit-tag'; group: SmartGroupDto; tag: SmartGroupDto['tags'][number] };
+export type EditorTarget =
+  | { mode: 'new-group' }
+  | { mode: 'new-tag'; group: SmartGroupDto }
+  | { mode: 'edit-tag'; group: SmartGroupDto; tag: SmartGroupDto['tags'][number] };
 
 /**
  * The smart tag editor: its name, its rule (builder and text with the live count), for a new group
@@ -71,7 +74,13 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
     }
   };
   const result = preview.data?.tags[0];
-  const title = !target ? '' : target.mode === 'new-group' ? t('editor.newGroup') : target.mode === 'new-tag' ? t('editor.newTag', { group: target.group.name }) : t('editor.editTag', { name: target.tag.name });
+  const title = !target
+    ? ''
+    : target.mode === 'new-group'
+      ? t('editor.newGroup')
+      : target.mode === 'new-tag'
+        ? t('editor.newTag', { group: target.group.name })
+        : t('editor.editTag', { name: target.tag.name });
 
   return (
     <Drawer
@@ -112,11 +121,22 @@ export function SmartTagEditor({ target, choices, onClose }: { target: EditorTar
             <Collapse
               size="small"
               style={{ marginBottom: 16 }}
-              items={[{ key: 'scope', label: t('scope.label', { who: summary(compactAudience(scope)) }), children: <AudiencePicker label={t('scope.title')} value={scope} onChange={setScope} /> }]}
+              items={[
+                {
+                  key: 'scope',
+                  label: t('scope.label', { who: summary(compactAudience(scope)) }),
+                  children: <AudiencePicker label={t('scope.title')} value={scope} onChange={setScope} />,
+                },
+              ]}
             />
           )}
           <Form.Item label={t('editor.rule')} required>
-            <AudienceEditor key={targetKey} initial={target.mode === 'edit-tag' ? (target.tag.expression as Expr) : undefined} choices={choices} onChange={setExpr} />
+            <AudienceEditor
+              key={targetKey}
+              initial={target.mode === 'edit-tag' ? (target.tag.expression as Expr) : undefined}
+              choices={choices}
+              onChange={setExpr}
+            />
           </Form.Item>
           {result && (
             <Descriptions size="small" bordered column={3} title={t('editor.previewTitle')} data-testid="preview-result">

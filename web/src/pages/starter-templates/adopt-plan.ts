@@ -25,7 +25,11 @@ export type AdoptOutcome = { created: string[]; skipped: string[]; failed: { nam
  * no empty groups) and carries on past a refusal, so one taken or too-long name does not stop the
  * rest. A group another admin created meanwhile is refused by the server and reported as failed.
  */
-export async function adopt(plan: AdoptPlan, createGroup: (group: StarterGroup) => Promise<unknown>, describe: (error: unknown) => string): Promise<AdoptOutcome> {
+export async function adopt(
+  plan: AdoptPlan,
+  createGroup: (group: StarterGroup) => Promise<unknown>,
+  describe: (error: unknown) => string,
+): Promise<AdoptOutcome> {
   const outcome: AdoptOutcome = { created: [], skipped: plan.skip.map((g) => g.name), failed: [] };
   for (const group of plan.create) {
     try {

@@ -1,12 +1,12 @@
 import { AppstoreAddOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Modal, Row, Space, Tag as Chip, Typography } from 'antd';
+import { App, Button, Card, Tag as Chip, Col, Modal, Row, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
-import { useTagLibraryActions, type TagGroupDto } from '../../api/tags.js';
+import { type TagGroupDto, useTagLibraryActions } from '../../api/tags.js';
 import { adopt, planAdoption } from './adopt-plan.js';
-import { starterTemplates, type StarterTemplate } from './templates.js';
+import { type StarterTemplate, starterTemplates } from './templates.js';
 
 /** Below this many groups the library offers the templates inline; from it on, behind a button. */
 export const fewGroups = 3;
@@ -20,7 +20,10 @@ function TemplateGrid({ groups, onAdopted }: { groups: TagGroupDto[]; onAdopted?
   const run = async (template: StarterTemplate) => {
     setBusy(template.id);
     const industry = t(`industry.${template.id}`);
-    const plan = planAdoption(groups.map((g) => g.name), template.groups);
+    const plan = planAdoption(
+      groups.map((g) => g.name),
+      template.groups,
+    );
     const outcome = await adopt(plan, (g) => createGroup.mutateAsync({ name: g.name, tags: g.tags.map((name) => ({ name })) }), errorText);
     setBusy(null);
     const lines = [
@@ -28,7 +31,11 @@ function TemplateGrid({ groups, onAdopted }: { groups: TagGroupDto[]; onAdopted?
       ...outcome.failed.map((f) => t('failed', { name: f.name, error: f.error })),
     ].filter((l): l is string => l !== null);
     const open = outcome.failed.length > 0 ? notification.warning : notification.success;
-    open({ message: t('adopted', { industry, count: outcome.created.length }), description: lines.length > 0 ? lines.map((l) => <div key={l}>{l}</div>) : undefined, duration: 10 });
+    open({
+      message: t('adopted', { industry, count: outcome.created.length }),
+      description: lines.length > 0 ? lines.map((l) => <div key={l}>{l}</div>) : undefined,
+      duration: 10,
+    });
     if (outcome.created.length > 0) onAdopted?.();
   };
   return (
@@ -41,7 +48,14 @@ function TemplateGrid({ groups, onAdopted }: { groups: TagGroupDto[]; onAdopted?
               size="small"
               title={industry}
               extra={
-                <Button type="primary" size="small" loading={busy === template.id} disabled={busy !== null && busy !== template.id} aria-label={t('adoptOf', { industry })} onClick={() => void run(template)}>
+                <Button
+                  type="primary"
+                  size="small"
+                  loading={busy === template.id}
+                  disabled={busy !== null && busy !== template.id}
+                  aria-label={t('adoptOf', { industry })}
+                  onClick={() => void run(template)}
+                >
                   {t('adopt')}
                 </Button>
               }

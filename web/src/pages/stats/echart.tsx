@@ -23,22 +23,25 @@ export function EChart({ option, summary, height, onPick }: { option: ChartOptio
   useEffect(() => {
     let unmounted = false;
     let cleanUp = () => {};
-    void import('./echarts-setup.js').then(({ init }) => {
-      if (unmounted || !box.current) return;
-      const instance = init(box.current, undefined, { renderer: 'canvas' });
-      chart.current = instance;
-      instance.on('click', (event) => pick.current?.(event.dataIndex));
-      instance.setOption(latest.current, { notMerge: true });
-      const observer = new ResizeObserver(() => instance.resize());
-      observer.observe(box.current);
-      cleanUp = () => {
-        observer.disconnect();
-        instance.dispose();
-        chart.current = null;
-      };
-    }, () => {
-      // Without the chart library (a dropped connection), the table beside the chart still has every number.
-    });
+    void import('./echarts-setup.js').then(
+      ({ init }) => {
+        if (unmounted || !box.current) return;
+        const instance = init(box.current, undefined, { renderer: 'canvas' });
+        chart.current = instance;
+        instance.on('click', (event) => pick.current?.(event.dataIndex));
+        instance.setOption(latest.current, { notMerge: true });
+        const observer = new ResizeObserver(() => instance.resize());
+        observer.observe(box.current);
+        cleanUp = () => {
+          observer.disconnect();
+          instance.dispose();
+          chart.current = null;
+        };
+      },
+      () => {
+        // Without the chart library (a dropped connection), the table beside the chart still has every number.
+      },
+    );
     return () => {
       unmounted = true;
       cleanUp();

@@ -9,7 +9,10 @@ export type TagBar = { key: string; kind: 'tag' | 'none'; name: string; customer
  * table and its spoken summary list the same things in the same order.
  */
 export function tagBars(stats: TagStatsDto, noneLabel: string): TagBar[] {
-  return [...stats.tags.map((t): TagBar => ({ key: t.tagId, kind: 'tag', name: t.name, customers: t.customers })), { key: 'none', kind: 'none', name: noneLabel, customers: stats.withoutGroupTags }];
+  return [
+    ...stats.tags.map((t): TagBar => ({ key: t.tagId, kind: 'tag', name: t.name, customers: t.customers })),
+    { key: 'none', kind: 'none', name: noneLabel, customers: stats.withoutGroupTags },
+  ];
 }
 
 /**
@@ -18,7 +21,11 @@ export function tagBars(stats: TagStatsDto, noneLabel: string): TagBar[] {
  * @example customersOfBar(bars[0], bars, '客户等级') // '(tag:"客户等级/A级")'
  */
 export function customersOfBar(bar: TagBar, bars: readonly TagBar[], groupName: string): string {
-  const named = (of: readonly TagBar[]) => audienceText(of.map((b) => ({ name: b.name, groupName, personal: false })), '') ?? '';
+  const named = (of: readonly TagBar[]) =>
+    audienceText(
+      of.map((b) => ({ name: b.name, groupName, personal: false })),
+      '',
+    ) ?? '';
   return bar.kind === 'none' ? `not ${named(bars.filter((b) => b.kind === 'tag'))}` : named([bar]);
 }
 

@@ -13,11 +13,15 @@ import { TagStatsCard } from './tag-stats-card.js';
 export default function StatsPage() {
   const { t } = useTranslation('stats');
   const [params, setParams] = useSearchParams();
-  const set = (key: string, value: string) => setParams((p) => {
-    const next = new URLSearchParams(p);
-    next.set(key, value);
-    return next;
-  }, { replace: true });
+  const set = (key: string, value: string) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        next.set(key, value);
+        return next;
+      },
+      { replace: true },
+    );
   const days = [7, 30, 90].includes(Number(params.get('days'))) ? Number(params.get('days')) : 30;
 
   return (

@@ -5,8 +5,8 @@ import { useNavigate } from 'react-router';
 import { errorText } from '../../api/client.js';
 import { useTagStats } from '../../api/stats.js';
 import { useTagGroups } from '../../api/tags.js';
-import { EChart, type ChartOption } from './echart.js';
-import { customersOfBar, tagBars, type TagBar } from './stats-logic.js';
+import { type ChartOption, EChart } from './echart.js';
+import { customersOfBar, type TagBar, tagBars } from './stats-logic.js';
 
 /**
  * 标签客户分布: pick a tag group, see how many customers (of those the user may see) carry each of
@@ -20,16 +20,34 @@ export function TagStatsCard({ groupId, onGroup }: { groupId: string | undefined
   const stats = useTagStats(chosen);
   const bars = useMemo(() => (stats.data ? tagBars(stats.data, t('tags.none')) : []), [stats.data, t]);
   const open = (bar: TagBar | undefined) => bar && navigate(`/customers?text=${encodeURIComponent(customersOfBar(bar, bars, stats.data!.groupName))}`);
-  const option = useMemo<ChartOption>(() => ({
-    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
-    tooltip: { trigger: 'item' },
-    // Each bar carries its number; axis numbers would only crowd a narrow screen.
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { show: false } },
-    // The first tag on top, as in the tag library.
-    yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { width: 100, overflow: 'truncate' } },
-    series: [{ type: 'bar', name: t('tags.customers'), data: bars.map((b) => ({ value: b.customers, itemStyle: b.kind === 'none' ? { color: '#8c8c8c' } : undefined })), label: { show: true, position: 'right' }, cursor: 'pointer', barMaxWidth: 28 }],
-  }), [bars, t]);
-  const summary = stats.data ? t('tags.summary', { group: stats.data.groupName, items: bars.map((b) => t('tags.item', { name: b.name, count: b.customers })).join('，'), total: stats.data.visibleCustomers }) : '';
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'item' },
+      // Each bar carries its number; axis numbers would only crowd a narrow screen.
+      xAxis: { type: 'value', minInterval: 1, axisLabel: { show: false } },
+      // The first tag on top, as in the tag library.
+      yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { width: 100, overflow: 'truncate' } },
+      series: [
+        {
+          type: 'bar',
+          name: t('tags.customers'),
+          data: bars.map((b) => ({ value: b.customers, itemStyle: b.kind === 'none' ? { color: '#8c8c8c' } : undefined })),
+          label: { show: true, position: 'right' },
+          cursor: 'pointer',
+          barMaxWidth: 28,
+        },
+      ],
+    }),
+    [bars, t],
+  );
+  const summary = stats.data
+    ? t('tags.summary', {
+        group: stats.data.groupName,
+        items: bars.map((b) => t('tags.item', { name: b.name, count: b.customers })).join('，'),
+        total: stats.data.visibleCustomers,
+      })
+    : '';
 
   const picker = (
     <Space wrap>
@@ -70,7 +88,12 @@ export function TagStatsCard({ groupId, onGroup }: { groupId: string | undefined
             columns={[
               { title: t('tags.tag'), dataIndex: 'name', render: (name: string, bar) => <Typography.Link onClick={() => open(bar)}>{name}</Typography.Link> },
               { title: t('tags.customers'), dataIndex: 'customers', align: 'right' },
-              { title: t('tags.share'), key: 'share', align: 'right', render: (_, bar) => `${Math.round((bar.customers / stats.data!.visibleCustomers) * 1000) / 10}%` },
+              {
+                title: t('tags.share'),
+                key: 'share',
+                align: 'right',
+                render: (_, bar) => `${Math.round((bar.customers / stats.data!.visibleCustomers) * 1000) / 10}%`,
+              },
             ]}
           />
         </Space>

@@ -23,7 +23,16 @@ export function CreateGroupModal({ open, nameMax, onClose }: { open: boolean; na
       },
     );
   return (
-    <Modal open={open} title={t('create.title')} onCancel={onClose} onOk={() => form.submit()} okText={t('common:save')} cancelText={t('common:cancel')} confirmLoading={actions.createGroup.isPending} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('create.title')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common:save')}
+      cancelText={t('common:cancel')}
+      confirmLoading={actions.createGroup.isPending}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" initialValues={{ name: '', tags: [''] }} onFinish={submit}>
         <Form.Item name="name" label={t('create.groupName')} rules={[{ required: true, whitespace: true, message: t('create.required') }]}>
           <NameInput max={nameMax} aria-label={t('create.groupName')} />
@@ -33,7 +42,11 @@ export function CreateGroupModal({ open, nameMax, onClose }: { open: boolean; na
             <>
               {fields.map((field, index) => (
                 <Space key={field.key} align="baseline" style={{ display: 'flex' }}>
-                  <Form.Item {...field} label={index === 0 ? t('create.tags') : undefined} rules={index === 0 ? [{ required: true, whitespace: true, message: t('create.oneTag') }] : []}>
+                  <Form.Item
+                    {...field}
+                    label={index === 0 ? t('create.tags') : undefined}
+                    rules={index === 0 ? [{ required: true, whitespace: true, message: t('create.oneTag') }] : []}
+                  >
                     <NameInput max={nameMax} aria-label={t('create.tagName', { n: index + 1 })} style={{ width: 280 }} />
                   </Form.Item>
                   {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(field.name)} aria-label={t('create.removeTag')} />}

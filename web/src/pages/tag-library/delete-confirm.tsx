@@ -10,7 +10,17 @@ export type DeleteTarget = ({ tagId: string } | { groupId: string }) & { name: s
  * The confirmation before a deletion: what depends on it (customers who lose it, smart-tag rules
  * and saved audiences that name it), read from the server, and that it can be restored for 30 days.
  */
-export function DeleteConfirm({ target, onConfirm, onCancel, busy }: { target: DeleteTarget | null; onConfirm: () => void; onCancel: () => void; busy: boolean }) {
+export function DeleteConfirm({
+  target,
+  onConfirm,
+  onCancel,
+  busy,
+}: {
+  target: DeleteTarget | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy: boolean;
+}) {
   const { t } = useTranslation('tags');
   const dependents = useDependents(target ? ('tagId' in target ? { tagId: target.tagId } : { groupId: target.groupId }) : null);
   const isGroup = target !== null && 'groupId' in target;
@@ -30,13 +40,21 @@ export function DeleteConfirm({ target, onConfirm, onCancel, busy }: { target: D
         <>
           <Typography.Paragraph>{t('delete.customers', { customers: dependents.data.customers, marks: dependents.data.marks })}</Typography.Paragraph>
           {dependents.data.smartTags.length > 0 && (
-            <List size="small" header={t('delete.smartTags')} dataSource={dependents.data.smartTags} renderItem={(s) => <List.Item>{`${s.groupName} / ${s.name}`}</List.Item>} />
+            <List
+              size="small"
+              header={t('delete.smartTags')}
+              dataSource={dependents.data.smartTags}
+              renderItem={(s) => <List.Item>{`${s.groupName} / ${s.name}`}</List.Item>}
+            />
           )}
           {dependents.data.audiences.length + dependents.data.otherPrivateAudiences > 0 && (
             <List
               size="small"
               header={t('delete.audiences')}
-              dataSource={[...dependents.data.audiences.map((a) => a.name), ...(dependents.data.otherPrivateAudiences > 0 ? [t('delete.privateAudiences', { count: dependents.data.otherPrivateAudiences })] : [])]}
+              dataSource={[
+                ...dependents.data.audiences.map((a) => a.name),
+                ...(dependents.data.otherPrivateAudiences > 0 ? [t('delete.privateAudiences', { count: dependents.data.otherPrivateAudiences })] : []),
+              ]}
               renderItem={(name) => <List.Item>{name}</List.Item>}
             />
           )}

@@ -1,16 +1,28 @@
 import { DeleteOutlined, EditOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Popover, Space, Tag as Chip, Typography } from 'antd';
+import { App, Button, Card, Tag as Chip, Popover, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
-import { useTagLibraryActions, type TagGroupDto } from '../../api/tags.js';
-import { theme } from '../../providers.js';
+import { type TagGroupDto, useTagLibraryActions } from '../../api/tags.js';
 import { NameInput } from '../../components/name-input.js';
-import type { DeleteTarget } from './delete-confirm.js';
+import { theme } from '../../providers.js';
 import { TagGroupScopeButton } from '../smart-groups/tag-group-scope.js';
+import type { DeleteTarget } from './delete-confirm.js';
 
 /** A name entered in a popover: rename a tag or group, or add a tag. Enter saves, Esc closes. */
-function NamePopover({ label, initial, max, onSave, children }: { label: string; initial: string; max: number; onSave: (name: string) => Promise<unknown>; children: React.ReactNode }) {
+function NamePopover({
+  label,
+  initial,
+  max,
+  onSave,
+  children,
+}: {
+  label: string;
+  initial: string;
+  max: number;
+  onSave: (name: string) => Promise<unknown>;
+  children: React.ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState(initial);
   const [saving, setSaving] = useState(false);
@@ -36,7 +48,15 @@ function NamePopover({ label, initial, max, onSave, children }: { label: string;
       trigger="click"
       content={
         <Space.Compact>
-          <NameInput autoFocus aria-label={label} max={max} value={value} onChange={(e) => setValue(e.target.value)} onPressEnter={() => void save()} style={{ width: 220 }} />
+          <NameInput
+            autoFocus
+            aria-label={label}
+            max={max}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            onPressEnter={() => void save()}
+            style={{ width: 220 }}
+          />
           <Button type="primary" loading={saving} onClick={() => void save()}>
             OK
           </Button>
@@ -81,25 +101,49 @@ export function GroupCard(props: {
       extra={
         <Space size={4}>
           {may('tagGroup.update') && (
-            <NamePopover label={t('renameGroup')} initial={group.name} max={nameMax} onSave={(name) => actions.renameGroup.mutateAsync({ groupId: group.groupId, name })}>
+            <NamePopover
+              label={t('renameGroup')}
+              initial={group.name}
+              max={nameMax}
+              onSave={(name) => actions.renameGroup.mutateAsync({ groupId: group.groupId, name })}
+            >
               <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('renameGroup')} />
             </NamePopover>
           )}
           {may('tagGroup.update') && <TagGroupScopeButton group={group} />}
-          {may('tagGroup.delete') && <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteGroup')} onClick={() => onDelete({ groupId: group.groupId, name: group.name })} />}
+          {may('tagGroup.delete') && (
+            <Button
+              size="small"
+              type="text"
+              danger
+              icon={<DeleteOutlined />}
+              aria-label={t('deleteGroup')}
+              onClick={() => onDelete({ groupId: group.groupId, name: group.name })}
+            />
+          )}
         </Space>
       }
     >
       <Space size={[6, 8]} wrap>
         {group.tags.map((tag) => (
-          <Chip key={tag.tagId} color={theme.enterpriseTag} style={{ fontSize: 14, padding: '2px 8px', outline: highlightTag === tag.tagId ? '2px solid #fa8c16' : undefined }}>
+          <Chip
+            key={tag.tagId}
+            color={theme.enterpriseTag}
+            style={{ fontSize: 14, padding: '2px 8px', outline: highlightTag === tag.tagId ? '2px solid #fa8c16' : undefined }}
+          >
             {tag.name}
             {may('tag.update') && (
               <NamePopover label={t('renameTag')} initial={tag.name} max={nameMax} onSave={(name) => actions.renameTag.mutateAsync({ tagId: tag.tagId, name })}>
                 <EditOutlined style={{ marginLeft: 6, cursor: 'pointer' }} aria-label={t('renameTagNamed', { name: tag.name })} />
               </NamePopover>
             )}
-            {may('tag.delete') && <DeleteOutlined style={{ marginLeft: 6, cursor: 'pointer' }} aria-label={t('deleteTagNamed', { name: tag.name })} onClick={() => onDelete({ tagId: tag.tagId, name: tag.name })} />}
+            {may('tag.delete') && (
+              <DeleteOutlined
+                style={{ marginLeft: 6, cursor: 'pointer' }}
+                aria-label={t('deleteTagNamed', { name: tag.name })}
+                onClick={() => onDelete({ tagId: tag.tagId, name: tag.name })}
+              />
+            )}
           </Chip>
         ))}
         {may('tag.create') && (

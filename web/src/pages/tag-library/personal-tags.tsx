@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Popconfirm, Space, Tag as Chip } from 'antd';
+import { App, Button, Card, Tag as Chip, Empty, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
@@ -26,13 +26,24 @@ export function PersonalTags({ nameMax }: { nameMax: number }) {
         {tags.data?.map((tag) => (
           <Chip key={tag.tagId} color={theme.personalTag} style={{ fontSize: 14, padding: '2px 8px' }}>
             {tag.name}
-            <Popconfirm title={t('personal.deleteConfirm', { name: tag.name })} onConfirm={() => actions.deletePersonal.mutate(tag.tagId, { onError: (error) => message.error(errorText(error)) })}>
+            <Popconfirm
+              title={t('personal.deleteConfirm', { name: tag.name })}
+              onConfirm={() => actions.deletePersonal.mutate(tag.tagId, { onError: (error) => message.error(errorText(error)) })}
+            >
               <DeleteOutlined style={{ marginLeft: 6, cursor: 'pointer' }} aria-label={t('deleteTagNamed', { name: tag.name })} />
             </Popconfirm>
           </Chip>
         ))}
         <Space.Compact>
-          <NameInput aria-label={t('personal.new')} placeholder={t('personal.new')} max={nameMax} value={name} onChange={(e) => setName(e.target.value)} onPressEnter={create} style={{ width: 200 }} />
+          <NameInput
+            aria-label={t('personal.new')}
+            placeholder={t('personal.new')}
+            max={nameMax}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onPressEnter={create}
+            style={{ width: 200 }}
+          />
           <Button icon={<PlusOutlined />} onClick={create} loading={actions.createPersonal.isPending} aria-label={t('personal.add')} />
         </Space.Compact>
       </Space>

@@ -1,4 +1,4 @@
-import { App, Button, Drawer, Empty, List, Spin, Tag as Chip, Typography } from 'antd';
+import { App, Button, Tag as Chip, Drawer, Empty, List, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { useRecentDeletions, useRestoreDeletion } from '../../api/deletions.js';
@@ -25,7 +25,12 @@ export function RecentDeletions({ open, onClose }: { open: boolean; onClose: () 
                   key="restore"
                   size="small"
                   loading={restore.isPending && restore.variables === d.operationId}
-                  onClick={() => restore.mutate(d.operationId, { onSuccess: () => message.success(t('recent.restored')), onError: (error) => message.error(errorText(error)) })}
+                  onClick={() =>
+                    restore.mutate(d.operationId, {
+                      onSuccess: () => message.success(t('recent.restored')),
+                      onError: (error) => message.error(errorText(error)),
+                    })
+                  }
                 >
                   {t('recent.restore')}
                 </Button>,

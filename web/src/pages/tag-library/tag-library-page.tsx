@@ -1,20 +1,20 @@
 import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Empty, Input, Result, Skeleton, Space, Tag as Chip, Typography } from 'antd';
+import { Alert, App, Button, Tag as Chip, Empty, Input, Result, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header.js';
 import { useSearchParams } from 'react-router';
 import { errorText } from '../../api/client.js';
 import { can, type MeDto } from '../../api/session.js';
 import { useSettings, useTagGroups, useTagLibraryActions } from '../../api/tags.js';
+import { PageHeader } from '../../components/page-header.js';
 import { theme } from '../../providers.js';
+import { StarterTemplatesButton, StarterTemplatesPanel } from '../starter-templates/starter-templates.js';
 import { CreateGroupModal } from './create-group.js';
 import { DeleteConfirm, type DeleteTarget } from './delete-confirm.js';
 import { GroupCard } from './group-card.js';
 import { PersonalTags } from './personal-tags.js';
 import { RecentDeletions } from './recent-deletions.js';
 import { reorder } from './reorder.js';
-import { StarterTemplatesButton, StarterTemplatesPanel } from '../starter-templates/starter-templates.js';
 
 /**
  * 客户标签: the enterprise tag library and the user's personal tags on one page, one click from
@@ -49,7 +49,11 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
     const from = dragged.current;
     dragged.current = null;
     if (!from || !groups.data) return;
-    const changes = reorder(groups.data.map((g) => ({ id: g.groupId, order: g.order })), from, to);
+    const changes = reorder(
+      groups.data.map((g) => ({ id: g.groupId, order: g.order })),
+      from,
+      to,
+    );
     void Promise.all(changes.map((c) => actions.reorderGroup.mutateAsync({ groupId: c.id, order: c.order }))).catch((error) => message.error(errorText(error)));
   };
   const confirmDelete = () => {
@@ -86,7 +90,14 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
       />
       <Typography.Text type="secondary">{t('limits', { name: nameMax, perGroup: settings.data?.limits.tagsPerGroup ?? 3000 })}</Typography.Text>
       {groups.isPending && <Skeleton active paragraph={{ rows: 6 }} />}
-      {groups.isError && <Result status="error" title={t('common:loadFailed')} subTitle={errorText(groups.error)} extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>} />}
+      {groups.isError && (
+        <Result
+          status="error"
+          title={t('common:loadFailed')}
+          subTitle={errorText(groups.error)}
+          extra={<Button onClick={() => void groups.refetch()}>{t('common:retry')}</Button>}
+        />
+      )}
       {groups.data && groups.data.length === 0 && <Empty description={t('empty')} />}
       <StarterTemplatesPanel me={me} groups={groups.data} />
       {groups.data && groups.data.length > 0 && shown.length === 0 && <Alert type="info" message={t('noMatch')} />}
@@ -102,7 +113,12 @@ export default function TagLibraryPage({ me }: { me: MeDto }) {
       ))}
       {can(me, 'personalTag.manage') && <PersonalTags nameMax={nameMax} />}
       <CreateGroupModal open={creating} nameMax={nameMax} onClose={() => setCreating(false)} />
-      <DeleteConfirm target={deleting} busy={actions.deleteTag.isPending || actions.deleteGroup.isPending} onConfirm={confirmDelete} onCancel={() => setDeleting(null)} />
+      <DeleteConfirm
+        target={deleting}
+        busy={actions.deleteTag.isPending || actions.deleteGroup.isPending}
+        onConfirm={confirmDelete}
+        onCancel={() => setDeleting(null)}
+      />
       <RecentDeletions open={history} onClose={() => setHistory(false)} />
     </Space>
   );
