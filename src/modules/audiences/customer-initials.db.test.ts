@@ -48,7 +48,7 @@ describeDb('customers found by their name’s pinyin initials (客户 search, qu
   it('finds a renamed customer by its new initials and no longer by the old ones', async () => {
     const { f, id, search } = await scene();
     // No command renames a customer yet: a rename outside addCustomers (an operator, a later sync) is SQL.
-    await db().db.execute(sql`update customers set name = '王五' where corp_id = ${f.corpId} and external_userid = ${id['张三']!}`);
+    await db().db.execute(sql`update customers set name = '王五' where corp_id = ${f.corpId} and external_userid = ${id.张三!}`);
     expect(await search('zs')).toEqual(['张思远']); // the trigger dropped the stale initials
     expect(await fillNameInitials(db().db)).toBe(1);
     expect(await search('ww')).toEqual(['王五']);

@@ -60,8 +60,8 @@ describe('parseExpression: errors point at the column', () => {
     ['event:link.clicked(target=a, target=b)', "'target' is given twice", 30],
     ['event:link.clicked(within=7d, at=2026-01-01..)', 'give within= or at=, not both', 31],
     ['event:link.clicked(foo=1)', 'expected an event option: target=, count>=, count<=, count=, within= or at=', 20],
-    ['not '.repeat(13) + 'tag:#a', 'nested deeper than 12 levels', 49],
-    ['('.repeat(70) + 'tag:#a' + ')'.repeat(70), 'nested more than 64 levels', 66],
+    [`${'not '.repeat(13)}tag:#a`, 'nested deeper than 12 levels', 49],
+    [`${'('.repeat(70)}tag:#a${')'.repeat(70)}`, 'nested more than 64 levels', 66],
     [`tag:#"${'长'.repeat(201)}"`, 'tag: longer than 200 characters', 1],
     [`city in (${Array.from({ length: 1001 }, (_, i) => `c${i}`).join(',')})`, 'city: more than 1000 values', 1],
   ])('%j', (text, message, column) => {
