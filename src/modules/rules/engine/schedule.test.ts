@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../errors.js';
+import { refusal } from './refusal.test-support.js';
 import { checkCron, localTime, nextRuns } from './schedule.js';
 
 const from = new Date('2026-03-01T00:00:00Z');
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('schedules', () => {
   it('previews the next five runs of 03:00 daily in Asia/Shanghai (UTC+8, no DST) as 19:00 UTC the day before', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../../errors.js';
+import { refusal } from './refusal.test-support.js';
 import { checkTemplate, renderTagName } from './template.js';
 
 const at = new Date('2026-02-28T17:00:00Z'); // 2026-03-01 01:00 in Shanghai, still February in UTC
 const path = 'body.definition.actions.0.template';
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('tag-name templates at save time', () => {
   it('accepts date placeholders and the trigger’s fields within the limit', () => {
