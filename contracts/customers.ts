@@ -59,6 +59,29 @@ export const TagOrigin = z.object({
   operationId: z.string().nullable().meta({ description: 'The batch, import, rule run or undo that put it on; null for a single mark.' }),
   operationKind: z.string().nullable(),
   at: Timestamp,
+  rule: z
+    .object({ ruleId: z.string(), name: z.string(), version: z.int() })
+    .nullable()
+    .optional()
+    .meta({ description: 'The tagging rule whose run put the tag on (source `rule`), with the version that ran.' }),
+  evidence: z
+    .object({
+      seq: z.int(),
+      type: z
+        .string()
+        .meta({
+          description:
+            'The triggering event: `message.matched`, `contact_way.customer_added`, `group_chat.member_joined`, `customer_event.recorded`, `webhook.received`, or `schedule`.',
+        }),
+      at: Timestamp,
+      details: z
+        .record(z.string(), z.string())
+        .meta({ description: 'The event’s fields worth showing: `keywords`, `userid`, `state`, `chatId`, `eventType`, `target`, `sourceId`…' }),
+      summary: z.string().meta({ description: 'One line in English, e.g. "message at 10:02 contained 预约, 看房".' }),
+    })
+    .nullable()
+    .optional()
+    .meta({ description: 'The event that made the rule fire for this customer.' }),
 });
 
 /** A tag on a follow relation. Personal tags show only to their owner. */

@@ -172,3 +172,68 @@ export const SchedulePreviewBody = z.strictObject({
 
 /** The next runs of a schedule, as UTC instants and as wall-clock times in its timezone. */
 export const SchedulePreview = z.object({ timezone: z.string(), runs: z.array(z.object({ at: Timestamp, local: z.string() })) });
+
+/** How a rule run ended: it changed marks, found nothing to change, or failed (with `error`). */
+export const ruleRunStatuses = ['applied', 'nothing', 'failed'] as const;
+
+/**
+ * One run of a rule: the rule's version fired on a page of trigger events (or a schedule's due
+ * time) and changed marks under one operation, which `POST /operations/:operationId/undo` takes back.
+ */
+export const RuleRun = z.object({
+  runId: z.string(),
+  ruleId: z.string(),
+  version: z.int(),
+  status: z.enum(ruleRunStatuses),
+  dueAt: Timestamp.nullable().meta({ description: 'The schedule time this run is for; null for an event-triggered run.' }),
+  events: z.int().meta({ description: 'Trigger events the rule fired on in this run.' }),
+  customers: z.int().meta({ description: 'Customers whose marks changed.' }),
+  added: z.int(),
+  removed: z.int(),
+  operationId: z.string().nullable().meta({ description: 'The operation to undo; null when nothing changed.' }),
+  undone: z.boolean(),
+  error: z.string().nullable().meta({ description: 'Why the run failed, e.g. a template name over the limit.' }),
+  startedAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+});
+
+/** `GET /rules/:ruleId/runs`: newest first. */
+export const RuleRunsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(64).optional() });
+
+/** A page of runs. */
+export const RuleRunPage = z.object({ runs: z.array(RuleRun), nextCursor: z.string().nullable() });
+
+/**
+ * `POST /rules/dry-run`: a draft definition (or, with `ruleId` alone, that rule's current version)
+ * against current data and the last `days` of recorded trigger events. Writes nothing.
+ */
+export const DryRunBody = z
+  .strictObject({
+    ruleId: Id.optional(),
+    definition: RuleDefinitionInput.optional(),
+    days: z.int().min(1).max(90).default(7),
+    samples: z.int().min(0).max(50).default(10),
+  })
+  .refine((b) => b.ruleId !== undefined || b.definition !== undefined, 'give definition, ruleId or both');
+
+/** A customer in a dry-run sample. */
+export const DryRunCustomer = z.object({ externalUserid: z.string(), name: z.string() });
+
+/** One tag a dry run would put on or take off: how many customers, and a few of them. */
+export const DryRunTagChange = z.object({
+  tagId: z.string().nullable().meta({ description: 'Null for a template tag that does not exist yet and would be created.' }),
+  tagName: z.string(),
+  groupName: z.string(),
+  customers: z.int(),
+  samples: z.array(DryRunCustomer),
+});
+
+/** What a rule would do now: who would gain and lose which tag, and why it would not fire elsewhere. */
+export const DryRunResult = z.object({
+  events: z.int().meta({ description: 'Trigger events of the window read (0 for a schedule).' }),
+  fired: z.int().meta({ description: 'Events (or, for a schedule, customers) the rule would fire on.' }),
+  truncated: z.boolean().meta({ description: 'True when the window held more events than a dry run reads.' }),
+  gains: z.array(DryRunTagChange),
+  losses: z.array(DryRunTagChange),
+  failures: z.array(z.object({ reason: z.string(), count: z.int() })),
+});

@@ -69,6 +69,8 @@ export const eventTypes = [
   'rule.enabled',
   'rule.paused',
   'rule.deleted',
+  'rule.ran',
+  'message.matched',
 ] as const;
 
 /** One of the recorded event types. */
