@@ -44,5 +44,8 @@ export type MessageMatchedPayload = {
   direction: 'in' | 'out';
   sentAt: string;
   idempotencyKey: string;
+  /** Every keyword of an enabled keyword rule found in the text (each also a `message.keyword` fact). */
   keywords: string[];
+  /** The enabled keyword rules the text satisfied (contains/exact, any/all), with the keywords that did it. */
+  rules: { ruleId: string; keywords: string[] }[];
 };
