@@ -237,3 +237,8 @@ export const DryRunResult = z.object({
   losses: z.array(DryRunTagChange),
   failures: z.array(z.object({ reason: z.string(), count: z.int() })),
 });
+
+/** A dry run's answer. */
+export type DryRunResult = z.infer<typeof DryRunResult>;
+/** One run of a rule. */
+export type RuleRun = z.infer<typeof RuleRun>;

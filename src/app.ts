@@ -10,6 +10,7 @@ import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
+import { type RuleEngineOptions, ruleEngine } from './modules/rules/engine/rule-engine.js';
 import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
 import { hooksPlugin } from './modules/webhooks/hooks.plugin.js';
 import { consolePlugin } from './plugins/console.js';
@@ -50,6 +51,8 @@ export type AppOptions = {
   consoleDir?: string | null;
   /** The platform operator's key (`TAGLOOM_PLATFORM_KEY`); without it the `/platform` routes do not exist. */
   platformKey?: string;
+  /** The rule engine's clock and schedule polling (tests move the clock). */
+  rules?: RuleEngineOptions;
   /** The database's reachability (`Database.health`) for `/readyz`; without it the database counts as up. */
   health?: DatabaseHealth;
 };
@@ -93,11 +96,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // in-memory cursor (it rebuilds at start); the smart-group maintainer follows the index, so it
   // runs after the index took the events in. Durable consumers (cursor in `event_consumers`) are
   // added with `consumers.register({ name, handle })`.
-  const consumers = new EventConsumers(opts.db, { listen: opts.listen, onError: (error: unknown) => logUnlessOutage(error, 'event consumer failed') });
+  const consumers = new EventConsumers(opts.db, {
+    listen: opts.listen,
+    onError: (error: unknown) => {
+      if (process.env.DEBUG_CONSUMERS) console.error('CONSUMER', error);
+      logUnlessOutage(error, 'event consumer failed');
+    },
+  });
   const audiences = consumers.add(
     new AudienceEngine(opts.db, { buildOnNotify: opts.warmAudiences, onError: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') }),
   );
   audiences.follow(smartGroupMaintainer(opts.db));
+  consumers.register(ruleEngine(opts.rules));
   await consumers.start();
   // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
   if (opts.warmAudiences) void audiences.warm((await opts.db.select({ corpId: corps.corpId }).from(corps)).map((r) => r.corpId));

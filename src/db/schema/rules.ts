@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { RuleDefinition } from '../../../contracts/rules.js';
 import { corps } from './org.js';
 
@@ -24,6 +24,9 @@ export const rules = pgTable(
     copiedFrom: text('copied_from'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // When the rule was last switched on (or created on): a schedule's runs count from here, so
+    // resuming a paused rule does not run the times it was paused for.
+    enabledAt: timestamp('enabled_at', { withTimezone: true }).notNull().defaultNow(),
     // Soft delete: marks keep pointing at the rule and version that made them.
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
@@ -42,4 +45,38 @@ export const ruleVersions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.corpId, t.ruleId, t.version] })],
+);
+
+/**
+ * Every run of a rule that changed marks, failed, or was a schedule's due time: the version that
+ * ran, its counts and the operation to undo it. A schedule's run is claimed by inserting its
+ * `(rule, due_at)` row: the unique index lets exactly one process (and one attempt) have it.
+ */
+export const ruleRuns = pgTable(
+  'rule_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    corpId: text('corp_id')
+      .notNull()
+      .references(() => corps.corpId, { onDelete: 'cascade' }),
+    runId: text('run_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    version: integer('version').notNull(),
+    status: text('status', { enum: ['applied', 'nothing', 'failed'] }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    events: integer('events').notNull().default(0),
+    customers: integer('customers').notNull().default(0),
+    added: integer('added').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    operationId: text('operation_id'),
+    error: text('error'),
+    eventSeq: bigint('event_seq', { mode: 'number' }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('rule_runs_run_uq').on(t.corpId, t.runId),
+    uniqueIndex('rule_runs_due_uq').on(t.corpId, t.ruleId, t.dueAt).where(sql`${t.dueAt} is not null`),
+    index('rule_runs_rule_idx').on(t.corpId, t.ruleId, t.id),
+  ],
 );

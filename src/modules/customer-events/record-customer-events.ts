@@ -5,6 +5,16 @@ import { AppError } from '../../errors.js';
 import { recordEvent } from '../../events/record.js';
 import { policyFor } from '../../policies/index.js';
 
+/** One new fact as a `customer_event.recorded` event lists it (what behaviour rules fire on). */
+export type RecordedFact = { externalUserid: string; type: string; target: string; occurredAt: string };
+
+const factOf = (r: { external_userid: string; type: string; target: string; occurred_at: Date | string }): RecordedFact => ({
+  externalUserid: r.external_userid,
+  type: r.type,
+  target: r.target,
+  occurredAt: new Date(r.occurred_at).toISOString(),
+});
+
 /** A behaviour fact to record (see contracts/customer-events.ts). */
 export type NewCustomerEvent = { externalUserid: string; type: string; target?: string; occurredAt: Date; dedupKey?: string };
 
@@ -35,7 +45,7 @@ export async function recordCustomerEvents(ctx: TxCtx, input: NewCustomerEvent[]
   if (bad.length > 0)
     throw new AppError('customer_not_found', { message: `${bad.length} event(s) name customers that do not exist.`, details: bad.slice(0, 50) });
 
-  const inserted = await queryRows<{ external_userid: string }>(
+  const inserted = await queryRows<{ external_userid: string; type: string; target: string; occurred_at: Date | string }>(
     ctx.tx,
     sql`
     insert into customer_events (corp_id, external_userid, type, target, occurred_at, dedup_key)
@@ -44,7 +54,7 @@ export async function recordCustomerEvents(ctx: TxCtx, input: NewCustomerEvent[]
                 ${sql.param(input.map((e) => e.target ?? ''))}::text[], ${sql.param(input.map((e) => e.occurredAt.toISOString()))}::timestamptz[],
                 ${sql.param(input.map((e) => e.dedupKey ?? null))}::text[]) as e(ext, type, target, at, dedup)
     on conflict (corp_id, dedup_key) where dedup_key is not null do nothing
-    returning external_userid`,
+    returning external_userid, type, target, occurred_at`,
   );
   if (inserted.length > 0) {
     const customers = [...new Set(inserted.map((r) => r.external_userid))];
@@ -53,7 +63,8 @@ export async function recordCustomerEvents(ctx: TxCtx, input: NewCustomerEvent[]
       type: 'customer_event.recorded',
       subjectType: 'customer',
       subjectId: customers.length === 1 ? customers[0]! : '*',
-      payload: { count: inserted.length, types, externalUserids: customers },
+      // `facts` lists each new fact, so behaviour rules fire on the type and target of each one.
+      payload: { count: inserted.length, types, externalUserids: customers, facts: inserted.map(factOf) },
     });
   }
   return { recorded: inserted.length, duplicates: input.length - inserted.length };

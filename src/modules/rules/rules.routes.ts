@@ -4,10 +4,14 @@ import { withErrors } from '../../../contracts/errors.js';
 import {
   CopyRuleBody,
   CreateRuleBody,
+  DryRunBody,
+  DryRunResult,
   ListRulesQuery,
   Rule,
   RuleList,
   RuleParams,
+  RuleRunPage,
+  RuleRunsQuery,
   RuleVersion,
   RuleVersionParams,
   SchedulePreview,
@@ -17,14 +21,18 @@ import {
 import { apiCtx } from '../../api/api-context.js';
 import { type Ctx, withTx } from '../../context.js';
 import { policyFor } from '../../policies/index.js';
+import { checkDefinition } from './check-definition.js';
 import { copyRule } from './commands/copy-rule.js';
 import { createRule } from './commands/create-rule.js';
 import { deleteRule } from './commands/delete-rule.js';
 import { setRuleEnabled } from './commands/set-rule-enabled.js';
 import { updateRule } from './commands/update-rule.js';
+import { dryRun } from './engine/dry-run.js';
 import { checkCron, localTime, nextRuns, previewRuns } from './engine/schedule.js';
+import { listRuleRuns } from './rule-runs.queries.js';
 import { presentRule, presentVersion } from './rules.presenter.js';
 import { getRule, getRuleVersion, listRules } from './rules.queries.js';
+import { loadRule, loadVersion } from './rules.repo.js';
 
 const tags = ['Tagging rules'];
 
@@ -175,6 +183,50 @@ export const ruleRoutes: FastifyPluginAsyncZod = async (app) => {
       await withTx(ctx, (tx) => deleteRule(tx, request.params.ruleId));
       return reply.code(204).send(null);
     },
+  );
+
+  app.post(
+    '/rules/dry-run',
+    {
+      schema: {
+        tags,
+        summary: 'Dry-run a rule: who would gain and lose which tag',
+        description:
+          'A draft `definition`, or with `ruleId` alone that rule’s current version, against current data and the last `days` of recorded trigger events (a schedule: its audience now). Writes nothing.',
+        body: DryRunBody,
+        response: withErrors({ 200: DryRunResult }, 403, 404),
+      },
+    },
+    async (request) => {
+      const ctx = apiCtx(request);
+      const { ruleId, definition, days, samples } = request.body;
+      // Read-only: the transaction only gives the checks and the replay one consistent snapshot.
+      return withTx(ctx, async (tx) => {
+        (await policyFor(tx)).authorize('rule.manage');
+        if (definition) {
+          if (ruleId !== undefined) await loadRule(tx, ruleId);
+          return dryRun(tx, { ruleId, definition: (await checkDefinition(tx, definition)).definition, days, samples });
+        }
+        const rule = await loadRule(tx, ruleId!);
+        const version = await loadVersion(tx, rule.ruleId, rule.currentVersion);
+        return dryRun(tx, { ruleId: rule.ruleId, version: rule.currentVersion, definition: version.definition, days, samples });
+      });
+    },
+  );
+
+  app.get(
+    '/rules/:ruleId/runs',
+    {
+      schema: {
+        tags,
+        summary: 'A rule’s run history',
+        description: 'Newest first. Each run that changed marks names its operation, which `POST /operations/:operationId/undo` takes back.',
+        params: RuleParams,
+        querystring: RuleRunsQuery,
+        response: withErrors({ 200: RuleRunPage }, 403, 404),
+      },
+    },
+    async (request) => listRuleRuns(apiCtx(request), request.params.ruleId, request.query),
   );
 
   app.get(

@@ -17,6 +17,7 @@ export type IndexEvent = { seq: number; type: string; subjectId: string; payload
  * | follow.tags_changed {added, removed}    | re-read each (customer, tag) pair: set iff ANY relation still carries the   |
  * |                                         | tag, so a tag removed from one relation stays while another carries it      |
  * | follow.tags_changed {bulk: true}        | add the marks that carry the event's operation_id (bulk only adds)          |
+ * | follow.tags_changed {pairs}             | re-read each (customer, tag) pair listed (a rule run's changes)             |
  * | smart_tag.synced                        | reload the tag from marks (a rule added and removed many marks at once)     |
  * | operation.applied {tagIds}              | reload those tags (a batch, import, undo or redo changed many marks)        |
  * | tag.deleted, tag.restored               | reload the tag from marks (deletion archived them all: the bitmap goes;      |
@@ -53,7 +54,13 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
     const payload = event.payload as Payload;
     switch (event.type) {
       case 'follow.tags_changed':
-        if (payload?.bulk === true) {
+        if (Array.isArray(payload?.pairs)) {
+          // A rule run: the (customer, tag) pairs it may have changed, re-read like single changes.
+          for (const pair of payload.pairs as { externalUserid?: unknown; tagId?: unknown }[]) {
+            if (typeof pair?.externalUserid === 'string' && typeof pair.tagId === 'string')
+              plan.pairs.set(`${pair.externalUserid}|${pair.tagId}`, { externalUserid: pair.externalUserid, tagId: pair.tagId });
+          }
+        } else if (payload?.bulk === true) {
           if (event.operationId) plan.operationIds.add(event.operationId);
         } else if (typeof payload?.externalUserid === 'string') {
           for (const tagId of [...strings(payload.added), ...strings(payload.removed)]) {

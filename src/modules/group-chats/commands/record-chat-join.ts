@@ -85,7 +85,12 @@ export async function recordChatJoin(ctx: TxCtx, input: ChatJoinInput): Promise<
       type: 'customer_event.recorded',
       subjectType: 'customer',
       subjectId: memberId,
-      payload: { count: 1, types: [chatJoinedFact], externalUserids: [memberId] },
+      payload: {
+        count: 1,
+        types: [chatJoinedFact],
+        externalUserids: [memberId],
+        facts: [{ externalUserid: memberId, type: chatJoinedFact, target: chat.chatId, occurredAt: input.joinTime.toISOString() }],
+      },
     });
   }
   // The rule trigger: who joined which chat, when, how and through which join way.

@@ -33,7 +33,7 @@ export async function lockReversible(ctx: TxCtx, policy: Policy, operationId: st
     });
   }
   // A smart-tag sync is the rule's doing: reversing it is managing the rule, beyond marking.
-  if (row.kind === 'smart_sync') policy.authorize('rule.manage');
+  if (row.kind === 'smart_sync' || row.kind === 'rule') policy.authorize('rule.manage');
   if (row.status !== 'succeeded')
     throw new AppError('conflict', { message: `Operation ${operationId} is ${row.status}; only a succeeded operation can be undone or redone.` });
   return row;

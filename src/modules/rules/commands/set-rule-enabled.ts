@@ -15,7 +15,7 @@ export async function setRuleEnabled(ctx: TxCtx, input: { ruleId: string; enable
   if (before.enabled === input.enabled) return before;
   const [row] = await ctx.tx
     .update(rules)
-    .set({ enabled: input.enabled, updatedAt: new Date() })
+    .set({ enabled: input.enabled, updatedAt: new Date(), ...(input.enabled ? { enabledAt: new Date() } : {}) })
     .where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, before.ruleId)))
     .returning();
   await recordEvent(ctx, {

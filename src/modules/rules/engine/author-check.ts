@@ -1,0 +1,43 @@
+import type { Actor, TxCtx } from '../../../context.js';
+import { AppError } from '../../../errors.js';
+import { loadOrgSnapshot } from '../../../policies/org-snapshot.js';
+import { checkDefinition } from '../check-definition.js';
+import type { LiveRule } from './live-rules.js';
+
+/** The author of a version as an actor, from its audit label (`user:ID`, `app:ID`); null when none can be. */
+async function authorActor(ctx: TxCtx, label: string): Promise<Actor | null> {
+  const [kind, id] = [label.slice(0, label.indexOf(':')), label.slice(label.indexOf(':') + 1)];
+  if (kind === 'user') return { kind: 'employee', userid: id, role: '' };
+  if (kind === 'app') {
+    const app = (await loadOrgSnapshot(ctx)).apps.get(id);
+    return app ? { kind: 'app', appId: id, appKind: app.kind } : null;
+  }
+  if (kind === 'system') return { kind: 'system', name: id };
+  return null;
+}
+
+/**
+ * Why the rule may not run now, or null: its definition is checked again as its author, as at save
+ * time, so a rule stops applying tags its author lost the right to apply, or tags deleted since.
+ * Called once per rule per page of events.
+ */
+export async function authorRefusal(ctx: TxCtx, rule: LiveRule): Promise<string | null> {
+  const actor = await authorActor(ctx, rule.author);
+  if (!actor) return `the author ${rule.author} no longer exists`;
+  const { trigger, conditions, actions } = rule.definition;
+  try {
+    await checkDefinition(
+      { ...ctx, actor },
+      {
+        trigger,
+        actions,
+        conditions: { filters: conditions.filters, ...(conditions.audience ? { audience: { expression: conditions.audience.expression } } : {}) },
+      },
+      'definition',
+    );
+    return null;
+  } catch (error) {
+    if (error instanceof AppError) return `checked as its author ${rule.author}: ${error.message}`;
+    throw error;
+  }
+}
