@@ -171,6 +171,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/rules/:ruleId/copy': { url: `/rules/${aRule}/copy`, body: {} },
       'DELETE /api/v1/rules/:ruleId': { url: `/rules/${aRule}` },
       'GET /api/v1/rules/:ruleId/versions/:version': { url: `/rules/${aRule}/versions/1` },
+      'GET /api/v1/rules/:ruleId/runs': { url: `/rules/${aRule}/runs` },
+      'POST /api/v1/rules/dry-run': { url: '/rules/dry-run', body: { ruleId: aRule } },
       'GET /api/v1/group-chats': { url: `/group-chats?owner=${ids.userid}` },
       'GET /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}` },
       'POST /api/v1/group-chats': { url: '/group-chats', body: { chatId: aChat, owner: ids.userid } },
