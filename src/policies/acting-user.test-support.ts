@@ -300,6 +300,8 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/rules/schedule-preview': { build: () => ({ url: '/rules/schedule-preview', body: { cron: '0 3 * * *' } }) },
   'GET /api/v1/rules/:ruleId': { build: (w) => ({ url: `/rules/${w.ids.rule}` }) },
   'GET /api/v1/rules/:ruleId/versions/:version': { build: (w) => ({ url: `/rules/${w.ids.rule}/versions/1` }) },
+  'GET /api/v1/rules/:ruleId/runs': { build: (w) => ({ url: `/rules/${w.ids.rule}/runs` }) },
+  'POST /api/v1/rules/dry-run': { build: (w) => ({ url: '/rules/dry-run', body: { ruleId: w.ids.rule, days: 1 } }) },
   'PATCH /api/v1/rules/:ruleId': {
     build: async (w) => ({
       url: `/rules/${await w.fresh.rule()}`,
