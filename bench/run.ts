@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p3, p4, p5, web, webui; default all). P1, P3 and P5 share one seeded corp
+//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, web, webui; default all). P1, P3 and P5 share one seeded corp
 //                           (P3 alone seeds a 100k-customer corp of its own).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { describeMachine } from './machine.js';
 import { benchP1AudienceCount } from './p1-audience-count.js';
 import { benchP2Keywords } from './p2-keywords.js';
+import { benchP2Messages } from './p2-messages.js';
 import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, type SeededCorp, seedP5Corp } from './p5-index-build.js';
@@ -27,7 +28,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p2', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
+const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(','))
   .split(',')
   .map((p) => p.trim().toLowerCase())
@@ -54,6 +55,10 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   if (runs('p2')) {
     log('P2: keyword matching, 5,000 keywords over 100,000 messages');
     results.p2 = benchP2Keywords();
+  }
+  if (runs('p2e')) {
+    log('P2 end to end: 10,000 messages through POST /api/v1/messages with 200 keyword rules');
+    results.p2EndToEnd = await benchP2Messages(database.db, url.toString());
   }
   // P4 first, on a database the large corp has not yet filled the caches of.
   if (runs('p4')) {
