@@ -1,7 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { withTx } from '../../src/context.js';
 import { customers, employees, follows, marks } from '../../src/db/schema/index.js';
+import { recordEvent } from '../../src/events/record.js';
+import { applyMarkChanges } from '../../src/modules/marks/write-marks.js';
 import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 
 describeBrowser('客户列表 in Chromium: filter, select, batch with progress and undo, detail with origins', () => {
@@ -208,6 +211,41 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
       .first();
     await origin.waitFor();
     await snap(page, 'customers-detail');
+  });
+
+  it('names a rule-made tag’s rule and tells its evidence in the reader’s language', async () => {
+    const page = await stage().newPage();
+    await openList(page);
+    const db = stage().database.db;
+    const tagId = await freshTag(page, 'E2E看房');
+    const ruleId = await page.evaluate(async (tag) => {
+      const res = await fetch('/api/v1/rules', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'E2E看房意向',
+          definition: { trigger: { kind: 'message.keyword', keywords: ['预约', '看房'] }, actions: [{ kind: 'add', tagIds: [tag] }] },
+        }),
+      });
+      return ((await res.json()) as { ruleId: string }).ruleId;
+    }, tagId);
+    const [follow] = await db.select().from(follows).where(eq(follows.corpId, 'ww-demo')).limit(1);
+    const rel = { userid: follow!.userid, externalUserid: follow!.externalUserid };
+    const ctx = { corpId: 'ww-demo', actor: { kind: 'system', name: 'rules' } as const, source: 'rule' as const, db };
+    await withTx(ctx, async (tx) => {
+      const seq = await recordEvent(tx, {
+        type: 'message.matched',
+        subjectType: 'customer',
+        subjectId: rel.externalUserid,
+        payload: { userid: rel.userid, direction: 'in', sentAt: '2026-01-05T02:02:00Z', idempotencyKey: 'e2e-1', keywords: ['预约', '看房'], rules: [] },
+      });
+      await applyMarkChanges(tx, 'opE2ERULE', [{ ...rel, tagId, change: 'add' }], { source: 'rule', ruleId, ruleVersion: 1, evidenceSeq: seq });
+    });
+    await page.goto(`/customers?customer=${encodeURIComponent(rel.externalUserid)}`);
+    const evidence = page.locator('.ant-drawer').getByTestId('tag-evidence');
+    await evidence.first().waitFor();
+    expect(await evidence.allInnerTexts()).toContain('规则「E2E看房意向」第 1 版：2026-01-05 10:02 的消息包含 预约、看房');
+    await snap(page, 'customers-detail-evidence');
   });
 
   it('keeps 5,000 rows virtualized: only the visible rows are in the page while pages load on scroll', async () => {

@@ -62,6 +62,10 @@ const journalRowColumns = () => ({
   priorCreatedBy: text('prior_created_by'),
   priorOperationId: text('prior_operation_id'),
   priorCreatedAt: timestamp('prior_created_at', { withTimezone: true }),
+  /** For a removed mark a tagging rule had made: its rule, version and evidence event, restored with it. */
+  priorRuleId: text('prior_rule_id'),
+  priorRuleVersion: integer('prior_rule_version'),
+  priorEvidenceSeq: bigint('prior_evidence_seq', { mode: 'number' }),
 });
 
 /**
@@ -98,11 +102,14 @@ export const operationChangeSets = pgTable(
     priorCreatedBys: text('prior_created_bys').array(),
     priorOperationIds: text('prior_operation_ids').array(),
     priorCreatedAts: timestamp('prior_created_ats', { withTimezone: true }).array(),
+    priorRuleIds: text('prior_rule_ids').array(),
+    priorRuleVersions: integer('prior_rule_versions').array(),
+    priorEvidenceSeqs: bigint('prior_evidence_seqs', { mode: 'number' }).array(),
   },
   (t) => [primaryKey({ columns: [t.corpId, t.operationId, t.seq] })],
 );
 
-/** Both journals, a row per mark (a view, created by migration 0008): `seq` then `item` is journal order. */
+/** Both journals, a row per mark (a view, created by migration 0008, rule columns since 0017): `seq` then `item` is journal order. */
 export const operationJournal = pgView('operation_journal', {
   ...journalRowColumns(),
   seq: bigint('seq', { mode: 'number' }).notNull(),

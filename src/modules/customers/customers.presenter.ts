@@ -3,6 +3,7 @@ import type { CustomerDetail, CustomerPage, CustomerSummary, Follow, FollowTag, 
 import type { Permission, Policy } from '../../policies/index.js';
 import type { MarkTagsResult as MarkRows } from './commands/mark-tags.js';
 import type { CustomerDetail as CustomerDetailRows, CustomerRow, FollowRow, FollowTag as FollowTagRow } from './customers.queries.js';
+import { describeEvidence } from './mark-evidence.js';
 
 const tagTypes = { 1: 'corp', 2: 'personal', 3: 'strategy' } as const;
 
@@ -43,7 +44,17 @@ export function presentFollowTag(tag: FollowTagRow): z.infer<typeof FollowTag> {
     groupId: tag.groupId ?? null,
     groupName: tag.groupName,
     type: tagTypes[tag.type],
-    origin: { source: o.source, by: o.by, byName: o.byName, operationId: o.operationId, operationKind: o.operationKind, at: o.at.toISOString() },
+    origin: {
+      source: o.source,
+      by: o.by,
+      byName: o.byName,
+      operationId: o.operationId,
+      operationKind: o.operationKind,
+      at: o.at.toISOString(),
+      // Only a rule-made mark names its rule and evidence; other marks' origins stay as they were.
+      ...(o.rule ? { rule: o.rule } : {}),
+      ...(o.evidence ? { evidence: describeEvidence(o.evidence) } : {}),
+    },
   };
 }
 

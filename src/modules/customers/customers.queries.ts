@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { type GroupForPolicy, policyFor } from '../../policies/index.js';
 import { employeeNames } from '../org/employee-names.js';
 import { requireEmployee } from './follows.repo.js';
+import type { EvidenceEvent } from './mark-evidence.js';
 
 /** A customer row as stored. */
 export type CustomerRow = typeof customers.$inferSelect;
@@ -15,8 +16,18 @@ export type FollowRow = typeof follows.$inferSelect;
 /**
  * Where a mark came from, as the marks table records it: how (`source`), who (`by`, an actor label
  * such as `user:zhangsan`, with the employee's name when it is one), which operation, and when.
+ * When loaded with evidence, a rule-made mark also names its rule and the event that triggered it.
  */
-export type MarkOrigin = { source: string; by: string; byName: string | null; operationId: string | null; operationKind: string | null; at: Date };
+export type MarkOrigin = {
+  source: string;
+  by: string;
+  byName: string | null;
+  operationId: string | null;
+  operationKind: string | null;
+  at: Date;
+  rule?: { ruleId: string; name: string; version: number } | null;
+  evidence?: EvidenceEvent | null;
+};
 
 /** One tag on a follow relation, resolved to names. `type` is WeCom's: 1 corp, 2 personal, 3 strategy. */
 export type FollowTag = { tagId: string; tagName: string; groupName: string; type: 1 | 2 | 3; groupId?: string; origin: MarkOrigin };
@@ -50,7 +61,7 @@ export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibi
   // Data scope decides which customers one sees; a visible customer shows all its relations, since
   // enterprise tags are shared by everyone who serves the customer.
   if (!followRows.some((f) => policy.reaches(f.userid))) throw notFound();
-  const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility);
+  const tagsByFollow = await tagsOfFollows(ctx, [externalUserid], visibility, { evidence: true });
   const nameOf = await employeeNames(
     ctx,
     followRows.map((f) => f.userid),
@@ -63,24 +74,39 @@ export async function getCustomerDetail(ctx: Ctx, externalUserid: string, visibi
 
 /**
  * Tags on the follow relations of the given customers, keyed `userid|external_userid`, without
- * the tags of groups the caller may not see (per-group view scope, rule-group ranges).
+ * the tags of groups the caller may not see (per-group view scope, rule-group ranges). With
+ * `evidence`, rule-made marks come with their rule (named even if deleted since) and their trigger
+ * event, joined in the same statement (no query per mark); listings of many customers leave it off.
  */
-export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibility: PersonalVisibility): Promise<Map<string, FollowTag[]>> {
+export async function tagsOfFollows(
+  ctx: Ctx,
+  externalUserids: string[],
+  visibility: PersonalVisibility,
+  options: { evidence?: boolean } = {},
+): Promise<Map<string, FollowTag[]>> {
   const out = new Map<string, FollowTag[]>();
   if (externalUserids.length === 0) return out;
   const policy = await policyFor(ctx);
   const personalCond = visibility.kind === 'all' ? sql`true` : visibility.kind === 'owner' ? sql`pt.owner_userid = ${visibility.userid}` : sql`false`;
+  const evidenceColumns = options.evidence
+    ? sql`, m.rule_id, m.rule_version, r.name as rule_name, ev.seq as evidence_seq, ev.type as evidence_type, ev.at as evidence_at, ev.payload as evidence_payload`
+    : sql``;
+  const evidenceJoins = options.evidence
+    ? sql`
+    left join rules r on m.rule_id is not null and r.corp_id = m.corp_id and r.rule_id = m.rule_id
+    left join events ev on m.evidence_seq is not null and ev.corp_id = m.corp_id and ev.seq = m.evidence_seq`
+    : sql``;
   const rows = await queryRows<Record<string, string | number | null | object>>(
     ctx.db,
     sql`
     select m.userid, m.external_userid, m.tag_id, m.personal, m.source, m.created_by, m.operation_id, m.created_at, o.kind as operation_kind, e.name as by_name,
-           coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id, g.scope, g.strategy_id
+           coalesce(t.name, pt.name) as tag_name, coalesce(g.name, pt.group_name) as group_name, g.kind, g.group_id, g.scope, g.strategy_id${evidenceColumns}
     from marks m
     left join tags t on m.personal = 0 and t.corp_id = m.corp_id and t.tag_id = m.tag_id and t.deleted_at is null
     left join tag_groups g on g.corp_id = t.corp_id and g.group_id = t.group_id
     left join personal_tags pt on m.personal = 1 and pt.corp_id = m.corp_id and pt.tag_id = m.tag_id
     left join operations o on m.operation_id is not null and o.corp_id = m.corp_id and o.operation_id = m.operation_id
-    left join employees e on e.corp_id = m.corp_id and m.created_by = 'user:' || e.userid
+    left join employees e on e.corp_id = m.corp_id and m.created_by = 'user:' || e.userid${evidenceJoins}
     where m.corp_id = ${ctx.corpId} and m.external_userid in (${sql.join(
       externalUserids.map((id) => sql`${id}`),
       sql`, `,
@@ -106,13 +132,27 @@ export async function tagsOfFollows(ctx: Ctx, externalUserids: string[], visibil
       byName: row.by_name === null ? null : String(row.by_name),
       operationId: row.operation_id === null ? null : String(row.operation_id),
       operationKind: row.operation_kind === null ? null : String(row.operation_kind),
-      at: row.created_at instanceof Date ? row.created_at : new Date(String(row.created_at)),
+      at: asDate(row.created_at),
     };
+    if (options.evidence) {
+      origin.rule =
+        row.rule_id === null || row.rule_id === undefined
+          ? null
+          : { ruleId: String(row.rule_id), name: String(row.rule_name ?? row.rule_id), version: Number(row.rule_version ?? 0) };
+      origin.evidence =
+        row.evidence_seq === null || row.evidence_seq === undefined
+          ? null
+          : { seq: Number(row.evidence_seq), type: String(row.evidence_type), at: asDate(row.evidence_at), payload: row.evidence_payload };
+    }
     const tag: FollowTag = { tagId: String(row.tag_id), tagName: String(row.tag_name), groupName: String(row.group_name ?? ''), type, origin };
     if (row.group_id) tag.groupId = String(row.group_id);
     out.set(key, [...(out.get(key) ?? []), tag]);
   }
   return out;
+}
+
+function asDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
 }
 
 /** Active employees, who may hold customers (WeCom `get_follow_user_list`), in userid order. */

@@ -32,9 +32,9 @@ const chunkSize = 5000;
 /**
  * Applies mark changes under one operation id and journals each one that took effect in
  * `operation_changes`, in the caller's transaction: the marks and the journal commit together, so
- * undo always knows exactly what an operation did. A removed mark's provenance is journaled too,
- * so undoing the removal restores it as it was. The caller authorizes and validates (relations
- * exist, tags live); this only writes. Removals run before additions, so a "move" that removes and
+ * undo always knows exactly what an operation did. A removed mark's provenance (its rule, rule
+ * version and evidence included) is journaled too, so undoing the removal restores it as it was.
+ * The caller authorizes and validates (relations exist, tags live); this only writes. Removals run before additions, so a "move" that removes and
  * re-adds the same mark leaves it in place, journaled as both.
  */
 export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes: readonly MarkChange[], origin: MarkOrigin): Promise<AppliedChanges> {
@@ -51,10 +51,11 @@ export async function applyMarkChanges(ctx: TxCtx, operationId: string, changes:
       with gone as (
         delete from marks m using ${arrays(chunk)} as c(external_userid, userid, tag_id)
         where m.corp_id = ${ctx.corpId} and m.external_userid = c.external_userid and m.userid = c.userid and m.tag_id = c.tag_id
-        returning m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at
+        returning m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at, m.rule_id, m.rule_version, m.evidence_seq
       ), journaled as (
-        insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at)
-        select ${ctx.corpId}, ${operationId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at from gone
+        insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at,
+          prior_rule_id, prior_rule_version, prior_evidence_seq)
+        select ${ctx.corpId}, ${operationId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at, rule_id, rule_version, evidence_seq from gone
         on conflict do nothing
         returning 1
       )
@@ -120,7 +121,8 @@ export async function applyToRelations(
   const result: AppliedChanges = { added: 0, removed: 0 };
   const rel = relationsTable(relations);
   const journal = (change: number, priors: SQL) => sql`
-    insert into operation_change_sets (corp_id, operation_id, change, external_userids, userids, tag_ids, prior_sources, prior_created_bys, prior_operation_ids, prior_created_ats)
+    insert into operation_change_sets (corp_id, operation_id, change, external_userids, userids, tag_ids, prior_sources, prior_created_bys, prior_operation_ids, prior_created_ats,
+      prior_rule_ids, prior_rule_versions, prior_evidence_seqs)
     select ${ctx.corpId}, ${operationId}, ${change}, array_agg(external_userid), array_agg(userid), array_agg(tag_id), ${priors} from changed
     having count(*) > 0
     returning cardinality(external_userids) as n`;
@@ -131,8 +133,11 @@ export async function applyToRelations(
       with changed as (
         delete from marks m using ${rel}
         where m.corp_id = ${ctx.corpId} and m.external_userid = r.external_userid and m.userid = r.userid and m.tag_id = any(${sql.param(tags.remove)}::text[])
-        returning m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at
-      ), journaled as (${journal(-1, sql`array_agg(source), array_agg(created_by), array_agg(operation_id), array_agg(created_at)`)})
+        returning m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at, m.rule_id, m.rule_version, m.evidence_seq
+      ), journaled as (${journal(
+        -1,
+        sql`array_agg(source), array_agg(created_by), array_agg(operation_id), array_agg(created_at), array_agg(rule_id), array_agg(rule_version), array_agg(evidence_seq)`,
+      )})
       select coalesce(sum(n), 0)::int as n from journaled`,
     );
     result.removed = Number(row?.n ?? 0);
@@ -147,7 +152,7 @@ export async function applyToRelations(
         from ${rel} cross join unnest(${sql.param(tags.add)}::text[], ${sql.param(tags.add.map((id) => (tags.personal.has(id) ? 1 : 0)))}::int[]) as t(tag_id, personal)
         on conflict do nothing
         returning external_userid, userid, tag_id
-      ), journaled as (${journal(1, sql`null::text[], null::text[], null::text[], null::timestamptz[]`)})
+      ), journaled as (${journal(1, sql`null::text[], null::text[], null::text[], null::timestamptz[], null::text[], null::int[], null::bigint[]`)})
       select coalesce(sum(n), 0)::int as n from journaled`,
     );
     result.added = Number(row?.n ?? 0);

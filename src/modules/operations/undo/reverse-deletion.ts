@@ -114,8 +114,9 @@ export async function redoDeletion(ctx: TxCtx, target: OperationRow, undo: Opera
     await queryRows(
       ctx.tx,
       sql`
-      insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at)
-      select corp_id, ${redoId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at from marks where corp_id = ${ctx.corpId} and tag_id in (${idList(liveIds)})`,
+      insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at,
+        prior_rule_id, prior_rule_version, prior_evidence_seq)
+      select corp_id, ${redoId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at, rule_id, rule_version, evidence_seq from marks where corp_id = ${ctx.corpId} and tag_id in (${idList(liveIds)})`,
     );
     removed = (await deleteTags(ctx, { tagIds: liveIds }, { deletionId: target.operationId, operationId: redoId })).marksRemoved;
   }

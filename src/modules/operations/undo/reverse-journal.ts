@@ -28,7 +28,9 @@ const sameMark = (alias: string, other = 'oc') =>
   sql.raw(
     `${alias}.corp_id = ${other}.corp_id and ${alias}.external_userid = ${other}.external_userid and ${alias}.userid = ${other}.userid and ${alias}.tag_id = ${other}.tag_id`,
   );
-const priorColumns = sql.raw('prior_source, prior_created_by, prior_operation_id, prior_created_at');
+const priorColumns = sql.raw('prior_source, prior_created_by, prior_operation_id, prior_created_at, prior_rule_id, prior_rule_version, prior_evidence_seq');
+/** A mark's provenance, in the order of `priorColumns` (journaled as the priors of a mark taken off or restamped). */
+const markProvenance = sql.raw('source, created_by, operation_id, created_at, rule_id, rule_version, evidence_seq');
 
 /**
  * Reverses an operation's journal as a few set-based statements, journaling the reversal itself
@@ -58,10 +60,10 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
     with gone as (
       delete from marks m using reversal_journal oc${origin}
       where oc.change = 1 and oc.tag_id = any(${liveIds}) and ${sameMark('m')} and ${unchangedSince(input)}
-      returning m.corp_id, m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at
+      returning m.corp_id, m.external_userid, m.userid, m.tag_id, m.source, m.created_by, m.operation_id, m.created_at, m.rule_id, m.rule_version, m.evidence_seq
     ), journaled as (
       insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, ${priorColumns})
-      select corp_id, ${operationId}, external_userid, userid, tag_id, -1, source, created_by, operation_id, created_at from gone
+      select corp_id, ${operationId}, external_userid, userid, tag_id, -1, ${markProvenance} from gone
       returning 1
     )
     select count(*)::int as n from journaled`,
@@ -76,9 +78,9 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
     ctx,
     sql`
     with made as (
-      insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, created_at)
+      insert into marks (corp_id, external_userid, userid, tag_id, personal, source, created_by, operation_id, created_at, rule_id, rule_version, evidence_seq)
       select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, lt.personal, coalesce(oc.prior_source, 'restore'), coalesce(oc.prior_created_by, ${actorLabel(ctx.actor)}),
-        oc.prior_operation_id, coalesce(oc.prior_created_at, now())
+        oc.prior_operation_id, coalesce(oc.prior_created_at, now()), oc.prior_rule_id, oc.prior_rule_version, oc.prior_evidence_seq
       from reversal_journal oc join unnest(${liveIds}, ${personal}) as lt(tag_id, personal) on lt.tag_id = oc.tag_id
       where oc.change = -1 and ${inRange}
         and exists (select 1 from follows f where f.corp_id = oc.corp_id and f.userid = oc.userid and f.external_userid = oc.external_userid)
@@ -100,17 +102,18 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
     sql`
     with due as (
       select oc.corp_id, oc.external_userid, oc.userid, oc.tag_id, oc.prior_source, oc.prior_created_by, oc.prior_operation_id, oc.prior_created_at,
-        m.source, m.created_by, m.operation_id, m.created_at
+        oc.prior_rule_id, oc.prior_rule_version, oc.prior_evidence_seq, m.source, m.created_by, m.operation_id, m.created_at, m.rule_id, m.rule_version, m.evidence_seq
       from reversal_journal oc join marks m on ${sameMark('m')}${origin}
       where oc.change = 0 and oc.tag_id = any(${liveIds}) and ${unchangedSince(input)}
       for update of m
     ), journaled as (
       insert into operation_changes (corp_id, operation_id, external_userid, userid, tag_id, change, ${priorColumns})
-      select corp_id, ${operationId}, external_userid, userid, tag_id, 0, source, created_by, operation_id, created_at from due
+      select corp_id, ${operationId}, external_userid, userid, tag_id, 0, ${markProvenance} from due
       returning 1
     ), stamped as (
       update marks m set source = coalesce(d.prior_source, m.source), created_by = coalesce(d.prior_created_by, m.created_by),
-        operation_id = d.prior_operation_id, created_at = coalesce(d.prior_created_at, m.created_at)
+        operation_id = d.prior_operation_id, created_at = coalesce(d.prior_created_at, m.created_at),
+        rule_id = d.prior_rule_id, rule_version = d.prior_rule_version, evidence_seq = d.prior_evidence_seq
       from due d where ${sameMark('m', 'd')}
       returning 1
     )
@@ -126,7 +129,8 @@ export async function reverseJournal(ctx: TxCtx, policy: Policy, input: ReverseI
 /** The condition under which a mark `m` the journal `oc` put on is still the operation's (not changed since). */
 function unchangedSince(input: ReverseInput): SQL {
   return input.restoredFrom
-    ? sql`m.operation_id is not distinct from p.prior_operation_id and m.created_at = p.prior_created_at and m.source = p.prior_source and m.created_by = p.prior_created_by`
+    ? sql`m.operation_id is not distinct from p.prior_operation_id and m.created_at = p.prior_created_at and m.source = p.prior_source and m.created_by = p.prior_created_by
+        and m.rule_id is not distinct from p.prior_rule_id and m.rule_version is not distinct from p.prior_rule_version and m.evidence_seq is not distinct from p.prior_evidence_seq`
     : // (`coalesce` keeps the planner off marks_operation_idx: right after a big batch the statistics
       // still say the operation has one mark, and probing that index once per journal row took minutes.)
       sql`coalesce(m.operation_id, '') = ${input.journalOf}`;
@@ -143,7 +147,7 @@ async function copyJournal(ctx: TxCtx, table: 'reversal_journal' | 'reversal_ori
   await ctx.tx.execute(sql`drop table if exists pg_temp.${name}`);
   await ctx.tx.execute(sql`
     create temp table ${name} on commit drop as
-    select corp_id, external_userid, userid, tag_id, change, prior_source, prior_created_by, prior_operation_id, prior_created_at, seq, item
+    select corp_id, external_userid, userid, tag_id, change, ${priorColumns}, seq, item
     from operation_journal where corp_id = ${ctx.corpId} and operation_id = ${operationId}`);
   await ctx.tx.execute(sql`analyze pg_temp.${name}`);
 }

@@ -4,14 +4,20 @@ import type { Db } from '../../../db/client.js';
 import { marks, operations } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../ids.js';
-import { applyMarkChanges, type MarkChange } from '../../marks/write-marks.js';
+import { applyMarkChanges, type MarkChange, type MarkOrigin } from '../../marks/write-marks.js';
 
 /**
  * Does what a finished batch does, in one transaction: an operations row (succeeded), the marks
  * and their journal through `applyMarkChanges`, and the `operation.applied` event. Stands in for
- * the batch worker in undo tests. Returns the operation id.
+ * the batch worker in undo tests. A rule run may pass its origin (rule, version, evidence) to stamp
+ * on the marks. Returns the operation id.
  */
-export async function runTestOperation(ctx: Ctx, changes: MarkChange[], kind: 'batch' | 'import' | 'rule' = 'batch'): Promise<string> {
+export async function runTestOperation(
+  ctx: Ctx,
+  changes: MarkChange[],
+  kind: 'batch' | 'import' | 'rule' = 'batch',
+  origin: MarkOrigin = { source: kind === 'import' ? 'import' : kind === 'rule' ? 'rule' : 'batch' },
+): Promise<string> {
   const operationId = newId.operation();
   await withTx(ctx, async (tx) => {
     await tx.tx.insert(operations).values({
@@ -25,7 +31,7 @@ export async function runTestOperation(ctx: Ctx, changes: MarkChange[], kind: 'b
       source: ctx.source,
       total: changes.length,
     });
-    const applied = await applyMarkChanges(tx, operationId, changes, { source: kind === 'import' ? 'import' : kind === 'rule' ? 'rule' : 'batch' });
+    const applied = await applyMarkChanges(tx, operationId, changes, origin);
     await tx.tx
       .update(operations)
       .set({ status: 'succeeded', done: changes.length, result: { ...applied }, finishedAt: new Date() })

@@ -1,11 +1,11 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { type Ctx, withTx } from '../../../context.js';
-import { archivedMarks, events, follows, marks, operationJournal, tags } from '../../../db/schema/index.js';
+import { actorLabel, type Ctx, withTx } from '../../../context.js';
+import { archivedMarks, events, follows, marks, operationJournal, operations, tags } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup, employeeCtx } from '../../../test/factories.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
-import type { MarkChange } from '../../marks/write-marks.js';
+import { applyToRelations, type MarkChange } from '../../marks/write-marks.js';
 import { deleteTags } from '../../tags/commands/delete-tags.js';
 import { createPersonalTag } from '../../tags/commands/personal-tags.js';
 import { redoOperation } from './redo-operation.js';
@@ -282,5 +282,80 @@ describeDb('undo and redo of operations', (db) => {
     expect(await marksOf(db().db, s.corpId)).toEqual(before);
     await withTx(s.ctx, (tx) => redoOperation(tx, op));
     expect(await marksOf(db().db, s.corpId)).toEqual(applied);
+  });
+
+  it('keeps a rule-made mark’s rule, version and evidence through undo and redo of its removal and of a move', async () => {
+    const s = await scene(db().db);
+    const [c1, c2] = s.customers as [string, string];
+    const rule = { source: 'rule', ruleId: 'ruleA', ruleVersion: 2 } as const;
+    await runTestOperation(s.ctx, [{ ...add(c1, s.a, s.t1), evidenceSeq: 7 }, add(c2, s.a, s.t1), add(c1, s.a, s.t2)], 'rule', { ...rule, evidenceSeq: 8 });
+    const before = await marksOf(db().db, s.corpId);
+    expect(before.map((m) => [m.ruleId, m.ruleVersion, m.evidenceSeq])).toContainEqual(['ruleA', 2, 7]);
+
+    // A move: T1 off everywhere, T2 put on (c1 already has it from the rule run: taken off and put back).
+    const move = await runTestOperation(s.ctx, [remove(c1, s.a, s.t1), remove(c2, s.a, s.t1), remove(c1, s.a, s.t2), add(c1, s.a, s.t2), add(c2, s.a, s.t2)]);
+    const moved = await marksOf(db().db, s.corpId);
+    expect(moved.every((m) => m.ruleId === null && m.evidenceSeq === null)).toBe(true);
+    const [journaled] = await db()
+      .db.select()
+      .from(operationJournal)
+      .where(
+        and(
+          eq(operationJournal.corpId, s.corpId),
+          eq(operationJournal.operationId, move),
+          eq(operationJournal.externalUserid, c1),
+          eq(operationJournal.tagId, s.t1),
+        ),
+      );
+    expect(journaled).toMatchObject({ change: -1, priorSource: 'rule', priorRuleId: 'ruleA', priorRuleVersion: 2, priorEvidenceSeq: 7 });
+
+    await withTx(s.ctx, (tx) => undoOperation(tx, move));
+    expect(await marksOf(db().db, s.corpId)).toEqual(before);
+    await withTx(s.ctx, (tx) => redoOperation(tx, move));
+    expect(await marksOf(db().db, s.corpId)).toEqual(moved);
+    await withTx(s.ctx, (tx) => undoOperation(tx, move));
+    expect(await marksOf(db().db, s.corpId)).toEqual(before);
+  });
+
+  it('keeps rule origin through undo and redo of a compact (relation set) removal', async () => {
+    const s = await scene(db().db);
+    const [c1, c2] = s.customers as [string, string];
+    const relations = { externalUserids: [c1, c2], userids: [s.a, s.a] };
+    await withTx(s.ctx, (tx) =>
+      applyToRelations(
+        tx,
+        'opRULEDONE',
+        relations,
+        { add: [s.t1], remove: [], personal: new Set() },
+        { source: 'rule', ruleId: 'ruleB', ruleVersion: 4, evidenceSeq: 9 },
+      ),
+    );
+    const before = await marksOf(db().db, s.corpId);
+    const op = 'opSETREMOVE';
+    await withTx(s.ctx, async (tx) => {
+      await tx.tx.insert(operations).values({
+        corpId: s.corpId,
+        operationId: op,
+        kind: 'batch',
+        status: 'succeeded',
+        params: { test: true },
+        actor: s.ctx.actor,
+        actorLabel: actorLabel(s.ctx.actor),
+        source: s.ctx.source,
+      });
+      await applyToRelations(tx, op, relations, { add: [], remove: [s.t1], personal: new Set() }, { source: 'batch' });
+    });
+    expect(await marksOf(db().db, s.corpId)).toEqual([]);
+    await withTx(s.ctx, (tx) => undoOperation(tx, op));
+    const restored = await marksOf(db().db, s.corpId);
+    expect(restored).toEqual(before);
+    expect(restored.map((m) => [m.ruleId, m.ruleVersion, m.evidenceSeq])).toEqual([
+      ['ruleB', 4, 9],
+      ['ruleB', 4, 9],
+    ]);
+    await withTx(s.ctx, (tx) => redoOperation(tx, op));
+    expect(await marksOf(db().db, s.corpId)).toEqual([]);
+    await withTx(s.ctx, (tx) => undoOperation(tx, op));
+    expect(await marksOf(db().db, s.corpId)).toEqual(before);
   });
 });

@@ -6,10 +6,14 @@ import { useCustomer } from '../../api/customers.js';
 import { CustomerAudienceWhy } from '../audiences/customer-audience-why.js';
 import { FollowNotes } from './follow-notes.js';
 import { TagChip } from './tag-chip.js';
+import { evidenceSentence, ruleLabel, type Translate } from './tag-evidence.js';
 import { type OriginTag, originParts } from './tag-origin.js';
 import { TransferModal } from './transfer-modal.js';
 
-/** One tag with the line telling who put it there, how (which batch, rule, import…) and when. */
+/**
+ * One tag with the line telling who put it there, how (which batch, rule, import…) and when, and for
+ * a rule-made tag the rule (name, version) and the event that made it fire, in the reader's language.
+ */
 function TagWithOrigin({ tag }: { tag: OriginTag }) {
   const { t, i18n } = useTranslation('customers');
   const o = originParts(tag);
@@ -22,12 +26,20 @@ function TagWithOrigin({ tag }: { tag: OriginTag }) {
   const time = o.at ? new Date(o.at).toLocaleString(i18n.language) : unknown;
   const actor = /^(system|app):(.+)$/.exec(o.by ?? '');
   const by = actor ? t(`detail.actor.${actor[1]}`, { name: actor[2] }) : (o.by ?? unknown);
+  const translate: Translate = (key, params) => t(key, params ?? {});
+  const rule = tag.origin?.rule ? ruleLabel(tag.origin.rule, translate) : null;
+  const evidence = tag.origin?.evidence ? evidenceSentence(tag.origin.evidence, translate) : null;
   return (
     <Space size={4} wrap>
       <TagChip name={tag.name} personal={tag.type === 'personal'} title={`${t(`detail.type.${tag.type}`)} · ${tag.groupName}/${tag.name}`} />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {t('detail.origin', { by, how, time })}
       </Typography.Text>
+      {rule || evidence ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="tag-evidence">
+          {rule && evidence ? t('detail.evidence.because', { rule, evidence }) : (rule ?? evidence)}
+        </Typography.Text>
+      ) : null}
     </Space>
   );
 }
