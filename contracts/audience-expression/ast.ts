@@ -105,9 +105,10 @@ export const leafSchemas = {
   company: z.strictObject({ op: z.enum(['eq', 'contains']), value: text }),
   follower: values(id),
   department: values(z.strictObject({ id: z.int().min(0).max(2_147_483_647), subtree: z.boolean() })),
+  // Before attr and event, so canonical text reads "in the chat, and did these things".
+  groupChat: groupChatSchema,
   attr: attrSchema,
   event: eventSchema,
-  groupChat: groupChatSchema,
 } as const;
 
 /** The key of a leaf condition. */

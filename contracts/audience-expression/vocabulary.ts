@@ -68,7 +68,7 @@ export const fieldNames = [
   'company',
   'follower',
   'dept',
+  'groupchat',
   'attr',
   'event',
-  'groupchat',
 ] as const;
