@@ -65,7 +65,13 @@ describeDb('audiences: group chat membership (groupchat:)', (db) => {
     const out = await admin.post('/audiences/explain', { text: 'groupchat:3月活动群', externalUserid: f.bjCustomer });
     expect(out.body).toMatchObject({ held: false, explanation: { reason: 'not a member' } });
 
-    const unknown = await expectRefused(db().db, f.corpId, () => admin.post('/audiences/count', { text: 'tag:A级 and groupchat:wrNope000001' }), 400, 'validation_failed');
+    const unknown = await expectRefused(
+      db().db,
+      f.corpId,
+      () => admin.post('/audiences/count', { text: 'tag:A级 and groupchat:wrNope000001' }),
+      400,
+      'validation_failed',
+    );
     expect(unknown.body.error.details[0]).toMatchObject({ path: 'body.text', line: 1, column: 22 });
     expect(unknown.body.error.details[0].message).toContain("unknown group chat 'wrNope000001'");
     const byName = await expectRefused(db().db, f.corpId, () => admin.post('/audiences/count', { text: 'groupchat:没有的群' }), 400, 'validation_failed');

@@ -6,8 +6,8 @@ import { explain, formatExplanation } from './explain.js';
 import { customerFacts } from './facts.js';
 import { type NameResolver, parseExpression } from './parse.js';
 import { printExpression } from './print.js';
-import { checkExpression } from './validate.js';
 import { resolve, testNow, wang } from './test-support.js';
+import { checkExpression } from './validate.js';
 
 // The corp's chats as a caller's resolver knows them; 老客户群 exists twice.
 const chats: [id: string, name: string][] = [
@@ -68,7 +68,11 @@ describe('groupchat: text syntax', () => {
 
   it.each<[Expr, string, string]>([
     [{ groupChat: {} }, 'groupchat:*', 'groupchat:*'],
-    [{ groupChat: { id: 'wrMar0000001', window: { within: { amount: 3, unit: 'd' } } } }, 'groupchat:wrMar0000001(within=3d)', 'groupchat:3月活动群(within=3d)'],
+    [
+      { groupChat: { id: 'wrMar0000001', window: { within: { amount: 3, unit: 'd' } } } },
+      'groupchat:wrMar0000001(within=3d)',
+      'groupchat:3月活动群(within=3d)',
+    ],
     [{ groupChat: { id: 'odd chat', window: { from: '2026-03-01' } } }, 'groupchat:#"odd chat"(at=2026-03-01..)', 'groupchat:奇怪的群(at=2026-03-01..)'],
     [{ groupChat: { id: '*' } }, 'groupchat:#*', 'groupchat:#*'],
   ])('prints %j as %s, and with names as %s', (expr, text, named) => {

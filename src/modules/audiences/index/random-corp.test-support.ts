@@ -123,5 +123,7 @@ export async function seedRandomCorp(db: Db, corpId: string, data: RandomCorp): 
     { chatId: unknownChat, joinTime: new Date(testNow.getTime() - 3_600_000), memberId: ext(0), type: 1 },
     { chatId: poolChats[1]!, joinTime: testNow, memberId: 'nobody', type: 2 },
   ];
-  await db.insert(groupChatMembers).values(members.map((m) => ({ corpId, chatId: m.chatId, memberId: m.memberId, type: m.type, joinTime: m.joinTime, joinScene: 1 })));
+  await db
+    .insert(groupChatMembers)
+    .values(members.map((m) => ({ corpId, chatId: m.chatId, memberId: m.memberId, type: m.type, joinTime: m.joinTime, joinScene: 1 })));
 }

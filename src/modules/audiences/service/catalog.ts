@@ -63,7 +63,13 @@ export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceC
     .from(tags)
     .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
     .where(and(eq(tags.corpId, ctx.corpId), isNull(tags.deletedAt), isNull(tagGroups.deletedAt)));
-  const catalog: AudienceCatalog = { tags: new Map(), groups: new Map(), chats: new Map(), eval: { now, tagGroups: new Map(), departmentParents: new Map() }, policy };
+  const catalog: AudienceCatalog = {
+    tags: new Map(),
+    groups: new Map(),
+    chats: new Map(),
+    eval: { now, tagGroups: new Map(), departmentParents: new Map() },
+    policy,
+  };
   const tagGroupMap = catalog.eval.tagGroups as Map<string, string>;
   for (const r of rows) {
     // Every live tag counts for `group:G:all` semantics, but only visible groups may be named.

@@ -142,7 +142,10 @@ describe('builder model: AST ↔ builder tree ↔ text', () => {
 
   it('round-trips group chat conditions: any chat, a chat by name, an ambiguous or nameless chat by id, with join windows', () => {
     const text = roundTrip({
-      all: [{ groupChat: { id: 'wrMarch000001', window: { within: { amount: 3, unit: 'd' } } } }, { event: { type: 'moment.liked', count: { op: 'gte', n: 2 } } }],
+      all: [
+        { groupChat: { id: 'wrMarch000001', window: { within: { amount: 3, unit: 'd' } } } },
+        { event: { type: 'moment.liked', count: { op: 'gte', n: 2 } } },
+      ],
     });
     expect(text).toBe('groupchat:3月活动群(within=3d) and event:moment.liked(count>=2)');
     expect(roundTrip({ groupChat: { id: 'wrOldA0000001' } })).toBe('groupchat:wrOldA0000001');
