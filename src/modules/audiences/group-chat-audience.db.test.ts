@@ -87,5 +87,9 @@ describeDb('audiences: group chat membership (groupchat:)', (db) => {
     // A chat whose owner is outside the caller's data scope is unknown to them, as the chat listing has it.
     await expectRefused(db().db, f.corpId, () => as('bjStaff').post('/audiences/count', { text: 'groupchat:3月活动群' }), 400, 'validation_failed');
     expect((await as('shStaff').post('/audiences/count', { text: 'groupchat:3月活动群' })).body.count).toBe(1);
+    // A short id, not shaped like WeCom's, reads as a name first and then as the id; it prints with #.
+    await admin.post('/group-chats', { chatId: 'wrX', owner: f.people.shStaff, name: '' });
+    const short = await admin.post('/audiences/count', { text: 'groupchat:wrX' });
+    expect(short.body).toMatchObject({ count: 0, text: 'groupchat:#wrX' });
   });
 });

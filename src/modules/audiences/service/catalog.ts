@@ -130,7 +130,9 @@ export function catalogResolver(catalog: AudienceCatalog): NameResolver {
     chat: (ref) => {
       if ('id' in ref) return catalog.chats.has(ref.id) ? [ref.id] : [];
       const key = keyOf(ref.name);
-      return key === '' ? [] : [...catalog.chats.values()].filter((c) => c.key === key).map((c) => c.chatId);
+      const named = key === '' ? [] : [...catalog.chats.values()].filter((c) => c.key === key).map((c) => c.chatId);
+      // A short id (not shaped like WeCom's wr…) written bare reads as a name; no chat by that name, it is the id.
+      return named.length === 0 && catalog.chats.has(ref.name) ? [ref.name] : named;
     },
   };
 }

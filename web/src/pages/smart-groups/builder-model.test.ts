@@ -159,6 +159,8 @@ describe('builder model: AST ↔ builder tree ↔ text', () => {
     const ambiguous = treeOfText('groupchat:老客户群', resolve);
     expect('error' in ambiguous && ambiguous.error).toMatchObject({ line: 1, column: 11 });
     expect('error' in ambiguous && ambiguous.error.message).toMatch(/names 2 group chats/);
+    const short = treeOfText('groupchat:wrShort', libraryResolver(library, [...chats, { chatId: 'wrShort', name: '' }]));
+    expect('tree' in short && short.tree.children[0]).toMatchObject({ leaf: { groupChat: { id: 'wrShort' } } });
     const unknown = treeOfText('groupchat:没有的群', resolve);
     expect('error' in unknown && unknown.error.message).toMatch(/unknown group chat '没有的群'/);
   });

@@ -182,7 +182,12 @@ export function libraryResolver(
 ): NameResolver {
   const fold = (s: string) => s.normalize('NFKC').toLowerCase();
   return {
-    chat: (ref) => ('id' in ref ? [ref.id] : chats.filter((c) => c.name !== '' && fold(c.name) === fold(ref.name)).map((c) => c.chatId)),
+    chat: (ref) => {
+      if ('id' in ref) return [ref.id];
+      const named = chats.filter((c) => c.name !== '' && fold(c.name) === fold(ref.name)).map((c) => c.chatId);
+      // A short chat id written bare reads as a name; with no chat of that name it is the id.
+      return named.length === 0 && chats.some((c) => c.chatId === ref.name) ? [ref.name] : named;
+    },
     tag: (ref) =>
       groups
         .filter((g) => ref.group === undefined || fold(g.name) === fold(ref.group))
