@@ -92,4 +92,38 @@ describeDb('audiences: group chat membership (groupchat:)', (db) => {
     const short = await admin.post('/audiences/count', { text: 'groupchat:wrX' });
     expect(short.body).toMatchObject({ count: 0, text: 'groupchat:#wrX' });
   });
+
+  it('drives a smart tag: "joined a group chat within 3 days and liked Moments twice" follows joins and leaves', async () => {
+    const { f, admin } = await gradedScene(app, db);
+    await admin.post('/group-chats', { chatId: 'wrMarch00001', owner: f.people.shStaff, name: '3月活动群' });
+    const text = 'groupchat:*(within=3d) and event:moment.liked(count>=2)';
+    const created = await admin.post('/smart-groups', { name: '社群活跃', tags: [{ name: '新入群活跃', text }] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.tags[0].text).toBe(text);
+    const smartTag = created.body.tags[0].tagId as string;
+    const carriers = async () =>
+      ((await admin.post('/audiences/count', { expression: { tag: smartTag }, sampleSize: 10 })).body.sample as { externalUserid: string }[]).map(
+        (x) => x.externalUserid,
+      );
+    const eventually = async (want: string[]) => {
+      const started = Date.now();
+      let got = await carriers();
+      while (JSON.stringify(got) !== JSON.stringify(want) && Date.now() - started < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        got = await carriers();
+      }
+      return got;
+    };
+    await admin.post('/customer-events', {
+      events: [
+        { externalUserid: f.shCustomer, type: 'moment.liked', target: 'm1', occurredAt: daysAgo(0.5) },
+        { externalUserid: f.shCustomer, type: 'moment.liked', target: 'm2', occurredAt: daysAgo(0.2) },
+      ],
+    });
+    expect(await eventually([])).toEqual([]);
+    await admin.post('/group-chats/wrMarch00001/members', { externalUserid: f.shCustomer, joinTime: daysAgo(1), joinScene: 3 });
+    expect(await eventually([f.shCustomer])).toEqual([f.shCustomer]);
+    await admin.delete(`/group-chats/wrMarch00001/members/${f.shCustomer}`);
+    expect(await eventually([])).toEqual([]);
+  });
 });
