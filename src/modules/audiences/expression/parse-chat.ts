@@ -11,21 +11,13 @@ export function parseGroupChat(c: Cursor): Leaf {
   c.expectOp(':', "after 'groupchat'");
   const groupChat: GroupChatPredicate = {};
   const node = { groupChat };
-  if (c.acceptOp('#')) {
-    const t = c.value('groupchat:#');
-    groupChat.id = t.text;
-    c.pending.push({ kind: 'chat', byId: true, text: t.text, offset: t.start, node });
-  } else {
-    const t = c.value('groupchat:');
-    if (t.kind === 'word' && t.text === anyChat) {
-      // any chat: no id
-    } else if (t.kind === 'word' && chatIdPattern.test(t.text)) {
-      groupChat.id = t.text;
-      c.pending.push({ kind: 'chat', byId: true, text: t.text, offset: t.start, node });
-    } else {
-      groupChat.id = '';
-      c.pending.push({ kind: 'chat', byId: false, text: t.text, offset: t.start, node });
-    }
+  const hash = c.acceptOp('#');
+  const t = c.value(hash ? 'groupchat:#' : 'groupchat:');
+  // `*` bare is any chat (quoted, it is a chat named *); a name waits for the resolver.
+  if (hash || t.kind !== 'word' || t.text !== anyChat) {
+    const byId = hash !== undefined || (t.kind === 'word' && chatIdPattern.test(t.text));
+    groupChat.id = byId ? t.text : '';
+    c.pending.push({ kind: 'chat', byId, text: t.text, offset: t.start, node });
   }
   if (!c.acceptOp('(')) return node;
   const key = c.peek();
