@@ -23,7 +23,7 @@ function shellBlocks(markdown: string): string[] {
  * parenthesis). Grammar fragments elsewhere (`not tag:T`) are explanations, not examples.
  */
 function exampleExpressions(markdown: string): string[] {
-  const starts = /^(\(|not |!|tag:|group:|event:|source\b|state:|added:|region:|province:|city:|company[:~]|attr\.|dept:|follower:|gender:)/;
+  const starts = /^(\(|not |!|tag:|group:|groupchat:|event:|source\b|state:|added:|region:|province:|city:|company[:~]|attr\.|dept:|follower:|gender:)/;
   const paragraphs = markdown.split(/\n\s*\n/).filter((p) => /Examples:|e\.g\./.test(p));
   return paragraphs.flatMap((p) => [...p.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\s*\n\s*/g, ' '))).filter((span) => starts.test(span));
 }

@@ -82,6 +82,12 @@ export const eventSchema = z.strictObject({
 });
 
 /**
+ * Membership of a customer group chat (客户群) now: `id` names the chat (absent = any chat), and
+ * `window` bounds the membership's join time (入群时间), as `added` bounds a relation's add time.
+ */
+export const groupChatSchema = z.strictObject({ id: id.optional(), window: timeWindowSchema.optional() });
+
+/**
  * The payload schema of every leaf condition, by its key. A leaf is a one-key object, so an error
  * path reads like the JSON (`all.2.any.0.tag`). Relation-level predicates (addWay, state, added,
  * follower, department) hold when any follow relation satisfies them, as a tag does.
@@ -99,6 +105,8 @@ export const leafSchemas = {
   company: z.strictObject({ op: z.enum(['eq', 'contains']), value: text }),
   follower: values(id),
   department: values(z.strictObject({ id: z.int().min(0).max(2_147_483_647), subtree: z.boolean() })),
+  // Before attr and event, so canonical text reads "in the chat, and did these things".
+  groupChat: groupChatSchema,
   attr: attrSchema,
   event: eventSchema,
 } as const;
@@ -109,12 +117,14 @@ export type LeafKind = keyof typeof leafSchemas;
 export const leafKinds = Object.keys(leafSchemas) as LeafKind[];
 /** A leaf condition: `{ tag: 'et…' }`, `{ province: ['上海'] }`, `{ event: {...} }`… */
 export type Leaf = { [K in LeafKind]: { [P in K]: z.infer<(typeof leafSchemas)[K]> } }[LeafKind];
-/** A time window of `added` and of behaviour events. */
+/** A time window of `added`, of behaviour events and of group chat joins. */
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 /** A custom attribute predicate. */
 export type AttrPredicate = z.infer<typeof attrSchema>;
 /** A behaviour fact predicate. */
 export type EventPredicate = z.infer<typeof eventSchema>;
+/** A group chat membership predicate. */
+export type GroupChatPredicate = z.infer<typeof groupChatSchema>;
 
 /**
  * An audience expression: a leaf, or `all` (every child holds), `any` (some child holds), `not`.

@@ -35,6 +35,16 @@ export function codeName(table: Readonly<Record<string, number>>, code: number):
  */
 export const idPattern = /^(?:et|st|pt)(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{6,}$/;
 
+/**
+ * What a bare word must look like to be read as a group chat id rather than a chat name: WeCom's
+ * `wr…` chat ids, with a digit or capital. `groupchat:#id` is the form for any other id.
+ * @example chatIdPattern.test('wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA') // → true
+ */
+export const chatIdPattern = /^wr(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{6,}$/;
+
+/** The word of `groupchat:*`: a member of any customer group chat. */
+export const anyChat = '*';
+
 /** Behaviour event types: lowercase dotted identifiers such as `link.clicked` or `live.attended`. */
 export const eventTypePattern = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 
@@ -58,6 +68,7 @@ export const fieldNames = [
   'company',
   'follower',
   'dept',
+  'groupchat',
   'attr',
   'event',
 ] as const;

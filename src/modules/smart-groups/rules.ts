@@ -12,7 +12,7 @@ import { type ExpressionInput, readExpression } from '../audiences/service/read-
 export function readRule(input: ExpressionInput, catalog: AudienceCatalog, prefix: string): Expr {
   const rule = readExpression(input, catalog, prefix);
   const bad = references(rule).flatMap((r) => {
-    const kind = r.kind === 'tag' ? catalog.tags.get(r.id)?.kind : catalog.groups.get(r.id)?.kind;
+    const kind = r.kind === 'tag' ? catalog.tags.get(r.id)?.kind : r.kind === 'group' ? catalog.groups.get(r.id)?.kind : undefined;
     if (kind === 'personal') return [{ path: issuePath(r.path, `${prefix}.expression`), message: 'a rule cannot use personal tags' }];
     if (kind === 'smart') return [{ path: issuePath(r.path, `${prefix}.expression`), message: 'a rule cannot use smart tags or groups' }];
     return [];

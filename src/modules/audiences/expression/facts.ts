@@ -11,6 +11,9 @@ export type FollowFact = {
 /** One behaviour event of the customer: `link.clicked` with the link id as target, at a time. */
 export type EventFact = { type: string; target?: string; at: Date };
 
+/** A customer group chat the customer is in now, since `joinTime`; `name` is for explanations. */
+export type ChatFact = { chatId: string; name?: string; joinTime: Date };
+
 /**
  * Everything the reference evaluator needs about one customer, plus the corp context it is read
  * in (`tagGroups`, `departmentParents`, `now`, the zone offset). `tags` is the union over every
@@ -37,6 +40,8 @@ export type CustomerFacts = {
   /** `customers.attributes`: the custom attributes. */
   attributes: Readonly<Record<string, unknown>>;
   events: readonly EventFact[];
+  /** The customer group chats the customer is a member of now. */
+  chats: readonly ChatFact[];
   now: Date;
   /** Department id → parent id, for `dept:3+`; required only when a subtree is asked for. */
   departmentParents?: ReadonlyMap<number, number>;
@@ -59,6 +64,7 @@ export function customerFacts(input: Partial<Omit<CustomerFacts, 'tags'>> & { no
     company: '',
     attributes: {},
     events: [],
+    chats: [],
     tagGroups: new Map(),
     ...input,
     follows,

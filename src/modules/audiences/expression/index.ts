@@ -8,6 +8,7 @@ export {
   type Expr,
   expressionLimits,
   expressionSchema,
+  type GroupChatPredicate,
   kindOf,
   type Leaf,
   type LeafKind,
@@ -17,13 +18,13 @@ export {
   timeWindowSchema,
 } from '../../../../contracts/audience-expression/ast.js';
 export { dateInterval, defaultUtcOffsetMinutes, durationMs, type Interval, isDateLiteral } from '../../../../contracts/audience-expression/time.js';
-export { addWayCodes, eventTypePattern, genderCodes, idPattern } from '../../../../contracts/audience-expression/vocabulary.js';
+export { addWayCodes, anyChat, chatIdPattern, eventTypePattern, genderCodes, idPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 export { windowInterval } from '../../../../contracts/audience-expression/window.js';
 export { evaluate } from './evaluate.js';
 export { type Explanation, explain, formatExplanation } from './explain.js';
-export { type CustomerFacts, customerFacts, type EventFact, type FollowFact } from './facts.js';
+export { type ChatFact, type CustomerFacts, customerFacts, type EventFact, type FollowFact } from './facts.js';
 export { groupTags, type LeafMatch, matchLeaf } from './match.js';
 export { canonicalKey, normalize } from './normalize.js';
-export { maxExpressionText, type NameResolver, type ParseOptions, parseExpression, type TagNameReference } from './parse.js';
+export { type ChatReference, maxExpressionText, type NameResolver, type ParseOptions, parseExpression, type TagNameReference } from './parse.js';
 export { type PrintOptions, printExpression, printLeaf, printText } from './print.js';
 export { checkExpression, type ExpressionIssue, validateExpression } from './validate.js';

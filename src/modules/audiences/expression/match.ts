@@ -1,4 +1,4 @@
-import type { AttrPredicate, EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
+import type { AttrPredicate, EventPredicate, GroupChatPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { dateInterval, defaultUtcOffsetMinutes, type Interval } from '../../../../contracts/audience-expression/time.js';
 import { addWayCodes, codeName, genderCodes } from '../../../../contracts/audience-expression/vocabulary.js';
 import { windowInterval } from '../../../../contracts/audience-expression/window.js';
@@ -123,6 +123,22 @@ function matchEvent(e: EventPredicate, f: CustomerFacts, offset: number): LeafMa
   return { held, reason: `${n} matching event${n === 1 ? '' : 's'}; needs ${{ gte: '≥', lte: '≤', eq: '=' }[count.op]} ${count.n}` };
 }
 
+// A join time as a person reads it: the year only when it is not the current one.
+function joined(at: Date, now: Date, offset: number): string {
+  const [shown, current] = [local(at, offset), local(now, offset)];
+  return shown.slice(0, 4) === current.slice(0, 4) ? shown.slice(5) : shown;
+}
+
+function matchGroupChat(g: GroupChatPredicate, f: CustomerFacts, offset: number): LeafMatch {
+  const span = g.window ? windowInterval(g.window, f.now.getTime(), offset) : { start: -Infinity, end: Infinity };
+  const chats = f.chats.filter((c) => g.id === undefined || c.chatId === g.id);
+  const show = (c: { chatId: string; name?: string; joinTime: Date }) => `${c.name || c.chatId} since ${joined(c.joinTime, f.now, offset)}`;
+  const hits = chats.filter((c) => c.joinTime.getTime() >= span.start && c.joinTime.getTime() < span.end);
+  if (hits.length > 0) return { held: true, reason: `member of ${few(hits.map(show))}` };
+  if (chats.length > 0) return { held: false, reason: `member of ${few(chats.map(show))}, joined outside the window` };
+  return { held: false, reason: g.id === undefined ? 'in no group chat' : 'not a member' };
+}
+
 /**
  * Evaluates one leaf for one customer. Customer-level fields compare the customer's value;
  * relation-level ones (source, state, added, follower, dept) ask whether any relation matches.
@@ -190,5 +206,6 @@ export function matchLeaf(leaf: Leaf, f: CustomerFacts): LeafMatch {
     return { held: op === 'eq' ? f.company === v : f.company.includes(v), reason: `company is ${f.company === '' ? 'empty' : JSON.stringify(f.company)}` };
   }
   if ('attr' in leaf) return matchAttr(leaf.attr, f, offset);
+  if ('groupChat' in leaf) return matchGroupChat(leaf.groupChat, f, offset);
   return matchEvent(leaf.event, f, offset);
 }

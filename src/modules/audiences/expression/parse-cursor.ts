@@ -1,11 +1,18 @@
-import type { Expr, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
+import type { Expr, GroupChatPredicate, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
 import { isDateLiteral } from '../../../../contracts/audience-expression/time.js';
 import { durationPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 import { type Token, tokenize } from './lexer.js';
 import { SyntaxProblem } from './syntax-error.js';
 
-/** A tag or group written by name, waiting for the resolver to fill in the node's id. */
-export type PendingName = { offset: number; text: string } & ({ kind: 'tag'; node: { tag: string } } | { kind: 'group'; node: { group: { id: string } } });
+/**
+ * A tag or group written by name, waiting for the resolver to fill in the node's id; or a group
+ * chat, by name or by id (`byId`), which the resolver also checks exists when it can.
+ */
+export type PendingName = { offset: number; text: string } & (
+  | { kind: 'tag'; node: { tag: string } }
+  | { kind: 'group'; node: { group: { id: string } } }
+  | { kind: 'chat'; byId: boolean; node: { groupChat: GroupChatPredicate } }
+);
 
 /**
  * The parser's position in the token list, with the helpers every grammar rule shares. It also

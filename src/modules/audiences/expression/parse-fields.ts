@@ -1,6 +1,7 @@
 import type { Expr, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { addWayCodes, fieldNames, genderCodes, idPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 import type { Token } from './lexer.js';
+import { parseGroupChat } from './parse-chat.js';
 import { type Cursor, parseWindow } from './parse-cursor.js';
 import { parseAttr, parseEvent } from './parse-facts.js';
 
@@ -24,6 +25,7 @@ const fields: Record<string, (c: Cursor, field: Token) => Leaf> = {
   dept: (c) => ({ department: list(c, 'dept', (t) => department(c, t)) }),
   department: (c) => ({ department: list(c, 'department', (t) => department(c, t)) }),
   event: parseEvent,
+  groupchat: parseGroupChat,
 };
 
 /**

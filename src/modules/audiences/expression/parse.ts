@@ -1,5 +1,5 @@
 import { type Expr, type LeafKind, leafKinds } from '../../../../contracts/audience-expression/ast.js';
-import { Cursor } from './parse-cursor.js';
+import { Cursor, type PendingName } from './parse-cursor.js';
 import { parsePredicate } from './parse-fields.js';
 import { SyntaxProblem, type TextProblem, textError } from './syntax-error.js';
 import { checkExpression, type ExpressionIssue } from './validate.js';
@@ -15,7 +15,15 @@ export type TagNameReference = { name: string; group?: string; text: string };
 export type NameResolver = {
   tag?: (ref: TagNameReference) => readonly string[];
   group?: (name: string) => readonly string[];
+  /**
+   * A group chat by name, or by id to check that it exists (`[id]` when it does, `[]` when not).
+   * Without it, chat ids pass unchecked and chat names are errors.
+   */
+  chat?: (ref: ChatReference) => readonly string[];
 };
+
+/** A group chat as the text names it: by id (`groupchat:wr…`, `groupchat:#…`) or by name. */
+export type ChatReference = { id: string } | { name: string };
 
 /** Options of `parseExpression`: the name resolver, and the path to put on error details. */
 export type ParseOptions = { resolve?: NameResolver; path?: string };
@@ -74,6 +82,11 @@ function trailing(c: Cursor): never {
 function resolveNames(c: Cursor, resolver: NameResolver | undefined): TextProblem[] {
   const problems: TextProblem[] = [];
   for (const p of c.pending) {
+    if (p.kind === 'chat') {
+      const problem = resolveChat(p, resolver);
+      if (problem) problems.push(problem);
+      continue;
+    }
     const resolve = p.kind === 'tag' ? resolver?.tag : resolver?.group;
     if (!resolve) {
       problems.push({ offset: p.offset, message: `${p.kind} names cannot be looked up here; write the id as ${p.kind}:#id` });
@@ -94,6 +107,21 @@ function resolveNames(c: Cursor, resolver: NameResolver | undefined): TextProble
       });
   }
   return problems;
+}
+
+// A chat id is checked where it was written, so an unknown one is an error at its column, not
+// somewhere in the AST; a name becomes the one chat it names.
+function resolveChat(p: Extract<PendingName, { kind: 'chat' }>, resolver: NameResolver | undefined): TextProblem | undefined {
+  const resolve = resolver?.chat;
+  if (!resolve) return p.byId ? undefined : { offset: p.offset, message: 'group chat names cannot be looked up here; write the id as groupchat:#id' };
+  const ids = [...new Set(resolve(p.byId ? { id: p.text } : { name: p.text }))];
+  if (p.byId) return ids.includes(p.text) ? undefined : { offset: p.offset, message: `unknown group chat '${p.text}'` };
+  if (ids.length === 1) {
+    p.node.groupChat.id = ids[0] as string;
+    return undefined;
+  }
+  if (ids.length === 0) return { offset: p.offset, message: `unknown group chat '${p.text}'` };
+  return { offset: p.offset, message: `'${p.text}' names ${ids.length} group chats; write it by id` };
 }
 
 // The start of the deepest node on an issue's path, so a limit or schema problem found on the
@@ -129,6 +157,7 @@ const textFieldNames: Record<LeafKind, string> = {
   department: 'dept',
   attr: 'attr',
   event: 'event',
+  groupChat: 'groupchat',
 };
 
 /**

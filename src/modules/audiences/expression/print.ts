@@ -1,13 +1,18 @@
-import type { AttrPredicate, EventPredicate, Expr, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
-import { addWayCodes, codeName, genderCodes, idPattern, numberPattern } from '../../../../contracts/audience-expression/vocabulary.js';
+import type { AttrPredicate, EventPredicate, Expr, GroupChatPredicate, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
+import { addWayCodes, anyChat, chatIdPattern, codeName, genderCodes, idPattern, numberPattern } from '../../../../contracts/audience-expression/vocabulary.js';
 import { tokenize } from './lexer.js';
 import { normalize } from './normalize.js';
 
 /**
- * Options of `printExpression`: labels print tags and groups by name (`tag:"客户等级/A级"`) for
- * people; without them ids are printed, which is the canonical, resolver-free form.
+ * Options of `printExpression`: labels print tags, groups and group chats by name
+ * (`tag:"客户等级/A级"`, `groupchat:3月活动群`) for people; without them ids are printed, which is
+ * the canonical, resolver-free form.
  */
-export type PrintOptions = { tagLabel?: (id: string) => string | undefined; groupLabel?: (id: string) => string | undefined };
+export type PrintOptions = {
+  tagLabel?: (id: string) => string | undefined;
+  groupLabel?: (id: string) => string | undefined;
+  chatLabel?: (id: string) => string | undefined;
+};
 
 const controls = /[\u0000-\u001f\u007f]/;
 
@@ -39,9 +44,10 @@ function quote(s: string): string {
 }
 
 // An id prints bare only when the parser would read that word as an id; otherwise `#…` says so.
-function printRef(id: string, label: string | undefined): string {
-  if (label !== undefined) return isBareWord(label) && !idPattern.test(label) ? label : quote(label);
-  return idPattern.test(id) ? id : `#${printText(id)}`;
+// A label prints bare only when the parser would read it back as a name.
+function printRef(id: string, label: string | undefined, pattern = idPattern): string {
+  if (label !== undefined) return isBareWord(label) && !pattern.test(label) && label !== anyChat ? label : quote(label);
+  return pattern.test(id) ? id : `#${printText(id)}`;
 }
 
 function printList<T>(field: string, values: readonly T[], show: (v: T) => string): string {
@@ -89,6 +95,12 @@ function printEvent(e: EventPredicate): string {
   return options.length > 0 ? `event:${e.type}(${options.join(', ')})` : `event:${e.type}`;
 }
 
+function printGroupChat(g: GroupChatPredicate, label: string | undefined): string {
+  const chat = g.id === undefined ? anyChat : printRef(g.id, label, chatIdPattern);
+  if (!g.window) return `groupchat:${chat}`;
+  return `groupchat:${chat}(${'within' in g.window ? `within=${g.window.within.amount}${g.window.within.unit}` : `at=${printRange(g.window)}`})`;
+}
+
 /** One leaf condition in the text syntax. */
 export function printLeaf(leaf: Leaf, opts: PrintOptions = {}): string {
   if ('tag' in leaf) return `tag:${printRef(leaf.tag, opts.tagLabel?.(leaf.tag))}`;
@@ -100,6 +112,7 @@ export function printLeaf(leaf: Leaf, opts: PrintOptions = {}): string {
   if ('company' in leaf) return `company${leaf.company.op === 'contains' ? '~' : ':'}${printText(leaf.company.value)}`;
   if ('attr' in leaf) return printAttr(leaf.attr);
   if ('event' in leaf) return printEvent(leaf.event);
+  if ('groupChat' in leaf) return printGroupChat(leaf.groupChat, leaf.groupChat.id === undefined ? undefined : opts.chatLabel?.(leaf.groupChat.id));
   if ('state' in leaf) return printList('state', leaf.state, printText);
   if ('province' in leaf) return printList('province', leaf.province, printText);
   if ('city' in leaf) return printList('city', leaf.city, printText);

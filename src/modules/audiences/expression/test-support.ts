@@ -22,6 +22,10 @@ export const poolGroups = new Map([
   ['etTagC00001', 'etGrpY00001'],
 ]);
 const poolGroupIds = ['etGrpX00001', 'etGrpY00001', 'etGrpZ00001'];
+/** The group chat ids `pool` expressions and generated customers share. */
+export const poolChats = ['wrChatA00001', 'wrChatB00001', 'wrChatC00001'];
+/** A chat id no generated customer is in (and, in the index, never interned). */
+export const unknownChat = 'wrChatZ00001';
 const userids = ['zhangsan', 'lisi', 'wangwu'];
 const places = ['上海', '杭州', '北京', ''];
 const eventTypes = ['link.clicked', 'live.attended', 'moment.liked', 'message.sent'];
@@ -151,7 +155,16 @@ export function leafArbitrary(mode: Mode): fc.Arbitrary<Leaf> {
     list(fc.record({ id: fc.integer({ min: 0, max: 6 }), subtree: fc.boolean() })).map((department) => ({ department })),
     attrArbitrary(mode).map((attr) => ({ attr })),
     event.map((e) => ({ event: e })),
+    groupChatArbitrary(mode, id),
   );
+}
+
+/** A group chat condition: one chat (from the pool, or one nobody is in) or any, with or without a join window. */
+export function groupChatArbitrary(mode: Mode, id: fc.Arbitrary<string> = text('wild', []).filter((s) => s !== '')): fc.Arbitrary<Leaf> {
+  const chat = mode === 'pool' ? fc.constantFrom(...poolChats, unknownChat) : fc.oneof(id, fc.constantFrom(...poolChats, '*', 'wr1'));
+  return fc
+    .record({ id: chat, window: windowArbitrary(mode) }, { requiredKeys: [] })
+    .map((g): Leaf => ({ groupChat: { ...(g.id === undefined ? {} : { id: g.id }), ...(g.window === undefined ? {} : { window: g.window }) } }));
 }
 
 /**
@@ -191,9 +204,11 @@ export function factsArbitrary(): fc.Arbitrary<CustomerFacts> {
     },
     { requiredKeys: [] },
   );
+  const chats = fc.uniqueArray(fc.record({ chatId: fc.constantFrom(...poolChats), joinTime: near }), { maxLength: 2, selector: (c) => c.chatId });
   return fc
     .record({
       follows: fc.array(follow, { maxLength: 3 }),
+      chats,
       province: fc.constantFrom(...places),
       city: fc.constantFrom(...places),
       region: fc.constantFrom('华东', '华北', ''),

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.js';
 import { type Bitmap, bitmapOf } from './bitmaps.js';
-import { addTo, type CorpIndex, facetNames, mapOf, targetLabel } from './corp-index.js';
+import { addTo, type CorpIndex, chatLabel, facetNames, mapOf, targetLabel } from './corp-index.js';
 import { type CustomerRefresh, loadCustomers, loadDepartments, loadPairs, loadTags } from './load.js';
 import { TimeColumn } from './time-column.js';
 
@@ -29,6 +29,8 @@ export type IndexEvent = { seq: number; type: string; subjectId: string; payload
  * |   {externalUserids}                     | re-read with the rest, so a retried or reordered event counts once          |
  * | customer.transferred {externalUserid}   | refresh the customer's follow facets; tags stay (marks move within it)      |
  * | follow.created (subject userid|ext)     | refresh the customer                                                        |
+ * | group_chat.member_joined / member_left  | refresh the customer (payload externalUserid; an employee member is not     |
+ * |   {externalUserid}                      | indexed): its chat memberships and join times are re-read with the rest     |
  * | employee.updated, departments changed   | refresh the customers the employee follows (department facet)               |
  * | department.created/updated/deleted      | reload the department tree; regions are derived from it at query time       |
  * | tag_group.*, strategy.deleted           | nothing: each affected tag has its own tag.deleted / tag.restored event     |
@@ -86,6 +88,10 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
         break;
       case 'follow.created':
         plan.customers.add(event.subjectId.split('|')[1] ?? event.subjectId);
+        break;
+      case 'group_chat.member_joined':
+      case 'group_chat.member_left':
+        if (typeof payload?.externalUserid === 'string') plan.customers.add(payload.externalUserid);
         break;
       case 'employee.updated':
         if (departmentsOf(event.before) !== departmentsOf(event.after)) plan.followersOf.add(event.subjectId);
@@ -148,7 +154,7 @@ async function recheckPairs(db: Db, index: CorpIndex, pairs: { externalUserid: s
   }
 }
 
-/** Re-reads customers' attributes and follow relations, replacing whatever the index held for them. */
+/** Re-reads customers' attributes, follow relations, events and chats, replacing whatever the index held for them. */
 async function refreshCustomers(db: Db, index: CorpIndex, by: { seqs: number[] } | { externalUserids: string[] }): Promise<void> {
   const all = 'seqs' in by ? by.seqs : by.externalUserids;
   for (let i = 0; i < all.length; i += 10_000) {
@@ -213,6 +219,23 @@ function replaceCustomers(index: CorpIndex, seqs: number[], rows: CustomerRefres
   }
   for (const [seq, times] of addTimes) index.addTime.set(seq, times);
   replaceEvents(index, seqs, rows);
+  replaceChats(index, seqs, rows);
+}
+
+// Each customer's memberships are exactly the rows read: a leave drops the entry, a re-join moves it.
+function replaceChats(index: CorpIndex, seqs: number[], rows: CustomerRefresh): void {
+  const fresh = new Map<number, { times: number[]; labels: number[] }>();
+  for (const m of rows.chats) {
+    const entry = fresh.get(m.seq) ?? { times: [], labels: [] };
+    entry.times.push(m.ms);
+    entry.labels.push(chatLabel(index, m.chatId));
+    fresh.set(m.seq, entry);
+  }
+  for (const seq of seqs) {
+    const entry = fresh.get(seq);
+    if (entry) index.chats.set(seq, entry.times, entry.labels);
+    else if (index.chats.has(seq)) index.chats.set(seq, null);
+  }
 }
 
 // Each (type, customer) gets exactly the events read; a type seen for the first time gets a column.

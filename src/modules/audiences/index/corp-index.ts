@@ -28,7 +28,7 @@ export type BuildStats = { ms: number; pages: number; customers: number; tags: n
  * The in-memory audience index of one corp: customers as dense seqs, a bitmap per tag (corp,
  * strategy and smart tags together; "has tag T" = any relation carries T), per personal tag (to
  * be used only in its owner's audiences), per facet and custom attribute value, and sorted time
- * columns (created, every relation's add time, each behaviour event type). Enough to answer every
+ * columns (created, every relation's add time, each behaviour event type, group chat joins). Enough to answer every
  * leaf of an audience expression (`evaluateOnIndex`). `cursor` is where the event tail resumes so
  * that nothing committed after the build is missed.
  */
@@ -47,6 +47,10 @@ export type CorpIndex = {
   events: Map<string, TimeColumn>;
   /** Event target → label; labels are never reused, so a column never needs relabelling. */
   eventTargets: Map<string, number>;
+  /** Customers' group chat memberships now, at their join times, labelled with the interned chat id (`chatLabels`). */
+  chats: TimeColumn;
+  /** Chat id → label, interned on first sight and never reused, as `eventTargets`. */
+  chatLabels: Map<string, number>;
   departments: Map<number, { parentId: number; region: string | null }>;
   cursor: TailCursor;
   stats: BuildStats;
@@ -101,6 +105,16 @@ export function targetLabel(index: CorpIndex, target: string): number {
   return label;
 }
 
+/** The label of a group chat id, interned on first sight. */
+export function chatLabel(index: CorpIndex, chatId: string): number {
+  let label = index.chatLabels.get(chatId);
+  if (label === undefined) {
+    label = index.chatLabels.size;
+    index.chatLabels.set(chatId, label);
+  }
+  return label;
+}
+
 /** Adds seqs to the bitmap at `key`, creating it on first use. */
 export function addTo(map: Map<string, Bitmap>, key: string, seqs: Uint32Array | number[]): void {
   const existing = map.get(key);
@@ -122,6 +136,8 @@ export function emptyCorpIndex(corpId: string, cursor: TailCursor): CorpIndex {
     addTime: TimeColumn.fromRuns([]),
     events: new Map(),
     eventTargets: new Map(),
+    chats: TimeColumn.fromRuns([]),
+    chatLabels: new Map(),
     departments: new Map(),
     cursor,
     stats: { ms: 0, pages: 0, customers: 0, tags: 0, personalTags: 0, bitmapBytes: 0 },
@@ -169,6 +185,7 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
   const createdRuns: TimeRun[] = [];
   const addRuns: TimeRun[] = [];
   const eventRuns = new Map<string, TimeRun[]>();
+  const chatRuns: TimeRun[] = [];
   const worker = async () => {
     for (let range = await takeRange(); range; range = await takeRange()) {
       // One short transaction per page, so its settings stay local. Per-tag grouping wants a hash
@@ -187,6 +204,7 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
         const labels = new Uint32Array(g.run.seqs.length).fill(targetLabel(index, g.target));
         listOf(eventRuns, g.type).push({ ...g.run, labels });
       }
+      for (const g of page.chats) chatRuns.push({ ...g.run, labels: new Uint32Array(g.run.seqs.length).fill(chatLabel(index, g.chatId)) });
       index.universe.addMany(page.created.seqs);
       createdRuns.push(page.created);
       addRuns.push(page.added);
@@ -206,6 +224,7 @@ export async function buildCorpIndex(db: Db, corpId: string, opts: BuildOptions 
   index.createdAt = TimeColumn.fromRuns(createdRuns);
   index.addTime = TimeColumn.fromRuns(addRuns);
   for (const [type, runs] of eventRuns) index.events.set(type, TimeColumn.fromRuns(runs));
+  index.chats = TimeColumn.fromRuns(chatRuns);
   index.departments = await loadDepartments(db, corpId);
   for (const b of [index.universe, ...index.tags.values(), ...index.personalTags.values()]) b.runOptimize();
   let bitmapBytes = serializedSize(index.universe);

@@ -5,7 +5,7 @@ import { describeDb } from '../../../test/db.js';
 import { buildCorp } from '../../../test/factories.js';
 import type { EvalContext } from '../context.js';
 import { evaluate } from '../expression/evaluate.js';
-import { exprArbitrary, leafArbitrary, poolGroups, testNow } from '../expression/test-support.js';
+import { exprArbitrary, groupChatArbitrary, leafArbitrary, poolGroups, testNow } from '../expression/test-support.js';
 import { audienceSeqs } from '../sql/compile.js';
 import { buildCorpIndex } from './corp-index.js';
 import { evaluateOnIndex } from './evaluate.js';
@@ -32,7 +32,8 @@ const eventLeaf = fc
 
 describeDb('the bitmap index, the SQL compiler and the reference evaluator agree', (db) => {
   it('select exactly the customers evaluate() admits, for random corps and expressions', async () => {
-    const leaf = fc.oneof(leafArbitrary('pool'), eventLeaf);
+    // Chat conditions on their own too, so chats named, any chat and join windows meet the memberships often.
+    const leaf = fc.oneof(leafArbitrary('pool'), eventLeaf, groupChatArbitrary('pool'));
     const exprs = fc.array(fc.oneof(exprArbitrary('pool', leaf), leaf), { minLength: 20, maxLength: 40 });
     await fc.assert(
       fc.asyncProperty(

@@ -23,7 +23,7 @@ export async function departmentParentsFromDb(db: Db, corpId: string): Promise<M
 /**
  * Every customer of the corp as `CustomerFacts`, by seq: relations with their marks as tags and
  * their followers' departments, every mark's tag (personal ones too: the caller is the owner),
- * custom attributes, behaviour events, and regions (its own `attributes.region` when set, else
+ * custom attributes, behaviour events, customer group chat memberships, and regions (its own `attributes.region` when set, else
  * each region of its followers' departments).
  */
 export async function factsFromDb(db: Db, corpId: string, ctx: EvalContext): Promise<Map<number, CustomerFacts>> {
@@ -55,6 +55,10 @@ export async function factsFromDb(db: Db, corpId: string, ctx: EvalContext): Pro
     db,
     sql`
     select external_userid, type, target, ${ms('occurred_at')} as at_ms from customer_events where corp_id = ${corpId}`,
+  );
+  const members = await queryRows<{ member_id: string; chat_id: string; join_ms: number }>(
+    db,
+    sql`select member_id, chat_id, ${ms('join_time')} as join_ms from group_chat_members where corp_id = ${corpId} and type = 2`,
   );
   const departments = new Map<number, Department>();
   for (const d of await queryRows<{ dept_id: number; parent_id: number; region: string | null }>(
@@ -96,6 +100,7 @@ export async function factsFromDb(db: Db, corpId: string, ctx: EvalContext): Pro
         company: c.corp_name,
         attributes,
         events: events.filter((e) => e.external_userid === ext).map((e) => ({ type: e.type, target: e.target, at: new Date(Number(e.at_ms)) })),
+        chats: members.filter((m) => m.member_id === ext).map((m) => ({ chatId: m.chat_id, joinTime: new Date(Number(m.join_ms)) })),
       }),
     );
   }

@@ -74,5 +74,13 @@ export function leafBitmap(index: CorpIndex, leaf: Leaf, ctx: EvalContext): Bitm
     return value === '' ? index.universe.clone() : entriesWhere(index.facets.company, (name) => name.includes(value));
   }
   if ('attr' in leaf) return attr(index, leaf.attr, offset);
+  if ('groupChat' in leaf) {
+    const { id, window } = leaf.groupChat;
+    const span = window ? windowInterval(window, ctx.now.getTime(), offset) : { start: -Infinity, end: Infinity };
+    const label = id === undefined ? undefined : index.chatLabels.get(id);
+    // A chat nobody in the index has ever been in selects nobody.
+    if (id !== undefined && label === undefined) return bitmapOf();
+    return index.chats.range(span.start, span.end, label);
+  }
   return eventBitmap(index, leaf.event, leaf.event.window ? windowInterval(leaf.event.window, ctx.now.getTime(), offset) : { start: -Infinity, end: Infinity });
 }

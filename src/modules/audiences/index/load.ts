@@ -27,6 +27,12 @@ export type AttrRow = { seq: number; name: string; value: string };
 /** The events of one (type, target), sorted by (time, seq): one run per group. */
 export type EventGroup = { type: string; target: string; run: TimeRun };
 
+/** The current customer members of one group chat at their join times, sorted by (time, seq). */
+export type ChatGroup = { chatId: string; run: TimeRun };
+
+/** One group chat membership of a refreshed customer. */
+export type ChatRow = { seq: number; chatId: string; ms: number };
+
 /** One behaviour event of a refreshed customer. */
 export type EventRow = { seq: number; type: string; target: string; ms: number };
 
@@ -77,10 +83,18 @@ export async function personalTagIds(db: Db, corpId: string): Promise<Set<string
 }
 
 /** Everything one page of customers contributes to the index. */
-export type Page = { facets: FacetGroup[]; tags: TagGroup[]; attributes: AttrGroup[]; events: EventGroup[]; created: TimeRun; added: TimeRun };
+export type Page = {
+  facets: FacetGroup[];
+  tags: TagGroup[];
+  attributes: AttrGroup[];
+  events: EventGroup[];
+  chats: ChatGroup[];
+  created: TimeRun;
+  added: TimeRun;
+};
 
 type PageRow = {
-  kind: 'customer' | 'company' | 'attr' | 'follow' | 'state' | 'tag' | 'event' | 'created' | 'added';
+  kind: 'customer' | 'company' | 'attr' | 'follow' | 'state' | 'tag' | 'event' | 'chat' | 'created' | 'added';
   a: string | null;
   b: string | null;
   c: string | null;
@@ -95,7 +109,8 @@ type PageRow = {
  * company and by custom attribute value; their relations by (follower, add way) and by state
  * (`''` included: "state is empty" is a question too); their marks by tag (only columns of the
  * marks primary key, so a vacuumed table answers from the index alone); their behaviour events as
- * one time run per (type, target); plus the created and add time runs (one entry per relation).
+ * one time run per (type, target); their group chat memberships as one time run per chat (customer
+ * members only, type 2); plus the created and add time runs (one entry per relation).
  * Department facets are not read here: the build derives them from the follower bitmaps.
  */
 export async function loadPage(db: Db | Tx, corpId: string, range: KeyRange, personal: Set<string>): Promise<Page> {
@@ -127,11 +142,15 @@ export async function loadPage(db: Db | Tx, corpId: string, range: KeyRange, per
     select 'event', e.type, e.target, null, null, null, string_agg(int4send(c.seq) || float8send(${ms(sql`e.occurred_at`)}), ''::bytea order by ${ms(sql`e.occurred_at`)}, c.seq)
       from c join customer_events e on e.corp_id = ${corpId} and ${inRange(sql`e.external_userid`, range)} and e.external_userid = c.external_userid group by e.type, e.target
     union all
+    select 'chat', gm.chat_id, null, null, null, null, string_agg(int4send(c.seq) || float8send(${ms(sql`gm.join_time`)}), ''::bytea order by ${ms(sql`gm.join_time`)}, c.seq)
+      from c join group_chat_members gm on gm.corp_id = ${corpId} and ${inRange(sql`gm.member_id`, range)} and gm.member_id = c.external_userid and gm.type = 2
+      group by gm.chat_id
+    union all
     select 'created', null, null, null, null, null, ${timeRecords(sql`select seq, ${ms(sql`created_at`)} as t from c`)}
     union all
     select 'added', null, null, null, null, null, ${timeRecords(sql`select seq, ${ms(sql`add_time`)} as t from r`)}`,
   );
-  const page: Page = { facets: [], tags: [], attributes: [], events: [], created: decodeRun(null), added: decodeRun(null) };
+  const page: Page = { facets: [], tags: [], attributes: [], events: [], chats: [], created: decodeRun(null), added: decodeRun(null) };
   const facet = (name: string, value: string | null, seqs: Uint32Array, keepEmpty = false) => {
     if (value || (keepEmpty && value !== null)) page.facets.push({ facet: name, value, seqs });
   };
@@ -155,6 +174,8 @@ export async function loadPage(db: Db | Tx, corpId: string, range: KeyRange, per
       page.tags.push({ tagId: row.a!, personal: personal.has(row.a!) ? 1 : 0, seqs });
     } else if (row.kind === 'event') {
       page.events.push({ type: row.a!, target: row.b!, run: decodeRun(row.times) });
+    } else if (row.kind === 'chat') {
+      page.chats.push({ chatId: row.a!, run: decodeRun(row.times) });
     } else {
       page[row.kind] = decodeRun(row.times);
     }
@@ -207,9 +228,9 @@ export async function loadPairs(
 }
 
 /** What a refresh re-reads about some customers. */
-export type CustomerRefresh = { customers: CustomerRow[]; follows: FollowRow[]; attributes: AttrRow[]; events: EventRow[] };
+export type CustomerRefresh = { customers: CustomerRow[]; follows: FollowRow[]; attributes: AttrRow[]; events: EventRow[]; chats: ChatRow[] };
 
-/** Customers (by seq or by external_userid) with their own and custom attributes, follow relations and behaviour events. */
+/** Customers (by seq or by external_userid) with their own and custom attributes, follow relations, behaviour events and group chats. */
 export async function loadCustomers(db: Db, corpId: string, by: { seqs: number[] } | { externalUserids: string[] }): Promise<CustomerRefresh> {
   const filter = 'seqs' in by ? sql`c.seq = any(${sql.param(by.seqs)}::bigint[])` : sql`c.external_userid = any(${sql.param(by.externalUserids)}::text[])`;
   const customers = await queryRows<{ seq: number; gender: string; province: string; city: string; own_region: string; corp_name: string; created_ms: number }>(
@@ -218,7 +239,7 @@ export async function loadCustomers(db: Db, corpId: string, by: { seqs: number[]
     select c.seq::int4 as seq, c.gender::text as gender, c.province, c.city, coalesce(c.attributes->>'region', '') as own_region, c.corp_name, ${ms(sql`c.created_at`)} as created_ms
     from customers c where c.corp_id = ${corpId} and ${filter}`,
   );
-  if (customers.length === 0) return { customers: [], follows: [], attributes: [], events: [] };
+  if (customers.length === 0) return { customers: [], follows: [], attributes: [], events: [], chats: [] };
   const found = sql`c.corp_id = ${corpId} and c.seq = any(${sql.param(customers.map((c) => c.seq))}::bigint[])`;
   const follows = await queryRows<{ seq: number; userid: string; add_way: string; state: string; department_ids: number[]; add_ms: number }>(
     db,
@@ -240,6 +261,12 @@ export async function loadCustomers(db: Db, corpId: string, by: { seqs: number[]
     select c.seq::int4 as seq, e.type, e.target, ${ms(sql`e.occurred_at`)} as ms
     from customers c join customer_events e on e.corp_id = c.corp_id and e.external_userid = c.external_userid where ${found}`,
   );
+  const chats = await queryRows<{ seq: number; chat_id: string; ms: number }>(
+    db,
+    sql`
+    select c.seq::int4 as seq, gm.chat_id, ${ms(sql`gm.join_time`)} as ms
+    from customers c join group_chat_members gm on gm.corp_id = c.corp_id and gm.member_id = c.external_userid and gm.type = 2 where ${found}`,
+  );
   return {
     customers: customers.map((c) => ({
       seq: Number(c.seq),
@@ -260,6 +287,7 @@ export async function loadCustomers(db: Db, corpId: string, by: { seqs: number[]
     })),
     attributes: attributes.map((a) => ({ seq: Number(a.seq), name: a.name, value: attrKey(a.value) })),
     events: events.map((e) => ({ seq: Number(e.seq), type: e.type, target: e.target, ms: Number(e.ms) })),
+    chats: chats.map((m) => ({ seq: Number(m.seq), chatId: m.chat_id, ms: Number(m.ms) })),
   };
 }
 

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import type { Db } from '../../../db/client.js';
-import { customerEvents, customers, departments, employees, follows, marks, personalTags } from '../../../db/schema/index.js';
-import { dateLiteralArbitrary, poolTags, testNow } from '../expression/test-support.js';
+import { customerEvents, customers, departments, employees, follows, groupChatMembers, groupChats, marks, personalTags } from '../../../db/schema/index.js';
+import { dateLiteralArbitrary, poolChats, poolTags, testNow, unknownChat } from '../expression/test-support.js';
 
 // Test-only: a small random corp written straight into the tables (no commands, no events), with
 // the awkward cases the evaluators must agree on: several relations per customer, followers
 // without an employee row, marks whose relation is gone, mistyped custom attributes, events of
-// customers that do not exist, departments without a region inheriting their parent's.
+// customers that do not exist, departments without a region inheriting their parent's, chat
+// memberships of customers that do not exist and employee members whose userid is a customer's id.
 
 /** The corp's department tree (id → parent), as the expression generators' `dept:N+` expects. */
 export const randomCorpTree: [deptId: number, parentId: number][] = [
@@ -55,13 +56,15 @@ const customer = fc.record({
   follows: fc.uniqueArray(follow, { selector: (f) => f.userid, maxLength: 3 }),
   orphanTags: fc.subarray(poolTags, { maxLength: 1 }),
   events: fc.array(event, { maxLength: 6 }),
+  chats: fc.uniqueArray(fc.record({ chatId: fc.constantFrom(...poolChats), joinTime: near }), { maxLength: 3, selector: (m) => m.chatId }),
 });
 
 /** Random corp data: department regions, employees' departments, customers with everything on them. */
 export type RandomCorp = {
   regions: (string | null)[];
   employees: number[][];
-  customers: (typeof customer extends fc.Arbitrary<infer C> ? C : never)[];
+  /** Hand-written corps may leave out `chats` (no memberships). */
+  customers: (typeof customer extends fc.Arbitrary<infer C extends { chats: unknown }> ? Omit<C, 'chats'> & { chats?: C['chats'] } : never)[];
 };
 
 /** A random corp of 15 (fewer when `maxCustomers` is lower) to `maxCustomers` customers: enough that most conditions split them. */
@@ -113,4 +116,14 @@ export async function seedRandomCorp(db: Db, corpId: string, data: RandomCorp): 
     { type: 'link.clicked', target: 'p1', at: testNow, externalUserid: 'nobody' },
   ];
   await db.insert(customerEvents).values(happened.map((e) => ({ corpId, externalUserid: e.externalUserid, type: e.type, target: e.target, occurredAt: e.at })));
+  await db.insert(groupChats).values(poolChats.map((chatId, i) => ({ corpId, chatId, name: `群${i}`, owner: 'zhangsan' })));
+  const members = [
+    ...data.customers.flatMap((c, i) => (c.chats ?? []).map((m) => ({ ...m, memberId: ext(i), type: 2 }))),
+    // Not customers in the corp: an employee whose userid reads like c0, and a customer nobody knows.
+    { chatId: unknownChat, joinTime: new Date(testNow.getTime() - 3_600_000), memberId: ext(0), type: 1 },
+    { chatId: poolChats[1]!, joinTime: testNow, memberId: 'nobody', type: 2 },
+  ];
+  await db
+    .insert(groupChatMembers)
+    .values(members.map((m) => ({ corpId, chatId: m.chatId, memberId: m.memberId, type: m.type, joinTime: m.joinTime, joinScene: 1 })));
 }

@@ -4,7 +4,7 @@ import type { Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { describeDb } from '../../../test/db.js';
 import { unique } from '../../../test/factories.js';
 import { evaluate } from '../expression/evaluate.js';
-import { exprArbitrary, leafArbitrary } from '../expression/test-support.js';
+import { exprArbitrary, groupChatArbitrary, leafArbitrary } from '../expression/test-support.js';
 import { audienceCount, audienceSeqs } from './compile.js';
 import { loadCustomerFacts, loadCustomersFacts } from './facts.js';
 import { corpDataArbitrary, focusDateLeaf, focusWindowLeaf, personalOwner, personalTag, seedCorp, seedFacts, testContext } from './test-support.js';
@@ -16,6 +16,7 @@ const leaves = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Leaf>({ tag: personalTag }) },
   { weight: 3, arbitrary: focusDateLeaf() },
   { weight: 2, arbitrary: focusWindowLeaf() },
+  { weight: 2, arbitrary: groupChatArbitrary('pool') },
   { weight: 1, arbitrary: fc.subarray(['华东', '华北', '华南'], { minLength: 1 }).map((region): Leaf => ({ region })) },
 );
 

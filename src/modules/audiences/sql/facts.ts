@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../../db/client.js';
 import type { EvalContext } from '../context.js';
-import { type CustomerFacts, customerFacts, type EventFact, type FollowFact } from '../expression/facts.js';
+import { type ChatFact, type CustomerFacts, customerFacts, type EventFact, type FollowFact } from '../expression/facts.js';
 import { type DepartmentRegion, effectiveRegionOf } from '../regions.js';
 
 type CustomerRow = { external_userid: string; gender: number; province: string; city: string; corp_name: string; attributes: unknown; own_region: string };
 type FollowRow = { external_userid: string; userid: string; add_ms: number; add_way: number; state: string; department_ids: number[] };
 type MarkRow = { external_userid: string; userid: string; tag_id: string; personal: number };
 type EventRow = { external_userid: string; type: string; target: string; at_ms: number };
+type ChatRow = { external_userid: string; chat_id: string; name: string | null; join_ms: number };
 type Department = DepartmentRegion;
 
 // Times as whole epoch milliseconds, floored: a microsecond timestamp compares with the
@@ -21,7 +22,7 @@ const groupBy = <T extends { external_userid: string }>(rows: T[]) => {
 };
 
 /**
- * Many customers' facts in five queries whatever their number, keyed by external_userid (unknown
+ * Many customers' facts in six queries whatever their number, keyed by external_userid (unknown
  * ones are absent). Personal-tag marks count only on `personalOwner`'s relations, since a personal
  * tag filters only its owner's audiences; without an owner they are left out.
  */
@@ -66,6 +67,15 @@ export async function loadCustomersFacts(
     where corp_id = ${corpId} and external_userid = any(${ids}) order by external_userid, occurred_at, id`,
     ),
   );
+  const chats = groupBy(
+    await queryRows<ChatRow>(
+      db,
+      sql`
+    select gm.member_id as external_userid, gm.chat_id, g.name, ${ms('gm.join_time')} as join_ms
+    from group_chat_members gm left join group_chats g on g.corp_id = gm.corp_id and g.chat_id = gm.chat_id
+    where gm.corp_id = ${corpId} and gm.type = 2 and gm.member_id = any(${ids}) order by gm.member_id, gm.join_time, gm.chat_id`,
+    ),
+  );
   // The department tree is read only when some customer takes its region from its followers.
   const departments = new Map<number, Department>();
   if (customers.some((c) => c.own_region === '')) {
@@ -95,6 +105,11 @@ export async function loadCustomersFacts(
     const happened: EventFact[] = (events.get(c.external_userid) ?? []).map((e) => ({ type: e.type, target: e.target, at: new Date(Number(e.at_ms)) }));
     const attributes =
       typeof c.attributes === 'object' && c.attributes !== null && !Array.isArray(c.attributes) ? (c.attributes as Record<string, unknown>) : {};
+    const inChats: ChatFact[] = (chats.get(c.external_userid) ?? []).map((m) => ({
+      chatId: m.chat_id,
+      ...(m.name ? { name: m.name } : {}),
+      joinTime: new Date(Number(m.join_ms)),
+    }));
     facts.set(
       c.external_userid,
       // Marks whose relation is gone still count, as in SQL: "has tag T" is "a marks row exists".
@@ -108,6 +123,7 @@ export async function loadCustomersFacts(
         company: c.corp_name,
         attributes,
         events: happened,
+        chats: inChats,
       }),
     );
   }
@@ -132,6 +148,7 @@ export async function loadCustomerFacts(
 export type OwnFacts = Pick<CustomerFacts, 'follows' | 'province' | 'city' | 'gender' | 'company' | 'attributes' | 'events'> & {
   tags: string[];
   regions: string[];
+  chats?: readonly ChatFact[];
 };
 
 /**

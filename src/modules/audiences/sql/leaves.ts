@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { EventPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
+import type { EventPredicate, GroupChatPredicate, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import { defaultUtcOffsetMinutes, type Interval } from '../../../../contracts/audience-expression/time.js';
 import { windowInterval } from '../../../../contracts/audience-expression/window.js';
 import type { EvalContext } from '../context.js';
@@ -94,6 +94,14 @@ function eventPredicate(corpId: string, e: EventPredicate, ctx: EvalContext): SQ
   return n === 0 ? sql`not ${some}` : counted(sql`count(*) = ${n}::int8`);
 }
 
+// A customer's membership of a chat now (customer members are type 2, keyed by external_userid),
+// joined within the window; the (corp_id, member_id) index finds a customer's few memberships.
+function inGroupChat(corpId: string, g: GroupChatPredicate, ctx: EvalContext): SQL {
+  const span = g.window ? windowInterval(g.window, ctx.now.getTime(), ctx.utcOffsetMinutes ?? defaultUtcOffsetMinutes) : { start: -Infinity, end: Infinity };
+  const chat = g.id === undefined ? sql`` : sql` and gm.chat_id = ${g.id}::text`;
+  return sql`exists (select 1 from group_chat_members gm where gm.corp_id = ${corpId} and gm.member_id = c.external_userid and gm.type = 2${chat} and ${within(sql`gm.join_time`, span)})`;
+}
+
 /**
  * One leaf as a boolean over the customer row `c`, never NULL. Relation leaves (source, state,
  * added, follower, dept) hold when some follow relation satisfies them, as in match.ts.
@@ -124,5 +132,6 @@ export function leafPredicate(corpId: string, leaf: Leaf, ctx: EvalContext): SQL
   if ('company' in leaf)
     return leaf.company.op === 'eq' ? sql`c.corp_name = ${leaf.company.value}::text` : sql`strpos(c.corp_name, ${leaf.company.value}::text) > 0`;
   if ('attr' in leaf) return attrPredicate(leaf.attr, offset);
+  if ('groupChat' in leaf) return inGroupChat(corpId, leaf.groupChat, ctx);
   return eventPredicate(corpId, leaf.event, ctx);
 }

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import type { AttrPredicate, Leaf, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
 import { dateInterval } from '../../../../contracts/audience-expression/time.js';
 import type { Db } from '../../../db/client.js';
-import { corps, customerEvents, customers, departments, employees, follows, marks } from '../../../db/schema/index.js';
+import { corps, customerEvents, customers, departments, employees, follows, groupChatMembers, groupChats, marks } from '../../../db/schema/index.js';
 import type { EvalContext } from '../context.js';
 import { type CustomerFacts, customerFacts } from '../expression/facts.js';
-import { dateLiteralArbitrary, poolGroups, poolTags, testNow } from '../expression/test-support.js';
+import { dateLiteralArbitrary, poolChats, poolGroups, poolTags, testNow, unknownChat } from '../expression/test-support.js';
 
 /** A relation to seed, with the tags on it (a `pt…` tag is a personal one). */
 export type SeedFollow = { userid: string; addTime: Date; addWay: number; state: string; tags: string[] };
@@ -20,6 +20,8 @@ export type SeedCustomer = {
   follows: SeedFollow[];
   orphanTags: string[];
   events: { type: string; target: string; at: Date }[];
+  /** Customer group chats the customer is in now (none when left out). */
+  chats?: { chatId: string; joinTime: Date }[];
 };
 /** A whole small corp: its department tree, employees and customers. */
 export type CorpData = {
@@ -158,6 +160,7 @@ const customer = fc.record({
     fc.record({ type: fc.constantFrom('link.clicked', 'live.attended', 'moment.liked', 'message.sent'), target: fc.constantFrom('p1', 'p2', ''), at: near }),
     { maxLength: 5 },
   ),
+  chats: fc.uniqueArray(fc.record({ chatId: fc.constantFrom(...poolChats), joinTime: near }), { maxLength: 2, selector: (m) => m.chatId }),
 });
 
 /** A random corp: regions on random departments, employees in random departments, up to `max` customers. */
@@ -189,7 +192,7 @@ export function focusDateLeaf(): fc.Arbitrary<Leaf> {
   return attr.map((a) => ({ attr: { name: 'birthday', type: 'date', ...a } as AttrPredicate }));
 }
 
-/** `added` and event conditions over `focusWindows`, with the counts that matter most (none, one, some). */
+/** `added`, event and group chat conditions over `focusWindows`, with the counts that matter most (none, one, some). */
 export function focusWindowLeaf(): fc.Arbitrary<Leaf> {
   const window = fc.constantFrom(...focusWindows);
   const count = fc.option(
@@ -199,9 +202,13 @@ export function focusWindowLeaf(): fc.Arbitrary<Leaf> {
   const event = fc
     .tuple(fc.constantFrom('link.clicked', 'live.attended', 'moment.liked', 'message.sent'), count, window)
     .map(([type, n, w]) => ({ event: { type, window: w, ...(n ? { count: n } : {}) } }));
+  const chat = fc
+    .tuple(fc.option(fc.constantFrom(...poolChats, unknownChat), { nil: undefined }), window)
+    .map(([id, w]): Leaf => ({ groupChat: { ...(id === undefined ? {} : { id }), window: w } }));
   return fc.oneof(
     window.map((added) => ({ added })),
     event,
+    chat,
   );
 }
 
@@ -245,6 +252,16 @@ export async function seedCorp(db: Db, corpId: string, data: CorpData): Promise<
     c.events.map((e) => ({ corpId, externalUserid: c.externalUserid, type: e.type, target: e.target, occurredAt: e.at })),
   );
   if (eventRows.length > 0) await db.insert(customerEvents).values(eventRows);
+  await db.insert(groupChats).values([...poolChats, unknownChat].map((chatId) => ({ corpId, chatId, name: chatId, owner: 'zhangsan' })));
+  const memberRows = [
+    ...data.customers.flatMap((c) => (c.chats ?? []).map((m) => ({ ...m, memberId: c.externalUserid, type: 2 }))),
+    // An employee member is no customer, even with a customer's id (in a chat no customer is in).
+    ...data.customers.slice(0, 1).map((c) => ({ chatId: unknownChat, joinTime: new Date(testNow.getTime() - 3_600_000), memberId: c.externalUserid, type: 1 })),
+  ];
+  if (memberRows.length > 0)
+    await db
+      .insert(groupChatMembers)
+      .values(memberRows.map((m) => ({ corpId, chatId: m.chatId, memberId: m.memberId, type: m.type, joinTime: m.joinTime, joinScene: 1 })));
 }
 
 /** The evaluation context of the property test, in a zone drawn by the caller. */
@@ -280,5 +297,6 @@ export function seedFacts(data: CorpData, c: SeedCustomer, ctx: EvalContext): Cu
     company: c.corpName,
     attributes: c.attributes,
     events: c.events,
+    chats: c.chats ?? [],
   });
 }

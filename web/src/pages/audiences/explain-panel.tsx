@@ -14,6 +14,8 @@ function ClauseRow({ row, names }: { row: ExplanationRow; names: ReadonlyMap<str
   const parts = row.reason ? reasonParts(withEmployeeNames(row.reason, names)) : undefined;
   const values = { ...parts?.values };
   if (values.field) values.field = t(`field.${values.field}`);
+  // "3月活动群 since 03-02 10:00": the word between a chat and its join time, in the user's language.
+  if (values.list && parts?.key.startsWith('chat')) values.list = values.list.replaceAll(' since ', t('reason.chatSince'));
   if (parts?.values.field === 'gender' && values.value && genderCodes[values.value] !== undefined) values.value = t(`genders.${genderCodes[values.value]}`);
   const reason = parts ? t(`reason.${parts.key}`, values) : row.reason;
   return (

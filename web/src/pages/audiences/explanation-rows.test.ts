@@ -53,6 +53,13 @@ describe('reasonParts', () => {
     expect(reasonParts('lacks etA, etB')).toEqual({ key: 'lacks', values: { list: 'etA, etB' } });
     expect(reasonParts('1 matching event; needs ≥ 2')).toEqual({ key: 'events', values: { n: '1', op: '≥', needed: '2' } });
     expect(reasonParts('level is not set')).toEqual({ key: 'attrUnset', values: { name: 'level' } });
+    expect(reasonParts('member of 3月活动群 since 03-02 10:00')).toEqual({ key: 'chatMember', values: { list: '3月活动群 since 03-02 10:00' } });
+    expect(reasonParts('member of 3月活动群 since 03-02 10:00, joined outside the window')).toEqual({
+      key: 'chatOutsideWindow',
+      values: { list: '3月活动群 since 03-02 10:00' },
+    });
+    expect(reasonParts('not a member')).toEqual({ key: 'notChatMember', values: {} });
+    expect(reasonParts('in no group chat')).toEqual({ key: 'noChat', values: {} });
     expect(reasonParts('level is "x", not a number')).toEqual({ key: 'attrMistyped', values: { name: 'level', value: '"x"', type: 'number' } });
   });
 

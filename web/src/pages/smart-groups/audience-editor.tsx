@@ -66,8 +66,8 @@ export function AudienceEditor({
   onChange: (expr: Expr | undefined) => void;
 }) {
   const { t } = useTranslation('smart');
-  const labels = useMemo(() => libraryLabels(choices.groups), [choices.groups]);
-  const resolve = useMemo(() => libraryResolver(choices.groups), [choices.groups]);
+  const labels = useMemo(() => libraryLabels(choices.groups, choices.chats), [choices.groups, choices.chats]);
+  const resolve = useMemo(() => libraryResolver(choices.groups, choices.chats), [choices.groups, choices.chats]);
   const [tree, setTree] = useState<BuilderGroup>(() => (initial ? treeOf(initial) : emptyRoot()));
   const [text, setText] = useState(() => textOfTree(tree, labels));
   const [textError, setTextError] = useState<TextError | null>(null);

@@ -1,11 +1,16 @@
 import { useMemo } from 'react';
 import { useDepartments } from '../../api/admin.js';
+import { useGroupChats } from '../../api/group-chats.js';
 import { useTagGroups } from '../../api/tags.js';
 import type { BuilderChoices } from './condition-editor.js';
 
-/** What the condition builder offers to pick from: the tag library and the departments the user may see. */
+/** What the condition builder offers to pick from: the tag library, the departments and the group chats the user may see. */
 export function useBuilderChoices(): BuilderChoices {
   const library = useTagGroups();
   const departments = useDepartments();
-  return useMemo(() => ({ groups: library.data ?? [], departments: departments.data ?? [] }), [library.data, departments.data]);
+  const chats = useGroupChats();
+  return useMemo(
+    () => ({ groups: library.data ?? [], departments: departments.data ?? [], chats: chats.data ?? [] }),
+    [library.data, departments.data, chats.data],
+  );
 }

@@ -40,8 +40,14 @@ const library = [
     ],
   },
 ];
-const resolve = libraryResolver(library);
-const labels = libraryLabels(library);
+const chats = [
+  { chatId: 'wrMarch000001', name: '3月活动群' },
+  { chatId: 'wrOldA0000001', name: '老客户群' },
+  { chatId: 'wrOldB0000001', name: '老客户群' },
+  { chatId: 'wrNoName00001', name: '' },
+];
+const resolve = libraryResolver(library, chats);
+const labels = libraryLabels(library, chats);
 
 /** One example of every condition type of the audience language, some with several shapes. */
 const leaves: Record<LeafKind, Leaf[]> = {
@@ -81,6 +87,13 @@ const leaves: Record<LeafKind, Leaf[]> = {
     { event: { type: 'link.clicked' } },
     { event: { type: 'link.clicked', target: '楼盘A', count: { op: 'gte', n: 2 }, window: { within: { amount: 7, unit: 'd' } } } },
     { event: { type: 'live.attended', count: { op: 'eq', n: 0 }, window: { from: '2026-03-01', to: '2026-03-31' } } },
+  ],
+  groupChat: [
+    { groupChat: {} },
+    { groupChat: { id: 'wrMarch000001', window: { within: { amount: 3, unit: 'd' } } } },
+    { groupChat: { id: 'wrOldA0000001' } },
+    { groupChat: { window: { from: '2026-03-01', to: '2026-03-31' } } },
+    { groupChat: { id: 'wrNoName00001', window: { from: '2026-03-02', to: '2026-03-02' } } },
   ],
 };
 const everyLeaf = Object.values(leaves).flat();
@@ -125,6 +138,31 @@ describe('builder model: AST ↔ builder tree ↔ text', () => {
   it('prints an ambiguous tag name with its group, and reads it back to the right tag', () => {
     const text = roundTrip({ any: [{ tag: 'etLevelA00001' }, { tag: 'etIntentA0001' }] });
     expect(text).toBe('tag:购买意向/A级 or tag:客户等级/A级');
+  });
+
+  it('round-trips group chat conditions: any chat, a chat by name, an ambiguous or nameless chat by id, with join windows', () => {
+    const text = roundTrip({
+      all: [
+        { groupChat: { id: 'wrMarch000001', window: { within: { amount: 3, unit: 'd' } } } },
+        { event: { type: 'moment.liked', count: { op: 'gte', n: 2 } } },
+      ],
+    });
+    expect(text).toBe('groupchat:3月活动群(within=3d) and event:moment.liked(count>=2)');
+    expect(roundTrip({ groupChat: { id: 'wrOldA0000001' } })).toBe('groupchat:wrOldA0000001');
+    expect(roundTrip({ not: { groupChat: { window: { from: '2026-03-01' } } } })).toBe('not groupchat:*(at=2026-03-01..)');
+    const read = treeOfText('groupchat:3月活动群(at=2026-03-02) or groupchat:*', resolve);
+    if ('error' in read) throw new Error(read.error.message);
+    expect(read.tree).toMatchObject({
+      op: 'any',
+      children: [{ leaf: { groupChat: { id: 'wrMarch000001', window: { from: '2026-03-02', to: '2026-03-02' } } } }, { leaf: { groupChat: {} } }],
+    });
+    const ambiguous = treeOfText('groupchat:老客户群', resolve);
+    expect('error' in ambiguous && ambiguous.error).toMatchObject({ line: 1, column: 11 });
+    expect('error' in ambiguous && ambiguous.error.message).toMatch(/names 2 group chats/);
+    const short = treeOfText('groupchat:wrShort', libraryResolver(library, [...chats, { chatId: 'wrShort', name: '' }]));
+    expect('tree' in short && short.tree.children[0]).toMatchObject({ leaf: { groupChat: { id: 'wrShort' } } });
+    const unknown = treeOfText('groupchat:没有的群', resolve);
+    expect('error' in unknown && unknown.error.message).toMatch(/unknown group chat '没有的群'/);
   });
 
   it('keeps NOT as a flag: a negated group, a negated condition, and double negation cancelled', () => {

@@ -53,6 +53,8 @@ export function newLeaf(kind: LeafKind): Leaf {
       return { attr: { name: '', type: 'string', op: 'eq', value: '' } };
     case 'event':
       return { event: { type: 'link.clicked' } };
+    case 'groupChat':
+      return { groupChat: {} };
     default:
       return { [kind]: [] } as unknown as Leaf;
   }
@@ -166,10 +168,26 @@ export function removeNode(root: BuilderGroup, id: string): BuilderGroup {
   return id === root.id ? root : updateNode(root, id, () => null);
 }
 
-/** Tag and group names → ids for the text box, from the tag library as the console lists it. */
-export function libraryResolver(groups: readonly { groupId: string; name: string; tags: readonly { tagId: string; name: string }[] }[]): NameResolver {
+/** A group chat as the builder offers it. */
+export type ChatChoice = { chatId: string; name: string };
+
+/**
+ * Tag, group and group chat names → ids for the text box, from the tag library and the chat list
+ * as the console has them. A chat id is taken as written (the list may be partial); the server
+ * checks it.
+ */
+export function libraryResolver(
+  groups: readonly { groupId: string; name: string; tags: readonly { tagId: string; name: string }[] }[],
+  chats: readonly ChatChoice[] = [],
+): NameResolver {
   const fold = (s: string) => s.normalize('NFKC').toLowerCase();
   return {
+    chat: (ref) => {
+      if ('id' in ref) return [ref.id];
+      const named = chats.filter((c) => c.name !== '' && fold(c.name) === fold(ref.name)).map((c) => c.chatId);
+      // A short chat id written bare reads as a name; with no chat of that name it is the id.
+      return named.length === 0 && chats.some((c) => c.chatId === ref.name) ? [ref.name] : named;
+    },
     tag: (ref) =>
       groups
         .filter((g) => ref.group === undefined || fold(g.name) === fold(ref.group))
@@ -178,12 +196,22 @@ export function libraryResolver(groups: readonly { groupId: string; name: string
   };
 }
 
-/** Ids → names for printing, from the same library: `tag:"客户等级/A级"` where a name is ambiguous. */
-export function libraryLabels(groups: readonly { groupId: string; name: string; tags: readonly { tagId: string; name: string }[] }[]): PrintOptions {
+/**
+ * Ids → names for printing, from the same library: `tag:"客户等级/A级"` where a name is ambiguous;
+ * a chat by name when exactly one listed chat has it, otherwise by id.
+ */
+export function libraryLabels(
+  groups: readonly { groupId: string; name: string; tags: readonly { tagId: string; name: string }[] }[],
+  chats: readonly ChatChoice[] = [],
+): PrintOptions {
   const tagNames = new Map<string, string>();
   const seen = new Map<string, number>();
   for (const g of groups) for (const t of g.tags) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
   for (const g of groups) for (const t of g.tags) tagNames.set(t.tagId, (seen.get(t.name) ?? 0) > 1 ? `${g.name}/${t.name}` : t.name);
   const groupNames = new Map(groups.map((g) => [g.groupId, g.name]));
-  return { tagLabel: (id) => tagNames.get(id), groupLabel: (id) => groupNames.get(id) };
+  const fold = (s: string) => s.normalize('NFKC').toLowerCase();
+  const chatNames = new Map<string, number>();
+  for (const c of chats) chatNames.set(fold(c.name), (chatNames.get(fold(c.name)) ?? 0) + 1);
+  const chatLabels = new Map(chats.filter((c) => c.name !== '' && chatNames.get(fold(c.name)) === 1).map((c) => [c.chatId, c.name]));
+  return { tagLabel: (id) => tagNames.get(id), groupLabel: (id) => groupNames.get(id), chatLabel: (id) => chatLabels.get(id) };
 }

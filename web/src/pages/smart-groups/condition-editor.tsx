@@ -1,13 +1,14 @@
 import { Input, InputNumber, Select, Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AttrPredicate, EventPredicate, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
+import type { AttrPredicate, EventPredicate, GroupChatPredicate, TimeWindow } from '../../../../contracts/audience-expression/ast.js';
 import { addWayCodes } from '../../../../contracts/audience-expression/vocabulary.js';
-import type { Leaf } from './builder-model.js';
+import type { ChatChoice, Leaf } from './builder-model.js';
 
-/** What a condition editor picks from: the tag library (enterprise groups) and the department tree. */
+/** What a condition editor picks from: the tag library (enterprise groups), the department tree and the group chats. */
 export type BuilderChoices = {
   groups: readonly { groupId: string; name: string; tags: readonly { tagId: string; name: string }[] }[];
   departments: readonly { deptId: number; name: string; depth: number }[];
+  chats?: readonly ChatChoice[];
 };
 
 type Props = { leaf: Leaf; choices: BuilderChoices; onChange: (leaf: Leaf) => void };
@@ -213,6 +214,34 @@ function EventEditor({ event, onChange }: { event: EventPredicate; onChange: (e:
   );
 }
 
+// The select's value for "any chat": not a chat id WeCom hands out (those start with wr).
+const anyChatValue = '';
+
+function GroupChatEditor({ chat, chats, onChange }: { chat: GroupChatPredicate; chats: readonly ChatChoice[]; onChange: (g: GroupChatPredicate) => void }) {
+  const { t } = useTranslation('smart');
+  // A chat written by id in the text but not in the list still shows, by its id.
+  const listed = chat.id === undefined || chats.some((c) => c.chatId === chat.id) ? chats : [...chats, { chatId: chat.id, name: '' }];
+  return (
+    <Space wrap size={4}>
+      <Select
+        showSearch
+        optionFilterProp="label"
+        aria-label={t('kinds.groupChat')}
+        value={chat.id ?? anyChatValue}
+        options={[{ value: anyChatValue, label: t('chat.any') }, ...listed.map((c) => ({ value: c.chatId, label: c.name || c.chatId }))]}
+        onChange={(id: string) => onChange({ ...(id === anyChatValue ? {} : { id }), ...(chat.window ? { window: chat.window } : {}) })}
+        style={{ minWidth: 200 }}
+      />
+      <WindowEditor
+        optional
+        label={t('chat.joined')}
+        value={chat.window}
+        onChange={(window) => onChange({ ...(chat.id === undefined ? {} : { id: chat.id }), ...(window ? { window } : {}) })}
+      />
+    </Space>
+  );
+}
+
 /**
  * The values of one condition, by its kind: the tag or group from the library, the lists of
  * sources, regions or members, the time window, an attribute comparison or a behaviour count.
@@ -330,6 +359,7 @@ export function ConditionEditor({ leaf, choices, onChange }: Props) {
   }
   if ('attr' in leaf) return <AttrEditor attr={leaf.attr} onChange={(attr) => onChange({ attr })} />;
   if ('event' in leaf) return <EventEditor event={leaf.event} onChange={(event) => onChange({ event })} />;
+  if ('groupChat' in leaf) return <GroupChatEditor chat={leaf.groupChat} chats={choices.chats ?? []} onChange={(groupChat) => onChange({ groupChat })} />;
   if ('state' in leaf) return free(leaf.state, (state) => onChange({ state }), t('kinds.state'));
   if ('province' in leaf) return free(leaf.province, (province) => onChange({ province }), t('kinds.province'));
   if ('city' in leaf) return free(leaf.city, (city) => onChange({ city }), t('kinds.city'));
