@@ -51,7 +51,10 @@ const describers: Record<string, (payload: Record<string, unknown>, at: Date) =>
     return { type: 'group_chat.member_joined', details, summary: `joined group chat ${details.chatId ?? ''}${details.time ? ` at ${details.time}` : ''}` };
   },
   'customer_event.recorded': (p) => {
-    const details = compact({ eventType: list(p.types), target: text(p.target) });
+    // The event lists each new fact (type, target); a batch may hold several, so the targets are listed.
+    const facts = Array.isArray(p.facts) ? (p.facts as { target?: unknown }[]) : [];
+    const targets = [...new Set(facts.map((f) => text(f?.target)).filter(Boolean))];
+    const details = compact({ eventType: list(p.types), target: text(p.target) || targets.slice(0, 3).join(', ') });
     return { type: 'customer_event.recorded', details, summary: `customer event ${details.eventType ?? ''}${details.target ? ` on ${details.target}` : ''}` };
   },
   'webhook.received': (p) => {
