@@ -156,6 +156,18 @@ describeDb('chat messages API', (db) => {
     expect(await eventsOf('message.matched')).toHaveLength(1);
   });
 
+  it('answers two concurrent batches with the same keys (in opposite orders) once each: no deadlock, no double facts', async () => {
+    const { addRule, message, send, targets } = await scene();
+    await addRule({ keywords: ['预约'] });
+    const batch = Array.from({ length: 200 }, () => message('预约'));
+    const answers = await Promise.all([send(...batch), send(...[...batch].reverse())]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.reduce((n, a) => n + a.body.matched, 0)).toBe(200);
+    expect(answers.reduce((n, a) => n + a.body.duplicates, 0)).toBe(200);
+    expect(answers.every((a) => a.body.messages.every((r: { keywords: string[] }) => r.keywords.join() === '预约'))).toBe(true);
+    expect(await targets()).toHaveLength(200);
+  });
+
   it('refuses a batch naming an unknown employee or customer, naming each field, and writes nothing', async () => {
     const { f, addRule, message, send } = await scene();
     await addRule({ keywords: ['预约'] });

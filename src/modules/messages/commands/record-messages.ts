@@ -65,10 +65,12 @@ export async function recordMessages(ctx: TxCtx, input: Input): Promise<Result> 
   for (const message of messages) if (!firsts.has(message.idempotencyKey)) firsts.set(message.idempotencyKey, { message, rules: matcher.match(message.text) });
 
   const candidates = [...firsts.values()];
+  // Inserted in key order, so two batches naming the same keys in different orders wait for each other instead of deadlocking.
+  const byKey = [...candidates].sort((a, b) => (a.message.idempotencyKey < b.message.idempotencyKey ? -1 : 1));
   const inserted = await ctx.tx
     .insert(messageReceipts)
     .values(
-      candidates.map(({ message: m, rules }) => ({
+      byKey.map(({ message: m, rules }) => ({
         corpId: ctx.corpId,
         idempotencyKey: m.idempotencyKey,
         userid: m.userid,
