@@ -2,12 +2,12 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { MessageMatchedPayload, PostMessagesBody, PostMessagesResult } from '../../../../contracts/messages.js';
 import type { TxCtx } from '../../../context.js';
-import { employees, messageReceipts } from '../../../db/schema/index.js';
-import { AppError, type ErrorDetail } from '../../../errors.js';
+import { messageReceipts } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import { policyFor } from '../../../policies/index.js';
 import { appendCustomerFacts, type NewCustomerEvent, recordableCustomers } from '../../customer-events/customer-facts.js';
 import type { RuleMatch } from '../../keywords/rule-matcher.js';
+import { assertParticipants } from '../check-participants.js';
 import { keywordMatcherFor } from '../keyword-matcher-cache.js';
 
 type Input = z.infer<typeof PostMessagesBody>;
@@ -20,25 +20,6 @@ export const messageKeywordFact = 'message.keyword';
 /** Every keyword of the satisfied rules, once each, in the order the rules list them. */
 const keywordsOf = (rules: RuleMatch[]) => [...new Set(rules.flatMap((r) => r.keywords))];
 
-/** Refuses the whole batch, naming every line whose employee or customer the corp does not have (or the actor may not reach). */
-async function assertParticipants(ctx: TxCtx, messages: Message[], customers: Set<string>): Promise<void> {
-  const userids = [...new Set(messages.map((m) => m.userid))];
-  const rows = await ctx.tx
-    .select({ userid: employees.userid })
-    .from(employees)
-    .where(and(eq(employees.corpId, ctx.corpId), inArray(employees.userid, userids)));
-  const known = new Set(rows.map((r) => r.userid));
-  const bad: ErrorDetail[] = messages.flatMap((m, i) => [
-    ...(known.has(m.userid) ? [] : [{ path: `body.messages.${i}.userid`, message: `unknown employee "${m.userid}"` }]),
-    ...(customers.has(m.externalUserid) ? [] : [{ path: `body.messages.${i}.externalUserid`, message: `unknown customer "${m.externalUserid}"` }]),
-  ]);
-  if (bad.length > 0)
-    throw new AppError('validation_failed', {
-      message: `${bad.length} message field(s) name employees or customers that do not exist.`,
-      details: bad.slice(0, 50),
-    });
-}
-
 /**
  * Matches chat messages against the corp's enabled keyword rules and keeps only the hits: one
  * `message.keyword` fact per keyword and one `message.matched` event per new message that had any.
@@ -49,15 +30,12 @@ export async function recordMessages(ctx: TxCtx, input: Input): Promise<Result> 
   const policy = await policyFor(ctx);
   policy.authorize('customerEvent.record');
   const messages = input.messages;
-  await assertParticipants(
+  const customers = await recordableCustomers(
     ctx,
-    messages,
-    await recordableCustomers(
-      ctx,
-      policy,
-      messages.map((m) => m.externalUserid),
-    ),
+    policy,
+    messages.map((m) => m.externalUserid),
   );
+  await assertParticipants(ctx, messages, customers);
 
   // The first line with a key is the message; later lines with it are repeats.
   const firsts = new Map<string, { message: Message; rules: RuleMatch[] }>();
