@@ -33,6 +33,13 @@ function everyRoute(s: Scene, ids: { deletedGroup: string; deletedTag: string; p
     { method: 'PATCH', url: follow, body: { remark: '张总' } },
     { method: 'GET', url: '/settings' },
     { method: 'PATCH', url: '/settings', body: { limits: { nameMaxLength: 20 } } },
+    {
+      method: 'POST',
+      url: '/messages',
+      body: {
+        messages: [{ userid: s.staffA, externalUserid: s.customer, direction: 'in', text: '你好', sentAt: '2026-12-01T08:00:00.000Z', idempotencyKey: 'k1' }],
+      },
+    },
   ] as const;
 }
 

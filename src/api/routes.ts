@@ -11,6 +11,7 @@ import { customerRoutes } from '../modules/customers/customers.routes.js';
 import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { groupChatRoutes } from '../modules/group-chats/group-chats.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
+import { messageRoutes } from '../modules/messages/messages.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
 import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
 import { departmentRoutes } from '../modules/org/departments.routes.js';
@@ -52,5 +53,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(webhookSourceRoutes);
   await app.register(contactWayRoutes);
   await app.register(ruleRoutes);
+  await app.register(messageRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }

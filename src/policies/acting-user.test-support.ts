@@ -132,6 +132,24 @@ export const specs: Record<string, Spec> = {
       body: { events: [{ externalUserid: target(w, v).customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] },
     }),
   },
+  'POST /api/v1/messages': {
+    variants: targeted,
+    build: (w, v) => ({
+      url: '/messages',
+      body: {
+        messages: [
+          {
+            userid: target(w, v).userid,
+            externalUserid: target(w, v).customer,
+            direction: 'in',
+            text: '想预约看房',
+            sentAt: new Date().toISOString(),
+            idempotencyKey: unique('msg'),
+          },
+        ],
+      },
+    }),
+  },
   'GET /api/v1/contact-ways': { build: () => ({ url: '/contact-ways' }) },
   'GET /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
   'POST /api/v1/contact-ways': {

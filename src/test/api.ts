@@ -12,6 +12,7 @@ import {
   events,
   follows,
   marks,
+  messageReceipts,
   operationJournal,
   operations,
   personalTags,
@@ -97,6 +98,7 @@ export async function corpState(db: Db, corpId: string) {
     contactWays: await db.select().from(contactWays).where(eq(contactWays.corpId, corpId)).orderBy(asc(contactWays.configId)),
     rules: await db.select().from(rules).where(eq(rules.corpId, corpId)).orderBy(asc(rules.ruleId)),
     ruleVersions: await db.select().from(ruleVersions).where(eq(ruleVersions.corpId, corpId)).orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version)),
+    messageReceipts: await db.select().from(messageReceipts).where(eq(messageReceipts.corpId, corpId)).orderBy(asc(messageReceipts.idempotencyKey)),
   };
 }
 
@@ -133,6 +135,7 @@ const corpTables = [
   'group_chats',
   'group_chat_members',
   'group_chat_join_ways',
+  'message_receipts',
 ];
 
 /**

@@ -146,6 +146,15 @@ describeDb('every read route answers every kind of row the database holds', (db)
         })
       ).status,
     ).toBe(200);
+    // A keyword rule and a chat message it matched: a message.matched event, a message.keyword fact, a receipt.
+    const keywordRule = (
+      await asApp.post('/rules', {
+        name: '关键词',
+        definition: { trigger: { kind: 'message.keyword', keywords: ['预约'] }, actions: [{ kind: 'add', tagIds: [tagA] }] },
+      })
+    ).body.ruleId as string;
+    const message = { userid: corp.people.shStaff, externalUserid: corp.shCustomer, direction: 'in', text: '想预约看房', sentAt: new Date().toISOString() };
+    expect((await asApp.post('/messages', { messages: [{ ...message, idempotencyKey: 'walk-1' }] })).body.matched).toBe(1);
     // Chats of every shape: with a customer and an employee member, transferred, empty.
     expect((await asApp.post('/group-chats', { chatId: 'wrFull', owner: corp.people.shStaff, name: '群', adminList: [corp.people.shStaff] })).status).toBe(201);
     expect(
@@ -209,7 +218,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       strategyId: ['1', '999'],
       sourceId: [hook.sourceId, quietHook.sourceId, 'whNOSUCH'],
       configId: [way, goneWay],
-      ruleId: [rule, deletedRule, 'ruNoSuchRule'],
+      ruleId: [rule, deletedRule, keywordRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],
       chatId: ['wrFull', 'wrEmpty', 'wrNope'],
     };

@@ -75,6 +75,15 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
         })
       ).status,
     ).toBe(200);
+    const aMessage = {
+      userid: a.people.shStaff,
+      externalUserid: a.shCustomer,
+      direction: 'in',
+      text: '说到甲方关键词',
+      sentAt: new Date().toISOString(),
+      idempotencyKey: 'msg-of-a',
+    };
+    expect((await asA.post('/messages', { messages: [aMessage] })).body.matched).toBe(1);
     const smart = (await asA.post('/smart-groups', { name: '甲方智能组', tags: [{ name: '甲方智能标签', expression: { tag: aTag } }] })).body;
     const aSmartGroup = smart.groupId as string;
     const aSmartTag = smart.tags[0].tagId as string;
@@ -186,6 +195,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
         url: '/customer-events',
         body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] },
       },
+      // A's people and A's idempotency key: B is refused, and A's receipt is not answered as B's duplicate.
+      'POST /api/v1/messages': { url: '/messages', body: { messages: [aMessage] } },
       'GET /api/v1/smart-groups': { url: '/smart-groups' },
       'POST /api/v1/smart-groups': { url: '/smart-groups', body: { name: 'b智能', tags: [{ name: 'x', expression: { tag: aTag } }] } },
       'POST /api/v1/smart-groups/preview': { url: '/smart-groups/preview', body: { tags: [{ tagId: aSmartTag, expression: { follower: [ids.userid] } }] } },

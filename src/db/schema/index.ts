@@ -4,6 +4,7 @@ export * from './contact-ways.js';
 export * from './customers.js';
 export * from './events.js';
 export * from './group-chats.js';
+export * from './messages.js';
 export * from './operations.js';
 export * from './org.js';
 export * from './rules.js';

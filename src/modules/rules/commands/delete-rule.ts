@@ -12,9 +12,11 @@ import { loadRule } from '../rules.repo.js';
 export async function deleteRule(ctx: TxCtx, ruleId: string): Promise<void> {
   (await policyFor(ctx)).authorize('rule.manage');
   const before = await loadRule(ctx, ruleId, true);
+  const now = new Date();
+  // updated_at moves too: it is how readers (the keyword matcher cache among them) see a rule change.
   await ctx.tx
     .update(rules)
-    .set({ deletedAt: new Date(), enabled: false })
+    .set({ deletedAt: now, enabled: false, updatedAt: now })
     .where(and(eq(rules.corpId, ctx.corpId), eq(rules.ruleId, ruleId)));
   await recordEvent(ctx, {
     type: 'rule.deleted',

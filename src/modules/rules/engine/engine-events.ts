@@ -1,6 +1,6 @@
 import type { MessageMatchedPayload } from '../../../../contracts/messages.js';
 import type { OutboxEvent } from '../../../events/snapshot-cursor.js';
-import type { RecordedFact } from '../../customer-events/record-customer-events.js';
+import type { RecordedFact } from '../../customer-events/customer-facts.js';
 import type { TriggerEvent } from './trigger.js';
 
 /**
