@@ -145,6 +145,31 @@ describeDb('rule engine: triggers tag customers by rule, as operations with evid
     expect(await tagIdByName(s.corpId, '已购买-耳机')).toBeUndefined();
   });
 
+  it('POST /messages: "预约周三看房" tags the employee’s relation by a keyword rule (all of 预约, 看房), with the message as evidence', async () => {
+    const s = await buildApiScene(db().db);
+    const admin = apiClient(app, s.key, s.admin);
+    const [hot] = s.tags.map((t) => t.tagId);
+    const created = await admin.post('/rules', {
+      name: '看房意向',
+      definition: { trigger: { kind: 'message.keyword', keywords: ['预约', '看房'], match: 'all' }, actions: [{ kind: 'add', tagIds: [hot] }] },
+    });
+    const ruleId = created.body.ruleId as string;
+    const send = (key: string, text: string) =>
+      admin.post('/messages', {
+        messages: [{ userid: s.staffB, externalUserid: s.customer, direction: 'in', text, sentAt: new Date().toISOString(), idempotencyKey: key }],
+      });
+    expect((await send('k1', '周三有空看房吗')).body.messages[0].keywords).toEqual([]);
+    await settle(s.corpId);
+    expect((await marksOf(s.corpId, s.customer)).filter((m) => m.tagId === hot)).toEqual([]);
+    expect((await send('k2', '我想预约周三看房')).status).toBe(200);
+    await settle(s.corpId);
+    expect((await marksOf(s.corpId, s.customer)).filter((m) => m.tagId === hot)).toMatchObject([{ userid: s.staffB, ruleId, ruleVersion: 1, source: 'rule' }]);
+    const detail = await admin.get(`/customers/${s.customer}`);
+    const tag = detail.body.follows.find((f: { userid: string }) => f.userid === s.staffB).tags.find((t: { tagId: string }) => t.tagId === hot);
+    expect(tag.origin).toMatchObject({ source: 'rule', rule: { ruleId, name: '看房意向', version: 1 }, evidence: { type: 'message.matched' } });
+    expect(tag.origin.evidence.summary).toContain('预约, 看房');
+  });
+
   it('a keyword rule with a threshold fires on the second mention within the window only', async () => {
     const s = await buildApiScene(db().db);
     const admin = apiClient(app, s.key, s.admin);
