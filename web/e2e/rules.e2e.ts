@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
+
+// The task's screenshots, for a person to look at (not committed).
+const shots = process.env.RULES_SHOTS_DIR ?? '/work/wt/rulesui-shots';
+
+async function shot(page: Page, name: string) {
+  await snap(page, `rules-${name}`);
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Picks an option of the open antd select by its text. */
+async function pick(page: Page, text: string) {
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}
+
+/** Opens the select labelled `label` in `scope`, types `text`, picks it, and closes the dropdown with Escape. */
+async function choose(page: Page, scope: Page | Locator, label: string, text: string) {
+  await scope.getByRole('combobox', { name: label, exact: true }).click();
+  await page.keyboard.type(text);
+  await pick(page, text);
+  await page.keyboard.press('Escape');
+}
+
+/** Types each word into a tags-mode select (keywords), pressing Enter after each. */
+async function typeWords(scope: Locator, label: string, words: string[]) {
+  const box = scope.getByRole('combobox', { name: label, exact: true });
+  for (const word of words) {
+    await box.fill(word);
+    await box.press('Enter');
+  }
+}
+
+/** The rules as the server lists them, read with the page's session. */
+async function listRules(page: Page): Promise<{ name: string; enabled: boolean; currentVersion: number }[]> {
+  return page.evaluate(async () => {
+    const res = await fetch('/api/v1/rules');
+    return (await res.json()).rules;
+  });
+}
+
+/** The open editor drawer. */
+const editor = (page: Page) => page.locator('.ant-drawer-content:visible');
+
+/** The list's row of a rule, by its exact name. */
+const row = (page: Page, name: string) => page.locator('.ant-table-row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+
+async function saveEditor(page: Page) {
+  await editor(page)
+    .getByRole('button', { name: /^保\s*存$/ })
+    .click();
+  await editor(page).waitFor({ state: 'detached' });
+}
+
+describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, copy, schedule preview, bad cron, delete', () => {
+  const stage = useStage();
+
+  it('creates, pauses, edits, copies and deletes rules; a schedule shows its next five runs', { timeout: 240_000 }, async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    await page.goto('/rules');
+    await page.getByRole('heading', { name: '智能打标签' }).waitFor();
+
+    // A keyword rule with two keywords and a tag.
+    await page.getByRole('button', { name: /新建规则/ }).click();
+    const drawer = editor(page);
+    await drawer.getByLabel('规则名称').fill('看房关键词');
+    await typeWords(drawer, '关键词', ['看房', '买房']);
+    await choose(page, drawer, '打上这些标签', '看房');
+    await shot(page, 'editor-zh');
+    await saveEditor(page);
+    await row(page, '看房关键词').waitFor();
+    await expect.poll(async () => (await listRules(page)).find((r) => r.name === '看房关键词')).toMatchObject({ enabled: true, currentVersion: 1 });
+    expect(await row(page, '看房关键词').innerText()).toContain('看房');
+
+    // Pause it with the switch: it turns off at once and the server agrees.
+    const toggle = page.getByRole('switch', { name: '启用规则 看房关键词' });
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    await expect.poll(async () => (await listRules(page)).find((r) => r.name === '看房关键词')?.enabled).toBe(false);
+
+    // Edit it: a third keyword makes version 2.
+    await page.getByRole('button', { name: '编辑规则 看房关键词' }).click();
+    await typeWords(editor(page), '关键词', ['租房']);
+    await saveEditor(page);
+    await row(page, '看房关键词').getByText('v2').waitFor();
+    await page.getByRole('button', { name: '规则 看房关键词 的版本与运行记录' }).click();
+    await page.getByTestId('rule-versions').getByText('v2').waitFor();
+    await page.getByTestId('rule-versions').getByText('v1').waitFor();
+    await page.keyboard.press('Escape');
+
+    // Copy it: a second, paused rule.
+    await page.getByRole('button', { name: '复制规则 看房关键词' }).click();
+    await expect.poll(async () => (await listRules(page)).length).toBe(2);
+    const copy = (await listRules(page)).find((r) => r.name !== '看房关键词')!;
+    await row(page, copy.name).waitFor();
+    expect(copy.enabled).toBe(false);
+
+    // A schedule rule: 03:00 in Asia/Shanghai, its next five runs shown; a bad cron is refused on the field.
+    await page.getByRole('button', { name: /新建规则/ }).click();
+    await editor(page).getByLabel('规则名称').fill('每日清理');
+    await choose(page, editor(page), '触发方式', '定时');
+    const cron = editor(page).getByRole('textbox', { name: 'Cron 表达式' });
+    await cron.fill('0 25 * * *');
+    const cronItem = editor(page).locator('.ant-form-item').filter({ has: cron });
+    await cronItem.locator('.ant-form-item-explain-error').waitFor();
+    expect(await cronItem.locator('.ant-form-item-explain-error').innerText()).toMatch(/cron|hour|25/i);
+    await cron.fill('0 3 * * *');
+    const runs = page.getByTestId('next-runs').locator('.ant-list-item');
+    await expect.poll(() => runs.count()).toBe(5);
+    for (const text of await runs.allInnerTexts()) expect(text).toMatch(/^\d{4}-\d\d-\d\d 03:00:00/);
+    expect(await editor(page).innerText()).toContain('Asia/Shanghai');
+    await choose(page, editor(page), '第 1 个动作', '移除标签');
+    await choose(page, editor(page), '移除这些标签', '看房');
+    await shot(page, 'editor-schedule-zh');
+    await saveEditor(page);
+    await row(page, '每日清理').waitFor();
+    expect(await row(page, '每日清理').innerText()).toContain('定时');
+    await shot(page, 'list-zh');
+
+    // Delete the copy, confirming.
+    await page.getByRole('button', { name: `删除规则 ${copy.name}` }).click();
+    await page.locator('.ant-popover:visible .ant-btn-dangerous').click();
+    await row(page, copy.name).waitFor({ state: 'detached' });
+    await expect.poll(async () => (await listRules(page)).map((r) => r.name).sort()).toEqual(['每日清理', '看房关键词'].sort());
+  });
+
+  it('reads in English: the list and the editor', { timeout: 120_000 }, async () => {
+    const page = await stage().newPage();
+    await page.addInitScript(() => localStorage.setItem('tagloom.language', 'en-US'));
+    await logIn(page, demo.admin);
+    await page.goto('/rules');
+    await page.getByRole('heading', { name: 'Smart tagging' }).waitFor();
+    await page.locator('.ant-table-row').first().waitFor();
+    await shot(page, 'list-en');
+    await page.getByRole('button', { name: 'Edit rule 看房关键词' }).click();
+    await editor(page).getByRole('combobox', { name: 'Keywords', exact: true }).waitFor();
+    await shot(page, 'editor-en');
+  });
+});
