@@ -44,7 +44,7 @@ async function listRules(page: Page): Promise<{ name: string; enabled: boolean; 
 }
 
 /** The open editor drawer. */
-const editor = (page: Page) => page.locator('.ant-drawer-content:visible');
+const editor = (page: Page) => page.locator('.ant-drawer-open .ant-drawer-section');
 
 /** The list's row of a rule, by its exact name. */
 const row = (page: Page, name: string) => page.locator('.ant-table-row').filter({ has: page.getByRole('cell', { name, exact: true }) });
@@ -61,6 +61,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
 
   it('creates, pauses, edits, copies and deletes rules; a schedule shows its next five runs', { timeout: 240_000 }, async () => {
     const page = await stage().newPage();
+    page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
     await logIn(page, demo.admin);
     await page.goto('/rules');
     await page.getByRole('heading', { name: '智能打标签' }).waitFor();
@@ -106,7 +107,9 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await choose(page, editor(page), '触发方式', '定时');
     const cron = editor(page).getByRole('textbox', { name: 'Cron 表达式' });
     await cron.fill('0 25 * * *');
-    const cronItem = editor(page).locator('.ant-form-item').filter({ has: cron });
+    const cronItem = editor(page)
+      .locator('.ant-form-item')
+      .filter({ has: page.getByRole('textbox', { name: 'Cron 表达式' }) });
     await cronItem.locator('.ant-form-item-explain-error').waitFor();
     expect(await cronItem.locator('.ant-form-item-explain-error').innerText()).toMatch(/cron|hour|25/i);
     await cron.fill('0 3 * * *');
@@ -137,7 +140,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await page.getByRole('heading', { name: 'Smart tagging' }).waitFor();
     await page.locator('.ant-table-row').first().waitFor();
     await shot(page, 'list-en');
-    await page.getByRole('button', { name: 'Edit rule 看房关键词' }).click();
+    await page.getByRole('button', { name: 'Edit rule 看房关键词', exact: true }).click();
     await editor(page).getByRole('combobox', { name: 'Keywords', exact: true }).waitFor();
     await shot(page, 'editor-en');
   });

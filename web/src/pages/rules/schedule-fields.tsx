@@ -13,8 +13,7 @@ const timezones = [shanghai, 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 
 /** The server's words for why a cron or timezone is refused (its details' messages), for the field's help line. */
 function refusal(error: unknown): string | undefined {
   if (!(error instanceof ApiError)) return error ? String(error) : undefined;
-  const said = error.details.map((d) => d.message).join('; ');
-  return said ? `${error.message} (${said})` : error.message;
+  return error.details.map((d) => d.message).join('; ') || error.message;
 }
 
 /**
