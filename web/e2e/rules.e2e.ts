@@ -73,6 +73,9 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await typeWords(drawer, '关键词', ['看房', '买房']);
     await choose(page, drawer, '打上这些标签', '看房');
     await shot(page, 'editor-zh');
+    // 预览 (dry run): its result, or — while the server has no dry-run route — a note saying so.
+    await drawer.getByRole('button', { name: /^预\s*览$/ }).click();
+    await page.getByText(/预览：现在运行会怎样|服务器暂不支持预览/).waitFor();
     await saveEditor(page);
     await row(page, '看房关键词').waitFor();
     await expect.poll(async () => (await listRules(page)).find((r) => r.name === '看房关键词')).toMatchObject({ enabled: true, currentVersion: 1 });
@@ -92,6 +95,14 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await page.getByRole('button', { name: '规则 看房关键词 的版本与运行记录' }).click();
     await page.getByTestId('rule-versions').getByText('v2').waitFor();
     await page.getByTestId('rule-versions').getByText('v1').waitFor();
+    await page
+      .getByTestId('rule-versions')
+      .getByRole('button', { name: /查\s*看/ })
+      .last()
+      .click();
+    expect(await page.getByTestId('version-definition').innerText()).toContain('买房');
+    await page.getByRole('tab', { name: '运行记录' }).click();
+    await page.getByText(/还没有运行过|暂无运行记录/).waitFor();
     await page.keyboard.press('Escape');
 
     // Copy it: a second, paused rule.

@@ -92,7 +92,8 @@ describe('rule list and editor helpers', () => {
         { kind: 'addTemplate', group: { groupName: '活动' }, template: '新用户-{M}月' },
       ],
     });
-    expect(tagsTouched(definition)).toEqual({ tagIds: [a, b], templates: ['新用户-{M}月'] });
+    expect(tagsTouched(definition)).toEqual({ tagIds: [a, b], templates: ['新用户-{M}月'], removed: new Set() });
+    expect(tagsTouched(stored({ trigger: { kind: 'schedule', cron: '0 3 * * *' }, actions: [{ kind: 'remove', tagIds: [a] }] })).removed).toEqual(new Set([a]));
   });
 
   it('lists the placeholders each trigger offers a template', () => {

@@ -204,16 +204,26 @@ export function definitionOf(values: RuleFormValues, audience: unknown): Definit
   };
 }
 
-/** The tags a definition's actions name by id, once each in order, and its template texts. */
-export function tagsTouched(definition: Pick<RuleDefinition, 'actions'>): { tagIds: string[]; templates: string[] } {
+/**
+ * The tags a definition's actions name by id, once each in order, and its template texts;
+ * `removed` holds the ids only a remove action names, so the list can tell taking off from putting on.
+ */
+export function tagsTouched(definition: Pick<RuleDefinition, 'actions'>): { tagIds: string[]; templates: string[]; removed: Set<string> } {
   const tagIds = new Set<string>();
+  const put = new Set<string>();
   const templates: string[] = [];
   for (const action of definition.actions) {
-    if (action.kind === 'add' || action.kind === 'remove') for (const id of action.tagIds) tagIds.add(id);
-    else if (action.kind === 'move') tagIds.add(action.tagId);
-    else templates.push(action.template);
+    if (action.kind === 'addTemplate') {
+      templates.push(action.template);
+      continue;
+    }
+    const ids = action.kind === 'move' ? [action.tagId] : action.tagIds;
+    for (const id of ids) {
+      tagIds.add(id);
+      if (action.kind !== 'remove') put.add(id);
+    }
   }
-  return { tagIds: [...tagIds], templates };
+  return { tagIds: [...tagIds], templates, removed: new Set([...tagIds].filter((id) => !put.has(id))) };
 }
 
 /** Date placeholders every template may use (as the server's template check lists them). */

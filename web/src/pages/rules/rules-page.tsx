@@ -96,9 +96,15 @@ export default function RulesPage({ me }: { me: MeDto }) {
                 const touched = tagsTouched(rule.definition);
                 return (
                   <Space size={[0, 4]} wrap style={{ maxWidth: 320 }}>
-                    {touched.tagIds.map((id) => (
-                      <Tag key={id}>{names(id)}</Tag>
-                    ))}
+                    {touched.tagIds.map((id) =>
+                      touched.removed.has(id) ? (
+                        <Tag key={id} color="red">
+                          −{names(id)}
+                        </Tag>
+                      ) : (
+                        <Tag key={id}>{names(id)}</Tag>
+                      ),
+                    )}
                     {touched.templates.map((text) => (
                       <Tag key={text} color="purple">
                         {text}
