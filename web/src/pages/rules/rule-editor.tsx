@@ -17,7 +17,7 @@ import { TriggerFields } from './trigger-fields.js';
 /** What the editor is open for: a new rule, or a saved one (saving it makes a new version). */
 export type RuleEditorTarget = { mode: 'new' } | { mode: 'edit'; rule: RuleDto };
 
-/** The server's refusal split into errors on the form's fields, one for the audience, and whether any detail found a place. */
+/** The server's refusal split into errors on the form's fields and one for the audience. */
 function placeErrors(error: unknown): { fields: { name: FieldPath; errors: string[] }[]; audience: string | undefined } {
   if (!(error instanceof ApiError)) return { fields: [], audience: undefined };
   const byField = new Map<string, { name: FieldPath; errors: string[] }>();
@@ -62,7 +62,8 @@ export function RuleEditor({ target, onClose }: { target: RuleEditorTarget | nul
     const placed = placeErrors(error);
     form.setFields(placed.fields as Parameters<typeof form.setFields>[0]);
     setAudienceError(placed.audience);
-    message.error(errorText(error));
+    // Once the server's words sit on the fields they name, the toast only says where to look.
+    message.error(placed.fields.length > 0 || placed.audience ? t('editor.fixFields') : errorText(error));
   };
   const draft = () => definitionOf(form.getFieldsValue(true) as RuleFormValues, expr);
   const preview = () => {
