@@ -54,10 +54,9 @@ const editor = (page: Page) => page.locator('.ant-drawer-open .ant-drawer-sectio
 const row = (page: Page, name: string) => page.locator('.ant-table-row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 
 async function saveEditor(page: Page) {
-  await editor(page)
-    .getByRole('button', { name: /^保\s*存$/ })
-    .click();
-  await editor(page).waitFor({ state: 'detached' });
+  const save = page.getByRole('button', { name: /^保\s*存$/ });
+  await save.click();
+  await save.waitFor({ state: 'detached' });
 }
 
 describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, copy, schedule preview, bad cron, delete', () => {
@@ -155,10 +154,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     expect(await templateError.innerText()).toContain('{product}');
     await editor(page).getByRole('button', { name: '删除第 2 个动作' }).click();
     await editor(page).getByRole('combobox', { name: '第 2 个动作' }).waitFor({ state: 'detached' });
-    await saveEditor(page).catch(async (error: unknown) => {
-      await shot(page, 'failed-save');
-      throw error;
-    });
+    await saveEditor(page);
     await row(page, '每日清理').waitFor();
     expect(await row(page, '每日清理').innerText()).toContain('定时');
     await shot(page, 'list-zh');
@@ -181,5 +177,17 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await page.getByRole('button', { name: 'Edit rule 看房关键词', exact: true }).click();
     await editor(page).getByRole('combobox', { name: 'Keywords', exact: true }).waitFor();
     await shot(page, 'editor-en');
+    // The conditions (the audiences' builder and text form, event filters) and a template action with its placeholders.
+    await editor(page).getByText('Conditions (optional)').click();
+    await editor(page).getByTestId('audience-text').waitFor();
+    await editor(page)
+      .getByRole('button', { name: /Add an event condition/ })
+      .click();
+    await editor(page)
+      .getByRole('button', { name: /Add an action/ })
+      .click();
+    await choose(page, editor(page), 'Action 2', 'Add a template tag');
+    await editor(page).getByText('{keyword}', { exact: true }).waitFor();
+    await shot(page, 'editor-conditions-en');
   });
 });
