@@ -54,7 +54,9 @@ const editor = (page: Page) => page.locator('.ant-drawer-open .ant-drawer-sectio
 const row = (page: Page, name: string) => page.locator('.ant-table-row').filter({ has: page.getByRole('cell', { name, exact: true }) });
 
 async function saveEditor(page: Page) {
-  const save = page.getByRole('button', { name: /^保\s*存$/ });
+  // No `^`: after a refused save antd's loading icon can linger in its leave animation, and its
+  // "loading" label then starts the button's accessible name.
+  const save = page.getByRole('button', { name: /保\s*存$/ });
   await save.click();
   await save.waitFor({ state: 'detached' });
 }
@@ -144,7 +146,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await editor(page).getByText('新标签组', { exact: true }).click();
     await editor(page).getByRole('textbox', { name: '新标签组名称' }).fill('活动');
     await editor(page)
-      .getByRole('button', { name: /^保\s*存$/ })
+      .getByRole('button', { name: /保\s*存$/ })
       .click();
     const templateError = editor(page)
       .locator('.ant-form-item')
@@ -189,5 +191,22 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await choose(page, editor(page), 'Action 2', 'Add a template tag');
     await editor(page).getByText('{keyword}', { exact: true }).waitFor();
     await shot(page, 'editor-conditions-en');
+    // The dry run's diff, from an answer shaped as contracts/rules.ts DryRunResult (the route is built in parallel).
+    await editor(page).getByRole('button', { name: 'Remove action 2' }).click();
+    await editor(page).getByRole('button', { name: 'Remove condition 1' }).click();
+    const answer = {
+      events: 12,
+      fired: 5,
+      truncated: false,
+      gains: [{ tagId: 'etT', tagName: '看房', groupName: '意向', customers: 3, samples: [{ externalUserid: 'wm1', name: '张三' }] }],
+      losses: [],
+      failures: [{ reason: 'template name too long', count: 1 }],
+    };
+    await page.route('**/api/v1/rules/dry-run', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) }));
+    await editor(page).getByRole('button', { name: 'Preview' }).click();
+    const result = page.getByTestId('dry-run-result');
+    await result.waitFor();
+    const text = await result.innerText();
+    for (const part of ['Would gain', '+3', '张三', 'template name too long']) expect(text).toContain(part);
   });
 });
