@@ -12,6 +12,7 @@ const LoginPage = lazy(() => import('./pages/login/login-page.js'));
 const TagLibraryPage = lazy(() => import('./pages/tag-library/tag-library-page.js'));
 const CustomersPage = lazy(() => import('./pages/customers/customers-page.js'));
 const SmartGroupsPage = lazy(() => import('./pages/smart-groups/smart-groups-page.js'));
+const RulesPage = lazy(() => import('./pages/rules/rules-page.js'));
 const RuleGroupsPage = lazy(() => import('./pages/rule-groups/rule-groups-page.js'));
 const PermissionsPage = lazy(() => import('./pages/permissions/permissions-page.js'));
 const ImportExportPage = lazy(() => import('./pages/import-export/import-export-page.js'));
@@ -41,6 +42,7 @@ function Authenticated() {
           <Route path="/tags" element={<TagLibraryPage me={me.data} />} />
           <Route path="/customers" element={<CustomersPage me={me.data} />} />
           <Route path="/smart-groups" element={<SmartGroupsPage me={me.data} />} />
+          <Route path="/rules" element={<RulesPage me={me.data} />} />
           <Route path="/rule-groups" element={<RuleGroupsPage me={me.data} />} />
           <Route path="/permissions" element={<PermissionsPage me={me.data} />} />
           <Route path="/import-export" element={<ImportExportPage me={me.data} />} />

@@ -9,6 +9,7 @@ import {
   SwapOutlined,
   TagsOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UsergroupAddOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -27,6 +28,7 @@ export const pages: PageEntry[] = [
   { path: '/audiences', titleKey: 'nav.audiences', icon: <UsergroupAddOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/stats', titleKey: 'nav.stats', icon: <BarChartOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/smart-groups', titleKey: 'nav.smartGroups', icon: <FilterOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/rules', titleKey: 'nav.tagRules', icon: <ThunderboltOutlined />, visible: (me) => me.abilities['rule.manage'] === true },
   { path: '/rule-groups', titleKey: 'nav.ruleGroups', icon: <ApartmentOutlined />, visible: (me) => me.abilities['strategy.manage'] === true },
   {
     path: '/import-export',
