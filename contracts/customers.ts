@@ -67,12 +67,10 @@ export const TagOrigin = z.object({
   evidence: z
     .object({
       seq: z.int(),
-      type: z
-        .string()
-        .meta({
-          description:
-            'The triggering event: `message.matched`, `contact_way.customer_added`, `group_chat.member_joined`, `customer_event.recorded`, `webhook.received`, or `schedule`.',
-        }),
+      type: z.string().meta({
+        description:
+          'The triggering event: `message.matched`, `contact_way.customer_added`, `group_chat.member_joined`, `customer_event.recorded`, `webhook.received`, or `schedule`.',
+      }),
       at: Timestamp,
       details: z
         .record(z.string(), z.string())
