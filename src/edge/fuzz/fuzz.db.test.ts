@@ -97,7 +97,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         external_userid: s.shCustomer,
         userid: s.people.shStaff,
         username: s.people.admin,
-        configId: s.contactWay,
+        configId: path.includes('/join-ways') ? s.joinWay : s.contactWay,
         config_id: path.includes('/groupchat/') ? s.joinWay : s.contactWay,
         user: [s.people.shStaff],
         deptId: 77,
