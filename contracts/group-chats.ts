@@ -80,6 +80,7 @@ export const GroupChat = z.object({
   memberVersion: z.int(),
   createTime: Timestamp,
   members: z.array(GroupChatMember).optional(),
+  memberCount: z.int().optional().meta({ description: 'How many are in the chat now (employees and customers); in the chat list.' }),
 });
 
 /** A page of chats; `nextCursor` is "" on the last page. */

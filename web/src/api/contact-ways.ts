@@ -37,7 +37,8 @@ export function useContactWayActions() {
   return {
     create: useMutation({ mutationFn: (body: NewContactWay) => api<ContactWayDto>('POST', '/contact-ways', body), onSettled: refresh }),
     update: useMutation({
-      mutationFn: ({ configId, changes }: { configId: string; changes: ContactWayChanges }) => api<ContactWayDto>('PATCH', `/contact-ways/${configId}`, changes),
+      mutationFn: ({ configId, changes }: { configId: string; changes: ContactWayChanges }) =>
+        api<ContactWayDto>('PATCH', `/contact-ways/${configId}`, changes),
       onSettled: refresh,
     }),
     remove: useMutation({ mutationFn: (configId: string) => api<void>('DELETE', `/contact-ways/${configId}`), onSettled: refresh }),

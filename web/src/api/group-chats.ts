@@ -1,14 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type {
-  CreateJoinWayBody,
-  GroupChat,
-  GroupChatList,
-  JoinWay,
-  JoinWayArrivals,
-  JoinWayList,
-  UpdateJoinWayBody,
-} from '../../../contracts/group-chats.js';
+import type { CreateJoinWayBody, GroupChat, GroupChatList, JoinWay, JoinWayArrivals, JoinWayList, UpdateJoinWayBody } from '../../../contracts/group-chats.js';
 import { api } from './client.js';
 
 /** A customer group chat (客户群); `members` when one chat is read. */
@@ -33,7 +25,11 @@ export function useGroupChats(enabled = true) {
 
 /** `GET /group-chats/:chatId`: one chat with everyone in it, in join order. */
 export function useGroupChat(chatId: string | undefined) {
-  return useQuery({ queryKey: ['group-chats', chatId], queryFn: () => api<GroupChatDto>('GET', `/group-chats/${encodeURIComponent(chatId!)}`), enabled: !!chatId });
+  return useQuery({
+    queryKey: ['group-chats', chatId],
+    queryFn: () => api<GroupChatDto>('GET', `/group-chats/${encodeURIComponent(chatId!)}`),
+    enabled: !!chatId,
+  });
 }
 
 /** `GET /join-ways`: every join way, newest first. */

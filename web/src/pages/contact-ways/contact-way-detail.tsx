@@ -35,7 +35,8 @@ export function ContactWayDetail({ way, names, onClose }: { way: ContactWayDto |
               <Descriptions.Item label={t('contactWays.field.state')}>{way.state || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('contactWays.field.userids')}>{way.userids.map(names).join('、') || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('contactWays.col.window')}>
-                {way.startsAt ? toShanghai(way.startsAt) : t('contactWays.window.noStart')} → {way.endsAt ? toShanghai(way.endsAt) : t('contactWays.window.noEnd')}
+                {way.startsAt ? toShanghai(way.startsAt) : t('contactWays.window.noStart')} →{' '}
+                {way.endsAt ? toShanghai(way.endsAt) : t('contactWays.window.noEnd')}
               </Descriptions.Item>
             </Descriptions>
           </Col>

@@ -54,8 +54,7 @@ export function ContactWayDrawer({ target, onClose }: { target: ContactWayTarget
   const tagGroups = useTagGroups();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [problems, setProblems] = useState<Partial<Record<(typeof fields)[number], string>>>({});
-  const problem = (field: (typeof fields)[number]) =>
-    problems[field] ? { validateStatus: 'error' as const, help: problems[field] } : {};
+  const problem = (field: (typeof fields)[number]) => (problems[field] ? { validateStatus: 'error' as const, help: problems[field] } : {});
   const editing = target?.mode === 'edit' ? target.way : undefined;
   useEffect(() => {
     setProblems({});
@@ -100,7 +99,11 @@ export function ContactWayDrawer({ target, onClose }: { target: ContactWayTarget
     }
   };
   const people = (employees.data ?? []).map((e) => ({ value: e.userid, label: `${e.name} (${e.userid})` }));
-  const tagOptions = (tagGroups.data ?? []).map((g) => ({ label: g.name, title: g.name, options: g.tags.map((tag) => ({ value: tag.tagId, label: tag.name })) }));
+  const tagOptions = (tagGroups.data ?? []).map((g) => ({
+    label: g.name,
+    title: g.name,
+    options: g.tags.map((tag) => ({ value: tag.tagId, label: tag.name })),
+  }));
   const windowPicker = (key: 'startsAt' | 'endsAt') => (
     <DatePicker
       showTime={{ format: 'HH:mm' }}
@@ -175,7 +178,13 @@ export function ContactWayDrawer({ target, onClose }: { target: ContactWayTarget
           </Col>
           <Col xs={24} md={12}>
             <Form.Item label={t('contactWays.field.remark')} {...problem('remark')}>
-              <Input aria-label={t('contactWays.field.remark')} value={draft.remark} maxLength={30} showCount onChange={(e) => set({ remark: e.target.value })} />
+              <Input
+                aria-label={t('contactWays.field.remark')}
+                value={draft.remark}
+                maxLength={30}
+                showCount
+                onChange={(e) => set({ remark: e.target.value })}
+              />
             </Form.Item>
           </Col>
         </Row>

@@ -72,7 +72,11 @@ export default function ContactWaysPage({ me }: { me: MeDto }) {
                 </Button>
               ),
             },
-            { title: t('contactWays.field.state'), dataIndex: 'state', render: (state: string) => state || <Typography.Text type="secondary">—</Typography.Text> },
+            {
+              title: t('contactWays.field.state'),
+              dataIndex: 'state',
+              render: (state: string) => state || <Typography.Text type="secondary">—</Typography.Text>,
+            },
             {
               title: t('contactWays.field.type'),
               key: 'type',
@@ -107,7 +111,8 @@ export default function ContactWaysPage({ me }: { me: MeDto }) {
                     <Badge status={windowBadge[state]} text={t(`contactWays.window.${state}`)} />
                     {state !== 'always' && (
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {w.startsAt ? toShanghai(w.startsAt) : t('contactWays.window.noStart')} → {w.endsAt ? toShanghai(w.endsAt) : t('contactWays.window.noEnd')}
+                        {w.startsAt ? toShanghai(w.startsAt) : t('contactWays.window.noStart')} →{' '}
+                        {w.endsAt ? toShanghai(w.endsAt) : t('contactWays.window.noEnd')}
                       </Typography.Text>
                     )}
                   </Space>
@@ -123,10 +128,22 @@ export default function ContactWaysPage({ me }: { me: MeDto }) {
                 const name = w.remark || w.configId;
                 return (
                   <Space size={0}>
-                    <Button type="text" size="small" icon={<QrcodeOutlined />} aria-label={t('contactWays.show', { name })} onClick={() => setShownId(w.configId)} />
+                    <Button
+                      type="text"
+                      size="small"
+                      icon={<QrcodeOutlined />}
+                      aria-label={t('contactWays.show', { name })}
+                      onClick={() => setShownId(w.configId)}
+                    />
                     {manage && (
                       <>
-                        <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('contactWays.edit', { name })} onClick={() => setTarget({ mode: 'edit', way: w })} />
+                        <Button
+                          type="text"
+                          size="small"
+                          icon={<EditOutlined />}
+                          aria-label={t('contactWays.edit', { name })}
+                          onClick={() => setTarget({ mode: 'edit', way: w })}
+                        />
                         <Popconfirm
                           title={t('contactWays.deleteConfirm', { name })}
                           description={t('contactWays.deleteHelp')}

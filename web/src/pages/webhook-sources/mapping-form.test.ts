@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, mappingOf, type MappingDraft, samplePayload, sampleMapping } from './mapping-form.js';
+import { draftOf, type MappingDraft, mappingOf, sampleMapping, samplePayload } from './mapping-form.js';
 
 describe('webhook mapping form', () => {
   it('turns the form into the API mapping: trimmed, no empty target, no half-filled field rows', () => {
@@ -31,7 +31,11 @@ describe('webhook mapping form', () => {
       target: '',
       fields: [{ name: 'n', path: '$.n' }],
     });
-    expect(draftOf({ externalUserid: '$.c', eventType: { path: '$.t' }, target: '$.p', fields: {} })).toMatchObject({ eventTypeMode: 'path', eventType: '$.t', target: '$.p' });
+    expect(draftOf({ externalUserid: '$.c', eventType: { path: '$.t' }, target: '$.p', fields: {} })).toMatchObject({
+      eventTypeMode: 'path',
+      eventType: '$.t',
+      target: '$.p',
+    });
   });
 
   it('builds a sample payload every path of the mapping can read', () => {

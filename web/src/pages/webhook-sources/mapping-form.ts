@@ -34,9 +34,7 @@ export function draftOf(mapping: WebhookSourceDto['mapping']): MappingDraft {
  * without a name or a path dropped (the server checks the paths and names the bad one).
  */
 export function mappingOf(draft: MappingDraft): MappingInput {
-  const fields = Object.fromEntries(
-    draft.fields.map((f) => [f.name.trim(), f.path.trim()] as const).filter(([name, path]) => name !== '' && path !== ''),
-  );
+  const fields = Object.fromEntries(draft.fields.map((f) => [f.name.trim(), f.path.trim()] as const).filter(([name, path]) => name !== '' && path !== ''));
   const eventType = draft.eventTypeMode === 'value' ? { value: draft.eventType.trim() } : { path: draft.eventType.trim() };
   const target = draft.target.trim();
   return { externalUserid: draft.externalUserid.trim(), eventType, ...(target ? { target } : {}), fields };
