@@ -46,8 +46,8 @@ export function SecretModal({ shown, onClose }: { shown: SourceWithSecretDto | n
           <Alert type="warning" showIcon message={t('sources.secret.once')} />
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('sources.secret.secret')}>
-              <Typography.Text code copyable={{ text: shown.secret }} data-testid="webhook-secret">
-                {shown.secret}
+              <Typography.Text code copyable={{ text: shown.secret }}>
+                <span data-testid="webhook-secret">{shown.secret}</span>
               </Typography.Text>
             </Descriptions.Item>
             <Descriptions.Item label={t('sources.field.url')}>
