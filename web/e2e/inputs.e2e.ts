@@ -53,7 +53,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await page.goto('/contact-ways');
     await page.getByRole('heading', { name: '渠道活码' }).waitFor();
     await page.getByRole('button', { name: /新建活码/ }).click();
-    const drawer = page.locator('.ant-drawer-content');
+    const drawer = page.locator('.ant-drawer-open');
     await drawer.getByText('新建活码').first().waitFor();
     const away = drawer.locator('.ant-drawer-title');
     await choose(page, '接待员工', demo.admin.username, away);
@@ -89,7 +89,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
 
     await page.reload();
     await page.getByRole('button', { name: '查看 春季活动 的二维码和来客' }).click();
-    const detail = page.locator('.ant-drawer-content', { hasText: '活码：春季活动' });
+    const detail = page.locator('.ant-drawer-open', { hasText: '活码：春季活动' });
     await detail.getByTestId('local-qr').locator('canvas').waitFor();
     await detail.getByRole('cell', { name: new RegExp(`扫码来的王女士 \\(${externalUserid}\\)`) }).waitFor();
     await detail.getByText('通过它进来的人（1）').waitFor();
@@ -117,22 +117,22 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await page.goto('/group-chats');
     await page.getByRole('heading', { name: '客户群' }).waitFor();
     await page.getByRole('button', { name: '春季看房群' }).click();
-    const members = page.locator('.ant-drawer-content', { hasText: '群成员：春季看房群' });
+    const members = page.locator('.ant-drawer-open', { hasText: '群成员：春季看房群' });
     await members.getByRole('cell', { name: '扫描群二维码' }).waitFor();
     await shot(page, 'group-chat-members-zh');
-    await page.keyboard.press('Escape');
-    await members.waitFor({ state: 'hidden' });
+    await page.locator('.ant-drawer-open .ant-drawer-close').click();
+    await page.locator('.ant-drawer-open').waitFor({ state: 'hidden' });
 
     await page.getByRole('tab', { name: '入群活码' }).click();
     await page.getByRole('button', { name: /新建入群活码/ }).click();
-    const drawer = page.locator('.ant-drawer-content', { hasText: '新建入群活码' });
+    const drawer = page.locator('.ant-drawer-open', { hasText: '新建入群活码' });
     await choose(page, '群聊', '春季看房群', drawer.locator('.ant-drawer-title'));
     await drawer.getByLabel('渠道标识（state）').fill('e2e入群');
     await drawer.getByLabel('备注').fill('看房群码');
     await save(drawer).click();
     await page.getByText('入群活码已保存').waitFor();
     await page.getByRole('button', { name: '查看 看房群码 的二维码和入群成员' }).click();
-    const detail = page.locator('.ant-drawer-content', { hasText: '入群活码：看房群码' });
+    const detail = page.locator('.ant-drawer-open', { hasText: '入群活码：看房群码' });
     await detail.getByTestId('local-qr').locator('canvas').waitFor();
     await detail.getByText('通过它进来的人（1）').waitFor();
     await detail.getByRole('cell', { name: '春季看房群' }).waitFor();
@@ -146,7 +146,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await page.goto('/webhook-sources');
     await page.getByRole('heading', { name: '数据接入' }).waitFor();
     await page.getByRole('button', { name: /新建接入源/ }).click();
-    const drawer = page.locator('.ant-drawer-content', { hasText: '新建接入源' });
+    const drawer = page.locator('.ant-drawer-open', { hasText: '新建接入源' });
     await drawer.getByLabel('名称', { exact: true }).fill('门店商城');
     await shot(page, 'webhook-source-new-zh');
     await save(drawer).click();
@@ -164,7 +164,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     expect(await page.content()).not.toContain(secret);
 
     await page.getByRole('button', { name: '门店商城' }).click();
-    const panel = page.locator('.ant-drawer-content', { hasText: '测试投递' });
+    const panel = page.locator('.ant-drawer-open', { hasText: '测试投递' });
     await panel.getByLabel('客户 external_userid（可选）').fill(someone.externalUserid);
     await panel.getByRole('button', { name: /^测\s*试$/ }).click();
     await panel.getByText('映射成功，客户存在').waitFor();
