@@ -24,7 +24,19 @@ export function JoinWayDrawer({ target, chats, onClose }: { target: JoinWayTarge
   const editing = target?.mode === 'edit' ? target.way : undefined;
   useEffect(() => {
     setProblems({});
-    setDraft(editing ? { ...editing } : emptyDraft);
+    setDraft(
+      editing
+        ? {
+            scene: editing.scene,
+            remark: editing.remark,
+            autoCreateRoom: editing.autoCreateRoom,
+            roomBaseName: editing.roomBaseName,
+            roomBaseId: editing.roomBaseId,
+            chatIdList: editing.chatIdList,
+            state: editing.state,
+          }
+        : emptyDraft,
+    );
   }, [target === null ? null : (editing?.configId ?? 'new')]); // eslint-disable-line react-hooks/exhaustive-deps
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const problem = (field: Field) => (problems[field] ? { validateStatus: 'error' as const, help: problems[field] } : {});
