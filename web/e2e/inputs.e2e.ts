@@ -135,7 +135,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     const detail = page.locator('.ant-drawer-open', { hasText: '入群活码：看房群码' });
     await detail.getByTestId('local-qr').locator('canvas').waitFor();
     await detail.getByText('通过它进来的人（1）').waitFor();
-    await detail.getByRole('cell', { name: '春季看房群' }).waitFor();
+    await detail.locator('.ant-table').getByRole('cell', { name: '春季看房群' }).waitFor();
     await shot(page, 'join-way-detail-zh');
   });
 
@@ -163,7 +163,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await page.getByTestId('webhook-secret').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
 
-    await page.getByRole('button', { name: '门店商城' }).click();
+    await page.getByRole('button', { name: '门店商城', exact: true }).click();
     const panel = page.locator('.ant-drawer-open', { hasText: '测试投递' });
     await panel.getByLabel('客户 external_userid（可选）').fill(someone.externalUserid);
     await panel.getByRole('button', { name: /^测\s*试$/ }).click();
@@ -194,7 +194,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await shot(page, 'join-ways-en');
     await page.goto('/webhook-sources');
     await page.getByRole('heading', { name: 'Webhook sources' }).waitFor();
-    await page.getByRole('button', { name: '门店商城' }).click();
+    await page.getByRole('button', { name: '门店商城', exact: true }).click();
     await page.getByRole('tab', { name: 'Delivery log' }).click();
     await page.getByRole('cell', { name: 'Accepted 202' }).waitFor();
     await shot(page, 'webhook-log-en');
