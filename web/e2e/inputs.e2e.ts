@@ -160,6 +160,8 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await secretBox.getByText(/已接收，记录为 webhook\.order\.paid/).waitFor();
     await shot(page, 'webhook-secret-zh');
     await secretBox.getByRole('button', { name: '我已保存' }).click();
+    await page.waitForTimeout(1500);
+    await shot(page, 'debug-after-close');
     await page.getByTestId('webhook-secret').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
 

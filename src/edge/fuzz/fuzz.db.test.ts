@@ -124,6 +124,7 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         chatId: s.chat,
         chat_id: s.chat,
         chat_id_list: [s.chat],
+        chatIdList: [s.chat],
         memberId: s.shCustomer,
         owner: s.people.shStaff,
         limit: path.includes('/groupchat/') ? 10 : undefined,

@@ -49,7 +49,10 @@ export function SourceDrawer({
       if (editing) {
         await actions.update.mutateAsync({ sourceId: editing.sourceId, changes: { name: name.trim(), enabled, mapping: mappingOf(mapping) } });
         message.success(t('sources.saved'));
-      } else onCreated(await actions.create.mutateAsync({ name: name.trim(), enabled, mapping: mappingOf(mapping) }));
+      } else {
+        onCreated(await actions.create.mutateAsync({ name: name.trim(), enabled, mapping: mappingOf(mapping) }));
+        actions.create.reset(); // the answer carries the secret: the modal holds it now, nothing else keeps it
+      }
       onClose();
     } catch (error) {
       const placed = fieldErrors(error, fields);

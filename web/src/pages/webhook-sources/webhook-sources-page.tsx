@@ -123,7 +123,13 @@ export default function WebhookSourcesPage({ me }: { me: MeDto }) {
         />
       )}
       <SourceDrawer target={target} onClose={() => setTarget(null)} onCreated={setSecret} />
-      <SecretModal shown={secret} onClose={() => setSecret(null)} />
+      <SecretModal
+        shown={secret}
+        onClose={() => {
+          setSecret(null);
+          actions.rotate.reset();
+        }}
+      />
       <SourcePanel source={open} onClose={() => setOpenId(null)} />
     </Space>
   );
