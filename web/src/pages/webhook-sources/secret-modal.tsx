@@ -31,9 +31,12 @@ export function SecretModal({ shown, onClose }: { shown: SourceWithSecretDto | n
       setSending(false);
     }
   };
+  // Unmounted (not just hidden) once closed, so the secret leaves the page with the dialog.
+  if (shown === null) return null;
   return (
     <Modal
-      open={shown !== null}
+      open
+      destroyOnHidden
       onCancel={close}
       onOk={close}
       cancelButtonProps={{ style: { display: 'none' } }}
