@@ -32,7 +32,7 @@ export function JoinWayDetail({ way, chatName, onClose }: { way: JoinWayDto | nu
               <Descriptions.Item label={t('joinWays.field.state')}>{way.state || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('joinWays.field.chatIdList')}>{way.chatIdList.map(chatName).join('、')}</Descriptions.Item>
               <Descriptions.Item label={t('joinWays.field.autoCreateRoom')}>
-                {way.autoCreateRoom ? `${t('yes')} · ${way.roomBaseName || '—'} ${way.roomBaseId}` : t('no')}
+                {way.autoCreateRoom ? (way.roomBaseName ? `${t('yes')} · ${way.roomBaseName} ${way.roomBaseId}` : t('yes')) : t('no')}
               </Descriptions.Item>
             </Descriptions>
           </Col>

@@ -98,7 +98,7 @@ export function SourceDrawer({
           <Input aria-label={t('sources.mapping.customer')} value={mapping.externalUserid} onChange={(e) => set({ externalUserid: e.target.value })} />
         </Form.Item>
         <Form.Item label={t('sources.mapping.eventType')} required {...problem('eventType')}>
-          <Space.Compact style={{ width: '100%' }}>
+          <Space direction="vertical" style={{ width: '100%' }}>
             <Radio.Group
               optionType="button"
               value={mapping.eventTypeMode}
@@ -114,7 +114,7 @@ export function SourceDrawer({
               placeholder={mapping.eventTypeMode === 'value' ? 'order.paid' : '$.type'}
               onChange={(e) => set({ eventType: e.target.value })}
             />
-          </Space.Compact>
+          </Space>
         </Form.Item>
         <Form.Item label={t('sources.mapping.target')} extra={t('sources.mapping.targetHelp')} {...problem('target')}>
           <Input
