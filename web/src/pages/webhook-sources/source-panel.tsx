@@ -77,9 +77,9 @@ function TestDelivery({ source }: { source: WebhookSourceDto }) {
             result.wouldRecord ? (
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t('sources.test.fact')}>{result.wouldRecord.factType}</Descriptions.Item>
-                <Descriptions.Item label={t('sources.mapping.customer')}>{result.wouldRecord.externalUserid}</Descriptions.Item>
-                <Descriptions.Item label={t('sources.mapping.target')}>{result.wouldRecord.target || '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('sources.mapping.fields')}>{JSON.stringify(result.wouldRecord.fields)}</Descriptions.Item>
+                <Descriptions.Item label={t('sources.test.customerValue')}>{result.wouldRecord.externalUserid}</Descriptions.Item>
+                <Descriptions.Item label={t('sources.test.targetValue')}>{result.wouldRecord.target || '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('sources.test.fieldValues')}>{JSON.stringify(result.wouldRecord.fields)}</Descriptions.Item>
               </Descriptions>
             ) : (
               <ul style={{ margin: 0, paddingInlineStart: 18 }}>
