@@ -84,3 +84,6 @@ export const ContactWayArrival = z.object({ externalUserid: z.string(), name: z.
 
 /** `GET /contact-ways/:configId`: the way and a page of who came in through it (newest first). */
 export const ContactWayDetail = ContactWay.extend({ arrivals: z.array(ContactWayArrival), nextCursor: z.string().nullable() });
+
+/** `GET /contact-ways/:configId/arrivals`: a page of who came in through a way, newest first; `total` counts them all. */
+export const ContactWayArrivals = z.object({ arrivals: z.array(ContactWayArrival), nextCursor: z.string().nullable(), total: z.int() });

@@ -80,6 +80,7 @@ export const GroupChat = z.object({
   memberVersion: z.int(),
   createTime: Timestamp,
   members: z.array(GroupChatMember).optional(),
+  memberCount: z.int().optional().meta({ description: 'How many are in the chat now (employees and customers); in the chat list.' }),
 });
 
 /** A page of chats; `nextCursor` is "" on the last page. */
@@ -87,3 +88,62 @@ export const GroupChatList = z.object({ chats: z.array(GroupChat), nextCursor: z
 
 /** The answer to a recorded join: the member as stored, and whether it repeated one already recorded. */
 export const RecordChatJoinResult = z.object({ member: GroupChatMember, repeated: z.boolean() });
+
+/** WeCom's limits on a join way (wecom-api.md §6.4): up to 5 chats, a `state` and `remark` of 30 characters. */
+const joinWayFields = {
+  remark: chars(30).optional(),
+  autoCreateRoom: z.boolean().optional().meta({ description: 'Open a new chat when the last one is full (WeCom default: true).' }),
+  roomBaseName: chars(40).optional().meta({ description: 'The base name of chats opened automatically.' }),
+  roomBaseId: z.int().min(0).max(2_147_483_647).optional().meta({ description: 'The first number appended to the base name.' }),
+  chatIdList: z.array(Id).min(1).max(5).optional().meta({ description: 'The 1–5 chats the way brings people into; each one you must see.' }),
+  state: chars(30).optional().meta({ description: "The channel marker put on each member's join (their `state`)." }),
+};
+
+/** `POST /join-ways`: a new 「加入群聊」 join way (群活码). */
+export const CreateJoinWayBody = z.strictObject({
+  scene: z.enum(['miniprogram', 'qrcode']),
+  ...joinWayFields,
+  chatIdList: joinWayFields.chatIdList.unwrap(),
+});
+
+/** `PATCH /join-ways/:configId`: the fields to change; left-out fields stay. */
+export const UpdateJoinWayBody = z
+  .strictObject({ scene: z.enum(['miniprogram', 'qrcode']).optional(), ...joinWayFields })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+
+/** A join way as the native API answers it. */
+export const JoinWay = z.object({
+  configId: z.string(),
+  scene: z.enum(['miniprogram', 'qrcode']),
+  remark: z.string(),
+  autoCreateRoom: z.boolean(),
+  roomBaseName: z.string(),
+  roomBaseId: z.int(),
+  chatIdList: z.array(z.string()),
+  state: z.string(),
+  qrCode: z.string().meta({ description: 'What its QR code encodes (a Tagloom link); empty for a mini-program way.' }),
+  createdAt: Timestamp,
+});
+
+/** `GET /join-ways`: every join way of the corp, newest first. */
+export const JoinWayList = z.object({ joinWays: z.array(JoinWay) });
+
+/** A page of arrivals: `nextCursor` is null on the last page; `total` counts them all. */
+export const ArrivalsQuery = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Someone who joined a chat through a join way (their join carries its `state`). */
+export const JoinWayArrival = z.object({
+  chatId: z.string(),
+  chatName: z.string(),
+  memberId: z.string(),
+  type: z.enum(['employee', 'customer']),
+  name: z.string(),
+  joinTime: Timestamp,
+  joinScene: z.int(),
+});
+
+/** `GET /join-ways/:configId/arrivals`: members of chats you see who joined with the way's state, newest first. */
+export const JoinWayArrivals = z.object({ arrivals: z.array(JoinWayArrival), nextCursor: z.string().nullable(), total: z.int() });

@@ -10,6 +10,7 @@ import { customerEventRoutes } from '../modules/customer-events/customer-events.
 import { customerRoutes } from '../modules/customers/customers.routes.js';
 import { transferRoutes } from '../modules/customers/transfer.routes.js';
 import { groupChatRoutes } from '../modules/group-chats/group-chats.routes.js';
+import { joinWayRoutes } from '../modules/group-chats/join-ways.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { messageRoutes } from '../modules/messages/messages.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
@@ -43,6 +44,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(auditRoutes);
   await app.register(customerEventRoutes);
   await app.register(groupChatRoutes);
+  await app.register(joinWayRoutes);
   await app.register(audienceRoutes, { engine: app.audiences });
   await app.register(smartGroupRoutes, { engine: app.audiences });
   await app.register(strategyRoutes);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { withTx } from '../context.js';
 import type { Db } from '../db/client.js';
 import { apps, audiences, customers, departments, employees, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { createJoinWay } from '../modules/group-chats/commands/create-join-way.js';
 import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
 import { saveGroupChat } from '../modules/group-chats/commands/save-group-chat.js';
 import type { ApiResponse, apiClient } from '../test/api.js';
@@ -87,6 +88,18 @@ async function freshChat(w: Walk, t: Target, withCustomer = false): Promise<stri
   return chatId;
 }
 
+/** A fresh join way (群活码) into a fresh chat of the target's employee, which the target's customer joined through it. */
+async function freshJoinWay(w: Walk, t: Target): Promise<string> {
+  const chatId = unique('wr');
+  const state = unique('jw');
+  return withTx(w.f.ctx, async (tx) => {
+    await saveGroupChat(tx, { mode: 'create', chatId, owner: t.userid });
+    await recordChatJoin(tx, { chatId, member: { externalUserid: t.customer }, joinTime: new Date(), joinScene: 3, state });
+    const way = await createJoinWay(tx, { scene: 2, remark: '', autoCreateRoom: 1, roomBaseName: '', roomBaseId: 0, chatIdList: [chatId], state });
+    return way.configId;
+  });
+}
+
 /**
  * Every native route with a request that reaches its authorization check: the walk fails on a
  * route missing here, so a new route is walked as soon as it exists.
@@ -157,6 +170,22 @@ export const specs: Record<string, Spec> = {
   },
   'PATCH /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}`, body: { remark: unique('活码') } }) },
   'DELETE /api/v1/contact-ways/:configId': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}` }) },
+  'GET /api/v1/contact-ways/:configId/arrivals': { build: async (w) => ({ url: `/contact-ways/${await w.fresh.contactWay()}/arrivals` }) },
+  'GET /api/v1/join-ways': { build: () => ({ url: '/join-ways' }) },
+  'GET /api/v1/join-ways/:configId': { variants: targeted, build: async (w, v) => ({ url: `/join-ways/${await freshJoinWay(w, target(w, v))}` }) },
+  'GET /api/v1/join-ways/:configId/arrivals': {
+    variants: targeted,
+    build: async (w, v) => ({ url: `/join-ways/${await freshJoinWay(w, target(w, v))}/arrivals` }),
+  },
+  'POST /api/v1/join-ways': {
+    variants: targeted,
+    build: async (w, v) => ({ url: '/join-ways', body: { scene: 'qrcode', chatIdList: [await freshChat(w, target(w, v))], state: unique('jw') } }),
+  },
+  'PATCH /api/v1/join-ways/:configId': {
+    variants: targeted,
+    build: async (w, v) => ({ url: `/join-ways/${await freshJoinWay(w, target(w, v))}`, body: { remark: unique('群码') } }),
+  },
+  'DELETE /api/v1/join-ways/:configId': { variants: targeted, build: async (w, v) => ({ url: `/join-ways/${await freshJoinWay(w, target(w, v))}` }) },
   'GET /api/v1/group-chats': { build: () => ({ url: '/group-chats?limit=1000' }) },
   'GET /api/v1/group-chats/:chatId': { variants: targeted, build: async (w, v) => ({ url: `/group-chats/${await freshChat(w, target(w, v), true)}` }) },
   'POST /api/v1/group-chats': {

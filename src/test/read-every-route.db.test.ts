@@ -204,6 +204,9 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const goneWay = (await asApp.post('/contact-ways', { type: 'single', scene: 'miniprogram', userids: [corp.people.shStaff] })).body.configId as string;
     expect((await asApp.delete(`/contact-ways/${goneWay}`)).status).toBe(204);
     await buildCustomer(corp.ctx, [corp.people.shStaff], { follows: [{ userid: corp.people.shStaff, state: 'walk' }] });
+    // Join ways: one whose state marks wrFull's customer, a mini-program one without a state.
+    const joinWay = (await asApp.post('/join-ways', { scene: 'qrcode', chatIdList: ['wrFull', 'wrEmpty'], state: '活码' })).body.configId as string;
+    const quietJoinWay = (await asApp.post('/join-ways', { scene: 'miniprogram', chatIdList: ['wrEmpty'] })).body.configId as string;
 
     const values: ParamValues = {
       operationId: [batch.body.operation.operationId, undone, imported.json().operationId, doomed.groupId],
@@ -217,7 +220,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       audienceId: [audience, privateAudience],
       strategyId: ['1', '999'],
       sourceId: [hook.sourceId, quietHook.sourceId, 'whNOSUCH'],
-      configId: [way, goneWay],
+      configId: [way, goneWay, joinWay, quietJoinWay],
       ruleId: [rule, deletedRule, keywordRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],
       chatId: ['wrFull', 'wrEmpty', 'wrNope'],

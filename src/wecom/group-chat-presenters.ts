@@ -1,6 +1,6 @@
 import type { ChatMemberRow } from '../modules/group-chats/commands/record-chat-join.js';
 import type { GroupChatRow } from '../modules/group-chats/group-chats.repo.js';
-import type { JoinWayRow } from '../modules/group-chats/join-way-rules.js';
+import { type JoinWayRow, joinWayLink } from '../modules/group-chats/join-way-rules.js';
 import { unixSeconds } from './presenters.js';
 
 /** A member_list entry as groupchat/get sends it: `invitor`, `unionid` and `state` only when known, `name` only when asked for. */
@@ -48,9 +48,4 @@ export function presentWecomJoinWay(w: JoinWayRow) {
     qr_code: joinWayLink(w),
     state: w.state,
   };
-}
-
-/** The link a scene-2 join way's QR code carries; "" for a mini-program button (scene 1). */
-export function joinWayLink(w: JoinWayRow): string {
-  return w.scene === 2 ? `tagloom://join-way/${w.configId}` : '';
 }

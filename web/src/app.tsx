@@ -21,6 +21,9 @@ const AuditPage = lazy(() => import('./pages/audit/audit-page.js'));
 const AudiencesPage = lazy(() => import('./pages/audiences/audiences-page.js'));
 const SettingsPage = lazy(() => import('./pages/settings/settings-page.js'));
 const StatsPage = lazy(() => import('./pages/stats/stats-page.js'));
+const ContactWaysPage = lazy(() => import('./pages/contact-ways/contact-ways-page.js'));
+const GroupChatsPage = lazy(() => import('./pages/group-chats/group-chats-page.js'));
+const WebhookSourcesPage = lazy(() => import('./pages/webhook-sources/webhook-sources-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -51,6 +54,9 @@ function Authenticated() {
           <Route path="/audiences" element={<AudiencesPage me={me.data} />} />
           <Route path="/settings" element={<SettingsPage me={me.data} />} />
           <Route path="/stats" element={<StatsPage />} />
+          <Route path="/contact-ways" element={<ContactWaysPage me={me.data} />} />
+          <Route path="/group-chats" element={<GroupChatsPage me={me.data} />} />
+          <Route path="/webhook-sources" element={<WebhookSourcesPage me={me.data} />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

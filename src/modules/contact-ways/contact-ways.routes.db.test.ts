@@ -73,6 +73,20 @@ describeDb('contact-way routes (/api/v1/contact-ways)', (db) => {
     expect((await admin.get('/contact-ways')).body.contactWays).toEqual([]);
   });
 
+  it('GET /arrivals pages who came in, newest first, on relations the caller reaches', async () => {
+    const s = await buildApiScene(db().db);
+    const admin = apiClient(app, s.key, s.admin);
+    const configId = (await admin.post('/contact-ways', { type: 'single', scene: 'qrcode', state: 'autumn', userids: [s.staffA] })).body.configId as string;
+    const older = await addThrough(s.corpId, s.staffA, 'autumn', new Date(Date.now() - 2 * hour));
+    const newer = await addThrough(s.corpId, s.staffA, 'autumn', new Date(Date.now() - hour));
+    const first = await admin.get(`/contact-ways/${configId}/arrivals?limit=1`);
+    expect(first.body).toMatchObject({ total: 2, arrivals: [{ externalUserid: newer, userid: s.staffA, name: '扫码客户' }] });
+    const rest = await admin.get(`/contact-ways/${configId}/arrivals?limit=1&cursor=${first.body.nextCursor}`);
+    expect(rest.body).toMatchObject({ total: 2, nextCursor: null, arrivals: [{ externalUserid: older }] });
+    expect((await apiClient(app, s.key, s.staffB).get(`/contact-ways/${configId}/arrivals`)).body).toEqual({ total: 0, arrivals: [], nextCursor: null });
+    await expectRefused(db().db, s.corpId, () => admin.get('/contact-ways/nope/arrivals'), 404, 'contact_way_not_found');
+  });
+
   it('puts default tags on a customer added inside the window only, as the way, with an event naming it', async () => {
     const s = await buildApiScene(db().db);
     const admin = apiClient(app, s.key, s.admin);

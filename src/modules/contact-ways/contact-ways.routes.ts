@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   ConfigIdParams,
   ContactWay,
+  ContactWayArrivals,
   ContactWayDetail,
   ContactWayList,
   ContactWayQuery,
@@ -76,6 +77,25 @@ export const contactWayRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => presentContactWayDetail(await getContactWayWithArrivals(apiCtx(request), request.params.configId, request.query)),
+  );
+
+  app.get(
+    '/contact-ways/:configId/arrivals',
+    {
+      schema: {
+        tags,
+        summary: 'Who came in through a contact way',
+        description:
+          "Customers whose follow carries the way's state, newest first, on relations you reach (as the customer list does); `nextCursor` is null on the last page.",
+        params: ConfigIdParams,
+        querystring: ContactWayQuery,
+        response: withErrors({ 200: ContactWayArrivals }, 403, 404),
+      },
+    },
+    async (request) => {
+      const found = presentContactWayDetail(await getContactWayWithArrivals(apiCtx(request), request.params.configId, request.query));
+      return { arrivals: found.arrivals, nextCursor: found.nextCursor, total: found.customers };
+    },
   );
 
   app.post(

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../context.js';
 import { groupChatJoinWays, groupChatMembers, groupChats } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
@@ -27,7 +27,7 @@ function decode(cursor: string): string {
  * Pages the chats the actor sees (owner in their data scope; needs `customer.view`), in chat id
  * order. `nextCursor` is "" on the last page, as WeCom's `next_cursor`.
  */
-export async function listChats(ctx: Ctx, input: ListChatsInput): Promise<{ chats: GroupChatRow[]; nextCursor: string }> {
+export async function listChats(ctx: Ctx, input: ListChatsInput): Promise<{ chats: GroupChatRow[]; memberCounts: Map<string, number>; nextCursor: string }> {
   const policy = await policyFor(ctx);
   policy.authorize('customer.view');
   const where: SQL[] = [eq(groupChats.corpId, ctx.corpId)];
@@ -43,7 +43,24 @@ export async function listChats(ctx: Ctx, input: ListChatsInput): Promise<{ chat
     .limit(input.limit + 1);
   const chats = rows.slice(0, input.limit);
   const last = chats[chats.length - 1];
-  return { chats, nextCursor: rows.length > input.limit && last ? encode(last.chatId) : '' };
+  const counted =
+    chats.length === 0
+      ? []
+      : await ctx.db
+          .select({ chatId: groupChatMembers.chatId, n: count() })
+          .from(groupChatMembers)
+          .where(
+            and(
+              eq(groupChatMembers.corpId, ctx.corpId),
+              inArray(
+                groupChatMembers.chatId,
+                chats.map((c) => c.chatId),
+              ),
+            ),
+          )
+          .groupBy(groupChatMembers.chatId);
+  const memberCounts = new Map(counted.map((c) => [c.chatId, Number(c.n)]));
+  return { chats, memberCounts, nextCursor: rows.length > input.limit && last ? encode(last.chatId) : '' };
 }
 
 /** One chat the actor sees, with its members; out of reach reads as unknown (`chat_not_found`). */

@@ -195,6 +195,9 @@ describeDb('group chat routes', (db) => {
     ] as const)
       await api.post('/group-chats', { chatId: id, owner, status });
     const ids = (res: { body: { chats: { chatId: string }[] } }) => res.body.chats.map((c) => c.chatId);
+    await api.post('/group-chats/wr1/members', { externalUserid: s.customer, joinTime: joinedAt, joinScene: 3 });
+    await api.post('/group-chats/wr1/members', { userid: s.staffA, joinTime: joinedAt, joinScene: 1 });
+    expect((await api.get('/group-chats')).body.chats.map((c: { memberCount: number }) => c.memberCount)).toEqual([2, 0, 0, 0]);
     expect(ids(await api.get('/group-chats?status=1'))).toEqual(['wr2', 'wr3']);
     expect(ids(await api.get(`/group-chats?owner=${s.staffA}`))).toEqual(['wr1', 'wr3']);
     const first = await api.get('/group-chats?limit=3');

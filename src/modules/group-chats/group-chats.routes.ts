@@ -39,13 +39,13 @@ export const groupChatRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { chats, nextCursor } = await listChats(apiCtx(request), {
+      const { chats, memberCounts, nextCursor } = await listChats(apiCtx(request), {
         status: request.query.status,
         owners: request.query.owner,
         cursor: request.query.cursor,
         limit: request.query.limit,
       });
-      return { chats: chats.map((c) => presentGroupChat(c)), nextCursor };
+      return { chats: chats.map((c) => ({ ...presentGroupChat(c), memberCount: memberCounts.get(c.chatId) ?? 0 })), nextCursor };
     },
   );
 

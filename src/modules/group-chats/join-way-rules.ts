@@ -66,3 +66,8 @@ export const joinWaySnapshot = (w: JoinWayRow) => ({
   chatIdList: w.chatIdList,
   state: w.state,
 });
+
+/** The link a scene-2 join way's QR code carries; "" for a mini-program button (scene 1). */
+export function joinWayLink(w: JoinWayRow): string {
+  return w.scene === 2 ? `tagloom://join-way/${w.configId}` : '';
+}

@@ -1,9 +1,12 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
+  CommentOutlined,
   FilterOutlined,
   HistoryOutlined,
+  QrcodeOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   SwapOutlined,
@@ -29,6 +32,9 @@ export const pages: PageEntry[] = [
   { path: '/stats', titleKey: 'nav.stats', icon: <BarChartOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/smart-groups', titleKey: 'nav.smartGroups', icon: <FilterOutlined />, visible: (me) => me.abilities['customer.view'] === true },
   { path: '/rules', titleKey: 'nav.tagRules', icon: <ThunderboltOutlined />, visible: (me) => me.abilities['rule.manage'] === true },
+  { path: '/contact-ways', titleKey: 'nav.contactWays', icon: <QrcodeOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/group-chats', titleKey: 'nav.groupChats', icon: <CommentOutlined />, visible: (me) => me.abilities['customer.view'] === true },
+  { path: '/webhook-sources', titleKey: 'nav.webhookSources', icon: <ApiOutlined />, visible: (me) => me.abilities['rule.manage'] === true },
   { path: '/rule-groups', titleKey: 'nav.ruleGroups', icon: <ApartmentOutlined />, visible: (me) => me.abilities['strategy.manage'] === true },
   {
     path: '/import-export',
