@@ -102,7 +102,12 @@ describeDb('chat messages API', (db) => {
     ]);
     // The same fact event as POST /customer-events, which is what the audience index refreshes on.
     expect((await eventsOf('customer_event.recorded')).map((e) => e.payload)).toEqual([
-      { count: 3, types: ['message.keyword'], externalUserids: [f.shCustomer] },
+      {
+        count: 3,
+        types: ['message.keyword'],
+        externalUserids: [f.shCustomer],
+        facts: expect.arrayContaining([expect.objectContaining({ externalUserid: f.shCustomer, type: 'message.keyword' })]),
+      },
     ]);
     const receipts = await db().db.select().from(messageReceipts).where(eq(messageReceipts.corpId, f.corpId));
     expect(receipts).toMatchObject([
