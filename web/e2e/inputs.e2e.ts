@@ -1,19 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { systemContext, withTx } from '../../src/context.js';
 import { customers } from '../../src/db/schema/index.js';
 import { addCustomers } from '../../src/modules/customers/commands/add-customers.js';
-import { demo, describeBrowser, logIn, useStage } from './support.js';
+import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 
-const shots = '/work/wt/inputsui-shots';
-
-/** A full-page screenshot for a person to look at, outside the repository. */
-async function shot(page: Page, name: string) {
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+/** A full-page screenshot for a person to look at, beside the other browser tests' (not committed). */
+const shot = (page: Page, name: string) => snap(page, `inputs-${name}`);
 
 /** Opens the multiple select labelled `label`, searches `text`, picks the first match and closes it by clicking `away`. */
 async function choose(page: Page, label: string, text: string, away: Locator) {

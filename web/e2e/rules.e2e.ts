@@ -1,17 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 
-// The task's screenshots, for a person to look at (not committed).
-const shots = process.env.RULES_SHOTS_DIR ?? '/work/wt/rulesui-shots';
-
-async function shot(page: Page, name: string) {
-  await snap(page, `rules-${name}`);
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
+/** A full-page screenshot for a person to look at, beside the other browser tests' (not committed). */
+const shot = (page: Page, name: string) => snap(page, `rules-${name}`);
 
 /** Picks an option of the open antd select by its text. */
 async function pick(page: Page, text: string) {
@@ -166,6 +158,52 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
     await page.locator('.ant-popover:visible .ant-btn-dangerous').click();
     await row(page, copy.name).waitFor({ state: 'detached' });
     await expect.poll(async () => (await listRules(page)).map((r) => r.name).sort()).toEqual(['每日清理', '看房关键词'].sort());
+  });
+
+  it('runs a rule for real: its run shows in the history, and 撤销 takes its tag back off', { timeout: 180_000 }, async () => {
+    const page = await stage().newPage();
+    await logIn(page, demo.admin);
+    // With the page's session: a behaviour rule, then the fact that fires it.
+    const made = await page.evaluate(async () => {
+      const json = async (url: string, body?: unknown) =>
+        (await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+      // A new tag, so the customer surely does not carry it yet.
+      const group = await json('/api/v1/tag-groups', { name: '活动页访客', tags: [{ name: '点过活动页' }] });
+      const tagId = group.tags[0].tagId as string;
+      const customer = (await json('/api/v1/customers?limit=1')).customers[0].externalUserid as string;
+      const rule = await json('/api/v1/rules', {
+        name: '点过活动页',
+        definition: { trigger: { kind: 'behaviour', eventType: 'link.clicked', target: 'e2e-活动页' }, actions: [{ kind: 'add', tagIds: [tagId] }] },
+      });
+      await json('/api/v1/customer-events', {
+        events: [{ externalUserid: customer, type: 'link.clicked', target: 'e2e-活动页', occurredAt: new Date().toISOString() }],
+      });
+      return { ruleId: rule.ruleId as string };
+    });
+    const runsOf = () =>
+      page.evaluate(
+        async (id) => (await (await fetch(`/api/v1/rules/${id}/runs`)).json()).runs as { status: string; undone: boolean; added: number }[],
+        made.ruleId,
+      );
+    await expect.poll(runsOf, { timeout: 30_000 }).toMatchObject([{ status: 'applied', undone: false }]);
+    const added = (await runsOf())[0]!.added;
+    expect(added).toBeGreaterThan(0);
+
+    await page.goto('/rules');
+    await page.getByRole('button', { name: '规则 点过活动页 的版本与运行记录' }).click();
+    await page.getByRole('tab', { name: '运行记录' }).click();
+    // The runs table's row (the versions tab keeps its own table in the drawer).
+    const run = page.locator('.ant-drawer-open .ant-table-row', { hasText: '已打标签' }).first();
+    await run.waitFor();
+    expect(await run.innerText()).toContain(`+${added}`);
+    await shot(page, 'runs-zh');
+    await run.getByRole('button', { name: /撤\s*销/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /撤\s*销/ })
+      .click();
+    await run.getByText('已撤销').waitFor();
+    await expect.poll(runsOf).toMatchObject([{ status: 'applied', undone: true }]);
   });
 
   it('reads in English: the list and the editor', { timeout: 120_000 }, async () => {
