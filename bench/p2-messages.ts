@@ -122,24 +122,17 @@ export async function benchP2Messages(db: Db, databaseUrl: string, messageCount 
         }),
       }),
     );
-    // Wait until the engine has taken in every matched message: its cursor passes the last one.
-    const [last] = await queryRows<{ seq: number | string }>(
-      db,
-      sql`select max(seq) as seq from events where corp_id = ${corpId} and type = 'message.matched'`,
-    );
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      const done = await queryRows<{ n: number }>(
-        db,
-        sql`select count(*)::int as n from events e where e.corp_id = ${corpId} and e.type = 'rule.ran' and e.seq > ${Number(last?.seq ?? 0)}`,
-      );
-      const pending = await queryRows<{ behind: boolean }>(
-        db,
-        sql`select not exists (select 1 from rule_runs r where r.corp_id = ${corpId}) or
-          (select max(finished_at) from rule_runs where corp_id = ${corpId}) < clock_timestamp() - interval '3 seconds' as behind`,
-      );
-      if ((Number(done[0]?.n ?? 0) > 0 && pending[0]?.behind) || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 500));
+    // Wait until the engine is done: no new rule run for 5 seconds (it works through its backlog
+    // without pausing, so a quiet stretch means the last page is in).
+    const deadline = Date.now() + 600_000;
+    let seen = -1;
+    let quietSince = Date.now();
+    while (Date.now() < deadline) {
+      const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from rule_runs where corp_id = ${corpId}`);
+      const n = Number(row?.n ?? 0);
+      if (n !== seen) (seen = n), (quietSince = Date.now());
+      else if (Date.now() - quietSince >= 5_000) break;
+      await new Promise((r) => setTimeout(r, 250));
     }
     const samples = await queryRows<{ key: string; finished: Date | string }>(
       db,
