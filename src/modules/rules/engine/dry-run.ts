@@ -12,6 +12,7 @@ import { planActions } from './actions.js';
 import { type EngineEvent, engineEvents, triggerEventTypes } from './engine-events.js';
 import { type Firing, fire } from './fire.js';
 import type { LiveRule } from './live-rules.js';
+import { ruleKindOf } from './run-triggered.js';
 
 /** How many past events a dry run reads at most (newest first); beyond it the result says `truncated`. */
 export const dryRunEventLimit = 20_000;
@@ -58,6 +59,7 @@ export async function dryRun(ctx: TxCtx, input: DryRunInput, now = new Date()): 
       .slice(0, dryRunEventLimit)
       .reverse()
       .flatMap(engineEvents)
+      .filter((e) => ruleKindOf[e.event.kind] === rule.definition.trigger.kind)
       .map((e) => withDraftHits(e, rule));
     events = engine.length;
     const result = await fire(ctx, rule, engine, async () => (await loadCatalog(ctx, now)).eval);

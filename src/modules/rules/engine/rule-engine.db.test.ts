@@ -170,6 +170,34 @@ describeDb('rule engine: triggers tag customers by rule, as operations with evid
     expect(tag.origin.evidence.summary).toContain('预约, 看房');
   });
 
+  it('a keyword draft dry-runs against the keywords past messages were found to contain, and a rule run redoes after its undo', async () => {
+    const s = await buildApiScene(db().db);
+    const admin = apiClient(app, s.key, s.admin);
+    const [hot, warm] = s.tags.map((t) => t.tagId);
+    const live = await admin.post('/rules', {
+      name: '看房',
+      definition: { trigger: { kind: 'message.keyword', keywords: ['看房', '报价单'] }, actions: [{ kind: 'add', tagIds: [hot] }] },
+    });
+    await admin.post('/messages', {
+      messages: [
+        { userid: s.staffA, externalUserid: s.customer, direction: 'in', text: '请发报价单', sentAt: new Date().toISOString(), idempotencyKey: 'dry-1' },
+      ],
+    });
+    await settle(s.corpId);
+    // A draft on 报价单 sees the past message; one on a word no rule had then cannot.
+    const draft = (keywords: string[]) =>
+      admin.post('/rules/dry-run', { definition: { trigger: { kind: 'message.keyword', keywords }, actions: [{ kind: 'add', tagIds: [warm] }] } });
+    expect((await draft(['报价单'])).body).toMatchObject({ events: 1, fired: 1, gains: [{ tagId: warm, customers: 1 }] });
+    expect((await draft(['合同'])).body).toMatchObject({ events: 1, fired: 0, gains: [] });
+
+    const [run] = (await admin.get(`/rules/${live.body.ruleId}/runs`)).body.runs;
+    expect(run).toMatchObject({ status: 'applied', added: 1 });
+    await admin.post(`/operations/${run.operationId}/undo`, {});
+    expect((await marksOf(s.corpId, s.customer)).filter((m) => m.tagId === hot)).toEqual([]);
+    expect((await admin.post(`/operations/${run.operationId}/redo`, {})).status).toBe(200);
+    expect((await marksOf(s.corpId, s.customer)).filter((m) => m.tagId === hot)).toMatchObject([{ ruleId: live.body.ruleId, ruleVersion: 1 }]);
+  });
+
   it('a keyword rule with a threshold fires on the second mention within the window only', async () => {
     const s = await buildApiScene(db().db);
     const admin = apiClient(app, s.key, s.admin);

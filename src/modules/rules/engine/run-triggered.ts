@@ -18,7 +18,8 @@ import { countFailures, finishRun, type RunState, startRun, writeRunChanges } fr
  */
 export const maxCascadeDepth = 3;
 
-const ruleKindOf = {
+/** The rule trigger kind each kind of trigger event fires. */
+export const ruleKindOf = {
   message: 'message.keyword',
   'customer.added': 'customer.added',
   'groupchat.joined': 'groupchat.joined',
