@@ -71,8 +71,18 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     const drawer = page.locator('.ant-drawer-open');
     await drawer.getByLabel('人群名称').fill('看房客户');
     await drawer.getByLabel('说明').fill('近期看过房的客户');
-    await page.getByRole('button', { name: /添加条件/ }).click();
-    await page.getByRole('menuitem', { name: '标签', exact: true }).click();
+    // Under load the first click can land while the drawer still animates: click again until the menu is open.
+    const tagItem = page.getByRole('menuitem', { name: '标签', exact: true });
+    await expect
+      .poll(
+        async () => {
+          if (!(await tagItem.isVisible())) await page.getByRole('button', { name: /添加条件/ }).click();
+          return tagItem.isVisible();
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe(true);
+    await tagItem.click();
     await page.getByRole('combobox', { name: '标签', exact: true }).click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '看房' }).first().click();
     await expect.poll(() => drawer.getByTestId('audience-text').inputValue()).toBe('tag:看房');
