@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
-import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { DryRunResult, RuleDefinition } from '../../../../contracts/rules.js';
 import { actorLabel, type TxCtx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import type { OutboxEvent } from '../../../events/snapshot-cursor.js';
 import { loadCatalog } from '../../audiences/service/catalog.js';
-import { audiencePredicate } from '../../audiences/sql/index.js';
 import { readCorpSettings } from '../../corps/settings.js';
 import type { MarkChange } from '../../marks/write-marks.js';
 import { planActions } from './actions.js';
 import { type EngineEvent, engineEvents, triggerEventTypes } from './engine-events.js';
 import { type Firing, fire } from './fire.js';
 import type { LiveRule } from './live-rules.js';
+import { lastChangePerMark } from './record-run.js';
+import { scheduleMembers } from './run-schedules.js';
 import { ruleKindOf } from './run-triggered.js';
 
 /** How many past events a dry run reads at most (newest first); beyond it the result says `truncated`. */
@@ -44,13 +44,7 @@ export async function dryRun(ctx: TxCtx, input: DryRunInput, now = new Date()): 
   let events = 0;
   let truncated = false;
   if (rule.definition.trigger.kind === 'schedule') {
-    const expression = rule.definition.conditions.audience?.expression as Expr | undefined;
-    const where = expression ? audiencePredicate(ctx.corpId, expression, (await loadCatalog(ctx, now)).eval) : sql`true`;
-    const members = await queryRows<{ external_userid: string }>(
-      ctx.tx,
-      sql`select c.external_userid from customers c where c.corp_id = ${ctx.corpId} and ${where}
-        and exists (select 1 from follows f where f.corp_id = c.corp_id and f.external_userid = c.external_userid)`,
-    );
+    const members = await scheduleMembers(ctx, rule, now);
     firings = members.map((m) => ({ seq: 0, externalUserid: m.external_userid, at: now, fields: {} }));
   } else {
     const past = await pastEvents(ctx, input.days, now);
@@ -116,12 +110,7 @@ type TagChange = DryRunResult['gains'][number];
 
 /** The changes that would take effect (a mark not there yet, or there to take off), grouped by tag. */
 async function diff(ctx: TxCtx, changes: readonly MarkChange[], planned: ReadonlyMap<string, { name: string; groupName: string }>, samples: number) {
-  const last = new Map<string, MarkChange>();
-  for (const c of changes) {
-    const key = `${c.externalUserid}\u0000${c.userid}\u0000${c.tagId}`;
-    last.delete(key);
-    last.set(key, c);
-  }
+  const last = lastChangePerMark(changes);
   const list = [...last.values()];
   const existing = await queryRows<{ n: number }>(
     ctx.tx,

@@ -56,12 +56,7 @@ export function countFailures(run: RunState, failures: ReadonlyMap<string, numbe
  */
 export async function writeRunChanges(ctx: TxCtx, run: RunState, changes: readonly MarkChange[]): Promise<number> {
   if (changes.length === 0) return 0;
-  const last = new Map<string, MarkChange>();
-  for (const c of changes) {
-    const key = `${c.externalUserid}\u0000${c.userid}\u0000${c.tagId}`;
-    last.delete(key);
-    last.set(key, c);
-  }
+  const last = lastChangePerMark(changes);
   const tagIds = [...new Set([...last.values()].map((c) => c.tagId))];
   const live = await queryRows<{ tag_id: string }>(
     ctx.tx,
@@ -84,6 +79,20 @@ export async function writeRunChanges(ctx: TxCtx, run: RunState, changes: readon
       run.pairs.add(`${c.externalUserid}|${c.tagId}`);
     }
   return applied.added + applied.removed;
+}
+
+/**
+ * Of several changes to one mark, the last, in the order given: what running the events one by one
+ * would leave. Keyed by (customer, employee, tag); the map keeps the order of the last changes.
+ */
+export function lastChangePerMark(changes: readonly MarkChange[]): Map<string, MarkChange> {
+  const last = new Map<string, MarkChange>();
+  for (const c of changes) {
+    const key = `${c.externalUserid}\u0000${c.userid}\u0000${c.tagId}`;
+    last.delete(key);
+    last.set(key, c);
+  }
+  return last;
 }
 
 /** The failures as one line: `2× reason; 1× other`. */

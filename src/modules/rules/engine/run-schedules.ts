@@ -73,6 +73,20 @@ async function claim(ctx: TxCtx, rule: LiveRule, due: Date): Promise<RunState | 
   return startRun(rule, { runId, dueAt: due, eventSeq });
 }
 
+/**
+ * The customers a schedule rule runs over now: those its audience holds (all when it has none) who
+ * still have a follow relation to tag, in index order. Read in the caller's transaction.
+ */
+export async function scheduleMembers(ctx: TxCtx, rule: LiveRule, now: Date): Promise<{ external_userid: string }[]> {
+  const expression = rule.definition.conditions.audience?.expression as Expr | undefined;
+  const where = expression ? audiencePredicate(ctx.corpId, expression, (await loadCatalog(ctx, now)).eval) : sql`true`;
+  return queryRows<{ external_userid: string }>(
+    ctx.tx,
+    sql`select c.external_userid from customers c where c.corp_id = ${ctx.corpId} and ${where}
+      and exists (select 1 from follows f where f.corp_id = c.corp_id and f.external_userid = c.external_userid) order by c.seq`,
+  );
+}
+
 async function runSchedule(ctx: TxCtx, run: RunState, now: Date): Promise<void> {
   const { rule } = run;
   const refusal = await authorRefusal(ctx, rule);
@@ -80,13 +94,7 @@ async function runSchedule(ctx: TxCtx, run: RunState, now: Date): Promise<void> 
     countFailures(run, new Map([[refusal, 1]]));
     return finishRun(ctx, run);
   }
-  const expression = rule.definition.conditions.audience?.expression as Expr | undefined;
-  const where = expression ? audiencePredicate(ctx.corpId, expression, (await loadCatalog(ctx, now)).eval) : sql`true`;
-  const members = await queryRows<{ external_userid: string }>(
-    ctx.tx,
-    sql`select c.external_userid from customers c where c.corp_id = ${ctx.corpId} and ${where}
-      and exists (select 1 from follows f where f.corp_id = c.corp_id and f.external_userid = c.external_userid) order by c.seq`,
-  );
+  const members = await scheduleMembers(ctx, rule, now);
   const nameMax = (await readCorpSettings(ctx)).nameMaxLength;
   // Chunks keep each statement's arrays bounded on a corp with a million customers.
   for (let i = 0; i < members.length; i += 5000) {
