@@ -71,6 +71,13 @@ export const eventTypes = [
   'rule.deleted',
   'rule.ran',
   'message.matched',
+  'moment.created',
+  'moment.updated',
+  'moment.scheduled',
+  'moment.cancelled',
+  'moment.dispatched',
+  'moment.suppressed',
+  'moment.suppression_lifted',
 ] as const;
 
 /** One of the recorded event types. */

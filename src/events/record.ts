@@ -24,7 +24,8 @@ export type NewEvent = {
     | 'contact_way'
     | 'rule'
     | 'group_chat'
-    | 'join_way';
+    | 'join_way'
+    | 'moment';
   subjectId: string;
   before?: unknown;
   after?: unknown;

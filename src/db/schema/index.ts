@@ -5,6 +5,7 @@ export * from './customers.js';
 export * from './events.js';
 export * from './group-chats.js';
 export * from './messages.js';
+export * from './moments.js';
 export * from './operations.js';
 export * from './org.js';
 export * from './rules.js';

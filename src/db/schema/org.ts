@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { MomentSettings } from '../../../contracts/moments.js';
 
 /** Per-corp limits (DESIGN.md §4); stored as JSON so later issues can add settings without a migration. */
 export type CorpSettings = {
@@ -12,12 +13,15 @@ export type CorpSettings = {
 export const corps = pgTable('corps', {
   corpId: text('corp_id').primaryKey(),
   name: text('name').notNull(),
-  settings: jsonb('settings').$type<Partial<CorpSettings>>().notNull().default({}),
+  settings: jsonb('settings').$type<Partial<CorpSettings> & { moments?: Partial<MomentSettings> }>().notNull().default({}),
   // Bumped by every tag-library command; caches of the tag list compare against it.
   tagVersion: bigint('tag_version', { mode: 'number' }).notNull().default(0),
   // Bumped by every change to departments, employees, roles or app ranges; the cached org snapshot
   // the policy engine reads (in any process) compares against it.
   orgVersion: bigint('org_version', { mode: 'number' }).notNull().default(0),
+  // Bumped by every change to Moments deliveries or suppressions (planned, cancelled, suppressed,
+  // lifted): each process's cached cap and suppression bitmaps compare against it.
+  momentVersion: bigint('moment_version', { mode: 'number' }).notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
