@@ -30,6 +30,8 @@ export type MomentAudience = {
   bySender: Map<string, number>;
   /** The sender of a remaining customer: the chosen sender who last chatted with them, else their earliest chosen follower. */
   senderOf: (seq: number) => string;
+  /** `corps.moment_version` the cap and suppression bitmaps were read at: a command writing deliveries checks it is unchanged. */
+  momentVersion: number;
   elapsedMs: number;
 };
 
