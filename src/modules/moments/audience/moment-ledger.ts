@@ -49,7 +49,7 @@ export async function loadMomentLedger(db: Db, corpId: string, now: Date): Promi
   const groups = row?.groups ?? [];
   groups.forEach((groupId, i) => suppressed.set(groupId, bitmapOf(decodeInt4s(row?.sets?.[i] ?? null))));
   const deliveries = decodeRun(row?.run ?? null);
-  const maxSeq = deliveries.seqs.reduce((m, s) => (s > m ? s : m), 0);
+  const maxSeq = deliveries.seqs.reduce((m, s) => Math.max(m, s), 0);
   return { version: Number(row?.version ?? 0), suppressed, deliveries, counter: new Uint16Array(maxSeq + 1), overCap: new Map(), loadedAt: now.getTime() };
 }
 
