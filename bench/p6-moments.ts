@@ -122,6 +122,7 @@ export async function benchP6Moments(db: Db, opts: P6Options) {
   const endToEnd: number[] = [];
   const compute: number[] = [];
   const remaining: number[] = [];
+  const phases = new Map<string, number[]>();
   for (const p of list) {
     const runs: number[] = [];
     const inner: number[] = [];
@@ -130,6 +131,7 @@ export async function benchP6Moments(db: Db, opts: P6Options) {
       const a = await momentAudience(engine, ctx, catalog, input(p));
       runs.push(performance.now() - started);
       inner.push(a.elapsedMs);
+      for (const [name, ms] of Object.entries(a.phasesMs)) phases.set(name, [...(phases.get(name) ?? []), ms]);
       if (r === 0) remaining.push(a.counts.remaining);
     }
     endToEnd.push(summarize(runs).medianMs);
@@ -152,6 +154,8 @@ export async function benchP6Moments(db: Db, opts: P6Options) {
     ledgerLoadMs,
     endToEnd: e2e,
     inMemory: summarize(compute),
+    inMemoryMedianByStep: Object.fromEntries([...phases].map(([name, ms]) => [name, summarize(ms).medianMs])),
+    inMemoryP99ByStep: Object.fromEntries([...phases].map(([name, ms]) => [name, summarize(ms).p99Ms])),
     postgres: pg,
     ratioOfMedians: ms3(pg.medianMs / e2e.medianMs),
     remainingCustomers: { min: Math.min(...remaining), median: [...remaining].sort((a, b) => a - b)[remaining.length >> 1], max: Math.max(...remaining) },

@@ -42,6 +42,8 @@ export type MomentAudience = {
   /** `corps.moment_version` the cap and suppression bitmaps were read at: a command writing deliveries checks it is unchanged. */
   momentVersion: number;
   elapsedMs: number;
+  /** Where the in-memory time went, by step (for the benchmark). */
+  phasesMs: Record<string, number>;
 };
 
 /**
@@ -60,11 +62,17 @@ export async function momentAudience(engine: AudienceEngine, ctx: Ctx, catalog: 
   ]);
   // Synchronous from here: the index cannot move under the evaluation.
   const started = performance.now();
+  const clock = phaseClock(started);
   const matched = input.include ? membersIn(index, catalog, input.include) : (reachBitmap(index, catalog) ?? index.universe);
+  clock('include');
   const afterExclude = input.exclude ? andNot(matched, evaluateOnIndex(index, input.exclude, catalog.eval)) : matched;
+  clock('exclude');
   const afterSuppress = input.targetGroupIds.length ? andNot(afterExclude, suppressedIn(ledger, input.targetGroupIds)) : afterExclude;
+  clock('suppress');
   const afterCap = andNot(afterSuppress, overCapAt(ledger, input.at, input.settings.weeklyCap));
+  clock('cap');
   const { remaining, bySender } = assignSenders(index, afterCap, input.senders, ranking);
+  clock('senders');
   const counts: MomentCounts = {
     matched: matched.size,
     excluded: matched.size - afterExclude.size,
@@ -87,7 +95,18 @@ export async function momentAudience(engine: AudienceEngine, ctx: Ctx, catalog: 
     if (s === undefined) throw new Error(`customer ${seq} is not in the post's audience`);
     return s;
   };
-  return { index, counts, remaining, bySender, senderOf, byVariant, momentVersion: ledger.version, elapsedMs: performance.now() - started };
+  clock('variants');
+  return {
+    index,
+    counts,
+    remaining,
+    bySender,
+    senderOf,
+    byVariant,
+    momentVersion: ledger.version,
+    elapsedMs: performance.now() - started,
+    phasesMs: clock.phases,
+  };
 }
 
 /**
@@ -138,6 +157,18 @@ function assignSenders(
     }
   }
   return { remaining: or(...bySender.values()), bySender };
+}
+
+/** A stopwatch that records the time since its last lap under each name. */
+function phaseClock(start: number): ((name: string) => void) & { phases: Record<string, number> } {
+  let last = start;
+  const phases: Record<string, number> = {};
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases[name] = now - last;
+    last = now;
+  };
+  return Object.assign(lap, { phases });
 }
 
 function dedupe(bySender: Map<string, Bitmap>): void {
