@@ -29,7 +29,13 @@ export async function buildMoment(
   return momentId;
 }
 
-/** A customer already on a group's suppression list, as the consumer would have left them. */
+/** A customer on a group's suppression list (again, if it was lifted), as the consumer would have left them. */
 export async function buildSuppression(db: Db, corpId: string, groupId: string, externalUserid: string, momentIds: string[] = ['mo1', 'mo2', 'mo3']) {
-  await db.insert(momentSuppressions).values({ corpId, groupId, externalUserid, momentIds });
+  await db
+    .insert(momentSuppressions)
+    .values({ corpId, groupId, externalUserid, momentIds })
+    .onConflictDoUpdate({
+      target: [momentSuppressions.corpId, momentSuppressions.groupId, momentSuppressions.externalUserid],
+      set: { momentIds, liftedAt: null, liftedBy: null },
+    });
 }
