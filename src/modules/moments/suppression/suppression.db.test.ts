@@ -1,9 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { systemContext, withTx } from '../../../context.js';
 import { corps, events, momentStreaks, momentSuppressions } from '../../../db/schema/index.js';
 import { apiClient, buildApiScene, expectRefused, useTestApp } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCustomer, buildEmployees, buildTagGroup } from '../../../test/factories.js';
+import { applyMomentInteractions } from './apply-interactions.js';
+import { suppressionConsumerName } from './suppression-consumer.js';
 import { buildMoment, buildSuppression } from './test-support.js';
 
 describeDb('Moments suppression: N "not interested" in a row on a tag group’s posts keep a customer off that group', (db) => {
@@ -167,6 +170,28 @@ describeDb('Moments suppression: N "not interested" in a row on a tag group’s 
     const last = await s.post();
     await s.act(last, 'not_interested');
     expect((await s.list()).map((x) => x.momentIds)).toEqual([[...again, last]]);
+  });
+
+  it('a page delivered again (at-least-once) changes nothing more', async () => {
+    const s = await scene();
+    const [m1, m2, m3] = [await s.post(), await s.post(), await s.post()];
+    const fact = (momentId: string, minute: number) => ({
+      externalUserid: s.customer,
+      momentId,
+      kind: 'not_interested' as const,
+      occurredAt: new Date(Date.UTC(2026, 11, 1, 3, minute)),
+    });
+    const apply = (facts: ReturnType<typeof fact>[]) =>
+      withTx(systemContext(db().db, s.corpId, suppressionConsumerName), (tx) => applyMomentInteractions(tx, facts));
+    const twoOf = [fact(m1!, 1), fact(m2!, 2)];
+    await apply(twoOf);
+    await apply(twoOf);
+    expect(await s.streak()).toEqual([m1, m2]);
+    expect(await apply([fact(m3!, 3)])).toEqual({ suppressed: 1 });
+    const version = await s.version();
+    expect(await apply([...twoOf, fact(m3!, 3)])).toEqual({ suppressed: 0 });
+    expect(await s.version()).toBe(version);
+    expect((await s.list()).map((x) => x.momentIds)).toEqual([[m1, m2, m3]]);
   });
 
   it('follows the corp setting notInterestedStreak', async () => {
