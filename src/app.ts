@@ -9,6 +9,7 @@ import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
+import { momentSuppression } from './modules/moments/suppression/suppression-consumer.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
 import { type RuleEngineOptions, ruleEngine } from './modules/rules/engine/rule-engine.js';
 import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
@@ -108,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   audiences.follow(smartGroupMaintainer(opts.db));
   consumers.register(ruleEngine(opts.rules));
+  consumers.register(momentSuppression());
   await consumers.start();
   // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
   if (opts.warmAudiences) void audiences.warm((await opts.db.select({ corpId: corps.corpId }).from(corps)).map((r) => r.corpId));

@@ -5,6 +5,7 @@ import { apps, audiences, customers, departments, employees, operations, persona
 import { createJoinWay } from '../modules/group-chats/commands/create-join-way.js';
 import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
 import { saveGroupChat } from '../modules/group-chats/commands/save-group-chat.js';
+import { buildMoment, buildSuppression } from '../modules/moments/suppression/test-support.js';
 import type { ApiResponse, apiClient } from '../test/api.js';
 import { unique } from '../test/factories.js';
 import type { buildRegionalCorp } from '../test/org-fixture.js';
@@ -144,6 +145,29 @@ export const specs: Record<string, Spec> = {
       url: '/customer-events',
       body: { events: [{ externalUserid: target(w, v).customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] },
     }),
+  },
+  'POST /api/v1/moments/:momentId/interactions': {
+    variants: targeted,
+    build: async (w, v) => ({
+      url: `/moments/${await buildMoment(w.f.ctx.db, w.f.corpId, { targetGroupIds: [w.f.grade.group.groupId] })}/interactions`,
+      body: { interactions: [{ externalUserid: target(w, v).customer, kind: 'liked', occurredAt: new Date().toISOString() }] },
+    }),
+  },
+  'GET /api/v1/moments/suppressions': {
+    variants: targeted,
+    build: async (w, v) => {
+      await buildSuppression(w.f.ctx.db, w.f.corpId, w.f.grade.group.groupId, target(w, v).customer);
+      await buildSuppression(w.f.ctx.db, w.f.corpId, w.f.contract.group.groupId, target(w, v).customer);
+      return { url: '/moments/suppressions' };
+    },
+  },
+  'DELETE /api/v1/moments/suppressions/:groupId/:externalUserid': {
+    variants: targeted,
+    build: async (w, v) => {
+      const customer = await w.fresh.customer(target(w, v).userid);
+      await buildSuppression(w.f.ctx.db, w.f.corpId, w.f.grade.group.groupId, customer);
+      return { url: `/moments/suppressions/${w.f.grade.group.groupId}/${customer}` };
+    },
   },
   'POST /api/v1/messages': {
     variants: targeted,

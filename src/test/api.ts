@@ -136,6 +136,8 @@ const corpTables = [
   'group_chat_members',
   'group_chat_join_ways',
   'message_receipts',
+  'moment_suppressions',
+  'moment_streaks',
 ];
 
 /**

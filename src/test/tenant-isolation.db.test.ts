@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { buildMoment, buildSuppression } from '../modules/moments/suppression/test-support.js';
 import { apiClient, fingerprint, useTestApp } from './api.js';
 import { describeDb } from './db.js';
 import { buildRegionalCorp } from './org-fixture.js';
@@ -118,6 +119,9 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       })
     ).json().config_id as string;
     expect(aJoinWay).toBeTruthy();
+    // A post of A's and a customer of A's suppressed from A's group (the post's text would show a leak).
+    const aMoment = await buildMoment(db().db, a.corpId, { targetGroupIds: [aGroup], text: '甲方朋友圈' });
+    await buildSuppression(db().db, a.corpId, aGroup, ids.customer, [aMoment]);
     const csvOfA = `external_userid,name,userid,tags\r\n${ids.customer},甲方导入,${ids.userid},${aTag}\r\n`;
     const native: Record<string, { url: string; body?: unknown; csv?: string }> = {
       'POST /api/v1/operations/batch': { url: '/operations/batch', body: { action: 'tag', tagIds: [aTag], selection: { externalUserids: [ids.customer] } } },
@@ -198,6 +202,12 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
         body: { externalUserid: ids.customer, joinTime: new Date().toISOString(), joinScene: 3 },
       },
       'DELETE /api/v1/group-chats/:chatId/members/:memberId': { url: `/group-chats/${aChat}/members/${ids.customer}` },
+      'POST /api/v1/moments/:momentId/interactions': {
+        url: `/moments/${aMoment}/interactions`,
+        body: { interactions: [{ externalUserid: ids.customer, kind: 'not_interested', occurredAt: new Date().toISOString() }] },
+      },
+      'GET /api/v1/moments/suppressions': { url: `/moments/suppressions?groupId=${aGroup}&externalUserid=${ids.customer}` },
+      'DELETE /api/v1/moments/suppressions/:groupId/:externalUserid': { url: `/moments/suppressions/${aGroup}/${ids.customer}` },
       'POST /api/v1/customer-events': {
         url: '/customer-events',
         body: { events: [{ externalUserid: ids.customer, type: 'link.clicked', occurredAt: new Date().toISOString() }] },

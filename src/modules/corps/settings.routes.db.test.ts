@@ -3,6 +3,7 @@ import { apiClient, buildApiScene, detailPaths, expectRefused, useTestApp } from
 import { describeDb } from '../../test/db.js';
 import { buildEmployees } from '../../test/factories.js';
 import { givePassword, loginCookie, sessionClient } from '../../test/session.js';
+import { readMomentSettings } from '../moments/moment-settings.js';
 
 describeDb('settings routes', (db) => {
   const app = useTestApp(db);
@@ -15,6 +16,7 @@ describeDb('settings routes', (db) => {
     expect(res.body).toEqual({
       limits: { nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 },
       bounds: { nameMaxLength: 30, tagsPerGroup: 3000, corpTagsMax: 10000 },
+      moments: { weeklyCap: 3, quietHours: { start: '22:00', end: '08:00' }, notInterestedStreak: 3, fallbackHour: 20, attributionDays: 7 },
     });
   });
 
@@ -35,7 +37,7 @@ describeDb('settings routes', (db) => {
     await expectRefused(db().db, s.corpId, patch({ limits: {} }), 400, 'validation_failed');
     // The flat shape of earlier releases is refused by name, not half-applied.
     const flat = await expectRefused(db().db, s.corpId, patch({ nameMaxLength: 20 }), 400, 'validation_failed');
-    expect(detailPaths(flat)).toEqual(['body.limits', 'body.nameMaxLength']);
+    expect(detailPaths(flat)).toEqual(['body.nameMaxLength', 'body.limits']);
     const widened = await expectRefused(
       db().db,
       s.corpId,
@@ -81,5 +83,47 @@ describeDb('settings routes', (db) => {
     expect(created.status).toBe(201);
     expect(created.body.tags[0].name).toBe(twenty);
     await expectRefused(db().db, s.corpId, () => api.patch('/settings', { limits: { nameMaxLength: 31 } }), 400, 'validation_failed');
+  });
+
+  it('Moments settings: PATCH changes some and keeps the rest, GET reads them back, readMomentSettings sees them, bad values change nothing', async () => {
+    const s = await buildApiScene(db().db);
+    const api = apiClient(app, s.key);
+    const defaults = (await api.get('/settings')).body.moments;
+    const changed = await api.patch('/settings', { moments: { weeklyCap: 5, quietHours: { start: '23:00' }, notInterestedStreak: 4 } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const expected = { ...defaults, weeklyCap: 5, quietHours: { start: '23:00', end: '08:00' }, notInterestedStreak: 4 };
+    expect(changed.body.moments).toEqual(expected);
+    expect(changed.body.limits).toEqual({ nameMaxLength: 16, tagsPerGroup: 3000, corpTagsMax: 10000 });
+    expect((await api.get('/settings')).body.moments).toEqual(expected);
+    expect(await readMomentSettings(s.ctx)).toEqual(expected);
+    // Limits and Moments settings change independently of each other.
+    expect((await api.patch('/settings', { limits: { nameMaxLength: 20 } })).body.moments).toEqual(expected);
+    const both = await api.patch('/settings', { limits: { tagsPerGroup: 100 }, moments: { fallbackHour: 9, attributionDays: 14 } });
+    expect(both.body).toMatchObject({ limits: { nameMaxLength: 20, tagsPerGroup: 100 }, moments: { ...expected, fallbackHour: 9, attributionDays: 14 } });
+    // What GET answers goes back as is.
+    const read = (await api.get('/settings')).body;
+    expect((await api.patch('/settings', read)).body).toEqual(read);
+
+    const refused = async (body: unknown, paths: string[]) => {
+      const res = await expectRefused(db().db, s.corpId, () => api.patch('/settings', body), 400, 'validation_failed');
+      expect(detailPaths(res)).toEqual(paths);
+    };
+    await refused({ moments: { quietHours: { start: '08:00', end: '08:00' } } }, ['body.moments.quietHours.end']);
+    // One end moved onto the stored other end.
+    await refused({ moments: { quietHours: { end: '23:00' } } }, ['body.moments.quietHours.end']);
+    await refused({ moments: { quietHours: { start: '8:00', end: '24:00' } } }, ['body.moments.quietHours.start', 'body.moments.quietHours.end']);
+    await refused({ moments: { quietHours: { start: '22:30' } } }, ['body.moments.quietHours.start']);
+    await refused({ moments: { weeklyCap: 0, notInterestedStreak: 21, fallbackHour: 24, attributionDays: 1.5, streak: 3 } }, [
+      'body.moments.weeklyCap',
+      'body.moments.notInterestedStreak',
+      'body.moments.fallbackHour',
+      'body.moments.attributionDays',
+      'body.moments.streak',
+    ]);
+    await refused({ moments: {} }, ['body.moments']);
+    await refused({ moments: { weeklyCap: 4 }, limits: { nameMaxLength: 31 } }, ['body.limits.nameMaxLength']);
+    // Only those who may change settings.
+    await expectRefused(db().db, s.corpId, () => apiClient(app, s.key, s.staffA).patch('/settings', { moments: { weeklyCap: 9 } }), 403, 'forbidden');
+    expect((await api.get('/settings')).body.moments).toMatchObject({ weeklyCap: 5, fallbackHour: 9 });
   });
 });
