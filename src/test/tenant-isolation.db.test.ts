@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { insertPost } from '../modules/moments/analytics/moment-rows.test-support.js';
 import { apiClient, fingerprint, useTestApp } from './api.js';
 import { describeDb } from './db.js';
 import { buildRegionalCorp } from './org-fixture.js';
@@ -61,6 +62,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       })
     ).body.configId as string;
     expect(aWay).toBeTruthy();
+    const aMoment = await insertPost(db().db, a.corpId, { includeTagIds: [aTag] });
     const aRule = (
       await asA.post('/rules', {
         name: '甲方规则',
@@ -159,6 +161,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       },
       'GET /api/v1/stats/tags': { url: `/stats/tags?groupId=${aGroup}` },
       'GET /api/v1/stats/customers': { url: '/stats/customers?days=30' },
+      'GET /api/v1/moments/analytics': { url: '/moments/analytics' },
+      'GET /api/v1/moments/:momentId/analytics': { url: `/moments/${aMoment}/analytics` },
       'GET /api/v1/strategies': { url: '/strategies' },
       'POST /api/v1/strategies': { url: '/strategies', body: { parentId: aStrategy, name: 'x', adminList: [ids.userid], range: { userids: [ids.userid] } } },
       'PATCH /api/v1/strategies/:strategyId': { url: `/strategies/${aStrategy}`, body: { name: '改' } },
