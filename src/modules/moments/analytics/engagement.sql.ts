@@ -1,23 +1,27 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Funnel } from '../../../../contracts/moments.js';
+import type { Reach } from '../../../policies/index.js';
 
 /**
  * SQL of one row per (post, customer) delivery that was not cancelled, with what the customer did
  * with that post and whether they converted: columns `moment_id`, `external_userid`, `variant`,
  * `matched_tag_ids`, and the booleans `delivered`, `viewed`, `liked`, `commented`, `clicked`,
- * `not_interested`, `converted`. `momentIds` is a subquery (or list) of the posts to read.
+ * `not_interested`, `converted`. `momentIds` is a subquery (or list) of the posts to read; only
+ * copies whose sender is within `reach` count, so a regional manager reads their region's results
+ * (as the post's delivery list shows them).
  *
  * The facts are grouped per customer once, reading `customer_events` by its (corp, type, target)
  * index; conversion is one `exists` per viewer on the (corp, customer, time) index, never a loop
  * in the server. An order converts when it is placed at or after the customer's first view of
  * the post and at most `attributionDays` days after it (both ends included).
  */
-export function engagementRows(corpId: string, momentIds: SQL, attributionDays: number): SQL {
+export function engagementRows(corpId: string, momentIds: SQL, attributionDays: number, reach: Reach): SQL {
+  const bySender = reach === 'all' ? sql`` : sql` and sender_userid = any(${sql.param([...reach])}::text[])`;
   return sql`
     with d as (
       select moment_id, external_userid, status, variant, matched_tag_ids
       from moment_deliveries
-      where corp_id = ${corpId} and moment_id in (${momentIds}) and status <> 'cancelled'
+      where corp_id = ${corpId} and moment_id in (${momentIds}) and status <> 'cancelled'${bySender}
     ),
     f as (
       select target as moment_id, external_userid,

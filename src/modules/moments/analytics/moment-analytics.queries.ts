@@ -4,6 +4,7 @@ import { type Ctx, reader } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { moments, tags } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
+import { policyFor } from '../../../policies/index.js';
 import { readMomentSettings } from '../moment-settings.js';
 import { engagementRows, type FunnelRow, funnelColumns, funnelOf } from './engagement.sql.js';
 import { emptyFunnel } from './funnel-rates.js';
@@ -22,10 +23,13 @@ export const mainContentLabel = 'main';
 
 /**
  * The funnel of one post of the caller's corp, in total, for each tag of its include expression
- * (deliveries whose customer carried the tag when planned) and for each content variant. One
- * statement computes all three; a post of another corp does not exist (404).
+ * (deliveries whose customer carried the tag when planned) and for each content variant, over
+ * the copies sent by employees within the reader's data scope (`moment.publish`). One statement
+ * computes all three; a post of another corp does not exist (404).
  */
 export async function momentFunnels(ctx: Ctx, momentId: string): Promise<MomentFunnels> {
+  const policy = await policyFor(ctx);
+  policy.authorize('moment.publish');
   const db = reader(ctx);
   const [post] = await db
     .select({ includeTagIds: moments.includeTagIds, variants: moments.variants })
@@ -37,7 +41,7 @@ export async function momentFunnels(ctx: Ctx, momentId: string): Promise<MomentF
 
   const rows = await queryRows<FunnelRow & { dim: 'all' | 'tag' | 'variant'; key: string }>(
     db,
-    sql`with p as (${engagementRows(ctx.corpId, sql`${momentId}`, attributionDays)})
+    sql`with p as (${engagementRows(ctx.corpId, sql`${momentId}`, attributionDays, policy.reach)})
       select 'all' as dim, '' as key, ${funnelColumns} from p
       union all
       select 'tag' as dim, t.tag_id as key, ${funnelColumns} from p cross join unnest(p.matched_tag_ids) as t(tag_id) group by t.tag_id

@@ -214,6 +214,25 @@ describeDb('Moments analytics API: a post’s funnel and the corp’s targeted-a
     expect(onlyTargeted.body.weeks).toEqual([{ weekStart: '2026-11-01T16:00:00.000Z', targetedRate: 0.5, broadcastRate: null }]);
   });
 
+  it('counts only the copies sent by employees within the reader’s data scope', async () => {
+    const { f, admin, c, sensitive, facts } = await scene(3);
+    const post = await insertPost(db().db, f.corpId, { includeTagIds: [sensitive] });
+    await insertDeliveries(db().db, f.corpId, post, f.people.shStaff, [{ customer: c[0]! }, { customer: c[1]! }]);
+    await insertDeliveries(db().db, f.corpId, post, f.people.bjStaff, [{ customer: c[2]! }]);
+    const now = Date.now() - hourMs;
+    await facts(c.map((customer) => ({ customer, type: 'moment.viewed', target: post, at: now })));
+    const seen = async (client: ReturnType<typeof apiClient>) => {
+      const res = await client.get(`/moments/${post}/analytics`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const summary = await client.get('/moments/analytics');
+      expect(summary.body.funnel.viewed).toBe(res.body.funnel.viewed);
+      return [res.body.funnel.targeted, res.body.funnel.viewed];
+    };
+    expect(await seen(admin)).toEqual([3, 3]);
+    expect(await seen(apiClient(app, f.secret, f.people.hdManager))).toEqual([2, 2]);
+    expect(await seen(apiClient(app, f.secret, f.people.bjManager))).toEqual([1, 1]);
+  });
+
   it('covers the last 30 days by default', async () => {
     const { admin } = await scene(0);
     const res = await admin.get('/moments/analytics');
