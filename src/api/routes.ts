@@ -13,6 +13,7 @@ import { groupChatRoutes } from '../modules/group-chats/group-chats.routes.js';
 import { joinWayRoutes } from '../modules/group-chats/join-ways.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { messageRoutes } from '../modules/messages/messages.routes.js';
+import { momentAnalyticsRoutes } from '../modules/moments/analytics/moment-analytics.routes.js';
 import { momentInteractionRoutes } from '../modules/moments/interactions/interactions.routes.js';
 import { suppressionRoutes } from '../modules/moments/suppression/suppressions.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
@@ -60,5 +61,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(messageRoutes);
   await app.register(momentInteractionRoutes);
   await app.register(suppressionRoutes);
+  await app.register(momentAnalyticsRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }

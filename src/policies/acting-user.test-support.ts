@@ -5,6 +5,7 @@ import { apps, audiences, customers, departments, employees, operations, persona
 import { createJoinWay } from '../modules/group-chats/commands/create-join-way.js';
 import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
 import { saveGroupChat } from '../modules/group-chats/commands/save-group-chat.js';
+import { insertPost } from '../modules/moments/analytics/moment-rows.test-support.js';
 import { buildMoment, buildSuppression } from '../modules/moments/suppression/test-support.js';
 import type { ApiResponse, apiClient } from '../test/api.js';
 import { unique } from '../test/factories.js';
@@ -125,6 +126,8 @@ export const specs: Record<string, Spec> = {
   },
   'GET /api/v1/stats/tags': { build: (w) => ({ url: `/stats/tags?groupId=${w.f.grade.group.groupId}` }) },
   'GET /api/v1/stats/customers': { build: () => ({ url: '/stats/customers?days=30' }) },
+  'GET /api/v1/moments/analytics': { build: () => ({ url: '/moments/analytics' }) },
+  'GET /api/v1/moments/:momentId/analytics': { build: async (w) => ({ url: `/moments/${await insertPost(w.f.ctx.db, w.f.corpId)}/analytics` }) },
   'POST /api/v1/audiences/explain': {
     variants: targeted,
     build: (w, v) => ({ url: '/audiences/explain', body: { expression: { tag: gradeA(w) }, externalUserid: target(w, v).customer } }),

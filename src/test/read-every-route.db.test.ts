@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { operations } from '../db/schema/index.js';
+import { insertDeliveries, insertPost } from '../modules/moments/analytics/moment-rows.test-support.js';
 import { createSource, deliver, orderPayload } from '../modules/webhooks/test-support.js';
 import { apiClient, useTestApp } from './api.js';
 import { describeDb } from './db.js';
@@ -208,6 +209,17 @@ describeDb('every read route answers every kind of row the database holds', (db)
     const joinWay = (await asApp.post('/join-ways', { scene: 'qrcode', chatIdList: ['wrFull', 'wrEmpty'], state: '活码' })).body.configId as string;
     const quietJoinWay = (await asApp.post('/join-ways', { scene: 'miniprogram', chatIdList: ['wrEmpty'] })).body.configId as string;
 
+    // Posts of every shape: targeted with variants, deliveries and facts; a broadcast draft; one cancelled before sending.
+    const post = await insertPost(db().db, corp.corpId, { includeTagIds: [tagA, tagB], variants: [{ label: '早间版', fromHour: 6, toHour: 12, text: '早' }] });
+    await insertDeliveries(db().db, corp.corpId, post, corp.people.shStaff, [
+      { customer: corp.shCustomer, variant: 0, matchedTagIds: [tagA] },
+      { customer: corp.bjCustomer, status: 'planned' },
+      { customer: corp.internCustomer, status: 'cancelled' },
+    ]);
+    const viewed = { externalUserid: corp.shCustomer, type: 'moment.viewed', target: post, occurredAt: new Date().toISOString() };
+    expect((await asApp.post('/customer-events', { events: [viewed, { ...viewed, type: 'order.placed', target: 'o1' }] })).status).toBe(200);
+    const draftPost = await insertPost(db().db, corp.corpId, { status: 'draft' });
+    const cancelledPost = await insertPost(db().db, corp.corpId, { status: 'cancelled' });
     const values: ParamValues = {
       operationId: [batch.body.operation.operationId, undone, imported.json().operationId, doomed.groupId],
       tagId: [tagA, doomed.tags[0].tagId, doomed.tags[1].tagId, smart.tags[0].tagId, strategyGroup.tag[0].id, personal],
@@ -224,6 +236,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       ruleId: [rule, deletedRule, keywordRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],
       chatId: ['wrFull', 'wrEmpty', 'wrNope'],
+      momentId: [post, draftPost, cancelledPost, 'moNoSuchPost'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

@@ -163,6 +163,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       },
       'GET /api/v1/stats/tags': { url: `/stats/tags?groupId=${aGroup}` },
       'GET /api/v1/stats/customers': { url: '/stats/customers?days=30' },
+      'GET /api/v1/moments/analytics': { url: '/moments/analytics' },
+      'GET /api/v1/moments/:momentId/analytics': { url: `/moments/${aMoment}/analytics` },
       'GET /api/v1/strategies': { url: '/strategies' },
       'POST /api/v1/strategies': { url: '/strategies', body: { parentId: aStrategy, name: 'x', adminList: [ids.userid], range: { userids: [ids.userid] } } },
       'PATCH /api/v1/strategies/:strategyId': { url: `/strategies/${aStrategy}`, body: { name: '改' } },
