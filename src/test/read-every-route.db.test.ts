@@ -208,6 +208,16 @@ describeDb('every read route answers every kind of row the database holds', (db)
     // Join ways: one whose state marks wrFull's customer, a mini-program one without a state.
     const joinWay = (await asApp.post('/join-ways', { scene: 'qrcode', chatIdList: ['wrFull', 'wrEmpty'], state: '活码' })).body.configId as string;
     const quietJoinWay = (await asApp.post('/join-ways', { scene: 'miniprogram', chatIdList: ['wrEmpty'] })).body.configId as string;
+    // Posts of every status that reads differently: a draft, a scheduled one with deliveries, a cancelled one.
+    const postMoment = async (body: object) => {
+      const res = await asApp.post('/moments', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.momentId as string;
+    };
+    const draftMoment = await postMoment({ text: '草稿', draft: true });
+    const sentMoment = await postMoment({ text: '朋友圈', audience: { include: { expression: { tag: tagA } } } });
+    const cancelledMoment = await postMoment({ text: '取消', schedule: { mode: 'best_hour', withinHours: 48 } });
+    expect((await asApp.post(`/moments/${cancelledMoment}/cancel`)).status).toBe(200);
 
     // Posts of every shape: targeted with variants, deliveries and facts; a broadcast draft; one cancelled before sending.
     const post = await insertPost(db().db, corp.corpId, { includeTagIds: [tagA, tagB], variants: [{ label: '早间版', fromHour: 6, toHour: 12, text: '早' }] });
@@ -236,7 +246,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       ruleId: [rule, deletedRule, keywordRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],
       chatId: ['wrFull', 'wrEmpty', 'wrNope'],
-      momentId: [post, draftPost, cancelledPost, 'moNoSuchPost'],
+      momentId: [post, draftPost, cancelledPost, draftMoment, sentMoment, cancelledMoment, 'moNoSuchPost'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

@@ -69,6 +69,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       })
     ).body.ruleId as string;
     expect(aRule).toBeTruthy();
+    // A's posts: a draft, and one scheduled to the customers carrying A's tag.
+    const aDraft = (await asA.post('/moments', { text: '甲方草稿', draft: true })).body.momentId as string;
+    const aMoment = (await asA.post('/moments', { text: '甲方朋友圈', audience: { include: { expression: { tag: aTag } } } })).body.momentId as string;
+    expect(aDraft && aMoment).toBeTruthy();
     expect(
       (
         await asA.post('/customer-events', {
@@ -120,8 +124,8 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     ).json().config_id as string;
     expect(aJoinWay).toBeTruthy();
     // A post of A's and a customer of A's suppressed from A's group (the post's text would show a leak).
-    const aMoment = await buildMoment(db().db, a.corpId, { targetGroupIds: [aGroup], text: '甲方朋友圈' });
-    await buildSuppression(db().db, a.corpId, aGroup, ids.customer, [aMoment]);
+    const aTargeted = await buildMoment(db().db, a.corpId, { targetGroupIds: [aGroup], text: '甲方朋友圈' });
+    await buildSuppression(db().db, a.corpId, aGroup, ids.customer, [aTargeted]);
     const csvOfA = `external_userid,name,userid,tags\r\n${ids.customer},甲方导入,${ids.userid},${aTag}\r\n`;
     const native: Record<string, { url: string; body?: unknown; csv?: string }> = {
       'POST /api/v1/operations/batch': { url: '/operations/batch', body: { action: 'tag', tagIds: [aTag], selection: { externalUserids: [ids.customer] } } },
@@ -195,6 +199,18 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/rules/:ruleId/versions/:version': { url: `/rules/${aRule}/versions/1` },
       'GET /api/v1/rules/:ruleId/runs': { url: `/rules/${aRule}/runs` },
       'POST /api/v1/rules/dry-run': { url: '/rules/dry-run', body: { ruleId: aRule } },
+      'GET /api/v1/moments': { url: `/moments?q=${encodeURIComponent('甲方')}` },
+      'POST /api/v1/moments': {
+        url: '/moments',
+        body: { text: 'b', senders: { userids: [ids.userid] }, audience: { include: { expression: { tag: aTag } } } },
+      },
+      'POST /api/v1/moments/preview': { url: '/moments/preview', body: { text: 'b', audience: { include: { expression: { tag: aTag } } } } },
+      'GET /api/v1/moments/:momentId': { url: `/moments/${aMoment}` },
+      'PATCH /api/v1/moments/:momentId': { url: `/moments/${aDraft}`, body: { text: '改' } },
+      'DELETE /api/v1/moments/:momentId': { url: `/moments/${aDraft}` },
+      'POST /api/v1/moments/:momentId/schedule': { url: `/moments/${aDraft}/schedule` },
+      'POST /api/v1/moments/:momentId/cancel': { url: `/moments/${aMoment}/cancel` },
+      'GET /api/v1/moments/:momentId/deliveries': { url: `/moments/${aMoment}/deliveries` },
       'GET /api/v1/group-chats': { url: `/group-chats?owner=${ids.userid}` },
       'GET /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}` },
       'POST /api/v1/group-chats': { url: '/group-chats', body: { chatId: aChat, owner: ids.userid } },
