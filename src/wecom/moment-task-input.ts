@@ -1,14 +1,14 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Expr } from '../../contracts/audience-expression/ast.js';
-import { type CreateMomentBody, type MomentAttachment, momentLimits } from '../../contracts/moments.js';
+import { CreateMomentBody, type MomentAttachment, momentLimits } from '../../contracts/moments.js';
 import { type Ctx, reader } from '../context.js';
 import { tagGroups, tags } from '../db/schema/index.js';
 import { AppError } from '../errors.js';
 import { loadOrgSnapshot, policyFor } from '../policies/index.js';
 import { subtree } from '../policies/org-snapshot.js';
 import type { MomentTaskInvalid } from './moment-queries.js';
-import { idList, optionalText } from './parse.js';
+import { idList, optionalText, parseWecom } from './parse.js';
 
 const mediaId = z.string().min(1).max(256);
 
@@ -177,13 +177,14 @@ export async function readMomentTask(ctx: Ctx, body: AddMomentTaskBody): Promise
   const content = readMomentContent(body);
   const { senders, invalidUserids, invalidDepartmentIds } = await readMomentSenders(ctx, body);
   const { include, invalidTagIds } = await readMomentTags(ctx, body);
-  const input: CreateMomentBody = {
+  // Through the native contract too, so what it checks (a link's http(s) URL, say) is 40058 here.
+  const input = parseWecom(CreateMomentBody, {
     ...content,
     variants: [],
     senders,
     audience: include ? { include: { expression: include } } : {},
     schedule: { mode: 'now' },
     draft: false,
-  };
+  });
   return { input, invalid: { userids: invalidUserids, departmentIds: invalidDepartmentIds, tagIds: invalidTagIds } };
 }

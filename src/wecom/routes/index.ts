@@ -8,6 +8,7 @@ import { gettokenRoutes } from './gettoken.js';
 import { groupChatRoutes } from './group-chats.js';
 import { joinWayRoutes } from './join-ways.js';
 import { momentReadRoutes } from './moment-reads.js';
+import { momentWriteRoutes } from './moment-writes.js';
 import { strategyTagRoutes } from './strategy-tags.js';
 
 /** Registers every WeCom-compatible endpoint under the plugin's `/cgi-bin` prefix. */
@@ -22,4 +23,5 @@ export async function wecomRoutes(app: FastifyInstance): Promise<void> {
   await groupChatRoutes(app);
   await joinWayRoutes(app);
   await momentReadRoutes(app);
+  await momentWriteRoutes(app);
 }
