@@ -9,7 +9,7 @@ import type { AudienceEngine } from '../../audiences/service/engine.js';
 import { membersIn, reachBitmap } from '../../audiences/service/evaluate-audience.js';
 import { loadActiveHours, variantFor } from './active-hours.js';
 import { currentMomentLedger, overCapAt, suppressedIn } from './moment-ledger.js';
-import { senderRanking } from './sender-ranking.js';
+import { type SenderRanking, senderRanking } from './sender-ranking.js';
 
 /** What a post's audience is computed from: expressions already checked, senders already expanded to userids. */
 export type MomentAudienceInput = {
@@ -51,19 +51,20 @@ export type MomentAudience = {
  * remaining customer to one sender. Must run outside a transaction (it awaits the index).
  */
 export async function momentAudience(engine: AudienceEngine, ctx: Ctx, catalog: AudienceCatalog, input: MomentAudienceInput): Promise<MomentAudience> {
-  const [ledger, ranking, hours] = await Promise.all([
+  // Independent reads, in parallel on a pool (each a cache check when nothing changed).
+  const [ledger, ranking, hours, index] = await Promise.all([
     currentMomentLedger(ctx.db, ctx.corpId, catalog.eval.now),
     senderRanking(ctx.db, ctx.corpId, catalog.eval.now, input.freshSenders ?? false),
     input.variants?.length ? loadActiveHours(ctx.db, ctx.corpId, catalog.eval.now) : Promise.resolve(null),
+    engine.current(ctx.corpId),
   ]);
-  const index = await engine.current(ctx.corpId);
   // Synchronous from here: the index cannot move under the evaluation.
   const started = performance.now();
   const matched = input.include ? membersIn(index, catalog, input.include) : (reachBitmap(index, catalog) ?? index.universe);
   const afterExclude = input.exclude ? andNot(matched, evaluateOnIndex(index, input.exclude, catalog.eval)) : matched;
   const afterSuppress = input.targetGroupIds.length ? andNot(afterExclude, suppressedIn(ledger, input.targetGroupIds)) : afterExclude;
   const afterCap = andNot(afterSuppress, overCapAt(ledger, input.at, input.settings.weeklyCap));
-  const { remaining, bySender } = assignSenders(index, afterCap, input.senders, ranking.ranked);
+  const { remaining, bySender } = assignSenders(index, afterCap, input.senders, ranking);
   const counts: MomentCounts = {
     matched: matched.size,
     excluded: matched.size - afterExclude.size,
@@ -90,42 +91,52 @@ export async function momentAudience(engine: AudienceEngine, ctx: Ctx, catalog: 
 }
 
 /**
- * Splits the audience among the senders. A customer only one chosen sender follows goes to them
- * (bitmap arithmetic); one followed by several goes to the first of the ranking (last chat, then
- * earliest add) who is a chosen sender. Customers nobody chosen follows fall out.
+ * Splits the audience among the senders. A customer with one follower goes to that follower if
+ * they send the post; a shared customer goes to the first of their ranking (last chat, then
+ * earliest add) who sends it. Both the common cases are bitmap arithmetic: only shared customers
+ * whose first-ranked follower is not sending are looked at one by one.
  */
 function assignSenders(
   index: CorpIndex,
   audience: Bitmap,
   senders: readonly string[],
-  ranked: Map<number, string[]>,
+  ranking: SenderRanking,
 ): { remaining: Bitmap; bySender: Map<string, Bitmap> } {
-  const parts = new Map<string, Bitmap>();
-  let seen = bitmapOf();
-  let multi = bitmapOf();
-  for (const s of senders) {
-    const followed = index.facets.follower.get(s);
-    if (!followed) continue;
-    const part = and(audience, followed);
-    if (part.size === 0) continue;
-    parts.set(s, part);
-    multi = or(multi, and(seen, part));
-    seen = or(seen, part);
-  }
+  const single = andNot(audience, ranking.shared);
+  const shared = and(audience, ranking.shared);
+  const chosen = new Set(senders);
   const bySender = new Map<string, Bitmap>();
-  for (const [s, part] of parts) bySender.set(s, andNot(part, multi));
-  if (multi.size > 0) {
-    const chosen = new Set(parts.keys());
-    const extra = new Map<string, number[]>();
-    for (const seq of multi) {
-      const first = ranked.get(seq)?.find((u) => chosen.has(u)) ?? [...parts].find(([, p]) => p.has(seq))![0];
-      let list = extra.get(first);
-      if (!list) extra.set(first, (list = []));
-      list.push(seq);
+  const claimed: Bitmap[] = [];
+  // What earlier senders took: a ranking older than the index may see a newly shared customer as
+  // single, and each customer must still go to exactly one sender.
+  const assigned = bitmapOf();
+  for (const s of chosen) {
+    const followed = index.facets.follower.get(s);
+    const mine = followed ? andNot(and(single, followed), assigned) : bitmapOf();
+    const first = ranking.firstFor.get(s);
+    if (first) {
+      const top = and(shared, first);
+      claimed.push(top);
+      mine.orInPlace(top);
     }
-    for (const [s, seqs] of extra) bySender.get(s)!.addMany(seqs);
+    if (mine.size > 0) {
+      bySender.set(s, mine);
+      assigned.orInPlace(mine);
+    }
   }
-  return { remaining: seen, bySender };
+  // Shared customers whose first-ranked follower is not sending: the next sender in their ranking.
+  const rest = andNot(shared, or(...claimed));
+  if (rest.size > 0) {
+    const reachable = and(rest, or(...[...chosen].flatMap((s) => index.facets.follower.get(s) ?? [])));
+    for (const seq of reachable) {
+      const next = ranking.ranked.get(seq)?.find((u) => chosen.has(u)) ?? senders.find((u) => index.facets.follower.get(u)?.has(seq));
+      if (!next) continue;
+      let part = bySender.get(next);
+      if (!part) bySender.set(next, (part = bitmapOf()));
+      part.add(seq);
+    }
+  }
+  return { remaining: or(...bySender.values()), bySender };
 }
 
 function ownerMap(bySender: Map<string, Bitmap>): Map<number, string> {

@@ -17,6 +17,10 @@ export type MomentLedger = {
   version: number;
   suppressed: Map<string, Bitmap>;
   deliveries: { seqs: Uint32Array; times: Float64Array };
+  /** Scratch counts by seq (zero between calls), so the cap is counted without a hash map. */
+  counter: Uint16Array;
+  /** Over-cap bitmaps already computed, by cap and minute. */
+  overCap: Map<string, Bitmap>;
   loadedAt: number;
 };
 
@@ -44,7 +48,9 @@ export async function loadMomentLedger(db: Db, corpId: string, now: Date): Promi
   const suppressed = new Map<string, Bitmap>();
   const groups = row?.groups ?? [];
   groups.forEach((groupId, i) => suppressed.set(groupId, bitmapOf(decodeInt4s(row?.sets?.[i] ?? null))));
-  return { version: Number(row?.version ?? 0), suppressed, deliveries: decodeRun(row?.run ?? null), loadedAt: now.getTime() };
+  const deliveries = decodeRun(row?.run ?? null);
+  const maxSeq = deliveries.seqs.reduce((m, s) => Math.max(m, s), 0);
+  return { version: Number(row?.version ?? 0), suppressed, deliveries, counter: new Uint16Array(maxSeq + 1), overCap: new Map(), loadedAt: now.getTime() };
 }
 
 /** The customers suppressed for any of the groups. */
@@ -57,19 +63,27 @@ export function suppressedIn(ledger: MomentLedger, groupIds: readonly string[]):
  * post would put them over the frequency cap. Two binary searches and one pass over the window.
  */
 export function overCapAt(ledger: MomentLedger, at: Date, cap: number): Bitmap {
+  // Previews of one composer ask for the same minute again and again.
+  const key = `${cap}:${Math.floor(at.getTime() / 60_000)}`;
+  const cached = ledger.overCap.get(key);
+  if (cached) return cached;
   const { seqs, times } = ledger.deliveries;
   const end = at.getTime();
   const from = lowerBound(times, end - 7 * dayMs + 1);
   const to = lowerBound(times, end + 1);
-  const counts = new Map<number, number>();
+  const counts = ledger.counter;
   const over: number[] = [];
   for (let i = from; i < to; i += 1) {
     const seq = seqs[i]!;
-    const n = (counts.get(seq) ?? 0) + 1;
-    counts.set(seq, n);
+    const n = counts[seq]! + 1;
+    counts[seq] = n;
     if (n === cap) over.push(seq);
   }
-  return bitmapOf(over);
+  for (let i = from; i < to; i += 1) counts[seqs[i]!] = 0;
+  const result = bitmapOf(over);
+  if (ledger.overCap.size > 100) ledger.overCap.clear();
+  ledger.overCap.set(key, result);
+  return result;
 }
 
 function lowerBound(times: Float64Array, t: number): number {

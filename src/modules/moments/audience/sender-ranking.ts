@@ -1,13 +1,21 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { queryRows } from '../../../db/client.js';
+import { type Bitmap, bitmapOf } from '../../audiences/index/bitmaps.js';
 
 /**
  * For each customer followed by two or more employees, their followers in the order a post picks
  * its sender: whoever chatted with the customer last, then the earliest to add them. A customer
  * with one follower needs no ranking: the index's follower bitmaps answer.
  */
-export type SenderRanking = { ranked: Map<number, string[]>; loadedAt: number };
+export type SenderRanking = {
+  ranked: Map<number, string[]>;
+  /** Every customer with two or more followers (the keys of `ranked`). */
+  shared: Bitmap;
+  /** Per employee, the shared customers they come first for: assigned by bitmap arithmetic when that employee sends. */
+  firstFor: Map<string, Bitmap>;
+  loadedAt: number;
+};
 
 /** Reads the ranking from follows and message receipts in one statement. */
 export async function loadSenderRanking(db: Db, corpId: string, now: Date): Promise<SenderRanking> {
@@ -30,8 +38,17 @@ export async function loadSenderRanking(db: Db, corpId: string, now: Date): Prom
         group by c.seq`,
   );
   const ranked = new Map<number, string[]>();
-  for (const r of rows) ranked.set(Number(r.seq), r.userids);
-  return { ranked, loadedAt: now.getTime() };
+  const first = new Map<string, number[]>();
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    ranked.set(seq, r.userids);
+    const top = r.userids[0]!;
+    let list = first.get(top);
+    if (!list) first.set(top, (list = []));
+    list.push(seq);
+  }
+  const firstFor = new Map([...first].map(([u, seqs]) => [u, bitmapOf(seqs)]));
+  return { ranked, shared: bitmapOf(ranked.keys()), firstFor, loadedAt: now.getTime() };
 }
 
 const rankings = new WeakMap<Db, Map<string, Promise<SenderRanking>>>();
