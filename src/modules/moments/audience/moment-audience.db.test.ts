@@ -1,11 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { defaultMomentSettings } from '../../../../contracts/moments.js';
+import { withTx } from '../../../context.js';
 import { corps, customers, messageReceipts, momentDeliveries, momentSuppressions } from '../../../db/schema/index.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from '../../../test/factories.js';
 import { loadCatalog } from '../../audiences/service/catalog.js';
 import { AudienceEngine } from '../../audiences/service/engine.js';
+import { addFollows } from '../../customers/commands/add-follows.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
 import { momentAudience } from './moment-audience.js';
 
@@ -78,7 +80,7 @@ describeDb('Moments audience: include − exclude − suppressed − over cap �
       ]);
     const engine = new AudienceEngine(db().db);
     engines.push(engine);
-    const audience = async (over: { senders?: string[]; at?: Date; exclude?: boolean } = {}) => {
+    const audience = async (over: { senders?: string[]; at?: Date; exclude?: boolean; fresh?: boolean } = {}) => {
       const catalog = await loadCatalog(corp.ctx);
       return momentAudience(engine, corp.ctx, catalog, {
         include: { tag: sensitive },
@@ -87,7 +89,7 @@ describeDb('Moments audience: include − exclude − suppressed − over cap �
         senders: over.senders ?? [u1, u2],
         at: over.at ?? now,
         settings: defaultMomentSettings,
-        freshSenders: true,
+        freshSenders: over.fresh ?? true,
       });
     };
     return { corp, u1, u2, u3, c, audience, bump, seqOf, skin, now };
@@ -140,5 +142,15 @@ describeDb('Moments audience: include − exclude − suppressed − over cap �
     // twoFollowers goes to u1 although u2 chatted last: u2 is not sending this post.
     expect(a.senderOf(await seqOf(c.twoFollowers))).toBe(u1);
     expect(a.counts).toEqual({ matched: 6, excluded: 0, suppressed: 1, overCap: 1, noSender: 2, remaining: 2 });
+  });
+
+  it('gives a customer who just gained a second follower one sender, though the cached ranking does not know yet', async () => {
+    const { corp, u1, u2, c, audience, seqOf } = await scene();
+    await audience({ fresh: false });
+    await withTx(corp.ctx, (tx) => addFollows(tx, [{ externalUserid: c.plain, userid: u2 }]));
+    const a = await audience({ fresh: false });
+    const total = [...a.bySender.values()].reduce((n, b) => n + b.size, 0);
+    expect(total).toBe(a.counts.remaining);
+    expect([u1, u2]).toContain(a.senderOf(await seqOf(c.plain)));
   });
 });

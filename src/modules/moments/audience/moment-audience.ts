@@ -107,12 +107,10 @@ function assignSenders(
   const chosen = new Set(senders);
   const bySender = new Map<string, Bitmap>();
   const claimed: Bitmap[] = [];
-  // What earlier senders took: a ranking older than the index may see a newly shared customer as
-  // single, and each customer must still go to exactly one sender.
-  const assigned = bitmapOf();
+  let total = 0;
   for (const s of chosen) {
     const followed = index.facets.follower.get(s);
-    const mine = followed ? andNot(and(single, followed), assigned) : bitmapOf();
+    const mine = followed ? and(single, followed) : bitmapOf();
     const first = ranking.firstFor.get(s);
     if (first) {
       const top = and(shared, first);
@@ -121,9 +119,12 @@ function assignSenders(
     }
     if (mine.size > 0) {
       bySender.set(s, mine);
-      assigned.orInPlace(mine);
+      total += mine.size;
     }
   }
+  // The parts are disjoint unless the ranking is older than the index (a customer newly shared
+  // still counts as single there): then each such customer stays with the first sender only.
+  if (or(...bySender.values()).size !== total) dedupe(bySender);
   // Shared customers whose first-ranked follower is not sending: the next sender in their ranking.
   const rest = andNot(shared, or(...claimed));
   if (rest.size > 0) {
@@ -137,6 +138,14 @@ function assignSenders(
     }
   }
   return { remaining: or(...bySender.values()), bySender };
+}
+
+function dedupe(bySender: Map<string, Bitmap>): void {
+  const assigned = bitmapOf();
+  for (const part of bySender.values()) {
+    part.andNotInPlace(assigned);
+    assigned.orInPlace(part);
+  }
 }
 
 function ownerMap(bySender: Map<string, Bitmap>): Map<number, string> {
