@@ -47,6 +47,11 @@ export const errorCodes = {
   unmapped_customer: { status: 422, errcode: 40096, message: 'The customer the payload names does not exist.' },
   payload_too_large: { status: 413, errcode: 40058, message: 'The request body is larger than the limit.' },
   rate_limited: { status: 429, errcode: 45009, message: 'Too many attempts; try again later.' },
+  moment_id_missing: { status: 400, errcode: 41059, message: 'A moment_id is required.' },
+  moment_not_found: { status: 404, errcode: 41060, message: 'The moment (moment_id) does not exist.' },
+  moment_too_many_attachments: { status: 400, errcode: 41064, message: 'A moment takes at most 9 images, or 1 video, or 1 link.' },
+  moment_attachment_type: { status: 400, errcode: 41065, message: 'A moment takes one kind of attachment: images, a video or a link.' },
+  moment_content_empty: { status: 400, errcode: 41089, message: 'A moment needs text or attachments.' },
   internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, errcode: -1, message: 'The database cannot be reached right now; nothing was changed. Try again shortly.' },
 } as const;

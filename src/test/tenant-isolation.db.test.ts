@@ -342,6 +342,17 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'externalcontact/list': { query: `userid=${ids.userid}` },
       'externalcontact/mark_tag': { body: { userid: ids.userid, external_userid: ids.customer, add_tag: [aTag] } },
       'externalcontact/remark': { body: { userid: ids.userid, external_userid: ids.customer, remark: '改' } },
+      // Moments (corp A has no post here: src/wecom/routes/moment-*.db.test.ts keep corps apart on real ones).
+      'externalcontact/add_moment_task': {
+        body: { text: { content: '甲方' }, visible_range: { sender_list: { user_list: [ids.userid] }, external_contact_list: { tag_list: [aTag] } } },
+      },
+      'externalcontact/cancel_moment_task': { body: { moment_id: 'moA' } },
+      'externalcontact/get_moment_task_result': { query: 'jobid=jobA' },
+      'externalcontact/get_moment_list': { body: { start_time: 0, end_time: 86_400 } },
+      'externalcontact/get_moment_task': { body: { moment_id: 'moA' } },
+      'externalcontact/get_moment_customer_list': { body: { moment_id: 'moA', userid: ids.userid } },
+      'externalcontact/get_moment_send_result': { body: { moment_id: 'moA', userid: ids.userid } },
+      'externalcontact/get_moment_comments': { body: { moment_id: 'moA', userid: ids.userid } },
     };
 
     // Every route the app serves is attacked (a new route without an entry here fails the test).

@@ -87,6 +87,33 @@ describeDb('node-easywechat (unmodified) against a listening Tagloom', (db) => {
     expect((await post('get_corp_tag_list', {})).tag_group).toEqual([]);
   });
 
+  it('drives the Moments calls: add_moment_task by tag, its task result, the list and the planned customers', async () => {
+    const corp = await buildCorp(db().db);
+    const ctx = appCtx(db().db, corp.corpId);
+    const [userid] = (await buildEmployees(ctx, 1)) as [string];
+    const [tagged, untagged] = [await buildCustomer(ctx, [userid]), await buildCustomer(ctx, [userid])];
+    const client = sdk(corp.corpId, corp.secret).getClient();
+    const post = async (path: string, data: object) => (await client.postJson(`cgi-bin/externalcontact/${path}`, data)).toObject();
+
+    const tagId = (await post('add_corp_tag', { group_name: '肤质', tag: [{ name: '敏感肌' }] })).tag_group.tag[0].id as string;
+    expect(await post('mark_tag', { userid, external_userid: tagged, add_tag: [tagId] })).toEqual({ errcode: 0, errmsg: 'ok' });
+    const added = await post('add_moment_task', {
+      text: { content: '敏感肌修护' },
+      visible_range: { sender_list: { user_list: [userid] }, external_contact_list: { tag_list: [tagId] } },
+    });
+    expect(added).toMatchObject({ errcode: 0, errmsg: 'ok', jobid: expect.any(String) });
+    const result = (await client.get('cgi-bin/externalcontact/get_moment_task_result', { params: { jobid: added.jobid } })).toObject();
+    expect(result).toMatchObject({ errcode: 0, status: 3, type: 'add_moment_task', result: { errcode: 0, moment_id: expect.any(String) } });
+    const momentId = result.result.moment_id as string;
+    const now = Math.floor(Date.now() / 1000);
+    const listed = await post('get_moment_list', { start_time: now - 600, end_time: now + 600, filter_type: 0 });
+    expect(listed.moment_list.map((m: { moment_id: string }) => m.moment_id)).toEqual([momentId]);
+    const planned = await post('get_moment_customer_list', { moment_id: momentId, userid });
+    expect(planned.customer_list).toEqual([{ userid, external_userid: tagged }]);
+    expect(planned.customer_list).not.toContainEqual({ userid, external_userid: untagged });
+    expect(await post('cancel_moment_task', { moment_id: momentId })).toEqual({ errcode: 0, errmsg: 'ok' });
+  });
+
   it('surfaces WeCom errors to the SDK as errcode replies (HTTP 200), and a bad secret as a token failure', async () => {
     const corp = await buildCorp(db().db);
     const client = sdk(corp.corpId, corp.secret).getClient();

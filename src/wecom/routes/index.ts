@@ -7,6 +7,8 @@ import { followWriteRoutes } from './follow-writes.js';
 import { gettokenRoutes } from './gettoken.js';
 import { groupChatRoutes } from './group-chats.js';
 import { joinWayRoutes } from './join-ways.js';
+import { momentReadRoutes } from './moment-reads.js';
+import { momentWriteRoutes } from './moment-writes.js';
 import { strategyTagRoutes } from './strategy-tags.js';
 
 /** Registers every WeCom-compatible endpoint under the plugin's `/cgi-bin` prefix. */
@@ -20,4 +22,6 @@ export async function wecomRoutes(app: FastifyInstance): Promise<void> {
   await contactWayRoutes(app);
   await groupChatRoutes(app);
   await joinWayRoutes(app);
+  await momentReadRoutes(app);
+  await momentWriteRoutes(app);
 }
