@@ -176,8 +176,8 @@ export function MomentDetail({ momentId, canPublish, onClose }: { momentId: stri
                     <Descriptions.Item label={t('composer.attachments')} span={2}>
                       {m.attachments.length === 0
                         ? t('attachment.none')
-                        : m.attachments.map((a, i) => (
-                            <Tag key={i}>
+                        : m.attachments.map((a) => (
+                            <Tag key={a.msgtype === 'image' ? a.image.mediaId : a.msgtype === 'video' ? a.video.mediaId : a.link.url}>
                               {t(`attachment.${a.msgtype}`)}
                               {a.msgtype === 'link' ? ` · ${a.link.title ?? a.link.url}` : ''}
                             </Tag>
