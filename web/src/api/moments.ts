@@ -116,13 +116,14 @@ function useMomentsMutation<I, O>(run: (input: I) => Promise<O>) {
   });
 }
 
-/** The posts' writes (create, change a draft, cancel), each refreshing the list and the open post. */
+/** The posts' writes (create, change or delete a draft, schedule, cancel), each refreshing the list and the open post. */
 export function useMomentActions() {
   return {
     create: useMomentsMutation((body: NewMoment) => api<MomentDto>('POST', '/moments', body)),
     update: useMomentsMutation(({ momentId, ...changes }: { momentId: string } & MomentChanges) => api<MomentDto>('PATCH', `/moments/${momentId}`, changes)),
     schedule: useMomentsMutation((momentId: string) => api<MomentDto>('POST', `/moments/${momentId}/schedule`, {})),
     cancel: useMomentsMutation((momentId: string) => api<MomentDto>('POST', `/moments/${momentId}/cancel`, {})),
+    remove: useMomentsMutation((momentId: string) => api<void>('DELETE', `/moments/${momentId}`)),
   };
 }
 

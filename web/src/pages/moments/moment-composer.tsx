@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Col, Divider, Drawer, Form, Popconfirm, Row, Space } from 'antd';
+import { Alert, App, Button, Card, Col, Divider, Drawer, Form, Grid, Popconfirm, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorText } from '../../api/client.js';
@@ -10,7 +10,7 @@ import type { Expr } from '../smart-groups/builder-model.js';
 import { AttachmentFields, TextField, VariantFields } from './content-fields.js';
 import { ScheduleFields, SenderFields } from './delivery-fields.js';
 import { type Audiences, blankMoment, createBodyOf, type FieldPath, formOfMoment, type MomentFormValues, placeOfPath, previewBodyOf } from './moment-form.js';
-import { PreviewPanel } from './preview-panel.js';
+import { CompactReductions, PreviewPanel } from './preview-panel.js';
 
 /** What the composer is open for: a new post, a draft to finish, or a post copied into a new one. */
 export type ComposerTarget = { mode: 'new' } | { mode: 'edit'; moment: MomentDto } | { mode: 'copy'; moment: MomentDto };
@@ -90,13 +90,16 @@ export function MomentComposer({ target, onClose }: { target: ComposerTarget; on
   };
 
   const remaining = preview.data?.counts.remaining;
+  // On a narrow screen the preview sits below the long form: the footer keeps its numbers in sight.
+  const wide = Grid.useBreakpoint().lg ?? true;
   return (
     <Drawer
       open
       onClose={onClose}
       title={target.mode === 'edit' ? t('composer.editTitle') : t('composer.newTitle')}
-      width="min(1280px, 100vw)"
+      size="min(1280px, 100vw)"
       destroyOnHidden
+      footer={!wide && preview.data && <CompactReductions counts={preview.data.counts} />}
       extra={
         <Space wrap>
           <Button onClick={() => void save(true)} disabled={saving}>
@@ -126,11 +129,13 @@ export function MomentComposer({ target, onClose }: { target: ComposerTarget; on
             </Form.Item>
             <Divider titlePlacement="start">{t('composer.audience')}</Divider>
             <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-              <Card size="small" title={t('composer.include')} extra={t('composer.includeHelp')}>
+              <Card size="small" title={t('composer.include')}>
+                <Typography.Paragraph type="secondary">{t('composer.includeHelp')}</Typography.Paragraph>
                 <AudienceEditor initial={initial.audiences.include} choices={choices} onChange={setInclude} />
                 {audienceErrors.include && <Alert type="error" showIcon role="alert" style={{ marginTop: 8 }} title={audienceErrors.include} />}
               </Card>
-              <Card size="small" title={t('composer.exclude')} extra={t('composer.excludeHelp')}>
+              <Card size="small" title={t('composer.exclude')}>
+                <Typography.Paragraph type="secondary">{t('composer.excludeHelp')}</Typography.Paragraph>
                 <AudienceEditor initial={initial.audiences.exclude} choices={choices} onChange={setExclude} />
                 {audienceErrors.exclude && <Alert type="error" showIcon role="alert" style={{ marginTop: 8 }} title={audienceErrors.exclude} />}
               </Card>

@@ -128,7 +128,7 @@ export function MomentDetail({ momentId, canPublish, onClose }: { momentId: stri
     <Drawer
       open
       onClose={onClose}
-      width="min(1080px, 100vw)"
+      size="min(1080px, 100vw)"
       title={
         m ? (
           <Space wrap>
@@ -170,10 +170,10 @@ export function MomentDetail({ momentId, canPublish, onClose }: { momentId: stri
               children: (
                 <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
                   <Descriptions size="small" bordered column={{ xs: 1, md: 2 }}>
-                    <Descriptions.Item label={t('detail.text')} span={2}>
+                    <Descriptions.Item label={t('detail.text')} span="filled">
                       <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{m.text || '—'}</Typography.Paragraph>
                     </Descriptions.Item>
-                    <Descriptions.Item label={t('composer.attachments')} span={2}>
+                    <Descriptions.Item label={t('composer.attachments')} span="filled">
                       {m.attachments.length === 0
                         ? t('attachment.none')
                         : m.attachments.map((a) => (
@@ -187,11 +187,11 @@ export function MomentDetail({ momentId, canPublish, onClose }: { momentId: stri
                     <Descriptions.Item label={t('composer.exclude')}>{m.audience.exclude?.text ?? t('list.nobody')}</Descriptions.Item>
                     <Descriptions.Item label={t('schedule.label')}>{scheduleText(t, m.schedule)}</Descriptions.Item>
                     <Descriptions.Item label={t('detail.author')}>{m.author}</Descriptions.Item>
-                    <Descriptions.Item label={t('detail.deliveries')} span={2}>
+                    <Descriptions.Item label={t('detail.deliveries')} span="filled">
                       {t('detail.deliveryCounts', m.deliveries)}
                     </Descriptions.Item>
                     {m.variants.length > 0 && (
-                      <Descriptions.Item label={t('variants.title')} span={2}>
+                      <Descriptions.Item label={t('variants.title')} span="filled">
                         {m.variants.map((v) => (
                           <Tag key={v.label}>{`${v.label} ${v.fromHour}:00–${v.toHour}:00`}</Tag>
                         ))}

@@ -1,9 +1,10 @@
-import { CopyOutlined, EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Empty, Input, Segmented, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { CopyOutlined, DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Empty, Input, Popconfirm, Segmented, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { type MomentDto, type MomentStatusName, useMomentCounts, useMoments } from '../../api/moments.js';
+import { errorText } from '../../api/client.js';
+import { type MomentDto, type MomentStatusName, useMomentActions, useMomentCounts, useMoments } from '../../api/moments.js';
 import { can, type MeDto } from '../../api/session.js';
 import { CursorPager, useCursorPages } from '../../components/cursor-pager.js';
 import { PageHeader } from '../../components/page-header.js';
@@ -24,6 +25,8 @@ function PostsTab({ canPublish, onOpen, onCompose }: { canPublish: boolean; onOp
   const search = useDebounced(q.trim(), 300);
   const list = useMoments({ status: status === 'all' ? undefined : status, q: search || undefined, cursor: pages.cursor });
   const counts = useMomentCounts(momentStatuses);
+  const { message } = App.useApp();
+  const actions = useMomentActions();
   const countOf = (s: MomentStatusName) => {
     const c = counts.data?.[s];
     return c ? ` ${c.count}${c.more ? '+' : ''}` : '';
@@ -32,6 +35,7 @@ function PostsTab({ canPublish, onOpen, onCompose }: { canPublish: boolean; onOp
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap>
         <Segmented
+          style={{ maxWidth: '100%', overflowX: 'auto' }}
           aria-label={t('list.status')}
           value={status}
           onChange={(v) => {
@@ -120,6 +124,22 @@ function PostsTab({ canPublish, onOpen, onCompose }: { canPublish: boolean; onOp
                           onClick={() => onCompose({ mode: 'edit', moment: m })}
                         />
                       </Tooltip>
+                    )}
+                    {canPublish && m.status === 'draft' && (
+                      <Popconfirm
+                        title={t('list.deleteConfirm')}
+                        okText={t('list.delete')}
+                        cancelText={t('common:cancel')}
+                        okButtonProps={{ danger: true }}
+                        onConfirm={() =>
+                          actions.remove.mutateAsync(m.momentId).then(
+                            () => message.success(t('list.deleted')),
+                            (e: unknown) => message.error(errorText(e)),
+                          )
+                        }
+                      >
+                        <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('list.deleteOf', { id: m.momentId })} />
+                      </Popconfirm>
                     )}
                     {canPublish && (
                       <Tooltip title={t('list.copy')}>

@@ -43,6 +43,22 @@ export function ReductionRows({ counts }: { counts: MomentCounts }) {
   );
 }
 
+/** The reductions on one line (命中 12,840 −排除 312 … = 最终 11,249), for the composer's footer on a phone. */
+export function CompactReductions({ counts }: { counts: MomentCounts }) {
+  const { t } = useTranslation('moments');
+  return (
+    <Typography.Text style={{ fontSize: 12 }} data-testid="moment-reductions-compact">
+      {t('preview.step.matched')} {counts.matched.toLocaleString()}
+      {reductionSteps.map((key) => (
+        <Typography.Text key={key} type={counts[key] > 0 ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+          {` · ${t(`preview.step.${key}`)} −${counts[key].toLocaleString()}`}
+        </Typography.Text>
+      ))}
+      <Typography.Text strong style={{ fontSize: 12 }}>{` = ${t('preview.step.remaining')} ${counts.remaining.toLocaleString()}`}</Typography.Text>
+    </Typography.Text>
+  );
+}
+
 /**
  * The composer's live preview: how many customers the include matches and what each reduction
  * takes away, per sender and per variant, with the settings that made them (cap, quiet hours).

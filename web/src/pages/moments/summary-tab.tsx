@@ -21,12 +21,15 @@ function LiftChart({ summary }: { summary: MomentsSummaryDto }) {
         {
           type: 'line',
           name: t('summary.targeted'),
+          color: '#1677ff',
           connectNulls: true,
           data: summary.weeks.map((w) => (w.targetedRate === null ? null : w.targetedRate * 100)),
         },
         {
           type: 'line',
           name: t('summary.broadcast'),
+          color: '#8c8c8c',
+          lineStyle: { type: 'dashed' },
           connectNulls: true,
           data: summary.weeks.map((w) => (w.broadcastRate === null ? null : w.broadcastRate * 100)),
         },
@@ -87,7 +90,7 @@ export function SummaryTab() {
                 <Statistic
                   title={t('summary.lift')}
                   value={s.lift === null ? '—' : `${s.lift.toFixed(2)}×`}
-                  valueStyle={{ color: s.lift !== null && s.lift >= 1 ? '#389e0d' : undefined }}
+                  styles={{ content: { color: s.lift !== null && s.lift >= 1 ? '#389e0d' : undefined } }}
                 />
                 <Typography.Text type="secondary">{t('summary.liftHelp')}</Typography.Text>
               </Card>
