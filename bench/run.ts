@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, web, webui; default all). P1, P3 and P5 share one seeded corp
+//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, p6, web, webui; default all). P1, P3, P5 and P6 share one seeded corp
 //                           (P3 alone seeds a 100k-customer corp of its own).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
@@ -16,6 +16,7 @@ import { benchP2Messages } from './p2-messages.js';
 import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, type SeededCorp, seedP5Corp } from './p5-index-build.js';
+import { benchP6Moments } from './p6-moments.js';
 import { pgbenchCeiling } from './pgbench.js';
 import { adminQuery, withScratchDatabase } from './scratch-database.js';
 import { benchWebConsole } from './web-console.js';
@@ -28,7 +29,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'web', 'webui'] as const;
+const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'p6', 'web', 'webui'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(','))
   .split(',')
   .map((p) => p.trim().toLowerCase())
@@ -67,7 +68,7 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
     results.postgresWriteCeiling = pgbenchCeiling(url.toString());
   }
   let corp: SeededCorp | undefined;
-  if (runs('p1') || runs('p5')) {
+  if (runs('p1') || runs('p5') || runs('p6')) {
     const size = { customers: Number(process.env.BENCH_CUSTOMERS ?? 1_000_000), marks: Number(process.env.BENCH_MARKS ?? 5_000_000) };
     log(`seeding ${size.customers} customers / ${size.marks} marks`);
     corp = await seedP5Corp(database.db, size);
@@ -82,6 +83,15 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
     const shapes = process.env.BENCH_P1_SHAPES?.split(',').map((s) => s.trim());
     // A failed check (the index and PostgreSQL disagree) reports no P1 figures but keeps the other parts'.
     results.p1 = await benchP1AudienceCount(database.db, { corp, shapes, tenMillion: process.env.BENCH_P1_10M !== '0' }).catch((error: Error) => {
+      process.exitCode = 1;
+      log(error.message);
+      return { failed: error.message };
+    });
+  }
+  // P6 after P1: it adds Moments state (suppressions, deliveries, chats) to the shared corp.
+  if (runs('p6') && corp) {
+    log('P6: Moments audience (include − exclude − suppressed − over cap − no sender)');
+    results.p6 = await benchP6Moments(database.db, { corp }).catch((error: Error) => {
       process.exitCode = 1;
       log(error.message);
       return { failed: error.message };

@@ -66,4 +66,5 @@ CREATE INDEX "moment_deliveries_due_idx" ON "moment_deliveries" USING btree ("co
 CREATE INDEX "moment_deliveries_customer_idx" ON "moment_deliveries" USING btree ("corp_id","external_userid","planned_at");--> statement-breakpoint
 CREATE INDEX "moment_deliveries_sender_idx" ON "moment_deliveries" USING btree ("corp_id","moment_id","sender_userid");--> statement-breakpoint
 CREATE INDEX "moments_created_idx" ON "moments" USING btree ("corp_id","created_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "moments_jobid_uq" ON "moments" USING btree ("corp_id","wecom_jobid") WHERE "moments"."wecom_jobid" is not null;
+CREATE UNIQUE INDEX "moments_jobid_uq" ON "moments" USING btree ("corp_id","wecom_jobid") WHERE "moments"."wecom_jobid" is not null;--> statement-breakpoint
+CREATE INDEX "message_receipts_pair_idx" ON "message_receipts" USING btree ("corp_id","external_userid","userid","sent_at");

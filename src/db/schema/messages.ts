@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { corps } from './org.js';
 
 /**
@@ -19,5 +19,9 @@ export const messageReceipts = pgTable(
     keywords: text('keywords').array().notNull().default([]),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.corpId, t.idempotencyKey] })],
+  (t) => [
+    primaryKey({ columns: [t.corpId, t.idempotencyKey] }),
+    // Who last chatted with a customer: the sender a Moments post goes out through.
+    index('message_receipts_pair_idx').on(t.corpId, t.externalUserid, t.userid, t.sentAt),
+  ],
 );
