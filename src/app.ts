@@ -9,6 +9,7 @@ import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
+import { MomentDispatcher, type MomentDispatcherOptions } from './modules/moments/dispatch/moment-dispatcher.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
 import { type RuleEngineOptions, ruleEngine } from './modules/rules/engine/rule-engine.js';
 import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
     consumers: EventConsumers;
     /** The batch-job worker of this process (its live progress feeds the progress streams). */
     operations: OperationWorker;
+    /** The poller that sends due Moments deliveries. */
+    momentDispatch: MomentDispatcher;
   }
 }
 
@@ -53,6 +56,8 @@ export type AppOptions = {
   platformKey?: string;
   /** The rule engine's clock and schedule polling (tests move the clock). */
   rules?: RuleEngineOptions;
+  /** The Moments dispatcher's clock and polling (tests move the clock or tick it by hand). */
+  moments?: Omit<MomentDispatcherOptions, 'log'>;
   /** The database's reachability (`Database.health`) for `/readyz`; without it the database counts as up. */
   health?: DatabaseHealth;
 };
@@ -124,6 +129,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     workerStopped.catch(() => {}); // awaited (and reported) by the onClose hook below
   });
   app.addHook('onClose', () => (workerStopped ??= operations.stop()));
+  const momentDispatch = new MomentDispatcher(opts.db, { ...opts.moments, log: logUnlessOutage });
+  app.decorate('momentDispatch', momentDispatch);
+  momentDispatch.start();
+  app.addHook('onClose', () => momentDispatch.stop());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });

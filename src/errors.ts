@@ -32,6 +32,7 @@ export const errorCodes = {
   name_taken: { status: 409, errcode: 40071, message: 'The name is already used.' },
   conflict: { status: 409, errcode: 40058, message: 'The request conflicts with the current state.' },
   limit_exceeded: { status: 422, errcode: 40058, message: 'A limit would be exceeded.' },
+  audience_empty: { status: 422, errcode: 40058, message: 'The post would reach no customer.' },
   restore_expired: { status: 410, errcode: 40068, message: 'Deleted more than 30 days ago; it can no longer be restored.' },
   invalid_cursor: { status: 400, errcode: 50100, message: 'The pagination cursor is not valid.' },
   signature_missing: {

@@ -13,6 +13,7 @@ import { groupChatRoutes } from '../modules/group-chats/group-chats.routes.js';
 import { joinWayRoutes } from '../modules/group-chats/join-ways.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { messageRoutes } from '../modules/messages/messages.routes.js';
+import { momentRoutes } from '../modules/moments/moments.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
 import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
 import { departmentRoutes } from '../modules/org/departments.routes.js';
@@ -56,5 +57,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(contactWayRoutes);
   await app.register(ruleRoutes);
   await app.register(messageRoutes);
+  await app.register(momentRoutes, { engine: app.audiences });
   if (opts.platformKey) await app.register(platformRoutes);
 }

@@ -75,6 +75,7 @@ export const eventTypes = [
   'moment.updated',
   'moment.scheduled',
   'moment.cancelled',
+  'moment.deleted',
   'moment.dispatched',
   'moment.suppressed',
   'moment.suppression_lifted',
