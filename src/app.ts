@@ -10,6 +10,7 @@ import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
 import { MomentDispatcher, type MomentDispatcherOptions } from './modules/moments/dispatch/moment-dispatcher.js';
+import { momentSuppression } from './modules/moments/suppression/suppression-consumer.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
 import { type RuleEngineOptions, ruleEngine } from './modules/rules/engine/rule-engine.js';
 import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
@@ -113,6 +114,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   audiences.follow(smartGroupMaintainer(opts.db));
   consumers.register(ruleEngine(opts.rules));
+  consumers.register(momentSuppression());
   await consumers.start();
   // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
   if (opts.warmAudiences) void audiences.warm((await opts.db.select({ corpId: corps.corpId }).from(corps)).map((r) => r.corpId));

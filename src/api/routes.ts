@@ -14,6 +14,8 @@ import { joinWayRoutes } from '../modules/group-chats/join-ways.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { messageRoutes } from '../modules/messages/messages.routes.js';
 import { momentRoutes } from '../modules/moments/moments.routes.js';
+import { momentInteractionRoutes } from '../modules/moments/interactions/interactions.routes.js';
+import { suppressionRoutes } from '../modules/moments/suppression/suppressions.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
 import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
 import { departmentRoutes } from '../modules/org/departments.routes.js';
@@ -58,5 +60,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(ruleRoutes);
   await app.register(messageRoutes);
   await app.register(momentRoutes, { engine: app.audiences });
+  await app.register(momentInteractionRoutes);
+  await app.register(suppressionRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }
