@@ -13,8 +13,9 @@ import { groupChatRoutes } from '../modules/group-chats/group-chats.routes.js';
 import { joinWayRoutes } from '../modules/group-chats/join-ways.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { messageRoutes } from '../modules/messages/messages.routes.js';
-import { momentRoutes } from '../modules/moments/moments.routes.js';
+import { momentAnalyticsRoutes } from '../modules/moments/analytics/moment-analytics.routes.js';
 import { momentInteractionRoutes } from '../modules/moments/interactions/interactions.routes.js';
+import { momentRoutes } from '../modules/moments/moments.routes.js';
 import { suppressionRoutes } from '../modules/moments/suppression/suppressions.routes.js';
 import { operationRoutes } from '../modules/operations/operations.routes.js';
 import { undoRoutes } from '../modules/operations/undo/undo.routes.js';
@@ -62,5 +63,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(momentRoutes, { engine: app.audiences });
   await app.register(momentInteractionRoutes);
   await app.register(suppressionRoutes);
+  await app.register(momentAnalyticsRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }
