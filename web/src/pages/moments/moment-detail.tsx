@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client.js';
 import { type MomentDeliveryDto, type MomentDto, useDeliveries, useMoment, useMomentActions, useMomentAnalytics } from '../../api/moments.js';
+import { useEmployees } from '../../api/smart-groups.js';
 import { CursorPager, useCursorPages } from '../../components/cursor-pager.js';
 import { QueryState } from '../../components/query-state.js';
 import { FunnelChart, funnelSteps, percent, RatesCompared } from './moment-charts.js';
@@ -15,13 +16,20 @@ function DeliveriesTab({ moment }: { moment: MomentDto }) {
   const [sender, setSender] = useState<string | undefined>();
   const pages = useCursorPages();
   const deliveries = useDeliveries(moment.momentId, { sender, cursor: pages.cursor });
-  const senderOptions = useMemo(() => moment.senders.userids.map((u) => ({ value: u, label: u })), [moment.senders.userids]);
+  const employees = useEmployees();
+  const names = useMemo(() => new Map((employees.data ?? []).map((e) => [e.userid, e.name || e.userid])), [employees.data]);
+  // The chosen senders, or (none chosen: everyone in reach) every employee the viewer may see.
+  const senderOptions = useMemo(
+    () => (moment.senders.userids.length > 0 ? moment.senders.userids : [...names.keys()]).map((u) => ({ value: u, label: names.get(u) ?? u })),
+    [moment.senders.userids, names],
+  );
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Space wrap>
         <Select
           allowClear
           showSearch
+          optionFilterProp="label"
           aria-label={t('detail.sender')}
           placeholder={t('detail.sender')}
           options={senderOptions}
@@ -45,7 +53,7 @@ function DeliveriesTab({ moment }: { moment: MomentDto }) {
             locale={{ emptyText: <Empty description={t('detail.noDeliveries')} /> }}
             columns={[
               { title: t('detail.customer'), dataIndex: 'name', render: (name: string, d) => name || d.externalUserid },
-              { title: t('detail.sender'), dataIndex: 'sender' },
+              { title: t('detail.sender'), dataIndex: 'sender', render: (u: string) => names.get(u) ?? u },
               { title: t('detail.variant'), dataIndex: 'variant', render: (v: number) => (v === -1 ? t('variants.main') : (moment.variants[v]?.label ?? v)) },
               { title: t('detail.plannedAt'), dataIndex: 'plannedAt', render: (at: string) => new Date(at).toLocaleString() },
               {

@@ -1,5 +1,5 @@
 import { CopyOutlined, DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Input, Popconfirm, Segmented, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Empty, Grid, Input, Popconfirm, Segmented, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -31,19 +31,21 @@ function PostsTab({ canPublish, onOpen, onCompose }: { canPublish: boolean; onOp
     const c = counts.data?.[s];
     return c ? ` ${c.count}${c.more ? '+' : ''}` : '';
   };
+  // Five statuses side by side overflow a phone: there the filter is a select.
+  const wide = Grid.useBreakpoint().md ?? true;
+  const statusOptions = [{ value: 'all', label: t('list.all') }, ...momentStatuses.map((s) => ({ value: s, label: `${t(`status.${s}`)}${countOf(s)}` }))];
+  const pickStatus = (v: string) => {
+    setStatus(v as MomentStatusName | 'all');
+    pages.reset();
+  };
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap>
-        <Segmented
-          style={{ maxWidth: '100%', overflowX: 'auto' }}
-          aria-label={t('list.status')}
-          value={status}
-          onChange={(v) => {
-            setStatus(v as MomentStatusName | 'all');
-            pages.reset();
-          }}
-          options={[{ value: 'all', label: t('list.all') }, ...momentStatuses.map((s) => ({ value: s, label: `${t(`status.${s}`)}${countOf(s)}` }))]}
-        />
+        {wide ? (
+          <Segmented aria-label={t('list.status')} value={status} onChange={pickStatus} options={statusOptions} />
+        ) : (
+          <Select aria-label={t('list.status')} value={status} onChange={pickStatus} options={statusOptions} style={{ width: 160 }} />
+        )}
         <Input.Search
           allowClear
           aria-label={t('list.search')}
