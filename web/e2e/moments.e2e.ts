@@ -165,7 +165,9 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
       .getByRole('button', { name: /New post/ })
       .first()
       .click();
-    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor();
+    await page.getByText('Write some text or add an attachment', { exact: false }).waitFor();
+    await page.locator('.ant-drawer-open').getByLabel('Text', { exact: true }).fill('Year-end gift box for returning customers');
+    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 30_000 });
     await shot(page, 'composer-en');
   });
 
@@ -180,6 +182,7 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
       .getByRole('button', { name: /发朋友圈/ })
       .first()
       .click();
+    await page.locator('.ant-drawer-open').getByLabel('文字', { exact: true }).fill('年末回馈');
     await page.getByTestId('moment-reductions-compact').waitFor({ timeout: 30_000 });
     await shot(page, 'mobile-composer-zh');
   });

@@ -79,6 +79,7 @@ export function PreviewPanel({ preview, fetching, error, idle }: { preview: Mome
     >
       {error ? <Alert type="error" showIcon role="alert" title={errorText(error)} style={{ marginBottom: 8 }} /> : null}
       {idle && !preview && <Typography.Text type="secondary">{t('preview.idle')}</Typography.Text>}
+      {!idle && !preview && !error && <Typography.Text type="secondary">{t('preview.counting')}</Typography.Text>}
       {preview && (
         <Space orientation="vertical" size="small" style={{ width: '100%', opacity: fetching ? 0.6 : 1 }}>
           <ReductionRows counts={preview.counts} />
