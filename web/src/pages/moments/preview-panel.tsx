@@ -35,7 +35,7 @@ export function ReductionRows({ counts }: { counts: MomentCounts }) {
             type={row.sign === '−' && row.value > 0 ? 'danger' : undefined}
             style={{ width: 88, textAlign: 'right', flex: 'none', fontVariantNumeric: 'tabular-nums' }}
           >
-            {row.sign === '−' ? `−${row.value.toLocaleString()}` : row.value.toLocaleString()}
+            {row.sign === '−' && row.value > 0 ? `−${row.value.toLocaleString()}` : row.value.toLocaleString()}
           </Typography.Text>
         </div>
       ))}
@@ -51,7 +51,7 @@ export function CompactReductions({ counts }: { counts: MomentCounts }) {
       {t('preview.step.matched')} {counts.matched.toLocaleString()}
       {reductionSteps.map((key) => (
         <Typography.Text key={key} type={counts[key] > 0 ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
-          {` · ${t(`preview.step.${key}`)} −${counts[key].toLocaleString()}`}
+          {` · ${t(`preview.step.${key}`)} ${counts[key] > 0 ? '−' : ''}${counts[key].toLocaleString()}`}
         </Typography.Text>
       ))}
       <Typography.Text strong style={{ fontSize: 12 }}>{` = ${t('preview.step.remaining')} ${counts.remaining.toLocaleString()}`}</Typography.Text>
