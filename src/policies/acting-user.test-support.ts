@@ -1,10 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { withTx } from '../context.js';
 import type { Db } from '../db/client.js';
-import { apps, audiences, customers, departments, employees, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { apps, audiences, customers, departments, employees, moments, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import type { AudienceEngine } from '../modules/audiences/service/engine.js';
 import { createJoinWay } from '../modules/group-chats/commands/create-join-way.js';
 import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
 import { saveGroupChat } from '../modules/group-chats/commands/save-group-chat.js';
+import { createMoment } from '../modules/moments/commands/create-moment.js';
 import type { ApiResponse, apiClient } from '../test/api.js';
 import { unique } from '../test/factories.js';
 import type { buildRegionalCorp } from '../test/org-fixture.js';
@@ -98,6 +100,29 @@ async function freshJoinWay(w: Walk, t: Target): Promise<string> {
     const way = await createJoinWay(tx, { scene: 2, remark: '', autoCreateRoom: 1, roomBaseName: '', roomBaseId: 0, chatIdList: [chatId], state });
     return way.configId;
   });
+}
+
+/**
+ * A fresh Moments post by the customer-contact app: a draft (which needs no audience engine), or
+ * one marked scheduled (with no deliveries) for the routes that act on a scheduled post.
+ */
+async function freshMoment(w: Walk, status: 'draft' | 'scheduled'): Promise<string> {
+  const noEngine = undefined as unknown as AudienceEngine;
+  const row = await createMoment(w.f.ctx, noEngine, {
+    text: unique('朋友圈'),
+    attachments: [],
+    variants: [],
+    senders: { userids: [w.targets.in.userid], departmentIds: [] },
+    audience: {},
+    schedule: { mode: 'now' },
+    draft: true,
+  });
+  if (status === 'scheduled')
+    await w.f.ctx.db
+      .update(moments)
+      .set({ status: 'scheduled' })
+      .where(and(eq(moments.corpId, w.f.corpId), eq(moments.momentId, row.momentId)));
+  return row.momentId;
 }
 
 /**
@@ -361,6 +386,21 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/rules/:ruleId/pause': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/pause` }) },
   'POST /api/v1/rules/:ruleId/copy': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}/copy`, body: {} }) },
   'DELETE /api/v1/rules/:ruleId': { build: async (w) => ({ url: `/rules/${await w.fresh.rule()}` }) },
+  'GET /api/v1/moments': { build: () => ({ url: '/moments' }) },
+  'POST /api/v1/moments': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/moments', body: { text: unique('朋友圈'), senders: { userids: [target(w, v).userid] }, draft: true } }),
+  },
+  'POST /api/v1/moments/preview': {
+    variants: targeted,
+    build: (w, v) => ({ url: '/moments/preview', body: { text: '预览', senders: { userids: [target(w, v).userid] } } }),
+  },
+  'GET /api/v1/moments/:momentId': { build: async (w) => ({ url: `/moments/${await freshMoment(w, 'draft')}` }) },
+  'PATCH /api/v1/moments/:momentId': { build: async (w) => ({ url: `/moments/${await freshMoment(w, 'draft')}`, body: { text: unique('改') } }) },
+  'DELETE /api/v1/moments/:momentId': { build: async (w) => ({ url: `/moments/${await freshMoment(w, 'draft')}` }) },
+  'POST /api/v1/moments/:momentId/schedule': { build: async (w) => ({ url: `/moments/${await freshMoment(w, 'draft')}/schedule` }) },
+  'POST /api/v1/moments/:momentId/cancel': { build: async (w) => ({ url: `/moments/${await freshMoment(w, 'scheduled')}/cancel` }) },
+  'GET /api/v1/moments/:momentId/deliveries': { build: async (w) => ({ url: `/moments/${await freshMoment(w, 'scheduled')}/deliveries` }) },
   'GET /api/v1/tag-groups': { build: () => ({ url: '/tag-groups' }) },
   'GET /api/v1/tag-groups/:groupId': {
     variants: ['open', 'scoped'],

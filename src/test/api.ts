@@ -13,6 +13,8 @@ import {
   follows,
   marks,
   messageReceipts,
+  momentDeliveries,
+  moments,
   operationJournal,
   operations,
   personalTags,
@@ -34,7 +36,9 @@ export type ApiResponse = { status: number; body: any; headers: Record<string, u
 export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}): () => FastifyInstance {
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
-    app = await buildApp({ dbKind: db().kind, ...opts, db: db().db });
+    // Moments deliveries go out only when a test ticks the dispatcher: a background send would move
+    // the state that refusal tests compare before and after.
+    app = await buildApp({ dbKind: db().kind, moments: { run: false }, ...opts, db: db().db });
     await app.ready();
   });
   afterAll(async () => {
@@ -76,7 +80,10 @@ export async function corpState(db: Db, corpId: string) {
   const [eventCount] = await db.select({ n: count() }).from(events).where(eq(events.corpId, corpId));
   return {
     events: eventCount?.n ?? 0,
-    corp: await db.select({ settings: corps.settings, tagVersion: corps.tagVersion }).from(corps).where(eq(corps.corpId, corpId)),
+    corp: await db
+      .select({ settings: corps.settings, tagVersion: corps.tagVersion, momentVersion: corps.momentVersion })
+      .from(corps)
+      .where(eq(corps.corpId, corpId)),
     groups: await db.select().from(tagGroups).where(eq(tagGroups.corpId, corpId)).orderBy(asc(tagGroups.groupId)),
     tags: await db.select().from(tags).where(eq(tags.corpId, corpId)).orderBy(asc(tags.tagId)),
     personalTags: await db.select().from(personalTags).where(eq(personalTags.corpId, corpId)).orderBy(asc(personalTags.tagId)),
@@ -99,6 +106,12 @@ export async function corpState(db: Db, corpId: string) {
     rules: await db.select().from(rules).where(eq(rules.corpId, corpId)).orderBy(asc(rules.ruleId)),
     ruleVersions: await db.select().from(ruleVersions).where(eq(ruleVersions.corpId, corpId)).orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version)),
     messageReceipts: await db.select().from(messageReceipts).where(eq(messageReceipts.corpId, corpId)).orderBy(asc(messageReceipts.idempotencyKey)),
+    moments: await db.select().from(moments).where(eq(moments.corpId, corpId)).orderBy(asc(moments.momentId)),
+    momentDeliveries: await db
+      .select()
+      .from(momentDeliveries)
+      .where(eq(momentDeliveries.corpId, corpId))
+      .orderBy(asc(momentDeliveries.momentId), asc(momentDeliveries.externalUserid)),
   };
 }
 
@@ -136,6 +149,8 @@ const corpTables = [
   'group_chat_members',
   'group_chat_join_ways',
   'message_receipts',
+  'moments',
+  'moment_deliveries',
 ];
 
 /**

@@ -207,6 +207,16 @@ describeDb('every read route answers every kind of row the database holds', (db)
     // Join ways: one whose state marks wrFull's customer, a mini-program one without a state.
     const joinWay = (await asApp.post('/join-ways', { scene: 'qrcode', chatIdList: ['wrFull', 'wrEmpty'], state: '活码' })).body.configId as string;
     const quietJoinWay = (await asApp.post('/join-ways', { scene: 'miniprogram', chatIdList: ['wrEmpty'] })).body.configId as string;
+    // Posts of every status that reads differently: a draft, a scheduled one with deliveries, a cancelled one.
+    const post = async (body: object) => {
+      const res = await asApp.post('/moments', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.momentId as string;
+    };
+    const draftMoment = await post({ text: '草稿', draft: true });
+    const sentMoment = await post({ text: '朋友圈', audience: { include: { expression: { tag: tagA } } } });
+    const cancelledMoment = await post({ text: '取消', schedule: { mode: 'best_hour', withinHours: 48 } });
+    expect((await asApp.post(`/moments/${cancelledMoment}/cancel`)).status).toBe(200);
 
     const values: ParamValues = {
       operationId: [batch.body.operation.operationId, undone, imported.json().operationId, doomed.groupId],
@@ -224,6 +234,7 @@ describeDb('every read route answers every kind of row the database holds', (db)
       ruleId: [rule, deletedRule, keywordRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],
       chatId: ['wrFull', 'wrEmpty', 'wrNope'],
+      momentId: [draftMoment, sentMoment, cancelledMoment, 'moNoSuch'],
     };
     // The deletion above is an operation too (its id is the deletion id).
     const deletions = (await asApp.get('/operations?kind=deletion')).body.operations.map((o: { operationId: string }) => o.operationId);

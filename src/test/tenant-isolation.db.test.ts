@@ -68,6 +68,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       })
     ).body.ruleId as string;
     expect(aRule).toBeTruthy();
+    // A's posts: a draft, and one scheduled to the customers carrying A's tag.
+    const aDraft = (await asA.post('/moments', { text: '甲方草稿', draft: true })).body.momentId as string;
+    const aMoment = (await asA.post('/moments', { text: '甲方朋友圈', audience: { include: { expression: { tag: aTag } } } })).body.momentId as string;
+    expect(aDraft && aMoment).toBeTruthy();
     expect(
       (
         await asA.post('/customer-events', {
@@ -189,6 +193,18 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/rules/:ruleId/versions/:version': { url: `/rules/${aRule}/versions/1` },
       'GET /api/v1/rules/:ruleId/runs': { url: `/rules/${aRule}/runs` },
       'POST /api/v1/rules/dry-run': { url: '/rules/dry-run', body: { ruleId: aRule } },
+      'GET /api/v1/moments': { url: `/moments?q=${encodeURIComponent('甲方')}` },
+      'POST /api/v1/moments': {
+        url: '/moments',
+        body: { text: 'b', senders: { userids: [ids.userid] }, audience: { include: { expression: { tag: aTag } } } },
+      },
+      'POST /api/v1/moments/preview': { url: '/moments/preview', body: { text: 'b', audience: { include: { expression: { tag: aTag } } } } },
+      'GET /api/v1/moments/:momentId': { url: `/moments/${aMoment}` },
+      'PATCH /api/v1/moments/:momentId': { url: `/moments/${aDraft}`, body: { text: '改' } },
+      'DELETE /api/v1/moments/:momentId': { url: `/moments/${aDraft}` },
+      'POST /api/v1/moments/:momentId/schedule': { url: `/moments/${aDraft}/schedule` },
+      'POST /api/v1/moments/:momentId/cancel': { url: `/moments/${aMoment}/cancel` },
+      'GET /api/v1/moments/:momentId/deliveries': { url: `/moments/${aMoment}/deliveries` },
       'GET /api/v1/group-chats': { url: `/group-chats?owner=${ids.userid}` },
       'GET /api/v1/group-chats/:chatId': { url: `/group-chats/${aChat}` },
       'POST /api/v1/group-chats': { url: '/group-chats', body: { chatId: aChat, owner: ids.userid } },

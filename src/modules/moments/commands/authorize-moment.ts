@@ -11,5 +11,5 @@ export async function authorizeMomentChange(ctx: Ctx, row: MomentRow): Promise<v
   const policy = await policyFor(ctx);
   policy.authorize('moment.publish');
   if (policy.reach !== 'all' && row.author !== actorLabel(ctx.actor))
-    throw forbidden(`Post "${row.momentId}" is ${row.author}'s; only they or an admin may change it.`);
+    throw forbidden(`Only its author or someone who reaches the whole corp may change post "${row.momentId}".`);
 }

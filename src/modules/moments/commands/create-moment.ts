@@ -58,7 +58,7 @@ export async function createMoment(ctx: Ctx, engine: AudienceEngine, input: Crea
   const settings = await readMomentSettings(ctx);
   return withFreshAudience(
     ctx,
-    () => computeAudience(engine, ctx, post, settings, now),
+    () => computeAudience(engine, ctx, post, settings, now, 'schedule'),
     async (tx, audience) => writeSchedule(tx, await insertDraft(tx, momentId, post, opts, now), post, audience, settings, now),
   );
 }

@@ -22,7 +22,7 @@ export async function scheduleMoment(ctx: Ctx, engine: AudienceEngine, momentId:
   const settings = await readMomentSettings(ctx);
   return withFreshAudience(
     ctx,
-    () => computeAudience(engine, ctx, post, settings, now, momentId),
+    () => computeAudience(engine, ctx, post, settings, now, 'schedule'),
     async (tx, audience) => {
       const row = await loadMoment(tx, momentId, true);
       requireStatus(row, ['draft'], 'scheduled');

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { systemContext, type TxCtx, withTx } from '../../../context.js';
 import { type Db, queryRows } from '../../../db/client.js';
 import { recordEvent } from '../../../events/record.js';
-import { bumpMomentVersion } from '../moment-settings.js';
 
 /** The system actor's name for dispatch (`system:moments` in the audit log). */
 export const dispatchActor = 'moments';
@@ -16,6 +15,9 @@ export type DispatchResult = { sent: number; byCorp: Map<string, number> };
  * row is taken first, as every writer of deliveries takes it (no lock-order deadlock with a
  * cancel), then the deliveries with `FOR UPDATE SKIP LOCKED`. Each post moves scheduled → sending →
  * sent (`finished_at` once none is planned) with one `moment.dispatched` event per post per claim.
+ * No `moment_version` bump: the cached cap ledger counts every copy not cancelled, planned or sent
+ * alike, so sending changes nothing it holds, and a bump every few seconds while a big post goes out
+ * would reload it on every preview and make schedules retry.
  */
 export async function dispatchCorp(ctx: TxCtx, now: Date, limit: number): Promise<number | null> {
   const held = await queryRows<{ v: number }>(ctx.tx, sql`select 1 as v from corps where corp_id = ${ctx.corpId} for update skip locked`);
@@ -60,8 +62,6 @@ export async function dispatchCorp(ctx: TxCtx, now: Date, limit: number): Promis
       payload: { sent: n, remaining },
     });
   }
-  // Sent copies still count against the cap, but every delivery change bumps: caches never guess.
-  await bumpMomentVersion(ctx);
   return claimed.reduce((sum, c) => sum + c.n, 0);
 }
 

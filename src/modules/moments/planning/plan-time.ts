@@ -1,5 +1,5 @@
 import type { MomentSchedule, MomentSettings, MomentVariant } from '../../../../contracts/moments.js';
-import { slotHours } from '../read-moment-input.js';
+import { variantFor } from '../audience/active-hours.js';
 
 // Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so local hours are plain
 // arithmetic here: planning a million deliveries cannot afford Intl per customer.
@@ -59,9 +59,5 @@ export function plannedAt(schedule: MomentSchedule, activeHour: number, startMs:
 
 /** The variant whose slot holds each hour of the day (-1 = the main content), as a 24-entry table. */
 export function variantByHour(variants: readonly Pick<MomentVariant, 'fromHour' | 'toHour'>[]): Int8Array {
-  const table = new Int8Array(24).fill(-1);
-  variants.forEach((v, i) => {
-    for (const h of slotHours(v)) table[h] = i;
-  });
-  return table;
+  return Int8Array.from({ length: 24 }, (_, hour) => variantFor(hour, variants));
 }

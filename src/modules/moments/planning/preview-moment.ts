@@ -5,8 +5,6 @@ import { employeeNames } from '../../org/employee-names.js';
 import { readMomentSettings } from '../moment-settings.js';
 import { groupNames } from '../moments.repo.js';
 import { type MomentInput, readMomentInput } from '../read-moment-input.js';
-import { activeHours } from './active-hours.js';
-import { variantByHour } from './plan-time.js';
 import { computeAudience } from './schedule-plan.js';
 
 /**
@@ -18,24 +16,17 @@ export async function previewMoment(engine: AudienceEngine, ctx: Ctx, input: Mom
   const started = performance.now();
   const post = await readMomentInput(ctx, input, now);
   const settings = await readMomentSettings(ctx);
-  const audience = await computeAudience(engine, ctx, post, settings, now);
+  const audience = await computeAudience(engine, ctx, post, settings, now, 'preview');
   const names = await employeeNames(ctx, audience.bySender.keys());
-  const byVariant = new Map<number, number>([[-1, 0]]);
+  // Every variant listed, the main content first, even those nobody gets.
+  const byVariant = new Map<number, number>([[-1, post.variants.length === 0 ? audience.counts.remaining : 0]]);
   post.variants.forEach((_, i) => byVariant.set(i, 0));
-  if (post.variants.length === 0) byVariant.set(-1, audience.counts.remaining);
-  else {
-    const hours = await activeHours(ctx, now);
-    const table = variantByHour(post.variants);
-    for (const seq of audience.remaining) {
-      const v = table[hours.get(seq) ?? settings.fallbackHour]!;
-      byVariant.set(v, byVariant.get(v)! + 1);
-    }
-  }
+  for (const [v, n] of audience.byVariant) byVariant.set(v, n);
   const groups = await groupNames(ctx, post.targetGroupIds);
   return {
     counts: audience.counts,
     bySender: [...audience.bySender]
-      .map(([userid, remaining]) => ({ userid, name: names.get(userid) ?? userid, remaining }))
+      .map(([userid, part]) => ({ userid, name: names.get(userid) ?? userid, remaining: part.size }))
       .sort((a, b) => b.remaining - a.remaining || a.userid.localeCompare(b.userid)),
     byVariant: [...byVariant].map(([variant, remaining]) => ({ variant, label: variant === -1 ? '' : post.variants[variant]!.label, remaining })),
     targetGroups: post.targetGroupIds.map((groupId) => ({ groupId, name: groups.get(groupId) ?? groupId })),

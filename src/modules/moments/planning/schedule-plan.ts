@@ -5,16 +5,16 @@ import { moments } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { recordEvent } from '../../../events/record.js';
 import type { AudienceEngine } from '../../audiences/service/engine.js';
+import { loadActiveHours } from '../audience/active-hours.js';
 import { type MomentAudience, momentAudience } from '../audience/moment-audience.js';
 import { bumpMomentVersion } from '../moment-settings.js';
 import { lockMomentVersion, type MomentRow } from '../moments.repo.js';
 import type { CheckedMoment } from '../read-moment-input.js';
-import { activeHours } from './active-hours.js';
 import { materialiseDeliveries } from './materialise-deliveries.js';
 import { scheduleStart } from './plan-time.js';
 
 /** Computes a checked post's audience at its start. Never inside a transaction: it awaits the index, which reads through `ctx.db`. */
-export function computeAudience(engine: AudienceEngine, ctx: Ctx, post: CheckedMoment, settings: MomentSettings, now: Date, momentId?: string) {
+export function computeAudience(engine: AudienceEngine, ctx: Ctx, post: CheckedMoment, settings: MomentSettings, now: Date, purpose: 'preview' | 'schedule') {
   if ('tx' in ctx) throw new Error('computeAudience runs outside a transaction: on PGlite the index read would wait for this very transaction');
   return momentAudience(engine, ctx, post.catalog, {
     include: post.include?.expression ?? null,
@@ -23,7 +23,9 @@ export function computeAudience(engine: AudienceEngine, ctx: Ctx, post: CheckedM
     senders: post.senderUserids,
     at: scheduleStart(post.schedule, now),
     settings,
-    momentId,
+    variants: post.variants,
+    // Scheduling reads who chatted last afresh; a preview may use a ranking up to 30 s old.
+    freshSenders: purpose === 'schedule',
   });
 }
 
@@ -102,7 +104,7 @@ export async function writeSchedule(
     includeTagIds: post.includeTagIds,
     settings,
     startMs: scheduleStart(post.schedule, now).getTime(),
-    activeHours: await activeHours(ctx, now),
+    activeHours: await loadActiveHours(ctx.tx, ctx.corpId, now),
   });
   // A customer deleted since the index was read gets no delivery: the stored counts say what was written.
   const counts = { ...audience.counts, remaining: written.inserted };
