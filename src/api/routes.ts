@@ -60,9 +60,9 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(contactWayRoutes);
   await app.register(ruleRoutes);
   await app.register(messageRoutes);
+  await app.register(momentRoutes, { engine: app.audiences });
   await app.register(momentInteractionRoutes);
   await app.register(suppressionRoutes);
   await app.register(momentAnalyticsRoutes);
-  await app.register(momentRoutes, { engine: app.audiences });
   if (opts.platformKey) await app.register(platformRoutes);
 }

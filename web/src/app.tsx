@@ -24,6 +24,7 @@ const StatsPage = lazy(() => import('./pages/stats/stats-page.js'));
 const ContactWaysPage = lazy(() => import('./pages/contact-ways/contact-ways-page.js'));
 const GroupChatsPage = lazy(() => import('./pages/group-chats/group-chats-page.js'));
 const WebhookSourcesPage = lazy(() => import('./pages/webhook-sources/webhook-sources-page.js'));
+const MomentsPage = lazy(() => import('./pages/moments/moments-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -57,6 +58,7 @@ function Authenticated() {
           <Route path="/contact-ways" element={<ContactWaysPage me={me.data} />} />
           <Route path="/group-chats" element={<GroupChatsPage me={me.data} />} />
           <Route path="/webhook-sources" element={<WebhookSourcesPage me={me.data} />} />
+          <Route path="/moments" element={<MomentsPage me={me.data} />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

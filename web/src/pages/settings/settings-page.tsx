@@ -8,6 +8,7 @@ import { can, type MeDto } from '../../api/session.js';
 import { useUpdateSettings } from '../../api/settings.js';
 import { useSettings } from '../../api/tags.js';
 import { PageHeader } from '../../components/page-header.js';
+import { MomentSettingsCard } from '../moments/moment-settings-card.js';
 import { changedLimits, type Limits, limitNames } from './settings-logic.js';
 
 /**
@@ -85,6 +86,7 @@ export default function SettingsPage({ me }: { me: MeDto }) {
           </Form>
         </Card>
       )}
+      {settings.data && <MomentSettingsCard editable={editable} />}
     </Space>
   );
 }

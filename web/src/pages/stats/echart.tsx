@@ -1,10 +1,10 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption, ECharts } from 'echarts/core';
 import { useEffect, useRef } from 'react';
 
-/** The options the page's charts use: bars or a line on a grid, with a tooltip. */
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption>;
+/** The options the console's charts use: bars or a line on a grid, with a tooltip and a legend. */
+export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption>;
 
 /**
  * One ECharts chart in a div that follows its container's width. The drawing is an image for
