@@ -166,7 +166,8 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
       .getByRole('button', { name: /New post/ })
       .first()
       .click();
-    await page.getByText('Write some text or add an attachment', { exact: false }).waitFor();
+    // The reach shows before a word is written: the audience is sized first.
+    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 30_000 });
     await page.locator('.ant-drawer-open').getByLabel('Text', { exact: true }).fill('Year-end gift box for returning customers');
     await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 30_000 });
     await shot(page, 'composer-en');

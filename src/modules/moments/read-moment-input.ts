@@ -49,7 +49,11 @@ const fail = (code: ErrorCode, path: string, message: string, extra: Record<stri
 /** Characters as a person counts them (code points): an emoji or 𠀀 is one, as WeCom counts. */
 const charCount = (s: string) => [...s].length;
 
-function checkContent(content: { text?: string; attachments?: MomentAttachment[] }, at: string): { text: string; attachments: MomentAttachment[] } {
+function checkContent(
+  content: { text?: string; attachments?: MomentAttachment[] },
+  at: string,
+  mayBeEmpty = false,
+): { text: string; attachments: MomentAttachment[] } {
   const text = content.text ?? '';
   const attachments = content.attachments ?? [];
   if (charCount(text) > momentLimits.textMax)
@@ -59,7 +63,8 @@ function checkContent(content: { text?: string; attachments?: MomentAttachment[]
   const kind = attachments[0]?.msgtype;
   const max = kind === 'image' ? momentLimits.imagesMax : 1;
   if (attachments.length > max) throw fail('validation_failed', `${at}attachments`, `at most ${max} ${kind === 'image' ? 'images' : kind}`, { limit: max });
-  if (text.trim() === '' && attachments.length === 0) throw fail('validation_failed', `${at}text`, 'give a text or attachments: a post cannot be empty');
+  if (!mayBeEmpty && text.trim() === '' && attachments.length === 0)
+    throw fail('validation_failed', `${at}text`, 'give a text or attachments: a post cannot be empty');
   return { text, attachments };
 }
 
@@ -144,11 +149,13 @@ function checkExpression(input: { expression?: unknown; text?: string } | undefi
  * attachment mix, never empty, per variant too), non-overlapping variant slots, senders expanded to
  * active employees within the actor's reach, a schedule not in the past (60 s of skew), and the
  * include / exclude expressions (no personal tags). Throws a coded error naming the field.
+ * `unfinished` (a preview, a draft) lets the content still be empty: an operator sizes the audience
+ * before writing; scheduling reads the post again without it.
  */
-export async function readMomentInput(ctx: Ctx, input: MomentInput, now = new Date()): Promise<CheckedMoment> {
+export async function readMomentInput(ctx: Ctx, input: MomentInput, now = new Date(), opts: { unfinished?: boolean } = {}): Promise<CheckedMoment> {
   const policy = await policyFor(ctx);
   policy.authorize('moment.publish');
-  const content = checkContent(input, 'body.');
+  const content = checkContent(input, 'body.', opts.unfinished);
   const variants = checkVariants(input.variants ?? []);
   const senders = { userids: input.senders?.userids ?? [], departmentIds: input.senders?.departmentIds ?? [] };
   const senderUserids = await expandSenders(ctx, policy, senders);

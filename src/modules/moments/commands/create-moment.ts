@@ -52,7 +52,7 @@ async function insertDraft(ctx: TxCtx, momentId: string, post: CheckedMoment, op
  */
 export async function createMoment(ctx: Ctx, engine: AudienceEngine, input: CreateMomentBody, opts: CreateMomentOptions = {}): Promise<MomentRow> {
   const now = opts.now ?? new Date();
-  const post = await readMomentInput(ctx, input, now);
+  const post = await readMomentInput(ctx, input, now, { unfinished: input.draft });
   const momentId = newMomentId();
   if (input.draft) return withTx(ctx, (tx) => insertDraft(tx, momentId, post, opts, now));
   const settings = await readMomentSettings(ctx);

@@ -31,6 +31,7 @@ export async function updateMoment(ctx: TxCtx, momentId: string, patch: UpdateMo
       schedule: patch.schedule ?? stored.schedule,
     },
     now,
+    { unfinished: true },
   );
   // updated_at moves even when nothing else did: a schedule started before this edit sees it and stops.
   const [row] = await ctx.tx

@@ -14,7 +14,7 @@ import { computeAudience } from './schedule-plan.js';
  */
 export async function previewMoment(engine: AudienceEngine, ctx: Ctx, input: MomentInput, now = new Date()): Promise<MomentPreview> {
   const started = performance.now();
-  const post = await readMomentInput(ctx, input, now);
+  const post = await readMomentInput(ctx, input, now, { unfinished: true });
   const settings = await readMomentSettings(ctx);
   const audience = await computeAudience(engine, ctx, post, settings, now, 'preview');
   const names = await employeeNames(ctx, audience.bySender.keys());

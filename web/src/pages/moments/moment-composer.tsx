@@ -56,11 +56,8 @@ export function MomentComposer({ target, onClose }: { target: ComposerTarget; on
   const current = watched ? { ...initial.values, ...watched } : initial.values;
   const bodyJson = JSON.stringify(previewBodyOf(current, { include, exclude }));
   const settled = useDebounced(bodyJson, 400);
-  // The server checks a preview as it checks a post, and a post needs words or an attachment: until
-  // then there is nothing to count, and the panel says so instead of showing that refusal.
-  const parsed = JSON.parse(settled) as ReturnType<typeof previewBodyOf>;
-  const hasContent = Boolean(parsed.text) || (parsed.attachments?.length ?? 0) > 0;
-  const preview = useMomentPreview(hasContent ? parsed : null);
+  // Counted from the first keystroke: the words can wait, the audience is what the operator sizes first.
+  const preview = useMomentPreview(JSON.parse(settled) as ReturnType<typeof previewBodyOf>);
   const draftId = target.mode === 'edit' ? target.moment.momentId : undefined;
   const saving = actions.create.isPending || actions.update.isPending || actions.schedule.isPending;
 
@@ -152,7 +149,7 @@ export function MomentComposer({ target, onClose }: { target: ComposerTarget; on
         </Col>
         <Col xs={24} lg={9}>
           <div style={{ position: 'sticky', top: 0 }}>
-            <PreviewPanel preview={preview.data} fetching={preview.isFetching || settled !== bodyJson} error={preview.error} idle={!hasContent} />
+            <PreviewPanel preview={preview.data} fetching={preview.isFetching || settled !== bodyJson} error={preview.error} />
           </div>
         </Col>
       </Row>

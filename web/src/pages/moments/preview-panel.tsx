@@ -63,7 +63,7 @@ export function CompactReductions({ counts }: { counts: MomentCounts }) {
  * The composer's live preview: how many customers the include matches and what each reduction
  * takes away, per sender and per variant, with the settings that made them (cap, quiet hours).
  */
-export function PreviewPanel({ preview, fetching, error, idle }: { preview: MomentPreviewDto | undefined; fetching: boolean; error: unknown; idle: boolean }) {
+export function PreviewPanel({ preview, fetching, error }: { preview: MomentPreviewDto | undefined; fetching: boolean; error: unknown }) {
   const { t } = useTranslation('moments');
   return (
     <Card
@@ -78,8 +78,7 @@ export function PreviewPanel({ preview, fetching, error, idle }: { preview: Mome
       aria-live="polite"
     >
       {error ? <Alert type="error" showIcon role="alert" title={errorText(error)} style={{ marginBottom: 8 }} /> : null}
-      {idle && !preview && <Typography.Text type="secondary">{t('preview.idle')}</Typography.Text>}
-      {!idle && !preview && !error && <Typography.Text type="secondary">{t('preview.counting')}</Typography.Text>}
+      {!preview && !error && <Typography.Text type="secondary">{t('preview.counting')}</Typography.Text>}
       {preview && (
         <Space orientation="vertical" size="small" style={{ width: '100%', opacity: fetching ? 0.6 : 1 }}>
           <ReductionRows counts={preview.counts} />
