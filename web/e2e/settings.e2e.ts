@@ -34,7 +34,8 @@ describeBrowser('the console in Chromium: corp settings, one’s own password, r
     expect(await limit.inputValue()).toBe('16');
     await page.getByText('标签组和标签名称最多的字符数，1–30（企业微信的上限是 30）').waitFor();
     await limit.fill('10');
-    await page.getByRole('button', { name: /保\s*存/ }).click();
+    // The limits card's own button (the Moments card below has 保存朋友圈设置).
+    await page.getByRole('button', { name: /^save 保\s*存$/ }).click();
     await page.getByText('已保存，新的上限立即生效').waitFor();
     await snap(page, 'settings-admin-zh');
     const [corp] = await stage().database.db.select({ settings: corps.settings }).from(corps).where(eq(corps.corpId, 'ww-demo'));
@@ -59,7 +60,7 @@ describeBrowser('the console in Chromium: corp settings, one’s own password, r
     await english.waitFor();
     expect(await english.inputValue()).toBe('10');
     await english.fill('16');
-    await narrow.getByRole('button', { name: /Save/ }).click();
+    await narrow.getByRole('button', { name: /^save Save$/ }).click();
     await narrow.getByText('Saved; the new limits apply at once').waitFor();
     await snap(narrow, 'settings-admin-en-narrow');
   });
