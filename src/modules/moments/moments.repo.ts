@@ -5,7 +5,7 @@ import { queryRows } from '../../db/client.js';
 import { corps, moments, tagGroups } from '../../db/schema/index.js';
 import { AppError } from '../../errors.js';
 import { randomToken } from '../../ids.js';
-import type { MomentInput } from './read-moment-input.js';
+import type { CheckedMoment, MomentInput } from './read-moment-input.js';
 
 /** A post row. */
 export type MomentRow = typeof moments.$inferSelect;
@@ -97,4 +97,19 @@ export async function lockMomentVersion(ctx: TxCtx): Promise<number> {
   const [row] = await ctx.tx.select({ version: corps.momentVersion }).from(corps).where(eq(corps.corpId, ctx.corpId)).for('update');
   if (!row) throw new AppError('not_found', { message: `Corp ${ctx.corpId} does not exist.` });
   return row.version;
+}
+
+/** The columns a checked post is stored in (content, senders, audience by ids, schedule): what a draft is created and edited with. */
+export function postColumns(post: CheckedMoment) {
+  return {
+    text: post.text,
+    attachments: post.attachments,
+    variants: post.variants,
+    senders: post.senders,
+    includeExpr: post.include?.expression ?? null,
+    excludeExpr: post.exclude?.expression ?? null,
+    includeTagIds: post.includeTagIds,
+    targetGroupIds: post.targetGroupIds,
+    schedule: post.schedule,
+  };
 }

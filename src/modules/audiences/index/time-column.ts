@@ -14,8 +14,8 @@ const compactAt = 4096;
 // partial slices at its ends, instead of one bitmap built from millions of unsorted seqs per query.
 const chunkSize = 65_536;
 
-/** First index whose time is ≥ `t` (binary search). */
-function lowerBound(times: Float64Array, t: number): number {
+/** First index whose time is ≥ `t` (binary search); the Moments cap ledger searches its times with it too. */
+export function lowerBound(times: Float64Array, t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {

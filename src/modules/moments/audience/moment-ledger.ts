@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.js';
 import { queryRows } from '../../../db/client.js';
 import { type Bitmap, bitmapOf, or } from '../../audiences/index/bitmaps.js';
 import { decodeInt4s, decodeRun } from '../../audiences/index/decode.js';
+import { lowerBound } from '../../audiences/index/time-column.js';
 
 const dayMs = 86_400_000;
 // Deliveries older than this cannot count against any post planned from now on.
@@ -84,17 +85,6 @@ export function overCapAt(ledger: MomentLedger, at: Date, cap: number): Bitmap {
   if (ledger.overCap.size > 100) ledger.overCap.clear();
   ledger.overCap.set(key, result);
   return result;
-}
-
-function lowerBound(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 // One cached ledger per database and corp; a database closed in tests takes its entries with it.

@@ -4,7 +4,7 @@ import { moments } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
 import type { AudienceEngine } from '../../audiences/service/engine.js';
 import { readMomentSettings } from '../moment-settings.js';
-import { type MomentRow, newMomentId } from '../moments.repo.js';
+import { type MomentRow, newMomentId, postColumns } from '../moments.repo.js';
 import { computeAudience, withFreshAudience, writeSchedule } from '../planning/schedule-plan.js';
 import { type CheckedMoment, readMomentInput } from '../read-moment-input.js';
 
@@ -18,15 +18,7 @@ async function insertDraft(ctx: TxCtx, momentId: string, post: CheckedMoment, op
       corpId: ctx.corpId,
       momentId,
       status: 'draft',
-      text: post.text,
-      attachments: post.attachments,
-      variants: post.variants,
-      senders: post.senders,
-      includeExpr: post.include?.expression ?? null,
-      excludeExpr: post.exclude?.expression ?? null,
-      includeTagIds: post.includeTagIds,
-      targetGroupIds: post.targetGroupIds,
-      schedule: post.schedule,
+      ...postColumns(post),
       author: actorLabel(ctx.actor),
       origin: ctx.source,
       wecomJobid: opts.wecomJobid ?? null,

@@ -4,7 +4,7 @@ import type { UpdateMomentBody } from '../../../../contracts/moments.js';
 import type { TxCtx } from '../../../context.js';
 import { moments } from '../../../db/schema/index.js';
 import { recordEvent } from '../../../events/record.js';
-import { loadMoment, type MomentRow, requireStatus, storedInput } from '../moments.repo.js';
+import { loadMoment, type MomentRow, postColumns, requireStatus, storedInput } from '../moments.repo.js';
 import { readMomentInput } from '../read-moment-input.js';
 import { authorizeMomentChange } from './authorize-moment.js';
 
@@ -37,15 +37,7 @@ export async function updateMoment(ctx: TxCtx, momentId: string, patch: UpdateMo
   const [row] = await ctx.tx
     .update(moments)
     .set({
-      text: post.text,
-      attachments: post.attachments,
-      variants: post.variants,
-      senders: post.senders,
-      includeExpr: post.include?.expression ?? null,
-      excludeExpr: post.exclude?.expression ?? null,
-      includeTagIds: post.includeTagIds,
-      targetGroupIds: post.targetGroupIds,
-      schedule: post.schedule,
+      ...postColumns(post),
       updatedAt: new Date(Math.max(now.getTime(), before.updatedAt.getTime() + 1)),
     })
     .where(and(eq(moments.corpId, ctx.corpId), eq(moments.momentId, momentId)))
