@@ -53,7 +53,7 @@ export const BatchBody = z
 export type BatchInput = z.infer<typeof BatchBody>;
 
 /** What an operation is: a batch job, an import, an undo or redo of another, a rule run, or a tag deletion. */
-export const OperationKind = z.enum(['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync']);
+export const OperationKind = z.enum(['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync', 'wecom_pull']);
 
 /** `:operationId` in a path. */
 export const OperationParams = z.strictObject({ operationId: Id });

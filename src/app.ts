@@ -9,6 +9,7 @@ import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
+import type { SecretBox } from './modules/connector/secret-box.js';
 import { MomentDispatcher, type MomentDispatcherOptions } from './modules/moments/dispatch/moment-dispatcher.js';
 import { momentSuppression } from './modules/moments/suppression/suppression-consumer.js';
 import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/worker.js';
@@ -33,6 +34,10 @@ declare module 'fastify' {
     operations: OperationWorker;
     /** The poller that sends due Moments deliveries. */
     momentDispatch: MomentDispatcher;
+    /** Seals the WeCom secrets at rest; null when the server has no `TAGLOOM_SECRET_KEY`. */
+    secretBox: SecretBox | null;
+    /** Outbound webhooks may target private addresses (`TAGLOOM_WEBHOOK_ALLOW_PRIVATE`). */
+    allowPrivateWebhooks: boolean;
   }
 }
 
@@ -59,6 +64,10 @@ export type AppOptions = {
   rules?: RuleEngineOptions;
   /** The Moments dispatcher's clock and polling (tests move the clock or tick it by hand). */
   moments?: Omit<MomentDispatcherOptions, 'log'>;
+  /** Seals the WeCom connector's secrets (from `TAGLOOM_SECRET_KEY`); without it the connector cannot be configured. */
+  secretBox?: SecretBox | null;
+  /** Let outbound webhooks target private and loopback addresses (tests, intranet CRMs). */
+  allowPrivateWebhooks?: boolean;
   /** The database's reachability (`Database.health`) for `/readyz`; without it the database counts as up. */
   health?: DatabaseHealth;
 };
@@ -86,6 +95,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('db', opts.db);
+  app.decorate('secretBox', opts.secretBox ?? null);
+  app.decorate('allowPrivateWebhooks', opts.allowPrivateWebhooks ?? false);
   const routeTable: { method: string; url: string }[] = [];
   app.decorate('routeTable', routeTable);
   const health = opts.health ?? new DatabaseHealth();

@@ -11,7 +11,7 @@ export type Actor =
   | { kind: 'system'; name: string };
 
 /** Where a change came from; recorded on every event. */
-export type Source = 'console' | 'api' | 'wecom-api' | 'import' | 'rule' | 'cli' | 'demo' | 'system';
+export type Source = 'console' | 'api' | 'wecom-api' | 'wecom-sync' | 'import' | 'rule' | 'cli' | 'demo' | 'system';
 
 /** Everything a query or command needs: the tenant, the actor and the database. */
 export type Ctx = {

@@ -15,6 +15,17 @@ const schema = z.object({
     .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
   // The platform operator's key for /api/v1/platform (opening corps); unset = those routes do not exist.
   TAGLOOM_PLATFORM_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  // 32 bytes (64 hex digits or base64) sealing the WeCom secrets at rest (AES-256-GCM). Unset: the
+  // connector cannot be configured. Never stored, never logged; losing it means re-entering secrets.
+  TAGLOOM_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, '32 bytes, as 64 hex digits or base64'),
+  // Outbound webhooks may target private / loopback addresses (an intranet CRM); off by default (SSRF).
+  TAGLOOM_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

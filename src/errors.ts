@@ -52,6 +52,21 @@ export const errorCodes = {
   moment_too_many_attachments: { status: 400, errcode: 41064, message: 'A moment takes at most 9 images, or 1 video, or 1 link.' },
   moment_attachment_type: { status: 400, errcode: 41065, message: 'A moment takes one kind of attachment: images, a video or a link.' },
   moment_content_empty: { status: 400, errcode: 41089, message: 'A moment needs text or attachments.' },
+  connector_not_configured: { status: 409, errcode: 40058, message: 'This corp is not connected to WeCom yet; save the connection first.' },
+  connector_key_missing: {
+    status: 503,
+    errcode: -1,
+    message: 'TAGLOOM_SECRET_KEY is not set on the server, so WeCom secrets cannot be stored or read.',
+  },
+  wecom_upstream_failed: { status: 502, errcode: -1, message: 'WeCom answered with an error; nothing was changed here.' },
+  callback_signature_invalid: { status: 401, errcode: 40001, message: 'The callback signature (msg_signature) does not match.' },
+  callback_timestamp_stale: { status: 401, errcode: 40001, message: "The callback timestamp is more than 300 seconds from the server's clock." },
+  callback_malformed: { status: 400, errcode: 40058, message: 'The callback body is not the encrypted XML WeCom sends, or does not decrypt.' },
+  webhook_url_forbidden: {
+    status: 400,
+    errcode: 40058,
+    message: 'The URL must be http(s) and, unless the server allows it, must not point at a private or loopback address.',
+  },
   internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, errcode: -1, message: 'The database cannot be reached right now; nothing was changed. Try again shortly.' },
 } as const;

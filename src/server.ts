@@ -5,6 +5,7 @@ import { fillNameInitials } from './db/fill-name-initials.js';
 import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
+import { SecretBox } from './modules/connector/secret-box.js';
 import { ensureConsoleBuilt } from './plugins/console.js';
 
 /**
@@ -50,6 +51,8 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
       dbKind: database.kind,
       health: database.health,
       platformKey: env.TAGLOOM_PLATFORM_KEY,
+      secretBox: env.TAGLOOM_SECRET_KEY ? SecretBox.fromKeyText(env.TAGLOOM_SECRET_KEY) : null,
+      allowPrivateWebhooks: env.TAGLOOM_WEBHOOK_ALLOW_PRIVATE,
       consoleDir,
       ...overrides,
     });

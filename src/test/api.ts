@@ -23,6 +23,7 @@ import {
   tagGroups,
   tags,
 } from '../db/schema/index.js';
+import { SecretBox } from '../modules/connector/secret-box.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
@@ -38,7 +39,8 @@ export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}
   beforeAll(async () => {
     // Moments deliveries go out only when a test ticks the dispatcher: a background send would move
     // the state that refusal tests compare before and after.
-    app = await buildApp({ dbKind: db().kind, moments: { run: false }, ...opts, db: db().db });
+    // A random sealing key: the connector works in tests without TAGLOOM_SECRET_KEY (pass `secretBox: null` to test its absence).
+    app = await buildApp({ dbKind: db().kind, moments: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
     await app.ready();
   });
   afterAll(async () => {

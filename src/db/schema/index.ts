@@ -1,4 +1,5 @@
 export * from './audiences.js';
+export * from './connector.js';
 export * from './consumers.js';
 export * from './contact-ways.js';
 export * from './customers.js';

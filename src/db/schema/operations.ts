@@ -18,7 +18,7 @@ export const operations = pgTable(
       .notNull()
       .references(() => corps.corpId, { onDelete: 'cascade' }),
     operationId: text('operation_id').notNull(),
-    kind: text('kind', { enum: ['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync'] }).notNull(),
+    kind: text('kind', { enum: ['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync', 'wecom_pull'] }).notNull(),
     status: text('status', { enum: operationStatuses }).notNull().default('queued'),
     /** The request as validated: action, tags, selection (for a job, everything needed to run it again). */
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),

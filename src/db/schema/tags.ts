@@ -87,7 +87,7 @@ export const personalTags = pgTable(
 );
 
 /** Where a mark came from; the audit trail and undo (issue 5) key on it. */
-export const markSources = ['manual', 'batch', 'rule', 'api', 'wecom-api', 'import', 'restore'] as const;
+export const markSources = ['manual', 'batch', 'rule', 'api', 'wecom-api', 'wecom-sync', 'import', 'restore'] as const;
 
 /**
  * A tag on one follow relation. `tag_id` names a corp tag or a personal tag (personal tags only on

@@ -14,7 +14,7 @@ import { StatusTag } from './status-tag.js';
 // operations follow their progress stream live, so the page's other requests are never starved.
 const liveStreams = 3;
 
-const kinds = ['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync'] as const;
+const kinds = ['batch', 'import', 'undo', 'redo', 'rule', 'deletion', 'smart_sync', 'wecom_pull'] as const;
 const statuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 /**
