@@ -79,6 +79,15 @@ export const eventTypes = [
   'moment.dispatched',
   'moment.suppressed',
   'moment.suppression_lifted',
+  'follow.deleted',
+  'connector.saved',
+  'connector.removed',
+  'connector.push_replayed',
+  'webhook_subscription.created',
+  'webhook_subscription.updated',
+  'webhook_subscription.deleted',
+  'webhook_subscription.secret_rotated',
+  'webhook_delivery.replayed',
 ] as const;
 
 /** One of the recorded event types. */
