@@ -132,7 +132,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
     const [a, b, c] = servers as [Server, Server, Server];
     expect(await countsEverywhere('tag:点标')).toEqual([0, 0, 0]);
     // A mark through process A…
-    const marked = await call(a, 'POST', `/customers/${customers[0]}/follows/${seller}/tags`, { add: [tagIds['点标']] });
+    const marked = await call(a, 'POST', `/customers/${customers[0]}/follows/${seller}/tags`, { add: [tagIds.点标] });
     expect(marked.status, JSON.stringify(marked.body)).toBeLessThan(300);
     // …is counted by B and C too, once their indexes have taken the event in.
     await until(
@@ -141,7 +141,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
       (n) => n.every((x) => x === 1),
     );
     // A batch queued on B (run by whichever worker claims it) reaches A and C.
-    const op = await queueBatch(b, { action: 'tag', tagIds: [tagIds['批标']], selection: { externalUserids: customers.slice(0, 150) } });
+    const op = await queueBatch(b, { action: 'tag', tagIds: [tagIds.批标], selection: { externalUserids: customers.slice(0, 150) } });
     await until(
       'the batch queued on B',
       () => operationRow(op).then((r) => r.status),
@@ -155,7 +155,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
       ),
     ).toEqual([150, 150, 150]);
     // And an untag on C.
-    const untag = await call(c, 'POST', `/customers/${customers[0]}/follows/${seller}/tags`, { remove: [tagIds['批标']] });
+    const untag = await call(c, 'POST', `/customers/${customers[0]}/follows/${seller}/tags`, { remove: [tagIds.批标] });
     expect(untag.status, JSON.stringify(untag.body)).toBeLessThan(300);
     await until(
       'an untag on C, counted on A, B, C',
@@ -198,8 +198,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
       name: '每两秒',
       definition: {
         trigger: { kind: 'schedule', cron: '*/2 * * * * *' },
-        conditions: { audience: { expression: { tag: tagIds['点标'] } } },
-        actions: [{ kind: 'add', tagIds: [tagIds['定时标']] }],
+        conditions: { audience: { expression: { tag: tagIds.点标 } } },
+        actions: [{ kind: 'add', tagIds: [tagIds.定时标] }],
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -221,7 +221,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
     const ruleMarks = await database.db
       .select({ n: count() })
       .from(marks)
-      .where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagIds['定时标']!)));
+      .where(and(eq(marks.corpId, corpId), eq(marks.tagId, tagIds.定时标!)));
     expect(ruleMarks[0]!.n).toBe(1);
     await until(
       'the rule’s mark on A, B, C',
@@ -231,7 +231,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
   }, 180_000);
 
   it('hands a batch whose process was SIGKILLed mid-run to another, which applies it exactly once', async () => {
-    const op = await queueBatch(servers[0]!, { action: 'tag', tagIds: [tagIds['杀标']], selection: { text: 'not tag:杀标' } });
+    const op = await queueBatch(servers[0]!, { action: 'tag', tagIds: [tagIds.杀标], selection: { text: 'not tag:杀标' } });
     // Whichever process claimed it prints its progress: kill that one mid-run (the batch is one transaction).
     const progress = new RegExp(`progress ${op} ([1-9]\\d{2,})`);
     const victim = await Promise.any(servers.map((s) => s.waitFor(progress).then(() => s)));
