@@ -102,6 +102,27 @@ async function listenPg(url: string, channel: string, onNotify: (payload: string
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
+// Any fixed number: the session-level advisory lock every Tagloom process takes to migrate.
+const migrationLockKey = 7_465_201_022;
+
+/**
+ * Applies pending migrations under a session-level advisory lock on a connection of its own.
+ * Drizzle's migrator takes no lock, so processes starting together on one database (docs/deploy.md)
+ * would all apply the same migration; with the lock the first applies it while the others wait,
+ * then find nothing left to do. Ending the connection releases the lock, even after a failure.
+ */
+async function migrateLocked(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  client.on('error', () => {}); // a drop mid-migration fails the query below, which is reported
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [migrationLockKey]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Where and how to open the database; `command` names the opener to whoever finds a PGlite folder taken. */
 export type OpenOptions = { url?: string; dataDir?: string; poolSize?: number; command?: string };
 
@@ -132,7 +153,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const pool = openPool(opts, health);
     const db = drizzlePg(pool, { schema });
     try {
-      await migratePg(db, { migrationsFolder });
+      await migrateLocked(opts.url);
     } catch (error) {
       await pool.end().catch(() => {});
       throw error;

@@ -12,7 +12,7 @@ import { corps } from './org.js';
 export const customerEvents = pgTable(
   'customer_events',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     corpId: text('corp_id')
       .notNull()
       .references(() => corps.corpId, { onDelete: 'cascade' }),
@@ -24,6 +24,7 @@ export const customerEvents = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.corpId, t.id] }),
     index('customer_events_customer_idx').on(t.corpId, t.externalUserid, t.occurredAt),
     index('customer_events_type_idx').on(t.corpId, t.type, t.target, t.occurredAt),
     uniqueIndex('customer_events_dedup_uq').on(t.corpId, t.dedupKey).where(sql`${t.dedupKey} is not null`),

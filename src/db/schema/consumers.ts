@@ -24,5 +24,5 @@ export const eventConsumers = pgTable(
     afterSeq: bigint('after_seq', { mode: 'number' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.name, t.corpId] })],
+  (t) => [primaryKey({ columns: [t.corpId, t.name] })],
 );

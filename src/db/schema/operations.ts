@@ -45,7 +45,7 @@ export const operations = pgTable(
   (t) => [
     primaryKey({ columns: [t.corpId, t.operationId] }),
     index('operations_corp_created_idx').on(t.corpId, t.createdAt),
-    index('operations_queue_idx').on(t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
+    index('operations_queue_idx').on(t.corpId, t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
   ],
 );
 

@@ -132,11 +132,11 @@ export const sessions = pgTable('sessions', {
 export const loginFailures = pgTable(
   'login_failures',
   {
-    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().primaryKey(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     corpId: text('corp_id').notNull(),
     username: text('username').notNull(),
     ip: text('ip').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('login_failures_lookup_idx').on(t.corpId, t.username, t.at)],
+  (t) => [primaryKey({ columns: [t.corpId, t.id] }), index('login_failures_lookup_idx').on(t.corpId, t.username, t.at)],
 );

@@ -55,7 +55,7 @@ export const ruleVersions = pgTable(
 export const ruleRuns = pgTable(
   'rule_runs',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     corpId: text('corp_id')
       .notNull()
       .references(() => corps.corpId, { onDelete: 'cascade' }),
@@ -75,6 +75,7 @@ export const ruleRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
+    primaryKey({ columns: [t.corpId, t.id] }),
     uniqueIndex('rule_runs_run_uq').on(t.corpId, t.runId),
     uniqueIndex('rule_runs_due_uq').on(t.corpId, t.ruleId, t.dueAt).where(sql`${t.dueAt} is not null`),
     index('rule_runs_rule_idx').on(t.corpId, t.ruleId, t.id),

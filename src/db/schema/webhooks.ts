@@ -49,7 +49,7 @@ export type WebhookOutcome = 'accepted' | 'refused';
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     corpId: text('corp_id')
       .notNull()
       .references(() => corps.corpId, { onDelete: 'cascade' }),
@@ -67,7 +67,8 @@ export const webhookDeliveries = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.corpId, t.id] }),
     index('webhook_deliveries_source_idx').on(t.corpId, t.sourceId, t.id),
-    uniqueIndex('webhook_deliveries_accepted_uq').on(t.sourceId, t.deliveryId).where(sql`${t.outcome} = 'accepted'`),
+    uniqueIndex('webhook_deliveries_accepted_uq').on(t.corpId, t.sourceId, t.deliveryId).where(sql`${t.outcome} = 'accepted'`),
   ],
 );

@@ -26,7 +26,7 @@ export async function throttledCheck(db: Db, key: AttemptKey, check: () => Promi
     .insert(loginFailures)
     .values({ corpId: key.corpId, username: key.username, ip: key.ip, at: new Date(now) })
     .returning({ id: loginFailures.id });
-  const dropClaim = () => db.delete(loginFailures).where(eq(loginFailures.id, claim!.id));
+  const dropClaim = () => db.delete(loginFailures).where(and(eq(loginFailures.corpId, key.corpId), eq(loginFailures.id, claim!.id)));
   let ok: boolean;
   try {
     const since = new Date(now - loginWindowMs);

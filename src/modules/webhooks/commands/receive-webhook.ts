@@ -23,7 +23,7 @@ export async function receiveWebhook(ctx: TxCtx, input: ReceiveWebhookInput): Pr
     sql`
     insert into webhook_deliveries (corp_id, source_id, delivery_id, outcome, status, event_type, external_userid, fields, received_at)
     values (${ctx.corpId}, ${source.sourceId}, ${deliveryId}, 'accepted', 202, ${mapped.eventType}, ${mapped.externalUserid}, ${JSON.stringify(mapped.fields)}::jsonb, ${input.receivedAt.toISOString()})
-    on conflict (source_id, delivery_id) where outcome = 'accepted' do nothing
+    on conflict (corp_id, source_id, delivery_id) where outcome = 'accepted' do nothing
     returning id`,
   );
   if (!accepted)
