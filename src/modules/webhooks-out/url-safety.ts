@@ -73,7 +73,7 @@ export async function checkTarget(raw: string, allowPrivate: boolean, resolve: R
   if (!allowPrivate) {
     for (const { address } of addresses) {
       const why = forbiddenAddressReason(address);
-      if (why) return { reason: `${host} → ${why}` };
+      if (why) return { reason: ipaddr.isValid(host) ? why : `${host} → ${why}` };
     }
   }
   const first = addresses[0]!;
