@@ -141,6 +141,54 @@ describe('fake WeCom: tags', () => {
     expect((await call('externalcontact/mark_tag', { body: { userid: 'lisi', external_userid: 'wmAlice', add_tag: ['etSilver'] } })).json.errcode).toBe(45009);
     expect(wecom.marks(corpid, 'lisi', 'wmAlice')).toEqual([]);
   });
+
+  it('edit_corp_tag renames a tag or a group, refusing clashes (40071) and unknown ids (40068)', async () => {
+    expect((await call('externalcontact/edit_corp_tag', { body: { id: 'etGold', name: '黑卡', order: 9 } })).json.errcode).toBe(0);
+    expect((await call('externalcontact/edit_corp_tag', { body: { id: 'etGroupLevel', name: '会员等级' } })).json.errcode).toBe(0);
+    expect((await call('externalcontact/edit_corp_tag', { body: { id: 'etSilver', name: '黑卡' } })).json.errcode).toBe(40071);
+    expect((await call('externalcontact/edit_corp_tag', { body: { id: 'etGroupLevel', name: '来源' } })).json.errcode).toBe(40071);
+    expect((await call('externalcontact/edit_corp_tag', { body: { id: 'etNope', name: 'x' } })).json.errcode).toBe(40068);
+    expect((await call('externalcontact/edit_corp_tag', { body: { name: 'x' } })).json.errcode).toBe(41017);
+    const level = wecom.tags(corpid).find((g) => g.group_id === 'etGroupLevel');
+    expect(level?.group_name).toBe('会员等级');
+    expect(level?.tags.map((t) => [t.name, t.order])).toEqual([
+      ['黑卡', 9],
+      ['银卡', 0],
+    ]);
+  });
+
+  it('del_corp_tag on a group deletes its tags and unmarks customers; unknown ids change nothing (40068)', async () => {
+    expect((await call('externalcontact/del_corp_tag', { body: {} })).json.errcode).toBe(41017);
+    expect((await call('externalcontact/del_corp_tag', { body: { tag_id: ['etSilver', 'etNope'] } })).json.errcode).toBe(40068);
+    expect(wecom.tags(corpid).flatMap((g) => g.tags.map((t) => t.id))).toContain('etSilver');
+    expect((await call('externalcontact/del_corp_tag', { body: { group_id: ['etGroupLevel'] } })).json.errcode).toBe(0);
+    expect(wecom.marks(corpid, 'zhangsan', 'wmAlice')).toEqual([]);
+    const byGroup = (await call('externalcontact/get_corp_tag_list', { body: { group_id: ['etGroupLevel'], tag_id: ['etAd'] } })).json;
+    expect(byGroup.tag_group).toHaveLength(1);
+    expect(byGroup.tag_group[0]).toMatchObject({ group_id: 'etGroupLevel', deleted: true });
+    expect(byGroup.tag_group[0].tag.every((t: any) => t.deleted)).toBe(true);
+  });
+
+  it('mark_tag refuses unknown tags (40068), unknown members (40003), unknown customers (40096) and empty changes, changing nothing', async () => {
+    const mark = async (body: unknown) => (await call('externalcontact/mark_tag', { body })).json.errcode;
+    expect(await mark({ userid: 'zhangsan', external_userid: 'wmAlice', add_tag: ['etSilver', 'etNope'] })).toBe(40068);
+    expect(await mark({ userid: 'nobody', external_userid: 'wmAlice', add_tag: ['etSilver'] })).toBe(40003);
+    expect(await mark({ userid: 'zhangsan', external_userid: 'wmNobody', add_tag: ['etSilver'] })).toBe(40096);
+    wecom.failNext('externalcontact/mark_tag', 60020);
+    expect(await mark({ userid: 'zhangsan', external_userid: 'wmAlice', add_tag: ['etSilver'] })).toBe(60020);
+    expect(wecom.marks(corpid, 'zhangsan', 'wmAlice')).toEqual(['etGold']);
+  });
+
+  it('answers 40058 when a POST endpoint is called with GET, and an empty strategy tag list unless seeded', async () => {
+    expect((await call('externalcontact/get_corp_tag_list')).json).toMatchObject({ errcode: 40058, tag_group: [] });
+    expect((await call('externalcontact/get_strategy_tag_list', { body: {} })).json).toMatchObject({ errcode: 0, tag_group: [] });
+    wecom.seed(corpid, { strategyTagGroups: [{ strategy_id: 7, group_name: '规则组标签', tags: [{ id: 'stRule', name: 'VIP' }] }] });
+    const listed = (await call('externalcontact/get_strategy_tag_list', { body: { strategy_id: 7 } })).json;
+    expect(listed.tag_group).toEqual([expect.objectContaining({ strategy_id: 7, tag: [expect.objectContaining({ id: 'stRule' })] })]);
+    expect((await call('externalcontact/mark_tag', { body: { userid: 'lisi', external_userid: 'wmAlice', add_tag: ['stRule'] } })).json.errcode).toBe(0);
+    const got = (await call('externalcontact/get', { query: { external_userid: 'wmAlice' } })).json;
+    expect(got.follow_user[1].tags).toEqual([{ group_name: '规则组标签', tag_name: 'VIP', tag_id: 'stRule', type: 3 }]);
+  });
 });
 
 describe('fake WeCom: customers', () => {
@@ -161,6 +209,74 @@ describe('fake WeCom: customers', () => {
     expect((await call('externalcontact/batch/get_by_user', { body: { userid_list: Array.from({ length: 101 }, (_, i) => `u${i}`) } })).json.errcode).toBe(
       40058,
     );
+  });
+});
+
+describe('fake WeCom: customers, chats and tickets', () => {
+  it('lists a member’s customers and pages `get` follow users with a cursor', async () => {
+    expect((await call('externalcontact/list', { query: { userid: 'zhangsan' } })).json.external_userid).toEqual(['wmAlice', 'wmBob']);
+    expect((await call('externalcontact/list', { query: { userid: 'nobody' } })).json).toMatchObject({ errcode: 40003, external_userid: [] });
+    expect((await call('externalcontact/get_follow_user_list')).json.follow_user).toEqual(['zhangsan', 'lisi']);
+    await wecom.close();
+    wecom = await FakeWecom.start({ getFollowPageSize: 1 });
+    wecom.addCorp(corpid, secret);
+    wecom.seed(corpid, { customers: [{ external_userid: 'wmCarol', name: 'Carol', follow: [{ userid: 'a' }, { userid: 'b' }] }] });
+    const first = (await call('externalcontact/get', { query: { external_userid: 'wmCarol' } })).json;
+    expect(first.follow_user.map((f: any) => f.userid)).toEqual(['a']);
+    const second = (await call('externalcontact/get', { query: { external_userid: 'wmCarol', cursor: first.next_cursor } })).json;
+    expect(second.follow_user.map((f: any) => f.userid)).toEqual(['b']);
+    expect(second.next_cursor).toBe('');
+    expect((await call('externalcontact/get', { query: { external_userid: 'wmCarol', cursor: 'garbage' } })).json.errcode).toBe(50100);
+    expect((await call('externalcontact/get', { query: {} })).json).toMatchObject({ errcode: 41035, follow_user: [] });
+  });
+
+  it('serves group chats and the JS-SDK tickets', async () => {
+    wecom.seed(corpid, {
+      groupChats: [
+        { chat_id: 'wrChat1', owner: 'zhangsan', name: '客户群', member_list: [{ userid: 'wmAlice', type: 2, join_time: 1_700_000_000, join_scene: 3 }] },
+        { chat_id: 'wrChat2', owner: 'lisi', status: 1 },
+      ],
+    });
+    const list = (await call('externalcontact/groupchat/list', { body: { owner_filter: { userid_list: ['zhangsan'] }, limit: 10 } })).json;
+    expect(list.group_chat_list).toEqual([{ chat_id: 'wrChat1', status: 0 }]);
+    expect((await call('externalcontact/groupchat/list', { body: {} })).json.errcode).toBe(40058);
+    const chat = (await call('externalcontact/groupchat/get', { body: { chat_id: 'wrChat1', need_name: 1 } })).json;
+    expect(chat.group_chat).toMatchObject({ chat_id: 'wrChat1', owner: 'zhangsan', member_list: [{ userid: 'wmAlice', join_time: 1_700_000_000 }] });
+    expect((await call('externalcontact/groupchat/get', { body: { chat_id: 'wrNope' } })).json.errcode).toBe(40050);
+    expect((await call('get_jsapi_ticket')).json).toMatchObject({ errcode: 0, ticket: wecom.tickets.jsapi });
+    expect((await call('ticket/get', { query: { type: 'agent_config' } })).json).toMatchObject({ errcode: 0, ticket: wecom.tickets.agentConfig });
+  });
+});
+
+describe('fake WeCom: staff working in the app', () => {
+  it('staffAddTag creates the group when needed and reports WeCom’s change_external_tag fields', async () => {
+    const made = wecom.staffAddTag(corpid, '兴趣', '跑步');
+    expect(made.callback).toMatchObject({ ToUserName: corpid, Event: 'change_external_tag', ChangeType: 'create', TagType: 'tag', Id: made.tagId });
+    expect(made.groupCallback).toMatchObject({ ChangeType: 'create', TagType: 'tag_group', Id: made.groupId });
+    expect(wecom.staffAddTag(corpid, '兴趣', '游泳').groupCallback).toBeUndefined();
+    const listed = (await call('externalcontact/get_corp_tag_list', { body: { group_id: [made.groupId] } })).json;
+    expect(listed.tag_group[0].tag.map((t: any) => t.name).sort()).toEqual(['游泳', '跑步']);
+    expect(wecom.staffRenameTag(corpid, made.tagId, '长跑')).toMatchObject({ ChangeType: 'update', TagType: 'tag', Id: made.tagId });
+  });
+
+  it('deleting the last tag of a group reports one tag_group delete; deleting a group reports only the group', () => {
+    expect(wecom.staffDeleteTag(corpid, 'etGold')).toMatchObject({ ChangeType: 'delete', TagType: 'tag', Id: 'etGold' });
+    expect(wecom.staffDeleteTag(corpid, 'etSilver')).toMatchObject({ ChangeType: 'delete', TagType: 'tag_group', Id: 'etGroupLevel' });
+    expect(wecom.staffDeleteGroup(corpid, 'etGroupSource')).toMatchObject({ ChangeType: 'delete', TagType: 'tag_group', Id: 'etGroupSource' });
+    expect(wecom.tags(corpid)).toEqual([]);
+    expect(wecom.marks(corpid, 'zhangsan', 'wmBob')).toEqual([]);
+  });
+
+  it('staffAddCustomer and staffDeleteFollow change the relations the API sees', async () => {
+    const added = wecom.staffAddCustomer(corpid, 'lisi', { name: 'Dan', state: 'expo', tags: ['etAd'] });
+    expect(added.externalUserid).toMatch(/^wm/);
+    expect(added.callback).toMatchObject({ ChangeType: 'add_external_contact', UserID: 'lisi', ExternalUserID: added.externalUserid, State: 'expo' });
+    expect((await call('externalcontact/list', { query: { userid: 'lisi' } })).json.external_userid).toContain(added.externalUserid);
+    expect(wecom.marks(corpid, 'lisi', added.externalUserid)).toEqual(['etAd']);
+    expect(wecom.staffDeleteFollow(corpid, 'lisi', 'wmAlice')).toMatchObject({ ChangeType: 'del_follow_user', UserID: 'lisi', ExternalUserID: 'wmAlice' });
+    expect(wecom.staffDeleteCustomer(corpid, 'zhangsan', 'wmBob')).toMatchObject({ ChangeType: 'del_external_contact' });
+    expect((await call('externalcontact/mark_tag', { body: { userid: 'lisi', external_userid: 'wmAlice', add_tag: ['etAd'] } })).json.errcode).toBe(84061);
+    expect(() => wecom.staffMark(corpid, 'lisi', 'wmAlice', ['etAd'], [])).toThrow();
   });
 });
 
@@ -216,5 +332,23 @@ describe('fake WeCom: callbacks', () => {
     const bad = callbackRequest(callback, { ...cfg, badSignature: true });
     const good = /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>/.exec(bad.body)?.[1] as string;
     expect(getSignature(cfg.token, bad.query.timestamp, bad.query.nonce, good)).not.toBe(bad.query.msg_signature);
+  });
+
+  it('verifyUrl sends the echostr handshake a receiver can decrypt with @wecom/crypto', async () => {
+    const echoing = createServer((req, res) => {
+      const query = new URL(req.url ?? '', 'http://x').searchParams;
+      const echostr = query.get('echostr') ?? '';
+      const signed = getSignature(cfg.token, query.get('timestamp') ?? '', query.get('nonce') ?? '', echostr) === query.get('msg_signature');
+      res.writeHead(signed ? 200 : 401).end(signed ? decrypt(cfg.encodingAesKey, echostr).message : '');
+    });
+    await new Promise<void>((resolve) => echoing.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(echoing.address() as AddressInfo).port}/callback`;
+    try {
+      const answer = await wecom.verifyUrl(url, cfg);
+      expect(answer).toMatchObject({ status: 200, body: answer.echostr });
+      expect((await wecom.verifyUrl(url, { ...cfg, badSignature: true })).status).toBe(401);
+    } finally {
+      await new Promise<void>((resolve) => echoing.close(() => resolve()));
+    }
   });
 });
