@@ -89,7 +89,11 @@ export class FakeWecom {
   static async start(options: FakeWecomOptions = {}): Promise<FakeWecom> {
     let fake: FakeWecom | undefined;
     const server = createServer((req, res) => {
-      void fake?.handle(req, res);
+      fake?.handle(req, res).catch((error: unknown) => {
+        // A bug in the fake must be loud: answer 500 and let the test run report the rejection.
+        if (!res.headersSent) res.writeHead(500).end();
+        throw error;
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -114,6 +118,11 @@ export class FakeWecom {
   addCorp(corpid: string, secret: string): void {
     if (this.corps.has(corpid)) throw new Error(`fake WeCom: corp ${corpid} exists`);
     this.corps.set(corpid, new FakeCorp(corpid, secret, () => Math.floor(this.now() / 1000)));
+  }
+
+  /** Replaces the corp's secret (an admin reset it in WeCom): gettoken with the old one answers 40001; issued tokens stay valid. */
+  rotateSecret(corpid: string, secret: string): void {
+    this.corp(corpid).secret = secret;
   }
 
   /** Adds tag groups, rule-group tags, follow users, customers (with relations and tags) and group chats. */
@@ -227,6 +236,80 @@ export class FakeWecom {
     if (!group) throw new Error(`fake WeCom: no live group ${groupId}`);
     corp.deleteGroup(group);
     return this.event(corpid, { Event: 'change_external_tag', Id: groupId, TagType: 'tag_group', ChangeType: 'delete' });
+  }
+
+  /** An admin reorders tags inside a group (`shuffle` with the group id) or reorders the groups (`shuffle` with an empty Id). */
+  staffReorder(corpid: string, groupId: string, orders: Record<string, number>): CallbackFields {
+    const corp = this.corp(corpid);
+    for (const [id, order] of Object.entries(orders)) {
+      const target = groupId === '' ? corp.liveGroup(id) : corp.liveTag(id);
+      if (!target || (groupId !== '' && (target as { groupId?: string }).groupId !== groupId))
+        throw new Error(`fake WeCom: ${id} is not in ${groupId || 'the groups'}`);
+      target.order = order;
+    }
+    return this.event(corpid, { Event: 'change_external_tag', Id: groupId, ChangeType: 'shuffle' });
+  }
+
+  /** A member creates a customer group chat (`change_external_chat` create). */
+  staffCreateChat(corpid: string, owner: string, name = ''): { chatId: string; callback: CallbackFields } {
+    const chatId = wecomId('wr', 30);
+    this.corp(corpid).seed({
+      groupChats: [{ chat_id: chatId, owner, name, member_list: [{ userid: owner, type: 1, join_time: Math.floor(this.now() / 1000), join_scene: 1 }] }],
+    });
+    return { chatId, callback: this.event(corpid, { Event: 'change_external_chat', ChatId: chatId, ChangeType: 'create' }) };
+  }
+
+  /** Someone joins a group chat (`update` / `add_member`, with JoinScene: 1 invited, 2 link, 3 QR code). */
+  staffJoinChat(corpid: string, chatId: string, member: { userid: string; type?: number; joinScene?: number; joinTime?: number }): CallbackFields {
+    const chat = this.chat(corpid, chatId);
+    const joinScene = member.joinScene ?? 3;
+    chat.member_list = chat.member_list.filter((m) => m.userid !== member.userid);
+    chat.member_list.push({
+      userid: member.userid,
+      type: member.type ?? 2,
+      join_time: member.joinTime ?? Math.floor(this.now() / 1000),
+      join_scene: joinScene,
+    });
+    return this.event(corpid, {
+      Event: 'change_external_chat',
+      ChatId: chatId,
+      ChangeType: 'update',
+      UpdateDetail: 'add_member',
+      JoinScene: joinScene,
+      MemChangeCnt: 1,
+    });
+  }
+
+  /** Someone leaves a group chat (`update` / `del_member`, QuitScene 0 left by themself, 1 removed). */
+  staffLeaveChat(corpid: string, chatId: string, userid: string, quitScene = 0): CallbackFields {
+    const chat = this.chat(corpid, chatId);
+    if (!chat.member_list.some((m) => m.userid === userid)) throw new Error(`fake WeCom: ${userid} is not in ${chatId}`);
+    chat.member_list = chat.member_list.filter((m) => m.userid !== userid);
+    return this.event(corpid, {
+      Event: 'change_external_chat',
+      ChatId: chatId,
+      ChangeType: 'update',
+      UpdateDetail: 'del_member',
+      QuitScene: quitScene,
+      MemChangeCnt: 1,
+    });
+  }
+
+  /** The owner dismisses a group chat (`dismiss`); it is gone from the API. */
+  staffDismissChat(corpid: string, chatId: string): CallbackFields {
+    const corp = this.corp(corpid);
+    this.chat(corpid, chatId);
+    corp.groupChats.splice(
+      corp.groupChats.findIndex((c) => c.chat_id === chatId),
+      1,
+    );
+    return this.event(corpid, { Event: 'change_external_chat', ChatId: chatId, ChangeType: 'dismiss' });
+  }
+
+  private chat(corpid: string, chatId: string) {
+    const chat = this.corp(corpid).groupChats.find((c) => c.chat_id === chatId);
+    if (!chat) throw new Error(`fake WeCom: no group chat ${chatId}`);
+    return chat;
   }
 
   /** A member adds a customer (new, or one another member already follows): `add_external_contact` with State and WelcomeCode. */

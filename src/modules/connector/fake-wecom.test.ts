@@ -90,6 +90,9 @@ describe('fake WeCom: wire conventions', () => {
     expect((await answer('')).errcode).toBe(41004);
     expect(await token()).toBe(await token());
     expect(wecom.issuedTokens).toBe(1);
+    wecom.rotateSecret(corpid, 'new-secret');
+    expect((await answer(`corpid=${corpid}&corpsecret=${secret}`)).errcode).toBe(40001);
+    expect(await token(corpid, 'new-secret')).toBeTruthy();
   });
 
   it('injects errcodes, HTTP statuses and dropped connections on the next calls to a path', async () => {
@@ -265,6 +268,34 @@ describe('fake WeCom: staff working in the app', () => {
     expect(wecom.staffDeleteGroup(corpid, 'etGroupSource')).toMatchObject({ ChangeType: 'delete', TagType: 'tag_group', Id: 'etGroupSource' });
     expect(wecom.tags(corpid)).toEqual([]);
     expect(wecom.marks(corpid, 'zhangsan', 'wmBob')).toEqual([]);
+  });
+
+  it('staffReorder reports a shuffle and changes the order the list answers', async () => {
+    expect(wecom.staffReorder(corpid, 'etGroupLevel', { etSilver: 10 })).toMatchObject({
+      Event: 'change_external_tag',
+      ChangeType: 'shuffle',
+      Id: 'etGroupLevel',
+    });
+    expect(wecom.staffReorder(corpid, '', { etGroupLevel: 10 })).toMatchObject({ ChangeType: 'shuffle', Id: '' });
+    const listed = (await call('externalcontact/get_corp_tag_list', { body: {} })).json;
+    expect(listed.tag_group.map((g: any) => g.group_id)).toEqual(['etGroupLevel', 'etGroupSource']);
+    expect(listed.tag_group[0].tag.map((t: any) => t.id)).toEqual(['etSilver', 'etGold']);
+    expect(() => wecom.staffReorder(corpid, 'etGroupLevel', { etAd: 1 })).toThrow();
+  });
+
+  it('group chat staff actions report change_external_chat and change what groupchat/get answers', async () => {
+    const { chatId, callback } = wecom.staffCreateChat(corpid, 'zhangsan', '客户群');
+    expect(callback).toMatchObject({ Event: 'change_external_chat', ChatId: chatId, ChangeType: 'create' });
+    expect(wecom.staffJoinChat(corpid, chatId, { userid: 'wmAlice', joinScene: 2, joinTime: 1_700_000_123 })).toMatchObject({
+      ChangeType: 'update',
+      UpdateDetail: 'add_member',
+      JoinScene: 2,
+    });
+    const chat = (await call('externalcontact/groupchat/get', { body: { chat_id: chatId } })).json.group_chat;
+    expect(chat.member_list).toContainEqual(expect.objectContaining({ userid: 'wmAlice', type: 2, join_time: 1_700_000_123, join_scene: 2 }));
+    expect(wecom.staffLeaveChat(corpid, chatId, 'wmAlice')).toMatchObject({ UpdateDetail: 'del_member', QuitScene: 0 });
+    expect(wecom.staffDismissChat(corpid, chatId)).toMatchObject({ ChangeType: 'dismiss' });
+    expect((await call('externalcontact/groupchat/get', { body: { chat_id: chatId } })).json.errcode).toBe(40050);
   });
 
   it('staffAddCustomer and staffDeleteFollow change the relations the API sees', async () => {

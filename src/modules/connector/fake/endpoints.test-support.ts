@@ -72,11 +72,12 @@ function groupJson(group: FakeTagGroup, tags: FakeTag[], withDeleted: boolean) {
 }
 
 /** get_corp_tag_list / get_strategy_tag_list: all live groups, or by group_id (wins) or by tag_id, with `deleted`. */
-function listTags(groups: FakeTagGroup[], body: Record<string, unknown>): Answer {
+function listTags(groups: FakeTagGroup[], body: Record<string, unknown>, strategies: boolean): Answer {
   const tagIds = stringList(body.tag_id);
   const groupIds = stringList(body.group_id);
   if (!tagIds || !groupIds) return failure(40058);
-  const scoped = body.strategy_id === undefined ? groups : groups.filter((g) => g.strategy_id === body.strategy_id);
+  // Only the rule-group list filters by strategy_id; the corp list ignores the field.
+  const scoped = strategies && body.strategy_id !== undefined ? groups.filter((g) => g.strategy_id === body.strategy_id) : groups;
   if (groupIds.length > 0) {
     const found = byOrder(scoped.filter((g) => groupIds.includes(g.group_id)));
     return ok({ tag_group: found.map((g) => groupJson(g, g.tags, true)) });
@@ -320,8 +321,8 @@ function groupChatGet({ corp, body }: EndpointInput): Answer {
 /** The endpoints by path below `/cgi-bin/` (gettoken is handled by the server: it needs no token). */
 export function endpoints(options: { getFollowPageSize: number; tickets: { jsapi: string; agentConfig: string } }): Record<string, Endpoint> {
   return {
-    'externalcontact/get_corp_tag_list': { method: 'POST', defaults: { tag_group: [] }, handle: (i) => listTags(i.corp.groups, i.body) },
-    'externalcontact/get_strategy_tag_list': { method: 'POST', defaults: { tag_group: [] }, handle: (i) => listTags(i.corp.strategyGroups, i.body) },
+    'externalcontact/get_corp_tag_list': { method: 'POST', defaults: { tag_group: [] }, handle: (i) => listTags(i.corp.groups, i.body, false) },
+    'externalcontact/get_strategy_tag_list': { method: 'POST', defaults: { tag_group: [] }, handle: (i) => listTags(i.corp.strategyGroups, i.body, true) },
     'externalcontact/add_corp_tag': { method: 'POST', defaults: { tag_group: {} }, handle: addCorpTag },
     'externalcontact/edit_corp_tag': { method: 'POST', defaults: {}, handle: editCorpTag },
     'externalcontact/del_corp_tag': { method: 'POST', defaults: {}, handle: delCorpTag },
