@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeDb } from '../test/db.js';
@@ -77,6 +78,19 @@ describeDb('Citus keys: every key and index leads with corp_id', (db) => {
     expect(tables.length).toBeGreaterThan(30);
     const missing = tables.filter((t) => !(t.table_name in referenceTables) && (!t.has_corp || !t.has_pk)).map((t) => t.table_name);
     expect(missing).toEqual([]);
+  });
+
+  it('names every table exactly once in docs/deploy.md’s Citus set-up, reference tables as the allowlist says', async () => {
+    const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    const setup = doc.slice(doc.indexOf('create extension citus'), doc.indexOf('What still needs work'));
+    const [reference, distributed] = setup.split('-- every other table');
+    const named = (text: string) => [...(text ?? '').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!).filter((t) => t !== 'corp_id');
+    const tables = await queryRows<{ name: string }>(
+      db().db,
+      sql`select t.relname as name from pg_class t join pg_namespace n on n.oid = t.relnamespace where n.nspname = 'public' and t.relkind in ('r', 'p') order by 1`,
+    );
+    expect(named(reference!).sort()).toEqual(Object.keys(referenceTables).sort());
+    expect([...new Set([...named(reference!), ...named(distributed!)])].sort()).toEqual(tables.map((t) => t.name).sort());
   });
 
   it('lets reference tables reference only reference tables (Citus refuses a reference → distributed foreign key)', async () => {

@@ -17,7 +17,7 @@ import { type Db, queryRows, type Tx } from '../db/client.js';
 // transactions that overlapped: readers must re-read current state rather than replay payloads
 // blindly, or tolerate that.
 //
-// The scan is bounded by a seq floor (events_corp_seq_idx). A checkpoint reads the corp's highest
+// The scan is bounded by a seq floor (the events key, corp_id then seq). A checkpoint reads the corp's highest
 // seq L, then takes a fresh xid X of its own. Xids are handed out in order, so a transaction with an
 // xid above X got it after L was read, and it writes its event after getting an xid (commands write
 // before they record), so that event's seq is > L. Once every txid ≤ X is settled, no unread event

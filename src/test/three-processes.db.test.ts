@@ -44,10 +44,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
   const customers: string[] = [];
   let tagIds: Record<string, string> = {};
 
-  const call = async (server: Server, method: string, path: string, body?: unknown) => {
+  // As the admin employee, or (actingAs null) as the corp's own app, which holds corp.settings.
+  const call = async (server: Server, method: string, path: string, body?: unknown, actingAs: string | null = admin) => {
     const res = await fetch(`${server.url}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${secret}`, 'tagloom-acting-user': admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${secret}`,
+        ...(actingAs ? { 'tagloom-acting-user': actingAs } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -228,6 +233,38 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three server processes on one P
       () => countsEverywhere('tag:定时标'),
       (n) => n.every((x) => x === 1),
     );
+  }, 180_000);
+
+  it('sends each delivery of a due Moments post exactly once although three dispatchers poll every 500 ms', async () => {
+    const [a, b] = servers as [Server, Server];
+    // Quiet hours far from now (Asia/Shanghai), so that the post goes out at once whenever the test runs.
+    const hour = (new Date().getUTCHours() + 8 + 6) % 24;
+    const hh = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    const settings = await call(a, 'PATCH', '/settings', { moments: { quietHours: { start: hh(hour), end: hh(hour + 1) } } }, null);
+    expect(settings.status, JSON.stringify(settings.body)).toBe(200);
+    const created = await call(b, 'POST', '/moments', { text: '多进程新品', audience: { include: { text: 'tag:批次2' } }, schedule: { mode: 'now' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const momentId = created.body.momentId as string;
+    const deliveries = () =>
+      queryRows<{ status: string; n: number }>(
+        database.db,
+        sql`select status, count(*)::int as n from moment_deliveries where corp_id = ${corpId} and moment_id = ${momentId} group by status order by status`,
+      );
+    expect(await until('the post’s deliveries sent', deliveries, (rows) => rows.length === 1 && rows[0]!.status === 'sent')).toEqual([
+      { status: 'sent', n: 300 },
+    ]);
+    // Each delivery was sent by one dispatcher: the dispatch records add up to the audience, not more.
+    const dispatched = await database.db
+      .select({ payload: events.payload })
+      .from(events)
+      .where(and(eq(events.corpId, corpId), eq(events.subjectId, momentId), eq(events.type, 'moment.dispatched')));
+    expect(dispatched.reduce((n, e) => n + (e.payload as { sent: number }).sent, 0)).toBe(300);
+    const shown = await until(
+      'the post as sent, on every process',
+      () => Promise.all(servers.map((s) => call(s, 'GET', `/moments/${momentId}`))),
+      (r) => r.every((x) => x.body?.status === 'sent'),
+    );
+    expect(shown.map((r) => r.body.deliveries.sent)).toEqual([300, 300, 300]);
   }, 180_000);
 
   it('hands a batch whose process was SIGKILLed mid-run to another, which applies it exactly once', async () => {
