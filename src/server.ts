@@ -5,6 +5,7 @@ import { fillNameInitials } from './db/fill-name-initials.js';
 import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
+import { AppError } from './errors.js';
 import { SecretBox } from './modules/connector/secret-box.js';
 import { ensureConsoleBuilt } from './plugins/console.js';
 
@@ -21,7 +22,16 @@ export async function ensureDemoCorp(database: Database, env: Env, log: (line: s
   const [any] = await database.db.select({ id: corps.corpId }).from(corps).limit(1);
   if (any) return;
   log('Empty database: creating the demo corp (about 5,000 synthetic customers)…');
-  const demo = await seedDemoCorp(database.db, { secret: env.TAGLOOM_DEMO_SECRET });
+  let demo: Awaited<ReturnType<typeof seedDemoCorp>>;
+  try {
+    demo = await seedDemoCorp(database.db, { secret: env.TAGLOOM_DEMO_SECRET });
+  } catch (error) {
+    // Several processes started together on one empty database (docs/deploy.md): the first to
+    // insert the corp row seeds it; the others find the row taken and serve what it writes.
+    if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+    log('Another process is creating the demo corp; serving it as it fills.');
+    return;
+  }
   log(`Demo corp ready: corpid=${demo.corpId}, ${demo.employees} employees, ${demo.customers} customers, ${demo.marks} marks.`);
   // The secret is shown once, on the terminal only (never the log), because only its hash is kept.
   if (!env.TAGLOOM_DEMO_SECRET) log(`Demo customer-contact secret (shown once; set TAGLOOM_DEMO_SECRET to choose it): ${demo.secret}`);
