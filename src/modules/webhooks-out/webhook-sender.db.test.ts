@@ -23,7 +23,7 @@ describeDb('outbound webhook deliveries to a local receiver', (db) => {
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    await receiver.close();
+    await receiver?.close();
   });
 
   const subscribe = async (key: string, body: Record<string, unknown>) => {
