@@ -62,7 +62,7 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
   let params = op.params as PullParams;
   const full = params.mode === 'full';
   const counts = addCounts(emptyCounts(), params.counts ?? emptyCounts());
-  const call = (path: string, body?: unknown) => withRetry(() => client.call(path, body), hooks.sleep ?? wait);
+  const call: Call = (path, body, query) => withRetry(() => client.call(path, body, query), hooks.sleep ?? wait);
   const base = wecomSyncContext(db, op.corpId);
   let done = 0;
 
@@ -107,13 +107,19 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
     const answer = await call('externalcontact/batch/get_by_user', { userid_list: list, cursor: params.cursor ?? '', limit: customersPerPage });
     const items = (Array.isArray(answer.external_contact_list) ? answer.external_contact_list : []) as RemoteCustomer[];
     const next = typeof answer.next_cursor === 'string' ? answer.next_cursor : '';
+    // batch/get_by_user names enterprise tags only: each customer of the page is read whole with
+    // externalcontact/get (every follow, personal tags by name), before the page's transaction.
+    const wanted = items.filter((item) => {
+      const added = item.follow_info?.createtime;
+      return !(since !== null && typeof added === 'number' && added * 1000 < since);
+    });
+    const whole: RemoteCustomer[] = [];
+    for (const id of new Set(wanted.map((i) => i.external_contact?.external_userid).filter((id): id is string => typeof id === 'string'))) {
+      whole.push(await readCustomer(call, id));
+    }
     await commit(async (ctx) => {
       const tagIds = (await idMaps(ctx.tx, ctx.corpId, 'tag')).toLocal;
-      for (const item of items) {
-        const added = item.follow_info?.createtime;
-        if (since !== null && typeof added === 'number' && added * 1000 < since) continue;
-        addCounts(counts, await applyRemoteCustomer(ctx, item, { complete: full, tagIds }));
-      }
+      for (const customer of whole) addCounts(counts, await applyRemoteCustomer(ctx, customer, { complete: full, tagIds }));
       const seen = full ? [...(params.seen ?? []), ...items.map((i) => `${i.follow_info?.userid}|${i.external_contact?.external_userid}`)] : [];
       if (next !== '') return { cursor: next, seen };
       // The chunk's userids are complete: a full pull removes their relations WeCom no longer has.
@@ -132,6 +138,20 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
   });
   hooks.onProgress?.(userids.length, userids.length);
   return counts;
+}
+
+type Call = (path: string, body?: unknown, query?: Record<string, string>) => Promise<WecomAnswer>;
+
+/** One customer as externalcontact/get answers it, every page of its follows (500 a page) joined. */
+async function readCustomer(call: Call, externalUserid: string): Promise<RemoteCustomer> {
+  let cursor = '';
+  const followUser: NonNullable<RemoteCustomer['follow_user']> = [];
+  for (;;) {
+    const answer = await call('externalcontact/get', undefined, { external_userid: externalUserid, ...(cursor ? { cursor } : {}) });
+    followUser.push(...((Array.isArray(answer.follow_user) ? answer.follow_user : []) as NonNullable<RemoteCustomer['follow_user']>));
+    cursor = typeof answer.next_cursor === 'string' ? answer.next_cursor : '';
+    if (cursor === '') return { external_contact: answer.external_contact as RemoteCustomer['external_contact'], follow_user: followUser };
+  }
 }
 
 /** Removes the follows of `userids` that a complete listing of their customers did not contain. */
