@@ -159,7 +159,7 @@ describeDb('pull from WeCom (against the fake WeCom)', (db) => {
       .from(operations)
       .where(and(eq(operations.corpId, s.corpId), eq(operations.operationId, res.body.operationId)));
     expect(mid?.status).toBe('queued');
-    expect((mid?.params as { cursor?: string }).cursor).not.toBe('');
+    expect((mid!.params as { cursor?: string }).cursor).not.toBe('');
     const partly = await localMarks(s.corpId);
     expect(partly.length).toBeGreaterThan(0);
     expect(partly.length).toBeLessThan(remoteMarks(s).length);
