@@ -89,6 +89,7 @@ export const eventTypes = [
   'webhook_subscription.secret_rotated',
   'webhook_delivery.replayed',
   'webhook_subscription.pinged',
+  'customer.updated',
 ] as const;
 
 /** One of the recorded event types. */

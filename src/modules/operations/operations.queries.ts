@@ -33,6 +33,7 @@ export function operationAbilities(
     row.status === 'succeeded' &&
     row.kind !== 'undo' &&
     row.kind !== 'redo' &&
+    row.kind !== 'wecom_pull' &&
     ((row.kind !== 'smart_sync' && row.kind !== 'rule') || policy.can('rule.manage')) &&
     (own || (policy.seesAllActivity() && policy.can('tag.apply') && policy.can('tag.remove')));
   const cancellable = (row.status === 'queued' || row.status === 'running') && (own || policy.seesAllActivity());

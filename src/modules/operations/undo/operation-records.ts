@@ -32,6 +32,8 @@ export async function lockReversible(ctx: TxCtx, policy: Policy, operationId: st
       message: `${operationId} is itself an ${row.kind}: ${row.kind === 'undo' ? 'redo' : 'undo'} operation ${row.targetOperationId} instead.`,
     });
   }
+  // A pull applied WeCom's state; undoing it here would only be pulled back (push it from WeCom instead).
+  if (row.kind === 'wecom_pull') throw new AppError('conflict', { message: `${operationId} is a pull from WeCom: it cannot be undone here.` });
   // A smart-tag sync is the rule's doing: reversing it is managing the rule, beyond marking.
   if (row.kind === 'smart_sync' || row.kind === 'rule') policy.authorize('rule.manage');
   if (row.status !== 'succeeded')
