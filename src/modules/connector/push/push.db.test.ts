@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
-import { systemContext, withTx } from '../../../context.js';
+import { systemContext } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { events, wecomPushQueue } from '../../../db/schema/index.js';
 import { apiClient, buildApiScene, useTestApp } from '../../../test/api.js';
@@ -189,7 +189,7 @@ describeDb('WeCom push', (db) => {
     const sent = fake.calls.slice(before).filter((c) => c.path === 'externalcontact/mark_tag');
     expect(sent).toHaveLength(6);
     const rp = (await remoteIdOf(db().db as never, s.corpId, 'tag', p))!;
-    expect(sent.map((c) => (c.body?.add_tag as string[])[0] === rp)).toEqual([true, false, true, false, true, false]);
+    expect(sent.map((c) => (c.body!.add_tag as string[])[0] === rp)).toEqual([true, false, true, false, true, false]);
     expect((await queue(s.corpId)).every((r) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
   });
 
