@@ -155,6 +155,7 @@ const corpTables = [
   'moment_streaks',
   'moments',
   'moment_deliveries',
+  'wecom_push_queue',
 ];
 
 /**
