@@ -122,13 +122,19 @@ export class PushFakeWecom {
 }
 
 /** Connects a corp to the fake (sealed secret), push on or off. */
-export async function connectCorp(db: Db, box: SecretBox, corpId: string, fake: PushFakeWecom, pushEnabled = true): Promise<void> {
+export async function connectCorp(
+  db: Db,
+  box: SecretBox,
+  corpId: string,
+  fake: { corpid: string; secret: string; apiBase?: string },
+  pushEnabled = true,
+): Promise<void> {
   await db
     .insert(wecomConnections)
     .values({
       corpId,
       wecomCorpid: fake.corpid,
-      apiBase: 'https://fake.wecom.test',
+      apiBase: fake.apiBase ?? 'https://fake.wecom.test',
       secretSealed: box.seal(fake.secret, sealedPlace.secret(corpId)),
       pushEnabled,
     })
