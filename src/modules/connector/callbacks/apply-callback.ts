@@ -64,7 +64,9 @@ export async function applyCallback(
       read = await plan.read(await connectionClient(db, deps.box, corpId, { row: connection }));
     } catch (error) {
       const reason = failureReason(error);
-      return { outcome: 'failed', status: 500, reason, callbackId: await insertCallbackRow(db, { ...names, outcome: 'failed', reason }) };
+      // WeCom refusing the read for good (a chat gone: 40050) would refuse every retry too.
+      const status = error instanceof WecomError && !error.retryable && error.errcode > 0 ? 200 : 500;
+      return { outcome: 'failed', status, reason, callbackId: await insertCallbackRow(db, { ...names, outcome: 'failed', reason }) };
     }
   }
   const ctx = systemContext(db, corpId, 'wecom-callback', 'wecom-sync');

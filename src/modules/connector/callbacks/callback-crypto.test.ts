@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { getSignature, decrypt as wecomDecrypt, encrypt as wecomEncrypt } from '@wecom/crypto';
 import { describe, expect, it } from 'vitest';
+import { encryptMessage } from '../fake-wecom.test-support.js';
 import { CallbackDecryptError, callbackSignature, decryptCallback, signatureMatches } from './callback-crypto.js';
-import { encryptCallback } from './test-support.js';
 
 const aesKey = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 const corpid = 'wwcorp0001';
@@ -23,9 +23,10 @@ describe('callback crypto', () => {
     }
   });
 
-  it('encrypts what @wecom/crypto decrypts (the test sender is WeCom-exact)', () => {
-    const sealed = encryptCallback(aesKey, '<xml>hi</xml>', corpid);
+  it("the fake WeCom's encryption is what @wecom/crypto and this decrypt read", () => {
+    const sealed = encryptMessage(aesKey, '<xml>hi</xml>', corpid);
     expect(wecomDecrypt(aesKey, sealed)).toMatchObject({ message: '<xml>hi</xml>', id: corpid });
+    expect(decryptCallback(aesKey, sealed, corpid)).toBe('<xml>hi</xml>');
   });
 
   it('refuses a message sealed for another corp, a wrong key, and bytes that are not a ciphertext', () => {

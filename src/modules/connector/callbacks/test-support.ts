@@ -1,30 +1,67 @@
-import { encrypt } from '@wecom/crypto';
-import { callbackSignature } from './callback-crypto.js';
+import type { FastifyInstance } from 'fastify';
+import { wecomConnections } from '../../../db/schema/index.js';
+import { randomToken } from '../../../ids.js';
+import type { ApiResponse } from '../../../test/api.js';
+import { sealedPlace } from '../connection.js';
+import {
+  type CallbackConfig,
+  type CallbackFields,
+  callbackRequest,
+  type DeliveryOptions,
+  newEncodingAesKey,
+  verifyRequest,
+} from '../fake-wecom.test-support.js';
 
-/** Seals a message as WeCom does (tests and fakes only): `@wecom/crypto`'s encrypt, the reference. */
-export function encryptCallback(aesKey: string, message: string, receiveId: string): string {
-  return encrypt(aesKey, message, receiveId);
+/** A corp's connection with callback secrets, as a test saves it (the save command is another module's). */
+export type TestReceiver = CallbackConfig & { corpId: string; secret: string };
+
+/**
+ * Connects a Tagloom corp to a (fake) WeCom corp with a fresh token and EncodingAESKey, sealed
+ * with the app's box as the connector stores them. Returns what WeCom signs callbacks with.
+ */
+export async function connectForCallbacks(app: FastifyInstance, corpId: string, opts: { apiBase?: string; wecomCorpid?: string; secret?: string } = {}) {
+  const box = app.secretBox!;
+  const cfg: TestReceiver = {
+    corpId,
+    corpid: opts.wecomCorpid ?? `ww${randomToken(14)}`,
+    token: randomToken(24),
+    encodingAesKey: newEncodingAesKey(),
+    secret: opts.secret ?? randomToken(32),
+  };
+  await app.db.insert(wecomConnections).values({
+    corpId,
+    wecomCorpid: cfg.corpid,
+    apiBase: opts.apiBase ?? 'http://127.0.0.1:9',
+    secretSealed: box.seal(cfg.secret, sealedPlace.secret(corpId)),
+    callbackTokenSealed: box.seal(cfg.token, sealedPlace.callbackToken(corpId)),
+    aesKeySealed: box.seal(cfg.encodingAesKey, sealedPlace.aesKey(corpId)),
+  });
+  return cfg;
 }
 
-/** The query and XML body of a callback POST as WeCom would send it for `message` (tests only). */
-export function sealedCallback(
-  secrets: { token: string; aesKey: string; wecomCorpid: string },
-  message: string,
-  opts: { timestamp?: number; nonce?: string } = {},
-): { query: string; body: string; encrypted: string } {
-  const encrypted = encryptCallback(secrets.aesKey, message, secrets.wecomCorpid);
-  const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
-  const nonce = opts.nonce ?? Math.random().toString(36).slice(2, 12);
-  const signature = callbackSignature(secrets.token, timestamp, nonce, encrypted);
-  const query = new URLSearchParams({ msg_signature: signature, timestamp, nonce }).toString();
-  const body = `<xml><ToUserName><![CDATA[${secrets.wecomCorpid}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;
-  return { query, body, encrypted };
+/** POSTs a callback as WeCom would (the fake's own request builder), through `inject`. */
+export async function postCallback(app: FastifyInstance, receiver: TestReceiver, fields: CallbackFields, opts: DeliveryOptions = {}): Promise<ApiResponse> {
+  const req = callbackRequest(fields, { ...receiver, ...opts });
+  return postRaw(app, receiver.corpId, new URLSearchParams(req.query).toString(), req.body);
 }
 
-/** A decrypted change event's XML, as WeCom's §6.2 examples lay it out (tests only). */
-export function eventXml(fields: Record<string, string>): string {
-  const inner = Object.entries({ ToUserName: 'corp', FromUserName: 'sys', CreateTime: String(Math.floor(Date.now() / 1000)), MsgType: 'event', ...fields })
-    .map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`)
-    .join('');
-  return `<xml>${inner}</xml>`;
+/** POSTs any body and query to a corp's callback URL. */
+export async function postRaw(app: FastifyInstance, corpId: string, query: string, body: string, contentType = 'text/xml'): Promise<ApiResponse> {
+  const res = await app.inject({ method: 'POST', url: `/hooks/wecom/${corpId}?${query}`, headers: { 'content-type': contentType }, payload: body });
+  return { status: res.statusCode, body: res.body ? tryJson(res.body) : res.body, headers: res.headers };
+}
+
+/** WeCom's URL verification GET, through `inject`; answers the response and the plaintext expected. */
+export async function verifyUrl(app: FastifyInstance, receiver: TestReceiver, opts: DeliveryOptions & { echostr?: string } = {}) {
+  const req = verifyRequest({ ...receiver, ...opts });
+  const res = await app.inject({ method: 'GET', url: `/hooks/wecom/${receiver.corpId}?${new URLSearchParams(req.query).toString()}` });
+  return { status: res.statusCode, text: res.body, headers: res.headers, echostr: req.echostr };
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
