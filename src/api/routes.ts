@@ -3,6 +3,7 @@ import { appRoutes } from '../modules/apps/apps.routes.js';
 import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
+import { callbackLogRoutes } from '../modules/connector/callbacks/callbacks.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
 import { platformRoutes } from '../modules/corps/platform.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
@@ -57,6 +58,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(importRoutes);
   await app.register(statsRoutes, { engine: app.audiences });
   await app.register(webhookSourceRoutes);
+  await app.register(callbackLogRoutes);
   await app.register(contactWayRoutes);
   await app.register(ruleRoutes);
   await app.register(messageRoutes);
