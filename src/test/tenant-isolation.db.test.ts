@@ -6,8 +6,17 @@ import { buildRegionalCorp } from './org-fixture.js';
 
 /** Routes that take no tenant credentials at all; each is checked by its own tests. */
 // `POST /hooks/:sourceId` takes a per-source signature instead; another corp's source (and its
-// secret) is tried in src/modules/webhooks/hooks.db.test.ts.
-const publicRoutes = ['GET /healthz', 'GET /readyz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login', 'POST /hooks/:sourceId'];
+// secret) is tried in src/modules/webhooks/hooks.db.test.ts. WeCom's callbacks are signed with the
+// corp's callback token; another corp's and no corp's are tried in src/modules/connector/callbacks.
+const publicRoutes = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /cgi-bin/gettoken',
+  'POST /api/v1/auth/login',
+  'POST /hooks/:sourceId',
+  'GET /hooks/wecom/:corpId',
+  'POST /hooks/wecom/:corpId',
+];
 
 describeDb('tenant isolation: corp B, with its own credentials, tries every route on corp A’s ids', (db) => {
   const app = useTestApp(db);
@@ -307,6 +316,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/webhook-sources/:sourceId/rotate': { url: `/webhook-sources/${aSource}/rotate` },
       'POST /api/v1/webhook-sources/:sourceId/test': { url: `/webhook-sources/${aSource}/test`, body: { payload: { customer: ids.customer, product: 'x' } } },
       'GET /api/v1/webhook-sources/:sourceId/deliveries': { url: `/webhook-sources/${aSource}/deliveries` },
+      'GET /api/v1/connector/callbacks': { url: '/connector/callbacks' },
     };
     const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
       'externalcontact/add_contact_way': { body: { type: 1, scene: 2, user: [ids.userid], state: '甲方渠道' } },
