@@ -9,6 +9,7 @@ import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
+import { wecomCallbacksPlugin } from './modules/connector/callbacks/callbacks.plugin.js';
 import { wecomPush } from './modules/connector/push/push-consumer.js';
 import { WecomPusher, type WecomPusherOptions } from './modules/connector/push/pusher.js';
 import type { SecretBox } from './modules/connector/secret-box.js';
@@ -183,6 +184,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });
   await app.register(hooksPlugin, { prefix: '/hooks' });
+  await app.register(wecomCallbacksPlugin, { prefix: '/hooks/wecom' });
   if (opts.consoleDir) await app.register(consolePlugin, { dir: opts.consoleDir });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   // Ready once every corp's audience index is built (before that the first counts and smart-group

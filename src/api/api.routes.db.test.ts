@@ -162,7 +162,12 @@ describeDb('native API', (db) => {
           '/api/v1/settings',
         ]),
       );
-      expect(paths.filter((p) => !p.startsWith('/api/v1/') && !p.startsWith('/cgi-bin/'))).toEqual(['/hooks/{sourceId}', '/healthz', '/readyz']);
+      expect(paths.filter((p) => !p.startsWith('/api/v1/') && !p.startsWith('/cgi-bin/'))).toEqual([
+        '/hooks/{sourceId}',
+        '/hooks/wecom/{corpId}',
+        '/healthz',
+        '/readyz',
+      ]);
       const create = doc.paths['/api/v1/tag-groups'].post;
       expect(create.requestBody.content['application/json'].schema).toMatchObject({ additionalProperties: false, required: ['name', 'tags'] });
       expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));

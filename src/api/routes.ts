@@ -3,6 +3,7 @@ import { appRoutes } from '../modules/apps/apps.routes.js';
 import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
+import { callbackLogRoutes } from '../modules/connector/callbacks/callbacks.routes.js';
 import { connectorRoutes } from '../modules/connector/connection/connector.routes.js';
 import { connectorPushRoutes } from '../modules/connector/push/push.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
@@ -62,6 +63,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(webhookSourceRoutes);
   await app.register(webhookSubscriptionRoutes);
   await app.register(connectorRoutes);
+  await app.register(callbackLogRoutes);
   await app.register(contactWayRoutes);
   await app.register(connectorPushRoutes);
   await app.register(ruleRoutes);

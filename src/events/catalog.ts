@@ -90,6 +90,7 @@ export const eventTypes = [
   'webhook_delivery.replayed',
   'webhook_subscription.pinged',
   'customer.updated',
+  'group_chat.dismissed',
 ] as const;
 
 /** One of the recorded event types. */

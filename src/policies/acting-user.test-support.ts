@@ -371,6 +371,7 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/webhook-sources/:sourceId/test': {
     build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/test`, body: { payload: { customer: w.mine } } }),
   },
+  'GET /api/v1/connector/callbacks': { build: async () => ({ url: '/connector/callbacks?outcome=refused' }) },
   'GET /api/v1/webhook-sources/:sourceId/deliveries': {
     build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/deliveries?outcome=refused` }),
   },

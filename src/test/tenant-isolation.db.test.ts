@@ -7,8 +7,17 @@ import { buildRegionalCorp } from './org-fixture.js';
 
 /** Routes that take no tenant credentials at all; each is checked by its own tests. */
 // `POST /hooks/:sourceId` takes a per-source signature instead; another corp's source (and its
-// secret) is tried in src/modules/webhooks/hooks.db.test.ts.
-const publicRoutes = ['GET /healthz', 'GET /readyz', 'GET /cgi-bin/gettoken', 'POST /api/v1/auth/login', 'POST /hooks/:sourceId'];
+// secret) is tried in src/modules/webhooks/hooks.db.test.ts. WeCom's callbacks are signed with the
+// corp's callback token; another corp's and no corp's are tried in src/modules/connector/callbacks.
+const publicRoutes = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /cgi-bin/gettoken',
+  'POST /api/v1/auth/login',
+  'POST /hooks/:sourceId',
+  'GET /hooks/wecom/:corpId',
+  'POST /hooks/wecom/:corpId',
+];
 
 describeDb('tenant isolation: corp B, with its own credentials, tries every route on corp A’s ids', (db) => {
   const app = useTestApp(db);
@@ -340,6 +349,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/webhook-subscriptions/:subscriptionId/replay-dead': { url: `/webhook-subscriptions/${aSubscription}/replay-dead` },
       'GET /api/v1/webhook-deliveries/:deliveryId': { url: `/webhook-deliveries/${aDelivery}` },
       'POST /api/v1/webhook-deliveries/:deliveryId/replay': { url: `/webhook-deliveries/${aDelivery}/replay` },
+      'GET /api/v1/connector/callbacks': { url: '/connector/callbacks' },
     };
     const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
       'externalcontact/add_contact_way': { body: { type: 1, scene: 2, user: [ids.userid], state: '甲方渠道' } },
