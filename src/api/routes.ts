@@ -3,6 +3,7 @@ import { appRoutes } from '../modules/apps/apps.routes.js';
 import { audienceRoutes } from '../modules/audiences/audiences.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
+import { jssdkRoutes } from '../modules/connector/jssdk/jssdk.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
 import { platformRoutes } from '../modules/corps/platform.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
@@ -64,5 +65,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(momentInteractionRoutes);
   await app.register(suppressionRoutes);
   await app.register(momentAnalyticsRoutes);
+  await app.register(jssdkRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }
