@@ -48,15 +48,25 @@ function arrayIn<T>(answer: unknown, key: string): T[] {
 
 /** The subscription with its secret from a create or rotate answer, whatever its nesting. */
 function withSecret(answer: Record<string, unknown>): SubscriptionWithSecretDto {
-  const subscription = (answer.subscription ?? answer) as SubscriptionDto;
+  const subscription = normalised((answer.subscription ?? answer) as SubscriptionDto);
   return { subscription, secret: String(answer.secret ?? (subscription as unknown as { secret?: string }).secret ?? '') };
+}
+
+/** A subscription as the server answers it, its filter under `events` (older shapes: `eventTypes`). */
+function normalised(raw: SubscriptionDto & { eventTypes?: string[] }): SubscriptionDto {
+  return { ...raw, events: raw.events ?? raw.eventTypes ?? [] };
+}
+
+/** An attempt as the server answers it, its time under `attemptedAt` (or `at`). */
+function attemptOf(raw: AttemptDto & { at?: string }): AttemptDto {
+  return { ...raw, attemptedAt: raw.attemptedAt ?? raw.at ?? '' };
 }
 
 /** `GET /webhook-subscriptions`. */
 export function useSubscriptions(enabled = true) {
   return useQuery({
     queryKey: ['webhook-subscriptions'],
-    queryFn: async () => arrayIn<SubscriptionDto>(await api<unknown>('GET', '/webhook-subscriptions'), 'subscriptions'),
+    queryFn: async () => arrayIn<SubscriptionDto>(await api<unknown>('GET', '/webhook-subscriptions'), 'subscriptions').map(normalised),
     enabled,
   });
 }
@@ -84,7 +94,7 @@ export function useDelivery(deliveryId: string | null) {
       const delivery = (answer.delivery ?? answer) as DeliveryDto & { attempts: unknown };
       const log = Array.isArray(answer.attempts) ? answer.attempts : Array.isArray(delivery.attempts) ? delivery.attempts : [];
       const count = typeof delivery.attempts === 'number' ? delivery.attempts : log.length;
-      return { ...delivery, attempts: count, attemptLog: log as AttemptDto[] } as DeliveryDetailDto;
+      return { ...delivery, attempts: count, attemptLog: (log as AttemptDto[]).map(attemptOf) } as DeliveryDetailDto;
     },
     enabled: deliveryId !== null,
   });

@@ -52,6 +52,18 @@ describe('the sidebar’s current customer', () => {
     ).toEqual({ externalUserid: 'wm2', via: 'query' });
   });
 
+  it('gives up on a JS-SDK that never answers (no WeCom bridge) and falls back', async () => {
+    const silent: WecomSdk = { register: () => {}, getCurExternalContact: () => new Promise(() => {}) };
+    const found = await resolveCurrentCustomer({
+      userAgent: wecomUa,
+      href: 'https://t.example/sidebar?externalUserid=wm3',
+      fetchConfig: async () => config,
+      loadSdk: async () => silent,
+      timeoutMs: 10,
+    });
+    expect(found).toEqual({ externalUserid: 'wm3', via: 'query' });
+  });
+
   it('says why when neither gives a customer', async () => {
     expect(
       await resolveCurrentCustomer({

@@ -37,6 +37,7 @@ export async function resolveCurrentCustomer(env: {
   href: string;
   fetchConfig: (url: string) => Promise<JssdkConfigDto>;
   loadSdk: () => Promise<WecomSdk>;
+  timeoutMs?: number;
 }): Promise<CurrentCustomer> {
   const fromQuery = new URL(env.href).searchParams.get('externalUserid')?.trim() || null;
   let failure: string | undefined;
@@ -53,7 +54,8 @@ export async function resolveCurrentCustomer(env: {
         // The first signature is the one just fetched; WeCom asks again only after a navigation.
         getAgentConfigSignature: async (asked) => (asked === url ? config : await env.fetchConfig(signedUrl(asked))),
       });
-      const { userId } = await sdk.getCurExternalContact();
+      // A webview without WeCom's bridge may never answer: give up after a while and fall back.
+      const { userId } = await withTimeout(sdk.getCurExternalContact(), env.timeoutMs ?? 8000);
       if (userId) return { externalUserid: userId, via: 'jssdk' };
       failure = 'getCurExternalContact answered no userId';
     } catch (error) {
@@ -62,4 +64,20 @@ export async function resolveCurrentCustomer(env: {
   }
   if (fromQuery) return { externalUserid: fromQuery, via: 'query' };
   return failure ? { externalUserid: null, reason: 'jssdk_failed', detail: failure } : { externalUserid: null, reason: 'no_customer' };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from the JS-SDK within ${ms / 1000} s`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
