@@ -35,4 +35,12 @@ describe('readEnv', () => {
   it('refuses bad values with every problem listed', () => {
     expect(() => readEnv({ PORT: 'abc', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL/);
   });
+
+  it('accepts TAGLOOM_SECRET_KEY only as 32 bytes of hex or strict base64 (a typed passphrase is refused)', () => {
+    const hex = 'ab'.repeat(32);
+    expect(readEnv({ TAGLOOM_SECRET_KEY: hex }).TAGLOOM_SECRET_KEY).toBe(hex);
+    expect(readEnv({ TAGLOOM_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).TAGLOOM_SECRET_KEY).toBeDefined();
+    expect(() => readEnv({ TAGLOOM_SECRET_KEY: 'correct horse battery staple, my key; it is the secret!' })).toThrow(/TAGLOOM_SECRET_KEY/);
+    expect(() => readEnv({ TAGLOOM_SECRET_KEY: 'ab'.repeat(31) })).toThrow(/TAGLOOM_SECRET_KEY/);
+  });
 });

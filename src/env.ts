@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretKeyBytes } from './modules/connector/secret-box.js';
 
 const schema = z.object({
   // 0: any free port (the server prints the one it got); tests start servers side by side this way.
@@ -20,7 +21,7 @@ const schema = z.object({
   TAGLOOM_SECRET_KEY: z
     .string()
     .optional()
-    .refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, '32 bytes, as 64 hex digits or base64'),
+    .refine((v) => v === undefined || secretKeyBytes(v) !== null, '32 bytes, as 64 hex digits or base64'),
   // Outbound webhooks may target private / loopback addresses (an intranet CRM); off by default (SSRF).
   TAGLOOM_WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'])

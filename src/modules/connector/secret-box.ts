@@ -7,6 +7,17 @@ import { AppError } from '../../errors.js';
 const version = 'v1';
 
 /**
+ * The 32 key bytes written as 64 hex digits or as base64 (standard or URL-safe, padding optional),
+ * or null. Strict on purpose: Node's base64 decoder skips characters it does not know, so a typed
+ * passphrase with spaces or punctuation could otherwise decode to 32 weak bytes and be accepted.
+ */
+export function secretKeyBytes(text: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(text) || /^[A-Za-z0-9_-]{43}=?$/.test(text)) return Buffer.from(text, 'base64');
+  return null;
+}
+
+/**
  * Seals and opens the WeCom secrets kept in `wecom_connections` with AES-256-GCM under the key from
  * `TAGLOOM_SECRET_KEY` (32 bytes, base64 or hex). The key lives only in the process's memory.
  */
@@ -15,8 +26,8 @@ export class SecretBox {
 
   /** A box from the environment's key text; throws on a key that is not 32 bytes. */
   static fromKeyText(text: string): SecretBox {
-    const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-    if (key.length !== 32) throw new Error('TAGLOOM_SECRET_KEY must be 32 bytes, as 64 hex digits or base64');
+    const key = secretKeyBytes(text);
+    if (!key) throw new Error('TAGLOOM_SECRET_KEY must be 32 bytes, as 64 hex digits or base64');
     return new SecretBox(key);
   }
 

@@ -13,6 +13,8 @@ export class WecomError extends Error {
     readonly errcode: number,
     readonly errmsg: string,
     readonly path: string,
+    /** Overrides the errcode's verdict: an answer that is not WeCom's (a 404 from a wrong base URL) is not worth retrying. */
+    private readonly transient?: boolean,
   ) {
     super(`WeCom ${path} failed: ${errcode} ${errmsg}`);
     this.name = 'WecomError';
@@ -20,7 +22,7 @@ export class WecomError extends Error {
 
   /** Rate limits, "busy", HTTP 5xx and network errors: back off and retry. */
   get retryable(): boolean {
-    return retryableErrcodes.has(this.errcode);
+    return this.transient ?? retryableErrcodes.has(this.errcode);
   }
 }
 
@@ -123,7 +125,10 @@ export class WecomClient {
       // The message of a network error may carry the URL, and so the token: keep only its kind.
       throw new WecomError(-1, `network error (${(error as Error).name})`, path);
     }
-    if (res.status >= 500) throw new WecomError(-1, `HTTP ${res.status}`, path);
+    if (res.status >= 500 || res.status === 429) throw new WecomError(-1, `HTTP ${res.status}`, path);
+    // WeCom answers 200 on every known path; anything else (404 from a wrong base URL, a proxy's 403)
+    // will not heal by retrying, and a JSON body without errcode must not pass for success.
+    if (res.status < 200 || res.status > 299) throw new WecomError(-1, `HTTP ${res.status}`, path, false);
     let answer: Record<string, unknown>;
     try {
       answer = (await res.json()) as Record<string, unknown>;
