@@ -132,7 +132,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('audiences', audiences);
   app.decorate('consumers', consumers);
   app.addHook('onClose', () => consumers.stop());
-  const operations = new OperationWorker(opts.db, { ...opts.worker, kind: opts.dbKind ?? 'pglite', listen: opts.listen, log: logUnlessOutage });
+  const operations = new OperationWorker(opts.db, {
+    secretBox: opts.secretBox ?? null,
+    ...opts.worker,
+    kind: opts.dbKind ?? 'pglite',
+    listen: opts.listen,
+    log: logUnlessOutage,
+  });
   app.decorate('operations', operations);
   if (opts.runJobs ?? true) await operations.start();
   // A stop hands a running batch back while requests drain, not after: the worker needs no HTTP.

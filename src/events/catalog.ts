@@ -88,6 +88,7 @@ export const eventTypes = [
   'webhook_subscription.deleted',
   'webhook_subscription.secret_rotated',
   'webhook_delivery.replayed',
+  'customer.updated',
 ] as const;
 
 /** One of the recorded event types. */

@@ -29,6 +29,9 @@ export type IndexEvent = { seq: number; type: string; subjectId: string; payload
  * |   {externalUserids}                     | re-read with the rest, so a retried or reordered event counts once          |
  * | customer.transferred {externalUserid}   | refresh the customer's follow facets; tags stay (marks move within it)      |
  * | follow.created (subject userid|ext)     | refresh the customer                                                        |
+ * | follow.deleted {externalUserid, tagIds} | refresh the customer's follow facets and re-read each (customer, tag) pair  |
+ * |                                         | the relation carried (another relation may still carry the tag)             |
+ * | customer.updated {externalUserid}       | refresh the customer (its own attributes changed in WeCom)                  |
  * | group_chat.member_joined / member_left  | refresh the customer (payload externalUserid; an employee member is not     |
  * |   {externalUserid}                      | indexed): its chat memberships and join times are re-read with the rest     |
  * | employee.updated, departments changed   | refresh the customers the employee follows (department facet)               |
@@ -88,6 +91,15 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
         break;
       case 'follow.created':
         plan.customers.add(event.subjectId.split('|')[1] ?? event.subjectId);
+        break;
+      case 'follow.deleted': {
+        const externalUserid = typeof payload?.externalUserid === 'string' ? payload.externalUserid : (event.subjectId.split('|')[1] ?? event.subjectId);
+        plan.customers.add(externalUserid);
+        for (const tagId of strings(payload?.tagIds)) plan.pairs.set(`${externalUserid}|${tagId}`, { externalUserid, tagId });
+        break;
+      }
+      case 'customer.updated':
+        plan.customers.add(typeof payload?.externalUserid === 'string' ? payload.externalUserid : event.subjectId);
         break;
       case 'group_chat.member_joined':
       case 'group_chat.member_left':

@@ -8,7 +8,7 @@ import type { RelationArrays } from '../../marks/write-marks.js';
 import { extendSmartTags } from '../../smart-groups/extend-smart-tags.js';
 
 /** A follow relation to add to an existing customer. */
-export type NewFollowOf = { externalUserid: string; userid: string; addTime?: Date; state?: string };
+export type NewFollowOf = { externalUserid: string; userid: string; addTime?: Date; state?: string; remark?: string; addWay?: number; operUserid?: string };
 
 /**
  * Adds follow relations to existing customers (imports; contact sync later), one `follow.created`
@@ -28,9 +28,10 @@ export async function addFollows(ctx: TxCtx, input: NewFollowOf[]): Promise<numb
     const rows = await queryRows<{ userid: string; external_userid: string; state: string; add_time: string | Date }>(
       ctx.tx,
       sql`
-      insert into follows (corp_id, userid, external_userid, add_time, oper_userid, state)
-      select ${ctx.corpId}, f.userid, f.external_userid, f.add_time, f.userid, f.state
-      from unnest(${sql.param(chunk.map((f) => f.userid))}::text[], ${sql.param(chunk.map((f) => f.externalUserid))}::text[], ${sql.param(chunk.map((f) => (f.addTime ?? new Date(now)).toISOString()))}::timestamptz[], ${sql.param(chunk.map((f) => f.state ?? ''))}::text[]) as f(userid, external_userid, add_time, state)
+      insert into follows (corp_id, userid, external_userid, add_time, oper_userid, state, remark, add_way)
+      select ${ctx.corpId}, f.userid, f.external_userid, f.add_time, f.oper_userid, f.state, f.remark, f.add_way
+      from unnest(${sql.param(chunk.map((f) => f.userid))}::text[], ${sql.param(chunk.map((f) => f.externalUserid))}::text[], ${sql.param(chunk.map((f) => (f.addTime ?? new Date(now)).toISOString()))}::timestamptz[], ${sql.param(chunk.map((f) => f.state ?? ''))}::text[],
+        ${sql.param(chunk.map((f) => f.operUserid ?? f.userid))}::text[], ${sql.param(chunk.map((f) => f.remark ?? ''))}::text[], ${sql.param(chunk.map((f) => f.addWay ?? 0))}::int[]) as f(userid, external_userid, add_time, state, oper_userid, remark, add_way)
       on conflict do nothing
       returning userid, external_userid, state, add_time`,
     );

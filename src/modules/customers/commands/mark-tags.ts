@@ -135,5 +135,6 @@ function markSource(ctx: Ctx) {
   if (ctx.source === 'api') return 'api' as const;
   if (ctx.source === 'import') return 'import' as const;
   if (ctx.source === 'rule') return 'rule' as const;
+  if (ctx.source === 'wecom-sync') return 'wecom-sync' as const;
   return 'manual' as const;
 }

@@ -31,7 +31,7 @@ export async function claimNext(db: Db): Promise<OperationRow | null> {
     .update(operations)
     .set({ status: 'running', attempts: sql`${operations.attempts} + 1`, startedAt: sql`now()`, heartbeatAt: sql`now()`, done: 0 })
     .where(
-      sql`(${operations.corpId}, ${operations.operationId}) = (select corp_id, operation_id from operations where status = 'queued' and kind = 'batch' order by created_at for update skip locked limit 1)`,
+      sql`(${operations.corpId}, ${operations.operationId}) = (select corp_id, operation_id from operations where status = 'queued' and kind in ('batch', 'wecom_pull') order by created_at for update skip locked limit 1)`,
     )
     .returning();
   return row ?? null;
@@ -49,6 +49,14 @@ export async function cancelWasRequested(db: Db, op: OperationRow): Promise<bool
     .from(operations)
     .where(and(eq(operations.corpId, op.corpId), eq(operations.operationId, op.operationId)));
   return row?.cancel ?? false;
+}
+
+/** A pull went through: the row says succeeded, with its counts as the result. */
+export async function finishPull(db: Db, op: OperationRow, result: Record<string, unknown>): Promise<void> {
+  await db
+    .update(operations)
+    .set({ status: 'succeeded', result, done: sql`${operations.total}`, finishedAt: sql`now()` })
+    .where(ofRun(op));
 }
 
 /** After a rollback: the job failed; the row says why and `operation.failed` is recorded with it. */

@@ -2,10 +2,23 @@ import type { Actor, Source, TxCtx } from '../../../context.js';
 import type { Database, Db } from '../../../db/client.js';
 import { isConnectionLost } from '../../../db/health.js';
 import { AppError } from '../../../errors.js';
+import { type PullHooks, runWecomPull } from '../../connector/pull/run-pull.js';
+import type { SecretBox } from '../../connector/secret-box.js';
 import { runBatch } from '../batch/run-batch.js';
 import type { OperationRow } from '../operation-row.js';
 import { ProgressHub } from './progress.js';
-import { cancelWasRequested, claimNext, jobsChannel, markCancelled, markFailed, recoverStale, requeue, requeueOrFail, writeHeartbeat } from './queue-store.js';
+import {
+  cancelWasRequested,
+  claimNext,
+  finishPull,
+  jobsChannel,
+  markCancelled,
+  markFailed,
+  recoverStale,
+  requeue,
+  requeueOrFail,
+  writeHeartbeat,
+} from './queue-store.js';
 
 /** Options of a worker; the defaults suit a server. */
 export type WorkerOptions = {
@@ -22,6 +35,10 @@ export type WorkerOptions = {
   /** Test hook, awaited before each chunk after the first (slow a job down, fail it mid-way). */
   beforeChunk?: (op: OperationRow, done: number) => Promise<void>;
   log?: (error: unknown, message: string) => void;
+  /** Opens the WeCom secret of a `wecom_pull` (the app's box; null without TAGLOOM_SECRET_KEY). */
+  secretBox?: SecretBox | null;
+  /** Test hooks of `wecom_pull` runs: the clock its retries wait on, the fetch it calls WeCom with. */
+  pull?: Pick<PullHooks, 'sleep' | 'fetch'>;
 };
 
 class Cancelled extends Error {}
@@ -36,7 +53,8 @@ class ShuttingDown extends Error {}
 export class OperationWorker {
   /** Live progress of the jobs this worker runs. */
   readonly progress = new ProgressHub();
-  private readonly opts: Required<Omit<WorkerOptions, 'beforeChunk' | 'log' | 'listen'>> & Pick<WorkerOptions, 'beforeChunk' | 'log' | 'listen'>;
+  private readonly opts: Required<Omit<WorkerOptions, 'beforeChunk' | 'log' | 'listen' | 'secretBox' | 'pull'>> &
+    Pick<WorkerOptions, 'beforeChunk' | 'log' | 'listen' | 'secretBox' | 'pull'>;
   private readonly cancels = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private recoverTimer: NodeJS.Timeout | null = null;
@@ -128,6 +146,7 @@ export class OperationWorker {
   }
 
   private async run(op: OperationRow): Promise<void> {
+    if (op.kind === 'wecom_pull') return this.runPull(op);
     const key = `${op.corpId}/${op.operationId}`;
     const report = this.progress.report.bind(this.progress, op.corpId, op.operationId);
     report({ status: 'running', done: 0, total: op.total, startedAtMs: Date.now() });
@@ -184,6 +203,49 @@ export class OperationWorker {
             : { code: 'internal', message: 'The job failed on our side; nothing of it was applied.' };
         await markFailed(this.db, op, info);
         report({ status: 'failed', done: 0 });
+      }
+    } finally {
+      this.cancels.delete(key);
+    }
+  }
+
+  /**
+   * Runs a WeCom pull: unlike a batch it commits page by page (its cursor saved with each page), so
+   * a stop or a crash resumes at the next page; a cancel keeps the pages already applied. Stop and
+   * cancel are honoured between pages.
+   */
+  private async runPull(op: OperationRow): Promise<void> {
+    const key = `${op.corpId}/${op.operationId}`;
+    const report = this.progress.report.bind(this.progress, op.corpId, op.operationId);
+    report({ status: 'running', done: op.done, total: op.total, startedAtMs: Date.now() });
+    try {
+      const counts = await runWecomPull(this.db, this.opts.secretBox ?? null, op, {
+        ...this.opts.pull,
+        beforePage: async (done) => {
+          await this.opts.beforeChunk?.(op, done);
+          if (this.stopping) throw new ShuttingDown();
+          if (this.cancels.has(key) || (await cancelWasRequested(this.db, op))) throw new Cancelled();
+        },
+        onProgress: (done, total) => report({ done, total }),
+      });
+      await finishPull(this.db, op, { added: counts.marked, removed: counts.unmarked, ...counts });
+      report({ status: 'succeeded' });
+    } catch (error) {
+      if (error instanceof ShuttingDown) {
+        await requeue(this.db, op);
+        report({ status: 'queued' });
+      } else if (error instanceof Cancelled) {
+        await markCancelled(this.db, op);
+        report({ status: 'cancelled' });
+      } else if (isConnectionLost(error)) {
+        this.opts.log?.(error, `operation ${op.operationId} lost its database connection`);
+        const outcome = await requeueOrFail(this.db, op, { maxAttempts: this.opts.maxAttempts, why: 'the database connection was lost' });
+        if (outcome) report({ status: outcome });
+      } else {
+        if (!(error instanceof AppError)) this.opts.log?.(error, `operation ${op.operationId} failed`);
+        const info = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'The pull failed on our side.' };
+        await markFailed(this.db, op, info);
+        report({ status: 'failed' });
       }
     } finally {
       this.cancels.delete(key);

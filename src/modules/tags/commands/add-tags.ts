@@ -12,7 +12,15 @@ import { checkName, checkTagAttributes } from '../names.js';
 import { countLiveCorpTags, type LibraryKind, libraryPermission, liveTagsOfGroup, lockLiveGroup, type TagGroupRow, type TagRow } from '../tags.repo.js';
 
 /** One tag to add. */
-export type NewTag = { name: string; order?: number; color?: string; description?: string; rule?: Expr };
+export type NewTag = {
+  name: string;
+  order?: number;
+  color?: string;
+  description?: string;
+  rule?: Expr;
+  /** The id to give the tag (a pull reuses WeCom's id when it is free); the caller checks it is free. */
+  tagId?: string;
+};
 
 /** Where the tags go: an existing group by id, or a group by name (created when missing). */
 export type AddTagsInput = {
@@ -32,6 +40,8 @@ export type AddTagsInput = {
   strategyId?: number;
   /** Set for a smart group's tags, each of which must carry a `rule` (checked by the caller). */
   smart?: boolean;
+  /** The id to give a group created here (a pull reuses WeCom's id when it is free); the caller checks it is free. */
+  newGroupId?: string;
 };
 
 /**
@@ -95,7 +105,7 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
         .insert(tagGroups)
         .values({
           corpId: ctx.corpId,
-          groupId: newId.group(),
+          groupId: input.newGroupId ?? newId.group(),
           name: groupName,
           nameKey: groupKey,
           order: input.order ?? 0,
@@ -131,7 +141,7 @@ export async function addTags(ctx: TxCtx, input: AddTagsInput): Promise<{ group:
     .values(
       names.map((t, i) => ({
         corpId: ctx.corpId,
-        tagId: newId.tag(),
+        tagId: t.tagId ?? newId.tag(),
         groupId: target.groupId,
         name: t.name,
         nameKey: t.key,

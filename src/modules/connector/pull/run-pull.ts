@@ -1,0 +1,165 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { type TxCtx, withTx } from '../../../context.js';
+import type { Db } from '../../../db/client.js';
+import { follows, operations, wecomConnections } from '../../../db/schema/index.js';
+import { AppError } from '../../../errors.js';
+import type { OperationRow } from '../../operations/operation-row.js';
+import { type BackoffPolicy, backoffDelayMs } from '../backoff.js';
+import { connectionClient } from '../connection.js';
+import { idMaps } from '../id-map.js';
+import type { SecretBox } from '../secret-box.js';
+import { applyRemoteCustomer } from '../sync/customer.js';
+import { removeRemoteFollow } from '../sync/remove-follow.js';
+import { applyRemoteTagLibrary } from '../sync/tag-library.js';
+import { addCounts, emptyCounts, type RemoteCustomer, type RemoteTagGroup, type SyncCounts, wecomSyncContext } from '../sync/types.js';
+import { type WecomAnswer, WecomError } from '../wecom-client.js';
+
+/** WeCom's limits on batch/get_by_user: at most 100 userids and 100 customers a call. */
+const useridsPerCall = 100;
+const customersPerPage = 100;
+
+/** How a retryable WeCom error (45009, 45033, -1, HTTP 5xx) is retried within one page: 0.5 s, 1 s, 2 s, 4 s, then the pull fails. */
+export const pullRetry: BackoffPolicy = { baseMs: 500, maxMs: 10_000, maxAttempts: 5 };
+
+/**
+ * Where a pull stands, kept in its operation row's `params` and rewritten in the transaction of
+ * every page it applies, so a pull whose process died resumes at the page after the last one
+ * committed: `library` first, then the follow users' customers, chunk by chunk and cursor by cursor.
+ */
+export type PullParams = {
+  mode: 'full' | 'incremental';
+  /** Incremental: only customers whose follow was added at or after this instant (ISO). */
+  since?: string | null;
+  /** When the pull was queued: the watermark saved as `last_pull_at` when it finishes. */
+  queuedAt: string;
+  phase?: 'library' | 'customers';
+  userids?: string[];
+  chunk?: number;
+  cursor?: string;
+  /** Full pull: the relations seen so far in the current chunk of userids ("userid|external_userid"). */
+  seen?: string[];
+  counts?: SyncCounts;
+};
+
+/** What the worker gives a pull: a hook before each page (stop, cancel, tests), progress, and the clock to wait on. */
+export type PullHooks = {
+  beforePage?: (done: number) => Promise<void>;
+  onProgress?: (done: number, total: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+};
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs (or resumes) a `wecom_pull` operation: the tag library, the follow users, then their
+ * customers page by page (batch/get_by_user), each page applied and its cursor saved in one
+ * transaction. Answers the counts; WeCom errors that are not retryable, or retryable ones that
+ * persist, throw `wecom_upstream_failed` with WeCom's errcode and errmsg.
+ */
+export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationRow, hooks: PullHooks = {}): Promise<SyncCounts> {
+  const client = await connectionClient(db, box, op.corpId, { fetch: hooks.fetch });
+  let params = op.params as PullParams;
+  const full = params.mode === 'full';
+  const counts = addCounts(emptyCounts(), params.counts ?? emptyCounts());
+  const call = (path: string, body?: unknown) => withRetry(() => client.call(path, body), hooks.sleep ?? wait);
+  const base = wecomSyncContext(db, op.corpId);
+  let done = 0;
+
+  /** Applies one page and saves where the pull stands, in one transaction (guarded: only this run of the job may write). */
+  const commit = (apply: (ctx: TxCtx) => Promise<Partial<PullParams>>) =>
+    withTx(base, async (ctx) => {
+      const patch = await apply(ctx);
+      params = { ...params, ...patch, counts };
+      const total = params.userids?.length ?? 0;
+      const saved = await ctx.tx
+        .update(operations)
+        .set({ params: params as Record<string, unknown>, done, total, heartbeatAt: sql`now()` })
+        .where(
+          and(
+            eq(operations.corpId, op.corpId),
+            eq(operations.operationId, op.operationId),
+            eq(operations.status, 'running'),
+            eq(operations.attempts, op.attempts),
+          ),
+        )
+        .returning({ id: operations.operationId });
+      if (saved.length === 0) throw new AppError('conflict', { message: 'The pull was taken over by another worker.' });
+      hooks.onProgress?.(done, total);
+    });
+
+  if (!params.phase || params.phase === 'library') {
+    const library = await call('externalcontact/get_corp_tag_list', {});
+    const followers = await call('externalcontact/get_follow_user_list');
+    const userids = [...new Set((Array.isArray(followers.follow_user) ? followers.follow_user : []).filter((u): u is string => typeof u === 'string'))];
+    await commit(async (ctx) => {
+      addCounts(counts, await applyRemoteTagLibrary(ctx, (library.tag_group ?? []) as RemoteTagGroup[], { complete: full }));
+      return { phase: 'customers', userids, chunk: 0, cursor: '', seen: [] };
+    });
+  }
+
+  const userids = params.userids ?? [];
+  const since = params.since ? Date.parse(params.since) : null;
+  for (let chunk = params.chunk ?? 0; chunk * useridsPerCall < userids.length; chunk = params.chunk ?? chunk + 1) {
+    const list = userids.slice(chunk * useridsPerCall, (chunk + 1) * useridsPerCall);
+    done = chunk * useridsPerCall;
+    await hooks.beforePage?.(done);
+    const answer = await call('externalcontact/batch/get_by_user', { userid_list: list, cursor: params.cursor ?? '', limit: customersPerPage });
+    const items = (Array.isArray(answer.external_contact_list) ? answer.external_contact_list : []) as RemoteCustomer[];
+    const next = typeof answer.next_cursor === 'string' ? answer.next_cursor : '';
+    await commit(async (ctx) => {
+      const tagIds = (await idMaps(ctx.tx, ctx.corpId, 'tag')).toLocal;
+      for (const item of items) {
+        const added = item.follow_info?.createtime;
+        if (since !== null && typeof added === 'number' && added * 1000 < since) continue;
+        addCounts(counts, await applyRemoteCustomer(ctx, item, { complete: full, tagIds }));
+      }
+      const seen = full ? [...(params.seen ?? []), ...items.map((i) => `${i.follow_info?.userid}|${i.external_contact?.external_userid}`)] : [];
+      if (next !== '') return { cursor: next, seen };
+      // The chunk's userids are complete: a full pull removes their relations WeCom no longer has.
+      if (full) await removeUnseen(ctx, counts, list, new Set(seen));
+      done = Math.min(userids.length, (chunk + 1) * useridsPerCall);
+      return { chunk: chunk + 1, cursor: '', seen: [] };
+    });
+  }
+
+  await withTx(base, async (ctx) => {
+    const at = new Date(params.queuedAt);
+    await ctx.tx
+      .update(wecomConnections)
+      .set(full ? { lastPullAt: at, lastFullPullAt: at } : { lastPullAt: at })
+      .where(eq(wecomConnections.corpId, op.corpId));
+  });
+  hooks.onProgress?.(userids.length, userids.length);
+  return counts;
+}
+
+/** Removes the follows of `userids` that a complete listing of their customers did not contain. */
+async function removeUnseen(ctx: TxCtx, counts: SyncCounts, userids: string[], seen: Set<string>): Promise<void> {
+  const local = await ctx.tx
+    .select({ userid: follows.userid, externalUserid: follows.externalUserid })
+    .from(follows)
+    .where(and(eq(follows.corpId, ctx.corpId), inArray(follows.userid, userids)));
+  for (const f of local) {
+    if (seen.has(`${f.userid}|${f.externalUserid}`)) continue;
+    if (await removeRemoteFollow(ctx, f.userid, f.externalUserid)) counts.deleted += 1;
+  }
+}
+
+/** Calls WeCom, backing off and retrying what WeCom says may succeed later; anything else is `wecom_upstream_failed`. */
+async function withRetry(fn: () => Promise<WecomAnswer>, sleep: (ms: number) => Promise<void>): Promise<WecomAnswer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof WecomError)) throw error;
+      if (error.retryable && attempt < pullRetry.maxAttempts) {
+        await sleep(backoffDelayMs(attempt, pullRetry));
+        continue;
+      }
+      throw new AppError('wecom_upstream_failed', {
+        message: `WeCom ${error.path} answered ${error.errcode}: ${error.errmsg}${error.retryable ? ` (after ${attempt} attempts)` : ''}`,
+      });
+    }
+  }
+}
