@@ -9,6 +9,8 @@ import { unreadBodyPlugin } from './edge/unread-body.plugin.js';
 import { EventConsumers } from './events/consumers.js';
 import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
+import { wecomPush } from './modules/connector/push/push-consumer.js';
+import { WecomPusher, type WecomPusherOptions } from './modules/connector/push/pusher.js';
 import type { SecretBox } from './modules/connector/secret-box.js';
 import { MomentDispatcher, type MomentDispatcherOptions } from './modules/moments/dispatch/moment-dispatcher.js';
 import { momentSuppression } from './modules/moments/suppression/suppression-consumer.js';
@@ -34,6 +36,8 @@ declare module 'fastify' {
     operations: OperationWorker;
     /** The poller that sends due Moments deliveries. */
     momentDispatch: MomentDispatcher;
+    /** The poller that sends queued local changes to WeCom. */
+    wecomPusher: WecomPusher;
     /** Seals the WeCom secrets at rest; null when the server has no `TAGLOOM_SECRET_KEY`. */
     secretBox: SecretBox | null;
     /** Outbound webhooks may target private addresses (`TAGLOOM_WEBHOOK_ALLOW_PRIVATE`). */
@@ -64,6 +68,8 @@ export type AppOptions = {
   rules?: RuleEngineOptions;
   /** The Moments dispatcher's clock and polling (tests move the clock or tick it by hand). */
   moments?: Omit<MomentDispatcherOptions, 'log'>;
+  /** The WeCom push's clock, polling, rate limit and fetch (tests tick it by hand). */
+  push?: Omit<WecomPusherOptions, 'log'>;
   /** Seals the WeCom connector's secrets (from `TAGLOOM_SECRET_KEY`); without it the connector cannot be configured. */
   secretBox?: SecretBox | null;
   /** Let outbound webhooks target private and loopback addresses (tests, intranet CRMs). */
@@ -126,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   audiences.follow(smartGroupMaintainer(opts.db));
   consumers.register(ruleEngine(opts.rules));
   consumers.register(momentSuppression());
+  consumers.register(wecomPush());
   await consumers.start();
   // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
   if (opts.warmAudiences) void audiences.warm((await opts.db.select({ corpId: corps.corpId }).from(corps)).map((r) => r.corpId));
@@ -152,6 +159,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('momentDispatch', momentDispatch);
   momentDispatch.start();
   app.addHook('onClose', () => momentDispatch.stop());
+  const wecomPusher = new WecomPusher(opts.db, opts.secretBox ?? null, { ...opts.push, log: logUnlessOutage });
+  app.decorate('wecomPusher', wecomPusher);
+  wecomPusher.start();
+  app.addHook('onClose', () => wecomPusher.stop());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });

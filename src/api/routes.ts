@@ -5,6 +5,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { jssdkRoutes } from '../modules/connector/jssdk/jssdk.routes.js';
 import { connectorRoutes } from '../modules/connector/connection/connector.routes.js';
+import { connectorPushRoutes } from '../modules/connector/push/push.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
 import { platformRoutes } from '../modules/corps/platform.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
@@ -61,6 +62,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(webhookSourceRoutes);
   await app.register(connectorRoutes);
   await app.register(contactWayRoutes);
+  await app.register(connectorPushRoutes);
   await app.register(ruleRoutes);
   await app.register(messageRoutes);
   await app.register(momentRoutes, { engine: app.audiences });

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { withTx } from '../context.js';
 import type { Db } from '../db/client.js';
-import { apps, audiences, customers, departments, employees, moments, operations, personalTags, tagGroups, tags } from '../db/schema/index.js';
+import { apps, audiences, customers, departments, employees, moments, operations, personalTags, tagGroups, tags, wecomPushQueue } from '../db/schema/index.js';
 import type { AudienceEngine } from '../modules/audiences/service/engine.js';
 import { createJoinWay } from '../modules/group-chats/commands/create-join-way.js';
 import { recordChatJoin } from '../modules/group-chats/commands/record-chat-join.js';
@@ -125,6 +125,22 @@ async function freshMoment(w: Walk, status: 'draft' | 'scheduled'): Promise<stri
       .set({ status: 'scheduled' })
       .where(and(eq(moments.corpId, w.f.corpId), eq(moments.momentId, row.momentId)));
   return row.momentId;
+}
+
+/** A dead WeCom push item of the walk's corp (a replay route needs one). */
+async function deadPushItem(w: Walk): Promise<string> {
+  const itemId = unique('pq');
+  await w.f.ctx.db.insert(wecomPushQueue).values({
+    corpId: w.f.corpId,
+    itemId,
+    eventSeq: 1,
+    eventType: 'tag.created',
+    op: 'mark_tag',
+    orderKey: w.targets.in.customer,
+    status: 'dead',
+    payload: { userid: w.targets.in.userid, external_userid: w.targets.in.customer, add_tag: [], remove_tag: [] },
+  });
+  return itemId;
 }
 
 /**
@@ -334,6 +350,10 @@ export const specs: Record<string, Spec> = {
   'DELETE /api/v1/roles/:roleId': { build: async (w) => ({ url: `/roles/${await w.fresh.role()}` }) },
   'GET /api/v1/settings': { build: () => ({ url: '/settings' }) },
   'PATCH /api/v1/settings': { build: () => ({ url: '/settings', body: { limits: { nameMaxLength: 20 } } }) },
+  'GET /api/v1/connector/push/summary': { build: () => ({ url: '/connector/push/summary' }) },
+  'GET /api/v1/connector/push': { build: () => ({ url: '/connector/push?status=dead' }) },
+  'POST /api/v1/connector/push/replay': { build: async (w) => (await deadPushItem(w), { url: '/connector/push/replay', body: { all: true } }) },
+  'POST /api/v1/connector/push/:itemId/replay': { build: async (w) => ({ url: `/connector/push/${await deadPushItem(w)}/replay` }) },
   'GET /api/v1/webhook-sources': { build: () => ({ url: '/webhook-sources' }) },
   'POST /api/v1/webhook-sources': {
     build: () => ({ url: '/webhook-sources', body: { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } } }),
@@ -454,7 +474,7 @@ export const specs: Record<string, Spec> = {
  * settings. An app acting as an employee is refused them whatever the employee's role.
  */
 export function isManagement(route: string): boolean {
-  return route === 'GET /api/v1/apps' || /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings)\b/.test(route);
+  return route === 'GET /api/v1/apps' || /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings|connector)\b/.test(route);
 }
 
 /**

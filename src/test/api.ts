@@ -40,7 +40,7 @@ export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}
     // Moments deliveries go out only when a test ticks the dispatcher: a background send would move
     // the state that refusal tests compare before and after.
     // A random sealing key: the connector works in tests without TAGLOOM_SECRET_KEY (pass `secretBox: null` to test its absence).
-    app = await buildApp({ dbKind: db().kind, moments: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
+    app = await buildApp({ dbKind: db().kind, moments: { run: false }, push: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
     await app.ready();
   });
   afterAll(async () => {
@@ -155,6 +155,7 @@ const corpTables = [
   'moment_streaks',
   'moments',
   'moment_deliveries',
+  'wecom_push_queue',
 ];
 
 /**

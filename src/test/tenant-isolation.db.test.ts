@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { wecomPushQueue } from '../db/schema/index.js';
 import { buildMoment, buildSuppression } from '../modules/moments/suppression/test-support.js';
 import { apiClient, fingerprint, useTestApp } from './api.js';
 import { describeDb } from './db.js';
@@ -102,6 +103,20 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
         mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' }, fields: { product: '$.product' } },
       })
     ).body.source.sourceId as string;
+    // A dead WeCom push item of A's, naming A's secret tag: B may neither list nor replay it.
+    const aPushItem = 'pqOnlyOfA';
+    await db()
+      .db.insert(wecomPushQueue)
+      .values({
+        corpId: a.corpId,
+        itemId: aPushItem,
+        eventSeq: 1,
+        eventType: 'tag.created',
+        op: 'add_corp_tag',
+        orderKey: 'tags',
+        status: 'dead',
+        payload: { groupId: aGroup, groupName: '甲方机密组', tags: [{ tagId: aTag, name: '甲方机密标签' }] },
+      });
     const aChat = 'wrOnlyOfA';
     expect((await asA.post('/group-chats', { chatId: aChat, owner: ids.userid, name: '甲方群', notice: '甲方公告' })).status).toBe(201);
     expect(
@@ -296,6 +311,10 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/tag-groups/:groupId/tags': { url: `/tag-groups/${aGroup}/tags`, body: { tags: [{ name: '插入' }] } },
       'POST /api/v1/tags/:tagId/restore': { url: `/tags/${deletedTag}/restore` },
       'POST /api/v1/tags/delete': { url: '/tags/delete', body: { tagIds: [aTag], groupIds: [aGroup] } },
+      'GET /api/v1/connector/push/summary': { url: '/connector/push/summary' },
+      'GET /api/v1/connector/push': { url: '/connector/push?status=dead' },
+      'POST /api/v1/connector/push/replay': { url: '/connector/push/replay', body: { all: true } },
+      'POST /api/v1/connector/push/:itemId/replay': { url: `/connector/push/${aPushItem}/replay` },
       'GET /api/v1/webhook-sources': { url: '/webhook-sources' },
       'POST /api/v1/webhook-sources': {
         url: '/webhook-sources',
