@@ -11,6 +11,7 @@ import { newId } from './ids.js';
 import { AudienceEngine } from './modules/audiences/service/engine.js';
 import { wecomPush } from './modules/connector/push/push-consumer.js';
 import { WecomPusher, type WecomPusherOptions } from './modules/connector/push/pusher.js';
+import { wecomCallbacksPlugin } from './modules/connector/callbacks/callbacks.plugin.js';
 import type { SecretBox } from './modules/connector/secret-box.js';
 import { MomentDispatcher, type MomentDispatcherOptions } from './modules/moments/dispatch/moment-dispatcher.js';
 import { momentSuppression } from './modules/moments/suppression/suppression-consumer.js';
@@ -172,6 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(wecomPlugin, { prefix: '/cgi-bin' });
   await app.register(nativeApiPlugin, { prefix: '/api/v1', platformKey: opts.platformKey });
   await app.register(hooksPlugin, { prefix: '/hooks' });
+  await app.register(wecomCallbacksPlugin, { prefix: '/hooks/wecom' });
   if (opts.consoleDir) await app.register(consolePlugin, { dir: opts.consoleDir });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   // Ready once every corp's audience index is built (before that the first counts and smart-group

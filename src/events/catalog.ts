@@ -89,6 +89,7 @@ export const eventTypes = [
   'webhook_subscription.secret_rotated',
   'webhook_delivery.replayed',
   'customer.updated',
+  'group_chat.dismissed',
 ] as const;
 
 /** One of the recorded event types. */
