@@ -19,6 +19,8 @@ import { OperationWorker, type WorkerOptions } from './modules/operations/jobs/w
 import { type RuleEngineOptions, ruleEngine } from './modules/rules/engine/rule-engine.js';
 import { smartGroupMaintainer } from './modules/smart-groups/maintain.js';
 import { hooksPlugin } from './modules/webhooks/hooks.plugin.js';
+import { WebhookSender, type WebhookSenderOptions } from './modules/webhooks-out/webhook-sender.js';
+import { webhooksOut } from './modules/webhooks-out/webhooks-out.consumer.js';
 import { consolePlugin } from './plugins/console.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { wecomPlugin } from './wecom/wecom.plugin.js';
@@ -43,6 +45,8 @@ declare module 'fastify' {
     secretBox: SecretBox | null;
     /** Outbound webhooks may target private addresses (`TAGLOOM_WEBHOOK_ALLOW_PRIVATE`). */
     allowPrivateWebhooks: boolean;
+    /** The poller that sends due outbound webhook deliveries. */
+    webhookSender: WebhookSender;
   }
 }
 
@@ -75,6 +79,8 @@ export type AppOptions = {
   secretBox?: SecretBox | null;
   /** Let outbound webhooks target private and loopback addresses (tests, intranet CRMs). */
   allowPrivateWebhooks?: boolean;
+  /** The outbound webhook sender's clock, polling and tuning (tests move the clock or tick it by hand). */
+  webhooks?: Omit<WebhookSenderOptions, 'log'>;
   /** The database's reachability (`Database.health`) for `/readyz`; without it the database counts as up. */
   health?: DatabaseHealth;
 };
@@ -134,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   consumers.register(ruleEngine(opts.rules));
   consumers.register(momentSuppression());
   consumers.register(wecomPush());
+  consumers.register(webhooksOut());
   await consumers.start();
   // Every corp's index is built at start in a server, so smart groups resume without waiting for a request.
   if (opts.warmAudiences) void audiences.warm((await opts.db.select({ corpId: corps.corpId }).from(corps)).map((r) => r.corpId));
@@ -164,6 +171,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('wecomPusher', wecomPusher);
   wecomPusher.start();
   app.addHook('onClose', () => wecomPusher.stop());
+  const webhookSender = new WebhookSender(opts.db, opts.allowPrivateWebhooks ?? false, { ...opts.webhooks, log: logUnlessOutage });
+  app.decorate('webhookSender', webhookSender);
+  webhookSender.start();
+  app.addHook('onClose', () => webhookSender.stop());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });

@@ -32,6 +32,7 @@ import { strategyRoutes } from '../modules/strategies/strategies.routes.js';
 import { personalTagRoutes } from '../modules/tags/personal-tags.routes.js';
 import { tagRoutes } from '../modules/tags/tags.routes.js';
 import { webhookSourceRoutes } from '../modules/webhooks/webhooks.routes.js';
+import { webhookSubscriptionRoutes } from '../modules/webhooks-out/subscriptions.routes.js';
 
 /**
  * Registers every native API route; the list is explicit so what `/api/v1` offers reads in one
@@ -61,6 +62,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(statsRoutes, { engine: app.audiences });
   await app.register(webhookSourceRoutes);
   await app.register(connectorRoutes);
+  await app.register(webhookSubscriptionRoutes);
   await app.register(contactWayRoutes);
   await app.register(connectorPushRoutes);
   await app.register(ruleRoutes);

@@ -90,6 +90,7 @@ export const eventTypes = [
   'webhook_delivery.replayed',
   'customer.updated',
   'group_chat.dismissed',
+  'webhook_subscription.pinged',
 ] as const;
 
 /** One of the recorded event types. */

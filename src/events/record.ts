@@ -25,7 +25,9 @@ export type NewEvent = {
     | 'rule'
     | 'group_chat'
     | 'join_way'
-    | 'moment';
+    | 'moment'
+    | 'webhook_subscription'
+    | 'webhook_delivery';
   subjectId: string;
   before?: unknown;
   after?: unknown;

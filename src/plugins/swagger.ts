@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { signingSchemeDescription, webhooksTag } from '../modules/webhooks/openapi.js';
+import { webhooksOutDescription, webhooksOutTag } from '../modules/webhooks-out/openapi.js';
 import { wecomTag, wecomTagDescription } from '../wecom/wecom.openapi.js';
 import { addOperationIds } from './operation-ids.js';
 
@@ -45,6 +46,7 @@ export const swaggerPlugin = fp(
           { name: wecomTag, description: wecomTagDescription },
           { name: 'Probes', description: 'Health and readiness for load balancers and orchestrators; no credentials.' },
           { name: webhooksTag, description: signingSchemeDescription },
+          { name: webhooksOutTag, description: webhooksOutDescription },
         ],
         // Apps send their secret as a Bearer key; the console sends the session cookie from /auth/login;
         // WeCom clients send the token from gettoken as a query parameter.

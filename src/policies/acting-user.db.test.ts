@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { employees, events } from '../db/schema/index.js';
+import { employees, events, webhookOutbox } from '../db/schema/index.js';
 import { type ApiResponse, apiClient, fingerprint, useTestApp } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildCustomer, unique } from '../test/factories.js';
@@ -71,6 +71,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
     if (employee === p.shStaff) expect((await me.post(`/customers/${f.shCustomer}/follows/${employee}/tags`, { add: [personal.body.tagId] })).status).toBe(200);
     const mine = employee === p.admin ? f.bjCustomer : f.shCustomer;
 
+    let sharedSubscription: string | undefined;
     const fresh: Walk['fresh'] = {
       app: async () => (await cc.post('/apps', { name: unique('应用'), range: { departments: [3], userids: [] } })).body.app.appId,
       audience: async () => (await cc.post('/audiences', { name: unique('人群'), expression: { tag: gradeA } })).body.audienceId,
@@ -117,6 +118,23 @@ describeDb('an app acting as an employee may do at most what both may, on every 
       webhookSource: async () =>
         (await cc.post('/webhook-sources', { name: unique('源'), mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } })).body.source
           .sourceId,
+      webhookSubscription: async (kind) => {
+        if (kind === 'shared' && sharedSubscription) return sharedSubscription;
+        const res = await cc.post('/webhook-subscriptions', { name: unique('订阅'), url: 'http://93.184.215.14/hooks', eventTypes: ['tag.*'] });
+        expect(res.status, summarize(res)).toBe(201);
+        if (kind === 'shared') sharedSubscription = res.body.subscription.subscriptionId as string;
+        return res.body.subscription.subscriptionId as string;
+      },
+      deadWebhookDelivery: async () => {
+        const sub = await fresh.webhookSubscription('shared');
+        const pinged = await cc.post(`/webhook-subscriptions/${sub}/ping`);
+        // As the sender leaves it after its last failed attempt (the sender is off in tests).
+        await db()
+          .db.update(webhookOutbox)
+          .set({ status: 'dead', attempts: 10 })
+          .where(and(eq(webhookOutbox.corpId, f.corpId), eq(webhookOutbox.deliveryId, pinged.body.deliveryId)));
+        return pinged.body.deliveryId as string;
+      },
     };
     const strategy = (await cc.post('/strategies', { name: '共享规则组', adminList: [p.admin], range: { departments: [2] } })).body.strategyId as number;
     const smart = (await cc.post('/smart-groups', { name: '共享智能组', tags: [{ name: '共享智能', expression: { tag: gradeA } }] })).body as {

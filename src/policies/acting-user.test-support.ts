@@ -62,6 +62,10 @@ export type Walk = {
     /** An operation started by the employee in the console (`own`) or by the customer-contact app (`other`). */
     operation(by: 'own' | 'other', state: 'queued' | 'succeeded' | 'undone'): Promise<string>;
     webhookSource(): Promise<string>;
+    /** The walk's one outbound webhook subscription (a corp keeps 20 at most), or a new one to delete. */
+    webhookSubscription(kind: 'shared' | 'new'): Promise<string>;
+    /** A delivery of the shared subscription, already dead (so it can be replayed). */
+    deadWebhookDelivery(): Promise<string>;
   };
 };
 
@@ -370,6 +374,38 @@ export const specs: Record<string, Spec> = {
   'GET /api/v1/webhook-sources/:sourceId/deliveries': {
     build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/deliveries?outcome=refused` }),
   },
+  'GET /api/v1/webhook-subscriptions': { build: () => ({ url: '/webhook-subscriptions' }) },
+  'POST /api/v1/webhook-subscriptions': {
+    build: () => ({ url: '/webhook-subscriptions', body: { name: unique('订阅'), url: 'http://93.184.215.14/hooks', eventTypes: ['tag.*'] } }),
+  },
+  'GET /api/v1/webhook-subscriptions/:subscriptionId': {
+    build: async (w) => ({ url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('shared')}` }),
+  },
+  'PATCH /api/v1/webhook-subscriptions/:subscriptionId': {
+    build: async (w) => ({ url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('shared')}`, body: { name: unique('订阅') } }),
+  },
+  'DELETE /api/v1/webhook-subscriptions/:subscriptionId': {
+    build: async (w) => ({ url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('new')}` }),
+  },
+  'POST /api/v1/webhook-subscriptions/:subscriptionId/rotate': {
+    build: async (w) => ({ url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('shared')}/rotate` }),
+  },
+  'POST /api/v1/webhook-subscriptions/:subscriptionId/ping': {
+    build: async (w) => ({ url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('shared')}/ping` }),
+  },
+  'GET /api/v1/webhook-subscriptions/:subscriptionId/deliveries': {
+    build: async (w) => ({ url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('shared')}/deliveries?status=dead` }),
+  },
+  'POST /api/v1/webhook-subscriptions/:subscriptionId/replay-dead': {
+    build: async (w) => {
+      await w.fresh.deadWebhookDelivery();
+      return { url: `/webhook-subscriptions/${await w.fresh.webhookSubscription('shared')}/replay-dead` };
+    },
+  },
+  'GET /api/v1/webhook-deliveries/:deliveryId': { build: async (w) => ({ url: `/webhook-deliveries/${await w.fresh.deadWebhookDelivery()}` }) },
+  'POST /api/v1/webhook-deliveries/:deliveryId/replay': {
+    build: async (w) => ({ url: `/webhook-deliveries/${await w.fresh.deadWebhookDelivery()}/replay` }),
+  },
   'GET /api/v1/smart-groups': { build: () => ({ url: '/smart-groups' }) },
   'POST /api/v1/smart-groups': {
     build: (w) => ({ url: '/smart-groups', body: { name: unique('智能'), tags: [{ name: unique('智'), expression: { tag: gradeA(w) } }] } }),
@@ -475,6 +511,10 @@ export const specs: Record<string, Spec> = {
  */
 export function isManagement(route: string): boolean {
   return route === 'GET /api/v1/apps' || /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings|connector)\b/.test(route);
+  return (
+    route === 'GET /api/v1/apps' ||
+    /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings|webhook-subscriptions|webhook-deliveries)\b/.test(route)
+  );
 }
 
 /**

@@ -41,6 +41,8 @@ export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}
     // the state that refusal tests compare before and after.
     // A random sealing key: the connector works in tests without TAGLOOM_SECRET_KEY (pass `secretBox: null` to test its absence).
     app = await buildApp({ dbKind: db().kind, moments: { run: false }, push: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
+    // Outbound webhooks likewise go out only when a test ticks `app.webhookSender`.
+    app = await buildApp({ dbKind: db().kind, moments: { run: false }, webhooks: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
     await app.ready();
   });
   afterAll(async () => {
@@ -144,6 +146,9 @@ const corpTables = [
   'operation_change_sets',
   'webhook_sources',
   'webhook_deliveries',
+  'webhook_subscriptions',
+  'webhook_outbox',
+  'webhook_attempts',
   'contact_ways',
   'rules',
   'rule_versions',

@@ -230,6 +230,10 @@ describeDb('every read route answers every kind of row the database holds', (db)
     expect((await asApp.post('/customer-events', { events: [viewed, { ...viewed, type: 'order.placed', target: 'o1' }] })).status).toBe(200);
     const draftPost = await insertPost(db().db, corp.corpId, { status: 'draft' });
     const cancelledPost = await insertPost(db().db, corp.corpId, { status: 'cancelled' });
+    // An outbound webhook subscription with a queued ping (the sender is off in tests).
+    const subscription = (await asApp.post('/webhook-subscriptions', { name: '外发', url: 'http://93.184.215.14/hooks', eventTypes: ['tag.*'] })).body
+      .subscription.subscriptionId as string;
+    const pinged = (await asApp.post(`/webhook-subscriptions/${subscription}/ping`)).body.deliveryId as string;
     const values: ParamValues = {
       operationId: [batch.body.operation.operationId, undone, imported.json().operationId, doomed.groupId],
       tagId: [tagA, doomed.tags[0].tagId, doomed.tags[1].tagId, smart.tags[0].tagId, strategyGroup.tag[0].id, personal],
@@ -242,6 +246,8 @@ describeDb('every read route answers every kind of row the database holds', (db)
       audienceId: [audience, privateAudience],
       strategyId: ['1', '999'],
       sourceId: [hook.sourceId, quietHook.sourceId, 'whNOSUCH'],
+      subscriptionId: [subscription, 'wsNOSUCH'],
+      deliveryId: [pinged, 'wdNOSUCH'],
       configId: [way, goneWay, joinWay, quietJoinWay],
       ruleId: [rule, deletedRule, keywordRule, 'ruNoSuchRule'],
       version: ['1', '2', '0', 'x'],

@@ -117,6 +117,9 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
         status: 'dead',
         payload: { groupId: aGroup, groupName: '甲方机密组', tags: [{ tagId: aTag, name: '甲方机密标签' }] },
       });
+    const aSubscription = (await asA.post('/webhook-subscriptions', { name: '甲方订阅', url: 'http://93.184.215.14/hooks', eventTypes: ['tag.*'] })).body
+      .subscription.subscriptionId as string;
+    const aDelivery = (await asA.post(`/webhook-subscriptions/${aSubscription}/ping`)).body.deliveryId as string;
     const aChat = 'wrOnlyOfA';
     expect((await asA.post('/group-chats', { chatId: aChat, owner: ids.userid, name: '甲方群', notice: '甲方公告' })).status).toBe(201);
     expect(
@@ -326,6 +329,17 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'POST /api/v1/webhook-sources/:sourceId/rotate': { url: `/webhook-sources/${aSource}/rotate` },
       'POST /api/v1/webhook-sources/:sourceId/test': { url: `/webhook-sources/${aSource}/test`, body: { payload: { customer: ids.customer, product: 'x' } } },
       'GET /api/v1/webhook-sources/:sourceId/deliveries': { url: `/webhook-sources/${aSource}/deliveries` },
+      'GET /api/v1/webhook-subscriptions': { url: '/webhook-subscriptions' },
+      'POST /api/v1/webhook-subscriptions': { url: '/webhook-subscriptions', body: { name: 'b', url: 'http://93.184.215.14/b', eventTypes: ['*'] } },
+      'GET /api/v1/webhook-subscriptions/:subscriptionId': { url: `/webhook-subscriptions/${aSubscription}` },
+      'PATCH /api/v1/webhook-subscriptions/:subscriptionId': { url: `/webhook-subscriptions/${aSubscription}`, body: { name: '改', enabled: false } },
+      'DELETE /api/v1/webhook-subscriptions/:subscriptionId': { url: `/webhook-subscriptions/${aSubscription}` },
+      'POST /api/v1/webhook-subscriptions/:subscriptionId/rotate': { url: `/webhook-subscriptions/${aSubscription}/rotate` },
+      'POST /api/v1/webhook-subscriptions/:subscriptionId/ping': { url: `/webhook-subscriptions/${aSubscription}/ping` },
+      'GET /api/v1/webhook-subscriptions/:subscriptionId/deliveries': { url: `/webhook-subscriptions/${aSubscription}/deliveries` },
+      'POST /api/v1/webhook-subscriptions/:subscriptionId/replay-dead': { url: `/webhook-subscriptions/${aSubscription}/replay-dead` },
+      'GET /api/v1/webhook-deliveries/:deliveryId': { url: `/webhook-deliveries/${aDelivery}` },
+      'POST /api/v1/webhook-deliveries/:deliveryId/replay': { url: `/webhook-deliveries/${aDelivery}/replay` },
     };
     const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
       'externalcontact/add_contact_way': { body: { type: 1, scene: 2, user: [ids.userid], state: '甲方渠道' } },

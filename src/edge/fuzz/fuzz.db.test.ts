@@ -50,6 +50,9 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   const webhookSource = ok(
     await api.post('/webhook-sources', { name: '模糊源', mapping: { externalUserid: '$.customer', eventType: { value: 'order.paid' } } }),
   ).source.sourceId as string;
+  const webhookSubscription = ok(await api.post('/webhook-subscriptions', { name: '模糊订阅', url: 'http://93.184.215.14/fuzz', eventTypes: ['tag.*'] }))
+    .subscription.subscriptionId as string;
+  const webhookDelivery = ok(await api.post(`/webhook-subscriptions/${webhookSubscription}/ping`)).deliveryId as string;
   ok(await api.post('/group-chats', { chatId: 'wrFuzz', owner: corp.people.shStaff, name: '模糊群' }));
   ok(await api.post('/group-chats/wrFuzz/members', { externalUserid: corp.shCustomer, joinTime: new Date().toISOString(), joinScene: 3 }));
   const joinWay = (
@@ -65,6 +68,8 @@ async function buildScene(app: () => FastifyInstance, db: Parameters<typeof buil
   return {
     ...corp,
     webhookSource,
+    webhookSubscription,
+    webhookDelivery,
     contactWay,
     chat: 'wrFuzz',
     joinWay,
@@ -135,6 +140,11 @@ describeDb('fuzz: every documented route × bad input, refused at the edge, neve
         currentPassword: 'not-the-password-1',
         // Only the native routes get the real source: a delivery to it would be refused and logged (by design).
         sourceId: path.startsWith('/api/') ? s.webhookSource : undefined,
+        subscriptionId: s.webhookSubscription,
+        deliveryId: s.webhookDelivery,
+        // A public address literal: a fuzzed host name would send the server to DNS on every case.
+        url: path.includes('/webhook-subscriptions') ? 'http://93.184.215.14/fuzz' : undefined,
+        eventTypes: ['tag.*'],
       };
       return byName[name];
     };
