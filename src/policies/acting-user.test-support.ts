@@ -510,10 +510,9 @@ export const specs: Record<string, Spec> = {
  * settings. An app acting as an employee is refused them whatever the employee's role.
  */
 export function isManagement(route: string): boolean {
-  return route === 'GET /api/v1/apps' || /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings|connector)\b/.test(route);
   return (
     route === 'GET /api/v1/apps' ||
-    /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings|webhook-subscriptions|webhook-deliveries)\b/.test(route)
+    /^(POST|PATCH|DELETE) \/api\/v1\/(apps|roles|departments|employees|settings|connector|webhook-subscriptions|webhook-deliveries)\b/.test(route)
   );
 }
 

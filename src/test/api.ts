@@ -40,9 +40,16 @@ export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}
     // Moments deliveries go out only when a test ticks the dispatcher: a background send would move
     // the state that refusal tests compare before and after.
     // A random sealing key: the connector works in tests without TAGLOOM_SECRET_KEY (pass `secretBox: null` to test its absence).
-    app = await buildApp({ dbKind: db().kind, moments: { run: false }, push: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
-    // Outbound webhooks likewise go out only when a test ticks `app.webhookSender`.
-    app = await buildApp({ dbKind: db().kind, moments: { run: false }, webhooks: { run: false }, secretBox: SecretBox.random(), ...opts, db: db().db });
+    // Outbound webhooks and the WeCom push likewise go out only when a test ticks them.
+    app = await buildApp({
+      dbKind: db().kind,
+      moments: { run: false },
+      push: { run: false },
+      webhooks: { run: false },
+      secretBox: SecretBox.random(),
+      ...opts,
+      db: db().db,
+    });
     await app.ready();
   });
   afterAll(async () => {
