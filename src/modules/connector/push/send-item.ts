@@ -1,4 +1,5 @@
-import type { Db, Tx } from '../../../db/client.js';
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../../db/client.js';
 import { idMaps, linkIds, type MappedKind, remoteIdOf, unlinkLocal } from '../id-map.js';
 import { type WecomAnswer, type WecomClient, WecomError } from '../wecom-client.js';
 import { type ClaimedItem, libraryPendingBefore } from './queue.js';
@@ -52,15 +53,26 @@ async function sendMark(db: Db, client: WecomClient, item: ClaimedItem): Promise
   const remove = strings(p.remove_tag);
   const prepared = await read(db, async (tx) => {
     const { toRemote } = await idMaps(tx, item.corpId, 'tag');
-    const unmapped = add.filter((t) => !toRemote.has(t));
+    // Only what still holds here is sent: a replayed or late row never undoes a newer local change
+    // (an add whose mark is gone since, a remove of a mark put back since), so WeCom converges on
+    // the local marks whatever the order of retries and replays.
+    const carried = await queryRows<{ tag_id: string }>(
+      tx,
+      sql`select tag_id from marks where corp_id = ${item.corpId} and userid = ${String(p.userid)} and external_userid = ${String(p.external_userid)}
+        and tag_id = any(${sql.param([...add, ...remove])}::text[])`,
+    );
+    const now = new Set(carried.map((r) => r.tag_id));
+    const stillAdded = add.filter((t) => now.has(t));
+    const stillRemoved = remove.filter((t) => !now.has(t));
+    const unmapped = stillAdded.filter((t) => !toRemote.has(t));
     const waiting = unmapped.length > 0 && (await libraryPendingBefore(tx, item.corpId, item.seq));
-    return { toRemote, unmapped, waiting };
+    return { toRemote, unmapped, waiting, stillAdded, stillRemoved };
   });
   if (prepared.waiting) return { kind: 'wait', ms: waitForTagMs, reason: 'waiting for a tag to be created in WeCom' };
   if (prepared.unmapped.length > 0) return { kind: 'undeliverable', reason: `tag not in WeCom (push it or pull first): ${prepared.unmapped.join(', ')}` };
   // A tag WeCom never had cannot be taken off there: it is left out.
-  const addTag = add.map((t) => prepared.toRemote.get(t)!);
-  const removeTag = remove.filter((t) => prepared.toRemote.has(t)).map((t) => prepared.toRemote.get(t)!);
+  const addTag = prepared.stillAdded.map((t) => prepared.toRemote.get(t)!);
+  const removeTag = prepared.stillRemoved.filter((t) => prepared.toRemote.has(t)).map((t) => prepared.toRemote.get(t)!);
   if (addTag.length === 0 && removeTag.length === 0) return { kind: 'delivered', ids: [] };
   await client.call('externalcontact/mark_tag', { userid: p.userid, external_userid: p.external_userid, add_tag: addTag, remove_tag: removeTag });
   return { kind: 'delivered', ids: [] };
