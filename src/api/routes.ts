@@ -6,6 +6,7 @@ import { authRoutes } from '../modules/auth/auth.routes.js';
 import { connectorRoutes } from '../modules/connector/connection/connector.routes.js';
 import { jssdkRoutes } from '../modules/connector/jssdk/jssdk.routes.js';
 import { connectorPushRoutes } from '../modules/connector/push/push.routes.js';
+import { callbackLogRoutes } from '../modules/connector/callbacks/callbacks.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
 import { platformRoutes } from '../modules/corps/platform.routes.js';
 import { settingsRoutes } from '../modules/corps/settings.routes.js';
@@ -63,6 +64,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(webhookSourceRoutes);
   await app.register(connectorRoutes);
   await app.register(webhookSubscriptionRoutes);
+  await app.register(callbackLogRoutes);
   await app.register(contactWayRoutes);
   await app.register(connectorPushRoutes);
   await app.register(ruleRoutes);

@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { systemContext, withTx } from '../../../context.js';
+import { withTx } from '../../../context.js';
 import type { Db } from '../../../db/client.js';
 import { wecomCallbacks } from '../../../db/schema/index.js';
 import { AppError } from '../../../errors.js';
 import { sha256 } from '../../../ids.js';
 import { type ConnectionRow, connectionClient } from '../connection.js';
 import type { SecretBox } from '../secret-box.js';
+import { wecomSyncContext } from '../sync/index.js';
 import { WecomError } from '../wecom-client.js';
 import { planCallback } from './apply/plan-callback.js';
 import { insertCallbackRow } from './callbacks.repo.js';
@@ -69,7 +70,7 @@ export async function applyCallback(
       return { outcome: 'failed', status, reason, callbackId: await insertCallbackRow(db, { ...names, outcome: 'failed', reason }) };
     }
   }
-  const ctx = systemContext(db, corpId, 'wecom-callback', 'wecom-sync');
+  const ctx = wecomSyncContext(db, corpId);
   try {
     const callbackId = await withTx(ctx, async (tx) => {
       // The row goes first: a concurrent twin waits on the unique index here, before applying anything.

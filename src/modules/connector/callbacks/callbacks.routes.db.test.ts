@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { events, groupChatMembers, groupChats, wecomCallbacks, wecomConnections } from '../../../db/schema/index.js';
-import { buildApiScene, fingerprint, useTestApp } from '../../../test/api.js';
+import { apiClient, buildApiScene, fingerprint, useTestApp } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
 import { sealedPlace } from '../connection.js';
 import { envelopeXml } from '../fake/callback-crypto.test-support.js';
@@ -238,5 +238,27 @@ describeDb('WeCom callbacks at /hooks/wecom/:corpId', (db) => {
       .from(events)
       .where(and(eq(events.corpId, s.corpId), eq(events.type, 'group_chat.member_joined')));
     expect(joins).toHaveLength(1);
+  });
+
+  it('GET /connector/callbacks lists the log newest first, by outcome and page, for corp.settings only', async () => {
+    const { s, receiver } = await connected();
+    await verifyUrl(app(), receiver);
+    for (let i = 0; i < 3; i++) await postCallback(app(), receiver, { Event: 'x' }, { badSignature: true });
+    const api = apiClient(app, s.key);
+    const all = await api.get('/connector/callbacks');
+    expect(all.status).toBe(200);
+    expect(all.body.callbacks.map((c: { outcome: string }) => c.outcome)).toEqual(['refused', 'refused', 'refused', 'applied']);
+    expect(all.body.callbacks[0]).toMatchObject({ event: null, reason: expect.stringContaining('callback_signature_invalid'), receivedAt: expect.any(String) });
+    const first = await api.get('/connector/callbacks?outcome=refused&limit=2');
+    expect(first.body.callbacks).toHaveLength(2);
+    const rest = await api.get(`/connector/callbacks?outcome=refused&limit=2&before=${first.body.nextBefore}`);
+    expect(rest.body).toMatchObject({ callbacks: [{ outcome: 'refused' }], nextBefore: null });
+    const seen = [...first.body.callbacks, ...rest.body.callbacks].map((c: { callbackId: string }) => c.callbackId);
+    expect(new Set(seen).size).toBe(3);
+    expect((await apiClient(app, s.key, s.staffA).get('/connector/callbacks')).status).toBe(403);
+    expect((await api.get('/connector/callbacks?limit=0')).status).toBe(400);
+    // Another corp sees none of it.
+    const other = await buildApiScene(db().db);
+    expect((await apiClient(app, other.key).get('/connector/callbacks')).body.callbacks).toEqual([]);
   });
 });

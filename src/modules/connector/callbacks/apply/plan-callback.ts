@@ -1,6 +1,7 @@
 import type { TxCtx } from '../../../../context.js';
+import type { RemoteCustomer, RemoteTagGroup } from '../../sync/index.js';
 import type { WecomClient } from '../../wecom-client.js';
-import { syncApi } from './sync-api.js';
+import { applyCustomer, applyTagLibrary, readCustomer, readTagLibrary, removeFollow } from './sync-api.js';
 import { type RemoteGroupChat, syncDismissedChat, syncGroupChat } from './sync-group-chat.js';
 
 /**
@@ -37,16 +38,17 @@ export function planCallback(fields: Record<string, string>): CallbackPlan {
     if (!usableId(userid) || !usableId(external)) return { reason: 'ignored: no UserID or ExternalUserID' };
     if (contactAdds.has(change))
       return {
-        read: (client) => syncApi.readCustomer(client, external),
-        apply: (ctx, remote) => syncApi.applyCustomer(ctx, remote),
+        read: (client) => readCustomer(client, external),
+        apply: (ctx, remote) => applyCustomer(ctx, remote as RemoteCustomer),
       };
-    if (followRemovals.has(change)) return { apply: (ctx) => syncApi.removeFollow(ctx, userid, external) };
+    if (followRemovals.has(change)) return { apply: (ctx) => removeFollow(ctx, userid, external) };
   }
   if (event === 'change_external_tag' && tagChanges.has(change)) {
-    const strategyId = /^\d{1,10}$/.test(fields.StrategyId ?? '') ? Number(fields.StrategyId) : null;
+    // Rule-group tags are not synced from WeCom (the pull's library command leaves them alone).
+    if (fields.StrategyId && fields.StrategyId !== '0') return { reason: 'ignored: rule-group (strategy) tag' };
     return {
-      read: (client) => syncApi.readTagLibrary(client, strategyId),
-      apply: (ctx, library) => syncApi.applyTagLibrary(ctx, library),
+      read: (client) => readTagLibrary(client),
+      apply: (ctx, library) => applyTagLibrary(ctx, library as RemoteTagGroup[]),
     };
   }
   if (event === 'change_external_chat') {
