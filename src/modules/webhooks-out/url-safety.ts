@@ -10,7 +10,16 @@ export type CheckedTarget = { url: URL; address: string; family: 4 | 6 };
 /** How the host's addresses are found; tests inject one, production asks the system resolver for all of them. */
 export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
 
-const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
+/** How long a host name may take to resolve: a stalled DNS server must not hold a request (or a transaction) for long. */
+export const resolveTimeoutMs = 3000;
+
+const systemResolver: Resolver = (host) => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('DNS timeout')), resolveTimeoutMs);
+  });
+  return Promise.race([lookup(host, { all: true, verbatim: true }), late]).finally(() => clearTimeout(timer));
+};
 
 /**
  * Why an address may not be a webhook target, or null when it may: only global unicast passes.
