@@ -15,8 +15,14 @@ export type SubscriptionDto = {
 /** A subscription with its signing secret: answered once, at creation and rotation. */
 export type SubscriptionWithSecretDto = { subscription: SubscriptionDto; secret: string };
 
-/** What the drawer sends on create and edit. */
+/** What the drawer edits (the filter as `events`; sent as the API's `eventTypes`). */
 export type SubscriptionInput = { name: string; url: string; events: string[]; enabled: boolean };
+
+/** The body of `POST` and `PATCH /webhook-subscriptions`. */
+function bodyOf(input: Partial<SubscriptionInput>): Record<string, unknown> {
+  const { events, ...rest } = input;
+  return events === undefined ? rest : { ...rest, eventTypes: events };
+}
 
 /** One delivery of one event to one subscription. */
 export type DeliveryDto = {
@@ -25,7 +31,7 @@ export type DeliveryDto = {
   status: 'pending' | 'delivered' | 'dead';
   attempts: number;
   lastStatus: number | null;
-  latencyMs: number | null;
+  lastLatencyMs: number | null;
   lastError: string | null;
   idempotencyKey?: string;
   createdAt: string;
@@ -34,10 +40,10 @@ export type DeliveryDto = {
 };
 
 /** One try of a delivery: the HTTP status or the error, and how long it took. */
-export type AttemptDto = { attemptId?: string; attemptedAt: string; status: number | null; latencyMs: number | null; error: string | null };
+export type AttemptDto = { attempt?: number; attemptedAt: string; status: number | null; latencyMs: number | null; error: string | null };
 
 /** A delivery with every attempt (`GET /webhook-deliveries/:id`). */
-export type DeliveryDetailDto = DeliveryDto & { attempts: number; attemptLog: AttemptDto[]; payload?: unknown };
+export type DeliveryDetailDto = DeliveryDto & { attemptLog: AttemptDto[]; payload?: unknown };
 
 // The list and detail routes wrap their rows in an object; these read whichever key holds them.
 function arrayIn<T>(answer: unknown, key: string): T[] {
@@ -90,11 +96,8 @@ export function useDelivery(deliveryId: string | null) {
   return useQuery({
     queryKey: ['webhook-deliveries', deliveryId],
     queryFn: async () => {
-      const answer = await api<Record<string, unknown>>('GET', `/webhook-deliveries/${deliveryId}`);
-      const delivery = (answer.delivery ?? answer) as DeliveryDto & { attempts: unknown };
-      const log = Array.isArray(answer.attempts) ? answer.attempts : Array.isArray(delivery.attempts) ? delivery.attempts : [];
-      const count = typeof delivery.attempts === 'number' ? delivery.attempts : log.length;
-      return { ...delivery, attempts: count, attemptLog: (log as AttemptDto[]).map(attemptOf) } as DeliveryDetailDto;
+      const answer = await api<DeliveryDto & { attemptLog?: AttemptDto[] }>('GET', `/webhook-deliveries/${deliveryId}`);
+      return { ...answer, attemptLog: (answer.attemptLog ?? []).map(attemptOf) } as DeliveryDetailDto;
     },
     enabled: deliveryId !== null,
   });
@@ -109,12 +112,12 @@ export function useSubscriptionActions() {
   };
   return {
     create: useMutation({
-      mutationFn: async (body: SubscriptionInput) => withSecret(await api<Record<string, unknown>>('POST', '/webhook-subscriptions', body)),
+      mutationFn: async (body: SubscriptionInput) => withSecret(await api<Record<string, unknown>>('POST', '/webhook-subscriptions', bodyOf(body))),
       onSettled: refresh,
     }),
     update: useMutation({
       mutationFn: ({ subscriptionId, changes }: { subscriptionId: string; changes: Partial<SubscriptionInput> }) =>
-        api<unknown>('PATCH', `/webhook-subscriptions/${subscriptionId}`, changes),
+        api<unknown>('PATCH', `/webhook-subscriptions/${subscriptionId}`, bodyOf(changes)),
       onSettled: refresh,
     }),
     remove: useMutation({ mutationFn: (subscriptionId: string) => api<void>('DELETE', `/webhook-subscriptions/${subscriptionId}`), onSettled: refresh }),

@@ -83,7 +83,7 @@ export function DeliveriesPanel({ subscription, onClose }: { subscription: Subsc
                 },
                 { title: t('deliveries.col.attempts'), dataIndex: 'attempts', width: 80 },
                 { title: t('deliveries.col.httpStatus'), dataIndex: 'lastStatus', render: (s: number | null, d) => s ?? d.lastError ?? '—' },
-                { title: t('deliveries.col.latency'), dataIndex: 'latencyMs', render: (ms: number | null) => (ms === null ? '—' : `${ms} ms`) },
+                { title: t('deliveries.col.latency'), dataIndex: 'lastLatencyMs', render: (ms: number | null) => (ms === null ? '—' : `${ms} ms`) },
                 { title: t('deliveries.col.time'), dataIndex: 'createdAt', render: (at: string) => toShanghai(at) },
               ]}
             />

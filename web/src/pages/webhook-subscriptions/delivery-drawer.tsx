@@ -66,7 +66,7 @@ export function DeliveryDrawer({ deliveryId, onClose }: { deliveryId: string | n
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('deliveries.noAttempts')} />
           ) : (
             <Table<AttemptDto>
-              rowKey={(a) => a.attemptId ?? a.attemptedAt}
+              rowKey={(a) => String(a.attempt ?? a.attemptedAt)}
               size="small"
               pagination={false}
               dataSource={d.attemptLog}
