@@ -85,7 +85,7 @@ describeBrowser('企业微信连接, 事件推送 and the sidebar’s JS-SDK in 
     await page.getByText(/请在企业微信的客户聊天窗口中打开侧边栏/).waitFor();
     await snap(page, 'sidebar-no-customer-zh');
     await page.goto(`/sidebar?externalUserid=${customer}`);
-    await page.getByText('客户当前的标签').waitFor();
+    await page.locator('.ant-tag, .ant-check-tag').first().waitFor();
 
     // Inside WeCom's webview (its user agent), before the corp is connected: the server refuses to
     // sign, and the sidebar falls back to the query, or says why when there is none.
@@ -199,7 +199,7 @@ describeBrowser('企业微信连接, 事件推送 and the sidebar’s JS-SDK in 
     // The same page in English.
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('heading', { name: 'WeCom connection', exact: true }).waitFor();
-    await page.getByText('Saved (leave empty to keep)').first().waitFor({ state: 'attached' });
+    await page.getByPlaceholder('Saved (leave empty to keep)').first().waitFor();
     await page.getByRole('button', { name: /Full pull/ }).waitFor();
     await snap(page, 'connector-connected-en');
   });
