@@ -100,10 +100,7 @@ describeBrowser('企业微信连接, 事件推送 and the sidebar’s JS-SDK in 
     await logIn(inWecom, demo.staff);
     await inWecom.getByText('English', { exact: true }).click();
     await inWecom.goto(`/sidebar?externalUserid=${customer}`);
-    await inWecom
-      .getByText(/Customer's current tags|current tags/i)
-      .first()
-      .waitFor();
+    await inWecom.locator('.ant-tag, .ant-check-tag').first().waitFor();
     await inWecom.goto('/sidebar');
     await inWecom.getByText('Could not get the current customer from WeCom').waitFor();
     expect(await inWecom.getByTestId('jssdk-error').textContent()).toMatch(/not connected to WeCom/);
