@@ -67,6 +67,7 @@ export const errorCodes = {
     errcode: 40058,
     message: 'The URL must be http(s) and, unless the server allows it, must not point at a private or loopback address.',
   },
+  jssdk_url_invalid: { status: 400, errcode: 40058, message: "The url is not this server's sidebar page; only that page is signed for the JS-SDK." },
   internal: { status: 500, errcode: -1, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, errcode: -1, message: 'The database cannot be reached right now; nothing was changed. Try again shortly.' },
 } as const;

@@ -5,6 +5,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { callbackLogRoutes } from '../modules/connector/callbacks/callbacks.routes.js';
 import { connectorRoutes } from '../modules/connector/connection/connector.routes.js';
+import { jssdkRoutes } from '../modules/connector/jssdk/jssdk.routes.js';
 import { connectorPushRoutes } from '../modules/connector/push/push.routes.js';
 import { contactWayRoutes } from '../modules/contact-ways/contact-ways.routes.js';
 import { platformRoutes } from '../modules/corps/platform.routes.js';
@@ -72,5 +73,6 @@ export async function apiRoutes(app: FastifyInstance, opts: { platformKey?: stri
   await app.register(momentInteractionRoutes);
   await app.register(suppressionRoutes);
   await app.register(momentAnalyticsRoutes);
+  await app.register(jssdkRoutes);
   if (opts.platformKey) await app.register(platformRoutes);
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { seedDemoCorp } from '../../src/demo/seed-demo.js';
 
@@ -41,9 +41,9 @@ export type Stage = { base: string; app: FastifyInstance; database: Database; br
 /**
  * Builds the console into a folder of its own (so a stale `web/dist` is never what is tested),
  * starts the real server on a fresh PGlite with the demo corp, and launches headless Chromium.
- * Everything is torn down after the file's tests.
+ * Everything is torn down after the file's tests. `opts` go to `buildApp` (e.g. a `secretBox` for the connector).
  */
-export function useStage(): () => Stage {
+export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> = {}): () => Stage {
   let stage: Stage | undefined;
   let outDir = '';
   const contexts: BrowserContext[] = [];
@@ -53,7 +53,7 @@ export function useStage(): () => Stage {
     await vite.build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     const database = await openDatabase({ dataDir: 'memory://' });
     await seedDemoCorp(database.db, {});
-    const app = await buildApp({ db: database.db, consoleDir: outDir, listen: database.listen });
+    const app = await buildApp({ ...opts, db: database.db, consoleDir: outDir, listen: database.listen });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const browser = await chromium.launch({

@@ -25,6 +25,8 @@ const ContactWaysPage = lazy(() => import('./pages/contact-ways/contact-ways-pag
 const GroupChatsPage = lazy(() => import('./pages/group-chats/group-chats-page.js'));
 const WebhookSourcesPage = lazy(() => import('./pages/webhook-sources/webhook-sources-page.js'));
 const MomentsPage = lazy(() => import('./pages/moments/moments-page.js'));
+const ConnectorPage = lazy(() => import('./pages/connector/connector-page.js'));
+const WebhookSubscriptionsPage = lazy(() => import('./pages/webhook-subscriptions/webhook-subscriptions-page.js'));
 
 function Loading() {
   return <Spin style={{ display: 'block', margin: '20vh auto' }} size="large" />;
@@ -59,6 +61,8 @@ function Authenticated() {
           <Route path="/group-chats" element={<GroupChatsPage me={me.data} />} />
           <Route path="/webhook-sources" element={<WebhookSourcesPage me={me.data} />} />
           <Route path="/moments" element={<MomentsPage me={me.data} />} />
+          <Route path="/connector" element={<ConnectorPage me={me.data} />} />
+          <Route path="/webhook-subscriptions" element={<WebhookSubscriptionsPage me={me.data} />} />
           <Route path="*" element={<Result status="404" title={t('notFound')} />} />
         </Routes>
       </Suspense>

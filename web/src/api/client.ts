@@ -20,7 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Called when the session is gone (401), so the app can send the user to the login page. */
 let onUnauthorized: () => void = () => {};

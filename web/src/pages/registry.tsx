@@ -3,12 +3,14 @@ import {
   ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
+  CloudSyncOutlined,
   CommentOutlined,
   FilterOutlined,
   HistoryOutlined,
   PictureOutlined,
   QrcodeOutlined,
   SafetyCertificateOutlined,
+  SendOutlined,
   SettingOutlined,
   SwapOutlined,
   TagsOutlined,
@@ -55,4 +57,11 @@ export const pages: PageEntry[] = [
   },
   // Anyone may read the limits (the page shows them read-only), but only those who may change them get the entry.
   { path: '/settings', titleKey: 'nav.settings', icon: <SettingOutlined />, visible: (me) => me.abilities['corp.settings'] === true },
+  { path: '/connector', titleKey: 'nav.connector', icon: <CloudSyncOutlined />, visible: (me) => me.abilities['corp.settings'] === true },
+  {
+    path: '/webhook-subscriptions',
+    titleKey: 'nav.webhookSubscriptions',
+    icon: <SendOutlined />,
+    visible: (me) => me.abilities['corp.settings'] === true,
+  },
 ];
