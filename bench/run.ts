@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, p6, web, webui; default all). P1, P3, P5 and P6 share one seeded corp
+//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, p6, p7, web, webui; default all). P1, P3, P5 and P6 share one seeded corp
 //                           (P3 alone seeds a 100k-customer corp of its own).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
@@ -17,6 +17,7 @@ import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
 import { benchP5IndexBuild, type SeededCorp, seedP5Corp } from './p5-index-build.js';
 import { benchP6Moments } from './p6-moments.js';
+import { benchP7Connector } from './p7-connector.js';
 import { pgbenchCeiling } from './pgbench.js';
 import { adminQuery, withScratchDatabase } from './scratch-database.js';
 import { benchWebConsole } from './web-console.js';
@@ -29,7 +30,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'p6', 'web', 'webui'] as const;
+const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'p6', 'p7', 'web', 'webui'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(','))
   .split(',')
   .map((p) => p.trim().toLowerCase())
@@ -60,6 +61,11 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   if (runs('p2e')) {
     log('P2 end to end: 10,000 messages through POST /api/v1/messages with 200 keyword rules');
     results.p2EndToEnd = await benchP2Messages(database.db, url.toString());
+  }
+  // The connector (issue 16): push to a fake WeCom and callback ingestion, on its own small corp.
+  if (runs('p7')) {
+    log('P7: WeCom connector: push throughput (1,000 mark_tag a minute honoured, and unthrottled) and callback ingestion');
+    results.p7 = await benchP7Connector(database.db, 'postgres');
   }
   // P4 first, on a database the large corp has not yet filled the caches of.
   if (runs('p4')) {

@@ -108,6 +108,11 @@ export class FakeWecom {
     return fake;
   }
 
+  /** Changes the mark_tag limit per corp per minute (a benchmark lifts it to measure the push unthrottled). */
+  setMarkTagPerMinute(perMinute: number): void {
+    this.opts.markTagPerMinute = perMinute;
+  }
+
   /** Stops the server (open keep-alive connections are closed). */
   async close(): Promise<void> {
     this.server.closeAllConnections();
