@@ -1,6 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { employees, events, webhookOutbox } from '../db/schema/index.js';
+import { employees, events, webhookOutbox, wecomConnections } from '../db/schema/index.js';
+import { sealedPlace } from '../modules/connector/connection.js';
 import { type ApiResponse, apiClient, fingerprint, useTestApp } from '../test/api.js';
 import { describeDb } from '../test/db.js';
 import { buildCustomer, unique } from '../test/factories.js';
@@ -27,6 +28,7 @@ describeDb('an app acting as an employee may do at most what both may, on every 
     }
     if (method === 'GET') return client.get(s.url);
     if (method === 'DELETE') return client.delete(s.url);
+    if (method === 'PUT') return client.put(s.url, s.body);
     return method === 'PATCH' ? client.patch(s.url, s.body) : client.post(s.url, s.body);
   }
 
@@ -124,6 +126,18 @@ describeDb('an app acting as an employee may do at most what both may, on every 
         expect(res.status, summarize(res)).toBe(201);
         if (kind === 'shared') sharedSubscription = res.body.subscription.subscriptionId as string;
         return res.body.subscription.subscriptionId as string;
+      },
+      connection: async () => {
+        const res = await cc.put('/connector', { wecomCorpid: 'wwActingWalk', secret: 'acting-walk-secret', apiBase: 'http://127.0.0.1:9' });
+        expect(res.status, summarize(res)).toBe(200);
+        // A JS-SDK ticket as an earlier request would have cached it, so the sidebar's signature needs no WeCom.
+        await db()
+          .db.update(wecomConnections)
+          .set({
+            jsapiTicketSealed: app().secretBox!.seal('walk-ticket', sealedPlace.jsapiTicket(f.corpId)),
+            jsapiTicketExpiresAt: new Date(Date.now() + 3_600_000),
+          })
+          .where(eq(wecomConnections.corpId, f.corpId));
       },
       deadWebhookDelivery: async () => {
         const sub = await fresh.webhookSubscription('shared');

@@ -14,7 +14,7 @@ import { unique } from '../test/factories.js';
 import type { buildRegionalCorp } from '../test/org-fixture.js';
 
 /** A client of `/api/v1` (Bearer or session): the methods the walk sends with. */
-export type Client = Pick<ReturnType<typeof apiClient>, 'get' | 'post' | 'patch' | 'delete'>;
+export type Client = Pick<ReturnType<typeof apiClient>, 'get' | 'post' | 'patch' | 'put' | 'delete'>;
 
 /** Who sends a request of the walk: the app alone, the employee alone, or the app acting as the employee. */
 export type Who = 'app' | 'employee' | 'pair';
@@ -66,6 +66,8 @@ export type Walk = {
     webhookSubscription(kind: 'shared' | 'new'): Promise<string>;
     /** A delivery of the shared subscription, already dead (so it can be replayed). */
     deadWebhookDelivery(): Promise<string>;
+    /** Makes sure the corp is connected to a WeCom (one that refuses connections: a test of it answers ok: false). */
+    connection(): Promise<void>;
   };
 };
 
@@ -370,6 +372,16 @@ export const specs: Record<string, Spec> = {
   'POST /api/v1/webhook-sources/:sourceId/rotate': { build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/rotate` }) },
   'POST /api/v1/webhook-sources/:sourceId/test': {
     build: async (w) => ({ url: `/webhook-sources/${await w.fresh.webhookSource()}/test`, body: { payload: { customer: w.mine } } }),
+  },
+  'GET /api/v1/connector': { build: () => ({ url: '/connector' }) },
+  'PUT /api/v1/connector': {
+    build: () => ({ url: '/connector', body: { wecomCorpid: 'wwActing', secret: 'acting-contact-secret', apiBase: 'http://127.0.0.1:9' } }),
+  },
+  'POST /api/v1/connector/test': { build: async (w) => (await w.fresh.connection(), { url: '/connector/test' }) },
+  'POST /api/v1/connector/pulls': { build: async (w) => (await w.fresh.connection(), { url: '/connector/pulls', body: { mode: 'incremental' } }) },
+  'DELETE /api/v1/connector': { build: () => ({ url: '/connector' }) },
+  'GET /api/v1/connector/jssdk-config': {
+    build: async (w) => (await w.fresh.connection(), { url: `/connector/jssdk-config?url=${encodeURIComponent('http://localhost:80/sidebar')}` }),
   },
   'GET /api/v1/connector/callbacks': { build: async () => ({ url: '/connector/callbacks?outcome=refused' }) },
   'GET /api/v1/webhook-sources/:sourceId/deliveries': {

@@ -67,7 +67,7 @@ export function useTestApp(db: () => Database, opts: Omit<AppOptions, 'db'> = {}
  * @example const res = await apiClient(app, secret, 'u1').post('/personal-tags', { name: '老朋友' })
  */
 export function apiClient(app: () => FastifyInstance, key: string | null, actingAs?: string) {
-  const send = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<ApiResponse> => {
+  const send = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<ApiResponse> => {
     const headers: Record<string, string> = {};
     if (key !== null) headers.authorization = `Bearer ${key}`;
     if (actingAs) headers['tagloom-acting-user'] = actingAs;
@@ -79,6 +79,7 @@ export function apiClient(app: () => FastifyInstance, key: string | null, acting
     get: (url: string) => send('GET', url),
     post: (url: string, body?: unknown) => send('POST', url, body),
     patch: (url: string, body?: unknown) => send('PATCH', url, body),
+    put: (url: string, body?: unknown) => send('PUT', url, body),
     delete: (url: string) => send('DELETE', url),
   };
 }

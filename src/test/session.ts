@@ -40,7 +40,12 @@ export async function loginCookie(app: () => FastifyInstance, corpId: string, us
  * `headers` adds or overrides (e.g. a form content type, to test the CSRF guard).
  */
 export function sessionClient(app: () => FastifyInstance, cookie: string, ip = testIp()) {
-  const send = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
+  const send = async (
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> => {
     const res = await app().inject({
       method,
       url: `/api/v1${url}`,
@@ -55,6 +60,7 @@ export function sessionClient(app: () => FastifyInstance, cookie: string, ip = t
     get: (url: string) => send('GET', url),
     post: (url: string, body?: unknown, headers?: Record<string, string>) => send('POST', url, body, headers),
     patch: (url: string, body?: unknown) => send('PATCH', url, body),
+    put: (url: string, body?: unknown) => send('PUT', url, body),
     delete: (url: string) => send('DELETE', url),
   };
 }

@@ -350,6 +350,13 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
       'GET /api/v1/webhook-deliveries/:deliveryId': { url: `/webhook-deliveries/${aDelivery}` },
       'POST /api/v1/webhook-deliveries/:deliveryId/replay': { url: `/webhook-deliveries/${aDelivery}/replay` },
       'GET /api/v1/connector/callbacks': { url: '/connector/callbacks' },
+      // The connection is the corp's own singleton: B saving, testing, pulling or removing its own never reaches A's.
+      'GET /api/v1/connector': { url: '/connector' },
+      'PUT /api/v1/connector': { url: '/connector', body: { wecomCorpid: 'wwOnlyB', secret: 'b-contact-secret', apiBase: 'http://127.0.0.1:9' } },
+      'POST /api/v1/connector/test': { url: '/connector/test' },
+      'POST /api/v1/connector/pulls': { url: '/connector/pulls', body: { mode: 'full' } },
+      'GET /api/v1/connector/jssdk-config': { url: `/connector/jssdk-config?url=${encodeURIComponent('http://localhost:80/sidebar')}` },
+      'DELETE /api/v1/connector': { url: '/connector' },
     };
     const wecomCalls: Record<string, { query?: string; body?: unknown }> = {
       'externalcontact/add_contact_way': { body: { type: 1, scene: 2, user: [ids.userid], state: '甲方渠道' } },
@@ -415,7 +422,7 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
     const asB = apiClient(app, b.secret, b.people.admin);
     const replies: string[] = [];
     for (const route of routes.filter((r) => !publicRoutes.includes(r))) {
-      const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'DELETE', string];
+      const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', string];
       if (url.startsWith('/api/v1/')) {
         const call = native[route]!;
         for (const client of [asB, apiClient(app, b.secret)]) {
@@ -436,7 +443,9 @@ describeDb('tenant isolation: corp B, with its own credentials, tries every rout
                 ? await client.delete(call.url)
                 : method === 'PATCH'
                   ? await client.patch(call.url, call.body)
-                  : await client.post(call.url, call.body);
+                  : method === 'PUT'
+                    ? await client.put(call.url, call.body)
+                    : await client.post(call.url, call.body);
           replies.push(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
         }
       } else {
