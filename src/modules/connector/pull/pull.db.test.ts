@@ -189,6 +189,24 @@ describeDb('pull from WeCom (against the fake WeCom)', (db) => {
     expect(failed.error.message).toContain('60020');
   });
 
+  it('skips a customer deleted in WeCom between the listing and its read (40096), and a full pull removes it here', async () => {
+    const s = await scene({ customers: 6 });
+    expect((await s.pull('full')).status).toBe('succeeded');
+    const gone = s.seeded[0]!.external_userid!;
+    expect((await localMarks(s.corpId)).some((m) => m.includes(`|${gone}|`))).toBe(true);
+    // WeCom lists the customer, then answers 40096 when it is read: deleted in between.
+    wecom.failNext('externalcontact/get', 40096);
+    const op = await s.pull('full');
+    expect(op.status).toBe('succeeded');
+    expect(op.result.problems).toEqual([`customer ${gone} was deleted in WeCom during the pull; skipped`]);
+    expect((await localMarks(s.corpId)).some((m) => m.includes(`|${gone}|`))).toBe(false);
+    const [{ n } = { n: -1 }] = await queryRows<{ n: number }>(
+      db().db,
+      sql`select count(*)::int as n from follows where corp_id = ${s.corpId} and external_userid = ${gone}`,
+    );
+    expect(Number(n)).toBe(0);
+  });
+
   it('an incremental pull reads only customers added since the last pull and deletes nothing', async () => {
     const s = await scene({ customers: 10 });
     await s.pull('full');

@@ -63,6 +63,8 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
   const full = params.mode === 'full';
   const counts = addCounts(emptyCounts(), params.counts ?? emptyCounts());
   const call: Call = (path, body, query) => withRetry(() => client.call(path, body, query), hooks.sleep ?? wait);
+  // Reading one customer: WeCom's "no such customer" comes back as is (the page skips that customer).
+  const readCall: Call = (path, body, query) => withRetry(() => client.call(path, body, query), hooks.sleep ?? wait, [customerGone]);
   const base = wecomSyncContext(db, op.corpId);
   let done = 0;
 
@@ -114,13 +116,23 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
       return !(since !== null && typeof added === 'number' && added * 1000 < since);
     });
     const whole: RemoteCustomer[] = [];
+    // A customer deleted in WeCom between the listing and the read (40096) is skipped, and left out
+    // of `seen` below, so a full pull removes its relations here as well.
+    const gone = new Set<string>();
     for (const id of new Set(wanted.map((i) => i.external_contact?.external_userid).filter((id): id is string => typeof id === 'string'))) {
-      whole.push(await readCustomer(call, id));
+      try {
+        whole.push(await readCustomer(readCall, id));
+      } catch (error) {
+        if (!(error instanceof WecomError && error.errcode === customerGone)) throw error;
+        gone.add(id);
+        counts.problems.push(`customer ${id} was deleted in WeCom during the pull; skipped`);
+      }
     }
     await commit(async (ctx) => {
       const tagIds = (await idMaps(ctx.tx, ctx.corpId, 'tag')).toLocal;
       for (const customer of whole) addCounts(counts, await applyRemoteCustomer(ctx, customer, { complete: full, tagIds }));
-      const seen = full ? [...(params.seen ?? []), ...items.map((i) => `${i.follow_info?.userid}|${i.external_contact?.external_userid}`)] : [];
+      const listed = items.filter((i) => !gone.has(i.external_contact?.external_userid ?? ''));
+      const seen = full ? [...(params.seen ?? []), ...listed.map((i) => `${i.follow_info?.userid}|${i.external_contact?.external_userid}`)] : [];
       if (next !== '') return { cursor: next, seen };
       // The chunk's userids are complete: a full pull removes their relations WeCom no longer has.
       if (full) await removeUnseen(ctx, counts, list, new Set(seen));
@@ -139,6 +151,9 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
   hooks.onProgress?.(userids.length, userids.length);
   return counts;
 }
+
+/** WeCom's errcode for an external_userid that does not exist (any more). */
+const customerGone = 40096;
 
 type Call = (path: string, body?: unknown, query?: Record<string, string>) => Promise<WecomAnswer>;
 
@@ -166,13 +181,13 @@ async function removeUnseen(ctx: TxCtx, counts: SyncCounts, userids: string[], s
   }
 }
 
-/** Calls WeCom, backing off and retrying what WeCom says may succeed later; anything else is `wecom_upstream_failed`. */
-async function withRetry(fn: () => Promise<WecomAnswer>, sleep: (ms: number) => Promise<void>): Promise<WecomAnswer> {
+/** Calls WeCom, backing off and retrying what WeCom says may succeed later; anything else (but `passThrough` errcodes, thrown as they are) is `wecom_upstream_failed`. */
+async function withRetry(fn: () => Promise<WecomAnswer>, sleep: (ms: number) => Promise<void>, passThrough: number[] = []): Promise<WecomAnswer> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await fn();
     } catch (error) {
-      if (!(error instanceof WecomError)) throw error;
+      if (!(error instanceof WecomError) || passThrough.includes(error.errcode)) throw error;
       if (error.retryable && attempt < pullRetry.maxAttempts) {
         await sleep(backoffDelayMs(attempt, pullRetry));
         continue;
