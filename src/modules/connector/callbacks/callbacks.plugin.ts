@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorEnvelope } from '../../../../contracts/errors.js';
 import { isConnectionLost } from '../../../db/health.js';
+import { requestInputProblems } from '../../../edge/input-guard.js';
+import { markedJsonParser } from '../../../edge/json-body.js';
 import { AppError, type ErrorCode, errorCodes } from '../../../errors.js';
 import { type ConnectionRow, callbackSecrets, findConnection } from '../connection.js';
 import { applyCallback } from './apply-callback.js';
@@ -16,6 +18,7 @@ const tags = ['WeCom callbacks'];
 const CallbackParams = z.object({ corpId: z.string().meta({ description: "The Tagloom corp id (the connection's, not WeCom's corpid)." }) });
 const SignedQuery = z.object({ msg_signature: z.string().optional(), timestamp: z.string().optional(), nonce: z.string().optional() });
 const VerifyQuery = SignedQuery.extend({ echostr: z.string().optional() });
+const CallbackBody = z.string().meta({ description: 'The XML envelope `<xml><ToUserName/><AgentID/><Encrypt/></xml>`, at most 64 KiB.' });
 const CallbackAck = z.string().meta({ description: 'Empty: WeCom wants a prompt answer and reads nothing from it.' });
 
 function errorBody(request: FastifyRequest, code: string, message: string, details?: { path?: string; message: string }[]) {
@@ -61,6 +64,9 @@ export const wecomCallbacksPlugin: FastifyPluginAsyncZod = async (app) => {
   app.removeAllContentTypeParsers();
   // WeCom posts `text/xml`; any type is read as text (the signature, not the header, vouches for it).
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: callbackBodyLimit }, (_request, body, done) => done(null, body));
+  // JSON is never a callback; it is parsed as the native API parses it, so bad text in it is refused
+  // at its path (and anything but a string fails the body's schema).
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: callbackBodyLimit }, markedJsonParser(app));
 
   /** Logs and keeps a refusal, then answers it with the native API's coded envelope. */
   async function refuse(request: FastifyRequest, reply: FastifyReply, corpId: string, stored: boolean, r: Refusal) {
@@ -73,6 +79,13 @@ export const wecomCallbacksPlugin: FastifyPluginAsyncZod = async (app) => {
     request.log.warn({ corpId: corpId.slice(0, 64), reason: 'not_found', ip: request.ip }, 'wecom callback refused');
     return reply.status(404).send(errorBody(request, 'not_found', 'No callback receiver here.'));
   };
+
+  // Text no handler may see (NUL, invalid UTF-8, lone surrogates) is refused at its path first, as
+  // on every other surface, before the corp is even looked up.
+  app.addHook('preValidation', async (request) => {
+    const problems = requestInputProblems(request);
+    if (problems.length > 0) throw new AppError('validation_failed', { message: errorCodes.validation_failed.message, details: problems });
+  });
 
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) return reply.status(error.status).send(errorBody(request, error.code, error.message, error.details));
@@ -146,6 +159,7 @@ export const wecomCallbacksPlugin: FastifyPluginAsyncZod = async (app) => {
         security: [],
         params: CallbackParams,
         querystring: SignedQuery,
+        body: CallbackBody,
         response: { 200: CallbackAck, 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, 413: ErrorEnvelope, 500: ErrorEnvelope },
       },
     },
