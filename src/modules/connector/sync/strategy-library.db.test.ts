@@ -69,6 +69,10 @@ describeDb('sync: rule-group (strategy) tags from WeCom', (db) => {
     // Not complete (an incremental pull): nothing is deleted.
     expect(await sync(ctx.corpId, [], false)).toMatchObject({ deleted: 0 });
     expect(await liveTag(ctx.corpId, 'stVip')).toBeDefined();
+    // A group this server cannot place (no strategy_id) makes the list incomplete: reported, nothing deleted.
+    const odd = await sync(ctx.corpId, [{ group_id: 'etOdd', group_name: '怪', tag: [{ id: 'stOdd', name: '怪' }] }]);
+    expect(odd).toMatchObject({ deleted: 0, problems: ['tag group etOdd: no usable strategy_id'] });
+    expect(await liveTag(ctx.corpId, 'stVip')).toBeDefined();
   });
 
   it('reuses a local rule group with the pulled name; without any member to administer one, reports it and creates nothing', async () => {

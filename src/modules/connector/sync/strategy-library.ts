@@ -25,8 +25,14 @@ export async function applyRemoteStrategyLibrary(ctx: TxCtx, groups: RemoteTagGr
   const resolved = new Map<number, number | null>();
   for (const group of groups) {
     const remoteId = group.strategy_id;
-    if (typeof remoteId !== 'number' || !Number.isSafeInteger(remoteId) || remoteId <= 0) continue;
-    if (!resolved.has(remoteId)) resolved.set(remoteId, group.deleted ? null : await localStrategy(ctx, counts, remoteId));
+    if (group.deleted) continue;
+    if (typeof remoteId !== 'number' || !Number.isSafeInteger(remoteId) || remoteId <= 0) {
+      resolved.set(-1, null); // an answer we cannot place: not complete, so nothing is deleted for it
+      counts.skipped += 1;
+      if (counts.problems.length < 100) counts.problems.push(`tag group ${String(group.group_id).slice(0, 64)}: no usable strategy_id`);
+      continue;
+    }
+    if (!resolved.has(remoteId)) resolved.set(remoteId, await localStrategy(ctx, counts, remoteId));
     const strategyId = resolved.get(remoteId);
     if (strategyId != null) scoped.push({ group, strategyId });
   }
