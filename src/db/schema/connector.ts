@@ -32,8 +32,8 @@ export const wecomConnections = pgTable('wecom_connections', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** What a WeCom id maps to: enterprise tag groups and tags (customers and employees keep WeCom's ids). */
-export const wecomIdKinds = ['tag_group', 'tag'] as const;
+/** What a WeCom id maps to: tag groups and tags (enterprise and rule-group), rule groups (customers and employees keep WeCom's ids). */
+export const wecomIdKinds = ['tag_group', 'tag', 'strategy'] as const;
 
 /**
  * Local id ↔ WeCom id, both ways: a tag pulled from WeCom, or one created here and pushed up (WeCom

@@ -212,6 +212,14 @@ export class FakeWecom {
     return { groupId: group.group_id, tagId, callback, ...(groupCallback ? { groupCallback } : {}) };
   }
 
+  /** A rule-group admin adds a strategy tag (into the rule group's group of that name, created when missing); the callback carries `StrategyId`. */
+  staffAddStrategyTag(corpid: string, strategyId: number, groupName: string, tagName: string): { groupId: string; tagId: string; callback: CallbackFields } {
+    const { group, added } = this.corp(corpid).addTags({ groupName, strategyId }, [{ name: tagName }]);
+    const tagId = added[0]?.id as string;
+    const callback = this.event(corpid, { Event: 'change_external_tag', Id: tagId, TagType: 'tag', ChangeType: 'create', StrategyId: String(strategyId) });
+    return { groupId: group.group_id, tagId, callback };
+  }
+
   /** An admin renames a tag or a group (`update`). */
   staffRenameTag(corpid: string, id: string, name: string): CallbackFields {
     const corp = this.corp(corpid);

@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { wecomIdMap } from '../../db/schema/index.js';
 
-/** What a mapped id names: an enterprise tag group or tag. */
-export type MappedKind = 'tag_group' | 'tag';
+/** What a mapped id names: a tag group or tag (enterprise or rule-group), or a rule group (strategy id as text). */
+export type MappedKind = 'tag_group' | 'tag' | 'strategy';
 
 /** The WeCom id of a local tag or group, or null when it was never pushed or pulled. */
 export async function remoteIdOf(tx: Tx, corpId: string, kind: MappedKind, localId: string): Promise<string | null> {

@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { customers, events, follows, marks, tags, wecomCallbacks } from '../../../db/schema/index.js';
+import { systemContext, withTx } from '../../../context.js';
+import { customers, events, follows, marks, tagGroups, tags, wecomCallbacks } from '../../../db/schema/index.js';
 import { buildApiScene, useTestApp } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
+import { addDepartments } from '../../org/commands/add-org.js';
 import { FakeWecom } from '../fake-wecom.test-support.js';
 import { localIdOf } from '../id-map.js';
 import { connectForCallbacks, postCallback } from './test-support.js';
@@ -94,6 +96,37 @@ describeDb('WeCom callbacks applied through the sync commands', (db) => {
     const log = await db().db.select().from(wecomCallbacks).where(eq(wecomCallbacks.corpId, s.corpId));
     expect(log.filter((r) => r.outcome === 'applied')).toHaveLength(5);
     expect(log.filter((r) => r.outcome === 'duplicate')).toHaveLength(1);
+  });
+
+  it('a rule-group tag added in WeCom (StrategyId callback) arrives with its rule group, mapped; a staff mark with it follows; a retry changes nothing', async () => {
+    const s = await buildApiScene(db().db);
+    await withTx(systemContext(db().db, s.corpId), (tx) => addDepartments(tx, [{ deptId: 1, name: '总部' }]));
+    const receiver = await connectForCallbacks(app(), s.corpId, { apiBase: wecom.url });
+    wecom.addCorp(receiver.corpid, receiver.secret);
+    wecom.seed(receiver.corpid, { customers: [{ external_userid: s.customer, name: '客户', follow: [{ userid: s.staffA }, { userid: s.staffB }] }] });
+
+    const added = wecom.staffAddStrategyTag(receiver.corpid, 9, '会员等级', '金卡');
+    expect((await postCallback(app(), receiver, added.callback)).status).toBe(200);
+    const localTag = await localIdOf(db().db as never, s.corpId, 'tag', added.tagId);
+    const localGroup = await localIdOf(db().db as never, s.corpId, 'tag_group', added.groupId);
+    const localRule = await localIdOf(db().db as never, s.corpId, 'strategy', '9');
+    expect([localTag, localGroup, localRule]).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+    const [group] = await db()
+      .db.select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.groupId, localGroup!)));
+    expect(group).toMatchObject({ kind: 'strategy', strategyId: Number(localRule), name: '会员等级' });
+    const afterFirst = await eventCount(s.corpId);
+    expect((await postCallback(app(), receiver, added.callback)).status).toBe(200);
+    expect(await eventCount(s.corpId)).toBe(afterFirst);
+
+    const mark = wecom.staffMark(receiver.corpid, s.staffA, s.customer, [added.tagId], []);
+    expect((await postCallback(app(), receiver, mark)).status).toBe(200);
+    const markRows = await db()
+      .db.select()
+      .from(marks)
+      .where(and(eq(marks.corpId, s.corpId), eq(marks.externalUserid, s.customer), eq(marks.tagId, localTag!)));
+    expect(markRows.map((m) => m.userid)).toEqual([s.staffA]);
   });
 
   it('a customer added in WeCom arrives with its follow and state; a failed read is retried by WeCom and applied once', async () => {

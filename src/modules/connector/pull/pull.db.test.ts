@@ -1,13 +1,15 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../../db/client.js';
-import { customers, events, follows, marks, operations, personalTags, wecomConnections } from '../../../db/schema/index.js';
+import { customers, events, follows, marks, operations, personalTags, strategies, tagGroups, wecomConnections, wecomIdMap } from '../../../db/schema/index.js';
 import { apiClient, corpState, useTestApp } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, unique } from '../../../test/factories.js';
 import { OperationWorker } from '../../operations/jobs/worker.js';
+import { buildRuleGroupOrg } from '../../strategies/test-support.js';
 import { type FakeSeedCustomer, FakeWecom } from '../fake-wecom.test-support.js';
+import { pulledStrategyName } from '../sync/strategy-library.js';
 
 const secret = 'fake-contact-secret-123';
 
@@ -142,6 +144,44 @@ describeDb('pull from WeCom (against the fake WeCom)', (db) => {
       .where(and(eq(events.corpId, s.corpId), sql`${events.seq} > ${Number(maxSeq)}`));
     expect(newer.every((e) => e.type === 'operation.queued')).toBe(true);
   }, 240_000);
+
+  it('pulls rule-group tags: the rule group, its group and tag, and a follow marked with one, ids mapped; a second pull changes nothing', async () => {
+    const s = await scene({ customers: 3 });
+    await buildRuleGroupOrg(s.ctx); // the org synced before: a member to administer the rule group, a root department
+    wecom.seed(s.wecomCorpid, {
+      strategyTagGroups: [{ strategy_id: 7, group_id: 'etPullRule', group_name: '规则组标签', tags: [{ id: 'stPullVip', name: 'VIP' }] }],
+    });
+    const customer = s.seeded[0]!.external_userid!;
+    wecom.staffMark(s.wecomCorpid, 'zhangsan', customer, ['stPullVip'], []);
+    const op = await s.pull('full');
+    expect(op).toMatchObject({ status: 'succeeded', result: { problems: [] } });
+    const [rule] = await db().db.select().from(strategies).where(eq(strategies.corpId, s.corpId));
+    expect(rule?.name).toBe(pulledStrategyName(7));
+    const [group] = await db()
+      .db.select()
+      .from(tagGroups)
+      .where(and(eq(tagGroups.corpId, s.corpId), eq(tagGroups.groupId, 'etPullRule')));
+    expect(group).toMatchObject({ kind: 'strategy', strategyId: rule!.strategyId, name: '规则组标签' });
+    expect(await localMarks(s.corpId)).toContain(`zhangsan|${customer}|VIP`);
+    const mapped = await db()
+      .db.select({ kind: wecomIdMap.kind, localId: wecomIdMap.localId, remoteId: wecomIdMap.remoteId })
+      .from(wecomIdMap)
+      .where(and(eq(wecomIdMap.corpId, s.corpId), inArray(wecomIdMap.remoteId, ['7', 'etPullRule', 'stPullVip'])));
+    expect(mapped.map((m) => `${m.kind}:${m.localId}=${m.remoteId}`).sort()).toEqual([
+      `strategy:${rule!.strategyId}=7`,
+      'tag:stPullVip=stPullVip',
+      'tag_group:etPullRule=etPullRule',
+    ]);
+
+    const before = await corpState(db().db, s.corpId);
+    const again = await s.pull('full');
+    expect(again.result).toMatchObject({ created: 0, updated: 0, deleted: 0, marked: 0, unmarked: 0, problems: [] });
+    expect({ ...(await corpState(db().db, s.corpId)), events: undefined, operations: undefined }).toEqual({
+      ...before,
+      events: undefined,
+      operations: undefined,
+    });
+  });
 
   it('a stopped pull resumes at the last committed page: no duplicate, same result', async () => {
     const s = await scene();

@@ -10,6 +10,7 @@ import { idMaps } from '../id-map.js';
 import type { SecretBox } from '../secret-box.js';
 import { applyRemoteCustomer } from '../sync/customer.js';
 import { removeRemoteFollow } from '../sync/remove-follow.js';
+import { applyRemoteStrategyLibrary } from '../sync/strategy-library.js';
 import { applyRemoteTagLibrary } from '../sync/tag-library.js';
 import { addCounts, emptyCounts, type RemoteCustomer, type RemoteTagGroup, type SyncCounts, wecomSyncContext } from '../sync/types.js';
 import { type WecomAnswer, WecomError } from '../wecom-client.js';
@@ -92,10 +93,13 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
 
   if (!params.phase || params.phase === 'library') {
     const library = await call('externalcontact/get_corp_tag_list', {});
+    const ruleGroupLibrary = await call('externalcontact/get_strategy_tag_list', {});
     const followers = await call('externalcontact/get_follow_user_list');
     const userids = [...new Set((Array.isArray(followers.follow_user) ? followers.follow_user : []).filter((u): u is string => typeof u === 'string'))];
     await commit(async (ctx) => {
       addCounts(counts, await applyRemoteTagLibrary(ctx, (library.tag_group ?? []) as RemoteTagGroup[], { complete: full }));
+      // Rule-group tags after the enterprise ones: follows are marked with both kinds of tag id.
+      addCounts(counts, await applyRemoteStrategyLibrary(ctx, (ruleGroupLibrary.tag_group ?? []) as RemoteTagGroup[], { complete: full }));
       return { phase: 'customers', userids, chunk: 0, cursor: '', seen: [] };
     });
   }

@@ -26,7 +26,7 @@ export type NormalFollow = {
   addWay: number;
   state: string;
   operUserid: string;
-  /** WeCom ids of the enterprise tags on the relation. */
+  /** WeCom ids of the enterprise and rule-group (type 3) tags on the relation. */
   corpTagIds: string[];
   /** Names of the follower's personal tags on it; null when the answer does not list them (batch/get_by_user). */
   personalTags: { name: string; groupName: string }[] | null;
@@ -41,7 +41,7 @@ export function normaliseFollows(remote: RemoteCustomer): { follows: NormalFollo
 function normaliseFollow(f: RemoteFollow): NormalFollow {
   const objects = Array.isArray(f.tags) ? f.tags : null;
   const corpTagIds = objects
-    ? objects.filter((t) => (t.type ?? 1) === 1 && typeof t.tag_id === 'string').map((t) => t.tag_id!)
+    ? objects.filter((t) => ((t.type ?? 1) === 1 || t.type === 3) && typeof t.tag_id === 'string').map((t) => t.tag_id!)
     : Array.isArray(f.tag_id)
       ? f.tag_id.filter((id): id is string => typeof id === 'string')
       : [];

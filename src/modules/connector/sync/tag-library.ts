@@ -29,23 +29,46 @@ type LibraryState = {
  * `complete`, mapped tags and groups WeCom no longer has are deleted (and taken off every customer,
  * as a deletion here does). Tags never mapped are local and left alone: the push sends them. A
  * tag or group with a change waiting to be pushed keeps its local state (counted `keptLocal`).
- * Rule-group (strategy) groups are not synced by this command.
+ * Rule-group (strategy) groups are left to `applyRemoteStrategyLibrary` (sync/strategy-library.ts).
  */
 export async function applyRemoteTagLibrary(ctx: TxCtx, groups: RemoteTagGroup[], opts: { complete: boolean }): Promise<SyncCounts> {
+  return applyLibrary(
+    ctx,
+    groups.filter((g) => g.strategy_id === undefined).map((group) => ({ group, strategyId: null })),
+    'corp',
+    opts,
+  );
+}
+
+/** One remote group with the local rule group it belongs to (null: an enterprise group). */
+export type ScopedRemoteGroup = { group: RemoteTagGroup; strategyId: number | null };
+
+/**
+ * The library sync for one kind of group (enterprise, or rule-group with each group's local rule
+ * group resolved by the caller): the same creation, linking, renaming, conflict rule and, with
+ * `complete`, deletion of mapped groups and tags of that kind WeCom no longer has.
+ */
+export async function applyLibrary(ctx: TxCtx, groups: ScopedRemoteGroup[], kind: LibraryGroupKind, opts: { complete: boolean }): Promise<SyncCounts> {
   const counts = emptyCounts();
   const state = await loadState(ctx);
   const seenGroups = new Set<string>();
   const seenTags = new Set<string>();
-  for (const group of groups) {
-    if (group.deleted || group.strategy_id !== undefined) continue;
+  for (const { group, strategyId } of groups) {
+    if (group.deleted) continue;
     const live = (group.tag ?? []).filter((t) => !t.deleted);
     seenGroups.add(group.group_id);
     for (const t of live) seenTags.add(t.id);
-    await applyGroup(ctx, state, counts, group, live);
+    await applyGroup(ctx, state, counts, { kind, strategyId }, group, live);
   }
-  if (opts.complete) await deleteMissing(ctx, state, counts, seenGroups, seenTags);
+  if (opts.complete) await deleteMissing(ctx, state, counts, kind, seenGroups, seenTags);
   return counts;
 }
+
+/** The kinds of group the library sync handles (smart groups are Tagloom's own). */
+export type LibraryGroupKind = 'corp' | 'strategy';
+
+/** Where a remote group lands here: its kind and, for a rule-group tag group, the local rule group. */
+type Scope = { kind: LibraryGroupKind; strategyId: number | null };
 
 async function loadState(ctx: TxCtx): Promise<LibraryState> {
   const groupRows = await ctx.tx.select().from(tagGroups).where(eq(tagGroups.corpId, ctx.corpId));
@@ -81,11 +104,12 @@ async function unlink(ctx: TxCtx, state: LibraryState, kind: 'tag' | 'tag_group'
   if (remoteId !== undefined) map.toLocal.delete(remoteId);
 }
 
-const isLiveCorpGroup = (g: TagGroupRow | undefined): g is TagGroupRow => !!g && !g.deletedAt && g.kind === 'corp';
+const isLiveGroupOf = (g: TagGroupRow | undefined, scope: Scope): g is TagGroupRow =>
+  !!g && !g.deletedAt && g.kind === scope.kind && g.strategyId === scope.strategyId;
 
-async function applyGroup(ctx: TxCtx, state: LibraryState, counts: SyncCounts, remote: RemoteTagGroup, live: RemoteTag[]): Promise<void> {
+async function applyGroup(ctx: TxCtx, state: LibraryState, counts: SyncCounts, scope: Scope, remote: RemoteTagGroup, live: RemoteTag[]): Promise<void> {
   let localId = state.groupMap.toLocal.get(remote.group_id);
-  if (localId !== undefined && !isLiveCorpGroup(state.groups.get(localId))) {
+  if (localId !== undefined && !isLiveGroupOf(state.groups.get(localId), scope)) {
     // Deleted here: a deletion waiting to be pushed wins; otherwise WeCom's group comes back as new.
     if (state.pending.has(localId)) {
       counts.keptLocal += 1;
@@ -96,30 +120,28 @@ async function applyGroup(ctx: TxCtx, state: LibraryState, counts: SyncCounts, r
   }
   if (localId === undefined) {
     const key = nameKey(remote.group_name);
-    const same = [...state.groups.values()].find(
-      (g) => isLiveCorpGroup(g) && g.strategyId === null && g.nameKey === key && !state.groupMap.toRemote.has(g.groupId),
-    );
+    const same = [...state.groups.values()].find((g) => isLiveGroupOf(g, scope) && g.nameKey === key && !state.groupMap.toRemote.has(g.groupId));
     if (same) {
       await link(ctx, state, 'tag_group', same.groupId, remote.group_id);
       localId = same.groupId;
     }
   }
   if (localId === undefined) {
-    await createGroup(ctx, state, counts, remote, live);
+    await createGroup(ctx, state, counts, scope, remote, live);
     return;
   }
   const group = state.groups.get(localId)!;
   if (state.pending.has(localId)) counts.keptLocal += 1;
   else if (group.name !== remote.group_name || (remote.order !== undefined && group.order !== remote.order)) {
     const updated = await attempt(ctx, counts, `tag group ${remote.group_id}`, (c) =>
-      updateTagGroup(c, { groupId: group.groupId, name: remote.group_name, order: remote.order }),
+      updateTagGroup(c, { groupId: group.groupId, name: remote.group_name, order: remote.order, kind: scope.kind }),
     );
     if (updated) state.groups.set(updated.groupId, updated), (counts.updated += 1);
   }
-  await applyTags(ctx, state, counts, group.groupId, live);
+  await applyTags(ctx, state, counts, scope, group.groupId, live);
 }
 
-async function createGroup(ctx: TxCtx, state: LibraryState, counts: SyncCounts, remote: RemoteTagGroup, live: RemoteTag[]): Promise<void> {
+async function createGroup(ctx: TxCtx, state: LibraryState, counts: SyncCounts, scope: Scope, remote: RemoteTagGroup, live: RemoteTag[]): Promise<void> {
   if (live.length === 0) return; // WeCom has no empty groups; one without live tags is going away
   const newGroupId = freeId(state, remote.group_id);
   const made = await attempt(ctx, counts, `tag group ${remote.group_id}`, (c) =>
@@ -128,6 +150,7 @@ async function createGroup(ctx: TxCtx, state: LibraryState, counts: SyncCounts, 
       order: remote.order ?? 0,
       onExistingName: 'create',
       newGroupId,
+      ...(scope.strategyId === null ? {} : { strategyId: scope.strategyId }),
       tags: newTags(state, live),
     }),
   );
@@ -161,7 +184,7 @@ async function linkCreated(ctx: TxCtx, state: LibraryState, counts: SyncCounts, 
   }
 }
 
-async function applyTags(ctx: TxCtx, state: LibraryState, counts: SyncCounts, groupId: string, live: RemoteTag[]): Promise<void> {
+async function applyTags(ctx: TxCtx, state: LibraryState, counts: SyncCounts, scope: Scope, groupId: string, live: RemoteTag[]): Promise<void> {
   const toCreate: RemoteTag[] = [];
   for (const remote of live) {
     let localId = state.tagMap.toLocal.get(remote.id);
@@ -189,18 +212,27 @@ async function applyTags(ctx: TxCtx, state: LibraryState, counts: SyncCounts, gr
       continue;
     }
     if (tag.name === remote.name && (remote.order === undefined || tag.order === remote.order)) continue;
-    const updated = await attempt(ctx, counts, `tag ${remote.id}`, (c) => updateTag(c, { tagId: tag.tagId, name: remote.name, order: remote.order }));
+    const updated = await attempt(ctx, counts, `tag ${remote.id}`, (c) =>
+      updateTag(c, { tagId: tag.tagId, name: remote.name, order: remote.order, kind: scope.kind }),
+    );
     if (updated) state.tags.set(updated.tagId, updated), (counts.updated += 1);
   }
   if (toCreate.length === 0) return;
   const made = await attempt(ctx, counts, `tags of group ${state.groupMap.toRemote.get(groupId)}`, (c) =>
-    addTags(c, { groupId, tags: newTags(state, toCreate) }),
+    addTags(c, { groupId, ...(scope.strategyId === null ? {} : { strategyId: scope.strategyId }), tags: newTags(state, toCreate) }),
   );
   if (made) await linkCreated(ctx, state, counts, toCreate, made.tags);
 }
 
 /** With a complete library: deletes mapped tags and groups WeCom no longer has (unless a local change waits to be pushed). */
-async function deleteMissing(ctx: TxCtx, state: LibraryState, counts: SyncCounts, seenGroups: Set<string>, seenTags: Set<string>): Promise<void> {
+async function deleteMissing(
+  ctx: TxCtx,
+  state: LibraryState,
+  counts: SyncCounts,
+  kind: LibraryGroupKind,
+  seenGroups: Set<string>,
+  seenTags: Set<string>,
+): Promise<void> {
   const tagIds: string[] = [];
   const groupIds: string[] = [];
   for (const [localId, remoteId] of [...state.tagMap.toRemote]) {
@@ -212,7 +244,7 @@ async function deleteMissing(ctx: TxCtx, state: LibraryState, counts: SyncCounts
       if (!state.pending.has(localId)) await unlink(ctx, state, 'tag', localId);
       continue;
     }
-    if (group?.kind !== 'corp') continue;
+    if (group?.kind !== kind) continue;
     if (state.pending.has(localId) || state.pending.has(tag.groupId)) counts.keptLocal += 1;
     else tagIds.push(localId);
   }
@@ -223,12 +255,12 @@ async function deleteMissing(ctx: TxCtx, state: LibraryState, counts: SyncCounts
       if (!state.pending.has(localId)) await unlink(ctx, state, 'tag_group', localId);
       continue;
     }
-    if (group.kind !== 'corp') continue;
+    if (group.kind !== kind) continue;
     if (state.pending.has(localId)) counts.keptLocal += 1;
     else groupIds.push(localId);
   }
   if (tagIds.length === 0 && groupIds.length === 0) return;
-  const done = await attempt(ctx, counts, 'deletions', (c) => deleteTags(c, { tagIds, groupIds }));
+  const done = await attempt(ctx, counts, 'deletions', (c) => deleteTags(c, { tagIds, groupIds, kind }));
   if (!done) return;
   counts.deleted += done.deletedTagIds.length + done.deletedGroupIds.length;
   for (const id of done.deletedTagIds) await unlink(ctx, state, 'tag', id);

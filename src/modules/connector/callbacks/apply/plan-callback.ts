@@ -1,7 +1,7 @@
 import type { TxCtx } from '../../../../context.js';
 import type { RemoteCustomer, RemoteTagGroup } from '../../sync/index.js';
 import type { WecomClient } from '../../wecom-client.js';
-import { applyCustomer, applyTagLibrary, readCustomer, readTagLibrary, removeFollow } from './sync-api.js';
+import { applyCustomer, applyStrategyLibrary, applyTagLibrary, readCustomer, readStrategyLibrary, readTagLibrary, removeFollow } from './sync-api.js';
 import { type RemoteGroupChat, syncDismissedChat, syncGroupChat } from './sync-group-chat.js';
 
 /**
@@ -44,8 +44,13 @@ export function planCallback(fields: Record<string, string>): CallbackPlan {
     if (followRemovals.has(change)) return { apply: (ctx) => removeFollow(ctx, userid, external) };
   }
   if (event === 'change_external_tag' && tagChanges.has(change)) {
-    // Rule-group tags are not synced from WeCom (the pull's library command leaves them alone).
-    if (fields.StrategyId && fields.StrategyId !== '0') return { reason: 'ignored: rule-group (strategy) tag' };
+    // A rule-group tag: the whole rule-group library is read (one rule group's list alone is not
+    // complete, and deletions of mapped groups rely on a complete list).
+    if (fields.StrategyId && fields.StrategyId !== '0')
+      return {
+        read: (client) => readStrategyLibrary(client),
+        apply: (ctx, library) => applyStrategyLibrary(ctx, library as RemoteTagGroup[]),
+      };
     return {
       read: (client) => readTagLibrary(client),
       apply: (ctx, library) => applyTagLibrary(ctx, library as RemoteTagGroup[]),

@@ -1,6 +1,7 @@
 import type { TxCtx } from '../../../../context.js';
 import {
   applyRemoteCustomer,
+  applyRemoteStrategyLibrary,
   applyRemoteTagLibrary,
   type RemoteCustomer,
   type RemoteFollow,
@@ -21,6 +22,17 @@ export async function readTagLibrary(client: WecomClient): Promise<RemoteTagGrou
 /** Applies a full library read: WeCom's callback names no tag, so the whole library is the truth. */
 export async function applyTagLibrary(ctx: TxCtx, groups: RemoteTagGroup[]): Promise<void> {
   await applyRemoteTagLibrary(ctx, groups, { complete: true });
+}
+
+/** Reads the rule-group (strategy) tag library as WeCom holds it now (`get_strategy_tag_list`, every rule group). */
+export async function readStrategyLibrary(client: WecomClient): Promise<RemoteTagGroup[]> {
+  const answer = await client.call('externalcontact/get_strategy_tag_list', {});
+  return Array.isArray(answer.tag_group) ? (answer.tag_group as RemoteTagGroup[]) : [];
+}
+
+/** Applies a full rule-group library read (every rule group's groups, so missing mapped ones are deleted). */
+export async function applyStrategyLibrary(ctx: TxCtx, groups: RemoteTagGroup[]): Promise<void> {
+  await applyRemoteStrategyLibrary(ctx, groups, { complete: true });
 }
 
 /**
