@@ -24,6 +24,8 @@ export const declaredOperationIds: Record<string, string> = {
   'POST /api/v1/moments/{momentId}/interactions': 'recordMomentInteractions',
   'GET /api/v1/moments/suppressions': 'listMomentSuppressions',
   'DELETE /api/v1/moments/suppressions/{groupId}/{externalUserid}': 'liftMomentSuppression',
+  'POST /api/v1/connector/push/replay': 'replayDeadConnectorPush',
+  'POST /api/v1/connector/push/{itemId}/replay': 'replayConnectorPushItem',
   'POST /hooks/{sourceId}': 'receiveWebhook',
   'GET /healthz': 'getHealth',
   'GET /readyz': 'getReadiness',

@@ -123,8 +123,16 @@ describeDb('WeCom callbacks at /hooks/wecom/:corpId', (db) => {
     // 2 MB is refused unread.
     const huge = `<xml><Encrypt>${'A'.repeat(2 * 1024 * 1024)}</Encrypt></xml>`;
     await expectRefusal(await postRaw(app(), s.corpId, signed(huge, 'A').query, huge), 413, 'payload_too_large');
-    // Another content type is read the same way (the signature vouches, not the header).
+    // Another text type is read the same way (the signature vouches, not the header); JSON is never a callback.
     const good = callbackRequest(fields, receiver);
+    const withTextType = await postRaw(
+      app(),
+      s.corpId,
+      new URLSearchParams({ ...good.query, msg_signature: 'f'.repeat(40) }).toString(),
+      good.body,
+      'text/plain',
+    );
+    await expectRefusal(withTextType, 401, 'callback_signature_invalid');
     const withJsonType = await postRaw(
       app(),
       s.corpId,
@@ -132,7 +140,7 @@ describeDb('WeCom callbacks at /hooks/wecom/:corpId', (db) => {
       good.body,
       'application/json',
     );
-    await expectRefusal(withJsonType, 401, 'callback_signature_invalid');
+    expect(withJsonType.status).toBe(400);
 
     expect(await fingerprint(db().db, s.corpId)).toEqual(before);
     expect(await db().db.select().from(events).where(eq(events.corpId, s.corpId))).toEqual(eventsBefore);
