@@ -16,6 +16,9 @@ const allowed: Record<string, string> = {
   'modules/customers/commands/transfer-customers.ts': 'a relation changing hands carries its marks along (same tags, new employee), recorded by its own event',
   'modules/tags/mark-archive.ts': 'a tag deletion archives its marks and a restore brings them back (undone through the deletion operation)',
   'modules/tags/commands/personal-tags.ts': 'deleting a personal tag takes its marks with it',
+  'modules/connector/sync/personal-marks.ts':
+    'WeCom is the truth for personal tags it reports: one relation, recorded by its own follow.tags_changed event (source wecom-sync)',
+  'modules/connector/sync/remove-follow.ts': 'a relation WeCom deleted takes its marks with it, recorded by its follow.deleted event',
 };
 
 // Raw SQL writes (`insert into marks`, `delete from marks`, `update marks`) and Drizzle ones
