@@ -35,6 +35,8 @@ export type Database = {
   health: DatabaseHealth;
   /** On a PGlite folder, this process's exclusive lock on it (the server notes its address there). */
   lock: DataDirLock | null;
+  /** On PostgreSQL, how many pooled connections exist, sit idle and are waited for (diagnostics). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 };
 
 // LISTEN takes an identifier, not a parameter; channels are ours, but never interpolate others.
@@ -165,6 +167,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       listen: (channel, onNotify) => listenPg(opts.url!, channel, onNotify, health),
       health,
       lock: null,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     };
   }
   const dataDir = opts.dataDir ?? './data';
