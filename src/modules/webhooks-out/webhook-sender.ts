@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import { Poller } from '../../jobs/poller.js';
 import { type DeliverOptions, type DeliverResult, defaultDeliverOptions, deliverDue } from './deliver-due.js';
 
 /** Options: the clock (tests move it), how often to look, the tuning of `deliverDue`, where failures go. */
@@ -15,42 +16,29 @@ export type WebhookSenderOptions = Partial<Omit<DeliverOptions, 'allowPrivate'>>
  * each attempt to one sender. Started by `buildApp` and stopped on close.
  */
 export class WebhookSender {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<DeliverResult> | null = null;
-  private stopped = false;
-  private readonly options: DeliverOptions;
+  private readonly poller: Poller<DeliverResult>;
 
-  constructor(
-    private readonly db: Db,
-    allowPrivate: boolean,
-    private readonly opts: WebhookSenderOptions = {},
-  ) {
-    this.options = { ...defaultDeliverOptions, now: () => new Date(), ...opts, allowPrivate };
+  constructor(db: Db, allowPrivate: boolean, opts: WebhookSenderOptions = {}) {
+    const options: DeliverOptions = { ...defaultDeliverOptions, now: () => new Date(), ...opts, allowPrivate };
+    this.poller = new Poller(
+      () => deliverDue(db, options),
+      () => ({ attempted: 0, delivered: 0, failed: 0, dead: 0 }),
+      { everyMs: opts.everyMs ?? 1000, run: opts.run, log: opts.log, failure: 'webhook delivery failed' },
+    );
   }
 
   /** Starts polling (unless `run: false`). */
   start(): void {
-    if (this.opts.run === false) return;
-    this.timer = setInterval(() => {
-      this.tick().catch((error: unknown) => this.opts.log?.(error, 'webhook delivery failed'));
-    }, this.opts.everyMs ?? 1000);
-    this.timer.unref();
+    this.poller.start();
   }
 
   /** One pass now (or the one in flight): resolves with what it did. */
   tick(): Promise<DeliverResult> {
-    if (this.stopped) return Promise.resolve({ attempted: 0, delivered: 0, failed: 0, dead: 0 });
-    this.running ??= deliverDue(this.db, this.options).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.poller.tick();
   }
 
   /** Stops polling and waits for a pass in flight, so the database is not closed under it. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 }

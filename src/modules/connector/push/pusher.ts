@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client.js';
+import { Poller } from '../../../jobs/poller.js';
 import { type BackoffPolicy, backoffDelayMs, defaultBackoff, exhausted } from '../backoff.js';
 import { connectionClient } from '../connection.js';
 import type { SecretBox } from '../secret-box.js';
@@ -47,33 +48,25 @@ const add = (a: PushResult, b: PushResult) => {
  * customer's marks in order. A per-corp token bucket paces mark_tag under WeCom's rate limit.
  */
 export class WecomPusher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<PushResult> | null = null;
-  private stopped = false;
+  private readonly poller: Poller<PushResult>;
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox | null,
     private readonly opts: WecomPusherOptions = {},
-  ) {}
+  ) {
+    this.poller = new Poller(() => this.round(), empty, { everyMs: opts.everyMs ?? 2000, run: opts.run, log: opts.log, failure: 'wecom push failed' });
+  }
 
   /** Starts polling (unless `run: false`). */
   start(): void {
-    if (this.opts.run === false) return;
-    this.timer = setInterval(() => {
-      this.tick().catch((error: unknown) => this.opts.log?.(error, 'wecom push failed'));
-    }, this.opts.everyMs ?? 2000);
-    this.timer.unref();
+    this.poller.start();
   }
 
   /** One round over every corp with due rows (or the round in flight). */
   tick(): Promise<PushResult> {
-    if (this.stopped) return Promise.resolve(empty());
-    this.running ??= this.round().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.poller.tick();
   }
 
   /** Sends the corp's due rows until none is due (tests: each row sent or scheduled for later). */
@@ -87,11 +80,8 @@ export class WecomPusher {
   }
 
   /** Stops polling and waits for a round in flight, so the database is not closed under it. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   private now(): Date {

@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client.js';
+import { Poller } from '../../../jobs/poller.js';
 import { type DispatchResult, dispatchDue } from './dispatch-due.js';
 
 /** Options: the clock (tests move it), how often to look, how many deliveries per claim, where failures go. */
@@ -17,38 +18,29 @@ export type MomentDispatcherOptions = {
  * delivery sent once. Started by `buildApp` and stopped on close.
  */
 export class MomentDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<DispatchResult> | null = null;
-  private stopped = false;
+  private readonly poller: Poller<DispatchResult>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly opts: MomentDispatcherOptions = {},
-  ) {}
+  constructor(db: Db, opts: MomentDispatcherOptions = {}) {
+    const now = opts.now ?? (() => new Date());
+    this.poller = new Poller(
+      () => dispatchDue(db, now(), opts.batchSize),
+      () => ({ sent: 0, byCorp: new Map() }),
+      { everyMs: opts.everyMs ?? 5000, run: opts.run, log: opts.log, failure: 'moments dispatch failed' },
+    );
+  }
 
   /** Starts polling (unless `run: false`). */
   start(): void {
-    if (this.opts.run === false) return;
-    this.timer = setInterval(() => {
-      this.tick().catch((error: unknown) => this.opts.log?.(error, 'moments dispatch failed'));
-    }, this.opts.everyMs ?? 5000);
-    this.timer.unref();
+    this.poller.start();
   }
 
   /** One pass now (or the one in flight): resolves with what it sent. */
   tick(): Promise<DispatchResult> {
-    if (this.stopped) return Promise.resolve({ sent: 0, byCorp: new Map() });
-    this.running ??= dispatchDue(this.db, (this.opts.now ?? (() => new Date()))(), this.opts.batchSize).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.poller.tick();
   }
 
   /** Stops polling and waits for a pass in flight, so the database is not closed under it. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 }
