@@ -28,13 +28,23 @@ export const PushSummary = z.object({
 });
 
 /** One queued WeCom call as the console lists it; never a token or secret. */
+/** What a queued call does, in parts a console words in its reader's language (names resolved where known). */
+export const PushDescription = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('mark'), customer: z.string(), userid: z.string(), add: z.array(z.string()), remove: z.array(z.string()) }),
+  z.object({ action: z.literal('createTags'), tags: z.array(z.string()), group: z.string() }),
+  z.object({ action: z.enum(['editTag', 'editGroup']), target: z.string(), rename: z.string().nullable(), order: z.number().nullable() }),
+  z.object({ action: z.literal('delete'), tags: z.array(z.string()), groups: z.array(z.string()) }),
+  z.object({ action: z.literal('other'), op: z.string() }),
+]);
+
 export const PushItem = z.object({
   itemId: z.string(),
   seq: z.int(),
   op: z.enum(['add_corp_tag', 'edit_corp_tag', 'del_corp_tag', 'mark_tag']),
   orderKey: z.string().meta({ description: '`tags` for the tag library, else the customer (external_userid): items of one key go in order.' }),
   eventType: z.string(),
-  summary: z.string().meta({ description: 'What the call does, naming the tag or customer.' }),
+  summary: z.string().meta({ description: 'What the call does, naming the tag or customer, in English.' }),
+  description: PushDescription,
   status: z.enum(['pending', 'delivered', 'dead']),
   attempts: z.int(),
   lastErrcode: z.int().nullable(),

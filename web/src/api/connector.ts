@@ -34,6 +34,14 @@ export type ConnectionTestDto = { ok: true; tagGroups: number } | { ok: false; e
 /** `GET /connector/push/summary`. */
 export type PushSummaryDto = { pushEnabled: boolean; pending: number; dead: number; oldestPendingAt: string | null; lastDeliveredAt: string | null };
 
+/** What a queued WeCom call does (`description` of `GET /connector/push`), in parts. */
+export type PushDescription =
+  | { action: 'mark'; customer: string; userid: string; add: string[]; remove: string[] }
+  | { action: 'createTags'; tags: string[]; group: string }
+  | { action: 'editTag' | 'editGroup'; target: string; rename: string | null; order: number | null }
+  | { action: 'delete'; tags: string[]; groups: string[] }
+  | { action: 'other'; op: string };
+
 /** One row of the push queue (`GET /connector/push`). */
 export type PushItemDto = {
   itemId: string;
@@ -41,6 +49,7 @@ export type PushItemDto = {
   orderKey: string;
   eventType: string | null;
   summary: string;
+  description: PushDescription;
   attempts: number;
   lastErrcode: number | null;
   lastError: string | null;

@@ -138,6 +138,9 @@ describeDb('WeCom push', (db) => {
     expect(item).toMatchObject({ op: 'mark_tag', orderKey: s.customer, eventType: 'follow.tags_changed', attempts: 1, lastErrcode: 84061 });
     expect(item.summary).toContain('「D」');
     expect(item.summary).toContain(s.customer);
+    // The console words the same call in its reader's language from these parts.
+    expect(item.description).toMatchObject({ action: 'mark', userid: s.staffA, add: ['D'], remove: [] });
+    expect(item.description.customer).toContain(s.customer);
 
     expect((await s.api.post('/connector/push/nope/replay')).body.error.code).toBe('not_found');
     const delivered = (await s.api.get('/connector/push?status=delivered')).body.items[0];

@@ -3,7 +3,7 @@ import { type Ctx, reader } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { customers, type OutboundStatus, tagGroups, tags, wecomPushQueue } from '../../../db/schema/index.js';
 import { policyFor } from '../../../policies/index.js';
-import { describeItem } from './describe-item.js';
+import { describeItem, summarize } from './describe-item.js';
 
 /** A queue row as stored. */
 export type PushRow = typeof wecomPushQueue.$inferSelect;
@@ -43,21 +43,25 @@ export async function listPushItems(ctx: Ctx, input: { status: OutboundStatus; b
   const page = rows.slice(0, input.limit);
   const names = await namesFor(ctx, page);
   return {
-    items: page.map((r) => ({
-      itemId: r.itemId,
-      seq: r.seq,
-      op: r.op,
-      orderKey: r.orderKey,
-      eventType: r.eventType,
-      summary: describeItem(r, names),
-      status: r.status,
-      attempts: r.attempts,
-      lastErrcode: r.lastErrcode,
-      lastError: r.lastError,
-      createdAt: r.createdAt.toISOString(),
-      doneAt: r.doneAt?.toISOString() ?? null,
-      nextAttemptAt: r.nextAttemptAt.toISOString(),
-    })),
+    items: page.map((r) => {
+      const description = describeItem(r, names);
+      return {
+        itemId: r.itemId,
+        seq: r.seq,
+        op: r.op,
+        orderKey: r.orderKey,
+        eventType: r.eventType,
+        summary: summarize(description),
+        description,
+        status: r.status,
+        attempts: r.attempts,
+        lastErrcode: r.lastErrcode,
+        lastError: r.lastError,
+        createdAt: r.createdAt.toISOString(),
+        doneAt: r.doneAt?.toISOString() ?? null,
+        nextAttemptAt: r.nextAttemptAt.toISOString(),
+      };
+    }),
     nextBefore: rows.length > input.limit ? page[page.length - 1]!.seq : null,
   };
 }

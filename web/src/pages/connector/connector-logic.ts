@@ -1,3 +1,5 @@
+import type { PushDescription } from '../../api/connector.js';
+
 const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** `length` random letters and digits from the browser's CSPRNG (rejection sampling keeps them uniform). */
@@ -38,3 +40,38 @@ export function minutesSince(iso: string | null, now = Date.now()): number | nul
 
 /** The form's fields the server may name in a refusal's details. */
 export const connectionFields = ['wecomCorpid', 'secret', 'callbackToken', 'encodingAesKey', 'agentId', 'apiBase', 'pushEnabled'] as const;
+
+/**
+ * The description in the reader's language (`t` of the connector namespace): the server's English
+ * `summary` is for API clients, so a zh console does not show "Mark … for …".
+ */
+export function describePush(t: (key: string, values?: Record<string, unknown>) => string, d: PushDescription): string {
+  const quoted = (xs: string[]) => xs.map((x) => `「${x}」`).join(' ');
+  const joined = (parts: string[]) => parts.filter(Boolean).join(t('push.describe.separator'));
+  switch (d.action) {
+    case 'mark': {
+      const changes = joined([
+        d.add.length ? t('push.describe.add', { tags: quoted(d.add) }) : '',
+        d.remove.length ? t('push.describe.remove', { tags: quoted(d.remove) }) : '',
+      ]);
+      return t('push.describe.mark', { customer: d.customer, userid: d.userid, changes });
+    }
+    case 'createTags':
+      return t('push.describe.createTags', { tags: quoted(d.tags), group: d.group });
+    case 'editTag':
+    case 'editGroup': {
+      const changes = joined([
+        d.rename !== null ? t('push.describe.rename', { name: d.rename }) : '',
+        d.order !== null ? t('push.describe.order', { order: d.order }) : '',
+      ]);
+      return t(`push.describe.${d.action}`, { target: d.target, changes });
+    }
+    case 'delete':
+      return joined([
+        d.tags.length ? t('push.describe.deleteTags', { tags: quoted(d.tags) }) : '',
+        d.groups.length ? t('push.describe.deleteGroups', { groups: quoted(d.groups) }) : '',
+      ]);
+    case 'other':
+      return d.op;
+  }
+}

@@ -5,7 +5,7 @@ import { errorText } from '../../api/client.js';
 import { type PushItemDto, useDeadLetters, usePushReplay, usePushSummary } from '../../api/connector.js';
 import { QueryState } from '../../components/query-state.js';
 import { toShanghai } from '../contact-ways/campaign-window.js';
-import { minutesSince } from './connector-logic.js';
+import { describePush, minutesSince } from './connector-logic.js';
 
 /**
  * 推送: how many local changes wait to go to WeCom and how many gave up (dead letters, with WeCom's
@@ -63,7 +63,7 @@ export function PushCard() {
             data-testid="dead-letters"
             columns={[
               { title: t('push.col.op'), dataIndex: 'op', render: (op: string) => <Tag>{op}</Tag> },
-              { title: t('push.col.summary'), dataIndex: 'summary' },
+              { title: t('push.col.summary'), key: 'summary', render: (_: unknown, item) => describePush(t, item.description) },
               { title: t('push.col.attempts'), dataIndex: 'attempts', width: 90 },
               {
                 title: t('push.col.error'),
@@ -83,7 +83,7 @@ export function PushCard() {
                   <Button
                     size="small"
                     icon={<RedoOutlined />}
-                    aria-label={t('push.replayOne', { summary: item.summary })}
+                    aria-label={t('push.replayOne', { summary: describePush(t, item.description) })}
                     loading={replay.one.isPending && replay.one.variables === item.itemId}
                     onClick={() => replay.one.mutate(item.itemId, { onSuccess: replayed, onError: (e) => message.error(errorText(e)) })}
                   >
