@@ -44,6 +44,9 @@ describe('outbound webhook filters and payloads', () => {
     expect(wecomShape(event('follow.created', 'u1|wm1'))).toMatchObject({ ChangeType: 'add_external_contact', UserID: 'u1' });
     expect(wecomShape(event('tag_group.deleted', 'etG'))).toEqual({ Event: 'change_external_tag', ChangeType: 'delete', Id: 'etG', TagType: 'tag_group' });
     expect(wecomShape(event('tag.updated', 'etT'))).toMatchObject({ ChangeType: 'update', TagType: 'tag' });
+    // A tag the connector pushed or pulled is named by its WeCom id, as WeCom's own callback would.
+    expect(wecomShape(event('tag.deleted', 'etT'), new Map([['tag:etT', 'etWECOM']]))).toMatchObject({ Id: 'etWECOM', TagType: 'tag' });
+    expect(wecomShape(event('tag_group.updated', 'etT'), new Map([['tag:etT', 'etWECOM']]))).toMatchObject({ Id: 'etT' });
     expect(wecomShape(event('group_chat.member_joined', 'wr1'))).toEqual({
       Event: 'change_external_chat',
       ChangeType: 'update',

@@ -54,12 +54,16 @@ function followIds(event: OutboxEvent): { UserID: string; ExternalUserID: string
 
 const tagChange: Record<string, string> = { created: 'create', updated: 'update', restored: 'create', deleted: 'delete' };
 
+/** WeCom's ids of local tags and groups the connector has pushed or pulled, keyed `tag:<id>` / `tag_group:<id>`. */
+export type WecomIds = ReadonlyMap<string, string>;
+
 /**
  * The WeCom change event (wecom-api.md §6.2) the event corresponds to, as the fields of its XML
  * envelope, or null when WeCom has none. A receiver already written for WeCom's callbacks can read
- * `data.wecom` as it reads those (after which it re-reads details, as WeCom expects it to).
+ * `data.wecom` as it reads those (after which it re-reads details, as WeCom expects it to), so a
+ * tag's `Id` is its WeCom id when the connector knows one (the local id otherwise).
  */
-export function wecomShape(event: OutboxEvent): Json | null {
+export function wecomShape(event: OutboxEvent, wecomIds: WecomIds = new Map()): Json | null {
   const [resource, verb] = event.type.split('.') as [string, string];
   switch (event.type) {
     case 'follow.tags_changed':
@@ -85,7 +89,12 @@ export function wecomShape(event: OutboxEvent): Json | null {
     }
   }
   if ((resource === 'tag' || resource === 'tag_group') && verb in tagChange)
-    return { Event: 'change_external_tag', ChangeType: tagChange[verb], Id: event.subjectId, TagType: resource };
+    return {
+      Event: 'change_external_tag',
+      ChangeType: tagChange[verb],
+      Id: wecomIds.get(`${resource}:${event.subjectId}`) ?? event.subjectId,
+      TagType: resource,
+    };
   if (resource === 'group_chat') {
     const changeType = verb === 'saved' && event.before == null ? 'create' : verb === 'deleted' ? 'dismiss' : 'update';
     const updateDetail = verb === 'member_joined' ? 'add_member' : verb === 'member_left' ? 'del_member' : undefined;
@@ -98,12 +107,12 @@ export function wecomShape(event: OutboxEvent): Json | null {
  * The `data` of an event's delivery: what the event recorded (payload, before, after; secrets
  * stripped), plus `wecom` where WeCom has a matching change event.
  */
-export function eventData(event: OutboxEvent): Json {
+export function eventData(event: OutboxEvent, wecomIds?: WecomIds): Json {
   const data: Json = {};
   if (event.payload != null) data.payload = withoutSecrets(event.payload);
   if (event.before != null) data.before = withoutSecrets(event.before);
   if (event.after != null) data.after = withoutSecrets(event.after);
-  const wecom = wecomShape(event);
+  const wecom = wecomShape(event, wecomIds);
   if (wecom) data.wecom = wecom;
   return data;
 }

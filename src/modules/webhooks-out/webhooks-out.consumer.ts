@@ -1,8 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/client.js';
+import { queryRows, type Tx } from '../../db/client.js';
 import type { ConsumerDefinition } from '../../events/consumer.js';
+import type { OutboxEvent } from '../../events/snapshot-cursor.js';
 import { filterMatches } from './event-filter.js';
-import { buildPayload, eventData } from './payload.js';
+import { buildPayload, eventData, type WecomIds } from './payload.js';
 import { newDeliveryId } from './subscriptions.repo.js';
 
 /** The consumer's name: its cursor's key in `event_consumers`. */
@@ -40,11 +41,12 @@ export function webhooksOut(): ConsumerDefinition {
           )
         ).map((r) => [Number(r.seq), r.source]),
       );
+      const wecomIds = await wecomIdsOf(ctx.tx, ctx.corpId, deliverable);
       const rows: SQL[] = [];
       for (const event of deliverable) {
         const targets = subscriptions.filter((s) => filterMatches(s.event_types, event.type) && event.at.getTime() >= new Date(s.created_at).getTime());
         if (targets.length === 0) continue;
-        const data = eventData(event);
+        const data = eventData(event, wecomIds);
         for (const sub of targets) {
           const key = `${sub.subscription_id}:${event.seq}`;
           const payload = buildPayload({
@@ -64,4 +66,16 @@ export function webhooksOut(): ConsumerDefinition {
           values ${sql.join(rows.slice(i, i + 500), sql`, `)} on conflict do nothing`);
     },
   };
+}
+
+// The WeCom ids of the page's tags and groups, so `data.wecom.Id` names what WeCom's API knows.
+async function wecomIdsOf(tx: Tx, corpId: string, events: OutboxEvent[]): Promise<WecomIds> {
+  const subjects = events.filter((e) => e.subjectType === 'tag' || e.subjectType === 'tag_group');
+  if (subjects.length === 0) return new Map();
+  const rows = await queryRows<{ kind: string; local_id: string; remote_id: string }>(
+    tx,
+    sql`select kind, local_id, remote_id from wecom_id_map where corp_id = ${corpId} and kind in ('tag', 'tag_group')
+      and local_id = any(${sql.param([...new Set(subjects.map((e) => e.subjectId))])}::text[])`,
+  );
+  return new Map(rows.map((r) => [`${r.kind}:${r.local_id}`, r.remote_id]));
 }
