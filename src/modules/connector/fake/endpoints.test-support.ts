@@ -318,11 +318,32 @@ function groupChatGet({ corp, body }: EndpointInput): Answer {
   return ok({ group_chat: { ...shown, member_version: 'fake' } });
 }
 
+/** customer_strategy/get: one rule group's name, parent and admins. */
+function strategyGet({ corp, body }: EndpointInput): Answer {
+  const strategy = corp.strategies.get(body.strategy_id as number);
+  if (!strategy) return failure(40058, 'invalid strategy_id');
+  const { range: _range, ...shown } = strategy;
+  return ok({ strategy: { ...shown, create_time: 1_700_000_000, privilege: { view_customer_list: true, manage_customer_tag: true } } });
+}
+
+/** customer_strategy/get_range: a rule group's members and departments, paged by cursor. */
+function strategyGetRange({ corp, body }: EndpointInput): Answer {
+  const strategy = corp.strategies.get(body.strategy_id as number);
+  if (!strategy) return failure(40058, 'invalid strategy_id');
+  const limit = body.limit ?? 1000;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) return failure(40058, 'limit must be 1 to 1000');
+  const offset = decodeCursor(body.cursor);
+  if (offset === null) return failure(50100);
+  return ok({ range: strategy.range.slice(offset, offset + limit), next_cursor: offset + limit < strategy.range.length ? encodeCursor(offset + limit) : '' });
+}
+
 /** The endpoints by path below `/cgi-bin/` (gettoken is handled by the server: it needs no token). */
 export function endpoints(options: { getFollowPageSize: number; tickets: { jsapi: string; agentConfig: string } }): Record<string, Endpoint> {
   return {
     'externalcontact/get_corp_tag_list': { method: 'POST', defaults: { tag_group: [] }, handle: (i) => listTags(i.corp.groups, i.body, false) },
     'externalcontact/get_strategy_tag_list': { method: 'POST', defaults: { tag_group: [] }, handle: (i) => listTags(i.corp.strategyGroups, i.body, true) },
+    'externalcontact/customer_strategy/get': { method: 'POST', defaults: { strategy: {} }, handle: strategyGet },
+    'externalcontact/customer_strategy/get_range': { method: 'POST', defaults: { range: [], next_cursor: '' }, handle: strategyGetRange },
     'externalcontact/add_corp_tag': { method: 'POST', defaults: { tag_group: {} }, handle: addCorpTag },
     'externalcontact/edit_corp_tag': { method: 'POST', defaults: {}, handle: editCorpTag },
     'externalcontact/del_corp_tag': { method: 'POST', defaults: {}, handle: delCorpTag },

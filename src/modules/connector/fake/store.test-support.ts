@@ -91,11 +91,22 @@ export type FakeSeedCustomer = {
   follow?: FakeSeedFollow[];
 };
 
+/** A customer rule group as `customer_strategy/get` and `get_range` answer it. */
+export type FakeStrategy = {
+  strategy_id: number;
+  parent_id: number;
+  strategy_name: string;
+  admin_list: string[];
+  range: ({ type: 1; userid: string } | { type: 2; partyid: number })[];
+};
+
 /** What `FakeWecom.seed` accepts: everything optional, added to what the corp already holds. */
 export type FakeSeed = {
   tagGroups?: FakeSeedTagGroup[];
   /** Rule-group (strategy) tag groups; each needs a `strategy_id`. */
   strategyTagGroups?: (FakeSeedTagGroup & { strategy_id: number })[];
+  /** Rule groups' details (name, admins, range); a strategy id without one answers as unknown. */
+  strategies?: FakeStrategy[];
   /** Members with customer contact enabled (members named in customers' `follow` are added too). */
   followUsers?: string[];
   customers?: FakeSeedCustomer[];
@@ -116,6 +127,7 @@ export function wecomId(prefix: string, length = 22): string {
 export class FakeCorp {
   readonly groups: FakeTagGroup[] = [];
   readonly strategyGroups: FakeTagGroup[] = [];
+  readonly strategies = new Map<number, FakeStrategy>();
   readonly followUsers: string[] = [];
   readonly customers = new Map<string, FakeCustomer>();
   readonly groupChats: FakeGroupChat[] = [];
@@ -265,6 +277,7 @@ export class FakeCorp {
   seed(data: FakeSeed): void {
     for (const group of data.tagGroups ?? []) this.seedGroup(group);
     for (const group of data.strategyTagGroups ?? []) this.seedGroup(group);
+    for (const strategy of data.strategies ?? []) this.strategies.set(strategy.strategy_id, strategy);
     for (const userid of data.followUsers ?? []) this.addFollowUser(userid);
     for (const customer of data.customers ?? []) this.addCustomer(customer);
     for (const chat of data.groupChats ?? []) {

@@ -2,7 +2,19 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../../db/client.js';
-import { customers, events, follows, marks, operations, personalTags, strategies, tagGroups, wecomConnections, wecomIdMap } from '../../../db/schema/index.js';
+import {
+  customers,
+  events,
+  follows,
+  marks,
+  operations,
+  personalTags,
+  strategies,
+  strategyRanges,
+  tagGroups,
+  wecomConnections,
+  wecomIdMap,
+} from '../../../db/schema/index.js';
 import { apiClient, corpState, useTestApp } from '../../../test/api.js';
 import { describeDb } from '../../../test/db.js';
 import { buildCorp, unique } from '../../../test/factories.js';
@@ -154,7 +166,11 @@ describeDb('pull from WeCom (against the fake WeCom)', (db) => {
     const customer = s.seeded[0]!.external_userid!;
     wecom.staffMark(s.wecomCorpid, 'zhangsan', customer, ['stPullVip'], []);
     const op = await s.pull('full');
-    expect(op).toMatchObject({ status: 'succeeded', result: { problems: [] } });
+    // The fake knows no details of rule group 7 (customer_strategy/get refuses): a placeholder, said once.
+    expect(op).toMatchObject({
+      status: 'succeeded',
+      result: { problems: [expect.stringMatching(/^rule group 7: its name, admins and range could not be read/)] },
+    });
     const [rule] = await db().db.select().from(strategies).where(eq(strategies.corpId, s.corpId));
     expect(rule?.name).toBe(pulledStrategyName(7));
     const [group] = await db()
@@ -181,6 +197,37 @@ describeDb('pull from WeCom (against the fake WeCom)', (db) => {
       events: undefined,
       operations: undefined,
     });
+  });
+
+  it("on a brand-new corp, one pull brings a rule group with WeCom's name, admins and range, and the follows marked with its tags", async () => {
+    const s = await scene({ customers: 3 }); // no members or departments here yet
+    wecom.seed(s.wecomCorpid, {
+      strategies: [
+        {
+          strategy_id: 8,
+          parent_id: 0,
+          strategy_name: '华东销售规则组',
+          admin_list: ['lisi', 'ghost'], // ghost is no follow user: not a member here
+          range: [
+            { type: 1, userid: 'zhangsan' },
+            { type: 2, partyid: 999 },
+          ],
+        },
+      ],
+      strategyTagGroups: [{ strategy_id: 8, group_id: 'etNewRule', group_name: '华东客户', tags: [{ id: 'stNewVip', name: '华东VIP' }] }],
+    });
+    const customer = s.seeded[0]!.external_userid!;
+    wecom.staffMark(s.wecomCorpid, 'zhangsan', customer, ['stNewVip'], []);
+    const op = await s.pull('full');
+    expect(op).toMatchObject({ status: 'succeeded', result: { problems: [] } });
+    const [rule] = await db().db.select().from(strategies).where(eq(strategies.corpId, s.corpId));
+    expect(rule).toMatchObject({ name: '华东销售规则组', parentId: 0, adminList: ['lisi'] });
+    const range = await db().db.select().from(strategyRanges).where(eq(strategyRanges.corpId, s.corpId));
+    expect(range.map((r) => [r.type, r.node])).toEqual([[1, 'zhangsan']]);
+    expect(await localMarks(s.corpId)).toContain(`zhangsan|${customer}|华东VIP`);
+    // Mapped now: a second pull reads no details and changes nothing.
+    const again = await s.pull('full');
+    expect(again.result).toMatchObject({ created: 0, updated: 0, deleted: 0, marked: 0, unmarked: 0, problems: [] });
   });
 
   it('a stopped pull resumes at the last committed page: no duplicate, same result', async () => {

@@ -9,10 +9,11 @@ import { connectionClient } from '../connection.js';
 import { idMaps } from '../id-map.js';
 import type { SecretBox } from '../secret-box.js';
 import { applyRemoteCustomer } from '../sync/customer.js';
+import { ensureEmployees } from '../sync/employees.js';
 import { removeRemoteFollow } from '../sync/remove-follow.js';
 import { applyRemoteStrategyLibrary } from '../sync/strategy-library.js';
 import { applyRemoteTagLibrary } from '../sync/tag-library.js';
-import { addCounts, emptyCounts, type RemoteCustomer, type RemoteTagGroup, type SyncCounts, wecomSyncContext } from '../sync/types.js';
+import { addCounts, emptyCounts, type RemoteCustomer, type RemoteStrategy, type RemoteTagGroup, type SyncCounts, wecomSyncContext } from '../sync/types.js';
 import { type WecomAnswer, WecomError } from '../wecom-client.js';
 
 /** WeCom's limits on batch/get_by_user: at most 100 userids and 100 customers a call. */
@@ -94,12 +95,18 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
   if (!params.phase || params.phase === 'library') {
     const library = await call('externalcontact/get_corp_tag_list', {});
     const ruleGroupLibrary = await call('externalcontact/get_strategy_tag_list', {});
+    const ruleGroups = (ruleGroupLibrary.tag_group ?? []) as RemoteTagGroup[];
+    const mapped = await withTx(base, async (ctx) => new Set((await idMaps(ctx.tx, ctx.corpId, 'strategy')).toLocal.keys()));
+    const details = await readStrategies(call, ruleGroups, mapped, counts);
     const followers = await call('externalcontact/get_follow_user_list');
     const userids = [...new Set((Array.isArray(followers.follow_user) ? followers.follow_user : []).filter((u): u is string => typeof u === 'string'))];
     await commit(async (ctx) => {
       addCounts(counts, await applyRemoteTagLibrary(ctx, (library.tag_group ?? []) as RemoteTagGroup[], { complete: full }));
+      // The members first: a new rule group needs its admins and range to exist here (on a new corp
+      // nobody does yet, and its tags would otherwise wait for the next pull).
+      await ensureEmployees(ctx, counts, userids);
       // Rule-group tags after the enterprise ones: follows are marked with both kinds of tag id.
-      addCounts(counts, await applyRemoteStrategyLibrary(ctx, (ruleGroupLibrary.tag_group ?? []) as RemoteTagGroup[], { complete: full }));
+      addCounts(counts, await applyRemoteStrategyLibrary(ctx, ruleGroups, { complete: full, details }));
       return { phase: 'customers', userids, chunk: 0, cursor: '', seen: [] };
     });
   }
@@ -154,6 +161,35 @@ export async function runWecomPull(db: Db, box: SecretBox | null, op: OperationR
   });
   hooks.onProgress?.(userids.length, userids.length);
   return counts;
+}
+
+/**
+ * The name, admins and range of each new rule group the tag list names (customer_strategy/get and
+ * get_range), so a rule group created here looks like WeCom's. Optional: one WeCom will not answer
+ * is created with a placeholder name over the whole corp, and the pull says so.
+ */
+async function readStrategies(call: Call, groups: RemoteTagGroup[], mapped: Set<string>, counts: SyncCounts): Promise<Map<number, RemoteStrategy>> {
+  const usable = (id: unknown): id is number => typeof id === 'number' && Number.isSafeInteger(id) && id > 0 && !mapped.has(String(id));
+  // Only rule groups not mapped yet: a mapped one is never created again, so its details go unused.
+  const ids = new Set(groups.flatMap((g) => (!g.deleted && usable(g.strategy_id) ? [g.strategy_id] : [])));
+  const details = new Map<number, RemoteStrategy>();
+  for (const id of ids) {
+    try {
+      const answer = await call('externalcontact/customer_strategy/get', { strategy_id: id });
+      const strategy = (answer.strategy ?? {}) as RemoteStrategy;
+      const range: NonNullable<RemoteStrategy['range']> = [];
+      for (let cursor = '', first = true; first || cursor !== ''; first = false) {
+        const page = await call('externalcontact/customer_strategy/get_range', { strategy_id: id, cursor, limit: 1000 });
+        range.push(...((Array.isArray(page.range) ? page.range : []) as NonNullable<RemoteStrategy['range']>));
+        cursor = typeof page.next_cursor === 'string' ? page.next_cursor : '';
+      }
+      details.set(id, { ...strategy, strategy_id: id, range });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      counts.problems.push(`rule group ${id}: its name, admins and range could not be read (${error.message}); created with a placeholder`);
+    }
+  }
+  return details;
 }
 
 /** WeCom's errcode for an external_userid that does not exist (any more). */

@@ -15,6 +15,15 @@ export type RemoteTagGroup = {
   tag?: RemoteTag[];
 };
 
+/** A rule group as customer_strategy/get and get_range answer it (range read whole, cursor by cursor). */
+export type RemoteStrategy = {
+  strategy_id: number;
+  parent_id?: number;
+  strategy_name?: string;
+  admin_list?: string[];
+  range?: { type?: number; userid?: string; partyid?: number }[];
+};
+
 /** A tag on a follow as WeCom reports it: enterprise (type 1, by id) or personal (type 2, by name). */
 export type RemoteFollowTag = { group_name?: string; tag_name?: string; tag_id?: string; type?: number };
 
