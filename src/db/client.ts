@@ -11,6 +11,7 @@ import pg from 'pg';
 import { DataDirLock } from './data-dir-lock.js';
 import { DatabaseHealth } from './health.js';
 import { keepRecoveryShort } from './pglite-checkpoints.js';
+import { ReleasingPool } from './releasing-pool.js';
 import * as schema from './schema/index.js';
 
 /** The Drizzle schema object: every table, for typed queries. */
@@ -130,7 +131,7 @@ export type OpenOptions = { url?: string; dataDir?: string; poolSize?: number; c
 
 /** A pool whose connections may drop at any time without taking the process down. */
 function openPool(opts: OpenOptions, health: DatabaseHealth): pg.Pool {
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
+  const pool = new ReleasingPool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
   // An idle pooled connection that the server drops is discarded by the pool; it still emits
   // 'error', and without a listener node-postgres would crash the process over it.
   pool.on('error', (error) => health.noteFailure(error));
