@@ -1,4 +1,4 @@
-import type { Db } from '../../../db/client.js';
+import type { Db, Tx } from '../../../db/client.js';
 import { Poller } from '../../../jobs/poller.js';
 import { type BackoffPolicy, backoffDelayMs, defaultBackoff, exhausted } from '../backoff.js';
 import { connectionClient } from '../connection.js';
@@ -6,7 +6,7 @@ import type { SecretBox } from '../secret-box.js';
 import type { WecomClient } from '../wecom-client.js';
 import { libraryOrderKey } from './plan.js';
 import { type ClaimedItem, claimDue, corpsWithDueRows, markDead, markDelivered, markRetry, releaseClaim } from './queue.js';
-import { applyIdChanges, type SendOutcome, sendItem } from './send-item.js';
+import { applyIdChanges, type PreparedMark, prepareMarks, type SendOutcome, sendItem, sendPreparedMark } from './send-item.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Options: the clock (tests move it), polling, lease and batch sizes, WeCom's mark_tag limit, and test hooks. */
@@ -117,24 +117,33 @@ export class WecomPusher {
     // The library row first: a mark claimed with it may name a tag it creates.
     const library = items.filter((i) => i.orderKey === libraryOrderKey);
     for (const item of library) await this.finish(item, await this.attempt(client, item), result);
+    // The marks: prepared together (after the library rows linked their new ids), sent a few at a
+    // time, and their outcomes written in one transaction.
     const queue = items.filter((i) => i.orderKey !== libraryOrderKey);
+    let prepared: Map<string, PreparedMark>;
+    try {
+      prepared = await prepareMarks(this.db, corpId, queue);
+    } catch (error) {
+      this.opts.log?.(error, 'wecom push item failed');
+      prepared = new Map();
+    }
+    const outcomes: [ClaimedItem, SendOutcome][] = [];
     const worker = async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
-        await this.finish(item, await this.attempt(client!, item), result);
-      }
+      for (let item = queue.shift(); item; item = queue.shift()) outcomes.push([item, await this.attempt(client!, item, prepared.get(item.itemId))]);
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 4, queue.length) }, worker));
+    await this.finishAll(outcomes, result);
     return result;
   }
 
-  private async attempt(client: WecomClient, item: ClaimedItem): Promise<SendOutcome> {
+  private async attempt(client: WecomClient, item: ClaimedItem, prepared?: PreparedMark): Promise<SendOutcome> {
     if (item.op === 'mark_tag') {
       const bucket = this.bucket(item.corpId);
       const now = this.now().getTime();
       if (!bucket.take(now)) return { kind: 'wait', ms: bucket.msUntilToken(now), reason: 'rate limit' };
     }
     try {
-      return await sendItem(this.db, client, item);
+      return prepared ? await sendPreparedMark(client, item, prepared) : await sendItem(this.db, client, item);
     } catch (error) {
       this.opts.log?.(error, 'wecom push item failed');
       return { kind: 'failed', errcode: -1, errmsg: 'internal error while sending', retryable: true };
@@ -147,27 +156,39 @@ export class WecomPusher {
     return bucket;
   }
 
-  /** Writes the outcome in one short transaction, fenced by the claim's attempt number. */
-  private async finish(item: ClaimedItem, outcome: SendOutcome, result: PushResult): Promise<void> {
+  /** Writes one outcome in one short transaction, fenced by the claim's attempt number. */
+  private finish(item: ClaimedItem, outcome: SendOutcome, result: PushResult): Promise<void> {
+    return this.finishAll([[item, outcome]], result);
+  }
+
+  /** Writes a batch's outcomes in one short transaction, each fenced by its claim's attempt number. */
+  private async finishAll(outcomes: [ClaimedItem, SendOutcome][], result: PushResult): Promise<void> {
+    if (outcomes.length === 0) return;
     const now = this.now();
     const policy = this.opts.backoff ?? defaultBackoff;
+    const counted = empty();
     await this.db.transaction(async (tx) => {
-      if (outcome.kind === 'delivered') {
-        if (await markDelivered(tx, item, now)) await applyIdChanges(tx, item.corpId, outcome.ids);
-        result.delivered += 1;
-      } else if (outcome.kind === 'wait') {
-        await releaseClaim(tx, item, new Date(now.getTime() + Math.max(outcome.ms, 1)));
-        result.waiting += 1;
-      } else if (outcome.kind === 'undeliverable') {
-        await markDead(tx, item, now, null, outcome.reason);
-        result.dead += 1;
-      } else if (!outcome.retryable || exhausted(item.attempts, policy)) {
-        await markDead(tx, item, now, outcome.errcode, outcome.errmsg);
-        result.dead += 1;
-      } else {
-        await markRetry(tx, item, new Date(now.getTime() + backoffDelayMs(item.attempts, policy)), outcome.errcode, outcome.errmsg);
-        result.retried += 1;
-      }
+      for (const [item, outcome] of outcomes) await this.write(tx, item, outcome, now, policy, counted);
     });
+    add(result, counted);
+  }
+
+  private async write(tx: Tx, item: ClaimedItem, outcome: SendOutcome, now: Date, policy: BackoffPolicy, result: PushResult): Promise<void> {
+    if (outcome.kind === 'delivered') {
+      if (await markDelivered(tx, item, now)) await applyIdChanges(tx, item.corpId, outcome.ids);
+      result.delivered += 1;
+    } else if (outcome.kind === 'wait') {
+      await releaseClaim(tx, item, new Date(now.getTime() + Math.max(outcome.ms, 1)));
+      result.waiting += 1;
+    } else if (outcome.kind === 'undeliverable') {
+      await markDead(tx, item, now, null, outcome.reason);
+      result.dead += 1;
+    } else if (!outcome.retryable || exhausted(item.attempts, policy)) {
+      await markDead(tx, item, now, outcome.errcode, outcome.errmsg);
+      result.dead += 1;
+    } else {
+      await markRetry(tx, item, new Date(now.getTime() + backoffDelayMs(item.attempts, policy)), outcome.errcode, outcome.errmsg);
+      result.retried += 1;
+    }
   }
 }

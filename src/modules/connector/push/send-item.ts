@@ -47,35 +47,64 @@ export async function sendItem(db: Db, client: WecomClient, item: ClaimedItem): 
 
 const read = <T>(db: Db, fn: (tx: Tx) => Promise<T>) => db.transaction(fn);
 
-async function sendMark(db: Db, client: WecomClient, item: ClaimedItem): Promise<SendOutcome> {
-  const p = item.payload;
-  const add = strings(p.add_tag);
-  const remove = strings(p.remove_tag);
-  const prepared = await read(db, async (tx) => {
-    const { toRemote } = await idMaps(tx, item.corpId, 'tag');
-    // Only what still holds here is sent: a replayed or late row never undoes a newer local change
-    // (an add whose mark is gone since, a remove of a mark put back since), so WeCom converges on
-    // the local marks whatever the order of retries and replays.
-    const carried = await queryRows<{ tag_id: string }>(
+/** What a mark row sends, worked out against the local marks and the id map just before the call. */
+export type PreparedMark = { toRemote: Map<string, string>; unmapped: string[]; waiting: boolean; stillAdded: string[]; stillRemoved: string[] };
+
+/**
+ * Prepares a claimed batch of mark rows in one read transaction: the id map once, the relations'
+ * marks in one query (a row per call would pay both again for every customer).
+ */
+export async function prepareMarks(db: Db, corpId: string, items: ClaimedItem[]): Promise<Map<string, PreparedMark>> {
+  const marks = items.filter((i) => i.op === 'mark_tag');
+  const prepared = new Map<string, PreparedMark>();
+  if (marks.length === 0) return prepared;
+  await read(db, async (tx) => {
+    const { toRemote } = await idMaps(tx, corpId, 'tag');
+    const relations = [...new Set(marks.map((i) => `${String(i.payload.userid)}|${String(i.payload.external_userid)}`))];
+    const carried = await queryRows<{ userid: string; external_userid: string; tag_id: string }>(
       tx,
-      sql`select tag_id from marks where corp_id = ${item.corpId} and userid = ${String(p.userid)} and external_userid = ${String(p.external_userid)}
-        and tag_id = any(${sql.param([...add, ...remove])}::text[])`,
+      sql`select m.userid, m.external_userid, m.tag_id from marks m
+        join unnest(${sql.param(relations.map((r) => r.split('|')[0]!))}::text[], ${sql.param(relations.map((r) => r.split('|').slice(1).join('|')))}::text[]) as r(userid, external_userid)
+          on m.userid = r.userid and m.external_userid = r.external_userid
+        where m.corp_id = ${corpId}`,
     );
-    const now = new Set(carried.map((r) => r.tag_id));
-    const stillAdded = add.filter((t) => now.has(t));
-    const stillRemoved = remove.filter((t) => !now.has(t));
-    const unmapped = stillAdded.filter((t) => !toRemote.has(t));
-    const waiting = unmapped.length > 0 && (await libraryPendingBefore(tx, item.corpId, item.seq));
-    return { toRemote, unmapped, waiting, stillAdded, stillRemoved };
+    const held = new Set(carried.map((r) => `${r.userid}|${r.external_userid}|${r.tag_id}`));
+    for (const item of marks) {
+      const key = `${String(item.payload.userid)}|${String(item.payload.external_userid)}`;
+      // Only what still holds here is sent: a replayed or late row never undoes a newer local change
+      // (an add whose mark is gone since, a remove of a mark put back since), so WeCom converges on
+      // the local marks whatever the order of retries and replays.
+      const stillAdded = strings(item.payload.add_tag).filter((t) => held.has(`${key}|${t}`));
+      const stillRemoved = strings(item.payload.remove_tag).filter((t) => !held.has(`${key}|${t}`));
+      const unmapped = stillAdded.filter((t) => !toRemote.has(t));
+      const waiting = unmapped.length > 0 && (await libraryPendingBefore(tx, corpId, item.seq));
+      prepared.set(item.itemId, { toRemote, unmapped, waiting, stillAdded, stillRemoved });
+    }
   });
+  return prepared;
+}
+
+/** Sends one prepared mark row (see `prepareMarks`) and says what became of it. */
+export async function sendPreparedMark(client: WecomClient, item: ClaimedItem, prepared: PreparedMark): Promise<SendOutcome> {
+  const p = item.payload;
   if (prepared.waiting) return { kind: 'wait', ms: waitForTagMs, reason: 'waiting for a tag to be created in WeCom' };
   if (prepared.unmapped.length > 0) return { kind: 'undeliverable', reason: `tag not in WeCom (push it or pull first): ${prepared.unmapped.join(', ')}` };
   // A tag WeCom never had cannot be taken off there: it is left out.
   const addTag = prepared.stillAdded.map((t) => prepared.toRemote.get(t)!);
   const removeTag = prepared.stillRemoved.filter((t) => prepared.toRemote.has(t)).map((t) => prepared.toRemote.get(t)!);
   if (addTag.length === 0 && removeTag.length === 0) return { kind: 'delivered', ids: [] };
-  await client.call('externalcontact/mark_tag', { userid: p.userid, external_userid: p.external_userid, add_tag: addTag, remove_tag: removeTag });
+  try {
+    await client.call('externalcontact/mark_tag', { userid: p.userid, external_userid: p.external_userid, add_tag: addTag, remove_tag: removeTag });
+  } catch (error) {
+    if (error instanceof WecomError) return { kind: 'failed', errcode: error.errcode, errmsg: error.errmsg, retryable: error.retryable };
+    throw error;
+  }
   return { kind: 'delivered', ids: [] };
+}
+
+async function sendMark(db: Db, client: WecomClient, item: ClaimedItem): Promise<SendOutcome> {
+  const prepared = (await prepareMarks(db, item.corpId, [item])).get(item.itemId)!;
+  return sendPreparedMark(client, item, prepared);
 }
 
 type AddTag = { tagId: string; name: string; order?: number };
