@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.js';
 import { type Bitmap, bitmapOf } from './bitmaps.js';
 import { addTo, type CorpIndex, chatLabel, facetNames, mapOf, targetLabel } from './corp-index.js';
+import { indexChanged } from './derived-cache.js';
 import { type CustomerRefresh, loadCustomers, loadDepartments, loadPairs, loadTags } from './load.js';
 import { TimeColumn } from './time-column.js';
 
@@ -126,7 +127,16 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
  */
 export async function applyEvents(db: Db, index: CorpIndex, events: IndexEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const plan = planEvents(events);
+  // Bitmaps derived from the index (regions) are recomputed after any change, even a failed half.
+  try {
+    await applyPlan(db, index, planEvents(events));
+  } finally {
+    indexChanged(index);
+  }
+}
+
+// Runs the plan's reads and changes the index: departments, customers, followers' customers, tags, marks.
+async function applyPlan(db: Db, index: CorpIndex, plan: IndexPlan): Promise<void> {
   if (plan.departments) index.departments = await loadDepartments(db, index.corpId);
   if (plan.customers.size > 0) await refreshCustomers(db, index, { externalUserids: [...plan.customers] });
   const followerSeqs = new Set<number>();

@@ -4,7 +4,8 @@ import { windowInterval } from '../../../../contracts/audience-expression/window
 import type { EvalContext } from '../context.js';
 import { attrValueHolds, groupTags, inSubtree } from '../expression/match.js';
 import { and, type Bitmap, bitmapOf, complement, or } from './bitmaps.js';
-import { type CorpIndex, type Facet, facetBitmap, personalTagBitmap, regionBitmap, tagBitmap } from './corp-index.js';
+import { type CorpIndex, type Facet, facetBitmap, personalTagBitmap, tagBitmap } from './corp-index.js';
+import { cachedRegionBitmap } from './derived-cache.js';
 import { eventBitmap } from './event-bitmap.js';
 
 // Every function here returns a bitmap of its own (never one the index holds), so the
@@ -65,7 +66,8 @@ export function leafBitmap(index: CorpIndex, leaf: Leaf, ctx: EvalContext): Bitm
   }
   if ('province' in leaf) return values(index, 'province', leaf.province);
   if ('city' in leaf) return values(index, 'city', leaf.city);
-  if ('region' in leaf) return or(...[...new Set(leaf.region)].map((r) => regionBitmap(index, r)));
+  // Cached per index state (derived-cache.ts); `or` returns a copy the caller may change.
+  if ('region' in leaf) return or(...[...new Set(leaf.region)].map((r) => cachedRegionBitmap(index, r)));
   if ('gender' in leaf) return values(index, 'gender', leaf.gender);
   if ('company' in leaf) {
     const { op, value } = leaf.company;
