@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.js';
 import { type Bitmap, bitmapOf } from './bitmaps.js';
 import { addTo, type CorpIndex, chatLabel, facetNames, mapOf, targetLabel } from './corp-index.js';
-import { indexChanged } from './derived-cache.js';
+import { facetsChanged } from './derived-cache.js';
 import { type CustomerRefresh, loadCustomers, loadDepartments, loadPairs, loadTags } from './load.js';
 import { TimeColumn } from './time-column.js';
 
@@ -127,11 +127,13 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
  */
 export async function applyEvents(db: Db, index: CorpIndex, events: IndexEvent[]): Promise<void> {
   if (events.length === 0) return;
-  // Bitmaps derived from the index (regions) are recomputed after any change, even a failed half.
+  const plan = planEvents(events);
+  // Bitmaps derived from facets (regions) are recomputed after any change to customers, follows or
+  // departments, even a failed half of one; a batch of marks alone keeps them.
   try {
-    await applyPlan(db, index, planEvents(events));
+    await applyPlan(db, index, plan);
   } finally {
-    indexChanged(index);
+    if (plan.departments || plan.customers.size > 0 || plan.followersOf.size > 0) facetsChanged(index);
   }
 }
 

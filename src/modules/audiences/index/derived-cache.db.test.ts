@@ -4,6 +4,7 @@ import { systemContext, withTx } from '../../../context.js';
 import { describeDb } from '../../../test/db.js';
 import { buildRegionalCorp } from '../../../test/org-fixture.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
+import { markTags } from '../../customers/commands/mark-tags.js';
 import { transferCustomers } from '../../customers/commands/transfer-customers.js';
 import { updateDepartment } from '../../org/commands/update-department.js';
 import { updateEmployee } from '../../org/commands/update-employee.js';
@@ -44,6 +45,10 @@ describeDb('audience index: cached region bitmaps', (db) => {
     evaluateOnIndex(index, east, ctx).clear();
     expect(evaluateOnIndex(index, east, ctx).size).toBe(2);
 
+    // A mark moves no one between regions (and keeps the cache), but counts with the region at once.
+    const a = f.grade.tags[0]!.tagId;
+    expect(await step(() => markTags(f.ctx, { userid: people.shStaff, externalUserid: f.shCustomer, add: [a] }))).toEqual([2, 1, 0]);
+    expect(evaluateOnIndex(index, { all: [{ tag: a }, east] }, ctx).size).toBe(1);
     // A follow moves: the customer leaves 华东 for 华北 (no department changed).
     expect(
       await step(() =>

@@ -3,9 +3,10 @@ import { type CorpIndex, regionBitmap } from './corp-index.js';
 
 // Bitmaps derived from several of an index's own (a region = departments' customers minus those
 // with an own region) cost a union over a large part of the corp, the slowest leaf at 10M. They
-// are kept per index state: `indexChanged` (called by every change path, applyEvents) moves the
-// state on, and a replaced department tree is noticed by identity, so a cache is never consulted
-// for an index it was not computed from.
+// are kept per state of the index's facets and departments: `facetsChanged` (called by the one
+// change path, applyEvents, whenever customers, follows or departments move) starts a new state,
+// and a replaced department tree is noticed by identity. Marks do not touch them, so a stream of
+// mark_tag keeps them warm. Only bitmaps derived from facets, departments and customers belong here.
 
 type Derived = { generation: number; departments: CorpIndex['departments']; regions: Map<string, Bitmap> };
 
@@ -13,10 +14,10 @@ const generations = new WeakMap<CorpIndex, number>();
 const derived = new WeakMap<CorpIndex, Derived>();
 
 /**
- * Records that the index changed: every bitmap derived from it is recomputed on its next use.
- * Call it after a change has been applied (also when applying failed half-way).
+ * Records that the index's customers, facets or departments changed: every bitmap derived from
+ * them is recomputed on its next use. Call it after such a change (also when it failed half-way).
  */
-export function indexChanged(index: CorpIndex): void {
+export function facetsChanged(index: CorpIndex): void {
   generations.set(index, (generations.get(index) ?? 0) + 1);
 }
 

@@ -43,6 +43,24 @@ function attr(index: CorpIndex, a: AttrPredicate, offset: number): Bitmap {
 }
 
 /**
+ * The index's own bitmap when a leaf is exactly one stored set (a corp tag, one facet value, one
+ * region), else null. It is shared and must not be changed: the evaluator reads it in place
+ * instead of copying millions of seqs a combinator only reads.
+ * @example sharedLeafBitmap(index, { tag: 't1' }, ctx) === tagBitmap(index, 't1') // when no personal tag has that id
+ */
+export function sharedLeafBitmap(index: CorpIndex, leaf: Leaf): Bitmap | null {
+  if ('tag' in leaf) return index.personalTags.has(leaf.tag) ? null : tagBitmap(index, leaf.tag);
+  if ('region' in leaf) return leaf.region.length === 1 ? cachedRegionBitmap(index, leaf.region[0]!) : null;
+  // One value (not '', which means "has none") is one stored bitmap.
+  const one = (facet: Facet, wanted: readonly (string | number)[]) => (wanted.length === 1 && wanted[0] !== '' ? facetBitmap(index, facet, wanted[0]!) : null);
+  if ('city' in leaf) return one('city', leaf.city);
+  if ('province' in leaf) return one('province', leaf.province);
+  if ('gender' in leaf) return one('gender', leaf.gender);
+  if ('addWay' in leaf) return one('addWay', leaf.addWay);
+  return null;
+}
+
+/**
  * The customers one leaf condition selects, from the index alone, with the semantics of
  * `matchLeaf` (expression/match.ts): relation-level leaves hold when some relation matches,
  * departments answer `dept:N+` by testing each indexed department against the tree in `ctx`.
