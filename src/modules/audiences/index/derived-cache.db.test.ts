@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { systemContext, withTx } from '../../../context.js';
 import { describeDb } from '../../../test/db.js';
+import { employeeCtx } from '../../../test/factories.js';
 import { buildRegionalCorp } from '../../../test/org-fixture.js';
 import { addCustomers } from '../../customers/commands/add-customers.js';
 import { markTags } from '../../customers/commands/mark-tags.js';
@@ -9,6 +10,8 @@ import { transferCustomers } from '../../customers/commands/transfer-customers.j
 import { updateDepartment } from '../../org/commands/update-department.js';
 import { updateEmployee } from '../../org/commands/update-employee.js';
 import type { EvalContext } from '../context.js';
+import { loadCatalog } from '../service/catalog.js';
+import { membersIn } from '../service/evaluate-audience.js';
 import { audienceCount } from '../sql/compile.js';
 import { buildCorpIndex } from './corp-index.js';
 import { evaluateOnIndex } from './evaluate.js';
@@ -63,5 +66,28 @@ describeDb('audience index: cached region bitmaps', (db) => {
     expect(
       await step(() => withTx(sys, (tx) => addCustomers(tx, [{ name: '新客', attributes: { region: '华北' }, follows: [{ userid: people.shStaff }] }]))),
     ).toEqual([0, 1, 3]);
+  });
+
+  it("counts within an employee's data scope as it is after each follow change", async () => {
+    const f = await buildRegionalCorp(db().db);
+    const { people } = f;
+    const index = await buildCorpIndex(db().db, f.corpId);
+    const tail = new EventTail(db().db, index);
+    const staff = await loadCatalog(employeeCtx(db().db, f.corpId, people.shStaff));
+    const everyone: Expr = { not: { tag: 'no-such-tag' } };
+    const visible = () => membersIn(index, staff, everyone).toArray();
+
+    expect(visible()).toHaveLength(1); // the customer shStaff follows
+    const emptied = membersIn(index, staff, everyone);
+    emptied.clear(); // the answer is the caller's, the cached scope is not touched
+    expect(visible()).toHaveLength(1);
+    await withTx(f.ctx, (tx) => transferCustomers(tx, { handoverUserid: people.bjStaff, takeoverUserid: people.shStaff, externalUserids: [f.bjCustomer] }));
+    await tail.poll();
+    expect(visible()).toHaveLength(2);
+    await withTx(f.ctx, (tx) =>
+      transferCustomers(tx, { handoverUserid: people.shStaff, takeoverUserid: people.bjStaff, externalUserids: [f.shCustomer, f.bjCustomer] }),
+    );
+    await tail.poll();
+    expect(visible()).toEqual([]);
   });
 });

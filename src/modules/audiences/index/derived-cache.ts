@@ -1,4 +1,4 @@
-import type { Bitmap } from './bitmaps.js';
+import { type Bitmap, or } from './bitmaps.js';
 import { type CorpIndex, regionBitmap } from './corp-index.js';
 
 // Bitmaps derived from several of an index's own (a region = departments' customers minus those
@@ -8,7 +8,10 @@ import { type CorpIndex, regionBitmap } from './corp-index.js';
 // and a replaced department tree is noticed by identity. Marks do not touch them, so a stream of
 // mark_tag keeps them warm. Only bitmaps derived from facets, departments and customers belong here.
 
-type Derived = { generation: number; departments: CorpIndex['departments']; regions: Map<string, Bitmap> };
+type Derived = { generation: number; departments: CorpIndex['departments']; regions: Map<string, Bitmap>; followedBy: Map<string, Bitmap> };
+
+// Distinct reaches (sets of employees) kept per index state, the least recently used dropped first.
+const maxReaches = 64;
 
 const generations = new WeakMap<CorpIndex, number>();
 const derived = new WeakMap<CorpIndex, Derived>();
@@ -26,7 +29,7 @@ function current(index: CorpIndex): Derived {
   const generation = generations.get(index) ?? 0;
   const held = derived.get(index);
   if (held && held.generation === generation && held.departments === index.departments) return held;
-  const fresh: Derived = { generation, departments: index.departments, regions: new Map() };
+  const fresh: Derived = { generation, departments: index.departments, regions: new Map(), followedBy: new Map() };
   derived.set(index, fresh);
   return fresh;
 }
@@ -45,5 +48,25 @@ export function cachedRegionBitmap(index: CorpIndex, region: string): Bitmap {
     b.freeze();
     regions.set(region, b);
   }
+  return b;
+}
+
+/**
+ * The customers followed by any of the employees (an actor's data scope), computed once per state
+ * of the index and reach; shared and frozen like a cached region.
+ * @example cachedFollowedBy(index, new Set(['zhangsan', 'lisi'])).size
+ */
+export function cachedFollowedBy(index: CorpIndex, userids: ReadonlySet<string>): Bitmap {
+  const { followedBy } = current(index);
+  const key = [...userids].sort().join('\u0000');
+  let b = followedBy.get(key);
+  if (b) followedBy.delete(key);
+  else {
+    b = or(...[...userids].flatMap((userid) => index.facets.follower.get(userid) ?? []));
+    b.runOptimize();
+    b.freeze();
+    if (followedBy.size >= maxReaches) followedBy.delete(followedBy.keys().next().value!);
+  }
+  followedBy.set(key, b);
   return b;
 }
