@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.js';
 import { type Bitmap, bitmapOf } from './bitmaps.js';
 import { addTo, type CorpIndex, chatLabel, facetNames, mapOf, targetLabel } from './corp-index.js';
+import { facetsChanged } from './derived-cache.js';
 import { type CustomerRefresh, loadCustomers, loadDepartments, loadPairs, loadTags } from './load.js';
 import { TimeColumn } from './time-column.js';
 
@@ -127,6 +128,17 @@ export function planEvents(events: IndexEvent[]): IndexPlan {
 export async function applyEvents(db: Db, index: CorpIndex, events: IndexEvent[]): Promise<void> {
   if (events.length === 0) return;
   const plan = planEvents(events);
+  // Bitmaps derived from facets (regions) are recomputed after any change to customers, follows or
+  // departments, even a failed half of one; a batch of marks alone keeps them.
+  try {
+    await applyPlan(db, index, plan);
+  } finally {
+    if (plan.departments || plan.customers.size > 0 || plan.followersOf.size > 0) facetsChanged(index);
+  }
+}
+
+// Runs the plan's reads and changes the index: departments, customers, followers' customers, tags, marks.
+async function applyPlan(db: Db, index: CorpIndex, plan: IndexPlan): Promise<void> {
   if (plan.departments) index.departments = await loadDepartments(db, index.corpId);
   if (plan.customers.size > 0) await refreshCustomers(db, index, { externalUserids: [...plan.customers] });
   const followerSeqs = new Set<number>();

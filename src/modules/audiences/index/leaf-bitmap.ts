@@ -4,7 +4,8 @@ import { windowInterval } from '../../../../contracts/audience-expression/window
 import type { EvalContext } from '../context.js';
 import { attrValueHolds, groupTags, inSubtree } from '../expression/match.js';
 import { and, type Bitmap, bitmapOf, complement, or } from './bitmaps.js';
-import { type CorpIndex, type Facet, facetBitmap, personalTagBitmap, regionBitmap, tagBitmap } from './corp-index.js';
+import { type CorpIndex, type Facet, facetBitmap, personalTagBitmap, tagBitmap } from './corp-index.js';
+import { cachedRegionBitmap } from './derived-cache.js';
 import { eventBitmap } from './event-bitmap.js';
 
 // Every function here returns a bitmap of its own (never one the index holds), so the
@@ -42,6 +43,24 @@ function attr(index: CorpIndex, a: AttrPredicate, offset: number): Bitmap {
 }
 
 /**
+ * The index's own bitmap when a leaf is exactly one stored set (a corp tag, one facet value, one
+ * region), else null. It is shared and must not be changed: the evaluator reads it in place
+ * instead of copying millions of seqs a combinator only reads.
+ * @example sharedLeafBitmap(index, { tag: 't1' }, ctx) === tagBitmap(index, 't1') // when no personal tag has that id
+ */
+export function sharedLeafBitmap(index: CorpIndex, leaf: Leaf): Bitmap | null {
+  if ('tag' in leaf) return index.personalTags.has(leaf.tag) ? null : tagBitmap(index, leaf.tag);
+  if ('region' in leaf) return leaf.region.length === 1 ? cachedRegionBitmap(index, leaf.region[0]!) : null;
+  // One value (not '', which means "has none") is one stored bitmap.
+  const one = (facet: Facet, wanted: readonly (string | number)[]) => (wanted.length === 1 && wanted[0] !== '' ? facetBitmap(index, facet, wanted[0]!) : null);
+  if ('city' in leaf) return one('city', leaf.city);
+  if ('province' in leaf) return one('province', leaf.province);
+  if ('gender' in leaf) return one('gender', leaf.gender);
+  if ('addWay' in leaf) return one('addWay', leaf.addWay);
+  return null;
+}
+
+/**
  * The customers one leaf condition selects, from the index alone, with the semantics of
  * `matchLeaf` (expression/match.ts): relation-level leaves hold when some relation matches,
  * departments answer `dept:N+` by testing each indexed department against the tree in `ctx`.
@@ -65,7 +84,8 @@ export function leafBitmap(index: CorpIndex, leaf: Leaf, ctx: EvalContext): Bitm
   }
   if ('province' in leaf) return values(index, 'province', leaf.province);
   if ('city' in leaf) return values(index, 'city', leaf.city);
-  if ('region' in leaf) return or(...[...new Set(leaf.region)].map((r) => regionBitmap(index, r)));
+  // Cached per index state (derived-cache.ts); `or` returns a copy the caller may change.
+  if ('region' in leaf) return or(...[...new Set(leaf.region)].map((r) => cachedRegionBitmap(index, r)));
   if ('gender' in leaf) return values(index, 'gender', leaf.gender);
   if ('company' in leaf) {
     const { op, value } = leaf.company;

@@ -159,6 +159,48 @@ describe('TimeColumn', () => {
     expect(TimeColumn.fromRuns([]).range().size).toBe(0);
   });
 
+  it('answers every range through the block levels exactly as a scan would, before and after changes', () => {
+    // Blocks of 1–3 positions on a few hundred entries: every range is wide, tiled by blocks of
+    // several levels (up to 3·16² positions) and ragged edges; customers hold several entries.
+    const entry = fc.tuple(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 1000 }));
+    const bound = fc.option(fc.integer({ min: -5, max: 1005 }), { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(entry, { maxLength: 900 }),
+        fc.array(fc.tuple(bound, bound), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 130 }), fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null })), { maxLength: 30 }),
+        (blockSize, entries, ranges, changes) => {
+          const column = TimeColumn.fromRuns([runOf(entries)], { blockSize });
+          const model = new Map<number, number[]>();
+          for (const [seq, t] of entries) model.set(seq, [...(model.get(seq) ?? []), t]);
+          const check = () => {
+            for (const [from, to] of ranges) {
+              const want = [...model]
+                .filter(([, ts]) => ts.some((t) => (from === undefined || t >= from) && (to === undefined || t < to)))
+                .map(([s]) => s)
+                .sort((a, b) => a - b);
+              expect(column.range(from, to).toArray()).toEqual(want);
+            }
+          };
+          check();
+          // The answer is the caller's: changing it leaves the precomputed blocks as they were.
+          column.range().clear();
+          check();
+          for (const [seq, t] of changes) {
+            column.set(seq, t);
+            if (t === null) model.delete(seq);
+            else model.set(seq, [t]);
+          }
+          check();
+          column.entries(); // folds the changes in: the blocks are rebuilt from the new run
+          check();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('answers wide ranges (whole precomputed slices plus partial ends) exactly as a scan would', () => {
     // 300k entries: wide ranges go through the chunk bitmaps, narrow ones through a direct slice.
     let state = 7;

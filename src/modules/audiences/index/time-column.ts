@@ -10,9 +10,12 @@ export type TimeRun = { seqs: Uint32Array; times: Float64Array; labels?: Uint32A
 // Changes wait in a small side table and are folded into the sorted arrays only when it grows
 // past this, so a stream of new customers does not re-sort a million entries per query.
 const compactAt = 4096;
-// A wide range is answered from precomputed bitmaps of fixed slices of the sorted run plus the two
-// partial slices at its ends, instead of one bitmap built from millions of unsorted seqs per query.
-const chunkSize = 65_536;
+// A wide range is answered from precomputed bitmaps of aligned blocks of the sorted run, in levels
+// of `blockSize`·16^k positions (as a segment tree with fanout 16), plus the two partial blocks at
+// its ends: at most ~30 blocks per level and two edges of < `blockSize` seqs, instead of one bitmap
+// built from millions of unsorted seqs per query (a within-180-days range of a 10M corp).
+const defaultBlockSize = 4096;
+const fanout = 16;
 
 /** First index whose time is ≥ `t` (binary search); the Moments cap ledger searches its times with it too. */
 export function lowerBound(times: Float64Array, t: number): number {
@@ -68,15 +71,22 @@ export class TimeColumn {
   private pendingSeqs = bitmapOf();
   // Who has at least one entry; built on first use (refreshes ask it, queries never do).
   private holders: Bitmap | null = null;
-  // Bitmaps of run positions [k·chunkSize, (k+1)·chunkSize); built on the first wide range.
-  private chunks: Bitmap[] | null = null;
+  // levels[j][k] = the customers of run positions [k·size_j, (k+1)·size_j), size_j = blockSize·16^j,
+  // whole blocks only; built on the first wide range, dropped when pending changes are folded in.
+  private levels: Bitmap[][] | null = null;
 
-  private constructor(run: TimeRun) {
+  private constructor(
+    run: TimeRun,
+    private readonly blockSize: number,
+  ) {
     this.run = run;
   }
 
-  /** A column from runs that are each sorted by (time, seq), e.g. one per build page. */
-  static fromRuns(runs: TimeRun[]): TimeColumn {
+  /**
+   * A column from runs that are each sorted by (time, seq), e.g. one per build page. `blockSize`
+   * (positions per smallest precomputed block) is for tests that need the blocked path on small data.
+   */
+  static fromRuns(runs: TimeRun[], opts: { blockSize?: number } = {}): TimeColumn {
     let level = runs.filter((r) => r.seqs.length > 0);
     // Pairwise rounds: log(k) passes over the data instead of k.
     while (level.length > 1) {
@@ -84,7 +94,7 @@ export class TimeColumn {
       for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergeRuns(level[i]!, level[i + 1]!) : level[i]!);
       level = next;
     }
-    return new TimeColumn(level[0] ?? emptyRun());
+    return new TimeColumn(level[0] ?? emptyRun(), Math.max(1, opts.blockSize ?? defaultBlockSize));
   }
 
   /**
@@ -161,14 +171,51 @@ export class TimeColumn {
     return out.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   }
 
-  /** The customers of run positions [lo, hi): from whole-chunk bitmaps when the slice is wide. */
+  /**
+   * The customers of run positions [lo, hi): a narrow slice is built from its seqs; a wide one is
+   * the union of the largest aligned precomputed blocks that tile it, plus its two ragged edges.
+   */
   private slice(lo: number, hi: number): Bitmap {
     const { seqs } = this.run;
-    if (hi - lo <= 2 * chunkSize) return bitmapOf(seqs.subarray(lo, hi));
-    this.chunks ??= Array.from({ length: Math.floor(seqs.length / chunkSize) }, (_, k) => bitmapOf(seqs.subarray(k * chunkSize, (k + 1) * chunkSize)));
-    const first = Math.ceil(lo / chunkSize);
-    const last = Math.floor(hi / chunkSize);
-    return or(bitmapOf(seqs.subarray(lo, first * chunkSize)), ...this.chunks.slice(first, last), bitmapOf(seqs.subarray(last * chunkSize, hi)));
+    const size0 = this.blockSize;
+    if (hi - lo <= 2 * size0) return bitmapOf(seqs.subarray(lo, hi));
+    const levels = this.blockLevels();
+    const parts: Bitmap[] = [];
+    let pos = lo;
+    while (pos < hi) {
+      // The largest block that starts at `pos` and ends by `hi` (a whole block, so it exists).
+      let j = -1;
+      for (let size = size0, k = 0; k < levels.length && pos % size === 0 && pos + size <= hi; size *= fanout, k += 1) j = k;
+      if (j < 0) {
+        // A ragged edge: up to the next block boundary, or `hi`.
+        const next = Math.min(hi, (Math.floor(pos / size0) + 1) * size0);
+        parts.push(bitmapOf(seqs.subarray(pos, next)));
+        pos = next;
+      } else {
+        const size = size0 * fanout ** j;
+        parts.push(levels[j]![pos / size]!);
+        pos += size;
+      }
+    }
+    return or(...parts);
+  }
+
+  // Every level's blocks: the smallest from the seqs, each larger one as the union of its 16 children.
+  private blockLevels(): Bitmap[][] {
+    if (this.levels) return this.levels;
+    const { seqs } = this.run;
+    const size0 = this.blockSize;
+    const levels: Bitmap[][] = [Array.from({ length: Math.floor(seqs.length / size0) }, (_, k) => bitmapOf(seqs.subarray(k * size0, (k + 1) * size0)))];
+    for (let below = levels[0]!; below.length >= fanout; below = levels.at(-1)!) {
+      levels.push(Array.from({ length: Math.floor(below.length / fanout) }, (_, k) => or(...below.slice(k * fanout, (k + 1) * fanout))));
+    }
+    for (const level of levels)
+      for (const b of level) {
+        b.runOptimize();
+        b.freeze();
+      }
+    this.levels = levels;
+    return levels;
   }
 
   /** The slice of the sorted run that `from ≤ t < to` covers. */
@@ -204,7 +251,7 @@ export class TimeColumn {
     const trimmed: TimeRun = { seqs: kept.seqs.subarray(0, n), times: kept.times.subarray(0, n) };
     if (kept.labels) trimmed.labels = kept.labels.subarray(0, n);
     this.run = mergeRuns(trimmed, extra);
-    this.chunks = null;
+    this.levels = null;
     this.pending.clear();
     this.pendingSeqs = bitmapOf();
   }

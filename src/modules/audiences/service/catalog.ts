@@ -1,13 +1,14 @@
-import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import { type Ctx, reader } from '../../../context.js';
-import { groupChats, personalTags, tagGroups, tags } from '../../../db/schema/index.js';
+import { groupChats, personalTags } from '../../../db/schema/index.js';
 import { AppError, type ErrorDetail } from '../../../errors.js';
 import { nameKey, normalizeName } from '../../../names/name-policy.js';
 import { loadOrgSnapshot, type Policy, policyFor } from '../../../policies/index.js';
 import type { EvalContext } from '../context.js';
 import type { NameResolver, PrintOptions } from '../expression/index.js';
 import { issuePath } from '../expression/validate.js';
+import { catalogTagRows } from './catalog-tags.js';
 
 /**
  * A tag an audience may name, with what the console shows for it; `key` and `groupKey` are the
@@ -44,25 +45,11 @@ export type AudienceCatalog = {
   policy: Policy;
 };
 
-/** Loads the actor's catalog: two small reads plus the cached org snapshot. */
+/** Loads the actor's catalog: the tag library cached per `tag_version`, two small reads, and the cached org snapshot. */
 export async function loadCatalog(ctx: Ctx, now = new Date()): Promise<AudienceCatalog> {
   const policy = await policyFor(ctx);
   const db = reader(ctx);
-  const rows = await db
-    .select({
-      tagId: tags.tagId,
-      name: tags.name,
-      key: tags.nameKey,
-      groupId: tagGroups.groupId,
-      groupName: tagGroups.name,
-      groupKey: tagGroups.nameKey,
-      kind: tagGroups.kind,
-      scope: tagGroups.scope,
-      strategyId: tagGroups.strategyId,
-    })
-    .from(tags)
-    .innerJoin(tagGroups, and(eq(tagGroups.corpId, tags.corpId), eq(tagGroups.groupId, tags.groupId)))
-    .where(and(eq(tags.corpId, ctx.corpId), isNull(tags.deletedAt), isNull(tagGroups.deletedAt)));
+  const rows = await catalogTagRows(ctx);
   const catalog: AudienceCatalog = {
     tags: new Map(),
     groups: new Map(),

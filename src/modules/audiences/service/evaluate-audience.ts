@@ -1,16 +1,20 @@
 import type { Expr } from '../../../../contracts/audience-expression/ast.js';
 import type { Ctx } from '../../../context.js';
-import { and, type Bitmap, or } from '../index/bitmaps.js';
+import { and, type Bitmap } from '../index/bitmaps.js';
 import type { CorpIndex } from '../index/corp-index.js';
+import { cachedFollowedBy } from '../index/derived-cache.js';
 import { evaluateOnIndex } from '../index/evaluate.js';
 import type { AudienceCatalog } from './catalog.js';
 import type { AudienceEngine } from './engine.js';
 
-/** The customers an actor may see, as a bitmap: those followed by someone within their reach. */
+/**
+ * The customers an actor may see, as a bitmap: those followed by someone within their reach
+ * (null: everyone). Cached per index state and reach, so it is shared: read it, never change it.
+ */
 export function reachBitmap(index: CorpIndex, catalog: AudienceCatalog): Bitmap | null {
   const reach = catalog.policy.reach;
   if (reach === 'all') return null;
-  return or(...[...reach].flatMap((userid) => index.facets.follower.get(userid) ?? []));
+  return cachedFollowedBy(index, reach);
 }
 
 /**
