@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import type { Db, Tx } from './client.js';
 
 /** One request's share of a group: its lock-order key and the writes it makes in the open transaction. */
@@ -47,7 +48,9 @@ export class GroupCommitter {
     // Past 64 writing savepoints a transaction's subtransactions overflow PostgreSQL's per-backend
     // cache and every other snapshot gets slower; 48 stays well below.
     this.maxMembers = Math.min(opts.maxMembers ?? 48, 64);
-    this.maxInFlight = opts.maxInFlight ?? 2;
+    // On a server, a few groups commit side by side on their own connections, hiding each other's
+    // round trips; PGlite has one connection, where a second group would only wait for the first.
+    this.maxInFlight = opts.maxInFlight ?? (isServer(db) ? 3 : 1);
   }
 
   /** Queues `member` for the next group; settles with its own result or its own error. */
@@ -117,15 +120,17 @@ export class GroupCommitter {
     try {
       await this.db.transaction(async (tx) => {
         for (const pending of ordered) {
+          // Not released after the member: a release is one more round trip per member, and the
+          // savepoints nesting at most maxMembers deep cost PostgreSQL nothing it would not pay anyway
+          // (every writing savepoint keeps its subtransaction id until the commit, released or not).
           await tx.execute(sql`savepoint group_member`);
           try {
             outcomes.push({ ok: true, value: await pending.member.run(tx) });
           } catch (error) {
+            // Rolls back to the newest savepoint of that name: this member's, and only its writes.
             await tx.execute(sql`rollback to savepoint group_member`);
             outcomes.push({ ok: false, error });
           }
-          // Released, so the savepoints do not nest 48 deep (each level costs PostgreSQL a lookup).
-          await tx.execute(sql`release savepoint group_member`);
         }
       });
     } catch {
@@ -149,6 +154,10 @@ export class GroupCommitter {
       pending.reject(error);
     }
   }
+}
+
+function isServer(db: Db): boolean {
+  return (db as unknown as { $client?: unknown }).$client instanceof pg.Pool;
 }
 
 const committers = new WeakMap<Db, GroupCommitter>();
