@@ -39,7 +39,7 @@ describeDb('group commit', (db) => {
     // The second 'a1' ran after the first (equal keys keep their order) and met its row.
     for (const a of answers) if (a.status === 'rejected') expect(String((a.reason as Error).cause ?? a.reason)).toMatch(/duplicate key/);
     expect(await keys()).toEqual(['a1', 'a2', 'taken']);
-    expect(committer.stats()).toEqual({ groups: 1, members: 4, retriedAlone: 0 });
+    expect(committer.stats()).toEqual({ groups: 1, members: 4, retriedAlone: 0, queued: 0 });
   });
 
   it('runs every member again alone when the group cannot commit, so only the one at fault fails', async () => {
@@ -49,7 +49,7 @@ describeDb('group commit', (db) => {
     expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String(((answers[1] as PromiseRejectedResult).reason as Error).cause ?? (answers[1] as PromiseRejectedResult).reason)).toMatch(/refused at commit/);
     expect((await keys()).filter((k) => k.startsWith('b') || k.startsWith('fails'))).toEqual(['b1', 'b2']);
-    expect(committer.stats()).toEqual({ groups: 1, members: 3, retriedAlone: 3 });
+    expect(committer.stats()).toEqual({ groups: 1, members: 3, retriedAlone: 3, queued: 0 });
   });
 
   it('lets a member submitted while a group commits join the next group, never a second group on the same key', async () => {

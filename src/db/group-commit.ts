@@ -8,8 +8,11 @@ export type GroupMember<T> = { key: string; run: (tx: Tx) => Promise<T> };
 /** How a committer groups: the most members in one transaction and the most groups committing at once. */
 export type GroupCommitOptions = { maxMembers?: number; maxInFlight?: number };
 
-/** What a committer has done so far, for the bench and the tests (members / groups is the mean group size). */
-export type GroupCommitStats = { groups: number; members: number; retriedAlone: number };
+/**
+ * What a committer has done so far (members / groups is the mean group size), and how many members
+ * wait for a group now; for the bench and the tests.
+ */
+export type GroupCommitStats = { groups: number; members: number; retriedAlone: number; queued: number };
 
 type Pending = { member: GroupMember<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -39,7 +42,7 @@ export class GroupCommitter {
   private scheduled = false;
   private readonly maxMembers: number;
   private readonly maxInFlight: number;
-  private readonly counts: GroupCommitStats = { groups: 0, members: 0, retriedAlone: 0 };
+  private readonly counts = { groups: 0, members: 0, retriedAlone: 0 };
 
   constructor(
     private readonly db: Db,
@@ -63,7 +66,7 @@ export class GroupCommitter {
 
   /** Counters since the committer was made. */
   stats(): GroupCommitStats {
-    return { ...this.counts };
+    return { ...this.counts, queued: this.queue.length };
   }
 
   private schedule(): void {
