@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { actorLabel, type Ctx, reader, type TxCtx } from '../../../context.js';
-import { preparedRows, type Tx } from '../../../db/client.js';
+import { type Db, preparedRows, type Tx } from '../../../db/client.js';
 import { groupCommitterFor } from '../../../db/group-commit.js';
 import { AppError } from '../../../errors.js';
 import { eventInsertSql } from '../../../events/record.js';
@@ -43,8 +43,10 @@ export async function markTags(ctx: Ctx | TxCtx, input: MarkTagsInput): Promise<
         ? await writeMarks(ctx, input, add, remove, personal)
         : await groupCommitterFor(ctx.db).submit({
             // The relation is what the write locks (its row and its marks): the lock-order key.
-            key: `${input.userid}\u0000${input.externalUserid}`,
+            key: `${ctx.corpId}\u0000${input.userid}\u0000${input.externalUserid}`,
             run: (tx: Tx) => writeMarks({ ...ctx, tx }, input, add, remove, personal),
+            // Alone, the one statement is atomic by itself: no transaction around it.
+            alone: (db: Db) => writeMarks({ ...ctx, db }, input, add, remove, personal),
           });
     if (written) return written;
     // The relation or a tag changed between the check and the write: check again, which either
