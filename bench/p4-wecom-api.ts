@@ -64,19 +64,23 @@ async function load(opts: autocannon.Options) {
  * while the figures are still recorded.
  */
 async function marksMatchEvents(db: Db): Promise<{ marks: number; events: number; differ: number; firstDiffering: string[] }> {
-  const events = await queryRows<{ payload: { userid: string; externalUserid: string; added: string[]; removed: string[] } }>(
-    db,
-    sql`select payload from events where corp_id = 'ww-bench' and type = 'follow.tags_changed' order by seq`,
+  // One snapshot for both reads: requests still in flight when the load stops commit their marks
+  // and their event together, so they are in both reads or in neither.
+  const { events, marks } = await db.transaction(
+    async (tx) => ({
+      events: await queryRows<{ payload: { userid: string; externalUserid: string; added: string[]; removed: string[] } }>(
+        tx,
+        sql`select payload from events where corp_id = 'ww-bench' and type = 'follow.tags_changed' order by seq`,
+      ),
+      marks: await queryRows<{ key: string }>(tx, sql`select userid || '|' || external_userid || '|' || tag_id as key from marks where corp_id = 'ww-bench'`),
+    }),
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
   const replayed = new Set<string>();
   for (const { payload } of events) {
     for (const tag of payload.added) replayed.add(`${payload.userid}|${payload.externalUserid}|${tag}`);
     for (const tag of payload.removed) replayed.delete(`${payload.userid}|${payload.externalUserid}|${tag}`);
   }
-  const marks = await queryRows<{ key: string }>(
-    db,
-    sql`select userid || '|' || external_userid || '|' || tag_id as key from marks where corp_id = 'ww-bench'`,
-  );
   const stored = new Set(marks.map((row) => row.key));
   const differ = [
     ...[...stored].filter((k) => !replayed.has(k)).map((k) => `stored only: ${k}`),
