@@ -123,7 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (!health.noteFailure(error)) app.log.error({ err: error }, message);
   };
   // The readers of the events table, each woken when events commit. The audience index keeps an
-  // in-memory cursor (it rebuilds at start); the smart-group maintainer follows the index, so it
+  // in-memory cursor (saved with its snapshot; without one it rebuilds at start); the smart-group maintainer follows the index, so it
   // runs after the index took the events in. Durable consumers (cursor in `event_consumers`) are
   // added with `consumers.register({ name, handle })`.
   const consumers = new EventConsumers(opts.db, {
@@ -134,7 +134,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   const audiences = consumers.add(
-    new AudienceEngine(opts.db, { buildOnNotify: opts.warmAudiences, onError: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed') }),
+    new AudienceEngine(opts.db, {
+      buildOnNotify: opts.warmAudiences,
+      // A server starts each corp from its persisted snapshot and keeps it saved (restart in about a second).
+      snapshots: opts.warmAudiences ? {} : undefined,
+      log: (fields, message) => app.log.info(fields, message),
+      onError: (error: unknown) => logUnlessOutage(error, 'audience index refresh failed'),
+    }),
   );
   audiences.follow(smartGroupMaintainer(opts.db));
   consumers.register(ruleEngine(opts.rules));
