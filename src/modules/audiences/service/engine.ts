@@ -44,7 +44,17 @@ export type EngineOptions = {
  * were applied since the last one, after an event that changed many customers at once (a batch,
  * an import, a bulk mark), or once `everyMs` passed with any change. Never more often than `minIntervalMs`.
  */
-export type SnapshotPolicy = RestoreOptions & { everyEvents?: number; everyMs?: number; minIntervalMs?: number };
+export type SnapshotPolicy = RestoreOptions & {
+  everyEvents?: number;
+  everyMs?: number;
+  minIntervalMs?: number;
+  /**
+   * A larger snapshot is not written (the index is built in full at the next start instead). PGlite
+   * moves a bytea through hex text in JavaScript at well under 10 MB/s, on its one connection that
+   * requests wait for, so a server on PGlite caps it.
+   */
+  maxBytes?: number;
+};
 
 // `requested` / `done` number refresh requests: a request is satisfied by a refresh that STARTED
 // after it was made, so a caller who just committed a change never gets a refresh that began
@@ -231,6 +241,11 @@ export class AudienceEngine implements EventConsumer {
     const captured = captureIndex(entry.index);
     entry.unsaved = 0;
     entry.savedAt = Date.now();
+    const maxBytes = this.opts.snapshots?.maxBytes;
+    if (maxBytes !== undefined && captured.bytes > maxBytes) {
+      this.opts.log?.({ corpId: entry.index.corpId, bytes: captured.bytes, maxBytes }, 'audience index snapshot too large for this database: not written');
+      return Promise.resolve();
+    }
     const saving = writeSnapshot(this.db, captured, snapshotFormat).then(
       () => undefined,
       (error: unknown) => {

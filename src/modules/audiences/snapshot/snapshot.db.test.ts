@@ -217,6 +217,16 @@ describeDb('audience index snapshots', (db) => {
     expect(tagBitmap(index, a).size).toBe(1);
     expect(await indexSnapshot(db().db, index)).toEqual(await sqlTruth(db().db, f.corpId));
     await second.stop();
+    // A snapshot over the engine's size cap is not written: the one saved before stays.
+    const before = (await readHeader(db().db, f.corpId))?.checksum;
+    expect(before).toBeDefined();
+    const capped = new AudienceEngine(db().db, { snapshots: { maxBytes: 16 }, log });
+    await capped.current(f.corpId);
+    await markTags(f.ctx, { userid: f.people.shStaff, externalUserid: f.shCustomer, remove: [a] });
+    await capped.current(f.corpId);
+    await capped.stop();
+    expect(logs.at(-1)).toMatchObject({ corpId: f.corpId, maxBytes: 16 });
+    expect((await readHeader(db().db, f.corpId))?.checksum).toBe(before);
     // An engine without snapshots neither reads nor writes them.
     const rows = await queryRows<{ taken: string }>(db().db, sql`select taken_at::text as taken from index_snapshots where corp_id = ${f.corpId} and part = 0`);
     const plain = new AudienceEngine(db().db);
