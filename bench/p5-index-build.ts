@@ -1,9 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import roaring from 'roaring';
+import { systemContext } from '../src/context.js';
 import { type Db, queryRows } from '../src/db/client.js';
-import { buildCorpIndex } from '../src/modules/audiences/index/corp-index.js';
+import type { Bitmap } from '../src/modules/audiences/index/bitmaps.js';
+import { buildCorpIndex, type CorpIndex, facetNames } from '../src/modules/audiences/index/corp-index.js';
+import { EventTail } from '../src/modules/audiences/index/tail.js';
+import { captureIndex, decodeIndex, snapshotFormat } from '../src/modules/audiences/snapshot/codec.js';
+import { restoreCorpIndex } from '../src/modules/audiences/snapshot/restore.js';
+import { deleteSnapshot, sha256, writeSnapshot } from '../src/modules/audiences/snapshot/store.js';
+import { markTags } from '../src/modules/customers/commands/mark-tags.js';
 import { createCorp } from '../src/modules/org/commands/create-corp.js';
+import { buildSyntheticIndex } from './p1-synthetic-index.js';
+import { type ServerStart, timeBareServerStart, timeServerStart } from './restart-server.js';
 import { withScratchDatabase } from './scratch-database.js';
 
 /** The size of the synthetic corp: customers, marks, tags (Zipf-sized) and employees. */
@@ -77,7 +86,7 @@ export async function seedP5Corp(db: Db, opts: P5Options): Promise<SeededCorp> {
  * the index and reports the build time, the process's RSS and heap before and after, and the
  * bitmaps' own size. Run node with `--expose-gc` for the settled figures to mean what they say.
  */
-export async function benchP5IndexBuild(db: Db, corp: P5Options | SeededCorp) {
+export async function benchP5IndexBuild(db: Db, corp: P5Options | SeededCorp, opts: P5SnapshotOptions = {}) {
   const o = 'seedMs' in corp ? corp : await seedP5Corp(db, corp);
   const { seededMarks: marks, seedMs } = o;
   globalThis.gc?.();
@@ -102,14 +111,175 @@ export async function benchP5IndexBuild(db: Db, corp: P5Options | SeededCorp) {
     gcExposed: typeof globalThis.gc === 'function',
     // Keeps the index reachable until the memory has been read.
     holds: index.universe.size > 0,
+    snapshot: await benchSnapshot(db, o.corpId, index),
+    ...(opts.serverEnv ? { serverStart: await benchServerStart(db, o.corpId, opts.serverEnv) } : {}),
+    ...(opts.tenMillion ? { snapshotInMemory10M: benchSnapshotInMemory(o) } : {}),
+  };
+}
+
+/** What else P5 measures: server start-up to /readyz (env naming the database for `tagloom serve`) and the 10M in-memory snapshot. */
+export type P5SnapshotOptions = { serverEnv?: Record<string, string>; tenMillion?: boolean };
+
+// Single mark_tag commands after the snapshot: the events a restart tails.
+const changesAfterSnapshot = 300;
+
+const ms = (since: number) => Math.round(performance.now() - since);
+
+/** Every bitmap's size by name: two indexes that agree on all of them agree for P1's purposes. */
+function counts(index: CorpIndex): Map<string, number> {
+  const out = new Map<string, number>([['universe', index.universe.size]]);
+  const add = (prefix: string, map: Map<string, Bitmap>) => {
+    for (const [k, b] of map) if (b.size > 0) out.set(`${prefix}:${k}`, b.size);
+  };
+  add('tag', index.tags);
+  add('personal', index.personalTags);
+  for (const f of facetNames) add(f, index.facets[f]);
+  for (const [name, values] of index.attributes) add(`attr:${name}`, values);
+  out.set('createdAt', index.createdAt.range().size);
+  out.set('addTime', index.addTime.range().size);
+  return out;
+}
+
+function assertSame(got: CorpIndex, want: CorpIndex, what: string): void {
+  const a = counts(got);
+  const b = counts(want);
+  const differ = [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
+  if (differ.length > 0) throw new Error(`P5 ${what}: the index disagrees with a fresh build on ${differ.slice(0, 5).join(', ')}`);
+}
+
+/**
+ * The snapshot of the built index: capture (synchronous, the only part on the event loop's
+ * critical path), write, then a start from it: load (read + checksum + decode) and tail the
+ * events of `changesAfterSnapshot` mark_tag commands, checked against a fresh build. The floor is
+ * reading the snapshot's bytes alone (one query, no checksum, no decode).
+ */
+async function benchSnapshot(db: Db, corpId: string, built: CorpIndex) {
+  await deleteSnapshot(db, corpId);
+  let t = performance.now();
+  const captured = captureIndex(built);
+  const captureMs = ms(t);
+  t = performance.now();
+  const written = await writeSnapshot(db, captured, snapshotFormat);
+  const writeMs = ms(t);
+  t = performance.now();
+  const rows = await queryRows<{ body: Uint8Array }>(db, sql`select body from index_snapshots where corp_id = ${corpId} order by part`);
+  const readBytesMs = ms(t);
+  const readBytes = rows.reduce((n, r) => n + r.body.byteLength, 0);
+  if (readBytes !== written.bytes) throw new Error(`P5 snapshot: wrote ${written.bytes} bytes, read back ${readBytes}`);
+  t = performance.now();
+  const body = Buffer.concat(rows.map((r) => r.body));
+  if ((await sha256(body)) !== written.checksum) throw new Error('P5 snapshot: checksum differs');
+  const hashMs = ms(t);
+  t = performance.now();
+  decodeIndex(body, corpId);
+  const decodeMs = ms(t);
+
+  const lastSeq = async () =>
+    Number((await queryRows<{ seq: number | string | null }>(db, sql`select max(seq) as seq from events where corp_id = ${corpId}`))[0]?.seq ?? 0);
+  const before = await lastSeq();
+  const ctx = systemContext(db, corpId, 'bench');
+  const [customers] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from customers where corp_id = ${corpId}`);
+  const n = Number(customers!.n);
+  for (let i = 0; i < changesAfterSnapshot; i += 1) {
+    const c = 1 + Math.floor((i * 7919) % n);
+    const [follow] = await queryRows<{ userid: string }>(
+      db,
+      sql`select userid from follows where corp_id = ${corpId} and external_userid = ${`wm${c}`} limit 1`,
+    );
+    await markTags(ctx, { userid: follow!.userid, externalUserid: `wm${c}`, add: [`t${i % 50}`] });
+  }
+  const [recorded] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from events where corp_id = ${corpId} and seq > ${before}`);
+  const expected = Number(recorded!.n);
+  t = performance.now();
+  const restored = await restoreCorpIndex(db, corpId);
+  const loadMs = ms(t);
+  if (restored.path !== 'snapshot') throw new Error(`P5 snapshot: the start took the ${restored.path} path, not the snapshot`);
+  t = performance.now();
+  const tailed = await new EventTail(db, restored.index).poll();
+  const tailMs = ms(t);
+  if (tailed !== expected || expected === 0) throw new Error(`P5 snapshot: tailed ${tailed} events, ${expected} were recorded after the snapshot`);
+  t = performance.now();
+  const fresh = await buildCorpIndex(db, corpId);
+  const freshBuildMs = ms(t);
+  assertSame(restored.index, fresh, 'snapshot + tail');
+  return {
+    bytesMB: mb(written.bytes),
+    parts: written.parts,
+    captureMs,
+    writeMs,
+    floorReadBytesMs: readBytesMs,
+    hashMs,
+    decodeMs,
+    loadMs,
+    tailEvents: tailed,
+    tailMs,
+    loadPlusTailMs: loadMs + tailMs,
+    fullBuildMs: freshBuildMs,
+    fullBuildOverSnapshot: Math.round((freshBuildMs / Math.max(1, loadMs + tailMs)) * 10) / 10,
+    loadOverFloor: Math.round((loadMs / Math.max(1, readBytesMs)) * 10) / 10,
+  };
+}
+
+/**
+ * `tagloom serve` to /readyz with the corp in the database: cold (its snapshot deleted: a full
+ * build) and then from the snapshot the cold start saved, each after a graceful stop, with the
+ * floor of a bare Fastify process measured in the same run.
+ */
+async function benchServerStart(db: Db, corpId: string, env: Record<string, string>) {
+  const floorBareServerMs = await timeBareServerStart();
+  await db.execute(sql`delete from index_snapshots`);
+  const cold: ServerStart = await timeServerStart(env);
+  const [saved] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from index_snapshots where corp_id = ${corpId}`);
+  if (Number(saved!.n) === 0) throw new Error('P5 server start: the server saved no snapshot');
+  const fromSnapshot: ServerStart = await timeServerStart(env);
+  return { floorBareServerMs, cold, fromSnapshot };
+}
+
+/**
+ * The 10M-customer index built in memory (bench/p1-synthetic-index.ts, no PostgreSQL): capture,
+ * concatenate + hash, and decode, i.e. a start from a snapshot minus reading the bytes, whose
+ * PostgreSQL cost the 1M figures give per MB.
+ */
+export function benchSnapshotInMemory(corp: SeededCorp, customers = 10_000_000) {
+  const scale = customers / corp.customers;
+  const built = buildSyntheticIndex({
+    customers,
+    marks: Math.round(corp.marks * scale),
+    tags: corp.tags,
+    employees: corp.employees,
+    seed: 5,
+    timeScaleOf: corp.customers,
+  });
+  let t = performance.now();
+  const captured = captureIndex(built.index);
+  const captureMs = ms(t);
+  t = performance.now();
+  const body = Buffer.concat(captured.parts);
+  const concatMs = ms(t);
+  t = performance.now();
+  const decoded = decodeIndex(body, built.index.corpId);
+  const decodeMs = ms(t);
+  assertSame(decoded, built.index, '10M in memory');
+  return {
+    customers: built.index.stats.customers,
+    marks: built.marks,
+    buildMs: Math.round(built.ms),
+    bytesMB: mb(body.byteLength),
+    captureMs,
+    concatMs,
+    decodeMs,
   };
 }
 
 // Standalone: `npx tsx bench/p5-index-build.ts [customers] [marks]` on a fresh database that is
 // dropped afterwards (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await withScratchDatabase('tagloom_p5', async (database) => {
-    const result = await benchP5IndexBuild(database.db, { customers: Number(process.argv[2] ?? 100_000), marks: Number(process.argv[3] ?? 500_000) });
+  await withScratchDatabase('tagloom_p5', async (database, url) => {
+    const result = await benchP5IndexBuild(
+      database.db,
+      { customers: Number(process.argv[2] ?? 100_000), marks: Number(process.argv[3] ?? 500_000) },
+      { serverEnv: { DATABASE_URL: url }, tenMillion: process.env.BENCH_P1_10M !== '0' },
+    );
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   });
 }

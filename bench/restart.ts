@@ -3,12 +3,17 @@
 // Seeds a fresh data folder with a first `tagloom serve`, then measures `tagloom serve` from spawn
 // to "serves" and to /readyz 200 after a clean stop (SIGTERM) and after a kill -9, how long the
 // stop takes, and where a start-up spends its time (bench/restart-phases.ts, after each kind of
-// stop). Writes bench/results/restart-<time>.json with the machine's description and load.
+// stop). Since issue 17 a start loads each corp's audience index snapshot (saved at the clean stop)
+// and tails the events after it; `coldRestart` deletes the snapshots first (a full build), and
+// `floorBareServerMs` is a bare Fastify process from spawn to listening, measured in the same run.
+// Writes bench/results/restart-<time>.json with the machine's description and load.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { describeMachine } from './machine.js';
+import { timeBareServerStart } from './restart-server.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-restart-'));
@@ -52,8 +57,15 @@ async function serve(): Promise<Started> {
   return { servesMs, readyMs, stop };
 }
 
+/** Deletes the saved index snapshots while no server holds the folder: the next start builds in full. */
+async function dropSnapshots(): Promise<void> {
+  const client = await PGlite.create(dataDir);
+  await client.exec('delete from index_snapshots');
+  await client.close();
+}
+
 /** Runs bench/restart-phases.ts on the folder and returns its figures. */
-function phases(): Promise<{ at: Record<string, number>; indexBuildMs: number; smartGroupsMs: number; stopMs: number }> {
+function phases(): Promise<{ at: Record<string, number>; indexBuildMs: number; snapshotLoadMs: number; smartGroupsMs: number; stopMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/restart-phases.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -68,6 +80,8 @@ try {
   const firstStopMs = await first.stop('SIGTERM');
   const clean: { servesMs: number; readyMs: number; stopMs: number }[] = [];
   const afterKill: { servesMs: number; readyMs: number }[] = [];
+  const cold: { servesMs: number; readyMs: number }[] = [];
+  const floorBareServerMs: number[] = [];
   const phasesClean = [];
   const phasesAfterKill = [];
   for (let i = 0; i < runs; i++) {
@@ -80,11 +94,17 @@ try {
     afterKill.push({ servesMs: k.servesMs, readyMs: k.readyMs });
     await k.stop('SIGKILL');
     phasesAfterKill.push(await phases());
+    await dropSnapshots();
+    const c = await serve();
+    cold.push({ servesMs: c.servesMs, readyMs: c.readyMs });
+    await c.stop('SIGTERM');
+    floorBareServerMs.push(await timeBareServerStart());
   }
   const summary = (rows: Record<string, number>[]) => Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, Math.round(median(rows.map((r) => r[k]!)))]));
   const phaseSummary = (rows: Awaited<ReturnType<typeof phases>>[]) => ({
     endsAtMs: summary(rows.map((r) => r.at)),
     indexBuildMs: median(rows.map((r) => r.indexBuildMs)),
+    snapshotLoadMs: median(rows.map((r) => r.snapshotLoadMs)),
     smartGroupsMs: median(rows.map((r) => r.smartGroupsMs)),
     stopMs: median(rows.map((r) => r.stopMs)),
   });
@@ -95,9 +115,11 @@ try {
     firstStart: { servesMs: Math.round(first.servesMs), readyMs: Math.round(first.readyMs), stopMs: Math.round(firstStopMs) },
     cleanRestart: summary(clean),
     afterKill9: summary(afterKill),
+    coldRestart: summary(cold),
+    floorBareServerMs: median(floorBareServerMs),
     phasesAfterCleanStop: phaseSummary(phasesClean),
     phasesAfterKill9: phaseSummary(phasesAfterKill),
-    raw: { clean, afterKill, phasesClean, phasesAfterKill },
+    raw: { clean, afterKill, cold, floorBareServerMs, phasesClean, phasesAfterKill },
   };
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/restart-${results.at.replace(/[:.]/g, '-')}.json`;

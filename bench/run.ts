@@ -81,8 +81,8 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
     results.seededCorp = corp;
   }
   if (runs('p5') && corp) {
-    log('P5: index build');
-    results.p5 = await benchP5IndexBuild(database.db, corp);
+    log('P5: index build, its snapshot (write, load + tail), and server start-up to /readyz cold and from the snapshot');
+    results.p5 = await benchP5IndexBuild(database.db, corp, { serverEnv: { DATABASE_URL: url }, tenMillion: process.env.BENCH_P1_10M !== '0' });
   }
   if (runs('p1') && corp) {
     log('P1: audience counts');

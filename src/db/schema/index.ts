@@ -5,6 +5,7 @@ export * from './contact-ways.js';
 export * from './customers.js';
 export * from './events.js';
 export * from './group-chats.js';
+export * from './index-snapshots.js';
 export * from './messages.js';
 export * from './moments.js';
 export * from './operations.js';

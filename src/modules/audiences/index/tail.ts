@@ -5,14 +5,15 @@ import type { CorpIndex } from './corp-index.js';
 
 // The snapshot-following read (why it never skips an event, what order it gives) is explained in
 // src/events/snapshot-cursor.ts, shared with the durable consumers of src/events/consumer.ts. The
-// index keeps its cursor in memory: a restart rebuilds the index from a fresh `startCursor`.
+// index keeps its cursor in memory, and in its snapshot (src/modules/audiences/snapshot): a restart
+// tails from the snapshot's cursor, or rebuilds the index from a fresh `startCursor` without one.
 // Handlers re-read current state, so (txid, seq) order, which is not commit order, is fine.
 
 export { startCursor, type TailCursor } from '../../../events/snapshot-cursor.js';
 
 /**
  * Keeps one corp's index current by polling the events table. `poll()` applies whatever
- * committed since the last poll; the cursor lives in memory (a restart rebuilds the index).
+ * committed since the last poll; the cursor lives in the index (and in its snapshot).
  * The audience engine calls `poll()` when NOTIFY or its timer wakes it.
  */
 export class EventTail {
@@ -31,6 +32,12 @@ export class EventTail {
     this.batchSize = opts.batchSize ?? 1000;
     this.checkpointEveryMs = opts.checkpointEveryMs ?? 1000;
   }
+
+  /**
+   * Events applied so far that changed many customers at once (a batch, import, undo or redo, a
+   * bulk mark, a smart tag's sync): the engine snapshots the index after one, and resets this.
+   */
+  largeChanges = 0;
 
   /** Where the tail stands now (for diagnostics and tests). */
   get cursor(): Readonly<TailCursor> {
@@ -71,6 +78,7 @@ export class EventTail {
       // Applied before the cursor moves: a failure leaves the events to be read again.
       await applyEvents(db, index, events);
       applied += events.length;
+      this.largeChanges += events.filter(isLargeChange).length;
       if (rows.length < this.batchSize) break;
       const last = rows[rows.length - 1]!;
       after = { txid: last.txid, seq: last.seq };
@@ -80,4 +88,10 @@ export class EventTail {
     cursor.floor = this.checkpoints.raise(cursor);
     return applied;
   }
+}
+
+// One event standing for many changed customers: a snapshot after it saves its reloads at the next start.
+function isLargeChange(event: IndexEvent): boolean {
+  if (event.type === 'operation.applied' || event.type === 'smart_tag.synced') return true;
+  return event.type === 'follow.tags_changed' && (event.payload as { bulk?: unknown } | null)?.bulk === true;
 }

@@ -157,6 +157,16 @@ export class TimeColumn {
     return Uint32Array.from(out);
   }
 
+  /**
+   * The whole column as one run sorted by (time, seq), pending changes folded in: what a snapshot
+   * stores. The arrays are never written in place afterwards (folding builds new ones), so a
+   * snapshot may keep them while the column changes.
+   */
+  sortedRun(): TimeRun {
+    this.compact();
+    return this.run;
+  }
+
   /** Every (seq, time) pair, sorted by seq then time: for tests and diagnostics, not for queries. */
   entries(): [number, number][] {
     return this.labelledEntries().map(([seq, t]) => [seq, t]);

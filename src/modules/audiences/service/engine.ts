@@ -2,6 +2,9 @@ import type { Database, Db } from '../../../db/client.js';
 import type { EventConsumer } from '../../../events/consumers.js';
 import { type BuildOptions, buildCorpIndex, type CorpIndex } from '../index/corp-index.js';
 import { EventTail } from '../index/tail.js';
+import { captureIndex, snapshotFormat } from '../snapshot/codec.js';
+import { type RestoreOptions, restoreCorpIndex } from '../snapshot/restore.js';
+import { writeSnapshot } from '../snapshot/store.js';
 
 /**
  * A consumer of the index rather than of the events: it runs after a corp's index took in new
@@ -27,6 +30,30 @@ export type EngineOptions = {
    * are kept current although nobody asked for a count since the server started.
    */
   buildOnNotify?: boolean;
+  /**
+   * Persist each corp's index (table `index_snapshots`) and start from it: a server does, so a
+   * restart loads and tails instead of rebuilding. Off by default (tests build their own indexes).
+   */
+  snapshots?: SnapshotPolicy;
+  /** Where the engine says how each index started (snapshot or full build, and why): no personal data. */
+  log?: (fields: Record<string, unknown>, message: string) => void;
+};
+
+/**
+ * When snapshots are written, besides after a full build and at `stop`: once this many events
+ * were applied since the last one, after an event that changed many customers at once (a batch,
+ * an import, a bulk mark), or once `everyMs` passed with any change. Never more often than `minIntervalMs`.
+ */
+export type SnapshotPolicy = RestoreOptions & {
+  everyEvents?: number;
+  everyMs?: number;
+  minIntervalMs?: number;
+  /**
+   * A larger snapshot is not written (the index is built in full at the next start instead). PGlite
+   * moves a bytea through hex text in JavaScript at well under 10 MB/s, on its one connection that
+   * requests wait for, so a server on PGlite caps it.
+   */
+  maxBytes?: number;
 };
 
 // `requested` / `done` number refresh requests: a request is satisfied by a refresh that STARTED
@@ -40,6 +67,10 @@ type Entry = {
   done: number;
   running: boolean;
   waiters: { ticket: number; resolve: () => void; reject: (e: unknown) => void }[];
+  /** Events applied since the last snapshot (Infinity: none taken since a full build). */
+  unsaved: number;
+  savedAt: number;
+  saving: Promise<void> | null;
 };
 
 /**
@@ -96,6 +127,15 @@ export class AudienceEngine implements EventConsumer {
     this.unlisten = null;
     // Let a refresh in flight finish, so closing the database under it does not log errors.
     await Promise.allSettled([...this.corps.entries()].map(async ([id, e]) => this.refresh(id, await e)));
+    // A graceful stop saves what changed, so the next start tails only what commits from now on.
+    if (this.opts.snapshots)
+      await Promise.allSettled(
+        [...this.corps.values()].map(async (pending) => {
+          const e = await pending;
+          await e.saving;
+          if (e.unsaved > 0) await this.save(e);
+        }),
+      );
   }
 
   /**
@@ -160,14 +200,73 @@ export class AudienceEngine implements EventConsumer {
   private entry(corpId: string): Promise<Entry> {
     let entry = this.corps.get(corpId);
     if (!entry) {
-      entry = buildCorpIndex(this.db, corpId, this.opts.build).then(
-        (index): Entry => ({ index, tail: new EventTail(this.db, index), lastFollowed: new Map(), requested: 0, done: 0, running: false, waiters: [] }),
+      entry = this.open(corpId).then(
+        ({ index, unsaved }): Entry => ({
+          index,
+          tail: new EventTail(this.db, index),
+          lastFollowed: new Map(),
+          requested: 0,
+          done: 0,
+          running: false,
+          waiters: [],
+          unsaved,
+          savedAt: Date.now(),
+          saving: null,
+        }),
       );
       // A failed build is forgotten, so the next use tries again instead of failing forever.
       entry.catch(() => this.corps.delete(corpId));
       this.corps.set(corpId, entry);
     }
     return entry;
+  }
+
+  // From the corp's snapshot when snapshots are on and it is usable, else a full build.
+  private async open(corpId: string): Promise<{ index: CorpIndex; unsaved: number }> {
+    const policy = this.opts.snapshots;
+    if (!policy) return { index: await buildCorpIndex(this.db, corpId, this.opts.build), unsaved: 0 };
+    const restored = await restoreCorpIndex(this.db, corpId, { build: this.opts.build, ...policy });
+    const { index, path } = restored;
+    this.opts.log?.(
+      { corpId, path, ms: Math.round(restored.ms), snapshotBytes: restored.snapshotBytes, customers: index.stats.customers },
+      path === 'snapshot' ? 'audience index loaded from its snapshot' : 'audience index built in full',
+    );
+    // After a full build the first refresh saves it: the next start need not build again.
+    return { index, unsaved: path === 'snapshot' ? 0 : Number.POSITIVE_INFINITY };
+  }
+
+  // Captures the index now (synchronously: consistent with its cursor) and writes it in the
+  // background; the next capture waits for this write.
+  private save(entry: Entry): Promise<void> {
+    const captured = captureIndex(entry.index);
+    entry.unsaved = 0;
+    entry.savedAt = Date.now();
+    const maxBytes = this.opts.snapshots?.maxBytes;
+    if (maxBytes !== undefined && captured.bytes > maxBytes) {
+      this.opts.log?.({ corpId: entry.index.corpId, bytes: captured.bytes, maxBytes }, 'audience index snapshot too large for this database: not written');
+      return Promise.resolve();
+    }
+    const saving = writeSnapshot(this.db, captured, snapshotFormat).then(
+      () => undefined,
+      (error: unknown) => {
+        entry.unsaved = Math.max(entry.unsaved, 1);
+        this.opts.onError?.(error);
+      },
+    );
+    entry.saving = saving.finally(() => {
+      if (entry.saving === saving) entry.saving = null;
+    });
+    return saving;
+  }
+
+  // Whether the index changed enough since its last snapshot to take another (see SnapshotPolicy).
+  private dueForSnapshot(entry: Entry): boolean {
+    const policy = this.opts.snapshots;
+    if (!policy || entry.saving || this.stopped || entry.unsaved === 0) return false;
+    const since = Date.now() - entry.savedAt;
+    if (entry.unsaved === Number.POSITIVE_INFINITY) return true;
+    if (since < (policy.minIntervalMs ?? 10_000)) return false;
+    return entry.tail.largeChanges > 0 || entry.unsaved >= (policy.everyEvents ?? 10_000) || since >= (policy.everyMs ?? 600_000);
   }
 
   private refresh(corpId: string, entry: Entry): Promise<void> {
@@ -187,6 +286,11 @@ export class AudienceEngine implements EventConsumer {
         let failure: unknown = null;
         try {
           const applied = await entry.tail.poll();
+          entry.unsaved += applied;
+          if (this.dueForSnapshot(entry)) {
+            entry.tail.largeChanges = 0;
+            void this.save(entry);
+          }
           for (const follower of this.followers) {
             const due = Date.now() - (entry.lastFollowed.get(follower.name) ?? 0) >= (follower.everyMs ?? 60_000);
             if ((applied > 0 || due) && !this.stopped) {
