@@ -66,7 +66,7 @@ export async function authorizeReversal(ctx: TxCtx, policy: Policy, operationId:
   const made = await queryRows<{ tag_id: string; userid: string; change: number }>(
     ctx.tx,
     sql`
-    select distinct tag_id, userid, change::int as change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`,
+    select distinct tag_id, userid, change::int as change from operation_journal where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`,
   );
   const tagOf = new Map(live.map((t) => [t.tag_id, t]));
   for (const c of made) {
