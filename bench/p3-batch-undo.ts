@@ -4,7 +4,6 @@ import { sha256 } from '../src/ids.js';
 import { type SeededCorp, seedP5Corp } from './p5-index-build.js';
 import { startProcess, stopProcess } from './server-process.js';
 
-const secret = 'bench-p3-secret-0123456789abcdefghijklmnopq';
 const batchSize = 100_000;
 // How many 202s the median is of.
 const acceptSamples = 5;
@@ -56,7 +55,9 @@ export async function benchP3(db: Db, databaseUrl: string, given?: SeededCorp) {
 export async function benchP3Corp(db: Db, databaseUrl: string, corp: SeededCorp) {
   check(corp.customers >= batchSize, `the corp has ${corp.customers} customers, fewer than ${batchSize}`);
   const c = corp.corpId;
-  // The seeded corp's app has a random secret; a bench fixture sets a known one (only its hash is stored).
+  // The seeded corp's app has a random secret; a bench fixture sets a known one, its own per corp
+  // (secrets are unique; only the hash is stored).
+  const secret = `bench-p3-secret-${c}-0123456789abcdefghijklmnopq`;
   await db.execute(sql`update apps set secret_hash = ${sha256(secret)} where corp_id = ${c} and app_id = 'customer_contact'`);
   const tagId = `t${corp.tags - 1}`;
   const ids = Array.from({ length: batchSize }, (_, i) => `wm${i + 1}`);
