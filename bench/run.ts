@@ -1,7 +1,7 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
 //   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, p6, p7, web, webui; default all). P1, P3, P5 and P6 share one seeded corp
-//                           (P3 alone seeds a 100k-customer corp of its own).
+//                           (P3 also seeds a 100k-customer corp of its own and runs on both).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
 //   BENCH_CUSTOMERS / BENCH_MARKS   size of the seeded corp (default 1,000,000 / 5,000,000), to iterate faster.

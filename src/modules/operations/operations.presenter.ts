@@ -54,3 +54,14 @@ function presentResult(raw: unknown): { added: number; removed: number; [key: st
   const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
   return { ...fields, added: count(fields.added), removed: count(fields.removed) };
 }
+
+/**
+ * An operation's params with an explicit selection shown by its size (`{ customers: n }`), as the
+ * listing shows it (`listOperations` does the same in SQL): the 202 of a batch over 100,000 ids
+ * need not send the megabyte of ids back; `GET /operations/:id` has them.
+ */
+export function paramsWithSelectionBySize(params: Record<string, unknown>): Record<string, unknown> {
+  const selection = params.selection as { externalUserids?: unknown } | undefined;
+  if (!selection || !Array.isArray(selection.externalUserids)) return params;
+  return { ...params, selection: { customers: selection.externalUserids.length } };
+}

@@ -143,10 +143,13 @@ describeDb('operations API: batch jobs, listing, progress and cancel', (db) => {
       selection: { externalUserids: [s.customer, s.onlyA[0]!, s.onlyB[0]!] },
     });
     expect(res.status).toBe(202);
+    // The 202 shows the explicit selection by its size (a 100,000-id list is not echoed); the operation's own page has the ids.
+    expect(res.body.operation.params).toEqual({ action: 'tag', tagIds: [s.hot, s.cold], selection: { customers: 3 } });
     const id = res.body.operation.operationId;
     expect(await drain()).toEqual([id]);
     const detail = await s.admin.get(`/operations/${id}`);
     expect(detail.body.operation).toMatchObject({ status: 'succeeded', total: 4, done: 4, result: { added: 8, removed: 0 }, error: null });
+    expect(detail.body.operation.params.selection).toEqual({ externalUserids: [s.customer, s.onlyA[0], s.onlyB[0]] });
     expect(await marksOf(s.corpId, s.hot)).toEqual(
       [`${s.customer}|${s.staffA}`, `${s.customer}|${s.staffB}`, `${s.onlyA[0]}|${s.staffA}`, `${s.onlyB[0]}|${s.staffB}`].sort(),
     );

@@ -10,7 +10,7 @@ import { actorNames } from '../org/employee-names.js';
 import { queueBatch } from './batch/queue-batch.js';
 import { cancelOperation } from './commands/cancel-operation.js';
 import type { OperationRow } from './operation-row.js';
-import { presentOperation } from './operations.presenter.js';
+import { paramsWithSelectionBySize, presentOperation } from './operations.presenter.js';
 import { getOperation, listOperations, operationAbilities } from './operations.queries.js';
 import { ProgressStreams, streamProgress } from './progress-stream.js';
 
@@ -45,7 +45,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Queue a batch tag / untag / move',
         description:
-          'Checked at once (tags, permissions, customers, audience; an empty selection is refused). Rule-group tags go only on relations of the rule group’s range members (the rest count as `result.outOfRange`; none at all is refused). Then queued and run as one job that applies whole or not at all. Answers 202 with the queued operation; follow it with `GET /operations/:id` or `/progress`.',
+          'Checked at once (tags, permissions, customers, audience; an empty selection is refused). Rule-group tags go only on relations of the rule group’s range members (the rest count as `result.outOfRange`; none at all is refused). Then queued and run as one job that applies whole or not at all. Answers 202 with the queued operation, an explicit selection shown by its size (`params.selection`: `{ customers: n }`, as in the listing; `GET /operations/:id` has the ids); follow it with `GET /operations/:id` or `/progress`.',
         body: BatchBody,
         response: withErrors({ 202: OperationEnvelope }, 403, 404),
       },
@@ -53,7 +53,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const row = await withTx(apiCtx(request), (ctx) => queueBatch(ctx, request.body));
       app.operations.nudge();
-      return reply.code(202).send(await presentOne(apiCtx(request), row));
+      return reply.code(202).send(await presentOne(apiCtx(request), { ...row, params: paramsWithSelectionBySize(row.params) }));
     },
   );
 

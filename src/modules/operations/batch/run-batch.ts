@@ -47,6 +47,11 @@ function rangeCheck(snapshot: OrgSnapshot): (strategyId: number, userid: string)
  */
 export async function runBatch(ctx: TxCtx, op: OperationRow, hooks: BatchHooks, chunkSize = 20_000): Promise<BatchResult> {
   const params = op.params as BatchParams;
+  // Over 100,000 relations JIT compiling these statements costs more than running them (the
+  // relations query of a 1M-customer corp is costed past the JIT threshold), and the relations
+  // sort in memory rather than spilling to disk.
+  await ctx.tx.execute(sql`set local jit = off`);
+  await ctx.tx.execute(sql`set local work_mem = '64MB'`);
   const prepared = await prepareBatch(ctx, params, true);
   const relations = await queryRows<Relation>(ctx.tx, relationsQuery(ctx, prepared.selection, prepared.scope, prepared.evalCtx));
   await hooks.onTotal(relations.length);

@@ -59,14 +59,19 @@ export async function outOfRangePairs(ctx: TxCtx, live: LiveTag[]): Promise<{ ta
 
 /**
  * Every change the reversal made must be the actor's to make: group scopes, data scope, personal
- * tags their owner's. Checked once per (tag, employee, direction) of the new journal; returns the
- * tags changed.
+ * tags their owner's. Checked once per (tag, employee, direction) of the new journal (both forms,
+ * the compact one unnesting only the two arrays it needs); returns the tags changed.
  */
 export async function authorizeReversal(ctx: TxCtx, policy: Policy, operationId: string, live: LiveTag[]): Promise<string[]> {
   const made = await queryRows<{ tag_id: string; userid: string; change: number }>(
     ctx.tx,
     sql`
-    select distinct tag_id, userid, change::int as change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId} and change <> 0`,
+    select distinct tag_id, userid, change::int as change from (
+      select tag_id, userid, change from operation_changes where corp_id = ${ctx.corpId} and operation_id = ${operationId}
+      union all
+      select e.tag_id, e.userid, s.change from operation_change_sets s cross join lateral unnest(s.tag_ids, s.userids) as e(tag_id, userid)
+      where s.corp_id = ${ctx.corpId} and s.operation_id = ${operationId}
+    ) j where change <> 0`,
   );
   const tagOf = new Map(live.map((t) => [t.tag_id, t]));
   for (const c of made) {
