@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One migrated PGlite dump and one PostgreSQL template per run; test databases start as copies.
+    globalSetup: ['src/test/global-setup.ts'],
   },
 });
