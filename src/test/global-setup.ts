@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../db/client.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A `dumpDataDir` tarball of a migrated PGlite, for in-memory test databases to start from. */
-    pgliteTemplate: string;
-    /** A migrated database on the TEST_DATABASE_URL server to clone per test database ('' without one). */
-    postgresTemplate: string;
-  }
-}
-
-let folder = '';
-let postgresTemplate = '';
+import './provided-context.js';
 
 async function admin(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
@@ -31,7 +20,7 @@ async function admin(statement: string): Promise<void> {
 
 /** Migrates one PGlite and dumps its folder: each test database loads that instead of migrating again. */
 async function pgliteTemplate(): Promise<string> {
-  folder = mkdtempSync(join(tmpdir(), 'tagloom-template-'));
+  const folder = mkdtempSync(join(tmpdir(), 'tagloom-template-'));
   const database = await openDatabase({ dataDir: 'memory://' });
   const client = (database.db as unknown as { $client: PGlite }).$client;
   const dump = await client.dumpDataDir('none');
@@ -57,18 +46,35 @@ async function postgresTemplateDatabase(): Promise<string> {
   return name;
 }
 
+type Templates = { pgliteTemplate: string; postgresTemplate: string };
+type Shared = { templates?: Promise<Templates>; users: number };
+// Each vitest project runs the global setup; the projects share one set of templates per run.
+const shared: Shared = ((globalThis as { tagloomTestTemplates?: Shared }).tagloomTestTemplates ??= { users: 0 });
+
+async function makeTemplates(): Promise<Templates> {
+  const [pglite, postgres] = await Promise.all([pgliteTemplate(), process.env.TEST_DATABASE_URL ? postgresTemplateDatabase() : '']);
+  return { pgliteTemplate: pglite, postgresTemplate: postgres };
+}
+
 /**
  * Vitest's global setup: builds the migrated templates once per run (the migrations themselves
  * are still tested from scratch by src/db/migrate-lock and the PGlite folder tests).
  */
 export async function setup(project: TestProject): Promise<void> {
-  project.provide('pgliteTemplate', await pgliteTemplate());
-  if (process.env.TEST_DATABASE_URL) postgresTemplate = await postgresTemplateDatabase();
-  project.provide('postgresTemplate', postgresTemplate);
+  shared.users += 1;
+  shared.templates ??= makeTemplates();
+  const templates = await shared.templates;
+  project.provide('pgliteTemplate', templates.pgliteTemplate);
+  project.provide('postgresTemplate', templates.postgresTemplate);
+  project.provide('testRunDir', dirname(templates.pgliteTemplate));
 }
 
-/** Removes the templates again. */
+/** Removes the templates again after the last project is done. */
 export async function teardown(): Promise<void> {
-  if (postgresTemplate) await admin(`drop database if exists ${postgresTemplate} with (force)`);
-  if (folder) rmSync(folder, { recursive: true, force: true });
+  shared.users -= 1;
+  if (shared.users > 0 || !shared.templates) return;
+  const made = await shared.templates;
+  shared.templates = undefined;
+  if (made.postgresTemplate) await admin(`drop database if exists ${made.postgresTemplate} with (force)`);
+  rmSync(dirname(made.pgliteTemplate), { recursive: true, force: true });
 }
