@@ -126,8 +126,12 @@ async function migrateLocked(url: string): Promise<void> {
   }
 }
 
-/** Where and how to open the database; `command` names the opener to whoever finds a PGlite folder taken. */
-export type OpenOptions = { url?: string; dataDir?: string; poolSize?: number; command?: string };
+/**
+ * Where and how to open the database; `command` names the opener to whoever finds a PGlite folder taken.
+ * `loadDataDir` starts a new PGlite from a `dumpDataDir` tarball instead of an empty cluster (tests
+ * clone one migrated template this way); pending migrations are applied after it as usual.
+ */
+export type OpenOptions = { url?: string; dataDir?: string; poolSize?: number; command?: string; loadDataDir?: Blob };
 
 /** A pool whose connections may drop at any time without taking the process down. */
 function openPool(opts: OpenOptions, health: DatabaseHealth): pg.Pool {
@@ -177,7 +181,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const lock = inMemory ? null : DataDirLock.acquire(dataDir, opts.command ?? 'tagloom');
   let client: PGlite | null = null;
   try {
-    client = await PGlite.create(dataDir);
+    client = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder });
     const open = client;

@@ -115,7 +115,8 @@ describeBrowser('the console in Chromium: corp settings, one’s own password, r
     await userMenu(page, /退出登录/);
     await page.waitForURL(/\/login/);
     await submitLogin(page, { username: demo.manager.username, password: demo.manager.password });
-    await page.getByRole('alert').waitFor();
+    // The refusal's alert, not the 密码已修改 toast, which may still be up when the refusal comes fast.
+    await page.getByRole('alert').filter({ hasNotText: '密码已修改' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     await submitLogin(page, { username: demo.manager.username, password: fresh });
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));

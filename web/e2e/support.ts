@@ -1,14 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { type AppOptions, buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { seedDemoCorp } from '../../src/demo/seed-demo.js';
+import { migratedPgliteTemplate } from '../../src/test/db.js';
 
 /** Debian's Chromium (never a downloaded browser); `.ci/run` installs it with apt. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,20 +39,64 @@ export const demo = {
 /** What a browser test works with: the running server, its database and a browser. */
 export type Stage = { base: string; app: FastifyInstance; database: Database; browser: Browser; newPage: (opts?: { mobile?: boolean }) => Promise<Page> };
 
+async function buildConsole(outDir: string): Promise<void> {
+  const vite = await import('vite');
+  await vite.build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+}
+
 /**
- * Builds the console into a folder of its own (so a stale `web/dist` is never what is tested),
+ * The console built once per test run into the run's folder (src/test/global-setup.ts): the first
+ * browser file to get here builds it, the others (in other workers) wait for its `done` note.
+ * Without the global setup each file builds into a folder of its own, removed with `cleanup`.
+ */
+async function sharedConsole(): Promise<{ outDir: string; cleanup: boolean }> {
+  const runDir = inject('testRunDir');
+  if (!runDir) {
+    const outDir = mkdtempSync(join(tmpdir(), 'tagloom-console-'));
+    await buildConsole(outDir);
+    return { outDir, cleanup: true };
+  }
+  const outDir = join(runDir, 'console');
+  const done = join(runDir, 'console.done');
+  let builder = true;
+  try {
+    mkdirSync(join(runDir, 'console.lock'));
+  } catch {
+    builder = false;
+  }
+  if (builder) {
+    try {
+      await buildConsole(outDir);
+      writeFileSync(done, 'ok');
+    } catch (error) {
+      writeFileSync(done, `failed: ${String(error)}`);
+      throw error;
+    }
+  }
+  for (let waited = 0; !existsSync(done); waited += 200) {
+    if (waited > 170_000) throw new Error('Another worker did not finish building the console within 170 s.');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const note = readFileSync(done, 'utf8');
+  if (note !== 'ok') throw new Error(`Building the console failed in another worker: ${note}`);
+  return { outDir, cleanup: false };
+}
+
+/**
+ * Builds the console (once per run, never a stale `web/dist`: see `sharedConsole`),
  * starts the real server on a fresh PGlite with the demo corp, and launches headless Chromium.
  * Everything is torn down after the file's tests. `opts` go to `buildApp` (e.g. a `secretBox` for the connector).
  */
 export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> = {}): () => Stage {
   let stage: Stage | undefined;
   let outDir = '';
+  let cleanup = false;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'tagloom-console-'));
-    const vite = await import('vite');
-    await vite.build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    const database = await openDatabase({ dataDir: 'memory://' });
+    const built = await sharedConsole();
+    outDir = built.outDir;
+    cleanup = built.cleanup;
+    const database = await openDatabase({ dataDir: 'memory://', loadDataDir: migratedPgliteTemplate() });
     await seedDemoCorp(database.db, {});
     const app = await buildApp({ ...opts, db: database.db, consoleDir: outDir, listen: database.listen });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -87,7 +132,7 @@ export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> 
     await stage?.browser.close();
     await stage?.app.close();
     await stage?.database.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    if (outDir && cleanup) rmSync(outDir, { recursive: true, force: true });
   });
   return () => {
     if (!stage) throw new Error('The stage is not up yet: use it inside a test.');

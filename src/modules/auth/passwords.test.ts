@@ -1,8 +1,12 @@
 import { scryptSync } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword, setTestPasswordCost, verifyPassword } from './passwords.js';
 
 describe('passwords', () => {
+  // The test setup lowers the cost for every other file; here the production parameters are checked.
+  beforeAll(() => setTestPasswordCost(false));
+  afterAll(() => setTestPasswordCost(true));
+
   it('hashes with scrypt into a self-describing string with a random salt', async () => {
     const a = await hashPassword('correct horse battery');
     const b = await hashPassword('correct horse battery');

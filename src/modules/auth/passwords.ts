@@ -5,8 +5,20 @@ export { minPasswordLength } from '../../../contracts/auth.js';
 // N = 2^15, r = 8 costs 32 MiB and ~60 ms per hash: slow enough against offline guessing, cheap
 // enough for a login. The parameters are stored with each hash, so raising them later only
 // affects new hashes and old ones still verify.
-const defaults = { N: 2 ** 15, r: 8, p: 1 };
+const production = { N: 2 ** 15, r: 8, p: 1 };
+// The test suite hashes hundreds of passwords; it lowers the cost of new hashes (never of checks:
+// each hash names its own parameters) and passwords.test.ts checks the production ones.
+const testCost = { N: 2 ** 10, r: 8, p: 1 };
+let defaults = production;
 const keyLength = 32;
+
+/**
+ * Test-only: `true` makes new hashes cheap (N = 2^10) for the rest of this process, `false` goes
+ * back to the production cost. Called by the test setup file, never by the app.
+ */
+export function setTestPasswordCost(cheap: boolean): void {
+  defaults = cheap ? testCost : production;
+}
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }, length = keyLength): Promise<Buffer> {
   // maxmem must exceed 128·N·r, or node refuses the parameters above.
