@@ -42,8 +42,8 @@ export function snapshotFile(dir: string, corpId: string): string {
   return join(dir, `${createHash('sha256').update(corpId).digest('hex').slice(0, 40)}.snap`);
 }
 
-// The parsed header and where the body starts, or null when the file is missing or not ours.
-async function readFileHeader(path: string): Promise<{ header: FileHeader; bodyAt: number; fileBytes: number } | null> {
+// The parsed header and where the body starts, null when there is no file, 'unreadable' when it is not one of ours.
+async function readFileHeader(path: string): Promise<{ header: FileHeader; bodyAt: number; fileBytes: number } | null | 'unreadable'> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
@@ -53,17 +53,17 @@ async function readFileHeader(path: string): Promise<{ header: FileHeader; bodyA
   }
   try {
     const fileBytes = (await handle.stat()).size;
-    if (fileBytes < preambleBytes) return null;
+    if (fileBytes < preambleBytes) return 'unreadable';
     const pre = Buffer.alloc(preambleBytes);
     await handle.read(pre, 0, preambleBytes, 0);
     const length = pre.readUInt32LE(8);
-    if (pre.readUInt32LE(0) !== magic || pre.readUInt32LE(4) !== layout || length > maxHeaderBytes || preambleBytes + length > fileBytes) return null;
+    if (pre.readUInt32LE(0) !== magic || pre.readUInt32LE(4) !== layout || length > maxHeaderBytes || preambleBytes + length > fileBytes) return 'unreadable';
     const text = Buffer.alloc(length);
     await handle.read(text, 0, length, preambleBytes);
     try {
       return { header: JSON.parse(text.toString('utf8')) as FileHeader, bodyAt: preambleBytes + length, fileBytes };
     } catch {
-      return null;
+      return 'unreadable';
     }
   } finally {
     await handle.close();
@@ -114,7 +114,7 @@ export function fileSnapshotStore(db: Db, dir: string): SnapshotStore {
 
     async readBody(corpId, header) {
       const read = await readFileHeader(snapshotFile(dir, corpId)).catch(() => null);
-      if (!read || read.header.corpId !== corpId || read.header.checksum !== header.checksum) return null;
+      if (!read || read === 'unreadable' || read.header.corpId !== corpId || read.header.checksum !== header.checksum) return null;
       if (read.fileBytes - read.bodyAt !== header.bytes) return null;
       const handle = await open(snapshotFile(dir, corpId), 'r');
       try {
