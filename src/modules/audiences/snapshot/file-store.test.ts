@@ -112,9 +112,11 @@ describe('index snapshots as files in a PGlite data folder', () => {
       // Written by a version of another snapshot format.
       await save(f.corpId, snapshotFormat + 1);
       await expectPath('format');
-      // The next save replaces whatever was there, leaving no temporary file behind.
-      await save();
+      // The next save replaces whatever was there, also while another corp's is written at once,
+      // leaving no temporary file behind.
+      await Promise.all([save(), save(other.corpId), save(other.corpId)]);
       await expectPath('snapshot');
+      expect((await restoreCorpIndex(database.db, other.corpId, { dir })).path).toBe('snapshot');
       expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
     } finally {
       await database.close();

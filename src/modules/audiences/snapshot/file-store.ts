@@ -37,6 +37,20 @@ type FileHeader = {
   takenAt: string;
 };
 
+// Temporary files this process is writing now. The others in a folder are left by a write a crash
+// interrupted (one process owns the folder), and are removed at this process's first write there.
+const writing = new Set<string>();
+const swept = new Set<string>();
+
+async function sweep(dir: string): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    if (name.includes('.tmp-') && !writing.has(path)) await rm(path, { force: true });
+  }
+}
+
 /** The file of a corp's snapshot: named by a hash of its id, so no id can name a path elsewhere. */
 export function snapshotFile(dir: string, corpId: string): string {
   return join(dir, `${createHash('sha256').update(corpId).digest('hex').slice(0, 40)}.snap`);
@@ -76,8 +90,6 @@ async function readFileHeader(path: string): Promise<{ header: FileHeader; bodyA
  * the old snapshot or the new one, never a mix; the checksum catches whatever else damages a file.
  */
 export function fileSnapshotStore(db: Db, dir: string): SnapshotStore {
-  // Temporary files of a write a crash interrupted are removed once, before the first write.
-  let swept = false;
   // A file that cannot be parsed, or that names another corp (copied or renamed by hand), reads as
   // a corrupt snapshot: the restore builds afresh and the next save replaces it.
   const unusable = (corpId: string): SnapshotHeader => ({
@@ -148,13 +160,11 @@ export function fileSnapshotStore(db: Db, dir: string): SnapshotStore {
       pre.writeUInt32LE(layout, 4);
       pre.writeUInt32LE(text.byteLength, 8);
       await mkdir(dir, { recursive: true });
-      if (!swept) {
-        swept = true;
-        for (const name of await readdir(dir)) if (name.includes('.tmp-')) await rm(join(dir, name), { force: true });
-      }
       const path = snapshotFile(dir, captured.corpId);
       const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+      writing.add(tmp);
       try {
+        await sweep(dir);
         const handle = await open(tmp, 'wx', 0o600);
         try {
           await handle.writev([pre, text, body]);
@@ -166,6 +176,8 @@ export function fileSnapshotStore(db: Db, dir: string): SnapshotStore {
       } catch (error) {
         await rm(tmp, { force: true });
         throw error;
+      } finally {
+        writing.delete(tmp);
       }
       // The rename itself is durable once the folder is synced.
       const folder = await open(dir, 'r');
