@@ -5,7 +5,7 @@ import type { TailCursor } from '../../../events/snapshot-cursor.js';
 import type { CapturedIndex } from './codec.js';
 
 // Reading and writing snapshot rows (table `index_snapshots`, see src/db/schema/index-snapshots.ts
-// for why a table and not a file). A body is split into parts so no single bytea parameter or
+// for why a table and not a file; PGlite on a data folder keeps files instead, see file-store.ts). A body is split into parts so no single bytea parameter or
 // value grows past a few MB: PGlite copies each value through its WebAssembly heap, and a
 // PostgreSQL server handles many moderate values better than one huge one.
 
