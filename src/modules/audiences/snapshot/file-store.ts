@@ -167,7 +167,8 @@ export function fileSnapshotStore(db: Db, dir: string): SnapshotStore {
         await sweep(dir);
         const handle = await open(tmp, 'wx', 0o600);
         try {
-          await handle.writev([pre, text, body]);
+          const { bytesWritten } = await handle.writev([pre, text, body]);
+          if (bytesWritten !== pre.byteLength + text.byteLength + body.byteLength) throw new Error(`snapshot file short write: ${bytesWritten} bytes`);
           await handle.sync();
         } finally {
           await handle.close();
