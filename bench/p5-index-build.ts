@@ -1,14 +1,18 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import roaring from 'roaring';
 import { systemContext } from '../src/context.js';
-import { type Db, queryRows } from '../src/db/client.js';
+import { type Db, openDatabase, queryRows } from '../src/db/client.js';
 import type { Bitmap } from '../src/modules/audiences/index/bitmaps.js';
 import { buildCorpIndex, type CorpIndex, facetNames } from '../src/modules/audiences/index/corp-index.js';
 import { EventTail } from '../src/modules/audiences/index/tail.js';
 import { captureIndex, decodeIndex, snapshotFormat } from '../src/modules/audiences/snapshot/codec.js';
+import { snapshotFile, snapshotFolderOf, snapshotStoreFor } from '../src/modules/audiences/snapshot/file-store.js';
 import { restoreCorpIndex } from '../src/modules/audiences/snapshot/restore.js';
-import { deleteSnapshot, sha256, writeSnapshot } from '../src/modules/audiences/snapshot/store.js';
+import { sha256 } from '../src/modules/audiences/snapshot/store.js';
 import { markTags } from '../src/modules/customers/commands/mark-tags.js';
 import { createCorp } from '../src/modules/org/commands/create-corp.js';
 import { buildSyntheticIndex } from './p1-synthetic-index.js';
@@ -153,16 +157,20 @@ function assertSame(got: CorpIndex, want: CorpIndex, what: string): void {
  * events of `changesAfterSnapshot` mark_tag commands, checked against a fresh build. The floor is
  * reading the snapshot's bytes alone (one query, no checksum, no decode).
  */
-async function benchSnapshot(db: Db, corpId: string, built: CorpIndex) {
-  await deleteSnapshot(db, corpId);
+async function benchSnapshot(db: Db, corpId: string, built: CorpIndex, dir?: string) {
+  const store = snapshotStoreFor(db, dir);
+  await store.remove(corpId);
   let t = performance.now();
   const captured = captureIndex(built);
   const captureMs = ms(t);
   t = performance.now();
-  const written = await writeSnapshot(db, captured, snapshotFormat);
+  const written = await store.write(captured, snapshotFormat);
   const writeMs = ms(t);
   t = performance.now();
-  const rows = await queryRows<{ body: Uint8Array }>(db, sql`select body from index_snapshots where corp_id = ${corpId} order by part`);
+  // The floor: the bytes alone, as one query of the table or one read of the file (its body is the tail).
+  const rows = dir
+    ? [{ body: readFileSync(snapshotFile(dir, corpId)).subarray(-written.bytes) }]
+    : await queryRows<{ body: Uint8Array }>(db, sql`select body from index_snapshots where corp_id = ${corpId} order by part`);
   const readBytesMs = ms(t);
   const readBytes = rows.reduce((n, r) => n + r.body.byteLength, 0);
   if (readBytes !== written.bytes) throw new Error(`P5 snapshot: wrote ${written.bytes} bytes, read back ${readBytes}`);
@@ -191,7 +199,7 @@ async function benchSnapshot(db: Db, corpId: string, built: CorpIndex) {
   const [recorded] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from events where corp_id = ${corpId} and seq > ${before}`);
   const expected = Number(recorded!.n);
   t = performance.now();
-  const restored = await restoreCorpIndex(db, corpId);
+  const restored = await restoreCorpIndex(db, corpId, { dir });
   const loadMs = ms(t);
   if (restored.path !== 'snapshot') throw new Error(`P5 snapshot: the start took the ${restored.path} path, not the snapshot`);
   t = performance.now();
@@ -203,6 +211,7 @@ async function benchSnapshot(db: Db, corpId: string, built: CorpIndex) {
   const freshBuildMs = ms(t);
   assertSame(restored.index, fresh, 'snapshot + tail');
   return {
+    store: dir ? 'file' : 'table',
     bytesMB: mb(written.bytes),
     parts: written.parts,
     captureMs,
@@ -271,9 +280,60 @@ export function benchSnapshotInMemory(corp: SeededCorp, customers = 10_000_000) 
   };
 }
 
+/**
+ * P5 on embedded PGlite with a data folder, as `tagloom serve` runs without DATABASE_URL: the same
+ * synthetic corp seeded into a fresh temporary folder, its index built, its snapshot written as a
+ * file (snapshot/file-store.ts) and loaded + tailed (checked against a fresh build), then
+ * `tagloom serve` on the folder to /readyz cold (no snapshot: a full build) and from the file the
+ * cold start saved, with the bare-server floor. The folder is deleted afterwards.
+ */
+export async function benchP5Pglite(size: P5Options) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-p5-pglite-'));
+  try {
+    const database = await openDatabase({ dataDir, command: 'bench p5 pglite' });
+    let corp: SeededCorp;
+    let build: { buildMs: number; snapshot: Awaited<ReturnType<typeof benchSnapshot>> };
+    const dir = snapshotFolderOf(dataDir)!;
+    try {
+      corp = await seedP5Corp(database.db, size);
+      const index = await buildCorpIndex(database.db, corp.corpId);
+      build = { buildMs: Math.round(index.stats.ms), snapshot: await benchSnapshot(database.db, corp.corpId, index, dir) };
+      await database.db.execute(sql`delete from index_snapshots`);
+    } finally {
+      // PGlite is single-process: the servers below open the folder only once this process let go.
+      await database.close();
+    }
+    const floorBareServerMs = await timeBareServerStart();
+    rmSync(dir, { recursive: true, force: true });
+    const env = { DATABASE_URL: '', TAGLOOM_DATA_DIR: dataDir };
+    const cold: ServerStart = await timeServerStart(env);
+    const file = snapshotFile(dir, corp.corpId);
+    let savedBytes = 0;
+    try {
+      savedBytes = readFileSync(file).byteLength;
+    } catch {
+      throw new Error('P5 PGlite server start: the server saved no snapshot file');
+    }
+    const fromSnapshot: ServerStart = await timeServerStart(env);
+    return {
+      customers: corp.customers,
+      marks: corp.seededMarks,
+      seedMs: corp.seedMs,
+      ...build,
+      serverStart: { floorBareServerMs, snapshotFileMB: mb(savedBytes), cold, fromSnapshot },
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 // Standalone: `npx tsx bench/p5-index-build.ts [customers] [marks]` on a fresh database that is
-// dropped afterwards (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// dropped afterwards (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server), or with a
+// third argument `pglite`, on a fresh PGlite folder (benchP5Pglite).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[4] === 'pglite') {
+  const result = await benchP5Pglite({ customers: Number(process.argv[2] ?? 100_000), marks: Number(process.argv[3] ?? 500_000) });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await withScratchDatabase('tagloom_p5', async (database, url) => {
     const result = await benchP5IndexBuild(
       database.db,

@@ -13,6 +13,7 @@ import { DatabaseHealth } from '../src/db/health.js';
 import * as schema from '../src/db/schema/index.js';
 import { readEnv } from '../src/env.js';
 import { buildCorpIndex } from '../src/modules/audiences/index/corp-index.js';
+import { snapshotFolderOf } from '../src/modules/audiences/snapshot/file-store.js';
 import { restoreCorpIndex } from '../src/modules/audiences/snapshot/restore.js';
 import { maintainSmartGroups } from '../src/modules/smart-groups/maintain.js';
 import { ensureDemoCorp } from '../src/server.js';
@@ -33,7 +34,9 @@ const listen: Database['listen'] = async (channel, onNotify) => {
 };
 await ensureDemoCorp({ db, kind: 'pglite', close: async () => {}, listen, health: new DatabaseHealth(), lock }, env, () => {});
 mark('demoCheck');
-const app = await buildApp({ db, listen, warmAudiences: true, dbKind: 'pglite' });
+// As `tagloom serve` does: the snapshots are files in the data folder.
+const snapshotDir = snapshotFolderOf(lock.dir) ?? undefined;
+const app = await buildApp({ db, listen, warmAudiences: true, dbKind: 'pglite', snapshotDir });
 mark('appBuilt');
 await app.listen({ port: 0, host: '127.0.0.1' });
 mark('listening');
@@ -44,7 +47,7 @@ let t = performance.now();
 const index = await buildCorpIndex(db, 'ww-demo');
 const indexBuildMs = Math.round(performance.now() - t);
 t = performance.now();
-const restored = await restoreCorpIndex(db, 'ww-demo');
+const restored = await restoreCorpIndex(db, 'ww-demo', { dir: snapshotDir });
 const snapshotLoadMs = Math.round(performance.now() - t);
 if (restored.path !== 'snapshot') throw new Error(`the demo corp's index started from the ${restored.path} path, not its snapshot`);
 t = performance.now();

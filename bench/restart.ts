@@ -3,8 +3,8 @@
 // Seeds a fresh data folder with a first `tagloom serve`, then measures `tagloom serve` from spawn
 // to "serves" and to /readyz 200 after a clean stop (SIGTERM) and after a kill -9, how long the
 // stop takes, and where a start-up spends its time (bench/restart-phases.ts, after each kind of
-// stop). Since issue 17 a start loads each corp's audience index snapshot (saved at the clean stop)
-// and tails the events after it; `coldRestart` deletes the snapshots first (a full build), and
+// stop). Since issue 17 a start loads each corp's audience index snapshot (saved at the clean stop;
+// on a PGlite data folder a file in tagloom-index-snapshots/) and tails the events after it; `coldRestart` deletes the snapshots first (a full build), and
 // `floorBareServerMs` is a bare Fastify process from spawn to listening, measured in the same run.
 // Writes bench/results/restart-<time>.json with the machine's description and load.
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { snapshotFolderName } from '../src/modules/audiences/snapshot/file-store.js';
 import { describeMachine } from './machine.js';
 import { timeBareServerStart } from './restart-server.js';
 
@@ -62,6 +63,8 @@ async function dropSnapshots(): Promise<void> {
   const client = await PGlite.create(dataDir);
   await client.exec('delete from index_snapshots');
   await client.close();
+  // A server on a data folder keeps them as files there (snapshot/file-store.ts).
+  rmSync(join(dataDir, snapshotFolderName), { recursive: true, force: true });
 }
 
 /** Runs bench/restart-phases.ts on the folder and returns its figures. */

@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark of DESIGN.md §5 that exists and writes
 // bench/results/bench-<time>.json. Environment (see bench/README.md):
-//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, p6, p7, web, webui; default all). P1, P3, P5 and P6 share one seeded corp
+//   BENCH_ONLY=p1,p5        only these parts (p1, p2, p2e, p3, p4, p5, p5l, p6, p7, web, webui; default all). P1, P3, P5 and P6 share one seeded corp
 //                           (P3 also seeds a 100k-customer corp of its own and runs on both).
 //   BENCH_P1_10M=0          skip P1's in-memory 10M-customer index (about 40 s).
 //   BENCH_P1_SHAPES=design,or3   only these P1 expression shapes (ids in bench/p1-expressions.ts; default all).
@@ -15,7 +15,7 @@ import { benchP2Keywords } from './p2-keywords.js';
 import { benchP2Messages } from './p2-messages.js';
 import { benchP3 } from './p3-batch-undo.js';
 import { benchP4 } from './p4-wecom-api.js';
-import { benchP5IndexBuild, type SeededCorp, seedP5Corp } from './p5-index-build.js';
+import { benchP5IndexBuild, benchP5Pglite, type SeededCorp, seedP5Corp } from './p5-index-build.js';
 import { benchP6Moments } from './p6-moments.js';
 import { benchP7Connector } from './p7-connector.js';
 import { adminQuery, withScratchDatabase } from './scratch-database.js';
@@ -29,7 +29,7 @@ if (typeof globalThis.gc !== 'function') {
   globalThis.gc = runInNewContext('gc') as NodeJS.GCFunction;
 }
 
-const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'p6', 'p7', 'web', 'webui'] as const;
+const parts = ['p1', 'p2', 'p2e', 'p3', 'p4', 'p5', 'p5l', 'p6', 'p7', 'web', 'webui'] as const;
 const only = (process.env.BENCH_ONLY ?? parts.join(','))
   .split(',')
   .map((p) => p.trim().toLowerCase())
@@ -83,6 +83,11 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   if (runs('p5') && corp) {
     log('P5: index build, its snapshot (write, load + tail), and server start-up to /readyz cold and from the snapshot');
     results.p5 = await benchP5IndexBuild(database.db, corp, { serverEnv: { DATABASE_URL: url }, tenMillion: process.env.BENCH_P1_10M !== '0' });
+  }
+  if (runs('p5l')) {
+    const size = { customers: Number(process.env.BENCH_CUSTOMERS ?? 1_000_000), marks: Number(process.env.BENCH_MARKS ?? 5_000_000) };
+    log('P5 on PGlite: the same corp in a PGlite folder, its snapshot as a file, and server start-up to /readyz cold and from it');
+    results.p5Pglite = await benchP5Pglite(size);
   }
   if (runs('p1') && corp) {
     log('P1: audience counts');

@@ -6,6 +6,7 @@ import { corps } from './db/schema/index.js';
 import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
 import { AppError } from './errors.js';
+import { snapshotFolderOf } from './modules/audiences/snapshot/file-store.js';
 import { SecretBox } from './modules/connector/secret-box.js';
 import { ensureConsoleBuilt } from './plugins/console.js';
 
@@ -59,6 +60,7 @@ export async function startServer(env: Env, overrides: Partial<AppOptions> = {})
       listen: database.listen,
       warmAudiences: true,
       dbKind: database.kind,
+      snapshotDir: database.lock ? (snapshotFolderOf(database.lock.dir) ?? undefined) : undefined,
       health: database.health,
       platformKey: env.TAGLOOM_PLATFORM_KEY,
       secretBox: env.TAGLOOM_SECRET_KEY ? SecretBox.fromKeyText(env.TAGLOOM_SECRET_KEY) : null,

@@ -3,8 +3,8 @@ import type { EventConsumer } from '../../../events/consumers.js';
 import { type BuildOptions, buildCorpIndex, type CorpIndex } from '../index/corp-index.js';
 import { EventTail } from '../index/tail.js';
 import { captureIndex, snapshotFormat } from '../snapshot/codec.js';
+import { snapshotStoreFor } from '../snapshot/file-store.js';
 import { type RestoreOptions, restoreCorpIndex } from '../snapshot/restore.js';
-import { writeSnapshot } from '../snapshot/store.js';
 
 /**
  * A consumer of the index rather than of the events: it runs after a corp's index took in new
@@ -51,7 +51,7 @@ export type SnapshotPolicy = RestoreOptions & {
   /**
    * A larger snapshot is not written (the index is built in full at the next start instead). PGlite
    * moves a bytea through hex text in JavaScript at well under 10 MB/s, on its one connection that
-   * requests wait for, so a server on PGlite caps it.
+   * requests wait for, so a server on PGlite in memory caps it (on a data folder it writes files: `dir`).
    */
   maxBytes?: number;
 };
@@ -246,13 +246,15 @@ export class AudienceEngine implements EventConsumer {
       this.opts.log?.({ corpId: entry.index.corpId, bytes: captured.bytes, maxBytes }, 'audience index snapshot too large for this database: not written');
       return Promise.resolve();
     }
-    const saving = writeSnapshot(this.db, captured, snapshotFormat).then(
-      () => undefined,
-      (error: unknown) => {
-        entry.unsaved = Math.max(entry.unsaved, 1);
-        this.opts.onError?.(error);
-      },
-    );
+    const saving = snapshotStoreFor(this.db, this.opts.snapshots?.dir)
+      .write(captured, snapshotFormat)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          entry.unsaved = Math.max(entry.unsaved, 1);
+          this.opts.onError?.(error);
+        },
+      );
     entry.saving = saving.finally(() => {
       if (entry.saving === saving) entry.saving = null;
     });

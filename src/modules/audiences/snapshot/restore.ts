@@ -3,7 +3,8 @@ import { type Db, queryRows } from '../../../db/client.js';
 import { takeSnapshot } from '../../../events/snapshot-cursor.js';
 import { type BuildOptions, buildCorpIndex, type CorpIndex } from '../index/corp-index.js';
 import { decodeIndex, SnapshotUnreadable, snapshotFormat } from './codec.js';
-import { readBody, readHeader, schemaMark } from './store.js';
+import { snapshotStoreFor } from './file-store.js';
+import { type SnapshotHeader, schemaMark } from './store.js';
 
 /**
  * How a corp's index came to be at start: from its snapshot (then tailed from the snapshot's
@@ -24,6 +25,11 @@ export type RestoreOptions = {
   maxAgeMs?: number;
   /** A snapshot with more events than this to tail is not used: a fresh build is cheaper. */
   maxTailEvents?: number;
+  /**
+   * Keep snapshots as files in this folder instead of the table: a PGlite data folder's
+   * `tagloom-index-snapshots` (see file-store.ts). Unset: the table `index_snapshots`.
+   */
+  dir?: string;
 };
 
 /** The index, how it was obtained, and how long that took. */
@@ -33,8 +39,9 @@ const defaultMaxAgeMs = 30 * 24 * 3600 * 1000;
 const defaultMaxTailEvents = 500_000;
 
 // Why the stored snapshot cannot be used, or null when it can (then its body is read next).
-async function reject(db: Db, corpId: string, header: Awaited<ReturnType<typeof readHeader>>, opts: RestoreOptions): Promise<RestorePath | null> {
+async function reject(db: Db, corpId: string, header: SnapshotHeader | null, opts: RestoreOptions): Promise<RestorePath | null> {
   if (!header) return 'missing';
+  if (header.corrupt) return 'corrupt';
   if (header.format !== snapshotFormat) return 'format';
   if (header.schemaMark !== (await schemaMark(db))) return 'schema';
   if (Date.now() - header.takenAt.getTime() > (opts.maxAgeMs ?? defaultMaxAgeMs)) return 'stale';
@@ -56,10 +63,11 @@ async function reject(db: Db, corpId: string, header: Awaited<ReturnType<typeof 
  */
 export async function restoreCorpIndex(db: Db, corpId: string, opts: RestoreOptions = {}): Promise<Restored> {
   const started = performance.now();
-  const header = await readHeader(db, corpId);
+  const store = snapshotStoreFor(db, opts.dir);
+  const header = await store.readHeader(corpId);
   let path = await reject(db, corpId, header, opts);
   if (path === null && header) {
-    const body = await readBody(db, corpId, header);
+    const body = await store.readBody(corpId, header);
     if (body) {
       try {
         const index = decodeIndex(body, corpId);

@@ -5,7 +5,7 @@ import type { TailCursor } from '../../../events/snapshot-cursor.js';
 import type { CapturedIndex } from './codec.js';
 
 // Reading and writing snapshot rows (table `index_snapshots`, see src/db/schema/index-snapshots.ts
-// for why a table and not a file). A body is split into parts so no single bytea parameter or
+// for why a table and not a file; PGlite on a data folder keeps files instead, see file-store.ts). A body is split into parts so no single bytea parameter or
 // value grows past a few MB: PGlite copies each value through its WebAssembly heap, and a
 // PostgreSQL server handles many moderate values better than one huge one.
 
@@ -26,7 +26,42 @@ export async function schemaMark(db: Db): Promise<number> {
 }
 
 /** A stored snapshot's header: enough to decide whether to read the body at all. */
-export type SnapshotHeader = { format: number; checksum: string; cursor: TailCursor; schemaMark: number; bytes: number; parts: number; takenAt: Date };
+export type SnapshotHeader = {
+  format: number;
+  checksum: string;
+  cursor: TailCursor;
+  schemaMark: number;
+  bytes: number;
+  parts: number;
+  takenAt: Date;
+  /** Set when a snapshot exists but its header cannot be read (a damaged file): it is not used. */
+  corrupt?: string;
+};
+
+/**
+ * Where snapshots are kept: the table `index_snapshots` (PostgreSQL, and PGlite in memory), or
+ * files in a PGlite data folder (see file-store.ts, for why).
+ */
+export type SnapshotStore = {
+  /** The header of the corp's snapshot, or null when it has none. */
+  readHeader(corpId: string): Promise<SnapshotHeader | null>;
+  /** The body, or null when it is damaged, truncated or does not match the header. */
+  readBody(corpId: string, header: SnapshotHeader): Promise<Uint8Array | null>;
+  /** Replaces the corp's snapshot with this capture, atomically. */
+  write(captured: CapturedIndex, format: number): Promise<{ bytes: number; parts: number; checksum: string }>;
+  /** Removes the corp's snapshot. */
+  remove(corpId: string): Promise<void>;
+};
+
+/** The table store (see the comment at the top of this file). */
+export function tableSnapshotStore(db: Db, opts: { partBytes?: number } = {}): SnapshotStore {
+  return {
+    readHeader: (corpId) => readHeader(db, corpId),
+    readBody: (corpId, header) => readBody(db, corpId, header),
+    write: (captured, format) => writeSnapshot(db, captured, format, opts),
+    remove: (corpId) => deleteSnapshot(db, corpId),
+  };
+}
 
 type HeaderRow = {
   format: number;
@@ -82,18 +117,8 @@ export async function sha256(bytes: Uint8Array): Promise<string> {
   return hash.digest('hex');
 }
 
-/**
- * Stores a captured index as the corp's snapshot, replacing the previous one in one transaction
- * (readers see the old one or the new one, never a mix). Processes writing the same corp's
- * snapshot at once take turns on an advisory lock; the last one wins, and each is consistent.
- */
-export async function writeSnapshot(
-  db: Db,
-  captured: CapturedIndex,
-  format: number,
-  opts: { partBytes?: number } = {},
-): Promise<{ bytes: number; parts: number; checksum: string }> {
-  const size = opts.partBytes ?? partBytes;
+/** The capture's parts as one body, and its hex sha256, yielding to the event loop between slices. */
+export async function concatCaptured(captured: CapturedIndex): Promise<{ body: Buffer; checksum: string }> {
   const body = Buffer.allocUnsafe(captured.bytes);
   const hash = createHash('sha256');
   let at = 0;
@@ -108,7 +133,22 @@ export async function writeSnapshot(
       await yieldNow();
     }
   }
-  const checksum = hash.digest('hex');
+  return { body, checksum: hash.digest('hex') };
+}
+
+/**
+ * Stores a captured index as the corp's snapshot, replacing the previous one in one transaction
+ * (readers see the old one or the new one, never a mix). Processes writing the same corp's
+ * snapshot at once take turns on an advisory lock; the last one wins, and each is consistent.
+ */
+export async function writeSnapshot(
+  db: Db,
+  captured: CapturedIndex,
+  format: number,
+  opts: { partBytes?: number } = {},
+): Promise<{ bytes: number; parts: number; checksum: string }> {
+  const size = opts.partBytes ?? partBytes;
+  const { body, checksum } = await concatCaptured(captured);
   const parts = Math.max(1, Math.ceil(body.byteLength / size));
   const cursor = { xmax: captured.cursor.xmax.toString(), pending: captured.cursor.pending.map(String), floor: captured.cursor.floor };
   const mark = await schemaMark(db);
