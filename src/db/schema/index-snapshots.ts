@@ -4,9 +4,11 @@ const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
 
 /**
  * Persistent snapshots of the in-memory audience index (src/modules/audiences/snapshot), one per
- * corp, split into parts of a few MB (`part` 0 … `parts` − 1, each row repeating the header). In the
- * database rather than a file under the data dir: several server processes on one PostgreSQL share
- * it, it moves with a backup, and it works the same on PGlite. `cursor` is the events-tail cursor the
+ * corp, split into parts of a few MB (`part` 0 … `parts` − 1, each row repeating the header). On
+ * PostgreSQL in the database rather than a file: several server processes share it and it moves with
+ * a backup. A PGlite data folder keeps them as files instead (`tagloom-index-snapshots/`, see
+ * snapshot/file-store.ts): bytea through PGlite runs at a few MB/s, and one process owns the folder;
+ * in-memory PGlite (tests) uses this table for small ones. `cursor` is the events-tail cursor the
  * body is consistent with (also inside the body, under the checksum); `checksum` is the sha256 of
  * the whole body; `schema_mark` the newest migration when it was taken (a migration may rewrite
  * indexed rows without events, so a snapshot from before it is rebuilt).
