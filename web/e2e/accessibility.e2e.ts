@@ -45,7 +45,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 /** Waits until the page has drawn its content: a heading, and no spinner or skeleton left. */
 async function settled(page: Page): Promise<void> {
   await page.locator('h1, h2, h3, h4, .ant-result-title').first().waitFor();
-  await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 60_000 }).toBe(0);
 }
 
 describeBrowser('accessibility: axe finds no serious or critical WCAG A/AA problem on any page', () => {

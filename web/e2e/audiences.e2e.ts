@@ -7,9 +7,9 @@ import { demo, describeBrowser, logIn, snap, useStage } from './support.js';
 type Listed = { externalUserid: string; name: string };
 
 // Vitest's expect has no locator matchers: these poll the page until it shows what is expected.
-const textOf = (l: Locator) => expect.poll(() => l.innerText(), { timeout: 30_000 });
-const attrOf = (l: Locator, name: string) => expect.poll(() => l.getAttribute(name), { timeout: 30_000 });
-const countOf = (l: Locator) => expect.poll(() => l.count(), { timeout: 30_000 });
+const textOf = (l: Locator) => expect.poll(() => l.innerText(), { timeout: 60_000 });
+const attrOf = (l: Locator, name: string) => expect.poll(() => l.getAttribute(name), { timeout: 60_000 });
+const countOf = (l: Locator) => expect.poll(() => l.count(), { timeout: 60_000 });
 
 /** The number the live count settles on once it answers for the conditions now in the editor. */
 async function settledCount(page: Page): Promise<number> {

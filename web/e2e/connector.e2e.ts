@@ -232,7 +232,7 @@ describeBrowser('企业微信连接, 事件推送 and the sidebar’s JS-SDK in 
     await page.getByRole('button', { name: /Send a test event/ }).click();
     await page.getByText('Test event queued').waitFor();
     const deliveries = page.getByTestId('deliveries');
-    await deliveries.getByText(/ping/).first().waitFor({ timeout: 30_000 });
+    await deliveries.getByText(/ping/).first().waitFor({ timeout: 60_000 });
     await snap(page, 'webhooks-out-deliveries-en');
 
     // The same page in Chinese.

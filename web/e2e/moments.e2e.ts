@@ -76,7 +76,7 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
     ).body.counts;
     expect(expected.matched).toBeGreaterThan(0);
     expect(expected.excluded).toBeGreaterThan(0);
-    await expect.poll(() => stepValue(reductions, 'excluded'), { timeout: 30_000 }).toBe(expected.excluded);
+    await expect.poll(() => stepValue(reductions, 'excluded'), { timeout: 60_000 }).toBe(expected.excluded);
     for (const step of ['matched', 'suppressed', 'overCap', 'noSender', 'remaining'] as const) expect(await stepValue(reductions, step)).toBe(expected[step]);
     expect(expected.matched - expected.excluded - expected.suppressed - expected.overCap - expected.noSender).toBe(expected.remaining);
     await shot(page, 'composer-zh');
@@ -130,7 +130,7 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
     }
     // The suppression consumer takes the third click in within a moment; the list then shows it.
     await expect
-      .poll(async () => (await call<{ suppressions: unknown[] }>(page, 'GET', '/moments/suppressions')).body.suppressions.length, { timeout: 30_000 })
+      .poll(async () => (await call<{ suppressions: unknown[] }>(page, 'GET', '/moments/suppressions')).body.suppressions.length, { timeout: 60_000 })
       .toBeGreaterThan(0);
     // The lift button names the customer and the group; by role only what is on screen matches
     // (a hidden copy of the list stays mounted beside the visible one).
@@ -144,7 +144,7 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
           await page.getByText('管理员可以解除', { exact: false }).waitFor();
           return lift.count();
         },
-        { timeout: 30_000, interval: 1_000 },
+        { timeout: 60_000, interval: 1_000 },
       )
       .toBeGreaterThan(0);
     expect(await page.getByRole('row').filter({ has: lift.first() }).innerText()).toContain('连续 3 次不感兴趣');
@@ -177,9 +177,9 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
       .first()
       .click();
     // The reach shows before a word is written: the audience is sized first.
-    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 30_000 });
+    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 60_000 });
     await page.locator('.ant-drawer-open').getByLabel('Text', { exact: true }).fill('Year-end gift box for returning customers');
-    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 30_000 });
+    await page.locator('.ant-drawer-open').getByTestId('moment-reductions').waitFor({ timeout: 60_000 });
     await shot(page, 'composer-en');
   });
 
@@ -195,7 +195,7 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
       .first()
       .click();
     await page.locator('.ant-drawer-open').getByLabel('文字', { exact: true }).fill('年末回馈');
-    await page.getByTestId('moment-reductions-compact').waitFor({ timeout: 30_000 });
+    await page.getByTestId('moment-reductions-compact').waitFor({ timeout: 60_000 });
     await shot(page, 'mobile-composer-zh');
   });
 

@@ -185,7 +185,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
         async (id) => (await (await fetch(`/api/v1/rules/${id}/runs`)).json()).runs as { status: string; undone: boolean; added: number }[],
         made.ruleId,
       );
-    await expect.poll(runsOf, { timeout: 30_000 }).toMatchObject([{ status: 'applied', undone: false }]);
+    await expect.poll(runsOf, { timeout: 60_000 }).toMatchObject([{ status: 'applied', undone: false }]);
     const added = (await runsOf())[0]!.added;
     expect(added).toBeGreaterThan(0);
 

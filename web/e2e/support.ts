@@ -122,6 +122,9 @@ export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> 
         isMobile: opts.mobile ?? false,
         hasTouch: opts.mobile ?? false,
       });
+      // Two browser files share two cores with their servers in CI: a wait that takes 5 s alone can
+      // take 30 s+ there. Patience, not a weaker check: every wait still needs its element.
+      context.setDefaultTimeout(60_000);
       contexts.push(context);
       return context.newPage();
     };
