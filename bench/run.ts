@@ -82,12 +82,23 @@ await withScratchDatabase('tagloom_bench', async (database, url) => {
   }
   if (runs('p5') && corp) {
     log('P5: index build, its snapshot (write, load + tail), and server start-up to /readyz cold and from the snapshot');
-    results.p5 = await benchP5IndexBuild(database.db, corp, { serverEnv: { DATABASE_URL: url }, tenMillion: process.env.BENCH_P1_10M !== '0' });
+    results.p5 = await benchP5IndexBuild(database.db, corp, { serverEnv: { DATABASE_URL: url }, tenMillion: process.env.BENCH_P1_10M !== '0' }).catch(
+      (error: Error) => {
+        process.exitCode = 1;
+        log(error.message);
+        return { failed: error.message };
+      },
+    );
   }
   if (runs('p5l')) {
     const size = { customers: Number(process.env.BENCH_CUSTOMERS ?? 1_000_000), marks: Number(process.env.BENCH_MARKS ?? 5_000_000) };
     log('P5 on PGlite: the same corp in a PGlite folder, its snapshot as a file, and server start-up to /readyz cold and from it');
-    results.p5Pglite = await benchP5Pglite(size);
+    // A failed part is recorded and the run goes on: the other parts' figures are kept.
+    results.p5Pglite = await benchP5Pglite(size).catch((error: Error) => {
+      process.exitCode = 1;
+      log(error.message);
+      return { failed: error.message };
+    });
   }
   if (runs('p1') && corp) {
     log('P1: audience counts');

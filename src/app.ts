@@ -106,6 +106,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 4 * 1024 * 1024,
     trustProxy: opts.trustProxy ?? false,
     frameworkErrors: answerFrameworkError,
+    // PGlite runs its queries on this thread: warming a large corp's index from it can hold the event
+    // loop past Fastify's 10 s default, which then fails the start ("Plugin did not start in time")
+    // although nothing hangs. A plugin that truly hangs still fails, after 5 minutes.
+    pluginTimeout: 5 * 60_000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
