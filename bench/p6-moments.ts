@@ -85,7 +85,7 @@ async function countInPostgres(db: Db, corpId: string, post: Post, eval_: Parame
                               sql`, `,
                             )}))
           and (select count(*) from moment_deliveries d where d.corp_id = c.corp_id and d.external_userid = c.external_userid
-                 and d.status <> 'cancelled' and d.planned_at > ${new Date(at.getTime() - 7 * 86_400_000).toISOString()} and d.planned_at <= ${at.toISOString()}) < ${cap}
+                 and d.status <> 'cancelled' and d.planned_at > ${new Date(at.getTime() - 7 * 86_400_000).toISOString()} and d.planned_at < ${new Date(at.getTime() + 7 * 86_400_000).toISOString()}) < ${cap}
           and exists (select 1 from follows f where f.corp_id = c.corp_id and f.external_userid = c.external_userid
                         and f.userid in (${sql.join(
                           post.senders.map((u) => sql`${u}`),

@@ -117,6 +117,13 @@ describeDb('Moments audience: include − exclude − suppressed − over cap �
     expect(later.counts.remaining).toBe(3);
   });
 
+  it('counts deliveries planned after the post as well: an evening post goes out the next morning, and a fourth that evening is over the cap', async () => {
+    const { audience, now } = await scene();
+    // Seen from four days before them, the three deliveries all lie ahead, within 7 days.
+    const earlier = await audience({ at: new Date(now.getTime() - 4 * day) });
+    expect(earlier.counts.overCap).toBe(1);
+  });
+
   it('sees a suppression lifted or a delivery cancelled by another writer as soon as the version moves', async () => {
     const { corp, c, audience, bump } = await scene();
     expect((await audience()).counts.suppressed).toBe(1);

@@ -60,8 +60,10 @@ export function suppressedIn(ledger: MomentLedger, groupIds: readonly string[]):
 }
 
 /**
- * The customers who already have `cap` or more deliveries in the 7 days up to `at`: one more
- * post would put them over the frequency cap. Two binary searches and one pass over the window.
+ * The customers who already have `cap` or more deliveries within 7 days of `at`, before or after it:
+ * one more post would put them over the frequency cap. Deliveries still planned count too: posts
+ * made in the evening are delivered the next morning (quiet hours, active hours), after `at`, and a
+ * fourth post that evening must still see them. Two binary searches and one pass over the window.
  */
 export function overCapAt(ledger: MomentLedger, at: Date, cap: number): Bitmap {
   // Previews of one composer ask for the same minute again and again.
@@ -71,7 +73,7 @@ export function overCapAt(ledger: MomentLedger, at: Date, cap: number): Bitmap {
   const { seqs, times } = ledger.deliveries;
   const end = at.getTime();
   const from = lowerBound(times, end - 7 * dayMs + 1);
-  const to = lowerBound(times, end + 1);
+  const to = lowerBound(times, end + 7 * dayMs);
   const counts = ledger.counter;
   const over: number[] = [];
   for (let i = from; i < to; i += 1) {
