@@ -34,7 +34,9 @@ export default defineConfig({
         extends: true,
         test: { name: 'shared', include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/**/*.test.ts'], exclude: isolated, isolate: false },
       },
-      { extends: true, test: { name: 'isolated', include: isolated, isolate: true } },
+      // One at a time: two browser files with their servers on two cores starved each other's waits
+      // past their timeouts in CI (a step that takes 5 s alone took over 60 s).
+      { extends: true, test: { name: 'isolated', include: isolated, isolate: true, maxWorkers: 1 } },
     ],
   },
 });
