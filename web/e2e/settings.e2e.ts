@@ -104,7 +104,7 @@ describeBrowser('the console in Chromium: corp settings, one’s own password, r
     await dialog.getByLabel('新密码', { exact: true }).fill(fresh);
     await dialog.getByLabel('确认新密码').fill(fresh);
     await dialog.getByRole('button', { name: /修改密码/ }).click();
-    await dialog.getByText(/The current password is wrong/).waitFor();
+    await dialog.getByText('当前密码不正确').waitFor();
     await snap(page, 'password-wrong-current');
 
     await dialog.getByLabel('当前密码').fill(demo.manager.password);
@@ -116,7 +116,7 @@ describeBrowser('the console in Chromium: corp settings, one’s own password, r
     await page.waitForURL(/\/login/);
     await submitLogin(page, { username: demo.manager.username, password: demo.manager.password });
     // The refusal's alert, not the 密码已修改 toast, which may still be up when the refusal comes fast.
-    await page.getByRole('alert').filter({ hasNotText: '密码已修改' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: '企业 ID、账号或密码不正确' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     await submitLogin(page, { username: demo.manager.username, password: fresh });
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));

@@ -121,10 +121,13 @@ export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> 
         viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1366, height: 860 },
         isMobile: opts.mobile ?? false,
         hasTouch: opts.mobile ?? false,
+        // Without motion, as a user who asked their system for less sees it: antd's animated spinner
+        // could otherwise linger in a button after a fast answer, its name still "loading 保 存".
+        reducedMotion: 'reduce',
       });
-      // Two browser files share two cores with their servers in CI: a wait that takes 5 s alone can
-      // take 30 s+ there. Patience, not a weaker check: every wait still needs its element.
-      context.setDefaultTimeout(60_000);
+      // Patient on a busy CI machine, yet under the test's own 60 s, so a wait that never ends is
+      // reported with the element it waited for rather than as a bare test timeout.
+      context.setDefaultTimeout(30_000);
       contexts.push(context);
       return context.newPage();
     };

@@ -5,6 +5,7 @@ import zhCN from 'antd/locale/zh_CN';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api/client.js';
+import { usePrefersReducedMotion } from './reduced-motion.js';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -37,13 +38,18 @@ const contrastTokens = {
 
 /**
  * What both the console and the sidebar stand on: TanStack Query, antd in the chosen language
- * (its own zh_CN / en_US locale for dates, pagination and the like) and antd's message context.
+ * (its own zh_CN / en_US locale for dates, pagination and the like, and no motion for those who
+ * asked their system for less) and antd's message context.
  */
 export function Providers({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
+  const still = usePrefersReducedMotion();
   return (
     <QueryClientProvider client={queryClient}>
-      <ConfigProvider locale={i18n.language === 'en-US' ? enUS : zhCN} theme={{ token: { colorPrimary: theme.colorPrimary, ...contrastTokens } }}>
+      <ConfigProvider
+        locale={i18n.language === 'en-US' ? enUS : zhCN}
+        theme={{ token: { colorPrimary: theme.colorPrimary, ...contrastTokens, motion: !still } }}
+      >
         <AntApp>{children}</AntApp>
       </ConfigProvider>
     </QueryClientProvider>

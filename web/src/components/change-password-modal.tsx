@@ -1,7 +1,7 @@
 import { Alert, App, Form, Input, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { minPasswordLength } from '../../../contracts/auth.js';
-import { errorText } from '../api/client.js';
+import { ApiError, errorText } from '../api/client.js';
 import { fieldErrors } from '../api/field-errors.js';
 import { useChangeOwnPassword } from '../api/settings.js';
 
@@ -9,7 +9,7 @@ type Fields = { currentPassword: string; newPassword: string; confirm: string };
 
 /**
  * 修改密码 from the user menu: the current password, a new one of the contract's minimum length,
- * typed twice. A wrong current password is shown on its field in the server's words; this session
+ * typed twice. A wrong current password is said on its field in the user's language; this session
  * stays logged in and the user's other sessions end. Loaded only when opened (see app-shell).
  */
 export default function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -30,7 +30,14 @@ export default function ChangePasswordModal({ open, onClose }: { open: boolean; 
           message.success(t('password.changed', { count: result.sessionsEnded }));
           close();
         },
-        onError: (error) => form.setFields(fieldErrors(error, ['currentPassword', 'newPassword'] as const)),
+        onError: (error) =>
+          form.setFields(
+            fieldErrors(error, ['currentPassword', 'newPassword'] as const).map((field) =>
+              field.name === 'currentPassword' && error instanceof ApiError && error.code === 'validation_failed'
+                ? { ...field, errors: [t('password.currentWrong')] }
+                : field,
+            ),
+          ),
       },
     );
   const placedOnField = change.isError && fieldErrors(change.error, ['currentPassword', 'newPassword']).length > 0;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { demoConsoleUsers, demoCorpId } from '../../../../contracts/demo.js';
-import { errorText } from '../../api/client.js';
+import { ApiError, errorText } from '../../api/client.js';
 import { useLogin } from '../../api/session.js';
 import { LanguageSwitch } from '../../components/language-switch.js';
 
@@ -30,6 +30,9 @@ export default function LoginPage() {
         else navigate(target, { replace: true });
       },
     });
+  // A 401 here is the wrong corp, user or password (the server will not say which); other refusals,
+  // such as too many attempts, keep their own words.
+  const refusal = (error: unknown) => (error instanceof ApiError && error.status === 401 ? t('wrongCredentials') : errorText(error));
   return (
     <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f5f7fa', padding: 16 }}>
       <Card
@@ -59,7 +62,7 @@ export default function LoginPage() {
           <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('required') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          {login.isError && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={errorText(login.error)} />}
+          {login.isError && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={refusal(login.error)} />}
           <Button type="primary" htmlType="submit" block loading={login.isPending}>
             {t('submit')}
           </Button>
