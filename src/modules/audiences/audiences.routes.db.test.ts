@@ -30,6 +30,20 @@ describeDb('audiences API: count, explain, export and saved audiences', (db) => 
     expect((await as('shStaff').post('/audiences/count', { text: 'tag:B级' })).body.count).toBe(0);
   });
 
+  it('answers the editor’s live count (no sample) with the same number as a count with one, inside the caller’s data scope', async () => {
+    const { as } = await scene();
+    const texts = ['tag:A级', 'tag:A级 and not tag:B级', 'not (tag:A级 or tag:B级)', 'tag:A级 or tag:B级', 'not tag:B级', 'group:客户等级:all'];
+    for (const who of ['admin', 'hdManager', 'bjStaff', 'shStaff'] as const) {
+      for (const text of texts) {
+        const withSample = await as(who).post('/audiences/count', { text });
+        const live = await as(who).post('/audiences/count', { text, sampleSize: 0 });
+        expect(live.status).toBe(200);
+        expect(live.body).toMatchObject({ count: withSample.body.count, total: withSample.body.total, sample: [] });
+      }
+    }
+    expect((await as('hdManager').post('/audiences/count', { text: 'tag:A级', sampleSize: 0 })).body).toMatchObject({ count: 1, total: 2 });
+  });
+
   it('refuses bad expressions with the place of the problem', async () => {
     const { f, admin, as, a } = await scene();
     const syntax = await admin.post('/audiences/count', { text: 'tag:A级 and (' });

@@ -25,7 +25,7 @@ import { type AudienceRow, createAudience, deleteAudience, getAudience, listAudi
 import { type AudienceCatalog, catalogLabels, loadCatalog } from './service/catalog.js';
 import { customersBySeq } from './service/customer-rows.js';
 import type { AudienceEngine } from './service/engine.js';
-import { audienceBitmap, membersIn, reachBitmap } from './service/evaluate-audience.js';
+import { audienceBitmap, countIn, membersIn, reachBitmap } from './service/evaluate-audience.js';
 import { explainFor } from './service/explain-customer.js';
 import { audienceCsvChunks } from './service/export-csv.js';
 import { listAudienceCustomers } from './service/list-customers.js';
@@ -43,7 +43,7 @@ export const audienceRoutes: FastifyPluginAsyncZod<{ engine: AudienceEngine }> =
     const index = await engine.current(ctx.corpId);
     const labels = catalogLabels(catalog);
     return rows.map((row) => {
-      const size = count(membersIn(index, catalog, row.expression as Expr));
+      const size = countIn(index, catalog, row.expression as Expr);
       return {
         ...row,
         expression: row.expression,
@@ -74,12 +74,14 @@ export const audienceRoutes: FastifyPluginAsyncZod<{ engine: AudienceEngine }> =
       (await policyFor(ctx)).authorize('customer.view');
       const catalog = await loadCatalog(ctx);
       const expr = readExpression(request.body, catalog);
-      const { index, members } = await audienceBitmap(engine, ctx, catalog, expr);
+      const sampleSize = request.body.sampleSize ?? 10;
+      const index = await engine.current(ctx.corpId);
       const visible = reachBitmap(index, catalog);
-      const picked = sample(members, request.body.sampleSize ?? 10);
-      const rows = await customersBySeq(ctx, picked);
+      // The editor's live count asks for no sample: counted without building the audience's set.
+      const members = sampleSize > 0 ? membersIn(index, catalog, expr) : null;
+      const rows = members ? await customersBySeq(ctx, sample(members, sampleSize)) : [];
       return {
-        count: count(members),
+        count: members ? count(members) : countIn(index, catalog, expr),
         total: count(visible ?? index.universe),
         sample: rows.map((r) => ({ externalUserid: r.externalUserid, name: r.name, followers: r.followers })),
         text: printExpression(expr, catalogLabels(catalog)),

@@ -1,6 +1,6 @@
 import type { Expr, Leaf } from '../../../../contracts/audience-expression/ast.js';
 import type { EvalContext } from '../context.js';
-import { and, type Bitmap, complement, or } from './bitmaps.js';
+import { and, andNot, type Bitmap, complement, or } from './bitmaps.js';
 import type { CorpIndex } from './corp-index.js';
 import { leafBitmap, sharedLeafBitmap } from './leaf-bitmap.js';
 
@@ -11,9 +11,9 @@ type Part = { set: Bitmap; owned: boolean };
 
 const owned = (set: Bitmap): Part => ({ set, owned: true });
 
-// `all` intersects its positive children from the smallest up and subtracts its `not` children
-// directly, so `a and not b` never materialises the (large) complement of b.
-function all(index: CorpIndex, children: Expr[], ctx: EvalContext): Part {
+// `all`'s children split into the sets to intersect (smallest first) and the sets to subtract, or
+// the empty set as soon as one positive child is empty.
+function split(index: CorpIndex, children: Expr[], ctx: EvalContext): { positive: Part[]; negative: Bitmap[] } | Part {
   const positive: Part[] = [];
   const negative: Bitmap[] = [];
   for (const child of children) {
@@ -23,21 +23,41 @@ function all(index: CorpIndex, children: Expr[], ctx: EvalContext): Part {
     else positive.push(part);
   }
   positive.sort((a, b) => a.set.size - b.set.size);
-  // The first intersection makes a new set, so no borrowed one is ever changed.
-  const [first, second] = positive;
-  let acc: Bitmap;
-  if (!first) acc = index.universe.clone();
-  else if (second) acc = first.owned ? first.set : and(first.set, second.set);
-  else acc = first.owned ? first.set : first.set.clone();
-  for (const { set } of positive.slice(first?.owned || !second ? 1 : 2)) {
-    acc.andInPlace(set);
-    if (acc.isEmpty) return owned(acc);
+  return { positive, negative };
+}
+
+type Step = { op: 'and' | 'andNot'; set: Bitmap };
+
+// The smallest positive, then each negative subtracted, then the other positives intersected.
+// Subtracting first keeps the set dense while it is: clearing bits of a dense (bitset) set is
+// cheap, while an intersection that leaves it sparse converts it to sorted arrays, from which a
+// large subtraction is slow (at 10M customers, 3.3 ms instead of 7.3 for one audience).
+// With `count`, the last step is only counted (CRoaring's cardinality of an intersection or
+// difference), so the final set, often the largest copy of the evaluation, is never built.
+function combine(universe: Bitmap, positive: Part[], negative: Bitmap[], count: true): number;
+function combine(universe: Bitmap, positive: Part[], negative: Bitmap[], count: false): Part;
+function combine(universe: Bitmap, positive: Part[], negative: Bitmap[], count: boolean): Part | number {
+  const [first = { set: universe, owned: false }, ...others] = positive;
+  const steps: Step[] = [...negative.map((set) => ({ op: 'andNot' as const, set })), ...others.map(({ set }) => ({ op: 'and' as const, set }))];
+  const last = count ? steps.pop() : undefined;
+  let acc = first.set;
+  // The first step makes a new set from a borrowed one, so no borrowed set is ever changed.
+  const opening = first.owned ? undefined : steps.shift();
+  if (opening) acc = opening.op === 'and' ? and(acc, opening.set) : andNot(acc, opening.set);
+  else if (!first.owned && !count) acc = acc.clone();
+  for (const { op, set } of steps) {
+    if (acc.isEmpty) break;
+    if (op === 'and') acc.andInPlace(set);
+    else acc.andNotInPlace(set);
   }
-  for (const set of negative) {
-    acc.andNotInPlace(set);
-    if (acc.isEmpty) return owned(acc);
-  }
-  return owned(acc);
+  if (!count) return owned(acc);
+  if (!last) return acc.size;
+  return last.op === 'and' ? acc.andCardinality(last.set) : acc.andNotCardinality(last.set);
+}
+
+function all(index: CorpIndex, children: Expr[], ctx: EvalContext): Part {
+  const parts = split(index, children, ctx);
+  return 'set' in parts ? parts : combine(index.universe, parts.positive, parts.negative, false);
 }
 
 // One leaf: the index's own bitmap when it is one stored set, else a new one.
@@ -66,4 +86,36 @@ function evaluate(index: CorpIndex, expr: Expr, ctx: EvalContext): Part {
 export function evaluateOnIndex(index: CorpIndex, expr: Expr, ctx: EvalContext): Bitmap {
   const { set, owned: mine } = evaluate(index, expr, ctx);
   return mine ? set : set.clone();
+}
+
+// How many customers `children` select together (an `all`), within `among` when given.
+function countAll(index: CorpIndex, children: Expr[], ctx: EvalContext, among: Bitmap | null): number {
+  const parts = split(index, children, ctx);
+  if ('set' in parts) return 0;
+  const positive = among ? [...parts.positive, { set: among, owned: false }].sort((a, b) => a.set.size - b.set.size) : parts.positive;
+  return combine(index.universe, positive, parts.negative, true);
+}
+
+/**
+ * How many customers an expression selects (within `among`, e.g. the caller's data scope, when
+ * given): the same number as `evaluateOnIndex(...).size`, without building the final set. The
+ * last intersection, difference or union is only counted, and `not (a or b)` is counted as
+ * everyone minus a minus b. This is the live count of the audience editor.
+ * @example countOnIndex(index, { all: [{ tag: 'etA' }, { not: { city: ['上海'] } }] }, ctx) // → 1234
+ */
+export function countOnIndex(index: CorpIndex, expr: Expr, ctx: EvalContext, among: Bitmap | null = null): number {
+  if ('all' in expr) return countAll(index, expr.all, ctx, among);
+  if ('not' in expr) {
+    const inner = expr.not;
+    // not (a or b or c) = everyone and not a and not b and not c
+    return countAll(index, 'any' in inner ? inner.any.map((child) => ({ not: child })) : [expr], ctx, among);
+  }
+  if (among) return countAll(index, [expr], ctx, among);
+  if (!('any' in expr)) return evaluate(index, expr, ctx).set.size;
+  const parts = expr.any.map((child) => evaluate(index, child, ctx).set).sort((a, b) => a.size - b.size);
+  // |rest ∪ largest| counted, never built: the largest set is the costliest to copy into a union.
+  const largest = parts.pop()!;
+  if (parts.length === 0) return largest.size;
+  const rest = parts.length === 1 ? parts[0]! : or(...parts);
+  return rest.orCardinality(largest);
 }

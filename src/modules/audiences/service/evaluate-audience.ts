@@ -3,7 +3,7 @@ import type { Ctx } from '../../../context.js';
 import { and, type Bitmap } from '../index/bitmaps.js';
 import type { CorpIndex } from '../index/corp-index.js';
 import { cachedFollowedBy } from '../index/derived-cache.js';
-import { evaluateOnIndex } from '../index/evaluate.js';
+import { countOnIndex, evaluateOnIndex } from '../index/evaluate.js';
 import type { AudienceCatalog } from './catalog.js';
 import type { AudienceEngine } from './engine.js';
 
@@ -32,4 +32,9 @@ export function membersIn(index: CorpIndex, catalog: AudienceCatalog, expr: Expr
   const matched = evaluateOnIndex(index, expr, catalog.eval);
   const visible = reachBitmap(index, catalog);
   return visible ? and(matched, visible) : matched;
+}
+
+/** How many customers `membersIn` would answer, counted without building the set (the live count of an editor). */
+export function countIn(index: CorpIndex, catalog: AudienceCatalog, expr: Expr): number {
+  return countOnIndex(index, expr, catalog.eval, reachBitmap(index, catalog));
 }
