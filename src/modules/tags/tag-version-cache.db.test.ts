@@ -17,11 +17,11 @@ describeDb('tag listing cache', (db) => {
         renders += 1;
         return JSON.stringify((await listTagGroups(ctx)).groups.flatMap((g) => g.tags.map((t) => t.name)));
       });
-    expect((await names()).body).toBe('["旧名"]');
+    expect((await names()).body.toString()).toBe('["旧名"]');
     expect(gunzipSync((await names()).gzipped).toString()).toBe('["旧名"]');
     expect(renders).toBe(1);
     await withTx(ctx, (tx) => updateTag(tx, { tagId: tags[0]!.tagId, name: '新名' }));
-    expect((await names()).body).toBe('["新名"]');
+    expect((await names()).body.toString()).toBe('["新名"]');
     expect(renders).toBe(2);
   });
 
@@ -30,7 +30,7 @@ describeDb('tag listing cache', (db) => {
     const b = await buildCorp(db().db);
     await buildTagGroup(a.ctx, ['甲']);
     const render = (ctx: typeof a.ctx) => cachedByTagVersion(ctx, 'same-key', async () => JSON.stringify((await listTagGroups(ctx)).groups.length));
-    expect((await render(a.ctx)).body).toBe('1');
-    expect((await render(b.ctx)).body).toBe('0');
+    expect((await render(a.ctx)).body.toString()).toBe('1');
+    expect((await render(b.ctx)).body.toString()).toBe('0');
   });
 });

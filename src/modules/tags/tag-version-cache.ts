@@ -5,8 +5,11 @@ import { corps } from '../../db/schema/index.js';
 
 const maxEntries = 2000;
 
-/** A rendered listing, with its gzip form made once per version (SDKs such as axios accept gzip). */
-export type CachedBody = { body: string; gzipped: Buffer };
+/**
+ * A rendered listing as UTF-8 bytes, with its gzip form, both made once per version (SDKs such as
+ * axios accept gzip): a string body would be encoded again on every send, 200 KB for a whole library.
+ */
+export type CachedBody = { body: Buffer; gzipped: Buffer };
 
 const entries = new Map<string, { version: number; value: CachedBody }>();
 
@@ -21,7 +24,7 @@ export async function cachedByTagVersion(ctx: Ctx, key: string, render: () => Pr
   const cacheKey = `${ctx.corpId}\u0000${key}`;
   const hit = entries.get(cacheKey);
   if (hit && hit.version === version) return hit.value;
-  const body = await render();
+  const body = Buffer.from(await render(), 'utf8');
   const value = { body, gzipped: gzipSync(body) };
   entries.delete(cacheKey);
   if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
