@@ -9,8 +9,10 @@ import { defineConfig } from 'vitest/config';
  * files and would meet another file's entries in the in-process caches keyed by corp), start
  * servers and browsers, or watch connections and processes, keep a fresh process each.
  */
+// The console's browser flows: a real server and Chromium each, one file at a time (below).
+const browser = ['web/e2e/**/*.e2e.ts'];
+
 const isolated = [
-  'web/e2e/**/*.e2e.ts',
   'src/server*.test.ts',
   'src/readme.db.test.ts',
   'src/cli*.test.ts',
@@ -32,11 +34,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'shared', include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/**/*.test.ts'], exclude: isolated, isolate: false },
+        test: { name: 'shared', include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/**/*.test.ts'], exclude: [...isolated, ...browser], isolate: false },
       },
-      // One at a time: two browser files with their servers on two cores starved each other's waits
-      // past their timeouts in CI (a step that takes 5 s alone took over 60 s).
-      { extends: true, test: { name: 'isolated', include: isolated, isolate: true, maxWorkers: 1 } },
+      { extends: true, test: { name: 'isolated', include: isolated, isolate: true } },
+      // One browser file at a time, beside the other projects' files: two browsers with their
+      // servers would share two cores with each other alone.
+      { extends: true, test: { name: 'browser', include: browser, isolate: true, maxWorkers: 1 } },
     ],
   },
 });
