@@ -46,6 +46,23 @@ describe('inputProblems', () => {
     ]);
   });
 
+  it('names bad strings inside long arrays by index, in document order, and stops listing at 100', () => {
+    const ids = Array.from({ length: 100_000 }, (_, i) => `wm${i}`);
+    ids[7] = 'a\u0000';
+    ids[99_999] = 'b\uDC00';
+    expect(inputProblems('body', { selection: { externalUserids: ids }, n: [1, null, true, ['x\u0000']] })).toEqual([
+      { path: 'body.selection.externalUserids.7', code: 'invalid_text', message: 'contains a NUL character (U+0000)' },
+      { path: 'body.selection.externalUserids.99999', code: 'invalid_text', message: 'is not valid Unicode text (invalid UTF-8 or a lone surrogate)' },
+      { path: 'body.n.3.0', code: 'invalid_text', message: 'contains a NUL character (U+0000)' },
+    ]);
+    expect(
+      inputProblems(
+        'body',
+        Array.from({ length: 500 }, () => '\u0000'),
+      ),
+    ).toHaveLength(100);
+  });
+
   it('refuses nesting past the limit without recursing (100,000 levels)', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i += 1) deep = [deep];

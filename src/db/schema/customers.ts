@@ -51,5 +51,5 @@ export const follows = pgTable(
     state: text('state').notNull().default(''),
     operUserid: text('oper_userid').notNull().default(''),
   },
-  (t) => [primaryKey({ columns: [t.corpId, t.userid, t.externalUserid] }), index('follows_customer_idx').on(t.corpId, t.externalUserid)],
+  (t) => [primaryKey({ columns: [t.corpId, t.userid, t.externalUserid] }), index('follows_customer_idx').on(t.corpId, t.externalUserid, t.userid)],
 );

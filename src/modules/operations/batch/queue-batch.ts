@@ -18,8 +18,11 @@ const { params: _, ...storedColumns } = getTableColumns(operations);
  * evaluates it again when it runs.
  */
 export async function queueBatch(ctx: TxCtx, body: BatchInput): Promise<OperationRow> {
-  // Checking 100,000 ids costs the planner enough to start JIT compiling, which takes longer than the query.
-  await ctx.tx.execute(sql`set local jit = off`);
+  // Checking 100,000 ids costs the planner enough to start JIT compiling, which takes longer than the
+  // query. And the customer index of a corp in service is in memory: priced as such (not as random
+  // disk reads), looking each id up wins over hashing a large corp's every relation, while a small
+  // corp is still hashed whole (1M-customer corp: 0.25 s instead of 0.44 s).
+  await ctx.tx.execute(sql`select set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)`);
   const prepared = await prepareBatch(ctx, body);
   const { selection, scope } = prepared;
   const total =
