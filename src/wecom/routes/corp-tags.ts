@@ -10,6 +10,7 @@ import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { findTagOrGroup, listTagGroups } from '../../modules/tags/tags.queries.js';
 import { addTagsBody, deleteTagsBody, editTagBody, parseBody, postMethods, refuseBlankRename, tagFilterBody } from '../parse.js';
 import { presentAddedTagGroup, presentTagGroup, wecomOk } from '../presenters.js';
+import { sendCachedJson } from '../send-cached.js';
 import { WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
 import { wecomCtx } from '../wecom-context.js';
 
@@ -38,10 +39,7 @@ export async function corpTagRoutes(app: FastifyInstance): Promise<void> {
         const listing = await listTagGroups(ctx, { tagIds: body.tag_id, groupIds: body.group_id });
         return JSON.stringify(wecomOk({ tag_group: listing.groups.map(({ group, tags }) => presentTagGroup(group, tags, listing.filtered)) }));
       });
-      reply.type('application/json; charset=utf-8');
-      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? ''))
-        return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
-      return reply.send(rendered.body);
+      return sendCachedJson(request, reply, rendered);
     },
   });
 

@@ -11,6 +11,7 @@ import { cachedByTagVersion } from '../../modules/tags/tag-version-cache.js';
 import { customerContactCtx } from '../customer-contact.js';
 import { addTagsBody, deleteTagsBody, editTagBody, idList, optionalStrategyId, parseBody, postMethods, refuseBlankRename, strategyId } from '../parse.js';
 import { presentAddedTagGroup, wecomOk } from '../presenters.js';
+import { sendCachedJson } from '../send-cached.js';
 import { presentStrategyTagGroup } from '../strategy-presenters.js';
 import { WecomStrategyTagGroup, WecomTagGroup, wecomReply, wecomSchema } from '../wecom.openapi.js';
 
@@ -44,10 +45,7 @@ export async function strategyTagRoutes(app: FastifyInstance): Promise<void> {
         const groups = await listStrategyTagGroups(ctx, { strategyId: body.strategy_id, tagIds: body.tag_id, groupIds: body.group_id });
         return JSON.stringify(wecomOk({ tag_group: groups.map(({ group, tags }) => presentStrategyTagGroup(group, tags)) }));
       });
-      reply.type('application/json; charset=utf-8');
-      if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? ''))
-        return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(rendered.gzipped);
-      return reply.send(rendered.body);
+      return sendCachedJson(request, reply, rendered);
     },
   });
 
