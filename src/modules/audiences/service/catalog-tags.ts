@@ -2,13 +2,19 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { type Ctx, reader } from '../../../context.js';
 import type { Db, Tx } from '../../../db/client.js';
 import { corps, type TagGroupScope, tagGroups, tags } from '../../../db/schema/index.js';
-import type { CatalogTag } from './catalog.js';
 
-/**
- * A live corp, strategy or smart tag with its group, as every actor's catalog starts from it: a
- * catalog tag (never personal) plus what visibility is decided by.
- */
-export type CatalogTagRow = Omit<CatalogTag, 'kind'> & { kind: Exclude<CatalogTag['kind'], 'personal'>; scope: TagGroupScope; strategyId: number | null };
+/** A live corp, strategy or smart tag with its group, as every actor's catalog starts from it. */
+export type CatalogTagRow = {
+  tagId: string;
+  name: string;
+  key: string;
+  groupId: string;
+  groupName: string;
+  groupKey: string;
+  kind: 'corp' | 'strategy' | 'smart';
+  scope: TagGroupScope;
+  strategyId: number | null;
+};
 
 // Corps whose rows are held per database; the oldest is dropped past this (a corp's rows are a
 // few thousand). Per database, as a process (a test run) may reach two with the same corp ids.

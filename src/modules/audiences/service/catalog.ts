@@ -8,21 +8,13 @@ import { loadOrgSnapshot, type Policy, policyFor } from '../../../policies/index
 import type { EvalContext } from '../context.js';
 import type { NameResolver, PrintOptions } from '../expression/index.js';
 import { issuePath } from '../expression/validate.js';
-import { catalogTagRows } from './catalog-tags.js';
+import { type CatalogTagRow, catalogTagRows } from './catalog-tags.js';
 
 /**
  * A tag an audience may name, with what the console shows for it; `key` and `groupKey` are the
  * name policy's keys of its name and its group's (src/names), which text resolves names by.
  */
-export type CatalogTag = {
-  tagId: string;
-  name: string;
-  key: string;
-  groupId: string;
-  groupName: string;
-  groupKey: string;
-  kind: 'corp' | 'strategy' | 'smart' | 'personal';
-};
+export type CatalogTag = Omit<CatalogTagRow, 'kind' | 'scope' | 'strategyId'> & { kind: CatalogTagRow['kind'] | 'personal' };
 
 /** A group an audience may name. */
 export type CatalogGroup = { groupId: string; name: string; key: string; kind: 'corp' | 'strategy' | 'smart'; tagIds: string[] };
