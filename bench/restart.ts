@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { snapshotFolderName } from '../src/modules/audiences/snapshot/file-store.js';
 import { describeMachine } from './machine.js';
-import { timeBareServerStart } from './restart-server.js';
+import { startTimedServer, timeBareServerStart } from './restart-server.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const dataDir = mkdtempSync(join(tmpdir(), 'tagloom-restart-'));
@@ -30,33 +30,8 @@ const env = {
 const log = (line: string) => process.stderr.write(`[restart ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-type Started = { servesMs: number; readyMs: number; stop: (signal: NodeJS.Signals) => Promise<number> };
-
-/** Spawns `tagloom serve` and times it to its "serves" line and to the first /readyz 200. */
-async function serve(): Promise<Started> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/tagloom.js', 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Tagloom serves (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`the server ended before serving:\n${out}`)));
-  });
-  const servesMs = performance.now() - t0;
-  while ((await fetch(`${url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 20));
-  const readyMs = performance.now() - t0;
-  const stop = async (signal: NodeJS.Signals) => {
-    const s = performance.now();
-    child.kill(signal);
-    await exited;
-    return performance.now() - s;
-  };
-  return { servesMs, readyMs, stop };
-}
+/** Spawns `tagloom serve` on the data folder and times it to its "serves" line and to the first /readyz 200. */
+const serve = () => startTimedServer(env, 20);
 
 /** Deletes the saved index snapshots while no server holds the folder: the next start builds in full. */
 async function dropSnapshots(): Promise<void> {
