@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/db/client.js';
 import { seedDemoCorp } from '../src/demo/seed-demo.js';
+import { buildConsoleBundle } from '../src/plugins/build-console.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const admin = { corpId: 'ww-demo', username: 'd12u1', password: 'demo-admin-2026' };
@@ -185,8 +185,7 @@ async function listScroll(page: Page, base: string) {
 export async function benchWebInteraction() {
   const outDir = mkdtempSync(join(tmpdir(), 'tagloom-web-ui-bench-'));
   const database = await openDatabase({ dataDir: 'memory://' });
-  const vite = await import('vite');
-  await vite.build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  await buildConsoleBundle(outDir);
   await seedDemoCorp(database.db, {});
   // As `npm start` does: every corp's audience index is built before the first request.
   const app = await buildApp({ db: database.db, consoleDir: outDir, listen: database.listen, logger: false, warmAudiences: true });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { buildConsoleBundle } from './build-console.js';
 
 /** Where `npm run build` puts the console and the sidebar (`web/dist`). */
 export const consoleDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -72,12 +73,7 @@ export async function ensureConsoleBuilt(log: (line: string) => void, dir = cons
   // never see half a build: the first rename wins, a later one finds the folder there and stops.
   const staging = `${dir}.build-${process.pid}-${Date.now()}`;
   try {
-    const vite = await import('vite');
-    await vite.build({
-      configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { outDir: staging, emptyOutDir: true },
-    });
+    await buildConsoleBundle(staging);
     try {
       renameSync(staging, dir);
     } catch (error) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { type AppOptions, buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { seedDemoCorp } from '../../src/demo/seed-demo.js';
+import { buildConsoleBundle } from '../../src/plugins/build-console.js';
 import { migratedPgliteTemplate } from '../../src/test/db.js';
 
 /** Debian's Chromium (never a downloaded browser); `.ci/run` installs it with apt. */
@@ -39,11 +40,6 @@ export const demo = {
 /** What a browser test works with: the running server, its database and a browser. */
 export type Stage = { base: string; app: FastifyInstance; database: Database; browser: Browser; newPage: (opts?: { mobile?: boolean }) => Promise<Page> };
 
-async function buildConsole(outDir: string): Promise<void> {
-  const vite = await import('vite');
-  await vite.build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-}
-
 /**
  * The console built once per test run into the run's folder (src/test/global-setup.ts): the first
  * browser file to get here builds it, the others (in other workers) wait for its `done` note.
@@ -53,7 +49,7 @@ async function sharedConsole(): Promise<{ outDir: string; cleanup: boolean }> {
   const runDir = inject('testRunDir');
   if (!runDir) {
     const outDir = mkdtempSync(join(tmpdir(), 'tagloom-console-'));
-    await buildConsole(outDir);
+    await buildConsoleBundle(outDir);
     return { outDir, cleanup: true };
   }
   const outDir = join(runDir, 'console');
@@ -66,7 +62,7 @@ async function sharedConsole(): Promise<{ outDir: string; cleanup: boolean }> {
   }
   if (builder) {
     try {
-      await buildConsole(outDir);
+      await buildConsoleBundle(outDir);
       writeFileSync(done, 'ok');
     } catch (error) {
       writeFileSync(done, `failed: ${String(error)}`);
