@@ -2,7 +2,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type AppOptions, buildApp } from '../app.js';
-import { type Database, type Db, queryRows } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import {
   archivedMarks,
   audiences,
@@ -25,6 +25,7 @@ import {
 } from '../db/schema/index.js';
 import { SecretBox } from '../modules/connector/secret-box.js';
 import { buildCorp, buildCustomer, buildEmployees, buildTagGroup } from './factories.js';
+import { type Reading, readTables } from './write-watch.js';
 
 /** A response as tests read it: the status and the parsed JSON body (`any`: tests assert it field by field). */
 export type ApiResponse = { status: number; body: any; headers: Record<string, unknown> };
@@ -176,12 +177,12 @@ const corpTables = [
  * fingerprints prove nothing of the corp changed (cheaper than `corpState` when that is all a test needs).
  */
 export async function fingerprint(db: Db, corpId: string): Promise<Record<string, string>> {
-  const tables = corpTables.map(
-    (table) =>
-      sql`(select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from ${sql.identifier(table)} t where t.corp_id = ${corpId}) as ${sql.identifier(table)}`,
-  );
-  const [row] = await queryRows<Record<string, string>>(db, sql`select ${sql.join(tables, sql`, `)}`);
-  return row!;
+  return (await readCorp(db, corpId)).tables;
+}
+
+/** The corp's fingerprint with the snapshot it was read under, for a `writeWatch`. */
+export function readCorp(db: Db, corpId: string): Promise<Reading> {
+  return readTables(db, corpTables, sql`x.corp_id = ${corpId}`);
 }
 
 /**
