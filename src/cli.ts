@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
+import { demoCorpId } from '../contracts/demo.js';
 import { DataDirBusyError, describeHolder } from './db/data-dir-lock.js';
-import { resetDemoCorp } from './demo/reset-demo.js';
 import { type Env, readEnv } from './env.js';
-import { runCorpCreate, runCorpList } from './modules/corps/corps.cli.js';
-import { cliContext, runExport, runImport } from './modules/imports/imports.cli.js';
-import { demoCorpId, openFromEnv, startServer } from './server.js';
 
 const help = `tagloom — customer tags for WeCom corps
 
@@ -83,8 +80,13 @@ type Values = {
   'admin-name'?: string;
 };
 
+// Each command imports what it runs when it runs: the server's whole module graph takes about 2 s
+// to load through tsx, which `--help`, `corp list` or a mistyped command need not wait for.
+const openFromEnv = async (env: Env, command: string) => (await import('./db/open-from-env.js')).openFromEnv(env, command);
+
 async function run(command: string, positionals: string[], values: Values, env: Env): Promise<number> {
   if (command === 'serve') {
+    const { startServer } = await import('./server.js');
     await startServer(env);
     return -1; // keep running
   }
@@ -95,6 +97,7 @@ async function run(command: string, positionals: string[], values: Values, env: 
     return 0;
   }
   if (command === 'demo') {
+    const { resetDemoCorp } = await import('./demo/reset-demo.js');
     const database = await openFromEnv(env, 'tagloom demo');
     const demo = await resetDemoCorp(database.db, { secret: env.TAGLOOM_DEMO_SECRET });
     await database.close();
@@ -108,6 +111,7 @@ async function run(command: string, positionals: string[], values: Values, env: 
       process.stderr.write(`tagloom import needs a FILE.\n\n${help}`);
       return 2;
     }
+    const { cliContext, runExport, runImport } = await import('./modules/imports/imports.cli.js');
     const database = await openFromEnv(env, `tagloom ${command}`);
     try {
       const ctx = await cliContext(database.db, values.corp ?? demoCorpId, values.as);
@@ -119,6 +123,7 @@ async function run(command: string, positionals: string[], values: Values, env: 
     }
   }
   if (command === 'corp' && (positionals[1] === 'create' || positionals[1] === 'list')) {
+    const { runCorpCreate, runCorpList } = await import('./modules/corps/corps.cli.js');
     const database = await openFromEnv(env, `tagloom corp ${positionals[1]}`);
     try {
       const out = { stdout: process.stdout, stderr: process.stderr };

@@ -1,22 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp, serverLogger } from './app.js';
-import { type Database, openDatabase } from './db/client.js';
+import type { Database } from './db/client.js';
 import { fillNameInitials } from './db/fill-name-initials.js';
+import { openFromEnv } from './db/open-from-env.js';
 import { corps } from './db/schema/index.js';
-import { demoCorpId, seedDemoCorp } from './demo/seed-demo.js';
+import { seedDemoCorp } from './demo/seed-demo.js';
 import type { Env } from './env.js';
 import { AppError } from './errors.js';
 import { snapshotFolderOf } from './modules/audiences/snapshot/file-store.js';
 import { SecretBox } from './modules/connector/secret-box.js';
 import { ensureConsoleBuilt } from './plugins/console.js';
-
-/**
- * Opens the database the environment names: a PostgreSQL server, or PGlite in the data folder,
- * locked for this process (`command` tells whoever else tries what holds it).
- */
-export function openFromEnv(env: Env, command: string): Promise<Database> {
-  return openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.TAGLOOM_DATA_DIR, command });
-}
 
 /** Seeds the demo corp when the database has no corp at all, and says how to reach it. */
 export async function ensureDemoCorp(database: Database, env: Env, log: (line: string) => void): Promise<void> {
@@ -133,5 +126,3 @@ export function stopOnSignals(app: FastifyInstance, database: Database, beforeCl
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
-
-export { demoCorpId };
