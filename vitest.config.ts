@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * files and would meet another file's entries in the in-process caches keyed by corp), start
  * servers and browsers, or watch connections and processes, keep a fresh process each.
  */
-// The console's browser flows: a real server and Chromium each, in a fresh process per file.
+// The console's browser flows: a real server and Chromium each, one file at a time (below).
 const browser = ['web/e2e/**/*.e2e.ts'];
 
 const isolated = [
@@ -37,10 +37,11 @@ export default defineConfig({
         test: { name: 'shared', include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/**/*.test.ts'], exclude: [...isolated, ...browser], isolate: false },
       },
       { extends: true, test: { name: 'isolated', include: isolated, isolate: true } },
-      // Browser files share the run's two workers with every other file. A project of its own with
-      // `maxWorkers: 1` does not run beside the others: vitest puts such a project in a group that
-      // starts after every other file has finished (11 minutes with one worker idle).
-      { extends: true, test: { name: 'browser', include: browser, isolate: true } },
+      // One browser file at a time. Vitest runs a project with `maxWorkers: 1` after every other
+      // file has finished, so these run last and alone: a browser file with its server keeps about
+      // 1.7 of the two cores busy by itself. Two at a time doubled each browser test's time (nearer
+      // its timeouts) and saved 64 s of 1,304 in a full run, so they stay one at a time.
+      { extends: true, test: { name: 'browser', include: browser, isolate: true, maxWorkers: 1 } },
     ],
   },
 });
