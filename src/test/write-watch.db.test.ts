@@ -4,7 +4,7 @@ import { loginFailures } from '../db/schema/index.js';
 import { createCorp } from '../modules/org/commands/create-corp.js';
 import { describeDb } from './db.js';
 import { unique } from './factories.js';
-import { readDatabase, writeWatch } from './write-watch.js';
+import { type Reading, readDatabase, writeWatch } from './write-watch.js';
 
 const newCorp = (db: Db) => createCorp(db, { corpId: unique('ww'), name: '指纹测试企业' });
 
@@ -42,7 +42,7 @@ describeDb('writeWatch: the proof that a refused request wrote nothing', (db) =>
     // list tells that it has ended.
     if (db().kind !== 'postgres') ctx.skip();
     const watch = writeWatch(db().db);
-    let before: Awaited<ReturnType<typeof watch.before>> | undefined;
+    let before: Reading | undefined;
     await db().db.transaction(async (tx) => {
       await newCorp(tx as unknown as Db);
       await newCorp(db().db);
