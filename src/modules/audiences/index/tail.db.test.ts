@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { systemContext, withTx } from '../../../context.js';
 import { queryRows } from '../../../db/client.js';
 import { describeDb } from '../../../test/db.js';
@@ -53,11 +53,18 @@ describeDb('audience index tail', (db) => {
     await markTags(f.ctx, { userid: f.people.bjStaff, externalUserid: shared!, remove: [tag] });
     expect(await tail.poll()).toBe(1);
     expect(tagBitmap(index, tag).size).toBe(0);
-    // The next poll takes a checkpoint and, nothing being in flight, passes it: the scan floor
-    // rises to the corp's last event, so later polls read only newer rows.
+    // The next poll takes a checkpoint; once no transaction older than it is in flight, a poll
+    // passes it and the scan floor rises to the corp's last event, so later polls read only newer
+    // rows. On PostgreSQL "in flight" is server-wide (other test files' databases), hence the polls.
     expect(await tail.poll()).toBe(0);
     const [last] = await queryRows<{ seq: number }>(db().db, sql`select max(seq)::int4 as seq from events where corp_id = ${f.corpId}`);
-    expect(tail.cursor.floor).toBe(Number(last!.seq));
+    await vi.waitFor(
+      async () => {
+        expect(await tail.poll()).toBe(0);
+        expect(tail.cursor.floor).toBe(Number(last!.seq));
+      },
+      { timeout: 20_000, interval: 20 },
+    );
   });
 
   it('reads every event of a poll whose transaction ids cross a power of ten (999 → 1000)', async ({ skip }) => {
