@@ -88,10 +88,8 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await detail.getByRole('cell', { name: new RegExp(`扫码来的王女士 \\(${externalUserid}\\)`) }).waitFor();
     await detail.getByText('通过它进来的人（1）').waitFor();
     await shot(page, 'contact-way-detail-zh');
-    await detail
-      .getByRole('button', { name: 'Close' })
-      .click()
-      .catch(() => page.keyboard.press('Escape'));
+    await detail.locator('.ant-drawer-close').click();
+    await detail.waitFor({ state: 'hidden' });
     await shot(page, 'contact-ways-list-zh');
   });
 
@@ -154,8 +152,6 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
     await secretBox.getByText(/已接收，记录为 webhook\.order\.paid/).waitFor();
     await shot(page, 'webhook-secret-zh');
     await secretBox.getByRole('button', { name: '我已保存' }).click();
-    await page.waitForTimeout(1500);
-    await shot(page, 'debug-after-close');
     await page.getByTestId('webhook-secret').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
 
@@ -174,8 +170,7 @@ describeBrowser('inputs: 渠道活码, 客户群 join ways and 数据接入', ()
   it('reads in English: the three pages and a QR code', { timeout: 240_000 }, async () => {
     const page = await stage().newPage();
     await page.addInitScript("localStorage.setItem('tagloom.language', 'en-US')");
-    await logIn(page, demo.admin);
-    await page.goto('/contact-ways');
+    await logIn(page, demo.admin, '/contact-ways');
     await page.getByRole('heading', { name: 'Contact QR codes' }).waitFor();
     await page.getByRole('cell', { name: 'Running' }).first().waitFor();
     await shot(page, 'contact-ways-list-en');
