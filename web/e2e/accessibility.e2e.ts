@@ -85,8 +85,7 @@ describeBrowser('accessibility: axe finds no serious or critical WCAG A/AA probl
       .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username)))
       .limit(1);
     const page = await stage().newPage({ mobile: true });
-    await logIn(page, demo.staff);
-    await page.goto(`/sidebar?externalUserid=${relation!.externalUserid}`);
+    await logIn(page, demo.staff, `/sidebar?externalUserid=${relation!.externalUserid}`);
     await settled(page);
     await page.locator('.ant-tag, .ant-check-tag').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);

@@ -146,8 +146,7 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
 
   it('explains an unsaved rule in the editor, clause by clause', { timeout: 240_000 }, async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/audiences');
+    await logIn(page, demo.admin, '/audiences');
     await page.getByRole('button', { name: /新建人群/ }).click();
     const drawer = page.locator('.ant-drawer-open');
     await drawer.getByTestId('audience-text').fill('tag:看房 and not gender:female');
@@ -173,8 +172,7 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     expect(created).toBe(201);
 
     const page = await stage().newPage();
-    await logIn(page, demo.readonly);
-    await page.goto('/audiences');
+    await logIn(page, demo.readonly, '/audiences');
     const row = page.getByRole('row', { name: /华东客户/ });
     await textOf(row.getByTestId('audience-size')).toMatch(/^\d[\d,]*$/);
     await row.getByRole('button', { name: /为什么/ }).waitFor();
@@ -187,8 +185,7 @@ describeBrowser('人群 in Chromium: saved audiences, their size, why a customer
     await snap(page, 'audiences-readonly-en');
 
     const phone = await stage().newPage({ mobile: true });
-    await logIn(phone, demo.admin);
-    await phone.goto('/audiences');
+    await logIn(phone, demo.admin, '/audiences');
     await phone.getByRole('row', { name: /华东客户/ }).waitFor();
     await snap(phone, 'audiences-list-mobile-zh');
     await phone.getByRole('button', { name: '查看客户为什么在或不在人群 华东客户 中' }).click();

@@ -79,8 +79,7 @@ describeBrowser('企业微信连接, 事件推送 and the sidebar’s JS-SDK in 
   it('the sidebar on a phone: outside WeCom it takes ?externalUserid=, inside WeCom without a connection it falls back, and says so when there is no customer', async () => {
     const customer = await staffCustomer(stage());
     const page = await stage().newPage({ mobile: true });
-    await logIn(page, demo.staff);
-    await page.goto('/sidebar');
+    await logIn(page, demo.staff, '/sidebar');
     await page.getByText('没有指定客户').waitFor();
     await page.getByText(/请在企业微信的客户聊天窗口中打开侧边栏/).waitFor();
     await snap(page, 'sidebar-no-customer-zh');

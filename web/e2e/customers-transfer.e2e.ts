@@ -16,8 +16,7 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
       .waitFor();
 
   async function openList(page: Page) {
-    await logIn(page, demo.admin);
-    await page.goto('/customers');
+    await logIn(page, demo.admin, '/customers');
     await page.getByRole('heading', { name: '客户列表' }).waitFor();
     await countLabel(page).waitFor();
     await rows(page).first().waitFor();
@@ -143,8 +142,7 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
       .select({ name: employees.name })
       .from(employees)
       .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, demo.staff.username)));
-    await logIn(page, demo.admin);
-    await page.goto(`/customers?customer=${encodeURIComponent(id)}`);
+    await logIn(page, demo.admin, `/customers?customer=${encodeURIComponent(id)}`);
     const drawer = page.locator('.ant-drawer');
     const handOver = drawer.getByRole('button', { name: `将 ${staff!.name} 跟进的该客户转接给其他员工` });
     await handOver.waitFor();
@@ -174,8 +172,7 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
       .select({ name: employees.name })
       .from(employees)
       .where(and(eq(employees.corpId, 'ww-demo'), eq(employees.userid, demo.manager.username)));
-    await logIn(page, demo.admin);
-    await page.goto(`/customers?customer=${encodeURIComponent(relation!.externalUserid)}`);
+    await logIn(page, demo.admin, `/customers?customer=${encodeURIComponent(relation!.externalUserid)}`);
     const drawer = page.locator('.ant-drawer');
     const edit = drawer.getByRole('button', { name: `编辑 ${manager!.name} 对该客户的备注` });
     await edit.waitFor();
@@ -246,8 +243,7 @@ describeBrowser('客户列表 in Chromium: hand-over (转接), follow notes, key
       .from(follows)
       .where(and(eq(follows.corpId, 'ww-demo'), eq(follows.userid, demo.staff.username)))
       .limit(1);
-    await logIn(page, demo.admin);
-    await page.goto('/customers');
+    await logIn(page, demo.admin, '/customers');
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
     await rows(page).first().waitFor();
     await snap(page, 'customers-en-mobile-list');

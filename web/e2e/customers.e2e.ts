@@ -13,8 +13,7 @@ describeBrowser('客户列表 in Chromium: filter, select, batch with progress a
   const countLabel = (page: Page) => page.getByTestId('matching-count');
 
   async function openList(page: Page, user: { username: string; password: string } = demo.admin) {
-    await logIn(page, user);
-    await page.goto('/customers');
+    await logIn(page, user, '/customers');
     await page.getByRole('heading', { name: '客户列表' }).waitFor();
     await countLabel(page).waitFor();
   }

@@ -34,8 +34,7 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
 
   it('a dry run lists a bad line at its line and column with the server’s message, and writes nothing', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/import-export');
+    await logIn(page, demo.admin, '/import-export');
     await page.getByRole('heading', { name: '导入导出' }).waitFor();
     const before = (await stage().database.db.select().from(customers).where(eq(customers.corpId, corpId))).length;
     await pickCsv(
@@ -63,8 +62,7 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
 
   it('offers a sample file that passes the dry run as downloaded', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/import-export');
+    await logIn(page, demo.admin, '/import-export');
     const sample = await download(page, () =>
       page
         .locator('.ant-collapse-extra')
@@ -89,8 +87,7 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
 
   it('imports a valid file: the progress bar reaches 100 %, the marks are in the database, and the operation is one click away', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/import-export');
+    await logIn(page, demo.admin, '/import-export');
     const names = ['导入测试甲', '导入测试乙'];
     await pickCsv(
       page,
@@ -144,8 +141,7 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
 
   it('exports customers as CSV under the server’s file name with the expected header row', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/import-export');
+    await logIn(page, demo.admin, '/import-export');
     const customersFile = await download(page, () => page.getByRole('button', { name: /导出 CSV/ }).click());
     expect(customersFile.name).toMatch(/^customers-ww-demo-\d{4}-\d\d-\d\d\.csv$/);
     expect(customersFile.text.split('\r\n')[0]).toBe('external_userid,name,gender,province,city,corp_name,followers,tags');
@@ -245,8 +241,7 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
 
   it('filters the audit log by event type, shows only those rows, expands a change, and exports the same filter', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/audit');
+    await logIn(page, demo.admin, '/audit');
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
     const table = page.getByRole('table', { name: '审计日志' });
     await table.locator('tbody tr.ant-table-row').first().waitFor();
@@ -298,8 +293,7 @@ describeBrowser('the console in Chromium: import and export, operations, audit l
 
   it('a staff member sees their own operations and no audit log in the menu', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.staff);
-    await page.goto('/operations');
+    await logIn(page, demo.staff, '/operations');
     await page.getByRole('heading', { name: '操作记录' }).waitFor();
     expect(await page.getByRole('menuitem', { name: /审计日志/ }).count()).toBe(0);
     await snap(page, 'operations-staff-zh');

@@ -185,8 +185,7 @@ describeBrowser('客户朋友圈 in Chromium: compose with include and exclude, 
 
   it('fits a phone: the list and the composer with its reductions in the footer', { timeout: 180_000 }, async () => {
     const page = await stage().newPage({ mobile: true });
-    await logIn(page, demo.admin);
-    await page.goto('/moments');
+    await logIn(page, demo.admin, '/moments');
     await page.getByRole('heading', { name: '客户朋友圈' }).waitFor();
     await shot(page, 'mobile-list-zh');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -52,8 +52,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
 
   it('creates a department (a non-empty one’s deletion is refused with the server’s message), an employee in it listed by the filter, then moves the department', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/permissions?tab=departments');
+    await logIn(page, demo.admin, '/permissions?tab=departments');
     const root = (await page.evaluate(async () => (await (await fetch('/api/v1/departments')).json()).departments[0].name)) as string;
     await page.getByRole('button', { name: `在 ${root} 下添加子部门` }).click();
     await page.getByRole('dialog').getByLabel('部门名称').fill('浦东体验店');
@@ -110,8 +109,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
 
   it('creates an app and shows its secret once; rotating it stops the old secret at /cgi-bin/gettoken and the new one works', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/permissions?tab=apps');
+    await logIn(page, demo.admin, '/permissions?tab=apps');
     const gettoken = async (secret: string) =>
       (await (await fetch(`${stage().base}/cgi-bin/gettoken?corpid=ww-demo&corpsecret=${encodeURIComponent(secret)}`)).json()) as { errcode: number };
     const readSecret = async () => (await page.getByTestId('app-secret').textContent())!.trim();
@@ -149,8 +147,7 @@ describeBrowser('权限配置 in Chromium: the matrix, members, departments, app
 
   it('asks before an admin takes 管理角色与授权 away from their own role, and cancelling keeps it', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/permissions');
+    await logIn(page, demo.admin, '/permissions');
     const box = page.getByRole('checkbox', { name: '管理员：管理角色与授权' });
     await box.click();
     await page.locator('.ant-modal-confirm-title', { hasText: '这会取消你自己角色的「管理角色与授权」权限' }).waitFor();

@@ -59,8 +59,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
   it('creates, pauses, edits, copies and deletes rules; a schedule shows its next five runs', { timeout: 240_000 }, async () => {
     const page = await stage().newPage();
     page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
-    await logIn(page, demo.admin);
-    await page.goto('/rules');
+    await logIn(page, demo.admin, '/rules');
     await page.getByRole('heading', { name: '智能打标签' }).waitFor();
 
     // A keyword rule with two keywords and a tag.
@@ -209,8 +208,7 @@ describeBrowser('智能打标签 in Chromium: keyword rule, pause, new version, 
   it('reads in English: the list and the editor', { timeout: 120_000 }, async () => {
     const page = await stage().newPage();
     await page.addInitScript(() => localStorage.setItem('tagloom.language', 'en-US'));
-    await logIn(page, demo.admin);
-    await page.goto('/rules');
+    await logIn(page, demo.admin, '/rules');
     await page.getByRole('heading', { name: 'Smart tagging' }).waitFor();
     await page.locator('.ant-table-row').first().waitFor();
     await shot(page, 'list-en');

@@ -20,8 +20,7 @@ async function liveCount(page: Page): Promise<number> {
 }
 
 async function openNewGroup(page: Page) {
-  await logIn(page, demo.admin);
-  await page.goto('/smart-groups');
+  await logIn(page, demo.admin, '/smart-groups');
   await page.getByRole('heading', { name: '标签组规则' }).waitFor();
   await page.getByRole('button', { name: /新建规则标签组/ }).click();
   await page.getByTestId('audience-text').waitFor();
@@ -111,8 +110,7 @@ describeBrowser('标签组规则 and scopes in Chromium: builder ↔ text, live 
 
   it('previews gain / lose for a saved smart tag, saves a new group and lists it', async () => {
     const page = await stage().newPage();
-    await logIn(page, demo.admin);
-    await page.goto('/smart-groups');
+    await logIn(page, demo.admin, '/smart-groups');
     await page.getByText('近7天活跃').waitFor();
     await page.getByRole('button', { name: '编辑规则标签 近7天活跃' }).click();
     const text = page.getByTestId('audience-text');

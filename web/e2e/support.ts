@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
@@ -41,28 +42,30 @@ export const demo = {
 export type Stage = { base: string; app: FastifyInstance; database: Database; browser: Browser; newPage: (opts?: { mobile?: boolean }) => Promise<Page> };
 
 /**
- * The console built once per test run into the run's folder (src/test/global-setup.ts): the first
- * browser file to get here builds it, the others (in other workers) wait for its `done` note.
- * Without the global setup each file builds into a folder of its own, removed with `cleanup`.
+ * Something made once per test run in the run's folder (src/test/global-setup.ts), at `name`: the
+ * first browser file to get here makes it, the others (in other workers, or later) wait for its
+ * `done` note. Without the global setup each file makes its own in a temporary folder, which the
+ * caller removes (`cleanup`).
  */
-async function sharedConsole(): Promise<{ outDir: string; cleanup: boolean }> {
+async function madeOncePerRun(name: string, make: (path: string) => Promise<void>): Promise<{ path: string; cleanup?: string }> {
   const runDir = inject('testRunDir');
   if (!runDir) {
-    const outDir = mkdtempSync(join(tmpdir(), 'tagloom-console-'));
-    await buildConsoleBundle(outDir);
-    return { outDir, cleanup: true };
+    const folder = mkdtempSync(join(tmpdir(), 'tagloom-e2e-'));
+    const path = join(folder, name);
+    await make(path);
+    return { path, cleanup: folder };
   }
-  const outDir = join(runDir, 'console');
-  const done = join(runDir, 'console.done');
-  let builder = true;
+  const path = join(runDir, name);
+  const done = `${path}.done`;
+  let maker = true;
   try {
-    mkdirSync(join(runDir, 'console.lock'));
+    mkdirSync(`${path}.lock`);
   } catch {
-    builder = false;
+    maker = false;
   }
-  if (builder) {
+  if (maker) {
     try {
-      await buildConsoleBundle(outDir);
+      await make(path);
       writeFileSync(done, 'ok');
     } catch (error) {
       writeFileSync(done, `failed: ${String(error)}`);
@@ -70,30 +73,47 @@ async function sharedConsole(): Promise<{ outDir: string; cleanup: boolean }> {
     }
   }
   for (let waited = 0; !existsSync(done); waited += 200) {
-    if (waited > 170_000) throw new Error('Another worker did not finish building the console within 170 s.');
+    if (waited > 170_000) throw new Error(`Another worker did not finish making ${name} within 170 s.`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const note = readFileSync(done, 'utf8');
-  if (note !== 'ok') throw new Error(`Building the console failed in another worker: ${note}`);
-  return { outDir, cleanup: false };
+  if (note !== 'ok') throw new Error(`Making ${name} failed in another worker: ${note}`);
+  return { path };
 }
 
 /**
- * Builds the console (once per run, never a stale `web/dist`: see `sharedConsole`),
- * starts the real server on a fresh PGlite with the demo corp, and launches headless Chromium.
+ * The demo corp seeded once per run into a PGlite dump that every browser file's server starts
+ * from: seeding its 5,000 customers took each file about 2.5 s.
+ */
+async function seededDemo(): Promise<{ dump: Blob; cleanup?: string }> {
+  const made = await madeOncePerRun('demo.tar', async (path) => {
+    const database = await openDatabase({ dataDir: 'memory://', loadDataDir: migratedPgliteTemplate() });
+    try {
+      await seedDemoCorp(database.db, {});
+      const dump = await (database.db as unknown as { $client: PGlite }).$client.dumpDataDir('none');
+      writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+    } finally {
+      await database.close();
+    }
+  });
+  return { dump: new Blob([readFileSync(made.path)]), cleanup: made.cleanup };
+}
+
+/**
+ * Builds the console and seeds the demo corp (each once per run: see `madeOncePerRun`), starts the
+ * real server on a fresh PGlite copy of that demo, and launches headless Chromium.
  * Everything is torn down after the file's tests. `opts` go to `buildApp` (e.g. a `secretBox` for the connector).
  */
 export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> = {}): () => Stage {
   let stage: Stage | undefined;
-  let outDir = '';
-  let cleanup = false;
+  const made: string[] = [];
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    const built = await sharedConsole();
-    outDir = built.outDir;
-    cleanup = built.cleanup;
-    const database = await openDatabase({ dataDir: 'memory://', loadDataDir: migratedPgliteTemplate() });
-    await seedDemoCorp(database.db, {});
+    // The console is built from source (never a stale `web/dist`) once per run, as is the demo.
+    const [built, seeded] = await Promise.all([madeOncePerRun('console', (outDir) => buildConsoleBundle(outDir)), seededDemo()]);
+    for (const folder of [built.cleanup, seeded.cleanup]) if (folder) made.push(folder);
+    const outDir = built.path;
+    const database = await openDatabase({ dataDir: 'memory://', loadDataDir: seeded.dump });
     const app = await buildApp({ ...opts, db: database.db, consoleDir: outDir, listen: database.listen });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -134,7 +154,7 @@ export function useStage(opts: Omit<AppOptions, 'db' | 'consoleDir' | 'listen'> 
     await stage?.browser.close();
     await stage?.app.close();
     await stage?.database.close();
-    if (outDir && cleanup) rmSync(outDir, { recursive: true, force: true });
+    for (const folder of made) rmSync(folder, { recursive: true, force: true });
   });
   return () => {
     if (!stage) throw new Error('The stage is not up yet: use it inside a test.');
@@ -150,11 +170,15 @@ export async function submitLogin(page: Page, user: { username: string; password
   await page.getByRole('button', { name: /^(登\s*录|Log in)$/ }).click();
 }
 
-/** Logs in through the login page as one of the demo users and waits for the console. */
-export async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto('/login');
-  await submitLogin(page, user);
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+/**
+ * Starts a demo user's session as the login page does (its POST, the cookie landing in the page's
+ * context) and opens `path`. The login page itself has tests of its own (tag library, settings,
+ * accessibility); the other flows skip loading it and the console twice, about a second a test.
+ */
+export async function logIn(page: Page, user: { username: string; password: string }, path = '/'): Promise<void> {
+  const res = await page.request.post('/api/v1/auth/login', { data: { corpId: 'ww-demo', username: user.username, password: user.password } });
+  if (!res.ok()) throw new Error(`Logging in as ${user.username} was refused: ${res.status()} ${await res.text()}`);
+  await page.goto(path);
 }
 
 /**
