@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../db/client.js';
+import { dumpPglite } from './pglite-dump.js';
 import './provided-context.js';
 
 async function admin(statement: string): Promise<void> {
@@ -22,11 +22,9 @@ async function admin(statement: string): Promise<void> {
 async function pgliteTemplate(): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), 'tagloom-template-'));
   const database = await openDatabase({ dataDir: 'memory://' });
-  const client = (database.db as unknown as { $client: PGlite }).$client;
-  const dump = await client.dumpDataDir('none');
-  await database.close();
   const path = join(folder, 'migrated.tar');
-  writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+  await dumpPglite(database, path);
+  await database.close();
   return path;
 }
 

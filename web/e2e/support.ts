@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
@@ -12,6 +11,7 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { seedDemoCorp } from '../../src/demo/seed-demo.js';
 import { buildConsoleBundle } from '../../src/plugins/build-console.js';
 import { migratedPgliteTemplate } from '../../src/test/db.js';
+import { dumpPglite } from '../../src/test/pglite-dump.js';
 
 /** Debian's Chromium (never a downloaded browser); `.ci/run` installs it with apt. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -90,8 +90,7 @@ async function seededDemo(): Promise<{ dump: Blob; cleanup?: string }> {
     const database = await openDatabase({ dataDir: 'memory://', loadDataDir: migratedPgliteTemplate() });
     try {
       await seedDemoCorp(database.db, {});
-      const dump = await (database.db as unknown as { $client: PGlite }).$client.dumpDataDir('none');
-      writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+      await dumpPglite(database, path);
     } finally {
       await database.close();
     }
